@@ -1,0 +1,59 @@
+"""boto3 client factory shared by the job tooling and the emulator's tests.
+
+The same calls go to AWS or to the local stack: the only difference is the endpoint, taken from
+`AWS_ENDPOINT_URL` (honoured by boto3 itself) or an explicit `endpoint_url`.
+
+S3 Control job operations carry the endpoint host prefix `{AccountId}.`; against a custom endpoint
+botocore still builds `http://123456789012.127.0.0.1:PORT/...`, which does not resolve. For custom
+endpoints we strip that leading 12-digit label just before signing (signing comes after, so the
+signature stays valid). See ../shared/reference/toolchain-notes.md, "S3 Control with a custom endpoint".
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import boto3
+from botocore.config import Config
+
+_ACCOUNT_LABEL = re.compile(r"^\d{12}\.")
+
+
+def endpoint_url_from_env(service: str | None = None) -> str | None:
+    """The custom endpoint boto3 would use, from AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL."""
+    if service:
+        specific = os.environ.get("AWS_ENDPOINT_URL_" + service.upper().replace("-", "_"))
+        if specific:
+            return specific
+    return os.environ.get("AWS_ENDPOINT_URL") or None
+
+
+def strip_account_host_label(request: Any, **_: Any) -> None:
+    """botocore `before-sign` handler: drop a leading `<12 digits>.` label from the request host."""
+    parts = urlsplit(request.url)
+    if parts.hostname and _ACCOUNT_LABEL.match(parts.netloc):
+        request.url = urlunsplit(parts._replace(netloc=_ACCOUNT_LABEL.sub("", parts.netloc, count=1)))
+
+
+def make_client(
+    service: str,
+    *,
+    region: str | None = None,
+    endpoint_url: str | None = None,
+    session: boto3.Session | None = None,
+    config: Config | None = None,
+) -> Any:
+    """A boto3 client; for s3control with a custom endpoint, with the host-prefix fix installed."""
+    session = session or boto3.Session()
+    endpoint = endpoint_url or endpoint_url_from_env(service)
+    kwargs: dict[str, Any] = {"region_name": region or session.region_name or "us-east-1"}
+    if endpoint:
+        kwargs["endpoint_url"] = endpoint
+    base = Config(retries={"mode": "standard", "max_attempts": 5})
+    client = session.client(service, config=base.merge(config) if config else base, **kwargs)
+    if service == "s3control" and endpoint:
+        client.meta.events.register("before-sign.s3-control.*", strip_account_host_label)
+    return client

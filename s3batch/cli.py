@@ -1,0 +1,51 @@
+"""The `s3batch` console script: one parser, one small function per subcommand.
+
+Each concern registers its own subcommands through a `register(subparsers)` function in the
+module listed in COMMAND_MODULES, so adding a command never means editing this file's logic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from s3batch import __version__
+from s3batch.errors import S3BatchError
+
+# Modules exposing `register(subparsers: argparse._SubParsersAction) -> None`.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="s3batch",
+        description="Toolkit for Amazon S3 Batch Operations: policies, linting, jobs and a local emulator.",
+    )
+    parser.add_argument("--version", action="version", version=f"s3batch {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(func(args))
+    except S3BatchError as exc:
+        print(f"s3batch: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("s3batch: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover - exercised through the console script
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""The stack outputs contract: the one definition of what `terraform output -json` gives the job tooling.
+
+`terraform/outputs.tf` (AWS) and `s3batch local deploy` (the emulator) both produce exactly these
+outputs, and `s3batch job` reads them. Tests hold all three against OUTPUTS.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from s3batch.errors import InputError
+
+
+@dataclass(frozen=True)
+class StackOutputs:
+    """Values of the root module's outputs; field names are the Terraform output names."""
+
+    bucket_name: str
+    """Bucket that holds the objects the job acts on."""
+    data_prefix: str
+    """Prefix under which `make job` uploads the input files (may be empty)."""
+    manifest_bucket: str
+    """Bucket the job tooling writes manifests to."""
+    manifest_prefix: str
+    """Prefix for manifests; the batch role may read only below it."""
+    report_bucket: str
+    """Bucket that receives completion reports."""
+    report_prefix: str
+    """Prefix for completion reports; the batch role may write only below it."""
+    batch_role_arn: str
+    """ARN of the role S3 Batch Operations assumes."""
+    function_arn: str
+    """Qualified ARN (with version) of the sentiment function."""
+    region: str
+    """Region of the stack; jobs are created there."""
+    account_id: str
+    """Account that owns the stack and the jobs."""
+    operation: str
+    """CreateJob operation the batch role is built for (e.g. LambdaInvoke)."""
+    invocation_schema_version: str
+    """LambdaInvoke invocation schema version the function expects ("1.0" or "2.0")."""
+
+
+OUTPUTS: tuple[str, ...] = tuple(f.name for f in fields(StackOutputs))
+
+_ACCOUNT = re.compile(r"^\d{12}$")
+_VALIDATORS: dict[str, tuple[re.Pattern[str], str]] = {
+    "account_id": (_ACCOUNT, "a 12-digit account id"),
+    "batch_role_arn": (re.compile(r"^arn:[^:]+:iam::\d{12}:role/.+$"), "an IAM role ARN"),
+    "function_arn": (re.compile(r"^arn:[^:]+:lambda:[a-z0-9-]+:\d{12}:function:[^:]+(:[^:]+)?$"), "a Lambda function ARN"),
+    "invocation_schema_version": (re.compile(r"^(1\.0|2\.0)$"), '"1.0" or "2.0"'),
+    "bucket_name": (re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"), "an S3 bucket name"),
+    "manifest_bucket": (re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"), "an S3 bucket name"),
+    "report_bucket": (re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"), "an S3 bucket name"),
+    "region": (re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$"), "an AWS Region name"),
+}
+_MAY_BE_EMPTY = {"data_prefix", "manifest_prefix", "report_prefix"}
+
+
+def parse_outputs(document: Any, source: str) -> StackOutputs:
+    """Read the JSON of `terraform output -json` (name -> {"value": ...}); one clear error per problem."""
+    if not isinstance(document, dict):
+        raise InputError(f"{source}: expected a JSON object of outputs as `terraform output -json` prints it")
+    values: dict[str, str] = {}
+    for name in OUTPUTS:
+        entry = document.get(name)
+        if entry is None:
+            raise InputError(f"{source}: output {name!r} is missing (has `terraform apply` run for this stack?)")
+        value = entry.get("value") if isinstance(entry, dict) else None
+        if not isinstance(value, str) or (not value and name not in _MAY_BE_EMPTY):
+            raise InputError(f"{source}: output {name!r} must be a non-empty string, got {value!r}")
+        check = _VALIDATORS.get(name)
+        if check and not check[0].match(value):
+            raise InputError(f"{source}: output {name!r} is not {check[1]}: {value!r}")
+        values[name] = value
+    return StackOutputs(**values)
+
+
+def load_outputs(path: Path) -> StackOutputs:
+    """Load an outputs file written by `terraform output -json` or `s3batch local deploy`."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: outputs file not found") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: not a readable JSON outputs file ({exc})") from None
+    return parse_outputs(document, str(path))
+
+
+def to_terraform_json(outputs: StackOutputs) -> dict[str, dict[str, Any]]:
+    """Render outputs in exactly the shape of `terraform output -json` for a root module."""
+    return {
+        name: {"sensitive": False, "type": "string", "value": getattr(outputs, name)}
+        for name in OUTPUTS
+    }

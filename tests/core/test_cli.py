@@ -1,0 +1,22 @@
+import pytest
+
+from s3batch import __version__
+from s3batch.cli import COMMAND_MODULES, build_parser, main
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_no_command_prints_help_and_fails(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "usage: s3batch" in capsys.readouterr().err
+
+
+def test_every_registered_module_adds_a_command() -> None:
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.dest == "command")  # noqa: SLF001
+    assert len(subparsers.choices) >= len(COMMAND_MODULES)
