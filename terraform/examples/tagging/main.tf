@@ -1,0 +1,34 @@
+# A tagging job stack: one bucket whose objects get a new tag set, and a role that may do exactly
+# that. Create the job with `s3batch job` (or the console), operation S3PutObjectTagging.
+
+provider "aws" {
+  region = var.region
+}
+
+data "aws_caller_identity" "current" {}
+
+locals {
+  bucket_name = "${var.name}-${data.aws_caller_identity.current.account_id}-${var.region}"
+}
+
+module "bucket" {
+  source = "../../modules/bucket"
+
+  bucket_name = local.bucket_name
+  expire_prefixes = {
+    (var.manifest_prefix) = 30
+    (var.report_prefix)   = 90
+  }
+}
+
+module "batch_role" {
+  source = "../../modules/batch_role"
+
+  role_name       = "${var.name}-batch"
+  operation       = "S3PutObjectTagging"
+  manifest_bucket = module.bucket.s3_bucket_id
+  manifest_prefix = var.manifest_prefix
+  report_bucket   = module.bucket.s3_bucket_id
+  report_prefix   = var.report_prefix
+  target_bucket   = module.bucket.s3_bucket_id
+}
