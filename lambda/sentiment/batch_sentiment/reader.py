@@ -1,0 +1,59 @@
+"""Read a bounded prefix of one S3 object with a single ranged GET."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from batch_sentiment.failures import from_client_error, from_sdk_error
+
+
+@dataclass(frozen=True)
+class ObjectPrefix:
+    """The first bytes of an object, its full size, and the version actually read."""
+
+    data: bytes
+    object_size: int
+    version_id: str | None
+
+    @property
+    def cut(self) -> bool:
+        """True when the object continues past `data`."""
+        return len(self.data) < self.object_size
+
+
+def read_prefix(s3: Any, bucket: str, key: str, version_id: str | None, max_bytes: int) -> ObjectPrefix:
+    """GetObject with `Range: bytes=0-<max_bytes-1>` (and VersionId when given); never reads more."""
+    request: dict[str, str] = {"Bucket": bucket, "Key": key, "Range": f"bytes=0-{max_bytes - 1}"}
+    if version_id:
+        request["VersionId"] = version_id
+    permission = "s3:GetObjectVersion" if version_id else "s3:GetObject"
+    doing = f"GetObject s3://{bucket}/{key}" + (f" version {version_id}" if version_id else "")
+    try:
+        response = s3.get_object(**request)
+        data = response["Body"].read(max_bytes)
+    except ClientError as error:
+        if _is_empty_object(error):
+            return ObjectPrefix(b"", 0, version_id)
+        raise from_client_error(error, doing, permission) from None
+    except BotoCoreError as error:
+        raise from_sdk_error(error, doing) from None
+    size = _object_size(response.get("ContentRange"), len(data))
+    return ObjectPrefix(data, size, response.get("VersionId") or version_id)
+
+
+def _is_empty_object(error: ClientError) -> bool:
+    # S3 answers a range starting at 0 with 416 InvalidRange only when the object has no bytes at all.
+    details = error.response.get("Error", {})
+    return details.get("Code") == "InvalidRange" and str(details.get("ActualObjectSize", "0")) == "0"
+
+
+def _object_size(content_range: str | None, received: int) -> int:
+    # "bytes 0-4999/123456": the total after the slash; absent when S3 sent the whole object.
+    if content_range and "/" in content_range:
+        total = content_range.rsplit("/", 1)[1]
+        if total.isdigit():
+            return int(total)
+    return received

@@ -1,0 +1,192 @@
+"""The handler end to end against moto S3 with the lexicon backend: keys, versions, content, sizes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import ReadTimeoutError
+from botocore.stub import Stubber
+
+from batch_sentiment.clients import s3_client
+
+REPO = Path(__file__).resolve().parents[2]
+BUCKET = "amzn-s3-demo-bucket"
+POSITIVE = "What a wonderful, happy day. I love it."
+NEGATIVE = "This is a terrible, awful mess. I hate it."
+
+
+@pytest.mark.parametrize(("name", "label"), [
+    ("think-of-love.txt", "POSITIVE"),
+    ("little-rascals.txt", "NEGATIVE"),
+    ("julius-caesar.txt", "NEUTRAL"),
+])
+def test_sample_texts_get_the_walkthrough_labels(s3: Any, event_for, invoke_one, name: str, label: str) -> None:
+    body = (REPO / "files" / name).read_bytes()
+    s3.put_object(Bucket=BUCKET, Key=f"texts/{name}", Body=body)
+    record = invoke_one(event_for(f"texts/{name}"))
+    assert record["resultCode"] == "Succeeded"
+    result = record["result"]
+    assert result["label"] == label
+    assert set(result["scores"]) == {"positive", "negative", "neutral", "mixed"}
+    assert sum(result["scores"].values()) == pytest.approx(1.0, abs=1e-3)
+    assert result | {"scores": None, "label": None} == {
+        "label": None, "scores": None, "backend": "lexicon", "language": "en", "mode": "head",
+        "bytes_analyzed": len(body), "truncated": False, "empty": False, "tagged": False,
+    }
+
+
+@pytest.mark.parametrize("key", [
+    "with space.txt",
+    "plus+sign.txt",
+    "100% sure.txt",
+    "per%20cent literal.txt",
+    "unicodé/日本語/😀.txt",
+    "a/b/c/d/e/f/g/h/deep prefix/x+y z.txt",
+])
+@pytest.mark.parametrize("schema", ["1.0", "2.0"])
+def test_url_encoded_keys_are_decoded_exactly_once(s3: Any, event_for, invoke_one, key: str, schema: str) -> None:
+    s3.put_object(Bucket=BUCKET, Key=key, Body=POSITIVE.encode())
+    record = invoke_one(event_for(key, schema=schema))
+    assert record["resultCode"] == "Succeeded", record["resultString"]
+    assert record["result"]["label"] == "POSITIVE"
+
+
+def test_versioned_object_reads_the_requested_old_version(versioned_s3: Any, event_for, invoke_one) -> None:
+    old = versioned_s3.put_object(Bucket=BUCKET, Key="review.txt", Body=POSITIVE.encode())["VersionId"]
+    versioned_s3.put_object(Bucket=BUCKET, Key="review.txt", Body=NEGATIVE.encode())
+    old_record = invoke_one(event_for("review.txt", version_id=old))
+    latest_record = invoke_one(event_for("review.txt"))
+    assert old_record["result"]["label"] == "POSITIVE"
+    assert old_record["result"]["bytes_analyzed"] == len(POSITIVE)
+    assert latest_record["result"]["label"] == "NEGATIVE"
+
+
+def test_missing_version_is_a_permanent_failure(versioned_s3: Any, event_for, invoke_one) -> None:
+    versioned_s3.put_object(Bucket=BUCKET, Key="review.txt", Body=POSITIVE.encode())
+    record = invoke_one(event_for("review.txt", version_id="3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY"))
+    assert record["resultCode"] == "PermanentFailure"
+    assert "NoSuchVersion" in record["resultString"] and "version" in record["resultString"]
+
+
+@pytest.mark.parametrize(("key", "bucket", "code"), [
+    ("absent.txt", BUCKET, "NoSuchKey"),
+    ("absent.txt", "no-such-bucket-here", "NoSuchBucket"),
+])
+def test_missing_object_or_bucket_is_a_permanent_failure(s3: Any, event_for, invoke_one, key: str, bucket: str,
+                                                         code: str) -> None:
+    record = invoke_one(event_for(key, bucket=bucket))
+    assert record["resultCode"] == "PermanentFailure"
+    assert code in record["resultString"] and "manifest" in record["resultString"]
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    (b"%PDF-1.7\x00\x01\x02binary", "binary content (NUL byte at offset 8)"),
+    (b"caf\xe9 au lait, latin-1 encoded", "not UTF-8 text (invalid byte 0xe9 at offset 3)"),
+    ("truncated at the end \u00e9".encode()[:-1], "not UTF-8 text"),
+])
+def test_non_text_content_is_a_permanent_failure(s3: Any, event_for, invoke_one, body: bytes, expected: str) -> None:
+    s3.put_object(Bucket=BUCKET, Key="blob.bin", Body=body)
+    record = invoke_one(event_for("blob.bin"))
+    assert record["resultCode"] == "PermanentFailure"
+    assert expected in record["resultString"]
+    assert "manifest" in record["resultString"]
+
+
+@pytest.mark.parametrize("body", [b"", b"   \n\t  \r\n", "\ufeff".encode()])
+def test_empty_or_blank_object_succeeds_and_says_empty(s3: Any, event_for, invoke_one, body: bytes) -> None:
+    s3.put_object(Bucket=BUCKET, Key="empty.txt", Body=body)
+    record = invoke_one(event_for("empty.txt"))
+    assert record["resultCode"] == "Succeeded"
+    result = record["result"]
+    assert result["empty"] is True and result["label"] == "NEUTRAL"
+    assert result["scores"] == {"positive": 0.0, "negative": 0.0, "neutral": 1.0, "mixed": 0.0}
+    assert result["bytes_analyzed"] == len(body) and result["truncated"] is False
+
+
+class RangeRecorder:
+    """Records the Range header of every GetObject the function's S3 client sends."""
+
+    def __init__(self, client: Any) -> None:
+        self.ranges: list[str | None] = []
+        client.meta.events.register("before-call.s3.GetObject", self._record)
+
+    def _record(self, params: dict[str, Any], **_: Any) -> None:
+        self.ranges.append(params["headers"].get("Range"))
+
+
+TEN_MB = 10 * 1024 * 1024
+
+
+@pytest.fixture
+def ten_mb_object(s3: Any) -> str:
+    sentence = b"The service was wonderful and the staff were kind. "
+    s3.put_object(Bucket=BUCKET, Key="big/ten-mb.txt", Body=(sentence * (TEN_MB // len(sentence) + 1))[:TEN_MB])
+    return "big/ten-mb.txt"
+
+
+def test_ten_mb_object_head_mode_requests_only_5000_bytes(ten_mb_object: str, event_for, invoke_one) -> None:
+    recorder = RangeRecorder(s3_client())
+    record = invoke_one(event_for(ten_mb_object))
+    assert recorder.ranges == ["bytes=0-4999"]
+    result = record["result"]
+    assert result["truncated"] is True and 4996 <= result["bytes_analyzed"] <= 5000
+    assert result["label"] == "POSITIVE"
+
+
+def test_ten_mb_object_full_mode_reads_up_to_max_bytes(ten_mb_object: str, event_for, invoke_one,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAX_BYTES", "20000")
+    recorder = RangeRecorder(s3_client())
+    record = invoke_one(event_for(ten_mb_object, user_arguments={"Mode": "full"}))
+    assert recorder.ranges == ["bytes=0-19999"]
+    result = record["result"]
+    assert result["mode"] == "full" and result["truncated"] is True
+    assert 19996 <= result["bytes_analyzed"] <= 20000
+
+
+def test_range_cutting_a_character_drops_only_that_character(s3: Any, event_for, invoke_one) -> None:
+    body = ("a" * 4999 + "é" + " good") .encode()  # the 2-byte é straddles byte 5,000
+    s3.put_object(Bucket=BUCKET, Key="cut.txt", Body=body)
+    record = invoke_one(event_for("cut.txt"))
+    assert record["resultCode"] == "Succeeded"
+    assert record["result"]["bytes_analyzed"] == 4999 and record["result"]["truncated"] is True
+
+
+def test_full_mode_small_object_is_not_truncated(s3: Any, event_for, invoke_one) -> None:
+    s3.put_object(Bucket=BUCKET, Key="small.txt", Body=POSITIVE.encode())
+    record = invoke_one(event_for("small.txt", user_arguments={"Mode": "full"}))
+    assert record["result"]["truncated"] is False and record["result"]["bytes_analyzed"] == len(POSITIVE)
+
+
+@pytest.mark.parametrize(("code", "status", "result_code", "words"), [
+    ("AccessDenied", 403, "PermanentFailure", "s3:GetObject"),
+    ("SlowDown", 503, "TemporaryFailure", "throttled"),
+    ("InternalError", 500, "TemporaryFailure", "retryable"),
+    ("InvalidObjectState", 403, "PermanentFailure", "restore it first"),
+])
+def test_s3_errors_are_classified(s3: Any, event_for, invoke_one, code: str, status: int, result_code: str,
+                                  words: str) -> None:
+    with Stubber(s3_client()) as stub:
+        stub.add_client_error("get_object", service_error_code=code, http_status_code=status)
+        record = invoke_one(event_for("any.txt"))
+    assert record["resultCode"] == result_code
+    assert code in record["resultString"] and words in record["resultString"]
+
+
+def test_s3_read_timeout_is_a_temporary_failure(s3: Any, event_for, invoke_one,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    def timeout(**_: Any) -> None:
+        raise ReadTimeoutError(endpoint_url="https://s3.amazonaws.com")
+
+    monkeypatch.setattr(s3_client(), "get_object", timeout)
+    record = invoke_one(event_for("any.txt"))
+    assert record["resultCode"] == "TemporaryFailure"
+    assert "ReadTimeoutError" in record["resultString"]
+
+
+def test_long_failure_message_stays_one_bounded_line(s3: Any, event_for, invoke_one) -> None:
+    record = invoke_one(event_for("xx/" * 330 + "missing\nline.txt"))
+    assert record["resultCode"] == "PermanentFailure"
+    assert len(record["resultString"]) <= 1024 and record["resultString"].endswith("...")
