@@ -1,0 +1,308 @@
+"""The catalogue: operations match botocore, policies are least-privilege, requirements agree with policies."""
+
+from __future__ import annotations
+
+import json
+
+import botocore.session
+import pytest
+
+from validate.catalogue import (
+    OPERATIONS,
+    JobScope,
+    build_policy,
+    job_requirements,
+    missing_flags,
+    operation_actions,
+    submitter_policy,
+    task_requirements,
+    trust_policy,
+)
+from validate.evaluate import evaluate, unmet
+
+KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:sentiment:3"
+
+
+def scope(operation: str, /, **overrides: object) -> JobScope:
+    """A scope with every field an operation may need."""
+    values: dict[str, object] = {
+        "operation": operation,
+        "manifest_bucket": "manifest-bucket",
+        "manifest_key": "manifests/job.csv",
+        "report_bucket": "report-bucket",
+        "report_prefix": "reports",
+        "bucket": "data-bucket",
+        "destination_bucket": "copy-bucket",
+        "function_arn": FUNCTION,
+    }
+    values.update(overrides)
+    return JobScope(**values)  # type: ignore[arg-type]
+
+
+def statements(policy: dict) -> dict[str, dict]:
+    return {s["Sid"]: s for s in policy["Statement"]}
+
+
+def test_operations_are_botocore_job_operation_members() -> None:
+    model = botocore.session.get_session().get_service_model("s3control")
+    assert set(OPERATIONS) == set(model.shape_for("JobOperation").members)
+    assert len(OPERATIONS) == 11
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+@pytest.mark.parametrize("versioned", [False, True])
+@pytest.mark.parametrize("kms", [False, True])
+def test_no_over_grant(operation: str, versioned: bool, kms: bool) -> None:
+    policy = build_policy(scope(operation, versioned=versioned, kms_key_arns=(KEY,) if kms else ()))
+    sids = [s["Sid"] for s in policy["Statement"]]
+    assert len(sids) == len(set(sids))
+    for statement in policy["Statement"]:
+        assert statement["Effect"] == "Allow"
+        assert statement["Action"] == sorted(statement["Action"])
+        for action in statement["Action"]:
+            assert "*" not in action
+        for resource in statement["Resource"]:
+            assert resource != "*"
+            assert not resource.startswith("arn:aws:s3:::*")
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_policy_is_deterministic(operation: str) -> None:
+    a = json.dumps(build_policy(scope(operation, versioned=True, kms_key_arns=(KEY,))))
+    b = json.dumps(build_policy(scope(operation, versioned=True, kms_key_arns=(KEY,))))
+    assert a == b
+
+
+def test_tagging_policy_exactly() -> None:
+    policy = build_policy(scope("S3PutObjectTagging"))
+    assert policy == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "ReadManifest", "Effect": "Allow", "Action": ["s3:GetObject"],
+             "Resource": ["arn:aws:s3:::manifest-bucket/manifests/job.csv"]},
+            {"Sid": "WriteReport", "Effect": "Allow", "Action": ["s3:PutObject"],
+             "Resource": ["arn:aws:s3:::report-bucket/reports*"]},
+            {"Sid": "TagObjects", "Effect": "Allow", "Action": ["s3:PutObjectTagging"],
+             "Resource": ["arn:aws:s3:::data-bucket/*"]},
+        ],
+    }
+
+
+def test_versioned_adds_version_actions_on_job_objects_only() -> None:
+    policy = statements(build_policy(scope("S3PutObjectCopy", versioned=True)))
+    assert policy["ReadManifest"]["Action"] == ["s3:GetObject", "s3:GetObjectVersion"]
+    assert "s3:GetObjectVersionTagging" in policy["ReadSourceObjects"]["Action"]
+    # the copy's destination objects are new: no version-specific writes
+    assert policy["WriteDestinationObjects"]["Action"] == ["s3:PutObject", "s3:PutObjectAcl", "s3:PutObjectTagging"]
+    unversioned = statements(build_policy(scope("S3PutObjectCopy")))
+    assert unversioned["ReadManifest"]["Action"] == ["s3:GetObject"]
+
+
+def test_copy_reads_source_writes_destination() -> None:
+    policy = statements(build_policy(scope("S3PutObjectCopy")))
+    assert policy["ReadSourceObjects"]["Resource"] == ["arn:aws:s3:::data-bucket/*"]
+    assert policy["ListSourceBucket"] == {
+        "Sid": "ListSourceBucket", "Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": ["arn:aws:s3:::data-bucket"]}
+    assert policy["WriteDestinationObjects"]["Resource"] == ["arn:aws:s3:::copy-bucket/*"]
+
+
+def test_object_lock_operations_read_bucket_configuration() -> None:
+    for operation in ("S3PutObjectLegalHold", "S3PutObjectRetention"):
+        policy = statements(build_policy(scope(operation)))
+        assert policy["ReadObjectLockConfiguration"]["Resource"] == ["arn:aws:s3:::data-bucket"]
+
+
+@pytest.mark.parametrize(
+    ("function_arn", "resources"),
+    [
+        (FUNCTION, [FUNCTION]),
+        ("arn:aws:lambda:us-east-1:123456789012:function:sentiment",
+         ["arn:aws:lambda:us-east-1:123456789012:function:sentiment",
+          "arn:aws:lambda:us-east-1:123456789012:function:sentiment:*"]),
+        ("arn:aws:lambda:us-east-1:123456789012:function:sentiment:live",
+         ["arn:aws:lambda:us-east-1:123456789012:function:sentiment:live"]),
+    ],
+)
+def test_function_arn_grant(function_arn: str, resources: list[str]) -> None:
+    policy = statements(build_policy(scope("LambdaInvoke", function_arn=function_arn)))
+    assert policy["InvokeFunction"]["Action"] == ["lambda:InvokeFunction"]
+    assert policy["InvokeFunction"]["Resource"] == resources
+
+
+def test_lambda_invoke_touches_no_objects() -> None:
+    policy = build_policy(scope("LambdaInvoke"))
+    assert [s["Sid"] for s in policy["Statement"]] == ["ReadManifest", "WriteReport", "InvokeFunction"]
+
+
+def test_kms_statement_is_scoped_to_keys_via_s3() -> None:
+    policy = statements(build_policy(scope("S3PutObjectTagging", kms_key_arns=(KEY,), region="eu-west-1")))
+    assert policy["UseKmsKeys"] == {
+        "Sid": "UseKmsKeys", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": [KEY],
+        "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}},
+    }
+
+
+def test_china_partition_uses_its_dns_suffix() -> None:
+    cn_key = "arn:aws-cn:kms:cn-north-1:123456789012:key/abc"
+    policy = statements(build_policy(scope("S3PutObjectTagging", partition="aws-cn", region="cn-north-1",
+                                           function_arn=None, kms_key_arns=(cn_key,))))
+    assert policy["UseKmsKeys"]["Condition"]["StringEquals"]["kms:ViaService"] == "s3.cn-north-1.amazonaws.com.cn"
+    assert policy["TagObjects"]["Resource"] == ["arn:aws-cn:s3:::data-bucket/*"]
+
+
+def test_update_object_encryption_needs_extra_kms_actions() -> None:
+    policy = statements(build_policy(scope("S3UpdateObjectEncryption", kms_key_arns=(KEY,))))
+    assert policy["UseKmsKeys"]["Action"] == [
+        "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"]
+
+
+def test_inventory_manifest_reads_manifest_json_and_data_files() -> None:
+    key = "inventory/data-bucket/weekly/2024-01-01T00-00Z/manifest.json"
+    policy = statements(build_policy(scope("S3PutObjectTagging", manifest_key=key, manifest_format="inventory")))
+    assert policy["ReadManifest"]["Resource"] == [
+        "arn:aws:s3:::manifest-bucket/inventory/data-bucket/weekly/2024-01-01T00-00Z/manifest.json",
+        "arn:aws:s3:::manifest-bucket/inventory/data-bucket/weekly/data/*",
+    ]
+
+
+def test_inventory_manifest_key_must_be_a_manifest_json() -> None:
+    with pytest.raises(ValueError, match="manifest_key"):
+        build_policy(scope("S3PutObjectTagging", manifest_key="inventory/list.csv", manifest_format="inventory"))
+
+
+def test_manifest_generator_for_replication_uses_documented_set() -> None:
+    policy = statements(build_policy(scope("S3ReplicateObject", manifest_generator=True, manifest_key="generated/")))
+    assert policy["GenerateManifest"] == {
+        "Sid": "GenerateManifest", "Effect": "Allow",
+        "Action": ["s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"],
+        "Resource": ["arn:aws:s3:::data-bucket"]}
+    assert policy["WriteGeneratedManifest"]["Resource"] == ["arn:aws:s3:::manifest-bucket/generated/*"]
+    assert policy["ReadManifest"]["Resource"] == ["arn:aws:s3:::manifest-bucket/generated/*"]
+
+
+def test_manifest_generator_for_other_operations() -> None:
+    policy = statements(build_policy(scope("S3PutObjectTagging", manifest_generator=True, manifest_key="gen/*")))
+    assert policy["GenerateManifest"]["Action"] == ["s3:PutInventoryConfiguration"]
+
+
+def test_report_prefix_empty_grants_the_whole_bucket_for_puts_only() -> None:
+    policy = statements(build_policy(scope("S3PutObjectTagging", report_prefix="")))
+    assert policy["WriteReport"]["Resource"] == ["arn:aws:s3:::report-bucket/*"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("manifest_bucket", "Bad_Bucket"), ("operation", "S3DeleteObject"), ("function_arn", "sentiment"),
+     ("kms_key_arns", ("arn:aws:kms:us-east-1:123456789012:alias/mine",)), ("manifest_format", "parquet"),
+     ("manifest_key", "")],
+)
+def test_bad_scope_names_the_field(field: str, value: object) -> None:
+    overrides = {} if field == "operation" else {field: value}
+    operation = str(value) if field == "operation" else "S3PutObjectTagging"
+    with pytest.raises(ValueError, match=field):
+        scope(operation, **overrides)
+
+
+def test_missing_target_bucket_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="bucket: required for S3PutObjectTagging"):
+        build_policy(scope("S3PutObjectTagging", bucket=None))
+
+
+@pytest.mark.parametrize(
+    ("operation", "given", "missing"),
+    [
+        ("LambdaInvoke", {"manifest": "s3://m/k", "report": "s3://r/p"}, ["--function-arn"]),
+        ("LambdaInvoke", {"manifest": "s3://m/k", "report": "s3://r/p", "function_arn": FUNCTION}, []),
+        ("LambdaInvoke", {"manifest": "s3://m/k", "report": "s3://r/p", "function_arn": FUNCTION,
+                          "manifest_generator": True}, ["--bucket"]),
+        ("S3PutObjectCopy", {"manifest": "s3://m/k"}, ["--report", "--bucket", "--destination-bucket"]),
+        ("S3PutObjectTagging", {"manifest": "s3://m/k", "report": "s3://r/p", "bucket": "b"}, []),
+        ("S3UpdateObjectEncryption", {"manifest": "s3://m/k", "report": "s3://r/p", "bucket": "b"}, ["--kms-key-arn"]),
+        ("S3UpdateObjectEncryption", {"manifest": "s3://m/k", "report": "s3://r/p", "bucket": "b",
+                                      "kms_key_arns": (KEY,)}, []),
+        ("S3ReplicateObject", {}, ["--manifest", "--report", "--bucket"]),
+    ],
+)
+def test_missing_flags(operation: str, given: dict, missing: list[str]) -> None:
+    assert missing_flags(operation, **given) == missing
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+@pytest.mark.parametrize("versioned", [False, True])
+def test_generated_policy_meets_every_requirement(operation: str, versioned: bool) -> None:
+    job = scope(operation, versioned=versioned, kms_key_arns=(KEY,))
+    policies = [("batch-role", build_policy(job))]
+    requirements = job_requirements(job) + task_requirements(job, "data-bucket", "in/a b.txt", "v1" if versioned else None)
+    assert unmet(policies, requirements) == []
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_policy_refuses_other_buckets(operation: str) -> None:
+    job = scope(operation)
+    policies = [("batch-role", build_policy(job))]
+    failures = unmet(policies, task_requirements(job, "someone-elses-bucket", "k", None))
+    assert len(failures) == len([r for r in task_requirements(job, "x-bucket", "k", None)
+                                 if r.resource.startswith("arn:aws:s3:::x-bucket")])
+
+
+def test_versioned_task_needs_versioned_policy() -> None:
+    job = scope("S3PutObjectTagging")
+    failures = unmet([("role", build_policy(job))], task_requirements(job, "data-bucket", "k", "v1"))
+    assert [(r.action, d.reason) for r, d in failures] == [
+        ("s3:PutObjectVersionTagging", "no statement allows s3:PutObjectVersionTagging on arn:aws:s3:::data-bucket/k")]
+
+
+def test_kms_requirement_carries_via_service_context() -> None:
+    job = scope("S3PutObjectTagging", kms_key_arns=(KEY,))
+    kms = [r for r in job_requirements(job) if r.action.startswith("kms:")]
+    assert {r.action for r in kms} == {"kms:Decrypt", "kms:GenerateDataKey"}
+    assert all(dict(r.context) == {"kms:ViaService": "s3.us-east-1.amazonaws.com"} for r in kms)
+    policy = [("role", build_policy(job))]
+    assert not evaluate(policy, "kms:Decrypt", KEY, {"kms:ViaService": "ec2.us-east-1.amazonaws.com"}).allowed
+
+
+def test_report_requirement_follows_aws_layout() -> None:
+    report = [r for r in job_requirements(scope("S3PutObjectTagging")) if r.purpose == "write the report"]
+    assert report[0].resource == (
+        "arn:aws:s3:::report-bucket/reports/job-00000000-0000-0000-0000-000000000000/manifest.json")
+    no_prefix = [r for r in job_requirements(scope("S3PutObjectTagging", report_prefix=""), job_id="abc")
+                 if r.purpose == "write the report"]
+    assert no_prefix[0].resource == "arn:aws:s3:::report-bucket/job-abc/manifest.json"
+
+
+def test_operation_actions() -> None:
+    assert operation_actions("S3PutObjectTagging", False) == {
+        "object": frozenset({"s3:PutObjectTagging"}), "bucket": frozenset(), "other": frozenset()}
+    assert operation_actions("S3PutObjectTagging", True)["object"] == {"s3:PutObjectTagging", "s3:PutObjectVersionTagging"}
+    assert operation_actions("LambdaInvoke", False)["other"] == {"lambda:InvokeFunction"}
+    assert operation_actions("S3PutObjectRetention", False)["bucket"] == {"s3:GetBucketObjectLockConfiguration"}
+    with pytest.raises(ValueError, match="unknown operation"):
+        operation_actions("Nope", False)
+
+
+def test_trust_policy() -> None:
+    assert trust_policy() == {"Version": "2012-10-17", "Statement": [{
+        "Sid": "BatchOperationsAssumeRole", "Effect": "Allow",
+        "Principal": {"Service": "batchoperations.s3.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    conditioned = trust_policy("123456789012")["Statement"][0]
+    assert conditioned["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+    with pytest.raises(ValueError, match="source_account"):
+        trust_policy("12345")
+
+
+def test_submitter_policy() -> None:
+    role = "arn:aws:iam::123456789012:role/batch"
+    policy = statements(submitter_policy(role, region="eu-west-1"))
+    assert policy["CreateAndListJobs"]["Resource"] == "*"
+    assert policy["ManageJobs"]["Resource"] == ["arn:aws:s3:eu-west-1:123456789012:job/*"]
+    assert policy["PassBatchRole"]["Resource"] == [role]
+    assert policy["PassBatchRole"]["Condition"] == {
+        "StringEquals": {"iam:PassedToService": "batchoperations.s3.amazonaws.com"}}
+    with pytest.raises(ValueError, match="role_arn"):
+        submitter_policy("arn:aws:iam::123456789012:user/bob")
+    allowed = [("submitter", submitter_policy(role))]
+    ctx = {"iam:PassedToService": "batchoperations.s3.amazonaws.com"}
+    assert evaluate(allowed, "iam:PassRole", role, ctx).allowed
+    assert not evaluate(allowed, "iam:PassRole", "arn:aws:iam::123456789012:role/admin", ctx).allowed
+    assert not evaluate(allowed, "iam:PassRole", role, {"iam:PassedToService": "ec2.amazonaws.com"}).allowed

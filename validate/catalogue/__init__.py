@@ -1,0 +1,31 @@
+"""The single source of truth for S3 Batch Operations permissions.
+
+Public API (see docs/policies.md): OPERATIONS, JobScope, Requirement, missing_flags, build_policy,
+job_requirements, task_requirements, operation_actions, trust_policy, submitter_policy.
+"""
+
+from validate.catalogue.build import (
+    build_policy,
+    job_requirements,
+    missing_flags,
+    operation_actions,
+    task_requirements,
+)
+from validate.catalogue.operations import OPERATIONS, unconfirmed_choices
+from validate.catalogue.scope import JobScope, Requirement
+from validate.catalogue.service_roles import BATCH_SERVICE_PRINCIPAL, submitter_policy, trust_policy
+
+__all__ = [
+    "BATCH_SERVICE_PRINCIPAL",
+    "OPERATIONS",
+    "JobScope",
+    "Requirement",
+    "build_policy",
+    "job_requirements",
+    "missing_flags",
+    "operation_actions",
+    "submitter_policy",
+    "task_requirements",
+    "trust_policy",
+    "unconfirmed_choices",
+]

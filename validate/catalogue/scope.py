@@ -1,0 +1,78 @@
+"""What a job touches (JobScope) and one concrete access it makes (Requirement), with input checks.
+
+Every check raises ValueError naming the field, so the CLI can turn it into a one-line usage error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from validate.catalogue.operations import OPERATIONS
+
+MANIFEST_FORMATS: tuple[str, ...] = ("csv", "inventory")
+
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_PARTITION = re.compile(r"^[a-z][a-z0-9-]*$")
+_REGION = re.compile(r"^[a-z0-9-]+$")
+_FUNCTION_ARN = re.compile(r"^arn:[a-z0-9-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$")
+_KMS_KEY_ARN = re.compile(r"^arn:[a-z0-9-]+:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
+
+
+@dataclass(frozen=True)
+class JobScope:
+    """The concrete resources one batch job touches; the input of every policy builder."""
+
+    operation: str
+    manifest_bucket: str
+    manifest_key: str
+    """Exact key, or a prefix pattern ending in "*" (e.g. "manifests/*"). With a manifest generator:
+    the ManifestOutputLocation prefix (a trailing "*" is implied)."""
+    report_bucket: str
+    report_prefix: str = ""
+    bucket: str | None = None
+    """Bucket whose objects the job acts on (for a copy: the source); the generator's SourceBucket."""
+    destination_bucket: str | None = None
+    function_arn: str | None = None
+    kms_key_arns: tuple[str, ...] = ()
+    versioned: bool = False
+    """The manifest carries version ids: version-specific actions are granted too."""
+    manifest_format: str = "csv"
+    manifest_generator: bool = False
+    partition: str = "aws"
+    region: str = "us-east-1"
+
+    def __post_init__(self) -> None:
+        if self.operation not in OPERATIONS:
+            raise ValueError(f"operation: unknown operation {self.operation!r}; expected one of {', '.join(OPERATIONS)}")
+        for name in ("manifest_bucket", "report_bucket", "bucket", "destination_bucket"):
+            value = getattr(self, name)
+            if value is not None and not _BUCKET.match(value):
+                raise ValueError(f"{name}: {value!r} is not an S3 bucket name")
+        if not self.manifest_key or self.manifest_key.startswith("/"):
+            raise ValueError(f"manifest_key: {self.manifest_key!r} must be a non-empty key without a leading '/'")
+        if self.manifest_format not in MANIFEST_FORMATS:
+            raise ValueError(f"manifest_format: {self.manifest_format!r} is not one of {', '.join(MANIFEST_FORMATS)}")
+        if not _PARTITION.match(self.partition):
+            raise ValueError(f"partition: {self.partition!r} is not an AWS partition name")
+        if not _REGION.match(self.region):
+            raise ValueError(f"region: {self.region!r} is not an AWS Region name")
+        if self.function_arn is not None and not _FUNCTION_ARN.match(self.function_arn):
+            raise ValueError(f"function_arn: {self.function_arn!r} is not a Lambda function ARN")
+        if isinstance(self.kms_key_arns, str):
+            raise ValueError("kms_key_arns: must be a tuple of key ARNs, not a string")
+        for arn in self.kms_key_arns:
+            if not _KMS_KEY_ARN.match(arn):
+                # IAM matches key usage against key ARNs only; an alias ARN in Resource never matches.
+                raise ValueError(f"kms_key_arns: {arn!r} is not a KMS key ARN (arn:...:kms:REGION:ACCOUNT:key/ID; aliases do not work in IAM)")
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One concrete access the job will make: evaluate it against the role's policies."""
+
+    action: str
+    resource: str
+    purpose: str
+    context: tuple[tuple[str, str], ...] = ()
+    """Request-context keys AWS sets for this access (e.g. kms:ViaService for S3's calls to KMS)."""

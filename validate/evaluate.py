@@ -1,0 +1,330 @@
+"""IAM identity-policy evaluation, offline: does this set of policies allow `action` on `resource`?
+
+Follows the IAM evaluation logic for identity policies: an explicit Deny wins, then an Allow, else an implicit
+deny. Supported: Action/NotAction (wildcards, case-insensitive), Resource/NotResource (wildcards, case-sensitive,
+ARNs matched per colon-separated segment), policy variables (${aws:username}, ${*}, ${?}, ${$}, defaults), and
+the condition operators String*, Arn*, Numeric*, Date*, Bool, IpAddress/NotIpAddress and Null, with ...IfExists
+and the ForAnyValue:/ForAllValues: set qualifiers. A key missing from the request context makes a condition
+false, except for negated operators (true, as AWS documents), ...IfExists (true), ForAllValues (true) and Null.
+An operator outside that list raises PolicyError rather than guessing.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import ipaddress
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from validate.catalogue.scope import Requirement
+
+Context = Mapping[str, "str | Sequence[str]"]
+
+
+class PolicyError(ValueError):
+    """A policy this evaluator cannot read (malformed, or an unsupported condition operator)."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The outcome for one request, with a reason naming the deciding statement."""
+
+    allowed: bool
+    reason: str
+
+
+# ---- pattern matching -------------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\$\{([^}]*)\}|\*|\?|[^$*?]+|\$")
+_SPECIAL_VARIABLES = {"*": "*", "?": "?", "$": "$"}
+_VARIABLE_DEFAULT = re.compile(r"^\s*([^,]+?)\s*,\s*'(.*)'\s*$")
+
+
+def _variable_value(name: str, context: Mapping[str, object]) -> str | None:
+    if name in _SPECIAL_VARIABLES:
+        return _SPECIAL_VARIABLES[name]
+    default = None
+    with_default = _VARIABLE_DEFAULT.match(name)
+    if with_default:
+        name, default = with_default.group(1), with_default.group(2)
+    value = context.get(name.strip().lower())
+    return value if isinstance(value, str) else default  # multi-valued keys cannot be policy variables
+
+
+def _pattern_regex(pattern: str, context: Mapping[str, object], *, wildcards: bool, ignore_case: bool) -> re.Pattern[str] | None:
+    """Regex for an IAM pattern; None when a policy variable cannot be resolved (the element then matches nothing)."""
+    if "$" not in pattern:
+        return _static_regex(pattern, wildcards, ignore_case)
+    parts: list[str] = []
+    for token in _TOKEN.finditer(pattern):
+        text = token.group(0)
+        if token.group(1) is not None:
+            value = _variable_value(token.group(1), context)
+            if value is None:
+                return None
+            parts.append(re.escape(value))  # a substituted value is literal, even "*" from ${*}
+        else:
+            parts.append(_wildcard(text) if wildcards else re.escape(text))
+    return re.compile("".join(parts), re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+
+
+@functools.lru_cache(maxsize=8192)
+def _static_regex(pattern: str, wildcards: bool, ignore_case: bool) -> re.Pattern[str]:
+    body = "".join(_wildcard(t.group(0)) if wildcards else re.escape(t.group(0)) for t in _TOKEN.finditer(pattern))
+    return re.compile(body, re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+
+
+def _wildcard(text: str) -> str:
+    return {"*": ".*", "?": "."}.get(text) or re.escape(text)
+
+
+def _substituted(text: str, context: Mapping[str, object]) -> str | None:
+    """The text with its policy variables replaced; None when one cannot be resolved."""
+    if "$" not in text:
+        return text
+    parts: list[str] = []
+    for token in _TOKEN.finditer(text):
+        if token.group(1) is None:
+            parts.append(token.group(0))
+            continue
+        value = _variable_value(token.group(1), context)
+        if value is None:
+            return None
+        parts.append(value)
+    return "".join(parts)
+
+
+def _like(pattern: str, value: str, context: Mapping[str, object], *, ignore_case: bool = False) -> bool:
+    regex = _pattern_regex(pattern, context, wildcards=True, ignore_case=ignore_case)
+    return bool(regex and regex.fullmatch(value))
+
+
+def action_matches(pattern: str, action: str) -> bool:
+    """IAM Action matching: wildcards * and ?, case-insensitive."""
+    return bool(_static_regex(pattern, True, True).fullmatch(action))
+
+
+def arn_matches(pattern: str, arn: str, context: Mapping[str, object] | None = None) -> bool:
+    """IAM resource / ArnLike matching: case-sensitive, each of the six ARN segments matched on its own."""
+    context = context or {}
+    if pattern == "*":
+        return True
+    if not (pattern.startswith("arn:") and arn.startswith("arn:")):
+        return _like(pattern, arn, context)
+    wanted, given = pattern.split(":", 5), arn.split(":", 5)
+    if len(wanted) > len(given):
+        return False
+    # A pattern with fewer segments matches the rest of the ARN with its last segment ("arn:aws:s3:*").
+    given = given[: len(wanted) - 1] + [":".join(given[len(wanted) - 1 :])]
+    return all(_like(w, g, context) for w, g in zip(wanted, given, strict=True))
+
+
+# ---- conditions ---------------------------------------------------------------------------------------------------
+
+
+def _number(text: str) -> float:
+    return float(text)
+
+
+def _date(text: str) -> _dt.datetime:
+    if re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return _dt.datetime.fromtimestamp(float(text), tz=_dt.timezone.utc)
+    parsed = _dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=_dt.timezone.utc)
+
+
+def _ordered(parse: Callable[[str], object], compare: Callable[[object, object], bool]) -> Callable[..., bool]:
+    def test(ctx: str, policy: str, _context: Mapping[str, object]) -> bool:
+        try:
+            return compare(parse(ctx), parse(policy))
+        except (ValueError, TypeError, OverflowError):
+            return False  # an unparsable value never matches, as in IAM
+
+    return test
+
+
+def _ip(ctx: str, policy: str, _context: Mapping[str, object]) -> bool:
+    try:
+        return ipaddress.ip_address(ctx) in ipaddress.ip_network(policy, strict=False)
+    except ValueError:
+        return False
+
+
+_COMPARISONS: dict[str, Callable[[object, object], bool]] = {
+    "Equals": lambda a, b: a == b,
+    "LessThan": lambda a, b: a < b,  # type: ignore[operator]
+    "LessThanEquals": lambda a, b: a <= b,  # type: ignore[operator]
+    "GreaterThan": lambda a, b: a > b,  # type: ignore[operator]
+    "GreaterThanEquals": lambda a, b: a >= b,  # type: ignore[operator]
+}
+
+# operator -> (positive test(context value, policy value, context), negated)
+_OPERATORS: dict[str, tuple[Callable[[str, str, Mapping[str, object]], bool], bool]] = {
+    "StringEquals": (lambda c, p, x: _substituted(p, x) == c, False),
+    "StringEqualsIgnoreCase": (lambda c, p, x: (_substituted(p, x) or "").casefold() == c.casefold(), False),
+    "StringLike": (lambda c, p, x: _like(p, c, x), False),
+    "ArnEquals": (lambda c, p, x: arn_matches(p, c, x), False),
+    "ArnLike": (lambda c, p, x: arn_matches(p, c, x), False),
+    "Bool": (lambda c, p, _x: c.lower() == p.lower(), False),
+    "IpAddress": (_ip, False),
+    "BinaryEquals": (lambda c, p, _x: c == p, False),
+}
+for _name, _compare in _COMPARISONS.items():
+    _OPERATORS[f"Numeric{_name}"] = (_ordered(_number, _compare), False)
+    _OPERATORS[f"Date{_name}"] = (_ordered(_date, _compare), False)
+_NEGATIONS = {
+    "StringNotEquals": "StringEquals",
+    "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase",
+    "StringNotLike": "StringLike",
+    "ArnNotEquals": "ArnEquals",
+    "ArnNotLike": "ArnLike",
+    "NumericNotEquals": "NumericEquals",
+    "DateNotEquals": "DateEquals",
+    "NotIpAddress": "IpAddress",
+}
+for _negated, _positive in _NEGATIONS.items():
+    _OPERATORS[_negated] = (_OPERATORS[_positive][0], True)
+
+
+def _policy_values(value: object) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    return [str(v).lower() if isinstance(v, bool) else str(v) for v in items]
+
+
+def _context_values(value: object) -> list[str]:
+    items = [value] if isinstance(value, (str, bool, int, float)) else list(value)  # type: ignore[arg-type]
+    return [str(v).lower() if isinstance(v, bool) else str(v) for v in items]
+
+
+def _condition_holds(operator: str, key: str, expected: object, context: Mapping[str, object]) -> bool:
+    set_qualifier, _, base = operator.rpartition(":")
+    if set_qualifier not in ("", "ForAnyValue", "ForAllValues"):
+        raise PolicyError(f"unsupported condition operator {operator!r}")
+    if_exists = base.endswith("IfExists") and base != "IfExists"
+    base = base.removesuffix("IfExists") if if_exists else base
+    present = key.lower() in context
+    if base == "Null":
+        return any((not present) if want == "true" else present for want in (v.lower() for v in _policy_values(expected)))
+    if base not in _OPERATORS:
+        raise PolicyError(f"unsupported condition operator {operator!r}")
+    test, negated = _OPERATORS[base]
+    if not present:
+        if if_exists or set_qualifier == "ForAllValues":
+            return True
+        return negated and set_qualifier != "ForAnyValue"
+    wanted = _policy_values(expected)
+
+    def one(value: str) -> bool:
+        hit = any(test(value, w, context) for w in wanted)
+        return not hit if negated else hit
+
+    values = _context_values(context[key.lower()])
+    if set_qualifier == "ForAllValues":
+        return all(one(v) for v in values)
+    if set_qualifier == "ForAnyValue" or not negated:
+        return any(one(v) for v in values)
+    return all(one(v) for v in values)  # negated without a qualifier: none of the values may match (NOR)
+
+
+# ---- statements -----------------------------------------------------------------------------------------------
+
+
+def _as_list(value: object, field: str, label: str) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    raise PolicyError(f"{label}: {field} must be a string or a list of strings")
+
+
+def _statement_applies(statement: Mapping[str, object], label: str, action: str, resource: str, context: Mapping[str, object]) -> bool:
+    if "Action" in statement:
+        if not any(action_matches(p, action) for p in _as_list(statement["Action"], "Action", label)):
+            return False
+    elif "NotAction" in statement:
+        if any(action_matches(p, action) for p in _as_list(statement["NotAction"], "NotAction", label)):
+            return False
+    else:
+        return False
+    if "Resource" in statement:
+        if not any(arn_matches(p, resource, context) for p in _as_list(statement["Resource"], "Resource", label)):
+            return False
+    elif "NotResource" in statement:
+        if any(arn_matches(p, resource, context) for p in _as_list(statement["NotResource"], "NotResource", label)):
+            return False
+    else:
+        return False  # an identity policy statement without Resource matches nothing
+    conditions = statement.get("Condition", {})
+    if not isinstance(conditions, Mapping):
+        raise PolicyError(f"{label}: Condition must be an object")
+    for operator, entries in conditions.items():
+        if not isinstance(entries, Mapping):
+            raise PolicyError(f"{label}: Condition operator {operator!r} must map keys to values")
+        try:
+            if not all(_condition_holds(operator, key, value, context) for key, value in entries.items()):
+                return False
+        except PolicyError as exc:
+            raise PolicyError(f"{label}: {exc}") from None
+    return True
+
+
+def _statements(name: str, document: object) -> Iterable[tuple[str, Mapping[str, object]]]:
+    if not isinstance(document, Mapping):
+        raise PolicyError(f'policy "{name}": a policy document must be a JSON object')
+    statements = document.get("Statement", [])
+    statements = [statements] if isinstance(statements, Mapping) else statements
+    if not isinstance(statements, list):
+        raise PolicyError(f'policy "{name}": Statement must be an object or a list')
+    for index, statement in enumerate(statements, start=1):
+        if not isinstance(statement, Mapping):
+            raise PolicyError(f'policy "{name}": statement #{index} must be an object')
+        sid = statement.get("Sid")
+        label = f'statement "{sid}" in policy "{name}"' if sid else f'statement #{index} in policy "{name}"'
+        if statement.get("Effect") not in ("Allow", "Deny"):
+            raise PolicyError(f'{label}: Effect must be "Allow" or "Deny"')
+        yield label, statement
+
+
+def _normalise_context(context: Context | None) -> dict[str, object]:
+    return {key.lower(): value for key, value in (context or {}).items()}
+
+
+def evaluate(
+    policies: Sequence[tuple[str, dict]],
+    action: str,
+    resource: str,
+    context: Context | None = None,
+) -> Decision:
+    """Decide one request against named identity policies: explicit Deny > Allow > implicit deny."""
+    ctx = _normalise_context(context)
+    allowed_by: str | None = None
+    for name, document in policies:
+        for label, statement in _statements(name, document):
+            if not _statement_applies(statement, label, action, resource, ctx):
+                continue
+            if statement["Effect"] == "Deny":
+                return Decision(False, f"denied by {label}")
+            allowed_by = allowed_by or label
+    if allowed_by:
+        return Decision(True, f"allowed by {allowed_by}")
+    return Decision(False, f"no statement allows {action} on {resource}")
+
+
+def unmet(
+    policies: Sequence[tuple[str, dict]],
+    requirements: Iterable[Requirement],
+    context: Context | None = None,
+) -> list[tuple[Requirement, Decision]]:
+    """The requirements the policies do not allow, each with its Decision (empty: the job's role is sufficient).
+
+    Each requirement's own context (e.g. kms:ViaService) is laid over `context`.
+    """
+    base = dict(context or {})
+    failures = []
+    for requirement in requirements:
+        decision = evaluate(policies, requirement.action, requirement.resource, {**base, **dict(requirement.context)})
+        if not decision.allowed:
+            failures.append((requirement, decision))
+    return failures
