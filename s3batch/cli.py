@@ -15,7 +15,7 @@ from s3batch import __version__
 from s3batch.errors import S3BatchError
 
 # Modules exposing `register(subparsers: argparse._SubParsersAction) -> None`.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("s3batch.emulator.commands",)
 
 
 def build_parser() -> argparse.ArgumentParser:

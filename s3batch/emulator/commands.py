@@ -1,0 +1,89 @@
+"""`s3batch local up|down|status|deploy`: run the local S3 Batch Operations stack."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from s3batch.emulator import stack
+from s3batch.errors import S3BatchError, UsageError
+
+DEFAULT_OUTPUTS = Path("build/local/outputs.json")
+MAX_ACTIVE_ENV = "S3BATCH_EMULATOR_MAX_ACTIVE_JOBS"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `local` command group."""
+    local = subparsers.add_parser("local", help="run the local S3 Batch Operations emulator (moto + job API)")
+    commands = local.add_subparsers(dest="local_command", metavar="ACTION", required=True)
+
+    up = commands.add_parser("up", help="start the stack on 127.0.0.1 (foreground unless --detach)")
+    up.add_argument("--port", type=int, default=0, help="port to bind (default: any free port)")
+    up.add_argument("--detach", action="store_true", help="run in the background; record it in build/local/stack.json")
+    up.add_argument(
+        "--max-active-jobs", type=int, default=int(os.environ.get(MAX_ACTIVE_ENV, "1")),
+        help=f"jobs that may be Active at once; Ready jobs wait by priority (default 1, env {MAX_ACTIVE_ENV})",
+    )
+    up.add_argument("--announce", action="store_true", help=argparse.SUPPRESS)  # used by --detach's child
+    up.set_defaults(func=local_up)
+
+    down = commands.add_parser("down", help="stop the stack recorded in build/local/stack.json")
+    down.set_defaults(func=local_down)
+
+    status = commands.add_parser("status", help="is the stack running? endpoint and number of jobs")
+    status.set_defaults(func=local_status)
+
+    deploy = commands.add_parser("deploy", help="create the bucket, batch role and function; write the outputs file")
+    deploy.add_argument("--outputs", type=Path, default=DEFAULT_OUTPUTS, help=f"outputs file (default {DEFAULT_OUTPUTS})")
+    deploy.set_defaults(func=local_deploy)
+
+
+def local_up(args: argparse.Namespace) -> int:
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port must be between 0 and 65535, got {args.port}")
+    if args.max_active_jobs < 1:
+        raise UsageError(f"--max-active-jobs must be at least 1, got {args.max_active_jobs}")
+    if args.detach:
+        info = stack.start_detached(args.port, max_active_jobs=args.max_active_jobs)
+        print(f"local stack running at {info.endpoint_url} (pid {info.pid}); stop it with `s3batch local down`")
+        print(f"export AWS_ENDPOINT_URL={info.endpoint_url}")
+        return 0
+    state = None if args.announce else stack.STATE_PATH
+    return stack.serve(args.port, max_active_jobs=args.max_active_jobs, state_path=state, announce=args.announce)
+
+
+def local_down(args: argparse.Namespace) -> int:
+    info = stack.stop()
+    if info is None:
+        print("no local stack is recorded (build/local/stack.json); nothing to stop", file=sys.stderr)
+        return 0
+    print(f"stopped the local stack at {info.endpoint_url} (pid {info.pid}); its objects and jobs are gone")
+    return 0
+
+
+def local_status(args: argparse.Namespace) -> int:
+    info = stack.read_state()
+    if info is None:
+        print("not running (no build/local/stack.json)")
+        return 1
+    health = stack.health(info.endpoint_url)
+    if health is None:
+        print(f"not answering: {info.endpoint_url} (pid {info.pid}); `s3batch local down` clears the record")
+        return 1
+    print(f"running: {info.endpoint_url} (pid {info.pid}), account {info.account_id}, {info.region}, "
+          f"{health['jobs']} job(s)")
+    return 0
+
+
+def local_deploy(args: argparse.Namespace) -> int:
+    from s3batch.emulator.deploy import deploy  # imports python-hcl2 and the policy catalogue: only when used
+
+    info = stack.read_state()
+    if info is None or stack.health(info.endpoint_url) is None:
+        raise S3BatchError("no local stack is running; start one with `s3batch local up --detach`")
+    outputs = deploy(info, args.outputs)
+    print(f"deployed to {info.endpoint_url}: bucket {outputs.bucket_name}, role {outputs.batch_role_arn}, "
+          f"function {outputs.function_arn}; outputs in {args.outputs}")
+    return 0

@@ -1,0 +1,260 @@
+"""`s3batch local deploy`: create in the local stack what `terraform apply` creates in AWS.
+
+Names and settings are read from the Terraform code itself (the defaults in `terraform/variables.tf` and
+`terraform/modules/sentiment_lambda/variables.tf`), so there is one place to change them; policies come
+from the same catalogue (`validate.catalogue`) the Terraform templates are generated from. The only
+deliberate difference: the function uses the `lexicon` sentiment backend (Comprehend is not offline).
+Every step is idempotent: running deploy twice leaves one bucket, one role and one function.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import hcl2
+from botocore.exceptions import ClientError
+from hcl2 import SerializationOptions
+
+from s3batch.aws import make_client
+from s3batch.emulator.stack import StackInfo, write_json_atomically
+from s3batch.errors import InputError
+from s3batch.stack_outputs import StackOutputs, to_terraform_json
+from validate.catalogue import JobScope, build_policy, trust_policy
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TERRAFORM_DIR = REPO_ROOT / "terraform"
+PACKAGE_ZIP = REPO_ROOT / "build" / "lambda" / "sentiment.zip"
+FUNCTION_SOURCES = REPO_ROOT / "lambda" / "sentiment"
+HANDLER = "handler.detect_sentiment"  # terraform/modules/sentiment_lambda/main.tf (a test holds them equal)
+LOCAL_SENTIMENT_BACKEND = "lexicon"
+LAMBDA_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+}
+_HCL = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
+
+
+def variable_defaults(path: Path) -> dict[str, Any]:
+    """`variable "x" { default = … }` values of one .tf file (python-hcl2)."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            document = hcl2.load(handle, serialization_options=_HCL)
+    except FileNotFoundError:
+        raise InputError(f"{path}: not found (local deploy reads the stack's settings from the Terraform code)") from None
+    return {name: body.get("default") for block in document.get("variable", []) for name, body in block.items()}
+
+
+@dataclass(frozen=True)
+class DeploySettings:
+    """What the root stack's variables say, as the local deploy needs it."""
+
+    name: str
+    data_prefix: str
+    manifest_prefix: str
+    report_prefix: str
+    versioning_enabled: bool
+    operation: str
+    invocation_schema_version: str
+    versioned_manifests: bool
+    runtime: str
+    architecture: str
+    memory_size: int
+    timeout: int
+    environment: dict[str, str]
+
+    @classmethod
+    def from_terraform(cls, terraform_dir: Path = TERRAFORM_DIR) -> "DeploySettings":
+        root = variable_defaults(terraform_dir / "variables.tf")
+        function = variable_defaults(terraform_dir / "modules" / "sentiment_lambda" / "variables.tf")
+        environment = {  # the map in terraform/modules/sentiment_lambda/main.tf, lexicon backend for offline use
+            "SENTIMENT_BACKEND": LOCAL_SENTIMENT_BACKEND,
+            "LANGUAGE_CODE": str(root["language_code"]),
+            "SENTIMENT_MODE": str(root["sentiment_mode"]),
+            "MAX_BYTES": str(root["max_bytes"]),
+            "POWERTOOLS_SERVICE_NAME": str(function["powertools_service_name"]),
+            "POWERTOOLS_METRICS_NAMESPACE": str(function["powertools_metrics_namespace"]),
+            "POWERTOOLS_LOG_LEVEL": str(function["powertools_log_level"]),
+        }
+        return cls(
+            name=root["name"],
+            data_prefix=root["data_prefix"],
+            manifest_prefix=root["manifest_prefix"],
+            report_prefix=root["report_prefix"],
+            versioning_enabled=bool(root["versioning_enabled"]),
+            operation=root["operation"],
+            invocation_schema_version=root["invocation_schema_version"],
+            versioned_manifests=bool(root["versioned_manifests"]),
+            runtime=root["lambda_runtime"],
+            architecture=root["lambda_architecture"],
+            memory_size=int(root["lambda_memory_size"]),
+            timeout=int(root["lambda_timeout"]),
+            environment=environment,
+        )
+
+    # The naming rules of terraform/main.tf (locals and module arguments); tests compare the expressions.
+    def bucket_name(self, account_id: str, region: str) -> str:
+        return f"{self.name}-{account_id}-{region}"
+
+    @property
+    def batch_role_name(self) -> str:
+        return f"{self.name}-batch"
+
+    @property
+    def batch_policy_name(self) -> str:
+        return f"s3-batch-operations-{self.operation}"
+
+    @property
+    def function_name(self) -> str:
+        return self.name
+
+    @property
+    def function_role_name(self) -> str:
+        return f"{self.function_name}-exec"
+
+
+def function_package() -> bytes:
+    """The zip `make lambda` builds; without it, the same sources zipped deterministically here."""
+    if PACKAGE_ZIP.is_file():
+        return PACKAGE_ZIP.read_bytes()
+    if not (FUNCTION_SOURCES / "handler.py").is_file():
+        raise InputError(f"{PACKAGE_ZIP}: not found, and no function sources in {FUNCTION_SOURCES}")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(FUNCTION_SOURCES.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
+                info = zipfile.ZipInfo(path.relative_to(FUNCTION_SOURCES).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
+                info.external_attr = 0o644 << 16
+                archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+def deploy(stack: StackInfo, outputs_path: Path, settings: DeploySettings | None = None) -> StackOutputs:
+    """Create (or bring up to date) the bucket, batch role and function; write the outputs file."""
+    settings = settings or DeploySettings.from_terraform()
+    clients = {s: make_client(s, endpoint_url=stack.endpoint_url, region=stack.region) for s in ("s3", "iam", "lambda")}
+    bucket = settings.bucket_name(stack.account_id, stack.region)
+    ensure_bucket(clients["s3"], bucket, stack.region, settings.versioning_enabled)
+    function_role = ensure_role(clients["iam"], settings.function_role_name, LAMBDA_TRUST)
+    function_arn = ensure_function(clients["lambda"], settings, function_role)
+    scope = JobScope(
+        operation=settings.operation,
+        manifest_bucket=bucket,
+        manifest_key=settings.manifest_prefix + "*",
+        report_bucket=bucket,
+        report_prefix=settings.report_prefix,
+        bucket=bucket,
+        function_arn=function_arn,
+        versioned=settings.versioned_manifests,
+        region=stack.region,
+    )
+    role_arn = ensure_role(clients["iam"], settings.batch_role_name, trust_policy())
+    clients["iam"].put_role_policy(
+        RoleName=settings.batch_role_name,
+        PolicyName=settings.batch_policy_name,
+        PolicyDocument=json.dumps(build_policy(scope)),
+    )
+    outputs = StackOutputs(
+        bucket_name=bucket,
+        data_prefix=settings.data_prefix,
+        manifest_bucket=bucket,
+        manifest_prefix=settings.manifest_prefix,
+        report_bucket=bucket,
+        report_prefix=settings.report_prefix,
+        batch_role_arn=role_arn,
+        function_arn=function_arn,
+        region=stack.region,
+        account_id=stack.account_id,
+        operation=settings.operation,
+        invocation_schema_version=settings.invocation_schema_version,
+    )
+    write_json_atomically(outputs_path, to_terraform_json(outputs))
+    return outputs
+
+
+def ensure_bucket(s3: Any, bucket: str, region: str, versioning: bool) -> None:
+    """Bucket with the Terraform module's baseline: versioning, SSE-S3, Block Public Access."""
+    try:
+        kwargs: dict[str, Any] = {"Bucket": bucket}
+        if region != "us-east-1":
+            kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        s3.create_bucket(**kwargs)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+            raise
+    if versioning:
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_encryption(
+        Bucket=bucket,
+        ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+    )
+    s3.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True,
+        },
+    )
+
+
+def ensure_role(iam: Any, name: str, trust: dict[str, Any]) -> str:
+    """The role's ARN; created, or its trust policy brought up to date."""
+    try:
+        return str(iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"])
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "EntityAlreadyExists":
+            raise
+    iam.update_assume_role_policy(RoleName=name, PolicyDocument=json.dumps(trust))
+    return str(iam.get_role(RoleName=name)["Role"]["Arn"])
+
+
+def ensure_function(lambda_client: Any, settings: DeploySettings, role_arn: str) -> str:
+    """The qualified ARN of a published version matching the package and settings (new version only on change)."""
+    code = function_package()
+    config: dict[str, Any] = {
+        "Runtime": settings.runtime,
+        "Role": role_arn,
+        "Handler": HANDLER,
+        "Timeout": settings.timeout,
+        "MemorySize": settings.memory_size,
+        "Environment": {"Variables": settings.environment},
+    }
+    name = settings.function_name
+    try:
+        created = lambda_client.create_function(
+            FunctionName=name, Code={"ZipFile": code}, Publish=True, Architectures=[settings.architecture], **config
+        )
+        return _qualified(created)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "ResourceConflictException":
+            raise
+    latest = _latest_version(lambda_client, name)
+    if latest is not None and _matches(latest, code, config):
+        return str(latest["FunctionArn"])
+    lambda_client.update_function_configuration(FunctionName=name, **config)
+    published = lambda_client.update_function_code(FunctionName=name, ZipFile=code, Publish=True)
+    return _qualified(published)
+
+
+def _qualified(configuration: dict[str, Any]) -> str:
+    arn, version = str(configuration["FunctionArn"]), str(configuration["Version"])
+    return arn if arn.endswith(":" + version) else f"{arn}:{version}"
+
+
+def _latest_version(lambda_client: Any, name: str) -> dict[str, Any] | None:
+    versions = [v for v in lambda_client.list_versions_by_function(FunctionName=name)["Versions"] if v["Version"] != "$LATEST"]
+    return max(versions, key=lambda v: int(v["Version"]), default=None)
+
+
+def _matches(version: dict[str, Any], code: bytes, config: dict[str, Any]) -> bool:
+    sha = base64.b64encode(hashlib.sha256(code).digest()).decode()
+    return (
+        version.get("CodeSha256") == sha
+        and all(version.get(key) == config[key] for key in ("Runtime", "Role", "Handler", "Timeout", "MemorySize"))
+        and version.get("Environment", {}).get("Variables") == config["Environment"]["Variables"]
+    )

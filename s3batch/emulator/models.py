@@ -1,0 +1,432 @@
+"""S3 Batch Operations jobs: the status machine, the Job entity and the per-account, per-Region backend.
+
+Semantics live here (moto's layout: responses.py only parses and shapes). The backend never runs a job
+itself: `runner.JobRunner` drives each job through the data-plane engine (`s3batch.emulator.execution`),
+injected as `engine` so unit tests can use a fake one.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from enum import Enum
+from typing import Any, Protocol
+
+from moto.core.base_backend import BackendDict, BaseBackend
+
+from s3batch.emulator.exceptions import (
+    IdempotencyException,
+    InvalidNextTokenException,
+    JobStatusException,
+    NotFoundException,
+    TooManyTagsException,
+)
+
+
+class JobStatus(str, Enum):
+    """Every value of the model's `JobStatus` enum (a test holds this list against botocore)."""
+
+    ACTIVE = "Active"
+    CANCELLED = "Cancelled"
+    CANCELLING = "Cancelling"
+    COMPLETE = "Complete"
+    COMPLETING = "Completing"
+    FAILED = "Failed"
+    FAILING = "Failing"
+    NEW = "New"
+    PAUSED = "Paused"
+    PAUSING = "Pausing"
+    PREPARING = "Preparing"
+    READY = "Ready"
+    SUSPENDED = "Suspended"
+
+    @property
+    def terminal(self) -> bool:
+        return self in TERMINAL
+
+
+S = JobStatus
+TERMINAL = frozenset({S.COMPLETE, S.FAILED, S.CANCELLED})
+# Where a job may go from each status (UG batch-ops-job-status; reference §4.5). Failing is reachable from
+# every live status because a job can fail at any stage (manifest, role, threshold, report).
+TRANSITIONS: dict[JobStatus, frozenset[JobStatus]] = {
+    S.NEW: frozenset({S.PREPARING, S.CANCELLING, S.FAILING}),
+    S.PREPARING: frozenset({S.SUSPENDED, S.READY, S.CANCELLING, S.FAILING}),
+    S.SUSPENDED: frozenset({S.READY, S.CANCELLING, S.FAILING}),
+    S.READY: frozenset({S.ACTIVE, S.CANCELLING, S.FAILING}),
+    S.ACTIVE: frozenset({S.COMPLETING, S.PAUSING, S.CANCELLING, S.FAILING}),
+    S.PAUSING: frozenset({S.PAUSED, S.CANCELLING, S.FAILING}),
+    S.PAUSED: frozenset({S.ACTIVE, S.CANCELLING, S.FAILING}),
+    S.COMPLETING: frozenset({S.COMPLETE, S.FAILING}),
+    S.FAILING: frozenset({S.FAILED}),
+    S.CANCELLING: frozenset({S.CANCELLED, S.FAILING}),
+    S.COMPLETE: frozenset(),
+    S.FAILED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+# UpdateJobStatus: RequestedJobStatus -> the statuses it may be asked from.
+USER_REQUESTS: dict[str, frozenset[JobStatus]] = {
+    "Ready": frozenset({S.SUSPENDED}),
+    "Cancelled": frozenset({S.NEW, S.PREPARING, S.SUSPENDED, S.READY, S.ACTIVE, S.PAUSING, S.PAUSED}),
+}
+
+MAX_JOB_TAGS = 50
+DEFAULT_MAX_RESULTS = 1000
+SUSPENDED_CAUSE = "The job is awaiting confirmation: call UpdateJobStatus with RequestedJobStatus=Ready to run it."
+
+
+def utcnow() -> datetime:
+    """Timezone-aware UTC now (the serializer writes ISO 8601 with Z)."""
+    return datetime.now(timezone.utc)
+
+
+class Engine(Protocol):
+    """The data plane (`s3batch.emulator.execution`); a module satisfies this structurally."""
+
+    JobRequest: Callable[..., Any]
+    JobFailure: type[Exception]
+
+    def supported_operations(self) -> frozenset[str]: ...
+    def prepare(self, request: Any) -> Any: ...
+    def execute(self, prepared: Any, progress: Any) -> Any: ...
+    def shutdown(self) -> None: ...
+
+
+@dataclass
+class Job:
+    """One job: what CreateJob accepted plus its live state. All mutation happens under `lock`."""
+
+    job_id: str
+    account_id: str
+    region: str
+    request: dict[str, Any]  # CreateJob members other than AccountId, ClientRequestToken and Tags
+    confirmation_required: bool
+    priority: int
+    tags: list[dict[str, str]]
+    sequence: int  # creation order, for ListJobs and for FIFO among equal priorities
+    creation_time: datetime = field(default_factory=utcnow)
+    status: JobStatus = JobStatus.NEW
+    status_update_reason: str | None = None
+    failure_reasons: list[dict[str, str]] = field(default_factory=list)
+    termination_date: datetime | None = None
+    suspended_date: datetime | None = None
+    suspended_cause: str | None = None
+    generated_manifest: dict[str, Any] | None = None
+    total_tasks: int = 0
+    succeeded: int = 0
+    failed: int = 0
+    active_seconds: float = 0.0
+    active_since: float | None = None  # monotonic clock while Active
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    changed: threading.Condition = field(init=False, repr=False)
+    cancel_requested: bool = False
+    abandoned: bool = False  # the backend was reset: the runner must stop and write nothing more
+
+    def __post_init__(self) -> None:
+        self.changed = threading.Condition(self.lock)
+
+    @property
+    def arn(self) -> str:
+        return f"arn:aws:s3:{self.region}:{self.account_id}:job/{self.job_id}"
+
+    @property
+    def operation_name(self) -> str:
+        return next(iter(self.request["Operation"]))
+
+    def move_to(self, status: JobStatus, *, reason: str | None = None) -> None:
+        """Change status along TRANSITIONS; keeps the timers and dates AWS reports in step."""
+        with self.lock:
+            if status not in TRANSITIONS[self.status]:
+                raise JobStatusException(
+                    f"Job {self.job_id} cannot move from {self.status.value} to {status.value}"
+                )
+            now = time.monotonic()
+            if self.status is S.ACTIVE and self.active_since is not None:
+                self.active_seconds += now - self.active_since
+                self.active_since = None
+            if status is S.ACTIVE:
+                self.active_since = now
+            if status is S.SUSPENDED:
+                self.suspended_date, self.suspended_cause = utcnow(), SUSPENDED_CAUSE
+            if status.terminal:
+                self.termination_date = utcnow()
+            if reason is not None:
+                self.status_update_reason = reason[:256]
+            self.status = status
+            self.changed.notify_all()
+
+    def fail(self, failure_code: str, failure_reason: str) -> None:
+        """Failing -> Failed with one FailureReasons entry (lengths as the model bounds them)."""
+        with self.lock:
+            if self.status.terminal:
+                return
+            self.failure_reasons.append(
+                {"FailureCode": failure_code[:64] or "Failed", "FailureReason": failure_reason[:256] or "Failed"}
+            )
+            if self.status is not S.FAILING:
+                self.move_to(S.FAILING)
+            self.move_to(S.FAILED, reason="Job failed")
+
+    def progress_summary(self) -> dict[str, Any]:
+        with self.lock:
+            elapsed = self.active_seconds
+            if self.active_since is not None:
+                elapsed += time.monotonic() - self.active_since
+            return {
+                "TotalNumberOfTasks": self.total_tasks,
+                "NumberOfTasksSucceeded": self.succeeded,
+                "NumberOfTasksFailed": self.failed,
+                "Timers": {"ElapsedTimeInActiveSeconds": int(elapsed)},
+            }
+
+    def descriptor(self) -> dict[str, Any]:
+        """DescribeJob's `Job` (JobDescriptor member names); None members are left out by the serializer."""
+        with self.lock:
+            return {
+                "JobId": self.job_id,
+                "ConfirmationRequired": self.confirmation_required,
+                "Description": self.request.get("Description"),
+                "JobArn": self.arn,
+                "Status": self.status.value,
+                "Manifest": self.request.get("Manifest"),
+                "Operation": self.request["Operation"],
+                "Priority": self.priority,
+                "ProgressSummary": self.progress_summary(),
+                "StatusUpdateReason": self.status_update_reason,
+                "FailureReasons": list(self.failure_reasons) or None,
+                "Report": self.request["Report"],
+                "CreationTime": self.creation_time,
+                "TerminationDate": self.termination_date,
+                "RoleArn": self.request["RoleArn"],
+                "SuspendedDate": self.suspended_date,
+                "SuspendedCause": self.suspended_cause,
+                "ManifestGenerator": self.request.get("ManifestGenerator"),
+                "GeneratedManifestDescriptor": self.generated_manifest,
+            }
+
+    def list_descriptor(self) -> dict[str, Any]:
+        """ListJobs' JobListDescriptor."""
+        with self.lock:
+            return {
+                "JobId": self.job_id,
+                "Description": self.request.get("Description"),
+                "Operation": self.operation_name,
+                "Priority": self.priority,
+                "Status": self.status.value,
+                "CreationTime": self.creation_time,
+                "TerminationDate": self.termination_date,
+                "ProgressSummary": self.progress_summary(),
+            }
+
+
+def request_fingerprint(params: dict[str, Any]) -> str:
+    """Identity of a CreateJob request for idempotency: everything but the token itself."""
+    material = {k: v for k, v in params.items() if k != "ClientRequestToken"}
+    return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
+
+
+class JobsBackend(BaseBackend):
+    """Jobs of one account in one Region (jobs are regional, like on AWS)."""
+
+    def __init__(self, region_name: str, account_id: str, service: "JobsService | None" = None) -> None:
+        super().__init__(region_name, account_id)
+        if service is None:
+            raise ValueError("JobsBackend needs the JobsService that owns the engine and the scheduler")
+        self.service = service
+        self.jobs: dict[str, Job] = {}
+        self.tokens: dict[str, tuple[str, str]] = {}  # ClientRequestToken -> (fingerprint, JobId)
+        self._lock = threading.Lock()
+
+    def create_job(self, params: dict[str, Any]) -> Job:
+        """Register the job (or return the earlier one for a replayed token) and start its runner."""
+        fingerprint = request_fingerprint(params)
+        token = params["ClientRequestToken"]
+        with self._lock:
+            if token in self.tokens:
+                earlier_fingerprint, job_id = self.tokens[token]
+                if earlier_fingerprint != fingerprint:
+                    raise IdempotencyException(
+                        f"ClientRequestToken {token!r} was already used by job {job_id} with different parameters"
+                    )
+                return self.jobs[job_id]
+            confirmation = params.get("ConfirmationRequired")
+            job = Job(
+                job_id=str(uuid.uuid4()),
+                account_id=self.account_id,
+                region=self.region_name,
+                request={k: v for k, v in params.items() if k not in {"AccountId", "ClientRequestToken", "Tags"}},
+                confirmation_required=self.service.confirmation_default if confirmation is None else confirmation,
+                priority=params["Priority"],
+                tags=list(params.get("Tags") or []),
+                sequence=self.service.next_sequence(),
+            )
+            self.jobs[job.job_id] = job
+            self.tokens[token] = (fingerprint, job.job_id)
+        self.service.start(job)
+        return job
+
+    def get_job(self, job_id: str) -> Job:
+        job = self.jobs.get(job_id)
+        if job is None:
+            raise NotFoundException(
+                f"The specified job {job_id} was not found in account {self.account_id}, Region {self.region_name}"
+            )
+        return job
+
+    def list_jobs(
+        self, statuses: Iterable[str] | None, max_results: int | None, next_token: str | None
+    ) -> tuple[list[Job], str | None]:
+        """Newest first; the token is an opaque cursor bound to the status filter."""
+        wanted = sorted(set(statuses or ()))
+        after = decode_token(next_token, wanted) if next_token else None
+        limit = max_results or DEFAULT_MAX_RESULTS  # MaxResults=0 means "the default", never an empty page
+        jobs = sorted(self.jobs.values(), key=lambda j: j.sequence, reverse=True)
+        matching = [
+            j for j in jobs
+            if (not wanted or j.status.value in wanted) and (after is None or j.sequence < after)
+        ]
+        page = matching[:limit]
+        token = encode_token(page[-1].sequence, wanted) if len(matching) > limit else None
+        return page, token
+
+    def update_job_status(self, job_id: str, requested: str, reason: str | None) -> Job:
+        job = self.get_job(job_id)
+        with job.lock:
+            allowed_from = USER_REQUESTS[requested]
+            if job.status not in allowed_from:
+                raise JobStatusException(
+                    f"Job {job_id} is {job.status.value}; RequestedJobStatus {requested} is allowed only from "
+                    + ", ".join(sorted(s.value for s in allowed_from))
+                )
+            if requested == "Ready":
+                job.move_to(S.READY, reason=reason)
+            else:
+                job.cancel_requested = True
+                job.move_to(S.CANCELLING, reason=reason)
+        self.service.wake()
+        return job
+
+    def update_job_priority(self, job_id: str, priority: int) -> Job:
+        job = self.get_job(job_id)
+        with job.lock:
+            job.priority = priority
+        self.service.wake()  # waiting jobs are re-ordered by the scheduler
+        return job
+
+    def put_job_tagging(self, job_id: str, tags: list[dict[str, str]]) -> None:
+        job = self.get_job(job_id)
+        check_tags(tags)
+        with job.lock:
+            job.tags = list(tags)
+
+    def delete_job_tagging(self, job_id: str) -> None:
+        job = self.get_job(job_id)
+        with job.lock:
+            job.tags = []
+
+    def reset(self) -> None:
+        """Called by moto's `BackendDict.reset()` (`POST /moto-api/reset`): abandon every job, drop state."""
+        for job in list(self.jobs.values()):
+            abandon(job)
+        self.jobs.clear()
+        self.tokens.clear()
+
+
+def abandon(job: Job) -> None:
+    """Tell a job's runner to stop at its next check and to record nothing more."""
+    with job.lock:
+        job.abandoned = True
+        job.cancel_requested = True
+        job.changed.notify_all()
+
+
+def check_tags(tags: list[dict[str, str]]) -> None:
+    """At most 50 tags per job (model doc of PutJobTagging)."""
+    if len(tags) > MAX_JOB_TAGS:
+        raise TooManyTagsException(f"A job can have at most {MAX_JOB_TAGS} tags; got {len(tags)}")
+
+
+def encode_token(sequence: int, statuses: list[str]) -> str:
+    raw = json.dumps({"v": 1, "after": sequence, "statuses": statuses}, separators=(",", ":"))
+    return base64.b64encode(raw.encode()).decode()
+
+
+def decode_token(token: str, statuses: list[str]) -> int:
+    try:
+        doc = json.loads(base64.b64decode(token, validate=True))
+        after = doc["after"]
+        ok = doc.get("v") == 1 and isinstance(after, int) and doc.get("statuses") == statuses
+    except (binascii.Error, ValueError, KeyError, TypeError):
+        ok = False
+    if not ok:
+        raise InvalidNextTokenException(
+            "The NextToken is not valid for this request (it must come from the previous ListJobs call "
+            "with the same JobStatuses)"
+        )
+    return int(after)
+
+
+class JobsService:
+    """The jobs side of one stack: its backends (account -> Region), the engine and the scheduler."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        endpoint_url: str,
+        *,
+        max_active_jobs: int = 1,
+        confirmation_default: bool = True,
+    ) -> None:
+        from s3batch.emulator.runner import Scheduler  # runner imports this module's types
+
+        self.engine = engine
+        self.endpoint_url = endpoint_url
+        self.confirmation_default = confirmation_default
+        self.scheduler = Scheduler(self, max_active_jobs)
+        self.backends: BackendDict[JobsBackend] = BackendDict(
+            _backend_factory(self), "s3control", use_boto3_regions=True  # type: ignore[arg-type]
+        )
+        self._sequence = 0
+        self._sequence_lock = threading.Lock()
+
+    def backend(self, account_id: str, region: str) -> JobsBackend:
+        return self.backends[account_id][region]
+
+    def next_sequence(self) -> int:
+        with self._sequence_lock:
+            self._sequence += 1
+            return self._sequence
+
+    def start(self, job: Job) -> None:
+        self.scheduler.start(job)
+
+    def wake(self) -> None:
+        self.scheduler.wake()
+
+    def all_jobs(self) -> list[Job]:
+        return [job for _, _, backend in self.backends.iter_backends() for job in backend.jobs.values()]  # type: ignore[attr-defined]
+
+    def reset(self, join_timeout: float = 30.0) -> None:
+        """Stop every runner (waiting up to `join_timeout` for running tasks to end), then drop all jobs."""
+        for _, _, backend in list(self.backends.iter_backends()):
+            backend.reset()  # type: ignore[attr-defined]
+        self.scheduler.join_all(join_timeout)
+
+    def shutdown(self, join_timeout: float = 30.0) -> None:
+        self.reset(join_timeout)
+        self.engine.shutdown()
+
+
+def _backend_factory(service: JobsService) -> Callable[..., JobsBackend]:
+    def make(region_name: str, account_id: str) -> JobsBackend:
+        return JobsBackend(region_name, account_id, service)
+
+    return make

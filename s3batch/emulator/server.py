@@ -1,0 +1,123 @@
+"""One loopback endpoint: our S3 Batch Operations job API in front of moto's server (S3, IAM, STS, Lambda, Logs…).
+
+`/v20180820/jobs*` goes to `JobsApplication`; `/_s3batch/health` answers the stack's own health check;
+`POST /moto-api/reset` first stops and forgets our jobs, then lets moto reset its backends; everything
+else is moto's `DomainDispatcherApplication`, which picks the service from the SigV4 scope.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from s3batch.emulator.models import Engine, JobsService
+from s3batch.emulator.responses import JobsApplication
+from s3batch.emulator.routing import is_jobs_path
+
+ACCOUNT_ID = "123456789012"  # moto's default account: every unsigned-by-account call lands there
+REGION = "us-east-1"
+HOST = "127.0.0.1"  # loopback only, never 0.0.0.0
+HEALTH_PATH = "/_s3batch/health"  # "_" is not valid in a bucket name, so this never shadows an S3 path
+RESET_PATH = "/moto-api/reset"
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class StackApplication:
+    """The stack's WSGI app: routes job calls to us and the rest to moto."""
+
+    def __init__(self, service: JobsService, moto_app: WSGIApp | None = None) -> None:
+        self.service = service
+        self.jobs = JobsApplication(service, default_region=REGION)
+        self.moto: WSGIApp = moto_app or DomainDispatcherApplication(create_backend_app)
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if is_jobs_path(path):
+            return self.jobs(environ, start_response)
+        if path == HEALTH_PATH:
+            return self._health(start_response)
+        if path == RESET_PATH and environ.get("REQUEST_METHOD") == "POST":
+            # Stop our runners before moto's reset takes its backend lock: a runner mid-task may be
+            # waiting on an S3 call that needs that lock.
+            self.service.reset()
+        return self.moto(environ, start_response)
+
+    def _health(self, start_response: Callable[..., Any]) -> Iterable[bytes]:
+        body = json.dumps(
+            {"status": "ok", "account_id": ACCOUNT_ID, "region": REGION, "jobs": len(self.service.all_jobs())}
+        ).encode()
+        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+        return [body]
+
+
+class QuietRequestHandler(MotoRequestHandler):
+    """moto's handler (keeps underscore headers) without a log line per request."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return None
+
+
+@dataclass
+class RunningStack:
+    """A stack serving on 127.0.0.1 in a background thread of this process."""
+
+    endpoint_url: str
+    port: int
+    service: JobsService
+    _server: BaseWSGIServer = field(repr=False)
+    _thread: threading.Thread = field(repr=False)
+
+    def stop(self) -> None:
+        """Stop serving, stop every job runner and the engine's workers."""
+        self._server.shutdown()
+        self._thread.join()
+        self._server.server_close()
+        self.service.shutdown()
+
+
+def default_engine() -> Engine:
+    """The data plane, `s3batch.emulator.execution` (imported late: it is a separate concern)."""
+    from s3batch.emulator import execution
+
+    return execution  # type: ignore[return-value]
+
+
+def create_server(
+    port: int = 0,
+    *,
+    engine: Engine | None = None,
+    max_active_jobs: int = 1,
+    confirmation_default: bool = True,
+) -> tuple[BaseWSGIServer, JobsService]:
+    """Bind 127.0.0.1:`port` (0 = any free port); threaded werkzeug server, request logging off."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        return stack_app(environ, start_response)  # bound below, once the port (and so the URL) is known
+
+    server = make_server(HOST, port, app, threaded=True, request_handler=QuietRequestHandler)
+    endpoint_url = f"http://{HOST}:{server.server_port}"
+    service = JobsService(
+        engine or default_engine(),
+        endpoint_url,
+        max_active_jobs=max_active_jobs,
+        confirmation_default=confirmation_default,
+    )
+    stack_app = StackApplication(service)
+    return server, service
+
+
+def start_stack(port: int = 0, **options: Any) -> RunningStack:
+    """Start a stack in a background thread; options as for `create_server`."""
+    server, service = create_server(port, **options)
+    thread = threading.Thread(target=server.serve_forever, name="s3batch-stack", daemon=True)
+    thread.start()
+    return RunningStack(service.endpoint_url, server.server_port, service, server, thread)
