@@ -1,0 +1,342 @@
+"""The emulator's data plane: prepare a job (role, manifest) and execute its tasks, writing the report.
+
+The control plane (runner.py) calls `prepare` while the job is Preparing and `execute` while it is
+Active; both raise `JobFailure` for job-level failures. Everything is reached over HTTP with boto3
+through the stack's own endpoint, so the engine behaves the same whatever runs the stack.
+
+Task dispatch: a fixed number of threads (the Lambda pool size, or 8 for S3 operations) pull rows from
+the streamed manifest, so memory stays flat whatever the manifest size; each finished task goes straight
+to the report's local files and to the ProgressSink. Every manifest row is reported exactly once: a
+task whose runner raises is reported failed (500 InternalError), never dropped.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from s3batch.aws import make_client
+from s3batch.emulator import lambda_runtime, manifest as manifests, operations, role_check
+from s3batch.emulator.failures import (
+    ACCESS_DENIED,
+    INVALID_MANIFEST,
+    REPORT_WRITE_FAILED,
+    THRESHOLD_EXCEEDED,
+    JobFailure,
+)
+from s3batch.emulator.report import ReportConfig, ReportWriter, TaskResult
+
+__all__ = ["ExecutionResult", "JobFailure", "JobRequest", "PreparedJob", "ProgressSink", "execute", "prepare",
+           "shutdown", "supported_operations"]
+
+THRESHOLD_MIN_TASKS = 1000  # reference §4.6: monitored once at least 1,000 tasks ran …
+THRESHOLD_RATE = 0.5        # … and the job fails when the failure rate exceeds 50 %
+REPORT_DENIED = "The job report could not be written to your report bucket. Please check your permissions."
+
+
+@dataclass(frozen=True)
+class JobRequest:
+    """What CreateJob accepted; dict values use botocore member names."""
+
+    job_id: str
+    account_id: str
+    region: str
+    role_arn: str
+    operation: dict
+    report: dict
+    manifest: dict | None
+    manifest_generator: dict | None
+    endpoint_url: str
+
+
+class ProgressSink(Protocol):
+    def set_total(self, total: int) -> None: ...
+    def task_finished(self, succeeded: bool) -> None: ...
+    def stop_requested(self) -> bool: ...
+
+
+@dataclass
+class PreparedJob:
+    """A job whose role and manifest passed: the spooled manifest, its size, the operation ready to run."""
+
+    request: JobRequest
+    manifest: manifests.Manifest
+    total: int
+    versioned: bool
+    workdir: Path
+    operation: Any
+    stop: threading.Event
+    access: role_check.RoleAccess | None = None
+    job_level_denial: TaskResult | None = None   # e.g. lambda:InvokeFunction denied: every task fails with it
+    report_denial: str | None = None             # report write denied: our reason, checked before upload
+    generated_manifest: dict | None = None
+
+    def discard(self) -> None:
+        """Drop the spooled files of a job that will not run (cancelled while Suspended/Ready)."""
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+@dataclass
+class ExecutionResult:
+    """What `execute` did. `report_failure` is set when the report could not be written (job still ends)."""
+
+    succeeded: int
+    failed: int
+    report_keys: list[str] = field(default_factory=list)
+    generated_manifest: dict | None = None
+    cancelled: bool = False
+    report_failure: JobFailure | None = None
+
+
+def supported_operations() -> frozenset[str]:
+    """Operations the engine runs; CreateJob refuses any other with BadRequestException."""
+    return operations.SUPPORTED
+
+
+def shutdown() -> None:
+    """Stop the warm Lambda worker processes (`local down`, tests)."""
+    lambda_runtime.shutdown_pools()
+
+
+def _client(service: str, request: JobRequest) -> Any:
+    return make_client(service, endpoint_url=request.endpoint_url, region=request.region,
+                       config=Config(retries={"max_attempts": 2}))
+
+
+def _policy_tools() -> bool:
+    """validate.catalogue / validate.evaluate present (helper POLICY's modules)."""
+    return all(importlib.util.find_spec(name) is not None for name in ("validate.catalogue", "validate.evaluate"))
+
+
+# ---------------------------------------------------------------------------------------------------
+# prepare
+
+
+def prepare(request: JobRequest) -> PreparedJob:
+    """Check the role, read and count the manifest, get the operation ready; JobFailure on any problem."""
+    workdir = manifests.new_workdir()
+    try:
+        return _prepare(request, workdir)
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+
+
+def _prepare(request: JobRequest, workdir: Path) -> PreparedJob:
+    name = operations.operation_name(request.operation)
+    context = {"aws:SourceAccount": request.account_id,
+               "aws:SourceArn": f"arn:aws:s3:{request.region}:{request.account_id}:job/{request.job_id}",
+               "aws:PrincipalArn": request.role_arn, "aws:RequestedRegion": request.region}
+    iam = _client("iam", request)
+    trust, policies = role_check.load_role(iam, request.role_arn)
+    checks = _policy_tools()
+    if checks:
+        role_check.check_trust(request.role_arn, trust, context)
+    s3 = _client("s3", request)
+    generated = None
+    access = None
+    if request.manifest_generator:
+        from s3batch.emulator.generator import generate_manifest
+
+        manifest, generated = generate_manifest(s3, request, workdir)
+    else:
+        spec = (request.manifest or {}).get("Spec", {})
+        location = (request.manifest or {}).get("Location", {})
+        if checks:
+            access = _access(request, name, policies, context, location, spec, versioned=False, bucket=None)
+            _check_manifest_read(access)
+        if spec.get("Format") == manifests.INVENTORY_FORMAT:
+            manifest = manifests.load_inventory_manifest(s3, location, workdir)
+        elif spec.get("Format") == manifests.CSV_FORMAT:
+            manifest = manifests.load_csv_manifest(s3, spec, location, workdir)
+        else:
+            raise JobFailure(INVALID_MANIFEST, f"Manifest Spec.Format {spec.get('Format')!r} is not supported")
+    total, versioned = manifests.count_tasks(manifest)
+    if total == 0:
+        raise JobFailure(INVALID_MANIFEST, f"The manifest {manifest.object_arn} lists no objects")
+    first = next(manifests.iter_tasks(manifest))
+    job_denial = report_denial = None
+    if checks:
+        location = {"ObjectArn": manifest.object_arn, "ObjectVersionId": manifest.version_id}
+        spec = {"Format": manifest.format}
+        access = _access(request, name, policies, context, location, spec, versioned, first.bucket)
+        job_denial, report_denial = _job_level_denials(access)
+    stop = threading.Event()
+    operation = operations.build_operation(request.operation, request.job_id, request.account_id, request.region,
+                                           request.endpoint_url, stop)
+    return PreparedJob(request, manifest, total, versioned, workdir, operation, stop, access, job_denial,
+                       report_denial, generated)
+
+
+def _access(request: JobRequest, operation: str, policies: list[tuple[str, dict]], context: dict[str, str],
+            location: dict, spec: dict, versioned: bool, bucket: str | None) -> role_check.RoleAccess:
+    from validate.catalogue import JobScope
+
+    manifest_bucket, manifest_key = manifests.split_object_arn(str(location.get("ObjectArn", "")))
+    inventory = spec.get("Format") == manifests.INVENTORY_FORMAT
+    report = ReportConfig.from_request(request.report)
+    config = request.operation.get(operation) or {}
+    destination = config.get("TargetResource") if operation == "S3PutObjectCopy" else None
+    scope = JobScope(
+        operation=operation,
+        manifest_bucket=manifest_bucket,
+        manifest_key=manifest_key.rsplit("/", 1)[0] + "/*" if inventory and "/" in manifest_key else manifest_key,
+        report_bucket=report.bucket or manifest_bucket,
+        report_prefix=report.prefix or "",
+        bucket=bucket,
+        destination_bucket=manifests.bucket_name(destination) if destination else None,
+        function_arn=config.get("FunctionArn") if operation == "LambdaInvoke" else None,
+        versioned=versioned,
+        manifest_format="inventory" if inventory else "csv",
+        manifest_generator=bool(request.manifest_generator),
+        region=request.region,
+    )
+    return role_check.RoleAccess(request.role_arn, policies, scope, context)
+
+
+def _is_manifest_read(requirement: Any, scope: Any) -> bool:
+    return requirement.action.startswith("s3:GetObject") and f":::{scope.manifest_bucket}/" in requirement.resource
+
+
+def _is_report_write(requirement: Any, scope: Any) -> bool:
+    return requirement.action == "s3:PutObject" and f":::{scope.report_bucket}/" in requirement.resource
+
+
+def _check_manifest_read(access: role_check.RoleAccess) -> None:
+    missing = [(req, why) for req, why in access.job_denials() if _is_manifest_read(req, access.scope)]
+    if missing:
+        raise JobFailure(ACCESS_DENIED, "Reading the manifest is forbidden: AccessDenied. The job role lacks "
+                         + role_check.describe(missing))
+
+
+def _job_level_denials(access: role_check.RoleAccess) -> tuple[TaskResult | None, str | None]:
+    """(denial every task inherits, report-write denial reason) from the job-level requirements."""
+    missing = access.job_denials()
+    report = [(r, d) for r, d in missing if _is_report_write(r, access.scope)]
+    others = [(r, d) for r, d in missing if not _is_report_write(r, access.scope) and not _is_manifest_read(r, access.scope)]
+    return (role_check.denied_result(others) if others else None,
+            f"{REPORT_DENIED} The job role lacks {role_check.describe(report)}" if report else None)
+
+
+# ---------------------------------------------------------------------------------------------------
+# execute
+
+
+class _Run:
+    """Counters and the stop decision of one execution (shared by the dispatch threads)."""
+
+    def __init__(self, prepared: PreparedJob, progress: ProgressSink, report: ReportWriter) -> None:
+        self.prepared = prepared
+        self.progress = progress
+        self.report = report
+        self.tasks = manifests.iter_tasks(prepared.manifest)
+        self.tasks_lock = threading.Lock()
+        self.count_lock = threading.Lock()
+        self.succeeded = 0
+        self.failed = 0
+        self.cancelled = False
+        self.threshold_hit = False
+        self.error: BaseException | None = None
+
+    def next_task(self) -> manifests.Task | None:
+        if self.prepared.stop.is_set():
+            return None
+        if self.progress.stop_requested():
+            self.cancelled = True
+            self.prepared.stop.set()
+            return None
+        with self.tasks_lock:
+            return next(self.tasks, None)
+
+    def run_task(self, task: manifests.Task) -> TaskResult:
+        prepared = self.prepared
+        if prepared.versioned and task.version_id == "":
+            return operations.MISSING_VERSION
+        if prepared.job_level_denial is not None:
+            return prepared.job_level_denial
+        if prepared.access is not None:
+            denial = prepared.access.task_denial(task.bucket, manifests.decode_key(task.key), task.version_id)
+            if denial is not None:
+                return denial
+        try:
+            return prepared.operation.run(task)
+        except Exception as error:  # noqa: BLE001 - a task is always reported, whatever its runner did
+            return TaskResult(False, 500, "InternalError", f"{type(error).__name__}: {error}")
+
+    def record(self, task: manifests.Task, result: TaskResult) -> None:
+        self.report.add(task.bucket, task.key, task.version_id, result)
+        with self.count_lock:
+            if result.succeeded:
+                self.succeeded += 1
+            else:
+                self.failed += 1
+            ran = self.succeeded + self.failed
+            if ran >= THRESHOLD_MIN_TASKS and self.failed > ran * THRESHOLD_RATE and not self.threshold_hit:
+                self.threshold_hit = True
+                self.prepared.stop.set()
+        self.progress.task_finished(result.succeeded)
+
+    def dispatch(self) -> None:
+        try:
+            while (task := self.next_task()) is not None:
+                self.record(task, self.run_task(task))
+        except BaseException as error:  # noqa: BLE001 - surfaced by execute after the join
+            self.error = error
+            self.prepared.stop.set()
+
+
+def execute(prepared: PreparedJob, progress: ProgressSink) -> ExecutionResult:
+    """Run every task, write the report, and return the counts; JobFailure when the threshold trips.
+
+    Cancel (`progress.stop_requested()`): no new task starts, running ones finish, and the report of
+    what ran is written (AWS writes a report for a Cancelled job if at least one task ran).
+    """
+    request = prepared.request
+    report = ReportWriter(ReportConfig.from_request(request.report), request.job_id, prepared.workdir)
+    progress.set_total(prepared.total)
+    run = _Run(prepared, progress, report)
+    try:
+        threads = [threading.Thread(target=run.dispatch, name=f"s3batch-job-{request.job_id}-{i}", daemon=True)
+                   for i in range(prepared.operation.threads)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if run.error is not None:
+            raise run.error
+        result = ExecutionResult(run.succeeded, run.failed, generated_manifest=prepared.generated_manifest,
+                                 cancelled=run.cancelled)
+        if run.succeeded + run.failed:
+            _write_report(prepared, report, result)
+        else:
+            report.close()
+    finally:
+        prepared.operation.close()
+        prepared.discard()
+    if run.threshold_hit:
+        ran = run.succeeded + run.failed
+        raise JobFailure(THRESHOLD_EXCEEDED, f"Job failed: {run.failed} of the {ran} tasks run so far failed, more "
+                         f"than 50% after at least {THRESHOLD_MIN_TASKS} tasks")
+    return result
+
+
+def _write_report(prepared: PreparedJob, report: ReportWriter, result: ExecutionResult) -> None:
+    if not report.config.enabled:
+        report.close()
+        return
+    if prepared.report_denial:
+        report.close()
+        result.report_failure = JobFailure(REPORT_WRITE_FAILED, prepared.report_denial)
+        return
+    try:
+        result.report_keys = report.upload(_client("s3", prepared.request))
+    except (ClientError, BotoCoreError) as error:
+        detail = error.response.get("Error", {}).get("Code", "") if isinstance(error, ClientError) else str(error)
+        result.report_failure = JobFailure(REPORT_WRITE_FAILED, f"{REPORT_DENIED} ({detail})")

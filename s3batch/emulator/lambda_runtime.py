@@ -1,0 +1,344 @@
+"""A local Lambda runtime for LambdaInvoke jobs: warm worker processes running the registered code.
+
+Each worker is a separate Python process (so a handler that crashes, hangs or leaks cannot hurt the
+stack) started with the function's environment, its unzipped code as working directory and first
+import path, and a socketpair to the engine. The protocol is one JSON message per invocation.
+
+What AWS does and we copy (reference §1.6):
+- an unhandled exception is a *function error*, reported as `Lambda returned function error: {json}`;
+- the function Timeout is enforced: the worker is killed and replaced, the error reads
+  `<timestamp> <request id> Task timed out after N.NN seconds`;
+- a worker that dies (os._exit, signal) gives `Runtime.ExitError` and is replaced;
+- an import failure gives `Runtime.ImportModuleError` on every invocation, as Lambda does.
+
+The worker side (`serve`) imports only the standard library before loading the handler.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+INIT_TIMEOUT_S = 30.0  # Lambda allows 10 s of init; we are generous for slow machines
+_REPO_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    """A registered function version as the runtime needs it."""
+
+    function_name: str
+    invoked_arn: str  # the FunctionArn of the job (qualified or not)
+    version: str
+    handler: str
+    timeout_s: float
+    memory_mb: int
+    environment: tuple[tuple[str, str], ...]
+    code_sha256: str
+    region: str
+    endpoint_url: str
+    code: bytes = field(default=b"", compare=False, hash=False, repr=False)
+
+
+@dataclass(frozen=True)
+class InvokeOutcome:
+    """What one invocation returned: the payload (bytes) or a function error document."""
+
+    payload: bytes | None = None
+    function_error: dict[str, str] | None = None
+
+
+def worker_environment(spec: FunctionSpec, code_dir: str) -> dict[str, str]:
+    """The process environment Lambda would give this function, pointed at the local stack."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "en_US.UTF-8",
+        "TZ": ":UTC",
+        "PYTHONPATH": _REPO_ROOT,  # after the code dir (cwd), so the worker can import this module
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "LAMBDA_TASK_ROOT": code_dir,
+        "_HANDLER": spec.handler,
+        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
+        "AWS_LAMBDA_FUNCTION_NAME": spec.function_name,
+        "AWS_LAMBDA_FUNCTION_VERSION": spec.version,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_mb),
+        "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{spec.function_name}",
+        "AWS_LAMBDA_LOG_STREAM_NAME": f"local/[{spec.version}]{os.urandom(8).hex()}",
+        "AWS_LAMBDA_INVOKED_ARN": spec.invoked_arn,
+        "AWS_REGION": spec.region,
+        "AWS_DEFAULT_REGION": spec.region,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_ENDPOINT_URL": spec.endpoint_url,
+    }
+    env.update(dict(spec.environment))  # the function's own variables win, as on Lambda
+    return env
+
+
+class Worker:
+    """One warm worker process and its connection; used by one engine thread at a time."""
+
+    def __init__(self, spec: FunctionSpec, code_dir: str, log_path: Path) -> None:
+        self.spec = spec
+        parent, child = socket.socketpair()
+        self._log = open(log_path, "ab")
+        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-c", "import sys; from s3batch.emulator.lambda_runtime import serve; "
+             "serve(int(sys.argv[1]))", str(child.fileno())],
+            pass_fds=(child.fileno(),), env=worker_environment(spec, code_dir), cwd=code_dir,
+            stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
+        )
+        child.close()
+        self.conn = Connection(parent.detach())
+        self.ready = False
+
+    def invoke(self, event: dict[str, Any], request_id: str) -> InvokeOutcome:
+        """Run one invocation, enforcing the timeout; a dead or timed-out worker must be replaced."""
+        if not self.ready:
+            outcome = self._await_ready()
+            if outcome is not None:
+                return outcome
+        timeout = self.spec.timeout_s
+        deadline_ms = int((time.time() + timeout) * 1000)
+        message = json.dumps({"requestId": request_id, "deadlineMs": deadline_ms, "event": event})
+        try:
+            self.conn.send_bytes(message.encode())
+            if not self.conn.poll(timeout):
+                self.kill()
+                return InvokeOutcome(function_error={
+                    "errorMessage": f"{_timestamp()} {request_id} Task timed out after {timeout:.2f} seconds"})
+            reply = json.loads(self.conn.recv_bytes())
+        except (EOFError, OSError):
+            return InvokeOutcome(function_error=self._exit_error(request_id))
+        if "error" in reply:
+            return InvokeOutcome(function_error=reply["error"])
+        return InvokeOutcome(payload=reply["ok"].encode())
+
+    def _await_ready(self) -> InvokeOutcome | None:
+        try:
+            if not self.conn.poll(INIT_TIMEOUT_S):
+                self.kill()
+                return InvokeOutcome(function_error={"errorType": "Runtime.InitError",
+                                                     "errorMessage": f"Init timed out after {INIT_TIMEOUT_S:.2f} seconds"})
+            self.conn.recv_bytes()
+        except (EOFError, OSError):
+            return InvokeOutcome(function_error=self._exit_error("init"))
+        self.ready = True
+        return None
+
+    def _exit_error(self, request_id: str) -> dict[str, str]:
+        try:
+            code = self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            code = self.process.returncode
+        status = f"signal: {signal.Signals(-code).name.removeprefix('SIG').lower()}" if code and code < 0 \
+            else f"exit status {code}"
+        return {"errorType": "Runtime.ExitError",
+                "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: {status}"}
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def kill(self) -> None:
+        """Stop the process now (timeouts, shutdown); safe to call twice."""
+        if self.process.poll() is None:
+            self.process.kill()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # pragma: no cover - the kernel did not reap in time
+            pass
+        self.conn.close()
+        self._log.close()
+
+
+class WorkerPool:
+    """`size` warm workers for one function version; `invoke` borrows one, replacing it if it died."""
+
+    def __init__(self, spec: FunctionSpec, size: int) -> None:
+        self.spec = spec
+        self.size = size
+        self._dir = Path(tempfile.mkdtemp(prefix=f"s3batch-lambda-{spec.function_name}-"))
+        self.code_dir = self._dir / "task"
+        self.log_path = self._dir / "function.log"
+        _extract(spec.code, self.code_dir)
+        self._idle: queue.Queue[Worker] = queue.Queue()
+        self._all: list[Worker] = []
+        self._lock = threading.Lock()
+        self._closed = False
+        for _ in range(size):
+            self._idle.put(self._spawn())
+
+    def _spawn(self) -> Worker:
+        worker = Worker(self.spec, str(self.code_dir), self.log_path)
+        with self._lock:
+            self._all.append(worker)
+        return worker
+
+    def invoke(self, event: dict[str, Any], request_id: str) -> InvokeOutcome:
+        """One synchronous invocation on a free worker."""
+        worker = self._idle.get()
+        try:
+            outcome = worker.invoke(event, request_id)
+        finally:
+            if not worker.alive:
+                worker.kill()
+                with self._lock:
+                    self._all.remove(worker)
+                if not self._closed:
+                    worker = self._spawn()
+            self._idle.put(worker)
+        return outcome
+
+    def worker_pids(self) -> list[int]:
+        with self._lock:
+            return [w.process.pid for w in self._all]
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+            self._all.clear()
+        for worker in workers:
+            worker.kill()
+        shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def _extract(code: bytes, dest: Path) -> None:
+    import io
+
+    dest.mkdir(parents=True)
+    with zipfile.ZipFile(io.BytesIO(code)) as archive:
+        for member in archive.infolist():
+            target = (dest / member.filename).resolve()
+            if not str(target).startswith(str(dest.resolve())):  # zip-slip: refuse paths outside the root
+                raise ValueError(f"function package member {member.filename!r} escapes the code directory")
+        archive.extractall(dest)
+
+
+def _timestamp() -> str:
+    now = datetime.now(timezone.utc)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+_POOLS: dict[FunctionSpec, WorkerPool] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+def concurrency() -> int:
+    """Workers per function: S3BATCH_LOCAL_CONCURRENCY, default the core count."""
+    value = os.environ.get("S3BATCH_LOCAL_CONCURRENCY", "")
+    return max(1, int(value)) if value.strip() else (os.cpu_count() or 1)
+
+
+def pool_for(spec: FunctionSpec, size: int | None = None) -> WorkerPool:
+    """The warm pool of this function version (kept across jobs); an older pool of the name is closed."""
+    size = size or concurrency()
+    with _POOLS_LOCK:
+        pool = _POOLS.get(spec)
+        if pool is not None and pool.size == size:
+            return pool
+        for other in [s for s in _POOLS if s.function_name == spec.function_name or s == spec]:
+            _POOLS.pop(other).close()
+        pool = _POOLS[spec] = WorkerPool(spec, size)
+        return pool
+
+
+def shutdown_pools() -> None:
+    """Stop every worker process."""
+    with _POOLS_LOCK:
+        pools = list(_POOLS.values())
+        _POOLS.clear()
+    for pool in pools:
+        pool.close()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Worker side: runs in the function's process.
+
+
+class LambdaContext:
+    """The context object Lambda's Python runtime passes to handlers."""
+
+    def __init__(self, request_id: str, deadline_ms: int) -> None:
+        self.aws_request_id = request_id
+        self._deadline_ms = deadline_ms
+        self.function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "")
+        self.function_version = os.environ.get("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        self.invoked_function_arn = os.environ.get("AWS_LAMBDA_INVOKED_ARN", "")
+        self.memory_limit_in_mb = os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+        self.log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME", "")
+        self.log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME", "")
+        self.identity = None
+        self.client_context = None
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, self._deadline_ms - int(time.time() * 1000))
+
+
+def _load_handler() -> tuple[Any, dict[str, str] | None]:
+    spec = os.environ["_HANDLER"]
+    module_name, _, function_name = spec.rpartition(".")
+    if not module_name:
+        return None, {"errorType": "Runtime.MalformedHandlerName",
+                      "errorMessage": f"Bad handler '{spec}': not enough values to unpack (expected 2, got 1)"}
+    try:
+        import importlib
+
+        module = importlib.import_module(module_name)
+    except Exception as error:  # noqa: BLE001 - any import failure is the function's error
+        return None, {"errorType": "Runtime.ImportModuleError",
+                      "errorMessage": f"Unable to import module '{module_name}': {error}"}
+    handler = getattr(module, function_name, None)
+    if handler is None:
+        return None, {"errorType": "Runtime.HandlerNotFound",
+                      "errorMessage": f"Handler '{function_name}' missing on module '{module_name}'"}
+    return handler, None
+
+
+def serve(fd: int) -> None:
+    """Worker main loop: load the handler, then answer invocations until the engine closes the pipe."""
+    conn = Connection(fd)
+    sys.path.insert(0, os.getcwd())
+    handler, init_error = _load_handler()
+    conn.send_bytes(b'{"ready":true}')
+    while True:
+        try:
+            request = json.loads(conn.recv_bytes())
+        except (EOFError, OSError):
+            return
+        if init_error is not None:
+            conn.send_bytes(json.dumps({"error": init_error}).encode())
+            continue
+        context = LambdaContext(request["requestId"], request["deadlineMs"])
+        try:
+            result = handler(request["event"], context)
+        except Exception as error:  # noqa: BLE001 - reported as the function error
+            reply = {"error": {"errorMessage": str(error), "errorType": type(error).__name__,
+                               "stackTrace": traceback.format_tb(error.__traceback__)}}
+        else:
+            try:
+                reply = {"ok": json.dumps(result)}
+            except (TypeError, ValueError) as error:
+                reply = {"error": {"errorMessage": f"Unable to marshal response: {error}",
+                                   "errorType": "Runtime.MarshalError"}}
+        conn.send_bytes(json.dumps(reply).encode())

@@ -1,0 +1,310 @@
+"""Job manifests: read through S3, checked, spooled to local files and streamed as tasks.
+
+Three sources, one output: a list of local CSV files (plain or gzip) plus the column layout, iterated
+row by row (`iter_tasks`) so a 1,000,000-row manifest never sits in memory.
+
+- `S3BatchOperations_CSV_20180820`: the user's CSV (reference §2.2).
+- `S3InventoryReport_CSV_20161130`: an inventory `manifest.json` naming gzip CSV data files (§2.3).
+- `ManifestGenerator.S3JobManifestGenerator`: we list the source bucket ourselves (§2.5).
+
+Keys stay URL-encoded exactly as the manifest wrote them (AWS passes that field to the Lambda function);
+`decode_key` gives the real key for S3 operations. Job-level problems raise `JobFailure` with a reason
+naming the row. Failure codes (AWS's own are opaque or UNCONFIRMED; documented in docs/emulator.md):
+`InvalidManifestContent` (format, ETag, rows), `ManifestNotFound`, `AccessDenied` (read forbidden).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import json
+import os
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import quote_plus, unquote_plus
+
+from botocore.exceptions import ClientError
+
+from s3batch.emulator.failures import ACCESS_DENIED, INVALID_MANIFEST, MANIFEST_NOT_FOUND, JobFailure
+
+CSV_FORMAT = "S3BatchOperations_CSV_20180820"
+INVENTORY_FORMAT = "S3InventoryReport_CSV_20161130"
+GENERATED_FORMAT = "S3InventoryReport_CSV_20211130"
+MAX_KEY_LENGTH = 1024  # reference §2.6: key field in a manifest ≤ 1,024 characters
+_CHUNK = 1 << 20
+_ETAG = re.compile(r"^[0-9a-fA-F]{32}(-\d+)?$")
+_NOT_FOUND = {"NoSuchKey", "NoSuchBucket", "NoSuchVersion", "404"}
+_DENIED = {"AccessDenied", "403", "AllAccessDisabled"}
+
+
+class Task(NamedTuple):
+    """One manifest row: `key` as written (URL-encoded); `version_id` None when the manifest has no versions."""
+
+    row: int
+    bucket: str
+    key: str
+    version_id: str | None
+
+
+@dataclass(frozen=True)
+class ManifestFile:
+    """A local spooled copy of one manifest data file."""
+
+    path: Path
+    name: str  # what error messages call it, e.g. "s3://bkt/manifest.csv"
+    gzipped: bool = False
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A manifest ready to stream: files in order, the column layout, and what the job reads."""
+
+    files: tuple[ManifestFile, ...]
+    fields: tuple[str, ...] | None  # None: infer Bucket,Key[,VersionId] from the column count
+    format: str  # CSV_FORMAT or INVENTORY_FORMAT (generated manifests use the inventory layout)
+    object_arn: str  # the manifest object the job was given (or generated)
+    etag: str = ""
+    version_id: str | None = None
+    generated: bool = False
+
+
+def decode_key(key: str) -> str:
+    """The real object key for a manifest key (URL-encoded, `+` = space as in S3 Inventory)."""
+    return unquote_plus(key, encoding="utf-8")
+
+
+def encode_key(key: str) -> str:
+    """A key as S3 Inventory writes it: `quote_plus` keeping `/` (space → `+`, `+` → `%2B`)."""
+    return quote_plus(key, safe="/")
+
+
+def split_object_arn(arn: str) -> tuple[str, str]:
+    """`arn:aws:s3:::bucket/key` → (bucket, key); a JobFailure for anything else."""
+    match = re.match(r"^arn:[^:]+:s3:::([^/]+)/(.+)$", arn or "")
+    if not match:
+        raise JobFailure(INVALID_MANIFEST, f"Manifest ObjectArn {arn!r} is not arn:aws:s3:::bucket/key")
+    return match.group(1), match.group(2)
+
+
+def bucket_name(arn_or_name: str) -> str:
+    """Bucket name from `arn:aws:s3:::name` (or a plain name)."""
+    return arn_or_name.split(":::", 1)[1] if ":::" in arn_or_name else arn_or_name
+
+
+def _s3_error(error: ClientError) -> tuple[str, int]:
+    response = error.response
+    code = str(response.get("Error", {}).get("Code", "Unknown"))
+    return code, int(response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+
+
+def download(s3: Any, bucket: str, key: str, dest: Path, version_id: str | None = None,
+             expected_etag: str | None = None) -> tuple[str, str]:
+    """Stream s3://bucket/key to `dest` in 1 MiB chunks; return (etag, md5 hex of the bytes).
+
+    Failures become the job failures AWS shows for an unreadable manifest.
+    """
+    kwargs: dict[str, Any] = {"Bucket": bucket, "Key": key}
+    if version_id:
+        kwargs["VersionId"] = version_id
+    where = f"s3://{bucket}/{key}" + (f" (version {version_id})" if version_id else "")
+    try:
+        response = s3.get_object(**kwargs)
+    except ClientError as error:
+        code, _status = _s3_error(error)
+        if code in _DENIED:
+            raise JobFailure(ACCESS_DENIED, f"Reading the manifest is forbidden: AccessDenied ({where})") from None
+        if code in _NOT_FOUND:
+            raise JobFailure(MANIFEST_NOT_FOUND, f"Reading the manifest failed: {code}: {where} does not exist") from None
+        raise JobFailure(INVALID_MANIFEST, f"Reading the manifest failed: {code}: {where}") from None
+    etag = response.get("ETag", "").strip('"')
+    if expected_etag is not None and etag != expected_etag:
+        response["Body"].close()
+        raise JobFailure(INVALID_MANIFEST,
+                         f"The manifest ETag {expected_etag} does not match the current ETag {etag} of {where} "
+                         "(was the manifest uploaded again?)")
+    digest = hashlib.md5()  # noqa: S324 - S3 Inventory's MD5checksum, not security
+    with open(dest, "wb") as out:
+        for chunk in response["Body"].iter_chunks(_CHUNK):
+            digest.update(chunk)
+            out.write(chunk)
+    return etag, digest.hexdigest()
+
+
+def normalise_etag(etag: str) -> str:
+    """Location.ETag quoted or bare → bare; a JobFailure when it is not an S3 ETag at all."""
+    bare = (etag or "").strip().strip('"')
+    if not _ETAG.match(bare):
+        raise JobFailure(INVALID_MANIFEST, f"ETag format is invalid: {etag!r}")
+    return bare.lower()
+
+
+def load_csv_manifest(s3: Any, spec: dict, location: dict, workdir: Path) -> Manifest:
+    """Fetch a CSV manifest (ETag checked, version honoured) into `workdir`."""
+    fields = tuple(spec["Fields"]) if spec.get("Fields") else None
+    if fields is not None:
+        check_fields(fields)
+    path = workdir / "manifest.csv"
+    arn, bucket, key, etag, version = _fetch_located(s3, location, path)
+    source = ManifestFile(path, f"s3://{bucket}/{key}")
+    return Manifest((source,), fields, CSV_FORMAT, arn, etag, version)
+
+
+def _fetch_located(s3: Any, location: dict, dest: Path) -> tuple[str, str, str, str, str | None]:
+    """Download Location.ObjectArn (ETag checked, ObjectVersionId honoured): (arn, bucket, key, etag, version)."""
+    arn = location.get("ObjectArn", "")
+    bucket, key = split_object_arn(arn)
+    expected = normalise_etag(location.get("ETag", ""))
+    version = location.get("ObjectVersionId") or None
+    etag, _ = download(s3, bucket, key, dest, version, expected)
+    return arn, bucket, key, etag, version
+
+
+def check_fields(fields: tuple[str, ...]) -> None:
+    """Fields must name Bucket and Key once each, VersionId at most once; the rest Ignore."""
+    allowed = {"Ignore", "Bucket", "Key", "VersionId"}
+    unknown = [f for f in fields if f not in allowed]
+    if unknown:
+        raise JobFailure(INVALID_MANIFEST, f"Manifest Fields has unknown column name(s) {unknown}")
+    for name, most in (("Bucket", 1), ("Key", 1), ("VersionId", 1)):
+        count = fields.count(name)
+        if count > most or (name != "VersionId" and count == 0):
+            raise JobFailure(INVALID_MANIFEST,
+                             f"Manifest Fields must name {name} {'exactly' if name != 'VersionId' else 'at most'} "
+                             f"once, got {list(fields)}")
+
+
+def load_inventory_manifest(s3: Any, location: dict, workdir: Path) -> Manifest:
+    """Fetch an S3 Inventory manifest.json and its gzip CSV data files (MD5checksum verified)."""
+    doc_path = workdir / "inventory-manifest.json"
+    arn, bucket, key, etag, version = _fetch_located(s3, location, doc_path)
+    where = f"s3://{bucket}/{key}"
+    try:
+        doc = json.loads(doc_path.read_text("utf-8"))
+        schema = [name.strip() for name in doc["fileSchema"].split(",")]
+        entries = list(doc["files"])
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        raise JobFailure(INVALID_MANIFEST,
+                         f"{where} is not an S3 Inventory manifest.json: {type(error).__name__}: {error}") from None
+    if str(doc.get("fileFormat", "CSV")).upper() != "CSV":
+        raise JobFailure(INVALID_MANIFEST, f"{where}: only CSV inventory reports can be used, not {doc['fileFormat']}")
+    fields = tuple(name if name in ("Bucket", "Key", "VersionId") else "Ignore" for name in schema)
+    check_fields(fields)
+    files = []
+    for index, entry in enumerate(entries):
+        data_key = entry.get("key", "") if isinstance(entry, dict) else ""
+        if not data_key:
+            raise JobFailure(INVALID_MANIFEST, f"{where}: files[{index}] has no key")
+        path = workdir / f"inventory-{index}.csv.gz"
+        _, md5 = download(s3, bucket, data_key, path)
+        wanted = str(entry.get("MD5checksum", "")).lower()
+        if wanted and wanted != md5:
+            raise JobFailure(INVALID_MANIFEST,
+                             f"{where}: files[{index}] s3://{bucket}/{data_key} has MD5 {md5}, manifest says {wanted}")
+        files.append(ManifestFile(path, f"s3://{bucket}/{data_key}", gzipped=True))
+    return Manifest(tuple(files), fields, INVENTORY_FORMAT, arn, etag, version)
+
+
+def iter_tasks(manifest: Manifest) -> Iterator[Task]:
+    """Every row of every file, checked; row numbers are 1-based and count across files."""
+    row_offset = 0
+    expected_columns: list[int] = []  # shared across files: version ids all-or-none for the whole job
+    for source in manifest.files:
+        last = 0
+        for last, task in enumerate(_iter_file(source, manifest.fields, row_offset, expected_columns), 1):
+            yield task
+        row_offset += last
+
+
+def _open_text(source: ManifestFile) -> io.TextIOWrapper:
+    raw = gzip.open(source.path, "rb") if source.gzipped else open(source.path, "rb")
+    if raw.peek(3)[:3] == b"\xef\xbb\xbf":  # type: ignore[union-attr]
+        raw.close()
+        raise JobFailure(INVALID_MANIFEST,
+                         f"{source.name} row 1: the manifest starts with a UTF-8 byte order mark (save it as UTF-8 without BOM)")
+    return io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="")
+
+
+def _iter_file(source: ManifestFile, fields: tuple[str, ...] | None, offset: int,
+               expected_columns: list[int]) -> Iterator[Task]:
+    layout = _layout(fields) if fields else None
+    with _open_text(source) as text:
+        reader = csv.reader(text, strict=True)
+        row = offset
+        line = 0
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError:
+                raise JobFailure(INVALID_MANIFEST,
+                                 f"{source.name} row {row + 1}: not valid UTF-8") from None
+            except csv.Error as error:
+                raise JobFailure(INVALID_MANIFEST, f"{source.name} row {row + 1}: {error}") from None
+            row += 1
+            if reader.line_num - line > 1:
+                raise JobFailure(INVALID_MANIFEST,
+                                 f"{source.name} row {row}: a field contains a line break (rows must be one line each)")
+            line = reader.line_num
+            yield _task(source.name, row, values, layout, expected_columns)
+
+
+def _layout(fields: tuple[str, ...]) -> tuple[int, int, int | None, int]:
+    """(bucket index, key index, version index or None, column count) for explicit Fields."""
+    version = fields.index("VersionId") if "VersionId" in fields else None
+    return fields.index("Bucket"), fields.index("Key"), version, len(fields)
+
+
+def _task(name: str, row: int, values: list[str], layout: tuple[int, int, int | None, int] | None,
+          expected_columns: list[int]) -> Task:
+    if not values or values == [""]:
+        raise JobFailure(INVALID_MANIFEST, f"{name} row {row}: empty line (remove empty lines from the manifest)")
+    count = len(values)
+    if layout is None:
+        if count not in (2, 3):
+            raise JobFailure(INVALID_MANIFEST,
+                             f"{name} row {row}: {count} columns; expected Bucket,Key or Bucket,Key,VersionId")
+        if not expected_columns:
+            expected_columns.append(count)
+        elif count != expected_columns[0]:
+            raise JobFailure(INVALID_MANIFEST,
+                             f"{name} row {row}: {count} columns but earlier rows have {expected_columns[0]}: "
+                             "give version IDs for all objects or for none")
+        bucket_at, key_at, version_at = 0, 1, (2 if count == 3 else None)
+    else:
+        bucket_at, key_at, version_at, columns = layout
+        if count != columns:
+            raise JobFailure(INVALID_MANIFEST,
+                             f"{name} row {row}: {count} columns but Fields declares {columns}")
+    if values[-1] != values[-1].rstrip():
+        raise JobFailure(INVALID_MANIFEST, f"{name} row {row}: trailing whitespace")
+    bucket, key = values[bucket_at], values[key_at]
+    if not bucket or not key:
+        raise JobFailure(INVALID_MANIFEST, f"{name} row {row}: empty {'bucket' if not bucket else 'key'}")
+    if len(key) > MAX_KEY_LENGTH:
+        raise JobFailure(INVALID_MANIFEST,
+                         f"{name} row {row}: key is {len(key)} characters, more than {MAX_KEY_LENGTH}")
+    return Task(row, bucket, key, values[version_at] if version_at is not None else None)
+
+
+def count_tasks(manifest: Manifest) -> tuple[int, bool]:
+    """(number of tasks, whether the manifest carries version ids), checking every row."""
+    total = 0
+    versioned = False
+    for total, task in enumerate(iter_tasks(manifest), 1):
+        versioned = task.version_id is not None
+    return total, versioned
+
+
+def new_workdir(root: str | None = None) -> Path:
+    """A private temp directory for one job's spooled files."""
+    base = Path(root or os.environ.get("S3BATCH_LOCAL_WORKDIR") or Path(os.environ.get("TMPDIR", "/tmp")))
+    path = base / f"s3batch-job-{uuid.uuid4().hex}"
+    path.mkdir(parents=True, mode=0o700)
+    return path

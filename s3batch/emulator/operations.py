@@ -1,0 +1,356 @@
+"""Per-task semantics of each job operation: what one manifest row does and how its result reads.
+
+`build_operation(request, …)` turns the job's `Operation` member into an object with
+`run(task) -> TaskResult`. S3 operations call the stack's S3 over HTTP with the decoded key; LambdaInvoke
+sends the schema 1.0/2.0 event to a warm worker and interprets the response the way AWS does
+(reference §1.2–§1.6). Report rows follow AWS's examples: HTTP 200 with the Lambda resultCode as
+ErrorCode; S3 errors carry their HTTP status and code (e.g. 404 NoSuchKey).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from s3batch.aws import make_client
+from s3batch.emulator import lambda_runtime
+from s3batch.emulator.failures import FUNCTION_NOT_FOUND, UNSUPPORTED_OPERATION, JobFailure
+from s3batch.emulator.manifest import Task, bucket_name, decode_key
+from s3batch.emulator.report import TaskResult
+
+RESULT_CODES = ("Succeeded", "TemporaryFailure", "PermanentFailure")
+SUCCESS_MESSAGE = "Successful"  # ResultMessage of a successful S3 operation (AWS wording UNCONFIRMED)
+MISSING_VERSION = TaskResult(False, 400, "InvalidRequest", "Task failed due to missing VersionId")
+
+
+def redrive_settings() -> tuple[int, float]:
+    """(redrives, first backoff in seconds) for TemporaryFailure — AWS's numbers are UNCONFIRMED.
+
+    S3BATCH_LOCAL_REDRIVES (default 3) more attempts after the first; the wait doubles from
+    S3BATCH_LOCAL_REDRIVE_BACKOFF_S (default 0.5) between them.
+    """
+    return (int(os.environ.get("S3BATCH_LOCAL_REDRIVES", "3")),
+            float(os.environ.get("S3BATCH_LOCAL_REDRIVE_BACKOFF_S", "0.5")))
+
+
+def _random_id(size: int) -> str:
+    return base64.urlsafe_b64encode(os.urandom(size)).decode().rstrip("=")
+
+
+# ---------------------------------------------------------------------------------------------------
+# LambdaInvoke
+
+
+_FUNCTION_ARN = re.compile(r"^arn:[^:]+:lambda:([^:]*):(\d{12}):function:([^:]+)(?::([^:]+))?$")
+
+
+def parse_function_arn(arn: str) -> tuple[str, str | None, str | None]:
+    """(function name, qualifier or None, account or None) from a function ARN, `name` or `name:qualifier`."""
+    match = _FUNCTION_ARN.match(arn)
+    if match:
+        return match.group(3), match.group(4), match.group(2)
+    name, _, qualifier = arn.partition(":")
+    return name, qualifier or None, None
+
+
+def resolve_function(lambda_client: Any, function_arn: str, account_id: str, region: str,
+                     endpoint_url: str) -> lambda_runtime.FunctionSpec:
+    """The function version the job invokes: configuration over HTTP, code from the stack.
+
+    moto's GetFunction answers with a Code.Location on a fake AWS host that cannot be downloaded, so the
+    zip is read from moto's Lambda backend in this process (the engine runs inside the stack's server).
+    """
+    name, qualifier, arn_account = parse_function_arn(function_arn)
+    kwargs = {"FunctionName": name, **({"Qualifier": qualifier} if qualifier else {})}
+    try:
+        config = lambda_client.get_function(**kwargs)["Configuration"]
+    except ClientError as error:
+        raise JobFailure(FUNCTION_NOT_FOUND, f"Lambda function {function_arn} cannot be invoked: "
+                         f"{error.response['Error'].get('Code')}: {error.response['Error'].get('Message')}") from None
+    from moto.awslambda.models import lambda_backends  # the stack's own registry (see docstring)
+
+    try:
+        code = lambda_backends[arn_account or account_id][region].get_function(name, qualifier).code_bytes
+    except Exception as error:  # noqa: BLE001 - any lookup failure means the code is not here
+        raise JobFailure(FUNCTION_NOT_FOUND, f"Code of {function_arn} is not in this stack: {error}") from None
+    if not code:
+        raise JobFailure(FUNCTION_NOT_FOUND, f"Lambda function {function_arn} has no zip package to run locally")
+    return lambda_runtime.FunctionSpec(
+        function_name=config["FunctionName"],
+        invoked_arn=function_arn,
+        version=config.get("Version", "$LATEST"),
+        handler=config.get("Handler", ""),
+        timeout_s=float(config.get("Timeout", 3)),
+        memory_mb=int(config.get("MemorySize", 128)),
+        environment=tuple(sorted((config.get("Environment") or {}).get("Variables", {}).items())),
+        code_sha256=config.get("CodeSha256", ""),
+        region=region,
+        endpoint_url=endpoint_url,
+        code=code,
+    )
+
+
+def build_event(job_id: str, schema: str, user_arguments: dict[str, str] | None, task: Task, task_id: str) -> dict:
+    """The invocation event of schema 1.0 (s3BucketArn) or 2.0 (s3Bucket, job.userArguments).
+
+    `s3Key` is the manifest's key field as written (URL-encoded), as AWS passes it. `job.userArguments`
+    appears only when the job set UserArguments (AWS's behaviour without them is UNCONFIRMED).
+    """
+    job: dict[str, Any] = {"id": job_id}
+    entry: dict[str, Any] = {"taskId": task_id, "s3Key": task.key, "s3VersionId": task.version_id}
+    if schema == "2.0":
+        if user_arguments:
+            job["userArguments"] = dict(user_arguments)
+        entry["s3Bucket"] = task.bucket
+    else:
+        entry["s3BucketArn"] = f"arn:aws:s3:::{task.bucket}"
+    return {"invocationSchemaVersion": schema, "invocationId": _random_id(36), "job": job, "tasks": [entry]}
+
+
+def function_error_message(error: dict[str, Any]) -> str:
+    """`Lambda returned function error: {"errorMessage":…,"errorType":…}` as in AWS's report example."""
+    shown = {k: error[k] for k in ("errorMessage", "errorType") if k in error}
+    return "Lambda returned function error: " + json.dumps(shown, separators=(",", ":"), ensure_ascii=False)
+
+
+def interpret_response(payload: bytes, task_id: str) -> tuple[str, str]:
+    """(resultCode, message) for our task from a function's response; malformed → PermanentFailure.
+
+    Missing `results`, or our task missing from them → `treatMissingKeysAs` (PermanentFailure when absent;
+    AWS's default is undocumented). A result for an unknown taskId or an invalid resultCode fails the task.
+    """
+    try:
+        document = json.loads(payload)
+    except ValueError:
+        return "PermanentFailure", "Invalid JSON returned in Lambda payload"
+    if not isinstance(document, dict):
+        return "PermanentFailure", "Invalid JSON returned in Lambda payload: the response is not a JSON object"
+    missing_code = document.get("treatMissingKeysAs", "PermanentFailure")
+    if missing_code not in RESULT_CODES:
+        return "PermanentFailure", (f"Lambda response has invalid treatMissingKeysAs {missing_code!r} "
+                                    f"(expected one of {', '.join(RESULT_CODES)})")
+    results = document.get("results")
+    if not isinstance(results, list):
+        return missing_code, f"Task missing from the Lambda response (no results); treatMissingKeysAs={missing_code}"
+    mine = None
+    for result in results:
+        result_task = result.get("taskId") if isinstance(result, dict) else None
+        if result_task != task_id:
+            return "PermanentFailure", f"Lambda response contains unknown taskId {result_task!r}"
+        mine = result
+    if mine is None:
+        return missing_code, f"Task missing from the Lambda response; treatMissingKeysAs={missing_code}"
+    code = mine.get("resultCode")
+    if code not in RESULT_CODES:
+        return "PermanentFailure", (f"Lambda returned invalid resultCode {code!r} "
+                                    f"(expected one of {', '.join(RESULT_CODES)})")
+    text = mine.get("resultString")
+    if text is None:
+        text = ""
+    elif not isinstance(text, str):
+        text = json.dumps(text, separators=(",", ":"))
+    return code, text
+
+
+class LambdaInvoke:
+    """LambdaInvoke: one task per invocation on the function's warm pool, TemporaryFailure redriven."""
+
+    name = "LambdaInvoke"
+
+    def __init__(self, job_id: str, config: dict[str, Any], spec: lambda_runtime.FunctionSpec,
+                 stop: threading.Event) -> None:
+        self.job_id = job_id
+        self.schema = str(config.get("InvocationSchemaVersion") or "1.0")
+        self.user_arguments = config.get("UserArguments")
+        self.pool = lambda_runtime.pool_for(spec)
+        self.threads = self.pool.size
+        self.redrives, self.backoff_s = redrive_settings()
+        self._stop = stop
+
+    def run(self, task: Task) -> TaskResult:
+        task_id = _random_id(15)
+        attempt = 0
+        while True:
+            code, message = self._invoke_once(task, task_id)
+            if code != "TemporaryFailure" or attempt >= self.redrives or self._stop.is_set():
+                break
+            # wait before the redrive; a cancel or threshold stop ends the wait early
+            self._stop.wait(self.backoff_s * (2 ** attempt))
+            attempt += 1
+        if code == "Succeeded":
+            return TaskResult(True, 200, "", message)
+        return TaskResult(False, 200, code, message)
+
+    def _invoke_once(self, task: Task, task_id: str) -> tuple[str, str]:
+        event = build_event(self.job_id, self.schema, self.user_arguments, task, task_id)
+        outcome = self.pool.invoke(event, _request_id())
+        if outcome.function_error is not None:
+            return "PermanentFailure", function_error_message(outcome.function_error)
+        return interpret_response(outcome.payload or b"", task_id)
+
+    def close(self) -> None:
+        """Workers stay warm for the next job; `execution.shutdown()` stops them."""
+
+
+def _request_id() -> str:
+    raw = os.urandom(16).hex()
+    return f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"
+
+
+# ---------------------------------------------------------------------------------------------------
+# S3 operations
+
+
+_S3_THREADS = 8
+_GRANTEE_TYPES = {"id": ("CanonicalUser", "ID"), "emailAddress": ("AmazonCustomerByEmail", "EmailAddress"),
+                  "uri": ("Group", "URI")}
+# S3PutObjectCopy members the engine cannot apply against moto: refused, never silently dropped
+_COPY_UNSUPPORTED = ("AccessControlGrants", "AnnotationDirective", "ObjectLockEventHold",
+                     "ObjectLockEventHoldDuration", "RequesterPays")
+
+
+@dataclass
+class S3Operation:
+    """An operation made of one S3 call per task; `call(s3, bucket, key, version_kwargs)`."""
+
+    name: str
+    call: Callable[[Any, str, str, dict[str, str]], Any]
+    s3: Any
+    threads: int = _S3_THREADS
+
+    def run(self, task: Task) -> TaskResult:
+        version = {"VersionId": task.version_id} if task.version_id is not None else {}
+        try:
+            self.call(self.s3, task.bucket, decode_key(task.key), version)
+        except ClientError as error:
+            response = error.response
+            status = int(response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 500)
+            info = response.get("Error", {})
+            return TaskResult(False, status, str(info.get("Code", "")), str(info.get("Message", "")))
+        except BotoCoreError as error:
+            return TaskResult(False, 500, "InternalError", str(error))
+        return TaskResult(True, 200, "", SUCCESS_MESSAGE)
+
+    def close(self) -> None:
+        self.s3.close()
+
+
+def _tag_query(tags: list[dict[str, str]]) -> str:
+    return urlencode([(tag["Key"], tag["Value"]) for tag in tags])
+
+
+def _acl_call(config: dict[str, Any]) -> Callable[[Any, str, str, dict[str, str]], Any]:
+    policy = config.get("AccessControlPolicy") or {}
+    canned = policy.get("CannedAccessControlList")
+    acl = policy.get("AccessControlList")
+    if canned:
+        return lambda s3, b, k, v: s3.put_object_acl(Bucket=b, Key=k, ACL=canned, **v)
+    if not acl:
+        raise JobFailure(UNSUPPORTED_OPERATION, "S3PutObjectAcl needs AccessControlPolicy with "
+                         "AccessControlList or CannedAccessControlList")
+    grants = []
+    for grant in acl.get("Grants") or []:
+        grantee = grant.get("Grantee") or {}
+        kind, field = _GRANTEE_TYPES[grantee.get("TypeIdentifier", "id")]
+        grants.append({"Grantee": {"Type": kind, field: grantee.get("Identifier", "")}, "Permission": grant["Permission"]})
+    owner = {k: v for k, v in (acl.get("Owner") or {}).items() if k in ("ID", "DisplayName")}
+    document = {"Owner": owner, "Grants": grants}
+    return lambda s3, b, k, v: s3.put_object_acl(Bucket=b, Key=k, AccessControlPolicy=document, **v)
+
+
+def _copy_call(config: dict[str, Any]) -> Callable[[Any, str, str, dict[str, str]], Any]:
+    unsupported = [name for name in _COPY_UNSUPPORTED if config.get(name) is not None]
+    if unsupported:
+        raise JobFailure(UNSUPPORTED_OPERATION, f"S3PutObjectCopy: the local emulator does not support {unsupported}")
+    target = bucket_name(str(config.get("TargetResource", "")))
+    prefix = config.get("TargetKeyPrefix") or ""
+    # "to copy objects into a folder named Folder1, set TargetKeyPrefix to Folder1" (model doc): join with "/"
+    prefix = prefix if not prefix or prefix.endswith("/") else prefix + "/"
+    extra: dict[str, Any] = {"MetadataDirective": config.get("MetadataDirective") or "COPY"}
+    metadata = config.get("NewObjectMetadata") or {}
+    for source, dest in (("CacheControl", "CacheControl"), ("ContentDisposition", "ContentDisposition"),
+                         ("ContentEncoding", "ContentEncoding"), ("ContentLanguage", "ContentLanguage"),
+                         ("ContentType", "ContentType"), ("HttpExpiresDate", "Expires"),
+                         ("UserMetadata", "Metadata")):
+        if metadata.get(source) is not None:
+            extra[dest] = metadata[source]
+    if metadata.get("SSEAlgorithm"):
+        extra["ServerSideEncryption"] = "aws:kms" if metadata["SSEAlgorithm"] == "KMS" else "AES256"
+    if config.get("NewObjectTagging") is not None:
+        extra["TaggingDirective"] = "REPLACE"
+        extra["Tagging"] = _tag_query(config["NewObjectTagging"])
+    for source, dest in (("StorageClass", "StorageClass"), ("CannedAccessControlList", "ACL"),
+                         ("SSEAwsKmsKeyId", "SSEKMSKeyId"), ("BucketKeyEnabled", "BucketKeyEnabled"),
+                         ("ChecksumAlgorithm", "ChecksumAlgorithm"), ("RedirectLocation", "WebsiteRedirectLocation"),
+                         ("ModifiedSinceConstraint", "CopySourceIfModifiedSince"),
+                         ("UnModifiedSinceConstraint", "CopySourceIfUnmodifiedSince"),
+                         ("ObjectLockLegalHoldStatus", "ObjectLockLegalHoldStatus"),
+                         ("ObjectLockMode", "ObjectLockMode"),
+                         ("ObjectLockRetainUntilDate", "ObjectLockRetainUntilDate")):
+        if config.get(source) is not None:
+            extra[dest] = config[source]
+    if config.get("SSEAwsKmsKeyId") and "ServerSideEncryption" not in extra:
+        extra["ServerSideEncryption"] = "aws:kms"
+
+    def call(s3: Any, bucket: str, key: str, version: dict[str, str]) -> Any:
+        source = {"Bucket": bucket, "Key": key, **version}
+        return s3.copy_object(Bucket=target, Key=prefix + key, CopySource=source, **extra)
+
+    return call
+
+
+def _s3_calls() -> dict[str, Callable[[dict[str, Any]], Callable[[Any, str, str, dict[str, str]], Any]]]:
+    return {
+        "S3PutObjectTagging": lambda c: (lambda s3, b, k, v: s3.put_object_tagging(
+            Bucket=b, Key=k, Tagging={"TagSet": list(c.get("TagSet") or [])}, **v)),
+        "S3DeleteObjectTagging": lambda c: (lambda s3, b, k, v: s3.delete_object_tagging(Bucket=b, Key=k, **v)),
+        "S3PutObjectCopy": _copy_call,
+        "S3PutObjectAcl": _acl_call,
+        "S3PutObjectLegalHold": lambda c: (lambda s3, b, k, v: s3.put_object_legal_hold(
+            Bucket=b, Key=k, LegalHold={"Status": c["LegalHold"]["Status"]}, **v)),
+        "S3PutObjectRetention": lambda c: (lambda s3, b, k, v: s3.put_object_retention(
+            Bucket=b, Key=k, Retention={m: c["Retention"][m] for m in ("Mode", "RetainUntilDate")
+                                        if c["Retention"].get(m) is not None},
+            **({"BypassGovernanceRetention": True} if c.get("BypassGovernanceRetention") else {}), **v)),
+    }
+
+
+S3_OPERATIONS = frozenset(_s3_calls())
+SUPPORTED = frozenset({"LambdaInvoke"}) | S3_OPERATIONS
+
+
+def operation_name(operation: dict[str, Any]) -> str:
+    """The single member name of a JobOperation; JobFailure for none or several."""
+    names = [name for name, value in operation.items() if value is not None]
+    if len(names) != 1:
+        raise JobFailure(UNSUPPORTED_OPERATION, f"Operation must have exactly one member, got {names}")
+    return names[0]
+
+
+def build_operation(operation: dict[str, Any], job_id: str, account_id: str, region: str, endpoint_url: str,
+                    stop: threading.Event) -> LambdaInvoke | S3Operation:
+    """The runnable operation for a job; JobFailure when the engine cannot run it."""
+    name = operation_name(operation)
+    config = operation[name] or {}
+    if name == "LambdaInvoke":
+        lambda_client = make_client("lambda", endpoint_url=endpoint_url, region=region,
+                                    config=Config(retries={"max_attempts": 2}))
+        spec = resolve_function(lambda_client, str(config.get("FunctionArn", "")), account_id, region, endpoint_url)
+        return LambdaInvoke(job_id, config, spec, stop)
+    factory = _s3_calls().get(name)
+    if factory is None:
+        raise JobFailure(UNSUPPORTED_OPERATION, f"The local emulator does not run {name} jobs")
+    call = factory(config)
+    s3 = make_client("s3", endpoint_url=endpoint_url, region=region,
+                     config=Config(max_pool_connections=_S3_THREADS * 2, retries={"max_attempts": 2}))
+    return S3Operation(name, call, s3)

@@ -1,0 +1,145 @@
+"""The completion report, byte for byte as AWS writes it (reference §3).
+
+Layout: `<prefix>/job-<id>/manifest.json` and `<prefix>/job-<id>/results/<40 hex>.csv`, one CSV per task
+status. A Prefix ending in `/` gives `prefix//job-…`, as real AWS reports show. Rows are written in the
+column order of AWS's real reports — Bucket, Key, VersionId, TaskStatus, HTTPStatusCode, ErrorCode,
+ResultMessage — although `ReportSchema` lists ErrorCode before HTTPStatusCode (the AWS trap, §3.4).
+RFC-4180 quoting, CRLF line ends, no header. Keys are written as the manifest wrote them (URL-encoded;
+AWS's encoding here is UNCONFIRMED). Rows go to local temp files as tasks finish (bounded memory) and
+are uploaded when the job ends.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, NamedTuple
+
+REPORT_FORMAT = "Report_CSV_20180820"
+REPORT_SCHEMA = "Bucket, Key, VersionId, TaskStatus, ErrorCode, HTTPStatusCode, ResultMessage"
+SUCCEEDED = "succeeded"
+FAILED = "failed"
+
+
+class TaskResult(NamedTuple):
+    """A task's final outcome: one report row's TaskStatus, HTTPStatusCode, ErrorCode and ResultMessage."""
+
+    succeeded: bool
+    http_status: int
+    error_code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """The job's `Report` member, parsed."""
+
+    enabled: bool
+    bucket: str = ""  # bucket NAME
+    prefix: str | None = None
+    failed_only: bool = False
+
+    @classmethod
+    def from_request(cls, report: dict[str, Any]) -> ReportConfig:
+        if not report.get("Enabled"):
+            return cls(enabled=False)
+        bucket = str(report.get("Bucket", ""))
+        return cls(
+            enabled=True,
+            bucket=bucket.split(":::", 1)[1] if ":::" in bucket else bucket,
+            prefix=report.get("Prefix"),
+            failed_only=report.get("ReportScope") == "FailedTasksOnly",
+        )
+
+    def job_folder(self, job_id: str) -> str:
+        """`<prefix>/job-<id>`; a trailing `/` in the prefix is kept (→ `prefix//job-…`) like AWS."""
+        return f"{self.prefix}/job-{job_id}" if self.prefix else f"job-{job_id}"
+
+
+def result_file_name(job_id: str, status: str) -> str:
+    """`<40 hex>.csv` — deterministic per job and status, so a rewrite replaces rather than duplicates."""
+    return hashlib.sha1(f"{job_id}/{status}".encode()).hexdigest() + ".csv"  # noqa: S324 - a name, not security
+
+
+def creation_date(now: datetime | None = None) -> str:
+    """ISO 8601 UTC with milliseconds and `Z`, e.g. 2019-04-05T17:48:39.725Z."""
+    now = now or datetime.now(timezone.utc)
+    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+class ReportWriter:
+    """Collects result rows in local files while the job runs; `upload` writes the report to S3."""
+
+    def __init__(self, config: ReportConfig, job_id: str, workdir: Path) -> None:
+        self.config = config
+        self.job_id = job_id
+        self._lock = threading.Lock()
+        self._files: dict[str, Any] = {}
+        self._writers: dict[str, Any] = {}
+        self._paths: dict[str, Path] = {}
+        self.rows = {SUCCEEDED: 0, FAILED: 0}
+        if config.enabled:
+            statuses = (FAILED,) if config.failed_only else (SUCCEEDED, FAILED)
+            for status in statuses:
+                path = workdir / f"report-{status}.csv"
+                handle = open(path, "w", encoding="utf-8", newline="")
+                self._paths[status] = path
+                self._files[status] = handle
+                self._writers[status] = csv.writer(handle, lineterminator="\r\n")
+
+    def add(self, bucket: str, key: str, version_id: str | None, result: TaskResult) -> None:
+        """Record one task's final result (thread-safe)."""
+        status = SUCCEEDED if result.succeeded else FAILED
+        with self._lock:
+            self.rows[status] += 1
+            writer = self._writers.get(status)
+            if writer is not None:
+                writer.writerow((bucket, key, version_id or "", status, result.http_status, result.error_code,
+                                 result.message))
+
+    def close(self) -> None:
+        with self._lock:
+            for handle in self._files.values():
+                handle.close()
+            self._files.clear()
+            self._writers.clear()
+
+    def upload(self, s3: Any) -> list[str]:
+        """Upload result CSVs then manifest.json; return the keys written. Raises ClientError on denial."""
+        self.close()
+        if not self.config.enabled:
+            return []
+        folder = self.config.job_folder(self.job_id)
+        results: list[dict[str, str]] = []
+        keys: list[str] = []
+        for status in (SUCCEEDED, FAILED):
+            path = self._paths.get(status)
+            if path is None or not self.rows[status]:
+                continue
+            key = f"{folder}/results/{result_file_name(self.job_id, status)}"
+            md5 = _md5_file(path)
+            with open(path, "rb") as body:
+                s3.put_object(Bucket=self.config.bucket, Key=key, Body=body, ContentType="text/csv",
+                              ServerSideEncryption="AES256")
+            results.append({"TaskExecutionStatus": status, "Bucket": self.config.bucket, "MD5Checksum": md5,
+                            "Key": key})
+            keys.append(key)
+        manifest = {"Format": REPORT_FORMAT, "ReportCreationDate": creation_date(), "Results": results,
+                    "ReportSchema": REPORT_SCHEMA}
+        manifest_key = f"{folder}/manifest.json"
+        s3.put_object(Bucket=self.config.bucket, Key=manifest_key, Body=json.dumps(manifest).encode(),
+                      ContentType="application/json", ServerSideEncryption="AES256")
+        return [manifest_key, *keys]
+
+
+def _md5_file(path: Path) -> str:
+    digest = hashlib.md5()  # noqa: S324 - MD5Checksum field, not security
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

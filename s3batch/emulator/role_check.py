@@ -1,0 +1,129 @@
+"""The job role: exists, trusts S3 Batch Operations, and its policies allow what the job does.
+
+Policies are loaded once per job over IAM's HTTP API (inline and attached managed) and evaluated with
+`validate.evaluate` against the requirements `validate.catalogue` derives for the job (the single source
+of truth for which action each access needs). AWS's own failures here are opaque; ours name the
+action, the resource and the reason (e.g. which statement denies it).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote
+
+from botocore.exceptions import ClientError
+
+from s3batch.emulator.failures import ACCESS_DENIED, JobFailure
+from s3batch.emulator.report import TaskResult
+
+SERVICE_PRINCIPAL = "batchoperations.s3.amazonaws.com"
+Policies = Sequence[tuple[str, dict]]
+
+
+def _document(value: Any) -> dict:
+    """IAM returns policy documents URL-encoded in XML; botocore usually decodes them already."""
+    if isinstance(value, dict):
+        return value
+    return json.loads(unquote(value))
+
+
+def role_name(role_arn: str) -> str:
+    """`arn:aws:iam::123456789012:role/path/name` → `name`."""
+    return role_arn.rsplit("/", 1)[-1] if ":role/" in role_arn else role_arn
+
+
+def load_role(iam: Any, role_arn: str) -> tuple[dict, list[tuple[str, dict]]]:
+    """(trust policy, [(policy name, permission document)]) of the role; JobFailure when it does not exist."""
+    name = role_name(role_arn)
+    try:
+        role = iam.get_role(RoleName=name)["Role"]
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        raise JobFailure(ACCESS_DENIED, f"Cannot assume role {role_arn}: {code or 'error'}: "
+                         f"the role does not exist" if code == "NoSuchEntity" else f"Cannot read role {role_arn}: {code}") \
+            from None
+    if role.get("Arn") and role["Arn"] != role_arn:
+        raise JobFailure(ACCESS_DENIED, f"Cannot assume role {role_arn}: the role named {name} is {role['Arn']}")
+    policies: list[tuple[str, dict]] = []
+    for page in iam.get_paginator("list_role_policies").paginate(RoleName=name):
+        for policy_name in page["PolicyNames"]:
+            document = iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]
+            policies.append((policy_name, _document(document)))
+    for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=name):
+        for attached in page["AttachedPolicies"]:
+            policy = iam.get_policy(PolicyArn=attached["PolicyArn"])["Policy"]
+            version = iam.get_policy_version(PolicyArn=attached["PolicyArn"], VersionId=policy["DefaultVersionId"])
+            policies.append((attached["PolicyName"], _document(version["PolicyVersion"]["Document"])))
+    return _document(role.get("AssumeRolePolicyDocument") or {}), policies
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _principal_matches(statement: dict) -> bool:
+    principal = statement.get("Principal")
+    if principal == "*":
+        return True
+    if not isinstance(principal, dict):
+        return False
+    services = _as_list(principal.get("Service", []))
+    return SERVICE_PRINCIPAL in services or "*" in _as_list(principal.get("AWS", []))
+
+
+def check_trust(role_arn: str, trust: dict, context: dict[str, str]) -> None:
+    """JobFailure unless the trust policy lets batchoperations.s3.amazonaws.com call sts:AssumeRole."""
+    statements = [s for s in _as_list(trust.get("Statement", [])) if isinstance(s, dict) and _principal_matches(s)]
+    relevant = [{k: v for k, v in s.items() if k not in ("Principal", "NotPrincipal")} | {"Resource": "*"}
+                for s in statements]
+    decision = _evaluate([("trust policy", {"Version": "2012-10-17", "Statement": relevant})],
+                         "sts:AssumeRole", role_arn, context)
+    if not decision.allowed:
+        raise JobFailure(ACCESS_DENIED, f"Cannot assume role {role_arn}: its trust policy does not let "
+                         f"{SERVICE_PRINCIPAL} call sts:AssumeRole ({decision.reason})")
+
+
+def _evaluate(policies: Policies, action: str, resource: str, context: dict[str, str]) -> Any:
+    from validate.evaluate import evaluate
+
+    return evaluate(policies, action, resource, context)
+
+
+@dataclass
+class RoleAccess:
+    """A job's role with its policies loaded once; answers the job-level and per-task checks."""
+
+    role_arn: str
+    policies: list[tuple[str, dict]]
+    scope: Any  # validate.catalogue.JobScope
+    context: dict[str, str] = field(default_factory=dict)
+
+    def denials(self, requirements: list[Any]) -> list[tuple[Any, Any]]:
+        from validate.evaluate import unmet
+
+        return unmet(self.policies, requirements, self.context)
+
+    def job_denials(self) -> list[tuple[Any, Any]]:
+        """Unmet job-level requirements (manifest read, report write, function invoke, …)."""
+        from validate.catalogue import job_requirements
+
+        return self.denials(job_requirements(self.scope))
+
+    def task_denial(self, bucket: str, key: str, version_id: str | None) -> TaskResult | None:
+        """None when the role may act on this object, else the 403 AccessDenied row naming what is missing."""
+        from validate.catalogue import task_requirements
+
+        missing = self.denials(task_requirements(self.scope, bucket, key, version_id))
+        return denied_result(missing) if missing else None
+
+
+def describe(missing: list[tuple[Any, Any]]) -> str:
+    """`s3:GetObject on arn:… (read the manifest): no statement allows it; …`"""
+    return "; ".join(f"{req.action} on {req.resource} ({req.purpose}): {decision.reason}" for req, decision in missing)
+
+
+def denied_result(missing: list[tuple[Any, Any]]) -> TaskResult:
+    return TaskResult(False, 403, "AccessDenied", f"Access Denied: the job role lacks {describe(missing)}")

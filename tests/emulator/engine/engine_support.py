@@ -1,0 +1,119 @@
+"""Engine test helpers: a Stack of boto3 clients over real HTTP with shortcuts to build jobs.
+
+The engine reaches the stack only over HTTP (except for reading a function's zip from moto's Lambda
+backend, which lives in this process as it does in the real stack's server process).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from s3batch.emulator import execution
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+HANDLERS = Path(__file__).parent / "handlers"
+TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {
+    "Service": "batchoperations.s3.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+
+
+class Progress:
+    """A ProgressSink that records what the engine reported; `cancel_after` asks for a stop."""
+
+    def __init__(self, cancel_after: int | None = None) -> None:
+        self.total: int | None = None
+        self.finished: list[bool] = []
+        self.cancel_after = cancel_after
+        self.lock = threading.Lock()
+
+    def set_total(self, total: int) -> None:
+        self.total = total
+
+    def task_finished(self, succeeded: bool) -> None:
+        with self.lock:
+            self.finished.append(succeeded)
+
+    def stop_requested(self) -> bool:
+        return self.cancel_after is not None and len(self.finished) >= self.cancel_after
+
+
+def zip_handler(*names: str) -> bytes:
+    """A deployment package holding the named files from handlers/."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.write(HANDLERS / name, name)
+    return buffer.getvalue()
+
+
+@dataclass
+class Stack:
+    """A fresh moto state plus shortcuts to set a job up."""
+
+    endpoint: str
+    s3: Any
+    iam: Any
+    lam: Any
+    data_bucket: str = "data-bucket"
+    manifest_bucket: str = "manifest-bucket"
+    report_bucket: str = "report-bucket"
+    roles: dict[str, str] = field(default_factory=dict)
+
+    def role(self, name: str = "batch-role", trust: dict | None = None, policy: dict | None = ALLOW_ALL) -> str:
+        arn = self.iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust or TRUST))["Role"]["Arn"]
+        if policy is not None:
+            self.iam.put_role_policy(RoleName=name, PolicyName="permissions", PolicyDocument=json.dumps(policy))
+        return arn
+
+    def function(self, name: str = "behaviours", module: str = "behaviours.py", handler: str = "behaviours.handler",
+                 timeout: int = 3, env: dict[str, str] | None = None, publish: bool = True) -> str:
+        lambda_role = self.iam.create_role(RoleName=f"fn-{name}", AssumeRolePolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                                                    "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+        created = self.lam.create_function(
+            FunctionName=name, Runtime="python3.12", Role=lambda_role, Handler=handler,
+            Code={"ZipFile": zip_handler(module)}, Timeout=timeout, MemorySize=256,
+            Environment={"Variables": env or {}}, Publish=publish)
+        return f"{created['FunctionArn']}:{created['Version']}" if publish else created["FunctionArn"]
+
+    def put(self, key: str, body: bytes = b"text", bucket: str | None = None) -> dict:
+        return self.s3.put_object(Bucket=bucket or self.data_bucket, Key=key, Body=body)
+
+    def manifest(self, text: str | bytes, key: str = "manifests/manifest.csv") -> dict:
+        body = text.encode() if isinstance(text, str) else text
+        etag = self.s3.put_object(Bucket=self.manifest_bucket, Key=key, Body=body)["ETag"]
+        return {"Spec": {"Format": "S3BatchOperations_CSV_20180820", "Fields": ["Bucket", "Key"]},
+                "Location": {"ObjectArn": f"arn:aws:s3:::{self.manifest_bucket}/{key}", "ETag": etag}}
+
+    def request(self, operation: dict, manifest: dict | None, role_arn: str, report: dict | None = None,
+                generator: dict | None = None) -> execution.JobRequest:
+        return execution.JobRequest(
+            job_id=str(uuid.uuid4()), account_id=ACCOUNT, region=REGION, role_arn=role_arn, operation=operation,
+            report=report if report is not None else self.report_all(), manifest=manifest,
+            manifest_generator=generator, endpoint_url=self.endpoint)
+
+    def report_all(self, prefix: str = "reports", scope: str = "AllTasks") -> dict:
+        return {"Enabled": True, "Bucket": f"arn:aws:s3:::{self.report_bucket}", "Format": "Report_CSV_20180820",
+                "Prefix": prefix, "ReportScope": scope}
+
+    def report_rows(self, keys: list[str]) -> dict[str, bytes]:
+        return {key: self.s3.get_object(Bucket=self.report_bucket, Key=key)["Body"].read() for key in keys}
+
+    def run(self, request: execution.JobRequest, progress: Progress | None = None) -> execution.ExecutionResult:
+        prepared = execution.prepare(request)
+        return execution.execute(prepared, progress or Progress())
+
+
+def lambda_op(function_arn: str, schema: str = "2.0", user_arguments: dict | None = None) -> dict:
+    config: dict[str, Any] = {"FunctionArn": function_arn, "InvocationSchemaVersion": schema}
+    if user_arguments:
+        config["UserArguments"] = user_arguments
+    return {"LambdaInvoke": config}
