@@ -1,0 +1,454 @@
+"""`s3batch job …`: argparse wiring, one small function per subcommand; the work lives in the other modules."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import shutil
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+from s3batch.errors import InputError, S3BatchError, UsageError
+from s3batch.jobs import manage, render
+from s3batch.jobs import report as reports
+from s3batch.jobs import retry as retries
+from s3batch.jobs.manifest import parse_s3_uri
+from s3batch.jobs.outputs import DEFAULT_TERRAFORM_DIR, resolve_outputs
+from s3batch.jobs.pipeline import (
+    ManifestSource,
+    SourceKind,
+    SubmitOptions,
+    parse_generator_filter,
+    settings_from,
+    submit,
+)
+from s3batch.jobs.spec import (
+    LAMBDA_INVOKE,
+    OperationFlags,
+    enum_values,
+    load_spec,
+    operation_from_flags,
+    operation_names,
+    parse_pairs,
+)
+from s3batch.jobs.submit import GeneratorSettings, JobOptions, create_job
+from s3batch.jobs.target import Clients, JobTarget
+from s3batch.jobs.wait import PollSettings, describe_job, exit_code_for, make_display, outcome_lines, wait_for_job
+from s3batch.stack_outputs import StackOutputs
+
+EXIT_CODES = """exit codes:
+  0  job Complete with no failed task (or the command succeeded)
+  1  job Complete with failed tasks
+  2  job Failed or Cancelled, or an AWS/runtime error
+  3  usage or input error (bad flags, preflight problems, --max-cost exceeded, unknown job)
+  4  --timeout ran out while the job was still running"""
+
+Formatter = argparse.RawDescriptionHelpFormatter
+USAGE_EXIT = 3
+
+
+class JobArgumentParser(argparse.ArgumentParser):
+    """Bad arguments of a `job` subcommand exit 3 (the documented usage/input error code), not argparse's 2."""
+
+    def error(self, message: str) -> NoReturn:  # noqa: D102 - argparse hook
+        self.print_usage(sys.stderr)
+        self.exit(USAGE_EXIT, f"{self.prog}: error: {message}\n")
+
+
+def _usage_exit_code(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Usage and input errors of job commands end with exit 3 (jobs' documented code)."""
+
+    @functools.wraps(func)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return func(args)
+        except (UsageError, InputError) as exc:
+            raise S3BatchError(str(exc), exit_code=USAGE_EXIT) from None
+
+    return run
+
+
+# --- shared arguments ---------------------------------------------------------------------------------------------
+
+
+def _add_target(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("target (AWS by default; the local stack through AWS_ENDPOINT_URL)")
+    group.add_argument("--outputs", type=Path, help="stack outputs file (`terraform output -json` shape); "
+                       "default: `terraform output -json` in --terraform-dir when terraform is on PATH")
+    group.add_argument("--terraform-dir", type=Path, default=DEFAULT_TERRAFORM_DIR, help="where to run terraform (default: %(default)s)")
+    group.add_argument("--region", help="job Region (default: the region output, else the AWS configuration)")
+    group.add_argument("--endpoint-url", help="custom endpoint for every service (default: AWS_ENDPOINT_URL)")
+    group.add_argument("--account-id", help="account of the jobs (default: the account_id output, else STS)")
+
+
+def _outputs(args: argparse.Namespace, required: bool) -> StackOutputs | None:
+    if args.outputs is None and not required and shutil.which("terraform") is None:
+        return None
+    return resolve_outputs(args.outputs, args.terraform_dir)
+
+
+def _clients(args: argparse.Namespace, outputs: StackOutputs | None) -> Clients:
+    region = args.region or (outputs.region if outputs else None)
+    account = args.account_id or (outputs.account_id if outputs else None)
+    return Clients(JobTarget(region=region, endpoint_url=args.endpoint_url, account_id_hint=account))
+
+
+def _job_clients(args: argparse.Namespace) -> Clients:
+    """Clients for commands about an existing job: outputs only when given."""
+    outputs = resolve_outputs(args.outputs, args.terraform_dir) if args.outputs else None
+    return _clients(args, outputs)
+
+
+def _add_poll(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("waiting")
+    group.add_argument("--poll-interval", type=float, help="minimum seconds between DescribeJob calls "
+                       "(default: 5 against AWS, 0.2 against a custom endpoint)")
+    group.add_argument("--max-poll-interval", type=float, default=30.0, help="backoff ceiling in seconds (default: %(default)s)")
+    group.add_argument("--timeout", type=float, help="stop waiting after this many seconds (exit 4)")
+
+
+def _poll_settings(args: argparse.Namespace, clients: Clients) -> PollSettings:
+    minimum = args.poll_interval if args.poll_interval is not None else clients.target.default_poll_interval()
+    if minimum <= 0 or args.max_poll_interval < minimum:
+        raise UsageError("--poll-interval must be > 0 and not above --max-poll-interval")
+    return PollSettings(min_interval=minimum, max_interval=args.max_poll_interval, timeout=args.timeout)
+
+
+def _add_job_options(parser: argparse.ArgumentParser, *, for_retry: bool = False) -> None:
+    group = parser.add_argument_group("job options")
+    group.add_argument("--priority", type=int, help="job priority, 0..2147483647 (default: "
+                       + ("the original job's" if for_retry else "10") + ")")
+    group.add_argument("--description", help="job description (≤256 characters)")
+    group.add_argument("--job-tag", action="append", metavar="KEY=VALUE", help="job tag (repeatable; needs s3:PutJobTagging)")
+    group.add_argument("--confirm-required", action="store_true",
+                       help="create the job Suspended; it runs after `s3batch job confirm JOB_ID`")
+    group.add_argument("--new", action="store_true", help="start a new job even if an identical one was submitted")
+
+
+def _job_options(args: argparse.Namespace) -> JobOptions:
+    return JobOptions(
+        priority=args.priority, description=args.description, tags=parse_pairs(args.job_tag, "--job-tag"),
+        confirmation_required=args.confirm_required, new=args.new,
+    )
+
+
+def _add_submit_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_target(parser)
+    source = parser.add_argument_group("manifest (one source)").add_mutually_exclusive_group(required=True)
+    source.add_argument("--folder", type=Path, help="upload the files of this folder under data_prefix and list them")
+    source.add_argument("--from-bucket", metavar="S3_URI", help="list s3://BUCKET[/PREFIX] (streamed, any size)")
+    source.add_argument("--manifest", metavar="CSV", help="an existing CSV manifest: local file or s3://BUCKET/KEY")
+    source.add_argument("--inventory", metavar="S3_URI", help="an S3 Inventory manifest.json (CSV inventories)")
+    source.add_argument("--generate", metavar="BUCKET", help="let S3 generate the manifest from BUCKET (ManifestGenerator)")
+    m = parser.add_argument_group("manifest options")
+    m.add_argument("--pattern", default="*", help="files of --folder to upload (glob, default: %(default)s)")
+    m.add_argument("--versions", action="store_true", help="--from-bucket: list versions; the manifest carries version ids")
+    m.add_argument("--filter-prefix", help="--generate: keys starting with this")
+    m.add_argument("--filter-suffix", help="--generate: keys ending with this")
+    m.add_argument("--filter-substring", help="--generate: keys containing this")
+    m.add_argument("--created-after", type=datetime.fromisoformat, help="--generate: ISO date-time")
+    m.add_argument("--created-before", type=datetime.fromisoformat, help="--generate: ISO date-time")
+    m.add_argument("--min-size", type=int, help="--generate: objects larger than this many bytes")
+    m.add_argument("--max-size", type=int, help="--generate: objects smaller than this many bytes")
+    m.add_argument("--storage-class", dest="filter_storage_class", action="append", choices=enum_values("S3StorageClass"),
+                   help="--generate: match any of these storage classes (repeatable)")
+    m.add_argument("--generated-manifest-bucket", help="--generate: also write the generated manifest here")
+    r = parser.add_argument_group("resources (override the stack outputs)")
+    r.add_argument("--role-arn", help="role S3 Batch Operations assumes (output batch_role_arn)")
+    r.add_argument("--data-bucket", help="bucket --folder uploads to (output bucket_name)")
+    r.add_argument("--data-prefix", help="prefix --folder uploads under (output data_prefix)")
+    r.add_argument("--manifest-bucket", help="bucket for manifests (output manifest_bucket)")
+    r.add_argument("--manifest-prefix", help="prefix for manifests (output manifest_prefix)")
+    r.add_argument("--report-bucket", help="bucket for the completion report (output report_bucket)")
+    r.add_argument("--report-prefix", help="prefix for the completion report (output report_prefix)")
+    r.add_argument("--report-scope", choices=enum_values("JobReportScope"), help="default: AllTasks")
+    r.add_argument("--no-report", action="store_true", help="no completion report (not recommended)")
+    _add_operation_arguments(parser)
+    _add_job_options(parser)
+    c = parser.add_argument_group("preflight and cost")
+    c.add_argument("--dry-run", action="store_true", help="check everything and print the CreateJob request; submit nothing "
+                   "(uploads nothing; the manifest ETag is predicted)")
+    c.add_argument("--skip-preflight", action="store_true", help="skip the role, function and report checks")
+    c.add_argument("--probe-report-write", action="store_true",
+                   help="preflight writes and deletes one empty object under the report prefix")
+    c.add_argument("--max-cost", type=float, metavar="USD", help="refuse (exit 3) a job whose estimate is above this")
+    c.add_argument("--prices", type=Path, help="JSON price table overriding s3batch/jobs/prices.json")
+    c.add_argument("--comprehend", choices=("auto", "yes", "no"), default="auto",
+                   help="count Comprehend units (auto: when the function's SENTIMENT_BACKEND is comprehend)")
+    c.add_argument("--assumed-duration-ms", type=float, help="Lambda duration per task for the estimate (default: prices table)")
+
+
+def _add_operation_arguments(parser: argparse.ArgumentParser) -> None:
+    o = parser.add_argument_group("operation (default: LambdaInvoke of the stack's function)")
+    o.add_argument("--operation", choices=operation_names(), help="operation (default: the operation output, else LambdaInvoke)")
+    o.add_argument("--spec", type=Path, help="JSON/YAML file holding the JobOperation, e.g. {\"S3PutObjectTagging\": {...}}")
+    o.add_argument("--function-arn", help="LambdaInvoke: qualified function ARN (output function_arn)")
+    o.add_argument("--schema-version", choices=("1.0", "2.0"), help="LambdaInvoke: invocation schema (output invocation_schema_version)")
+    o.add_argument("--user-arg", action="append", metavar="KEY=VALUE", help="LambdaInvoke UserArguments (schema 2.0)")
+    o.add_argument("--tag", action="append", metavar="KEY=VALUE", help="S3PutObjectTagging tag set / S3PutObjectCopy new tags")
+    o.add_argument("--target-bucket", help="S3PutObjectCopy destination bucket")
+    o.add_argument("--target-prefix", help="S3PutObjectCopy destination key prefix")
+    o.add_argument("--target-storage-class", choices=enum_values("S3StorageClass"), help="S3PutObjectCopy storage class")
+    o.add_argument("--metadata-directive", choices=enum_values("S3MetadataDirective"), help="S3PutObjectCopy")
+    o.add_argument("--canned-acl", choices=enum_values("S3CannedAccessControlList"), help="S3PutObjectAcl / S3PutObjectCopy")
+    o.add_argument("--kms-key-arn", help="S3UpdateObjectEncryption / S3PutObjectCopy KMS key")
+    o.add_argument("--bucket-key", action="store_true", default=None, help="enable S3 Bucket Keys (copy, encryption)")
+    o.add_argument("--checksum-algorithm", choices=enum_values("ComputeObjectChecksumAlgorithm"), help="S3ComputeObjectChecksum / copy")
+    o.add_argument("--checksum-type", choices=enum_values("ComputeObjectChecksumType"), help="S3ComputeObjectChecksum")
+    o.add_argument("--expiration-days", type=int, help="S3InitiateRestoreObject")
+    o.add_argument("--glacier-tier", choices=enum_values("S3GlacierJobTier"), help="S3InitiateRestoreObject")
+    o.add_argument("--legal-hold", choices=enum_values("S3ObjectLockLegalHoldStatus"), help="S3PutObjectLegalHold")
+    o.add_argument("--retention-mode", choices=enum_values("S3ObjectLockRetentionMode"), help="S3PutObjectRetention")
+    o.add_argument("--retain-until", type=datetime.fromisoformat, help="S3PutObjectRetention ISO date-time")
+    o.add_argument("--bypass-governance", action="store_true", default=None, help="S3PutObjectRetention")
+
+
+def _operation(args: argparse.Namespace, outputs: StackOutputs | None) -> dict[str, Any]:
+    if args.spec is not None:
+        if args.operation:
+            raise UsageError("give --operation or --spec, not both")
+        return load_spec(args.spec)
+    name = args.operation or (outputs.operation if outputs else LAMBDA_INVOKE)
+    flags = OperationFlags(
+        function_arn=args.function_arn or (outputs.function_arn if outputs else None),
+        schema_version=args.schema_version or (outputs.invocation_schema_version if outputs else None),
+        user_arguments=parse_pairs(args.user_arg, "--user-arg"), tags=parse_pairs(args.tag, "--tag"),
+        target_bucket=args.target_bucket, target_prefix=args.target_prefix, storage_class=args.target_storage_class,
+        metadata_directive=args.metadata_directive, canned_acl=args.canned_acl, kms_key_arn=args.kms_key_arn,
+        bucket_key_enabled=args.bucket_key, checksum_algorithm=args.checksum_algorithm, checksum_type=args.checksum_type,
+        expiration_days=args.expiration_days, glacier_tier=args.glacier_tier, legal_hold=args.legal_hold,
+        retention_mode=args.retention_mode, retain_until=args.retain_until, bypass_governance=args.bypass_governance,
+    )
+    return operation_from_flags(name, flags)
+
+
+def _source(args: argparse.Namespace) -> ManifestSource:
+    if args.folder is not None:
+        return ManifestSource(SourceKind.FOLDER, str(args.folder), pattern=args.pattern)
+    if args.from_bucket:
+        return ManifestSource(SourceKind.LISTING, args.from_bucket, versions=args.versions)
+    if args.manifest:
+        return ManifestSource(SourceKind.CSV, args.manifest)
+    if args.inventory:
+        parse_s3_uri(args.inventory)
+        return ManifestSource(SourceKind.INVENTORY, args.inventory)
+    generator_filter = parse_generator_filter({
+        "prefix": args.filter_prefix, "suffix": args.filter_suffix, "substring": args.filter_substring,
+        "created_after": args.created_after, "created_before": args.created_before, "min_size": args.min_size,
+        "max_size": args.max_size, "storage_classes": args.filter_storage_class,
+    })
+    generator = GeneratorSettings(args.generate, generator_filter, output_bucket=args.generated_manifest_bucket)
+    return ManifestSource(SourceKind.GENERATOR, args.generate, generator=generator)
+
+
+def _submit(args: argparse.Namespace, clients: Clients, outputs: StackOutputs | None) -> Any:
+    overrides = {
+        "account_id": clients.target.account_id_hint, "region": clients.target.region, "role_arn": args.role_arn,
+        "data_bucket": args.data_bucket, "data_prefix": args.data_prefix, "manifest_bucket": args.manifest_bucket,
+        "manifest_prefix": args.manifest_prefix, "report_bucket": args.report_bucket, "report_prefix": args.report_prefix,
+        "report_scope": args.report_scope, "no_report": args.no_report,
+    }
+    if overrides["account_id"] is None:
+        overrides["account_id"] = clients.account_id
+    if overrides["region"] is None:
+        overrides["region"] = clients.s3control.meta.region_name
+    settings = settings_from(outputs, overrides)
+    options = SubmitOptions(
+        dry_run=args.dry_run, skip_preflight=args.skip_preflight, probe_report_write=args.probe_report_write,
+        max_cost=args.max_cost, prices=args.prices, comprehend=args.comprehend, lambda_duration_ms=args.assumed_duration_ms,
+    )
+    return submit(clients, settings, _source(args), _operation(args, outputs), _job_options(args), options, log=sys.stderr)
+
+
+# --- subcommands ----------------------------------------------------------------------------------------------------
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    """Build the manifest, check, estimate and create the job; print its id (or the request with --dry-run)."""
+    outputs = _outputs(args, required=False)
+    done = _submit(args, _clients(args, outputs), outputs)
+    if done.job_id is None:
+        render.print_json(done.request, sys.stdout)
+    else:
+        print(done.job_id)
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Submit, wait with progress, then print the report summary and where the report is."""
+    outputs = _outputs(args, required=False)
+    clients = _clients(args, outputs)
+    done = _submit(args, clients, outputs)
+    if done.job_id is None:
+        render.print_json(done.request, sys.stdout)
+        return 0
+    print(f"job {done.job_id} submitted", file=sys.stderr)
+    job = _wait(args, clients, done.job_id)
+    _print_report(clients, job, render.Format.TEXT, None, missing_ok=True)
+    return int(exit_code_for(job))
+
+
+def _wait(args: argparse.Namespace, clients: Clients, job_id: str) -> dict[str, Any]:
+    display = make_display(sys.stderr, job_id)
+    try:
+        job = wait_for_job(clients.s3control, clients.account_id, job_id, _poll_settings(args, clients), display=display)
+    finally:
+        display.close()
+    for line in outcome_lines(job):
+        print(line, file=sys.stderr)
+    return job
+
+
+def cmd_wait(args: argparse.Namespace) -> int:
+    """Wait for a job with a progress bar; the exit code tells how it ended."""
+    clients = _job_clients(args)
+    return int(exit_code_for(_wait(args, clients, args.job_id)))
+
+
+def _print_report(clients: Clients, job: dict[str, Any], fmt: render.Format, download: Path | None,
+                  *, missing_ok: bool = False) -> None:
+    try:
+        bucket, prefix = reports.report_settings(job)
+        location = reports.find_report(clients.s3, bucket, prefix, job["JobId"])
+    except S3BatchError as exc:
+        if missing_ok:
+            print(f"no report: {exc}", file=sys.stderr)
+            return
+        raise
+    _, files = reports.read_report_manifest(clients.s3, location)
+    if download is not None:
+        for path in reports.download_report(clients.s3, location, files, download):
+            print(f"downloaded {path}", file=sys.stderr)
+    results = reports.iter_results(clients.s3, files)
+    if fmt is render.Format.CSV:
+        reports.write_csv(results, sys.stdout)
+    elif fmt is render.Format.JSON:
+        summary, tasks = reports.Summary(), []
+        for result in results:
+            summary.add(result)
+            tasks.append(reports.result_to_dict(result))
+        render.print_json({"job_id": job["JobId"], "report": f"s3://{location.bucket}/{location.manifest_key}",
+                           "summary": summary.to_dict(), "tasks": tasks}, sys.stdout)
+    else:
+        out = render.console(sys.stdout)
+        summary = reports.summarize(results)
+        for table in render.summary_tables(summary):
+            out.print(table)
+        if summary.rows_left_out:
+            out.print(f"({summary.rows_left_out} more objects; use --format csv for all rows)")
+    print(f"report: s3://{location.bucket}/{location.manifest_key}", file=sys.stderr)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Find, summarise and optionally download a job's completion report."""
+    clients = _job_clients(args)
+    job = describe_job(clients.s3control, clients.account_id, args.job_id)
+    _print_report(clients, job, render.Format(args.format), args.download)
+    return 0
+
+
+def cmd_retry_failed(args: argparse.Namespace) -> int:
+    """New job over the failed tasks of a finished job, with the same operation, role and report."""
+    clients = _job_clients(args)
+    job = describe_job(clients.s3control, clients.account_id, args.job_id)
+    bucket, prefix = reports.report_settings(job)
+    location = reports.find_report(clients.s3, bucket, prefix, args.job_id)
+    _, files = reports.read_report_manifest(clients.s3, location)
+    failed = [f for f in files if f.status in (None, "failed")]
+    retry = retries.failed_manifest(reports.iter_results(clients.s3, failed))
+    manifest_bucket, manifest_prefix = retries.retry_manifest_prefix(job, bucket)
+    with retry.body:
+        manifest = retries.upload_retry_manifest(clients.s3, retry, manifest_bucket, manifest_prefix)
+    request = retries.retry_request(job, clients.account_id, manifest, _job_options(args))
+    print(f"retry manifest: {manifest.object_arn} ({retry.stats.rows} failed tasks)", file=sys.stderr)
+    print(create_job(clients.s3control, request))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    """List jobs (all pages)."""
+    clients = _job_clients(args)
+    jobs = list(manage.list_jobs(clients.s3control, clients.account_id, args.status or ()))
+    if args.format == "json":
+        render.print_json(jobs, sys.stdout)
+    else:
+        render.console(sys.stdout).print(render.jobs_table(jobs))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Describe one job."""
+    clients = _job_clients(args)
+    job = describe_job(clients.s3control, clients.account_id, args.job_id)
+    if args.format == "json":
+        render.print_json(job, sys.stdout)
+    else:
+        render.console(sys.stdout).print(render.job_table(job))
+    return 0
+
+
+def cmd_confirm(args: argparse.Namespace) -> int:
+    """Confirm a Suspended job (UpdateJobStatus Ready)."""
+    clients = _job_clients(args)
+    result = manage.confirm_job(clients.s3control, clients.account_id, args.job_id)
+    print(f"job {result['JobId']}: {result.get('Status')}")
+    return 0
+
+
+def cmd_cancel(args: argparse.Namespace) -> int:
+    """Cancel a job."""
+    clients = _job_clients(args)
+    result = manage.cancel_job(clients.s3control, clients.account_id, args.job_id, args.reason)
+    print(f"job {result['JobId']}: {result.get('Status')}")
+    return 0
+
+
+def cmd_priority(args: argparse.Namespace) -> int:
+    """Change a job's priority."""
+    clients = _job_clients(args)
+    result = manage.set_priority(clients.s3control, clients.account_id, args.job_id, args.priority)
+    print(f"job {result['JobId']}: priority {result.get('Priority')}")
+    return 0
+
+
+# --- registration ---------------------------------------------------------------------------------------------------
+
+
+def _sub(subparsers: Any, name: str, func: Any, help_text: str, *, job_id: bool = True, epilog: str | None = None) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(name, help=help_text, description=help_text, epilog=epilog, formatter_class=Formatter)
+    if job_id:
+        parser.add_argument("job_id", metavar="JOB_ID")
+        _add_target(parser)
+    parser.set_defaults(func=_usage_exit_code(func))
+    return parser
+
+
+def register(subparsers: Any) -> None:
+    """Add `s3batch job …` and its subcommands."""
+    job = subparsers.add_parser("job", help="submit, watch and report S3 Batch Operations jobs",
+                                description="S3 Batch Operations jobs, on AWS or the local stack (same calls).",
+                                epilog=EXIT_CODES, formatter_class=Formatter)
+    commands = job.add_subparsers(dest="job_command", metavar="SUBCOMMAND", required=True, parser_class=JobArgumentParser)
+    _add_submit_arguments(_sub(commands, "submit", cmd_submit, "build the manifest, preflight, estimate cost, create the job",
+                               job_id=False, epilog=EXIT_CODES))
+    run = _sub(commands, "run", cmd_run, "submit, wait with progress, print the report (what `make job` runs)",
+               job_id=False, epilog=EXIT_CODES)
+    _add_submit_arguments(run)
+    _add_poll(run)
+    _add_poll(_sub(commands, "wait", cmd_wait, "wait for a job with a progress bar", epilog=EXIT_CODES))
+    report = _sub(commands, "report", cmd_report, "summarise (and download) a job's completion report", epilog=EXIT_CODES)
+    report.add_argument("--format", choices=[f.value for f in render.Format], default="text")
+    report.add_argument("--download", type=Path, metavar="DIR", help="also download the report files into DIR")
+    _add_job_options(_sub(commands, "retry-failed", cmd_retry_failed, "new job over the failed tasks of a job",
+                          epilog=EXIT_CODES), for_retry=True)
+    listing = _sub(commands, "list", cmd_list, "list jobs", job_id=False)
+    _add_target(listing)
+    listing.add_argument("--status", action="append", choices=manage.job_statuses(), help="only these statuses (repeatable)")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+    _sub(commands, "status", cmd_status, "describe a job").add_argument("--format", choices=("text", "json"), default="text")
+    _sub(commands, "confirm", cmd_confirm, "run a job created with --confirm-required (UpdateJobStatus Ready)")
+    _sub(commands, "cancel", cmd_cancel, "cancel a job").add_argument("--reason", help="StatusUpdateReason")
+    _sub(commands, "priority", cmd_priority, "change a job's priority").add_argument("priority", type=int)

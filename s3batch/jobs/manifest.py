@@ -1,0 +1,392 @@
+"""Job manifests: write CSV manifests by AWS's rules, check existing ones, upload and pin the ETag.
+
+AWS's rules for `S3BatchOperations_CSV_20180820` (reference §2.2): one object per line, bucket *name*,
+URL-encoded key, optional version id (all rows or none; literal `null` for a null version), no header,
+UTF-8 without BOM, no empty lines. We encode keys with `quote_plus(key, safe="/")` so a handler that decodes
+with `unquote_plus` (Powertools, AWS's samples) gets the exact key back, whatever it contains.
+
+Rows end with LF. AWS accepts LF; a single line terminator keeps the content hash (and so the manifest key and
+the idempotency token) independent of the platform.
+
+Manifests are streamed into a temporary file while their SHA-256 is computed, so a listing of millions of keys
+needs memory for one page, not for the listing. The manifest's S3 key is derived from that hash: re-running
+writes the same key with the same bytes, and the job's idempotency token stays the same.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import quote_plus, unquote_plus
+
+from s3batch.errors import InputError
+
+CSV_FORMAT = "S3BatchOperations_CSV_20180820"
+INVENTORY_FORMAT = "S3InventoryReport_CSV_20161130"
+NULL_VERSION = "null"
+# The largest key field AWS accepts in a manifest row (reference §2.6).
+MAX_KEY_FIELD = 1024
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# Characters that must never appear raw in an encoded key field (they are what quote_plus escapes away).
+_RAW_FORBIDDEN = re.compile(r"[\s,\"'<>&\x00-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """One object of a job: the raw (decoded) key; `size` when known (for the cost estimate)."""
+
+    bucket: str
+    key: str
+    version_id: str | None = None
+    size: int | None = None
+
+
+@dataclass
+class ManifestStats:
+    """What was learnt while streaming a manifest: row count, hash and object sizes (when known)."""
+
+    rows: int = 0
+    sha256: str = ""
+    md5: str = ""
+    """MD5 of the manifest bytes: the ETag S3 gives a single-part, non-KMS upload (used by --dry-run)."""
+    known_sizes: int = 0
+    total_bytes: int = 0
+    buckets: set[str] = field(default_factory=set)
+    sizes: list[int] = field(default_factory=list, repr=False)
+    """Sizes kept for the cost estimate; capped at SIZE_SAMPLE entries so memory stays bounded."""
+    sample: list[ManifestEntry] = field(default_factory=list, repr=False)
+    """The first rows, for preflight's per-object permission checks."""
+
+    SIZE_SAMPLE = 100_000
+    ROW_SAMPLE = 10
+
+    def observe(self, entry: ManifestEntry) -> None:
+        """Count one row."""
+        self.rows += 1
+        if len(self.sample) < self.ROW_SAMPLE:
+            self.sample.append(entry)
+        if len(self.buckets) < 16:  # enough to tell "one bucket" from "several" without growing
+            self.buckets.add(entry.bucket)
+        if entry.size is not None:
+            self.known_sizes += 1
+            self.total_bytes += entry.size
+            if len(self.sizes) < self.SIZE_SAMPLE:
+                self.sizes.append(entry.size)
+
+
+@dataclass(frozen=True)
+class ManifestLocation:
+    """Where an uploaded (or existing) manifest lives, with the ETag CreateJob must carry."""
+
+    bucket: str
+    key: str
+    etag: str
+    format: str = CSV_FORMAT
+    fields: tuple[str, ...] = ("Bucket", "Key")
+    version_id: str | None = None
+
+    @property
+    def object_arn(self) -> str:
+        """The manifest's object ARN, as JobManifestLocation.ObjectArn wants it."""
+        return f"arn:aws:s3:::{self.bucket}/{self.key}"
+
+    def to_job_manifest(self) -> dict[str, Any]:
+        """The CreateJob `Manifest` member."""
+        spec: dict[str, Any] = {"Format": self.format}
+        if self.format == CSV_FORMAT:
+            spec["Fields"] = list(self.fields)
+        location: dict[str, Any] = {"ObjectArn": self.object_arn, "ETag": self.etag}
+        if self.version_id:
+            location["ObjectVersionId"] = self.version_id
+        return {"Spec": spec, "Location": location}
+
+
+def encode_key(key: str) -> str:
+    """URL-encode a key for a manifest row; `unquote_plus` gives the key back exactly."""
+    return quote_plus(key, safe="/")
+
+
+def strip_etag(etag: str) -> str:
+    """ETags come quoted from S3 (`"abc"`); CreateJob takes the bare value (both forms appear in AWS material)."""
+    return etag.strip().strip('"')
+
+
+def join_prefix(prefix: str, name: str) -> str:
+    """`prefix` + `name` with exactly one `/` between them (an empty prefix adds nothing)."""
+    if not prefix:
+        return name
+    return prefix if not name else prefix.rstrip("/") + "/" + name
+
+
+def manifest_row(entry: ManifestEntry, with_versions: bool) -> str:
+    """One CSV row, LF-terminated. With versions, a null version is written as the literal `null`."""
+    encoded = encode_key(entry.key)
+    if len(encoded) > MAX_KEY_FIELD:
+        raise InputError(f"key {entry.key[:80]!r}... is {len(encoded)} characters URL-encoded; AWS allows {MAX_KEY_FIELD}")
+    fields = [entry.bucket, encoded]
+    if with_versions:
+        fields.append(entry.version_id or NULL_VERSION)
+    return ",".join(fields) + "\n"
+
+
+def write_manifest(entries: Iterable[ManifestEntry], out: IO[bytes], *, with_versions: bool = False) -> ManifestStats:
+    """Stream entries as CSV rows into `out`, hashing as we go. Encoded fields never need CSV quoting."""
+    stats = ManifestStats()
+    digest, md5 = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
+    for entry in entries:
+        data = manifest_row(entry, with_versions).encode("utf-8")
+        digest.update(data)
+        md5.update(data)
+        out.write(data)
+        stats.observe(entry)
+    if not stats.rows:
+        raise InputError("the manifest would be empty: no objects matched")
+    stats.sha256, stats.md5 = digest.hexdigest(), md5.hexdigest()
+    return stats
+
+
+def build_manifest_file(
+    entries: Iterable[ManifestEntry], *, with_versions: bool = False
+) -> tuple[IO[bytes], ManifestStats]:
+    """Write the manifest into a temporary file (deleted when closed), rewound for upload."""
+    handle = tempfile.TemporaryFile(prefix="s3batch-manifest-")
+    try:
+        stats = write_manifest(entries, handle, with_versions=with_versions)
+    except BaseException:
+        handle.close()
+        raise
+    handle.seek(0)
+    return handle, stats
+
+
+def manifest_key(manifest_prefix: str, sha256: str) -> str:
+    """Content-addressed key: the same manifest bytes always land at the same key."""
+    return join_prefix(manifest_prefix, f"manifest-{sha256}.csv")
+
+
+def upload_manifest(
+    s3: Any, body: IO[bytes], stats: ManifestStats, *, bucket: str, prefix: str, with_versions: bool = False
+) -> ManifestLocation:
+    """PUT the manifest and pin the ETag of exactly what was written (from the PutObject response)."""
+    key = manifest_key(prefix, stats.sha256)
+    response = s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="text/csv")
+    fields = ("Bucket", "Key", "VersionId") if with_versions else ("Bucket", "Key")
+    return ManifestLocation(
+        bucket=bucket,
+        key=key,
+        etag=strip_etag(response["ETag"]),
+        fields=fields,
+        version_id=response.get("VersionId"),
+    )
+
+
+# --- sources of entries -----------------------------------------------------------------------------------------
+
+
+def folder_files(folder: Path, pattern: str = "*") -> list[Path]:
+    """Regular files under `folder` matching `pattern` (recursively), sorted so the manifest is deterministic."""
+    if not folder.is_dir():
+        raise InputError(f"{folder}: not a folder")
+    files = sorted(p for p in folder.rglob(pattern) if p.is_file() and not p.is_symlink())
+    if not files:
+        raise InputError(f"{folder}: no files match {pattern!r}")
+    return files
+
+
+def upload_folder(
+    s3: Any | None, folder: Path, *, bucket: str, prefix: str, pattern: str = "*"
+) -> Iterator[ManifestEntry]:
+    """Upload each file under `prefix` (keeping its relative path) and yield its entry; `s3=None` only plans."""
+    for path in folder_files(folder, pattern):
+        key = join_prefix(prefix, path.relative_to(folder).as_posix())
+        if s3 is not None:
+            with path.open("rb") as body:
+                s3.put_object(Bucket=bucket, Key=key, Body=body)
+        yield ManifestEntry(bucket=bucket, key=key, size=path.stat().st_size)
+
+
+def list_bucket(s3: Any, bucket: str, prefix: str = "", *, versions: bool = False) -> Iterator[ManifestEntry]:
+    """Every object under bucket/prefix, page by page (ListObjectsV2, or ListObjectVersions for version ids)."""
+    if versions:
+        pages = s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix)
+        for page in pages:
+            for item in page.get("Versions", ()):
+                yield ManifestEntry(bucket, item["Key"], item.get("VersionId") or NULL_VERSION, item.get("Size"))
+        return
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for item in page.get("Contents", ()):
+            yield ManifestEntry(bucket, item["Key"], None, item.get("Size"))
+
+
+# --- checking existing manifests --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CsvManifestInfo:
+    """What a valid existing CSV manifest holds."""
+
+    rows: int
+    columns: int
+    fields: tuple[str, ...]
+    first_rows: tuple[ManifestEntry, ...]
+
+
+def check_csv_manifest(data: IO[bytes], source: str, *, sample: int = 10) -> CsvManifestInfo:
+    """Check an existing CSV manifest by AWS's rules; raise InputError naming the row on the first problem."""
+    head = data.read(3)
+    if head == b"\xef\xbb\xbf":
+        raise InputError(f"{source}: starts with a UTF-8 BOM; AWS wants UTF-8 without BOM")
+    stream = io.TextIOWrapper(_Prepend(head, data), encoding="utf-8", newline="")
+    columns = 0
+    rows = 0
+    first: list[ManifestEntry] = []
+    try:
+        for number, line in enumerate(stream, start=1):
+            text = line.rstrip("\r\n")
+            entry, width = _check_row(text, source, number)
+            if columns and width != columns:
+                what = "version ids must be given for all rows or none" if {width, columns} == {2, 3} else ""
+                raise InputError(f"{source}: row {number} has {width} columns, row 1 has {columns}" + (f" ({what})" if what else ""))
+            columns = columns or width
+            rows += 1
+            if len(first) < sample:
+                first.append(entry)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{source}: not UTF-8 ({exc.reason} at byte {exc.start} of a chunk)") from None
+    if not rows:
+        raise InputError(f"{source}: the manifest is empty")
+    fields = ("Bucket", "Key", "VersionId") if columns == 3 else ("Bucket", "Key")
+    return CsvManifestInfo(rows=rows, columns=columns, fields=fields, first_rows=tuple(first))
+
+
+def _check_row(text: str, source: str, number: int) -> tuple[ManifestEntry, int]:
+    where = f"{source}: row {number}"
+    if not text:
+        raise InputError(f"{where}: empty line (AWS rejects empty lines)")
+    if text != text.strip():
+        raise InputError(f"{where}: leading or trailing spaces")
+    try:
+        parts = next(csv.reader([text]))
+    except csv.Error as exc:
+        raise InputError(f"{where}: not valid CSV ({exc})") from None
+    if len(parts) not in (2, 3):
+        raise InputError(f"{where}: expected 2 columns (bucket,key) or 3 (bucket,key,version id), got {len(parts)}")
+    bucket, key = parts[0], parts[1]
+    if not _BUCKET_NAME.match(bucket):
+        hint = " (a header row? AWS does not allow one)" if number == 1 else ""
+        raise InputError(f"{where}: {bucket!r} is not a bucket name{hint}")
+    if not key:
+        raise InputError(f"{where}: empty key")
+    if _RAW_FORBIDDEN.search(key) or _PERCENT.search(key):
+        raise InputError(f"{where}: key {key!r} is not URL-encoded (encode it like quote_plus(key, safe='/'))")
+    version = None
+    if len(parts) == 3:
+        version = parts[2]
+        if not version:
+            raise InputError(f"{where}: empty version id; write the literal 'null' for a null version")
+    try:
+        unquote_plus(key, errors="strict")
+    except UnicodeDecodeError:
+        raise InputError(f"{where}: key {key!r} decodes to invalid UTF-8") from None
+    return ManifestEntry(bucket, unquote_plus(key), version), len(parts)
+
+
+class _Prepend(io.RawIOBase):
+    """A readable stream of `head` followed by the rest of `tail` (we peeked for a BOM)."""
+
+    def __init__(self, head: bytes, tail: IO[bytes]) -> None:
+        self._head = head
+        self._tail = tail
+
+    def readable(self) -> bool:  # noqa: D102 - io protocol
+        return True
+
+    def readinto(self, buffer: Any) -> int:  # noqa: D102 - io protocol
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        chunk = self._tail.read(len(buffer))
+        buffer[: len(chunk)] = chunk
+        return len(chunk)
+
+
+_INVENTORY_REQUIRED = ("sourceBucket", "destinationBucket", "fileFormat", "fileSchema", "files")
+
+
+def check_inventory_manifest(document: bytes, source: str) -> dict[str, Any]:
+    """Check an S3 Inventory manifest.json (CSV inventories only); return it parsed."""
+    try:
+        doc = json.loads(document)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{source}: not a JSON inventory manifest ({exc})") from None
+    if not isinstance(doc, dict):
+        raise InputError(f"{source}: expected a JSON object (an S3 Inventory manifest.json)")
+    for name in _INVENTORY_REQUIRED:
+        if name not in doc:
+            raise InputError(f"{source}: inventory manifest has no {name!r} field")
+    if str(doc["fileFormat"]).upper() != "CSV":
+        raise InputError(f"{source}: fileFormat is {doc['fileFormat']!r}; S3 Batch Operations reads CSV inventories only")
+    schema = [c.strip() for c in str(doc["fileSchema"]).split(",")]
+    if schema[:2] != ["Bucket", "Key"]:
+        raise InputError(f"{source}: fileSchema must start with 'Bucket, Key', got {doc['fileSchema']!r}")
+    files = doc["files"]
+    if not isinstance(files, list) or not files:
+        raise InputError(f"{source}: inventory manifest lists no data files")
+    for index, item in enumerate(files):
+        if not isinstance(item, dict) or not all(k in item for k in ("key", "size", "MD5checksum")):
+            raise InputError(f"{source}: files[{index}] needs key, size and MD5checksum")
+    return doc
+
+
+def parse_s3_uri(uri: str) -> tuple[str, str]:
+    """`s3://bucket/key` -> (bucket, key)."""
+    if not uri.startswith("s3://") or "/" not in uri[5:]:
+        raise InputError(f"{uri!r}: expected s3://BUCKET/KEY")
+    bucket, _, key = uri[5:].partition("/")
+    if not bucket or not key:
+        raise InputError(f"{uri!r}: expected s3://BUCKET/KEY")
+    return bucket, key
+
+
+def existing_manifest(s3: Any, uri: str, *, inventory: bool = False) -> tuple[ManifestLocation, CsvManifestInfo | None]:
+    """Check a manifest already in S3 and pin its current ETag (read with If-Match so both are one version)."""
+    bucket, key = parse_s3_uri(uri)
+    head = s3.head_object(Bucket=bucket, Key=key)
+    etag = strip_etag(head["ETag"])
+    body = s3.get_object(Bucket=bucket, Key=key, IfMatch=head["ETag"])["Body"]
+    if inventory:
+        check_inventory_manifest(body.read(), uri)
+        return ManifestLocation(bucket, key, etag, format=INVENTORY_FORMAT, fields=(), version_id=head.get("VersionId")), None
+    info = check_csv_manifest(body, uri)
+    return ManifestLocation(bucket, key, etag, fields=info.fields, version_id=head.get("VersionId")), info
+
+
+def read_local_manifest(path: Path) -> tuple[IO[bytes], ManifestStats, CsvManifestInfo]:
+    """Check a local CSV manifest; return it opened for upload with its hash (its key derives from it)."""
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the manifest ({exc.strerror})") from None
+    try:
+        info = check_csv_manifest(handle, str(path))
+        handle.seek(0)
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        handle.seek(0)
+        md5 = hashlib.file_digest(handle, lambda: hashlib.md5(usedforsecurity=False)).hexdigest()
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    stats = ManifestStats(rows=info.rows, sha256=digest, md5=md5, sample=list(info.first_rows))
+    return handle, stats, info

@@ -1,0 +1,319 @@
+"""The submit pipeline, without argparse: manifest → request → preflight → cost → CreateJob.
+
+`s3batch job submit` runs it; `s3batch job run` (what `make job` calls) runs it and then waits and reports.
+Everything goes through `Clients`, so the same calls reach AWS or the local stack.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import IO, Any, TextIO
+
+from botocore.exceptions import ClientError
+
+from s3batch.errors import InputError, S3BatchError, UsageError
+from s3batch.jobs import cost as costs
+from s3batch.jobs.manifest import (
+    CSV_FORMAT,
+    ManifestLocation,
+    ManifestStats,
+    build_manifest_file,
+    existing_manifest,
+    list_bucket,
+    manifest_key,
+    read_local_manifest,
+    upload_folder,
+    upload_manifest,
+)
+from s3batch.jobs.preflight import PolicyReference, run_preflight
+from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
+from s3batch.jobs.submit import GeneratorSettings, JobOptions, ReportSettings, build_create_job_request, create_job
+from s3batch.stack_outputs import StackOutputs
+
+PREFLIGHT_EXIT = 3
+
+
+class SourceKind(str, Enum):
+    """Where the job's objects come from."""
+
+    FOLDER = "folder"
+    LISTING = "listing"
+    CSV = "csv"
+    INVENTORY = "inventory"
+    GENERATOR = "generator"
+
+
+@dataclass(frozen=True)
+class ManifestSource:
+    """One manifest source and how to read it."""
+
+    kind: SourceKind
+    value: str
+    pattern: str = "*"
+    versions: bool = False
+    generator: GeneratorSettings | None = None
+
+
+@dataclass(frozen=True)
+class JobSettings:
+    """Resources of the job: from the stack outputs, each overridable by a flag."""
+
+    account_id: str
+    region: str
+    role_arn: str
+    manifest_bucket: str
+    manifest_prefix: str
+    data_bucket: str | None
+    data_prefix: str
+    report: ReportSettings
+    function_arn: str | None = None
+    schema_version: str | None = None
+
+
+_SETTING_FLAGS = {
+    "account_id": "--account-id", "region": "--region", "role_arn": "--role-arn",
+    "manifest_bucket": "--manifest-bucket", "report_bucket": "--report-bucket",
+}
+
+
+def settings_from(outputs: StackOutputs | None, overrides: dict[str, Any]) -> JobSettings:
+    """Flags win over outputs; a missing required value names its flag and the outputs file."""
+
+    def pick(name: str, output: str | None = None, required: bool = True) -> Any:
+        value = overrides.get(name)
+        if value is None and outputs is not None:
+            value = getattr(outputs, output or name)
+        if value is None and required:
+            raise UsageError(f"{_SETTING_FLAGS.get(name, name)} is required without stack outputs (--outputs FILE)")
+        return value
+
+    report = ReportSettings(
+        bucket=pick("report_bucket"),
+        prefix=pick("report_prefix", required=False) or "",
+        scope=overrides.get("report_scope") or "AllTasks",
+        enabled=not overrides.get("no_report", False),
+    )
+    return JobSettings(
+        account_id=pick("account_id"),
+        region=pick("region"),
+        role_arn=pick("role_arn", "batch_role_arn"),
+        manifest_bucket=pick("manifest_bucket"),
+        manifest_prefix=pick("manifest_prefix", required=False) or "",
+        data_bucket=pick("data_bucket", "bucket_name", required=False),
+        data_prefix=pick("data_prefix", required=False) or "",
+        report=report,
+        function_arn=pick("function_arn", required=False),
+        schema_version=pick("schema_version", "invocation_schema_version", required=False),
+    )
+
+
+@dataclass
+class PreparedManifest:
+    """The manifest (or generator) of a job, and what is known about its objects."""
+
+    location: ManifestLocation | None = None
+    generator: GeneratorSettings | None = None
+    stats: ManifestStats | None = None
+    uploaded: bool = True
+    notes: list[str] = field(default_factory=list)
+
+
+def _store(s3: Any, body: IO[bytes], stats: ManifestStats, settings: JobSettings, versions: bool, dry_run: bool) -> PreparedManifest:
+    with body:
+        if dry_run:  # what S3 would answer: the content key and the MD5 ETag of a plain single-part PUT
+            fields = ("Bucket", "Key", "VersionId") if versions else ("Bucket", "Key")
+            key = manifest_key(settings.manifest_prefix, stats.sha256)
+            location = ManifestLocation(settings.manifest_bucket, key, stats.md5, CSV_FORMAT, fields)
+            return PreparedManifest(location, stats=stats, uploaded=False, notes=["dry run: manifest not uploaded; ETag predicted"])
+        location = upload_manifest(
+            s3, body, stats, bucket=settings.manifest_bucket, prefix=settings.manifest_prefix, with_versions=versions
+        )
+    return PreparedManifest(location, stats=stats)
+
+
+def _listing_target(value: str) -> tuple[str, str]:
+    if not value.startswith("s3://") or not value[5:].split("/", 1)[0]:
+        raise UsageError(f"--from-bucket {value!r}: expected s3://BUCKET[/PREFIX]")
+    bucket, _, prefix = value[5:].partition("/")
+    return bucket, prefix
+
+
+def count_inventory_rows(s3: Any, location: ManifestLocation) -> int:
+    """Rows of an S3 Inventory report (streamed through its gzip data files)."""
+    document = json.loads(s3.get_object(Bucket=location.bucket, Key=location.key)["Body"].read())
+    bucket = str(document["destinationBucket"]).split(":::", 1)[-1]
+    rows = 0
+    for item in document["files"]:
+        body = s3.get_object(Bucket=bucket, Key=item["key"])["Body"]
+        with gzip.GzipFile(fileobj=body) as data:
+            rows += sum(1 for line in data if line.strip())
+    return rows
+
+
+def prepare_manifest(s3: Any, source: ManifestSource, settings: JobSettings, *, dry_run: bool = False) -> PreparedManifest:
+    """Build and upload (or locate) the manifest for `source`."""
+    if source.kind is SourceKind.FOLDER:
+        if not settings.data_bucket:
+            raise UsageError("--folder needs a bucket to upload to (--data-bucket or the bucket_name output)")
+        entries = upload_folder(None if dry_run else s3, Path(source.value), bucket=settings.data_bucket,
+                                prefix=settings.data_prefix, pattern=source.pattern)
+        body, stats = build_manifest_file(entries)
+        return _store(s3, body, stats, settings, False, dry_run)
+    if source.kind is SourceKind.LISTING:
+        bucket, prefix = _listing_target(source.value)
+        body, stats = build_manifest_file(list_bucket(s3, bucket, prefix, versions=source.versions), with_versions=source.versions)
+        return _store(s3, body, stats, settings, source.versions, dry_run)
+    if source.kind is SourceKind.CSV and not source.value.startswith("s3://"):
+        body, stats, info = read_local_manifest(Path(source.value))
+        return _store(s3, body, stats, settings, info.columns == 3, dry_run)
+    if source.kind in (SourceKind.CSV, SourceKind.INVENTORY):
+        inventory = source.kind is SourceKind.INVENTORY
+        location, info = existing_manifest(s3, source.value, inventory=inventory)
+        if info is not None:
+            return PreparedManifest(location, stats=ManifestStats(rows=info.rows, sample=list(info.first_rows)))
+        return PreparedManifest(location, stats=ManifestStats(rows=count_inventory_rows(s3, location)))
+    assert source.generator is not None
+    return PreparedManifest(generator=source.generator, notes=["manifest generator: object count unknown until S3 generates it"])
+
+
+@dataclass(frozen=True)
+class SubmitOptions:
+    """How to submit."""
+
+    dry_run: bool = False
+    skip_preflight: bool = False
+    probe_report_write: bool = False
+    max_cost: float | None = None
+    prices: Path | None = None
+    comprehend: str = "auto"
+    """auto (from the function's SENTIMENT_BACKEND), yes or no."""
+    lambda_duration_ms: float | None = None
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """The outcome of the pipeline: the request and, unless a dry run, the job id."""
+
+    request: dict[str, Any]
+    job_id: str | None
+    estimate: costs.CostEstimate | None
+
+
+def _function_configuration(lambda_client: Any, function_arn: str) -> dict[str, Any]:
+    try:
+        return dict(lambda_client.get_function_configuration(FunctionName=function_arn))
+    except ClientError:
+        return {}  # preflight reports a missing function; the estimate falls back to defaults
+
+
+def cost_inputs(clients: Any, request: dict[str, Any], prepared: PreparedManifest, comprehend: str) -> costs.CostInputs:
+    """What the estimate needs: task count, sizes, and for Lambda the memory and sentiment backend."""
+    operation = operation_name(request["Operation"])
+    stats = prepared.stats
+    memory, uses_comprehend, read_bytes = None, comprehend == "yes", None
+    if operation == LAMBDA_INVOKE:
+        config = _function_configuration(clients.lambda_, request["Operation"][LAMBDA_INVOKE]["FunctionArn"])
+        memory = config.get("MemorySize")
+        env = (config.get("Environment") or {}).get("Variables") or {}
+        if comprehend == "auto":
+            uses_comprehend = env.get("SENTIMENT_BACKEND", "").lower() == "comprehend"
+        if env.get("SENTIMENT_MODE", "").lower() == "full" and env.get("MAX_BYTES", "").isdigit():
+            read_bytes = int(env["MAX_BYTES"])
+    return costs.CostInputs(
+        operation=operation,
+        tasks=stats.rows if stats else 0,
+        sizes=tuple(stats.sizes) if stats else (),
+        lambda_memory_mb=memory,
+        comprehend=uses_comprehend,
+        comprehend_read_bytes=read_bytes,
+    )
+
+
+def _price_table(options: SubmitOptions) -> costs.PriceTable:
+    table = costs.load_prices(options.prices)
+    if options.lambda_duration_ms is not None:
+        table.assumptions["lambda_duration_ms"] = options.lambda_duration_ms
+    return table
+
+
+def submit(
+    clients: Any,
+    settings: JobSettings,
+    source: ManifestSource,
+    operation: dict[str, Any],
+    job_options: JobOptions,
+    options: SubmitOptions,
+    *,
+    log: TextIO,
+    reference: PolicyReference | None = None,
+) -> Submitted:
+    """Run the pipeline; progress lines go to `log`. Refuses on preflight problems (exit 3) or cost (exit 3)."""
+    prepared = prepare_manifest(clients.s3, source, settings, dry_run=options.dry_run)
+    if prepared.location is not None:
+        print(f"manifest: {prepared.location.object_arn} (ETag {prepared.location.etag}, "
+              f"{prepared.stats.rows if prepared.stats else '?'} objects)", file=log)
+    for note in prepared.notes:
+        print(f"note: {note}", file=log)
+    request = build_create_job_request(
+        account_id=settings.account_id, role_arn=settings.role_arn, operation=operation, report=settings.report,
+        options=job_options, manifest=prepared.location, generator=prepared.generator,
+    )
+    if not options.skip_preflight:
+        _preflight(clients, request, settings, prepared, options, log, reference)
+    estimate = costs.estimate(cost_inputs(clients, request, prepared, options.comprehend), _price_table(options))
+    print("cost estimate:", file=log)
+    for line in costs.format_lines(estimate):
+        print(line, file=log)
+    if prepared.stats is None and options.max_cost is not None:
+        raise S3BatchError("cannot check --max-cost: the object count is unknown (manifest generator)", exit_code=costs.MAX_COST_EXIT)
+    costs.enforce_max_cost(estimate, options.max_cost)
+    if options.dry_run:
+        return Submitted(request, None, estimate)
+    job_id = create_job(clients.s3control, request)
+    return Submitted(request, job_id, estimate)
+
+
+def _preflight(
+    clients: Any, request: dict[str, Any], settings: JobSettings, prepared: PreparedManifest,
+    options: SubmitOptions, log: TextIO, reference: PolicyReference | None,
+) -> None:
+    result = run_preflight(
+        clients, request, region=settings.region, sample=prepared.stats.sample if prepared.stats else (),
+        probe_report_write=options.probe_report_write, reference=reference, manifest_uploaded=prepared.uploaded,
+    )
+    for note in result.notes:
+        print(f"preflight note: {note}", file=log)
+    for problem in result.problems:
+        print(f"preflight: {problem}", file=log)
+    if not result.ok:
+        raise S3BatchError(
+            f"preflight found {len(result.problems)} problem(s); fix them or use --skip-preflight", exit_code=PREFLIGHT_EXIT
+        )
+    print("preflight: ok", file=log)
+
+
+def parse_generator_filter(args: dict[str, Any]) -> dict[str, Any]:
+    """JobManifestGeneratorFilter from flag values (None = not given)."""
+    key_constraint = {
+        name: [value] for name, value in (
+            ("MatchAnyPrefix", args.get("prefix")), ("MatchAnySuffix", args.get("suffix")),
+            ("MatchAnySubstring", args.get("substring")),
+        ) if value
+    }
+    found: dict[str, Any] = {
+        "CreatedAfter": args.get("created_after"), "CreatedBefore": args.get("created_before"),
+        "ObjectSizeGreaterThanBytes": args.get("min_size"), "ObjectSizeLessThanBytes": args.get("max_size"),
+        "MatchAnyStorageClass": args.get("storage_classes") or None, "KeyNameConstraint": key_constraint or None,
+    }
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def require_input_file(path: Path, what: str) -> Path:
+    """An existing file, or an InputError naming it."""
+    if not path.is_file():
+        raise InputError(f"{path}: {what} not found")
+    return path

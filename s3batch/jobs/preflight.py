@@ -1,0 +1,255 @@
+"""Checks before CreateJob, each problem one line naming what to fix.
+
+What S3 Batch Operations would otherwise report late and opaquely ("Reading the manifest is forbidden",
+"The job report could not be written", reference §7.6) is checked here against the role's *real* policies,
+with the permission catalogue of `validate/` as the reference of what the job needs.
+
+Report location: we check that the report bucket exists and is reachable (HeadBucket) and, through the role's
+policies, that the role may write below the prefix. We do not write into users' buckets unless asked
+(`--probe-report-write` puts and deletes one zero-byte object under the report prefix, with the caller's
+credentials).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from botocore.exceptions import ClientError
+
+from s3batch.jobs.manifest import INVENTORY_FORMAT, ManifestEntry, join_prefix, strip_etag
+from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
+
+PROBE_KEY = ".s3batch-preflight-probe"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing that would make the job fail; `message` says what to fix."""
+
+    check: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.check}: {self.message}"
+
+
+@dataclass
+class PreflightResult:
+    """Problems (the job would fail) and notes (checks that could not run)."""
+
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found."""
+        return not self.problems
+
+
+class PolicyReference(Protocol):
+    """What preflight needs from validate/: requirements of a job and their evaluation against policies."""
+
+    def requirements(self, scope: dict[str, Any], sample: Sequence[ManifestEntry]) -> list[Any]:
+        """Requirement objects (action, resource, purpose) for the job and a sample of its tasks."""
+
+    def unmet(self, policies: Sequence[tuple[str, dict[str, Any]]], requirements: Iterable[Any]) -> list[tuple[Any, Any]]:
+        """(requirement, decision) pairs the policies do not allow."""
+
+    def trust_errors(self, document: dict[str, Any], source: str) -> list[str]:
+        """Error messages of the trust policy linter."""
+
+
+class ValidateReference:
+    """The real reference: validate.catalogue, validate.evaluate and validate.linter."""
+
+    def requirements(self, scope: dict[str, Any], sample: Sequence[ManifestEntry]) -> list[Any]:  # noqa: D102
+        catalogue = importlib.import_module("validate.catalogue")
+        job_scope = catalogue.JobScope(**scope)
+        found = list(catalogue.job_requirements(job_scope))
+        for entry in sample:
+            found.extend(catalogue.task_requirements(job_scope, entry.bucket, entry.key, entry.version_id))
+        unique: dict[tuple[str, str], Any] = {}
+        for requirement in found:
+            unique.setdefault((requirement.action, requirement.resource), requirement)
+        return list(unique.values())
+
+    def unmet(self, policies: Sequence[tuple[str, dict[str, Any]]], requirements: Iterable[Any]) -> list[tuple[Any, Any]]:  # noqa: D102
+        return list(importlib.import_module("validate.evaluate").unmet(policies, requirements))
+
+    def trust_errors(self, document: dict[str, Any], source: str) -> list[str]:  # noqa: D102
+        linter = importlib.import_module("validate.linter")
+        findings = linter.lint_document(document, kind="trust", source=source)
+        return [f.message for f in findings if f.severity == linter.Severity.ERROR and not f.suppressed]
+
+
+def _code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def _bucket_key_from_arn(arn: str) -> tuple[str, str]:
+    bucket, _, key = arn.split(":::", 1)[-1].partition("/")
+    return bucket, key
+
+
+def role_name(role_arn: str) -> str:
+    """The role name (last path segment) of a role ARN."""
+    return role_arn.rsplit("/", 1)[-1]
+
+
+def check_manifest(s3: Any, manifest: dict[str, Any]) -> list[Problem]:
+    """The manifest object exists and its ETag is the pinned one."""
+    bucket, key = _bucket_key_from_arn(manifest["Location"]["ObjectArn"])
+    try:
+        head = s3.head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        return [Problem("manifest", f"s3://{bucket}/{key} cannot be read ({_code(exc) or exc}); upload it or fix the path")]
+    current, pinned = strip_etag(head["ETag"]), strip_etag(manifest["Location"]["ETag"])
+    if current != pinned:
+        return [Problem("manifest", f"s3://{bucket}/{key} changed since it was pinned (ETag {current} != {pinned}); re-run to pin it again")]
+    return []
+
+
+def role_policies(iam: Any, name: str) -> list[tuple[str, dict[str, Any]]]:
+    """The role's inline and attached (default version) policy documents, as (name, document)."""
+    policies: list[tuple[str, dict[str, Any]]] = []
+    for page in iam.get_paginator("list_role_policies").paginate(RoleName=name):
+        for policy_name in page["PolicyNames"]:
+            document = iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]
+            policies.append((policy_name, document))
+    for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=name):
+        for attached in page["AttachedPolicies"]:
+            policy = iam.get_policy(PolicyArn=attached["PolicyArn"])["Policy"]
+            version = iam.get_policy_version(PolicyArn=attached["PolicyArn"], VersionId=policy["DefaultVersionId"])
+            policies.append((attached["PolicyName"], version["PolicyVersion"]["Document"]))
+    return policies
+
+
+def job_scope(request: dict[str, Any], region: str, sample: Sequence[ManifestEntry]) -> dict[str, Any]:
+    """JobScope fields (validate.catalogue) for a CreateJob request."""
+    name = operation_name(request["Operation"])
+    body = request["Operation"][name]
+    report = request["Report"]
+    scope: dict[str, Any] = {
+        "operation": name,
+        "manifest_bucket": "",
+        "manifest_key": "",
+        "report_bucket": report.get("Bucket", "arn:aws:s3:::").split(":::", 1)[-1],
+        "report_prefix": report.get("Prefix", ""),
+        "region": region,
+        "function_arn": body.get("FunctionArn"),
+    }
+    if "Manifest" in request:
+        manifest = request["Manifest"]
+        scope["manifest_bucket"], scope["manifest_key"] = _bucket_key_from_arn(manifest["Location"]["ObjectArn"])
+        scope["versioned"] = "VersionId" in manifest["Spec"].get("Fields", ())
+        scope["manifest_format"] = "inventory" if manifest["Spec"]["Format"] == INVENTORY_FORMAT else "csv"
+    else:
+        generator = request["ManifestGenerator"]["S3JobManifestGenerator"]
+        scope["manifest_generator"] = True
+        scope["bucket"] = generator["SourceBucket"].split(":::", 1)[-1]
+        output = generator.get("ManifestOutputLocation")
+        if output:
+            scope["manifest_bucket"] = output["Bucket"].split(":::", 1)[-1]
+            scope["manifest_key"] = join_prefix(output.get("ManifestPrefix", ""), "*")
+    if sample and "bucket" not in scope:
+        scope["bucket"] = sample[0].bucket
+    if "TargetResource" in body:
+        scope["destination_bucket"] = body["TargetResource"].split(":::", 1)[-1]
+    return scope
+
+
+def check_role(
+    iam: Any, request: dict[str, Any], region: str, sample: Sequence[ManifestEntry], reference: PolicyReference
+) -> list[Problem]:
+    """The role exists, trusts S3 Batch Operations, and its policies allow what the job will do."""
+    name = role_name(request["RoleArn"])
+    try:
+        role = iam.get_role(RoleName=name)["Role"]
+    except ClientError as exc:
+        if _code(exc) == "NoSuchEntity":
+            return [Problem("role", f"role {name} does not exist; create it (terraform apply) or pass the right --role-arn")]
+        return [Problem("role", f"cannot read role {name} ({_code(exc)}); the caller needs iam:GetRole to run preflight, or use --skip-preflight")]
+    problems = [
+        Problem("trust", f"role {name} trust policy: {message}")
+        for message in reference.trust_errors(role["AssumeRolePolicyDocument"], f"role {name} trust policy")
+    ]
+    policies = role_policies(iam, name)
+    requirements = reference.requirements(job_scope(request, region, sample), sample)
+    for requirement, decision in reference.unmet(policies, requirements):
+        problems.append(Problem(
+            "permission",
+            f"role {name} may not {requirement.action} on {requirement.resource} ({requirement.purpose}): "
+            f"{decision.reason}; allow it in the role's policy",
+        ))
+    return problems
+
+
+def check_function(lambda_client: Any, function_arn: str, region: str) -> list[Problem]:
+    """The function (qualified ARN) exists in the job's Region."""
+    parts = function_arn.split(":")
+    if len(parts) > 3 and parts[3] and parts[3] != region:
+        return [Problem("function", f"{function_arn} is in {parts[3]} but the job runs in {region}; deploy the function in {region}")]
+    try:
+        lambda_client.get_function(FunctionName=function_arn)
+    except ClientError as exc:
+        if _code(exc) == "ResourceNotFoundException":
+            return [Problem("function", f"{function_arn} does not exist in {region}; deploy it or fix --function-arn")]
+        return [Problem("function", f"cannot read {function_arn} ({_code(exc)}); the caller needs lambda:GetFunction")]
+    return []
+
+
+def check_report_location(s3: Any, report: dict[str, Any], *, probe_write: bool) -> list[Problem]:
+    """The report bucket exists and is reachable; with probe_write, one object can be written and deleted."""
+    if not report.get("Enabled"):
+        return []
+    bucket = report["Bucket"].split(":::", 1)[-1]
+    try:
+        s3.head_bucket(Bucket=bucket)
+    except ClientError as exc:
+        code = _code(exc)
+        what = "does not exist" if code in ("404", "NoSuchBucket") else f"is not reachable ({code})"
+        return [Problem("report", f"report bucket {bucket} {what}; create it or fix --report-bucket")]
+    if probe_write:
+        key = join_prefix(report.get("Prefix", ""), PROBE_KEY)
+        try:
+            s3.put_object(Bucket=bucket, Key=key, Body=b"")
+            s3.delete_object(Bucket=bucket, Key=key)
+        except ClientError as exc:
+            return [Problem("report", f"cannot write s3://{bucket}/{key} ({_code(exc)}); check the bucket policy and Object Lock")]
+    return []
+
+
+def run_preflight(
+    clients: Any,
+    request: dict[str, Any],
+    *,
+    region: str,
+    sample: Sequence[ManifestEntry] = (),
+    probe_report_write: bool = False,
+    reference: PolicyReference | None = None,
+    manifest_uploaded: bool = True,
+) -> PreflightResult:
+    """Every check for a CreateJob request; problems in a stable order (manifest, role, function, report).
+
+    `manifest_uploaded=False` (a dry run that did not upload) skips the manifest object's ETag check.
+    """
+    result = PreflightResult()
+    reference = reference or ValidateReference()
+    if "Manifest" in request and manifest_uploaded:
+        result.problems += check_manifest(clients.s3, request["Manifest"])
+    elif "Manifest" in request:
+        result.notes.append("manifest ETag not checked: the manifest was not uploaded (dry run)")
+    try:
+        result.problems += check_role(clients.iam, request, region, sample, reference)
+    except ImportError as exc:  # validate/ is part of this repository; a broken checkout should still say why
+        result.notes.append(f"permission checks skipped: {exc}")
+    except ValueError as exc:  # the catalogue cannot describe this job's scope (e.g. a generator without output)
+        result.notes.append(f"permission checks skipped: {exc}")
+    body = request["Operation"][operation_name(request["Operation"])]
+    if LAMBDA_INVOKE in request["Operation"]:
+        result.problems += check_function(clients.lambda_, body["FunctionArn"], region)
+    result.problems += check_report_location(clients.s3, request["Report"], probe_write=probe_report_write)
+    return result

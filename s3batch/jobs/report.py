@@ -1,0 +1,294 @@
+"""Completion reports: find them, parse them by content, summarise them, download them safely.
+
+Layout (reference §3): `<prefix>/job-<id>/manifest.json` lists result CSVs `.../results/<hash>.csv`. A prefix
+ending in `/` gives `prefix//job-<id>/`, so we list rather than build keys. Result rows have no header; AWS's
+`ReportSchema` says `... TaskStatus, ErrorCode, HTTPStatusCode ...` but every real row has the HTTP status
+first, so the two columns are told apart by content (the numeric one is the status). Rows without a VersionId
+column (AWS's troubleshooting example) are recognised by where the task status sits.
+
+Keys are kept as written in the report (`key_field`, URL-encoded like the manifest, UNCONFIRMED for AWS) and
+shown decoded (`key`).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, unquote_plus
+
+from s3batch.errors import InputError, S3BatchError
+
+TASK_STATUSES = frozenset({"succeeded", "failed"})
+SENTIMENT_LABELS = frozenset({"POSITIVE", "NEGATIVE", "NEUTRAL", "MIXED"})
+SCORE_NAMES = ("positive", "negative", "neutral", "mixed")
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """One row of a result CSV."""
+
+    bucket: str
+    key_field: str
+    version_id: str | None
+    status: str
+    http_status: int | None
+    error_code: str
+    message: str
+
+    @property
+    def key(self) -> str:
+        """The object key, decoded."""
+        return unquote_plus(self.key_field)
+
+    def sentiment(self) -> tuple[str, dict[str, float]] | None:
+        """(label, scores) when the result message is the sentiment function's JSON, else None."""
+        if not self.message.startswith("{"):
+            return None
+        try:
+            doc = json.loads(self.message)
+        except json.JSONDecodeError:
+            return None
+        label, scores = doc.get("label") if isinstance(doc, dict) else None, doc.get("scores") if isinstance(doc, dict) else None
+        if label not in SENTIMENT_LABELS or not isinstance(scores, dict):
+            return None
+        return str(label), {name: float(scores.get(name, 0.0)) for name in SCORE_NAMES}
+
+
+def _is_status_code(value: str) -> bool:
+    return value.isdigit() and len(value) == 3
+
+
+def parse_row(row: list[str], where: str) -> TaskResult:
+    """One result row, columns resolved by content."""
+    if len(row) >= 6 and row[2] in TASK_STATUSES and (_is_status_code(row[3]) or _is_status_code(row[4])):
+        bucket, key, status, a, b, rest = row[0], row[1], row[2], row[3], row[4], row[5:]
+        version = None  # no VersionId column (AWS troubleshooting example)
+    elif len(row) >= 7 and row[3] in TASK_STATUSES:
+        bucket, key, version, status, a, b, rest = row[0], row[1], row[2], row[3], row[4], row[5], row[6:]
+        version = version or None
+    else:
+        raise InputError(f"{where}: not a completion report row: {','.join(row)[:120]!r}")
+    http, code = (a, b) if _is_status_code(a) or not _is_status_code(b) else (b, a)
+    return TaskResult(
+        bucket=bucket, key_field=key, version_id=version, status=status,
+        http_status=int(http) if _is_status_code(http) else None, error_code=code, message=",".join(rest),
+    )
+
+
+def parse_result_csv(text: str, source: str) -> Iterator[TaskResult]:
+    """Rows of one result CSV (RFC 4180 quoting, CRLF or LF)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for row in reader:
+            if row:
+                yield parse_row(row, f"{source}: row {reader.line_num}")
+    except csv.Error as exc:
+        raise InputError(f"{source}: row {reader.line_num}: not valid CSV ({exc})") from None
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    """One object of a report (manifest.json or a result CSV)."""
+
+    bucket: str
+    key: str
+    md5: str | None = None
+    status: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportLocation:
+    """Where a job's report lives."""
+
+    bucket: str
+    manifest_key: str
+
+    @property
+    def job_dir(self) -> str:
+        """The `.../job-<id>/` part every report key starts with."""
+        return self.manifest_key[: -len("manifest.json")]
+
+
+def report_settings(job: dict[str, Any]) -> tuple[str, str]:
+    """(bucket, prefix) of a job's report, from DescribeJob; an error if the job has no report."""
+    report = job.get("Report") or {}
+    if not report.get("Enabled") or not report.get("Bucket"):
+        raise S3BatchError(f"job {job.get('JobId')} was created without a completion report", exit_code=3)
+    return report["Bucket"].split(":::", 1)[-1], report.get("Prefix", "")
+
+
+def find_report(s3: Any, bucket: str, prefix: str, job_id: str) -> ReportLocation:
+    """Find `job-<id>/manifest.json` under the prefix, whatever slashes AWS put in between."""
+    wanted = re.compile(r"(^|/)job-" + re.escape(job_id) + r"/manifest\.json$")
+    candidates = [f"{prefix}/job-{job_id}/", f"{prefix}job-{job_id}/"] if prefix else [f"job-{job_id}/"]
+    for listing_prefix in [*dict.fromkeys(candidates), prefix]:
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=listing_prefix):
+            for item in page.get("Contents", ()):
+                if wanted.search(item["Key"]):
+                    return ReportLocation(bucket, item["Key"])
+    raise S3BatchError(
+        f"no report for job {job_id} under s3://{bucket}/{prefix} (reports appear when the job ends, if a task ran)",
+        exit_code=3,
+    )
+
+
+def read_report_manifest(s3: Any, location: ReportLocation) -> tuple[dict[str, Any], list[ReportFile]]:
+    """The report's manifest.json and the result files it lists."""
+    source = f"s3://{location.bucket}/{location.manifest_key}"
+    body = s3.get_object(Bucket=location.bucket, Key=location.manifest_key)["Body"].read()
+    try:
+        doc = json.loads(body)
+        files = [
+            ReportFile(r["Bucket"], r["Key"], r.get("MD5Checksum"), r.get("TaskExecutionStatus"))
+            for r in doc["Results"]
+        ]
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
+        raise InputError(f"{source}: not a completion report manifest ({exc})") from None
+    return doc, files
+
+
+def read_result_file(s3: Any, item: ReportFile) -> str:
+    """A result CSV's text, checked against the MD5 in manifest.json."""
+    data = s3.get_object(Bucket=item.bucket, Key=item.key)["Body"].read()
+    if item.md5 and hashlib.md5(data, usedforsecurity=False).hexdigest() != item.md5:
+        raise InputError(f"s3://{item.bucket}/{item.key}: MD5 does not match the report's manifest.json")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"s3://{item.bucket}/{item.key}: not UTF-8 ({exc.reason})") from None
+
+
+def iter_results(s3: Any, files: Iterable[ReportFile]) -> Iterator[TaskResult]:
+    """Every task result of the report, file by file."""
+    for item in files:
+        yield from parse_result_csv(read_result_file(s3, item), f"s3://{item.bucket}/{item.key}")
+
+
+@dataclass
+class Summary:
+    """Counts by status and error code; sentiment labels and rows for sentiment jobs."""
+
+    by_status: Counter[str] = field(default_factory=Counter)
+    by_error: Counter[str] = field(default_factory=Counter)
+    by_label: Counter[str] = field(default_factory=Counter)
+    sentiment_rows: list[tuple[str, str, dict[str, float]]] = field(default_factory=list)
+    rows_left_out: int = 0
+    """Sentiment rows beyond ROW_LIMIT are counted, not kept (memory stays bounded for huge reports)."""
+
+    ROW_LIMIT = 1000
+
+    @property
+    def total(self) -> int:
+        """All tasks in the report."""
+        return sum(self.by_status.values())
+
+    def add(self, result: TaskResult) -> None:
+        """Count one task."""
+        self.by_status[result.status] += 1
+        if result.status != "succeeded":
+            self.by_error[result.error_code or "(none)"] += 1
+        sentiment = result.sentiment() if result.status == "succeeded" else None
+        if sentiment:
+            self.by_label[sentiment[0]] += 1
+            if len(self.sentiment_rows) < self.ROW_LIMIT:
+                self.sentiment_rows.append((result.key, sentiment[0], sentiment[1]))
+            else:
+                self.rows_left_out += 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "total": self.total,
+            "by_status": dict(self.by_status),
+            "by_error_code": dict(self.by_error),
+            "by_label": dict(self.by_label),
+            "sentiment": [{"key": k, "label": label, "scores": s} for k, label, s in self.sentiment_rows],
+            "sentiment_rows_left_out": self.rows_left_out,
+        }
+
+
+def summarize(results: Iterable[TaskResult]) -> Summary:
+    """Count a report's results."""
+    summary = Summary()
+    for result in results:
+        summary.add(result)
+    return summary
+
+
+def result_to_dict(result: TaskResult) -> dict[str, Any]:
+    """JSON/CSV-ready form of one task result (with the decoded key)."""
+    return {**asdict(result), "key": result.key}
+
+
+CSV_COLUMNS = ("bucket", "key", "key_field", "version_id", "status", "http_status", "error_code", "message")
+
+
+def write_csv(results: Iterable[TaskResult], out: io.TextIOBase | Any) -> None:
+    """Results as CSV with a header (our export, not AWS's format)."""
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for result in results:
+        writer.writerow(result_to_dict(result))
+
+
+# --- download -----------------------------------------------------------------------------------------------------
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+def safe_relative_path(key: str) -> Path:
+    """A relative local path for an S3 key, or InputError when the key could escape the folder.
+
+    Both separators count, empty segments (`a//b`) are dropped, and `.`/`..` are refused also in URL-encoded form.
+    """
+    if "\x00" in key or _DRIVE.match(key) or key.startswith(("/", "\\")):
+        raise InputError(f"refusing report key {key!r}: absolute path or NUL")
+    parts = [p for p in re.split(r"[\\/]+", key) if p]
+    for part in parts:
+        decoded = unquote(unquote(part))
+        if decoded in (".", "..") or "/" in decoded or "\\" in decoded or "\x00" in decoded or _DRIVE.match(part):
+            raise InputError(f"refusing report key {key!r}: it would leave the download folder")
+    if not parts:
+        raise InputError(f"refusing report key {key!r}: empty path")
+    return Path(*parts)
+
+
+def download_plan(location: ReportLocation, files: Iterable[ReportFile], dest: Path) -> list[tuple[ReportFile, Path]]:
+    """Every (object, local path) to download; all paths checked before anything is written."""
+    root = dest.resolve()
+    plan: list[tuple[ReportFile, Path]] = []
+    for item in [ReportFile(location.bucket, location.manifest_key), *files]:
+        relative_key = item.key[len(location.job_dir):] if item.key.startswith(location.job_dir) else item.key
+        target = (root / safe_relative_path(relative_key)).resolve()
+        if not target.is_relative_to(root) or target == root:
+            raise InputError(f"refusing report key {item.key!r}: it would leave {dest}")
+        plan.append((item, target))
+    return plan
+
+
+def download_report(s3: Any, location: ReportLocation, files: Iterable[ReportFile], dest: Path) -> list[Path]:
+    """Download manifest.json and the result files under `dest`; each file written whole (temp file + rename)."""
+    plan = download_plan(location, files, dest)
+    written = []
+    for item, target in plan:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                s3.download_fileobj(item.bucket, item.key, out)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        written.append(target)
+    return written

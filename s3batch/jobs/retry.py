@@ -1,0 +1,88 @@
+"""Retry the failed tasks of a finished job: a manifest of them (from its report) and a new job like the first.
+
+The new job copies the operation, role, priority and report settings from DescribeJob. Its manifest is written
+next to the original manifest (the role may already read there), as a content-addressed CSV, so re-running
+`retry-failed` for the same job sends the same ClientRequestToken and never starts a second retry job.
+Report keys are written back as they appear in the report (URL-encoded like the manifest they came from).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import IO, Any
+
+from s3batch.errors import S3BatchError
+from s3batch.jobs.manifest import ManifestLocation, ManifestStats, join_prefix, strip_etag
+from s3batch.jobs.report import TaskResult
+from s3batch.jobs.submit import DEFAULT_PRIORITY, JobOptions, finish_request
+
+
+@dataclass(frozen=True)
+class RetryManifest:
+    """The failed tasks as a CSV manifest in a temporary file, with its stats."""
+
+    body: IO[bytes]
+    stats: ManifestStats
+    with_versions: bool
+
+
+def failed_manifest(results: Iterable[TaskResult]) -> RetryManifest:
+    """Write the failed tasks (bucket, key as reported[, version]) into a temporary CSV manifest."""
+    handle = tempfile.TemporaryFile(prefix="s3batch-retry-")
+    digest = hashlib.sha256()
+    stats = ManifestStats()
+    with_versions: bool | None = None
+    for result in results:
+        if result.status != "failed":
+            continue
+        has_version = result.version_id is not None
+        with_versions = has_version if with_versions is None else with_versions
+        fields = [result.bucket, result.key_field] + ([result.version_id or "null"] if with_versions else [])
+        data = (",".join(fields) + "\n").encode("utf-8")
+        digest.update(data)
+        handle.write(data)
+        stats.rows += 1
+    if not stats.rows:
+        handle.close()
+        raise S3BatchError("the report lists no failed task; nothing to retry", exit_code=0)
+    stats.sha256 = digest.hexdigest()
+    handle.seek(0)
+    return RetryManifest(handle, stats, bool(with_versions))
+
+
+def retry_manifest_prefix(job: dict[str, Any], fallback_bucket: str) -> tuple[str, str]:
+    """(bucket, prefix) for the retry manifest: next to the original manifest, else in the report bucket."""
+    manifest = job.get("Manifest") or {}
+    arn = (manifest.get("Location") or {}).get("ObjectArn") or (
+        (job.get("GeneratedManifestDescriptor") or {}).get("Location") or {}
+    ).get("ObjectArn")
+    if arn:
+        bucket, _, key = arn.split(":::", 1)[-1].partition("/")
+        return bucket, key.rpartition("/")[0]
+    return fallback_bucket, "retries"
+
+
+def upload_retry_manifest(s3: Any, retry: RetryManifest, bucket: str, prefix: str) -> ManifestLocation:
+    """PUT the retry manifest under a content-derived key and pin its ETag."""
+    key = join_prefix(prefix, f"retry-{retry.stats.sha256}.csv")
+    response = s3.put_object(Bucket=bucket, Key=key, Body=retry.body, ContentType="text/csv")
+    fields = ("Bucket", "Key", "VersionId") if retry.with_versions else ("Bucket", "Key")
+    return ManifestLocation(bucket, key, strip_etag(response["ETag"]), fields=fields, version_id=response.get("VersionId"))
+
+
+def retry_request(job: dict[str, Any], account_id: str, manifest: ManifestLocation, options: JobOptions) -> dict[str, Any]:
+    """A CreateJob request like the original job's, over the retry manifest."""
+    request: dict[str, Any] = {
+        "AccountId": account_id,
+        "ConfirmationRequired": options.confirmation_required,
+        "Operation": job["Operation"],
+        "Report": job["Report"],
+        "Priority": job.get("Priority", DEFAULT_PRIORITY) if options.priority is None else options.priority,
+        "RoleArn": job["RoleArn"],
+        "Manifest": manifest.to_job_manifest(),
+    }
+    description = options.description or f"retry of failed tasks of {job['JobId']}"
+    return finish_request(request, replace(options, description=description[:256]))

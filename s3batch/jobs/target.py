@@ -1,0 +1,73 @@
+"""The account, Region and endpoint jobs are sent to, and the clients for them.
+
+AWS and the local stack differ only in the endpoint (AWS_ENDPOINT_URL or --endpoint-url): every call below is
+the same boto3 call. The one derived setting is the polling politeness (see `default_poll_interval`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from s3batch.aws import endpoint_url_from_env, make_client
+
+# Politeness when polling DescribeJob: AWS asks callers to slow down (reference §4.1); a local endpoint has
+# nobody else to disturb, so a short interval keeps `make job` snappy.
+AWS_POLL_SECONDS = 5.0
+CUSTOM_ENDPOINT_POLL_SECONDS = 0.2
+
+
+@dataclass(frozen=True)
+class JobTarget:
+    """Region, endpoint and (lazily) account of the job APIs."""
+
+    region: str | None = None
+    endpoint_url: str | None = None
+    account_id_hint: str | None = None
+
+    @property
+    def custom_endpoint(self) -> str | None:
+        """The custom endpoint for S3 Control, if any (flag first, then the environment)."""
+        return self.endpoint_url or endpoint_url_from_env("s3control")
+
+    def default_poll_interval(self) -> float:
+        """Minimum seconds between DescribeJob calls: a politeness setting, not a different code path."""
+        return CUSTOM_ENDPOINT_POLL_SECONDS if self.custom_endpoint else AWS_POLL_SECONDS
+
+
+@dataclass
+class Clients:
+    """boto3 clients for one target, created on first use."""
+
+    target: JobTarget
+    _made: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def client(self, service: str) -> Any:
+        """A client for `service` pointed at the target."""
+        if service not in self._made:
+            self._made[service] = make_client(service, region=self.target.region, endpoint_url=self.target.endpoint_url)
+        return self._made[service]
+
+    @property
+    def s3(self) -> Any:  # noqa: D102 - a client
+        return self.client("s3")
+
+    @property
+    def s3control(self) -> Any:  # noqa: D102 - a client
+        return self.client("s3control")
+
+    @property
+    def iam(self) -> Any:  # noqa: D102 - a client
+        return self.client("iam")
+
+    @property
+    def lambda_(self) -> Any:  # noqa: D102 - a client
+        return self.client("lambda")
+
+    @cached_property
+    def account_id(self) -> str:
+        """The account the job APIs are called for: given, else the caller's (STS GetCallerIdentity)."""
+        if self.target.account_id_hint:
+            return self.target.account_id_hint
+        return str(self.client("sts").get_caller_identity()["Account"])

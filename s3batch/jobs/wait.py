@@ -1,0 +1,227 @@
+"""Wait for a job: poll DescribeJob politely, show progress, map the outcome to an exit code.
+
+Exit codes (also in `s3batch job wait --help` and docs/jobs.md):
+  0  Complete, no failed task
+  1  Complete with failed tasks
+  2  Failed or Cancelled
+  3  usage or input error (bad job id, unknown job)
+  4  still running when --timeout ran out
+
+Polling starts at the minimum interval and backs off (x1.5, up to `max_interval`) while nothing changes, and
+falls back to the minimum when progress moves. The minimum defaults to 5 s against AWS and 0.2 s against a
+custom endpoint (a politeness setting; the calls are the same).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any, Protocol, TextIO
+
+from botocore.exceptions import ClientError
+
+from s3batch.errors import S3BatchError
+
+TERMINAL = frozenset({"Complete", "Failed", "Cancelled"})
+BACKOFF = 1.5
+
+
+class ExitCode(IntEnum):
+    """Exit codes of `job wait` and `job run`."""
+
+    COMPLETE = 0
+    TASKS_FAILED = 1
+    JOB_FAILED = 2
+    USAGE = 3
+    TIMEOUT = 4
+
+
+@dataclass(frozen=True)
+class Progress:
+    """ProgressSummary and status of one DescribeJob."""
+
+    status: str
+    total: int
+    succeeded: int
+    failed: int
+    elapsed: int
+
+    @property
+    def done(self) -> int:
+        """Tasks finished either way."""
+        return self.succeeded + self.failed
+
+    @classmethod
+    def from_job(cls, job: dict[str, Any]) -> Progress:
+        """Read DescribeJob's Job."""
+        summary = job.get("ProgressSummary") or {}
+        return cls(
+            status=str(job.get("Status", "")),
+            total=int(summary.get("TotalNumberOfTasks", 0)),
+            succeeded=int(summary.get("NumberOfTasksSucceeded", 0)),
+            failed=int(summary.get("NumberOfTasksFailed", 0)),
+            elapsed=int((summary.get("Timers") or {}).get("ElapsedTimeInActiveSeconds", 0)),
+        )
+
+    def rate(self) -> float | None:
+        """Tasks per second while Active, when measurable."""
+        return self.done / self.elapsed if self.elapsed else None
+
+    def eta(self) -> float | None:
+        """Seconds left at the current rate."""
+        rate = self.rate()
+        return (self.total - self.done) / rate if rate and self.total >= self.done else None
+
+
+def exit_code_for(job: dict[str, Any]) -> ExitCode:
+    """The documented exit code for a job in a terminal state (FailureReasons and NumberOfTasksFailed both count)."""
+    progress = Progress.from_job(job)
+    if progress.status == "Complete":
+        return ExitCode.TASKS_FAILED if progress.failed else ExitCode.COMPLETE
+    return ExitCode.JOB_FAILED
+
+
+class Display(Protocol):
+    """Where progress goes: a rich bar on a terminal, plain lines otherwise."""
+
+    def update(self, progress: Progress) -> None: ...  # noqa: D102
+    def message(self, text: str) -> None: ...  # noqa: D102
+    def close(self) -> None: ...  # noqa: D102
+
+
+class PlainDisplay:
+    """One line per change, no control codes (CI logs, pipes)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._last: Progress | None = None
+
+    def update(self, progress: Progress) -> None:  # noqa: D102
+        if progress == self._last:
+            return
+        self._last = progress
+        rate, eta = progress.rate(), progress.eta()
+        extra = (f", {rate:.1f} tasks/s" if rate else "") + (f", ETA {eta:.0f}s" if eta is not None else "")
+        print(f"{progress.status}: {progress.done}/{progress.total} tasks "
+              f"({progress.succeeded} succeeded, {progress.failed} failed{extra})", file=self._stream, flush=True)
+
+    def message(self, text: str) -> None:  # noqa: D102
+        print(text, file=self._stream, flush=True)
+
+    def close(self) -> None:  # noqa: D102
+        pass
+
+
+class RichDisplay:
+    """A rich progress bar: succeeded, failed, total, rate and ETA."""
+
+    def __init__(self, stream: TextIO, job_id: str) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
+
+        self._console = Console(file=stream)
+        self._bar = Bar(
+            TextColumn("{task.fields[status]:<10}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("[green]{task.fields[ok]} ok[/] [red]{task.fields[bad]} failed[/] {task.fields[rate]}"),
+            TimeRemainingColumn(), console=self._console, transient=False,
+        )
+        self._task = self._bar.add_task(job_id, total=None, status="", ok=0, bad=0, rate="")
+        self._bar.start()
+
+    def update(self, progress: Progress) -> None:  # noqa: D102
+        rate = progress.rate()
+        self._bar.update(
+            self._task, total=progress.total or None, completed=progress.done, status=progress.status,
+            ok=progress.succeeded, bad=progress.failed, rate=f"{rate:.1f}/s" if rate else "",
+        )
+
+    def message(self, text: str) -> None:  # noqa: D102
+        self._bar.console.print(text, markup=False, highlight=False)
+
+    def close(self) -> None:  # noqa: D102
+        self._bar.stop()
+
+
+def make_display(stream: TextIO, job_id: str) -> Display:
+    """A rich bar on a terminal, plain lines otherwise."""
+    return RichDisplay(stream, job_id) if stream.isatty() else PlainDisplay(stream)
+
+
+@dataclass(frozen=True)
+class PollSettings:
+    """Politeness and patience."""
+
+    min_interval: float
+    max_interval: float = 30.0
+    timeout: float | None = None
+
+
+def describe_job(s3control: Any, account_id: str, job_id: str) -> dict[str, Any]:
+    """DescribeJob's Job; an unknown job is an input error (exit 3)."""
+    try:
+        return dict(s3control.describe_job(AccountId=account_id, JobId=job_id)["Job"])
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        if error.get("Code") in ("NotFoundException", "NoSuchJob", "NoSuchJobException", "BadRequestException"):
+            raise S3BatchError(
+                f"job {job_id}: {error.get('Message') or error.get('Code')} (wrong Region or account, or expired after 90 days?)",
+                exit_code=ExitCode.USAGE,
+            ) from None
+        raise
+
+
+def _explain_suspended(job: dict[str, Any], job_id: str) -> str:
+    cause = job.get("SuspendedCause") or "awaiting confirmation"
+    return (f"job {job_id} is Suspended ({cause}): it runs only after confirmation: "
+            f"`s3batch job confirm {job_id}` (UpdateJobStatus Ready); it fails if left Suspended for 30 days")
+
+
+def wait_for_job(
+    s3control: Any,
+    account_id: str,
+    job_id: str,
+    settings: PollSettings,
+    *,
+    display: Display,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> dict[str, Any]:
+    """Poll until the job is terminal (or the timeout passes); return the last DescribeJob Job."""
+    started = clock()
+    interval = settings.min_interval
+    told_suspended = False
+    last: Progress | None = None
+    while True:
+        job = describe_job(s3control, account_id, job_id)
+        progress = Progress.from_job(job)
+        display.update(progress)
+        if progress.status == "Suspended" and not told_suspended:
+            display.message(_explain_suspended(job, job_id))
+            told_suspended = True
+        if progress.status in TERMINAL:
+            return job
+        if settings.timeout is not None and clock() - started >= settings.timeout:
+            raise S3BatchError(f"job {job_id} is still {progress.status} after {settings.timeout:g}s", exit_code=ExitCode.TIMEOUT)
+        interval = settings.min_interval if progress != last else min(interval * BACKOFF, settings.max_interval)
+        last = progress
+        sleep(interval)
+
+
+def outcome_lines(job: dict[str, Any]) -> list[str]:
+    """A short account of how the job ended, including FailureReasons and StatusUpdateReason."""
+    progress = Progress.from_job(job)
+    lines = [f"job {job.get('JobId')} {progress.status}: {progress.succeeded} succeeded, {progress.failed} failed "
+             f"of {progress.total}"]
+    for failure in job.get("FailureReasons") or ():
+        lines.append(f"  failure {failure.get('FailureCode')}: {failure.get('FailureReason')}")
+    if job.get("StatusUpdateReason") and progress.status != "Complete":
+        lines.append(f"  reason: {job['StatusUpdateReason']}")
+    return lines
+
+
+def default_stream() -> TextIO:
+    """Progress goes to stderr so stdout stays machine-readable."""
+    return sys.stderr

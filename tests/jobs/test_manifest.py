@@ -1,0 +1,256 @@
+"""Manifests by AWS's rules: encoding round trip, syntax checks, streaming, content-addressed upload, ETag pinning."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from aws_lambda_powertools.utilities.data_classes import S3BatchOperationEvent
+from botocore.stub import Stubber
+from moto import mock_aws
+
+from s3batch.errors import InputError
+from s3batch.jobs.manifest import (
+    ManifestEntry,
+    build_manifest_file,
+    check_csv_manifest,
+    check_inventory_manifest,
+    encode_key,
+    existing_manifest,
+    list_bucket,
+    manifest_key,
+    read_local_manifest,
+    strip_etag,
+    upload_folder,
+    upload_manifest,
+    write_manifest,
+)
+
+HARD_KEYS = [
+    "plain.txt",
+    "with space/and more spaces.txt",
+    "plus+sign+.txt",
+    "percent%20literal%.txt",
+    "comma,separated,key.csv",
+    'quote"double\'single.txt',
+    "new\nline\r\nkey",
+    "unicodé/日本語/emoji-😀.txt",
+    "xml<&>specials",
+    "tab\there",
+    "trailing space ",
+    "a//double//slash",
+]
+
+
+def _powertools_key(encoded: str) -> str:
+    """What the sentiment handler sees: Powertools decodes the s3Key field with unquote_plus."""
+    event = S3BatchOperationEvent({
+        "invocationSchemaVersion": "2.0", "invocationId": "i", "job": {"id": "j"},
+        "tasks": [{"taskId": "t", "s3Key": encoded, "s3VersionId": None, "s3Bucket": "b"}],
+    })
+    return event.task.s3_key
+
+
+@pytest.mark.parametrize("key", HARD_KEYS)
+def test_encoded_keys_survive_the_trip_to_the_handler(key: str) -> None:
+    encoded = encode_key(key)
+    assert "," not in encoded and "\n" not in encoded and '"' not in encoded and " " not in encoded
+    assert _powertools_key(encoded) == key
+
+
+def test_written_manifest_passes_our_own_checks_and_decodes_back() -> None:
+    out = io.BytesIO()
+    entries = [ManifestEntry("bucket-1", k) for k in HARD_KEYS]
+    stats = write_manifest(entries, out)
+    data = out.getvalue()
+    assert stats.rows == len(HARD_KEYS)
+    assert stats.sha256 == hashlib.sha256(data).hexdigest()
+    assert stats.md5 == hashlib.md5(data).hexdigest()
+    assert data.count(b"\n") == len(HARD_KEYS) and b"\r" not in data  # LF only, one line per object
+    info = check_csv_manifest(io.BytesIO(data), "m.csv", sample=100)
+    assert [e.key for e in info.first_rows] == HARD_KEYS
+    assert info.fields == ("Bucket", "Key")
+
+
+def test_versioned_manifest_writes_null_for_null_versions() -> None:
+    out = io.BytesIO()
+    write_manifest([ManifestEntry("b1b", "k1", "v1"), ManifestEntry("b1b", "k2", None)], out, with_versions=True)
+    assert out.getvalue() == b"b1b,k1,v1\nb1b,k2,null\n"
+    assert check_csv_manifest(io.BytesIO(out.getvalue()), "m").fields == ("Bucket", "Key", "VersionId")
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"Bucket,Key\nbkt,k\n", "row 1: 'Bucket' is not a bucket name (a header row?"),
+        (b"\xef\xbb\xbfbkt,k\n", "BOM"),
+        (b"bkt,k1\nbkt,k2,v2\n", "row 2 has 3 columns, row 1 has 2 (version ids must be given for all rows or none)"),
+        (b"bkt,k1,\n", "row 1: empty version id; write the literal 'null'"),
+        (b"bkt,has space\n", "row 1: key 'has space' is not URL-encoded"),
+        (b"bkt,100%done\n", "is not URL-encoded"),
+        (b"bkt,k1\n\nbkt,k2\n", "row 2: empty line"),
+        (b"bkt,k1 \n", "row 1: leading or trailing spaces"),
+        (b"bkt\n", "row 1: expected 2 columns"),
+        (b"", "the manifest is empty"),
+        (b"bkt,k\xff\n", "not UTF-8"),
+        (b"bkt,%FF%FE\n", "decodes to invalid UTF-8"),
+    ],
+)
+def test_csv_manifest_problems_name_the_row(content: bytes, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        check_csv_manifest(io.BytesIO(content), "m.csv")
+    assert message in str(caught.value)
+    assert str(caught.value).startswith("m.csv: ")
+
+
+def test_crlf_manifests_are_accepted() -> None:
+    info = check_csv_manifest(io.BytesIO(b"bkt,a\r\nbkt,b%2Bc\r\n"), "m")
+    assert [e.key for e in info.first_rows] == ["a", "b+c"]
+
+
+def test_manifest_key_is_derived_from_content() -> None:
+    first, second = (build_manifest_file([ManifestEntry("bkt", "a"), ManifestEntry("bkt", "b")]) for _ in range(2))
+    assert first[1].sha256 == second[1].sha256
+    assert manifest_key("manifests/", first[1].sha256) == f"manifests/manifest-{first[1].sha256}.csv"
+    assert manifest_key("manifests", "x") == "manifests/manifest-x.csv"
+    assert manifest_key("", "x") == "manifest-x.csv"
+    other = build_manifest_file([ManifestEntry("bkt", "a")])
+    assert other[1].sha256 != first[1].sha256
+    for handle, _ in (first, second, other):
+        handle.close()
+
+
+def test_empty_source_is_an_error() -> None:
+    with pytest.raises(InputError, match="empty"):
+        build_manifest_file([])
+
+
+def test_strip_etag() -> None:
+    assert strip_etag('"abc"') == "abc"
+    assert strip_etag("abc") == "abc"
+
+
+@mock_aws
+def test_upload_pins_the_etag_of_what_was_written_and_is_idempotent(tmp_path: Path) -> None:
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="data-bkt")
+    s3.create_bucket(Bucket="man-bkt")
+    folder = tmp_path / "files"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a b.txt").write_text("hello")
+    (folder / "sub" / "c+d.txt").write_text("world!")
+    (folder / "README.md").write_text("not me")
+    locations = []
+    for _ in range(2):
+        entries = upload_folder(s3, folder, bucket="data-bkt", prefix="input/", pattern="*.txt")
+        body, stats = build_manifest_file(entries)
+        with body:
+            locations.append(upload_manifest(s3, body, stats, bucket="man-bkt", prefix="manifests"))
+    assert locations[0] == locations[1]
+    location = locations[0]
+    head = s3.head_object(Bucket="man-bkt", Key=location.key)
+    assert head["ETag"] == f'"{location.etag}"'  # S3 quotes it; CreateJob gets it bare
+    stored = s3.get_object(Bucket="man-bkt", Key=location.key)["Body"].read()
+    assert stored == b"data-bkt,input/a+b.txt\ndata-bkt,input/sub/c%2Bd.txt\n"
+    assert location.key == f"manifests/manifest-{hashlib.sha256(stored).hexdigest()}.csv"
+    assert location.etag == stats.md5  # what --dry-run predicts
+    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket="data-bkt")["Contents"])
+    assert keys == ["input/a b.txt", "input/sub/c+d.txt"]
+    assert location.to_job_manifest() == {
+        "Spec": {"Format": "S3BatchOperations_CSV_20180820", "Fields": ["Bucket", "Key"]},
+        "Location": {"ObjectArn": f"arn:aws:s3:::man-bkt/{location.key}", "ETag": location.etag},
+    }
+
+
+def _listing_page(start: int, count: int, token: str | None) -> dict[str, Any]:
+    page: dict[str, Any] = {
+        "IsTruncated": token is not None, "Name": "src", "Prefix": "p/", "KeyCount": count, "MaxKeys": 1000,
+        "Contents": [{"Key": f"p/key {i}", "Size": i} for i in range(start, start + count)],
+    }
+    if token:
+        page["NextContinuationToken"] = token
+    return page
+
+
+def test_listing_follows_every_page() -> None:
+    s3 = boto3.client("s3", region_name="us-east-1")
+    with Stubber(s3) as stub:
+        stub.add_response("list_objects_v2", _listing_page(0, 3, "t1"), {"Bucket": "src", "Prefix": "p/"})
+        stub.add_response("list_objects_v2", _listing_page(3, 2, None),
+                          {"Bucket": "src", "Prefix": "p/", "ContinuationToken": "t1"})
+        body, stats = build_manifest_file(list_bucket(s3, "src", "p/"))
+        stub.assert_no_pending_responses()
+    with body:
+        assert body.read().decode().splitlines() == [f"src,p/key+{i}" for i in range(5)]
+    assert stats.rows == 5 and stats.total_bytes == 10 and stats.sizes == [0, 1, 2, 3, 4]
+
+
+def test_version_listing_writes_version_ids() -> None:
+    s3 = boto3.client("s3", region_name="us-east-1")
+    with Stubber(s3) as stub:
+        stub.add_response("list_object_versions", {"IsTruncated": False, "Versions": [
+            {"Key": "a", "VersionId": "v1", "Size": 1}, {"Key": "a", "VersionId": "null", "Size": 2}]},
+            {"Bucket": "src", "Prefix": ""})
+        body, stats = build_manifest_file(list_bucket(s3, "src", "", versions=True), with_versions=True)
+    with body:
+        assert body.read() == b"src,a,v1\nsrc,a,null\n"
+
+
+def test_local_manifest_is_checked_and_hashed(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_bytes(b"bkt,a%2Fb\nbkt,c\n")
+    handle, stats, info = read_local_manifest(path)
+    with handle:
+        assert handle.read() == path.read_bytes()
+    assert stats.sha256 == hashlib.sha256(path.read_bytes()).hexdigest() and stats.rows == 2
+    assert info.columns == 2 and stats.sample[0].key == "a/b"
+    with pytest.raises(InputError, match="cannot read"):
+        read_local_manifest(tmp_path / "missing.csv")
+
+
+INVENTORY = {
+    "sourceBucket": "src", "destinationBucket": "arn:aws:s3:::inv", "version": "2016-11-30",
+    "creationTimestamp": "1514944800000", "fileFormat": "CSV", "fileSchema": "Bucket, Key, Size",
+    "files": [{"key": "inv/data/1.csv.gz", "size": 10, "MD5checksum": "x"}],
+}
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"fileFormat": "ORC"}, "CSV inventories only"),
+        ({"fileSchema": "Key, Bucket"}, "must start with 'Bucket, Key'"),
+        ({"files": []}, "lists no data files"),
+        ({"files": [{"key": "k"}]}, "files[0] needs key, size and MD5checksum"),
+        ({"fileSchema": None}, None),
+    ],
+)
+def test_inventory_manifest_checks(change: dict[str, Any], message: str | None) -> None:
+    doc = {**INVENTORY, **change}
+    if change.get("fileSchema", "") is None:
+        del doc["fileSchema"]
+        message = "no 'fileSchema' field"
+    with pytest.raises(InputError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        check_inventory_manifest(json.dumps(doc).encode(), "inv.json")
+
+
+@mock_aws
+def test_existing_manifests_in_s3_are_checked_and_pinned() -> None:
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="inv")
+    put = s3.put_object(Bucket="inv", Key="m.csv", Body=b"src,a\nsrc,b\n")
+    location, info = existing_manifest(s3, "s3://inv/m.csv")
+    assert location.etag == put["ETag"].strip('"') and info is not None and info.rows == 2
+    s3.put_object(Bucket="inv", Key="manifest.json", Body=json.dumps(INVENTORY).encode())
+    s3.put_object(Bucket="inv", Key="inv/data/1.csv.gz", Body=gzip.compress(b'"src","a"\n"src","b"\n'))
+    location, info = existing_manifest(s3, "s3://inv/manifest.json", inventory=True)
+    assert info is None and location.to_job_manifest()["Spec"] == {"Format": "S3InventoryReport_CSV_20161130"}
+    s3.put_object(Bucket="inv", Key="bad.csv", Body=b"Bucket,Key\n")
+    with pytest.raises(InputError, match="s3://inv/bad.csv: row 1"):
+        existing_manifest(s3, "s3://inv/bad.csv")
