@@ -40,9 +40,8 @@ class OperationSpec:
 
     name: str
     grants: tuple[Grant, ...]
-    generator_bucket_actions: tuple[str, ...]
-    """Source-bucket actions a ManifestGenerator job needs."""
-    generator_why: str | None = None
+    generator_bucket_actions: tuple[str, ...] = ("s3:PutInventoryConfiguration",)
+    """Source-bucket actions a ManifestGenerator job needs; the default is our inference (GENERATOR_WHY)."""
     kms_actions: tuple[str, ...] = ()
     """KMS actions beyond the common ones (KMS_ACTIONS) this operation needs on the given keys."""
     kms_why: str | None = None
@@ -75,7 +74,7 @@ SID_WRITE_GENERATED_MANIFEST = "WriteGeneratedManifest"
 SID_WRITE_REPORT = "WriteReport"
 SID_USE_KMS_KEYS = "UseKmsKeys"
 
-_INVENTORY_CONFIGURATION_WHY = (
+GENERATOR_WHY = (
     "UNCONFIRMED: AWS documents manifest-generator permissions only for Batch Replication "
     "(s3:GetReplicationConfiguration + s3:PutInventoryConfiguration on the source bucket). For other operations "
     "we grant s3:PutInventoryConfiguration on the source bucket, the part of that documented set that generating "
@@ -140,8 +139,6 @@ _SPECS: tuple[OperationSpec, ...] = (
                 ),
             ),
         ),
-        generator_bucket_actions=("s3:PutInventoryConfiguration",),
-        generator_why=_INVENTORY_CONFIGURATION_WHY,
     ),
     OperationSpec(
         name="S3PutObjectCopy",
@@ -160,32 +157,22 @@ _SPECS: tuple[OperationSpec, ...] = (
                 "write each copy, its ACL and tags",
             ),
         ),
-        generator_bucket_actions=("s3:PutInventoryConfiguration",),
-        generator_why=_INVENTORY_CONFIGURATION_WHY,
     ),
     OperationSpec(
         name="S3PutObjectAcl",
         grants=(Grant("SetObjectAcls", Target.OBJECTS, ("s3:PutObjectAcl",), "replace each object's ACL"),),
-        generator_bucket_actions=("s3:PutInventoryConfiguration",),
-        generator_why=_INVENTORY_CONFIGURATION_WHY,
     ),
     OperationSpec(
         name="S3PutObjectTagging",
         grants=(Grant("TagObjects", Target.OBJECTS, ("s3:PutObjectTagging",), "tag each object"),),
-        generator_bucket_actions=("s3:PutInventoryConfiguration",),
-        generator_why=_INVENTORY_CONFIGURATION_WHY,
     ),
     OperationSpec(
         name="S3DeleteObjectTagging",
         grants=(Grant("UntagObjects", Target.OBJECTS, ("s3:DeleteObjectTagging",), "delete each object's tags"),),
-        generator_bucket_actions=("s3:PutInventoryConfiguration",),
-        generator_why=_INVENTORY_CONFIGURATION_WHY,
     ),
     OperationSpec(
         name="S3InitiateRestoreObject",
         grants=(Grant("RestoreObjects", Target.OBJECTS, ("s3:RestoreObject",), "start each object's restore"),),
-        generator_bucket_actions=("s3:PutInventoryConfiguration",),
-        generator_why=_INVENTORY_CONFIGURATION_WHY,
     ),
     OperationSpec(
         name="S3PutObjectLegalHold",
@@ -198,8 +185,6 @@ _SPECS: tuple[OperationSpec, ...] = (
             ),
             Grant("SetLegalHold", Target.OBJECTS, ("s3:PutObjectLegalHold",), "set each object's legal hold"),
         ),
-        generator_bucket_actions=("s3:PutInventoryConfiguration",),
-        generator_why=_INVENTORY_CONFIGURATION_WHY,
     ),
     OperationSpec(
         name="S3PutObjectRetention",
@@ -221,13 +206,11 @@ _SPECS: tuple[OperationSpec, ...] = (
                 ),
             ),
         ),
-        generator_bucket_actions=("s3:PutInventoryConfiguration",),
-        generator_why=_INVENTORY_CONFIGURATION_WHY,
     ),
     OperationSpec(
         name="S3ReplicateObject",
         grants=(Grant("ReplicateObjects", Target.OBJECTS, ("s3:InitiateReplication",), "replicate each object"),),
-        # Documented for Batch Replication with a generated manifest.
+        # Documented for Batch Replication with a generated manifest: the one settled set.
         generator_bucket_actions=("s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"),
     ),
     OperationSpec(
@@ -245,8 +228,6 @@ _SPECS: tuple[OperationSpec, ...] = (
                 ),
             ),
         ),
-        generator_bucket_actions=("s3:PutInventoryConfiguration",),
-        generator_why=_INVENTORY_CONFIGURATION_WHY,
     ),
     OperationSpec(
         name="S3UpdateObjectEncryption",
@@ -262,8 +243,6 @@ _SPECS: tuple[OperationSpec, ...] = (
                 ),
             ),
         ),
-        generator_bucket_actions=("s3:PutInventoryConfiguration",),
-        generator_why=_INVENTORY_CONFIGURATION_WHY,
         kms_actions=("kms:Encrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo"),
         kms_why=(
             "UNCONFIRMED: the S3 API reference for UpdateObjectEncryption lists kms:Encrypt, kms:Decrypt, "
@@ -296,12 +275,11 @@ def with_version_variants(actions: tuple[str, ...], versioned: bool) -> tuple[st
 def unconfirmed_choices() -> dict[str, str]:
     """Every documented choice of the catalogue, keyed by a stable name (listed in docs/policies.md)."""
     choices = {f"shared:{name}": why for name, why in SHARED_DECISIONS.items()}
+    choices[f"shared:{SID_GENERATE_MANIFEST}"] = GENERATOR_WHY
     for spec in _SPECS:
         for grant in spec.grants:
             if grant.why:
                 choices[f"{spec.name}:{grant.sid}"] = grant.why
-        if spec.generator_why:
-            choices[f"{spec.name}:{SID_GENERATE_MANIFEST}"] = spec.generator_why
         if spec.kms_why:
             choices[f"{spec.name}:{SID_USE_KMS_KEYS}"] = spec.kms_why
     return choices
