@@ -46,6 +46,7 @@ resource "aws_iam_role" "this" {
   permissions_boundary = var.permissions_boundary
   tags                 = merge(var.tags, { S3BatchOperation = var.operation })
 
+  # Inputs an operation cannot do without (the catalogue's missing_flags; a test keeps them in step).
   lifecycle {
     precondition {
       condition     = var.operation != "LambdaInvoke" || var.function_arn != ""
@@ -60,6 +61,11 @@ resource "aws_iam_role" "this" {
     precondition {
       condition     = var.operation != "S3PutObjectCopy" || var.destination_bucket != ""
       error_message = "destination_bucket is required when operation is S3PutObjectCopy."
+    }
+
+    precondition {
+      condition     = var.operation != "S3UpdateObjectEncryption" || length(var.kms_key_arns) > 0
+      error_message = "kms_key_arns (the key objects are re-encrypted with) is required when operation is S3UpdateObjectEncryption."
     }
   }
 }

@@ -1,0 +1,183 @@
+"""Keep the inputs/outputs tables of every Terraform README in step with the code.
+
+Like terraform-docs (whose binary is not available here), it fills the part of each README.md between
+`<!-- BEGIN_TF_DOCS -->` and `<!-- END_TF_DOCS -->` from the module's `.tf` files; the prose above
+the markers is left alone.
+
+    python terraform/tools/tfdocs.py            # rewrite every README under terraform/
+    python terraform/tools/tfdocs.py --check    # exit 1 and name each README that is out of step
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import tfhcl  # noqa: E402 - the sibling module, importable however this file is run
+
+BEGIN = "<!-- BEGIN_TF_DOCS -->"
+END = "<!-- END_TF_DOCS -->"
+TERRAFORM_ROOT = tfhcl.TERRAFORM_ROOT
+
+
+class ReadmeError(Exception):
+    """A README cannot be updated (missing, or without the markers)."""
+
+
+def render(directory: Path) -> str:
+    """The generated section (markers included) for the module in `directory`."""
+    module = tfhcl.load_module(directory)
+    sections = [
+        _requirements(directory),
+        _modules(module),
+        _resources(module),
+        _inputs(module),
+        _outputs(module),
+    ]
+    return "\n".join([BEGIN, *[section for section in sections if section], END])
+
+
+def updated_readme(directory: Path) -> tuple[Path, str, str]:
+    """(README path, current text, text with a freshly generated section)."""
+    readme = directory / "README.md"
+    if not readme.is_file():
+        raise ReadmeError(f"{readme}: missing (write the usage prose, then add {BEGIN} and {END})")
+    current = readme.read_text(encoding="utf-8")
+    start, end = current.find(BEGIN), current.find(END)
+    if start < 0 or end < start:
+        raise ReadmeError(f"{readme}: no {BEGIN} ... {END} section")
+    return readme, current, current[:start] + render(directory) + current[end + len(END):]
+
+
+def stale_readmes(root: Path = TERRAFORM_ROOT) -> list[str]:
+    """One message per README below `root` that differs from what the generator writes."""
+    problems = []
+    for directory in tfhcl.module_dirs(root):
+        try:
+            readme, current, wanted = updated_readme(directory)
+        except ReadmeError as error:
+            problems.append(str(error))
+            continue
+        if current != wanted:
+            problems.append(f"{readme}: inputs/outputs tables are out of step; run python terraform/tools/tfdocs.py")
+    return problems
+
+
+def write_readmes(root: Path = TERRAFORM_ROOT) -> list[Path]:
+    """Rewrite every README below `root` whose generated section changed; return those paths."""
+    written = []
+    for directory in tfhcl.module_dirs(root):
+        readme, current, wanted = updated_readme(directory)
+        if current != wanted:
+            tmp = readme.with_suffix(".md.tmp")
+            tmp.write_text(wanted, encoding="utf-8")
+            tmp.replace(readme)
+            written.append(readme)
+    return written
+
+
+# ---------------------------------------------------------------------------------------------
+# Sections
+# ---------------------------------------------------------------------------------------------
+
+def _requirements(directory: Path) -> str:
+    versions = directory / "versions.tf"
+    if not versions.is_file():
+        return ""
+    rows = []
+    for block in tfhcl.load_file(versions).get("terraform", []):
+        if "required_version" in block:
+            rows.append(("terraform", block["required_version"]))
+        for providers in block.get("required_providers", []):
+            for name, spec in sorted(providers.items()):
+                rows.append((name, spec.get("version", "") if isinstance(spec, dict) else spec))
+    lines = ["## Requirements", "", "| Name | Version |", "|------|---------|"]
+    lines += [f"| {name} | `{version}` |" for name, version in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _modules(module: tfhcl.Module) -> str:
+    if not module.modules:
+        return ""
+    lines = ["## Modules", "", "| Name | Source |", "|------|--------|"]
+    lines += [f"| {name} | `{spec['source']}` |" for name, spec in sorted(module.modules.items())]
+    return "\n".join(lines) + "\n"
+
+
+def _resources(module: tfhcl.Module) -> str:
+    rows = sorted([(f"{kind}.{name}", "resource") for kind, name in module.resources]
+                  + [(f"data.{kind}.{name}", "data source") for kind, name in module.data])
+    if not rows:
+        return ""
+    lines = ["## Resources", "", "| Name | Type |", "|------|------|"]
+    lines += [f"| {name} | {kind} |" for name, kind in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _inputs(module: tfhcl.Module) -> str:
+    lines = ["## Inputs", ""]
+    if not module.variables:
+        return "\n".join([*lines, "No inputs."]) + "\n"
+    lines += ["| Name | Description | Type | Default | Required |", "|------|-------------|------|---------|:--------:|"]
+    for name, spec in sorted(module.variables.items()):
+        required = "default" not in spec
+        default = "n/a" if required else f"`{_hcl_value(spec['default'])}`"
+        lines.append(f"| {name} | {_cell(spec.get('description', ''))} | `{_type(spec.get('type', 'any'))}` "
+                     f"| {default} | {'yes' if required else 'no'} |")
+    return "\n".join(lines) + "\n"
+
+
+def _outputs(module: tfhcl.Module) -> str:
+    lines = ["## Outputs", ""]
+    if not module.outputs:
+        return "\n".join([*lines, "No outputs."]) + "\n"
+    lines += ["| Name | Description |", "|------|-------------|"]
+    lines += [f"| {name} | {_cell(spec.get('description', ''))} |" for name, spec in sorted(module.outputs.items())]
+    return "\n".join(lines) + "\n"
+
+
+def _type(value: str) -> str:
+    return value[2:-1] if value.startswith("${") and value.endswith("}") else value
+
+
+def _hcl_value(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value)
+    if isinstance(value, (int, float)):
+        return str(value)
+    return json.dumps(value, sort_keys=True).replace('": ', '" = ')
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tfdocs", description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="report READMEs that are out of step; change nothing")
+    parser.add_argument("root", nargs="?", type=Path, default=TERRAFORM_ROOT, help="directory to scan (terraform/)")
+    args = parser.parse_args(argv)
+    if args.check:
+        problems = stale_readmes(args.root)
+        for problem in problems:
+            print(f"tfdocs: {problem}", file=sys.stderr)
+        return 1 if problems else 0
+    try:
+        for readme in write_readmes(args.root):
+            print(f"tfdocs: updated {readme}")
+    except ReadmeError as error:
+        print(f"tfdocs: error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

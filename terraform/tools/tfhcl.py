@@ -1,0 +1,378 @@
+"""Read Terraform modules with python-hcl2 and evaluate the expressions this kit uses.
+
+No Terraform binary runs here, so the tests and the README generator read the `.tf` files with
+python-hcl2 (8.x) and, where a value matters (a policy file name, a `count`, a validation list),
+evaluate the expression on python-hcl2's own parse tree. The evaluator knows the operators and the
+handful of functions the modules use; anything else raises `Unsupported` rather than guessing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import hcl2
+from hcl2 import SerializationOptions
+from hcl2.rules import containers, expressions, functions, indexing, literal_rules, strings
+from hcl2.rules.abstract import LarkToken
+
+TERRAFORM_ROOT = Path(__file__).resolve().parent.parent
+SERIALIZATION = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
+BLOCK_KINDS = ("variable", "output", "locals", "module", "resource", "data", "provider", "terraform")
+
+
+class Unsupported(Exception):
+    """An expression uses something the evaluator does not implement."""
+
+
+def load_file(path: Path) -> dict[str, Any]:
+    """Parse one `.tf` file into python-hcl2's dict form (4.x-like, quotes stripped)."""
+    with path.open(encoding="utf-8") as handle:
+        return hcl2.load(handle, serialization_options=SERIALIZATION)
+
+
+@dataclass
+class Module:
+    """The blocks of every `.tf` file in one directory, merged the way Terraform merges them."""
+
+    path: Path
+    variables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    locals: dict[str, Any] = field(default_factory=dict)
+    modules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    resources: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    data: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+
+def load_module(directory: Path) -> Module:
+    """Load every `.tf` file of a module directory (not its subdirectories)."""
+    module = Module(path=directory)
+    for path in sorted(directory.glob("*.tf")):
+        document = load_file(path)
+        for block in document.get("variable", []):
+            module.variables.update(block)
+        for block in document.get("output", []):
+            module.outputs.update(block)
+        for block in document.get("locals", []):
+            module.locals.update(block)
+        for block in document.get("module", []):
+            module.modules.update(block)
+        for kind, target in (("resource", module.resources), ("data", module.data)):
+            for block in document.get(kind, []):
+                for type_name, named in block.items():
+                    for name, body in named.items():
+                        target[(type_name, name)] = body
+    return module
+
+
+def module_dirs(root: Path) -> list[Path]:
+    """Every directory below (and including) `root` that holds `.tf` files, skipping `.terraform`."""
+    found = {path.parent for path in root.rglob("*.tf") if ".terraform" not in path.parts}
+    return sorted(found)
+
+
+# ---------------------------------------------------------------------------------------------
+# Expressions
+# ---------------------------------------------------------------------------------------------
+
+Resolver = Callable[[tuple[Any, ...]], Any]
+"""Gives the value of a reference the module does not define itself, e.g.
+("data", "aws_partition", "current", "partition") or ("aws_iam_role", "this", "arn")."""
+
+
+def _no_references(path: tuple[Any, ...]) -> Any:
+    raise Unsupported(f"no value for reference {'.'.join(map(str, path))}")
+
+
+@dataclass
+class Scope:
+    """Values an expression can see: input variables, the module's locals, and a resolver for the rest."""
+
+    variables: Mapping[str, Any]
+    locals: Mapping[str, Any] = field(default_factory=dict)
+    resolve: Resolver = _no_references
+    module_path: Path | None = None
+    _local_values: dict[str, Any] = field(default_factory=dict)
+
+    def local(self, name: str) -> Any:
+        if name not in self._local_values:
+            if name not in self.locals:
+                raise Unsupported(f"local.{name} is not defined")
+            self._local_values[name] = evaluate(self.locals[name], self)
+        return self._local_values[name]
+
+
+def with_defaults(module: Module, given: Mapping[str, Any]) -> dict[str, Any]:
+    """The module's variables as Terraform would see them: declared defaults overridden by `given`."""
+    unknown = sorted(set(given) - set(module.variables))
+    if unknown:
+        raise Unsupported(f"{module.path}: no variable(s) {', '.join(unknown)}")
+    values = {name: spec.get("default") for name, spec in module.variables.items()}
+    values.update(given)
+    return values
+
+
+def evaluate(value: Any, scope: Scope) -> Any:
+    """Evaluate a value from python-hcl2's dict form ("${...}" strings become expressions)."""
+    if isinstance(value, list):
+        return [evaluate(item, scope) for item in value]
+    if isinstance(value, dict):
+        return {key: evaluate(item, scope) for key, item in value.items()}
+    if not isinstance(value, str) or "${" not in value:
+        return value
+    return _Evaluator(scope).run(parse_expression(value))
+
+
+def parse_expression(value: str) -> Any:
+    """python-hcl2 parse tree of a dict-form value: "${expr}" is the expression, anything else a template."""
+    inner = value[2:-1] if value.startswith("${") and value.endswith("}") else None
+    if inner is not None:
+        try:
+            return hcl2.parses(f"x = {inner}\n").body.children[0].expression
+        except Exception:  # noqa: BLE001 - "${a}${b}" is a template, not one expression
+            pass
+    return hcl2.parses(f"x = {_quote_template(value)}\n").body.children[0].expression
+
+
+def _quote_template(value: str) -> str:
+    """Quote a template for re-parsing: escape literal text, leave `${...}` expressions as written."""
+    out, depth, in_string, index = ['"'], 0, False, 0
+    while index < len(value):
+        char = value[index]
+        if depth == 0:
+            if value.startswith("${", index):
+                out.append("${")
+                depth, index = 1, index + 2
+                continue
+            out.append({'"': '\\"', "\\": "\\\\", "\n": "\\n"}.get(char, char))
+        else:
+            out.append(char)
+            if in_string:
+                in_string = not (char == '"' and value[index - 1] != "\\")
+            elif char == '"':
+                in_string = True
+            elif char == "{":
+                depth += 1
+            elif char == "}":
+                depth -= 1
+        index += 1
+    out.append('"')
+    return "".join(out)
+
+
+def find_calls(node: Any, name: str) -> list[Any]:
+    """Every call of function `name` in a parse tree (e.g. the `contains(...)` of a validation)."""
+    found = []
+    if isinstance(node, functions.FunctionCallRule) and node.identifiers[-1].serialize() == name:
+        found.append(node)
+    for child in getattr(node, "children", []) or []:
+        if child is not None and not isinstance(child, LarkToken):
+            found.extend(find_calls(child, name))
+    return found
+
+
+def call_arguments(call: Any) -> list[Any]:
+    """The argument expressions of a FunctionCallRule."""
+    return list(call.arguments.arguments) if call.arguments is not None else []
+
+
+_ESCAPES = {'\\"': '"', "\\\\": "\\", "\\n": "\n", "\\t": "\t", "$${": "${", "%%{": "%{"}
+
+
+class _Evaluator:
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
+
+    def run(self, node: Any) -> Any:
+        handler = getattr(self, f"_{type(node).__name__}", None)
+        if handler is None:
+            raise Unsupported(f"expression element {type(node).__name__}")
+        return handler(node)
+
+    # -- terms -----------------------------------------------------------------------------
+    def _ExprTermRule(self, node: expressions.ExprTermRule) -> Any:
+        return self.run(node.expression)
+
+    def _IntLitRule(self, node: literal_rules.IntLitRule) -> int:
+        return int(node.serialize())
+
+    def _FloatLitRule(self, node: literal_rules.FloatLitRule) -> float:
+        return float(node.serialize())
+
+    def _LiteralValueRule(self, node: literal_rules.LiteralValueRule) -> Any:
+        return {"true": True, "false": False, "null": None}[str(node.token.value)]
+
+    def _StringRule(self, node: strings.StringRule) -> str:
+        parts = []
+        for part in node.string_parts:
+            content = part.content
+            if isinstance(content, strings.InterpolationRule):
+                parts.append(_to_string(self.run(content.expression)))
+            elif isinstance(content, LarkToken):
+                text = str(content.value)
+                parts.append(re.sub(r'\\["\\nt]|\$\$\{|%%\{', lambda m: _ESCAPES[m.group(0)], text))
+            else:
+                raise Unsupported(f"template directive {type(content).__name__}")
+        return "".join(parts)
+
+    def _TupleRule(self, node: containers.TupleRule) -> list[Any]:
+        return [self.run(element) for element in node.elements]
+
+    def _ObjectRule(self, node: containers.ObjectRule) -> dict[str, Any]:
+        result = {}
+        for element in node.elements:
+            key = element.key
+            if isinstance(key, containers.ObjectElemKeyExpressionRule):
+                name = self.run(key.expression)
+            elif isinstance(key.value, literal_rules.IdentifierRule):
+                name = key.value.serialize()
+            else:
+                name = self.run(key.value)
+            result[str(name)] = self.run(element.expression)
+        return result
+
+    # -- references ------------------------------------------------------------------------
+    def _IdentifierRule(self, node: literal_rules.IdentifierRule) -> Any:
+        return self._reference((node.serialize(),))
+
+    def _GetAttrExprTermRule(self, node: indexing.GetAttrExprTermRule) -> Any:
+        return self._reference(self._path(node))
+
+    def _IndexExprTermRule(self, node: indexing.IndexExprTermRule) -> Any:
+        return self._reference(self._path(node))
+
+    def _path(self, node: Any) -> tuple[Any, ...]:
+        if isinstance(node, expressions.ExprTermRule) and not node.parentheses:
+            return self._path(node.expression)
+        if isinstance(node, literal_rules.IdentifierRule):
+            return (node.serialize(),)
+        if isinstance(node, indexing.GetAttrExprTermRule):
+            return (*self._path(node.expr_term), node.get_attr.identifier.serialize())
+        if isinstance(node, indexing.IndexExprTermRule):
+            return (*self._path(node.children[0]), self.run(node.children[1].index_expression))
+        raise Unsupported(f"reference through {type(node).__name__}")
+
+    def _reference(self, path: tuple[Any, ...]) -> Any:
+        head, rest = path[0], path[1:]
+        if head == "var" and rest:
+            return _walk(self.scope.variables[rest[0]], rest[1:])
+        if head == "local" and rest:
+            return _walk(self.scope.local(rest[0]), rest[1:])
+        if path[:2] == ("path", "module") and self.scope.module_path is not None:
+            return str(self.scope.module_path)
+        return self.scope.resolve(path)
+
+    # -- operators -------------------------------------------------------------------------
+    def _ConditionalRule(self, node: expressions.ConditionalRule) -> Any:
+        return self.run(node.if_true) if self.run(node.condition) else self.run(node.if_false)
+
+    def _UnaryOpRule(self, node: expressions.UnaryOpRule) -> Any:
+        operand = self.run(node.expr_term)
+        return (not operand) if node.operator.strip() == "!" else -operand
+
+    def _BinaryOpRule(self, node: expressions.BinaryOpRule) -> Any:
+        operator = str(node.binary_term.binary_operator.serialize()).strip()
+        left = self.run(node.expr_term)
+        if operator == "&&":
+            return bool(left) and bool(self.run(node.binary_term.expr_term))
+        if operator == "||":
+            return bool(left) or bool(self.run(node.binary_term.expr_term))
+        right = self.run(node.binary_term.expr_term)
+        return _BINARY[operator](left, right)
+
+    # -- functions -------------------------------------------------------------------------
+    def _FunctionCallRule(self, node: functions.FunctionCallRule) -> Any:
+        name = node.identifiers[-1].serialize()
+        arguments = call_arguments(node)
+        if name == "can":
+            try:
+                self.run(arguments[0])
+            except (Unsupported, KeyError, ValueError, TypeError, IndexError):
+                return False
+            return True
+        if name == "try":
+            for argument in arguments:
+                try:
+                    return self.run(argument)
+                except (Unsupported, KeyError, ValueError, TypeError, IndexError):
+                    continue
+            raise ValueError("try: no argument could be evaluated")
+        if name == "templatefile":
+            return self._templatefile(*(self.run(argument) for argument in arguments))
+        function = _FUNCTIONS.get(name)
+        if function is None:
+            raise Unsupported(f"function {name}()")
+        return function(*(self.run(argument) for argument in arguments))
+
+    def _templatefile(self, path: str, variables: dict[str, Any]) -> Any:
+        return self.scope.resolve(("templatefile", path, json.dumps(variables, sort_keys=True)))
+
+
+def _walk(value: Any, rest: tuple[Any, ...]) -> Any:
+    for step in rest:
+        value = value[step]
+    return value
+
+
+def _to_string(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    raise Unsupported(f"cannot interpolate {type(value).__name__} into a string")
+
+
+def _coalesce(*values: Any) -> Any:
+    for value in values:
+        if value is not None and value != "":
+            return value
+    raise ValueError("coalesce: no non-null, non-empty argument")
+
+
+def _format(spec: str, *values: Any) -> str:
+    converted = iter(values)
+    return re.sub(r"%[sd]", lambda _: _to_string(next(converted)), spec)
+
+
+def _regex(pattern: str, text: str) -> Any:
+    match = re.search(pattern, text)
+    if match is None:
+        raise ValueError(f"regex: {pattern!r} does not match {text!r}")
+    return match.group(0)
+
+
+_BINARY: dict[str, Callable[[Any, Any], Any]] = {
+    "==": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    ">": lambda a, b: a > b,
+    "<=": lambda a, b: a <= b,
+    ">=": lambda a, b: a >= b,
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "/": lambda a, b: a / b,
+    "%": lambda a, b: a % b,
+}
+
+_FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "alltrue": lambda values: all(values),
+    "coalesce": _coalesce,
+    "compact": lambda values: [value for value in values if value not in ("", None)],
+    "concat": lambda *lists: [item for values in lists for item in values],
+    "contains": lambda values, item: item in values,
+    "format": _format,
+    "jsonencode": lambda value: json.dumps(value, separators=(",", ":")),
+    "length": len,
+    "merge": lambda *maps: {key: value for mapping in maps for key, value in mapping.items()},
+    "regex": _regex,
+    "replace": lambda text, old, new: text.replace(old, new),
+    "tostring": _to_string,
+    "trimsuffix": lambda text, suffix: text[: -len(suffix)] if suffix and text.endswith(suffix) else text,
+}

@@ -1,0 +1,239 @@
+"""A static "plan": the values a module's resources, data sources and outputs would get.
+
+Without a Terraform binary this is how the tests check what the code *does*: instantiate a module
+with variables, follow references into child modules, and give computed attributes the values AWS
+would assign (ARNs built from names, version "1" for a first publish). IAM policy documents are
+rendered to JSON; `templatefile()` of the generated policy templates goes through
+`validate.generate.render_template`, the renderer the policy drift check uses.
+
+The local deploy can use it too: `plan_root({...}).outputs` and `.module("sentiment_lambda")` give
+the names and function settings the AWS stack would have.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tfhcl
+
+TERRAFORM_ROOT = tfhcl.TERRAFORM_ROOT
+
+
+@dataclass(frozen=True)
+class Account:
+    """Where the plan runs: what the aws_* data sources return."""
+
+    account_id: str = "123456789012"
+    region: str = "us-east-1"
+    partition: str = "aws"
+
+
+class Instance:
+    """One module instantiated with concrete variables."""
+
+    def __init__(self, directory: Path, given: Mapping[str, Any], account: Account) -> None:
+        self.module = tfhcl.load_module(directory)
+        self.account = account
+        self.variables = tfhcl.with_defaults(self.module, given)
+        missing = sorted(name for name, value in self.variables.items()
+                         if value is None and "default" not in self.module.variables[name])
+        if missing:
+            raise tfhcl.Unsupported(f"{directory}: required variable(s) not set: {', '.join(missing)}")
+        self.scope = tfhcl.Scope(self.variables, self.module.locals, self._resolve, directory)
+        self._children: dict[str, list[Instance]] = {}
+
+    # -- public ----------------------------------------------------------------------------
+    def value(self, expression: Any) -> Any:
+        """Evaluate a value of this module (as python-hcl2's dict form holds it)."""
+        return tfhcl.evaluate(expression, self.scope)
+
+    def output(self, name: str) -> Any:
+        """The value of one output."""
+        return self.value(self.module.outputs[name]["value"])
+
+    @property
+    def outputs(self) -> dict[str, Any]:
+        """Every output's value."""
+        return {name: self.output(name) for name in self.module.outputs}
+
+    def count(self, body: Mapping[str, Any]) -> int | None:
+        """The block's `count`, or None when it has none."""
+        return None if "count" not in body else int(self.value(body["count"]))
+
+    def child(self, name: str, index: int | None = None) -> Instance:
+        """The instance of `module "<name>"` (index for a module call with count)."""
+        if name not in self._children:
+            call = self.module.modules[name]
+            arguments = {key: value for key, value in call.items() if key not in ("source", "count", "providers")}
+            count = self.count(call)
+            directory = (self.module.path / call["source"]).resolve()
+            self._children[name] = [Instance(directory, self.value(arguments), self.account)
+                                    for _ in range(1 if count is None else count)]
+        instances = self._children[name]
+        if index is None and "count" in self.module.modules[name]:
+            raise tfhcl.Unsupported(f"module.{name} has count: index it")
+        if not instances or (index or 0) >= len(instances):
+            raise IndexError(f"module.{name}[{index}] does not exist (count = {len(instances)})")
+        return instances[index or 0]
+
+    def resource_arguments(self, kind: str, name: str) -> Mapping[str, Any]:
+        """The resource's top-level arguments, each evaluated when first read (nested blocks left out)."""
+        return _LazyArguments(self, self.module.resources[(kind, name)])
+
+    def policy_document(self, name: str) -> dict[str, Any]:
+        """JSON of `data "aws_iam_policy_document" "<name>"`, as the provider would render it."""
+        body = self.module.data[("aws_iam_policy_document", name)]
+        statements: list[dict[str, Any]] = []
+        for source in self.value(body.get("source_policy_documents", [])):
+            statements = _merge_statements(statements, json.loads(source)["Statement"])
+        own = [_statement(self.value(statement)) for statement in body.get("statement", [])]
+        return {"Version": "2012-10-17", "Statement": _merge_statements(statements, own)}
+
+    # -- references ------------------------------------------------------------------------
+    def _resolve(self, path: tuple[Any, ...]) -> Any:
+        head = path[0]
+        if head == "templatefile":
+            return _templatefile(Path(path[1]), json.loads(path[2]))
+        if head == "module":
+            indexed = len(path) > 3 and isinstance(path[2], int)
+            instance = self.child(path[1], path[2] if indexed else None)
+            rest = path[3:] if indexed else path[2:]
+            return _walk(instance.output(rest[0]), rest[1:])
+        if head == "data":
+            return self._data(path[1], path[2], path[3:])
+        if head == "path" and path[1] == "root":
+            return str(self.module.path)
+        return self._resource(path[0], path[1], path[2:])
+
+    def _indexed(self, body: Mapping[str, Any], label: str, rest: tuple[Any, ...]) -> tuple[Any, ...]:
+        count = self.count(body)
+        if count is None:
+            return rest
+        if not rest or not isinstance(rest[0], int):
+            raise tfhcl.Unsupported(f"{label} has count: index it")
+        if rest[0] >= count:
+            raise IndexError(f"{label}[{rest[0]}] does not exist (count = {count})")
+        return rest[1:]
+
+    def _data(self, kind: str, name: str, rest: tuple[Any, ...]) -> Any:
+        account = self.account
+        fixed = {"aws_partition": {"partition": account.partition},
+                 "aws_region": {"region": account.region, "name": account.region},
+                 "aws_caller_identity": {"account_id": account.account_id}}
+        if kind in fixed:
+            return _walk(fixed[kind], rest)
+        if kind == "aws_iam_policy_document":
+            rest = self._indexed(self.module.data[(kind, name)], f"data.{kind}.{name}", rest)
+            return _walk({"json": json.dumps(self.policy_document(name))}, rest)
+        raise tfhcl.Unsupported(f"data source {kind}")
+
+    def _resource(self, kind: str, name: str, rest: tuple[Any, ...]) -> Any:
+        rest = self._indexed(self.module.resources[(kind, name)], f"{kind}.{name}", rest)
+        arguments = self.resource_arguments(kind, name)
+        computed = _computed(kind, arguments, self.account)
+        if not rest:
+            return f"{kind}.{name}"  # a whole-resource reference, as in depends_on
+        source = computed if rest[0] in computed else arguments
+        return _walk(source, rest)
+
+
+class _LazyArguments(Mapping[str, Any]):
+    def __init__(self, instance: Instance, body: Mapping[str, Any]) -> None:
+        self._instance = instance
+        self._body = {key: value for key, value in body.items()
+                      if not isinstance(value, list) or not value or not isinstance(value[0], dict)}
+        self._values: dict[str, Any] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._values:
+            self._values[key] = self._instance.value(self._body[key])
+        return self._values[key]
+
+    def __iter__(self) -> Any:
+        return iter(self._body)
+
+    def __len__(self) -> int:
+        return len(self._body)
+
+
+def plan_root(variables: Mapping[str, Any] | None = None, account: Account | None = None,
+              root: Path = TERRAFORM_ROOT) -> Instance:
+    """Instantiate the root stack (or an example under `root`) with `variables` over defaults."""
+    given = dict(variables or {})
+    account = account or Account(region=given.get("region", "us-east-1"))
+    return Instance(root, given, account)
+
+
+def _computed(kind: str, arguments: Mapping[str, Any], account: Account) -> dict[str, Any]:
+    """Attributes AWS assigns, derived from the arguments the way AWS names things."""
+    p, r, a = account.partition, account.region, account.account_id
+    if kind == "aws_s3_bucket":
+        bucket = arguments["bucket"]
+        return {"id": bucket, "arn": f"arn:{p}:s3:::{bucket}", "region": r}
+    if kind == "aws_iam_role":
+        return {"id": arguments["name"], "arn": f"arn:{p}:iam::{a}:role/{arguments['name']}"}
+    if kind == "aws_iam_policy":
+        return {"id": arguments["name"], "arn": f"arn:{p}:iam::{a}:policy/{arguments['name']}"}
+    if kind == "aws_cloudwatch_log_group":
+        return {"arn": f"arn:{p}:logs:{r}:{a}:log-group:{arguments['name']}"}
+    if kind == "aws_lambda_function":
+        arn = f"arn:{p}:lambda:{r}:{a}:function:{arguments['function_name']}"
+        version = "1" if arguments.get("publish") else "$LATEST"
+        return {"arn": arn, "version": version, "qualified_arn": f"{arn}:{version}"}
+    return {}
+
+
+def _statement(block: Mapping[str, Any]) -> dict[str, Any]:
+    """One `statement {}` block as IAM JSON (the provider's field names and shapes)."""
+    statement: dict[str, Any] = {}
+    if block.get("sid"):
+        statement["Sid"] = block["sid"]
+    statement["Effect"] = block.get("effect", "Allow")
+    for source, target in (("actions", "Action"), ("not_actions", "NotAction"),
+                           ("resources", "Resource"), ("not_resources", "NotResource")):
+        if block.get(source) is not None:
+            values = sorted(set(block[source]))
+            statement[target] = values[0] if len(values) == 1 else values
+    for principal in block.get("principals", []):
+        identifiers = principal["identifiers"]
+        if principal["type"] == "*":
+            statement["Principal"] = "*"
+        else:
+            statement.setdefault("Principal", {})[principal["type"]] = (
+                identifiers[0] if len(identifiers) == 1 else sorted(identifiers))
+    for condition in block.get("condition", []):
+        values = condition["values"]
+        statement.setdefault("Condition", {}).setdefault(condition["test"], {})[condition["variable"]] = (
+            values[0] if len(values) == 1 else values)
+    return statement
+
+
+def _merge_statements(base: list[dict[str, Any]], overrides: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """source_policy_documents semantics: a later statement replaces an earlier one with the same Sid."""
+    merged = list(base)
+    for statement in overrides:
+        sid = statement.get("Sid")
+        same = [index for index, existing in enumerate(merged) if sid and existing.get("Sid") == sid]
+        if same:
+            merged[same[0]] = statement
+        else:
+            merged.append(statement)
+    return merged
+
+
+def _templatefile(path: Path, variables: dict[str, Any]) -> str:
+    try:
+        from validate.generate import render_template
+    except ImportError as error:  # the policy generator (issue 3) is not there yet
+        raise tfhcl.Unsupported(f"templatefile needs validate.generate.render_template ({error})") from None
+    return json.dumps(render_template(path.read_text(encoding="utf-8"), variables))
+
+
+def _walk(value: Any, rest: tuple[Any, ...]) -> Any:
+    for step in rest:
+        value = value[step]
+    return value

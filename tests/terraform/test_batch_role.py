@@ -1,0 +1,135 @@
+"""The batch role's policies, extracted from the HCL, are exactly what the policy catalogue generates."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+import tfhcl
+import tfplan
+
+from validate.catalogue import OPERATIONS, JobScope, build_policy, missing_flags, submitter_policy, trust_policy
+
+BATCH_ROLE = tfhcl.TERRAFORM_ROOT / "modules" / "batch_role"
+ACCOUNT = tfplan.Account()
+FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:sentiment:3"
+KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+# The catalogue's CLI flag for each module input an operation may require.
+FLAG_OF_INPUT = {
+    "target_bucket": "--bucket",
+    "destination_bucket": "--destination-bucket",
+    "function_arn": "--function-arn",
+    "kms_key_arns": "--kms-key-arn",
+}
+FULL_INPUTS = {"target_bucket": "data-bucket", "destination_bucket": "copy-destination",
+               "function_arn": FUNCTION_ARN, "kms_key_arns": [KMS_KEY]}
+
+
+@pytest.fixture
+def policy_renderer() -> None:
+    """Rendering templatefile() needs the generator of issue 3; until it lands these tests skip."""
+    pytest.importorskip("validate.generate", reason="validate.generate (make policies, issue 3) is not there yet")
+
+
+def _required_inputs(operation: str) -> set[str]:
+    flags = set(missing_flags(operation, manifest_bucket="m", report_bucket="r"))
+    return {name for name, flag in FLAG_OF_INPUT.items() if flag in flags}
+
+
+def _role(operation: str, **inputs: object) -> tfplan.Instance:
+    variables = {"role_name": "batch", "operation": operation, "manifest_bucket": "job-bucket",
+                 "manifest_prefix": "manifests/", "report_bucket": "job-bucket", "report_prefix": "reports/"}
+    return tfplan.Instance(BATCH_ROLE, {**variables, **inputs}, ACCOUNT)
+
+
+def _preconditions_hold(role: tfplan.Instance) -> bool:
+    body = role.module.resources[("aws_iam_role", "this")]
+    return all(role.value(check["condition"]) for check in body["lifecycle"][0]["precondition"])
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_preconditions_require_what_the_catalogue_requires(operation: str) -> None:
+    assert _preconditions_hold(_role(operation, **FULL_INPUTS))
+    refused = {name for name in FULL_INPUTS
+               if not _preconditions_hold(_role(operation, **{**FULL_INPUTS, name: [] if name == "kms_key_arns" else ""}))}
+    assert refused == _required_inputs(operation)
+
+
+def _inputs_for(operation: str, kms: bool) -> dict[str, object]:
+    inputs = {name: FULL_INPUTS[name] for name in _required_inputs(operation)}
+    if kms:
+        inputs["kms_key_arns"] = [KMS_KEY]
+    return inputs
+
+
+def _scope(operation: str, versioned: bool, inputs: dict[str, object], *, manifest_bucket: str = "job-bucket",
+           report_bucket: str = "job-bucket") -> JobScope:
+    return JobScope(
+        operation=operation, manifest_bucket=manifest_bucket, manifest_key="manifests/*",
+        report_bucket=report_bucket, report_prefix="reports/",
+        bucket=inputs.get("target_bucket") or None, destination_bucket=inputs.get("destination_bucket") or None,
+        function_arn=inputs.get("function_arn") or None, kms_key_arns=tuple(inputs.get("kms_key_arns", ())),
+        versioned=versioned, partition=ACCOUNT.partition, region=ACCOUNT.region,
+    )
+
+
+def _permission_policy(role: tfplan.Instance) -> dict:
+    return json.loads(role.resource_arguments("aws_iam_role_policy", "this")["policy"])
+
+
+@pytest.mark.parametrize(("operation", "versioned", "kms"), list(itertools.product(OPERATIONS, (False, True), (False, True))))
+def test_permission_policy_is_the_generated_one(operation: str, versioned: bool, kms: bool, policy_renderer: None) -> None:
+    inputs = _inputs_for(operation, kms)
+    role = _role(operation, versioned=versioned, **inputs)
+    assert role.output("batch_role_policy_file") == (
+        f"{operation}{'.versioned' if versioned else ''}{'.kms' if kms or 'kms_key_arns' in inputs else ''}.json.tftpl")
+    assert _permission_policy(role) == build_policy(_scope(operation, versioned, inputs))
+
+
+def test_inputs_an_operation_does_not_use_change_nothing(policy_renderer: None) -> None:
+    """The root stack passes target_bucket (and the others) whatever the operation."""
+    lean = _permission_policy(_role("LambdaInvoke", function_arn=FUNCTION_ARN))
+    full = _permission_policy(_role("LambdaInvoke", function_arn=FUNCTION_ARN, target_bucket="data-bucket",
+                                    destination_bucket="elsewhere"))
+    assert lean == full
+
+
+@pytest.mark.parametrize("source_account", [False, True])
+def test_trust_policy_is_the_generated_one(source_account: bool, policy_renderer: None) -> None:
+    role = _role("LambdaInvoke", function_arn=FUNCTION_ARN, source_account_condition=source_account)
+    trust = json.loads(role.resource_arguments("aws_iam_role", "this")["assume_role_policy"])
+    assert trust == trust_policy(ACCOUNT.account_id if source_account else None)
+
+
+def test_submitter_policy_is_the_generated_one(policy_renderer: None) -> None:
+    role = _role("LambdaInvoke", function_arn=FUNCTION_ARN)
+    role_arn = role.output("batch_role_arn")
+    assert json.loads(role.output("submitter_policy_json")) == submitter_policy(role_arn)
+
+
+def test_role_is_tagged_with_its_operation() -> None:
+    role = _role("S3PutObjectTagging", target_bucket="data-bucket", tags={"team": "data"})
+    assert role.resource_arguments("aws_iam_role", "this")["tags"] == {"team": "data", "S3BatchOperation": "S3PutObjectTagging"}
+
+
+def test_root_stack_role_gets_the_policy_for_its_own_resources(policy_renderer: None) -> None:
+    stack = tfplan.plan_root()
+    outputs = stack.outputs
+    expected = _scope("LambdaInvoke", False, {"function_arn": outputs["function_arn"]},
+                      manifest_bucket=outputs["manifest_bucket"], report_bucket=outputs["report_bucket"])
+    assert _permission_policy(stack.child("batch_role")) == build_policy(expected)
+
+
+@pytest.mark.parametrize(("example", "operation", "inputs"), [
+    ("tagging", "S3PutObjectTagging", {"target_bucket": "bucket"}),
+    ("copy", "S3PutObjectCopy", {"target_bucket": "source_bucket", "destination_bucket": "destination_bucket"}),
+])
+def test_examples_get_the_policy_for_their_operation(example: str, operation: str, inputs: dict[str, str], policy_renderer: None) -> None:
+    stack = tfplan.plan_root(root=tfhcl.TERRAFORM_ROOT / "examples" / example)
+    role = stack.child("batch_role")
+    buckets = {name: stack.child(module).output("s3_bucket_id") for name, module in inputs.items()}
+    job_bucket = buckets["target_bucket"]
+    expected = _scope(operation, False, buckets, manifest_bucket=job_bucket, report_bucket=job_bucket)
+    assert role.variables["operation"] == operation
+    assert _permission_policy(role) == build_policy(expected)

@@ -1,0 +1,88 @@
+"""Every module follows the fixed layout and typing rules, and nothing references what cannot exist."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import tfhcl
+
+TERRAFORM = tfhcl.TERRAFORM_ROOT
+REPO = TERRAFORM.parent
+
+TF_FILES = sorted(path for path in TERRAFORM.rglob("*.tf") if ".terraform" not in path.parts)
+MODULE_DIRS = tfhcl.module_dirs(TERRAFORM)
+FIXED_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md")
+
+
+def _rel(path: Path) -> str:
+    return str(path.relative_to(REPO))
+
+
+def test_the_expected_modules_and_examples_exist() -> None:
+    names = {_rel(directory) for directory in MODULE_DIRS}
+    assert names == {
+        "terraform",
+        "terraform/modules/bucket",
+        "terraform/modules/sentiment_lambda",
+        "terraform/modules/batch_role",
+        "terraform/examples/tagging",
+        "terraform/examples/copy",
+    }
+
+
+@pytest.mark.parametrize("path", TF_FILES, ids=_rel)
+def test_every_tf_file_parses(path: Path) -> None:
+    document = tfhcl.load_file(path)
+    assert set(document) <= set(tfhcl.BLOCK_KINDS), f"{_rel(path)}: unexpected top-level blocks"
+
+
+@pytest.mark.parametrize("directory", MODULE_DIRS, ids=_rel)
+def test_fixed_file_set(directory: Path) -> None:
+    missing = [name for name in FIXED_FILES if not (directory / name).is_file()]
+    assert not missing, f"{_rel(directory)}: missing {missing}"
+    assert set(tfhcl.load_file(directory / "versions.tf")) == {"terraform"}, "versions.tf holds only terraform {}"
+
+
+@pytest.mark.parametrize("directory", MODULE_DIRS, ids=_rel)
+def test_every_variable_has_type_and_description(directory: Path) -> None:
+    module = tfhcl.load_module(directory)
+    for name, spec in module.variables.items():
+        assert spec.get("type"), f"{_rel(directory)}: variable {name} has no type"
+        assert spec.get("type") != "any", f"{_rel(directory)}: variable {name} is typed any"
+        assert spec.get("description", "").strip(), f"{_rel(directory)}: variable {name} has no description"
+
+
+@pytest.mark.parametrize("directory", MODULE_DIRS, ids=_rel)
+def test_every_output_has_a_description(directory: Path) -> None:
+    module = tfhcl.load_module(directory)
+    for name, spec in module.outputs.items():
+        assert spec.get("description", "").strip(), f"{_rel(directory)}: output {name} has no description"
+
+
+@pytest.mark.parametrize("directory", MODULE_DIRS, ids=_rel)
+def test_module_calls_pass_declared_and_required_variables(directory: Path) -> None:
+    module = tfhcl.load_module(directory)
+    for name, call in module.modules.items():
+        child = tfhcl.load_module((directory / call["source"]).resolve())
+        passed = set(call) - {"source", "count", "for_each", "providers", "depends_on"}
+        required = {var for var, spec in child.variables.items() if "default" not in spec}
+        assert passed <= set(child.variables), f"module.{name}: undeclared {sorted(passed - set(child.variables))}"
+        assert required <= passed, f"module.{name}: required {sorted(required - passed)} not passed"
+
+
+@pytest.mark.parametrize("path", TF_FILES, ids=_rel)
+def test_no_s3control_job_resource(path: Path) -> None:
+    """The AWS provider has no aws_s3control_job: jobs are created by the job tooling."""
+    document = tfhcl.load_file(path)
+    kinds = {kind for block in document.get("resource", []) + document.get("data", []) for kind in block}
+    assert "aws_s3control_job" not in kinds
+
+
+def test_every_checkov_skip_is_inline_with_a_reason() -> None:
+    skips = [(path, line) for path in TF_FILES for line in path.read_text().splitlines() if "checkov:skip" in line]
+    assert skips, "the modules are expected to carry their (justified) skips inline"
+    for path, line in skips:
+        match = re.fullmatch(r"\s*#checkov:skip=(CKV2?_AWS_\d+):(.{40,})", line)
+        assert match, f"{_rel(path)}: skip without an ID and a reason of a sentence: {line.strip()}"
