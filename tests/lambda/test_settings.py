@@ -1,0 +1,46 @@
+"""Environment variables and schema 2.0 user arguments."""
+
+from __future__ import annotations
+
+import botocore.session
+import pytest
+
+from batch_sentiment.settings import (
+    DEFAULT_MAX_BYTES,
+    ConfigurationError,
+    Settings,
+    comprehend_languages,
+    load_settings,
+    with_user_arguments,
+)
+
+
+def test_defaults() -> None:
+    assert load_settings({}) == Settings(backend="comprehend", language_code="en", mode="head",
+                                         max_bytes=DEFAULT_MAX_BYTES, tag_key=None)
+
+
+def test_languages_come_from_botocores_model() -> None:
+    model = botocore.session.get_session().get_service_model("comprehend")
+    enum = model.operation_model("BatchDetectSentiment").input_shape.members["LanguageCode"].enum
+    assert set(comprehend_languages()) == set(enum) and "zh-TW" in comprehend_languages()
+
+
+def test_environment_overrides() -> None:
+    settings = load_settings({"SENTIMENT_BACKEND": "lexicon", "LANGUAGE_CODE": "de", "SENTIMENT_MODE": "full",
+                              "MAX_BYTES": "10000"})
+    assert settings == Settings("lexicon", "de", "full", 10000)
+
+
+def test_user_arguments_override_the_environment() -> None:
+    base = load_settings({})
+    assert with_user_arguments(base, {"LanguageCode": "zh-TW", "Mode": "full", "TagKey": "team:sentiment"}) == \
+        Settings("comprehend", "zh-TW", "full", DEFAULT_MAX_BYTES, "team:sentiment")
+    assert with_user_arguments(base, None) == base
+    assert with_user_arguments(base, {}) == base
+
+
+@pytest.mark.parametrize("arguments", [["Mode"], {"Mode": 1}, {"TagKey": ""}])
+def test_malformed_user_arguments(arguments: object) -> None:
+    with pytest.raises(ConfigurationError):
+        with_user_arguments(load_settings({}), arguments)  # type: ignore[arg-type]
