@@ -1,0 +1,87 @@
+"""ListJobs pagination and filters, job tagging, and ClientRequestToken idempotency."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fake_engine import ACCOUNT_ID, job_params
+
+
+def test_same_token_and_request_give_the_same_job_once(s3control: Any) -> None:
+    first = s3control.create_job(ClientRequestToken="retry-me", **job_params())["JobId"]
+    second = s3control.create_job(ClientRequestToken="retry-me", **job_params())["JobId"]
+    assert first == second
+    assert [j["JobId"] for j in s3control.list_jobs(AccountId=ACCOUNT_ID)["Jobs"]] == [first]
+
+
+def test_boto3_fills_a_fresh_token_so_plain_retries_by_hand_make_new_jobs(s3control: Any) -> None:
+    first = s3control.create_job(**job_params())["JobId"]
+    second = s3control.create_job(**job_params())["JobId"]
+    assert first != second
+
+
+def test_list_jobs_pages_through_every_job_exactly_once_newest_first(s3control: Any, wait_for_status: Any) -> None:
+    created = [s3control.create_job(**job_params())["JobId"] for _ in range(5)]
+    for job_id in created:
+        wait_for_status(s3control, job_id, {"Complete"})
+    seen: list[str] = []
+    pages = 0
+    kwargs: dict[str, Any] = {"AccountId": ACCOUNT_ID, "MaxResults": 2}
+    while True:
+        page = s3control.list_jobs(**kwargs)
+        pages += 1
+        seen += [job["JobId"] for job in page["Jobs"]]
+        if "NextToken" not in page:
+            break
+        kwargs["NextToken"] = page["NextToken"]
+    assert seen == list(reversed(created)) and pages == 3
+    listed = s3control.list_jobs(AccountId=ACCOUNT_ID)["Jobs"][0]
+    assert set(listed) == {"JobId", "Operation", "Priority", "Status", "CreationTime", "TerminationDate",
+                           "ProgressSummary"}
+    assert listed["Operation"] == "S3PutObjectTagging"
+
+
+def test_list_jobs_filters_by_status_and_binds_the_token_to_the_filter(
+    s3control: Any, wait_for_status: Any
+) -> None:
+    from botocore.exceptions import ClientError
+
+    done = s3control.create_job(**job_params())["JobId"]
+    waiting = [s3control.create_job(**job_params(ConfirmationRequired=True))["JobId"] for _ in range(3)]
+    wait_for_status(s3control, done, {"Complete"})
+    for job_id in waiting:
+        wait_for_status(s3control, job_id, {"Suspended"})
+    suspended = s3control.list_jobs(AccountId=ACCOUNT_ID, JobStatuses=["Suspended"], MaxResults=2)
+    assert {j["Status"] for j in suspended["Jobs"]} == {"Suspended"}
+    rest = s3control.list_jobs(AccountId=ACCOUNT_ID, JobStatuses=["Suspended"], NextToken=suspended["NextToken"])
+    assert sorted(j["JobId"] for j in suspended["Jobs"] + rest["Jobs"]) == sorted(waiting)
+    both = s3control.list_jobs(AccountId=ACCOUNT_ID, JobStatuses=["Complete", "Suspended"])["Jobs"]
+    assert len(both) == 4
+    try:
+        s3control.list_jobs(AccountId=ACCOUNT_ID, JobStatuses=["Complete"], NextToken=suspended["NextToken"])
+    except ClientError as exc:
+        assert exc.response["Error"]["Code"] == "InvalidNextTokenException"
+    else:
+        raise AssertionError("a token from another filter must be refused")
+
+
+def test_jobs_are_regional(stack: Any, s3control: Any) -> None:
+    from s3batch.aws import make_client
+
+    job_id = s3control.create_job(**job_params())["JobId"]
+    other = make_client("s3control", endpoint_url=stack.endpoint_url, region="eu-west-1")
+    assert other.list_jobs(AccountId=ACCOUNT_ID)["Jobs"] == []
+    assert [j["JobId"] for j in s3control.list_jobs(AccountId=ACCOUNT_ID)["Jobs"]] == [job_id]
+
+
+def test_tags_at_creation_then_replaced_then_deleted(s3control: Any) -> None:
+    tags = [{"Key": "team", "Value": "data"}, {"Key": "cost-centre", "Value": ""}]
+    job_id = s3control.create_job(Tags=tags, **job_params())["JobId"]
+    assert s3control.get_job_tagging(AccountId=ACCOUNT_ID, JobId=job_id)["Tags"] == tags
+    s3control.put_job_tagging(AccountId=ACCOUNT_ID, JobId=job_id, Tags=[{"Key": "only", "Value": "one"}])
+    assert s3control.get_job_tagging(AccountId=ACCOUNT_ID, JobId=job_id)["Tags"] == [{"Key": "only", "Value": "one"}]
+    fifty = [{"Key": f"k{i}", "Value": str(i)} for i in range(50)]
+    s3control.put_job_tagging(AccountId=ACCOUNT_ID, JobId=job_id, Tags=fifty)
+    assert len(s3control.get_job_tagging(AccountId=ACCOUNT_ID, JobId=job_id)["Tags"]) == 50
+    s3control.delete_job_tagging(AccountId=ACCOUNT_ID, JobId=job_id)
+    assert s3control.get_job_tagging(AccountId=ACCOUNT_ID, JobId=job_id)["Tags"] == []

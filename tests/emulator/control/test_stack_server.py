@@ -1,0 +1,76 @@
+"""The single endpoint: loopback only, job calls to us and the rest to moto, health, reset, client shapes."""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from fake_engine import ACCOUNT_ID, FakeEngine, job_params
+
+from s3batch.aws import make_client
+
+
+def test_binds_loopback_only(stack: Any) -> None:
+    assert stack.endpoint_url.startswith("http://127.0.0.1:")
+    assert stack._server.server_address[0] == "127.0.0.1"
+
+
+def test_health_reports_account_region_and_jobs(stack: Any, s3control: Any) -> None:
+    s3control.create_job(**job_params())
+    with urllib.request.urlopen(stack.endpoint_url + "/_s3batch/health", timeout=10) as response:  # noqa: S310
+        assert json.loads(response.read()) == {"status": "ok", "account_id": ACCOUNT_ID, "region": "us-east-1", "jobs": 1}
+
+
+def test_everything_else_is_moto(stack: Any) -> None:
+    s3 = make_client("s3", endpoint_url=stack.endpoint_url)
+    s3.create_bucket(Bucket="plain-bucket")
+    s3.put_object(Bucket="plain-bucket", Key="a b+c.txt", Body=b"hello")
+    assert s3.get_object(Bucket="plain-bucket", Key="a b+c.txt")["Body"].read() == b"hello"
+    iam = make_client("iam", endpoint_url=stack.endpoint_url)
+    assert iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"].endswith(":role/r")
+    sts = make_client("sts", endpoint_url=stack.endpoint_url)
+    assert sts.get_caller_identity()["Account"] == ACCOUNT_ID
+
+
+def test_reset_stops_running_jobs_and_clears_jobs_and_moto_state(
+    stack: Any, s3control: Any, wait_for_status: Any, reset_stack: Any, fake_engine: FakeEngine
+) -> None:
+    s3 = make_client("s3", endpoint_url=stack.endpoint_url)
+    s3.create_bucket(Bucket="gone-after-reset")
+    job_id = s3control.create_job(**job_params("block"))["JobId"]
+    wait_for_status(s3control, job_id, {"Active"})
+    reset_stack(stack)  # returns only once the runner has stopped
+    assert not [t for t in stack.service.scheduler._threads if t.is_alive()]
+    assert s3control.list_jobs(AccountId=ACCOUNT_ID)["Jobs"] == []
+    assert s3.list_buckets()["Buckets"] == []
+    follow_up = s3control.create_job(**job_params())["JobId"]  # the scheduler's slot was given back
+    wait_for_status(s3control, follow_up, {"Complete"})
+
+
+def test_account_id_host_label_is_accepted(stack: Any, s3control: Any) -> None:
+    job_id = s3control.create_job(**job_params())["JobId"]
+    port = stack.port
+    request = urllib.request.Request(
+        f"{stack.endpoint_url}/v20180820/jobs/{job_id}",
+        headers={"Host": f"{ACCOUNT_ID}.localhost:{port}", "x-amz-account-id": ACCOUNT_ID},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+        assert f"<JobId>{job_id}</JobId>" in response.read().decode()
+
+
+def test_stock_client_without_our_fix_works_through_the_proxy_setting(stack: Any) -> None:
+    """What docs/emulator.md tells AWS CLI users: HTTP_PROXY=<endpoint>; botocore then never resolves
+    `123456789012.127.0.0.1` itself, it sends the absolute URL to the stack, which serves it."""
+    session = boto3.Session(region_name="us-east-1")
+    client = session.client(
+        "s3control", endpoint_url=stack.endpoint_url,
+        config=Config(proxies={"http": stack.endpoint_url}, retries={"max_attempts": 1}),
+    )
+    job_id = client.create_job(**job_params())["JobId"]
+    assert client.describe_job(AccountId=ACCOUNT_ID, JobId=job_id)["Job"]["JobId"] == job_id
+    s3 = session.client("s3", endpoint_url=stack.endpoint_url, config=Config(proxies={"http": stack.endpoint_url}))
+    s3.create_bucket(Bucket="through-the-proxy")
+    assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["through-the-proxy"]
