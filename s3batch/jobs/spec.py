@@ -47,11 +47,26 @@ def enum_values(shape_name: str) -> tuple[str, ...]:
     return tuple(shape(shape_name).enum)
 
 
+def enum_problems(value: Any, model_shape: Shape, path: str) -> list[str]:
+    """Values outside an enum of the model (botocore's ParamValidator checks types and ranges, not enums)."""
+    enum = getattr(model_shape, "enum", None)
+    if enum and isinstance(value, str) and value not in enum:
+        return [f"Invalid value for parameter {path}: {value!r}, valid values: {', '.join(enum)}"]
+    if isinstance(model_shape, StructureShape) and isinstance(value, dict):
+        return [p for name, member in model_shape.members.items() if name in value
+                for p in enum_problems(value[name], member, f"{path}.{name}" if path else name)]
+    if model_shape.type_name == "list" and isinstance(value, list):
+        member = model_shape.member  # type: ignore[attr-defined]
+        return [p for i, item in enumerate(value) for p in enum_problems(item, member, f"{path}[{i}]")]
+    return []
+
+
 def check_against(params: Any, shape_name: str, what: str) -> None:
-    """Validate `params` against a model shape; raise InputError with botocore's report on the first problems."""
-    report = ParamValidator().validate(params, shape(shape_name))
-    if report.has_errors():
-        lines = report.generate_report().splitlines()
+    """Validate `params` against a model shape (types, required members, ranges, enums); InputError on problems."""
+    model_shape = shape(shape_name)
+    report = ParamValidator().validate(params, model_shape)
+    lines = report.generate_report().splitlines() if report.has_errors() else enum_problems(params, model_shape, "")
+    if lines:
         raise InputError(f"{what}: " + "; ".join(line.strip() for line in lines[:3]))
 
 
@@ -59,8 +74,9 @@ def check_create_job_request(request: dict[str, Any]) -> None:
     """Validate a whole CreateJob request as boto3 would before sending it."""
     input_shape = s3control_model().operation_model("CreateJob").input_shape
     report = ParamValidator().validate(request, input_shape)
-    if report.has_errors():
-        raise InputError("CreateJob request: " + "; ".join(report.generate_report().splitlines()[:3]))
+    lines = report.generate_report().splitlines() if report.has_errors() else enum_problems(request, input_shape, "")
+    if lines:
+        raise InputError("CreateJob request: " + "; ".join(lines[:3]))
 
 
 @dataclass(frozen=True)

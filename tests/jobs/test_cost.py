@@ -1,0 +1,79 @@
+"""Cost estimate: Comprehend units, Lambda GB-seconds, the price table and its overrides, --max-cost."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from s3batch.errors import InputError, S3BatchError
+from s3batch.jobs.cost import CostInputs, comprehend_units, enforce_max_cost, estimate, format_lines, load_prices
+
+
+def test_bundled_table_is_complete_and_marks_unconfirmed_prices() -> None:
+    table = load_prices()
+    assert table.usd("batch_per_job") == 0.25
+    assert table.prices["batch_per_million_objects"].confirmed is False
+    assert {"lambda_duration_ms", "comprehend_read_bytes", "comprehend_unit_chars", "comprehend_min_units"} <= set(table.assumptions)
+
+
+@pytest.mark.parametrize(("size", "units"), [(0, 3), (64, 3), (300, 3), (301, 4), (5000, 50), (1_000_000, 50)])
+def test_comprehend_units_head_mode(size: int, units: int) -> None:
+    assert comprehend_units(size, load_prices()) == units
+
+
+def test_comprehend_units_full_mode_bills_each_document() -> None:
+    # 12,000 bytes read in full mode: documents of 5,000 + 5,000 + 2,000 bytes -> 50 + 50 + 20 units
+    assert comprehend_units(12_000, load_prices(), read_bytes=125_000) == 120
+
+
+def test_sentiment_job_estimate() -> None:
+    table = load_prices()
+    result = estimate(CostInputs("LambdaInvoke", tasks=3, sizes=(64, 102, 90), lambda_memory_mb=512, comprehend=True), table)
+    by_item = {line.item: line for line in result.lines}
+    assert by_item["S3 Batch Operations job"].usd == 0.25
+    assert by_item["S3 Batch Operations objects"].usd == pytest.approx(3 / 1e6 * 1.0)
+    assert by_item["Lambda duration"].quantity == pytest.approx(3 * 0.5 * 0.2)
+    assert by_item["Comprehend sentiment"].quantity == 9  # 3-unit minimum each
+    assert by_item["S3 GET requests"].quantity == 3
+    assert result.total == pytest.approx(sum(line.usd for line in result.lines))
+    text = "\n".join(format_lines(result))
+    assert "*" in text and "--prices FILE" in text
+
+
+def test_unknown_sizes_use_the_minimum_and_samples_scale() -> None:
+    table = load_prices()
+    assert estimate(CostInputs("LambdaInvoke", tasks=10, comprehend=True), table).lines[-1].quantity == 30
+    scaled = estimate(CostInputs("LambdaInvoke", tasks=1000, sizes=(5000, 0), comprehend=True), table)
+    assert scaled.lines[-1].quantity == pytest.approx(1000 * (50 + 3) / 2)
+
+
+def test_tagging_job_has_no_lambda_lines() -> None:
+    items = [line.item for line in estimate(CostInputs("S3PutObjectTagging", tasks=5), load_prices()).lines]
+    assert items == ["S3 Batch Operations job", "S3 Batch Operations objects", "S3 PUT requests"]
+
+
+def test_price_overrides(tmp_path: Path) -> None:
+    path = tmp_path / "prices.json"
+    path.write_text(json.dumps({"batch_per_job": 1.5, "batch_per_million_objects": {"usd": 2.0, "source": "our contract"},
+                                "assumptions": {"lambda_duration_ms": 50}}))
+    table = load_prices(path)
+    assert table.usd("batch_per_job") == 1.5 and table.prices["batch_per_job"].confirmed is True
+    assert table.prices["batch_per_million_objects"].source == "our contract"
+    assert table.assumptions["lambda_duration_ms"] == 50 and table.usd("comprehend_per_unit") == 0.0001
+    path.write_text(json.dumps({"batch_per_jobb": 1}))
+    with pytest.raises(InputError, match="unknown price 'batch_per_jobb'"):
+        load_prices(path)
+    path.write_text(json.dumps({"batch_per_job": -1}))
+    with pytest.raises(InputError, match="non-negative"):
+        load_prices(path)
+
+
+def test_max_cost_refuses_with_exit_3() -> None:
+    result = estimate(CostInputs("LambdaInvoke", tasks=3), load_prices())
+    enforce_max_cost(result, None)
+    enforce_max_cost(result, 1.0)
+    with pytest.raises(S3BatchError, match="above --max-cost") as caught:
+        enforce_max_cost(result, 0.10)
+    assert caught.value.exit_code == 3

@@ -1,0 +1,165 @@
+"""Preflight against moto's IAM/S3/Lambda with real policies, judged by validate/'s catalogue and evaluator."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from s3batch.jobs.manifest import ManifestEntry, ManifestLocation, strip_etag
+from s3batch.jobs.preflight import ValidateReference, run_preflight
+from s3batch.jobs.submit import JobOptions, ReportSettings, build_create_job_request
+from s3batch.jobs.target import Clients, JobTarget
+
+catalogue = pytest.importorskip("validate.catalogue")
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+HAVE_LINTER = importlib.util.find_spec("validate.linter") is not None and hasattr(
+    importlib.import_module("validate.linter"), "lint_document")
+
+
+class Reference(ValidateReference):
+    """The real catalogue and evaluator; the trust linter too once validate.linter provides lint_document."""
+
+    def trust_errors(self, document: dict[str, Any], source: str) -> list[str]:
+        if HAVE_LINTER:
+            return super().trust_errors(document, source)
+        services = [s.get("Principal", {}).get("Service") for s in document.get("Statement", [])]
+        return [] if "batchoperations.s3.amazonaws.com" in services else ["does not trust batchoperations.s3.amazonaws.com"]
+
+
+def _zip() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as archive:
+        archive.writestr("handler.py", "def handler(event, context):\n    return {}\n")
+    return buf.getvalue()
+
+
+class World:
+    """A stack in moto: buckets, the batch role with the catalogue's policy, the function, an uploaded manifest."""
+
+    def __init__(self) -> None:
+        self.s3 = boto3.client("s3", region_name=REGION)
+        self.iam = boto3.client("iam", region_name=REGION)
+        self.lambda_ = boto3.client("lambda", region_name=REGION)
+        for bucket in ("data-bkt", "man-bkt", "rep-bkt"):
+            self.s3.create_bucket(Bucket=bucket)
+        fn_role = self.iam.create_role(RoleName="fn-role", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                                                   "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
+        fn = self.lambda_.create_function(FunctionName="sentiment", Runtime="python3.12", Role=fn_role,
+                                          Handler="handler.handler", Code={"ZipFile": _zip()}, Publish=True)
+        self.function_arn = f"{fn['FunctionArn']}:{fn['Version']}" if not fn["FunctionArn"].endswith(fn["Version"]) else fn["FunctionArn"]
+        put = self.s3.put_object(Bucket="man-bkt", Key="manifests/m.csv", Body=b"data-bkt,input/a.txt\n")
+        self.manifest = ManifestLocation("man-bkt", "manifests/m.csv", strip_etag(put["ETag"]))
+        scope = catalogue.JobScope(operation="LambdaInvoke", manifest_bucket="man-bkt", manifest_key="manifests/*",
+                                   report_bucket="rep-bkt", report_prefix="reports", bucket="data-bkt",
+                                   function_arn=self.function_arn, region=REGION)
+        self.role_arn = self.iam.create_role(RoleName="batch-role",
+                                             AssumeRolePolicyDocument=json.dumps(catalogue.trust_policy()))["Role"]["Arn"]
+        self.policy = catalogue.build_policy(scope)
+        self.iam.put_role_policy(RoleName="batch-role", PolicyName="batch", PolicyDocument=json.dumps(self.policy))
+        self.clients = Clients(JobTarget(region=REGION), _made={"s3": self.s3, "iam": self.iam, "lambda": self.lambda_})
+
+    def request(self, **changes: Any) -> dict[str, Any]:
+        values = {"account_id": ACCOUNT, "role_arn": self.role_arn,
+                  "operation": {"LambdaInvoke": {"FunctionArn": self.function_arn, "InvocationSchemaVersion": "2.0"}},
+                  "report": ReportSettings("rep-bkt", "reports"), "options": JobOptions(), "manifest": self.manifest}
+        values.update(changes)
+        return build_create_job_request(**values)
+
+    def preflight(self, request: dict[str, Any] | None = None, **kwargs: Any) -> list[str]:
+        result = run_preflight(self.clients, request or self.request(), region=REGION,
+                               sample=[ManifestEntry("data-bkt", "input/a.txt")], reference=Reference(), **kwargs)
+        return [str(p) for p in result.problems]
+
+
+@pytest.fixture
+def world() -> Iterator[World]:
+    with mock_aws():
+        yield World()
+
+
+def test_a_correct_stack_passes(world: World) -> None:
+    assert world.preflight() == []
+
+
+def test_missing_role(world: World) -> None:
+    problems = world.preflight(world.request(role_arn=f"arn:aws:iam::{ACCOUNT}:role/nope"))
+    assert problems == ["role: role nope does not exist; create it (terraform apply) or pass the right --role-arn"]
+
+
+def test_trust_policy_of_another_service(world: World) -> None:
+    world.iam.update_assume_role_policy(RoleName="batch-role", PolicyDocument=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+                                               "Action": "sts:AssumeRole"}]}))
+    problems = world.preflight()
+    assert problems and all(p.startswith("trust: role batch-role trust policy: ") for p in problems)
+
+
+def test_missing_report_write_names_action_resource_and_fix(world: World) -> None:
+    statements = [s for s in world.policy["Statement"]
+                  if not any("rep-bkt" in r for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"]))]
+    world.iam.put_role_policy(RoleName="batch-role", PolicyName="batch",
+                              PolicyDocument=json.dumps({**world.policy, "Statement": statements}))
+    problems = world.preflight()
+    assert any(p.startswith("permission: role batch-role may not s3:PutObject on arn:aws:s3:::rep-bkt/reports/")
+               and "(write the report)" in p and "allow it in the role's policy" in p for p in problems), problems
+
+
+def test_explicit_deny_in_an_attached_policy_is_named(world: World) -> None:
+    deny = {"Version": "2012-10-17", "Statement": [{"Sid": "NoInvoke", "Effect": "Deny", "Action": "lambda:InvokeFunction",
+                                                     "Resource": "*"}]}
+    arn = world.iam.create_policy(PolicyName="guardrail", PolicyDocument=json.dumps(deny))["Policy"]["Arn"]
+    world.iam.attach_role_policy(RoleName="batch-role", PolicyArn=arn)
+    problems = world.preflight()
+    assert len(problems) == 1 and "lambda:InvokeFunction" in problems[0] and "NoInvoke" in problems[0]
+
+
+def test_missing_object_access_for_a_task(world: World) -> None:
+    scope = catalogue.JobScope(operation="S3PutObjectTagging", manifest_bucket="man-bkt", manifest_key="manifests/*",
+                               report_bucket="rep-bkt", report_prefix="reports", bucket="data-bkt", region=REGION)
+    policy = catalogue.build_policy(scope)
+    request = world.request(operation={"S3PutObjectTagging": {"TagSet": [{"Key": "k", "Value": "v"}]}})
+    world.iam.put_role_policy(RoleName="batch-role", PolicyName="batch", PolicyDocument=json.dumps(policy))
+    assert world.preflight(request) == []
+    statements = [s for s in policy["Statement"] if "data-bkt/" not in json.dumps(s["Resource"])]
+    world.iam.put_role_policy(RoleName="batch-role", PolicyName="batch",
+                              PolicyDocument=json.dumps({**policy, "Statement": statements}))
+    problems = world.preflight(request)
+    assert any("s3:PutObjectTagging on arn:aws:s3:::data-bkt/input/a.txt" in p for p in problems), problems
+
+
+def test_missing_function_and_wrong_region(world: World) -> None:
+    missing = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:nope:1"
+    op = {"LambdaInvoke": {"FunctionArn": missing, "InvocationSchemaVersion": "2.0"}}
+    problems = world.preflight(world.request(operation=op))
+    assert f"function: {missing} does not exist in {REGION}; deploy it or fix --function-arn" in problems
+    elsewhere = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:sentiment:1"
+    problems = world.preflight(world.request(operation={"LambdaInvoke": {"FunctionArn": elsewhere, "InvocationSchemaVersion": "2.0"}}))
+    assert any(p.startswith(f"function: {elsewhere} is in eu-west-1 but the job runs in {REGION}") for p in problems)
+
+
+def test_missing_report_bucket(world: World) -> None:
+    problems = world.preflight(world.request(report=ReportSettings("no-such-bkt", "reports")))
+    assert "report: report bucket no-such-bkt does not exist; create it or fix --report-bucket" in problems
+
+
+def test_manifest_changed_after_pinning(world: World) -> None:
+    request = world.request()
+    world.s3.put_object(Bucket="man-bkt", Key="manifests/m.csv", Body=b"data-bkt,input/b.txt\n")
+    problems = world.preflight(request)
+    assert len(problems) == 1 and problems[0].startswith("manifest: s3://man-bkt/manifests/m.csv changed since it was pinned")
+
+
+def test_probe_report_write_leaves_nothing_behind(world: World) -> None:
+    assert world.preflight(probe_report_write=True) == []
+    assert "Contents" not in world.s3.list_objects_v2(Bucket="rep-bkt")

@@ -1,0 +1,166 @@
+"""Completion reports: AWS's real example rows, `prefix//job-` layouts, sentiment summaries, safe downloads."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from s3batch.errors import InputError, S3BatchError
+from s3batch.jobs.report import (
+    ReportFile,
+    ReportLocation,
+    download_plan,
+    download_report,
+    find_report,
+    iter_results,
+    parse_result_csv,
+    read_report_manifest,
+    safe_relative_path,
+    summarize,
+    write_csv,
+)
+
+# Verbatim rows from AWS's documentation (reference §3.4): HTTP status *before* the error code.
+AWS_SUCCESS = ('awsexamplebucket1,image_17775,,succeeded,200,,"{""CopyObjectResult"":{""ETag"":""\\""fe66f4390c50f29798f040d7aae72784\\""","'
+               '""LastModified"":""2019-04-05T17:35:21.000Z""},""CopySourceVersionId"":""null""}"')
+AWS_FAILURE = ('awsexamplebucket1,image_14975,,failed,200,PermanentFailure,"Lambda returned function error: '
+               '{""errorMessage"":""2019-04-05T17:35:21.155Z 2845ca0d-38d9-4c4b-abcf-379dc749c452 Task timed out after 3.00 seconds""}"')
+AWS_TROUBLESHOOTING = "BUCKET_NAME,prefix/file_name,failed,400,InvalidRequest,Task failed due to missing VersionId"
+REAL_NULL_VERSION = "my-bucket,some/key.txt,null,succeeded,200,,Successful"
+REAL_SRC_MISSING = "my-bucket,gone.txt,,failed,500,SrcObjectNotFound,Source object not found"
+
+
+def test_aws_documentation_rows_parse_by_content() -> None:
+    text = "\r\n".join([AWS_SUCCESS, AWS_FAILURE, AWS_TROUBLESHOOTING, REAL_NULL_VERSION, REAL_SRC_MISSING]) + "\r\n"
+    rows = list(parse_result_csv(text, "r.csv"))
+    assert [(r.bucket, r.key, r.version_id, r.status, r.http_status, r.error_code) for r in rows] == [
+        ("awsexamplebucket1", "image_17775", None, "succeeded", 200, ""),
+        ("awsexamplebucket1", "image_14975", None, "failed", 200, "PermanentFailure"),
+        ("BUCKET_NAME", "prefix/file_name", None, "failed", 400, "InvalidRequest"),
+        ("my-bucket", "some/key.txt", "null", "succeeded", 200, ""),
+        ("my-bucket", "gone.txt", None, "failed", 500, "SrcObjectNotFound"),
+    ]
+    assert rows[0].message.startswith('{"CopyObjectResult":{"ETag":"\\"fe66')
+    assert rows[1].message.endswith('Task timed out after 3.00 seconds"}')
+    assert rows[2].message == "Task failed due to missing VersionId"
+
+
+def test_schema_order_rows_are_also_understood() -> None:
+    # If a report ever followed ReportSchema literally (ErrorCode before HTTPStatusCode), content decides.
+    (row,) = parse_result_csv("b1,k,,failed,PermanentFailure,200,oops\n", "r.csv")
+    assert (row.http_status, row.error_code) == (200, "PermanentFailure")
+
+
+def test_garbage_rows_name_the_file_and_row() -> None:
+    with pytest.raises(InputError, match=r"r\.csv: row 2: not a completion report row"):
+        list(parse_result_csv("b1,k,,succeeded,200,,ok\nhello,world\n", "r.csv"))
+
+
+def _sentiment(label: str, pos: float) -> str:
+    doc = {"label": label, "scores": {"positive": pos, "negative": 0.1, "neutral": 0.2, "mixed": 0.0}, "bytes": 64}
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(["data", "input/think-of-love.txt", "", "succeeded", "200", "", json.dumps(doc)])
+    return buf.getvalue()
+
+
+def test_sentiment_summary() -> None:
+    text = _sentiment("POSITIVE", 0.9) + _sentiment("NEGATIVE", 0.05) + AWS_FAILURE + "\n" + "b1,k,,succeeded,200,,plain text\n"
+    summary = summarize(parse_result_csv(text, "r.csv"))
+    assert summary.total == 4
+    assert dict(summary.by_status) == {"succeeded": 3, "failed": 1}
+    assert dict(summary.by_error) == {"PermanentFailure": 1}
+    assert dict(summary.by_label) == {"POSITIVE": 1, "NEGATIVE": 1}
+    assert summary.sentiment_rows[0] == ("input/think-of-love.txt", "POSITIVE",
+                                         {"positive": 0.9, "negative": 0.1, "neutral": 0.2, "mixed": 0.0})
+
+
+def test_csv_export_has_decoded_keys() -> None:
+    out = io.StringIO()
+    write_csv(parse_result_csv("b1,a+b%2Bc,,succeeded,200,,ok\n", "r.csv"), out)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert rows[0]["key"] == "a b+c" and rows[0]["key_field"] == "a+b%2Bc"
+
+
+def _put_report(s3: object, bucket: str, job_dir: str, rows: dict[str, str], *, bad_md5: bool = False) -> None:
+    results = []
+    for status, text in rows.items():
+        key = f"{job_dir}results/{hashlib.sha1(status.encode()).hexdigest()}.csv"
+        s3.put_object(Bucket=bucket, Key=key, Body=text.encode())  # type: ignore[attr-defined]
+        md5 = "0" * 32 if bad_md5 else hashlib.md5(text.encode()).hexdigest()
+        results.append({"TaskExecutionStatus": status, "Bucket": bucket, "MD5Checksum": md5, "Key": key})
+    manifest = {"Format": "Report_CSV_20180820", "ReportCreationDate": "2026-07-21T21:28:58.559244258Z",
+                "Results": results, "ReportSchema": "Bucket, Key, VersionId, TaskStatus, ErrorCode, HTTPStatusCode, ResultMessage"}
+    s3.put_object(Bucket=bucket, Key=f"{job_dir}manifest.json", Body=json.dumps(manifest).encode())  # type: ignore[attr-defined]
+
+
+@mock_aws
+@pytest.mark.parametrize(("prefix", "job_dir"), [
+    ("reports/", "reports//job-abc123/"),     # trailing slash in the job's Prefix: AWS writes a double slash
+    ("reports", "reports/job-abc123/"),
+    ("", "job-abc123/"),
+])
+def test_find_and_read_report(prefix: str, job_dir: str) -> None:
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="rep")
+    _put_report(s3, "rep", "reports/job-other/", {"succeeded": "b1,x,,succeeded,200,,ok\n"})
+    _put_report(s3, "rep", job_dir, {"succeeded": "b1,k1,,succeeded,200,,ok\n", "failed": AWS_FAILURE + "\n"})
+    location = find_report(s3, "rep", prefix, "abc123")
+    assert location.manifest_key == f"{job_dir}manifest.json"
+    _, files = read_report_manifest(s3, location)
+    assert sorted(r.key for r in iter_results(s3, files)) == ["image_14975", "k1"]
+
+
+@mock_aws
+def test_missing_report_and_md5_mismatch() -> None:
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="rep")
+    with pytest.raises(S3BatchError, match="no report for job nope"):
+        find_report(s3, "rep", "reports", "nope")
+    _put_report(s3, "rep", "reports/job-j1/", {"succeeded": "b1,k1,,succeeded,200,,ok\n"}, bad_md5=True)
+    _, files = read_report_manifest(s3, find_report(s3, "rep", "reports", "j1"))
+    with pytest.raises(InputError, match="MD5 does not match"):
+        list(iter_results(s3, files))
+
+
+@pytest.mark.parametrize("key", [
+    "../evil.csv", "results/../../evil.csv", "/etc/passwd", "\\\\server\\share", "..\\..\\evil.csv",
+    "results\\..\\..\\evil", "a/\x00/b", "%2e%2e/evil", "%2E%2E%2Fevil", "%252e%252e/evil", "C:\\evil", "c:evil",
+    "results/%2e%2e%5c..%5cevil",
+])
+def test_traversal_keys_are_refused(key: str) -> None:
+    with pytest.raises(InputError, match="refusing report key"):
+        safe_relative_path(key)
+
+
+def test_odd_but_safe_keys_stay_inside(tmp_path: Path) -> None:
+    assert safe_relative_path("reports//job-1/results/x.csv") == Path("reports/job-1/results/x.csv")
+    assert safe_relative_path("a/..b/c.") == Path("a/..b/c.")
+    location = ReportLocation("rep", "reports//job-1/manifest.json")
+    plan = download_plan(location, [ReportFile("rep", "reports//job-1/results/a.csv")], tmp_path / "out")
+    assert [p.relative_to((tmp_path / "out").resolve()).as_posix() for _, p in plan] == ["manifest.json", "results/a.csv"]
+
+
+@mock_aws
+def test_download_never_writes_outside_the_folder(tmp_path: Path) -> None:
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="rep")
+    _put_report(s3, "rep", "reports/job-j1/", {"succeeded": "b1,k1,,succeeded,200,,ok\n"})
+    location = find_report(s3, "rep", "reports", "j1")
+    _, files = read_report_manifest(s3, location)
+    dest = tmp_path / "download"
+    written = download_report(s3, location, files, dest)
+    assert sorted(p.relative_to(dest.resolve()).as_posix() for p in written)[0] == "manifest.json"
+    assert all(p.is_relative_to(dest.resolve()) for p in written)
+    s3.put_object(Bucket="rep", Key="evil.csv", Body=b"x")
+    hostile = [*files, ReportFile("rep", "reports/job-j1/../../../evil.csv")]
+    before = sorted(p.as_posix() for p in tmp_path.rglob("*"))
+    with pytest.raises(InputError, match="refusing report key"):
+        download_report(s3, location, hostile, tmp_path / "second")
+    assert sorted(p.as_posix() for p in tmp_path.rglob("*")) == before  # nothing written at all

@@ -1,0 +1,130 @@
+"""Polling DescribeJob: backoff, Suspended explanation, exit codes, timeout; a fake clock, never a real sleep."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+from botocore.stub import Stubber
+
+from s3batch.aws import make_client
+from s3batch.errors import S3BatchError
+from s3batch.jobs.target import JobTarget
+from s3batch.jobs.wait import (
+    ExitCode,
+    PlainDisplay,
+    PollSettings,
+    Progress,
+    exit_code_for,
+    outcome_lines,
+    wait_for_job,
+)
+
+ACCOUNT = "123456789012"
+JOB = "job-0001"
+
+
+def _job(status: str, total: int = 10, ok: int = 0, failed: int = 0, elapsed: int = 0, **extra: Any) -> dict[str, Any]:
+    job: dict[str, Any] = {
+        "JobId": JOB, "Status": status, "Priority": 10, "CreationTime": datetime(2026, 1, 1, tzinfo=timezone.utc),
+        "ProgressSummary": {"TotalNumberOfTasks": total, "NumberOfTasksSucceeded": ok, "NumberOfTasksFailed": failed,
+                            "Timers": {"ElapsedTimeInActiveSeconds": elapsed}},
+    }
+    job.update(extra)
+    return job
+
+
+class FakeClock:
+    """Time moves only when the waiter sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def _run(jobs: list[dict[str, Any]], settings: PollSettings) -> tuple[dict[str, Any], FakeClock, str]:
+    client = make_client("s3control", region="us-east-1")
+    clock, out = FakeClock(), io.StringIO()
+    with Stubber(client) as stub:
+        for job in jobs:
+            stub.add_response("describe_job", {"Job": job}, {"AccountId": ACCOUNT, "JobId": JOB})
+        final = wait_for_job(client, ACCOUNT, JOB, settings, display=PlainDisplay(out), clock=clock, sleep=clock.sleep)
+        stub.assert_no_pending_responses()
+    return final, clock, out.getvalue()
+
+
+def test_backoff_while_unchanged_and_reset_on_progress() -> None:
+    jobs = [_job("Preparing"), _job("Active", ok=1, elapsed=1), _job("Active", ok=1, elapsed=1),
+            _job("Active", ok=1, elapsed=1), _job("Active", ok=5, elapsed=2), _job("Complete", ok=10, elapsed=3)]
+    final, clock, output = _run(jobs, PollSettings(min_interval=5.0, max_interval=8.0))
+    assert final["Status"] == "Complete"
+    assert clock.sleeps == [5.0, 5.0, 7.5, 8.0, 5.0]
+    assert all(s >= 5.0 for s in clock.sleeps)  # never faster than the polite minimum
+    assert "\x1b" not in output  # plain lines: no control codes
+    assert output.splitlines()[-1] == "Complete: 10/10 tasks (10 succeeded, 0 failed, 3.3 tasks/s, ETA 0s)"
+    assert output.count("Active: 1/10") == 1  # one line per change
+
+
+def test_suspended_is_explained_once() -> None:
+    jobs = [_job("Suspended", SuspendedCause="AwaitingConfirmation")] * 3 + [_job("Complete", ok=10)]
+    _, _, output = _run(jobs, PollSettings(min_interval=0.2))
+    assert output.count("is Suspended") == 1
+    assert f"s3batch job confirm {JOB}" in output
+
+
+def test_timeout_exits_4() -> None:
+    jobs = [_job("Active")] * 3
+    with pytest.raises(S3BatchError) as caught:
+        _run(jobs, PollSettings(min_interval=1.0, max_interval=1.0, timeout=2.0))
+    assert caught.value.exit_code == ExitCode.TIMEOUT == 4
+
+
+def test_unknown_job_is_a_usage_error() -> None:
+    client = make_client("s3control", region="us-east-1")
+    with Stubber(client) as stub:
+        stub.add_client_error("describe_job", "NotFoundException", "The specified job does not exist", 404)
+        with pytest.raises(S3BatchError) as caught:
+            wait_for_job(client, ACCOUNT, JOB, PollSettings(1.0), display=PlainDisplay(io.StringIO()))
+    assert caught.value.exit_code == 3 and "does not exist" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("job", "code"),
+    [
+        (_job("Complete", ok=10), 0),
+        (_job("Complete", ok=9, failed=1), 1),
+        (_job("Failed", FailureReasons=[{"FailureCode": "X", "FailureReason": "Reading the manifest is forbidden"}]), 2),
+        (_job("Cancelled"), 2),
+    ],
+)
+def test_exit_codes(job: dict[str, Any], code: int) -> None:
+    assert exit_code_for(job) == code
+
+
+def test_outcome_lines_include_failure_reasons() -> None:
+    job = _job("Failed", FailureReasons=[{"FailureCode": "ManifestFailed", "FailureReason": "row 3: bad key"}],
+               StatusUpdateReason="manifest unreadable")
+    assert outcome_lines(job) == [f"job {JOB} Failed: 0 succeeded, 0 failed of 10",
+                                  "  failure ManifestFailed: row 3: bad key", "  reason: manifest unreadable"]
+
+
+def test_progress_rate_and_eta() -> None:
+    progress = Progress.from_job(_job("Active", total=100, ok=40, failed=10, elapsed=10))
+    assert progress.rate() == 5.0 and progress.eta() == 10.0
+    assert Progress.from_job({"Status": "New"}).rate() is None
+
+
+def test_poll_interval_is_the_only_difference_between_targets(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert JobTarget().default_poll_interval() >= 5.0
+    assert JobTarget(endpoint_url="http://127.0.0.1:4566").default_poll_interval() == 0.2
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
+    assert JobTarget().default_poll_interval() == 0.2
