@@ -1,0 +1,161 @@
+"""`s3batch policy`, `s3batch trust-policy` and `s3batch submitter-policy`: print the catalogue's policies."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+
+from s3batch.errors import UsageError
+from validate.catalogue import OPERATIONS, JobScope, build_policy, missing_flags, submitter_policy, trust_policy
+
+FORMATS = ("json", "terraform")
+_S3_URI = re.compile(r"^s3://(?P<bucket>[^/]+)(?:/(?P<key>.*))?$")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the three policy commands to the s3batch CLI."""
+    policy = subparsers.add_parser(
+        "policy",
+        help="print the least-privilege permission policy of a batch role",
+        description="Print the batch role's permission policy for one job (from the policy catalogue).",
+    )
+    policy.add_argument("operation", choices=OPERATIONS, metavar="OPERATION", help=", ".join(OPERATIONS))
+    policy.add_argument("--manifest", metavar="s3://BUCKET/KEY",
+                        help="manifest object (or prefix ending in *); with --manifest-generator: the output location")
+    policy.add_argument("--report", metavar="s3://BUCKET/PREFIX", help="completion report bucket and prefix")
+    policy.add_argument("--bucket", metavar="NAME", help="bucket whose objects the job acts on (copy: the source)")
+    policy.add_argument("--destination-bucket", metavar="NAME", help="copy destination bucket (S3PutObjectCopy)")
+    policy.add_argument("--function-arn", metavar="ARN", help="function the job invokes (LambdaInvoke)")
+    policy.add_argument("--kms-key-arn", metavar="ARN", action="append", default=[], dest="kms_key_arns",
+                        help="KMS key of encrypted objects or inventory manifests (repeatable)")
+    policy.add_argument("--versioned", action="store_true", help="the manifest carries version ids")
+    policy.add_argument("--inventory", action="store_true", help="the manifest is an S3 Inventory manifest.json")
+    policy.add_argument("--manifest-generator", action="store_true",
+                        help="the job generates its manifest from --bucket (S3JobManifestGenerator)")
+    policy.add_argument("--region", default="us-east-1", help="Region of the job (for kms:ViaService)")
+    policy.add_argument("--partition", default="aws", help="AWS partition (aws, aws-cn, aws-us-gov)")
+    _add_format(policy)
+    policy.set_defaults(func=run_policy)
+
+    trust = subparsers.add_parser("trust-policy", help="print the batch role's trust policy",
+                                  description="Print the trust policy letting S3 Batch Operations assume the role.")
+    trust.add_argument("--source-account", metavar="ID",
+                       help="add an aws:SourceAccount condition (UNCONFIRMED for this service; see docs/policies.md)")
+    _add_format(trust)
+    trust.set_defaults(func=run_trust_policy)
+
+    submitter = subparsers.add_parser("submitter-policy", help="print the policy of whoever submits jobs",
+                                      description="Print the policy for the principal that calls CreateJob.")
+    submitter.add_argument("--role-arn", required=True, metavar="ARN", help="the batch role jobs run as")
+    submitter.add_argument("--region", default="us-east-1", help="Region the jobs are created in")
+    _add_format(submitter)
+    submitter.set_defaults(func=run_submitter_policy)
+
+
+def _add_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=FORMATS, default="json",
+                        help="json (default) or terraform (an aws_iam_policy_document data block)")
+
+
+def _s3_location(flag: str, uri: str) -> tuple[str, str]:
+    match = _S3_URI.match(uri)
+    if not match:
+        raise UsageError(f"{flag}: {uri!r} is not an s3://BUCKET/KEY URI")
+    return match["bucket"], match["key"] or ""
+
+
+def scope_from_args(args: argparse.Namespace) -> JobScope:
+    """The JobScope the `policy` command's flags describe; UsageError naming what is missing or wrong."""
+    missing = missing_flags(args.operation, manifest=args.manifest, report=args.report, bucket=args.bucket,
+                            destination_bucket=args.destination_bucket, function_arn=args.function_arn,
+                            kms_key_arns=tuple(args.kms_key_arns), manifest_generator=args.manifest_generator)
+    if missing:
+        raise UsageError(f"policy {args.operation}: missing required flag(s): {', '.join(missing)}")
+    manifest_bucket, manifest_key = _s3_location("--manifest", args.manifest)
+    report_bucket, report_prefix = _s3_location("--report", args.report)
+    if not manifest_key and not args.manifest_generator:
+        raise UsageError(f"--manifest: {args.manifest!r} names no key (s3://BUCKET/KEY, or a prefix ending in *)")
+    try:
+        return JobScope(
+            operation=args.operation,
+            manifest_bucket=manifest_bucket,
+            manifest_key=manifest_key or "*",
+            report_bucket=report_bucket,
+            report_prefix=report_prefix,
+            bucket=args.bucket,
+            destination_bucket=args.destination_bucket,
+            function_arn=args.function_arn,
+            kms_key_arns=tuple(sorted(set(args.kms_key_arns))),
+            versioned=args.versioned,
+            manifest_format="inventory" if args.inventory else "csv",
+            manifest_generator=args.manifest_generator,
+            partition=args.partition,
+            region=args.region,
+        )
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _build(build: object, *args: object, **kwargs: object) -> dict:
+    try:
+        return build(*args, **kwargs)  # type: ignore[operator]
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def run_policy(args: argparse.Namespace) -> int:
+    scope = scope_from_args(args)
+    _print(_build(build_policy, scope), args.format, f"batch_role_{args.operation.lower()}")
+    return 0
+
+
+def run_trust_policy(args: argparse.Namespace) -> int:
+    _print(_build(trust_policy, args.source_account), args.format, "batch_role_trust")
+    return 0
+
+
+def run_submitter_policy(args: argparse.Namespace) -> int:
+    _print(_build(submitter_policy, args.role_arn, region=args.region), args.format, "batch_job_submitter")
+    return 0
+
+
+def _print(document: dict, output_format: str, name: str) -> None:
+    print(json.dumps(document, indent=2) if output_format == "json" else to_hcl(document, name))
+
+
+# ---- Terraform: an aws_iam_policy_document data block ---------------------------------------------------------
+
+
+def _hcl_string(value: str) -> str:
+    # Terraform would interpolate ${ and %{ inside quoted strings: escape them.
+    escaped = json.dumps(value).replace("${", "$${").replace("%{", "%%{")
+    return escaped
+
+
+def _hcl_list(values: list[str] | str) -> str:
+    items = [values] if isinstance(values, str) else values
+    return "[" + ", ".join(_hcl_string(v) for v in items) + "]"
+
+
+def to_hcl(document: dict, name: str) -> str:
+    """The policy as `data "aws_iam_policy_document" "<name>" { statement { ... } }`."""
+    lines = [f'data "aws_iam_policy_document" "{name}" {{']
+    for statement in document["Statement"]:
+        lines.append("  statement {")
+        if "Sid" in statement:
+            lines.append(f"    sid       = {_hcl_string(statement['Sid'])}")
+        lines.append(f"    effect    = {_hcl_string(statement['Effect'])}")
+        lines.append(f"    actions   = {_hcl_list(statement['Action'])}")
+        if "Resource" in statement:
+            lines.append(f"    resources = {_hcl_list(statement['Resource'])}")
+        for kind, principal in statement.get("Principal", {}).items():
+            lines += ["", "    principals {", f"      type        = {_hcl_string(kind)}",
+                      f"      identifiers = {_hcl_list(principal)}", "    }"]
+        for test, entries in statement.get("Condition", {}).items():
+            for variable, values in entries.items():
+                lines += ["", "    condition {", f"      test     = {_hcl_string(test)}",
+                          f"      variable = {_hcl_string(variable)}", f"      values   = {_hcl_list(values)}", "    }"]
+        lines.append("  }")
+    lines.append("}")
+    return "\n".join(lines)
