@@ -8,6 +8,7 @@ handful of functions the modules use; anything else raises `Unsupported` rather 
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -30,8 +31,14 @@ class Unsupported(Exception):
 
 
 def load_file(path: Path) -> dict[str, Any]:
-    """Parse one `.tf` file into python-hcl2's dict form (4.x-like, quotes stripped)."""
-    with path.open(encoding="utf-8") as handle:
+    """Parse one `.tf` file into python-hcl2's dict form (4.x-like, quotes stripped). Treat it as read-only."""
+    return _load_cached(str(path), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _load_cached(path: str, _mtime_ns: int) -> dict[str, Any]:
+    # Parsing is the slow part; a file is parsed again only when it changes.
+    with open(path, encoding="utf-8") as handle:
         return hcl2.load(handle, serialization_options=SERIALIZATION)
 
 
@@ -124,9 +131,15 @@ def evaluate(value: Any, scope: Scope) -> Any:
         return {key: evaluate(item, scope) for key, item in value.items()}
     if not isinstance(value, str) or "${" not in value:
         return value
-    return _Evaluator(scope).run(parse_expression(value))
+    return evaluate_node(parse_expression(value), scope)
 
 
+def evaluate_node(node: Any, scope: Scope) -> Any:
+    """Evaluate a python-hcl2 parse-tree node (e.g. an argument found with find_calls)."""
+    return _Evaluator(scope).run(node)
+
+
+@functools.lru_cache(maxsize=4096)
 def parse_expression(value: str) -> Any:
     """python-hcl2 parse tree of a dict-form value: "${expr}" is the expression, anything else a template."""
     inner = value[2:-1] if value.startswith("${") and value.endswith("}") else None

@@ -140,7 +140,7 @@ variable "max_bytes" {
 variable "powertools_service_name" {
   description = "Service name in the function's structured logs and metrics (POWERTOOLS_SERVICE_NAME)."
   type        = string
-  default     = "sentiment"
+  default     = "s3batch-sentiment"
 }
 
 variable "powertools_metrics_namespace" {

