@@ -91,15 +91,19 @@ def resource_types(action: str) -> list[str]:
     return list(_resource_formats(action))
 
 
+def _known_rows(action: str) -> tuple[dict, ...]:
+    rows = _rows(action)
+    if not rows:
+        raise ValueError(f"unknown IAM action {action!r}")
+    return rows
+
+
 @functools.lru_cache(maxsize=4096)
 def _resource_formats(action: str) -> tuple[str, ...]:
     supplemented = _supplement(action)
     if supplemented:
         return supplemented.resource_arn_formats
-    rows = _rows(action)
-    if not rows:
-        raise ValueError(f"unknown IAM action {action!r}")
-    return tuple(sorted({r["resource_arn_format"] for r in rows} - {WILDCARD_ONLY}))
+    return tuple(sorted({r["resource_arn_format"] for r in _known_rows(action)} - {WILDCARD_ONLY}))
 
 
 def condition_keys(action: str) -> list[str]:
@@ -112,10 +116,7 @@ def _condition_keys(action: str) -> tuple[str, ...]:
     supplemented = _supplement(action)
     if supplemented:
         return supplemented.condition_keys
-    rows = _rows(action)
-    if not rows:
-        raise ValueError(f"unknown IAM action {action!r}")
-    return tuple(sorted({key for row in rows for key in row["condition_keys"]}))
+    return tuple(sorted({key for row in _known_rows(action) for key in row["condition_keys"]}))
 
 
 def supports_condition_key(action: str, key: str) -> bool:

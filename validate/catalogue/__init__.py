@@ -11,9 +11,28 @@ from validate.catalogue.build import (
     operation_actions,
     task_requirements,
 )
-from validate.catalogue.operations import OPERATIONS, unconfirmed_choices
+from validate.catalogue.operations import OPERATIONS, operation_choices
 from validate.catalogue.scope import JobScope, Requirement
-from validate.catalogue.service_roles import BATCH_SERVICE_PRINCIPAL, submitter_policy, trust_policy
+from validate.catalogue.service_roles import (
+    BATCH_SERVICE_PRINCIPAL,
+    PASSED_TO_SERVICE_WHY,
+    SOURCE_ACCOUNT_WHY,
+    submitter_policy,
+    trust_policy,
+)
+
+
+def unconfirmed_choices() -> dict[str, str]:
+    """Every choice the catalogue makes where AWS documentation is silent or ambiguous, with its reason.
+
+    Keys are stable names ("S3ComputeObjectChecksum:ComputeChecksums", "shared:kms", ...); docs/policies.md lists
+    every one (a test checks that).
+    """
+    return {
+        **operation_choices(),
+        "trust:SourceAccount": SOURCE_ACCOUNT_WHY,
+        "submitter:PassedToService": PASSED_TO_SERVICE_WHY,
+    }
 
 __all__ = [
     "BATCH_SERVICE_PRINCIPAL",

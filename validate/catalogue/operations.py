@@ -272,8 +272,8 @@ def with_version_variants(actions: tuple[str, ...], versioned: bool) -> tuple[st
     return actions + tuple(VERSION_VARIANTS[a] for a in actions if a in VERSION_VARIANTS)
 
 
-def unconfirmed_choices() -> dict[str, str]:
-    """Every documented choice of the catalogue, keyed by a stable name (listed in docs/policies.md)."""
+def operation_choices() -> dict[str, str]:
+    """The permission policy's documented choices, keyed by a stable name (listed in docs/policies.md)."""
     choices = {f"shared:{name}": why for name, why in SHARED_DECISIONS.items()}
     choices[f"shared:{SID_GENERATE_MANIFEST}"] = GENERATOR_WHY
     for spec in _SPECS:

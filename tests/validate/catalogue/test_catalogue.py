@@ -306,3 +306,13 @@ def test_submitter_policy() -> None:
     assert evaluate(allowed, "iam:PassRole", role, ctx).allowed
     assert not evaluate(allowed, "iam:PassRole", "arn:aws:iam::123456789012:role/admin", ctx).allowed
     assert not evaluate(allowed, "iam:PassRole", role, {"iam:PassedToService": "ec2.amazonaws.com"}).allowed
+
+
+def test_every_unconfirmed_choice_is_documented() -> None:
+    from pathlib import Path
+
+    from validate.catalogue import unconfirmed_choices
+
+    docs = (Path(__file__).resolve().parents[3] / "docs" / "policies.md").read_text(encoding="utf-8")
+    undocumented = [name for name in unconfirmed_choices() if f"`{name}`" not in docs]
+    assert undocumented == []
