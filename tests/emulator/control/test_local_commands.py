@@ -1,0 +1,53 @@
+"""`s3batch local up --detach | status | deploy | down` as a user runs them: a real background process."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from s3batch.cli import main
+from s3batch.emulator import stack as stack_module
+
+
+@pytest.fixture()
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)  # build/local/ lands here, not in the repository
+    return tmp_path
+
+
+def test_up_detach_status_deploy_down(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["local", "status"]) == 1
+    assert main(["local", "up", "--detach"]) == 0
+    try:
+        state = json.loads((in_tmp / "build/local/stack.json").read_text())
+        assert set(state) == {"endpoint_url", "port", "pid", "account_id", "region"}
+        assert state["endpoint_url"] == f"http://127.0.0.1:{state['port']}"
+        assert (state["account_id"], state["region"]) == ("123456789012", "us-east-1")
+        assert stack_module.health(state["endpoint_url"]) is not None
+        assert main(["local", "up", "--detach"]) == 2  # one stack at a time
+        assert main(["local", "status"]) == 0
+        assert "0 job(s)" in capsys.readouterr().out
+        assert main(["local", "deploy", "--outputs", "out/outputs.json"]) == 0
+        outputs = json.loads((in_tmp / "out/outputs.json").read_text())
+        assert outputs["function_arn"]["value"].endswith(":1")
+    finally:
+        assert main(["local", "down"]) == 0
+    assert not (in_tmp / "build/local/stack.json").exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(state["pid"], 0)
+    assert stack_module.health(state["endpoint_url"]) is None
+    assert main(["local", "status"]) == 1
+
+
+def test_deploy_without_a_stack_is_a_one_line_error(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["local", "deploy"]) == 2
+    assert "no local stack is running" in capsys.readouterr().err
+
+
+def test_bad_flags_are_usage_errors(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["local", "up", "--port", "70000"]) == 2
+    assert "--port" in capsys.readouterr().err
+    assert main(["local", "up", "--max-active-jobs", "0"]) == 2
