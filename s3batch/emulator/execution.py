@@ -12,17 +12,14 @@ task whose runner raises is reported failed (500 InternalError), never dropped.
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
 
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from s3batch.aws import make_client
 from s3batch.emulator import lambda_runtime, manifest as manifests, operations, role_check
 from s3batch.emulator.failures import (
     ACCESS_DENIED,
@@ -106,13 +103,7 @@ def shutdown() -> None:
 
 
 def _client(service: str, request: JobRequest) -> Any:
-    return make_client(service, endpoint_url=request.endpoint_url, region=request.region,
-                       config=Config(retries={"max_attempts": 2}))
-
-
-def _policy_tools() -> bool:
-    """validate.catalogue / validate.evaluate present (helper POLICY's modules)."""
-    return all(importlib.util.find_spec(name) is not None for name in ("validate.catalogue", "validate.evaluate"))
+    return operations.stack_client(service, request.endpoint_url, request.region)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -134,24 +125,20 @@ def _prepare(request: JobRequest, workdir: Path) -> PreparedJob:
     context = {"aws:SourceAccount": request.account_id,
                "aws:SourceArn": f"arn:aws:s3:{request.region}:{request.account_id}:job/{request.job_id}",
                "aws:PrincipalArn": request.role_arn, "aws:RequestedRegion": request.region}
-    iam = _client("iam", request)
-    trust, policies = role_check.load_role(iam, request.role_arn)
-    checks = _policy_tools()
-    if checks:
-        role_check.check_trust(request.role_arn, trust, context)
+    trust, policies = role_check.load_role(_client("iam", request), request.role_arn)
+    role_check.check_trust(request.role_arn, trust, context)
     s3 = _client("s3", request)
     generated = None
-    access = None
     if request.manifest_generator:
-        from s3batch.emulator.generator import generate_manifest
-
-        manifest, generated = generate_manifest(s3, request, workdir)
+        generator = request.manifest_generator.get("S3JobManifestGenerator") or {}
+        access = _access(request, name, policies, context, _generator_scope(generator))
+        _check_manifest_read(access)  # generator: source listing and manifest output
+        manifest, generated = manifests.generate_manifest(s3, generator, request.job_id, workdir)
     else:
-        spec = (request.manifest or {}).get("Spec", {})
-        location = (request.manifest or {}).get("Location", {})
-        if checks:
-            access = _access(request, name, policies, context, location, spec, versioned=False, bucket=None)
-            _check_manifest_read(access)
+        job_manifest = request.manifest or {}
+        spec, location = job_manifest.get("Spec", {}), job_manifest.get("Location", {})
+        access = _access(request, name, policies, context, _manifest_scope(spec, location))
+        _check_manifest_read(access)
         if spec.get("Format") == manifests.INVENTORY_FORMAT:
             manifest = manifests.load_inventory_manifest(s3, location, workdir)
         elif spec.get("Format") == manifests.CSV_FORMAT:
@@ -162,12 +149,8 @@ def _prepare(request: JobRequest, workdir: Path) -> PreparedJob:
     if total == 0:
         raise JobFailure(INVALID_MANIFEST, f"The manifest {manifest.object_arn} lists no objects")
     first = next(manifests.iter_tasks(manifest))
-    job_denial = report_denial = None
-    if checks:
-        location = {"ObjectArn": manifest.object_arn, "ObjectVersionId": manifest.version_id}
-        spec = {"Format": manifest.format}
-        access = _access(request, name, policies, context, location, spec, versioned, first.bucket)
-        job_denial, report_denial = _job_level_denials(access)
+    access = _with_objects(access, versioned, first.bucket)
+    job_denial, report_denial = _job_level_denials(access, request.job_id)
     stop = threading.Event()
     operation = operations.build_operation(request.operation, request.job_id, request.account_id, request.region,
                                            request.endpoint_url, stop)
@@ -175,52 +158,67 @@ def _prepare(request: JobRequest, workdir: Path) -> PreparedJob:
                        report_denial, generated)
 
 
+def _with_objects(access: role_check.RoleAccess, versioned: bool, bucket: str) -> role_check.RoleAccess:
+    """The access with the manifest's facts: version ids or not, and the bucket its objects are in."""
+    try:
+        scope = replace(access.scope, versioned=versioned, bucket=access.scope.bucket or bucket)
+    except ValueError:  # a first row naming an impossible bucket: that row fails on its own
+        scope = replace(access.scope, versioned=versioned)
+    return replace(access, scope=scope)
+
+
+def _manifest_scope(spec: dict, location: dict) -> dict[str, Any]:
+    """JobScope fields describing a given manifest (exact key; inventory data files derived by the catalogue)."""
+    bucket, key = manifests.split_object_arn(str(location.get("ObjectArn", "")))
+    return {"manifest_bucket": bucket, "manifest_key": key,
+            "manifest_format": "inventory" if spec.get("Format") == manifests.INVENTORY_FORMAT else "csv"}
+
+
+def _generator_scope(generator: dict) -> dict[str, Any]:
+    """JobScope fields of a ManifestGenerator job: the source bucket and the output location's prefix."""
+    output = generator.get("ManifestOutputLocation") or {}
+    source = manifests.bucket_name(str(generator.get("SourceBucket", "")))
+    return {"manifest_bucket": manifests.bucket_name(str(output.get("Bucket", ""))) or source,
+            "manifest_key": (output.get("ManifestPrefix") or "") + "*", "manifest_generator": True,
+            "bucket": source}
+
+
 def _access(request: JobRequest, operation: str, policies: list[tuple[str, dict]], context: dict[str, str],
-            location: dict, spec: dict, versioned: bool, bucket: str | None) -> role_check.RoleAccess:
+            manifest_fields: dict[str, Any]) -> role_check.RoleAccess:
+    """The role with its policies and the job's JobScope (validate.catalogue decides what is required)."""
     from validate.catalogue import JobScope
 
-    manifest_bucket, manifest_key = manifests.split_object_arn(str(location.get("ObjectArn", "")))
-    inventory = spec.get("Format") == manifests.INVENTORY_FORMAT
     report = ReportConfig.from_request(request.report)
     config = request.operation.get(operation) or {}
     destination = config.get("TargetResource") if operation == "S3PutObjectCopy" else None
-    scope = JobScope(
-        operation=operation,
-        manifest_bucket=manifest_bucket,
-        manifest_key=manifest_key.rsplit("/", 1)[0] + "/*" if inventory and "/" in manifest_key else manifest_key,
-        report_bucket=report.bucket or manifest_bucket,
-        report_prefix=report.prefix or "",
-        bucket=bucket,
-        destination_bucket=manifests.bucket_name(destination) if destination else None,
-        function_arn=config.get("FunctionArn") if operation == "LambdaInvoke" else None,
-        versioned=versioned,
-        manifest_format="inventory" if inventory else "csv",
-        manifest_generator=bool(request.manifest_generator),
-        region=request.region,
-    )
+    fields = {
+        "operation": operation,
+        "report_bucket": report.bucket or manifest_fields["manifest_bucket"],
+        "report_prefix": report.prefix or "",
+        "destination_bucket": manifests.bucket_name(destination) if destination else None,
+        "function_arn": config.get("FunctionArn") if operation == "LambdaInvoke" else None,
+        "region": request.region,
+        **manifest_fields,
+    }
+    try:
+        scope = JobScope(**fields)
+    except ValueError as error:
+        raise JobFailure(INVALID_MANIFEST, f"Cannot check the job role's permissions: {error}") from None
     return role_check.RoleAccess(request.role_arn, policies, scope, context)
 
 
-def _is_manifest_read(requirement: Any, scope: Any) -> bool:
-    return requirement.action.startswith("s3:GetObject") and f":::{scope.manifest_bucket}/" in requirement.resource
-
-
-def _is_report_write(requirement: Any, scope: Any) -> bool:
-    return requirement.action == "s3:PutObject" and f":::{scope.report_bucket}/" in requirement.resource
-
-
 def _check_manifest_read(access: role_check.RoleAccess) -> None:
-    missing = [(req, why) for req, why in access.job_denials() if _is_manifest_read(req, access.scope)]
+    """JobFailure when the role may not read (or, for a generator, produce) the manifest."""
+    missing = access.manifest_denials()
     if missing:
-        raise JobFailure(ACCESS_DENIED, "Reading the manifest is forbidden: AccessDenied. The job role lacks "
+        doing = "Generating" if access.scope.manifest_generator else "Reading"
+        raise JobFailure(ACCESS_DENIED, f"{doing} the manifest is forbidden: AccessDenied. The job role lacks "
                          + role_check.describe(missing))
 
 
-def _job_level_denials(access: role_check.RoleAccess) -> tuple[TaskResult | None, str | None]:
+def _job_level_denials(access: role_check.RoleAccess, job_id: str) -> tuple[TaskResult | None, str | None]:
     """(denial every task inherits, report-write denial reason) from the job-level requirements."""
-    missing = access.job_denials()
-    report = [(r, d) for r, d in missing if _is_report_write(r, access.scope)]
-    others = [(r, d) for r, d in missing if not _is_report_write(r, access.scope) and not _is_manifest_read(r, access.scope)]
+    report, others = access.run_denials(job_id)
     return (role_check.denied_result(others) if others else None,
             f"{REPORT_DENIED} The job role lacks {role_check.describe(report)}" if report else None)
 

@@ -22,16 +22,23 @@ import io
 import json
 import os
 import re
+import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import quote_plus, unquote_plus
 
 from botocore.exceptions import ClientError
 
-from s3batch.emulator.failures import ACCESS_DENIED, INVALID_MANIFEST, MANIFEST_NOT_FOUND, JobFailure
+from s3batch.emulator.failures import (
+    ACCESS_DENIED,
+    INVALID_MANIFEST,
+    MANIFEST_GENERATION,
+    MANIFEST_NOT_FOUND,
+    JobFailure,
+)
 
 CSV_FORMAT = "S3BatchOperations_CSV_20180820"
 INVENTORY_FORMAT = "S3InventoryReport_CSV_20161130"
@@ -308,3 +315,114 @@ def new_workdir(root: str | None = None) -> Path:
     path = base / f"s3batch-job-{uuid.uuid4().hex}"
     path.mkdir(parents=True, mode=0o700)
     return path
+
+
+# ---------------------------------------------------------------------------------------------------
+# ManifestGenerator (S3JobManifestGenerator)
+
+# Filters whose data a listing (or head) in the local stack cannot give: refused, never ignored.
+_UNSUPPORTED_FILTERS = ("EligibleForReplication", "ObjectReplicationStatuses", "MatchAnyObjectEncryption")
+
+
+def _object_filter(spec: dict[str, Any]) -> Any:
+    """A predicate over listing entries for the generator's Filter (all given criteria must hold)."""
+    refused = [name for name in _UNSUPPORTED_FILTERS if spec.get(name) is not None]
+    if refused:
+        raise JobFailure(MANIFEST_GENERATION, f"The local emulator cannot apply the ManifestGenerator filter(s) {refused}")
+    names = spec.get("KeyNameConstraint") or {}
+    prefixes, suffixes = names.get("MatchAnyPrefix") or [], names.get("MatchAnySuffix") or []
+    substrings = names.get("MatchAnySubstring") or []
+    after, before = spec.get("CreatedAfter"), spec.get("CreatedBefore")
+    larger, smaller = spec.get("ObjectSizeGreaterThanBytes"), spec.get("ObjectSizeLessThanBytes")
+    classes = set(spec.get("MatchAnyStorageClass") or [])
+
+    def keep(entry: dict[str, Any]) -> bool:
+        key, size, modified = entry["Key"], entry.get("Size", 0), entry.get("LastModified")
+        return ((not prefixes or any(key.startswith(p) for p in prefixes))
+                and (not suffixes or any(key.endswith(s) for s in suffixes))
+                and (not substrings or any(s in key for s in substrings))
+                and (after is None or modified > after) and (before is None or modified < before)
+                and (larger is None or size > larger) and (smaller is None or size < smaller)
+                and (not classes or entry.get("StorageClass", "STANDARD") in classes))
+
+    return keep
+
+
+def _listing(s3: Any, bucket: str, prefix: str, versioned: bool) -> Iterator[dict[str, Any]]:
+    """Current objects of the bucket (latest versions, no delete markers when versioned)."""
+    if versioned:
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
+            yield from (v for v in page.get("Versions", []) if v.get("IsLatest"))
+    else:
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+            yield from page.get("Contents", [])
+
+
+def generate_manifest(s3: Any, generator: dict[str, Any], job_id: str, workdir: Path) -> tuple[Manifest, dict | None]:
+    """List SourceBucket through the Filter into a local inventory-style CSV; write it out when asked.
+
+    Returns the manifest and, with EnableManifestOutput, the GeneratedManifestDescriptor. The output is
+    `S3InventoryReport_CSV_20211130` (manifest.json + gzip CSV) under `<ManifestPrefix>/job-<id>/` (AWS's
+    exact location is UNCONFIRMED).
+    """
+    source = bucket_name(str(generator.get("SourceBucket", "")))
+    keep = _object_filter(generator.get("Filter") or {})
+    prefixes = ((generator.get("Filter") or {}).get("KeyNameConstraint") or {}).get("MatchAnyPrefix") or []
+    try:
+        versioned = s3.get_bucket_versioning(Bucket=source).get("Status") in ("Enabled", "Suspended")
+        data = workdir / "generated.csv.gz"
+        rows = 0
+        with gzip.open(data, "wt", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
+            for entry in _listing(s3, source, prefixes[0] if len(prefixes) == 1 else "", versioned):
+                if keep(entry):
+                    rows += 1
+                    version = [entry.get("VersionId") or "null"] if versioned else []
+                    writer.writerow([source, encode_key(entry["Key"]), *version])
+    except ClientError as error:
+        code, _ = _s3_error(error)
+        raise JobFailure(MANIFEST_GENERATION, f"Listing the source bucket {source} failed: {code}") from None
+    if not rows:
+        raise JobFailure(MANIFEST_GENERATION, "Manifest generation found no keys matching the filter criteria")
+    fields = ("Bucket", "Key", "VersionId") if versioned else ("Bucket", "Key")
+    local = ManifestFile(data, f"generated manifest of s3://{source}", gzipped=True)
+    manifest = Manifest((local,), fields, INVENTORY_FORMAT, f"arn:aws:s3:::{source}", generated=True)
+    if not generator.get("EnableManifestOutput"):
+        return manifest, None
+    descriptor = _write_generated(s3, generator, job_id, source, fields, data)
+    return replace(manifest, object_arn=descriptor["Location"]["ObjectArn"], etag=descriptor["Location"]["ETag"]), \
+        descriptor
+
+
+def _write_generated(s3: Any, generator: dict[str, Any], job_id: str, source: str, fields: tuple[str, ...],
+                     data: Path) -> dict[str, Any]:
+    output = generator.get("ManifestOutputLocation") or {}
+    bucket = bucket_name(str(output.get("Bucket", "")))
+    prefix = output.get("ManifestPrefix")
+    folder = f"{prefix}/job-{job_id}" if prefix else f"job-{job_id}"
+    encryption = output.get("ManifestEncryption") or {}
+    sse: dict[str, str] = {"ServerSideEncryption": "AES256"}
+    if "SSEKMS" in encryption:
+        sse = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": encryption["SSEKMS"].get("KeyId", "")}
+    data_key = f"{folder}/data/{uuid.uuid4()}.csv.gz"
+    md5 = hashlib.md5()  # noqa: S324 - inventory MD5checksum field
+    with open(data, "rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            md5.update(chunk)
+    try:
+        with open(data, "rb") as handle:
+            s3.put_object(Bucket=bucket, Key=data_key, Body=handle, **sse)
+        document = {"sourceBucket": source, "destinationBucket": f"arn:aws:s3:::{bucket}", "version": "2021-11-30",
+                    "creationTimestamp": str(int(time.time() * 1000)), "fileFormat": "CSV",
+                    "fileSchema": ", ".join(fields),
+                    "files": [{"key": data_key, "size": data.stat().st_size, "MD5checksum": md5.hexdigest()}]}
+        manifest_key = f"{folder}/manifest.json"
+        put = s3.put_object(Bucket=bucket, Key=manifest_key, Body=json.dumps(document).encode(), **sse)
+    except ClientError as error:
+        code, _ = _s3_error(error)
+        raise JobFailure(MANIFEST_GENERATION, f"Writing the generated manifest to s3://{bucket}/{folder} failed: "
+                         f"{code}") from None
+    location = {"ObjectArn": f"arn:aws:s3:::{bucket}/{manifest_key}", "ETag": put["ETag"].strip('"')}
+    if put.get("VersionId"):
+        location["ObjectVersionId"] = put["VersionId"]
+    return {"Format": GENERATED_FORMAT, "Location": location}

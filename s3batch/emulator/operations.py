@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+import boto3.session
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -31,6 +32,29 @@ from s3batch.emulator.report import TaskResult
 RESULT_CODES = ("Succeeded", "TemporaryFailure", "PermanentFailure")
 SUCCESS_MESSAGE = "Successful"  # ResultMessage of a successful S3 operation (AWS wording UNCONFIRMED)
 MISSING_VERSION = TaskResult(False, 400, "InvalidRequest", "Task failed due to missing VersionId")
+
+
+_CLIENTS: dict[tuple[str, str, str, int], Any] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+def stack_client(service: str, endpoint_url: str, region: str, pool: int = 10) -> Any:
+    """A boto3 client for the stack, cached: building one loads botocore's JSON models (~0.2 s each).
+
+    boto3 clients are thread-safe; one per (service, endpoint, region, pool size) serves every job.
+    """
+    key = (service, endpoint_url, region, pool)
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.get(key)
+        if client is None:
+            session = _CLIENTS.get(("session", "", "", 0))
+            if session is None:
+                # the stack is moto: any credentials do, and the server may run without any configured
+                session = _CLIENTS[("session", "", "", 0)] = boto3.session.Session(
+                    aws_access_key_id="testing", aws_secret_access_key="testing", aws_session_token="testing")
+            client = _CLIENTS[key] = make_client(service, endpoint_url=endpoint_url, region=region, session=session,
+                                                 config=Config(max_pool_connections=pool, retries={"max_attempts": 2}))
+        return client
 
 
 def redrive_settings() -> tuple[int, float]:
@@ -242,7 +266,7 @@ class S3Operation:
         return TaskResult(True, 200, "", SUCCESS_MESSAGE)
 
     def close(self) -> None:
-        self.s3.close()
+        """The S3 client is shared across jobs (stack_client)."""
 
 
 def _tag_query(tags: list[dict[str, str]]) -> str:
@@ -343,14 +367,12 @@ def build_operation(operation: dict[str, Any], job_id: str, account_id: str, reg
     name = operation_name(operation)
     config = operation[name] or {}
     if name == "LambdaInvoke":
-        lambda_client = make_client("lambda", endpoint_url=endpoint_url, region=region,
-                                    config=Config(retries={"max_attempts": 2}))
+        lambda_client = stack_client("lambda", endpoint_url, region)
         spec = resolve_function(lambda_client, str(config.get("FunctionArn", "")), account_id, region, endpoint_url)
         return LambdaInvoke(job_id, config, spec, stop)
     factory = _s3_calls().get(name)
     if factory is None:
         raise JobFailure(UNSUPPORTED_OPERATION, f"The local emulator does not run {name} jobs")
     call = factory(config)
-    s3 = make_client("s3", endpoint_url=endpoint_url, region=region,
-                     config=Config(max_pool_connections=_S3_THREADS * 2, retries={"max_attempts": 2}))
+    s3 = stack_client("s3", endpoint_url, region, pool=_S3_THREADS * 2)
     return S3Operation(name, call, s3)

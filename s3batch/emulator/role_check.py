@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import unquote
 
@@ -20,6 +20,7 @@ from s3batch.emulator.failures import ACCESS_DENIED, JobFailure
 from s3batch.emulator.report import TaskResult
 
 SERVICE_PRINCIPAL = "batchoperations.s3.amazonaws.com"
+_ANY_JOB = "00000000-0000-0000-0000-000000000000"  # job id for checks made before the report key matters
 Policies = Sequence[tuple[str, dict]]
 
 
@@ -106,11 +107,40 @@ class RoleAccess:
 
         return unmet(self.policies, requirements, self.context)
 
-    def job_denials(self) -> list[tuple[Any, Any]]:
-        """Unmet job-level requirements (manifest read, report write, function invoke, …)."""
+    def _job_requirements(self, scope: Any, job_id: str) -> list[Any]:
         from validate.catalogue import job_requirements
 
-        return self.denials(job_requirements(self.scope))
+        try:
+            return job_requirements(scope, job_id=job_id)
+        except ValueError as error:  # the scope lacks what the catalogue needs (e.g. no usable bucket)
+            raise JobFailure(ACCESS_DENIED, f"Cannot check the job role's permissions: {error}") from None
+
+    def _manifest_requirements(self, job_id: str) -> set[Any]:
+        """Manifest reads, plus for a generator what generating and writing the manifest needs.
+
+        Generator needs = the job's requirements minus those of the same job with a given manifest; before
+        the manifest is read its objects' bucket is unknown, so the manifest bucket stands in for it.
+        """
+        scope = self.scope if self.scope.bucket else replace(self.scope, bucket=self.scope.manifest_bucket)
+        everything = self._job_requirements(scope, job_id)
+        reads = {r for r in everything if r.action.startswith("s3:GetObject")
+                 and r.resource.startswith(f"arn:{scope.partition}:s3:::{scope.manifest_bucket}/")}
+        if not scope.manifest_generator:
+            return reads
+        plain = replace(scope, manifest_generator=False, manifest_key=scope.manifest_key.rstrip("*") or "x")
+        return reads | (set(everything) - set(self._job_requirements(plain, job_id)))
+
+    def manifest_denials(self) -> list[tuple[Any, Any]]:
+        """Unmet requirements of reading (or generating) the manifest."""
+        return self.denials(sorted(self._manifest_requirements(_ANY_JOB), key=lambda r: (r.action, r.resource)))
+
+    def run_denials(self, job_id: str) -> tuple[list[tuple[Any, Any]], list[tuple[Any, Any]]]:
+        """(unmet report writes, other unmet job-level requirements such as lambda:InvokeFunction)."""
+        manifest = self._manifest_requirements(job_id)
+        report_key = f"job-{job_id}/manifest.json"
+        missing = [(r, d) for r, d in self.denials(self._job_requirements(self.scope, job_id)) if r not in manifest]
+        report = [(r, d) for r, d in missing if r.action == "s3:PutObject" and r.resource.endswith(report_key)]
+        return report, [(r, d) for r, d in missing if (r, d) not in report]
 
     def task_denial(self, bucket: str, key: str, version_id: str | None) -> TaskResult | None:
         """None when the role may act on this object, else the 403 AccessDenied row naming what is missing."""

@@ -11,7 +11,9 @@ import sys
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import boto3.session
 import pytest
 from moto.server import ThreadedMotoServer
 
@@ -34,10 +36,16 @@ def moto_endpoint() -> Iterator[str]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def clients(moto_endpoint: str) -> dict[str, Any]:
+    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing")
+    return {name: make_client(name, endpoint_url=moto_endpoint, region=REGION, session=session)
+            for name in ("s3", "iam", "lambda")}
+
+
 @pytest.fixture()
-def stack(moto_endpoint: str) -> Iterator[Stack]:
+def stack(moto_endpoint: str, clients: dict[str, Any]) -> Iterator[Stack]:
     urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")).read()
-    clients = {name: make_client(name, endpoint_url=moto_endpoint, region=REGION) for name in ("s3", "iam", "lambda")}
     created = Stack(moto_endpoint, clients["s3"], clients["iam"], clients["lambda"])
     for bucket in (created.data_bucket, created.manifest_bucket, created.report_bucket):
         created.s3.create_bucket(Bucket=bucket)

@@ -48,3 +48,150 @@ def test_success_and_failures_are_reported_like_aws(stack: Stack) -> None:
     assert report["raise/c"][3:] == ["failed", "200", "PermanentFailure",
                                      'Lambda returned function error: {"errorMessage":"bad object raise/c",'
                                      '"errorType":"ValueError"}']
+
+
+def ok_event(report: dict[str, list[str]], key: str) -> dict:
+    return json.loads(report[key][6])
+
+
+def test_schema_2_event_shape_user_arguments_and_context(stack: Stack) -> None:
+    function_arn = stack.function(env={"GREETING": "hi"})
+    result, report = run_keys(stack, ["ok/a b"], function_arn, "2.0", {"run": "r1", "mode": "test"})
+    seen = ok_event(report, "ok/a%20b")
+    event = seen["event"]
+    assert set(event) == {"invocationSchemaVersion", "invocationId", "job", "tasks"}
+    assert event["invocationSchemaVersion"] == "2.0"
+    assert event["job"]["userArguments"] == {"run": "r1", "mode": "test"}
+    assert event["tasks"] == [{"taskId": event["tasks"][0]["taskId"], "s3Key": "ok/a%20b", "s3VersionId": None,
+                               "s3Bucket": stack.data_bucket}]
+    assert seen["key"] == "ok/a b"  # the handler decodes once
+    assert seen["invoked_arn"] == function_arn and seen["function_version"] == "1"
+    assert seen["memory"] == "256" and 0 < seen["remaining_ms"] <= 3000
+    assert seen["env"] == {"AWS_ENDPOINT_URL": stack.endpoint, "AWS_REGION": "us-east-1", "GREETING": "hi",
+                           "AWS_LAMBDA_FUNCTION_NAME": "behaviours", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256"}
+
+
+def test_schema_1_event_shape(stack: Stack) -> None:
+    result, report = run_keys(stack, ["ok/x"], schema="1.0")
+    event = ok_event(report, "ok/x")["event"]
+    assert event["invocationSchemaVersion"] == "1.0" and event["job"] == {"id": event["job"]["id"]}
+    task = event["tasks"][0]
+    assert set(task) == {"taskId", "s3Key", "s3VersionId", "s3BucketArn"}
+    assert task["s3BucketArn"] == f"arn:aws:s3:::{stack.data_bucket}"
+
+
+def test_invocation_ids_are_unique_and_job_id_is_passed(stack: Stack) -> None:
+    keys = [f"ok/{i}" for i in range(6)]
+    result, report = run_keys(stack, keys)
+    events = [ok_event(report, key)["event"] for key in keys]
+    assert len({e["invocationId"] for e in events}) == 6 and len({e["tasks"][0]["taskId"] for e in events}) == 6
+    assert {e["job"]["id"] for e in events} == {events[0]["job"]["id"]}
+
+
+@pytest.mark.parametrize("qualifier", ["", ":$LATEST", ":live", ":1"])
+def test_qualified_and_unqualified_function_arns(stack: Stack, qualifier: str) -> None:
+    versioned_arn = stack.function()
+    base = versioned_arn.rsplit(":", 1)[0]
+    stack.lam.create_alias(FunctionName="behaviours", Name="live", FunctionVersion="1")
+    result, report = run_keys(stack, ["ok/q"], base + qualifier)
+    assert result.succeeded == 1 and ok_event(report, "ok/q")["invoked_arn"] == base + qualifier
+
+
+def test_keys_with_spaces_plus_and_unicode_reach_the_handler_encoded(stack: Stack) -> None:
+    real = ["ok/a b.txt", "ok/c+d.txt", "ok/ünï cødé.txt"]
+    for key in real:
+        stack.put(key)
+    from urllib.parse import quote_plus
+    written = [quote_plus(key, safe="/") for key in real]
+    lines = "".join(f"{stack.data_bucket},{key}\n" for key in written)
+    result = stack.run(stack.request({"LambdaInvoke": {"FunctionArn": stack.function(), "InvocationSchemaVersion": "2.0"}},
+                                     stack.manifest(lines), stack.role()))
+    report = by_key(stack, result.report_keys)
+    assert sorted(report) == sorted(written)
+    for key, encoded in zip(real, written):
+        seen = ok_event(report, encoded)
+        assert seen["event"]["tasks"][0]["s3Key"] == encoded and seen["key"] == key
+
+
+def test_malformed_responses(stack: Stack) -> None:
+    keys = ["garbage/a", "badcode/b", "unknown/c", "missing/-/d", "missing/Succeeded/e", "missing/Nonsense/f",
+            "nomarshal/g"]
+    result, report = run_keys(stack, keys)
+    status = {key: report[key][3:] for key in keys}
+    assert status["garbage/a"] == ["failed", "200", "PermanentFailure",
+                                   "Invalid JSON returned in Lambda payload: the response is not a JSON object"]
+    assert status["badcode/b"][:3] == ["failed", "200", "PermanentFailure"]
+    assert "invalid resultCode 'Successful'" in status["badcode/b"][3]
+    assert "unknown taskId 'someone-else'" in status["unknown/c"][3]
+    assert status["missing/-/d"][:3] == ["failed", "200", "PermanentFailure"]
+    assert status["missing/Succeeded/e"][0] == "succeeded"
+    assert "invalid treatMissingKeysAs 'Nonsense'" in status["missing/Nonsense/f"][3]
+    assert status["nomarshal/g"][2:] == ["PermanentFailure", 'Lambda returned function error: {"errorMessage":'
+                                         '"Unable to marshal response: Object of type object is not JSON serializable",'
+                                         '"errorType":"Runtime.MarshalError"}']
+    assert result.failed == 6 and result.succeeded == 1
+
+
+def test_timeout_and_crash_are_function_errors_and_workers_are_replaced(stack: Stack) -> None:
+    function_arn = stack.function(name="short", timeout=1)
+    result, report = run_keys(stack, ["sleep/a", "exit/b", "ok/c", "ok/d"], function_arn)
+    assert report["sleep/a"][3:6] == ["failed", "200", "PermanentFailure"]
+    message = report["sleep/a"][6]
+    assert message.startswith('Lambda returned function error: {"errorMessage":"')
+    assert message.endswith(' Task timed out after 1.00 seconds"}')
+    assert report["exit/b"][6].startswith('Lambda returned function error: {"errorMessage":"RequestId: ')
+    assert "Runtime exited with error: exit status 3" in report["exit/b"][6]
+    assert report["ok/c"][3] == report["ok/d"][3] == "succeeded"
+
+
+def test_temporary_failure_is_redriven_then_reported(stack: Stack, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("S3BATCH_LOCAL_REDRIVES", "3")
+    monkeypatch.setenv("S3BATCH_LOCAL_REDRIVE_BACKOFF_S", "0")
+    function_arn = stack.function(name="retrying", env={"COUNT_DIR": str(tmp_path)})
+    result, report = run_keys(stack, ["temp/a", "flaky/b"], function_arn)
+    assert report["temp/a"][3:] == ["failed", "200", "TemporaryFailure", "try later temp/a"]
+    assert report["flaky/b"][3:] == ["succeeded", "200", "", "attempt 3"]  # two redrives, then success
+    assert (tmp_path / "b").read_text() == "3"
+
+
+def test_import_error_fails_every_task_with_the_runtime_message(stack: Stack) -> None:
+    function_arn = stack.function(name="broken", handler="nomodule.handler")
+    result, report = run_keys(stack, ["ok/a", "ok/b"], function_arn)
+    assert result.failed == 2
+    assert report["ok/a"][6] == ('Lambda returned function error: {"errorMessage":"Unable to import module '
+                                 "'nomodule': No module named 'nomodule'\",\"errorType\":\"Runtime.ImportModuleError\"}")
+
+
+def test_unknown_function_fails_the_job(stack: Stack) -> None:
+    from s3batch.emulator import execution
+    from s3batch.emulator.failures import JobFailure
+
+    stack.put("a")
+    request = stack.request({"LambdaInvoke": {"FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:nope",
+                                              "InvocationSchemaVersion": "2.0"}},
+                            stack.manifest(f"{stack.data_bucket},a\n"), stack.role())
+    with pytest.raises(JobFailure) as caught:
+        execution.prepare(request)
+    assert caught.value.failure_code == "LambdaFunctionNotFound" and "function:nope" in caught.value.reason
+
+
+def test_a_killed_worker_fails_only_its_task(stack: Stack, tmp_path: Path) -> None:
+    function_arn = stack.function(name="blocking", timeout=120, env={"PID_DIR": str(tmp_path)})
+    killer_done = threading.Event()
+
+    def kill_blocked_worker() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            pids = [p for p in tmp_path.iterdir() if p.name.isdigit()]
+            if pids:
+                os.kill(int(pids[0].name), signal.SIGKILL)
+                break
+            time.sleep(0.02)  # polling for the worker's pid file, with a deadline
+        killer_done.set()
+
+    threading.Thread(target=kill_blocked_worker, daemon=True).start()
+    result, report = run_keys(stack, ["block/a", "ok/b", "ok/c"], function_arn)
+    assert killer_done.is_set()
+    assert "Runtime exited with error: signal: kill" in report["block/a"][6]
+    assert report["ok/b"][3] == report["ok/c"][3] == "succeeded"
+    assert (result.succeeded, result.failed) == (2, 1)

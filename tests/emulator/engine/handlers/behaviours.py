@@ -8,7 +8,7 @@ block/…     writes its pid to $PID_DIR/<pid> and sleeps (the test kills it)
 garbage/…   returns a JSON string, not an object
 badcode/…   resultCode "Successful"
 unknown/…   answers for another taskId
-missing/…   empty results, treatMissingKeysAs from the second path segment
+missing/…   empty results, treatMissingKeysAs from the second path segment ("-": none)
 temp/…      TemporaryFailure every time
 flaky/…     TemporaryFailure until the attempt count in $COUNT_DIR reaches 2, then Succeeded
 perm/…      PermanentFailure
@@ -45,8 +45,9 @@ def handler(event, context):
     if mode == "missing":
         answer = {"invocationSchemaVersion": event["invocationSchemaVersion"], "invocationId": event["invocationId"],
                   "results": []}
-        if rest:
-            answer["treatMissingKeysAs"] = rest
+        treat = rest.split("/")[0]
+        if treat != "-":
+            answer["treatMissingKeysAs"] = treat
         return answer
     if mode == "temp":
         code, text = "TemporaryFailure", f"try later {key}"

@@ -1,0 +1,126 @@
+"""CSV manifest rules, row by row, on local files (reference §2.2): every error names the row."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from s3batch.emulator.failures import JobFailure
+from s3batch.emulator.manifest import (
+    CSV_FORMAT,
+    Manifest,
+    ManifestFile,
+    Task,
+    check_fields,
+    count_tasks,
+    decode_key,
+    encode_key,
+    iter_tasks,
+    normalise_etag,
+)
+
+
+def manifest_of(tmp_path: Path, body: bytes, fields: tuple[str, ...] | None = None, gz: bool = False) -> Manifest:
+    path = tmp_path / ("m.csv.gz" if gz else "m.csv")
+    path.write_bytes(gzip.compress(body) if gz else body)
+    return Manifest((ManifestFile(path, "s3://mb/m.csv", gzipped=gz),), fields, CSV_FORMAT, "arn:aws:s3:::mb/m.csv")
+
+
+def failure(tmp_path: Path, body: bytes, fields: tuple[str, ...] | None = None) -> str:
+    with pytest.raises(JobFailure) as caught:
+        list(iter_tasks(manifest_of(tmp_path, body, fields)))
+    assert caught.value.failure_code == "InvalidManifestContent"
+    return caught.value.reason
+
+
+def test_rows_keep_keys_as_written_and_number_rows(tmp_path: Path) -> None:
+    body = b"bkt,a%20b.txt\r\nbkt,c%2Bd\r\nother,%C3%BC/x+y\n"
+    tasks = list(iter_tasks(manifest_of(tmp_path, body)))
+    assert tasks == [Task(1, "bkt", "a%20b.txt", None), Task(2, "bkt", "c%2Bd", None), Task(3, "other", "%C3%BC/x+y", None)]
+    assert [decode_key(t.key) for t in tasks] == ["a b.txt", "c+d", "ü/x y"]
+
+
+def test_encode_decode_round_trip_for_awkward_keys() -> None:
+    for key in ("a b", "c+d", "ü/ñ.txt", "100% & <x>", "dir/sub dir/f+g"):
+        assert decode_key(encode_key(key)) == key
+
+
+def test_no_header_row_the_first_row_is_just_a_task(tmp_path: Path) -> None:
+    tasks = list(iter_tasks(manifest_of(tmp_path, b"bucket,key\nbkt,k\n")))
+    assert tasks[0] == Task(1, "bucket", "key", None)
+
+
+def test_version_column_with_literal_null_and_empty(tmp_path: Path) -> None:
+    tasks = list(iter_tasks(manifest_of(tmp_path, b"bkt,k1,v1\nbkt,k2,null\nbkt,k3,\n")))
+    assert [t.version_id for t in tasks] == ["v1", "null", ""]
+    assert count_tasks(manifest_of(tmp_path, b"bkt,k1,v1\n")) == (1, True)
+
+
+def test_version_ids_all_or_none(tmp_path: Path) -> None:
+    reason = failure(tmp_path, b"bkt,k1\nbkt,k2\nbkt,k3,v3\n")
+    assert "row 3" in reason and "version IDs for all objects or for none" in reason
+
+
+def test_fields_with_ignore_pick_the_columns(tmp_path: Path) -> None:
+    fields = ("Ignore", "Bucket", "Ignore", "Key", "VersionId")
+    tasks = list(iter_tasks(manifest_of(tmp_path, b"x,bkt,y,k%20,v9\n", fields)))
+    assert tasks == [Task(1, "bkt", "k%20", "v9")]
+
+
+def test_fields_column_count_must_match(tmp_path: Path) -> None:
+    reason = failure(tmp_path, b"bkt,k\nbkt,k,extra\n", ("Bucket", "Key"))
+    assert "row 2: 3 columns but Fields declares 2" in reason
+
+
+@pytest.mark.parametrize("fields", [("Key",), ("Bucket", "Bucket", "Key"), ("Bucket", "Key", "Size")])
+def test_invalid_fields_are_refused(fields: tuple[str, ...]) -> None:
+    with pytest.raises(JobFailure, match="Fields"):
+        check_fields(fields)
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    (b"bkt,k1\n\nbkt,k2\n", "row 2: empty line"),
+    (b"bkt,k1\nbkt,k2\n\n", "row 3: empty line"),
+    (b"\xef\xbb\xbfbkt,k1\n", "row 1: the manifest starts with a UTF-8 byte order mark"),
+    (b"bkt,k1\nbkt,\xff\xfe\n", "not valid UTF-8"),
+    (b"bkt,k1\nbkt,k2 \n", "row 2: trailing whitespace"),
+    (b'bkt,k1\nbkt,"two\nlines"\n', "row 2: a field contains a line break"),
+    (b"bkt,k1\nbkt\n", "row 2: 1 columns"),
+    (b"bkt,k1\n,k2\n", "row 2: empty bucket"),
+    (b"bkt,k1\nbkt,\n", "row 2: empty key"),
+    (b"bkt," + b"k" * 1025 + b"\n", "row 1: key is 1025 characters"),
+])
+def test_bad_rows_fail_the_job_naming_the_row(tmp_path: Path, body: bytes, expected: str) -> None:
+    assert expected in failure(tmp_path, body)
+
+
+def test_rows_count_across_gzip_files(tmp_path: Path) -> None:
+    one, two = tmp_path / "1.csv.gz", tmp_path / "2.csv.gz"
+    one.write_bytes(gzip.compress(b'"bkt","a"\n"bkt","b"\n'))
+    two.write_bytes(gzip.compress(b'"bkt","c"\n"bkt"\n'))
+    manifest = Manifest((ManifestFile(one, "one", True), ManifestFile(two, "two", True)), None, CSV_FORMAT, "arn")
+    with pytest.raises(JobFailure, match="two row 4"):
+        list(iter_tasks(manifest))
+
+
+def test_large_manifest_streams(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    with open(path, "w") as out:
+        for i in range(200_000):
+            out.write(f"bkt,k{i}\n")
+    manifest = Manifest((ManifestFile(path, "big"),), None, CSV_FORMAT, "arn")
+    assert count_tasks(manifest) == (200_000, False)
+
+
+@pytest.mark.parametrize(("given", "bare"), [('"60e460c9d1046e73f7dde5043ac3ae85"', "60e460c9d1046e73f7dde5043ac3ae85"),
+                                             ("60E460C9D1046E73F7DDE5043AC3AE85", "60e460c9d1046e73f7dde5043ac3ae85"),
+                                             ("60e460c9d1046e73f7dde5043ac3ae85-3", "60e460c9d1046e73f7dde5043ac3ae85-3")])
+def test_etag_quoted_or_bare(given: str, bare: str) -> None:
+    assert normalise_etag(given) == bare
+
+
+def test_etag_format_invalid() -> None:
+    with pytest.raises(JobFailure, match="ETag format is invalid"):
+        normalise_etag("not-an-etag")

@@ -1,0 +1,171 @@
+"""Manifests read through the stack's S3: ETag check, versions, S3 Inventory manifests, ManifestGenerator."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from engine_support import Progress, Stack
+from s3batch.emulator import execution
+from s3batch.emulator.failures import JobFailure
+
+TAGGING = {"S3PutObjectTagging": {"TagSet": [{"Key": "seen", "Value": "yes"}]}}
+
+
+def tags(stack: Stack, key: str, bucket: str | None = None) -> list[dict]:
+    return stack.s3.get_object_tagging(Bucket=bucket or stack.data_bucket, Key=key)["TagSet"]
+
+
+def prepare_failure(stack: Stack, manifest: dict | None, generator: dict | None = None) -> JobFailure:
+    with pytest.raises(JobFailure) as caught:
+        execution.prepare(stack.request(TAGGING, manifest, stack.role(), generator=generator))
+    return caught.value
+
+
+@pytest.mark.parametrize("quoted", [True, False])
+def test_etag_quoted_or_bare_is_accepted(stack: Stack, quoted: bool) -> None:
+    stack.put("a")
+    manifest = stack.manifest(f"{stack.data_bucket},a\n")
+    etag = manifest["Location"]["ETag"]
+    manifest["Location"]["ETag"] = etag if quoted else etag.strip('"')
+    result = stack.run(stack.request(TAGGING, manifest, stack.role()))
+    assert (result.succeeded, result.failed) == (1, 0)
+    assert tags(stack, "a") == [{"Key": "seen", "Value": "yes"}]
+
+
+def test_etag_of_a_reuploaded_manifest_fails_the_job(stack: Stack) -> None:
+    manifest = stack.manifest(f"{stack.data_bucket},a\n")
+    stack.manifest(f"{stack.data_bucket},b\n")  # same key, new content
+    failure = prepare_failure(stack, manifest)
+    assert failure.failure_code == "InvalidManifestContent"
+    assert "does not match the current ETag" in failure.reason and "manifests/manifest.csv" in failure.reason
+
+
+def test_missing_manifest_fails_the_job(stack: Stack) -> None:
+    manifest = stack.manifest("x")
+    manifest["Location"]["ObjectArn"] += ".gone"
+    failure = prepare_failure(stack, manifest)
+    assert failure.failure_code == "ManifestNotFound"
+    assert "NoSuchKey" in failure.reason and "manifest.csv.gone" in failure.reason
+
+
+def test_object_version_id_is_honoured(stack: Stack) -> None:
+    stack.s3.put_bucket_versioning(Bucket=stack.manifest_bucket, VersioningConfiguration={"Status": "Enabled"})
+    stack.put("old")
+    stack.put("new")
+    first = stack.s3.put_object(Bucket=stack.manifest_bucket, Key="m.csv", Body=f"{stack.data_bucket},old\n".encode())
+    stack.s3.put_object(Bucket=stack.manifest_bucket, Key="m.csv", Body=f"{stack.data_bucket},new\n".encode())
+    manifest = {"Spec": {"Format": "S3BatchOperations_CSV_20180820", "Fields": ["Bucket", "Key"]},
+                "Location": {"ObjectArn": f"arn:aws:s3:::{stack.manifest_bucket}/m.csv", "ETag": first["ETag"],
+                             "ObjectVersionId": first["VersionId"]}}
+    stack.run(stack.request(TAGGING, manifest, stack.role()))
+    assert tags(stack, "old") and not tags(stack, "new")
+
+
+def test_empty_manifest_fails_the_job(stack: Stack) -> None:
+    failure = prepare_failure(stack, stack.manifest(""))
+    assert failure.failure_code == "InvalidManifestContent" and "lists no objects" in failure.reason
+
+
+def inventory(stack: Stack, rows: list[list[str]], schema: str = "Bucket, Key, Size", bad_md5: bool = False) -> dict:
+    """An S3 Inventory report in the manifest bucket, laid out as AWS writes it."""
+    base = f"inventory/{stack.data_bucket}/config-1"
+    text = io.StringIO()
+    csv.writer(text, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
+    data = gzip.compress(text.getvalue().encode())
+    data_key = f"{base}/data/0f7e0c48-1.csv.gz"
+    stack.s3.put_object(Bucket=stack.manifest_bucket, Key=data_key, Body=data)
+    md5 = "0" * 32 if bad_md5 else hashlib.md5(data).hexdigest()
+    doc = {"sourceBucket": stack.data_bucket, "destinationBucket": f"arn:aws:s3:::{stack.manifest_bucket}",
+           "version": "2016-11-30", "creationTimestamp": "1700000000000", "fileFormat": "CSV", "fileSchema": schema,
+           "files": [{"key": data_key, "size": len(data), "MD5checksum": md5}]}
+    key = f"{base}/2026-11-25T00-00Z/manifest.json"
+    etag = stack.s3.put_object(Bucket=stack.manifest_bucket, Key=key, Body=json.dumps(doc).encode())["ETag"]
+    return {"Spec": {"Format": "S3InventoryReport_CSV_20161130"},
+            "Location": {"ObjectArn": f"arn:aws:s3:::{stack.manifest_bucket}/{key}", "ETag": etag}}
+
+
+def test_inventory_manifest_runs_every_listed_object(stack: Stack) -> None:
+    for key in ("a b", "c+d"):
+        stack.put(key)
+    manifest = inventory(stack, [[stack.data_bucket, "a+b", "4"], [stack.data_bucket, "c%2Bd", "4"]])
+    result = stack.run(stack.request(TAGGING, manifest, stack.role()))
+    assert (result.succeeded, result.failed) == (2, 0)
+    assert tags(stack, "a b") and tags(stack, "c+d")
+
+
+def test_inventory_data_file_md5_is_checked(stack: Stack) -> None:
+    failure = prepare_failure(stack, inventory(stack, [[stack.data_bucket, "a", "1"]], bad_md5=True))
+    assert failure.failure_code == "InvalidManifestContent" and "has MD5" in failure.reason
+
+
+def test_inventory_with_versions_acts_on_those_versions(stack: Stack) -> None:
+    stack.s3.put_bucket_versioning(Bucket=stack.data_bucket, VersioningConfiguration={"Status": "Enabled"})
+    v1 = stack.put("k")["VersionId"]
+    stack.put("k")
+    manifest = inventory(stack, [[stack.data_bucket, "k", v1, "true"]], schema="Bucket, Key, VersionId, IsLatest")
+    stack.run(stack.request(TAGGING, manifest, stack.role()))
+    assert stack.s3.get_object_tagging(Bucket=stack.data_bucket, Key="k", VersionId=v1)["TagSet"]
+    assert not tags(stack, "k")
+
+
+def generator(stack: Stack, output: bool = True, **filters: object) -> dict:
+    spec: dict = {"SourceBucket": f"arn:aws:s3:::{stack.data_bucket}", "EnableManifestOutput": output,
+                  "Filter": filters}
+    if output:
+        spec["ManifestOutputLocation"] = {"Bucket": f"arn:aws:s3:::{stack.manifest_bucket}",
+                                          "ManifestFormat": "S3InventoryReport_CSV_20211130",
+                                          "ManifestPrefix": "generated"}
+    return {"S3JobManifestGenerator": spec}
+
+
+def test_generator_filters_and_writes_the_manifest(stack: Stack) -> None:
+    stack.put("logs/a.txt", b"x" * 10)
+    stack.put("logs/b space.txt", b"x" * 10)
+    stack.put("logs/c.csv", b"x" * 10)
+    stack.put("logs/tiny.txt", b"x")
+    stack.put("other/d.txt", b"x" * 10)
+    gen = generator(stack, KeyNameConstraint={"MatchAnyPrefix": ["logs/"], "MatchAnySuffix": [".txt"]},
+                    ObjectSizeGreaterThanBytes=5, MatchAnyStorageClass=["STANDARD"],
+                    CreatedAfter=datetime.now(timezone.utc) - timedelta(hours=1))
+    request = stack.request(TAGGING, None, stack.role(), generator=gen)
+    result = execution.execute(execution.prepare(request), Progress())
+    assert (result.succeeded, result.failed) == (2, 0)
+    assert tags(stack, "logs/a.txt") and tags(stack, "logs/b space.txt")
+    assert not tags(stack, "logs/c.csv") and not tags(stack, "logs/tiny.txt") and not tags(stack, "other/d.txt")
+    descriptor = result.generated_manifest
+    assert descriptor["Format"] == "S3InventoryReport_CSV_20211130"
+    key = descriptor["Location"]["ObjectArn"].split(":::", 1)[1].split("/", 1)[1]
+    assert key == f"generated/job-{request.job_id}/manifest.json"
+    head = stack.s3.head_object(Bucket=stack.manifest_bucket, Key=key)
+    assert head["ETag"].strip('"') == descriptor["Location"]["ETag"]
+    doc = json.loads(stack.s3.get_object(Bucket=stack.manifest_bucket, Key=key)["Body"].read())
+    data = stack.s3.get_object(Bucket=stack.manifest_bucket, Key=doc["files"][0]["key"])["Body"].read()
+    assert hashlib.md5(data).hexdigest() == doc["files"][0]["MD5checksum"]
+    assert sorted(gzip.decompress(data).decode().splitlines()) == [
+        f'"{stack.data_bucket}","logs/a.txt"', f'"{stack.data_bucket}","logs/b+space.txt"']
+
+
+def test_generator_without_output_returns_no_descriptor(stack: Stack) -> None:
+    stack.put("a")
+    request = stack.request(TAGGING, None, stack.role(), generator=generator(stack, output=False))
+    result = execution.execute(execution.prepare(request), Progress())
+    assert result.succeeded == 1 and result.generated_manifest is None
+
+
+def test_generator_finding_nothing_fails_the_job(stack: Stack) -> None:
+    stack.put("a")
+    failure = prepare_failure(stack, None, generator(stack, KeyNameConstraint={"MatchAnyPrefix": ["zzz/"]}))
+    assert failure.reason == "Manifest generation found no keys matching the filter criteria"
+
+
+def test_generator_filter_the_emulator_cannot_apply_is_refused(stack: Stack) -> None:
+    stack.put("a")
+    failure = prepare_failure(stack, None, generator(stack, EligibleForReplication=True))
+    assert failure.failure_code == "ManifestGenerationFailed" and "EligibleForReplication" in failure.reason
