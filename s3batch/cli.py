@@ -15,7 +15,7 @@ from s3batch import __version__
 from s3batch.errors import S3BatchError
 
 # Modules exposing `register(subparsers: argparse._SubParsersAction) -> None`.
-COMMAND_MODULES: tuple[str, ...] = ("s3batch.emulator.commands", "s3batch.jobs.commands", "validate.policy_commands")
+COMMAND_MODULES: tuple[str, ...] = ("s3batch.emulator.commands", "s3batch.jobs.commands", "validate.policy_commands", "validate.lint_commands")
 
 
 def build_parser() -> argparse.ArgumentParser:

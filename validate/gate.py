@@ -1,0 +1,302 @@
+"""The pre-merge gate (`make check`, `s3batch check`): every static check of terraform/ with one summary.
+
+Steps: parse every .tf file; lint every policy in it; check the batch role against the catalogue for its
+configured operation; detect drift of the generated policy templates; run checkov offline in its own
+venv; and, where a `terraform` binary is on PATH, `terraform fmt -check` and `terraform validate`.
+Artefacts go to build/check/ (lint.json, lint.sarif, checkov.json, summary.json), each written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from s3batch.errors import InputError
+from validate.linter.engine import lint_sources
+from validate.linter.findings import Finding
+from validate.linter.formats.json import JsonFormatter
+from validate.linter.formats.sarif import SarifFormatter
+from validate.terraform_source import Extractor, TerraformProject, TfFile, display_path, find_tf_files, parse_tf_file
+
+PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
+ROLE_RULES = frozenset({"S3B110", "S3B111", "S3B112", "S3B113", "S3B114"})
+CHECKOV_ENV = {"CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
+# `terraform init` failing for one of these reasons means "no provider registry here", not broken code.
+OFFLINE_MARKERS = ("could not connect to registry", "Failed to query available provider packages", "no such host")
+COMMAND_TIMEOUT = 300
+
+
+@dataclass
+class Step:
+    """One check's outcome: passed, failed or skipped, a one-line summary and the failure details."""
+
+    name: str
+    status: str
+    summary: str
+    details: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class GateOptions:
+    """Where things are. checkov=None skips checkov; terraform=None skips the terraform CLI steps."""
+
+    terraform_dir: Path = Path("terraform")
+    out_dir: Path = Path("build/check")
+    checkov: Path | None = Path(".venv-checkov/bin/checkov")
+    terraform: str | None = None
+    policies_dir: Path | None = None
+
+
+@dataclass
+class GateReport:
+    """All steps, in order; failed when any step failed."""
+
+    steps: list[Step]
+
+    @property
+    def passed(self) -> bool:
+        """True when no step failed (skipped steps do not fail the gate)."""
+        return all(s.status != FAILED for s in self.steps)
+
+    @property
+    def exit_code(self) -> int:
+        """0 passed, 1 failed."""
+        return 0 if self.passed else 1
+
+    def seconds(self, *, without: Sequence[str] = ()) -> float:
+        """Total time of the steps, leaving out the named ones."""
+        return round(sum(s.seconds for s in self.steps if s.name not in without), 3)
+
+    def to_dict(self) -> dict:
+        """The summary.json document."""
+        return {
+            "passed": self.passed,
+            "exit_code": self.exit_code,
+            "steps": [asdict(s) for s in self.steps],
+            "seconds": {
+                "total": self.seconds(),
+                "without_checkov_and_terraform_cli": self.seconds(without=("checkov", "terraform fmt", "terraform validate")),
+            },
+        }
+
+
+def _timed(name: str, run: Callable[[], Step]) -> Step:
+    started = time.perf_counter()
+    step = run()
+    step.name = name
+    step.seconds = round(time.perf_counter() - started, 3)
+    return step
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file whole or not at all (temp file in the same directory, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def run_gate(options: GateOptions) -> GateReport:
+    """Run every step and write the artefacts; never raises for a failing check (only for a missing terraform dir)."""
+    if not options.terraform_dir.is_dir():
+        raise InputError(f"{options.terraform_dir}: no such directory (the gate checks the Terraform code there)")
+    parsed: list[TfFile] = []
+    findings: list[Finding] = []
+    roles_seen: list[str] = []
+    steps = [_timed("terraform parse", lambda: _parse_step(options.terraform_dir, parsed))]
+    project = TerraformProject(parsed)
+    steps.append(_timed("policy lint", lambda: _lint_step(project, findings, roles_seen, options.out_dir)))
+    steps.append(_timed("batch role vs catalogue", lambda: _role_step(findings, roles_seen)))
+    steps.append(_timed("policy drift", lambda: _drift_step(options.policies_dir)))
+    steps.append(_timed("checkov", lambda: _checkov_step(options)))
+    steps.extend(_terraform_steps(options, root_modules(project)))
+    report = GateReport(steps)
+    write_atomic(options.out_dir / "summary.json", json.dumps(report.to_dict(), indent=2) + "\n")
+    return report
+
+
+# ---- steps ----------------------------------------------------------------------------------------------------
+
+
+def _parse_step(terraform_dir: Path, parsed: list[TfFile]) -> Step:
+    errors: list[str] = []
+    for path in find_tf_files([terraform_dir]):
+        try:
+            parsed.append(parse_tf_file(path))
+        except InputError as exc:
+            errors.append(str(exc))
+    if not parsed and not errors:
+        return Step("", FAILED, f"no .tf files under {terraform_dir}")
+    if errors:
+        return Step("", FAILED, f"{len(errors)} of {len(parsed) + len(errors)} files do not parse", errors)
+    return Step("", PASSED, f"{len(parsed)} files parse")
+
+
+def _lint_step(project: TerraformProject, findings: list[Finding], roles_seen: list[str], out_dir: Path) -> Step:
+    standalone, roles = Extractor(project).extract()
+    findings.extend(lint_sources(standalone, roles))
+    roles_seen.extend(f"{r.address} ({r.file}) as {r.operation or 'no operation'}" for r in roles)
+    write_atomic(out_dir / "lint.json", JsonFormatter().format(findings))
+    write_atomic(out_dir / "lint.sarif", SarifFormatter().format(findings))
+    own = [f for f in findings if f.rule not in ROLE_RULES]
+    return _findings_step(own, f"{len(standalone) + sum(len(r.trust) + len(r.permissions) for r in roles)} policies")
+
+
+def _role_step(findings: list[Finding], roles_seen: list[str]) -> Step:
+    if not roles_seen:
+        return Step("", FAILED, "no role trusting batchoperations.s3.amazonaws.com found in the Terraform code")
+    own = [f for f in findings if f.rule in ROLE_RULES]
+    return _findings_step(own, "; ".join(roles_seen))
+
+
+def _findings_step(findings: list[Finding], what: str) -> Step:
+    from validate.linter.formats.text import location, summary_line
+
+    blocking = [f for f in findings if f.blocking]
+    details = [f"{location(f)}: {f.severity.value} {f.rule} {f.message}" for f in blocking]
+    status = FAILED if blocking else PASSED
+    return Step("", status, f"{what}: {summary_line(findings)}", details)
+
+
+def _drift_step(policies_dir: Path | None) -> Step:
+    from validate.generate import DEFAULT_DEST, drift
+
+    problems = drift(policies_dir or DEFAULT_DEST)
+    if problems:
+        return Step("", FAILED, f"{len(problems)} generated policy files are stale (run make policies)", problems)
+    return Step("", PASSED, f"{display_path(policies_dir or DEFAULT_DEST)} matches the catalogue")
+
+
+def _checkov_step(options: GateOptions) -> Step:
+    target = options.out_dir / "checkov.json"
+    if options.checkov is None:
+        target.unlink(missing_ok=True)  # never leave a stale result beside a skipped run
+        return Step("", SKIPPED, "checkov skipped (--skip-checkov)")
+    if not options.checkov.is_file():
+        return Step("", FAILED, f"checkov not found at {options.checkov} (make check installs it in .venv-checkov)")
+    command = [str(options.checkov), "-d", str(options.terraform_dir), "--framework", "terraform", "--skip-download", "-o", "json"]
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=COMMAND_TIMEOUT, env={**os.environ, **CHECKOV_ENV}, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return Step("", FAILED, f"checkov did not run: {exc}")
+    try:
+        output = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return Step("", FAILED, f"checkov printed no JSON (exit {done.returncode}): {last}")
+    write_atomic(target, json.dumps(output, indent=2) + "\n")
+    return checkov_step_from(output)
+
+
+def checkov_step_from(output: object) -> Step:
+    """Judge checkov's JSON: parsing errors and failed checks fail the step."""
+    reports = output if isinstance(output, list) else [output]
+    parsing_errors, passed, failed_lines = 0, 0, []
+    for report in reports:
+        if not isinstance(report, dict):
+            continue
+        summary = report.get("summary", report)
+        parsing_errors += int(summary.get("parsing_errors", 0) or 0)
+        passed += int(summary.get("passed", 0) or 0)
+        for check in report.get("results", {}).get("failed_checks", []):
+            lines = check.get("file_line_range") or []
+            where = f"{check.get('file_path', '?').lstrip('/')}:{lines[0]}" if lines else check.get("file_path", "?")
+            failed_lines.append(f"{where}: {check.get('check_id')} {check.get('check_name')} [{check.get('resource')}]")
+    details = list(failed_lines)
+    if parsing_errors:
+        details.insert(0, f"{parsing_errors} file(s) checkov could not parse")
+    status = FAILED if parsing_errors or failed_lines else PASSED
+    return Step("", status, f"{passed} passed, {len(failed_lines)} failed, {parsing_errors} parsing errors", details)
+
+
+def _terraform_steps(options: GateOptions, roots: list[Path]) -> list[Step]:
+    binary = options.terraform
+    if binary is None:
+        return [Step("terraform fmt/validate", SKIPPED, "terraform is not on PATH: terraform fmt -check and terraform validate skipped")]
+    return [
+        _timed("terraform fmt", lambda: _fmt_step(binary, options.terraform_dir)),
+        _timed("terraform validate", lambda: _validate_step(binary, options, roots)),
+    ]
+
+
+def _run(command: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=COMMAND_TIMEOUT, env={**os.environ, **(env or {})}, check=False
+    )
+
+
+def _fmt_step(binary: str, terraform_dir: Path) -> Step:
+    done = _run([binary, "fmt", "-check", "-recursive", "-no-color", str(terraform_dir)])
+    if done.returncode == 0:
+        return Step("", PASSED, "terraform fmt -check -recursive: formatted")
+    files = [line for line in done.stdout.splitlines() if line.strip()]
+    return Step("", FAILED, f"{len(files)} files need terraform fmt", files or done.stderr.strip().splitlines()[-3:])
+
+
+def _validate_step(binary: str, options: GateOptions, roots: list[Path]) -> Step:
+    failures: list[str] = []
+    offline: list[str] = []
+    for root in roots:
+        data_dir = (options.out_dir / "terraform-data" / display_path(root).replace(os.sep, "_")).resolve()
+        env = {"TF_DATA_DIR": str(data_dir), "TF_IN_AUTOMATION": "1"}
+        init = _run([binary, f"-chdir={root}", "init", "-backend=false", "-input=false", "-no-color"], env)
+        if init.returncode != 0:
+            text = init.stdout + init.stderr
+            if any(marker in text for marker in OFFLINE_MARKERS):
+                offline.append(display_path(root))
+            else:
+                failures.append(f"{display_path(root)}: terraform init failed: {_last_error(text)}")
+            continue
+        validate = _run([binary, f"-chdir={root}", "validate", "-no-color"], env)
+        if validate.returncode != 0:
+            failures.append(f"{display_path(root)}: {_last_error(validate.stdout + validate.stderr)}")
+    if failures:
+        return Step("", FAILED, f"terraform validate failed in {len(failures)} of {len(roots)} root modules", failures)
+    if offline:
+        return Step(
+            "", SKIPPED,
+            f"terraform validate skipped: terraform init cannot download providers here (no registry access) for {', '.join(offline)}",
+        )
+    return Step("", PASSED, f"terraform validate: {len(roots)} root modules valid")
+
+
+def _last_error(text: str) -> str:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("Error")]
+    return (errors or lines or ["no output"])[0]
+
+
+def root_modules(project: TerraformProject) -> list[Path]:
+    """Directories with .tf files that no module block calls (the roots terraform validate runs in)."""
+    called = set(project.callers)
+    return sorted(path for path in project.modules if path not in called)
+
+
+def format_text(report: GateReport) -> str:
+    """One line per step (details indented), then the verdict."""
+    marks = {PASSED: "PASS", FAILED: "FAIL", SKIPPED: "SKIP"}
+    lines: list[str] = []
+    for step in report.steps:
+        lines.append(f"{marks[step.status]}  {step.name}: {step.summary} ({step.seconds:.2f} s)")
+        lines.extend(f"      {detail}" for detail in step.details[:50])
+        if len(step.details) > 50:
+            lines.append(f"      ... and {len(step.details) - 50} more")
+    failed = [s.name for s in report.steps if s.status == FAILED]
+    timing = f"{report.seconds(without=('checkov', 'terraform fmt', 'terraform validate')):.2f} s without checkov and terraform"
+    verdict = f"check: FAILED ({', '.join(failed)})" if failed else "check: passed"
+    lines.append(f"{verdict}; {timing}, {report.seconds():.2f} s in all")
+    return "\n".join(lines) + "\n"
+
+
+def default_terraform() -> str | None:
+    """The terraform binary on PATH, or None."""
+    return shutil.which("terraform")

@@ -1,0 +1,74 @@
+"""`s3batch lint` and `s3batch check`: argument parsing only; the work is in validate.linter and validate.gate."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from validate.catalogue import OPERATIONS
+from validate.linter.formats import OutputFormat
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the lint and check subcommands."""
+    lint = subparsers.add_parser(
+        "lint",
+        help="lint IAM trust and permission policies in JSON files and Terraform code",
+        description=(
+            "Lint S3 Batch Operations role policies. Exit 0: no errors; 1: errors; 2: unreadable input or bad usage. "
+            "Rules, suppressions and formats: docs/linter.md."
+        ),
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    lint.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=".json policy files, .tf files or directories")
+    lint.add_argument("--format", choices=[f.value for f in OutputFormat], default=OutputFormat.TEXT.value)
+    lint.add_argument(
+        "--operation",
+        choices=OPERATIONS,
+        metavar="OPERATION",
+        help="check batch roles against the catalogue for this CreateJob operation (overrides Terraform's declaration)",
+    )
+    lint.set_defaults(func=run_lint)
+
+    check = subparsers.add_parser(
+        "check",
+        help="pre-merge gate over terraform/: parse, lint, catalogue, drift, checkov, terraform fmt/validate",
+        description="Run every static check of the Terraform code; artefacts in build/check/. Exit 0 passed, 1 failed.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--skip-checkov", action="store_true", help="do not run checkov")
+    check.add_argument("--checkov", type=Path, default=Path(".venv-checkov/bin/checkov"), help="checkov executable")
+    check.add_argument("--terraform-dir", type=Path, default=Path("terraform"))
+    check.add_argument("--out-dir", type=Path, default=Path("build/check"))
+    check.set_defaults(func=run_check)
+
+
+def run_lint(args: argparse.Namespace) -> int:
+    """Lint the paths and print the findings in the chosen format."""
+    from validate.linter import exit_code, lint_paths
+
+    findings = lint_paths(args.paths, operation=args.operation)
+    sys.stdout.write(OutputFormat(args.format).to_formatter().format(findings))
+    return exit_code(findings)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Run the gate and print its summary."""
+    import json
+
+    from validate.gate import GateOptions, default_terraform, format_text, run_gate
+
+    options = GateOptions(
+        terraform_dir=args.terraform_dir,
+        out_dir=args.out_dir,
+        checkov=None if args.skip_checkov else args.checkov,
+        terraform=default_terraform(),
+    )
+    report = run_gate(options)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
+    else:
+        sys.stdout.write(format_text(report))
+    return report.exit_code

@@ -1,0 +1,53 @@
+"""Resource ARN shapes, with Terraform interpolations kept as unknowns.
+
+A policy from Terraform says `arn:${partition}:s3:::${var.bucket}/*` or `${aws_s3_bucket.data.arn}/*`;
+the linter cannot know the names, but it can still tell a bucket ARN from an object ARN.
+"""
+
+from __future__ import annotations
+
+import re
+
+UNKNOWN = "X"  # stands for an interpolation's unknown value
+_BUCKET_ARN_REFERENCE = re.compile(r"^(data\.)?aws_s3_bucket\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.arn$")
+_S3_ARN = re.compile(r"^arn:[^:]*:s3:::(?P<rest>.+)$")
+
+
+def replace_interpolations(value: str) -> str:
+    """Replace each ${...} (braces balanced) by a bucket ARN when it is an aws_s3_bucket's .arn, else by X."""
+    out: list[str] = []
+    i = 0
+    while i < len(value):
+        if value.startswith("${", i):
+            end = _closing_brace(value, i + 2)
+            expression = value[i + 2 : end].strip()
+            out.append(f"arn:aws:s3:::{UNKNOWN}" if _BUCKET_ARN_REFERENCE.match(expression) else UNKNOWN)
+            i = end + 1
+        else:
+            out.append(value[i])
+            i += 1
+    return "".join(out)
+
+
+def _closing_brace(value: str, start: int) -> int:
+    depth = 1
+    for index in range(start, len(value)):
+        if value[index] == "{":
+            depth += 1
+        elif value[index] == "}":
+            depth -= 1
+            if depth == 0:
+                return index
+    return len(value) - 1
+
+
+def s3_shape(resource: str) -> str | None:
+    """'bucket' or 'object' for an S3 bucket or object ARN (placeholders allowed), else None."""
+    match = _S3_ARN.match(replace_interpolations(resource))
+    if not match:
+        return None
+    rest = match.group("rest")
+    if "/" in rest:
+        return "object"
+    # "arn:aws:s3:::b*" could match objects too: only a plain name is certainly a bucket.
+    return None if "*" in rest or "?" in rest else "bucket"

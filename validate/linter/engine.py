@@ -1,0 +1,266 @@
+"""Run the rules over policy and role sources; apply suppressions; read JSON files and Terraform paths."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from s3batch.errors import InputError
+from validate.linter.findings import Finding, Severity
+from validate.linter.model import PERMISSION, TRUST, parse_policy
+from validate.linter.registry import Registry, default_registry
+from validate.linter.rule import BATCH_TRUST, DOCUMENT, ROLE, DocumentContext, Issue, RoleContext, RolePolicy, Rule
+from validate.linter.rule import PERMISSION as PERMISSION_TARGET
+from validate.linter.rule import TRUST as TRUST_TARGET
+from validate.linter.sources import PolicySource, RoleSource, Suppression, split_json_suppressions
+
+if TYPE_CHECKING:
+    from validate.catalogue import JobScope
+
+POLICY_KEYS = ("Statement", "Version")
+_EFFECT = re.compile(r'"Effect"\s*:')
+_SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", "build", "__pycache__"})
+
+
+def lint_sources(
+    standalone: Sequence[PolicySource],
+    roles: Sequence[RoleSource] = (),
+    *,
+    operation: str | None = None,
+    scope: JobScope | None = None,
+    registry: Registry | None = None,
+) -> list[Finding]:
+    """Findings for every document and batch role, suppressions applied, sorted and de-duplicated.
+
+    `operation` also makes each standalone `whole_role` permission document a batch role of its own.
+    """
+    registry = registry or default_registry()
+    findings: list[Finding] = []
+    for source in [*standalone, *(s for r in roles for s in (*r.trust, *r.permissions))]:
+        findings += _suppressed(_document_findings(source, registry), source.suppressions, registry)
+    for role in roles:
+        by_resource = {p.resource: p.suppressions for p in role.permissions}
+        for finding in _role_findings(role, registry, scope):
+            own = role.suppressions + by_resource.get(finding.resource, ())
+            findings += _suppressed([finding], own, registry)
+    for source in standalone:
+        if operation and source.whole_role and _kind(source) == PERMISSION and source.error is None:
+            pseudo = RoleSource(source.resource or source.file, source.file, source.line, (), (source,), operation, "--operation")
+            findings += _suppressed(_role_findings(pseudo, registry, scope), source.suppressions, registry)
+    findings += _invalid_suppressions([*standalone, *roles], registry)
+    return _sorted_unique(findings)
+
+
+def _kind(source: PolicySource) -> str:
+    return source.kind or parse_policy(source.document).detected_kind
+
+
+def _document_findings(source: PolicySource, registry: Registry) -> list[Finding]:
+    malformed = registry.get("S3B000")
+    if source.error is not None:
+        return [_finding(malformed, Issue(source.error), source)] if malformed else []
+    policy = parse_policy(source.document)
+    kind = source.kind or policy.detected_kind
+    targets = [DOCUMENT, TRUST_TARGET if kind == TRUST else PERMISSION_TARGET]
+    if kind == TRUST and source.for_batch:
+        targets.append(BATCH_TRUST)
+    context = DocumentContext(policy, kind, source.for_batch)
+    return [_finding(rule, issue, source) for rule in registry.for_target(*targets) for issue in rule.check(context)]
+
+
+def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None) -> list[Finding]:
+    from validate.catalogue import OPERATIONS
+
+    where = PolicySource(None, role.file, role.line, role.address)
+    if role.operation is None:
+        return _engine_finding(
+            registry, "S3B113", where,
+            f"{role.address} trusts S3 Batch Operations but declares no operation "
+            f"(tag {role.address} with S3BatchOperation, set a variable operation, or pass --operation)",
+        )
+    if role.operation not in OPERATIONS:
+        return _engine_finding(
+            registry, "S3B112", where,
+            f'{role.address}: operation "{role.operation}" ({role.operation_origin}) is not one of {", ".join(OPERATIONS)}',
+        )
+    readable = [s for s in role.permissions if s.error is None and isinstance(s.document, dict)]
+    policies = tuple(RolePolicy(s.resource or s.file, parse_policy(s.document), s.document) for s in readable)
+    complete = not role.unreadable and len(readable) == len(role.permissions)
+    context = RoleContext(role.operation, policies, scope, complete)
+    findings: list[Finding] = []
+    for rule in registry.for_target(ROLE):
+        for issue in rule.check(context):
+            source = readable[issue.part] if issue.part is not None else where
+            findings.append(_finding(rule, issue, source))
+    if not complete:
+        findings += _engine_finding(
+            registry, "S3B114", where,
+            f"{role.address} has policies that cannot be read here ({', '.join(role.unreadable) or 'unparsable policy'}); "
+            "missing-permission check skipped",
+        )
+    return findings
+
+
+def _engine_finding(registry: Registry, rule_id: str, source: PolicySource, message: str) -> list[Finding]:
+    rule = registry.get(rule_id)
+    return [_finding(rule, Issue(message), source)] if rule else []
+
+
+def _finding(rule: Rule, issue: Issue, source: PolicySource) -> Finding:
+    line = source.line
+    if issue.statement is not None and issue.statement.index < len(source.statement_lines):
+        line = source.statement_lines[issue.statement.index]
+    return Finding(rule.id, rule.severity, issue.message, source.file, line, source.resource)
+
+
+def _suppressed(findings: list[Finding], suppressions: Iterable[Suppression], registry: Registry) -> list[Finding]:
+    reasons = {s.rule: s.reason for s in suppressions if s.reason and s.rule in registry and s.rule != "S3B090"}
+    return [replace(f, suppressed=reasons[f.rule]) if f.rule in reasons else f for f in findings]
+
+
+def _invalid_suppressions(sources: Iterable[PolicySource | RoleSource], registry: Registry) -> list[Finding]:
+    rule = registry.get("S3B090")
+    if rule is None:
+        return []
+    seen: dict[tuple[str, int | None, str], Suppression] = {}
+    for source in sources:
+        groups = [source.suppressions]
+        if isinstance(source, RoleSource):
+            groups += [s.suppressions for s in (*source.trust, *source.permissions)]
+        for group in groups:
+            for suppression in group:
+                seen.setdefault((suppression.file, suppression.line, suppression.rule), suppression)
+    findings = []
+    for suppression in seen.values():
+        problem = _suppression_problem(suppression, registry)
+        if problem:
+            findings.append(Finding(rule.id, rule.severity, problem, suppression.file, suppression.line, None))
+    return findings
+
+
+def _suppression_problem(suppression: Suppression, registry: Registry) -> str | None:
+    if not suppression.rule:
+        return "suppression names no rule id (write: s3batch:ignore S3B001 <reason>)"
+    if suppression.rule not in registry:
+        return f"suppression names unknown rule {suppression.rule}"
+    if suppression.rule == "S3B090":
+        return "S3B090 (invalid suppression) cannot be suppressed"
+    if not suppression.reason:
+        return f"suppression of {suppression.rule} has no reason; a reason is mandatory"
+    return None
+
+
+def _sorted_unique(findings: list[Finding]) -> list[Finding]:
+    unique = list(dict.fromkeys(findings))
+    return sorted(unique, key=lambda f: (f.file, f.line or 0, f.rule, f.message))
+
+
+# ---- inputs -------------------------------------------------------------------------------------------------
+
+
+def lint_document(
+    document: object,
+    *,
+    kind: str | None = None,
+    operation: str | None = None,
+    scope: JobScope | None = None,
+    source: str = "<inline>",
+    line: int | None = None,
+    resource: str | None = None,
+) -> list[Finding]:
+    """Lint one policy document (a JSON value); with an operation or scope it is checked as a batch role's policy."""
+    stripped, suppressions = split_json_suppressions(document, source, line)
+    policy_source = PolicySource(
+        stripped, source, line, resource, kind=kind, suppressions=tuple(suppressions), for_batch=True, whole_role=True
+    )
+    operation = operation or (scope.operation if scope is not None else None)
+    return lint_sources([policy_source], operation=operation, scope=scope)
+
+
+def json_source(path: Path, operation: str | None = None) -> PolicySource | None:
+    """A PolicySource for a JSON policy file; None when the file is JSON but not a policy; InputError if unreadable."""
+    from validate.terraform_source import display_path
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from exc
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    if not isinstance(document, dict) or not any(k in document for k in (*POLICY_KEYS, "S3BatchLintIgnore")):
+        return None
+    shown = display_path(path)
+    stripped, suppressions = split_json_suppressions(document, shown, 1)
+    statements = stripped.get("Statement") if isinstance(stripped, dict) else None
+    count = len(statements) if isinstance(statements, list) else 1
+    effect_lines = tuple(text.count("\n", 0, m.start()) + 1 for m in _EFFECT.finditer(text))
+    return PolicySource(
+        stripped,
+        shown,
+        1,
+        None,
+        suppressions=tuple(suppressions),
+        for_batch=bool(operation) or "batchoperation" in text.lower(),
+        whole_role=True,
+        statement_lines=effect_lines if len(effect_lines) == count else (),
+    )
+
+
+def collect_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """(.tf files, .json files) for these paths; a .tf file brings its whole directory (a module is a directory)."""
+    from validate.terraform_source import find_tf_files
+
+    tf_dirs: list[Path] = []
+    json_files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"{path}: no such file or directory")
+        if path.is_dir():
+            tf_dirs.append(path)
+            json_files += _walk_json(path)
+        elif path.suffix == ".tf":
+            tf_dirs.append(path.parent)
+        elif path.suffix == ".json":
+            json_files.append(path)
+        else:
+            raise InputError(f"{path}: not a .tf or .json file or a directory")
+    return find_tf_files(tf_dirs), sorted(dict.fromkeys(json_files))
+
+
+def _walk_json(directory: Path) -> list[Path]:
+    found: list[Path] = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".venv"))
+        found += [Path(root) / f for f in sorted(files) if f.endswith(".json")]
+    return found
+
+
+def lint_paths(paths: Sequence[Path], operation: str | None = None) -> list[Finding]:
+    """Lint JSON policy files and Terraform files/directories; InputError on unreadable input."""
+    from validate.terraform_source import Extractor, TerraformProject, parse_tf_file
+
+    tf_files, json_files = collect_paths([Path(p) for p in paths])
+    standalone: list[PolicySource] = []
+    roles: list[RoleSource] = []
+    if tf_files:
+        standalone, roles = Extractor(TerraformProject([parse_tf_file(p) for p in tf_files])).extract(operation)
+    for path in json_files:
+        source = json_source(path, operation)
+        if source is not None:
+            standalone.append(source)
+    return lint_sources(standalone, roles, operation=operation)
+
+
+def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
+    """Unsuppressed findings per severity plus a "suppressed" count."""
+    counts = {s.value: 0 for s in Severity} | {"suppressed": 0}
+    for finding in findings:
+        counts["suppressed" if finding.suppressed else finding.severity.value] += 1
+    return counts

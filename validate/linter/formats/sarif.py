@@ -1,0 +1,80 @@
+"""SARIF 2.1.0 for code scanning (GitHub and others): one run, every rule described, one result per finding.
+
+Suppressed findings stay in the log with a `suppressions` entry (kind "inSource", the reason as
+justification), which is how SARIF viewers show them as dismissed rather than lost.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import quote
+
+from s3batch import __version__
+from validate.linter.findings import Finding, Severity
+from validate.linter.formats.interface import Formatter
+from validate.linter.registry import default_registry
+
+SARIF_VERSION = "2.1.0"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+class SarifFormatter(Formatter):
+    """A SARIF 2.1.0 log."""
+
+    def format(self, findings: Sequence[Finding]) -> str:
+        return json.dumps(sarif_log(findings), indent=2) + "\n"
+
+
+def sarif_log(findings: Sequence[Finding]) -> dict:
+    """The SARIF document as a dict."""
+    rules = default_registry().all()
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": SARIF_VERSION,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "s3batch-lint",
+                        "version": __version__,
+                        "rules": [_rule(rule) for rule in rules],
+                    }
+                },
+                "results": [_result(f, index) for f in findings],
+            }
+        ],
+    }
+
+
+def _rule(rule) -> dict:  # type: ignore[no-untyped-def]
+    return {
+        "id": rule.id,
+        "name": type(rule).__name__,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": f"{rule.title}. Fix: {rule.fix_hint}"},
+        "help": {"text": rule.fix_hint},
+        "defaultConfiguration": {"level": LEVELS[rule.severity]},
+    }
+
+
+def _result(finding: Finding, index: dict[str, int]) -> dict:
+    physical: dict = {"artifactLocation": {"uri": quote(Path(finding.file).as_posix(), safe="/:")}}
+    if finding.line:
+        physical["region"] = {"startLine": finding.line}
+    result: dict = {
+        "ruleId": finding.rule,
+        "level": LEVELS[finding.severity],
+        "message": {"text": finding.message},
+        "locations": [{"physicalLocation": physical}],
+    }
+    if finding.rule in index:
+        result["ruleIndex"] = index[finding.rule]
+    if finding.resource:
+        result["locations"][0]["logicalLocations"] = [{"fullyQualifiedName": finding.resource, "kind": "resource"}]
+    if finding.suppressed is not None:
+        result["suppressions"] = [{"kind": "inSource", "justification": finding.suppressed}]
+    return result

@@ -1,0 +1,93 @@
+"""The Rule base class and the contexts rules check.
+
+A rule is one class with metadata as class attributes (cfn-lint style) and one `check` method that
+yields Issues; the engine turns Issues into Findings with file, line and resource, and applies
+suppressions. Rules never see parser artefacts, only `model.Policy`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from validate.linter.findings import Severity
+from validate.linter.model import Policy, Statement
+
+if TYPE_CHECKING:
+    from validate.catalogue import JobScope
+
+# What a rule checks. Document targets run once per policy document; ROLE rules once per batch role
+# whose operation is known; ENGINE rules are raised by the engine itself (suppressions, operation lookup).
+TRUST = "trust"              # any trust policy
+BATCH_TRUST = "batch-trust"  # a trust policy of a role meant for S3 Batch Operations
+PERMISSION = "permission"    # any permission (identity) policy
+DOCUMENT = "document"        # any policy document
+ROLE = "role"                # a batch role's permission policies together, given the operation
+ENGINE = "engine"
+TARGETS = (TRUST, BATCH_TRUST, PERMISSION, DOCUMENT, ROLE, ENGINE)
+
+
+@dataclass(frozen=True)
+class DocumentContext:
+    """One policy document: its parsed form, its kind, and whether it is a trust policy meant for S3 Batch."""
+
+    policy: Policy
+    kind: str
+    for_batch: bool = False
+
+
+@dataclass(frozen=True)
+class RolePolicy:
+    """One permission policy of a role: a name for messages, its parsed form and the document itself."""
+
+    name: str
+    policy: Policy
+    document: object
+
+
+@dataclass(frozen=True)
+class RoleContext:
+    """A batch role: its permission policies and the operation its jobs run.
+
+    `scope` is a concrete JobScope when the caller knows the buckets (exact check); None means the
+    role is checked by shape against a placeholder scope (bucket vs object ARN, never bucket names).
+    """
+
+    operation: str
+    policies: tuple[RolePolicy, ...]
+    scope: JobScope | None = None
+    complete: bool = True  # False when some policy of the role cannot be read: "missing" checks stay silent
+
+
+@dataclass(frozen=True)
+class Issue:
+    """What a rule yields: a message, and optionally the statement and the role policy index it is about."""
+
+    message: str
+    statement: Statement | None = None
+    part: int | None = None
+
+
+class Rule:
+    """Base class: subclasses set the metadata and implement `check`."""
+
+    id: ClassVar[str]
+    severity: ClassVar[Severity]
+    title: ClassVar[str]
+    fix_hint: ClassVar[str]
+    target: ClassVar[str]
+
+    def check(self, context: DocumentContext | RoleContext) -> Iterator[Issue]:
+        """Yield one Issue per problem; ENGINE rules are never called."""
+        raise NotImplementedError(f"{self.id} is raised by the engine, not checked")
+
+    def describe(self) -> dict[str, str]:
+        """Metadata for docs and SARIF."""
+        return {
+            "id": self.id,
+            "severity": self.severity.value,
+            "title": self.title,
+            "fix": self.fix_hint,
+            "target": self.target,
+        }

@@ -1,0 +1,27 @@
+"""Facts about the S3 Batch role that several rules share, taken from the catalogue (never copied)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+# Session actions a trust policy may add beside sts:AssumeRole; S3 Batch Operations does not use them.
+SESSION_ACTIONS = frozenset({"sts:tagsession", "sts:setsourceidentity"})
+
+
+def batch_service() -> str:
+    """The service principal of the batch role: batchoperations.s3.amazonaws.com."""
+    from validate.catalogue import BATCH_SERVICE_PRINCIPAL
+
+    return BATCH_SERVICE_PRINCIPAL
+
+
+@cache
+def assume_actions() -> frozenset[str]:
+    """The actions the catalogue's trust policy grants (lower-cased), i.e. sts:AssumeRole."""
+    from validate.catalogue import trust_policy
+
+    actions: set[str] = set()
+    for statement in trust_policy()["Statement"]:
+        listed = statement["Action"]
+        actions.update(a.lower() for a in ([listed] if isinstance(listed, str) else listed))
+    return frozenset(actions)

@@ -1,0 +1,93 @@
+"""Which of the catalogue's requirements a role's policies do not meet, exactly or by ARN shape.
+
+With a concrete JobScope the role's documents are evaluated as written (validate.evaluate). Without
+one, bucket names are unknown, so both sides are reduced to their shape and the check is lenient:
+Deny statements and conditions are dropped and unknown resources match anything. It then finds a
+grant on the wrong kind of ARN or a missing action, and never reports a false "missing".
+"""
+
+from __future__ import annotations
+
+import re
+
+from validate.linter.arns import replace_interpolations, s3_shape
+from validate.linter.model import Policy
+from validate.linter.rule import RoleContext
+from validate.linter.rules._scope import minimal_scope
+
+_ARN_SERVICE = re.compile(r"^arn:[^:]*:(?P<service>[^:]+):")
+_KIND_WORDS = {"object": "an object ARN", "bucket": "a bucket ARN"}
+
+
+def role_unmet(context: RoleContext) -> list[tuple[object, str]]:
+    """(Requirement, reason) for every requirement of the job the role's policies do not allow."""
+    from validate.catalogue import job_requirements, task_requirements
+    from validate.evaluate import unmet
+
+    scope = context.scope or minimal_scope(context.operation)
+    requirements = list(job_requirements(scope))
+    requirements += task_requirements(scope, scope.bucket or "target-bucket", "data/object.txt", None)
+    if context.scope is not None:
+        documents = [(p.name, p.document) for p in context.policies]
+        return [(req, decision.reason) for req, decision in unmet(documents, requirements)]
+    shaped = [(p.name, shape_policy(p.policy)) for p in context.policies]
+    canonical = {_canonical_requirement(r): r for r in requirements}
+    return [
+        (canonical[req], f"no Allow statement grants it on {_describe(canonical[req].resource)}")
+        for req, _ in unmet(shaped, list(canonical))
+    ]
+
+
+def shape_policy(policy: Policy) -> dict:
+    """The policy's Allow statements with resources reduced to shapes; no Deny, no conditions."""
+    statements = []
+    for statement in policy.allow_statements():
+        shaped: dict[str, object] = {"Effect": "Allow"}
+        if statement.actions is not None:
+            shaped["Action"] = [_wild_placeholders(a) for a in statement.actions]
+        elif statement.not_actions is not None:
+            shaped["NotAction"] = [_wild_placeholders(a) for a in statement.not_actions]
+        else:
+            continue
+        if statement.resources is not None:
+            shaped["Resource"] = sorted({shape_resource(r) for r in statement.resources})
+        else:
+            shaped["Resource"] = "*"  # NotResource: assume it allows what the job needs
+        statements.append(shaped)
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def shape_resource(resource: str) -> str:
+    """An S3 bucket or object pattern reduced to arn:aws:s3:::B or arn:aws:s3:::B/*; other ARNs to arn:*:svc:*."""
+    if resource == "*":
+        return "*"
+    shape = s3_shape(resource)
+    if shape == "object":
+        return "arn:aws:s3:::B/*"
+    if shape == "bucket":
+        return "arn:aws:s3:::B"
+    match = _ARN_SERVICE.match(replace_interpolations(resource))
+    return f"arn:*:{match.group('service')}:*" if match and match.group("service") != "X" else "*"
+
+
+def _canonical_requirement(requirement):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    shape = s3_shape(requirement.resource)
+    if shape == "object":
+        return replace(requirement, resource="arn:aws:s3:::B/K")
+    if shape == "bucket":
+        return replace(requirement, resource="arn:aws:s3:::B")
+    return requirement
+
+
+def _describe(resource: str) -> str:
+    shape = s3_shape(resource)
+    if shape:
+        return _KIND_WORDS[shape]
+    match = _ARN_SERVICE.match(resource)
+    return f"a {match.group('service')} ARN" if match else resource
+
+
+def _wild_placeholders(action: str) -> str:
+    return "*" if "${" in action else action

@@ -1,0 +1,34 @@
+"""S3B001: the batch role's trust policy does not trust exactly batchoperations.s3.amazonaws.com."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from validate.linter.findings import Severity
+from validate.linter.model import has_placeholder
+from validate.linter.rule import BATCH_TRUST, DocumentContext, Issue, Rule
+from validate.linter.rules._batch import batch_service
+
+
+class TrustService(Rule):
+    id = "S3B001"
+    severity = Severity.ERROR
+    title = "Trust policy does not trust the S3 Batch Operations service"
+    fix_hint = 'Use Principal {"Service": "batchoperations.s3.amazonaws.com"} (s3batch trust-policy prints it)'
+    target = BATCH_TRUST
+
+    def check(self, context: DocumentContext) -> Iterator[Issue]:
+        services = [
+            p.value
+            for s in context.policy.allow_statements()
+            for p in s.principals or ()
+            if p.kind == "Service"
+        ]
+        if batch_service() in services or any(has_placeholder(v) for v in services):
+            return
+        others = [v for v in services if v != batch_service()]
+        found = f"; found {', '.join(sorted(set(others)))}" if others else ""
+        yield Issue(
+            f"no Allow statement trusts {batch_service()}{found}: "
+            "S3 Batch Operations cannot assume this role and every job fails when it starts"
+        )

@@ -1,0 +1,27 @@
+"""S3B101: an Allow statement grants every action ("*") or every action of a service ("s3:*")."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from validate.linter.findings import Severity
+from validate.linter.rule import PERMISSION, DocumentContext, Issue, Rule
+
+
+def is_service_wildcard(action: str) -> bool:
+    """True for "*" and "service:*"."""
+    return action == "*" or (action.endswith(":*") and action.count(":") == 1)
+
+
+class WildcardAction(Rule):
+    id = "S3B101"
+    severity = Severity.ERROR
+    title = 'Allow statement grants "*" or "service:*" actions'
+    fix_hint = "List the exact actions the role needs (s3batch policy OPERATION prints them for a batch role)"
+    target = PERMISSION
+
+    def check(self, context: DocumentContext) -> Iterator[Issue]:
+        for statement in context.policy.allow_statements():
+            wild = [a for a in statement.actions or () if is_service_wildcard(a)]
+            if wild:
+                yield Issue(f"{statement.label} allows {', '.join(wild)}", statement)

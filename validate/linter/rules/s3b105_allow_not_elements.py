@@ -1,0 +1,22 @@
+"""S3B105: an Allow statement with NotAction or NotResource (grants everything else)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from validate.linter.findings import Severity
+from validate.linter.rule import PERMISSION, DocumentContext, Issue, Rule
+
+
+class AllowNotElements(Rule):
+    id = "S3B105"
+    severity = Severity.ERROR
+    title = "Allow statement with NotAction or NotResource"
+    fix_hint = "Allow the listed actions on the listed resources; keep NotAction/NotResource for Deny statements"
+    target = PERMISSION
+
+    def check(self, context: DocumentContext) -> Iterator[Issue]:
+        for statement in context.policy.allow_statements():
+            used = [n for n, v in (("NotAction", statement.not_actions), ("NotResource", statement.not_resources)) if v is not None]
+            if used:
+                yield Issue(f"{statement.label} allows with {' and '.join(used)}, which grants everything else", statement)

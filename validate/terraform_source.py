@@ -1,0 +1,749 @@
+"""Find the IAM policies in Terraform code (python-hcl2 8.x) and the roles S3 Batch Operations assumes.
+
+What is read: `assume_role_policy` and `inline_policy` of aws_iam_role; `policy` of aws_iam_role_policy
+and aws_iam_policy (attached through aws_iam_role_policy_attachment, aws_iam_policy_attachment or
+managed_policy_arns); aws_iam_policy_document data sources (converted to IAM JSON, source_policy_documents
+included). Values may be jsonencode(...), heredocs, JSON strings, file(...), templatefile(...) of the
+generated policy templates (rendered with placeholder values), or var./local. references to those.
+Interpolations Terraform would fill in stay as "${...}" strings.
+
+python-hcl2 8.1.4 gives no line numbers, so a block's line is found by scanning the file for its header.
+A role's operation comes from its tag S3BatchOperation, else from a variable `operation` or
+`batch_operation` in its module; variables are resolved through module calls, terraform.tfvars and defaults.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+import textwrap
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import hcl2
+from hcl2 import SerializationOptions
+
+from s3batch.errors import InputError
+from validate.linter.sources import PolicySource, RoleSource, Suppression, parse_comment_suppressions
+
+TF_OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
+SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", "build", "__pycache__"})
+OPERATION_TAG = "S3BatchOperation"
+OPERATION_VARIABLES = ("operation", "batch_operation")
+TRUST, PERMISSION = "trust", "permission"
+
+_TOP_LEVEL = re.compile(r"^(resource|data|module|variable|output|locals|provider|terraform|moved|import|check|removed)\b")
+_INDEX = r"(?:\[[^\]]*\])?"
+_DATA_DOC_REF = re.compile(rf"data\.aws_iam_policy_document\.([A-Za-z0-9_-]+){_INDEX}\.(?:minified_)?json\b")
+_ROLE_REF = re.compile(rf"^\$\{{aws_iam_role\.([A-Za-z0-9_-]+){_INDEX}\.(?:id|name|arn)\}}$")
+_POLICY_ARN_REF = re.compile(rf"^\$\{{aws_iam_policy\.([A-Za-z0-9_-]+){_INDEX}\.(?:arn|id)\}}$")
+_SIMPLE_REF = re.compile(r"^(var|local)\.([A-Za-z0-9_-]+)$")
+_TAG_IN_EXPRESSION = re.compile(rf'"?{OPERATION_TAG}"?\s*=\s*("(?P<literal>[^"]*)"|(?P<ref>[A-Za-z0-9_.\[\]-]+))')
+_MAX_DEPTH = 8
+_POLICY_HOLDERS = ("aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy", "aws_iam_group_policy")
+
+
+# ---- files and blocks -------------------------------------------------------------------------------------
+
+
+@dataclass
+class TfFile:
+    """One parsed .tf file: its path as shown to users, its text lines and python-hcl2's dict."""
+
+    path: Path
+    display: str
+    lines: list[str]
+    body: dict
+
+
+def find_tf_files(paths: Iterable[Path]) -> list[Path]:
+    """Every .tf file in these files and directories (recursively, skipping .terraform and the like), sorted."""
+    found: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".venv"))
+                found.update(Path(root) / f for f in files if f.endswith(".tf"))
+        elif path.suffix == ".tf":
+            found.add(path)
+    return sorted(found)
+
+
+def display_path(path: Path) -> str:
+    """The path relative to the working directory when below it, else as given."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def parse_tf_file(path: Path) -> TfFile:
+    """Parse one .tf file; InputError naming the file (and python-hcl2's first message line) when it cannot."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from exc
+    try:
+        body = hcl2.loads(text, serialization_options=TF_OPTIONS)
+    except Exception as exc:  # noqa: BLE001 - lark raises many types; all mean "not valid HCL"
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"{path}: cannot parse Terraform: {first}") from exc
+    return TfFile(path, display_path(path), text.splitlines(), body)
+
+
+@dataclass
+class Block:
+    """A top-level block with the text lines it spans (header to closing brace)."""
+
+    kind: str  # resource | data | module | variable
+    type: str  # aws_iam_role, aws_iam_policy_document, ... ("" for module/variable)
+    name: str
+    body: dict
+    file: TfFile
+    line: int | None = None
+    end: int | None = None
+
+    @property
+    def address(self) -> str:
+        """Terraform's address: aws_iam_role.batch, data.aws_iam_policy_document.trust, module.batch_role."""
+        if self.kind == "resource":
+            return f"{self.type}.{self.name}"
+        if self.kind == "data":
+            return f"data.{self.type}.{self.name}"
+        return f"{self.kind}.{self.name}"
+
+    def suppressions(self) -> tuple[Suppression, ...]:
+        """`# s3batch:ignore` comments inside the block or in the comment lines directly above it."""
+        if self.line is None:
+            return ()
+        start = self.line
+        while start > 1 and self.file.lines[start - 2].lstrip().startswith(("#", "//")):
+            start -= 1
+        end = self.end or self.line
+        text = "\n".join(self.file.lines[start - 1 : end])
+        return tuple(parse_comment_suppressions(text, self.file.display, start))
+
+    def statement_lines(self) -> tuple[int, ...]:
+        """Lines of the `statement {` blocks inside an aws_iam_policy_document, in order."""
+        if self.line is None:
+            return ()
+        lines = self.file.lines[self.line - 1 : self.end or self.line]
+        return tuple(self.line + i for i, text in enumerate(lines) if re.match(r"^\s*statement\s*\{", text))
+
+
+def _blocks_of(tf: TfFile) -> list[Block]:
+    blocks: list[Block] = []
+    for kind in ("resource", "data"):
+        for entry in tf.body.get(kind, []):
+            for type_name, named in entry.items():
+                for name, body in named.items():
+                    blocks.append(Block(kind, type_name, name, body if isinstance(body, dict) else {}, tf))
+    for kind in ("module", "variable"):
+        for entry in tf.body.get(kind, []):
+            for name, body in entry.items():
+                blocks.append(Block(kind, "", name, body if isinstance(body, dict) else {}, tf))
+    _locate(tf, blocks)
+    return blocks
+
+
+def _locate(tf: TfFile, blocks: list[Block]) -> None:
+    """Set each block's first and last line by finding its header in the text."""
+    starts = [i + 1 for i, text in enumerate(tf.lines) if _TOP_LEVEL.match(text)]
+    for block in blocks:
+        labels = [block.type, block.name] if block.type else [block.name]
+        pattern = re.compile(rf"^\s*{block.kind}\s+" + r"\s+".join(f'"?{re.escape(x)}"?' for x in labels) + r"\s*\{")
+        for number, text in enumerate(tf.lines, start=1):
+            if pattern.match(text):
+                block.line = number
+                following = [s for s in starts if s > number]
+                limit = (following[0] - 1) if following else len(tf.lines)
+                block.end = next((n for n in range(limit, number, -1) if tf.lines[n - 1].startswith("}")), limit)
+                break
+
+
+# ---- modules and values -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ModuleDir:
+    """The blocks of one directory (a Terraform module), with its variables, locals and tfvars."""
+
+    path: Path
+    blocks: list[Block] = field(default_factory=list)
+    variables: dict[str, Block] = field(default_factory=dict)
+    locals: dict[str, object] = field(default_factory=dict)
+    tfvars: dict[str, object] = field(default_factory=dict)
+
+    def find(self, kind: str, type_name: str, name: str) -> Block | None:
+        """The block with this kind, type and name, or None."""
+        return next((b for b in self.blocks if b.kind == kind and b.type == type_name and b.name == name), None)
+
+    def of_type(self, kind: str, type_name: str) -> list[Block]:
+        """All blocks of one kind and type."""
+        return [b for b in self.blocks if b.kind == kind and b.type == type_name]
+
+
+def _strip_interpolation(value: str) -> str | None:
+    """The expression inside a string that is exactly one "${...}", else None."""
+    if not (value.startswith("${") and value.endswith("}")):
+        return None
+    if _matching(value, 1, "{", "}") != len(value) - 1:
+        return None
+    return value[2:-1].strip()
+
+
+def _matching(text: str, start: int, opening: str, closing: str) -> int:
+    """Index of the bracket closing the one at `start`, skipping quoted strings; -1 if none."""
+    depth, index, quoted = 0, start, False
+    while index < len(text):
+        char = text[index]
+        if quoted:
+            if char == "\\":
+                index += 1
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+        elif char == opening:
+            depth += 1
+        elif char == closing:
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return -1
+
+
+class TerraformProject:
+    """All .tf files under some paths, grouped into modules, with module calls indexed for variable lookup."""
+
+    def __init__(self, files: Sequence[TfFile]) -> None:
+        self.files = list(files)
+        self.modules: dict[Path, ModuleDir] = {}
+        for tf in files:
+            module = self.modules.setdefault(tf.path.parent.resolve(), ModuleDir(tf.path.parent.resolve()))
+            for block in _blocks_of(tf):
+                module.blocks.append(block)
+                if block.kind == "variable":
+                    module.variables[block.name] = block
+            for entry in tf.body.get("locals", []):
+                module.locals.update(entry)
+        for module in self.modules.values():
+            module.tfvars = _read_tfvars(module.path)
+        self.callers: dict[Path, list[tuple[ModuleDir, Block]]] = {}
+        for module in self.modules.values():
+            for call in (b for b in module.blocks if b.kind == "module"):
+                source = call.body.get("source")
+                if isinstance(source, str) and source.startswith(("./", "../")):
+                    target = (module.path / source).resolve()
+                    self.callers.setdefault(target, []).append((module, call))
+
+    @classmethod
+    def load(cls, paths: Iterable[Path]) -> TerraformProject:
+        """Parse every .tf file under these paths (InputError on the first that does not parse)."""
+        return cls([parse_tf_file(p) for p in find_tf_files(paths)])
+
+    # -- values
+
+    def variable_values(self, module: ModuleDir, name: str, bindings: dict[str, str], depth: int = 0) -> list[object]:
+        """Every value var.<name> can take: a binding, each module call's argument, tfvars, or the default."""
+        if name in bindings:
+            return [bindings[name]]
+        declared = module.variables.get(name)
+        default = [declared.body["default"]] if declared and "default" in declared.body else []
+        callers = self.callers.get(module.path, [])
+        if not callers:
+            return [module.tfvars[name]] if name in module.tfvars else default
+        values: list[object] = []
+        for caller, call in callers:
+            if name in call.body:
+                values.extend(self.resolve(call.body[name], caller, {}, depth + 1))
+            else:
+                values.extend(default)
+        return values
+
+    def resolve(self, value: object, module: ModuleDir, bindings: dict[str, str], depth: int = 0) -> list[object]:
+        """Follow a value that is exactly ${var.x} or ${local.x} to its possible values; others stay as they are."""
+        if depth > _MAX_DEPTH or not isinstance(value, str):
+            return [value]
+        inner = _strip_interpolation(value)
+        match = _SIMPLE_REF.match(inner) if inner else None
+        if not match:
+            return [value]
+        kind, name = match.groups()
+        if kind == "var":
+            found = self.variable_values(module, name, bindings, depth)
+        else:
+            found = [module.locals[name]] if name in module.locals else []
+        out: list[object] = []
+        for item in found:
+            out.extend(self.resolve(item, module, bindings, depth + 1))
+        return out or [value]
+
+    def substitute(self, text: str, module: ModuleDir, bindings: dict[str, str], depth: int = 0) -> str:
+        """Fill in ${path.module} and ${var.x}/${local.x} that have one string value; leave the rest."""
+        out: list[str] = []
+        index = 0
+        while index < len(text):
+            if text.startswith("${", index):
+                end = _matching(text, index + 1, "{", "}")
+                if end < 0:
+                    out.append(text[index:])
+                    break
+                out.append(self._fill(text[index : end + 1], module, bindings, depth))
+                index = end + 1
+            else:
+                out.append(text[index])
+                index += 1
+        return "".join(out)
+
+    def _fill(self, interpolation: str, module: ModuleDir, bindings: dict[str, str], depth: int) -> str:
+        expression = interpolation[2:-1].strip()
+        if expression in ("path.module", "path.root", "path.cwd"):
+            return str(module.path)
+        if depth > _MAX_DEPTH or not _SIMPLE_REF.match(expression):
+            return interpolation
+        values = {v for v in self.resolve(interpolation, module, bindings, depth + 1) if isinstance(v, str)}
+        if len(values) != 1:
+            return interpolation
+        value = values.pop()
+        if value == interpolation:
+            return interpolation
+        return self.substitute(value, module, bindings, depth + 1)
+
+
+def _read_tfvars(directory: Path) -> dict[str, object]:
+    values: dict[str, object] = {}
+    for path in [directory / "terraform.tfvars", *sorted(directory.glob("*.auto.tfvars"))]:
+        if path.is_file():
+            try:
+                values.update(hcl2.loads(path.read_text(encoding="utf-8"), serialization_options=TF_OPTIONS))
+            except Exception as exc:  # noqa: BLE001 - same as .tf files
+                raise InputError(f"{path}: cannot parse Terraform variables: {str(exc).splitlines()[0]}") from exc
+    return values
+
+
+# ---- policy documents -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A policy found in a value: the document (None when unreadable), why not, and the data block it came from."""
+
+    document: object
+    error: str | None = None
+    origin: Block | None = None
+
+
+class Unreadable(Exception):
+    """The value is not a policy we can read here (e.g. an ARN of a policy defined elsewhere)."""
+
+
+def template_placeholders() -> dict[str, object]:
+    """Values for every variable of the generated policy templates (names as in the brief's contract)."""
+    from validate.linter.rules._scope import PLACEHOLDER_ACCOUNT, PLACEHOLDER_FIELDS, PLACEHOLDER_KMS_KEY
+
+    return {
+        "partition": "aws",
+        "region": "us-east-1",
+        "account_id": PLACEHOLDER_ACCOUNT,
+        "source_account": PLACEHOLDER_ACCOUNT,
+        "role_arn": f"arn:aws:iam::{PLACEHOLDER_ACCOUNT}:role/placeholder",
+        "manifest_bucket": PLACEHOLDER_FIELDS["manifest_bucket"],
+        "manifest_prefix": "manifests/",
+        "report_bucket": PLACEHOLDER_FIELDS["report_bucket"],
+        "report_prefix": PLACEHOLDER_FIELDS["report_prefix"],
+        "target_bucket": PLACEHOLDER_FIELDS["bucket"],
+        "destination_bucket": PLACEHOLDER_FIELDS["destination_bucket"],
+        "function_arn": PLACEHOLDER_FIELDS["function_arn"],
+        "kms_key_arns": [PLACEHOLDER_KMS_KEY],
+    }
+
+
+def heredoc_body(value: str) -> str:
+    """The text of a heredoc as python-hcl2 returns it ("<<-EOT\\n...\\nEOT"), dedented for <<-."""
+    lines = value.splitlines()
+    body = "\n".join(lines[1:-1]) if len(lines) >= 2 else ""
+    return textwrap.dedent(body) if value.startswith("<<-") else body
+
+
+def quote_bare_interpolations(text: str) -> str:
+    """Wrap ${...} found outside JSON strings in quotes, so JSON with Terraform interpolations parses."""
+    out: list[str] = []
+    index, quoted = 0, False
+    while index < len(text):
+        char = text[index]
+        if quoted:
+            out.append(char)
+            if char == "\\" and index + 1 < len(text):
+                out.append(text[index + 1])
+                index += 1
+            elif char == '"':
+                quoted = False
+        elif text.startswith("${", index):
+            end = _matching(text, index + 1, "{", "}")
+            end = len(text) - 1 if end < 0 else end
+            out.append(json.dumps(text[index : end + 1]))
+            index = end
+        else:
+            out.append(char)
+            quoted = char == '"'
+        index += 1
+    return "".join(out)
+
+
+def json_document(text: str, what: str) -> Doc:
+    """Parse policy JSON (Terraform interpolations allowed); a Doc with an error when it is not JSON."""
+    try:
+        return Doc(json.loads(quote_bare_interpolations(text)))
+    except json.JSONDecodeError as exc:
+        return Doc(None, f"{what} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+
+
+def _calls(expression: str, function: str) -> list[str]:
+    """The argument text of every call to `function` in an expression."""
+    found: list[str] = []
+    for match in re.finditer(rf"\b{function}\s*\(", expression):
+        end = _matching(expression, match.end() - 1, "(", ")")
+        if end > 0:
+            found.append(expression[match.end() : end])
+    return found
+
+
+def _hcl_value(expression: str) -> object:
+    """Evaluate an HCL expression's literal structure with python-hcl2 (non-literals become "${...}" strings)."""
+    return hcl2.loads(f"x = {expression}\n", serialization_options=TF_OPTIONS)["x"]
+
+
+def policy_document_json(block: Block, included: Sequence[dict]) -> dict:
+    """Convert an aws_iam_policy_document block to IAM JSON; `included` are source_policy_documents' JSON."""
+    statements: list[dict] = []
+    for document in included:
+        listed = document.get("Statement", [])
+        statements.extend(listed if isinstance(listed, list) else [listed])
+    for raw in _as_list(block.body.get("statement")):
+        if isinstance(raw, dict):
+            statements.append(_statement_json(raw))
+    return {"Version": block.body.get("version", "2012-10-17"), "Statement": statements}
+
+
+_STATEMENT_FIELDS = (
+    ("sid", "Sid"),
+    ("actions", "Action"),
+    ("not_actions", "NotAction"),
+    ("resources", "Resource"),
+    ("not_resources", "NotResource"),
+)
+
+
+def _statement_json(raw: dict) -> dict:
+    statement: dict[str, object] = {"Effect": raw.get("effect", "Allow")}
+    for hcl_name, json_name in _STATEMENT_FIELDS:
+        if hcl_name in raw:
+            statement[json_name] = raw[hcl_name]
+    for hcl_name, json_name in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
+        if hcl_name in raw:
+            statement[json_name] = _principals_json(_as_list(raw[hcl_name]))
+    conditions: dict[str, dict[str, object]] = {}
+    for condition in _as_list(raw.get("condition")):
+        if isinstance(condition, dict):
+            test = conditions.setdefault(str(condition.get("test")), {})
+            test[str(condition.get("variable"))] = condition.get("values", [])
+    if conditions:
+        statement["Condition"] = conditions
+    return statement
+
+
+def _principals_json(blocks: list) -> object:
+    merged: dict[str, list] = {}
+    for block in blocks:
+        if not isinstance(block, dict):
+            continue
+        identifiers = block.get("identifiers", [])
+        merged.setdefault(str(block.get("type")), []).extend(identifiers if isinstance(identifiers, list) else [identifiers])
+    if list(merged) == ["*"]:
+        return "*"  # Terraform renders type "*" with identifiers ["*"] as Principal "*"
+    return merged
+
+
+def _as_list(value: object) -> list:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+class Extractor:
+    """Turns a TerraformProject into PolicySources (standalone) and RoleSources (batch roles)."""
+
+    def __init__(self, project: TerraformProject) -> None:
+        self.project = project
+        self.included: set[int] = set()  # ids of data blocks that some IAM value includes
+
+    # -- reading one value
+
+    def documents(self, value: object, module: ModuleDir, bindings: dict[str, str], depth: int = 0) -> list[Doc]:
+        """The policies a Terraform value holds (several for a conditional); raises Unreadable."""
+        if depth > _MAX_DEPTH:
+            raise Unreadable(str(value))
+        if isinstance(value, dict):
+            return [Doc(value)]
+        if not isinstance(value, str):
+            raise Unreadable(repr(value))
+        if value.startswith("<<"):
+            return [json_document(heredoc_body(value), "the heredoc policy")]
+        inner = _strip_interpolation(value)
+        if inner is None:
+            if value.lstrip().startswith("{"):
+                return [json_document(value, "the policy string")]
+            raise Unreadable(value)
+        return self._expression_documents(inner, module, bindings, depth)
+
+    def _expression_documents(self, inner: str, module: ModuleDir, bindings: dict[str, str], depth: int) -> list[Doc]:
+        if inner.startswith("jsonencode(") and _matching(inner, len("jsonencode"), "(", ")") == len(inner) - 1:
+            return [Doc(_hcl_value(inner[len("jsonencode(") : -1]))]
+        if _SIMPLE_REF.match(inner):
+            docs: list[Doc] = []
+            for resolved in self.project.resolve("${" + inner + "}", module, bindings):
+                if resolved == "${" + inner + "}":
+                    raise Unreadable(inner)
+                docs.extend(self.documents(resolved, module, bindings, depth + 1))
+            return docs
+        docs = [self._template(args, module, bindings) for args in _calls(inner, "templatefile")]
+        docs += [self._file(args, module, bindings) for args in _calls(inner, "file")]
+        for name in dict.fromkeys(_DATA_DOC_REF.findall(inner)):
+            docs.append(self._data_document(module, name, bindings, depth))
+        if not docs:
+            raise Unreadable(inner)
+        return docs
+
+    def _data_document(self, module: ModuleDir, name: str, bindings: dict[str, str], depth: int) -> Doc:
+        block = module.find("data", "aws_iam_policy_document", name)
+        if block is None:
+            raise Unreadable(f"data.aws_iam_policy_document.{name}")
+        self.included.add(id(block))
+        included: list[dict] = []
+        for key in ("source_policy_documents", "override_policy_documents"):
+            for item in _as_list(block.body.get(key)):
+                for ref in dict.fromkeys(_DATA_DOC_REF.findall(str(item))):
+                    doc = self._data_document(module, ref, bindings, depth + 1)
+                    if isinstance(doc.document, dict):
+                        included.append(doc.document)
+        return Doc(policy_document_json(block, included), origin=block)
+
+    def _template_path(self, args: str, module: ModuleDir, bindings: dict[str, str]) -> tuple[list[Path], list]:
+        values = _as_list(_hcl_value(f"[{args}]"))
+        raw_path = str(values[0]) if values else ""
+        path_text = self.project.substitute(raw_path, module, bindings)
+        if "${" not in path_text:
+            return [Path(path_text)], values
+        pattern = re.sub(r"\$\{[^}]*\}", "*", path_text)
+        return sorted(Path(p) for p in glob.glob(pattern)), values
+
+    def _template(self, args: str, module: ModuleDir, bindings: dict[str, str]) -> Doc:
+        from validate.generate import render_template
+
+        paths, values = self._template_path(args, module, bindings)
+        if not paths:
+            raise Unreadable(f"templatefile({args})")
+        variables = template_placeholders()
+        if len(values) > 1 and isinstance(values[1], dict):
+            variables = {**values[1], **variables}
+        docs = []
+        for path in paths:
+            try:
+                docs.append(Doc(render_template(path.read_text(encoding="utf-8"), variables)))
+            except (OSError, ValueError, KeyError) as exc:
+                docs.append(Doc(None, f"cannot render {display_path(path)}: {exc}"))
+        # Several candidates (e.g. the .versioned/.kms variants chosen at plan time): lint them all.
+        return docs[0] if len(docs) == 1 else Doc({"Version": "2012-10-17", "Statement": _union(docs)})
+
+    def _file(self, args: str, module: ModuleDir, bindings: dict[str, str]) -> Doc:
+        paths, _ = self._template_path(args, module, bindings)
+        if len(paths) != 1 or not paths[0].is_file():
+            raise Unreadable(f"file({args})")
+        return json_document(paths[0].read_text(encoding="utf-8"), display_path(paths[0]))
+
+    # -- whole project
+
+    def extract(self, operation: str | None = None) -> tuple[list[PolicySource], list[RoleSource]]:
+        """Standalone policy sources and batch role sources of the whole project."""
+        standalone: list[PolicySource] = []
+        roles: list[RoleSource] = []
+        consumed: set[int] = set()
+        for module in self.project.modules.values():
+            for role in module.of_type("resource", "aws_iam_role"):
+                role_sources, loose, used = self._role(role, module, operation)
+                roles.extend(role_sources)
+                standalone.extend(loose)
+                consumed.update(used)
+        for module in self.project.modules.values():
+            for block in module.blocks:
+                if block.kind == "resource" and block.type in _POLICY_HOLDERS and id(block) not in consumed:
+                    standalone.extend(self._sources(block, block.body.get("policy"), module, {}, PERMISSION))
+            referenced = _data_references_outside_iam(module)
+            for block in module.of_type("data", "aws_iam_policy_document"):
+                if id(block) not in self.included and block.name not in referenced:
+                    standalone.extend(self._sources(block, "${data.aws_iam_policy_document." + block.name + ".json}", module, {}, None))
+        return standalone, roles
+
+    def _sources(
+        self, block: Block, value: object, module: ModuleDir, bindings: dict[str, str], kind: str | None, *, for_batch: bool = False
+    ) -> list[PolicySource]:
+        if value is None:
+            return []
+        try:
+            docs = self.documents(value, module, bindings)
+        except Unreadable:
+            return []
+        return [_policy_source(block, doc, kind, for_batch) for doc in docs]
+
+    def _role(self, role: Block, module: ModuleDir, override: str | None) -> tuple[list[RoleSource], list[PolicySource], set[int]]:
+        declared, origin, variable = self._declared_operations(role, module)
+        attached, unreadable, consumed = self._attached(role, module)
+        results: list[RoleSource] = []
+        loose: list[PolicySource] = []
+        for op in declared or [None]:
+            bindings = {variable: op} if variable and op else {}
+            trust = self._sources(role, role.body.get("assume_role_policy"), module, bindings, TRUST)
+            is_batch = origin.startswith("tag") or any(_mentions_batch(s.document) for s in trust)
+            permissions: list[PolicySource] = []
+            for holder, value in attached:
+                permissions.extend(self._sources(holder, value, module, bindings, PERMISSION))
+            if not is_batch:
+                return [], trust + permissions, consumed
+            trust = [_with_batch(s) for s in trust]
+            results.append(
+                RoleSource(
+                    address=role.address,
+                    file=role.file.display,
+                    line=role.line,
+                    trust=tuple(trust),
+                    permissions=tuple(permissions),
+                    operation=override or op,
+                    operation_origin="--operation" if override else origin,
+                    unreadable=tuple(unreadable),
+                    suppressions=role.suppressions(),
+                )
+            )
+        return results, loose, consumed
+
+    def _declared_operations(self, role: Block, module: ModuleDir) -> tuple[list[str], str, str | None]:
+        """(operations, where they come from, the variable to bind while reading policies)."""
+        expression = _tag_expression(role.body.get("tags"))
+        origin = f"tag {OPERATION_TAG}"
+        if expression is None:
+            name = next((n for n in OPERATION_VARIABLES if n in module.variables), None)
+            if name is None:
+                return [], "nowhere", None
+            expression, origin = "${var." + name + "}", f"variable {name}"
+        inner = _strip_interpolation(expression) or ""
+        match = _SIMPLE_REF.match(inner)
+        variable = match.group(2) if match and match.group(1) == "var" else None
+        values = [v for v in self.project.resolve(expression, module, {}) if isinstance(v, str) and "${" not in v]
+        return list(dict.fromkeys(values)), origin, variable
+
+    def _attached(self, role: Block, module: ModuleDir) -> tuple[list[tuple[Block, object]], list[str], set[int]]:
+        """(block, policy value) of every permission policy of the role, unreadable attachments, consumed blocks."""
+        attached: list[tuple[Block, object]] = [(role, p.get("policy")) for p in _as_list(role.body.get("inline_policy")) if isinstance(p, dict)]
+        unreadable: list[str] = []
+        consumed: set[int] = set()
+        for block in module.of_type("resource", "aws_iam_role_policy"):
+            if _names_role(block.body.get("role"), role):
+                attached.append((block, block.body.get("policy")))
+                consumed.add(id(block))
+        arns = list(_as_list(role.body.get("managed_policy_arns")))
+        for block in module.of_type("resource", "aws_iam_role_policy_attachment"):
+            if _names_role(block.body.get("role"), role):
+                arns.append(block.body.get("policy_arn"))
+        for block in module.of_type("resource", "aws_iam_policy_attachment"):
+            if any(_names_role(r, role) for r in _as_list(block.body.get("roles"))):
+                arns.append(block.body.get("policy_arn"))
+        for arn in arns:
+            match = _POLICY_ARN_REF.match(str(arn))
+            policy = module.find("resource", "aws_iam_policy", match.group(1)) if match else None
+            if policy is None:
+                unreadable.append(str(arn))
+            else:
+                attached.append((policy, policy.body.get("policy")))
+                consumed.add(id(policy))
+        return attached, unreadable, consumed
+
+
+def _policy_source(block: Block, doc: Doc, kind: str | None, for_batch: bool) -> PolicySource:
+    where = doc.origin or block
+    suppressions = block.suppressions() + (doc.origin.suppressions() if doc.origin and doc.origin is not block else ())
+    return PolicySource(
+        document=doc.document,
+        file=where.file.display,
+        line=where.line,
+        resource=where.address,
+        kind=kind,
+        error=doc.error,
+        suppressions=suppressions,
+        for_batch=for_batch,
+        statement_lines=doc.origin.statement_lines() if doc.origin else (),
+    )
+
+
+def _with_batch(source: PolicySource) -> PolicySource:
+    from dataclasses import replace
+
+    return replace(source, for_batch=True)
+
+
+def _union(docs: list[Doc]) -> list:
+    statements: list = []
+    for doc in docs:
+        if isinstance(doc.document, dict):
+            listed = doc.document.get("Statement", [])
+            statements.extend(listed if isinstance(listed, list) else [listed])
+    return statements
+
+
+def _mentions_batch(document: object) -> bool:
+    """True when a trust policy names a service principal that looks like S3 Batch Operations (typos too)."""
+    return "batchoperation" in json.dumps(document).lower()
+
+
+def _tag_expression(tags: object) -> str | None:
+    if isinstance(tags, dict):
+        value = tags.get(OPERATION_TAG)
+        return value if isinstance(value, str) else None
+    if isinstance(tags, str):
+        match = _TAG_IN_EXPRESSION.search(tags)
+        if match:
+            return match.group("literal") if match.group("literal") is not None else "${" + match.group("ref") + "}"
+    return None
+
+
+def _names_role(value: object, role: Block) -> bool:
+    if not isinstance(value, str):
+        return False
+    match = _ROLE_REF.match(value)
+    if match:
+        return match.group(1) == role.name
+    return "${" not in value and value == role.body.get("name")
+
+
+def _data_references_outside_iam(module: ModuleDir) -> set[str]:
+    """Names of policy documents used by non-IAM resources (bucket and key policies): not linted as IAM."""
+    names: set[str] = set()
+    for block in module.blocks:
+        if block.kind == "resource" and not block.type.startswith("aws_iam_"):
+            names.update(_DATA_DOC_REF.findall(json.dumps(block.body)))
+    return names
+
+
+def extract_policies(paths: Sequence[Path], operation: str | None = None) -> tuple[list[PolicySource], list[RoleSource]]:
+    """Load the Terraform under these paths and return (standalone policy sources, batch role sources)."""
+    return Extractor(TerraformProject.load(paths)).extract(operation)
+
+
+def iter_block_addresses(project: TerraformProject) -> Iterator[str]:
+    """Every block address (for messages and tests)."""
+    for module in project.modules.values():
+        for block in module.blocks:
+            yield block.address
