@@ -10,7 +10,7 @@ from botocore.config import Config
 
 # Standard retry mode retries throttles and 5xx with backoff. Timeouts stay well under a typical function
 # timeout so a stuck call becomes a TemporaryFailure (redriven) instead of a timed-out invocation.
-CLIENT_CONFIG = Config(retries={"mode": "standard"}, connect_timeout=5, read_timeout=20)
+CLIENT_CONFIG = Config(retries={"mode": "standard"}, connect_timeout=3, read_timeout=10)
 
 
 @functools.cache
