@@ -56,6 +56,12 @@ def test_preconditions_require_what_the_catalogue_requires(operation: str) -> No
     assert refused == _required_inputs(operation)
 
 
+def test_manifest_and_report_locations_must_differ() -> None:
+    assert not _preconditions_hold(_role("LambdaInvoke", function_arn=FUNCTION_ARN, report_prefix="manifests/"))
+    assert _preconditions_hold(_role("LambdaInvoke", function_arn=FUNCTION_ARN, report_bucket="other-bucket",
+                                     report_prefix="manifests/"))
+
+
 def _inputs_for(operation: str, kms: bool) -> dict[str, object]:
     inputs = {name: FULL_INPUTS[name] for name in _required_inputs(operation)}
     if kms:

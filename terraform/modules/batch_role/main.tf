@@ -64,6 +64,11 @@ resource "aws_iam_role" "this" {
     }
 
     precondition {
+      condition     = var.manifest_bucket != var.report_bucket || var.manifest_prefix != var.report_prefix
+      error_message = "manifest and report locations must differ: a role that writes reports where it reads manifests lets one job's report replace the next job's manifest."
+    }
+
+    precondition {
       condition     = var.operation != "S3UpdateObjectEncryption" || length(var.kms_key_arns) > 0
       error_message = "kms_key_arns (the key objects are re-encrypted with) is required when operation is S3UpdateObjectEncryption."
     }
