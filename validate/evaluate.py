@@ -113,12 +113,24 @@ def arn_matches(pattern: str, arn: str, context: Mapping[str, object] | None = N
         return True
     if not (pattern.startswith("arn:") and arn.startswith("arn:")):
         return _like(pattern, arn, context)
+    if "$" not in pattern:
+        return bool(_static_arn_regex(pattern).fullmatch(arn))
     wanted, given = pattern.split(":", 5), arn.split(":", 5)
     if len(wanted) > len(given):
         return False
     # A pattern with fewer segments matches the rest of the ARN with its last segment ("arn:aws:s3:*").
     given = given[: len(wanted) - 1] + [":".join(given[len(wanted) - 1 :])]
     return all(_like(w, g, context) for w, g in zip(wanted, given, strict=True))
+
+
+@functools.lru_cache(maxsize=8192)
+def _static_arn_regex(pattern: str) -> re.Pattern[str]:
+    """One regex for a segment-wise ARN pattern: wildcards stay inside their segment, except in the last one."""
+    segments = pattern.split(":", 5)
+    inner = {"*": "[^:]*", "?": "[^:]"}
+    parts = ["".join(inner.get(t.group(0)) or re.escape(t.group(0)) for t in _TOKEN.finditer(seg)) for seg in segments[:-1]]
+    parts.append(_static_regex(segments[-1], True, False).pattern)
+    return re.compile(":".join(parts), re.DOTALL)
 
 
 # ---- conditions ---------------------------------------------------------------------------------------------------
