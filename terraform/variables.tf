@@ -212,7 +212,7 @@ variable "lambda_timeout" {
 }
 
 variable "lambda_reserved_concurrent_executions" {
-  description = "Concurrency reserved for and capping the function: it bounds the request rate on Amazon Comprehend."
+  description = "Concurrency reserved for and capping the function: it bounds the request rate on Amazon Comprehend. -1 reserves nothing (for accounts whose concurrency quota is too small to reserve from)."
   type        = number
   default     = 10
 }

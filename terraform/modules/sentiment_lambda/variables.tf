@@ -62,13 +62,13 @@ variable "timeout" {
 }
 
 variable "reserved_concurrent_executions" {
-  description = "Concurrency reserved for (and capping) the function. S3 Batch Operations invokes up to the function's concurrency limit, so this caps the request rate on Amazon Comprehend, whose synchronous APIs are throttled per account."
+  description = "Concurrency reserved for (and capping) the function. S3 Batch Operations invokes up to the function's concurrency limit, so this caps the request rate on Amazon Comprehend, whose synchronous APIs are throttled per account. -1 reserves nothing (needed where the account's concurrency quota is too small to reserve from, as in new accounts)."
   type        = number
   default     = 10
 
   validation {
-    condition     = var.reserved_concurrent_executions >= 1
-    error_message = "reserved_concurrent_executions must be at least 1."
+    condition     = var.reserved_concurrent_executions == -1 || var.reserved_concurrent_executions >= 1
+    error_message = "reserved_concurrent_executions must be -1 (no reservation) or at least 1."
   }
 }
 
