@@ -359,6 +359,9 @@ def cmd_retry_failed(args: argparse.Namespace) -> int:
     _, files = reports.read_report_manifest(clients.s3, location)
     failed = [f for f in files if f.status in (None, "failed")]
     retry = retries.failed_manifest(reports.iter_results(clients.s3, failed))
+    if retry is None:
+        print(f"job {args.job_id}: the report lists no failed task; nothing to retry", file=sys.stderr)
+        return 0
     manifest_bucket, manifest_prefix = retries.retry_manifest_prefix(job, bucket)
     with retry.body:
         manifest = retries.upload_retry_manifest(clients.s3, retry, manifest_bucket, manifest_prefix)

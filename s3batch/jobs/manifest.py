@@ -27,6 +27,8 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote_plus, unquote_plus
 
+from botocore.exceptions import ClientError
+
 from s3batch.errors import InputError
 
 CSV_FORMAT = "S3BatchOperations_CSV_20180820"
@@ -104,10 +106,7 @@ class ManifestLocation:
         spec: dict[str, Any] = {"Format": self.format}
         if self.format == CSV_FORMAT:
             spec["Fields"] = list(self.fields)
-        location: dict[str, Any] = {"ObjectArn": self.object_arn, "ETag": self.etag}
-        if self.version_id:
-            location["ObjectVersionId"] = self.version_id
-        return {"Spec": spec, "Location": location}
+        return {"Spec": spec, "Location": {"ObjectArn": self.object_arn, "ETag": self.etag}}
 
 
 def encode_key(key: str) -> str:
@@ -173,20 +172,41 @@ def manifest_key(manifest_prefix: str, sha256: str) -> str:
     return join_prefix(manifest_prefix, f"manifest-{sha256}.csv")
 
 
+def existing_copy(s3: Any, bucket: str, key: str, md5: str) -> dict[str, Any] | None:
+    """HeadObject of bucket/key when it already holds exactly these bytes (ETag = MD5), else None.
+
+    Skipping identical uploads keeps re-runs from piling up object versions in versioned buckets.
+    """
+    try:
+        head = s3.head_object(Bucket=bucket, Key=key)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("403", "404", "AccessDenied", "NoSuchKey", "NotFound"):
+            return None  # absent, or we may not look: upload
+        raise
+    return dict(head) if strip_etag(head["ETag"]) == md5 else None
+
+
 def upload_manifest(
     s3: Any, body: IO[bytes], stats: ManifestStats, *, bucket: str, prefix: str, with_versions: bool = False
 ) -> ManifestLocation:
-    """PUT the manifest and pin the ETag of exactly what was written (from the PutObject response)."""
-    key = manifest_key(prefix, stats.sha256)
-    response = s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="text/csv")
+    """PUT the manifest (unless the same bytes are already there) and pin the ETag of what S3 holds.
+
+    The object version id is kept for information but not sent in CreateJob: the ETag already pins the content,
+    and a new version of identical bytes must not change the request (that would break idempotency).
+    """
+    return put_manifest(s3, body, stats, bucket=bucket, key=manifest_key(prefix, stats.sha256), with_versions=with_versions)
+
+
+def put_manifest(
+    s3: Any, body: IO[bytes], stats: ManifestStats, *, bucket: str, key: str, with_versions: bool = False
+) -> ManifestLocation:
+    """PUT manifest bytes at `key` unless they are already there; the location with S3's ETag."""
+    response = existing_copy(s3, bucket, key, stats.md5) if stats.md5 else None
+    if response is None:
+        response = s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="text/csv")
     fields = ("Bucket", "Key", "VersionId") if with_versions else ("Bucket", "Key")
-    return ManifestLocation(
-        bucket=bucket,
-        key=key,
-        etag=strip_etag(response["ETag"]),
-        fields=fields,
-        version_id=response.get("VersionId"),
-    )
+    return ManifestLocation(bucket=bucket, key=key, etag=strip_etag(response["ETag"]), fields=fields,
+                            version_id=response.get("VersionId"))
 
 
 # --- sources of entries -----------------------------------------------------------------------------------------
@@ -210,7 +230,10 @@ def upload_folder(
         key = join_prefix(prefix, path.relative_to(folder).as_posix())
         if s3 is not None:
             with path.open("rb") as body:
-                s3.put_object(Bucket=bucket, Key=key, Body=body)
+                md5 = hashlib.file_digest(body, lambda: hashlib.md5(usedforsecurity=False)).hexdigest()
+                if existing_copy(s3, bucket, key, md5) is None:
+                    body.seek(0)
+                    s3.put_object(Bucket=bucket, Key=key, Body=body)
         yield ManifestEntry(bucket=bucket, key=key, size=path.stat().st_size)
 
 

@@ -14,8 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
-from s3batch.errors import S3BatchError
-from s3batch.jobs.manifest import ManifestLocation, ManifestStats, join_prefix, strip_etag
+from s3batch.jobs.manifest import ManifestLocation, ManifestStats, join_prefix, put_manifest
 from s3batch.jobs.report import TaskResult
 from s3batch.jobs.submit import DEFAULT_PRIORITY, JobOptions, finish_request
 
@@ -29,10 +28,10 @@ class RetryManifest:
     with_versions: bool
 
 
-def failed_manifest(results: Iterable[TaskResult]) -> RetryManifest:
-    """Write the failed tasks (bucket, key as reported[, version]) into a temporary CSV manifest."""
+def failed_manifest(results: Iterable[TaskResult]) -> RetryManifest | None:
+    """Write the failed tasks (bucket, key as reported[, version]) into a temporary CSV manifest; None if none failed."""
     handle = tempfile.TemporaryFile(prefix="s3batch-retry-")
-    digest = hashlib.sha256()
+    digest, md5 = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
     stats = ManifestStats()
     with_versions: bool | None = None
     for result in results:
@@ -43,12 +42,13 @@ def failed_manifest(results: Iterable[TaskResult]) -> RetryManifest:
         fields = [result.bucket, result.key_field] + ([result.version_id or "null"] if with_versions else [])
         data = (",".join(fields) + "\n").encode("utf-8")
         digest.update(data)
+        md5.update(data)
         handle.write(data)
         stats.rows += 1
     if not stats.rows:
         handle.close()
-        raise S3BatchError("the report lists no failed task; nothing to retry", exit_code=0)
-    stats.sha256 = digest.hexdigest()
+        return None
+    stats.sha256, stats.md5 = digest.hexdigest(), md5.hexdigest()
     handle.seek(0)
     return RetryManifest(handle, stats, bool(with_versions))
 
@@ -68,9 +68,7 @@ def retry_manifest_prefix(job: dict[str, Any], fallback_bucket: str) -> tuple[st
 def upload_retry_manifest(s3: Any, retry: RetryManifest, bucket: str, prefix: str) -> ManifestLocation:
     """PUT the retry manifest under a content-derived key and pin its ETag."""
     key = join_prefix(prefix, f"retry-{retry.stats.sha256}.csv")
-    response = s3.put_object(Bucket=bucket, Key=key, Body=retry.body, ContentType="text/csv")
-    fields = ("Bucket", "Key", "VersionId") if retry.with_versions else ("Bucket", "Key")
-    return ManifestLocation(bucket, key, strip_etag(response["ETag"]), fields=fields, version_id=response.get("VersionId"))
+    return put_manifest(s3, retry.body, retry.stats, bucket=bucket, key=key, with_versions=retry.with_versions)
 
 
 def retry_request(job: dict[str, Any], account_id: str, manifest: ManifestLocation, options: JobOptions) -> dict[str, Any]:

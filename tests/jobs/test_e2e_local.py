@@ -1,0 +1,132 @@
+"""End to end over real HTTP: `s3batch job …` against the local stack, exactly as against AWS but for the endpoint."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from s3batch.aws import make_client
+from s3batch.cli import main
+from s3batch.stack_outputs import load_outputs
+
+server = pytest.importorskip("s3batch.emulator.server")
+deploy_module = pytest.importorskip("s3batch.emulator.deploy")
+stack_module = pytest.importorskip("s3batch.emulator.stack")
+
+pytestmark = pytest.mark.e2e
+FILES = Path(__file__).resolve().parents[2] / "files"
+EXPECTED = {"input/think-of-love.txt": "POSITIVE", "input/little-rascals.txt": "NEGATIVE",
+            "input/julius-caesar.txt": "NEUTRAL"}
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[Any]:
+    running = server.start_stack()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def outputs(stack: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A freshly reset and deployed stack; AWS_ENDPOINT_URL points at it as `make job` sets it."""
+    request = urllib.request.Request(stack.endpoint_url + "/moto-api/reset", method="POST")
+    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (loopback)
+        assert response.status == 200
+    info = stack_module.StackInfo(endpoint_url=stack.endpoint_url, port=stack.port, pid=os.getpid())
+    path = tmp_path / "outputs.json"
+    deploy_module.deploy(info, path)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", stack.endpoint_url)
+    return path
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _jobs() -> list[dict[str, Any]]:
+    return make_client("s3control").list_jobs(AccountId="123456789012")["Jobs"]
+
+
+def test_make_job_flow_labels_the_three_texts_and_is_idempotent(outputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ("job", "run", "--outputs", str(outputs), "--folder", str(FILES), "--pattern", "*.txt", "--timeout", "120")
+    code, out, err = _run(capsys, *argv)
+    assert code == 0, err
+    for key, label in EXPECTED.items():
+        assert any(key in line and label in line for line in out.splitlines()), out
+    assert "preflight: ok" in err and "report: s3://" in err and "\x1b[" not in err
+    code, _, err = _run(capsys, *argv)  # the same inputs: the same job, not a second one
+    assert code == 0, err
+    assert len(_jobs()) == 1
+    code, out, _ = _run(capsys, "job", "report", _jobs()[0]["JobId"], "--outputs", str(outputs), "--format", "json")
+    doc = json.loads(out)
+    assert {row["key"]: row["label"] for row in doc["summary"]["sentiment"]} == EXPECTED
+    assert doc["summary"]["by_status"] == {"succeeded": 3}
+
+
+def test_failed_tasks_exit_1_and_retry_failed_starts_one_new_job(
+    outputs: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stack = load_outputs(outputs)
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(f"{stack.bucket_name},input/missing+file.txt\n{stack.bucket_name},input/also-missing.txt\n")
+    code, _, err = _run(capsys, "job", "run", "--outputs", str(outputs), "--manifest", str(manifest), "--timeout", "120")
+    assert code == 1, err
+    (first,) = _jobs()
+    code, out, err = _run(capsys, "job", "retry-failed", first["JobId"], "--outputs", str(outputs))
+    assert code == 0, err
+    retry_id = out.strip()
+    assert "(2 failed tasks)" in err
+    code, _, _ = _run(capsys, "job", "wait", retry_id, "--outputs", str(outputs), "--timeout", "120")
+    assert code == 1
+    code, out, _ = _run(capsys, "job", "retry-failed", first["JobId"], "--outputs", str(outputs))
+    assert out.strip() == retry_id  # re-running retry-failed does not start another job
+    code, out, _ = _run(capsys, "job", "report", retry_id, "--outputs", str(outputs), "--format", "csv")
+    assert "input/missing file.txt" in out  # the encoded key went through the retry manifest unchanged
+
+
+def test_confirmation_flow(outputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(capsys, "job", "submit", "--outputs", str(outputs), "--folder", str(FILES), "--pattern", "*.txt",
+                          "--confirm-required")
+    assert code == 0, err
+    job_id = out.strip()
+    code, out, _ = _run(capsys, "job", "confirm", job_id, "--outputs", str(outputs))
+    assert code == 0 and job_id in out
+    code, _, err = _run(capsys, "job", "wait", job_id, "--outputs", str(outputs), "--timeout", "120")
+    assert code == 0, err
+
+
+def test_preflight_stops_a_job_the_role_cannot_run(outputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "job", "submit", "--outputs", str(outputs), "--folder", str(FILES), "--pattern", "*.txt",
+                        "--operation", "S3PutObjectTagging", "--tag", "team=data")
+    assert code == 3
+    assert "may not s3:PutObjectTagging on arn:aws:s3:::" in err
+    assert _jobs() == []
+
+
+def test_dry_run_prints_the_request_and_creates_nothing(outputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(capsys, "job", "submit", "--outputs", str(outputs), "--folder", str(FILES), "--pattern", "*.txt",
+                          "--dry-run")
+    assert code == 0, err
+    request = json.loads(out)
+    assert request["ConfirmationRequired"] is False and request["Operation"]["LambdaInvoke"]["InvocationSchemaVersion"] == "2.0"
+    assert _jobs() == []
+    stack = load_outputs(outputs)
+    listing = make_client("s3").list_objects_v2(Bucket=stack.bucket_name)
+    assert "Contents" not in listing  # dry run uploads nothing
+
+
+def test_max_cost_refuses(outputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "job", "submit", "--outputs", str(outputs), "--folder", str(FILES), "--pattern", "*.txt",
+                        "--max-cost", "0.01")
+    assert code == 3 and "above --max-cost" in err
+    assert _jobs() == []
