@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import boto3
 import hcl2
 from botocore.exceptions import ClientError
 from hcl2 import SerializationOptions
 
 from s3batch.aws import make_client
-from s3batch.emulator.stack import StackInfo, write_json_atomically
+from s3batch.emulator.stack import LOCAL_CREDENTIALS, StackInfo, write_json_atomically
 from s3batch.errors import InputError
 from s3batch.stack_outputs import StackOutputs, to_terraform_json
 from validate.catalogue import JobScope, build_policy, trust_policy
@@ -119,6 +120,16 @@ class DeploySettings:
         return f"{self.function_name}-exec"
 
 
+def local_session(region: str) -> boto3.Session:
+    """A session with the stack's fake keys: deploy works with no AWS configuration and never uses real ones."""
+    return boto3.Session(
+        aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        aws_session_token=LOCAL_CREDENTIALS["AWS_SESSION_TOKEN"],
+        region_name=region,
+    )
+
+
 def function_package() -> bytes:
     """The zip `make lambda` builds; without it, the same sources zipped deterministically here."""
     if PACKAGE_ZIP.is_file():
@@ -138,7 +149,8 @@ def function_package() -> bytes:
 def deploy(stack: StackInfo, outputs_path: Path, settings: DeploySettings | None = None) -> StackOutputs:
     """Create (or bring up to date) the bucket, batch role and function; write the outputs file."""
     settings = settings or DeploySettings.from_terraform()
-    clients = {s: make_client(s, endpoint_url=stack.endpoint_url, region=stack.region) for s in ("s3", "iam", "lambda")}
+    session = local_session(stack.region)
+    clients = {s: make_client(s, endpoint_url=stack.endpoint_url, session=session) for s in ("s3", "iam", "lambda")}
     bucket = settings.bucket_name(stack.account_id, stack.region)
     ensure_bucket(clients["s3"], bucket, stack.region, settings.versioning_enabled)
     function_role = ensure_role(clients["iam"], settings.function_role_name, LAMBDA_TRUST)

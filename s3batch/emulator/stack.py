@@ -72,8 +72,21 @@ def health(endpoint_url: str, timeout: float = 2.0) -> dict[str, Any] | None:
         return None
 
 
+LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
+
+
+def use_local_credentials() -> None:
+    """The stack process signs only requests to itself: give it fixed fake keys, never the user's profile.
+
+    On a fresh machine there are no credentials at all, and the engine's boto3 clients would fail to sign.
+    """
+    os.environ.update(LOCAL_CREDENTIALS)
+    os.environ.pop("AWS_PROFILE", None)
+
+
 def serve(port: int, *, max_active_jobs: int, state_path: Path | None, announce: bool) -> int:
     """Serve until Ctrl-C or SIGTERM; then stop job runners and engine workers, and remove our stack.json."""
+    use_local_credentials()
     server, service = create_server(port, max_active_jobs=max_active_jobs)
     info = StackInfo(service.endpoint_url, server.server_port, os.getpid())
     signal.signal(signal.SIGTERM, _raise_interrupt)

@@ -6,9 +6,14 @@ import json
 import os
 from pathlib import Path
 
-import pytest
+from typing import Any
 
+import pytest
+from fake_engine import job_params
+
+from s3batch.aws import make_client
 from s3batch.cli import main
+from s3batch.emulator.deploy import local_session
 from s3batch.emulator import stack as stack_module
 
 
@@ -18,7 +23,11 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def test_up_detach_status_deploy_down(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_up_detach_status_deploy_down(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, wait_for_status: Any
+) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name)  # a fresh machine: no AWS configuration at all
     assert main(["local", "status"]) == 1
     assert main(["local", "up", "--detach"]) == 0
     try:
@@ -33,6 +42,11 @@ def test_up_detach_status_deploy_down(in_tmp: Path, capsys: pytest.CaptureFixtur
         assert main(["local", "deploy", "--outputs", "out/outputs.json"]) == 0
         outputs = json.loads((in_tmp / "out/outputs.json").read_text())
         assert outputs["function_arn"]["value"].endswith(":1")
+        # The stack's engine signs its own calls even though this environment has no credentials.
+        client = make_client("s3control", endpoint_url=state["endpoint_url"], session=local_session("us-east-1"))
+        job_id = client.create_job(**job_params(RoleArn="arn:aws:iam::123456789012:role/missing"))["JobId"]
+        job = wait_for_status(client, job_id, {"Failed"})
+        assert job["FailureReasons"][0]["FailureCode"] != "InternalError", job["FailureReasons"]
     finally:
         assert main(["local", "down"]) == 0
     assert not (in_tmp / "build/local/stack.json").exists()
