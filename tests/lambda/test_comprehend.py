@@ -45,7 +45,7 @@ def test_detect_sentiment_success(comprehend: Stubber, s3: Any, event_for, invok
 
 def test_language_code_user_argument_reaches_comprehend(comprehend: Stubber, s3: Any, event_for,
                                                         invoke_one) -> None:
-    s3.put_object(Bucket=BUCKET, Key="carta.txt", Body="Querida Darla, te odio.".encode())
+    s3.put_object(Bucket=BUCKET, Key="carta.txt", Body=b"Querida Darla, te odio.")
     comprehend.add_response("detect_sentiment",
                             {"Sentiment": "NEGATIVE", "SentimentScore": scores(0.0, 0.9, 0.1, 0.0)},
                             {"Text": "Querida Darla, te odio.", "LanguageCode": "es"})

@@ -58,10 +58,10 @@ def test_handler_imports_from_the_zip_root_with_vendored_vader(built: tuple[Path
     probe = (
         "import json, handler, vaderSentiment\n"
         "from batch_sentiment.lexicon import lexicon_backend\n"
-        "text = open(%r).read()\n"
+        f"text = open({str(REPO / 'files' / 'little-rascals.txt')!r}).read()\n"
         "print(json.dumps({'vader': vaderSentiment.__file__, 'handler': handler.__file__,\n"
         "                  'label': lexicon_backend().analyze(text, 'en').label}))\n"
-    ) % str(REPO / "files" / "little-rascals.txt")
+    )
     # Lambda's import path: the zip root first; powertools/boto3 come from this venv as layer/runtime would.
     run = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, env={"PYTHONPATH": str(tmp_path)},
                          capture_output=True, text=True, check=True)

@@ -8,14 +8,15 @@ S3 Batch Operations, so only conditions that can clear by themselves are tempora
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as SdkConnectionError
 
-PERMANENT = "PermanentFailure"
-TEMPORARY = "TemporaryFailure"
-SUCCEEDED = "Succeeded"
+ResultCode = Literal["Succeeded", "TemporaryFailure", "PermanentFailure"]
+PERMANENT: ResultCode = "PermanentFailure"
+TEMPORARY: ResultCode = "TemporaryFailure"
+SUCCEEDED: ResultCode = "Succeeded"
 
 # Error codes AWS uses for throttling across S3, Comprehend and the SDK (botocore's standard retry
 # mode treats these as throttles too).
@@ -28,7 +29,8 @@ TRANSIENT_CODES = frozenset(
      "InternalFailure", "ServiceUnavailable", "ServiceUnavailableException"}
 )
 NOT_FOUND_HINTS = {
-    "NoSuchKey": "object not found: check that the manifest key is URL-encoded exactly once and the object was not deleted",
+    "NoSuchKey": ("object not found: check that the manifest key is URL-encoded exactly once and the object "
+                  "was not deleted"),
     "NoSuchVersion": "object version not found: it was deleted or the manifest's version id is wrong",
     "NoSuchBucket": "bucket not found: check the manifest's bucket name",
 }
@@ -37,7 +39,7 @@ NOT_FOUND_HINTS = {
 class TaskFailure(Exception):
     """One task cannot be answered Succeeded; carries its result code and a person-readable reason."""
 
-    def __init__(self, result_code: str, message: str) -> None:
+    def __init__(self, result_code: ResultCode, message: str) -> None:
         super().__init__(message)
         self.result_code = result_code
         self.message = message

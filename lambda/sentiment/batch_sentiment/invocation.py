@@ -13,7 +13,7 @@ from botocore.exceptions import BotoCoreError
 from batch_sentiment.analysis import Analysis, analyze_task
 from batch_sentiment.backends import Backend, get_backend
 from batch_sentiment.clients import s3_client
-from batch_sentiment.failures import PERMANENT, SUCCEEDED, TaskFailure, permanent
+from batch_sentiment.failures import PERMANENT, SUCCEEDED, ResultCode, TaskFailure, permanent
 from batch_sentiment.results import failure_result, success_result
 from batch_sentiment.settings import ConfigurationError, Settings, load_settings, with_user_arguments
 from batch_sentiment.telemetry import logger, metrics
@@ -24,7 +24,7 @@ TREAT_MISSING_KEYS_AS = PERMANENT
 Setup = tuple[Settings, Backend, Any] | TaskFailure
 
 
-def handle_event(raw: Mapping[str, Any], context: Any = None) -> dict[str, Any]:
+def handle_event(raw: dict[str, Any], context: Any = None) -> dict[str, Any]:
     """Build the response for an invocation event of schema 1.0 or 2.0.
 
     An event without a `tasks` list is malformed as a whole and raises (a function error, as AWS
@@ -34,7 +34,7 @@ def handle_event(raw: Mapping[str, Any], context: Any = None) -> dict[str, Any]:
     tasks = raw["tasks"]
     if not isinstance(tasks, list):
         raise TypeError("malformed S3 Batch Operations event: 'tasks' is not a list")
-    job = raw.get("job") if isinstance(raw.get("job"), Mapping) else {}
+    job: Mapping[str, Any] = raw["job"] if isinstance(raw.get("job"), Mapping) else {}
     logger.append_keys(job_id=job.get("id"), invocation_id=raw.get("invocationId"),
                        request_id=getattr(context, "aws_request_id", None))
     setup = _set_up(job.get("userArguments"))
@@ -60,8 +60,8 @@ def _set_up(user_arguments: object) -> Setup:
 
 
 def _answer(item: object, setup: Setup) -> S3BatchOperationResponseRecord | None:
-    task_id = item.get("taskId") if isinstance(item, Mapping) else None
-    if not isinstance(task_id, str) or not task_id:
+    task_id = item.get("taskId") if isinstance(item, dict) else None
+    if not isinstance(item, dict) or not isinstance(task_id, str) or not task_id:
         logger.error("task without a taskId cannot be answered; treatMissingKeysAs applies",
                      extra={"task": str(item)[:300]})
         return None
@@ -73,7 +73,7 @@ def _answer(item: object, setup: Setup) -> S3BatchOperationResponseRecord | None
     return task.build_task_batch_response(code, text)
 
 
-def _outcome(task: S3BatchOperationTask, setup: Setup) -> tuple[str, str, Analysis | None]:
+def _outcome(task: S3BatchOperationTask, setup: Setup) -> tuple[ResultCode, str, Analysis | None]:
     if isinstance(setup, TaskFailure):
         return setup.result_code, failure_result(setup.message), None
     try:

@@ -81,10 +81,13 @@ def with_user_arguments(settings: Settings, arguments: Mapping[str, object] | No
     if unknown:
         raise ConfigurationError(f"unknown user argument(s) {', '.join(unknown)}; "
                                  f"supported: {', '.join(USER_ARGUMENTS)}")
-    values = {name: arguments[name] for name in USER_ARGUMENTS if name in arguments}
-    for name, value in values.items():
-        if not isinstance(value, str):
+    values: dict[str, str] = {}
+    for name in USER_ARGUMENTS:
+        value = arguments.get(name)
+        if name in arguments and not isinstance(value, str):
             raise ConfigurationError(f"user argument {name} must be a string, got {type(value).__name__}")
+        if isinstance(value, str):
+            values[name] = value
     language = values.get(ARG_LANGUAGE, settings.language_code)
     _check_language(language, f"user argument {ARG_LANGUAGE}")
     mode = values.get(ARG_MODE, settings.mode)
