@@ -35,8 +35,30 @@ $(CHECKOV_STAMP):
 test: $(APP_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# make job [TARGET=local|aws] [KEEP_STACK=1] [OUTPUTS=file] [JOB_ARGS='...']  (docs/jobs.md)
+# local: start the emulator, deploy, run the job through the same code as on AWS, always stop the stack
+# (unless KEEP_STACK=1). The local stack takes any credentials; fake ones keep real ones out of it.
+# aws: the outputs of `terraform output -json` (in terraform/) or OUTPUTS=file.
+TARGET ?= local
+JOB_OUTPUTS_LOCAL := build/local/outputs.json
+JOB_RUN := job run --folder files --pattern '*.txt'
 job: $(APP_STAMP)
-	@echo "make job: not yet available (job tooling and local emulator: issues 5 and 6)" >&2; exit 1
+ifeq ($(TARGET),aws)
+	$(BIN)/s3batch $(JOB_RUN) $(if $(OUTPUTS),--outputs $(OUTPUTS),--terraform-dir terraform) $(JOB_ARGS)
+else ifeq ($(TARGET),local)
+	@export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1; \
+	unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL; \
+	stop_stack() { \
+	  if [ "$(KEEP_STACK)" = "1" ]; then echo "make job: stack left running (KEEP_STACK=1); stop it with: $(BIN)/s3batch local down" >&2; \
+	  else $(BIN)/s3batch local down >&2 || true; fi; }; \
+	trap stop_stack EXIT; trap 'exit 130' INT TERM; \
+	$(BIN)/s3batch local up --detach >&2 || exit $$?; \
+	$(BIN)/s3batch local deploy --outputs $(JOB_OUTPUTS_LOCAL) >&2 || exit $$?; \
+	endpoint=$$($(BIN)/python -c 'import json; print(json.load(open("build/local/stack.json"))["endpoint_url"])') || exit $$?; \
+	AWS_ENDPOINT_URL=$$endpoint $(BIN)/s3batch $(JOB_RUN) --outputs $(JOB_OUTPUTS_LOCAL) $(JOB_ARGS)
+else
+	@echo "make job: TARGET must be local or aws, not '$(TARGET)'" >&2; exit 2
+endif
 
 check: $(APP_STAMP)
 	@echo "make check: not yet available (pre-merge gate: issue 3)" >&2; exit 1
