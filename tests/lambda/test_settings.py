@@ -43,4 +43,4 @@ def test_user_arguments_override_the_environment() -> None:
 @pytest.mark.parametrize("arguments", [["Mode"], {"Mode": 1}, {"TagKey": ""}])
 def test_malformed_user_arguments(arguments: object) -> None:
     with pytest.raises(ConfigurationError):
-        with_user_arguments(load_settings({}), arguments)  # type: ignore[arg-type]
+        with_user_arguments(load_settings({}), arguments)

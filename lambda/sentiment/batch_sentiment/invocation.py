@@ -51,7 +51,7 @@ def handle_event(raw: dict[str, Any], context: Any = None) -> dict[str, Any]:
 def _set_up(user_arguments: object) -> Setup:
     """Settings, backend and S3 client for this invocation, or the failure every task answers."""
     try:
-        settings = with_user_arguments(load_settings(), user_arguments)  # type: ignore[arg-type]
+        settings = with_user_arguments(load_settings(), user_arguments)
         return settings, get_backend(settings.backend), s3_client()
     except ConfigurationError as error:
         return permanent(f"configuration error: {error}")

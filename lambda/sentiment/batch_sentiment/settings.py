@@ -71,7 +71,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     return Settings(backend=backend, language_code=language, mode=mode, max_bytes=_max_bytes(env))
 
 
-def with_user_arguments(settings: Settings, arguments: Mapping[str, object] | None) -> Settings:
+def with_user_arguments(settings: Settings, arguments: object) -> Settings:
     """Apply a job's schema 2.0 user arguments (absent or empty: the function's settings as they are)."""
     if not arguments:
         return settings
