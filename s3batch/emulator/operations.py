@@ -236,8 +236,8 @@ def _request_id() -> str:
 
 
 _S3_THREADS = 8
-_GRANTEE_TYPES = {"id": ("CanonicalUser", "ID"), "emailAddress": ("AmazonCustomerByEmail", "EmailAddress"),
-                  "uri": ("Group", "URI")}
+_GRANT_HEADERS = {"FULL_CONTROL": "GrantFullControl", "READ": "GrantRead", "WRITE": "GrantWrite",
+                  "READ_ACP": "GrantReadACP", "WRITE_ACP": "GrantWriteACP"}
 # S3PutObjectCopy members the engine cannot apply against moto: refused, never silently dropped
 _COPY_UNSUPPORTED = ("AccessControlGrants", "AnnotationDirective", "ObjectLockEventHold",
                      "ObjectLockEventHoldDuration", "RequesterPays")
@@ -282,14 +282,14 @@ def _acl_call(config: dict[str, Any]) -> Callable[[Any, str, str, dict[str, str]
     if not acl:
         raise JobFailure(UNSUPPORTED_OPERATION, "S3PutObjectAcl needs AccessControlPolicy with "
                          "AccessControlList or CannedAccessControlList")
-    grants = []
+    # The same ACL as grant headers: moto applies those but ignores an AccessControlPolicy body.
+    headers: dict[str, list[str]] = {}
     for grant in acl.get("Grants") or []:
         grantee = grant.get("Grantee") or {}
-        kind, field = _GRANTEE_TYPES[grantee.get("TypeIdentifier", "id")]
-        grants.append({"Grantee": {"Type": kind, field: grantee.get("Identifier", "")}, "Permission": grant["Permission"]})
-    owner = {k: v for k, v in (acl.get("Owner") or {}).items() if k in ("ID", "DisplayName")}
-    document = {"Owner": owner, "Grants": grants}
-    return lambda s3, b, k, v: s3.put_object_acl(Bucket=b, Key=k, AccessControlPolicy=document, **v)
+        header = _GRANT_HEADERS[grant["Permission"]]
+        headers.setdefault(header, []).append(f'{grantee.get("TypeIdentifier", "id")}="{grantee.get("Identifier", "")}"')
+    grants = {header: ", ".join(values) for header, values in headers.items()}
+    return lambda s3, b, k, v: s3.put_object_acl(Bucket=b, Key=k, **grants, **v)
 
 
 def _copy_call(config: dict[str, Any]) -> Callable[[Any, str, str, dict[str, str]], Any]:

@@ -68,7 +68,9 @@ class Stack:
     roles: dict[str, str] = field(default_factory=dict)
 
     def role(self, name: str = "batch-role", trust: dict | None = None, policy: dict | None = ALLOW_ALL) -> str:
-        arn = self.iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust or TRUST))["Role"]["Arn"]
+        if name in self.roles:
+            return self.roles[name]
+        arn = self.roles[name] = self.iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust or TRUST))["Role"]["Arn"]
         if policy is not None:
             self.iam.put_role_policy(RoleName=name, PolicyName="permissions", PolicyDocument=json.dumps(policy))
         return arn
@@ -87,10 +89,11 @@ class Stack:
     def put(self, key: str, body: bytes = b"text", bucket: str | None = None) -> dict:
         return self.s3.put_object(Bucket=bucket or self.data_bucket, Key=key, Body=body)
 
-    def manifest(self, text: str | bytes, key: str = "manifests/manifest.csv") -> dict:
+    def manifest(self, text: str | bytes, key: str = "manifests/manifest.csv", fields: list[str] | None = None) -> dict:
         body = text.encode() if isinstance(text, str) else text
         etag = self.s3.put_object(Bucket=self.manifest_bucket, Key=key, Body=body)["ETag"]
-        return {"Spec": {"Format": "S3BatchOperations_CSV_20180820", "Fields": ["Bucket", "Key"]},
+        spec = {"Format": "S3BatchOperations_CSV_20180820", **({"Fields": fields} if fields else {})}
+        return {"Spec": spec,
                 "Location": {"ObjectArn": f"arn:aws:s3:::{self.manifest_bucket}/{key}", "ETag": etag}}
 
     def request(self, operation: dict, manifest: dict | None, role_arn: str, report: dict | None = None,

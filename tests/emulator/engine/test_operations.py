@@ -1,0 +1,143 @@
+"""The S3 operations against the stack over HTTP, with per-task errors from S3 (status and code)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime, timezone
+
+import pytest
+
+from engine_support import Stack
+from s3batch.emulator import execution
+from s3batch.emulator.failures import JobFailure
+from s3batch.emulator.report import TaskResult
+
+ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
+
+
+def run_op(stack: Stack, operation: dict, lines: str, bucket_versioned: bool = False) -> dict[str, list[str]]:
+    result = stack.run(stack.request(operation, stack.manifest(lines), stack.role()))
+    found: dict[str, list[str]] = {}
+    for key, body in stack.report_rows(result.report_keys).items():
+        if key.endswith(".csv"):
+            for row in csv.reader(io.StringIO(body.decode(), newline="")):
+                found[row[1]] = row
+    return found
+
+
+def test_supported_operations_are_exactly_the_ones_implemented() -> None:
+    assert execution.supported_operations() == frozenset({
+        "LambdaInvoke", "S3PutObjectTagging", "S3DeleteObjectTagging", "S3PutObjectCopy", "S3PutObjectAcl",
+        "S3PutObjectLegalHold", "S3PutObjectRetention"})
+
+
+def test_put_tagging_replaces_tags_and_missing_key_is_404(stack: Stack) -> None:
+    stack.put("a b")
+    stack.s3.put_object_tagging(Bucket=stack.data_bucket, Key="a b", Tagging={"TagSet": [{"Key": "old", "Value": "1"}]})
+    report = run_op(stack, {"S3PutObjectTagging": {"TagSet": [{"Key": "k", "Value": "v"}]}},
+                    f"{stack.data_bucket},a%20b\n{stack.data_bucket},missing\n")
+    assert stack.s3.get_object_tagging(Bucket=stack.data_bucket, Key="a b")["TagSet"] == [{"Key": "k", "Value": "v"}]
+    assert report["a%20b"][3:] == ["succeeded", "200", "", "Successful"]
+    assert report["missing"][3:6] == ["failed", "404", "NoSuchKey"]
+
+
+def test_delete_tagging_on_a_version(stack: Stack) -> None:
+    stack.s3.put_bucket_versioning(Bucket=stack.data_bucket, VersioningConfiguration={"Status": "Enabled"})
+    v1 = stack.put("k")["VersionId"]
+    stack.put("k")
+    for version in (v1, None):
+        extra = {"VersionId": version} if version else {}
+        stack.s3.put_object_tagging(Bucket=stack.data_bucket, Key="k", Tagging={"TagSet": [{"Key": "t", "Value": "1"}]},
+                                    **extra)
+    report = run_op(stack, {"S3DeleteObjectTagging": {}}, f"{stack.data_bucket},k,{v1}\n")
+    assert report["k"][2:4] == [v1, "succeeded"]
+    assert stack.s3.get_object_tagging(Bucket=stack.data_bucket, Key="k", VersionId=v1)["TagSet"] == []
+    assert stack.s3.get_object_tagging(Bucket=stack.data_bucket, Key="k")["TagSet"] != []
+
+
+def test_empty_version_in_a_versioned_manifest_fails_the_task(stack: Stack) -> None:
+    stack.put("k")
+    report = run_op(stack, {"S3DeleteObjectTagging": {}}, f"{stack.data_bucket},k,\n")
+    assert report["k"][3:] == ["failed", "400", "InvalidRequest", "Task failed due to missing VersionId"]
+
+
+def test_copy_with_prefix_metadata_storage_class_and_tags(stack: Stack) -> None:
+    stack.s3.create_bucket(Bucket="copy-target")
+    stack.put("dir/a b.txt", b"hello")
+    operation = {"S3PutObjectCopy": {
+        "TargetResource": "arn:aws:s3:::copy-target", "TargetKeyPrefix": "copied", "MetadataDirective": "REPLACE",
+        "NewObjectMetadata": {"ContentType": "text/plain", "UserMetadata": {"origin": "batch"}},
+        "StorageClass": "STANDARD_IA", "NewObjectTagging": [{"Key": "copied", "Value": "yes"}]}}
+    report = run_op(stack, operation, f"{stack.data_bucket},dir/a%20b.txt\n")
+    assert report["dir/a%20b.txt"][3] == "succeeded"
+    head = stack.s3.head_object(Bucket="copy-target", Key="copied/dir/a b.txt")
+    assert head["ContentType"] == "text/plain" and head["Metadata"] == {"origin": "batch"}
+    assert head["StorageClass"] == "STANDARD_IA"
+    assert stack.s3.get_object_tagging(Bucket="copy-target", Key="copied/dir/a b.txt")["TagSet"] == [
+        {"Key": "copied", "Value": "yes"}]
+    assert stack.s3.get_object(Bucket="copy-target", Key="copied/dir/a b.txt")["Body"].read() == b"hello"
+
+
+def test_copy_option_the_emulator_cannot_apply_is_refused(stack: Stack) -> None:
+    stack.put("a")
+    request = stack.request({"S3PutObjectCopy": {"TargetResource": "arn:aws:s3:::data-bucket",
+                                                 "AccessControlGrants": [{"Grantee": {}, "Permission": "READ"}]}},
+                            stack.manifest(f"{stack.data_bucket},a\n"), stack.role())
+    with pytest.raises(JobFailure, match="AccessControlGrants"):
+        execution.prepare(request)
+
+
+def test_put_acl_canned_and_explicit(stack: Stack) -> None:
+    stack.put("canned")
+    stack.put("explicit")
+    run_op(stack, {"S3PutObjectAcl": {"AccessControlPolicy": {"CannedAccessControlList": "public-read"}}},
+           f"{stack.data_bucket},canned\n")
+    assert len(stack.s3.get_object_acl(Bucket=stack.data_bucket, Key="canned")["Grants"]) == 2
+    owner = stack.s3.get_object_acl(Bucket=stack.data_bucket, Key="explicit")["Owner"]
+    policy = {"AccessControlList": {"Owner": {"ID": owner["ID"]}, "Grants": [
+        {"Grantee": {"TypeIdentifier": "uri", "Identifier": ALL_USERS}, "Permission": "READ"}]}}
+    report = run_op(stack, {"S3PutObjectAcl": {"AccessControlPolicy": policy}}, f"{stack.data_bucket},explicit\n")
+    assert report["explicit"][3] == "succeeded", report
+    grants = stack.s3.get_object_acl(Bucket=stack.data_bucket, Key="explicit")["Grants"]
+    assert [(g["Grantee"].get("URI"), g["Permission"]) for g in grants] == [(ALL_USERS, "READ")]
+
+
+def test_legal_hold_and_retention_on_a_lock_bucket_and_400_elsewhere(stack: Stack) -> None:
+    stack.s3.create_bucket(Bucket="lock-bucket", ObjectLockEnabledForBucket=True)
+    stack.put("locked", bucket="lock-bucket")
+    stack.put("plain")
+    lines = f"lock-bucket,locked\n{stack.data_bucket},plain\n"
+    report = run_op(stack, {"S3PutObjectLegalHold": {"LegalHold": {"Status": "ON"}}}, lines)
+    assert stack.s3.get_object_legal_hold(Bucket="lock-bucket", Key="locked")["LegalHold"] == {"Status": "ON"}
+    assert report["locked"][3] == "succeeded"
+    assert report["plain"][3:6] == ["failed", "400", "InvalidRequest"]
+    until = datetime(2031, 1, 1, tzinfo=timezone.utc)
+    run_op(stack, {"S3PutObjectRetention": {"Retention": {"Mode": "GOVERNANCE", "RetainUntilDate": until}}},
+           "lock-bucket,locked\n")
+    head = stack.s3.head_object(Bucket="lock-bucket", Key="locked")
+    assert head["ObjectLockMode"] == "GOVERNANCE" and head["ObjectLockRetainUntilDate"] == until
+
+
+def test_a_task_whose_runner_raises_is_still_reported(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
+    stack.put("a")
+    stack.put("b")
+    request = stack.request({"S3DeleteObjectTagging": {}}, stack.manifest(f"{stack.data_bucket},a\n{stack.data_bucket},b\n"),
+                            stack.role())
+    prepared = execution.prepare(request)
+    original = prepared.operation.run
+
+    def explode_on_b(task):  # type: ignore[no-untyped-def]
+        if task.key == "b":
+            raise RuntimeError("engine bug")
+        return original(task)
+
+    monkeypatch.setattr(prepared.operation, "run", explode_on_b)
+    from engine_support import Progress
+
+    result = execution.execute(prepared, Progress())
+    assert (result.succeeded, result.failed) == (1, 1)
+    rows = [r for k, body in stack.report_rows(result.report_keys).items() if k.endswith(".csv")
+            for r in csv.reader(io.StringIO(body.decode()))]
+    assert ["data-bucket", "b", "", "failed", "500", "InternalError", "RuntimeError: engine bug"] in rows
+    assert TaskResult(True, 200, "", "x").succeeded

@@ -1,0 +1,129 @@
+"""The job role: existence, trust, and its real policies evaluated per job and per task."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from engine_support import Progress, Stack
+from s3batch.emulator import execution
+from s3batch.emulator.failures import JobFailure
+
+TAGGING = {"S3PutObjectTagging": {"TagSet": [{"Key": "k", "Value": "v"}]}}
+
+
+def policy(*statements: dict) -> dict:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+def allow(actions: list[str], resource: str, sid: str = "") -> dict:
+    statement = {"Effect": "Allow", "Action": actions, "Resource": resource}
+    return {**statement, "Sid": sid} if sid else statement
+
+
+MANIFEST_READ = allow(["s3:GetObject", "s3:GetObjectVersion"], "arn:aws:s3:::manifest-bucket/*", "ReadManifest")
+REPORT_WRITE = allow(["s3:PutObject"], "arn:aws:s3:::report-bucket/*", "WriteReport")
+
+
+def failing_prepare(stack: Stack, role_arn: str, operation: dict = TAGGING) -> JobFailure:
+    stack.put("a")
+    with pytest.raises(JobFailure) as caught:
+        execution.prepare(stack.request(operation, stack.manifest(f"{stack.data_bucket},a\n"), role_arn))
+    return caught.value
+
+
+def report_rows(stack: Stack, keys: list[str]) -> dict[str, list[str]]:
+    rows = {}
+    for key, body in stack.report_rows(keys).items():
+        if key.endswith(".csv"):
+            rows.update({row[1]: row for row in csv.reader(io.StringIO(body.decode(), newline=""))})
+    return rows
+
+
+def test_missing_role_fails_the_job(stack: Stack) -> None:
+    failure = failing_prepare(stack, "arn:aws:iam::123456789012:role/nobody")
+    assert failure.failure_code == "AccessDenied"
+    assert "role/nobody" in failure.reason and "does not exist" in failure.reason
+
+
+def test_role_not_trusting_batch_operations_fails_the_job(stack: Stack) -> None:
+    lambda_trust = policy({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"})
+    failure = failing_prepare(stack, stack.role("lambda-only", trust=lambda_trust))
+    assert failure.failure_code == "AccessDenied"
+    assert "trust policy does not let batchoperations.s3.amazonaws.com call sts:AssumeRole" in failure.reason
+
+
+def test_trust_condition_on_source_account_is_evaluated(stack: Stack) -> None:
+    trust = policy({"Effect": "Allow", "Principal": {"Service": "batchoperations.s3.amazonaws.com"},
+                    "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": "999999999999"}}})
+    assert "trust policy" in failing_prepare(stack, stack.role("other-account", trust=trust)).reason
+    trust["Statement"][0]["Condition"]["StringEquals"]["aws:SourceAccount"] = "123456789012"
+    stack.put("a")
+    request = stack.request(TAGGING, stack.manifest(f"{stack.data_bucket},a\n"), stack.role("same-account", trust=trust))
+    assert execution.execute(execution.prepare(request), Progress()).succeeded == 1
+
+
+def test_manifest_read_denied_names_action_resource_and_reason(stack: Stack) -> None:
+    role = stack.role("no-manifest", policy=policy(REPORT_WRITE, allow(["s3:PutObjectTagging"], "*")))
+    failure = failing_prepare(stack, role)
+    assert failure.failure_code == "AccessDenied"
+    assert failure.full_reason.startswith("Reading the manifest is forbidden: AccessDenied.")
+    assert "s3:GetObject on arn:aws:s3:::manifest-bucket/manifests/manifest.csv" in failure.full_reason
+
+
+def test_explicit_deny_wins_and_is_named(stack: Stack) -> None:
+    deny = {"Sid": "NoManifests", "Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::manifest-bucket/*"}
+    role = stack.role("denied", policy=policy(allow(["*"], "*"), deny))
+    assert "NoManifests" in failing_prepare(stack, role).full_reason
+
+
+def test_report_write_denied_the_job_completes_without_report(stack: Stack) -> None:
+    stack.put("a")
+    role = stack.role("no-report", policy=policy(MANIFEST_READ, allow(["s3:PutObjectTagging"], "*")))
+    request = stack.request(TAGGING, stack.manifest(f"{stack.data_bucket},a\n"), role)
+    result = execution.execute(execution.prepare(request), Progress())
+    assert result.succeeded == 1 and result.report_keys == []
+    assert result.report_failure is not None and result.report_failure.failure_code == "ReportWriteFailed"
+    assert result.report_failure.full_reason.startswith(
+        "The job report could not be written to your report bucket. Please check your permissions.")
+    assert "s3:PutObject on arn:aws:s3:::report-bucket/reports/job-" in result.report_failure.full_reason
+    assert stack.s3.list_objects_v2(Bucket=stack.report_bucket).get("KeyCount") == 0
+
+
+def test_object_action_denied_fails_that_task_with_403(stack: Stack) -> None:
+    stack.put("ok/a")
+    stack.put("secret/b")
+    role = stack.role("partial", policy=policy(MANIFEST_READ, REPORT_WRITE,
+                                               allow(["s3:PutObjectTagging"], "arn:aws:s3:::data-bucket/ok/*")))
+    request = stack.request(TAGGING, stack.manifest(f"{stack.data_bucket},ok/a\n{stack.data_bucket},secret/b\n"), role)
+    result = execution.execute(execution.prepare(request), Progress())
+    rows = report_rows(stack, result.report_keys)
+    assert rows["ok/a"][3] == "succeeded"
+    assert rows["secret/b"][3:6] == ["failed", "403", "AccessDenied"]
+    assert "s3:PutObjectTagging on arn:aws:s3:::data-bucket/secret/b" in rows["secret/b"][6]
+    assert stack.s3.get_object_tagging(Bucket=stack.data_bucket, Key="secret/b")["TagSet"] == []
+
+
+def test_attached_managed_policy_counts(stack: Stack) -> None:
+    stack.put("a")
+    role = stack.role("managed", policy=None)
+    arn = stack.iam.create_policy(PolicyName="batch", PolicyDocument=json.dumps(policy(
+        MANIFEST_READ, REPORT_WRITE, allow(["s3:PutObjectTagging"], "*"))))["Policy"]["Arn"]
+    stack.iam.attach_role_policy(RoleName="managed", PolicyArn=arn)
+    request = stack.request(TAGGING, stack.manifest(f"{stack.data_bucket},a\n"), role)
+    assert execution.execute(execution.prepare(request), Progress()).succeeded == 1
+
+
+def test_function_invoke_denied_fails_every_task(stack: Stack) -> None:
+    function_arn = stack.function()
+    stack.put("ok/a")
+    role = stack.role("no-invoke", policy=policy(MANIFEST_READ, REPORT_WRITE))
+    request = stack.request({"LambdaInvoke": {"FunctionArn": function_arn, "InvocationSchemaVersion": "2.0"}},
+                            stack.manifest(f"{stack.data_bucket},ok/a\n"), role)
+    result = execution.execute(execution.prepare(request), Progress())
+    row = report_rows(stack, result.report_keys)["ok/a"]
+    assert row[3:6] == ["failed", "403", "AccessDenied"]
+    assert f"lambda:InvokeFunction on {function_arn}" in row[6]
