@@ -539,8 +539,13 @@ class Extractor:
         path_text = self.project.substitute(raw_path, module, bindings)
         if "${" not in path_text:
             return [Path(path_text)], values
+        # Chosen at plan time: read the files that fit, but only for a bound value (the role's operation),
+        # so an unbound ${...} never picks another operation's template.
+        if not bindings:
+            raise Unreadable(f"templatefile path {raw_path} depends on values known only at plan time")
         pattern = re.sub(r"\$\{[^}]*\}", "*", path_text)
-        return sorted(Path(p) for p in glob.glob(pattern)), values
+        names = tuple(f"{v}." for v in bindings.values())
+        return sorted(Path(p) for p in glob.glob(pattern) if Path(p).name.startswith(names)), values
 
     def _template(self, args: str, module: ModuleDir, bindings: dict[str, str]) -> Doc:
         from validate.generate import render_template
@@ -590,15 +595,19 @@ class Extractor:
         return standalone, roles
 
     def _sources(
-        self, block: Block, value: object, module: ModuleDir, bindings: dict[str, str], kind: str | None, *, for_batch: bool = False
+        self, block: Block, value: object, module: ModuleDir, bindings: dict[str, str], kind: str | None,
+        unreadable: list[str] | None = None,
     ) -> list[PolicySource]:
+        """The policies in a value; an unreadable value is noted in `unreadable` (when given) and skipped."""
         if value is None:
             return []
         try:
             docs = self.documents(value, module, bindings)
-        except Unreadable:
+        except Unreadable as exc:
+            if unreadable is not None:
+                unreadable.append(f"{block.address}: {exc}")
             return []
-        return [_policy_source(block, doc, kind, for_batch) for doc in docs]
+        return [_policy_source(block, doc, kind, False) for doc in docs]
 
     def _role(self, role: Block, module: ModuleDir, override: str | None) -> tuple[list[RoleSource], list[PolicySource], set[int]]:
         declared, origin, variable = self._declared_operations(role, module)
@@ -610,8 +619,9 @@ class Extractor:
             trust = self._sources(role, role.body.get("assume_role_policy"), module, bindings, TRUST)
             is_batch = origin.startswith("tag") or any(_mentions_batch(s.document) for s in trust)
             permissions: list[PolicySource] = []
+            missed = list(unreadable)
             for holder, value in attached:
-                permissions.extend(self._sources(holder, value, module, bindings, PERMISSION))
+                permissions.extend(self._sources(holder, value, module, bindings, PERMISSION, missed))
             if not is_batch:
                 return [], trust + permissions, consumed
             trust = [_with_batch(s) for s in trust]
@@ -624,7 +634,7 @@ class Extractor:
                     permissions=tuple(permissions),
                     operation=override or op,
                     operation_origin="--operation" if override else origin,
-                    unreadable=tuple(unreadable),
+                    unreadable=tuple(missed),
                     suppressions=role.suppressions(),
                 )
             )

@@ -1,0 +1,61 @@
+"""Permission rules S3B101-S3B105 with named pass/fail fixtures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.validate.linter.conftest import allow
+
+OBJECTS = "arn:aws:s3:::data-bucket/input/*"
+BUCKET = "arn:aws:s3:::data-bucket"
+
+CASES = [
+    ("scoped-object-read", allow(["s3:GetObject", "s3:GetObjectVersion"], OBJECTS), []),
+    ("scoped-bucket-list", allow("s3:ListBucket", BUCKET), []),
+    ("mixed-bucket-and-objects", allow(["s3:GetObject", "s3:ListBucket"], [BUCKET, OBJECTS]), []),
+    ("star-on-unscopable", allow("s3:ListAllMyBuckets", "*"), []),
+    ("comprehend-star", allow(["comprehend:DetectSentiment"], "*"), []),
+    ("admin", allow("*", "*"), ["S3B101"]),
+    ("service-wildcard", allow("s3:*", OBJECTS), ["S3B101"]),
+    ("partial-wildcard-ok", allow("s3:GetObject*", OBJECTS), []),
+    ("star-resource", allow(["s3:PutObject", "lambda:InvokeFunction"], "*"), ["S3B102"]),
+    ("object-action-on-bucket", allow("s3:PutObjectTagging", BUCKET), ["S3B103"]),
+    ("bucket-action-on-objects", allow("s3:ListBucket", OBJECTS), ["S3B103"]),
+    ("interpolated-bucket-arn", allow("s3:GetObject", "${aws_s3_bucket.data.arn}"), ["S3B103"]),
+    ("interpolated-object-arn", allow("s3:GetObject", "${aws_s3_bucket.data.arn}/*"), []),
+    ("interpolated-names", allow("s3:GetObject", "arn:${data.aws_partition.current.partition}:s3:::${var.bucket}/${var.prefix}*"), []),
+    ("unknown-reference", allow("s3:GetObject", "${module.x.arn}"), []),
+    ("typo", allow("s3:GetObjcet", OBJECTS), ["S3B104"]),
+    ("unknown-service", allow("s4:GetObject", OBJECTS), ["S3B104"]),
+    ("pattern-matching-nothing", allow("s3:Gett*", OBJECTS), ["S3B104"]),
+    ("not-an-action", allow("GetObject", OBJECTS), ["S3B104"]),
+    ("placeholder-action", allow("s3:${var.action}", OBJECTS), []),
+    ("allow-not-action", {"Statement": [{"Effect": "Allow", "NotAction": "iam:*", "Resource": OBJECTS}]}, ["S3B105"]),
+    ("allow-not-resource", {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "NotResource": OBJECTS}]}, ["S3B105"]),
+    ("deny-not-action-ok", {"Statement": [{"Effect": "Deny", "NotAction": "s3:GetObject", "Resource": "*"}]}, []),
+    ("deny-star-ok", {"Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}, []),
+    ("missing-resource", {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject"}]}, ["S3B000"]),
+]
+
+
+@pytest.mark.parametrize(("name", "document", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_permission_rules(name: str, document: dict, expected: list[str], rules_of: Callable[..., list[str]]) -> None:
+    assert rules_of(document, kind="permission") == expected
+
+
+def test_typo_suggests_the_action(findings_of: Callable) -> None:
+    (finding,) = findings_of(allow("s3:PutObjectTaging", OBJECTS))
+    assert 'did you mean "s3:PutObjectTagging"' in finding.message
+
+
+def test_resource_star_names_the_scopable_actions_only(findings_of: Callable) -> None:
+    (finding,) = findings_of(allow(["s3:PutObject", "s3:ListAllMyBuckets"], "*"))
+    assert "s3:PutObject" in finding.message
+    assert "ListAllMyBuckets" not in finding.message
+
+
+def test_mismatch_says_which_kind(findings_of: Callable) -> None:
+    (finding,) = findings_of(allow("s3:PutObject", BUCKET))
+    assert "acts on object ARNs" in finding.message and "only bucket ARNs" in finding.message

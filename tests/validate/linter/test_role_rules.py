@@ -1,0 +1,128 @@
+"""Role rules: new access (S3B110) and missing access (S3B111) against the catalogue, plus S3B112-S3B114."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+
+import pytest
+
+from validate.catalogue import OPERATIONS, JobScope, build_policy
+from validate.linter.engine import lint_sources
+from validate.linter.sources import PolicySource, RoleSource
+
+SCOPES = {
+    "LambdaInvoke": JobScope(
+        "LambdaInvoke", "manifests-bkt", "manifests/job.csv", "reports-bkt", "reports/",
+        function_arn="arn:aws:lambda:us-east-1:123456789012:function:sentiment:3",
+    ),
+    "S3PutObjectTagging": JobScope("S3PutObjectTagging", "manifests-bkt", "manifests/job.csv", "reports-bkt", "reports/", bucket="data-bkt"),
+    "S3PutObjectCopy": JobScope(
+        "S3PutObjectCopy", "manifests-bkt", "manifests/job.csv", "reports-bkt", "reports/", bucket="src-bkt", destination_bucket="dst-bkt"
+    ),
+}
+
+
+def _without_action(policy: dict, action: str) -> dict:
+    policy = copy.deepcopy(policy)
+    for statement in policy["Statement"]:
+        actions = [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
+        statement["Action"] = [a for a in actions if a != action] or ["s3:GetObject"]
+    return policy
+
+
+@pytest.mark.parametrize("operation", sorted(SCOPES))
+def test_catalogue_policy_passes_exactly_and_by_shape(operation: str, rules_of: Callable[..., list[str]]) -> None:
+    scope = SCOPES[operation]
+    policy = build_policy(scope)
+    assert rules_of(policy, scope=scope) == []
+    assert rules_of(policy, operation=operation) == []
+
+
+@pytest.mark.parametrize("operation", OPERATIONS)
+def test_every_operation_accepts_its_own_generated_policy_by_shape(operation: str, rules_of: Callable[..., list[str]]) -> None:
+    from validate.linter.rules._scope import minimal_scope
+
+    assert rules_of(build_policy(minimal_scope(operation)), operation=operation) == []
+
+
+def test_extra_action_is_new_access(findings_of: Callable) -> None:
+    scope = SCOPES["S3PutObjectTagging"]
+    policy = build_policy(scope)
+    policy["Statement"].append({"Sid": "Extra", "Effect": "Allow", "Action": ["s3:DeleteObject"], "Resource": "arn:aws:s3:::data-bkt/*"})
+    (finding,) = [f for f in findings_of(policy, operation="S3PutObjectTagging") if f.rule == "S3B110"]
+    assert 'statement "Extra" grants s3:DeleteObject' in finding.message
+    assert "S3PutObjectTagging jobs never use" in finding.message
+
+
+def test_wildcard_expands_to_the_new_actions_only(findings_of: Callable) -> None:
+    policy = {"Statement": [{"Effect": "Allow", "Action": "s3:PutObjectTag*", "Resource": "arn:aws:s3:::data-bkt/*"}]}
+    new = [f for f in findings_of(policy, operation="S3PutObjectTagging") if f.rule == "S3B110"]
+    assert new == []  # s3:PutObjectTagging is the operation's own action
+
+
+def test_missing_report_write_makes_the_job_fail(findings_of: Callable) -> None:
+    scope = SCOPES["LambdaInvoke"]
+    policy = _without_action(build_policy(scope), "s3:PutObject")
+    for findings in (findings_of(policy, scope=scope), findings_of(policy, operation="LambdaInvoke")):
+        messages = [f.message for f in findings if f.rule == "S3B111"]
+        assert messages == [m for m in messages if "this LambdaInvoke job will fail: the role cannot s3:PutObject to write the report" in m]
+        assert len(messages) == 1
+
+
+def test_missing_invoke_is_reported(findings_of: Callable) -> None:
+    scope = SCOPES["LambdaInvoke"]
+    policy = _without_action(build_policy(scope), "lambda:InvokeFunction")
+    assert any("lambda:InvokeFunction" in f.message for f in findings_of(policy, operation="LambdaInvoke") if f.rule == "S3B111")
+
+
+def test_report_write_on_bucket_arn_is_missing_by_shape(findings_of: Callable) -> None:
+    policy = {
+        "Statement": [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::m/manifests/*"},
+            {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::reports"},
+            {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f:1"},
+        ]
+    }
+    missing = [f.message for f in findings_of(policy, operation="LambdaInvoke") if f.rule == "S3B111"]
+    assert missing == ["this LambdaInvoke job will fail: the role cannot s3:PutObject to write the report (no Allow statement grants it on an object ARN)"]
+
+
+def test_exact_scope_catches_the_wrong_bucket(findings_of: Callable) -> None:
+    scope = SCOPES["S3PutObjectTagging"]
+    other = JobScope("S3PutObjectTagging", "manifests-bkt", "manifests/job.csv", "reports-bkt", "reports/", bucket="other-bkt")
+    missing = [f for f in findings_of(build_policy(other), scope=scope) if f.rule == "S3B111"]
+    assert missing and all("s3:PutObjectTagging" in f.message for f in missing)
+
+
+def test_interpolated_resources_never_report_missing(rules_of: Callable[..., list[str]]) -> None:
+    policy = {
+        "Statement": [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:${var.partition}:s3:::${var.manifest_bucket}/${var.prefix}*"},
+            {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "${aws_s3_bucket.reports.arn}/*"},
+            {"Effect": "Allow", "Action": ["s3:PutObjectTagging"], "Resource": "${var.target_objects_arn}"},
+        ]
+    }
+    assert rules_of(policy, operation="S3PutObjectTagging") == []
+
+
+def _role(operation: str | None, permissions: tuple[PolicySource, ...] = (), unreadable: tuple[str, ...] = ()) -> RoleSource:
+    return RoleSource("aws_iam_role.batch", "main.tf", 3, (), permissions, operation, "tag S3BatchOperation", unreadable)
+
+
+def test_role_without_operation_is_a_warning() -> None:
+    (finding,) = lint_sources([], [_role(None)])
+    assert (finding.rule, finding.severity.value, finding.line) == ("S3B113", "warning", 3)
+
+
+def test_unknown_operation_is_an_error() -> None:
+    (finding,) = lint_sources([], [_role("S3Teleport")])
+    assert finding.rule == "S3B112" and '"S3Teleport" (tag S3BatchOperation)' in finding.message
+
+
+def test_unreadable_attachment_turns_off_missing_check() -> None:
+    empty = PolicySource({"Version": "2012-10-17", "Statement": []}, "main.tf", 9, "aws_iam_role_policy.p")
+    rules = [f.rule for f in lint_sources([], [_role("LambdaInvoke", (empty,), ("${var.extra_policy_arn}",))])]
+    assert rules == ["S3B114"]
+    rules = [f.rule for f in lint_sources([], [_role("LambdaInvoke", (empty,))])]
+    assert set(rules) == {"S3B111"}

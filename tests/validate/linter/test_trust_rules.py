@@ -1,0 +1,57 @@
+"""Trust rules S3B001-S3B008 with named pass/fail fixtures, plus malformed trust documents (S3B000)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.validate.linter.conftest import BATCH, batch_statement, trust
+
+CASES = [
+    # name, document, expected rule ids (sorted) for a batch role's trust policy
+    ("aws-documented", trust(batch_statement()), ["S3B008"]),
+    ("with-source-account", trust(batch_statement(Condition={"StringEquals": {"aws:SourceAccount": "123456789012"}})), []),
+    ("service-list", trust(batch_statement(Principal={"Service": [BATCH]})), ["S3B008"]),
+    ("wrong-service", trust(batch_statement(Principal={"Service": "s3.amazonaws.com"})), ["S3B001", "S3B003"]),
+    ("typo-service", trust(batch_statement(Principal={"Service": "batchoperation.s3.amazonaws.com"})), ["S3B001", "S3B003"]),
+    ("wildcard-principal", trust(batch_statement(Principal="*")), ["S3B001", "S3B002"]),
+    ("wildcard-aws", trust(batch_statement(Principal={"AWS": "*", "Service": BATCH})), ["S3B002", "S3B008"]),
+    ("extra-account", trust(batch_statement(Principal={"Service": BATCH, "AWS": "arn:aws:iam::123456789012:root"})), ["S3B003", "S3B008"]),
+    ("extra-service", trust(batch_statement(), batch_statement(Principal={"Service": "lambda.amazonaws.com"})), ["S3B003", "S3B008"]),
+    ("extra-action", trust(batch_statement(Action=["sts:AssumeRole", "sts:AssumeRoleWithWebIdentity"])), ["S3B004", "S3B008"]),
+    ("sts-wildcard", trust(batch_statement(Action="sts:*")), ["S3B004", "S3B008"]),
+    ("tag-session", trust(batch_statement(Action=["sts:AssumeRole", "sts:TagSession"])), ["S3B005", "S3B008"]),
+    ("source-identity", trust(batch_statement(Action=["sts:AssumeRole", "sts:SetSourceIdentity"])), ["S3B005", "S3B008"]),
+    ("not-principal", trust({"Effect": "Allow", "NotPrincipal": {"Service": BATCH}, "Action": "sts:AssumeRole"}), ["S3B001", "S3B006"]),
+    ("not-action", trust({"Effect": "Allow", "Principal": {"Service": BATCH}, "NotAction": "sts:AssumeRoleWithSAML"}), ["S3B006", "S3B008"]),
+    ("deny-statement", trust(batch_statement(), batch_statement(Effect="Deny", Condition={"Bool": {"aws:SecureTransport": "false"}})), ["S3B007", "S3B008"]),
+    ("placeholder-service", trust(batch_statement(Principal={"Service": "${var.service}"})), []),
+    ("no-statement", {"Version": "2012-10-17", "Statement": [], "Principal": "x"}, ["S3B000", "S3B001"]),
+]
+
+
+@pytest.mark.parametrize(("name", "document", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_batch_trust_rules(name: str, document: dict, expected: list[str], rules_of: Callable[..., list[str]]) -> None:
+    assert rules_of(document, kind="trust") == expected
+
+
+def test_missing_source_account_is_information_only(findings_of: Callable) -> None:
+    (finding,) = findings_of(trust(batch_statement()))
+    assert (finding.rule, finding.severity.value, finding.blocking) == ("S3B008", "info", False)
+
+
+def test_trust_policy_is_detected_from_principal(rules_of: Callable[..., list[str]]) -> None:
+    assert rules_of(trust(batch_statement(Principal={"Service": "s3.amazonaws.com"}))) == ["S3B001", "S3B003"]
+
+
+def test_malformed_trust_document_is_reported(rules_of: Callable[..., list[str]]) -> None:
+    assert rules_of("not a policy", kind="trust") == ["S3B000", "S3B001"]
+    assert rules_of({"Statement": [{"Effect": "Allow", "Principal": 7, "Action": "sts:AssumeRole"}]}) == ["S3B000", "S3B001"]
+
+
+def test_trust_rules_name_the_problem(findings_of: Callable) -> None:
+    messages = {f.rule: f.message for f in findings_of(trust(batch_statement(Principal={"Service": "s3.amazonaws.com"})))}
+    assert "found s3.amazonaws.com" in messages["S3B001"]
+    assert "every job fails" in messages["S3B001"]
+    assert "Service:s3.amazonaws.com" in messages["S3B003"]
