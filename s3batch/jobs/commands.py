@@ -36,7 +36,7 @@ from s3batch.jobs.spec import (
 )
 from s3batch.jobs.submit import GeneratorSettings, JobOptions, create_job
 from s3batch.jobs.target import Clients, JobTarget
-from s3batch.jobs.wait import PollSettings, describe_job, exit_code_for, make_display, outcome_lines, wait_for_job
+from s3batch.jobs.wait import PREPARING, PlainDisplay, PollSettings, describe_job, exit_code_for, make_display, outcome_lines, wait_for_job
 from s3batch.stack_outputs import StackOutputs
 
 EXIT_CODES = """exit codes:
@@ -394,8 +394,11 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_confirm(args: argparse.Namespace) -> int:
-    """Confirm a Suspended job (UpdateJobStatus Ready)."""
+    """Confirm a Suspended job (UpdateJobStatus Ready), after S3 has finished preparing it."""
     clients = _job_clients(args)
+    settled = {s for s in manage.job_statuses() if s not in PREPARING}
+    wait_for_job(clients.s3control, clients.account_id, args.job_id, _poll_settings(args, clients),
+                 display=PlainDisplay(sys.stderr), until=frozenset(settled))
     result = manage.confirm_job(clients.s3control, clients.account_id, args.job_id)
     print(f"job {result['JobId']}: {result.get('Status')}")
     return 0
@@ -452,6 +455,7 @@ def register(subparsers: Any) -> None:
     listing.add_argument("--status", action="append", choices=manage.job_statuses(), help="only these statuses (repeatable)")
     listing.add_argument("--format", choices=("text", "json"), default="text")
     _sub(commands, "status", cmd_status, "describe a job").add_argument("--format", choices=("text", "json"), default="text")
-    _sub(commands, "confirm", cmd_confirm, "run a job created with --confirm-required (UpdateJobStatus Ready)")
+    _add_poll(_sub(commands, "confirm", cmd_confirm,
+                   "run a job created with --confirm-required (UpdateJobStatus Ready; waits while it is Preparing)"))
     _sub(commands, "cancel", cmd_cancel, "cancel a job").add_argument("--reason", help="StatusUpdateReason")
     _sub(commands, "priority", cmd_priority, "change a job's priority").add_argument("priority", type=int)

@@ -26,6 +26,8 @@ from botocore.exceptions import ClientError
 from s3batch.errors import S3BatchError
 
 TERMINAL = frozenset({"Complete", "Failed", "Cancelled"})
+# Before these are over a job cannot be confirmed yet: S3 is still reading the manifest.
+PREPARING = frozenset({"New", "Preparing"})
 BACKOFF = 1.5
 
 
@@ -188,8 +190,13 @@ def wait_for_job(
     display: Display,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
+    until: frozenset[str] | None = None,
 ) -> dict[str, Any]:
-    """Poll until the job is terminal (or the timeout passes); return the last DescribeJob Job."""
+    """Poll until the job's status is in `until` (default: terminal); return the last DescribeJob Job.
+
+    `until`: statuses that end the wait (default: the terminal ones). The timeout raises exit 4.
+    """
+    stop_at = TERMINAL if until is None else until
     started = clock()
     interval = settings.min_interval
     told_suspended = False
@@ -198,11 +205,11 @@ def wait_for_job(
         job = describe_job(s3control, account_id, job_id)
         progress = Progress.from_job(job)
         display.update(progress)
+        if progress.status in stop_at:
+            return job
         if progress.status == "Suspended" and not told_suspended:
             display.message(_explain_suspended(job, job_id))
             told_suspended = True
-        if progress.status in TERMINAL:
-            return job
         if settings.timeout is not None and clock() - started >= settings.timeout:
             raise S3BatchError(f"job {job_id} is still {progress.status} after {settings.timeout:g}s", exit_code=ExitCode.TIMEOUT)
         interval = settings.min_interval if progress != last else min(interval * BACKOFF, settings.max_interval)

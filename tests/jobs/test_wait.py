@@ -128,3 +128,26 @@ def test_poll_interval_is_the_only_difference_between_targets(monkeypatch: pytes
     assert JobTarget(endpoint_url="http://127.0.0.1:4566").default_poll_interval() == 0.2
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
     assert JobTarget().default_poll_interval() == 0.2
+
+
+def test_until_stops_when_preparation_is_over() -> None:
+    client = make_client("s3control", region="us-east-1")
+    clock = FakeClock()
+    with Stubber(client) as stub:
+        for job in (_job("New"), _job("Preparing"), _job("Suspended")):
+            stub.add_response("describe_job", {"Job": job}, {"AccountId": ACCOUNT, "JobId": JOB})
+        final = wait_for_job(client, ACCOUNT, JOB, PollSettings(0.2), display=PlainDisplay(io.StringIO()),
+                             clock=clock, sleep=clock.sleep, until=frozenset({"Suspended", "Ready", "Active", "Complete"}))
+    assert final["Status"] == "Suspended" and len(clock.sleeps) == 2
+
+
+def test_rich_display_draws_a_bar() -> None:
+    from s3batch.jobs.wait import RichDisplay
+
+    out = io.StringIO()
+    display = RichDisplay(out, JOB)
+    display.update(Progress.from_job(_job("Active", total=10, ok=4, failed=1, elapsed=5)))
+    display.message("a note")
+    display.close()
+    text = out.getvalue()
+    assert "5/10" in text and "4 ok" in text and "1 failed" in text and "a note" in text
