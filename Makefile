@@ -60,8 +60,10 @@ else
 	@echo "make job: TARGET must be local or aws, not '$(TARGET)'" >&2; exit 2
 endif
 
-check: $(APP_STAMP)
-	@echo "make check: not yet available (pre-merge gate: issue 3)" >&2; exit 1
+# The gate (docs/linter.md): parse, lint, batch role vs catalogue, policy drift, checkov (its own venv, offline),
+# terraform fmt/validate where terraform is installed. Artefacts in build/check/.
+check: $(APP_STAMP) $(CHECKOV_STAMP)
+	$(BIN)/s3batch check --checkov $(CHECKOV_VENV)/bin/checkov
 
 lambda: $(APP_STAMP)
 	$(BIN)/python lambda/package.py --output build/lambda/sentiment.zip

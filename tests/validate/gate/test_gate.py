@@ -1,0 +1,183 @@
+"""The pre-merge gate: each step's verdict, the artefacts, and one run over the repository's terraform/."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from s3batch.cli import main
+from validate.gate import FAILED, PASSED, SKIPPED, GateOptions, checkov_step_from, format_text, run_gate
+from validate.generate import generate
+
+REPO = Path(__file__).resolve().parents[3]
+FIXTURES = REPO / "tests" / "validate" / "linter" / "fixtures" / "terraform"
+TRUST = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "batchoperations.s3.amazonaws.com"}, "Action": "sts:AssumeRole"}]}'
+
+
+def _tree(tmp_path: Path, *, policy: str) -> Path:
+    """A one-file Terraform tree with a batch role for S3PutObjectTagging and the given permission JSON."""
+    root = tmp_path / "terraform"
+    root.mkdir()
+    (root / "main.tf").write_text(
+        f"""resource "aws_iam_role" "batch" {{
+  assume_role_policy = <<-EOT
+    {TRUST}
+  EOT
+  tags = {{ S3BatchOperation = "S3PutObjectTagging" }}
+}}
+
+resource "aws_iam_role_policy" "batch" {{
+  role   = aws_iam_role.batch.id
+  policy = <<-EOT
+    {policy}
+  EOT
+}}
+""",
+        encoding="utf-8",
+    )
+    return root
+
+
+GOOD = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::m/manifests/*"},
+            {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::r/reports/*"},
+            {"Effect": "Allow", "Action": "s3:PutObjectTagging", "Resource": "arn:aws:s3:::data/*"},
+        ],
+    }
+)
+
+
+@pytest.fixture
+def policies(tmp_path: Path) -> Path:
+    """Up-to-date generated templates in a scratch directory."""
+    target = tmp_path / "policies"
+    generate(target)
+    return target
+
+
+def _options(tmp_path: Path, root: Path, policies: Path, **kwargs: object) -> GateOptions:
+    settings: dict = {"terraform_dir": root, "out_dir": tmp_path / "out", "checkov": None, "terraform": None, "policies_dir": policies}
+    return GateOptions(**{**settings, **kwargs})
+
+
+def _statuses(report) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {s.name: s.status for s in report.steps}
+
+
+def test_clean_tree_passes_and_writes_artefacts(tmp_path: Path, policies: Path) -> None:
+    report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies))
+    assert _statuses(report) == {
+        "terraform parse": PASSED,
+        "policy lint": PASSED,
+        "batch role vs catalogue": PASSED,
+        "policy drift": PASSED,
+        "checkov": SKIPPED,
+        "terraform fmt/validate": SKIPPED,
+    }
+    assert report.exit_code == 0
+    out = tmp_path / "out"
+    assert json.loads((out / "lint.json").read_text())["findings"][0]["rule"] == "S3B008"
+    assert json.loads((out / "lint.sarif").read_text())["version"] == "2.1.0"
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["passed"] is True and [s["name"] for s in summary["steps"]][0] == "terraform parse"
+    assert not (out / "checkov.json").exists()
+    text = format_text(report)
+    assert "SKIP  terraform fmt/validate: terraform is not on PATH" in text
+    assert text.splitlines()[-1].startswith("check: passed;")
+
+
+def test_lint_and_role_errors_fail(tmp_path: Path, policies: Path) -> None:
+    document = json.loads(GOOD)
+    document["Statement"][1]["Resource"] = "*"
+    document["Statement"][2]["Action"] = ["s3:PutObjectTagging", "s3:DeleteObject"]
+    report = run_gate(_options(tmp_path, _tree(tmp_path, policy=json.dumps(document)), policies))
+    assert _statuses(report)["policy lint"] == FAILED
+    assert _statuses(report)["batch role vs catalogue"] == FAILED
+    details = {s.name: s.details for s in report.steps}
+    assert any("S3B102" in d for d in details["policy lint"])
+    assert any("S3B110" in d and "s3:DeleteObject" in d for d in details["batch role vs catalogue"])
+    assert report.exit_code == 1
+
+
+def test_parse_error_fails_naming_the_file(tmp_path: Path, policies: Path) -> None:
+    root = _tree(tmp_path, policy=GOOD)
+    shutil.copy(FIXTURES / "broken" / "main.tf", root / "broken.tf")
+    report = run_gate(_options(tmp_path, root, policies))
+    step = report.steps[0]
+    assert step.status == FAILED and "1 of 2 files do not parse" in step.summary
+    assert "broken.tf: cannot parse Terraform" in step.details[0]
+
+
+def test_no_batch_role_fails(tmp_path: Path, policies: Path) -> None:
+    root = tmp_path / "terraform"
+    root.mkdir()
+    (root / "main.tf").write_text('variable "x" {}\n', encoding="utf-8")
+    assert _statuses(run_gate(_options(tmp_path, root, policies)))["batch role vs catalogue"] == FAILED
+
+
+def test_drift_fails(tmp_path: Path, policies: Path) -> None:
+    (policies / "trust.json.tftpl").write_text("{}", encoding="utf-8")
+    report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies))
+    drift = next(s for s in report.steps if s.name == "policy drift")
+    assert drift.status == FAILED and any("trust.json.tftpl" in d for d in drift.details)
+
+
+CHECKOV_OUTPUT = {
+    "check_type": "terraform",
+    "results": {
+        "failed_checks": [
+            {"check_id": "CKV_AWS_18", "check_name": "Ensure access logging", "file_path": "/main.tf", "file_line_range": [3, 9], "resource": "aws_s3_bucket.b"}
+        ]
+    },
+    "summary": {"passed": 7, "failed": 1, "skipped": 0, "parsing_errors": 0},
+}
+
+
+def test_checkov_verdicts() -> None:
+    step = checkov_step_from(CHECKOV_OUTPUT)
+    assert step.status == FAILED and step.details == ["main.tf:3: CKV_AWS_18 Ensure access logging [aws_s3_bucket.b]"]
+    clean = {"check_type": "terraform", "results": {"failed_checks": []}, "summary": {"passed": 8, "parsing_errors": 0}}
+    assert checkov_step_from(clean).status == PASSED
+    parse_error = {"results": {"failed_checks": []}, "summary": {"passed": 0, "parsing_errors": 1}}
+    assert checkov_step_from([parse_error]).status == FAILED
+
+
+def test_checkov_runs_as_a_subprocess(tmp_path: Path, policies: Path) -> None:
+    """A stand-in executable checks the offline flags and environment the gate passes, then prints JSON."""
+    fake = tmp_path / "checkov"
+    fake.write_text(
+        "#!/bin/sh\n"
+        '[ "$CKV_SKIP_PACKAGE_UPDATE_CHECK" = true ] || exit 3\n'
+        'case "$*" in *"--framework terraform --skip-download -o json"*) ;; *) exit 4;; esac\n'
+        f"cat <<'EOF'\n{json.dumps(CHECKOV_OUTPUT)}\nEOF\n",
+        encoding="utf-8",
+    )
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies, checkov=fake))
+    step = next(s for s in report.steps if s.name == "checkov")
+    assert step.status == FAILED and "1 failed" in step.summary
+    assert json.loads((tmp_path / "out" / "checkov.json").read_text())["summary"]["failed"] == 1
+
+
+def test_missing_checkov_fails_with_a_hint(tmp_path: Path, policies: Path) -> None:
+    report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies, checkov=tmp_path / "none"))
+    step = next(s for s in report.steps if s.name == "checkov")
+    assert step.status == FAILED and "make check installs it" in step.summary
+
+
+@pytest.mark.skipif(not (REPO / "terraform").is_dir(), reason="terraform/ does not exist yet (helper TERRAFORM)")
+def test_repository_terraform_passes_without_checkov(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Integration: the gate over the repository's own terraform/ (checkov and the terraform CLI left out)."""
+    monkeypatch.chdir(REPO)
+    monkeypatch.setattr("validate.gate.default_terraform", lambda: None)
+    code = main(["check", "--skip-checkov", "--format", "json", "--out-dir", str(tmp_path / "check")])
+    summary = json.loads(capsys.readouterr().out)
+    assert code == 0, [s for s in summary["steps"] if s["status"] == FAILED]
+    assert {s["name"]: s["status"] for s in summary["steps"]}["batch role vs catalogue"] == PASSED

@@ -1,0 +1,79 @@
+"""`s3batch lint` through s3batch.cli.main: formats and exit codes 0, 1, 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from s3batch.cli import main
+from tests.validate.linter.conftest import FIXTURES, allow, batch_statement, trust
+
+
+def _write(path: Path, document: object) -> Path:
+    path.write_text(json.dumps(document, indent=2), encoding="utf-8")
+    return path
+
+
+def test_clean_policy_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path / "trust.json", trust(batch_statement()))
+    assert main(["lint", str(path)]) == 0
+    assert "info S3B008" in capsys.readouterr().out
+
+
+def test_errors_exit_1_with_statement_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path / "p.json", allow("s3:*", "*"))
+    assert main(["lint", str(path), "--format", "json"]) == 1
+    findings = json.loads(capsys.readouterr().out)["findings"]
+    assert {(f["rule"], f["line"]) for f in findings} == {("S3B101", 5)}
+
+
+def test_operation_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path / "p.json", allow("s3:GetObject", "arn:aws:s3:::m/manifests/*"))
+    assert main(["lint", str(path), "--operation", "S3PutObjectTagging", "--format", "json"]) == 1
+    rules = {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]}
+    assert rules == {"S3B111"}
+
+
+def test_suppressed_errors_exit_0(tmp_path: Path) -> None:
+    path = _write(tmp_path / "p.json", {**allow("s3:*", "arn:aws:s3:::b/*"), "S3BatchLintIgnore": [{"rule": "S3B101", "reason": "sandbox"}]})
+    assert main(["lint", str(path)]) == 0
+
+
+def test_non_policy_json_is_skipped(tmp_path: Path) -> None:
+    assert main(["lint", str(_write(tmp_path / "package.json", {"name": "x"}))]) == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "argv", "message"),
+    [
+        ("missing-file", ["lint", "nope.json"], "nope.json: no such file or directory"),
+        ("broken-terraform", ["lint", str(FIXTURES / "terraform" / "broken")], "broken/main.tf: cannot parse Terraform"),
+        ("wrong-suffix", ["lint", __file__], "not a .tf or .json file"),
+    ],
+)
+def test_unreadable_input_exits_2(name: str, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("s3batch: error: ") and message in err and err.count("\n") == 1
+
+
+def test_invalid_json_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "p.json"
+    path.write_text('{"Version": ', encoding="utf-8")
+    assert main(["lint", str(path)]) == 2
+    assert "p.json: not valid JSON" in capsys.readouterr().err
+
+
+def test_bad_operation_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["lint", "x.json", "--operation", "S3Teleport"])
+    assert exit_info.value.code == 2
+
+
+def test_sarif_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _write(tmp_path / "p.json", allow("s3:PutObject", "*"))
+    assert main(["lint", str(path), "--format", "sarif"]) == 1
+    log = json.loads(capsys.readouterr().out)
+    assert log["version"] == "2.1.0" and log["runs"][0]["results"][0]["ruleId"] == "S3B102"
