@@ -1,0 +1,110 @@
+"""The submit pipeline's pieces and the CLI surface: sources, settings, cost inputs, exit codes, help."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+from moto import mock_aws
+
+from s3batch.cli import main
+from s3batch.errors import UsageError
+from s3batch.jobs import render
+from s3batch.jobs.pipeline import JobSettings, ManifestSource, SourceKind, cost_inputs, prepare_manifest, settings_from
+from s3batch.jobs.submit import GeneratorSettings, ReportSettings
+from s3batch.jobs.target import Clients, JobTarget
+
+FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:sentiment:1"
+SETTINGS = JobSettings(account_id="123456789012", region="us-east-1", role_arn="arn:aws:iam::123456789012:role/r",
+                       manifest_bucket="man-bkt", manifest_prefix="manifests/", data_bucket="data-bkt",
+                       data_prefix="input/", report=ReportSettings("rep-bkt"))
+
+
+def test_settings_need_outputs_or_flags() -> None:
+    with pytest.raises(UsageError, match="--report-bucket is required without stack outputs"):
+        settings_from(None, {"account_id": "123456789012", "region": "us-east-1"})
+    settings = settings_from(None, {"account_id": "123456789012", "region": "us-east-1", "role_arn": "arn:aws:iam::1:role/r",
+                                    "manifest_bucket": "m", "report_bucket": "r", "report_scope": "FailedTasksOnly"})
+    assert settings.report.scope == "FailedTasksOnly" and settings.data_bucket is None
+
+
+@mock_aws
+def test_inventory_source_counts_rows_through_the_gzip_files() -> None:
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="inv")
+    doc = {"sourceBucket": "src", "destinationBucket": "arn:aws:s3:::inv", "version": "2016-11-30",
+           "creationTimestamp": "1", "fileFormat": "CSV", "fileSchema": "Bucket, Key, Size",
+           "files": [{"key": f"data/{i}.csv.gz", "size": 1, "MD5checksum": "x"} for i in range(2)]}
+    s3.put_object(Bucket="inv", Key="m/manifest.json", Body=json.dumps(doc).encode())
+    s3.put_object(Bucket="inv", Key="data/0.csv.gz", Body=gzip.compress(b'"src","a","1"\n"src","b","2"\n'))
+    s3.put_object(Bucket="inv", Key="data/1.csv.gz", Body=gzip.compress(b'"src","c","3"\n'))
+    prepared = prepare_manifest(s3, ManifestSource(SourceKind.INVENTORY, "s3://inv/m/manifest.json"), SETTINGS)
+    assert prepared.stats is not None and prepared.stats.rows == 3
+    assert prepared.location is not None and prepared.location.to_job_manifest()["Spec"]["Format"] == "S3InventoryReport_CSV_20161130"
+
+
+def test_generator_source_has_no_manifest_to_upload() -> None:
+    generator = GeneratorSettings("src", {})
+    prepared = prepare_manifest(None, ManifestSource(SourceKind.GENERATOR, "src", generator=generator), SETTINGS)
+    assert prepared.location is None and prepared.generator is generator and prepared.stats is None
+
+
+def test_listing_source_needs_an_s3_uri() -> None:
+    with pytest.raises(UsageError, match="expected s3://BUCKET"):
+        prepare_manifest(None, ManifestSource(SourceKind.LISTING, "my-bucket"), SETTINGS)
+
+
+@pytest.mark.parametrize(("variables", "comprehend", "expected"), [
+    ({"SENTIMENT_BACKEND": "comprehend"}, "auto", (True, None)),
+    ({"SENTIMENT_BACKEND": "lexicon"}, "auto", (False, None)),
+    ({"SENTIMENT_BACKEND": "comprehend", "SENTIMENT_MODE": "full", "MAX_BYTES": "20000"}, "auto", (True, 20000)),
+    ({}, "yes", (True, None)),
+])
+def test_cost_inputs_read_the_function_configuration(variables: dict[str, str], comprehend: str,
+                                                     expected: tuple[bool, int | None]) -> None:
+    lambda_client = boto3.client("lambda", region_name="us-east-1")
+    request: dict[str, Any] = {"Operation": {"LambdaInvoke": {"FunctionArn": FUNCTION, "InvocationSchemaVersion": "2.0"}}}
+    with Stubber(lambda_client) as stub:
+        stub.add_response("get_function_configuration", {"MemorySize": 256, "Environment": {"Variables": variables}},
+                          {"FunctionName": FUNCTION})
+        inputs = cost_inputs(Clients(JobTarget(), _made={"lambda": lambda_client}), request, prepare_manifest(
+            None, ManifestSource(SourceKind.GENERATOR, "src", generator=GeneratorSettings("src", {})), SETTINGS), comprehend)
+    assert inputs.lambda_memory_mb == 256
+    assert (inputs.comprehend, inputs.comprehend_read_bytes) == expected
+
+
+def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("wait", "run", "submit"):
+        with pytest.raises(SystemExit) as caught:
+            main(["job", command, "--help"])
+        assert caught.value.code == 0
+        out = capsys.readouterr().out
+        assert "1  job Complete with failed tasks" in out and "3  usage or input error" in out
+
+
+@pytest.mark.parametrize("argv", [
+    ["job", "wait"],
+    ["job", "report", "j-123", "--format", "xml"],
+    ["job", "submit", "--folder", "files", "--manifest", "m.csv"],
+])
+def test_usage_errors_exit_3(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 3
+
+
+def test_input_errors_exit_3(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["job", "submit", "--outputs", str(tmp_path / "none.json"), "--folder", "files"]) == 3
+    assert "none.json: outputs file not found" in capsys.readouterr().err
+    bad = tmp_path / "outputs.json"
+    bad.write_text(json.dumps({"bucket_name": {"value": "data-bkt"}}))
+    assert main(["job", "submit", "--outputs", str(bad), "--folder", "files"]) == 3
+    assert "output 'data_prefix' is missing" in capsys.readouterr().err
+
+
+def test_every_format_renders() -> None:
+    assert {f.value for f in render.Format} == {"text", "json", "csv"}
