@@ -19,7 +19,7 @@ import json
 import os
 import re
 import textwrap
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -613,7 +613,6 @@ class Extractor:
         declared, origin, variable = self._declared_operations(role, module)
         attached, unreadable, consumed = self._attached(role, module)
         results: list[RoleSource] = []
-        loose: list[PolicySource] = []
         for op in declared or [None]:
             bindings = {variable: op} if variable and op else {}
             trust = self._sources(role, role.body.get("assume_role_policy"), module, bindings, TRUST)
@@ -638,7 +637,7 @@ class Extractor:
                     suppressions=role.suppressions(),
                 )
             )
-        return results, loose, consumed
+        return results, [], consumed
 
     def _declared_operations(self, role: Block, module: ModuleDir) -> tuple[list[str], str, str | None]:
         """(operations, where they come from, the variable to bind while reading policies)."""
@@ -751,9 +750,3 @@ def extract_policies(paths: Sequence[Path], operation: str | None = None) -> tup
     """Load the Terraform under these paths and return (standalone policy sources, batch role sources)."""
     return Extractor(TerraformProject.load(paths)).extract(operation)
 
-
-def iter_block_addresses(project: TerraformProject) -> Iterator[str]:
-    """Every block address (for messages and tests)."""
-    for module in project.modules.values():
-        for block in module.blocks:
-            yield block.address

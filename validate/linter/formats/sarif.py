@@ -15,6 +15,7 @@ from s3batch import __version__
 from validate.linter.findings import Finding, Severity
 from validate.linter.formats.interface import Formatter
 from validate.linter.registry import default_registry
+from validate.linter.rule import Rule
 
 SARIF_VERSION = "2.1.0"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -50,7 +51,7 @@ def sarif_log(findings: Sequence[Finding]) -> dict:
     }
 
 
-def _rule(rule) -> dict:  # type: ignore[no-untyped-def]
+def _rule(rule: Rule) -> dict:
     return {
         "id": rule.id,
         "name": type(rule).__name__,

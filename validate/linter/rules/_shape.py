@@ -9,17 +9,22 @@ grant on the wrong kind of ARN or a missing action, and never reports a false "m
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from validate.linter.arns import replace_interpolations, s3_shape
 from validate.linter.model import Policy
 from validate.linter.rule import RoleContext
 from validate.linter.rules._scope import minimal_scope
 
+if TYPE_CHECKING:
+    from validate.catalogue import Requirement
+
 _ARN_SERVICE = re.compile(r"^arn:[^:]*:(?P<service>[^:]+):")
 _KIND_WORDS = {"object": "an object ARN", "bucket": "a bucket ARN"}
 
 
-def role_unmet(context: RoleContext) -> list[tuple[object, str]]:
+def role_unmet(context: RoleContext) -> list[tuple[Requirement, str]]:
     """(Requirement, reason) for every requirement of the job the role's policies do not allow."""
     from validate.catalogue import job_requirements, task_requirements
     from validate.evaluate import unmet
@@ -70,9 +75,7 @@ def shape_resource(resource: str) -> str:
     return f"arn:*:{match.group('service')}:*" if match and match.group("service") != "X" else "*"
 
 
-def _canonical_requirement(requirement):  # type: ignore[no-untyped-def]
-    from dataclasses import replace
-
+def _canonical_requirement(requirement: Requirement) -> Requirement:
     shape = s3_shape(requirement.resource)
     if shape == "object":
         return replace(requirement, resource="arn:aws:s3:::B/K")
