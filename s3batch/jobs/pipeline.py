@@ -15,7 +15,7 @@ from typing import IO, Any, TextIO
 
 from botocore.exceptions import ClientError
 
-from s3batch.errors import InputError, S3BatchError, UsageError
+from s3batch.errors import S3BatchError, UsageError
 from s3batch.jobs import cost as costs
 from s3batch.jobs.manifest import (
     CSV_FORMAT,
@@ -311,9 +311,3 @@ def parse_generator_filter(args: dict[str, Any]) -> dict[str, Any]:
     }
     return {k: v for k, v in found.items() if v is not None}
 
-
-def require_input_file(path: Path, what: str) -> Path:
-    """An existing file, or an InputError naming it."""
-    if not path.is_file():
-        raise InputError(f"{path}: {what} not found")
-    return path

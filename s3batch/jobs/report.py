@@ -58,7 +58,9 @@ class TaskResult:
             doc = json.loads(self.message)
         except json.JSONDecodeError:
             return None
-        label, scores = doc.get("label") if isinstance(doc, dict) else None, doc.get("scores") if isinstance(doc, dict) else None
+        if not isinstance(doc, dict):
+            return None
+        label, scores = doc.get("label"), doc.get("scores")
         if label not in SENTIMENT_LABELS or not isinstance(scores, dict):
             return None
         return str(label), {name: float(scores.get(name, 0.0)) for name in SCORE_NAMES}

@@ -18,7 +18,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from s3batch.errors import S3BatchError
-from s3batch.jobs.manifest import ManifestLocation, join_prefix
+from s3batch.jobs.manifest import ManifestLocation
 from s3batch.jobs.spec import check_create_job_request
 
 REPORT_FORMAT = "Report_CSV_20180820"
