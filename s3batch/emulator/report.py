@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -61,15 +62,49 @@ class ReportConfig:
         return f"{self.prefix}/job-{job_id}" if self.prefix else f"job-{job_id}"
 
 
-def result_file_name(job_id: str, status: str) -> str:
-    """`<40 hex>.csv` — deterministic per job and status, so a rewrite replaces rather than duplicates."""
-    return hashlib.sha1(f"{job_id}/{status}".encode()).hexdigest() + ".csv"  # noqa: S324 - a name, not security
+def result_file_name(job_id: str, status: str, part: int = 0) -> str:
+    """`<40 hex>.csv` — deterministic per job, status and part, so a rewrite replaces rather than duplicates."""
+    return hashlib.sha1(f"{job_id}/{status}/{part}".encode()).hexdigest() + ".csv"  # noqa: S324 - a name
+
+
+def rows_per_file() -> int:
+    """Rows per result CSV before a new file starts (AWS also splits big reports into several files).
+
+    Bounded files keep each upload, and the stack's memory for it, small. S3BATCH_LOCAL_REPORT_ROWS_PER_FILE.
+    """
+    return max(1, int(os.environ.get("S3BATCH_LOCAL_REPORT_ROWS_PER_FILE", "10000")))
 
 
 def creation_date(now: datetime | None = None) -> str:
     """ISO 8601 UTC with milliseconds and `Z`, e.g. 2019-04-05T17:48:39.725Z."""
     now = now or datetime.now(timezone.utc)
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+
+
+class _StatusFiles:
+    """The local result files of one status: a new part every `limit` rows."""
+
+    def __init__(self, folder: Path, status: str, limit: int) -> None:
+        self.folder, self.status, self.limit = folder, status, limit
+        self.paths: list[Path] = []
+        self.rows = 0
+        self._handle: Any = None
+        self._writer: Any = None
+
+    def write(self, row: tuple[object, ...]) -> None:
+        if self.rows % self.limit == 0:
+            self.close()
+            path = self.folder / f"report-{self.status}-{len(self.paths)}.csv"
+            self._handle = open(path, "w", encoding="utf-8", newline="")
+            self._writer = csv.writer(self._handle, lineterminator="\r\n")
+            self.paths.append(path)
+        self._writer.writerow(row)
+        self.rows += 1
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = self._writer = None
 
 
 class ReportWriter:
@@ -79,35 +114,27 @@ class ReportWriter:
         self.config = config
         self.job_id = job_id
         self._lock = threading.Lock()
-        self._files: dict[str, Any] = {}
-        self._writers: dict[str, Any] = {}
-        self._paths: dict[str, Path] = {}
         self.rows = {SUCCEEDED: 0, FAILED: 0}
+        self._files: dict[str, _StatusFiles] = {}
         if config.enabled:
+            limit = rows_per_file()
             statuses = (FAILED,) if config.failed_only else (SUCCEEDED, FAILED)
-            for status in statuses:
-                path = workdir / f"report-{status}.csv"
-                handle = open(path, "w", encoding="utf-8", newline="")
-                self._paths[status] = path
-                self._files[status] = handle
-                self._writers[status] = csv.writer(handle, lineterminator="\r\n")
+            self._files = {status: _StatusFiles(workdir, status, limit) for status in statuses}
 
     def add(self, bucket: str, key: str, version_id: str | None, result: TaskResult) -> None:
         """Record one task's final result (thread-safe)."""
         status = SUCCEEDED if result.succeeded else FAILED
         with self._lock:
             self.rows[status] += 1
-            writer = self._writers.get(status)
-            if writer is not None:
-                writer.writerow((bucket, key, version_id or "", status, result.http_status, result.error_code,
-                                 result.message))
+            files = self._files.get(status)
+            if files is not None:
+                files.write((bucket, key, version_id or "", status, result.http_status, result.error_code,
+                             result.message))
 
     def close(self) -> None:
         with self._lock:
-            for handle in self._files.values():
-                handle.close()
-            self._files.clear()
-            self._writers.clear()
+            for files in self._files.values():
+                files.close()
 
     def upload(self, s3: Any) -> list[str]:
         """Upload result CSVs then manifest.json; return the keys written. Raises ClientError on denial."""
@@ -118,17 +145,16 @@ class ReportWriter:
         results: list[dict[str, str]] = []
         keys: list[str] = []
         for status in (SUCCEEDED, FAILED):
-            path = self._paths.get(status)
-            if path is None or not self.rows[status]:
-                continue
-            key = f"{folder}/results/{result_file_name(self.job_id, status)}"
-            md5 = _md5_file(path)
-            with open(path, "rb") as body:
-                s3.put_object(Bucket=self.config.bucket, Key=key, Body=body, ContentType="text/csv",
-                              ServerSideEncryption="AES256")
-            results.append({"TaskExecutionStatus": status, "Bucket": self.config.bucket, "MD5Checksum": md5,
-                            "Key": key})
-            keys.append(key)
+            files = self._files.get(status)
+            for part, path in enumerate(files.paths if files else []):
+                key = f"{folder}/results/{result_file_name(self.job_id, status, part)}"
+                md5 = _md5_file(path)
+                with open(path, "rb") as body:
+                    s3.put_object(Bucket=self.config.bucket, Key=key, Body=body, ContentType="text/csv",
+                                  ServerSideEncryption="AES256")
+                results.append({"TaskExecutionStatus": status, "Bucket": self.config.bucket, "MD5Checksum": md5,
+                                "Key": key})
+                keys.append(key)
         manifest = {"Format": REPORT_FORMAT, "ReportCreationDate": creation_date(), "Results": results,
                     "ReportSchema": REPORT_SCHEMA}
         manifest_key = f"{folder}/manifest.json"

@@ -152,3 +152,17 @@ def test_threshold_boundary(tmp_path: Path, failed: int, succeeded: int, trips: 
     for _ in range(failed):
         run.record(task, TaskResult(False, 404, "NoSuchKey", ""))
     assert run.threshold_hit is trips and prepared.stop.is_set() is trips
+
+
+def test_big_reports_are_split_into_several_result_files(stack: Stack, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("S3BATCH_LOCAL_REPORT_ROWS_PER_FILE", "2")
+    writer = ReportWriter(config(stack), JOB, tmp_path)
+    for i in range(5):
+        writer.add("bkt", f"k{i}", None, TaskResult(i != 4, 200, "", str(i)))
+    keys = writer.upload(stack.s3)
+    document = json.loads(stack.report_rows(keys[:1])[keys[0]])
+    assert [r["TaskExecutionStatus"] for r in document["Results"]] == ["succeeded", "succeeded", "failed"]
+    bodies = stack.report_rows([r["Key"] for r in document["Results"]])
+    assert [len(bodies[r["Key"]].splitlines()) for r in document["Results"]] == [2, 2, 1]
+    assert len({r["Key"] for r in document["Results"]}) == 3

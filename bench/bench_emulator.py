@@ -1,0 +1,248 @@
+"""Emulator throughput and memory: S3 GET ceiling, LambdaInvoke jobs end to end, naive loop, engine RSS.
+
+The stack runs as its own process (as `s3batch local up` does): moto, the jobs API and the engine share
+that process; Lambda workers are its child processes. This process is the client: it uploads, submits
+jobs through the S3 Control API (boto3), and polls DescribeJob.
+
+- emulator_s3_get_per_s: GETs of 1 KB objects from 4 client threads (the stack's S3 ceiling).
+- job_tasks_per_s: 10,000-object LambdaInvoke job with the real sentiment handler (lexicon backend),
+  CreateJob → Complete; a 20-task warm-up job runs first so worker start-up is not counted.
+- naive_tasks_per_s: one process calling the same handler for each object in turn (it GETs the object).
+- noop_tasks_per_s: 10,000-task job whose handler returns Succeeded without touching S3.
+- peak_rss_mb_10k / _100k: peak RSS (resource.getrusage ru_maxrss) of a fresh stack process — moto, the
+  jobs API and the engine — after one noop LambdaInvoke job of 10,000 / 100,000 rows submitted from this
+  process (Lambda workers are separate processes and not counted).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from botocore.config import Config
+
+from s3batch.aws import make_client
+from s3batch.emulator.deploy import deploy, function_package, local_session
+from s3batch.emulator.stack import ANNOUNCE, StackInfo
+
+REPO = Path(__file__).resolve().parents[1]
+OBJECTS = 10_000
+NAIVE_OBJECTS = 1_000
+GET_REQUESTS = 3_000
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+NOOP_HANDLER = textwrap.dedent('''
+    def handler(event, context):
+        task = event["tasks"][0]
+        return {"invocationSchemaVersion": event["invocationSchemaVersion"], "treatMissingKeysAs": "PermanentFailure",
+                "invocationId": event["invocationId"],
+                "results": [{"taskId": task["taskId"], "resultCode": "Succeeded", "resultString": ""}]}
+''')
+ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {
+    "Service": ["batchoperations.s3.amazonaws.com", "lambda.amazonaws.com"]}, "Action": "sts:AssumeRole"}]}
+_SERVE = ("import sys; from s3batch.emulator.stack import serve; "
+          "sys.exit(serve(0, max_active_jobs=1, state_path=None, announce=True))")
+
+
+def start_stack_process(script: str = _SERVE) -> tuple[subprocess.Popen[bytes], str]:
+    """A stack in its own process on 127.0.0.1; returns (process, endpoint)."""
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             stdin=subprocess.PIPE, cwd=REPO)
+    assert child.stdout is not None
+    while raw := child.stdout.readline():
+        line = raw.decode()
+        if line.startswith(ANNOUNCE):
+            return child, line[len(ANNOUNCE):].strip()
+    raise RuntimeError("the stack process did not start")
+
+
+def stop_stack_process(child: subprocess.Popen[bytes]) -> None:
+    if child.stdin is not None:
+        child.stdin.close()
+    child.terminate()
+    try:
+        child.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+
+
+def texts(count: int, seed: int = 7) -> list[bytes]:
+    """Deterministic ~1 KB English-like texts with some sentiment words."""
+    words = ("the a of and to in is it that was for on are with as his they be at one have this from "
+             "good great love happy excellent bad terrible sad awful hate fine nice poor wonderful worst "
+             "river market letter friend evening garden window morning city story").split()
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        text = []
+        while sum(len(w) + 1 for w in text) < 1000:
+            text.append(rng.choice(words))
+        out.append(" ".join(text).encode()[:1024])
+    return out
+
+
+def clients(endpoint: str) -> dict[str, Any]:
+    session = local_session(REGION)
+    config = Config(max_pool_connections=16, retries={"max_attempts": 3})
+    return {name: make_client(name, endpoint_url=endpoint, session=session, config=config)
+            for name in ("s3", "iam", "lambda", "s3control")}
+
+
+def upload(s3: Any, bucket: str, keys: list[str], bodies: list[bytes]) -> None:
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda kb: s3.put_object(Bucket=bucket, Key=kb[0], Body=kb[1]), zip(keys, bodies)))
+
+
+def get_rate(s3: Any, bucket: str, keys: list[str], requests: int, threads: int = 4) -> float:
+    chosen = [keys[i % len(keys)] for i in range(requests)]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(threads) as pool:
+        list(pool.map(lambda key: s3.get_object(Bucket=bucket, Key=key)["Body"].read(), chosen))
+    return requests / (time.perf_counter() - started)
+
+
+def run_job(c: dict[str, Any], bucket: str, manifest_key: str, keys: list[str], function_arn: str, role_arn: str,
+            report_prefix: str) -> float:
+    """Submit a LambdaInvoke job over the S3 Control API; seconds from CreateJob to Complete."""
+    body = "".join(f"{bucket},{key}\n" for key in keys).encode()
+    etag = c["s3"].put_object(Bucket=bucket, Key=manifest_key, Body=body)["ETag"]
+    started = time.perf_counter()
+    job_id = c["s3control"].create_job(
+        AccountId=ACCOUNT, ConfirmationRequired=False, Priority=10, RoleArn=role_arn,
+        Operation={"LambdaInvoke": {"FunctionArn": function_arn, "InvocationSchemaVersion": "2.0"}},
+        Manifest={"Spec": {"Format": "S3BatchOperations_CSV_20180820", "Fields": ["Bucket", "Key"]},
+                  "Location": {"ObjectArn": f"arn:aws:s3:::{bucket}/{manifest_key}", "ETag": etag}},
+        Report={"Bucket": f"arn:aws:s3:::{bucket}", "Format": "Report_CSV_20180820", "Enabled": True,
+                "Prefix": report_prefix, "ReportScope": "AllTasks"})["JobId"]
+    deadline = started + 1800
+    while True:
+        job = c["s3control"].describe_job(AccountId=ACCOUNT, JobId=job_id)["Job"]
+        if job["Status"] in ("Complete", "Failed", "Cancelled"):
+            break
+        if time.perf_counter() > deadline:
+            raise RuntimeError(f"job {job_id} still {job['Status']}")
+        time.sleep(0.05)  # DescribeJob poll interval
+    elapsed = time.perf_counter() - started
+    summary = job["ProgressSummary"]
+    if job["Status"] != "Complete" or summary["NumberOfTasksSucceeded"] != len(keys):
+        raise RuntimeError(f"job {job_id}: {job['Status']} {summary} {job.get('FailureReasons')}")
+    return elapsed
+
+
+def noop_function(c: dict[str, Any]) -> tuple[str, str]:
+    """(function ARN, role ARN) of a registered do-nothing handler and a permissive batch role."""
+    role = c["iam"].create_role(RoleName="bench-noop", AssumeRolePolicyDocument=json.dumps(TRUST))["Role"]["Arn"]
+    c["iam"].put_role_policy(RoleName="bench-noop", PolicyName="all", PolicyDocument=json.dumps(ALLOW_ALL))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("noop.py", NOOP_HANDLER)
+    created = c["lambda"].create_function(FunctionName="bench-noop", Runtime="python3.12", Role=role,
+                                          Handler="noop.handler", Code={"ZipFile": buffer.getvalue()}, Timeout=30,
+                                          MemorySize=128, Publish=True)
+    return f"{created['FunctionArn']}:{created['Version']}", role
+
+
+def naive_rate(endpoint: str, bucket: str, keys: list[str], environment: dict[str, str]) -> float:
+    """The sentiment handler called in one process, one object after another (its own GET each time)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        with zipfile.ZipFile(io.BytesIO(function_package())) as archive:
+            archive.extractall(tmp)
+        script = textwrap.dedent(f'''
+            import json, sys, time, uuid
+            from types import SimpleNamespace
+            from handler import detect_sentiment
+            keys = json.loads(sys.stdin.read())
+            context = SimpleNamespace(function_name="naive", function_version="1", aws_request_id="r",
+                                      invoked_function_arn="arn:aws:lambda:us-east-1:{ACCOUNT}:function:naive:1",
+                                      memory_limit_in_mb="512", get_remaining_time_in_millis=lambda: 60000)
+            started = time.perf_counter()
+            for key in keys:
+                event = {{"invocationSchemaVersion": "2.0", "invocationId": uuid.uuid4().hex,
+                         "job": {{"id": "naive"}},
+                         "tasks": [{{"taskId": "t", "s3Key": key, "s3VersionId": None, "s3Bucket": "{bucket}"}}]}}
+                answer = detect_sentiment(event, context)
+                assert answer["results"][0]["resultCode"] == "Succeeded", answer
+            print(len(keys) / (time.perf_counter() - started))
+        ''')
+        env = {**os.environ, **environment, "AWS_ENDPOINT_URL": endpoint, "AWS_REGION": REGION,
+               "AWS_DEFAULT_REGION": REGION, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+               "AWS_SESSION_TOKEN": "testing", "PYTHONPATH": tmp, "POWERTOOLS_LOG_LEVEL": "ERROR"}
+        done = subprocess.run([sys.executable, "-c", script], input=json.dumps(keys).encode(), cwd=tmp, env=env,
+                              capture_output=True, check=True)
+        return float(done.stdout.decode().strip().splitlines()[-1])
+
+
+_PEAK_QUERY = ("import resource, sys, json; from s3batch.emulator.stack import serve; import threading; "
+               "threading.Thread(target=lambda: (sys.stdin.readline(), print(json.dumps(resource.getrusage("
+               "resource.RUSAGE_SELF).ru_maxrss / 1024), flush=True)), daemon=True).start(); "
+               "sys.exit(serve(0, max_active_jobs=1, state_path=None, announce=True))")
+
+
+def peak_rss_mb(rows: int) -> float:
+    """Peak RSS of a fresh stack process (moto + jobs API + engine) that ran one noop job of `rows` tasks.
+
+    The client (manifest upload, CreateJob, polling) is this process, so only the stack is measured.
+    """
+    child, endpoint = start_stack_process(_PEAK_QUERY)
+    try:
+        c = clients(endpoint)
+        c["s3"].create_bucket(Bucket="rss-bench")
+        function_arn, role = noop_function(c)
+        run_job(c, "rss-bench", "warm.csv", [f"k{i}" for i in range(20)], function_arn, role, "warm")
+        run_job(c, "rss-bench", "rss.csv", [f"data/object-{i:07d}.txt" for i in range(rows)], function_arn, role, "r")
+        assert child.stdin is not None and child.stdout is not None
+        child.stdin.write(b"peak\n")
+        child.stdin.flush()
+        return round(float(child.stdout.readline()), 1)
+    finally:
+        stop_stack_process(child)
+
+
+def run() -> dict[str, object]:
+    child, endpoint = start_stack_process()
+    try:
+        c = clients(endpoint)
+        outputs = deploy(StackInfo(endpoint, int(endpoint.rsplit(":", 1)[1]), child.pid),
+                         Path(tempfile.mkdtemp()) / "outputs.json")
+        bucket = outputs.bucket_name
+        keys = [f"{outputs.data_prefix}bench/text-{i:05d}.txt" for i in range(OBJECTS)]
+        upload(c["s3"], bucket, keys, texts(OBJECTS))
+        get_per_s = get_rate(c["s3"], bucket, keys, GET_REQUESTS)
+        environment = c["lambda"].get_function_configuration(FunctionName=outputs.function_arn)["Environment"]["Variables"]
+        naive = naive_rate(endpoint, bucket, keys[:NAIVE_OBJECTS], environment)
+        manifests = outputs.manifest_prefix
+        run_job(c, bucket, f"{manifests}warm.csv", keys[:20], outputs.function_arn, outputs.batch_role_arn,
+                outputs.report_prefix)
+        job_seconds = run_job(c, bucket, f"{manifests}bench.csv", keys, outputs.function_arn, outputs.batch_role_arn,
+                              outputs.report_prefix)
+        noop_arn, noop_role = noop_function(c)
+        run_job(c, bucket, f"{manifests}noop-warm.csv", keys[:20], noop_arn, noop_role, "noop")
+        noop_seconds = run_job(c, bucket, f"{manifests}noop.csv", keys, noop_arn, noop_role, "noop")
+    finally:
+        stop_stack_process(child)
+    return {
+        "emulator_s3_get_per_s": round(get_per_s, 1),
+        "job_tasks_per_s": round(OBJECTS / job_seconds, 1),
+        "naive_tasks_per_s": round(naive, 1),
+        "noop_tasks_per_s": round(OBJECTS / noop_seconds, 1),
+        "peak_rss_mb_10k": peak_rss_mb(10_000),
+        "peak_rss_mb_100k": peak_rss_mb(100_000),
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(), indent=2))
