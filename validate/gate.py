@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from s3batch.errors import InputError
+from s3batch.files import write_json_atomically, write_text_atomically
 from validate.linter.engine import lint_sources
 from validate.linter.findings import Finding
 from validate.linter.formats.json import JsonFormatter
@@ -95,14 +96,6 @@ def _timed(name: str, run: Callable[[], Step]) -> Step:
     return step
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file whole or not at all (temp file in the same directory, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
-
-
 def run_gate(options: GateOptions) -> GateReport:
     """Run every step and write the artefacts; never raises for a failing check (only for a missing terraform dir)."""
     if not options.terraform_dir.is_dir():
@@ -118,7 +111,7 @@ def run_gate(options: GateOptions) -> GateReport:
     steps.append(_timed("checkov", lambda: _checkov_step(options)))
     steps.extend(_terraform_steps(options, root_modules(project)))
     report = GateReport(steps)
-    write_atomic(options.out_dir / "summary.json", json.dumps(report.to_dict(), indent=2) + "\n")
+    write_json_atomically(options.out_dir / "summary.json", report.to_dict())
     return report
 
 
@@ -143,8 +136,8 @@ def _lint_step(project: TerraformProject, findings: list[Finding], roles_seen: l
     standalone, roles = Extractor(project).extract()
     findings.extend(lint_sources(standalone, roles))
     roles_seen.extend(f"{r.address} ({r.file}) as {r.operation or 'no operation'}" for r in roles)
-    write_atomic(out_dir / "lint.json", JsonFormatter().format(findings))
-    write_atomic(out_dir / "lint.sarif", SarifFormatter().format(findings))
+    write_text_atomically(out_dir / "lint.json", JsonFormatter().format(findings))
+    write_text_atomically(out_dir / "lint.sarif", SarifFormatter().format(findings))
     own = [f for f in findings if f.rule not in ROLE_RULES]
     return _findings_step(own, f"{len(standalone) + sum(len(r.trust) + len(r.permissions) for r in roles)} policies")
 
@@ -193,7 +186,7 @@ def _checkov_step(options: GateOptions) -> Step:
     except json.JSONDecodeError:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
         return Step("", FAILED, f"checkov printed no JSON (exit {done.returncode}): {last}")
-    write_atomic(target, json.dumps(output, indent=2) + "\n")
+    write_json_atomically(target, output)
     return checkov_step_from(output)
 
 

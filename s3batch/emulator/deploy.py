@@ -24,7 +24,8 @@ from botocore.exceptions import ClientError
 from hcl2 import SerializationOptions
 
 from s3batch.aws import make_client
-from s3batch.emulator.stack import LOCAL_CREDENTIALS, StackInfo, write_json_atomically
+from s3batch.emulator.stack import LOCAL_CREDENTIALS, StackInfo
+from s3batch.files import write_json_atomically
 from s3batch.errors import InputError
 from s3batch.stack_outputs import StackOutputs, to_terraform_json
 from validate.catalogue import JobScope, build_policy, trust_policy

@@ -21,6 +21,7 @@ from typing import Any
 
 from s3batch.emulator.server import ACCOUNT_ID, HEALTH_PATH, HOST, REGION, create_server
 from s3batch.errors import InputError, S3BatchError
+from s3batch.files import write_json_atomically
 
 STATE_PATH = Path("build/local/stack.json")
 LOG_PATH = Path("build/local/stack.log")
@@ -36,14 +37,6 @@ class StackInfo:
     pid: int
     account_id: str = ACCOUNT_ID
     region: str = REGION
-
-
-def write_json_atomically(path: Path, document: Any) -> None:
-    """Write JSON through a temp file and a rename, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path)
 
 
 def write_state(info: StackInfo, path: Path = STATE_PATH) -> None:
