@@ -17,15 +17,11 @@ from typing import Any
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from s3batch.emulator.defaults import ACCOUNT_ID, HEALTH_PATH, HOST, REGION, RESET_PATH
 from s3batch.emulator.models import Engine, JobsService
 from s3batch.emulator.responses import JobsApplication
 from s3batch.emulator.routing import is_jobs_path
 
-ACCOUNT_ID = "123456789012"  # moto's default account: every unsigned-by-account call lands there
-REGION = "us-east-1"
-HOST = "127.0.0.1"  # loopback only, never 0.0.0.0
-HEALTH_PATH = "/_s3batch/health"  # "_" is not valid in a bucket name, so this never shadows an S3 path
-RESET_PATH = "/moto-api/reset"
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 

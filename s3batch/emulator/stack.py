@@ -19,7 +19,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from s3batch.emulator.server import ACCOUNT_ID, HEALTH_PATH, HOST, REGION, create_server
+from s3batch.emulator.defaults import ACCOUNT_ID, HEALTH_PATH, HOST, REGION
 from s3batch.errors import InputError, S3BatchError
 from s3batch.files import write_json_atomically
 
@@ -80,6 +80,8 @@ def use_local_credentials() -> None:
 def serve(port: int, *, max_active_jobs: int, state_path: Path | None, announce: bool) -> int:
     """Serve until Ctrl-C or SIGTERM; then stop job runners and engine workers, and remove our stack.json."""
     use_local_credentials()
+    from s3batch.emulator.server import create_server  # loads moto: only when serving
+
     server, service = create_server(port, max_active_jobs=max_active_jobs)
     info = StackInfo(service.endpoint_url, server.server_port, os.getpid())
     signal.signal(signal.SIGTERM, _raise_interrupt)
