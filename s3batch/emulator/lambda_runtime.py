@@ -53,6 +53,7 @@ class FunctionSpec:
     code_sha256: str
     region: str
     endpoint_url: str
+    reserved_concurrency: int | None = None  # caps the pool, as reserved concurrency caps Lambda
     code: bytes = field(default=b"", compare=False, hash=False, repr=False)
 
 
@@ -251,13 +252,20 @@ def concurrency() -> int:
 
 
 def pool_for(spec: FunctionSpec, size: int | None = None) -> WorkerPool:
-    """The warm pool of this function version (kept across jobs); an older pool of the name is closed."""
+    """The warm pool of this function version (kept across jobs).
+
+    Size: S3BATCH_LOCAL_CONCURRENCY (default the core count), capped by the function's reserved
+    concurrency. A pool of the same version with other code or settings ($LATEST updated) is closed.
+    """
     size = size or concurrency()
+    if spec.reserved_concurrency is not None:
+        size = max(1, min(size, spec.reserved_concurrency))
     with _POOLS_LOCK:
         pool = _POOLS.get(spec)
         if pool is not None and pool.size == size:
             return pool
-        for other in [s for s in _POOLS if s.function_name == spec.function_name or s == spec]:
+        stale = [s for s in _POOLS if s == spec or (s.function_name, s.version) == (spec.function_name, spec.version)]
+        for other in stale:
             _POOLS.pop(other).close()
         pool = _POOLS[spec] = WorkerPool(spec, size)
         return pool

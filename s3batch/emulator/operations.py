@@ -97,10 +97,15 @@ def resolve_function(lambda_client: Any, function_arn: str, account_id: str, reg
     name, qualifier, arn_account = parse_function_arn(function_arn)
     kwargs = {"FunctionName": name, **({"Qualifier": qualifier} if qualifier else {})}
     try:
-        config = lambda_client.get_function(**kwargs)["Configuration"]
+        described = lambda_client.get_function(**kwargs)
     except ClientError as error:
         raise JobFailure(FUNCTION_NOT_FOUND, f"Lambda function {function_arn} cannot be invoked: "
                          f"{error.response['Error'].get('Code')}: {error.response['Error'].get('Message')}") from None
+    config = described["Configuration"]
+    runtime = str(config.get("Runtime", ""))
+    if not runtime.startswith("python"):
+        raise JobFailure(FUNCTION_NOT_FOUND, f"Lambda function {function_arn} uses runtime {runtime or 'none'}: "
+                         "the local emulator runs Python functions only")
     from moto.awslambda.models import lambda_backends  # the stack's own registry (see docstring)
 
     try:
@@ -120,8 +125,20 @@ def resolve_function(lambda_client: Any, function_arn: str, account_id: str, reg
         code_sha256=config.get("CodeSha256", ""),
         region=region,
         endpoint_url=endpoint_url,
+        reserved_concurrency=_reserved_concurrency(lambda_client, name, described),
         code=code,
     )
+
+
+def _reserved_concurrency(lambda_client: Any, name: str, described: dict[str, Any]) -> int | None:
+    """The function's reserved concurrency (GetFunction shows it only for some qualifiers)."""
+    reserved = (described.get("Concurrency") or {}).get("ReservedConcurrentExecutions")
+    if reserved is None:
+        try:
+            reserved = lambda_client.get_function_concurrency(FunctionName=name).get("ReservedConcurrentExecutions")
+        except ClientError:
+            reserved = None
+    return reserved
 
 
 def build_event(job_id: str, schema: str, user_arguments: dict[str, str] | None, task: Task, task_id: str) -> dict:

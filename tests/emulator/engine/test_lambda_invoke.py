@@ -195,3 +195,30 @@ def test_a_killed_worker_fails_only_its_task(stack: Stack, tmp_path: Path) -> No
     assert "Runtime exited with error: signal: kill" in report["block/a"][6]
     assert report["ok/b"][3] == report["ok/c"][3] == "succeeded"
     assert (result.succeeded, result.failed) == (2, 1)
+
+
+def test_non_python_runtime_fails_the_job(stack: Stack) -> None:
+    from s3batch.emulator import execution
+    from s3batch.emulator.failures import JobFailure
+
+    function_arn = stack.function(name="nodejs")
+    stack.lam.update_function_configuration(FunctionName="nodejs", Runtime="nodejs20.x")
+    stack.put("a")
+    unqualified = function_arn.rsplit(":", 1)[0]
+    request = stack.request({"LambdaInvoke": {"FunctionArn": unqualified, "InvocationSchemaVersion": "2.0"}},
+                            stack.manifest(f"{stack.data_bucket},a\n"), stack.role())
+    with pytest.raises(JobFailure, match="runs Python functions only"):
+        execution.prepare(request)
+
+
+def test_reserved_concurrency_caps_the_worker_pool(stack: Stack) -> None:
+    from s3batch.emulator import execution
+
+    function_arn = stack.function(name="capped")
+    stack.lam.put_function_concurrency(FunctionName="capped", ReservedConcurrentExecutions=1)
+    stack.put("ok/a")
+    request = stack.request({"LambdaInvoke": {"FunctionArn": function_arn, "InvocationSchemaVersion": "2.0"}},
+                            stack.manifest(f"{stack.data_bucket},ok/a\n"), stack.role())
+    prepared = execution.prepare(request)
+    assert prepared.operation.pool.size == 1 and prepared.operation.threads == 1
+    assert execution.execute(prepared, Progress()).succeeded == 1
