@@ -20,7 +20,8 @@ from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from s3batch.emulator import lambda_runtime, manifest as manifests, operations, role_check
+from s3batch.emulator import lambda_runtime, operations, role_check
+from s3batch.emulator import manifest as manifests
 from s3batch.emulator.failures import (
     ACCESS_DENIED,
     INVALID_MANIFEST,

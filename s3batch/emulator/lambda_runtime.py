@@ -30,13 +30,14 @@ import time
 import traceback
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 INIT_TIMEOUT_S = 30.0  # Lambda allows 10 s of init; we are generous for slow machines
 _REPO_ROOT = str(Path(__file__).resolve().parents[2])
+_WORKER_MAIN = "import sys; from s3batch.emulator.lambda_runtime import serve; serve(int(sys.argv[1]))"
 
 
 @dataclass(frozen=True)
@@ -100,10 +101,9 @@ class Worker:
     def __init__(self, spec: FunctionSpec, code_dir: str, log_path: Path) -> None:
         self.spec = spec
         parent, child = socket.socketpair()
-        self._log = open(log_path, "ab")
-        self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-            [sys.executable, "-c", "import sys; from s3batch.emulator.lambda_runtime import serve; "
-             "serve(int(sys.argv[1]))", str(child.fileno())],
+        self._log = open(log_path, "ab")  # noqa: SIM115 - lives as long as the worker; closed in kill()
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER_MAIN, str(child.fileno())],
             pass_fds=(child.fileno(),), env=worker_environment(spec, code_dir), cwd=code_dir,
             stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
         )
@@ -237,7 +237,7 @@ def _extract(code: bytes, dest: Path) -> None:
 
 
 def _timestamp() -> str:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 

@@ -25,7 +25,11 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from s3batch.aws import make_client
 from s3batch.emulator import lambda_runtime
-from s3batch.emulator.failures import FUNCTION_NOT_FOUND, UNSUPPORTED_OPERATION, JobFailure
+from s3batch.emulator.failures import (
+    FUNCTION_NOT_FOUND,
+    UNSUPPORTED_OPERATION,
+    JobFailure,
+)
 from s3batch.emulator.manifest import Task, bucket_name, decode_key
 from s3batch.emulator.report import TaskResult
 
@@ -106,7 +110,9 @@ def resolve_function(lambda_client: Any, function_arn: str, account_id: str, reg
     if not runtime.startswith("python"):
         raise JobFailure(FUNCTION_NOT_FOUND, f"Lambda function {function_arn} uses runtime {runtime or 'none'}: "
                          "the local emulator runs Python functions only")
-    from moto.awslambda.models import lambda_backends  # the stack's own registry (see docstring)
+    from moto.awslambda.models import (
+        lambda_backends,  # the stack's own registry (see docstring)
+    )
 
     try:
         code = lambda_backends[arn_account or account_id][region].get_function(name, qualifier).code_bytes

@@ -17,7 +17,7 @@ import json
 import os
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -64,7 +64,7 @@ class ReportConfig:
 
 def result_file_name(job_id: str, status: str, part: int = 0) -> str:
     """`<40 hex>.csv` — deterministic per job, status and part, so a rewrite replaces rather than duplicates."""
-    return hashlib.sha1(f"{job_id}/{status}/{part}".encode()).hexdigest() + ".csv"  # noqa: S324 - a name
+    return hashlib.sha1(f"{job_id}/{status}/{part}".encode()).hexdigest() + ".csv"
 
 
 def rows_per_file() -> int:
@@ -77,7 +77,7 @@ def rows_per_file() -> int:
 
 def creation_date(now: datetime | None = None) -> str:
     """ISO 8601 UTC with milliseconds and `Z`, e.g. 2019-04-05T17:48:39.725Z."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
 
 
@@ -95,7 +95,7 @@ class _StatusFiles:
         if self.rows % self.limit == 0:
             self.close()
             path = self.folder / f"report-{self.status}-{len(self.paths)}.csv"
-            self._handle = open(path, "w", encoding="utf-8", newline="")
+            self._handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
             self._writer = csv.writer(self._handle, lineterminator="\r\n")
             self.paths.append(path)
         self._writer.writerow(row)
@@ -164,7 +164,7 @@ class ReportWriter:
 
 
 def _md5_file(path: Path) -> str:
-    digest = hashlib.md5()  # noqa: S324 - MD5Checksum field, not security
+    digest = hashlib.md5()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)

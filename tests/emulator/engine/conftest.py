@@ -16,10 +16,10 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # engine_support, shared by the test modules
 
-from engine_support import REGION, Stack  # noqa: E402
+from engine_support import REGION, Stack
 
-from s3batch.aws import make_client  # noqa: E402
-from s3batch.emulator.server import RunningStack  # noqa: E402
+from s3batch.aws import make_client
+from s3batch.emulator.server import RunningStack
 
 
 @pytest.fixture(scope="session")

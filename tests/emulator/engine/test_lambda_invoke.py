@@ -12,7 +12,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from engine_support import Progress, Stack, lambda_op
 
 
@@ -45,9 +44,8 @@ def test_success_and_failures_are_reported_like_aws(stack: Stack) -> None:
     assert (result.succeeded, result.failed) == (1, 2)
     assert report["ok/a"][3:6] == ["succeeded", "200", ""]
     assert report["perm/b"][3:] == ["failed", "200", "PermanentFailure", "cannot process perm/b"]
-    assert report["raise/c"][3:] == ["failed", "200", "PermanentFailure",
-                                     'Lambda returned function error: {"errorMessage":"bad object raise/c",'
-                                     '"errorType":"ValueError"}']
+    raised = 'Lambda returned function error: {"errorMessage":"bad object raise/c","errorType":"ValueError"}'
+    assert report["raise/c"][3:] == ["failed", "200", "PermanentFailure", raised]
 
 
 def ok_event(report: dict[str, list[str]], key: str) -> dict:
@@ -56,7 +54,7 @@ def ok_event(report: dict[str, list[str]], key: str) -> dict:
 
 def test_schema_2_event_shape_user_arguments_and_context(stack: Stack) -> None:
     function_arn = stack.function(env={"GREETING": "hi"})
-    result, report = run_keys(stack, ["ok/a b"], function_arn, "2.0", {"run": "r1", "mode": "test"})
+    _, report = run_keys(stack, ["ok/a b"], function_arn, "2.0", {"run": "r1", "mode": "test"})
     seen = ok_event(report, "ok/a%20b")
     event = seen["event"]
     assert set(event) == {"invocationSchemaVersion", "invocationId", "job", "tasks"}
@@ -72,7 +70,7 @@ def test_schema_2_event_shape_user_arguments_and_context(stack: Stack) -> None:
 
 
 def test_schema_1_event_shape(stack: Stack) -> None:
-    result, report = run_keys(stack, ["ok/x"], schema="1.0")
+    _, report = run_keys(stack, ["ok/x"], schema="1.0")
     event = ok_event(report, "ok/x")["event"]
     assert event["invocationSchemaVersion"] == "1.0" and event["job"] == {"id": event["job"]["id"]}
     task = event["tasks"][0]
@@ -82,7 +80,7 @@ def test_schema_1_event_shape(stack: Stack) -> None:
 
 def test_invocation_ids_are_unique_and_job_id_is_passed(stack: Stack) -> None:
     keys = [f"ok/{i}" for i in range(6)]
-    result, report = run_keys(stack, keys)
+    _, report = run_keys(stack, keys)
     events = [ok_event(report, key)["event"] for key in keys]
     assert len({e["invocationId"] for e in events}) == 6 and len({e["tasks"][0]["taskId"] for e in events}) == 6
     assert {e["job"]["id"] for e in events} == {events[0]["job"]["id"]}
@@ -126,15 +124,15 @@ def test_malformed_responses(stack: Stack) -> None:
     assert status["missing/-/d"][:3] == ["failed", "200", "PermanentFailure"]
     assert status["missing/Succeeded/e"][0] == "succeeded"
     assert "invalid treatMissingKeysAs 'Nonsense'" in status["missing/Nonsense/f"][3]
-    assert status["nomarshal/g"][2:] == ["PermanentFailure", 'Lambda returned function error: {"errorMessage":'
-                                         '"Unable to marshal response: Object of type object is not JSON serializable",'
-                                         '"errorType":"Runtime.MarshalError"}']
+    marshal = ('Lambda returned function error: {"errorMessage":"Unable to marshal response: Object of type object '
+               'is not JSON serializable","errorType":"Runtime.MarshalError"}')
+    assert status["nomarshal/g"][2:] == ["PermanentFailure", marshal]
     assert result.failed == 6 and result.succeeded == 1
 
 
 def test_timeout_and_crash_are_function_errors_and_workers_are_replaced(stack: Stack) -> None:
     function_arn = stack.function(name="short", timeout=1)
-    result, report = run_keys(stack, ["sleep/a", "exit/b", "ok/c", "ok/d"], function_arn)
+    _, report = run_keys(stack, ["sleep/a", "exit/b", "ok/c", "ok/d"], function_arn)
     assert report["sleep/a"][3:6] == ["failed", "200", "PermanentFailure"]
     message = report["sleep/a"][6]
     assert message.startswith('Lambda returned function error: {"errorMessage":"')
@@ -148,7 +146,7 @@ def test_temporary_failure_is_redriven_then_reported(stack: Stack, monkeypatch: 
     monkeypatch.setenv("S3BATCH_LOCAL_REDRIVES", "3")
     monkeypatch.setenv("S3BATCH_LOCAL_REDRIVE_BACKOFF_S", "0")
     function_arn = stack.function(name="retrying", env={"COUNT_DIR": str(tmp_path)})
-    result, report = run_keys(stack, ["temp/a", "flaky/b"], function_arn)
+    _, report = run_keys(stack, ["temp/a", "flaky/b"], function_arn)
     assert report["temp/a"][3:] == ["failed", "200", "TemporaryFailure", "try later temp/a"]
     assert report["flaky/b"][3:] == ["succeeded", "200", "", "attempt 3"]  # two redrives, then success
     assert (tmp_path / "b").read_text() == "3"

@@ -108,8 +108,7 @@ def test_rows_count_across_gzip_files(tmp_path: Path) -> None:
 def test_large_manifest_streams(tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
     with open(path, "w") as out:
-        for i in range(200_000):
-            out.write(f"bkt,k{i}\n")
+        out.writelines(f"bkt,k{i}\n" for i in range(200_000))
     manifest = Manifest((ManifestFile(path, "big"),), None, CSV_FORMAT, "arn")
     assert count_tasks(manifest) == (200_000, False)
 

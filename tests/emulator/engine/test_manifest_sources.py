@@ -7,11 +7,11 @@ import gzip
 import hashlib
 import io
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from engine_support import Progress, Stack
+
 from s3batch.emulator import execution
 from s3batch.emulator.failures import JobFailure
 
@@ -133,7 +133,7 @@ def test_generator_filters_and_writes_the_manifest(stack: Stack) -> None:
     stack.put("other/d.txt", b"x" * 10)
     gen = generator(stack, KeyNameConstraint={"MatchAnyPrefix": ["logs/"], "MatchAnySuffix": [".txt"]},
                     ObjectSizeGreaterThanBytes=5, MatchAnyStorageClass=["STANDARD"],
-                    CreatedAfter=datetime.now(timezone.utc) - timedelta(hours=1))
+                    CreatedAfter=datetime.now(UTC) - timedelta(hours=1))
     request = stack.request(TAGGING, None, stack.role(), generator=gen)
     result = execution.execute(execution.prepare(request), Progress())
     assert (result.succeeded, result.failed) == (2, 0)

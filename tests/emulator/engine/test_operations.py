@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
-
 from engine_support import Stack
+
 from s3batch.emulator import execution
 from s3batch.emulator.failures import JobFailure
 from s3batch.emulator.report import TaskResult
@@ -112,7 +112,7 @@ def test_legal_hold_and_retention_on_a_lock_bucket_and_400_elsewhere(stack: Stac
     assert stack.s3.get_object_legal_hold(Bucket="lock-bucket", Key="locked")["LegalHold"] == {"Status": "ON"}
     assert report["locked"][3] == "succeeded"
     assert report["plain"][3:6] == ["failed", "400", "InvalidRequest"]
-    until = datetime(2031, 1, 1, tzinfo=timezone.utc)
+    until = datetime(2031, 1, 1, tzinfo=UTC)
     run_op(stack, {"S3PutObjectRetention": {"Retention": {"Mode": "GOVERNANCE", "RetainUntilDate": until}}},
            "lock-bucket,locked\n")
     head = stack.s3.head_object(Bucket="lock-bucket", Key="locked")

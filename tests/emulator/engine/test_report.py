@@ -5,16 +5,23 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
+from datetime import UTC
 from pathlib import Path
 from types import SimpleNamespace
-import threading
 
 import pytest
-
 from engine_support import Progress, Stack
+
 from s3batch.emulator import execution
 from s3batch.emulator.failures import JobFailure
-from s3batch.emulator.report import ReportConfig, ReportWriter, TaskResult, creation_date, result_file_name
+from s3batch.emulator.report import (
+    ReportConfig,
+    ReportWriter,
+    TaskResult,
+    creation_date,
+    result_file_name,
+)
 
 JOB = "f8fb9d89-a3aa-461d-bddc-ea6a1b131955"
 TIMEOUT_MESSAGE = ('Lambda returned function error: {"errorMessage":"2019-04-05T17:48:39.725Z '
@@ -82,9 +89,9 @@ def test_failed_tasks_only_scope(stack: Stack, tmp_path: Path) -> None:
 
 
 def test_creation_date_has_milliseconds_and_z() -> None:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    assert creation_date(datetime(2019, 4, 5, 17, 48, 39, 725999, tzinfo=timezone.utc)) == "2019-04-05T17:48:39.725Z"
+    assert creation_date(datetime(2019, 4, 5, 17, 48, 39, 725999, tzinfo=UTC)) == "2019-04-05T17:48:39.725Z"
 
 
 def test_every_manifest_row_appears_exactly_once(stack: Stack) -> None:

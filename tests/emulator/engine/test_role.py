@@ -7,8 +7,8 @@ import io
 import json
 
 import pytest
-
 from engine_support import Progress, Stack
+
 from s3batch.emulator import execution
 from s3batch.emulator.failures import JobFailure
 

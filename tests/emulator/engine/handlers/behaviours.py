@@ -53,7 +53,10 @@ def handler(event, context):
         code, text = "TemporaryFailure", f"try later {key}"
     if mode == "flaky":
         path = os.path.join(os.environ["COUNT_DIR"], rest.replace("/", "_"))
-        count = int(open(path).read()) if os.path.exists(path) else 0
+        count = 0
+        if os.path.exists(path):
+            with open(path) as handle:
+                count = int(handle.read())
         with open(path, "w") as handle:
             handle.write(str(count + 1))
         code, text = ("TemporaryFailure", f"attempt {count + 1}") if count < 2 else ("Succeeded", f"attempt {count + 1}")
