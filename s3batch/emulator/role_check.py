@@ -151,8 +151,19 @@ class RoleAccess:
 
 
 def describe(missing: list[tuple[Any, Any]]) -> str:
-    """`s3:GetObject on arn:… (read the manifest): no statement allows it; …`"""
-    return "; ".join(f"{req.action} on {req.resource} ({req.purpose}): {decision.reason}" for req, decision in missing)
+    """`s3:GetObject, s3:GetObjectVersion on arn:… (read the manifest): no statement allows it; …`
+
+    Requirements on the same resource, purpose and reason are grouped, so the 256-character
+    FailureReason keeps what matters.
+    """
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for requirement, decision in missing:
+        reason = decision.reason
+        if reason.startswith("no statement allows"):
+            reason = "no statement allows it"
+        groups.setdefault((requirement.resource, requirement.purpose, reason), []).append(requirement.action)
+    return "; ".join(f"{', '.join(actions)} on {resource} ({purpose}): {reason}"
+                     for (resource, purpose, reason), actions in groups.items())
 
 
 def denied_result(missing: list[tuple[Any, Any]]) -> TaskResult:

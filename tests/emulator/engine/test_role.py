@@ -70,8 +70,9 @@ def test_manifest_read_denied_names_action_resource_and_reason(stack: Stack) -> 
     role = stack.role("no-manifest", policy=policy(REPORT_WRITE, allow(["s3:PutObjectTagging"], "*")))
     failure = failing_prepare(stack, role)
     assert failure.failure_code == "AccessDenied"
-    assert failure.full_reason.startswith("Reading the manifest is forbidden: AccessDenied.")
-    assert "s3:GetObject on arn:aws:s3:::manifest-bucket/manifests/manifest.csv" in failure.full_reason
+    assert failure.reason.startswith("Reading the manifest is forbidden: AccessDenied.")  # FailureReason ≤ 256
+    assert "s3:GetObject on arn:aws:s3:::manifest-bucket/manifests/manifest.csv" in failure.reason
+    assert failure.reason.endswith("no statement allows it") and len(failure.reason) <= 256
 
 
 def test_explicit_deny_wins_and_is_named(stack: Stack) -> None:
