@@ -321,13 +321,17 @@ def new_workdir(root: str | None = None) -> Path:
 # ---------------------------------------------------------------------------------------------------
 # ManifestGenerator (S3JobManifestGenerator)
 
-# Filters whose data a listing (or head) in the local stack cannot give: refused, never ignored.
-_UNSUPPORTED_FILTERS = ("EligibleForReplication", "ObjectReplicationStatuses", "MatchAnyObjectEncryption")
+# Filters whose data neither a listing nor HeadObject in the local stack gives: refused, never ignored.
+# (EligibleForReplication needs replication rules; moto's HeadObject does not reveal SSE-C.)
+_UNSUPPORTED_FILTERS = ("EligibleForReplication",)
+_ENCRYPTION = {"SSES3": "AES256", "SSEKMS": "aws:kms", "DSSEKMS": "aws:kms:dsse", "NOTSSE": None}
 
 
 def _object_filter(spec: dict[str, Any]) -> Any:
     """A predicate over listing entries for the generator's Filter (all given criteria must hold)."""
     refused = [name for name in _UNSUPPORTED_FILTERS if spec.get(name) is not None]
+    refused += [f"MatchAnyObjectEncryption.{kind}" for option in spec.get("MatchAnyObjectEncryption") or []
+                for kind in option if kind not in _ENCRYPTION]
     if refused:
         raise JobFailure(MANIFEST_GENERATION, f"The local emulator cannot apply the ManifestGenerator filter(s) {refused}")
     names = spec.get("KeyNameConstraint") or {}
@@ -349,6 +353,30 @@ def _object_filter(spec: dict[str, Any]) -> Any:
     return keep
 
 
+def _head_filter(spec: dict[str, Any]) -> Any:
+    """A predicate over HeadObject answers for the replication-status and encryption filters, or None."""
+    statuses = set(spec.get("ObjectReplicationStatuses") or [])
+    encryptions = spec.get("MatchAnyObjectEncryption") or []
+    if not statuses and not encryptions:
+        return None
+
+    def encryption_matches(head: dict[str, Any], option: dict[str, Any]) -> bool:
+        kind, details = next(iter(option.items()))
+        details = details or {}
+        if head.get("ServerSideEncryption") != _ENCRYPTION[kind]:
+            return False
+        key_arn = details.get("KmsKeyArn")
+        bucket_key = details.get("BucketKeyEnabled")
+        return ((key_arn is None or head.get("SSEKMSKeyId") == key_arn)
+                and (bucket_key is None or bool(head.get("BucketKeyEnabled")) == bucket_key))
+
+    def keep(head: dict[str, Any]) -> bool:
+        return ((not statuses or head.get("ReplicationStatus", "NONE") in statuses)
+                and (not encryptions or any(encryption_matches(head, option) for option in encryptions)))
+
+    return keep
+
+
 def _listing(s3: Any, bucket: str, prefix: str, versioned: bool) -> Iterator[dict[str, Any]]:
     """Current objects of the bucket (latest versions, no delete markers when versioned)."""
     if versioned:
@@ -357,6 +385,11 @@ def _listing(s3: Any, bucket: str, prefix: str, versioned: bool) -> Iterator[dic
     else:
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
             yield from page.get("Contents", [])
+
+
+def _head(s3: Any, bucket: str, entry: dict[str, Any], versioned: bool) -> dict[str, Any]:
+    version = {"VersionId": entry["VersionId"]} if versioned and entry.get("VersionId") else {}
+    return s3.head_object(Bucket=bucket, Key=entry["Key"], **version)
 
 
 def generate_manifest(s3: Any, generator: dict[str, Any], job_id: str, workdir: Path) -> tuple[Manifest, dict | None]:
@@ -368,6 +401,7 @@ def generate_manifest(s3: Any, generator: dict[str, Any], job_id: str, workdir: 
     """
     source = bucket_name(str(generator.get("SourceBucket", "")))
     keep = _object_filter(generator.get("Filter") or {})
+    keep_head = _head_filter(generator.get("Filter") or {})
     prefixes = ((generator.get("Filter") or {}).get("KeyNameConstraint") or {}).get("MatchAnyPrefix") or []
     try:
         versioned = s3.get_bucket_versioning(Bucket=source).get("Status") in ("Enabled", "Suspended")
@@ -376,7 +410,7 @@ def generate_manifest(s3: Any, generator: dict[str, Any], job_id: str, workdir: 
         with gzip.open(data, "wt", encoding="utf-8", newline="") as out:
             writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
             for entry in _listing(s3, source, prefixes[0] if len(prefixes) == 1 else "", versioned):
-                if keep(entry):
+                if keep(entry) and (keep_head is None or keep_head(_head(s3, source, entry, versioned))):
                     rows += 1
                     version = [entry.get("VersionId") or "null"] if versioned else []
                     writer.writerow([source, encode_key(entry["Key"]), *version])

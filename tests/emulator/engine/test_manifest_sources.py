@@ -165,7 +165,23 @@ def test_generator_finding_nothing_fails_the_job(stack: Stack) -> None:
     assert failure.reason == "Manifest generation found no keys matching the filter criteria"
 
 
-def test_generator_filter_the_emulator_cannot_apply_is_refused(stack: Stack) -> None:
+@pytest.mark.parametrize(("filters", "named"), [({"EligibleForReplication": True}, "EligibleForReplication"),
+                                               ({"MatchAnyObjectEncryption": [{"SSEC": {}}]}, "SSEC")])
+def test_generator_filter_the_emulator_cannot_apply_is_refused(stack: Stack, filters: dict, named: str) -> None:
     stack.put("a")
-    failure = prepare_failure(stack, None, generator(stack, EligibleForReplication=True))
-    assert failure.failure_code == "ManifestGenerationFailed" and "EligibleForReplication" in failure.reason
+    failure = prepare_failure(stack, None, generator(stack, **filters))
+    assert failure.failure_code == "ManifestGenerationFailed" and named in failure.reason
+
+
+def test_generator_encryption_and_replication_filters_use_head_object(stack: Stack) -> None:
+    stack.put("plain")
+    stack.s3.put_object(Bucket=stack.data_bucket, Key="sse-s3", Body=b"x", ServerSideEncryption="AES256")
+    sse_s3 = generator(stack, output=False, MatchAnyObjectEncryption=[{"SSES3": {}}], ObjectReplicationStatuses=["NONE"])
+    result = execution.execute(execution.prepare(stack.request(TAGGING, None, stack.role(), generator=sse_s3)), Progress())
+    assert result.succeeded == 1 and tags(stack, "sse-s3") and not tags(stack, "plain")
+    not_sse = generator(stack, output=False, MatchAnyObjectEncryption=[{"NOTSSE": {}}])
+    stack.s3.delete_object_tagging(Bucket=stack.data_bucket, Key="sse-s3")
+    execution.execute(execution.prepare(stack.request(TAGGING, None, stack.role(), generator=not_sse)), Progress())
+    assert tags(stack, "plain") and not tags(stack, "sse-s3")
+    replicated = generator(stack, output=False, ObjectReplicationStatuses=["COMPLETED"])
+    assert "no keys matching" in prepare_failure(stack, None, replicated).reason
