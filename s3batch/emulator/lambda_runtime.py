@@ -180,7 +180,7 @@ class WorkerPool:
         self.size = size
         self._dir = Path(tempfile.mkdtemp(prefix=f"s3batch-lambda-{spec.function_name}-"))
         self.code_dir = self._dir / "task"
-        self.log_path = self._dir / "function.log"
+        self.log_path = log_directory(self._dir) / f"{spec.function_name}.log"
         _extract(spec.code, self.code_dir)
         self._idle: queue.Queue[Worker] = queue.Queue()
         self._all: list[Worker] = []
@@ -222,6 +222,16 @@ class WorkerPool:
         for worker in workers:
             worker.kill()
         shutil.rmtree(self._dir, ignore_errors=True)
+
+
+def log_directory(default: Path) -> Path:
+    """Where handlers' stdout/stderr go: S3BATCH_LOCAL_LAMBDA_LOG_DIR (kept), else the pool's temp dir."""
+    configured = os.environ.get("S3BATCH_LOCAL_LAMBDA_LOG_DIR")
+    if not configured:
+        return default
+    path = Path(configured)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def _extract(code: bytes, dest: Path) -> None:

@@ -220,3 +220,10 @@ def test_reserved_concurrency_caps_the_worker_pool(stack: Stack) -> None:
     prepared = execution.prepare(request)
     assert prepared.operation.pool.size == 1 and prepared.operation.threads == 1
     assert execution.execute(prepared, Progress()).succeeded == 1
+
+
+def test_handler_output_goes_to_the_function_log(stack: Stack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("S3BATCH_LOCAL_LAMBDA_LOG_DIR", str(tmp_path))
+    function_arn = stack.function(name="logged")
+    run_keys(stack, ["raise/boom"], function_arn)
+    assert "about to fail on raise/boom" in (tmp_path / "logged.log").read_text()  # workers write unbuffered

@@ -1,7 +1,7 @@
 """Test handler: what it does depends on the first path segment of the decoded key.
 
 ok/…        Succeeded, resultString = the event and context facts as JSON
-raise/…     raises ValueError (function error)
+raise/…     prints a line, then raises ValueError (function error)
 exit/…      os._exit(3) (the worker dies)
 sleep/…     sleeps past any timeout
 block/…     writes its pid to $PID_DIR/<pid> and sleeps (the test kills it)
@@ -27,6 +27,7 @@ def handler(event, context):
     mode, _, rest = key.partition("/")
     code, text = "Succeeded", ""
     if mode == "raise":
+        print(f"about to fail on {key}")
         raise ValueError(f"bad object {key}")
     if mode == "exit":
         os._exit(3)
