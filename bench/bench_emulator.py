@@ -133,7 +133,7 @@ def run_job(c: dict[str, Any], bucket: str, manifest_key: str, keys: list[str], 
             break
         if time.perf_counter() > deadline:
             raise RuntimeError(f"job {job_id} still {job['Status']}")
-        time.sleep(0.05)  # DescribeJob poll interval
+        time.sleep(0.2)  # DescribeJob poll interval (each poll costs the stack CPU; ≤ 1% of a 10k job)
     elapsed = time.perf_counter() - started
     summary = job["ProgressSummary"]
     if job["Status"] != "Complete" or summary["NumberOfTasksSucceeded"] != len(keys):
