@@ -111,10 +111,11 @@ def _s3_error(error: ClientError) -> tuple[str, int]:
 
 
 def download(s3: Any, bucket: str, key: str, dest: Path, version_id: str | None = None,
-             expected_etag: str | None = None) -> tuple[str, str]:
+             expected_etag: str | None = None, refuse_kms: bool = False) -> tuple[str, str]:
     """Stream s3://bucket/key to `dest` in 1 MiB chunks; return (etag, md5 hex of the bytes).
 
-    Failures become the job failures AWS shows for an unreadable manifest.
+    Failures become the job failures AWS shows for an unreadable manifest. `refuse_kms`: AWS does not
+    support SSE-KMS for CSV manifests (only for inventory reports, reference §2.2).
     """
     kwargs: dict[str, Any] = {"Bucket": bucket, "Key": key}
     if version_id:
@@ -130,6 +131,10 @@ def download(s3: Any, bucket: str, key: str, dest: Path, version_id: str | None 
             raise JobFailure(MANIFEST_NOT_FOUND, f"Reading the manifest failed: {code}: {where} does not exist") from None
         raise JobFailure(INVALID_MANIFEST, f"Reading the manifest failed: {code}: {where}") from None
     etag = response.get("ETag", "").strip('"')
+    if refuse_kms and response.get("ServerSideEncryption", "").startswith("aws:kms"):
+        response["Body"].close()
+        raise JobFailure(INVALID_MANIFEST, f"{where} is SSE-KMS encrypted: only S3 Inventory reports may be; "
+                         "store a CSV manifest with SSE-S3 or without encryption")
     if expected_etag is not None and etag != expected_etag:
         response["Body"].close()
         raise JobFailure(INVALID_MANIFEST,
@@ -157,18 +162,18 @@ def load_csv_manifest(s3: Any, spec: dict, location: dict, workdir: Path) -> Man
     if fields is not None:
         check_fields(fields)
     path = workdir / "manifest.csv"
-    arn, bucket, key, etag, version = _fetch_located(s3, location, path)
+    arn, bucket, key, etag, version = _fetch_located(s3, location, path, refuse_kms=True)
     source = ManifestFile(path, f"s3://{bucket}/{key}")
     return Manifest((source,), fields, CSV_FORMAT, arn, etag, version)
 
 
-def _fetch_located(s3: Any, location: dict, dest: Path) -> tuple[str, str, str, str, str | None]:
+def _fetch_located(s3: Any, location: dict, dest: Path, refuse_kms: bool = False) -> tuple[str, str, str, str, str | None]:
     """Download Location.ObjectArn (ETag checked, ObjectVersionId honoured): (arn, bucket, key, etag, version)."""
     arn = location.get("ObjectArn", "")
     bucket, key = split_object_arn(arn)
     expected = normalise_etag(location.get("ETag", ""))
     version = location.get("ObjectVersionId") or None
-    etag, _ = download(s3, bucket, key, dest, version, expected)
+    etag, _ = download(s3, bucket, key, dest, version, expected, refuse_kms)
     return arn, bucket, key, etag, version
 
 

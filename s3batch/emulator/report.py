@@ -44,6 +44,7 @@ class ReportConfig:
     bucket: str = ""  # bucket NAME
     prefix: str | None = None
     failed_only: bool = False
+    expected_owner: str | None = None  # ExpectedBucketOwner: the account that must own the report bucket
 
     @classmethod
     def from_request(cls, report: dict[str, Any]) -> ReportConfig:
@@ -55,6 +56,7 @@ class ReportConfig:
             bucket=bucket.split(":::", 1)[1] if ":::" in bucket else bucket,
             prefix=report.get("Prefix"),
             failed_only=report.get("ReportScope") == "FailedTasksOnly",
+            expected_owner=report.get("ExpectedBucketOwner"),
         )
 
     def job_folder(self, job_id: str) -> str:

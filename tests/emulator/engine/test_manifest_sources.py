@@ -185,3 +185,15 @@ def test_generator_encryption_and_replication_filters_use_head_object(stack: Sta
     assert tags(stack, "plain") and not tags(stack, "sse-s3")
     replicated = generator(stack, output=False, ObjectReplicationStatuses=["COMPLETED"])
     assert "no keys matching" in prepare_failure(stack, None, replicated).reason
+
+
+def test_sse_kms_csv_manifest_fails_the_job(stack: Stack) -> None:
+    from s3batch.aws import make_client
+
+    key_arn = make_client("kms", endpoint_url=stack.endpoint, region="us-east-1").create_key()["KeyMetadata"]["Arn"]
+    put = stack.s3.put_object(Bucket=stack.manifest_bucket, Key="kms.csv", Body=f"{stack.data_bucket},a\n".encode(),
+                              ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn)
+    manifest = {"Spec": {"Format": "S3BatchOperations_CSV_20180820"},
+                "Location": {"ObjectArn": f"arn:aws:s3:::{stack.manifest_bucket}/kms.csv", "ETag": put["ETag"]}}
+    failure = prepare_failure(stack, manifest)
+    assert failure.failure_code == "InvalidManifestContent" and "SSE-KMS" in failure.reason

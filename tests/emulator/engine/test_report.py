@@ -173,3 +173,13 @@ def test_big_reports_are_split_into_several_result_files(stack: Stack, tmp_path:
     bodies = stack.report_rows([r["Key"] for r in document["Results"]])
     assert [len(bodies[r["Key"]].splitlines()) for r in document["Results"]] == [2, 2, 1]
     assert len({r["Key"] for r in document["Results"]}) == 3
+
+
+def test_report_bucket_of_another_owner_is_not_written(stack: Stack) -> None:
+    stack.put("a")
+    report = {**stack.report_all(), "ExpectedBucketOwner": "999999999999"}
+    request = stack.request({"S3DeleteObjectTagging": {}}, stack.manifest(f"{stack.data_bucket},a\n"), stack.role(),
+                            report=report)
+    result = execution.execute(execution.prepare(request), Progress())
+    assert result.succeeded == 1 and result.report_keys == []
+    assert result.report_failure is not None and "ExpectedBucketOwner 999999999999" in result.report_failure.full_reason
