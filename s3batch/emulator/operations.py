@@ -82,13 +82,13 @@ def _random_id(size: int) -> str:
 _FUNCTION_ARN = re.compile(r"^arn:[^:]+:lambda:([^:]*):(\d{12}):function:([^:]+)(?::([^:]+))?$")
 
 
-def parse_function_arn(arn: str) -> tuple[str, str | None, str | None]:
-    """(function name, qualifier or None, account or None) from a function ARN, `name` or `name:qualifier`."""
+def parse_function_arn(arn: str) -> tuple[str, str | None, str | None, str | None]:
+    """(name, qualifier, account, region) from a function ARN, `name` or `name:qualifier` (None: not given)."""
     match = _FUNCTION_ARN.match(arn)
     if match:
-        return match.group(3), match.group(4), match.group(2)
+        return match.group(3), match.group(4), match.group(2), match.group(1) or None
     name, _, qualifier = arn.partition(":")
-    return name, qualifier or None, None
+    return name, qualifier or None, None, None
 
 
 def resolve_function(lambda_client: Any, function_arn: str, account_id: str, region: str,
@@ -98,7 +98,10 @@ def resolve_function(lambda_client: Any, function_arn: str, account_id: str, reg
     moto's GetFunction answers with a Code.Location on a fake AWS host that cannot be downloaded, so the
     zip is read from moto's Lambda backend in this process (the engine runs inside the stack's server).
     """
-    name, qualifier, arn_account = parse_function_arn(function_arn)
+    name, qualifier, arn_account, arn_region = parse_function_arn(function_arn)
+    if arn_region and arn_region != region:  # AWS's behaviour is UNCONFIRMED (reference §7.13): refuse clearly
+        raise JobFailure(FUNCTION_NOT_FOUND, f"Lambda function {function_arn} is in {arn_region}, the job in {region}: "
+                         "the local emulator invokes functions of the job's Region only")
     kwargs = {"FunctionName": name, **({"Qualifier": qualifier} if qualifier else {})}
     try:
         described = lambda_client.get_function(**kwargs)
@@ -115,7 +118,8 @@ def resolve_function(lambda_client: Any, function_arn: str, account_id: str, reg
     )
 
     try:
-        code = lambda_backends[arn_account or account_id][region].get_function(name, qualifier).code_bytes
+        backend = lambda_backends[arn_account or account_id][region]
+        code = backend.get_function(name, qualifier).code_bytes
     except Exception as error:  # noqa: BLE001 - any lookup failure means the code is not here
         raise JobFailure(FUNCTION_NOT_FOUND, f"Code of {function_arn} is not in this stack: {error}") from None
     if not code:
