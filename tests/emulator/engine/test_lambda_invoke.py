@@ -227,3 +227,15 @@ def test_handler_output_goes_to_the_function_log(stack: Stack, tmp_path: Path, m
     function_arn = stack.function(name="logged")
     run_keys(stack, ["raise/boom"], function_arn)
     assert "about to fail on raise/boom" in (tmp_path / "logged.log").read_text()  # workers write unbuffered
+
+
+def test_function_in_another_region_fails_the_job(stack: Stack) -> None:
+    from s3batch.emulator import execution
+    from s3batch.emulator.failures import JobFailure
+
+    other = stack.function().replace(":us-east-1:", ":eu-west-1:")
+    stack.put("a")
+    request = stack.request({"LambdaInvoke": {"FunctionArn": other, "InvocationSchemaVersion": "2.0"}},
+                            stack.manifest(f"{stack.data_bucket},a\n"), stack.role())
+    with pytest.raises(JobFailure, match="is in eu-west-1, the job in us-east-1"):
+        execution.prepare(request)
