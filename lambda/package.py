@@ -37,9 +37,14 @@ def build(output: Path, pip_args: list[str] | None = None) -> str:
         entries = {**collect(vendor), **{name: path for source in SOURCES
                                          for name, path in collect(FUNCTION_DIR, source).items()}}
         output.parent.mkdir(parents=True, exist_ok=True)
-        partial = output.with_name(output.name + ".tmp")
-        write_zip(partial, entries)
-        os.replace(partial, output)
+        fd, partial = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+        os.close(fd)
+        try:
+            write_zip(Path(partial), entries)
+            os.replace(partial, output)
+        except BaseException:
+            Path(partial).unlink(missing_ok=True)
+            raise
     return source_code_hash(output)
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
+import importlib.util
 import json
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,6 +33,7 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 TERRAFORM_DIR = REPO_ROOT / "terraform"
 PACKAGE_ZIP = REPO_ROOT / "build" / "lambda" / "sentiment.zip"
 FUNCTION_SOURCES = REPO_ROOT / "lambda" / "sentiment"
+PACKAGER = REPO_ROOT / "lambda" / "package.py"
 HANDLER = "handler.detect_sentiment"  # terraform/modules/sentiment_lambda/main.tf (a test holds them equal)
 LOCAL_SENTIMENT_BACKEND = "lexicon"
 LAMBDA_TRUST = {
@@ -132,19 +132,27 @@ def local_session(region: str) -> boto3.Session:
 
 
 def function_package() -> bytes:
-    """The zip `make lambda` builds; without it, the same sources zipped deterministically here."""
-    if PACKAGE_ZIP.is_file():
-        return PACKAGE_ZIP.read_bytes()
+    """The zip `make lambda` builds, rebuilt first when missing or older than the function's sources.
+
+    The local stack runs exactly the package Terraform deploys: built by `lambda/package.py`, the one packager.
+    """
     if not (FUNCTION_SOURCES / "handler.py").is_file():
-        raise InputError(f"{PACKAGE_ZIP}: not found, and no function sources in {FUNCTION_SOURCES}")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(FUNCTION_SOURCES.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-                info = zipfile.ZipInfo(path.relative_to(FUNCTION_SOURCES).as_posix(), date_time=(1980, 1, 1, 0, 0, 0))
-                info.external_attr = 0o644 << 16
-                archive.writestr(info, path.read_bytes(), zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()
+        raise InputError(f"{FUNCTION_SOURCES}: no function sources to package")
+    sources = [p for p in FUNCTION_SOURCES.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    newest = max(p.stat().st_mtime for p in [*sources, PACKAGER])
+    if not PACKAGE_ZIP.is_file() or PACKAGE_ZIP.stat().st_mtime < newest:
+        _load_packager().build(PACKAGE_ZIP)
+    return PACKAGE_ZIP.read_bytes()
+
+
+def _load_packager() -> Any:
+    """lambda/package.py as a module (`lambda` is a keyword, so it is not an importable package)."""
+    spec = importlib.util.spec_from_file_location("sentiment_package", PACKAGER)
+    if spec is None or spec.loader is None:
+        raise InputError(f"{PACKAGER}: cannot load the Lambda packager")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def deploy(stack: StackInfo, outputs_path: Path, settings: DeploySettings | None = None) -> StackOutputs:
