@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import platform
 import sys
 import time
 from pathlib import Path
+
+from s3batch.files import write_text_atomically
 
 OUT = Path("build/bench.json")
 
@@ -21,14 +24,22 @@ def discover() -> list[str]:
     return sorted(f"bench.{p.stem}" for p in here.glob("bench_*.py"))
 
 
+def previous_results() -> dict[str, object]:
+    try:
+        loaded = json.loads(OUT.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
 def main(argv: list[str]) -> int:
     selected = [name for name in discover() if not argv or any(a in name for a in argv)]
     if not selected:
         print("bench: no benchmark modules found", file=sys.stderr)
         return 1
-    results: dict[str, object] = {
-        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count()},
-    }
+    # A filtered run (`python -m bench emulator`) updates its sections and keeps the others.
+    results: dict[str, object] = previous_results() if argv else {}
+    results["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count()}
     for name in selected:
         started = time.perf_counter()
         print(f"== {name}", flush=True)
@@ -37,10 +48,7 @@ def main(argv: list[str]) -> int:
         for key, value in section.items():
             print(f"   {key}: {value}")
         results[name.removeprefix("bench.bench_")] = section
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    tmp = OUT.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(OUT)
+    write_text_atomically(OUT, json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(f"wrote {OUT}")
     return 0
 
