@@ -168,12 +168,17 @@ class Job:
         with self.lock:
             if self.status.terminal:
                 return
-            self.failure_reasons.append(
-                {"FailureCode": failure_code[:64] or "Failed", "FailureReason": failure_reason[:256] or "Failed"}
-            )
+            self.add_failure_reason(failure_code, failure_reason)
             if self.status is not S.FAILING:
                 self.move_to(S.FAILING)
             self.move_to(S.FAILED, reason="Job failed")
+
+    def add_failure_reason(self, failure_code: str, failure_reason: str) -> None:
+        """One FailureReasons entry, cut to the model's lengths (code 1..64, reason 1..256)."""
+        with self.lock:
+            self.failure_reasons.append(
+                {"FailureCode": failure_code[:64] or "Failed", "FailureReason": failure_reason[:256] or "Failed"}
+            )
 
     def progress_summary(self) -> dict[str, Any]:
         with self.lock:

@@ -130,6 +130,8 @@ class JobRunner:
 
     def run(self) -> None:
         job = self._job
+        prepared: Any = None
+        self._handed_over = False  # once execute runs, it removes the job's spooled files itself
         try:
             self._step(S.PREPARING)
             prepared = self._engine.prepare(self._request())
@@ -149,6 +151,11 @@ class JobRunner:
         except Exception as exc:  # an engine bug must end the job visibly, not hang it in Active
             log.exception("job %s: unexpected error", job.job_id)
             self._finish_failure("InternalError", f"{type(exc).__name__}: {exc}")
+        finally:
+            if prepared is not None and not self._handed_over:
+                discard = getattr(prepared, "discard", None)  # cancelled or failed before it ran
+                if callable(discard):
+                    discard()
 
     def _request(self) -> Any:
         job = self._job
@@ -184,6 +191,7 @@ class JobRunner:
         self._service.scheduler.acquire(job)
         try:
             self._step(S.ACTIVE)
+            self._handed_over = True
             result = self._engine.execute(prepared, JobProgress(job))
         finally:
             self._service.scheduler.release()
@@ -195,6 +203,10 @@ class JobRunner:
             job.generated_manifest = getattr(result, "generated_manifest", None)
             if getattr(result, "cancelled", False) or job.cancel_requested:
                 raise Cancelled()
+            report_failure = getattr(result, "report_failure", None)
+            if report_failure is not None:  # AWS: the job completes, FailureReasons says the report is missing
+                job.add_failure_reason(str(getattr(report_failure, "failure_code", "ReportWriteFailed")),
+                                       str(getattr(report_failure, "reason", report_failure)))
             job.move_to(S.COMPLETING)
             job.move_to(S.COMPLETE)
 

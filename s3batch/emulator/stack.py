@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import MutableMapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -77,9 +78,24 @@ def use_local_credentials() -> None:
     os.environ.pop("AWS_PROFILE", None)
 
 
+KEY_BUFFER_ENV = "MOTO_S3_DEFAULT_KEY_BUFFER_SIZE"
+KEY_BUFFER_BYTES = 1024 * 1024  # moto keeps each object in memory up to this size, then spills it to a temp file
+LAMBDA_LOG_ENV = "S3BATCH_LOCAL_LAMBDA_LOG_DIR"
+LAMBDA_LOG_DIR = Path("build/local/logs")
+
+
+def apply_stack_defaults(environ: MutableMapping[str, str], cwd: Path) -> None:
+    """Settings of a user-run stack, unless the user set them: objects above 1 MiB (large manifests and
+    reports) spill to disk instead of staying in the stack's memory, and handler output is kept under
+    build/local/logs (an absolute path: worker processes run elsewhere)."""
+    environ.setdefault(KEY_BUFFER_ENV, str(KEY_BUFFER_BYTES))
+    environ.setdefault(LAMBDA_LOG_ENV, str(cwd / LAMBDA_LOG_DIR))
+
+
 def serve(port: int, *, max_active_jobs: int, state_path: Path | None, announce: bool) -> int:
     """Serve until Ctrl-C or SIGTERM; then stop job runners and engine workers, and remove our stack.json."""
     use_local_credentials()
+    apply_stack_defaults(os.environ, Path.cwd())
     from s3batch.emulator.server import create_server  # loads moto: only when serving
 
     server, service = create_server(port, max_active_jobs=max_active_jobs)

@@ -65,3 +65,13 @@ def test_bad_flags_are_usage_errors(in_tmp: Path, capsys: pytest.CaptureFixture[
     assert main(["local", "up", "--port", "70000"]) == 2
     assert "--port" in capsys.readouterr().err
     assert main(["local", "up", "--max-active-jobs", "0"]) == 2
+
+
+def test_stack_defaults_spill_large_objects_and_keep_handler_logs(tmp_path: Path) -> None:
+    environ: dict[str, str] = {}
+    stack_module.apply_stack_defaults(environ, tmp_path)
+    assert environ == {"MOTO_S3_DEFAULT_KEY_BUFFER_SIZE": str(1024 * 1024),
+                       "S3BATCH_LOCAL_LAMBDA_LOG_DIR": str(tmp_path / "build/local/logs")}
+    mine = {"MOTO_S3_DEFAULT_KEY_BUFFER_SIZE": "42", "S3BATCH_LOCAL_LAMBDA_LOG_DIR": "/var/log/mine"}
+    stack_module.apply_stack_defaults(environ := dict(mine), tmp_path)
+    assert environ == mine  # the user's settings win
