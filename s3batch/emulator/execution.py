@@ -57,7 +57,9 @@ class JobRequest:
 class ProgressSink(Protocol):
     def set_total(self, total: int) -> None: ...
     def task_finished(self, succeeded: bool) -> None: ...
-    def stop_requested(self) -> bool: ...
+    def stop_requested(self) -> bool: ...          # cancel asked: start no new task, end once running ones end
+    def pause_requested(self) -> bool: ...         # pause asked: start no new task …
+    def wait_until_resumed(self) -> None: ...      # … and once none runs, block here until resumed (or cancelled)
 
 
 @dataclass
@@ -236,7 +238,10 @@ class _Run:
         self.progress = progress
         self.report = report
         self.tasks = manifests.iter_tasks(prepared.manifest)
-        self.tasks_lock = threading.Lock()
+        self.tasks_lock = threading.Condition()  # guards the manifest iterator and the pause state below
+        self.in_flight = 0                       # tasks taken but not yet recorded
+        self.pausing = False                     # one dispatch thread is leading a pause
+        self.pause_epoch = 0                     # bumped when a pause ends, to release the others
         self.count_lock = threading.Lock()
         self.succeeded = 0
         self.failed = 0
@@ -245,14 +250,45 @@ class _Run:
         self.error: BaseException | None = None
 
     def next_task(self) -> manifests.Task | None:
-        if self.prepared.stop.is_set():
-            return None
-        if self.progress.stop_requested():
-            self.cancelled = True
-            self.prepared.stop.set()
-            return None
+        while True:
+            if self.prepared.stop.is_set():
+                return None
+            if self.progress.stop_requested():
+                self.cancelled = True
+                self.prepared.stop.set()
+                return None
+            with self.tasks_lock:
+                if not self.pausing and not self.progress.pause_requested():
+                    task = next(self.tasks, None)
+                    self.in_flight += task is not None
+                    return task
+            self.pause()
+
+    def task_done(self) -> None:
         with self.tasks_lock:
-            return next(self.tasks, None)
+            self.in_flight -= 1
+            if self.in_flight == 0:
+                self.tasks_lock.notify_all()
+
+    def pause(self) -> None:
+        """Pause asked: the first thread here waits until no task runs, then for the resume, for all threads."""
+        with self.tasks_lock:
+            if self.pausing:  # another thread leads this pause: wait for it to end
+                epoch = self.pause_epoch
+                while self.pause_epoch == epoch:
+                    self.tasks_lock.wait()
+                return
+            self.pausing = True
+            while self.in_flight:
+                self.tasks_lock.wait()
+        try:
+            if not self.prepared.stop.is_set():
+                self.progress.wait_until_resumed()  # returns on resume or on cancel (stop_requested says which)
+        finally:
+            with self.tasks_lock:
+                self.pausing = False
+                self.pause_epoch += 1
+                self.tasks_lock.notify_all()
 
     def run_task(self, task: manifests.Task) -> TaskResult:
         prepared = self.prepared
@@ -285,7 +321,10 @@ class _Run:
     def dispatch(self) -> None:
         try:
             while (task := self.next_task()) is not None:
-                self.record(task, self.run_task(task))
+                try:
+                    self.record(task, self.run_task(task))
+                finally:
+                    self.task_done()
         except BaseException as error:  # noqa: BLE001 - surfaced by execute after the join
             self.error = error
             self.prepared.stop.set()
@@ -296,6 +335,8 @@ def execute(prepared: PreparedJob, progress: ProgressSink) -> ExecutionResult:
 
     Cancel (`progress.stop_requested()`): no new task starts, running ones finish, and the report of
     what ran is written (AWS writes a report for a Cancelled job if at least one task ran).
+    Pause (`progress.pause_requested()`): no new task starts; once running ones finished, execute blocks in
+    `progress.wait_until_resumed()` and then goes on with the next manifest row (or stops if cancelled).
     """
     request = prepared.request
     report = ReportWriter(ReportConfig.from_request(request.report), request.job_id, prepared.workdir)

@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, Protocol
 
@@ -55,6 +55,7 @@ class JobStatus(str, Enum):
 
 S = JobStatus
 TERMINAL = frozenset({S.COMPLETE, S.FAILED, S.CANCELLED})
+RUNNING = frozenset({S.ACTIVE, S.PAUSING})  # tasks run: ElapsedTimeInActiveSeconds counts (not while Paused)
 # Where a job may go from each status (UG batch-ops-job-status; reference §4.5). Failing is reachable from
 # every live status because a job can fail at any stage (manifest, role, threshold, report).
 TRANSITIONS: dict[JobStatus, frozenset[JobStatus]] = {
@@ -63,7 +64,7 @@ TRANSITIONS: dict[JobStatus, frozenset[JobStatus]] = {
     S.SUSPENDED: frozenset({S.READY, S.CANCELLING, S.FAILING}),
     S.READY: frozenset({S.ACTIVE, S.CANCELLING, S.FAILING}),
     S.ACTIVE: frozenset({S.COMPLETING, S.PAUSING, S.CANCELLING, S.FAILING}),
-    S.PAUSING: frozenset({S.PAUSED, S.CANCELLING, S.FAILING}),
+    S.PAUSING: frozenset({S.PAUSED, S.ACTIVE, S.CANCELLING, S.FAILING}),  # "Active ⇄ Pausing" (reference §4.5)
     S.PAUSED: frozenset({S.ACTIVE, S.CANCELLING, S.FAILING}),
     S.COMPLETING: frozenset({S.COMPLETE, S.FAILING}),
     S.FAILING: frozenset({S.FAILED}),
@@ -85,7 +86,7 @@ SUSPENDED_CAUSE = "The job is awaiting confirmation: call UpdateJobStatus with R
 
 def utcnow() -> datetime:
     """Timezone-aware UTC now (the serializer writes ISO 8601 with Z)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Engine(Protocol):
@@ -128,6 +129,7 @@ class Job:
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     changed: threading.Condition = field(init=False, repr=False)
     cancel_requested: bool = False
+    pause_requested: bool = False  # the scheduler pre-empts it for a higher-priority job
     abandoned: bool = False  # the backend was reset: the runner must stop and write nothing more
 
     def __post_init__(self) -> None:
@@ -149,10 +151,10 @@ class Job:
                     f"Job {self.job_id} cannot move from {self.status.value} to {status.value}"
                 )
             now = time.monotonic()
-            if self.status is S.ACTIVE and self.active_since is not None:
+            if self.status in RUNNING and status not in RUNNING and self.active_since is not None:
                 self.active_seconds += now - self.active_since
                 self.active_since = None
-            if status is S.ACTIVE:
+            if status in RUNNING and self.active_since is None:
                 self.active_since = now
             if status is S.SUSPENDED:
                 self.suspended_date, self.suspended_cause = utcnow(), SUSPENDED_CAUSE
@@ -241,7 +243,7 @@ def request_fingerprint(params: dict[str, Any]) -> str:
 class JobsBackend(BaseBackend):
     """Jobs of one account in one Region (jobs are regional, like on AWS)."""
 
-    def __init__(self, region_name: str, account_id: str, service: "JobsService | None" = None) -> None:
+    def __init__(self, region_name: str, account_id: str, service: JobsService | None = None) -> None:
         super().__init__(region_name, account_id)
         if service is None:
             raise ValueError("JobsBackend needs the JobsService that owns the engine and the scheduler")
@@ -390,7 +392,9 @@ class JobsService:
         max_active_jobs: int = 1,
         confirmation_default: bool = True,
     ) -> None:
-        from s3batch.emulator.runner import Scheduler  # runner imports this module's types
+        from s3batch.emulator.runner import (
+            Scheduler,  # runner imports this module's types
+        )
 
         self.engine = engine
         self.endpoint_url = endpoint_url

@@ -5,9 +5,11 @@ Active (engine.execute) -> Completing -> Complete; JobFailure -> Failing -> Fail
 Cancelled.
 
 Scheduling: at most `max_active_jobs` jobs are Active at once (default 1); Ready jobs wait and start
-highest Priority first (FIFO among equals), so UpdateJobPriority matters while a job waits. A running job
-is never pre-empted: AWS pauses a job only to make room for higher-priority work, and the engine's
-interface has no pause, so Pausing/Paused are never reached here (documented in docs/emulator.md).
+highest Priority first (FIFO among equals), so UpdateJobPriority matters while a job waits. When a waiting
+job has a strictly higher Priority than a running one and no slot is free, the lowest-priority running job
+is pre-empted as on AWS: Active -> Pausing (the engine starts no new task, running ones finish) -> Paused
+(its slot goes to the waiting job) -> Active again when it is the best waiter for a free slot, going on
+with the next manifest row.
 """
 
 from __future__ import annotations
@@ -27,10 +29,11 @@ S = JobStatus
 
 
 class JobProgress:
-    """The engine's ProgressSink for one job: counts tasks live for DescribeJob, relays cancellation."""
+    """The engine's ProgressSink for one job: counts tasks live for DescribeJob, relays cancel and pause."""
 
-    def __init__(self, job: Job) -> None:
+    def __init__(self, job: Job, scheduler: Scheduler | None = None) -> None:
         self._job = job
+        self._scheduler = scheduler
 
     def set_total(self, total: int) -> None:
         with self._job.lock:
@@ -49,6 +52,29 @@ class JobProgress:
     def stop_requested(self) -> bool:
         return self._job.cancel_requested
 
+    def pause_requested(self) -> bool:
+        return self._job.pause_requested
+
+    def wait_until_resumed(self) -> None:
+        """Nothing runs any more: Pausing -> Paused, give the slot up, wait for one -> Active (or a cancel)."""
+        job = self._job
+        try:
+            with job.lock:
+                if job.cancel_requested or job.status is not S.PAUSING or self._scheduler is None:
+                    return
+                job.move_to(S.PAUSED)
+            self._scheduler.release(job)
+            try:
+                self._scheduler.acquire(job)
+            except Cancelled:
+                return  # the engine sees stop_requested() and ends with the report of what ran
+            with job.lock:
+                if not job.cancel_requested:
+                    job.move_to(S.ACTIVE)
+        finally:
+            with job.lock:
+                job.pause_requested = False
+
 
 class Cancelled(Exception):
     """The job was cancelled (or the stack reset) while it waited."""
@@ -57,13 +83,13 @@ class Cancelled(Exception):
 class Scheduler:
     """Starts one runner thread per job and admits Ready jobs to Active by priority."""
 
-    def __init__(self, service: "JobsService", max_active_jobs: int) -> None:
+    def __init__(self, service: JobsService, max_active_jobs: int) -> None:
         if max_active_jobs < 1:
             raise ValueError("max_active_jobs must be at least 1")
         self._service = service
         self._slots = max_active_jobs
-        self._active = 0
         self._waiting: list[Job] = []
+        self._running: list[Job] = []  # jobs holding a slot
         self._cond = threading.Condition()
         self._threads: list[threading.Thread] = []
 
@@ -87,18 +113,39 @@ class Scheduler:
                 while True:
                     if job.cancel_requested:
                         raise Cancelled()
-                    if self._active < self._slots and self._best_waiter() is job:
-                        self._active += 1
+                    if len(self._running) < self._slots and self._best_waiter() is job:
+                        self._running.append(job)
+                        job.pause_requested = False  # a resumed job: the pause is over
                         return
+                    self._preempt_for_best_waiter()
                     self._cond.wait()
             finally:
                 self._waiting.remove(job)
                 self._cond.notify_all()
 
-    def release(self) -> None:
+    def release(self, job: Job) -> None:
+        """Give `job`'s slot back (no-op if it holds none: a job cancelled while Paused)."""
         with self._cond:
-            self._active -= 1
+            if job in self._running:
+                self._running.remove(job)
+            job.pause_requested = False
             self._cond.notify_all()
+
+    def _preempt_for_best_waiter(self) -> None:
+        """No free slot and the best waiter outranks a running job: ask the lowest-ranked one to pause.
+
+        One pause at a time: while a job is Pausing, its slot is already on its way to the best waiter.
+        """
+        best = self._best_waiter()
+        if best is None or len(self._running) < self._slots or any(j.pause_requested for j in self._running):
+            return
+        victim = min(self._running, key=lambda j: (j.priority, -j.sequence))
+        if victim.priority >= best.priority:
+            return
+        with victim.lock:
+            if victim.status is S.ACTIVE and not victim.cancel_requested:
+                victim.pause_requested = True
+                victim.move_to(S.PAUSING)
 
     def _best_waiter(self) -> Job | None:
         live = [j for j in self._waiting if not j.cancel_requested]
@@ -123,7 +170,7 @@ class Scheduler:
 class JobRunner:
     """Runs one job from New to a terminal status."""
 
-    def __init__(self, service: "JobsService", job: Job) -> None:
+    def __init__(self, service: JobsService, job: Job) -> None:
         self._service = service
         self._engine = service.engine
         self._job = job
@@ -188,16 +235,19 @@ class JobRunner:
 
     def _run_active(self, prepared: Any) -> None:
         job = self._job
-        self._service.scheduler.acquire(job)
+        scheduler = self._service.scheduler
+        scheduler.acquire(job)
         try:
             self._step(S.ACTIVE)
             self._handed_over = True
-            result = self._engine.execute(prepared, JobProgress(job))
+            result = self._engine.execute(prepared, JobProgress(job, scheduler))
         finally:
-            self._service.scheduler.release()
+            scheduler.release(job)
         with job.lock:
             if job.abandoned:
                 return
+            if job.status is S.PAUSING:  # asked to pause just as its last task ended: nothing left to pause
+                job.move_to(S.ACTIVE)
             job.succeeded = int(getattr(result, "succeeded", job.succeeded))
             job.failed = int(getattr(result, "failed", job.failed))
             job.generated_manifest = getattr(result, "generated_manifest", None)

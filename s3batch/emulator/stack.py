@@ -59,7 +59,7 @@ def read_state(path: Path = STATE_PATH) -> StackInfo | None:
 def health(endpoint_url: str, timeout: float = 2.0) -> dict[str, Any] | None:
     """The stack's health document, or None when nothing healthy answers."""
     try:
-        with urllib.request.urlopen(endpoint_url + HEALTH_PATH, timeout=timeout) as response:  # noqa: S310 (loopback)
+        with urllib.request.urlopen(endpoint_url + HEALTH_PATH, timeout=timeout) as response:
             doc = json.loads(response.read())
             return doc if doc.get("status") == "ok" else None
     except (urllib.error.URLError, OSError, ValueError):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-
 from typing import Any
 
 import pytest
@@ -13,8 +12,8 @@ from fake_engine import job_params
 
 from s3batch.aws import make_client
 from s3batch.cli import main
-from s3batch.emulator.deploy import local_session
 from s3batch.emulator import stack as stack_module
+from s3batch.emulator.deploy import local_session
 
 
 @pytest.fixture()

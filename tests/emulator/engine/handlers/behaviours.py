@@ -13,6 +13,7 @@ temp/…      TemporaryFailure every time
 flaky/…     TemporaryFailure until the attempt count in $COUNT_DIR reaches 2, then Succeeded
 perm/…      PermanentFailure
 nomarshal/… returns an object JSON cannot encode
+gate/<g>/…  creates $GATE_DIR/started-<g>-<rest>, then waits (up to 60 s) until the test creates $GATE_DIR/<g>
 """
 
 import json
@@ -39,6 +40,15 @@ def handler(event, context):
             handle.write("x")
         os.rename(path + ".tmp", path)
         time.sleep(600)
+    if mode == "gate":
+        gate = rest.split("/")[0]
+        directory = os.environ["GATE_DIR"]
+        with open(os.path.join(directory, "started-" + rest.replace("/", "-")), "w"):
+            pass
+        deadline = time.monotonic() + 60
+        while not os.path.exists(os.path.join(directory, gate)) and time.monotonic() < deadline:
+            time.sleep(0.002)  # the handler's own wait for the test's signal
+        text = f"passed gate {gate}"
     if mode == "garbage":
         return "this is not a response"
     if mode == "nomarshal":
