@@ -69,6 +69,10 @@ def local_status(args: argparse.Namespace) -> int:
         print("not running (no build/local/stack.json)")
         return 1
     health = stack.health(info.endpoint_url)
+    if health is None and not stack.is_running(info.pid):
+        print(f"gone: the stack process (pid {info.pid}) ended without `s3batch local down`, and its objects and jobs "
+              "went with it (they live in memory); `s3batch local down` clears the record, `local up` starts afresh")
+        return 1
     if health is None:
         print(f"not answering: {info.endpoint_url} (pid {info.pid}); `s3batch local down` clears the record")
         return 1

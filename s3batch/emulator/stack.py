@@ -205,13 +205,14 @@ def _terminate(pid: int) -> None:
         return
     deadline = time.monotonic() + STOP_TIMEOUT
     while time.monotonic() < deadline:
-        if not _alive(pid):
+        if not is_running(pid):
             return
         time.sleep(0.05)  # deadline-bounded wait for the process to exit
     os.kill(pid, signal.SIGKILL)
 
 
-def _alive(pid: int) -> bool:
+def is_running(pid: int) -> bool:
+    """Is the process alive (reaping it first if it is our exited child)?"""
     try:
         reaped, _ = os.waitpid(pid, os.WNOHANG)  # our child: reap it so it does not linger as a zombie
         if reaped:
@@ -222,7 +223,9 @@ def _alive(pid: int) -> bool:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
+    except PermissionError:  # alive, but another user's
+        return True
     return True
 
 
-__all__ = ["HOST", "StackInfo", "health", "read_state", "serve", "start_detached", "stop", "write_state"]
+__all__ = ["HOST", "StackInfo", "health", "is_running", "read_state", "serve", "start_detached", "stop", "write_state"]

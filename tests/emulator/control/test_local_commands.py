@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -74,3 +76,24 @@ def test_stack_defaults_spill_large_objects_and_keep_handler_logs(tmp_path: Path
     mine = {"MOTO_S3_DEFAULT_KEY_BUFFER_SIZE": "42", "S3BATCH_LOCAL_LAMBDA_LOG_DIR": "/var/log/mine"}
     stack_module.apply_stack_defaults(environ := dict(mine), tmp_path)
     assert environ == mine  # the user's settings win
+
+
+def test_status_after_the_stack_process_was_killed_says_its_state_is_gone(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["local", "up", "--detach"]) == 0
+    state = json.loads((in_tmp / "build/local/stack.json").read_text())
+    try:
+        os.kill(state["pid"], signal.SIGKILL)  # a crash: no `local down`, stack.json stays behind
+        deadline = time.monotonic() + 30
+        while stack_module.is_running(state["pid"]):
+            assert time.monotonic() < deadline, "the killed stack process did not end"
+            time.sleep(0.02)  # poll interval of a deadline-bounded wait
+        capsys.readouterr()
+        assert main(["local", "status"]) == 1
+        [line] = capsys.readouterr().out.splitlines()
+        assert line.startswith(f"gone: the stack process (pid {state['pid']}) ended")
+        assert "objects and jobs went with it" in line
+    finally:
+        assert main(["local", "down"]) == 0
+    assert not (in_tmp / "build/local/stack.json").exists()

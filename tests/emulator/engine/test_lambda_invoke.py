@@ -36,6 +36,8 @@ def run_keys(stack: Stack, keys: list[str], function_arn: str | None = None, sch
     request = stack.request(lambda_op(function_arn or stack.function(), schema, user_arguments),
                             stack.manifest(lines), stack.role())
     result = stack.run(request)
+    reported = [row[1] for row in rows(stack, result.report_keys)]
+    assert len(reported) == len(set(reported)) == len(keys)  # every row exactly once, whatever the handler did
     return result, by_key(stack, result.report_keys)
 
 
