@@ -13,19 +13,22 @@ import base64
 import hashlib
 import importlib.util
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import boto3
+import botocore.session
 import hcl2
+from botocore.configprovider import ConstantProvider
 from botocore.exceptions import ClientError
 from hcl2 import SerializationOptions
 
 from s3batch.aws import make_client
 from s3batch.emulator.stack import LOCAL_CREDENTIALS, StackInfo
-from s3batch.files import write_json_atomically
 from s3batch.errors import InputError
+from s3batch.files import write_json_atomically
 from s3batch.stack_outputs import StackOutputs, to_terraform_json
 from validate.catalogue import JobScope, build_policy, trust_policy
 
@@ -72,7 +75,7 @@ class DeploySettings:
     environment: dict[str, str]
 
     @classmethod
-    def from_terraform(cls, terraform_dir: Path = TERRAFORM_DIR) -> "DeploySettings":
+    def from_terraform(cls, terraform_dir: Path = TERRAFORM_DIR) -> DeploySettings:
         root = variable_defaults(terraform_dir / "variables.tf")
         function = variable_defaults(terraform_dir / "modules" / "sentiment_lambda" / "variables.tf")
         environment = {  # the map in terraform/modules/sentiment_lambda/main.tf, lexicon backend for offline use
@@ -122,12 +125,21 @@ class DeploySettings:
 
 
 def local_session(region: str) -> boto3.Session:
-    """A session with the stack's fake keys: deploy works with no AWS configuration and never uses real ones."""
+    """A session with the stack's fake keys: deploy works with no AWS configuration and never uses real ones.
+
+    The user's config file and AWS_PROFILE are ignored too: a profile named there that this machine lacks
+    would otherwise fail every client (ProfileNotFound), and their settings are not the stack's.
+    """
+    core = botocore.session.Session()
+    core.set_config_variable("config_file", os.devnull)
+    core.set_config_variable("credentials_file", os.devnull)
+    core.get_component("config_store").set_config_provider("profile", ConstantProvider(None))  # not AWS_PROFILE
     return boto3.Session(
         aws_access_key_id=LOCAL_CREDENTIALS["AWS_ACCESS_KEY_ID"],
         aws_secret_access_key=LOCAL_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
         aws_session_token=LOCAL_CREDENTIALS["AWS_SESSION_TOKEN"],
         region_name=region,
+        botocore_session=core,
     )
 
 

@@ -106,3 +106,16 @@ def test_deploy_twice_changes_nothing(deployed: tuple[StackInfo, Path, Any]) -> 
     versions = [v["Version"] for v in lam.list_versions_by_function(FunctionName=name)["Versions"]]
     assert versions == ["$LATEST", "1"]
     assert len(make_client("s3", endpoint_url=info.endpoint_url).list_buckets()["Buckets"]) == 1
+
+
+def test_deploy_needs_no_aws_configuration_and_ignores_a_missing_profile(
+    stack: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_DEFAULT_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile")  # e.g. a CI variable meant for another step
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "absent-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "absent-credentials"))
+    outputs = deploy(StackInfo(stack.endpoint_url, stack.port, 0), tmp_path / "outputs.json")
+    assert outputs.function_arn.endswith(":1")
+    assert load_outputs(tmp_path / "outputs.json") == outputs
