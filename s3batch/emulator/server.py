@@ -26,13 +26,35 @@ from s3batch.emulator.routing import is_jobs_path
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
+class CachedDomainDispatcher(DomainDispatcherApplication):
+    """moto's service dispatcher with its host → backend answer remembered.
+
+    moto 5.2's `get_backend_for_host` lists its package directory (a `stat` per service, ~200) and
+    then tries every backend URL pattern, for every request, under the dispatcher's one lock: about a
+    fifth of the stack's CPU per S3 GET. The answer depends only on the host string (service and
+    Region from the SigV4 scope), a small set, so it is computed once per host.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(create_backend_app)
+        self._backend_for_host: dict[str | None, Any] = {}
+
+    def get_backend_for_host(self, host: str | None) -> Any:
+        # Always called under self.lock (moto's get_application), so the dict needs no lock of its own.
+        try:
+            return self._backend_for_host[host]
+        except KeyError:
+            backend = self._backend_for_host[host] = super().get_backend_for_host(host)
+            return backend
+
+
 class StackApplication:
     """The stack's WSGI app: routes job calls to us and the rest to moto."""
 
     def __init__(self, service: JobsService, moto_app: WSGIApp | None = None) -> None:
         self.service = service
         self.jobs = JobsApplication(service, default_region=REGION)
-        self.moto: WSGIApp = moto_app or DomainDispatcherApplication(create_backend_app)
+        self.moto: WSGIApp = moto_app or CachedDomainDispatcher()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")

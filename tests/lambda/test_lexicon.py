@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+from pathlib import Path
+
 import pytest
 
 from batch_sentiment.lexicon import (
@@ -13,6 +16,8 @@ from batch_sentiment.lexicon import (
     classify,
     lexicon_backend,
 )
+
+SAMPLES_DIR = Path(__file__).resolve().parents[2] / "files"  # the repo's sample texts
 
 
 def analyze(text: str):
@@ -54,3 +59,33 @@ def test_one_positive_sentence_does_not_colour_a_long_neutral_text() -> None:
     assert whole_text >= POSITIVE_THRESHOLD  # VADER on the whole text: the one sentence decides
     result = analyze(text)
     assert result.label == "NEUTRAL" and result.scores["neutral"] > 0.95
+
+
+def _tricky_texts(count: int) -> list[str]:
+    """Random text built from the words VADER's rules look at: negations, boosters, idioms, 'but', caps."""
+    from vaderSentiment import vaderSentiment as vader
+
+    words = ["good", "great", "love", "bad", "hate", "awful", "no", "not", "never", "so", "this", "without",
+             "doubt", "least", "at", "very", "kind", "of", "sort", "but", "GREAT", "Bad", "isn't", "the", "a",
+             "book", "day", ":)", ":(", "!", "?", "😀", "yeah", "right", "bomb", "shit", "or", "nor", "die", "for",
+             "kiss", "death", "to", "heart", "beating",
+             *vader.NEGATE[:8], *list(vader.BOOSTER_DICT)[:8]]
+    rng = random.Random(11)
+    # Every idiom and booster n-gram after 0-3 plain words, so each index VADER reads around a word is used.
+    phrases = [*vader.SPECIAL_CASES, *(booster for booster in vader.BOOSTER_DICT if " " in booster)]
+    texts = [f"{prefix} {phrase} {suffix}" for phrase in phrases
+             for prefix in ("", "the", "the a", "the a the", "not the a") for suffix in ("", "good", "bad day")]
+    for _ in range(count):
+        sentences = [" ".join(rng.choice(words) for _ in range(rng.choice([1, 2, 3, 4, 6, 12, 40, 150])))
+                     for _ in range(rng.randint(1, 4))]
+        texts.append(rng.choice([". ", "! ", " "]).join(sentences))
+    return texts
+
+
+def test_windowed_vader_scores_exactly_as_vader() -> None:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    stock, fast = SentimentIntensityAnalyzer(), lexicon_backend()._analyzer
+    samples = [path.read_text(encoding="utf-8") for path in sorted(SAMPLES_DIR.glob("*.txt"))]
+    for text in [*samples, *_tricky_texts(300)]:
+        assert fast.polarity_scores(text) == stock.polarity_scores(text), text[:200]

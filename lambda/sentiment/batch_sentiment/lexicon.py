@@ -25,6 +25,38 @@ MIXED_SHARE = 0.3
 
 LANGUAGES = ("en",)  # VADER's lexicon is English
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# VADER's negation and idiom checks read at most 3 words before and 2 after the scored word.
+_LOOK_BEHIND = 3
+_LOOK_AHEAD = 2
+
+
+class _WindowedAnalyzer(SentimentIntensityAnalyzer):
+    """VADER with identical scores, minus its quadratic cost on long sentences.
+
+    vaderSentiment 3.3.2's `_negation_check` and `_special_idioms_check` lower-case the *whole*
+    sentence for every scored word and then read only words i-3..i+2, so a 200-word sentence (text
+    without punctuation) costs 200 x 200 `str.lower` calls. Here they get just that window (and the
+    index inside it); VADER calls them only with i > start_i (i >= 3 for the idiom check), so no
+    index the originals read falls outside it. tests/lambda/test_lexicon.py compares both on a corpus.
+    """
+
+    @staticmethod
+    def _negation_check(valence: float, words_and_emoticons: list[str], start_i: int, i: int) -> float:
+        window, j = _window(words_and_emoticons, i)
+        return SentimentIntensityAnalyzer._negation_check(valence, window, start_i, j)
+
+    @staticmethod
+    def _special_idioms_check(valence: float, words_and_emoticons: list[str], i: int) -> float:
+        window, j = _window(words_and_emoticons, i)
+        return SentimentIntensityAnalyzer._special_idioms_check(valence, window, j)
+
+
+def _window(words: list[str], i: int) -> tuple[list[str], int]:
+    """Words i-3..i+2 and the position of word i among them (the whole list when i < 3, where VADER's
+    guards alone keep its indices non-negative)."""
+    if i < _LOOK_BEHIND:
+        return words, i
+    return words[i - _LOOK_BEHIND:i + _LOOK_AHEAD + 1], _LOOK_BEHIND
 
 
 @dataclass(frozen=True)
@@ -40,7 +72,7 @@ class LexiconBackend:
     languages = LANGUAGES
 
     def __init__(self) -> None:
-        self._analyzer = SentimentIntensityAnalyzer()  # loads the lexicon once per container
+        self._analyzer = _WindowedAnalyzer()  # loads the lexicon once per container
 
     def analyze(self, text: str, language_code: str) -> Sentiment:
         """Score non-blank `text` (English)."""
