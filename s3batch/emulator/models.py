@@ -16,7 +16,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from enum import Enum
 from typing import Any, Protocol
 
@@ -82,6 +82,10 @@ USER_REQUESTS: dict[str, frozenset[JobStatus]] = {
 MAX_JOB_TAGS = 50
 DEFAULT_MAX_RESULTS = 1000
 SUSPENDED_CAUSE = "The job is awaiting confirmation: call UpdateJobStatus with RequestedJobStatus=Ready to run it."
+# A job left in Suspended longer than this fails (reference §4.4: "Suspended > 30 days ⇒ job fails"). AWS documents
+# no FailureCode for it (UNCONFIRMED): ours names the cause.
+SUSPENDED_LIMIT = timedelta(days=30)
+SUSPENDED_EXPIRED_CODE = "SuspendedTooLong"
 
 
 def utcnow() -> datetime:
@@ -113,7 +117,8 @@ class Job:
     priority: int
     tags: list[dict[str, str]]
     sequence: int  # creation order, for ListJobs and for FIFO among equal priorities
-    creation_time: datetime = field(default_factory=utcnow)
+    clock: Callable[[], datetime] = field(default=utcnow, repr=False)  # the service's clock (tests set a fake one)
+    creation_time: datetime = field(init=False)
     status: JobStatus = JobStatus.NEW
     status_update_reason: str | None = None
     failure_reasons: list[dict[str, str]] = field(default_factory=list)
@@ -134,6 +139,7 @@ class Job:
 
     def __post_init__(self) -> None:
         self.changed = threading.Condition(self.lock)
+        self.creation_time = self.clock()
 
     @property
     def arn(self) -> str:
@@ -157,9 +163,9 @@ class Job:
             if status in RUNNING and self.active_since is None:
                 self.active_since = now
             if status is S.SUSPENDED:
-                self.suspended_date, self.suspended_cause = utcnow(), SUSPENDED_CAUSE
+                self.suspended_date, self.suspended_cause = self.clock(), SUSPENDED_CAUSE
             if status.terminal:
-                self.termination_date = utcnow()
+                self.termination_date = self.clock()
             if reason is not None:
                 self.status_update_reason = reason[:256]
             self.status = status
@@ -274,6 +280,7 @@ class JobsBackend(BaseBackend):
                 priority=params["Priority"],
                 tags=list(params.get("Tags") or []),
                 sequence=self.service.next_sequence(),
+                clock=self.service.clock,
             )
             self.jobs[job.job_id] = job
             self.tokens[token] = (fingerprint, job.job_id)
@@ -391,6 +398,8 @@ class JobsService:
         *,
         max_active_jobs: int = 1,
         confirmation_default: bool = True,
+        clock: Callable[[], datetime] = utcnow,
+        suspended_limit: timedelta = SUSPENDED_LIMIT,
     ) -> None:
         from s3batch.emulator.runner import (
             Scheduler,  # runner imports this module's types
@@ -399,6 +408,8 @@ class JobsService:
         self.engine = engine
         self.endpoint_url = endpoint_url
         self.confirmation_default = confirmation_default
+        self.clock = clock
+        self.suspended_limit = suspended_limit
         self.scheduler = Scheduler(self, max_active_jobs)
         self.backends: BackendDict[JobsBackend] = BackendDict(
             _backend_factory(self), "s3control", use_boto3_regions=True  # type: ignore[arg-type]
@@ -419,6 +430,12 @@ class JobsService:
 
     def wake(self) -> None:
         self.scheduler.wake()
+
+    def tick(self) -> None:
+        """The clock moved (a test's fake clock): let jobs waiting on it, e.g. in Suspended, look again."""
+        for job in self.all_jobs():
+            with job.lock:
+                job.changed.notify_all()
 
     def all_jobs(self) -> list[Job]:
         return [job for _, _, backend in self.backends.iter_backends() for job in backend.jobs.values()]  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from s3batch.emulator.models import Job, JobStatus
+from s3batch.emulator.models import SUSPENDED_EXPIRED_CODE, Job, JobStatus
 
 if TYPE_CHECKING:
     from s3batch.emulator.models import JobsService
@@ -78,6 +78,17 @@ class JobProgress:
 
 class Cancelled(Exception):
     """The job was cancelled (or the stack reset) while it waited."""
+
+
+class SuspendedTooLong(Exception):
+    """The job was never confirmed: it fails with this code and reason."""
+
+    def __init__(self, failure_code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.failure_code, self.reason = failure_code, reason
+
+
+MAX_CLOCK_WAIT_S = 3600.0  # re-read the clock at least hourly while Suspended (the wall clock may jump)
 
 
 class Scheduler:
@@ -193,6 +204,8 @@ class JobRunner:
             self._run_active(prepared)
         except Cancelled:
             self._finish_cancel()
+        except SuspendedTooLong as exc:
+            self._finish_failure(exc.failure_code, exc.reason)
         except self._engine.JobFailure as exc:
             self._finish_failure(getattr(exc, "failure_code", "JobFailed"), getattr(exc, "reason", str(exc)))
         except Exception as exc:  # an engine bug must end the job visibly, not hang it in Active
@@ -226,10 +239,18 @@ class JobRunner:
             self._job.move_to(status)
 
     def _wait_for_confirmation(self) -> None:
+        """Wait in Suspended for UpdateJobStatus; a job left there longer than the limit fails."""
         job = self._job
+        limit = self._service.suspended_limit
         with job.lock:
             while job.status is S.SUSPENDED and not job.cancel_requested:
-                job.changed.wait()
+                assert job.suspended_date is not None
+                left = (job.suspended_date + limit - job.clock()).total_seconds()
+                if left < 0:
+                    raise SuspendedTooLong(SUSPENDED_EXPIRED_CODE, f"The job waited in Suspended for more than "
+                                           f"{limit.days} days without confirmation (UpdateJobStatus "
+                                           "RequestedJobStatus=Ready)")
+                job.changed.wait(min(left, MAX_CLOCK_WAIT_S) + 0.001)  # woken by confirm, cancel or service.tick()
             if job.cancel_requested:
                 raise Cancelled()
 

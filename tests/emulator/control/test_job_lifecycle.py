@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import botocore.session
@@ -180,3 +180,37 @@ def test_waiting_jobs_start_by_priority_then_creation(
         wait_for_status(s3control, job_id, {"Complete"})
     assert fake_engine.executed == [blocker, late, high, low]
     assert describe(s3control, late)["Priority"] == 9
+
+
+class FakeClock:
+    """A clock the test moves by hand; `advance` tells the stack the time changed."""
+
+    def __init__(self, service: Any) -> None:
+        self.now = datetime(2025, 1, 1, tzinfo=timezone.utc)
+        self.service = service
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+        self.service.tick()
+
+
+def test_a_job_suspended_for_more_than_30_days_fails(
+    s3control: Any, stack: Any, wait_for_status: Any, fake_engine: FakeEngine, monkeypatch: Any
+) -> None:
+    clock = FakeClock(stack.service)
+    monkeypatch.setattr(stack.service, "clock", clock)
+    job_id = s3control.create_job(**job_params(ConfirmationRequired=True))["JobId"]
+    job = wait_for_status(s3control, job_id, {"Suspended"})
+    assert job["SuspendedDate"] == job["CreationTime"] == clock.now
+    clock.advance(timedelta(days=30))
+    assert describe(s3control, job_id)["Status"] == "Suspended"  # exactly 30 days is not more than 30 days
+    clock.advance(timedelta(seconds=1))
+    job = wait_for_status(s3control, job_id, {"Failed"})
+    assert job["FailureReasons"] == [{"FailureCode": "SuspendedTooLong", "FailureReason": (
+        "The job waited in Suspended for more than 30 days without confirmation "
+        "(UpdateJobStatus RequestedJobStatus=Ready)")}]
+    assert job["TerminationDate"] == clock.now
+    assert job_id not in fake_engine.executed
