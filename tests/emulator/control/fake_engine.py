@@ -9,34 +9,14 @@ The manifest's object key picks the behaviour, so one CreateJob says what the en
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
+
+from s3batch.emulator.execution import JobFailure, JobRequest
 
 ACCOUNT_ID = "123456789012"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/batch"
 SUPPORTED = frozenset({"LambdaInvoke", "S3PutObjectTagging", "S3DeleteObjectTagging"})
-
-
-@dataclass(frozen=True)
-class JobRequest:
-    job_id: str
-    account_id: str
-    region: str
-    role_arn: str
-    operation: dict
-    report: dict
-    manifest: dict | None
-    manifest_generator: dict | None
-    endpoint_url: str
-
-
-class JobFailure(Exception):
-    def __init__(self, failure_code: str, reason: str) -> None:
-        super().__init__(reason)
-        self.failure_code = failure_code
-        self.reason = reason
-
 
 class FakeEngine:
     JobRequest = JobRequest
