@@ -18,6 +18,7 @@ ACCOUNT_ID = "123456789012"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/batch"
 SUPPORTED = frozenset({"LambdaInvoke", "S3PutObjectTagging", "S3DeleteObjectTagging"})
 
+
 class FakeEngine:
     JobRequest = JobRequest
     JobFailure = JobFailure
