@@ -4,10 +4,18 @@ The stack runs as its own process (as `s3batch local up` does): moto, the jobs A
 that process; Lambda workers are its child processes. This process is the client: it uploads, submits
 jobs through the S3 Control API (boto3), and polls DescribeJob.
 
-- emulator_s3_get_per_s: GETs of 1 KB objects from 4 client threads (the stack's S3 ceiling).
+The three quantities the issue compares are measured in ROUNDS interleaved rounds (ceiling → job → naive),
+so each round's ratios compare measurements taken minutes apart at most, not at different moments of the
+run; the section reports each quantity's median (the plain keys), its per-round values (`…_rounds`) and
+the per-round ratios `job_over_ceiling` / `job_over_naive` with their median, min and max.
+
+- emulator_s3_get_per_s: GETs of 1 KB objects from 4 client threads for MEASURE_SECONDS (the stack's S3
+  ceiling).
 - job_tasks_per_s: 10,000-object LambdaInvoke job with the real sentiment handler (lexicon backend),
-  CreateJob → Complete; a 20-task warm-up job runs first so worker start-up is not counted.
-- naive_tasks_per_s: one process calling the same handler for each object in turn (it GETs the object).
+  CreateJob → Complete; a 20-task warm-up job runs before the first round so worker start-up is not counted
+  (the workers stay warm across jobs).
+- naive_tasks_per_s: one process calling the same handler for each object in turn (it GETs the object),
+  for MEASURE_SECONDS after one warm-up call (the handler's first call builds its boto3 client).
 - noop_tasks_per_s: 10,000-task job whose handler returns Succeeded without touching S3.
 - peak_rss_mb_10k / _100k: peak RSS (resource.getrusage ru_maxrss) of a fresh stack process — moto, the
   jobs API and the engine — after one noop LambdaInvoke job of 10,000 / 100,000 rows submitted from this
@@ -27,8 +35,10 @@ import tempfile
 import textwrap
 import time
 import zipfile
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from statistics import median
 from typing import Any
 
 from botocore.config import Config
@@ -36,11 +46,12 @@ from botocore.config import Config
 from s3batch.aws import make_client
 from s3batch.emulator.deploy import deploy, function_package, local_session
 from s3batch.emulator.stack import ANNOUNCE, StackInfo
+from s3batch.stack_outputs import StackOutputs
 
 REPO = Path(__file__).resolve().parents[1]
-OBJECTS = 10_000
-NAIVE_OBJECTS = 1_000
-GET_REQUESTS = 3_000
+OBJECTS = 10_000          # per job round (the issue's job size)
+ROUNDS = 3                # interleaved rounds of ceiling → job → naive
+MEASURE_SECONDS = 10.0    # length of each ceiling and naive measurement (stable to a few % on this machine)
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 NOOP_HANDLER = textwrap.dedent('''
@@ -105,11 +116,20 @@ def upload(s3: Any, bucket: str, keys: list[str], bodies: list[bytes]) -> None:
         list(pool.map(lambda kb: s3.put_object(Bucket=bucket, Key=kb[0], Body=kb[1]), zip(keys, bodies)))
 
 
-def get_rate(s3: Any, bucket: str, keys: list[str], requests: int, threads: int = 4) -> float:
-    chosen = [keys[i % len(keys)] for i in range(requests)]
+def get_rate(s3: Any, bucket: str, keys: list[str], seconds: float, threads: int = 4) -> float:
+    """GETs per second: `threads` client threads, each cycling through its share of `keys` for `seconds`."""
     started = time.perf_counter()
+    deadline = started + seconds
+
+    def client_thread(first: int) -> int:
+        done = 0
+        while time.perf_counter() < deadline:
+            s3.get_object(Bucket=bucket, Key=keys[(first + done * threads) % len(keys)])["Body"].read()
+            done += 1
+        return done
+
     with ThreadPoolExecutor(threads) as pool:
-        list(pool.map(lambda key: s3.get_object(Bucket=bucket, Key=key)["Body"].read(), chosen))
+        requests = sum(pool.map(client_thread, range(threads)))
     return requests / (time.perf_counter() - started)
 
 
@@ -154,34 +174,44 @@ def noop_function(c: dict[str, Any]) -> tuple[str, str]:
     return f"{created['FunctionArn']}:{created['Version']}", role
 
 
-def naive_rate(endpoint: str, bucket: str, keys: list[str], environment: dict[str, str]) -> float:
-    """The sentiment handler called in one process, one object after another (its own GET each time)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        with zipfile.ZipFile(io.BytesIO(function_package())) as archive:
-            archive.extractall(tmp)
-        script = textwrap.dedent(f'''
-            import json, sys, time, uuid
-            from types import SimpleNamespace
-            from handler import detect_sentiment
-            keys = json.loads(sys.stdin.read())
-            context = SimpleNamespace(function_name="naive", function_version="1", aws_request_id="r",
-                                      invoked_function_arn="arn:aws:lambda:us-east-1:{ACCOUNT}:function:naive:1",
-                                      memory_limit_in_mb="512", get_remaining_time_in_millis=lambda: 60000)
-            started = time.perf_counter()
-            for key in keys:
-                event = {{"invocationSchemaVersion": "2.0", "invocationId": uuid.uuid4().hex,
-                         "job": {{"id": "naive"}},
-                         "tasks": [{{"taskId": "t", "s3Key": key, "s3VersionId": None, "s3Bucket": "{bucket}"}}]}}
-                answer = detect_sentiment(event, context)
-                assert answer["results"][0]["resultCode"] == "Succeeded", answer
-            print(len(keys) / (time.perf_counter() - started))
-        ''')
-        env = {**os.environ, **environment, "AWS_ENDPOINT_URL": endpoint, "AWS_REGION": REGION,
-               "AWS_DEFAULT_REGION": REGION, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-               "AWS_SESSION_TOKEN": "testing", "PYTHONPATH": tmp}  # the function's own settings, as in the job
-        done = subprocess.run([sys.executable, "-c", script], input=json.dumps(keys).encode(), cwd=tmp, env=env,
-                              capture_output=True, check=True)
-        return float(done.stdout.decode().strip().splitlines()[-1])
+_NAIVE_LOOP = textwrap.dedent('''
+    import json, sys, time, uuid
+    from types import SimpleNamespace
+    from handler import detect_sentiment
+    request = json.loads(sys.stdin.read())
+    keys, bucket, seconds = request["keys"], request["bucket"], request["seconds"]
+    context = SimpleNamespace(function_name="naive", function_version="1", aws_request_id="r",
+                              invoked_function_arn=request["function_arn"], memory_limit_in_mb="512",
+                              get_remaining_time_in_millis=lambda: 60000)
+
+    def call(key):
+        event = {"invocationSchemaVersion": "2.0", "invocationId": uuid.uuid4().hex, "job": {"id": "naive"},
+                 "tasks": [{"taskId": "t", "s3Key": key, "s3VersionId": None, "s3Bucket": bucket}]}
+        answer = detect_sentiment(event, context)
+        assert answer["results"][0]["resultCode"] == "Succeeded", answer
+
+    call(keys[-1])  # warm-up: the handler builds its boto3 client on its first call
+    started = time.perf_counter()
+    done = 0
+    while time.perf_counter() - started < seconds:
+        call(keys[done % len(keys)])
+        done += 1
+    print(done / (time.perf_counter() - started))
+''')
+
+
+def naive_rate(package_dir: str, endpoint: str, bucket: str, keys: Sequence[str], environment: dict[str, str],
+               seconds: float) -> float:
+    """The sentiment handler (extracted in package_dir) called in one process, one object after another (its
+    own GET each time), for `seconds`; tasks per second."""
+    env = {**os.environ, **environment, "AWS_ENDPOINT_URL": endpoint, "AWS_REGION": REGION,
+           "AWS_DEFAULT_REGION": REGION, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+           "AWS_SESSION_TOKEN": "testing", "PYTHONPATH": package_dir}  # the function's own settings, as in the job
+    request = {"keys": list(keys), "bucket": bucket, "seconds": seconds,
+               "function_arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:naive:1"}
+    done = subprocess.run([sys.executable, "-c", _NAIVE_LOOP], input=json.dumps(request).encode(), cwd=package_dir,
+                          env=env, capture_output=True, check=True)
+    return float(done.stdout.decode().strip().splitlines()[-1])
 
 
 _PEAK_QUERY = ("import resource, sys, json; from s3batch.emulator.stack import serve; import threading; "
@@ -213,6 +243,35 @@ def peak_rss_mb(rows: int) -> float:
         stop_stack_process(child)
 
 
+def ratio_summary(numerators: Sequence[float], denominators: Sequence[float]) -> dict[str, object]:
+    """Per-round ratios with their median, min and max (rounded to 2 decimals)."""
+    ratios = [n / d for n, d in zip(numerators, denominators, strict=True)]
+    return {"median": round(median(ratios), 2), "min": round(min(ratios), 2), "max": round(max(ratios), 2),
+            "rounds": [round(r, 2) for r in ratios]}
+
+
+def interleaved_rounds(c: dict[str, Any], endpoint: str, outputs: StackOutputs, keys: list[str]) -> dict[str, list[float]]:
+    """ROUNDS rounds of GET ceiling → 10,000-object job → naive loop; each quantity's per-round rates."""
+    environment = c["lambda"].get_function_configuration(FunctionName=outputs.function_arn)["Environment"]["Variables"]
+    bucket, manifests = outputs.bucket_name, outputs.manifest_prefix
+    rates: dict[str, list[float]] = {"emulator_s3_get_per_s": [], "job_tasks_per_s": [], "naive_tasks_per_s": []}
+    run_job(c, bucket, f"{manifests}warm.csv", keys[:20], outputs.function_arn, outputs.batch_role_arn,
+            outputs.report_prefix)
+    with tempfile.TemporaryDirectory() as package_dir:
+        with zipfile.ZipFile(io.BytesIO(function_package())) as archive:
+            archive.extractall(package_dir)
+        for number in range(1, ROUNDS + 1):
+            rates["emulator_s3_get_per_s"].append(get_rate(c["s3"], bucket, keys, MEASURE_SECONDS))
+            job_seconds = run_job(c, bucket, f"{manifests}bench-{number}.csv", keys, outputs.function_arn,
+                                  outputs.batch_role_arn, outputs.report_prefix)
+            rates["job_tasks_per_s"].append(len(keys) / job_seconds)
+            rates["naive_tasks_per_s"].append(naive_rate(package_dir, endpoint, bucket, keys,
+                                                         environment, MEASURE_SECONDS))
+            print(f"   round {number}/{ROUNDS}: " + ", ".join(f"{name} {values[-1]:.1f}" for name, values in rates.items()),
+                  flush=True)
+    return rates
+
+
 def run() -> dict[str, object]:
     child, endpoint = start_stack_process()
     try:
@@ -222,27 +281,23 @@ def run() -> dict[str, object]:
         bucket = outputs.bucket_name
         keys = [f"{outputs.data_prefix}bench/text-{i:05d}.txt" for i in range(OBJECTS)]
         upload(c["s3"], bucket, keys, texts(OBJECTS))
-        get_per_s = get_rate(c["s3"], bucket, keys, GET_REQUESTS)
-        environment = c["lambda"].get_function_configuration(FunctionName=outputs.function_arn)["Environment"]["Variables"]
-        naive = naive_rate(endpoint, bucket, keys[:NAIVE_OBJECTS], environment)
+        rates = interleaved_rounds(c, endpoint, outputs, keys)
         manifests = outputs.manifest_prefix
-        run_job(c, bucket, f"{manifests}warm.csv", keys[:20], outputs.function_arn, outputs.batch_role_arn,
-                outputs.report_prefix)
-        job_seconds = run_job(c, bucket, f"{manifests}bench.csv", keys, outputs.function_arn, outputs.batch_role_arn,
-                              outputs.report_prefix)
         noop_arn, noop_role = noop_function(c)
         run_job(c, bucket, f"{manifests}noop-warm.csv", keys[:20], noop_arn, noop_role, "noop")
         noop_seconds = run_job(c, bucket, f"{manifests}noop.csv", keys, noop_arn, noop_role, "noop")
     finally:
         stop_stack_process(child)
-    return {
-        "emulator_s3_get_per_s": round(get_per_s, 1),
-        "job_tasks_per_s": round(OBJECTS / job_seconds, 1),
-        "naive_tasks_per_s": round(naive, 1),
-        "noop_tasks_per_s": round(OBJECTS / noop_seconds, 1),
-        "peak_rss_mb_10k": peak_rss_mb(10_000),
-        "peak_rss_mb_100k": peak_rss_mb(100_000),
-    }
+    section: dict[str, object] = {"rounds": ROUNDS, "ceiling_and_naive_seconds_per_round": MEASURE_SECONDS}
+    for name, values in rates.items():
+        section[name] = round(median(values), 1)
+        section[f"{name}_rounds"] = [round(v, 1) for v in values]
+    section["job_over_ceiling"] = ratio_summary(rates["job_tasks_per_s"], rates["emulator_s3_get_per_s"])
+    section["job_over_naive"] = ratio_summary(rates["job_tasks_per_s"], rates["naive_tasks_per_s"])
+    section["noop_tasks_per_s"] = round(OBJECTS / noop_seconds, 1)
+    section["peak_rss_mb_10k"] = peak_rss_mb(10_000)
+    section["peak_rss_mb_100k"] = peak_rss_mb(100_000)
+    return section
 
 
 if __name__ == "__main__":
