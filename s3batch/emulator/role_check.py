@@ -143,7 +143,13 @@ class RoleAccess:
         return report, [(r, d) for r, d in missing if (r, d) not in report]
 
     def task_denial(self, bucket: str, key: str, version_id: str | None) -> TaskResult | None:
-        """None when the role may act on this object, else the 403 AccessDenied row naming what is missing."""
+        """None when the role may act on this object, else the 403 AccessDenied row naming what is missing.
+
+        Only requirements naming this object's ARN are evaluated here. Those that are the same for every task
+        (e.g. LambdaInvoke's lambda:InvokeFunction on the function ARN) are job-level: `run_denials` decides
+        them once per job and every task inherits that result. A per-job memo of these per-object decisions
+        would therefore never hit (each row names another object) and would only grow with the manifest.
+        """
         from validate.catalogue import task_requirements
 
         missing = self.denials(task_requirements(self.scope, bucket, key, version_id))

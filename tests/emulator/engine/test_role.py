@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 import pytest
-from engine_support import Progress, Stack
+from engine_support import Progress, Stack, lambda_op
 
+import validate.evaluate
 from s3batch.emulator import execution
 from s3batch.emulator.failures import JobFailure
 
@@ -118,13 +120,61 @@ def test_attached_managed_policy_counts(stack: Stack) -> None:
     assert execution.execute(execution.prepare(request), Progress()).succeeded == 1
 
 
-def test_function_invoke_denied_fails_every_task(stack: Stack) -> None:
+def test_function_invoke_denied_fails_every_task_with_the_same_reason(stack: Stack) -> None:
     function_arn = stack.function()
-    stack.put("ok/a")
+    keys = [f"ok/{i}" for i in range(5)]
     role = stack.role("no-invoke", policy=policy(MANIFEST_READ, REPORT_WRITE))
-    request = stack.request({"LambdaInvoke": {"FunctionArn": function_arn, "InvocationSchemaVersion": "2.0"}},
-                            stack.manifest(f"{stack.data_bucket},ok/a\n"), role)
+    request = stack.request(lambda_op(function_arn), stack.manifest("".join(f"{stack.data_bucket},{k}\n" for k in keys)),
+                            role)
     result = execution.execute(execution.prepare(request), Progress())
-    row = report_rows(stack, result.report_keys)["ok/a"]
-    assert row[3:6] == ["failed", "403", "AccessDenied"]
-    assert f"lambda:InvokeFunction on {function_arn}" in row[6]
+    assert (result.succeeded, result.failed) == (0, len(keys))
+    rows = report_rows(stack, result.report_keys)
+    assert sorted(rows) == keys
+    assert {tuple(row[3:6]) for row in rows.values()} == {("failed", "403", "AccessDenied")}
+    reasons = {row[6] for row in rows.values()}
+    assert len(reasons) == 1 and f"lambda:InvokeFunction on {function_arn}" in reasons.pop()
+
+
+@pytest.fixture()
+def evaluated_actions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The action of every IAM evaluation the engine makes (validate.evaluate.evaluate wrapped to count)."""
+    calls: list[str] = []
+    real = validate.evaluate.evaluate
+
+    def counting(policies: Any, action: str, resource: str, context: Any = None) -> Any:
+        calls.append(action)
+        return real(policies, action, resource, context)
+
+    monkeypatch.setattr(validate.evaluate, "evaluate", counting)
+    return calls
+
+
+def _job_evaluations(stack: Stack, calls: list[str], operation: dict, keys: list[str], role: str) -> list[str]:
+    """The actions evaluated while preparing and running one job over `keys` (which must all succeed)."""
+    for key in keys:
+        stack.put(key)
+    manifest = stack.manifest("".join(f"{stack.data_bucket},{k}\n" for k in keys), key=f"manifests/{len(keys)}.csv")
+    calls.clear()
+    assert stack.run(stack.request(operation, manifest, role)).succeeded == len(keys)
+    return list(calls)
+
+
+def test_object_independent_requirements_are_evaluated_once_per_job(stack: Stack, evaluated_actions: list[str]) -> None:
+    """lambda:InvokeFunction on the function ARN is the same for every task: decided once, not per task."""
+    operation = lambda_op(stack.function())
+    role = stack.role()
+    one = _job_evaluations(stack, evaluated_actions, operation, ["ok/only"], role)
+    many = _job_evaluations(stack, evaluated_actions, operation, [f"ok/{i}" for i in range(200)], role)
+    assert many.count("lambda:InvokeFunction") == 1
+    assert sorted(many) == sorted(one)  # LambdaInvoke has no per-object requirement
+
+
+def test_object_requirements_are_evaluated_once_per_task(stack: Stack, evaluated_actions: list[str]) -> None:
+    """s3:PutObjectTagging names each object's ARN, so each task evaluates it once (and nothing else)."""
+    role = stack.role()
+    one = _job_evaluations(stack, evaluated_actions, TAGGING, ["a"], role)
+    many = _job_evaluations(stack, evaluated_actions, TAGGING, [f"k{i}" for i in range(50)], role)
+    extra = list(many)
+    for action in one:
+        extra.remove(action)
+    assert extra == ["s3:PutObjectTagging"] * 49
