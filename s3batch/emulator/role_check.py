@@ -18,8 +18,8 @@ from botocore.exceptions import ClientError
 
 from s3batch.emulator.failures import ACCESS_DENIED, JobFailure
 from s3batch.emulator.report import TaskResult
+from validate.catalogue import BATCH_SERVICE_PRINCIPAL as SERVICE_PRINCIPAL
 
-SERVICE_PRINCIPAL = "batchoperations.s3.amazonaws.com"
 _ANY_JOB = "00000000-0000-0000-0000-000000000000"  # job id for checks made before the report key matters
 Policies = Sequence[tuple[str, dict]]
 
