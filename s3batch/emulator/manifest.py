@@ -39,11 +39,8 @@ from s3batch.emulator.failures import (
     MANIFEST_NOT_FOUND,
     JobFailure,
 )
+from s3batch.formats import CSV_FORMAT, GENERATED_FORMAT, INVENTORY_FORMAT, MAX_KEY_FIELD
 
-CSV_FORMAT = "S3BatchOperations_CSV_20180820"
-INVENTORY_FORMAT = "S3InventoryReport_CSV_20161130"
-GENERATED_FORMAT = "S3InventoryReport_CSV_20211130"
-MAX_KEY_LENGTH = 1024  # reference §2.6: key field in a manifest ≤ 1,024 characters
 _CHUNK = 1 << 20
 _ETAG = re.compile(r"^[0-9a-fA-F]{32}(-\d+)?$")
 _NOT_FOUND = {"NoSuchKey", "NoSuchBucket", "NoSuchVersion", "404"}
@@ -300,9 +297,9 @@ def _task(name: str, row: int, values: list[str], layout: tuple[int, int, int | 
     bucket, key = values[bucket_at], values[key_at]
     if not bucket or not key:
         raise JobFailure(INVALID_MANIFEST, f"{name} row {row}: empty {'bucket' if not bucket else 'key'}")
-    if len(key) > MAX_KEY_LENGTH:
+    if len(key) > MAX_KEY_FIELD:
         raise JobFailure(INVALID_MANIFEST,
-                         f"{name} row {row}: key is {len(key)} characters, more than {MAX_KEY_LENGTH}")
+                         f"{name} row {row}: key is {len(key)} characters, more than {MAX_KEY_FIELD}")
     return Task(row, bucket, key, values[version_at] if version_at is not None else None)
 
 

@@ -21,8 +21,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-REPORT_FORMAT = "Report_CSV_20180820"
-REPORT_SCHEMA = "Bucket, Key, VersionId, TaskStatus, ErrorCode, HTTPStatusCode, ResultMessage"
+from s3batch.formats import REPORT_FORMAT, REPORT_SCHEMA
+
 SUCCEEDED = "succeeded"
 FAILED = "failed"
 

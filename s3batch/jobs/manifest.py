@@ -30,12 +30,8 @@ from urllib.parse import quote_plus, unquote_plus
 from botocore.exceptions import ClientError
 
 from s3batch.errors import InputError
+from s3batch.formats import CSV_FORMAT, INVENTORY_FORMAT, MAX_KEY_FIELD, NULL_VERSION
 
-CSV_FORMAT = "S3BatchOperations_CSV_20180820"
-INVENTORY_FORMAT = "S3InventoryReport_CSV_20161130"
-NULL_VERSION = "null"
-# The largest key field AWS accepts in a manifest row (reference §2.6).
-MAX_KEY_FIELD = 1024
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # Characters that must never appear raw in an encoded key field (they are what quote_plus escapes away).

@@ -18,10 +18,10 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from s3batch.errors import S3BatchError
+from s3batch.formats import GENERATED_FORMAT, REPORT_FORMAT
 from s3batch.jobs.manifest import ManifestLocation
 from s3batch.jobs.spec import check_create_job_request
 
-REPORT_FORMAT = "Report_CSV_20180820"
 TOKEN_MAX = 64  # NonEmptyMaxLength64String
 DEFAULT_PRIORITY = 10
 IDENTITY_MEMBERS = ("AccountId", "Operation", "Manifest", "ManifestGenerator", "RoleArn", "Report")
@@ -84,7 +84,7 @@ class GeneratorSettings:
         if self.output_bucket is not None:
             location: dict[str, Any] = {
                 "Bucket": f"arn:aws:s3:::{self.output_bucket}",
-                "ManifestFormat": "S3InventoryReport_CSV_20211130",
+                "ManifestFormat": GENERATED_FORMAT,
                 "ManifestEncryption": {"SSES3": {}},
             }
             if self.output_prefix:
