@@ -3,9 +3,10 @@
 What is read: `assume_role_policy` and `inline_policy` of aws_iam_role; `policy` of aws_iam_role_policy
 and aws_iam_policy (attached through aws_iam_role_policy_attachment, aws_iam_policy_attachment or
 managed_policy_arns); aws_iam_policy_document data sources (converted to IAM JSON, source_policy_documents
-included). Values may be jsonencode(...), heredocs, JSON strings, file(...), templatefile(...) of the
-generated policy templates (rendered with placeholder values), or var./local. references to those.
-Interpolations Terraform would fill in stay as "${...}" strings.
+included; `dynamic` statement, principals and condition blocks expanded when their for_each is known without
+a plan, else recorded as an unread part of the policy, S3B115). Values may be jsonencode(...), heredocs, JSON
+strings, file(...), templatefile(...) of the generated policy templates (rendered with placeholder values),
+or var./local. references to those. Interpolations Terraform would fill in stay as "${...}" strings.
 
 python-hcl2 8.1.4 gives no line numbers, so a block's line is found by scanning the file for its header.
 A role's operation comes from its tag S3BatchOperation, else from a variable `operation` or
@@ -19,7 +20,7 @@ import json
 import os
 import re
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,7 @@ import hcl2
 from hcl2 import SerializationOptions
 
 from s3batch.errors import InputError
-from validate.linter.sources import PolicySource, RoleSource, Suppression, parse_comment_suppressions
+from validate.linter.sources import PolicySource, RoleSource, Suppression, UnreadPart, parse_comment_suppressions
 
 TF_OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
 SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", "build", "__pycache__"})
@@ -41,6 +42,7 @@ _DATA_DOC_REF = re.compile(rf"data\.aws_iam_policy_document\.([A-Za-z0-9_-]+){_I
 _ROLE_REF = re.compile(rf"^\$\{{aws_iam_role\.([A-Za-z0-9_-]+){_INDEX}\.(?:id|name|arn)\}}$")
 _POLICY_ARN_REF = re.compile(rf"^\$\{{aws_iam_policy\.([A-Za-z0-9_-]+){_INDEX}\.(?:arn|id)\}}$")
 _SIMPLE_REF = re.compile(r"^(var|local)\.([A-Za-z0-9_-]+)$")
+_STATEMENT_HEADER = re.compile(r'^\s*(?:(?P<dynamic>dynamic)\s+"statement"|statement)\s*\{')
 _TAG_IN_EXPRESSION = re.compile(rf'"?{OPERATION_TAG}"?\s*=\s*("(?P<literal>[^"]*)"|(?P<ref>[A-Za-z0-9_.\[\]-]+))')
 _MAX_DEPTH = 8
 _POLICY_HOLDERS = ("aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy", "aws_iam_group_policy")
@@ -126,12 +128,13 @@ class Block:
         text = "\n".join(self.file.lines[start - 1 : end])
         return tuple(parse_comment_suppressions(text, self.file.display, start))
 
-    def statement_lines(self) -> tuple[int, ...]:
-        """Lines of the `statement {` blocks inside an aws_iam_policy_document, in order."""
+    def statement_headers(self) -> list[tuple[bool, int]]:
+        """(is dynamic, line) of each `statement {` and `dynamic "statement" {` in an aws_iam_policy_document."""
         if self.line is None:
-            return ()
+            return []
         lines = self.file.lines[self.line - 1 : self.end or self.line]
-        return tuple(self.line + i for i, text in enumerate(lines) if re.match(r"^\s*statement\s*\{", text))
+        found = ((_STATEMENT_HEADER.match(text), self.line + i) for i, text in enumerate(lines))
+        return [(bool(match.group("dynamic")), number) for match, number in found if match]
 
 
 def _blocks_of(tf: TfFile) -> list[Block]:
@@ -285,20 +288,7 @@ class TerraformProject:
 
     def substitute(self, text: str, module: ModuleDir, bindings: dict[str, str], depth: int = 0) -> str:
         """Fill in ${path.module} and ${var.x}/${local.x} that have one string value; leave the rest."""
-        out: list[str] = []
-        index = 0
-        while index < len(text):
-            if text.startswith("${", index):
-                end = _matching(text, index + 1, "{", "}")
-                if end < 0:
-                    out.append(text[index:])
-                    break
-                out.append(self._fill(text[index : end + 1], module, bindings, depth))
-                index = end + 1
-            else:
-                out.append(text[index])
-                index += 1
-        return "".join(out)
+        return _replace_interpolations(text, lambda found: self._fill(found, module, bindings, depth))
 
     def _fill(self, interpolation: str, module: ModuleDir, bindings: dict[str, str], depth: int) -> str:
         expression = interpolation[2:-1].strip()
@@ -313,6 +303,24 @@ class TerraformProject:
         if value == interpolation:
             return interpolation
         return self.substitute(value, module, bindings, depth + 1)
+
+
+def _replace_interpolations(text: str, fill: Callable[[str], str]) -> str:
+    """The text with each "${...}" replaced by fill("${...}") (an unclosed one is kept as it is)."""
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        if text.startswith("${", index):
+            end = _matching(text, index + 1, "{", "}")
+            if end < 0:
+                out.append(text[index:])
+                break
+            out.append(fill(text[index : end + 1]))
+            index = end + 1
+        else:
+            out.append(text[index])
+            index += 1
+    return "".join(out)
 
 
 def _read_tfvars(directory: Path) -> dict[str, object]:
@@ -331,11 +339,16 @@ def _read_tfvars(directory: Path) -> dict[str, object]:
 
 @dataclass(frozen=True)
 class Doc:
-    """A policy found in a value: the document (None when unreadable), why not, and the data block it came from."""
+    """A policy found in a value: the document (None when unreadable), why not, and the data block it came from.
+
+    For a data block, also the line of each statement and the parts that could not be read (dynamic blocks).
+    """
 
     document: object
     error: str | None = None
     origin: Block | None = None
+    statement_lines: tuple[int, ...] = ()
+    unread: tuple[UnreadPart, ...] = ()
 
 
 class Unreadable(Exception):
@@ -418,18 +431,6 @@ def _hcl_value(expression: str) -> object:
     return hcl2.loads(f"x = {expression}\n", serialization_options=TF_OPTIONS)["x"]
 
 
-def policy_document_json(block: Block, included: Sequence[dict]) -> dict:
-    """Convert an aws_iam_policy_document block to IAM JSON; `included` are source_policy_documents' JSON."""
-    statements: list[dict] = []
-    for document in included:
-        listed = document.get("Statement", [])
-        statements.extend(listed if isinstance(listed, list) else [listed])
-    for raw in _as_list(block.body.get("statement")):
-        if isinstance(raw, dict):
-            statements.append(_statement_json(raw))
-    return {"Version": block.body.get("version", "2012-10-17"), "Statement": statements}
-
-
 _STATEMENT_FIELDS = (
     ("sid", "Sid"),
     ("actions", "Action"),
@@ -473,6 +474,170 @@ def _as_list(value: object) -> list:
     if value is None:
         return []
     return value if isinstance(value, list) else [value]
+
+
+# ---- dynamic blocks ---------------------------------------------------------------------------------------
+
+_NESTED_DYNAMIC = ("principals", "not_principals", "condition")  # blocks a statement may generate dynamically
+_CONVERSIONS = re.compile(r"^(toset|tolist|tomap)\s*\(")
+_ACCESS = re.compile(r'\s*(?:\.([A-Za-z_][A-Za-z0-9_-]*)|\[\s*"([^"]*)"\s*\]|\[\s*(\d+)\s*\])')
+_UNKNOWN = object()
+
+
+class StatementExpander:
+    """The statements of one aws_iam_policy_document in source order, `dynamic` blocks expanded.
+
+    A dynamic block is expanded when its for_each is known without a plan: a literal list, map or set,
+    toset/tolist/tomap of one, or a var./local. reference resolved as everywhere else (defaults, tfvars,
+    module arguments; several possible values give the statements of all of them). `<iterator>.key` and
+    `<iterator>.value` (with .attr / ["attr"] / [0] access) are filled in; anything else stays "${...}".
+    A block whose for_each is unknown is left out and recorded in `unread` with its line.
+    """
+
+    def __init__(self, project: TerraformProject, module: ModuleDir, bindings: dict[str, str], block: Block) -> None:
+        self.project = project
+        self.module = module
+        self.bindings = bindings
+        self.block = block
+        self.unread: list[UnreadPart] = []
+
+    def statements(self) -> list[tuple[dict, int | None]]:
+        """(raw statement body, its line) for every statement, nested dynamic blocks expanded too."""
+        out: list[tuple[dict, int | None]] = []
+        for body, dynamic, line in self._parts():
+            bodies = self._dynamic_bodies(body, "statement", line) if dynamic else [body]
+            out += [(self._expand_nested(raw, line), line) for raw in bodies]
+        return out
+
+    def _parts(self) -> list[tuple[dict, bool, int | None]]:
+        """(body, is dynamic, line) of each statement block; source order when the text lines match the parse."""
+        static = [s for s in _as_list(self.block.body.get("statement")) if isinstance(s, dict)]
+        entries = [d for d in _as_list(self.block.body.get("dynamic")) if isinstance(d, dict)]
+        dynamic = [d["statement"] for d in entries if isinstance(d.get("statement"), dict)]
+        headers = self.block.statement_headers()
+        if sum(1 for is_dynamic, _ in headers if is_dynamic) != len(dynamic) or len(headers) != len(static) + len(dynamic):
+            return [(s, False, self.block.line) for s in static] + [(d, True, self.block.line) for d in dynamic]
+        by_kind = {False: iter(static), True: iter(dynamic)}
+        return [(next(by_kind[is_dynamic]), is_dynamic, line) for is_dynamic, line in headers]
+
+    def _expand_nested(self, raw: dict, line: int | None) -> dict:
+        """The statement with its dynamic principals / not_principals / condition blocks expanded."""
+        entries = [e for e in _as_list(raw.get("dynamic")) if isinstance(e, dict)]
+        if not entries:
+            return raw
+        out = {k: v for k, v in raw.items() if k != "dynamic"}
+        for entry in entries:
+            for block_type, spec in entry.items():
+                nested = block_type in _NESTED_DYNAMIC and isinstance(spec, dict)
+                bodies = self._dynamic_bodies(spec, block_type, line) if nested else []
+                if bodies:  # none (or unknown): no empty Principal / Condition element
+                    out[block_type] = _as_list(out.get(block_type)) + bodies
+        return out
+
+    def _dynamic_bodies(self, spec: dict, block_type: str, line: int | None) -> list[dict]:
+        """One content body per for_each element, iterator references filled in; [] and an unread part if unknown."""
+        items = self._items(spec.get("for_each"))
+        if items is None:
+            shown = _strip_interpolation(str(spec.get("for_each"))) or spec.get("for_each")
+            what = f'{self.block.address}: dynamic "{block_type}" for_each = {shown} is known only at plan time'
+            self.unread.append(UnreadPart(what, line))
+            return []
+        iterator = spec.get("iterator")
+        name = (_strip_interpolation(iterator) or iterator) if isinstance(iterator, str) else block_type
+        content = next((c for c in _as_list(spec.get("content")) if isinstance(c, dict)), {})
+        return [_bind(content, name, key, value) for key, value in items]
+
+    def _items(self, for_each: object) -> list[tuple[object, object]] | None:
+        """(key, value) pairs Terraform would iterate, over every possible value of for_each; None if unknown."""
+        collections = self._collections(for_each, 0)
+        if collections is None:
+            return None
+        items: dict[str, tuple[object, object]] = {}
+        for collection, is_set in collections:
+            for key, value in _iterate(collection, is_set):
+                items.setdefault(json.dumps([key, value], sort_keys=True, default=str), (key, value))
+        return list(items.values())
+
+    def _collections(self, value: object, depth: int) -> list[tuple[list | dict, bool]] | None:
+        """The collections (and whether each is a set) a for_each value can be; None when not known statically."""
+        if isinstance(value, (list, dict)):
+            return [(value, False)]
+        inner = _strip_interpolation(value) if isinstance(value, str) else None
+        if inner is None or depth > _MAX_DEPTH:
+            return None
+        call = _CONVERSIONS.match(inner)
+        if call and _matching(inner, call.end() - 1, "(", ")") == len(inner) - 1:
+            found = self._collections(_hcl_value(inner[call.end() : -1]), depth + 1)
+            as_set = call.group(1) == "toset"
+            return None if found is None else [(c, is_set or as_set) for c, is_set in found]
+        if not _SIMPLE_REF.match(inner):
+            return None
+        candidates = self.project.resolve(value, self.module, self.bindings)
+        out: list[tuple[list | dict, bool]] = []
+        for candidate in candidates:
+            found = None if candidate == value else self._collections(candidate, depth + 1)
+            if found is None:
+                return None
+            out += found
+        return out
+
+
+def _iterate(collection: list | dict, is_set: bool) -> list[tuple[object, object]]:
+    """Terraform's iteration: maps by sorted key, sets with key = value (sorted), lists by index."""
+    if isinstance(collection, dict):
+        return [(key, collection[key]) for key in sorted(collection)]
+    if is_set:
+        unique = {json.dumps(v, sort_keys=True, default=str): v for v in collection}
+        return [(unique[k], unique[k]) for k in sorted(unique)]
+    return list(enumerate(collection))
+
+
+def _bind(value: object, iterator: str, key: object, element: object) -> object:
+    """The value with `<iterator>.key` / `<iterator>.value[...]` references replaced (recursively)."""
+    if isinstance(value, dict):
+        return {k: _bind(v, iterator, key, element) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_bind(v, iterator, key, element) for v in value]
+    if not isinstance(value, str) or "${" not in value:
+        return value
+    whole = _strip_interpolation(value)
+    if whole is not None:
+        found = _iterator_value(whole, iterator, key, element)
+        return value if found is _UNKNOWN else found
+    return _replace_interpolations(
+        value, lambda text: _scalar_text(_iterator_value(text[2:-1].strip(), iterator, key, element), text)
+    )
+
+
+def _iterator_value(expression: str, iterator: str, key: object, element: object) -> object:
+    """The value of `<iterator>.key` or `<iterator>.value` followed by attribute/index access; _UNKNOWN otherwise."""
+    match = re.match(rf"^{re.escape(iterator)}\.(key|value)\b", expression)
+    if not match:
+        return _UNKNOWN
+    current = key if match.group(1) == "key" else element
+    position = match.end()
+    while position < len(expression):
+        access = _ACCESS.match(expression, position)
+        if not access:
+            return _UNKNOWN
+        name, quoted, index = access.groups()
+        if isinstance(current, dict) and (name or quoted) in current:
+            current = current[name or quoted]
+        elif isinstance(current, list) and index is not None and int(index) < len(current):
+            current = current[int(index)]
+        else:
+            return _UNKNOWN
+        position = access.end()
+    return current
+
+
+def _scalar_text(value: object, original: str) -> str:
+    """How Terraform writes a value inside a string; the original "${...}" when it is not a scalar."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return original
 
 
 class Extractor:
@@ -524,14 +689,25 @@ class Extractor:
         if block is None:
             raise Unreadable(f"data.aws_iam_policy_document.{name}")
         self.included.add(id(block))
-        included: list[dict] = []
+        statements: list = []
+        unread: list[UnreadPart] = []
         for key in ("source_policy_documents", "override_policy_documents"):
             for item in _as_list(block.body.get(key)):
                 for ref in dict.fromkeys(_DATA_DOC_REF.findall(str(item))):
                     doc = self._data_document(module, ref, bindings, depth + 1)
-                    if isinstance(doc.document, dict):
-                        included.append(doc.document)
-        return Doc(policy_document_json(block, included), origin=block)
+                    statements += _union([doc])
+                    unread += doc.unread
+        lines: list[int | None] = [block.line] * len(statements)  # included statements: this block's header
+        expanded = StatementExpander(self.project, module, bindings, block)
+        for raw, line in expanded.statements():
+            statements.append(_statement_json(raw))
+            lines.append(line)
+        document = {"Version": block.body.get("version", "2012-10-17"), "Statement": statements}
+        known = tuple(n for n in lines if n is not None)
+        return Doc(
+            document, origin=block, statement_lines=known if len(known) == len(lines) else (),
+            unread=tuple(unread + expanded.unread),
+        )
 
     def _template_path(self, args: str, module: ModuleDir, bindings: dict[str, str]) -> tuple[list[Path], list]:
         values = _as_list(_hcl_value(f"[{args}]"))
@@ -693,7 +869,8 @@ def _policy_source(block: Block, doc: Doc, kind: str | None, for_batch: bool) ->
         error=doc.error,
         suppressions=suppressions,
         for_batch=for_batch,
-        statement_lines=doc.origin.statement_lines() if doc.origin else (),
+        statement_lines=doc.statement_lines,
+        unread=doc.unread,
     )
 
 

@@ -69,8 +69,25 @@ def _document_findings(source: PolicySource, registry: Registry) -> list[Finding
     targets = [DOCUMENT, TRUST_TARGET if kind == TRUST else PERMISSION_TARGET]
     if kind == TRUST and source.for_batch:
         targets.append(BATCH_TRUST)
-    context = DocumentContext(policy, kind, source.for_batch)
-    return [_finding(rule, issue, source) for rule in registry.for_target(*targets) for issue in rule.check(context)]
+    context = DocumentContext(policy, kind, source.for_batch, complete=not source.unread)
+    findings = [_finding(rule, issue, source) for rule in registry.for_target(*targets) for issue in rule.check(context)]
+    return findings + _unread_findings(source, registry)
+
+
+def _unread_findings(source: PolicySource, registry: Registry) -> list[Finding]:
+    """S3B115 at each part of the document that could not be read (a dynamic block's line)."""
+    rule = registry.get("S3B115")
+    if rule is None:
+        return []
+    return [
+        Finding(
+            rule.id, rule.severity,
+            f"{part.description}, so the blocks it generates are not linted; S3B111 (missing permission) "
+            "and S3B001 (batch trust) are skipped for this policy",
+            source.file, part.line, source.resource,
+        )
+        for part in source.unread
+    ]
 
 
 def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None) -> list[Finding]:
@@ -90,14 +107,16 @@ def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None)
         )
     readable = [s for s in role.permissions if s.error is None and isinstance(s.document, dict)]
     policies = tuple(RolePolicy(s.resource or s.file, parse_policy(s.document), s.document) for s in readable)
-    complete = not role.unreadable and len(readable) == len(role.permissions)
+    all_read = not role.unreadable and len(readable) == len(role.permissions)
+    # A partly read policy (S3B115, reported on the document) may hold the grant S3B111 would miss.
+    complete = all_read and not any(s.unread for s in readable)
     context = RoleContext(role.operation, policies, scope, complete)
     findings: list[Finding] = []
     for rule in registry.for_target(ROLE):
         for issue in rule.check(context):
             source = readable[issue.part] if issue.part is not None else where
             findings.append(_finding(rule, issue, source))
-    if not complete:
+    if not all_read:
         findings += _engine_finding(
             registry, "S3B114", where,
             f"{role.address} has policies that cannot be read here ({', '.join(role.unreadable) or 'unparsable policy'}); "

@@ -30,11 +30,16 @@ TARGETS = (TRUST, BATCH_TRUST, PERMISSION, DOCUMENT, ROLE, ENGINE)
 
 @dataclass(frozen=True)
 class DocumentContext:
-    """One policy document: its parsed form, its kind, and whether it is a trust policy meant for S3 Batch."""
+    """One policy document: its parsed form, its kind, and whether it is a trust policy meant for S3 Batch.
+
+    `complete` is False when part of the document could not be read (S3B115): rules that report something
+    *absent* from the document stay silent, since the unread part may hold it.
+    """
 
     policy: Policy
     kind: str
     for_batch: bool = False
+    complete: bool = True
 
 
 @dataclass(frozen=True)

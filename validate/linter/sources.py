@@ -25,6 +25,14 @@ class Suppression:
 
 
 @dataclass(frozen=True)
+class UnreadPart:
+    """Part of a policy that cannot be read here: a dynamic block whose for_each is known only at plan time."""
+
+    description: str
+    line: int | None
+
+
+@dataclass(frozen=True)
 class PolicySource:
     """One policy document and where it was found.
 
@@ -34,6 +42,8 @@ class PolicySource:
     whole_role: the document is a role's entire permission policy (a JSON file): with an operation,
         the role rules check it on its own.
     statement_lines: the line of each statement when known (aws_iam_policy_document blocks, JSON files).
+    unread: parts of the document left out because they cannot be read (S3B115); rules that need the
+        whole document (missing permissions, the batch trust) stay silent for it.
     """
 
     document: object
@@ -46,6 +56,7 @@ class PolicySource:
     for_batch: bool = False
     whole_role: bool = False
     statement_lines: tuple[int, ...] = ()
+    unread: tuple[UnreadPart, ...] = ()
 
 
 @dataclass(frozen=True)

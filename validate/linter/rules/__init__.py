@@ -23,6 +23,7 @@ from validate.linter.rules.s3b111_missing_access import MissingAccess
 from validate.linter.rules.s3b112_unknown_operation import UnknownOperation
 from validate.linter.rules.s3b113_operation_not_declared import OperationNotDeclared
 from validate.linter.rules.s3b114_unreadable_attachment import UnreadableAttachment
+from validate.linter.rules.s3b115_dynamic_unread import DynamicUnread
 
 RULES: tuple[type[Rule], ...] = (
     MalformedPolicy,
@@ -45,4 +46,5 @@ RULES: tuple[type[Rule], ...] = (
     UnknownOperation,
     OperationNotDeclared,
     UnreadableAttachment,
+    DynamicUnread,
 )

@@ -24,7 +24,7 @@ class TrustService(Rule):
             for p in s.principals or ()
             if p.kind == "Service"
         ]
-        if batch_service() in services or any(has_placeholder(v) for v in services):
+        if batch_service() in services or any(has_placeholder(v) for v in services) or not context.complete:
             return
         others = [v for v in services if v != batch_service()]
         found = f"; found {', '.join(sorted(set(others)))}" if others else ""
