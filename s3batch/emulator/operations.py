@@ -266,8 +266,7 @@ _S3_THREADS = 8
 _GRANT_HEADERS = {"FULL_CONTROL": "GrantFullControl", "READ": "GrantRead", "WRITE": "GrantWrite",
                   "READ_ACP": "GrantReadACP", "WRITE_ACP": "GrantWriteACP"}
 # S3PutObjectCopy members the engine cannot apply against moto: refused, never silently dropped
-_COPY_UNSUPPORTED = ("AccessControlGrants", "AnnotationDirective", "ObjectLockEventHold",
-                     "ObjectLockEventHoldDuration", "RequesterPays")
+_COPY_UNSUPPORTED = ("AnnotationDirective", "ObjectLockEventHold", "ObjectLockEventHoldDuration")
 
 
 @dataclass
@@ -310,13 +309,23 @@ def _acl_call(config: dict[str, Any]) -> Callable[[Any, str, str, dict[str, str]
         raise JobFailure(UNSUPPORTED_OPERATION, "S3PutObjectAcl needs AccessControlPolicy with "
                          "AccessControlList or CannedAccessControlList")
     # The same ACL as grant headers: moto applies those but ignores an AccessControlPolicy body.
+    grants = _grant_headers(acl.get("Grants") or [], "S3PutObjectAcl")
+    return lambda s3, b, k, v: s3.put_object_acl(Bucket=b, Key=k, **grants, **v)
+
+
+def _grant_headers(grants: list[dict[str, Any]], operation: str, *, object_write: bool = True) -> dict[str, str]:
+    """S3Grant list → the Grant* parameters of PutObjectAcl/CopyObject (`x-amz-grant-*` headers).
+
+    CopyObject has no GrantWrite (WRITE means nothing on an object), so a copy asking for it is refused.
+    """
     headers: dict[str, list[str]] = {}
-    for grant in acl.get("Grants") or []:
+    for grant in grants:
         grantee = grant.get("Grantee") or {}
         header = _GRANT_HEADERS[grant["Permission"]]
+        if header == "GrantWrite" and not object_write:
+            raise JobFailure(UNSUPPORTED_OPERATION, f"{operation}: permission WRITE cannot be granted on an object")
         headers.setdefault(header, []).append(f'{grantee.get("TypeIdentifier", "id")}="{grantee.get("Identifier", "")}"')
-    grants = {header: ", ".join(values) for header, values in headers.items()}
-    return lambda s3, b, k, v: s3.put_object_acl(Bucket=b, Key=k, **grants, **v)
+    return {header: ", ".join(values) for header, values in headers.items()}
 
 
 def _copy_call(config: dict[str, Any]) -> Callable[[Any, str, str, dict[str, str]], Any]:
@@ -352,6 +361,10 @@ def _copy_call(config: dict[str, Any]) -> Callable[[Any, str, str, dict[str, str
             extra[dest] = config[source]
     if config.get("SSEAwsKmsKeyId") and "ServerSideEncryption" not in extra:
         extra["ServerSideEncryption"] = "aws:kms"
+    if config.get("AccessControlGrants"):
+        extra.update(_grant_headers(config["AccessControlGrants"], "S3PutObjectCopy", object_write=False))
+    if config.get("RequesterPays"):
+        extra["RequestPayer"] = "requester"  # the job's role pays for the copy, as on AWS
 
     def call(s3: Any, bucket: str, key: str, version: dict[str, str]) -> Any:
         source = {"Bucket": bucket, "Key": key, **version}

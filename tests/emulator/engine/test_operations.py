@@ -79,12 +79,29 @@ def test_copy_with_prefix_metadata_storage_class_and_tags(stack: Stack) -> None:
     assert stack.s3.get_object(Bucket="copy-target", Key="copied/dir/a b.txt")["Body"].read() == b"hello"
 
 
-def test_copy_option_the_emulator_cannot_apply_is_refused(stack: Stack) -> None:
+def test_copy_with_access_control_grants_and_requester_pays(stack: Stack) -> None:
+    stack.s3.create_bucket(Bucket="copy-target")
+    stack.put("granted")
+    operation = {"S3PutObjectCopy": {
+        "TargetResource": "arn:aws:s3:::copy-target", "RequesterPays": True, "AccessControlGrants": [
+            {"Grantee": {"TypeIdentifier": "uri", "Identifier": ALL_USERS}, "Permission": "READ"}]}}
+    report = run_op(stack, operation, f"{stack.data_bucket},granted\n")
+    assert report["granted"][3] == "succeeded", report
+    grants = stack.s3.get_object_acl(Bucket="copy-target", Key="granted")["Grants"]
+    assert [(g["Grantee"].get("URI"), g["Permission"]) for g in grants] == [(ALL_USERS, "READ")]
+
+
+@pytest.mark.parametrize(("member", "value", "named"), [
+    ("AnnotationDirective", "COPY", "AnnotationDirective"),
+    ("AccessControlGrants", [{"Grantee": {"TypeIdentifier": "uri", "Identifier": ALL_USERS}, "Permission": "WRITE"}],
+     "WRITE"),
+])
+def test_copy_option_the_emulator_cannot_apply_is_refused(stack: Stack, member: str, value: object,
+                                                          named: str) -> None:
     stack.put("a")
-    request = stack.request({"S3PutObjectCopy": {"TargetResource": "arn:aws:s3:::data-bucket",
-                                                 "AccessControlGrants": [{"Grantee": {}, "Permission": "READ"}]}},
+    request = stack.request({"S3PutObjectCopy": {"TargetResource": "arn:aws:s3:::data-bucket", member: value}},
                             stack.manifest(f"{stack.data_bucket},a\n"), stack.role())
-    with pytest.raises(JobFailure, match="AccessControlGrants"):
+    with pytest.raises(JobFailure, match=named):
         execution.prepare(request)
 
 
