@@ -17,6 +17,12 @@ the per-round ratios `job_over_ceiling` / `job_over_naive` with their median, mi
 - naive_tasks_per_s: one process calling the same handler for each object in turn (it GETs the object),
   for MEASURE_SECONDS after one warm-up call (the handler's first call builds its boto3 client).
 - noop_tasks_per_s: 10,000-task job whose handler returns Succeeded without touching S3.
+- CPU accounting (Linux /proc; left out elsewhere), per round like the rates: `ceiling_cpu_ms_per_get` (this
+  client's and the stack's CPU per GET), `naive_cpu_ms_per_task` (the handler process's and the stack's CPU per
+  task, the cost of one sentiment task with nothing else running), `job_cpu_ms_per_task` (stack + Lambda
+  workers) and `job_cores_busy`. From them `cpu_bound_tasks_per_s` = cores / naive_cpu_ms_per_task: what a job
+  would reach with every core busy on sentiment tasks at their serial cost and no engine at all; and
+  `targets_over_cpu_bound`: the share of that bound each ratio target asks for (0.8 x ceiling, 1.5 x naive).
 - peak_rss_mb_10k / _100k: peak RSS (resource.getrusage ru_maxrss) of a fresh stack process — moto, the
   jobs API and the engine — after one noop LambdaInvoke job of 10,000 / 100,000 rows submitted from this
   process (Lambda workers are separate processes and not counted; stored S3 objects spill to disk, see
@@ -39,7 +45,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from statistics import median
-from typing import Any
+from typing import Any, Self
 
 from botocore.config import Config
 
@@ -91,6 +97,47 @@ def stop_stack_process(child: subprocess.Popen[bytes]) -> None:
         child.wait()
 
 
+def process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of one process so far (Linux /proc); None where /proc is missing."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def child_pids(pid: int) -> list[int]:
+    """Direct children of `pid` (the stack's Lambda workers), from /proc; empty where /proc is missing."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += [int(child) for child in task.read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+class CpuMeter:
+    """CPU seconds spent by the stack process and, optionally, its children between start() and stop()."""
+
+    def __init__(self, stack_pid: int, with_children: bool = False) -> None:
+        self.pids = [stack_pid] + (child_pids(stack_pid) if with_children else [])
+        self.start: float | None = None
+        self.seconds: float | None = None
+
+    def _total(self) -> float | None:
+        readings = [process_cpu_seconds(pid) for pid in self.pids]
+        return None if None in readings else sum(r for r in readings if r is not None)
+
+    def __enter__(self) -> Self:
+        self.start = self._total()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        end = self._total()
+        self.seconds = None if end is None or self.start is None else end - self.start
+
+
 def texts(count: int, seed: int = 7) -> list[bytes]:
     """Deterministic ~1 KB English-like texts with some sentiment words."""
     words = ["the", "a", "of", "and", "to", "in", "is", "it", "that", "was", "for", "on", "are", "with", "as", "his", "they", "be", "at", "one", "have", "this", "from", "good", "great", "love", "happy", "excellent", "bad", "terrible", "sad", "awful", "hate", "fine", "nice", "poor", "wonderful", "worst", "river", "market", "letter", "friend", "evening", "garden", "window", "morning", "city", "story"]
@@ -116,8 +163,8 @@ def upload(s3: Any, bucket: str, keys: list[str], bodies: list[bytes]) -> None:
         list(pool.map(lambda kb: s3.put_object(Bucket=bucket, Key=kb[0], Body=kb[1]), zip(keys, bodies)))
 
 
-def get_rate(s3: Any, bucket: str, keys: list[str], seconds: float, threads: int = 4) -> float:
-    """GETs per second: `threads` client threads, each cycling through its share of `keys` for `seconds`."""
+def get_rate(s3: Any, bucket: str, keys: list[str], seconds: float, threads: int = 4) -> tuple[float, int]:
+    """(GETs per second, GETs): `threads` client threads, each cycling through its share of `keys` for `seconds`."""
     started = time.perf_counter()
     deadline = started + seconds
 
@@ -130,7 +177,7 @@ def get_rate(s3: Any, bucket: str, keys: list[str], seconds: float, threads: int
 
     with ThreadPoolExecutor(threads) as pool:
         requests = sum(pool.map(client_thread, range(threads)))
-    return requests / (time.perf_counter() - started)
+    return requests / (time.perf_counter() - started), requests
 
 
 def run_job(c: dict[str, Any], bucket: str, manifest_key: str, keys: list[str], function_arn: str, role_arn: str,
@@ -191,19 +238,20 @@ _NAIVE_LOOP = textwrap.dedent('''
         assert answer["results"][0]["resultCode"] == "Succeeded", answer
 
     call(keys[-1])  # warm-up: the handler builds its boto3 client on its first call
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     done = 0
     while time.perf_counter() - started < seconds:
         call(keys[done % len(keys)])
         done += 1
-    print(done / (time.perf_counter() - started))
+    print(json.dumps({"tasks": done, "seconds": time.perf_counter() - started,
+                      "cpu_seconds": time.process_time() - cpu_started}))
 ''')
 
 
-def naive_rate(package_dir: str, endpoint: str, bucket: str, keys: Sequence[str], environment: dict[str, str],
-               seconds: float) -> float:
+def naive_run(package_dir: str, endpoint: str, bucket: str, keys: Sequence[str], environment: dict[str, str],
+              seconds: float) -> dict[str, float]:
     """The sentiment handler (extracted in package_dir) called in one process, one object after another (its
-    own GET each time), for `seconds`; tasks per second."""
+    own GET each time), for `seconds`; {"tasks", "seconds", "cpu_seconds" of that process over the loop}."""
     env = {**os.environ, **environment, "AWS_ENDPOINT_URL": endpoint, "AWS_REGION": REGION,
            "AWS_DEFAULT_REGION": REGION, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
            "AWS_SESSION_TOKEN": "testing", "PYTHONPATH": package_dir}  # the function's own settings, as in the job
@@ -211,7 +259,7 @@ def naive_rate(package_dir: str, endpoint: str, bucket: str, keys: Sequence[str]
                "function_arn": f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:naive:1"}
     done = subprocess.run([sys.executable, "-c", _NAIVE_LOOP], input=json.dumps(request).encode(), cwd=package_dir,
                           env=env, capture_output=True, check=True)
-    return float(done.stdout.decode().strip().splitlines()[-1])
+    return json.loads(done.stdout.decode().strip().splitlines()[-1])
 
 
 _PEAK_QUERY = ("import resource, sys, json; from s3batch.emulator.stack import serve; import threading; "
@@ -250,26 +298,65 @@ def ratio_summary(numerators: Sequence[float], denominators: Sequence[float]) ->
             "rounds": [round(r, 2) for r in ratios]}
 
 
-def interleaved_rounds(c: dict[str, Any], endpoint: str, outputs: StackOutputs, keys: list[str]) -> dict[str, list[float]]:
-    """ROUNDS rounds of GET ceiling → 10,000-object job → naive loop; each quantity's per-round rates."""
+def per_unit_ms(seconds: float | None, units: int) -> float | None:
+    return None if seconds is None else 1000 * seconds / units
+
+
+def interleaved_rounds(c: dict[str, Any], endpoint: str, stack_pid: int, outputs: StackOutputs,
+                       keys: list[str]) -> dict[str, list[float | None]]:
+    """ROUNDS rounds of GET ceiling → 10,000-object job → naive loop; each quantity's per-round values."""
     environment = c["lambda"].get_function_configuration(FunctionName=outputs.function_arn)["Environment"]["Variables"]
     bucket, manifests = outputs.bucket_name, outputs.manifest_prefix
-    rates: dict[str, list[float]] = {"emulator_s3_get_per_s": [], "job_tasks_per_s": [], "naive_tasks_per_s": []}
+    rounds: dict[str, list[float | None]] = {name: [] for name in (
+        "emulator_s3_get_per_s", "job_tasks_per_s", "naive_tasks_per_s",
+        "ceiling_cpu_ms_per_get", "job_cpu_ms_per_task", "job_cores_busy", "naive_cpu_ms_per_task")}
     run_job(c, bucket, f"{manifests}warm.csv", keys[:20], outputs.function_arn, outputs.batch_role_arn,
-            outputs.report_prefix)
+            outputs.report_prefix)  # also starts the warm workers, so the job's meter sees them
     with tempfile.TemporaryDirectory() as package_dir:
         with zipfile.ZipFile(io.BytesIO(function_package())) as archive:
             archive.extractall(package_dir)
         for number in range(1, ROUNDS + 1):
-            rates["emulator_s3_get_per_s"].append(get_rate(c["s3"], bucket, keys, MEASURE_SECONDS))
-            job_seconds = run_job(c, bucket, f"{manifests}bench-{number}.csv", keys, outputs.function_arn,
-                                  outputs.batch_role_arn, outputs.report_prefix)
-            rates["job_tasks_per_s"].append(len(keys) / job_seconds)
-            rates["naive_tasks_per_s"].append(naive_rate(package_dir, endpoint, bucket, keys,
-                                                         environment, MEASURE_SECONDS))
-            print(f"   round {number}/{ROUNDS}: " + ", ".join(f"{name} {values[-1]:.1f}" for name, values in rates.items()),
-                  flush=True)
-    return rates
+            client_started = time.process_time()
+            with CpuMeter(stack_pid) as stack:
+                rate, gets = get_rate(c["s3"], bucket, keys, MEASURE_SECONDS)
+            rounds["emulator_s3_get_per_s"].append(rate)
+            rounds["ceiling_cpu_ms_per_get"].append(
+                per_unit_ms(None if stack.seconds is None else stack.seconds + time.process_time() - client_started,
+                            gets))
+            with CpuMeter(stack_pid, with_children=True) as engine:
+                job_seconds = run_job(c, bucket, f"{manifests}bench-{number}.csv", keys, outputs.function_arn,
+                                      outputs.batch_role_arn, outputs.report_prefix)
+            rounds["job_tasks_per_s"].append(len(keys) / job_seconds)
+            rounds["job_cpu_ms_per_task"].append(per_unit_ms(engine.seconds, len(keys)))
+            rounds["job_cores_busy"].append(None if engine.seconds is None else engine.seconds / job_seconds)
+            with CpuMeter(stack_pid) as stack:
+                naive = naive_run(package_dir, endpoint, bucket, keys, environment, MEASURE_SECONDS)
+            rounds["naive_tasks_per_s"].append(naive["tasks"] / naive["seconds"])
+            rounds["naive_cpu_ms_per_task"].append(
+                per_unit_ms(None if stack.seconds is None else stack.seconds + naive["cpu_seconds"], naive["tasks"]))
+            print(f"   round {number}/{ROUNDS}: " + ", ".join(
+                f"{name} {values[-1]:.2f}" for name, values in rounds.items() if values[-1] is not None), flush=True)
+    return rounds
+
+
+def cpu_bound_summary(rounds: dict[str, list[float | None]]) -> dict[str, object]:
+    """The CPU bound of a sentiment job on this machine and the share of it each ratio target asks for."""
+    if any(value is None for value in rounds["naive_cpu_ms_per_task"]):
+        return {}
+    cpus = os.cpu_count() or 1
+    bounds = [cpus * 1000 / ms for ms in rounds["naive_cpu_ms_per_task"] if ms is not None]
+    ceiling = [v for v in rounds["emulator_s3_get_per_s"] if v is not None]
+    naive = [v for v in rounds["naive_tasks_per_s"] if v is not None]
+    job = [v for v in rounds["job_tasks_per_s"] if v is not None]
+    return {
+        "cpu_bound_tasks_per_s": round(median(bounds), 1),
+        "cpu_bound_tasks_per_s_rounds": [round(b, 1) for b in bounds],
+        "job_over_cpu_bound": ratio_summary(job, bounds),
+        "targets_over_cpu_bound": {
+            "0.8_x_ceiling": ratio_summary([0.8 * v for v in ceiling], bounds),
+            "1.5_x_naive": ratio_summary([1.5 * v for v in naive], bounds),
+        },
+    }
 
 
 def run() -> dict[str, object]:
@@ -281,7 +368,7 @@ def run() -> dict[str, object]:
         bucket = outputs.bucket_name
         keys = [f"{outputs.data_prefix}bench/text-{i:05d}.txt" for i in range(OBJECTS)]
         upload(c["s3"], bucket, keys, texts(OBJECTS))
-        rates = interleaved_rounds(c, endpoint, outputs, keys)
+        rounds = interleaved_rounds(c, endpoint, child.pid, outputs, keys)
         manifests = outputs.manifest_prefix
         noop_arn, noop_role = noop_function(c)
         run_job(c, bucket, f"{manifests}noop-warm.csv", keys[:20], noop_arn, noop_role, "noop")
@@ -289,11 +376,17 @@ def run() -> dict[str, object]:
     finally:
         stop_stack_process(child)
     section: dict[str, object] = {"rounds": ROUNDS, "ceiling_and_naive_seconds_per_round": MEASURE_SECONDS}
-    for name, values in rates.items():
-        section[name] = round(median(values), 1)
-        section[f"{name}_rounds"] = [round(v, 1) for v in values]
+    for name, values in rounds.items():
+        if any(v is None for v in values):
+            continue  # CPU figures where /proc is missing
+        digits = 1 if name.endswith("_per_s") else 2
+        section[name] = round(median(values), digits)  # type: ignore[type-var]
+        section[f"{name}_rounds"] = [round(v, digits) for v in values if v is not None]
+    rates = {name: [v for v in rounds[name] if v is not None]
+             for name in ("emulator_s3_get_per_s", "job_tasks_per_s", "naive_tasks_per_s")}
     section["job_over_ceiling"] = ratio_summary(rates["job_tasks_per_s"], rates["emulator_s3_get_per_s"])
     section["job_over_naive"] = ratio_summary(rates["job_tasks_per_s"], rates["naive_tasks_per_s"])
+    section.update(cpu_bound_summary(rounds))
     section["noop_tasks_per_s"] = round(OBJECTS / noop_seconds, 1)
     section["peak_rss_mb_10k"] = peak_rss_mb(10_000)
     section["peak_rss_mb_100k"] = peak_rss_mb(100_000)
