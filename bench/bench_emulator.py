@@ -23,6 +23,7 @@ the per-round ratios `job_over_ceiling` / `job_over_naive` with their median, mi
   workers) and `job_cores_busy`. From them `cpu_bound_tasks_per_s` = cores / naive_cpu_ms_per_task: what a job
   would reach with every core busy on sentiment tasks at their serial cost and no engine at all; and
   `targets_over_cpu_bound`: the share of that bound each ratio target asks for (0.8 x ceiling, 1.5 x naive).
+- targets_met: the issue's four targets, each true or false for this run (ratios by their median).
 - peak_rss_mb_10k / _100k: peak RSS (resource.getrusage ru_maxrss) of a fresh stack process — moto, the
   jobs API and the engine — after one noop LambdaInvoke job of 10,000 / 100,000 rows submitted from this
   process (Lambda workers are separate processes and not counted; stored S3 objects spill to disk, see
@@ -390,7 +391,18 @@ def run() -> dict[str, object]:
     section["noop_tasks_per_s"] = round(OBJECTS / noop_seconds, 1)
     section["peak_rss_mb_10k"] = peak_rss_mb(10_000)
     section["peak_rss_mb_100k"] = peak_rss_mb(100_000)
+    section["targets_met"] = targets_met(section)
     return section
+
+
+def targets_met(section: dict[str, Any]) -> dict[str, bool]:
+    """The issue's targets, each against this run's median (ratios) or value."""
+    return {
+        "job_over_ceiling >= 0.8": section["job_over_ceiling"]["median"] >= 0.8,
+        "job_over_naive >= 1.5": section["job_over_naive"]["median"] >= 1.5,
+        "noop_tasks_per_s >= 1000": section["noop_tasks_per_s"] >= 1000,
+        "peak_rss_mb_100k <= 1.15 x peak_rss_mb_10k": section["peak_rss_mb_100k"] <= 1.15 * section["peak_rss_mb_10k"],
+    }
 
 
 if __name__ == "__main__":
