@@ -10,11 +10,12 @@ APP_STAMP := $(VENV)/.installed
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: help venv test job check lambda bench policies clean
+.PHONY: help venv test test-pythons job check lambda bench policies clean
 
 help:
 	@echo "make job      run the sentiment job (local emulator by default; TARGET=aws for AWS)"
 	@echo "make test     run the test suite"
+	@echo "make test-pythons  the test suite on each of PYTHON_VERSIONS found here (Lambda runs 3.12/3.13)"
 	@echo "make check    pre-merge gate over the Terraform code and policies"
 	@echo "make lambda   build the deterministic Lambda package"
 	@echo "make bench    run the benchmarks, results in build/bench.json"
@@ -34,6 +35,21 @@ $(CHECKOV_STAMP):
 
 test: $(APP_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The suite (Lambda handler and its local runtime included) once per interpreter, each in .venv-pyX.Y.
+# The function runs on python3.12/3.13 in AWS (terraform's `runtime`); the toolkit supports 3.11+.
+# An interpreter found neither on PATH nor under pyenv is reported as SKIP; any failure fails the target.
+PYTHON_VERSIONS ?= 3.11 3.12 3.13
+test-pythons:
+	@status=0; for version in $(PYTHON_VERSIONS); do \
+	  exe=""; \
+	  for candidate in python$$version $$HOME/.pyenv/versions/$$version*/bin/python$$version; do \
+	    if $$candidate -c pass >/dev/null 2>&1; then exe=$$candidate; break; fi; \
+	  done; \
+	  if [ -z "$$exe" ]; then echo "SKIP  python$$version: not installed"; continue; fi; \
+	  echo "== python$$version ($$exe)"; \
+	  $(MAKE) --no-print-directory test PYTHON=$$exe VENV=.venv-py$$version || status=1; \
+	done; exit $$status
 
 # make job [TARGET=local|aws] [KEEP_STACK=1] [OUTPUTS=file] [JOB_ARGS='...']  (docs/jobs.md)
 # local: start the emulator, deploy, run the job through the same code as on AWS, always stop the stack
