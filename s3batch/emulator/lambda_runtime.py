@@ -55,6 +55,7 @@ class FunctionSpec:
     region: str
     endpoint_url: str
     reserved_concurrency: int | None = None  # caps the pool, as reserved concurrency caps Lambda
+    runtime: str = "python3.12"  # the declared runtime (AWS_EXECUTION_ENV); workers use this interpreter
     code: bytes = field(default=b"", compare=False, hash=False, repr=False)
 
 
@@ -77,7 +78,7 @@ def worker_environment(spec: FunctionSpec, code_dir: str) -> dict[str, str]:
         "PYTHONDONTWRITEBYTECODE": "1",
         "LAMBDA_TASK_ROOT": code_dir,
         "_HANDLER": spec.handler,
-        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_{spec.runtime}",
         "AWS_LAMBDA_FUNCTION_NAME": spec.function_name,
         "AWS_LAMBDA_FUNCTION_VERSION": spec.version,
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(spec.memory_mb),

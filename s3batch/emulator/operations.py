@@ -136,6 +136,7 @@ def resolve_function(lambda_client: Any, function_arn: str, account_id: str, reg
         region=region,
         endpoint_url=endpoint_url,
         reserved_concurrency=_reserved_concurrency(lambda_client, name, described),
+        runtime=runtime,
         code=code,
     )
 

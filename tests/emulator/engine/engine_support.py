@@ -86,12 +86,13 @@ class Stack:
         return arn
 
     def function(self, name: str = "behaviours", module: str = "behaviours.py", handler: str = "behaviours.handler",
-                 timeout: int = 3, env: dict[str, str] | None = None, publish: bool = True) -> str:
+                 timeout: int = 3, env: dict[str, str] | None = None, publish: bool = True,
+                 runtime: str = "python3.12") -> str:
         lambda_role = self.iam.create_role(RoleName=f"fn-{name}", AssumeRolePolicyDocument=json.dumps(
             {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
                                                     "Action": "sts:AssumeRole"}]}))["Role"]["Arn"]
         created = self.lam.create_function(
-            FunctionName=name, Runtime="python3.12", Role=lambda_role, Handler=handler,
+            FunctionName=name, Runtime=runtime, Role=lambda_role, Handler=handler,
             Code={"ZipFile": zip_handler(module)}, Timeout=timeout, MemorySize=256,
             Environment={"Variables": env or {}}, Publish=publish)
         return f"{created['FunctionArn']}:{created['Version']}" if publish else created["FunctionArn"]

@@ -68,7 +68,14 @@ def test_schema_2_event_shape_user_arguments_and_context(stack: Stack) -> None:
     assert seen["invoked_arn"] == function_arn and seen["function_version"] == "1"
     assert seen["memory"] == "256" and 0 < seen["remaining_ms"] <= 3000
     assert seen["env"] == {"AWS_ENDPOINT_URL": stack.endpoint, "AWS_REGION": "us-east-1", "GREETING": "hi",
+                           "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
                            "AWS_LAMBDA_FUNCTION_NAME": "behaviours", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256"}
+
+
+def test_execution_env_names_the_declared_runtime(stack: Stack) -> None:
+    function_arn = stack.function(name="on-313", runtime="python3.13")
+    _, report = run_keys(stack, ["ok/r"], function_arn)
+    assert ok_event(report, "ok/r")["env"]["AWS_EXECUTION_ENV"] == "AWS_Lambda_python3.13"
 
 
 def test_schema_1_event_shape(stack: Stack) -> None:

@@ -81,7 +81,7 @@ def handler(event, context):
             "function_version": context.function_version, "invoked_arn": context.invoked_function_arn,
             "memory": context.memory_limit_in_mb, "request_id": context.aws_request_id,
             "remaining_ms": context.get_remaining_time_in_millis(),
-            "env": {k: os.environ.get(k) for k in ("AWS_ENDPOINT_URL", "AWS_REGION", "GREETING",
+            "env": {k: os.environ.get(k) for k in ("AWS_ENDPOINT_URL", "AWS_REGION", "GREETING", "AWS_EXECUTION_ENV",
                                                    "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE")},
         }, sort_keys=True)
     task_id = "someone-else" if mode == "unknown" else task["taskId"]
