@@ -287,7 +287,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     print(f"job {done.job_id} submitted", file=sys.stderr)
     job = _wait(args, clients, done.job_id)
-    _print_report(clients, job, render.Format.TEXT, None, missing_ok=True)
+    _print_report(clients, job, render.Format.TEXT, None, _report_keys(args), missing_ok=True)
     return int(exit_code_for(job))
 
 
@@ -309,7 +309,7 @@ def cmd_wait(args: argparse.Namespace) -> int:
 
 
 def _print_report(clients: Clients, job: dict[str, Any], fmt: render.Format, download: Path | None,
-                  *, missing_ok: bool = False) -> None:
+                  key_encoding: str, *, missing_ok: bool = False) -> None:
     try:
         bucket, prefix = reports.report_settings(job)
         location = reports.find_report(clients.s3, bucket, prefix, job["JobId"])
@@ -322,7 +322,7 @@ def _print_report(clients: Clients, job: dict[str, Any], fmt: render.Format, dow
     if download is not None:
         for path in reports.download_report(clients.s3, location, files, download):
             print(f"downloaded {path}", file=sys.stderr)
-    results = reports.iter_results(clients.s3, files)
+    results = reports.iter_results(clients.s3, files, key_encoding)
     if fmt is render.Format.CSV:
         reports.write_csv(results, sys.stdout)
     elif fmt is render.Format.JSON:
@@ -346,7 +346,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """Find, summarise and optionally download a job's completion report."""
     clients = _job_clients(args)
     job = describe_job(clients.s3control, clients.account_id, args.job_id)
-    _print_report(clients, job, render.Format(args.format), args.download)
+    _print_report(clients, job, render.Format(args.format), args.download, _report_keys(args))
     return 0
 
 
@@ -358,7 +358,7 @@ def cmd_retry_failed(args: argparse.Namespace) -> int:
     location = reports.find_report(clients.s3, bucket, prefix, args.job_id)
     _, files = reports.read_report_manifest(clients.s3, location)
     failed = [f for f in files if f.status in (None, "failed")]
-    retry = retries.failed_manifest(reports.iter_results(clients.s3, failed))
+    retry = retries.failed_manifest(reports.iter_results(clients.s3, failed, _report_keys(args)))
     if retry is None:
         print(f"job {args.job_id}: the report lists no failed task; nothing to retry", file=sys.stderr)
         return 0
@@ -432,6 +432,17 @@ def _sub(subparsers: Any, name: str, func: Any, help_text: str, *, job_id: bool 
     return parser
 
 
+def _report_keys(args: argparse.Namespace) -> str:
+    return args.report_keys or reports.default_key_encoding()
+
+
+def _add_report_keys(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--report-keys", choices=reports.KEY_ENCODINGS, default=None,
+        help="how the completion report writes object keys: url = URL-encoded like the manifest (default), raw = as "
+             f"the keys themselves; AWS's choice is undocumented (default from {reports.KEY_ENCODING_ENV})")
+
+
 def register(subparsers: Any) -> None:
     """Add `s3batch job …` and its subcommands."""
     job = subparsers.add_parser("job", help="submit, watch and report S3 Batch Operations jobs",
@@ -444,12 +455,15 @@ def register(subparsers: Any) -> None:
                job_id=False, epilog=EXIT_CODES)
     _add_submit_arguments(run)
     _add_poll(run)
+    _add_report_keys(run)
     _add_poll(_sub(commands, "wait", cmd_wait, "wait for a job with a progress bar", epilog=EXIT_CODES))
     report = _sub(commands, "report", cmd_report, "summarise (and download) a job's completion report", epilog=EXIT_CODES)
     report.add_argument("--format", choices=[f.value for f in render.Format], default="text")
     report.add_argument("--download", type=Path, metavar="DIR", help="also download the report files into DIR")
-    _add_job_options(_sub(commands, "retry-failed", cmd_retry_failed, "new job over the failed tasks of a job",
-                          epilog=EXIT_CODES), for_retry=True)
+    _add_report_keys(report)
+    retry = _sub(commands, "retry-failed", cmd_retry_failed, "new job over the failed tasks of a job", epilog=EXIT_CODES)
+    _add_job_options(retry, for_retry=True)
+    _add_report_keys(retry)
     listing = _sub(commands, "list", cmd_list, "list jobs", job_id=False)
     _add_target(listing)
     listing.add_argument("--status", action="append", choices=manage.job_statuses(), help="only these statuses (repeatable)")

@@ -6,8 +6,9 @@ ending in `/` gives `prefix//job-<id>/`, so we list rather than build keys. Resu
 first, so the two columns are told apart by content (the numeric one is the status). Rows without a VersionId
 column (AWS's troubleshooting example) are recognised by where the task status sits.
 
-Keys are kept as written in the report (`key_field`, URL-encoded like the manifest, UNCONFIRMED for AWS) and
-shown decoded (`key`).
+Keys are kept as written in the report (`key_field`) and shown decoded (`key`). Whether AWS writes them
+URL-encoded like the manifest or raw is UNCONFIRMED: `url` (the default) assumes the former, `raw` the latter;
+`--report-keys` / S3BATCH_REPORT_KEYS choose. The choice decides the decoded key and what a retry manifest says.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ from typing import Any
 from urllib.parse import unquote, unquote_plus
 
 from s3batch.errors import InputError, S3BatchError
+from s3batch.jobs.manifest import encode_key
 
+KEY_ENCODINGS = ("url", "raw")  # how the report writes keys: URL-encoded like the manifest, or as the key itself
+KEY_ENCODING_ENV = "S3BATCH_REPORT_KEYS"
 TASK_STATUSES = frozenset({"succeeded", "failed"})
 SENTIMENT_LABELS = frozenset({"POSITIVE", "NEGATIVE", "NEUTRAL", "MIXED"})
 SCORE_NAMES = ("positive", "negative", "neutral", "mixed")
@@ -44,11 +48,17 @@ class TaskResult:
     http_status: int | None
     error_code: str
     message: str
+    key_encoding: str = "url"  # one of KEY_ENCODINGS
 
     @property
     def key(self) -> str:
         """The object key, decoded."""
-        return unquote_plus(self.key_field)
+        return unquote_plus(self.key_field) if self.key_encoding == "url" else self.key_field
+
+    @property
+    def manifest_key_field(self) -> str:
+        """The key as a manifest row must write it (URL-encoded)."""
+        return self.key_field if self.key_encoding == "url" else encode_key(self.key_field)
 
     def sentiment(self) -> tuple[str, dict[str, float]] | None:
         """(label, scores) when the result message is the sentiment function's JSON, else None."""
@@ -70,7 +80,15 @@ def _is_status_code(value: str) -> bool:
     return value.isdigit() and len(value) == 3
 
 
-def parse_row(row: list[str], where: str) -> TaskResult:
+def default_key_encoding() -> str:
+    """S3BATCH_REPORT_KEYS when set (checked), else `url`."""
+    value = os.environ.get(KEY_ENCODING_ENV, "").strip() or "url"
+    if value not in KEY_ENCODINGS:
+        raise InputError(f"{KEY_ENCODING_ENV}={value!r}: use one of {', '.join(KEY_ENCODINGS)}")
+    return value
+
+
+def parse_row(row: list[str], where: str, key_encoding: str = "url") -> TaskResult:
     """One result row, columns resolved by content."""
     if len(row) >= 6 and row[2] in TASK_STATUSES and (_is_status_code(row[3]) or _is_status_code(row[4])):
         bucket, key, status, a, b, rest = row[0], row[1], row[2], row[3], row[4], row[5:]
@@ -84,16 +102,17 @@ def parse_row(row: list[str], where: str) -> TaskResult:
     return TaskResult(
         bucket=bucket, key_field=key, version_id=version, status=status,
         http_status=int(http) if _is_status_code(http) else None, error_code=code, message=",".join(rest),
+        key_encoding=key_encoding,
     )
 
 
-def parse_result_csv(text: str, source: str) -> Iterator[TaskResult]:
+def parse_result_csv(text: str, source: str, key_encoding: str = "url") -> Iterator[TaskResult]:
     """Rows of one result CSV (RFC 4180 quoting, CRLF or LF)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         for row in reader:
             if row:
-                yield parse_row(row, f"{source}: row {reader.line_num}")
+                yield parse_row(row, f"{source}: row {reader.line_num}", key_encoding)
     except csv.Error as exc:
         raise InputError(f"{source}: row {reader.line_num}: not valid CSV ({exc})") from None
 
@@ -170,10 +189,10 @@ def read_result_file(s3: Any, item: ReportFile) -> str:
         raise InputError(f"s3://{item.bucket}/{item.key}: not UTF-8 ({exc.reason})") from None
 
 
-def iter_results(s3: Any, files: Iterable[ReportFile]) -> Iterator[TaskResult]:
+def iter_results(s3: Any, files: Iterable[ReportFile], key_encoding: str = "url") -> Iterator[TaskResult]:
     """Every task result of the report, file by file."""
     for item in files:
-        yield from parse_result_csv(read_result_file(s3, item), f"s3://{item.bucket}/{item.key}")
+        yield from parse_result_csv(read_result_file(s3, item), f"s3://{item.bucket}/{item.key}", key_encoding)
 
 
 @dataclass
@@ -229,7 +248,8 @@ def summarize(results: Iterable[TaskResult]) -> Summary:
 
 def result_to_dict(result: TaskResult) -> dict[str, Any]:
     """JSON/CSV-ready form of one task result (with the decoded key)."""
-    return {**asdict(result), "key": result.key}
+    fields = {name: value for name, value in asdict(result).items() if name != "key_encoding"}
+    return {**fields, "key": result.key}
 
 
 CSV_COLUMNS = ("bucket", "key", "key_field", "version_id", "status", "http_status", "error_code", "message")

@@ -3,7 +3,8 @@
 The new job copies the operation, role, priority and report settings from DescribeJob. Its manifest is written
 next to the original manifest (the role may already read there), as a content-addressed CSV, so re-running
 `retry-failed` for the same job sends the same ClientRequestToken and never starts a second retry job.
-Report keys are written back as they appear in the report (URL-encoded like the manifest they came from).
+Report keys are written back URL-encoded, as a manifest needs them: as they appear in the report when the report
+writes them encoded (`--report-keys url`, the default), else encoded from the raw key (`raw`).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def failed_manifest(results: Iterable[TaskResult]) -> RetryManifest | None:
             continue
         has_version = result.version_id is not None
         with_versions = has_version if with_versions is None else with_versions
-        fields = [result.bucket, result.key_field] + ([result.version_id or "null"] if with_versions else [])
+        fields = [result.bucket, result.manifest_key_field] + ([result.version_id or "null"] if with_versions else [])
         data = (",".join(fields) + "\n").encode("utf-8")
         digest.update(data)
         md5.update(data)

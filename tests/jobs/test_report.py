@@ -88,6 +88,32 @@ def test_csv_export_has_decoded_keys() -> None:
     assert rows[0]["key"] == "a b+c" and rows[0]["key_field"] == "a+b%2Bc"
 
 
+def test_raw_report_keys_are_taken_as_written_and_encoded_for_a_retry_manifest() -> None:
+    from s3batch.jobs.retry import failed_manifest
+
+    rows = "b1,dir/a b+c%.txt,,failed,404,NoSuchKey,gone\nb1,ok.txt,,succeeded,200,,fine\n"
+    raw = list(parse_result_csv(rows, "r.csv", key_encoding="raw"))
+    assert raw[0].key == "dir/a b+c%.txt" and raw[0].manifest_key_field == "dir/a+b%2Bc%25.txt"
+    url = list(parse_result_csv(rows, "r.csv"))
+    assert url[0].key == "dir/a b c%.txt" and url[0].manifest_key_field == "dir/a b+c%.txt"
+    retry = failed_manifest(raw)
+    assert retry is not None and retry.body.read() == b"b1,dir/a+b%2Bc%25.txt\n"
+    out = io.StringIO()
+    write_csv(raw, out)
+    assert "key_encoding" not in out.getvalue().splitlines()[0]
+
+
+def test_report_key_encoding_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from s3batch.jobs.report import default_key_encoding
+
+    assert default_key_encoding() == "url"
+    monkeypatch.setenv("S3BATCH_REPORT_KEYS", "raw")
+    assert default_key_encoding() == "raw"
+    monkeypatch.setenv("S3BATCH_REPORT_KEYS", "base64")
+    with pytest.raises(InputError, match="S3BATCH_REPORT_KEYS='base64': use one of url, raw"):
+        default_key_encoding()
+
+
 def _put_report(s3: object, bucket: str, job_dir: str, rows: dict[str, str], *, bad_md5: bool = False) -> None:
     results = []
     for status, text in rows.items():
@@ -164,3 +190,14 @@ def test_download_never_writes_outside_the_folder(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="refusing report key"):
         download_report(s3, location, hostile, tmp_path / "second")
     assert sorted(p.as_posix() for p in tmp_path.rglob("*")) == before  # nothing written at all
+
+
+@pytest.mark.parametrize("command", [["report", "JOB"], ["retry-failed", "JOB"], ["run", "--folder", "files"]])
+def test_report_keys_option_on_every_command_that_reads_a_report(command: list[str]) -> None:
+    from s3batch.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["job", *command, "--report-keys", "raw"]).report_keys == "raw"
+    assert parser.parse_args(["job", *command]).report_keys is None  # then S3BATCH_REPORT_KEYS, else url
+    with pytest.raises(SystemExit):
+        parser.parse_args(["job", *command, "--report-keys", "hex"])
