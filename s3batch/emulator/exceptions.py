@@ -1,23 +1,24 @@
 """Errors of the S3 Control job API, named exactly like the error shapes in botocore's s3control model.
 
 moto's RestXMLSerializer looks an exception's `code` up among the model's error shapes to build the
-`<ErrorResponse>`; the model gives none of these shapes an `httpStatusCode` (they would all serialize
-as 400), so the HTTP status comes from HTTP_STATUS below, which the tests hold against the model.
+`<ErrorResponse>`; the HTTP status comes from HTTP_STATUS below, which the tests hold against the model.
 """
 
 from __future__ import annotations
 
-# Error code -> HTTP status. The s3control model carries no status for these shapes; these follow the
-# S3 Control API reference conventions (404 for a missing job, 409 for a state conflict, 429 throttling).
+# Error code -> HTTP status. None of these shapes carries an HTTP status in AWS's models (botocore's has no
+# `httpStatusCode`; the Smithy model marks them `error: client` / `error: server` with no `httpError` trait), and
+# Smithy's rule for that is 400 for client errors and 500 for server errors: so every client error is 400
+# (a missing job, a state conflict and throttling included; SDKs tell them apart by <Code>, not by status).
 HTTP_STATUS: dict[str, int] = {
     "BadRequestException": 400,
     "InvalidRequestException": 400,
     "InvalidNextTokenException": 400,
     "TooManyTagsException": 400,
-    "NotFoundException": 404,
-    "JobStatusException": 409,
-    "IdempotencyException": 409,
-    "TooManyRequestsException": 429,
+    "NotFoundException": 400,
+    "JobStatusException": 400,
+    "IdempotencyException": 400,
+    "TooManyRequestsException": 400,
     "InternalServiceException": 500,
 }
 

@@ -86,6 +86,9 @@ SUSPENDED_CAUSE = "The job is awaiting confirmation: call UpdateJobStatus with R
 # no FailureCode for it (UNCONFIRMED): ours names the cause.
 SUSPENDED_LIMIT = timedelta(days=30)
 SUSPENDED_EXPIRED_CODE = "SuspendedTooLong"
+# "Jobs are automatically deleted 90 days after reaching a terminal state (Complete, Cancelled, or Failed)"
+# (User Guide, troubleshooting-batch-operations, NoSuchJobException; ListJobs: "ended within the last 90 days").
+JOB_RETENTION = timedelta(days=90)
 
 
 def utcnow() -> datetime:
@@ -262,6 +265,7 @@ class JobsBackend(BaseBackend):
         """Register the job (or return the earlier one for a replayed token) and start its runner."""
         fingerprint = request_fingerprint(params)
         token = params["ClientRequestToken"]
+        self._forget_expired()
         with self._lock:
             if token in self.tokens:
                 earlier_fingerprint, job_id = self.tokens[token]
@@ -287,7 +291,19 @@ class JobsBackend(BaseBackend):
         self.service.start(job)
         return job
 
+    def _forget_expired(self) -> None:
+        """Drop jobs that ended more than the service's retention ago (and their tokens), as AWS deletes them."""
+        cutoff = self.service.clock() - self.service.retention
+        with self._lock:
+            expired = {job_id for job_id, job in self.jobs.items()
+                       if job.termination_date is not None and job.termination_date <= cutoff}
+            for job_id in expired:
+                del self.jobs[job_id]
+            for token in [t for t, (_, job_id) in self.tokens.items() if job_id in expired]:
+                del self.tokens[token]
+
     def get_job(self, job_id: str) -> Job:
+        self._forget_expired()
         job = self.jobs.get(job_id)
         if job is None:
             raise NotFoundException(
@@ -299,6 +315,7 @@ class JobsBackend(BaseBackend):
         self, statuses: Iterable[str] | None, max_results: int | None, next_token: str | None
     ) -> tuple[list[Job], str | None]:
         """Newest first; the token is an opaque cursor bound to the status filter."""
+        self._forget_expired()
         wanted = sorted(set(statuses or ()))
         after = decode_token(next_token, wanted) if next_token else None
         limit = max_results or DEFAULT_MAX_RESULTS  # MaxResults=0 means "the default", never an empty page
@@ -400,6 +417,7 @@ class JobsService:
         confirmation_default: bool = True,
         clock: Callable[[], datetime] = utcnow,
         suspended_limit: timedelta = SUSPENDED_LIMIT,
+        retention: timedelta = JOB_RETENTION,
     ) -> None:
         from s3batch.emulator.runner import (
             Scheduler,  # runner imports this module's types
@@ -410,6 +428,7 @@ class JobsService:
         self.confirmation_default = confirmation_default
         self.clock = clock
         self.suspended_limit = suspended_limit
+        self.retention = retention  # how long a terminal job stays listed and describable
         self.scheduler = Scheduler(self, max_active_jobs)
         self.backends: BackendDict[JobsBackend] = BackendDict(
             _backend_factory(self), "s3control", use_boto3_regions=True  # type: ignore[arg-type]

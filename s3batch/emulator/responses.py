@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 
 from botocore import xform_name
 from moto.core.model import OperationModel
-from moto.core.parse import RestXMLParser
+from moto.core.parse import RequestParserError, RestXMLParser
 from moto.core.serialize import RestXMLSerializer, SerializationContext
 from werkzeug.wrappers import Request, Response
 
@@ -24,7 +24,7 @@ from s3batch.emulator.exceptions import InternalServiceException, JobsApiError
 from s3batch.emulator.models import JobsBackend, JobsService, check_tags
 from s3batch.emulator.routing import allowed_methods, resolve
 from s3batch.emulator.validation import (
-    check_unique_tag_keys,
+    check_tag_keys,
     error_class_for,
     validate_create_job,
     validate_input,
@@ -77,7 +77,7 @@ class JobsApplication:
                     "url_params": url_params,
                 }
             )
-        except (ParseError, ValueError, TypeError) as exc:
+        except (ParseError, RequestParserError, ValueError, TypeError) as exc:  # the client's fault: 400, not 500
             raise error_class_for(op)(f"The request body or parameters could not be parsed: {exc}") from None
         return {k: v for k, v in parsed.items() if v is not None}
 
@@ -117,7 +117,7 @@ class JobsApplication:
         tags = params.get("Tags") or []
         backend.get_job(params["JobId"])  # NotFound before any complaint about the tags
         check_tags(tags)
-        check_unique_tag_keys(tags)
+        check_tag_keys(tags)
         backend.put_job_tagging(params["JobId"], tags)
         return {}
 
@@ -126,8 +126,20 @@ class JobsApplication:
         return {}
 
 
+class JobsXMLSerializer(RestXMLSerializer):
+    """moto's REST-XML serializer with AWS's root element: the output shape's name (`<DescribeJobResult>`, as the
+    S3 Control API reference shows), where moto writes `<DescribeJobResponse>`."""
+
+    def _serialize_body(self, body: Any) -> str:
+        moto_root = f"{self.operation_model.name}Response"
+        output = self.operation_model.output_shape
+        if output is not None and list(body) == [moto_root]:
+            body = {output.name: body[moto_root]}
+        return super()._serialize_body(body)
+
+
 def _serialize(op: OperationModel, result: Params | JobsApiError, request_id: str) -> Response:
-    serializer = RestXMLSerializer(operation_model=op, context=SerializationContext(request_id=request_id))
+    serializer = JobsXMLSerializer(operation_model=op, context=SerializationContext(request_id=request_id))
     serialized = serializer.serialize(result)
     status = result.http_status if isinstance(result, JobsApiError) else serialized["status_code"]
     headers = dict(serialized["headers"])

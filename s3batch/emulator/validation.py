@@ -67,6 +67,11 @@ def check_constraints(value: Any, shape: Shape, path: str) -> Iterable[str]:
             yield f"{path} is {value}, more than the maximum {meta['max']}"
 
 
+# botocore's patterns are unanchored (matched anywhere, as Smithy defines patterns); AWS's Smithy model anchors
+# these two (JobId `^[a-zA-Z0-9\-\_]+$`, IAMRoleArn `^arn:[^:]+:iam::\d{12}:role/`), so "abc de" is no job id.
+_ANCHORED = {"JobId": "whole", "IAMRoleArn": "start"}
+
+
 def _check_string(value: str, shape: Shape, path: str) -> Iterable[str]:
     meta = shape.metadata
     if "max" in meta and len(value) > meta["max"]:
@@ -76,7 +81,8 @@ def _check_string(value: str, shape: Shape, path: str) -> Iterable[str]:
     pattern = meta.get("pattern")
     if pattern:
         compiled = _PATTERNS.get(pattern) or _PATTERNS.setdefault(pattern, regex.compile(pattern))
-        if not compiled.search(value):
+        matcher = {"whole": compiled.fullmatch, "start": compiled.match}.get(_ANCHORED.get(shape.name, ""), compiled.search)
+        if not matcher(value):
             yield f"{path} {value!r} does not match the pattern {pattern}"
 
 
@@ -98,11 +104,10 @@ def validate_create_job(params: dict[str, Any], supported: frozenset[str]) -> No
     if name == "LambdaInvoke":
         _check_lambda(operation[name])
     _check_report(params["Report"])
-    keys = [tag["Key"] for tag in params.get("Tags") or []]
-    if len(keys) > 50:
-        raise BadRequestException(f"Tags: a job can have at most 50 tags; got {len(keys)}")
-    if len(set(keys)) != len(keys):
-        raise BadRequestException("Tags: tag keys must be unique")
+    tags = params.get("Tags") or []
+    if len(tags) > 50:
+        raise BadRequestException(f"Tags: a job can have at most 50 tags; got {len(tags)}")
+    check_tag_keys(tags)
 
 
 def _check_lambda(invoke: dict[str, Any]) -> None:
@@ -125,8 +130,19 @@ def _check_report(report: dict[str, Any]) -> None:
         raise BadRequestException(f"Report: Enabled is true, so {', '.join(missing)} must be given")
 
 
-def check_unique_tag_keys(tags: list[dict[str, str]]) -> None:
-    """PutJobTagging: unique keys (the limit of 50 is TooManyTagsException, checked by the backend)."""
+RESERVED_TAG_PREFIX = "aws:"  # "AWS generated tag names ... are automatically assigned the aws: prefix, which you
+# can't assign" (Billing User Guide, User-Defined Tag Restrictions, which PutJobTagging's doc points to)
+
+
+def check_tag_keys(tags: list[dict[str, str]]) -> None:
+    """CreateJob and PutJobTagging: unique keys, none with the reserved `aws:` prefix (any case).
+
+    The tagging operations model no validation error, and the code AWS answers for these is UNCONFIRMED:
+    BadRequestException, as for every other invalid input. The limit of 50 is checked by the callers.
+    """
     keys = [tag["Key"] for tag in tags]
     if len(set(keys)) != len(keys):
         raise BadRequestException("Tags: tag keys must be unique")
+    reserved = [key for key in keys if key.lower().startswith(RESERVED_TAG_PREFIX)]
+    if reserved:
+        raise BadRequestException(f"Tags: the prefix {RESERVED_TAG_PREFIX!r} is reserved for AWS; got {reserved[0]!r}")

@@ -91,7 +91,7 @@ def test_timeout_exits_4() -> None:
 def test_unknown_job_is_a_usage_error() -> None:
     client = make_client("s3control", region="us-east-1")
     with Stubber(client) as stub:
-        stub.add_client_error("describe_job", "NotFoundException", "The specified job does not exist", 404)
+        stub.add_client_error("describe_job", "NotFoundException", "The specified job does not exist", 400)
         with pytest.raises(S3BatchError) as caught:
             wait_for_job(client, ACCOUNT, JOB, PollSettings(1.0), display=PlainDisplay(io.StringIO()))
     assert caught.value.exit_code == 3 and "does not exist" in str(caught.value)

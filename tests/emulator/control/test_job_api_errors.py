@@ -32,13 +32,13 @@ def test_status_table_covers_exactly_the_modeled_errors_of_the_job_operations() 
         assert MODEL.shape_for(code).metadata.get("exception") is True
 
 
-def test_unknown_job_is_404_not_found(s3control: Any) -> None:
+def test_unknown_job_is_400_not_found(s3control: Any) -> None:
     code, status, message = error_of(s3control.describe_job, AccountId=ACCOUNT_ID, JobId="no-such-job")
-    assert (code, status) == ("NotFoundException", 404)
+    assert (code, status) == ("NotFoundException", 400)
     assert "no-such-job" in message
     for call in (s3control.get_job_tagging, s3control.delete_job_tagging):
-        assert error_of(call, AccountId=ACCOUNT_ID, JobId="no-such-job")[:2] == ("NotFoundException", 404)
-    assert error_of(s3control.update_job_priority, AccountId=ACCOUNT_ID, JobId="no-such-job", Priority=1)[1] == 404
+        assert error_of(call, AccountId=ACCOUNT_ID, JobId="no-such-job")[:2] == ("NotFoundException", 400)
+    assert error_of(s3control.update_job_priority, AccountId=ACCOUNT_ID, JobId="no-such-job", Priority=1)[1] == 400
 
 
 def test_unsupported_operation_is_refused_naming_it_and_the_supported_ones(s3control: Any) -> None:
@@ -102,6 +102,39 @@ def test_account_id_header_is_required_and_must_be_12_digits(stack: Any) -> None
     assert "<Code>BadRequestException</Code>" in body and "AccountId" in body
 
 
+def get_error_with_body(url: str, method: str, body: bytes) -> tuple[int, str]:
+    request = urllib.request.Request(url, method=method, data=body, headers={"x-amz-account-id": ACCOUNT_ID})
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=10)  # noqa: S310 (loopback)
+    return caught.value.code, caught.value.read().decode()
+
+
+@pytest.mark.parametrize(("method", "path"), [("POST", "/v20180820/jobs"), ("PUT", "/v20180820/jobs/abcde/tagging")])
+def test_a_body_that_is_not_xml_is_a_400_bad_request_not_a_server_error(stack: Any, method: str, path: str) -> None:
+    status, body = get_error_with_body(stack.endpoint_url + path, method, b"<notxml")
+    assert status == 400
+    assert "<Code>BadRequestException</Code>" in body and "could not be parsed" in body
+
+
+def test_job_ids_and_role_arns_must_match_the_anchored_patterns(s3control_client: Any, stack: Any) -> None:
+    client = s3control_client(stack, parameter_validation=False)
+    for job_id in ("abc de", "abcde!!"):
+        code, status, message = error_of(client.describe_job, AccountId=ACCOUNT_ID, JobId=job_id)
+        assert (code, status) == ("BadRequestException", 400) and "JobId" in message
+    params = job_params(RoleArn="not-an-arn:arn:aws:iam::123456789012:role/r")
+    code, _, message = error_of(client.create_job, **params)
+    assert code == "BadRequestException" and "RoleArn" in message
+
+
+def test_tag_keys_with_the_reserved_aws_prefix_are_refused(s3control: Any) -> None:
+    code, _, message = error_of(s3control.create_job, **job_params(Tags=[{"Key": "aws:team", "Value": "x"}]))
+    assert code == "BadRequestException" and "reserved" in message
+    job_id = s3control.create_job(**job_params())["JobId"]
+    code, _, message = error_of(s3control.put_job_tagging, AccountId=ACCOUNT_ID, JobId=job_id,
+                                Tags=[{"Key": "AWS:Team", "Value": "x"}])
+    assert code == "BadRequestException" and "'AWS:Team'" in message
+
+
 def test_list_jobs_validation_error_is_invalid_request(s3control_client: Any, stack: Any) -> None:
     client = s3control_client(stack, parameter_validation=False)
     code, status, message = error_of(client.list_jobs, AccountId=ACCOUNT_ID, MaxResults=1001)
@@ -116,20 +149,20 @@ def test_invalid_next_token(s3control: Any) -> None:
     assert (code, status) == ("InvalidNextTokenException", 400)
 
 
-def test_idempotency_mismatch_is_409(s3control: Any) -> None:
+def test_idempotency_mismatch_is_400(s3control: Any) -> None:
     s3control.create_job(ClientRequestToken="token-1", **job_params())
     code, status, message = error_of(s3control.create_job, ClientRequestToken="token-1", **job_params(Priority=99))
-    assert (code, status) == ("IdempotencyException", 409)
+    assert (code, status) == ("IdempotencyException", 400)
     assert "token-1" in message
 
 
-def test_job_status_conflict_is_409(s3control: Any, wait_for_status: Any) -> None:
+def test_job_status_conflict_is_400(s3control: Any, wait_for_status: Any) -> None:
     job_id = s3control.create_job(**job_params())["JobId"]
     wait_for_status(s3control, job_id, {"Complete"})
     code, status, message = error_of(
         s3control.update_job_status, AccountId=ACCOUNT_ID, JobId=job_id, RequestedJobStatus="Cancelled"
     )
-    assert (code, status) == ("JobStatusException", 409)
+    assert (code, status) == ("JobStatusException", 400)
     assert "Complete" in message
 
 

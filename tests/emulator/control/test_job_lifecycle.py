@@ -6,6 +6,8 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import botocore.session
+import pytest
+from botocore.exceptions import ClientError
 from fake_engine import ACCOUNT_ID, ROLE_ARN, FakeEngine, job_params
 
 from s3batch.emulator.models import TERMINAL, TRANSITIONS, USER_REQUESTS, JobStatus
@@ -214,3 +216,23 @@ def test_a_job_suspended_for_more_than_30_days_fails(
         "(UpdateJobStatus RequestedJobStatus=Ready)")}]
     assert job["TerminationDate"] == clock.now
     assert job_id not in fake_engine.executed
+
+
+def test_a_finished_job_is_deleted_90_days_after_it_ended(
+    s3control: Any, stack: Any, wait_for_status: Any, monkeypatch: Any
+) -> None:
+    clock = FakeClock(stack.service)
+    monkeypatch.setattr(stack.service, "clock", clock)
+    job_id = s3control.create_job(**job_params(ConfirmationRequired=False, ClientRequestToken="kept-90-days"))["JobId"]
+    wait_for_status(s3control, job_id, {"Complete"})
+    clock.advance(timedelta(days=90) - timedelta(seconds=1))
+    assert describe(s3control, job_id)["Status"] == "Complete"
+    assert job_id in [j["JobId"] for j in s3control.list_jobs(AccountId=ACCOUNT_ID)["Jobs"]]
+    clock.advance(timedelta(seconds=1))
+    assert job_id not in [j["JobId"] for j in s3control.list_jobs(AccountId=ACCOUNT_ID)["Jobs"]]
+    with pytest.raises(ClientError) as caught:
+        s3control.describe_job(AccountId=ACCOUNT_ID, JobId=job_id)
+    assert caught.value.response["Error"]["Code"] == "NotFoundException"
+    # its ClientRequestToken went with it: the same request now creates a new job
+    again = s3control.create_job(**job_params(ConfirmationRequired=False, ClientRequestToken="kept-90-days"))["JobId"]
+    assert again != job_id

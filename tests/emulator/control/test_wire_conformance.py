@@ -3,6 +3,7 @@ send, a real client parses to the same result. Covers every job operation."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from typing import Any
 
@@ -99,10 +100,19 @@ def test_botocore_parses_what_we_send(name: str) -> None:
 
 def test_errors_parse_as_modeled_errors_with_our_status() -> None:
     response = _serialize(MOTO.operation_model("UpdateJobStatus"), JobStatusException("no"), "REQ2")
-    assert response.status_code == 409
+    assert response.status_code == 400  # every client error: AWS's models give no other status (exceptions.py)
     parsed = create_parser("rest-xml").parse(
-        {"status_code": 409, "headers": dict(response.headers), "body": response.get_data()},
+        {"status_code": 400, "headers": dict(response.headers), "body": response.get_data()},
         BOTO.operation_model("UpdateJobStatus").output_shape,
     )
     assert parsed["Error"] == {"Code": "JobStatusException", "Message": "no", "Type": "Sender"}
     assert parsed["ResponseMetadata"]["RequestId"] == "REQ2"
+
+
+@pytest.mark.parametrize("name", JOB_OPERATIONS)
+def test_the_root_element_is_the_output_shape_as_in_the_api_reference(name: str) -> None:
+    body = _serialize(MOTO.operation_model(name), RESULTS[name], "REQ3").get_data().decode()
+    output = BOTO.operation_model(name).output_shape
+    if output is None or not body:
+        return  # PutJobTagging / DeleteJobTagging answer an empty 200
+    assert re.search(rf"<{output.name}[ >]", body), body[:120]  # e.g. <DescribeJobResult>, not <DescribeJobResponse>
