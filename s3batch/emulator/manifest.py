@@ -233,7 +233,12 @@ def iter_tasks(manifest: Manifest) -> Iterator[Task]:
 def _open_text(source: ManifestFile) -> io.TextIOWrapper:
     """The file as UTF-8 text for the csv reader (the caller closes it); a BOM fails the job."""
     raw = gzip.open(source.path, "rb") if source.gzipped else open(source.path, "rb")  # noqa: SIM115
-    if raw.peek(3)[:3] == b"\xef\xbb\xbf":  # type: ignore[union-attr]
+    try:
+        head = raw.peek(3)[:3]  # type: ignore[union-attr]
+    except (OSError, EOFError) as error:  # not gzip, or cut short: the file's fault, not the engine's
+        raw.close()
+        raise JobFailure(INVALID_MANIFEST, f"{source.name}: not a readable gzip file ({error})") from None
+    if head == b"\xef\xbb\xbf":
         raw.close()
         raise JobFailure(INVALID_MANIFEST,
                          f"{source.name} row 1: the manifest starts with a UTF-8 byte order mark (save it as UTF-8 without BOM)")
@@ -255,6 +260,8 @@ def _iter_file(source: ManifestFile, fields: tuple[str, ...] | None, offset: int
             except UnicodeDecodeError:
                 raise JobFailure(INVALID_MANIFEST,
                                  f"{source.name} row {row + 1}: not valid UTF-8") from None
+            except (OSError, EOFError) as error:  # a gzip member that is corrupt or truncated further in
+                raise JobFailure(INVALID_MANIFEST, f"{source.name} row {row + 1}: {error}") from None
             except csv.Error as error:
                 raise JobFailure(INVALID_MANIFEST, f"{source.name} row {row + 1}: {error}") from None
             row += 1

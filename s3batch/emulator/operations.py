@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 
 import boto3.session
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from s3batch.aws import make_client
 from s3batch.emulator import lambda_runtime
@@ -30,8 +30,10 @@ from s3batch.emulator.failures import (
     UNSUPPORTED_OPERATION,
     JobFailure,
 )
+from s3batch.emulator import s3_rules
 from s3batch.emulator.manifest import Task, bucket_name, decode_key
 from s3batch.emulator.report import TaskResult
+from s3batch.emulator.s3_rules import S3Refusal
 
 RESULT_CODES = ("Succeeded", "TemporaryFailure", "PermanentFailure")
 SUCCESS_MESSAGE = "Successful"  # ResultMessage of a successful S3 operation (AWS wording UNCONFIRMED)
@@ -283,11 +285,16 @@ class S3Operation:
         version = {"VersionId": task.version_id} if task.version_id is not None else {}
         try:
             self.call(self.s3, task.bucket, decode_key(task.key), version)
+        except S3Refusal as refusal:
+            return refusal.result
         except ClientError as error:
             response = error.response
             status = int(response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 500)
             info = response.get("Error", {})
             return TaskResult(False, status, str(info.get("Code", "")), str(info.get("Message", "")))
+        except ParamValidationError as error:  # e.g. a manifest bucket field that is no bucket name: S3 says 400
+            code = "InvalidBucketName" if "bucket name" in str(error).lower() else "InvalidRequest"
+            return TaskResult(False, 400, code, str(error))
         except BotoCoreError as error:
             return TaskResult(False, 500, "InternalError", str(error))
         return TaskResult(True, 200, "", SUCCESS_MESSAGE)
@@ -304,14 +311,19 @@ def _acl_call(config: dict[str, Any]) -> Callable[[Any, str, str, dict[str, str]
     policy = config.get("AccessControlPolicy") or {}
     canned = policy.get("CannedAccessControlList")
     acl = policy.get("AccessControlList")
-    if canned:
-        return lambda s3, b, k, v: s3.put_object_acl(Bucket=b, Key=k, ACL=canned, **v)
-    if not acl:
+    if not canned and not acl:
         raise JobFailure(UNSUPPORTED_OPERATION, "S3PutObjectAcl needs AccessControlPolicy with "
                          "AccessControlList or CannedAccessControlList")
     # The same ACL as grant headers: moto applies those but ignores an AccessControlPolicy body.
-    grants = _grant_headers(acl.get("Grants") or [], "S3PutObjectAcl")
-    return lambda s3, b, k, v: s3.put_object_acl(Bucket=b, Key=k, **grants, **v)
+    acl_args = {"ACL": canned} if canned else _grant_headers(acl.get("Grants") or [], "S3PutObjectAcl")
+    ownership = s3_rules.AclPolicy()
+
+    def call(s3: Any, bucket: str, key: str, version: dict[str, str]) -> Any:
+        s3_rules.require_current_version(s3, bucket, key, version)
+        ownership.check(s3, bucket, canned, grants=not canned)
+        return s3.put_object_acl(Bucket=bucket, Key=key, **acl_args, **version)
+
+    return call
 
 
 def _grant_headers(grants: list[dict[str, Any]], operation: str, *, object_write: bool = True) -> dict[str, str]:
@@ -366,27 +378,61 @@ def _copy_call(config: dict[str, Any]) -> Callable[[Any, str, str, dict[str, str
         extra.update(_grant_headers(config["AccessControlGrants"], "S3PutObjectCopy", object_write=False))
     if config.get("RequesterPays"):
         extra["RequestPayer"] = "requester"  # the job's role pays for the copy, as on AWS
+    ownership = s3_rules.AclPolicy()
+    canned, grants = config.get("CannedAccessControlList"), bool(config.get("AccessControlGrants"))
 
     def call(s3: Any, bucket: str, key: str, version: dict[str, str]) -> Any:
+        ownership.check(s3, target, canned, grants)
         source = {"Bucket": bucket, "Key": key, **version}
         return s3.copy_object(Bucket=target, Key=prefix + key, CopySource=source, **extra)
 
     return call
 
 
+def _tagging_call(config: dict[str, Any]) -> Callable[[Any, str, str, dict[str, str]], Any]:
+    tags = list(config.get("TagSet") or [])
+
+    def call(s3: Any, bucket: str, key: str, version: dict[str, str]) -> Any:
+        s3_rules.check_tag_set(tags)
+        if not tags:  # an empty set replaces the tags with none (moto fails on an empty TagSet)
+            s3_rules.require_object(s3, bucket, key, version)
+            return s3.delete_object_tagging(Bucket=bucket, Key=key, **version)
+        return s3.put_object_tagging(Bucket=bucket, Key=key, Tagging={"TagSet": tags}, **version)
+
+    return call
+
+
+def _existing_object_call(action: Callable[[Any, str, str, dict[str, str]], Any]) -> Callable[..., Any]:
+    """`action` on an object S3 would find; moto answers a missing key or version of these calls with a 500."""
+    def call(s3: Any, bucket: str, key: str, version: dict[str, str]) -> Any:
+        s3_rules.require_object(s3, bucket, key, version)
+        return action(s3, bucket, key, version)
+
+    return call
+
+
+def _retention_call(config: dict[str, Any]) -> Callable[[Any, str, str, dict[str, str]], Any]:
+    wanted = {m: config["Retention"][m] for m in ("Mode", "RetainUntilDate") if config["Retention"].get(m) is not None}
+    bypass = bool(config.get("BypassGovernanceRetention"))
+
+    def call(s3: Any, bucket: str, key: str, version: dict[str, str]) -> Any:
+        s3_rules.check_retention_change(s3, bucket, key, version, wanted, bypass)
+        return s3.put_object_retention(Bucket=bucket, Key=key, Retention=wanted,
+                                       **({"BypassGovernanceRetention": True} if bypass else {}), **version)
+
+    return call
+
+
 def _s3_calls() -> dict[str, Callable[[dict[str, Any]], Callable[[Any, str, str, dict[str, str]], Any]]]:
     return {
-        "S3PutObjectTagging": lambda c: (lambda s3, b, k, v: s3.put_object_tagging(
-            Bucket=b, Key=k, Tagging={"TagSet": list(c.get("TagSet") or [])}, **v)),
-        "S3DeleteObjectTagging": lambda c: (lambda s3, b, k, v: s3.delete_object_tagging(Bucket=b, Key=k, **v)),
+        "S3PutObjectTagging": _tagging_call,
+        "S3DeleteObjectTagging": lambda c: _existing_object_call(
+            lambda s3, b, k, v: s3.delete_object_tagging(Bucket=b, Key=k, **v)),
         "S3PutObjectCopy": _copy_call,
         "S3PutObjectAcl": _acl_call,
-        "S3PutObjectLegalHold": lambda c: (lambda s3, b, k, v: s3.put_object_legal_hold(
+        "S3PutObjectLegalHold": lambda c: _existing_object_call(lambda s3, b, k, v: s3.put_object_legal_hold(
             Bucket=b, Key=k, LegalHold={"Status": c["LegalHold"]["Status"]}, **v)),
-        "S3PutObjectRetention": lambda c: (lambda s3, b, k, v: s3.put_object_retention(
-            Bucket=b, Key=k, Retention={m: c["Retention"][m] for m in ("Mode", "RetainUntilDate")
-                                        if c["Retention"].get(m) is not None},
-            **({"BypassGovernanceRetention": True} if c.get("BypassGovernanceRetention") else {}), **v)),
+        "S3PutObjectRetention": _retention_call,
     }
 
 

@@ -73,12 +73,13 @@ def test_empty_manifest_fails_the_job(stack: Stack) -> None:
     assert failure.failure_code == "InvalidManifestContent" and "lists no objects" in failure.reason
 
 
-def inventory(stack: Stack, rows: list[list[str]], schema: str = "Bucket, Key, Size", bad_md5: bool = False) -> dict:
+def inventory(stack: Stack, rows: list[list[str]], schema: str = "Bucket, Key, Size", bad_md5: bool = False,
+              gzipped: bool = True) -> dict:
     """An S3 Inventory report in the manifest bucket, laid out as AWS writes it."""
     base = f"inventory/{stack.data_bucket}/config-1"
     text = io.StringIO()
     csv.writer(text, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
-    data = gzip.compress(text.getvalue().encode())
+    data = gzip.compress(text.getvalue().encode()) if gzipped else text.getvalue().encode()
     data_key = f"{base}/data/0f7e0c48-1.csv.gz"
     stack.s3.put_object(Bucket=stack.manifest_bucket, Key=data_key, Body=data)
     md5 = "0" * 32 if bad_md5 else hashlib.md5(data).hexdigest()
@@ -103,6 +104,11 @@ def test_inventory_manifest_runs_every_listed_object(stack: Stack) -> None:
 def test_inventory_data_file_md5_is_checked(stack: Stack) -> None:
     failure = prepare_failure(stack, inventory(stack, [[stack.data_bucket, "a", "1"]], bad_md5=True))
     assert failure.failure_code == "InvalidManifestContent" and "has MD5" in failure.reason
+
+
+def test_inventory_data_file_that_is_not_gzip_fails_the_job_naming_it(stack: Stack) -> None:
+    failure = prepare_failure(stack, inventory(stack, [[stack.data_bucket, "a", "1"]], gzipped=False))
+    assert failure.failure_code == "InvalidManifestContent" and "not a readable gzip file" in failure.reason
 
 
 def test_inventory_with_versions_acts_on_those_versions(stack: Stack) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from engine_support import Stack
@@ -158,3 +158,84 @@ def test_a_task_whose_runner_raises_is_still_reported(stack: Stack, monkeypatch:
             for r in csv.reader(io.StringIO(body.decode()))]
     assert ["data-bucket", "b", "", "failed", "500", "InternalError", "RuntimeError: engine bug"] in rows
     assert TaskResult(True, 200, "", "x").succeeded
+
+
+# --- S3 rules the local S3 (moto) does not enforce: s3batch/emulator/s3_rules.py --------------------------------
+
+
+def _acl_grants(stack: Stack, key: str, version: str) -> list[tuple[str | None, str]]:
+    acl = stack.s3.get_object_acl(Bucket=stack.data_bucket, Key=key, VersionId=version)["Grants"]
+    return [(g["Grantee"].get("URI"), g["Permission"]) for g in acl]
+
+
+def test_acl_on_a_version_is_set_on_that_version_or_refused_never_reported_done_elsewhere(stack: Stack) -> None:
+    stack.s3.put_bucket_versioning(Bucket=stack.data_bucket, VersioningConfiguration={"Status": "Enabled"})
+    stack.put("k")
+    current = stack.put("k")["VersionId"]
+    public = {"S3PutObjectAcl": {"AccessControlPolicy": {"CannedAccessControlList": "public-read"}}}
+    report = run_op(stack, public, f"{stack.data_bucket},k,{current}\n")
+    assert report["k"][3] == "succeeded" and (ALL_USERS, "READ") in _acl_grants(stack, "k", current)
+    stack.put("j")
+    older = stack.s3.list_object_versions(Bucket=stack.data_bucket, Prefix="j")["Versions"][0]["VersionId"]
+    stack.put("j")
+    report = run_op(stack, public, f"{stack.data_bucket},j,{older}\n")
+    assert report["j"][3:6] == ["failed", "501", "NotImplemented"]  # moto keeps one ACL per key: refused, not faked
+
+
+@pytest.mark.parametrize("operation", [
+    {"S3DeleteObjectTagging": {}},
+    {"S3PutObjectLegalHold": {"LegalHold": {"Status": "ON"}}},
+    {"S3PutObjectRetention": {"Retention": {"Mode": "GOVERNANCE", "RetainUntilDate": datetime(2031, 1, 1, tzinfo=UTC)}}},
+    {"S3PutObjectAcl": {"AccessControlPolicy": {"CannedAccessControlList": "private"}}},
+])
+def test_a_missing_object_is_404_no_such_key_for_every_operation(stack: Stack, operation: dict) -> None:
+    stack.s3.create_bucket(Bucket="lock-bucket", ObjectLockEnabledForBucket=True)
+    report = run_op(stack, operation, "lock-bucket,missing\n")
+    assert report["missing"][3:7] == ["failed", "404", "NoSuchKey", "The specified key does not exist."]
+
+
+def test_retention_follows_object_lock_rules(stack: Stack) -> None:
+    stack.s3.create_bucket(Bucket="lock-bucket", ObjectLockEnabledForBucket=True)
+    until = datetime.now(UTC) + timedelta(days=3)
+    for key, mode in (("c", "COMPLIANCE"), ("g", "GOVERNANCE")):
+        stack.s3.put_object(Bucket="lock-bucket", Key=key, Body=b"x", ObjectLockMode=mode, ObjectLockRetainUntilDate=until)
+    shorter, longer = until - timedelta(days=1), until + timedelta(days=1)
+
+    def retention(key: str, retention: dict, bypass: bool = False) -> list[str]:
+        operation = {"S3PutObjectRetention": {"Retention": retention, "BypassGovernanceRetention": bypass}}
+        return run_op(stack, operation, f"lock-bucket,{key}\n")[key][3:6]
+
+    denied = ["failed", "403", "AccessDenied"]
+    assert retention("g", {"Mode": "GOVERNANCE", "RetainUntilDate": shorter}) == denied
+    assert retention("c", {}, bypass=True) == denied  # COMPLIANCE cannot be removed, bypass or not
+    assert retention("c", {"Mode": "COMPLIANCE", "RetainUntilDate": shorter}, bypass=True) == denied
+    assert retention("c", {"Mode": "COMPLIANCE", "RetainUntilDate": longer})[0] == "succeeded"  # extending is allowed
+    assert retention("g", {"Mode": "GOVERNANCE", "RetainUntilDate": shorter}, bypass=True)[0] == "succeeded"
+    assert stack.s3.head_object(Bucket="lock-bucket", Key="c")["ObjectLockMode"] == "COMPLIANCE"
+
+
+def test_acls_on_a_bucket_with_acls_disabled_are_refused_except_owner_full_control(stack: Stack) -> None:
+    stack.s3.put_bucket_ownership_controls(Bucket=stack.data_bucket, OwnershipControls={
+        "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+    stack.put("o")
+    acl = {"S3PutObjectAcl": {"AccessControlPolicy": {"CannedAccessControlList": "public-read"}}}
+    assert run_op(stack, acl, f"{stack.data_bucket},o\n")["o"][3:7] == [
+        "failed", "400", "AccessControlListNotSupported", "The bucket does not allow ACLs"]
+    owner = {"S3PutObjectAcl": {"AccessControlPolicy": {"CannedAccessControlList": "bucket-owner-full-control"}}}
+    assert run_op(stack, owner, f"{stack.data_bucket},o\n")["o"][3] == "succeeded"
+
+
+def test_empty_tag_set_clears_tags_and_duplicate_keys_are_invalid_tag(stack: Stack) -> None:
+    stack.put("a")
+    stack.s3.put_object_tagging(Bucket=stack.data_bucket, Key="a", Tagging={"TagSet": [{"Key": "x", "Value": "1"}]})
+    assert run_op(stack, {"S3PutObjectTagging": {"TagSet": []}}, f"{stack.data_bucket},a\n")["a"][3] == "succeeded"
+    assert stack.s3.get_object_tagging(Bucket=stack.data_bucket, Key="a")["TagSet"] == []
+    duplicate = {"S3PutObjectTagging": {"TagSet": [{"Key": "k", "Value": "1"}, {"Key": "k", "Value": "2"}]}}
+    assert run_op(stack, duplicate, f"{stack.data_bucket},a\n")["a"][3:6] == ["failed", "400", "InvalidTag"]
+
+
+def test_a_bucket_field_that_is_no_bucket_name_is_a_400(stack: Stack) -> None:
+    stack.put("k")
+    tagging = {"S3PutObjectTagging": {"TagSet": [{"Key": "t", "Value": "v"}]}}
+    report = run_op(stack, tagging, f"arn:aws:s3:::{stack.data_bucket},k\n")
+    assert report["k"][3:6] == ["failed", "400", "InvalidBucketName"]

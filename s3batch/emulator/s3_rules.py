@@ -1,0 +1,115 @@
+"""S3 rules the local S3 (moto) does not enforce, checked before an S3 operation's call so reports read as on AWS.
+
+moto answers some requests S3 refuses (a shorter COMPLIANCE retention, a public ACL on a bucket that disables
+ACLs, duplicate tag keys), crashes on others (a missing key or version for delete-tagging, legal hold and
+retention: a 500), and applies an object ACL to the current version whatever version is named. Each check
+here raises `S3Refusal` with the row S3 would give (status, code, message as S3 words them); the engine
+reports it and moves on. Every check reads through the same S3 API the job uses.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from s3batch.emulator.report import TaskResult
+
+NO_SUCH_KEY = TaskResult(False, 404, "NoSuchKey", "The specified key does not exist.")
+NO_SUCH_VERSION = TaskResult(False, 404, "NoSuchVersion", "The specified version does not exist.")
+ACLS_DISABLED = TaskResult(False, 400, "AccessControlListNotSupported", "The bucket does not allow ACLs")
+DUPLICATE_TAG = TaskResult(False, 400, "InvalidTag", "Cannot provide multiple Tags with the same key")
+LOCKED = TaskResult(False, 403, "AccessDenied", "Access Denied because object protected by object lock.")
+# moto keeps one ACL per key, so only the current version's can be set; AWS sets the named version's.
+NOT_CURRENT = TaskResult(False, 501, "NotImplemented",
+                         "The local emulator can set the ACL of an object's current version only")
+OWNER_ONLY_CANNED = "bucket-owner-full-control"  # the one ACL a bucket with ACLs disabled accepts
+
+
+class S3Refusal(Exception):
+    """S3 would refuse this task: `result` is its report row."""
+
+    def __init__(self, result: TaskResult) -> None:
+        super().__init__(result.message)
+        self.result = result
+
+
+def require_object(s3: Any, bucket: str, key: str, version: dict[str, str]) -> dict[str, Any]:
+    """HeadObject of the named key (and version); S3Refusal 404 NoSuchKey / NoSuchVersion when absent."""
+    try:
+        return s3.head_object(Bucket=bucket, Key=key, **version)
+    except ClientError as error:
+        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+        if status == 404:
+            raise S3Refusal(NO_SUCH_VERSION if version else NO_SUCH_KEY) from None
+        details = error.response.get("Error", {})
+        raise S3Refusal(TaskResult(False, status or 400, str(details.get("Code", "")),
+                                   str(details.get("Message", "")))) from None
+
+
+def require_current_version(s3: Any, bucket: str, key: str, version: dict[str, str]) -> None:
+    """The named version exists and is the current one (see NOT_CURRENT)."""
+    head = require_object(s3, bucket, key, version)
+    if version and require_object(s3, bucket, key, {}).get("VersionId") != head.get("VersionId"):
+        raise S3Refusal(NOT_CURRENT)
+
+
+class AclPolicy:
+    """Whether a bucket accepts ACLs (Object Ownership BucketOwnerEnforced does not), remembered per bucket."""
+
+    def __init__(self) -> None:
+        self._enforced: dict[str, bool] = {}
+        self._lock = threading.Lock()
+
+    def check(self, s3: Any, bucket: str, canned: str | None, grants: bool) -> None:
+        """S3Refusal 400 AccessControlListNotSupported for an ACL the bucket's ownership setting refuses."""
+        only_owner = canned in (None, OWNER_ONLY_CANNED) and not grants
+        if not only_owner and self._owner_enforced(s3, bucket):
+            raise S3Refusal(ACLS_DISABLED)
+
+    def _owner_enforced(self, s3: Any, bucket: str) -> bool:
+        with self._lock:
+            if bucket in self._enforced:
+                return self._enforced[bucket]
+        try:
+            rules = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"]
+            enforced = any(rule.get("ObjectOwnership") == "BucketOwnerEnforced" for rule in rules)
+        except ClientError:
+            enforced = False  # no ownership controls: ACLs apply (buckets made before 2023, or set so)
+        with self._lock:
+            self._enforced[bucket] = enforced
+        return enforced
+
+
+def check_tag_set(tags: list[dict[str, str]]) -> None:
+    """Unique tag keys, as S3 requires of an object's tag set."""
+    keys = [tag["Key"] for tag in tags]
+    if len(set(keys)) != len(keys):
+        raise S3Refusal(DUPLICATE_TAG)
+
+
+def check_retention_change(s3: Any, bucket: str, key: str, version: dict[str, str], wanted: dict[str, Any],
+                           bypass_governance: bool) -> None:
+    """Object Lock: COMPLIANCE retention can only be extended; GOVERNANCE can be shortened, changed or removed
+    only with BypassGovernanceRetention. Extending, or setting retention where none is, is always allowed."""
+    current = _current_retention(s3, bucket, key, version)
+    if current is None:
+        return
+    mode, until = current
+    if mode == "GOVERNANCE" and bypass_governance:
+        return
+    new_until = wanted.get("RetainUntilDate")
+    extends = wanted.get("Mode") == mode and isinstance(new_until, datetime) and new_until >= until
+    if not extends:
+        raise S3Refusal(LOCKED)
+
+
+def _current_retention(s3: Any, bucket: str, key: str, version: dict[str, str]) -> tuple[str, datetime] | None:
+    # HeadObject carries the version's lock (moto 5.2's GetObjectRetention fails with a 500).
+    head = require_object(s3, bucket, key, version)
+    mode, until = head.get("ObjectLockMode"), head.get("ObjectLockRetainUntilDate")
+    if not mode or not isinstance(until, datetime) or until <= datetime.now(until.tzinfo):
+        return None  # no retention, or an expired one, protects nothing
+    return str(mode), until
