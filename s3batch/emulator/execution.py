@@ -25,6 +25,7 @@ from s3batch.emulator import manifest as manifests
 from s3batch.emulator.failures import (
     ACCESS_DENIED,
     INVALID_MANIFEST,
+    OBJECT_LOCK_NOT_ENABLED,
     REPORT_WRITE_FAILED,
     THRESHOLD_EXCEEDED,
     JobFailure,
@@ -148,17 +149,44 @@ def _prepare(request: JobRequest, workdir: Path) -> PreparedJob:
             manifest = manifests.load_csv_manifest(s3, spec, location, workdir)
         else:
             raise JobFailure(INVALID_MANIFEST, f"Manifest Spec.Format {spec.get('Format')!r} is not supported")
-    total, versioned = manifests.count_tasks(manifest)
+    total, versioned, buckets = manifests.survey_tasks(manifest)
     if total == 0:
         raise JobFailure(INVALID_MANIFEST, f"The manifest {manifest.object_arn} lists no objects")
-    first = next(manifests.iter_tasks(manifest))
-    access = _with_objects(access, versioned, first.bucket)
+    _check_one_bucket(name, manifest.object_arn, buckets)
+    if name in OBJECT_LOCK_OPERATIONS:
+        _check_object_lock(s3, name, buckets[0])
+    access = _with_objects(access, versioned, buckets[0])
     job_denial, report_denial = _job_level_denials(access, request.job_id)
     stop = threading.Event()
     operation = operations.build_operation(request.operation, request.job_id, request.account_id, request.region,
                                            request.endpoint_url, stop)
     return PreparedJob(request, manifest, total, versioned, workdir, operation, stop, access, job_denial,
                        report_denial, generated)
+
+
+# User Guide, batch-ops-legal-hold / batch-ops-retention-date / batch-ops-copy-object: "All objects listed in the
+# manifest must be in the same bucket" ("All source objects must be in one bucket"); for the Object Lock ones
+# "Batch Operations verifies that Object Lock is enabled on your bucket before processing any keys". What AWS
+# does when either fails is undocumented: the safe reading fails the job before any task, naming the cause.
+ONE_BUCKET_OPERATIONS = frozenset({"S3PutObjectLegalHold", "S3PutObjectRetention", "S3PutObjectCopy"})
+OBJECT_LOCK_OPERATIONS = frozenset({"S3PutObjectLegalHold", "S3PutObjectRetention"})
+
+
+def _check_one_bucket(operation: str, manifest_arn: str, buckets: list[str]) -> None:
+    if operation in ONE_BUCKET_OPERATIONS and len(buckets) > 1:
+        raise JobFailure(INVALID_MANIFEST, f"{operation} needs every object of the manifest in one bucket; "
+                         f"{manifest_arn} names {buckets[0]} and {buckets[1]}")
+
+
+def _check_object_lock(s3: Any, operation: str, bucket: str) -> None:
+    try:
+        config = s3.get_object_lock_configuration(Bucket=bucket)["ObjectLockConfiguration"]
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        raise JobFailure(OBJECT_LOCK_NOT_ENABLED, f"{operation}: cannot read the Object Lock configuration of "
+                         f"bucket {bucket} ({code}); Object Lock must be enabled on it") from None
+    if config.get("ObjectLockEnabled") != "Enabled":
+        raise JobFailure(OBJECT_LOCK_NOT_ENABLED, f"{operation}: Object Lock is not enabled on bucket {bucket}")
 
 
 def _with_objects(access: role_check.RoleAccess, versioned: bool, bucket: str) -> role_check.RoleAccess:

@@ -14,6 +14,7 @@ FUNCTION_NOT_FOUND = "LambdaFunctionNotFound"     # LambdaInvoke FunctionArn not
 THRESHOLD_EXCEEDED = "TaskFailureThresholdExceeded"  # >50% of ≥1,000 tasks failed (reference §4.6)
 REPORT_WRITE_FAILED = "ReportWriteFailed"         # completion report could not be written
 UNSUPPORTED_OPERATION = "UnsupportedOperation"    # operation not run by the engine (CreateJob refuses it first)
+OBJECT_LOCK_NOT_ENABLED = "ObjectLockNotEnabled"  # legal hold / retention on a bucket without Object Lock
 
 
 class JobFailure(Exception):

@@ -312,11 +312,21 @@ def _task(name: str, row: int, values: list[str], layout: tuple[int, int, int | 
 
 def count_tasks(manifest: Manifest) -> tuple[int, bool]:
     """(number of tasks, whether the manifest carries version ids), checking every row."""
+    total, versioned, _ = survey_tasks(manifest)
+    return total, versioned
+
+
+def survey_tasks(manifest: Manifest) -> tuple[int, bool, list[str]]:
+    """count_tasks, plus the distinct buckets the rows name in order of appearance (at most two: enough to tell
+    a one-bucket manifest from the rest), in the same single pass over every row."""
     total = 0
     versioned = False
+    buckets: list[str] = []
     for total, task in enumerate(iter_tasks(manifest), 1):
         versioned = task.version_id is not None
-    return total, versioned
+        if len(buckets) < 2 and task.bucket not in buckets:
+            buckets.append(task.bucket)
+    return total, versioned, buckets
 
 
 def new_workdir(root: str | None = None) -> Path:

@@ -120,15 +120,12 @@ def test_put_acl_canned_and_explicit(stack: Stack) -> None:
     assert [(g["Grantee"].get("URI"), g["Permission"]) for g in grants] == [(ALL_USERS, "READ")]
 
 
-def test_legal_hold_and_retention_on_a_lock_bucket_and_400_elsewhere(stack: Stack) -> None:
+def test_legal_hold_and_retention_on_a_lock_bucket(stack: Stack) -> None:
     stack.s3.create_bucket(Bucket="lock-bucket", ObjectLockEnabledForBucket=True)
     stack.put("locked", bucket="lock-bucket")
-    stack.put("plain")
-    lines = f"lock-bucket,locked\n{stack.data_bucket},plain\n"
-    report = run_op(stack, {"S3PutObjectLegalHold": {"LegalHold": {"Status": "ON"}}}, lines)
+    report = run_op(stack, {"S3PutObjectLegalHold": {"LegalHold": {"Status": "ON"}}}, "lock-bucket,locked\n")
     assert stack.s3.get_object_legal_hold(Bucket="lock-bucket", Key="locked")["LegalHold"] == {"Status": "ON"}
     assert report["locked"][3] == "succeeded"
-    assert report["plain"][3:6] == ["failed", "400", "InvalidRequest"]
     until = datetime(2031, 1, 1, tzinfo=UTC)
     run_op(stack, {"S3PutObjectRetention": {"Retention": {"Mode": "GOVERNANCE", "RetainUntilDate": until}}},
            "lock-bucket,locked\n")
@@ -239,3 +236,26 @@ def test_a_bucket_field_that_is_no_bucket_name_is_a_400(stack: Stack) -> None:
     tagging = {"S3PutObjectTagging": {"TagSet": [{"Key": "t", "Value": "v"}]}}
     report = run_op(stack, tagging, f"arn:aws:s3:::{stack.data_bucket},k\n")
     assert report["k"][3:6] == ["failed", "400", "InvalidBucketName"]
+
+
+@pytest.mark.parametrize("operation", [{"S3PutObjectLegalHold": {"LegalHold": {"Status": "ON"}}},
+                                       {"S3PutObjectRetention": {"Retention": {"Mode": "GOVERNANCE"}}}])
+def test_object_lock_jobs_check_the_bucket_before_any_key(stack: Stack, operation: dict) -> None:
+    stack.put("plain")
+    request = stack.request(operation, stack.manifest(f"{stack.data_bucket},plain\n"), stack.role())
+    with pytest.raises(JobFailure) as failure:
+        execution.prepare(request)
+    assert failure.value.failure_code == "ObjectLockNotEnabled" and stack.data_bucket in failure.value.reason
+
+
+def test_one_bucket_operations_refuse_a_manifest_naming_two_buckets(stack: Stack) -> None:
+    stack.s3.create_bucket(Bucket="lock-bucket", ObjectLockEnabledForBucket=True)
+    stack.put("locked", bucket="lock-bucket")
+    stack.put("plain")
+    lines = f"lock-bucket,locked\n{stack.data_bucket},plain\n"
+    request = stack.request({"S3PutObjectLegalHold": {"LegalHold": {"Status": "ON"}}}, stack.manifest(lines), stack.role())
+    with pytest.raises(JobFailure, match="in one bucket"):
+        execution.prepare(request)
+    assert stack.s3.head_object(Bucket="lock-bucket", Key="locked").get("ObjectLockLegalHoldStatus") != "ON"
+    tagging = {"S3PutObjectTagging": {"TagSet": [{"Key": "t", "Value": "v"}]}}
+    assert len(run_op(stack, tagging, lines)) == 2  # other operations take any number of buckets
