@@ -11,24 +11,41 @@ signature stays valid). See ../shared/reference/toolchain-notes.md, "S3 Control 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import boto3
+import botocore.exceptions
+import botocore.session
 from botocore.config import Config
 
 _ACCOUNT_LABEL = re.compile(r"^\d{12}\.")
 
 
 def endpoint_url_from_env(service: str | None = None) -> str | None:
-    """The custom endpoint boto3 would use, from AWS_ENDPOINT_URL_<SERVICE> or AWS_ENDPOINT_URL."""
+    """The custom endpoint boto3 would use, from AWS_ENDPOINT_URL_<SERVICE ID> or AWS_ENDPOINT_URL.
+
+    boto3 names the variable after the model's service id ("S3 Control" -> AWS_ENDPOINT_URL_S3_CONTROL), not the
+    client name; the client name's form is accepted too.
+    """
     if service:
-        specific = os.environ.get("AWS_ENDPOINT_URL_" + service.upper().replace("-", "_"))
-        if specific:
-            return specific
+        for suffix in dict.fromkeys((_service_id_suffix(service), service.upper().replace("-", "_"))):
+            specific = os.environ.get("AWS_ENDPOINT_URL_" + suffix)
+            if specific:
+                return specific
     return os.environ.get("AWS_ENDPOINT_URL") or None
+
+
+@functools.cache
+def _service_id_suffix(service: str) -> str:
+    try:
+        service_id = botocore.session.get_session().get_service_model(service).service_id
+    except botocore.exceptions.UnknownServiceError:
+        return service.upper().replace("-", "_")
+    return str(service_id).upper().replace(" ", "_").replace("-", "_")
 
 
 def strip_account_host_label(request: Any, **_: Any) -> None:

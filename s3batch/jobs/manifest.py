@@ -199,7 +199,9 @@ def put_manifest(
     """PUT manifest bytes at `key` unless they are already there; the location with S3's ETag."""
     response = existing_copy(s3, bucket, key, stats.md5) if stats.md5 else None
     if response is None:
-        response = s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="text/csv")
+        # SSE-S3 explicitly: a bucket whose default is SSE-KMS would store a KMS-encrypted CSV manifest, which
+        # S3 Batch Operations cannot read (only inventory reports may be KMS-encrypted; reference §2.2).
+        response = s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="text/csv", ServerSideEncryption="AES256")
     fields = ("Bucket", "Key", "VersionId") if with_versions else ("Bucket", "Key")
     return ManifestLocation(bucket=bucket, key=key, etag=strip_etag(response["ETag"]), fields=fields,
                             version_id=response.get("VersionId"))

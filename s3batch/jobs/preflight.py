@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
+from s3batch.formats import CSV_FORMAT
 from s3batch.jobs.manifest import INVENTORY_FORMAT, ManifestEntry, join_prefix, strip_etag
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
 
@@ -109,6 +110,10 @@ def check_manifest(s3: Any, manifest: dict[str, Any]) -> list[Problem]:
     current, pinned = strip_etag(head["ETag"]), strip_etag(manifest["Location"]["ETag"])
     if current != pinned:
         return [Problem("manifest", f"s3://{bucket}/{key} changed since it was pinned (ETag {current} != {pinned}); re-run to pin it again")]
+    encryption = str(head.get("ServerSideEncryption", ""))
+    if encryption.startswith("aws:kms") and manifest.get("Spec", {}).get("Format") == CSV_FORMAT:
+        return [Problem("manifest", f"s3://{bucket}/{key} is encrypted with {encryption}: S3 Batch Operations reads "
+                        "SSE-KMS only for inventory reports; upload the CSV manifest with ServerSideEncryption=AES256")]
     return []
 
 

@@ -69,3 +69,12 @@ def test_only_a_leading_account_label_is_stripped() -> None:
     request.url = "https://s3-control.us-east-1.amazonaws.com/v20180820/jobs"
     strip_account_host_label(request)
     assert request.url == "https://s3-control.us-east-1.amazonaws.com/v20180820/jobs"
+
+
+def test_service_endpoint_variables_use_the_service_id_as_boto3_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    from s3batch.aws import endpoint_url_from_env
+
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3_CONTROL", "http://127.0.0.1:9")  # "S3 Control" -> S3_CONTROL
+    assert endpoint_url_from_env("s3control") == "http://127.0.0.1:9"
+    assert endpoint_url_from_env("s3") is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import io
 import json
@@ -163,3 +164,23 @@ def test_manifest_changed_after_pinning(world: World) -> None:
 def test_probe_report_write_leaves_nothing_behind(world: World) -> None:
     assert world.preflight(probe_report_write=True) == []
     assert "Contents" not in world.s3.list_objects_v2(Bucket="rep-bkt")
+
+
+def test_a_kms_encrypted_csv_manifest_is_refused(world: World) -> None:
+    put = world.s3.put_object(Bucket="man-bkt", Key="manifests/m.csv", Body=b"data-bkt,input/a.txt\n",
+                              ServerSideEncryption="aws:kms", SSEKMSKeyId="alias/data")
+    world.manifest = ManifestLocation("man-bkt", "manifests/m.csv", strip_etag(put["ETag"]))
+    problems = world.preflight(world.request())
+    assert any("is encrypted with aws:kms" in p and "ServerSideEncryption=AES256" in p for p in problems), problems
+
+
+def test_manifests_are_uploaded_with_sse_s3_even_into_a_kms_default_bucket(world: World) -> None:
+    from s3batch.jobs.manifest import ManifestStats, put_manifest
+
+    world.s3.put_bucket_encryption(Bucket="man-bkt", ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/data"}}]})
+    body = io.BytesIO(b"data-bkt,input/a.txt\n")
+    stats = ManifestStats(rows=1, md5=hashlib.md5(body.getvalue()).hexdigest())
+    location = put_manifest(world.s3, body, stats, bucket="man-bkt", key="manifests/new.csv")
+    head = world.s3.head_object(Bucket="man-bkt", Key=location.key)
+    assert head["ServerSideEncryption"] == "AES256"
