@@ -11,8 +11,12 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from s3batch import __version__
 from s3batch.errors import S3BatchError
+
+AWS_ERROR_EXIT = 2  # "an AWS/runtime error" in every command's exit codes
 
 # Modules exposing `register(subparsers: argparse._SubParsersAction) -> None`.
 COMMAND_MODULES: tuple[str, ...] = ("s3batch.emulator.commands", "s3batch.jobs.commands", "validate.policy_commands", "validate.lint_commands")
@@ -42,6 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except S3BatchError as exc:
         print(f"s3batch: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except (ClientError, BotoCoreError) as exc:  # an AWS call failed where no command expected it: one line, exit 2
+        print(f"s3batch: error: {exc}", file=sys.stderr)
+        return AWS_ERROR_EXIT
     except KeyboardInterrupt:
         print("s3batch: interrupted", file=sys.stderr)
         return 130

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 import functools
 import shutil
 import sys
@@ -36,7 +37,17 @@ from s3batch.jobs.spec import (
 )
 from s3batch.jobs.submit import GeneratorSettings, JobOptions, create_job
 from s3batch.jobs.target import Clients, JobTarget
-from s3batch.jobs.wait import PREPARING, PlainDisplay, PollSettings, describe_job, exit_code_for, make_display, outcome_lines, wait_for_job
+from s3batch.jobs.wait import (
+    NEW_JOB_GRACE_S,
+    PREPARING,
+    PlainDisplay,
+    PollSettings,
+    describe_job,
+    exit_code_for,
+    make_display,
+    outcome_lines,
+    wait_for_job,
+)
 from s3batch.stack_outputs import StackOutputs
 
 EXIT_CODES = """exit codes:
@@ -115,6 +126,11 @@ def _poll_settings(args: argparse.Namespace, clients: Clients) -> PollSettings:
     if minimum <= 0 or args.max_poll_interval < minimum:
         raise UsageError("--poll-interval must be > 0 and not above --max-poll-interval")
     return PollSettings(min_interval=minimum, max_interval=args.max_poll_interval, timeout=args.timeout)
+
+
+def _new_job_poll_settings(args: argparse.Namespace, clients: Clients) -> PollSettings:
+    """Poll settings for a job this command just created (it may not be describable for a moment)."""
+    return replace(_poll_settings(args, clients), new_job_grace=NEW_JOB_GRACE_S)
 
 
 def _add_job_options(parser: argparse.ArgumentParser, *, for_retry: bool = False) -> None:
@@ -286,15 +302,16 @@ def cmd_run(args: argparse.Namespace) -> int:
         render.print_json(done.request, sys.stdout)
         return 0
     print(f"job {done.job_id} submitted", file=sys.stderr)
-    job = _wait(args, clients, done.job_id)
+    job = _wait(args, clients, done.job_id, _new_job_poll_settings(args, clients))
     _print_report(clients, job, render.Format.TEXT, None, _report_keys(args), missing_ok=True)
     return int(exit_code_for(job))
 
 
-def _wait(args: argparse.Namespace, clients: Clients, job_id: str) -> dict[str, Any]:
+def _wait(args: argparse.Namespace, clients: Clients, job_id: str, settings: PollSettings | None = None) -> dict[str, Any]:
     display = make_display(sys.stderr, job_id)
     try:
-        job = wait_for_job(clients.s3control, clients.account_id, job_id, _poll_settings(args, clients), display=display)
+        job = wait_for_job(clients.s3control, clients.account_id, job_id, settings or _poll_settings(args, clients),
+                           display=display)
     finally:
         display.close()
     for line in outcome_lines(job):

@@ -21,7 +21,13 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, Protocol, TextIO
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    EndpointConnectionError,
+    ReadTimeoutError,
+)
 
 from s3batch.errors import S3BatchError
 
@@ -159,6 +165,27 @@ class PollSettings:
     min_interval: float
     max_interval: float = 30.0
     timeout: float | None = None
+    # A job just created may not be describable yet: AWS's troubleshooting page lists "checking job status
+    # immediately after creation before the job is fully registered" among NoSuchJobException's causes and
+    # advises retrying with backoff. Within this many seconds of the first poll, not-found means "not yet".
+    new_job_grace: float = 0.0
+    # Throttling and server errors while polling are retried with backoff for this long in a row; the job
+    # keeps running meanwhile, so giving up early would misreport it.
+    transient_patience: float = 600.0
+
+
+NEW_JOB_GRACE_S = 60.0
+_TRANSIENT_CODES = frozenset({"TooManyRequestsException", "Throttling", "ThrottlingException", "SlowDown",
+                              "RequestLimitExceeded", "InternalServiceException", "InternalError",
+                              "ServiceUnavailable", "RequestTimeout"})
+
+
+def is_transient(error: BaseException) -> bool:
+    """A DescribeJob failure worth retrying: throttling, a 5xx, or a dropped connection."""
+    if isinstance(error, ClientError):
+        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+        return error.response.get("Error", {}).get("Code") in _TRANSIENT_CODES or status >= 500
+    return isinstance(error, (EndpointConnectionError, ConnectionClosedError, ReadTimeoutError))
 
 
 def describe_job(s3control: Any, account_id: str, job_id: str) -> dict[str, Any]:
@@ -201,8 +228,24 @@ def wait_for_job(
     interval = settings.min_interval
     told_suspended = False
     last: Progress | None = None
+    failing_since: float | None = None
     while True:
-        job = describe_job(s3control, account_id, job_id)
+        try:
+            job = describe_job(s3control, account_id, job_id)
+        except S3BatchError:  # not found: fatal, unless the job was created a moment ago
+            if clock() - started >= settings.new_job_grace:
+                raise
+            interval = min(interval * BACKOFF, settings.max_interval)
+            sleep(interval)
+            continue
+        except (ClientError, BotoCoreError) as error:
+            failing_since = clock() if failing_since is None else failing_since
+            if not is_transient(error) or clock() - failing_since >= settings.transient_patience:
+                raise S3BatchError(f"job {job_id}: DescribeJob failed: {error}", exit_code=ExitCode.JOB_FAILED) from None
+            interval = min(interval * BACKOFF, settings.max_interval)
+            sleep(interval)
+            continue
+        failing_since = None
         progress = Progress.from_job(job)
         display.update(progress)
         if progress.status in stop_at:

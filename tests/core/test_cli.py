@@ -20,3 +20,19 @@ def test_every_registered_module_adds_a_command() -> None:
     parser = build_parser()
     subparsers = next(a for a in parser._actions if a.dest == "command")  # noqa: SLF001
     assert len(subparsers.choices) >= len(COMMAND_MODULES)
+
+
+def test_an_unexpected_aws_error_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from botocore.exceptions import ClientError
+
+    import s3batch.jobs.commands as job_commands
+
+    def denied(*_: object, **__: object) -> object:
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "ListJobs")
+
+    monkeypatch.setattr(job_commands, "_job_clients", denied)
+    assert main(["job", "list", "--region", "us-east-1"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == ["s3batch: error: An error occurred (AccessDenied) when calling the ListJobs "
+                                        "operation: no"]

@@ -151,3 +151,45 @@ def test_rich_display_draws_a_bar() -> None:
     display.close()
     text = out.getvalue()
     assert "5/10" in text and "4 ok" in text and "1 failed" in text and "a note" in text
+
+
+def _run_with_errors(steps: list[tuple[str, int] | dict[str, Any]], settings: PollSettings) -> tuple[dict[str, Any], FakeClock]:
+    """Like _run, with some DescribeJob calls answering an error (code, HTTP status) instead of a job."""
+    client = make_client("s3control", region="us-east-1")
+    clock = FakeClock()
+    with Stubber(client) as stub:
+        for step in steps:
+            if isinstance(step, tuple):
+                stub.add_client_error("describe_job", step[0], "try again", step[1])
+            else:
+                stub.add_response("describe_job", {"Job": step}, {"AccountId": ACCOUNT, "JobId": JOB})
+        final = wait_for_job(client, ACCOUNT, JOB, settings, display=PlainDisplay(io.StringIO()), clock=clock,
+                             sleep=clock.sleep)
+        stub.assert_no_pending_responses()
+    return final, clock
+
+
+def test_throttling_and_server_errors_are_waited_out_not_reported_as_the_jobs_end() -> None:
+    steps = [_job("Active"), ("TooManyRequestsException", 400), ("InternalServiceException", 500),
+             ("SlowDown", 503), _job("Complete", ok=10)]
+    final, _ = _run_with_errors(steps, PollSettings(1.0, max_interval=8.0))
+    assert final["Status"] == "Complete"
+
+
+def test_errors_that_do_not_stop_end_the_wait_with_exit_2_in_one_line() -> None:
+    throttled = [("TooManyRequestsException", 400)] * 5
+    with pytest.raises(S3BatchError) as caught:
+        _run_with_errors(throttled, PollSettings(1.0, max_interval=8.0, transient_patience=20.0))
+    assert caught.value.exit_code == ExitCode.JOB_FAILED and "DescribeJob failed" in str(caught.value)
+    with pytest.raises(S3BatchError) as caught:
+        _run_with_errors([("AccessDenied", 403)], PollSettings(1.0))
+    assert caught.value.exit_code == ExitCode.JOB_FAILED
+
+
+def test_a_job_created_a_moment_ago_may_be_not_found_at_first() -> None:
+    steps = [("NotFoundException", 400), ("NotFoundException", 400), _job("Complete", ok=10)]
+    final, _ = _run_with_errors(steps, PollSettings(1.0, new_job_grace=60.0))
+    assert final["Status"] == "Complete"
+    with pytest.raises(S3BatchError) as caught:  # without the grace (job wait on a given id): unknown job at once
+        _run_with_errors([("NotFoundException", 400)], PollSettings(1.0))
+    assert caught.value.exit_code == ExitCode.USAGE
