@@ -206,8 +206,14 @@ def check_function(lambda_client: Any, function_arn: str, region: str) -> list[P
     return []
 
 
-def check_report_location(s3: Any, report: dict[str, Any], *, probe_write: bool) -> list[Problem]:
-    """The report bucket exists and is reachable; with probe_write, one object can be written and deleted."""
+def check_report_location(s3: Any, report: dict[str, Any], *, probe_write: bool,
+                          notes: list[str] | None = None) -> list[Problem]:
+    """The report bucket exists; with probe_write, one object can be written and deleted.
+
+    HeadBucket runs with the caller's credentials, not the job role's: a 403 (e.g. a report bucket in another
+    account whose policy grants only the batch role) says nothing about the job, so it is a note, not a problem;
+    the role's own report permission is judged by the policy evaluation.
+    """
     if not report.get("Enabled"):
         return []
     bucket = report["Bucket"].split(":::", 1)[-1]
@@ -215,6 +221,10 @@ def check_report_location(s3: Any, report: dict[str, Any], *, probe_write: bool)
         s3.head_bucket(Bucket=bucket)
     except ClientError as exc:
         code = _code(exc)
+        if code in ("403", "AccessDenied", "Forbidden"):
+            if notes is not None:
+                notes.append(f"report bucket {bucket} not checked: HeadBucket is forbidden to you ({code})")
+            return []
         what = "does not exist" if code in ("404", "NoSuchBucket") else f"is not reachable ({code})"
         return [Problem("report", f"report bucket {bucket} {what}; create it or fix --report-bucket")]
     if probe_write:
@@ -256,5 +266,6 @@ def run_preflight(
     body = request["Operation"][operation_name(request["Operation"])]
     if LAMBDA_INVOKE in request["Operation"]:
         result.problems += check_function(clients.lambda_, body["FunctionArn"], region)
-    result.problems += check_report_location(clients.s3, request["Report"], probe_write=probe_report_write)
+    result.problems += check_report_location(clients.s3, request["Report"], probe_write=probe_report_write,
+                                             notes=result.notes)
     return result

@@ -184,3 +184,16 @@ def test_manifests_are_uploaded_with_sse_s3_even_into_a_kms_default_bucket(world
     location = put_manifest(world.s3, body, stats, bucket="man-bkt", key="manifests/new.csv")
     head = world.s3.head_object(Bucket="man-bkt", Key=location.key)
     assert head["ServerSideEncryption"] == "AES256"
+
+
+def test_a_report_bucket_forbidden_to_the_caller_is_a_note_not_a_problem(world: World) -> None:
+    from unittest import mock
+
+    from botocore.exceptions import ClientError
+
+    forbidden = ClientError({"Error": {"Code": "403", "Message": "Forbidden"}}, "HeadBucket")
+    with mock.patch.object(world.s3, "head_bucket", side_effect=forbidden):
+        result = run_preflight(world.clients, world.request(), region=REGION,
+                               sample=[ManifestEntry("data-bkt", "input/a.txt")], reference=Reference())
+    assert result.problems == []
+    assert any("HeadBucket is forbidden to you (403)" in note for note in result.notes)
