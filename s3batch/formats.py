@@ -12,3 +12,4 @@ REPORT_FORMAT = "Report_CSV_20180820"  # JobReportFormat
 REPORT_SCHEMA = "Bucket, Key, VersionId, TaskStatus, ErrorCode, HTTPStatusCode, ResultMessage"
 NULL_VERSION = "null"  # the version id of a null version in a versioned manifest (reference §2.2)
 MAX_KEY_FIELD = 1024  # the longest key field AWS accepts in a manifest row (reference §2.6)
+MAX_JOB_TAGS = 50  # tags per job: the limit PutJobTagging's model doc states, which its shape does not encode

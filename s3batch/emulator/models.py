@@ -29,6 +29,7 @@ from s3batch.emulator.exceptions import (
     NotFoundException,
     TooManyTagsException,
 )
+from s3batch.formats import MAX_JOB_TAGS
 
 
 class JobStatus(str, Enum):
@@ -79,7 +80,6 @@ USER_REQUESTS: dict[str, frozenset[JobStatus]] = {
     "Cancelled": frozenset({S.NEW, S.PREPARING, S.SUSPENDED, S.READY, S.ACTIVE, S.PAUSING, S.PAUSED}),
 }
 
-MAX_JOB_TAGS = 50
 DEFAULT_MAX_RESULTS = 1000
 SUSPENDED_CAUSE = "The job is awaiting confirmation: call UpdateJobStatus with RequestedJobStatus=Ready to run it."
 # A job left in Suspended longer than this fails (reference §4.4: "Suspended > 30 days ⇒ job fails"). AWS documents

@@ -252,6 +252,7 @@ def submit(
     reference: PolicyReference | None = None,
 ) -> Submitted:
     """Run the pipeline; progress lines go to `log`. Refuses on preflight problems (exit 3) or cost (exit 3)."""
+    check_request_before_uploads(settings, operation, job_options)
     prepared = prepare_manifest(clients.s3, source, settings, dry_run=options.dry_run)
     if prepared.location is not None:
         print(f"manifest: {prepared.location.object_arn} (ETag {prepared.location.etag}, "
@@ -275,6 +276,14 @@ def submit(
         return Submitted(request, None, estimate)
     job_id = create_job(clients.s3control, request)
     return Submitted(request, job_id, estimate)
+
+
+def check_request_before_uploads(settings: JobSettings, operation: dict[str, Any], job_options: JobOptions) -> None:
+    """The model check of the whole CreateJob request, with a stand-in manifest, before anything is uploaded:
+    a description, priority, tag or user argument AWS would refuse is an input error (exit 3) with no side effect."""
+    stand_in = ManifestLocation(bucket="stand-in-bucket", key="stand-in.csv", etag="0" * 32)
+    build_create_job_request(account_id=settings.account_id, role_arn=settings.role_arn, operation=operation,
+                             report=settings.report, options=job_options, manifest=stand_in)
 
 
 def _preflight(

@@ -20,6 +20,7 @@ from botocore.model import Shape, StructureShape
 from botocore.validate import ParamValidator
 
 from s3batch.errors import InputError, UsageError
+from s3batch.model_constraints import check_constraints
 
 LAMBDA_INVOKE = "LambdaInvoke"
 
@@ -47,36 +48,29 @@ def enum_values(shape_name: str) -> tuple[str, ...]:
     return tuple(shape(shape_name).enum)
 
 
-def enum_problems(value: Any, model_shape: Shape, path: str) -> list[str]:
-    """Values outside an enum of the model (botocore's ParamValidator checks types and ranges, not enums)."""
-    enum = getattr(model_shape, "enum", None)
-    if enum and isinstance(value, str) and value not in enum:
-        return [f"Invalid value for parameter {path}: {value!r}, valid values: {', '.join(enum)}"]
-    if isinstance(model_shape, StructureShape) and isinstance(value, dict):
-        return [p for name, member in model_shape.members.items() if name in value
-                for p in enum_problems(value[name], member, f"{path}.{name}" if path else name)]
-    if model_shape.type_name == "list" and isinstance(value, list):
-        member = model_shape.member  # type: ignore[attr-defined]
-        return [p for i, item in enumerate(value) for p in enum_problems(item, member, f"{path}[{i}]")]
-    return []
-
-
 def check_against(params: Any, shape_name: str, what: str) -> None:
     """Validate `params` against a model shape (types, required members, ranges, enums); InputError on problems."""
-    model_shape = shape(shape_name)
-    report = ParamValidator().validate(params, model_shape)
-    lines = report.generate_report().splitlines() if report.has_errors() else enum_problems(params, model_shape, "")
-    if lines:
-        raise InputError(f"{what}: " + "; ".join(line.strip() for line in lines[:3]))
+    _raise_problems(model_problems(params, shape(shape_name), shape_name.removeprefix("Job")), what)
 
 
 def check_create_job_request(request: dict[str, Any]) -> None:
     """Validate a whole CreateJob request as boto3 would before sending it."""
     input_shape = s3control_model().operation_model("CreateJob").input_shape
-    report = ParamValidator().validate(request, input_shape)
-    lines = report.generate_report().splitlines() if report.has_errors() else enum_problems(request, input_shape, "")
-    if lines:
-        raise InputError("CreateJob request: " + "; ".join(lines[:3]))
+    _raise_problems(model_problems(request, input_shape, "CreateJob"), "CreateJob request")
+
+
+def model_problems(params: Any, model_shape: Shape, path: str) -> list[str]:
+    """What AWS would refuse in `params`: botocore's ParamValidator (required, types, minimums), then the
+    maximums, patterns and enums it skips (s3batch.model_constraints, the same check the emulator answers with)."""
+    report = ParamValidator().validate(params, model_shape)
+    if report.has_errors():
+        return [line.strip() for line in report.generate_report().splitlines() if line.strip()]
+    return list(check_constraints(params, model_shape, path))
+
+
+def _raise_problems(problems: list[str], what: str) -> None:
+    if problems:
+        raise InputError(f"{what}: " + "; ".join(problems[:3]))
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from typing import Any
 
@@ -108,3 +109,24 @@ def test_input_errors_exit_3(tmp_path: Any, capsys: pytest.CaptureFixture[str]) 
 
 def test_every_format_renders() -> None:
     assert {f.value for f in render.Format} == {"text", "json", "csv"}
+
+
+@pytest.mark.parametrize(("options", "named"), [
+    ({"description": "d" * 300}, "Description is 300 characters long, more than the maximum 256"),
+    ({"priority": 2**31}, "Priority is 2147483648, more than the maximum 2147483647"),
+    ({"tags": (("team", "a!"),)}, "Tags[0].Value 'a!' does not match the pattern"),
+    ({"tags": tuple((f"k{i}", "v") for i in range(51))}, "a job can have at most 50 tags; got 51"),
+])
+def test_a_request_aws_would_refuse_fails_before_anything_is_uploaded(tmp_path: Any, options: dict[str, Any],
+                                                                       named: str) -> None:
+    from s3batch.errors import InputError
+    from s3batch.jobs.pipeline import SubmitOptions, submit
+    from s3batch.jobs.submit import JobOptions
+
+    (tmp_path / "a.txt").write_text("text")
+    operation = {"LambdaInvoke": {"FunctionArn": FUNCTION, "InvocationSchemaVersion": "2.0"}}
+    with pytest.raises(InputError, match="CreateJob request") as caught:
+        # clients=None: any S3 call (an upload) would fail with AttributeError, not InputError
+        submit(None, SETTINGS, ManifestSource(SourceKind.FOLDER, str(tmp_path)), operation, JobOptions(**options),
+               SubmitOptions(), log=io.StringIO())
+    assert named in str(caught.value)

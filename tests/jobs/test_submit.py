@@ -157,7 +157,9 @@ def test_spec_files(tmp_path: Path, suffix: str) -> None:
     ("text", "message"),
     [
         ('{"S3PutObjectTagging": {"TagSet": [{"Key": "a"}]}}', 'Missing required parameter in S3PutObjectTagging.TagSet[0]: "Value"'),
-        ('{"S3PutObjectLegalHold": {"LegalHold": {"Status": "MAYBE"}}}', "Invalid value for parameter"),
+        ('{"S3PutObjectLegalHold": {"LegalHold": {"Status": "MAYBE"}}}',
+         "Operation.S3PutObjectLegalHold.LegalHold.Status is 'MAYBE', not one of: OFF, ON"),
+        ('{"S3PutObjectTagging": {"TagSet": [{"Key": "a", "Value": "v!"}]}}', "does not match the pattern"),
         ('{"NotAnOperation": {}}', "Unknown parameter in input"),
         ('{"S3DeleteObjectTagging": {}, "S3ReplicateObject": {}}', "expected exactly one operation"),
         ("[1, 2", "not valid JSON"),
