@@ -221,17 +221,22 @@ def folder_files(folder: Path, pattern: str = "*") -> list[Path]:
 
 
 def upload_folder(
-    s3: Any | None, folder: Path, *, bucket: str, prefix: str, pattern: str = "*"
+    s3: Any | None, folder: Path, *, bucket: str, prefix: str, pattern: str = "*", content: Any = None
 ) -> Iterator[ManifestEntry]:
-    """Upload each file under `prefix` (keeping its relative path) and yield its entry; `s3=None` only plans."""
+    """Upload each file under `prefix` (keeping its relative path) and yield its entry; `s3=None` only plans.
+
+    `content` (a hashlib object) is fed each key and the MD5 of its bytes: the manifest lists keys only, so this
+    is what tells a re-run with edited files from a plain re-run (the job's identity, see submit.finish_request).
+    """
     for path in folder_files(folder, pattern):
         key = join_prefix(prefix, path.relative_to(folder).as_posix())
-        if s3 is not None:
-            with path.open("rb") as body:
-                md5 = hashlib.file_digest(body, lambda: hashlib.md5(usedforsecurity=False)).hexdigest()
-                if existing_copy(s3, bucket, key, md5) is None:
-                    body.seek(0)
-                    s3.put_object(Bucket=bucket, Key=key, Body=body)
+        with path.open("rb") as body:
+            md5 = hashlib.file_digest(body, lambda: hashlib.md5(usedforsecurity=False)).hexdigest()
+            if s3 is not None and existing_copy(s3, bucket, key, md5) is None:
+                body.seek(0)
+                s3.put_object(Bucket=bucket, Key=key, Body=body)
+        if content is not None:
+            content.update(f"{key}\0{md5}\n".encode())
         yield ManifestEntry(bucket=bucket, key=key, size=path.stat().st_size)
 
 

@@ -7,8 +7,9 @@ Everything goes through `Clients`, so the same calls reach AWS or the local stac
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import IO, Any, TextIO
@@ -120,6 +121,7 @@ class PreparedManifest:
     stats: ManifestStats | None = None
     uploaded: bool = True
     notes: list[str] = field(default_factory=list)
+    content_digest: str | None = None  # --folder: digest of the files' keys and bytes (part of the job identity)
 
 
 def _store(s3: Any, body: IO[bytes], stats: ManifestStats, settings: JobSettings, versions: bool, dry_run: bool) -> PreparedManifest:
@@ -159,10 +161,11 @@ def prepare_manifest(s3: Any, source: ManifestSource, settings: JobSettings, *, 
     if source.kind is SourceKind.FOLDER:
         if not settings.data_bucket:
             raise UsageError("--folder needs a bucket to upload to (--data-bucket or the bucket_name output)")
+        content = hashlib.sha256()
         entries = upload_folder(None if dry_run else s3, Path(source.value), bucket=settings.data_bucket,
-                                prefix=settings.data_prefix, pattern=source.pattern)
+                                prefix=settings.data_prefix, pattern=source.pattern, content=content)
         body, stats = build_manifest_file(entries)
-        return _store(s3, body, stats, settings, False, dry_run)
+        return replace(_store(s3, body, stats, settings, False, dry_run), content_digest=content.hexdigest())
     if source.kind is SourceKind.LISTING:
         bucket, prefix = _listing_target(source.value)
         body, stats = build_manifest_file(list_bucket(s3, bucket, prefix, versions=source.versions), with_versions=source.versions)
@@ -262,6 +265,7 @@ def submit(
     request = build_create_job_request(
         account_id=settings.account_id, role_arn=settings.role_arn, operation=operation, report=settings.report,
         options=job_options, manifest=prepared.location, generator=prepared.generator,
+        content_digest=prepared.content_digest,
     )
     if not options.skip_preflight:
         _preflight(clients, request, settings, prepared, options, log, reference)

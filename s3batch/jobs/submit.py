@@ -110,8 +110,12 @@ def build_create_job_request(
     options: JobOptions,
     manifest: ManifestLocation | None = None,
     generator: GeneratorSettings | None = None,
+    content_digest: str | None = None,
 ) -> dict[str, Any]:
-    """The full CreateJob request, validated against the model; ConfirmationRequired is always explicit."""
+    """The full CreateJob request, validated against the model; ConfirmationRequired is always explicit.
+
+    `content_digest`: what the objects hold, when the tooling uploaded them (--folder); it joins the identity.
+    """
     if (manifest is None) == (generator is None):
         raise S3BatchError("a job needs a manifest or a manifest generator, not both", exit_code=3)
     request: dict[str, Any] = {
@@ -127,10 +131,10 @@ def build_create_job_request(
     else:
         assert generator is not None
         request["ManifestGenerator"] = generator.to_job_manifest_generator()
-    return finish_request(request, options)
+    return finish_request(request, options, content_digest)
 
 
-def finish_request(request: dict[str, Any], options: JobOptions) -> dict[str, Any]:
+def finish_request(request: dict[str, Any], options: JobOptions, content_digest: str | None = None) -> dict[str, Any]:
     """Add description, tags and the idempotency token; validate the whole request against the model."""
     if options.description:
         request["Description"] = options.description
@@ -139,6 +143,8 @@ def finish_request(request: dict[str, Any], options: JobOptions) -> dict[str, An
             raise InputError(f"CreateJob request: Tags: a job can have at most {MAX_JOB_TAGS} tags; got {len(options.tags)}")
         request["Tags"] = [{"Key": k, "Value": v} for k, v in options.tags]
     identity = {k: request[k] for k in IDENTITY_MEMBERS if k in request}
+    if content_digest:  # edited --folder files make a new job, not the earlier one back
+        identity["Content"] = content_digest
     request["ClientRequestToken"] = client_request_token(identity, nonce=secrets.token_hex(8) if options.new else None)
     check_create_job_request(request)
     return request

@@ -130,3 +130,26 @@ def test_a_request_aws_would_refuse_fails_before_anything_is_uploaded(tmp_path: 
         submit(None, SETTINGS, ManifestSource(SourceKind.FOLDER, str(tmp_path)), operation, JobOptions(**options),
                SubmitOptions(), log=io.StringIO())
     assert named in str(caught.value)
+
+
+@mock_aws
+def test_editing_a_folder_file_makes_a_new_job_identity_and_a_plain_rerun_does_not(tmp_path: Any) -> None:
+    from s3batch.jobs.pipeline import SubmitOptions, submit
+    from s3batch.jobs.submit import JobOptions
+
+    s3 = boto3.client("s3", region_name="us-east-1")
+    for bucket in ("man-bkt", "data-bkt", "rep-bkt"):
+        s3.create_bucket(Bucket=bucket)
+    clients = Clients(JobTarget(region="us-east-1", account_id_hint="123456789012"))
+    (tmp_path / "a.txt").write_text("I love this")
+    operation = {"LambdaInvoke": {"FunctionArn": FUNCTION, "InvocationSchemaVersion": "2.0"}}
+
+    def token() -> str:
+        done = submit(clients, SETTINGS, ManifestSource(SourceKind.FOLDER, str(tmp_path)), operation, JobOptions(),
+                      SubmitOptions(dry_run=True, skip_preflight=True), log=io.StringIO())
+        return str(done.request["ClientRequestToken"])
+
+    first = token()
+    assert token() == first
+    (tmp_path / "a.txt").write_text("I hate this")  # same key, so the same manifest; other bytes
+    assert token() != first
