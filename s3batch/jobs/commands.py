@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 import functools
 import shutil
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -26,6 +26,7 @@ from s3batch.jobs.pipeline import (
     settings_from,
     submit,
 )
+from s3batch.jobs.preflight import run_preflight
 from s3batch.jobs.spec import (
     LAMBDA_INVOKE,
     OperationFlags,
@@ -369,7 +370,8 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_retry_failed(args: argparse.Namespace) -> int:
     """New job over the failed tasks of a finished job, with the same operation, role and report."""
-    clients = _job_clients(args)
+    outputs = resolve_outputs(args.outputs, args.terraform_dir) if args.outputs else None
+    clients = _clients(args, outputs)
     job = describe_job(clients.s3control, clients.account_id, args.job_id)
     bucket, prefix = reports.report_settings(job)
     location = reports.find_report(clients.s3, bucket, prefix, args.job_id)
@@ -379,13 +381,30 @@ def cmd_retry_failed(args: argparse.Namespace) -> int:
     if retry is None:
         print(f"job {args.job_id}: the report lists no failed task; nothing to retry", file=sys.stderr)
         return 0
-    manifest_bucket, manifest_prefix = retries.retry_manifest_prefix(job, bucket)
+    stack = (outputs.manifest_bucket, outputs.manifest_prefix) if outputs else None
+    manifest_bucket, manifest_prefix = retries.retry_manifest_prefix(job, bucket, stack)
     with retry.body:
         manifest = retries.upload_retry_manifest(clients.s3, retry, manifest_bucket, manifest_prefix)
     request = retries.retry_request(job, clients.account_id, manifest, _job_options(args))
     print(f"retry manifest: {manifest.object_arn} ({retry.stats.rows} failed tasks)", file=sys.stderr)
+    if not args.skip_preflight:
+        _retry_preflight(clients, request, job)
     print(create_job(clients.s3control, request))
     return 0
+
+
+def _retry_preflight(clients: Clients, request: dict[str, Any], job: dict[str, Any]) -> None:
+    """The submit preflight for a retry job (its manifest is in a new place the role may not read)."""
+    region = clients.target.region or clients.s3control.meta.region_name
+    result = run_preflight(clients, request, region=region, sample=())
+    for note in result.notes:
+        print(f"preflight note: {note}", file=sys.stderr)
+    for problem in result.problems:
+        print(f"preflight: {problem}", file=sys.stderr)
+    if not result.ok:
+        raise S3BatchError(f"preflight found {len(result.problems)} problem(s) for the retry of job {job['JobId']}; "
+                           "fix them (e.g. --outputs for the stack's manifest location) or use --skip-preflight",
+                           exit_code=USAGE_EXIT)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -481,6 +500,7 @@ def register(subparsers: Any) -> None:
     retry = _sub(commands, "retry-failed", cmd_retry_failed, "new job over the failed tasks of a job", epilog=EXIT_CODES)
     _add_job_options(retry, for_retry=True)
     _add_report_keys(retry)
+    retry.add_argument("--skip-preflight", action="store_true", help="skip the role, function and report checks")
     listing = _sub(commands, "list", cmd_list, "list jobs", job_id=False)
     _add_target(listing)
     listing.add_argument("--status", action="append", choices=manage.job_statuses(), help="only these statuses (repeatable)")

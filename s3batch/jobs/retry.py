@@ -54,8 +54,13 @@ def failed_manifest(results: Iterable[TaskResult]) -> RetryManifest | None:
     return RetryManifest(handle, stats, bool(with_versions))
 
 
-def retry_manifest_prefix(job: dict[str, Any], fallback_bucket: str) -> tuple[str, str]:
-    """(bucket, prefix) for the retry manifest: next to the original manifest, else in the report bucket."""
+def retry_manifest_prefix(job: dict[str, Any], fallback_bucket: str,
+                          stack_manifests: tuple[str, str] | None = None) -> tuple[str, str]:
+    """(bucket, prefix) for the retry manifest: the stack's manifest location when its outputs are known (its
+    batch role reads manifests there), else next to the original manifest, else in the report bucket.
+    The preflight before CreateJob says when the role cannot read the place chosen."""
+    if stack_manifests is not None:
+        return stack_manifests[0], stack_manifests[1].rstrip("/")
     manifest = job.get("Manifest") or {}
     arn = (manifest.get("Location") or {}).get("ObjectArn") or (
         (job.get("GeneratedManifestDescriptor") or {}).get("Location") or {}

@@ -201,3 +201,12 @@ def test_report_keys_option_on_every_command_that_reads_a_report(command: list[s
     assert parser.parse_args(["job", *command]).report_keys is None  # then S3BATCH_REPORT_KEYS, else url
     with pytest.raises(SystemExit):
         parser.parse_args(["job", *command, "--report-keys", "hex"])
+
+
+def test_retry_manifests_go_where_the_stacks_role_reads_manifests_when_the_outputs_are_known() -> None:
+    from s3batch.jobs.retry import retry_manifest_prefix
+
+    inventory_job = {"Manifest": {"Location": {"ObjectArn": "arn:aws:s3:::inv/src/cfg/2026-01-01T00-00Z/manifest.json"}}}
+    assert retry_manifest_prefix(inventory_job, "rep-bkt", ("man-bkt", "manifests/")) == ("man-bkt", "manifests")
+    assert retry_manifest_prefix(inventory_job, "rep-bkt") == ("inv", "src/cfg/2026-01-01T00-00Z")
+    assert retry_manifest_prefix({}, "rep-bkt") == ("rep-bkt", "retries")
