@@ -34,8 +34,9 @@ from s3batch.formats import CSV_FORMAT, INVENTORY_FORMAT, MAX_KEY_FIELD, NULL_VE
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-# Characters that must never appear raw in an encoded key field (they are what quote_plus escapes away).
-_RAW_FORBIDDEN = re.compile(r"[\s,\"'<>&\x00-\x1f\x7f]")
+# Characters that must never appear raw in an encoded key field (they are what quote_plus escapes away),
+# non-ASCII included: AWS's troubleshooting page asks for Unicode keys URL-encoded in the manifest.
+_RAW_FORBIDDEN = re.compile(r"[\s,\"'<>&\x00-\x1f\x7f-\U0010ffff]")
 
 
 @dataclass(frozen=True)

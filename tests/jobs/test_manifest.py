@@ -94,6 +94,7 @@ def test_versioned_manifest_writes_null_for_null_versions() -> None:
         (b"bkt,k1,\n", "row 1: empty version id; write the literal 'null'"),
         (b"bkt,has space\n", "row 1: key 'has space' is not URL-encoded"),
         (b"bkt,100%done\n", "is not URL-encoded"),
+        ("bkt,café.txt\n".encode(), "row 1: key 'café.txt' is not URL-encoded"),
         (b"bkt,k1\n\nbkt,k2\n", "row 2: empty line"),
         (b"bkt,k1 \n", "row 1: leading or trailing spaces"),
         (b"bkt\n", "row 1: expected 2 columns"),
