@@ -85,10 +85,14 @@ class Progress:
 
 
 def exit_code_for(job: dict[str, Any]) -> ExitCode:
-    """The documented exit code for a job in a terminal state (FailureReasons and NumberOfTasksFailed both count)."""
+    """The documented exit code for a job in a terminal state.
+
+    Complete is 0 only with no failed task and no FailureReasons: a job can complete with its report unwritten
+    (reference §3.2), which is worth the same exit 1 as failed tasks.
+    """
     progress = Progress.from_job(job)
     if progress.status == "Complete":
-        return ExitCode.TASKS_FAILED if progress.failed else ExitCode.COMPLETE
+        return ExitCode.TASKS_FAILED if progress.failed or job.get("FailureReasons") else ExitCode.COMPLETE
     return ExitCode.JOB_FAILED
 
 

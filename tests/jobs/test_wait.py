@@ -102,6 +102,7 @@ def test_unknown_job_is_a_usage_error() -> None:
     [
         (_job("Complete", ok=10), 0),
         (_job("Complete", ok=9, failed=1), 1),
+        (_job("Complete", ok=10, FailureReasons=[{"FailureCode": "ReportWriteFailed", "FailureReason": "no report"}]), 1),
         (_job("Failed", FailureReasons=[{"FailureCode": "X", "FailureReason": "Reading the manifest is forbidden"}]), 2),
         (_job("Cancelled"), 2),
     ],
