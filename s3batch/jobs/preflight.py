@@ -163,6 +163,8 @@ def job_scope(request: dict[str, Any], region: str, sample: Sequence[ManifestEnt
         scope["bucket"] = sample[0].bucket
     if "TargetResource" in body:
         scope["destination_bucket"] = body["TargetResource"].split(":::", 1)[-1]
+    if not report.get("Enabled"):  # no report: a stand-in location, whose write requirement check_role drops
+        scope["report_bucket"], scope["report_prefix"] = scope["manifest_bucket"] or scope.get("bucket", ""), ""
     return scope
 
 
@@ -183,6 +185,9 @@ def check_role(
     ]
     policies = role_policies(iam, name)
     requirements = reference.requirements(job_scope(request, region, sample), sample)
+    if not request["Report"].get("Enabled"):
+        report_write = importlib.import_module("validate.catalogue").REPORT_WRITE_PURPOSE
+        requirements = [r for r in requirements if r.purpose != report_write]
     for requirement, decision in reference.unmet(policies, requirements):
         problems.append(Problem(
             "permission",

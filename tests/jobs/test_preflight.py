@@ -197,3 +197,14 @@ def test_a_report_bucket_forbidden_to_the_caller_is_a_note_not_a_problem(world: 
                                sample=[ManifestEntry("data-bkt", "input/a.txt")], reference=Reference())
     assert result.problems == []
     assert any("HeadBucket is forbidden to you (403)" in note for note in result.notes)
+
+
+def test_without_a_report_the_role_is_still_checked_for_everything_else(world: World) -> None:
+    from s3batch.jobs.submit import ReportSettings as Settings
+
+    no_report = world.request(report=Settings("rep-bkt", enabled=False))
+    assert world.preflight(no_report) == []  # the full role passes, with no report write asked of it
+    world.iam.delete_role_policy(RoleName="batch-role", PolicyName="batch")
+    problems = world.preflight(no_report)
+    assert problems and all("write the report" not in p for p in problems)
+    assert any("s3:GetObject" in p and "read the manifest" in p for p in problems), problems

@@ -5,6 +5,7 @@ job_requirements, task_requirements, operation_actions, trust_policy, submitter_
 """
 
 from validate.catalogue.build import (
+    REPORT_WRITE_PURPOSE,
     build_policy,
     job_requirements,
     missing_flags,
@@ -37,6 +38,7 @@ def unconfirmed_choices() -> dict[str, str]:
 __all__ = [
     "BATCH_SERVICE_PRINCIPAL",
     "OPERATIONS",
+    "REPORT_WRITE_PURPOSE",
     "JobScope",
     "Requirement",
     "build_policy",

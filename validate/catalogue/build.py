@@ -44,6 +44,8 @@ _FLAGS: dict[str, str] = {
     "function_arn": "--function-arn",
     "kms_key_arns": "--kms-key-arn",
 }
+REPORT_WRITE_PURPOSE = "write the report"  # a job without a report drops these requirements (preflight)
+
 _ALIASES: dict[str, str] = {"manifest_bucket": "manifest", "report_bucket": "report", "kms_key_arn": "kms_key_arns"}
 
 
@@ -191,7 +193,7 @@ def job_requirements(scope: JobScope, *, job_id: str = EXAMPLE_JOB_ID) -> list[R
         out = s3_arn(p, scope.manifest_bucket, manifest_keys(scope)[0])
         reqs += [Requirement(a, out, "write the generated manifest") for a in GENERATED_MANIFEST_WRITE_ACTIONS]
     report = s3_arn(p, scope.report_bucket, report_example_key(scope, job_id))
-    reqs += [Requirement(a, report, "write the report") for a in REPORT_WRITE_ACTIONS]
+    reqs += [Requirement(a, report, REPORT_WRITE_PURPOSE) for a in REPORT_WRITE_ACTIONS]
     for grant in spec.grants:
         if grant.target is Target.BUCKET:
             bucket = s3_arn(p, _require(scope, "bucket", grant.purpose))
