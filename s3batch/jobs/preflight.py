@@ -22,6 +22,7 @@ from botocore.exceptions import ClientError
 from s3batch.formats import CSV_FORMAT
 from s3batch.jobs.manifest import INVENTORY_FORMAT, ManifestEntry, join_prefix, strip_etag
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
+from s3batch.jobs.submit import role_partition
 
 PROBE_KEY = ".s3batch-preflight-probe"
 
@@ -139,6 +140,7 @@ def job_scope(request: dict[str, Any], region: str, sample: Sequence[ManifestEnt
     report = request["Report"]
     scope: dict[str, Any] = {
         "operation": name,
+        "partition": role_partition(request["RoleArn"]),
         "manifest_bucket": "",
         "manifest_key": "",
         "report_bucket": report.get("Bucket", "arn:aws:s3:::").split(":::", 1)[-1],

@@ -134,8 +134,34 @@ def build_create_job_request(
     return finish_request(request, options, content_digest)
 
 
+def role_partition(role_arn: str) -> str:
+    """The AWS partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`, …); `aws` when it is no ARN."""
+    parts = role_arn.split(":")
+    return parts[1] if len(parts) > 2 and parts[0] == "arn" and parts[1] else "aws"
+
+
+def localize_s3_arns(request: dict[str, Any]) -> None:
+    """S3 ARNs are built as `arn:aws:s3:::…`; a job whose role is in another partition (China, GovCloud) needs
+    its manifest, report, generator and copy-target ARNs in that partition too."""
+    partition = role_partition(str(request.get("RoleArn", "")))
+    if partition == "aws":
+        return
+
+    def fix(holder: dict[str, Any] | None, member: str) -> None:
+        if holder and str(holder.get(member, "")).startswith("arn:aws:s3:::"):
+            holder[member] = f"arn:{partition}:s3:::" + holder[member].removeprefix("arn:aws:s3:::")
+
+    fix((request.get("Manifest") or {}).get("Location"), "ObjectArn")
+    fix(request.get("Report"), "Bucket")
+    generator = (request.get("ManifestGenerator") or {}).get("S3JobManifestGenerator")
+    fix(generator, "SourceBucket")
+    fix((generator or {}).get("ManifestOutputLocation"), "Bucket")
+    fix(request["Operation"].get("S3PutObjectCopy"), "TargetResource")
+
+
 def finish_request(request: dict[str, Any], options: JobOptions, content_digest: str | None = None) -> dict[str, Any]:
     """Add description, tags and the idempotency token; validate the whole request against the model."""
+    localize_s3_arns(request)
     if options.description:
         request["Description"] = options.description
     if options.tags:

@@ -172,3 +172,25 @@ def test_spec_file_errors_name_the_file_and_field(tmp_path: Path, text: str, mes
         load_spec(path)
     assert str(caught.value).startswith(str(path))
     assert message in str(caught.value)
+
+
+def test_s3_arns_follow_the_roles_partition() -> None:
+    from s3batch.jobs.preflight import job_scope
+
+    china_role = f"arn:aws-cn:iam::{ACCOUNT}:role/batch-role"
+    copy = operation_from_flags("S3PutObjectCopy", FLAGS_BY_OPERATION["S3PutObjectCopy"])
+    request = build_create_job_request(account_id=ACCOUNT, role_arn=china_role, operation=copy, report=REPORT,
+                                       options=JobOptions(), manifest=MANIFEST)
+    assert request["Manifest"]["Location"]["ObjectArn"] == "arn:aws-cn:s3:::man-bkt/manifests/manifest-abc.csv"
+    assert request["Report"]["Bucket"] == "arn:aws-cn:s3:::rep-bkt"
+    assert request["Operation"]["S3PutObjectCopy"]["TargetResource"] == "arn:aws-cn:s3:::dest-bkt"
+    assert job_scope(request, "cn-north-1", [])["partition"] == "aws-cn"
+    generated = build_create_job_request(account_id=ACCOUNT, role_arn=china_role, operation={"S3DeleteObjectTagging": {}},
+                                         report=REPORT, options=JobOptions(),
+                                         generator=GeneratorSettings("src-bkt", {}, output_bucket="man-bkt"))
+    spec = generated["ManifestGenerator"]["S3JobManifestGenerator"]
+    assert spec["SourceBucket"] == "arn:aws-cn:s3:::src-bkt"
+    assert spec["ManifestOutputLocation"]["Bucket"] == "arn:aws-cn:s3:::man-bkt"
+    plain = build_create_job_request(account_id=ACCOUNT, role_arn=ROLE, operation=copy, report=REPORT,
+                                     options=JobOptions(), manifest=MANIFEST)
+    assert plain["Report"]["Bucket"] == "arn:aws:s3:::rep-bkt"
