@@ -213,6 +213,21 @@ def check_function(lambda_client: Any, function_arn: str, region: str) -> list[P
     return []
 
 
+def check_copy_region(s3: Any, target_arn: str, region: str, notes: list[str]) -> list[Problem]:
+    """S3PutObjectCopy: "Copy jobs must be created in the destination Region" (reference §4.3)."""
+    bucket = target_arn.split(":::", 1)[-1]
+    try:
+        location = s3.get_bucket_location(Bucket=bucket).get("LocationConstraint") or "us-east-1"
+    except ClientError as exc:
+        notes.append(f"copy destination {bucket}: Region not checked ({_code(exc)})")
+        return []
+    location = {"EU": "eu-west-1"}.get(location, location)  # legacy LocationConstraint values
+    if location != region:
+        return [Problem("copy", f"destination bucket {bucket} is in {location} but the job would run in {region}; "
+                        f"copy jobs must be created in the destination Region (--region {location})")]
+    return []
+
+
 def check_report_location(s3: Any, report: dict[str, Any], *, probe_write: bool,
                           notes: list[str] | None = None) -> list[Problem]:
     """The report bucket exists; with probe_write, one object can be written and deleted.
@@ -273,6 +288,8 @@ def run_preflight(
     body = request["Operation"][operation_name(request["Operation"])]
     if LAMBDA_INVOKE in request["Operation"]:
         result.problems += check_function(clients.lambda_, body["FunctionArn"], region)
+    if "TargetResource" in body:
+        result.problems += check_copy_region(clients.s3, body["TargetResource"], region, result.notes)
     result.problems += check_report_location(clients.s3, request["Report"], probe_write=probe_report_write,
                                              notes=result.notes)
     return result

@@ -208,3 +208,19 @@ def test_without_a_report_the_role_is_still_checked_for_everything_else(world: W
     problems = world.preflight(no_report)
     assert problems and all("write the report" not in p for p in problems)
     assert any("s3:GetObject" in p and "read the manifest" in p for p in problems), problems
+
+
+def test_a_copy_job_must_run_in_the_destination_region(world: World) -> None:
+    world.s3.create_bucket(Bucket="dest-eu", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
+    catalogue_scope = catalogue.JobScope(operation="S3PutObjectCopy", manifest_bucket="man-bkt",
+                                         manifest_key="manifests/*", report_bucket="rep-bkt", report_prefix="reports",
+                                         bucket="data-bkt", destination_bucket="dest-eu", region=REGION)
+    world.iam.put_role_policy(RoleName="batch-role", PolicyName="batch",
+                              PolicyDocument=json.dumps(catalogue.build_policy(catalogue_scope)))
+    copy = {"S3PutObjectCopy": {"TargetResource": "arn:aws:s3:::dest-eu"}}
+    problems = world.preflight(world.request(operation=copy))
+    assert problems == ["copy: destination bucket dest-eu is in eu-west-2 but the job would run in us-east-1; "
+                        "copy jobs must be created in the destination Region (--region eu-west-2)"]
+    world.s3.create_bucket(Bucket="dest-us")
+    same = {"S3PutObjectCopy": {"TargetResource": "arn:aws:s3:::dest-us"}}
+    assert not any(p.startswith("copy:") for p in world.preflight(world.request(operation=same)))
