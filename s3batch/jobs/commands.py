@@ -181,6 +181,8 @@ def _add_submit_arguments(parser: argparse.ArgumentParser) -> None:
     r.add_argument("--manifest-prefix", help="prefix for manifests (output manifest_prefix)")
     r.add_argument("--report-bucket", help="bucket for the completion report (output report_bucket)")
     r.add_argument("--report-prefix", help="prefix for the completion report (output report_prefix)")
+    r.add_argument("--report-expected-owner", metavar="ACCOUNT_ID",
+                   help="Report.ExpectedBucketOwner: the report is written only if this account owns the bucket")
     r.add_argument("--report-scope", choices=enum_values("JobReportScope"), help="default: AllTasks")
     r.add_argument("--no-report", action="store_true", help="no completion report (not recommended)")
     _add_operation_arguments(parser)
@@ -267,6 +269,7 @@ def _submit(args: argparse.Namespace, clients: Clients, outputs: StackOutputs | 
         "data_bucket": args.data_bucket, "data_prefix": args.data_prefix, "manifest_bucket": args.manifest_bucket,
         "manifest_prefix": args.manifest_prefix, "report_bucket": args.report_bucket, "report_prefix": args.report_prefix,
         "report_scope": args.report_scope, "no_report": args.no_report,
+        "report_expected_owner": args.report_expected_owner,
     }
     if overrides["account_id"] is None:
         overrides["account_id"] = clients.account_id

@@ -97,6 +97,7 @@ def settings_from(outputs: StackOutputs | None, overrides: dict[str, Any]) -> Jo
         prefix=pick("report_prefix", required=False) or "",
         scope=overrides.get("report_scope") or "AllTasks",
         enabled=not overrides.get("no_report", False),
+        expected_owner=overrides.get("report_expected_owner"),
     )
     return JobSettings(
         account_id=pick("account_id"),

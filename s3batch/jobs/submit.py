@@ -35,6 +35,7 @@ class ReportSettings:
     prefix: str = ""
     scope: str = "AllTasks"
     enabled: bool = True
+    expected_owner: str | None = None  # Report.ExpectedBucketOwner: S3 refuses to write into another account's bucket
 
     def to_job_report(self) -> dict[str, Any]:
         """The CreateJob `Report` member (AWS requires it even when disabled)."""
@@ -49,6 +50,8 @@ class ReportSettings:
         if self.prefix.strip("/"):
             # A trailing "/" makes AWS write `prefix//job-…`; we never send one.
             report["Prefix"] = self.prefix.strip("/")
+        if self.expected_owner:
+            report["ExpectedBucketOwner"] = self.expected_owner
         return report
 
 

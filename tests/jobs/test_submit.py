@@ -194,3 +194,14 @@ def test_s3_arns_follow_the_roles_partition() -> None:
     plain = build_create_job_request(account_id=ACCOUNT, role_arn=ROLE, operation=copy, report=REPORT,
                                      options=JobOptions(), manifest=MANIFEST)
     assert plain["Report"]["Bucket"] == "arn:aws:s3:::rep-bkt"
+
+
+def test_report_expected_bucket_owner_is_sent_and_checked_against_the_model() -> None:
+    report = ReportSettings("rep-bkt", "reports", expected_owner=ACCOUNT)
+    request = build_create_job_request(account_id=ACCOUNT, role_arn=ROLE, operation={"S3DeleteObjectTagging": {}},
+                                       report=report, options=JobOptions(), manifest=MANIFEST)
+    assert request["Report"]["ExpectedBucketOwner"] == ACCOUNT
+    with pytest.raises(InputError, match="ExpectedBucketOwner"):  # the model's pattern: 12 digits
+        build_create_job_request(account_id=ACCOUNT, role_arn=ROLE, operation={"S3DeleteObjectTagging": {}},
+                                 report=ReportSettings("rep-bkt", expected_owner="someone"), options=JobOptions(),
+                                 manifest=MANIFEST)
