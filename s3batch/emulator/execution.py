@@ -157,6 +157,7 @@ def _prepare(request: JobRequest, workdir: Path) -> PreparedJob:
         _check_object_lock(s3, name, buckets[0])
     access = _with_objects(access, versioned, buckets[0])
     job_denial, report_denial = _job_level_denials(access, request.job_id)
+    report_denial = report_denial or _report_owner_mismatch(request)
     stop = threading.Event()
     operation = operations.build_operation(request.operation, request.job_id, request.account_id, request.region,
                                            request.endpoint_url, stop)
@@ -245,6 +246,15 @@ def _check_manifest_read(access: role_check.RoleAccess) -> None:
         doing = "Generating" if access.scope.manifest_generator else "Reading"
         raise JobFailure(ACCESS_DENIED, f"{doing} the manifest is forbidden: AccessDenied. The job role lacks "
                          + role_check.describe(missing))
+
+
+def _report_owner_mismatch(request: JobRequest) -> str | None:
+    """Report.ExpectedBucketOwner names another account than the one owning every bucket of the stack."""
+    expected = (request.report or {}).get("ExpectedBucketOwner")
+    if request.report.get("Enabled") and expected and expected != request.account_id:
+        return (f"{REPORT_DENIED} The report bucket is owned by account {request.account_id}, "
+                f"not by Report.ExpectedBucketOwner {expected}.")
+    return None
 
 
 def _job_level_denials(access: role_check.RoleAccess, job_id: str) -> tuple[TaskResult | None, str | None]:

@@ -58,3 +58,19 @@ def test_report_write_denied_completes_with_a_failure_reason(
     assert reason["FailureReason"].startswith("The job report could not be written to your report bucket.")
     assert "lacks s3:PutObject" in reason["FailureReason"] and len(reason["FailureReason"]) <= 256
     assert stack.s3.list_objects_v2(Bucket=stack.report_bucket).get("KeyCount") == 0
+
+
+def test_a_report_expected_in_another_accounts_bucket_is_not_written(
+    stack: Stack, local_stack: Any, s3control_client: Any, wait_for_status: Any
+) -> None:
+    stack.put("a")
+    client = s3control_client(local_stack)
+    report = {**stack.report_all(), "ExpectedBucketOwner": "999999999999"}
+    job = wait_for_status(client, create_job(client, stack, stack.role(), report=report), {"Complete", "Failed"})
+    assert job["Status"] == "Complete" and job["ProgressSummary"]["NumberOfTasksSucceeded"] == 1
+    [reason] = job["FailureReasons"]
+    assert reason["FailureCode"] == "ReportWriteFailed" and "ExpectedBucketOwner 999999999999" in reason["FailureReason"]
+    assert stack.s3.list_objects_v2(Bucket=stack.report_bucket).get("KeyCount") == 0
+    own = {**stack.report_all(), "ExpectedBucketOwner": ACCOUNT}
+    job = wait_for_status(client, create_job(client, stack, stack.role(), report=own), {"Complete", "Failed"})
+    assert not job.get("FailureReasons")
