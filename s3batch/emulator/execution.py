@@ -145,6 +145,8 @@ def _prepare(request: JobRequest, workdir: Path) -> PreparedJob:
         _check_manifest_read(access)
         if spec.get("Format") == manifests.INVENTORY_FORMAT:
             manifest = manifests.load_inventory_manifest(s3, location, workdir)
+            if access.scope.manifest_format != "inventory":  # read where manifest.json says, not by path
+                _check_data_file_reads(access, manifest)
         elif spec.get("Format") == manifests.CSV_FORMAT:
             manifest = manifests.load_csv_manifest(s3, spec, location, workdir)
         else:
@@ -200,10 +202,33 @@ def _with_objects(access: role_check.RoleAccess, versioned: bool, bucket: str) -
 
 
 def _manifest_scope(spec: dict, location: dict) -> dict[str, Any]:
-    """JobScope fields describing a given manifest (exact key; inventory data files derived by the catalogue)."""
+    """JobScope fields describing a given manifest (exact key; inventory data files derived by the catalogue).
+
+    An inventory manifest.json outside S3 Inventory's layout (copied elsewhere) has no derivable data-file
+    location: its own key is checked here, its data files once manifest.json names them.
+    """
+    from validate.catalogue.build import inventory_data_pattern
+
     bucket, key = manifests.split_object_arn(str(location.get("ObjectArn", "")))
-    return {"manifest_bucket": bucket, "manifest_key": key,
-            "manifest_format": "inventory" if spec.get("Format") == manifests.INVENTORY_FORMAT else "csv"}
+    inventory = spec.get("Format") == manifests.INVENTORY_FORMAT
+    if inventory:
+        try:
+            inventory_data_pattern(key)
+        except ValueError:
+            inventory = False
+    return {"manifest_bucket": bucket, "manifest_key": key, "manifest_format": "inventory" if inventory else "csv"}
+
+
+def _check_data_file_reads(access: role_check.RoleAccess, manifest: manifests.Manifest) -> None:
+    """JobFailure when the role may not read a data file an inventory manifest.json lists."""
+    from validate.catalogue import Requirement
+
+    requirements = [Requirement("s3:GetObject", f"arn:{access.scope.partition}:s3:::{file.name.removeprefix('s3://')}",
+                                "read the manifest") for file in manifest.files]
+    missing = access.denials(requirements)
+    if missing:
+        raise JobFailure(ACCESS_DENIED, "Reading the manifest is forbidden: AccessDenied. The job role lacks "
+                         + role_check.describe(missing))
 
 
 def _generator_scope(generator: dict) -> dict[str, Any]:

@@ -203,3 +203,22 @@ def test_sse_kms_csv_manifest_fails_the_job(stack: Stack) -> None:
                 "Location": {"ObjectArn": f"arn:aws:s3:::{stack.manifest_bucket}/kms.csv", "ETag": put["ETag"]}}
     failure = prepare_failure(stack, manifest)
     assert failure.failure_code == "InvalidManifestContent" and "SSE-KMS" in failure.reason
+
+
+def test_an_inventory_manifest_copied_out_of_inventorys_layout_reads_the_files_it_lists(stack: Stack) -> None:
+    stack.put("a")
+    manifest = inventory(stack, [[stack.data_bucket, "a", "1"]])
+    source_key = manifest["Location"]["ObjectArn"].split(":::", 1)[1].split("/", 1)[1]
+    copied = stack.s3.copy_object(Bucket=stack.manifest_bucket, Key="copies/manifest.json",
+                                  CopySource={"Bucket": stack.manifest_bucket, "Key": source_key})
+    moved = {"Spec": manifest["Spec"], "Location": {
+        "ObjectArn": f"arn:aws:s3:::{stack.manifest_bucket}/copies/manifest.json",
+        "ETag": copied["CopyObjectResult"]["ETag"]}}
+    result = stack.run(stack.request(TAGGING, moved, stack.role()))
+    assert (result.succeeded, result.failed) == (1, 0)
+    only_the_json = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "*", "Resource": "*"},
+        {"Effect": "Deny", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{stack.manifest_bucket}/inventory/*"}]}
+    with pytest.raises(JobFailure) as caught:
+        execution.prepare(stack.request(TAGGING, moved, stack.role("json-only", policy=only_the_json)))
+    assert caught.value.failure_code == "AccessDenied" and "/data/" in caught.value.reason
