@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote_plus, unquote_plus
 
+from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
 from s3batch.errors import InputError
@@ -200,12 +201,30 @@ def put_manifest(
     """PUT manifest bytes at `key` unless they are already there; the location with S3's ETag."""
     response = existing_copy(s3, bucket, key, stats.md5) if stats.md5 else None
     if response is None:
-        # SSE-S3 explicitly: a bucket whose default is SSE-KMS would store a KMS-encrypted CSV manifest, which
-        # S3 Batch Operations cannot read (only inventory reports may be KMS-encrypted; reference §2.2).
-        response = s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="text/csv", ServerSideEncryption="AES256")
+        response = _upload(s3, body, bucket, key)
     fields = ("Bucket", "Key", "VersionId") if with_versions else ("Bucket", "Key")
     return ManifestLocation(bucket=bucket, key=key, etag=strip_etag(response["ETag"]), fields=fields,
                             version_id=response.get("VersionId"))
+
+
+MULTIPART_THRESHOLD = 4 * 1024**3  # one PutObject takes at most 5 GB; bigger manifests (~90 M keys) go multipart
+
+
+def _upload(s3: Any, body: IO[bytes], bucket: str, key: str, threshold: int = MULTIPART_THRESHOLD) -> dict[str, Any]:
+    """Upload the manifest; S3's answer with its ETag (and VersionId when versioned).
+
+    SSE-S3 explicitly: a bucket whose default is SSE-KMS would store a KMS-encrypted CSV manifest, which S3 Batch
+    Operations cannot read (only inventory reports may be KMS-encrypted; reference §2.2). Above `threshold` the
+    upload is multipart (its ETag is then no MD5: re-runs upload again, which only costs time).
+    """
+    extra = {"ContentType": "text/csv", "ServerSideEncryption": "AES256"}
+    size = body.seek(0, io.SEEK_END)
+    body.seek(0)
+    if size <= threshold:
+        return dict(s3.put_object(Bucket=bucket, Key=key, Body=body, **extra))
+    s3.upload_fileobj(body, bucket, key, ExtraArgs=extra,
+                      Config=TransferConfig(multipart_threshold=threshold, multipart_chunksize=max(threshold // 8, 8 * 1024**2)))
+    return dict(s3.head_object(Bucket=bucket, Key=key))
 
 
 # --- sources of entries -----------------------------------------------------------------------------------------

@@ -255,3 +255,23 @@ def test_existing_manifests_in_s3_are_checked_and_pinned() -> None:
     s3.put_object(Bucket="inv", Key="bad.csv", Body=b"Bucket,Key\n")
     with pytest.raises(InputError, match="s3://inv/bad.csv: row 1"):
         existing_manifest(s3, "s3://inv/bad.csv")
+
+
+def test_a_manifest_over_the_single_put_limit_is_uploaded_multipart() -> None:
+    import io as stdio
+
+    import boto3
+    from moto import mock_aws
+
+    from s3batch.jobs.manifest import _upload
+
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="man-bkt")
+        data = b"bkt,k\n" * 3_000_000  # 18 MB, above the test's 10 MB threshold
+        answer = _upload(s3, stdio.BytesIO(data), "man-bkt", "big.csv", threshold=10 * 1024**2)
+        assert answer["ETag"].strip('"').endswith("-3")  # multipart: 8 MB parts
+        assert answer["ServerSideEncryption"] == "AES256"
+        assert s3.get_object(Bucket="man-bkt", Key="big.csv")["Body"].read() == data
+        small = _upload(s3, stdio.BytesIO(b"bkt,k\n"), "man-bkt", "small.csv", threshold=10 * 1024**2)
+        assert "-" not in small["ETag"]
