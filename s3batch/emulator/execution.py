@@ -275,7 +275,7 @@ def _check_manifest_read(access: role_check.RoleAccess) -> None:
 
 def _report_owner_mismatch(request: JobRequest) -> str | None:
     """Report.ExpectedBucketOwner names another account than the one owning every bucket of the stack."""
-    expected = (request.report or {}).get("ExpectedBucketOwner")
+    expected = request.report.get("ExpectedBucketOwner")
     if request.report.get("Enabled") and expected and expected != request.account_id:
         return (f"{REPORT_DENIED} The report bucket is owned by account {request.account_id}, "
                 f"not by Report.ExpectedBucketOwner {expected}.")

@@ -24,16 +24,14 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from s3batch.aws import make_client
-from s3batch.emulator import lambda_runtime
+from s3batch.emulator import lambda_runtime, s3_rules
 from s3batch.emulator.failures import (
     FUNCTION_NOT_FOUND,
     UNSUPPORTED_OPERATION,
     JobFailure,
 )
-from s3batch.emulator import s3_rules
 from s3batch.emulator.manifest import Task, bucket_name, decode_key
 from s3batch.emulator.report import TaskResult
-from s3batch.emulator.s3_rules import S3Refusal
 
 RESULT_CODES = ("Succeeded", "TemporaryFailure", "PermanentFailure")
 SUCCESS_MESSAGE = "Successful"  # ResultMessage of a successful S3 operation (AWS wording UNCONFIRMED)
@@ -285,7 +283,7 @@ class S3Operation:
         version = {"VersionId": task.version_id} if task.version_id is not None else {}
         try:
             self.call(self.s3, task.bucket, decode_key(task.key), version)
-        except S3Refusal as refusal:
+        except s3_rules.S3Refusal as refusal:
             return refusal.result
         except ClientError as error:
             response = error.response

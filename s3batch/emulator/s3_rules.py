@@ -37,16 +37,14 @@ class S3Refusal(Exception):
 
 
 def require_object(s3: Any, bucket: str, key: str, version: dict[str, str]) -> dict[str, Any]:
-    """HeadObject of the named key (and version); S3Refusal 404 NoSuchKey / NoSuchVersion when absent."""
+    """HeadObject of the named key (and version); S3Refusal 404 NoSuchKey / NoSuchVersion when absent (a HEAD
+    answers 404 without a code). Other errors pass on to the operation, which reports S3's status and code."""
     try:
         return s3.head_object(Bucket=bucket, Key=key, **version)
     except ClientError as error:
-        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
-        if status == 404:
+        if error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404:
             raise S3Refusal(NO_SUCH_VERSION if version else NO_SUCH_KEY) from None
-        details = error.response.get("Error", {})
-        raise S3Refusal(TaskResult(False, status or 400, str(details.get("Code", "")),
-                                   str(details.get("Message", "")))) from None
+        raise
 
 
 def require_current_version(s3: Any, bucket: str, key: str, version: dict[str, str]) -> None:

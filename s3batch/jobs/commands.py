@@ -26,7 +26,7 @@ from s3batch.jobs.pipeline import (
     settings_from,
     submit,
 )
-from s3batch.jobs.preflight import run_preflight
+from s3batch.jobs.preflight import enforce, run_preflight
 from s3batch.jobs.spec import (
     LAMBDA_INVOKE,
     OperationFlags,
@@ -108,10 +108,14 @@ def _clients(args: argparse.Namespace, outputs: StackOutputs | None) -> Clients:
     return Clients(JobTarget(region=region, endpoint_url=args.endpoint_url, account_id_hint=account))
 
 
+def _job_outputs(args: argparse.Namespace) -> StackOutputs | None:
+    """Stack outputs for commands about an existing job: only when given."""
+    return resolve_outputs(args.outputs, args.terraform_dir) if args.outputs else None
+
+
 def _job_clients(args: argparse.Namespace) -> Clients:
-    """Clients for commands about an existing job: outputs only when given."""
-    outputs = resolve_outputs(args.outputs, args.terraform_dir) if args.outputs else None
-    return _clients(args, outputs)
+    """Clients for commands about an existing job."""
+    return _clients(args, _job_outputs(args))
 
 
 def _add_poll(parser: argparse.ArgumentParser) -> None:
@@ -373,7 +377,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_retry_failed(args: argparse.Namespace) -> int:
     """New job over the failed tasks of a finished job, with the same operation, role and report."""
-    outputs = resolve_outputs(args.outputs, args.terraform_dir) if args.outputs else None
+    outputs = _job_outputs(args)
     clients = _clients(args, outputs)
     job = describe_job(clients.s3control, clients.account_id, args.job_id)
     bucket, prefix = reports.report_settings(job)
@@ -391,23 +395,16 @@ def cmd_retry_failed(args: argparse.Namespace) -> int:
     request = retries.retry_request(job, clients.account_id, manifest, _job_options(args))
     print(f"retry manifest: {manifest.object_arn} ({retry.stats.rows} failed tasks)", file=sys.stderr)
     if not args.skip_preflight:
-        _retry_preflight(clients, request, job)
+        _retry_preflight(clients, request)
     print(create_job(clients.s3control, request))
     return 0
 
 
-def _retry_preflight(clients: Clients, request: dict[str, Any], job: dict[str, Any]) -> None:
+def _retry_preflight(clients: Clients, request: dict[str, Any]) -> None:
     """The submit preflight for a retry job (its manifest is in a new place the role may not read)."""
     region = clients.target.region or clients.s3control.meta.region_name
-    result = run_preflight(clients, request, region=region, sample=())
-    for note in result.notes:
-        print(f"preflight note: {note}", file=sys.stderr)
-    for problem in result.problems:
-        print(f"preflight: {problem}", file=sys.stderr)
-    if not result.ok:
-        raise S3BatchError(f"preflight found {len(result.problems)} problem(s) for the retry of job {job['JobId']}; "
-                           "fix them (e.g. --outputs for the stack's manifest location) or use --skip-preflight",
-                           exit_code=USAGE_EXIT)
+    enforce(run_preflight(clients, request, region=region, sample=()), sys.stderr,
+            "fix them (e.g. --outputs for the stack's manifest location) or use --skip-preflight")
 
 
 def cmd_list(args: argparse.Namespace) -> int:

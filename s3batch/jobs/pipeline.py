@@ -30,12 +30,10 @@ from s3batch.jobs.manifest import (
     upload_folder,
     upload_manifest,
 )
-from s3batch.jobs.preflight import PolicyReference, run_preflight
+from s3batch.jobs.preflight import PolicyReference, enforce, run_preflight
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
 from s3batch.jobs.submit import GeneratorSettings, JobOptions, ReportSettings, build_create_job_request, create_job
 from s3batch.stack_outputs import StackOutputs
-
-PREFLIGHT_EXIT = 3
 
 
 class SourceKind(str, Enum):
@@ -299,15 +297,7 @@ def _preflight(
         clients, request, region=settings.region, sample=prepared.stats.sample if prepared.stats else (),
         probe_report_write=options.probe_report_write, reference=reference, manifest_uploaded=prepared.uploaded,
     )
-    for note in result.notes:
-        print(f"preflight note: {note}", file=log)
-    for problem in result.problems:
-        print(f"preflight: {problem}", file=log)
-    if not result.ok:
-        raise S3BatchError(
-            f"preflight found {len(result.problems)} problem(s); fix them or use --skip-preflight", exit_code=PREFLIGHT_EXIT
-        )
-    print("preflight: ok", file=log)
+    enforce(result, log)
 
 
 def parse_generator_filter(args: dict[str, Any]) -> dict[str, Any]:
