@@ -1,3 +1,8 @@
 """s3batch-kit: job tooling and the local S3 Batch Operations emulator."""
 
-__version__ = "0.1.0"
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("s3batch-kit")  # the installed distribution's metadata (pyproject.toml's version)
+except PackageNotFoundError:  # imported from a checkout that was never installed (pip install -e .)
+    __version__ = "0+unknown"

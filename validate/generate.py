@@ -21,7 +21,8 @@ from typing import Any
 
 from validate.catalogue import OPERATIONS, JobScope, build_policy, submitter_policy, trust_policy
 
-DEFAULT_DEST = Path(__file__).resolve().parents[1] / "terraform" / "modules" / "batch_role" / "policies"
+# `make policies` runs at the repository root; other directories are given on the command line (or --policies-dir).
+DEFAULT_DEST = Path("terraform/modules/batch_role/policies")
 SUFFIX = ".json.tftpl"
 README = "README.md"
 

@@ -1,7 +1,7 @@
 """`s3batch local deploy`: create in the local stack what `terraform apply` creates in AWS.
 
 Names and settings are read from the Terraform code itself (the defaults in `terraform/variables.tf` and
-`terraform/modules/sentiment_lambda/variables.tf`), so there is one place to change them; policies come
+`terraform/modules/sentiment_lambda/variables.tf`, shipped with the package), so there is one place to change them; policies come
 from the same catalogue (`validate.catalogue`) the Terraform templates are generated from. The only
 deliberate difference: the function uses the `lexicon` sentiment backend (Comprehend is not offline).
 Every step is idempotent: running deploy twice leaves one bucket, one role and one function.
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import importlib.util
 import json
 import os
 from dataclasses import dataclass
@@ -29,14 +28,12 @@ from s3batch.aws import make_client
 from s3batch.emulator.stack import LOCAL_CREDENTIALS, StackInfo
 from s3batch.errors import InputError
 from s3batch.files import write_json_atomically
+from s3batch.kit_data import function_packager, sample_terraform
 from s3batch.stack_outputs import StackOutputs, to_terraform_json
 from validate.catalogue import JobScope, build_policy, trust_policy
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-TERRAFORM_DIR = REPO_ROOT / "terraform"
-PACKAGE_ZIP = REPO_ROOT / "build" / "lambda" / "sentiment.zip"
-FUNCTION_SOURCES = REPO_ROOT / "lambda" / "sentiment"
-PACKAGER = REPO_ROOT / "lambda" / "package.py"
+TERRAFORM_DIR = sample_terraform()
+PACKAGE_ZIP = Path("build/lambda/sentiment.zip")  # where `make lambda` writes it, under the working directory
 HANDLER = "handler.detect_sentiment"  # terraform/modules/sentiment_lambda/main.tf (a test holds them equal)
 LOCAL_SENTIMENT_BACKEND = "lexicon"
 LAMBDA_TRUST = {
@@ -143,28 +140,21 @@ def local_session(region: str) -> boto3.Session:
     )
 
 
-def function_package() -> bytes:
+def function_package(zip_path: Path = PACKAGE_ZIP) -> bytes:
     """The zip `make lambda` builds, rebuilt first when missing or older than the function's sources.
 
-    The local stack runs exactly the package Terraform deploys: built by `lambda/package.py`, the one packager.
+    The local stack runs exactly the package Terraform deploys: built by `lambda/package.py`, the one packager
+    (shipped with the kit, so an installed `s3batch` builds it under the working directory's build/ too).
     """
-    if not (FUNCTION_SOURCES / "handler.py").is_file():
-        raise InputError(f"{FUNCTION_SOURCES}: no function sources to package")
-    sources = [p for p in FUNCTION_SOURCES.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
-    newest = max(p.stat().st_mtime for p in [*sources, PACKAGER])
-    if not PACKAGE_ZIP.is_file() or PACKAGE_ZIP.stat().st_mtime < newest:
-        _load_packager().build(PACKAGE_ZIP)
-    return PACKAGE_ZIP.read_bytes()
-
-
-def _load_packager() -> Any:
-    """lambda/package.py as a module (`lambda` is a keyword, so it is not an importable package)."""
-    spec = importlib.util.spec_from_file_location("sentiment_package", PACKAGER)
-    if spec is None or spec.loader is None:
-        raise InputError(f"{PACKAGER}: cannot load the Lambda packager")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    packager = function_packager()
+    sources = packager.FUNCTION_DIR
+    if not (sources / "handler.py").is_file():
+        raise InputError(f"{sources}: no function sources to package")
+    files = [p for p in sources.rglob("*") if p.is_file() and "__pycache__" not in p.parts]
+    newest = max(p.stat().st_mtime for p in [*files, Path(packager.__file__)])
+    if not zip_path.is_file() or zip_path.stat().st_mtime < newest:
+        packager.build(zip_path)
+    return zip_path.read_bytes()
 
 
 def deploy(stack: StackInfo, outputs_path: Path, settings: DeploySettings | None = None) -> StackOutputs:

@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 INIT_TIMEOUT_S = 30.0  # Lambda allows 10 s of init; we are generous for slow machines
-_REPO_ROOT = str(Path(__file__).resolve().parents[2])
 _WORKER_MAIN = "import sys; from s3batch.emulator.lambda_runtime import serve; serve(int(sys.argv[1]))"
 
 
@@ -68,12 +67,15 @@ class InvokeOutcome:
 
 
 def worker_environment(spec: FunctionSpec, code_dir: str) -> dict[str, str]:
-    """The process environment Lambda would give this function, pointed at the local stack."""
+    """The process environment Lambda would give this function, pointed at the local stack.
+
+    No PYTHONPATH: the worker is this interpreter, where the kit is installed, so it imports `serve` from there;
+    the function's code directory is its first import path (`serve`), as the zip root is on Lambda.
+    """
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "LANG": "en_US.UTF-8",
         "TZ": ":UTC",
-        "PYTHONPATH": _REPO_ROOT,  # after the code dir (cwd), so the worker can import this module
         "PYTHONUNBUFFERED": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
         "LAMBDA_TASK_ROOT": code_dir,

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 
 from s3batch.aws import make_client
-from s3batch.emulator.deploy import REPO_ROOT, deploy
+from s3batch.emulator.deploy import deploy
 from s3batch.emulator.stack import StackInfo
 
 pytestmark = pytest.mark.e2e
@@ -24,7 +24,7 @@ def test_sentiment_job_on_the_sample_files(local_stack: Any, tmp_path: Path, wai
     s3 = make_client("s3", endpoint_url=local_stack.endpoint_url)
     rows = io.StringIO()
     writer = csv.writer(rows, lineterminator="\n")
-    samples = sorted((REPO_ROOT / "files").glob("*.txt"))
+    samples = sorted((Path(__file__).resolve().parents[3] / "files").glob("*.txt"))
     for path in samples:
         key = outputs.data_prefix + path.name
         s3.put_object(Bucket=outputs.bucket_name, Key=key, Body=path.read_bytes())
