@@ -1,8 +1,10 @@
-"""The pre-merge gate (`make check`, `s3batch check`): every static check of terraform/ with one summary.
+"""The pre-merge gate (`make check`, `s3batch check`): every static check of a repository's Terraform, one summary.
 
-Steps: parse every .tf file; lint every policy in it; check the batch role against the catalogue for its
-configured operation; detect drift of the generated policy templates; run checkov offline in its own
-venv; and, where a `terraform` binary is on PATH, `terraform fmt -check` and `terraform validate`.
+Steps: parse every .tf file; lint every policy in it; check each batch role (any role trusting S3 Batch
+Operations) against the catalogue for its declared operation; detect drift of generated policy templates where
+there are any; run checkov offline where it is installed; and, where a `terraform` binary is on PATH,
+`terraform fmt -check` and `terraform validate`. Works on any repository: the Terraform folder and the policy
+folders are the working directory's or flags', nothing comes from where the kit is installed.
 Artefacts go to build/check/ (lint.json, lint.sarif, checkov.json, summary.json), each written atomically.
 """
 
@@ -31,6 +33,7 @@ CHECKOV_ENV = {"CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
 # `terraform init` failing for one of these reasons means "no provider registry here", not broken code.
 OFFLINE_MARKERS = ("could not connect to registry", "Failed to query available provider packages", "no such host")
 COMMAND_TIMEOUT = 300
+LOCAL_CHECKOV = Path(".venv-checkov/bin/checkov")  # where `make check` installs it in this kit's checkout
 
 
 @dataclass
@@ -46,11 +49,15 @@ class Step:
 
 @dataclass(frozen=True)
 class GateOptions:
-    """Where things are. checkov=None skips checkov; terraform=None skips the terraform CLI steps."""
+    """Where things are. checkov=None skips checkov (checkov_absent says why; require_checkov makes that a failure);
+    terraform=None skips the terraform CLI steps; policies_dir=None checks the generated policy folders found
+    under terraform_dir, if any."""
 
     terraform_dir: Path = Path("terraform")
     out_dir: Path = Path("build/check")
-    checkov: Path | None = Path(".venv-checkov/bin/checkov")
+    checkov: Path | None = None
+    checkov_absent: str = "--skip-checkov"
+    require_checkov: bool = False
     terraform: str | None = None
     policies_dir: Path | None = None
 
@@ -107,7 +114,7 @@ def run_gate(options: GateOptions) -> GateReport:
     project = TerraformProject(parsed)
     steps.append(_timed("policy lint", lambda: _lint_step(project, findings, roles_seen, options.out_dir)))
     steps.append(_timed("batch role vs catalogue", lambda: _role_step(findings, roles_seen)))
-    steps.append(_timed("policy drift", lambda: _drift_step(options.policies_dir)))
+    steps.append(_timed("policy drift", lambda: _drift_step(options)))
     steps.append(_timed("checkov", lambda: _checkov_step(options)))
     steps.extend(_terraform_steps(options, root_modules(project)))
     report = GateReport(steps)
@@ -158,20 +165,26 @@ def _findings_step(findings: list[Finding], what: str) -> Step:
     return Step("", status, f"{what}: {summary_line(findings)}", details)
 
 
-def _drift_step(policies_dir: Path | None) -> Step:
-    from validate.generate import DEFAULT_DEST, drift
+def _drift_step(options: GateOptions) -> Step:
+    from validate.generate import drift, generated_dirs
 
-    problems = drift(policies_dir or DEFAULT_DEST)
+    folders = [options.policies_dir] if options.policies_dir else generated_dirs(options.terraform_dir)
+    if not folders:
+        return Step("", SKIPPED, f"no generated policy templates under {display_path(options.terraform_dir)} "
+                                 "(--policies-dir names a folder to compare with the catalogue)")
+    problems = [problem for folder in folders for problem in drift(folder)]
     if problems:
         return Step("", FAILED, f"{len(problems)} generated policy files are stale (run make policies)", problems)
-    return Step("", PASSED, f"{display_path(policies_dir or DEFAULT_DEST)} matches the catalogue")
+    return Step("", PASSED, f"{', '.join(display_path(f) for f in folders)} matches the catalogue")
 
 
 def _checkov_step(options: GateOptions) -> Step:
     target = options.out_dir / "checkov.json"
     if options.checkov is None:
         target.unlink(missing_ok=True)  # never leave a stale result beside a skipped run
-        return Step("", SKIPPED, "checkov skipped (--skip-checkov)")
+        if options.require_checkov:
+            return Step("", FAILED, f"checkov is required (--require-checkov) but was not run: {options.checkov_absent}")
+        return Step("", SKIPPED, f"checkov skipped ({options.checkov_absent})")
     if not options.checkov.is_file():
         return Step("", FAILED, f"checkov not found at {options.checkov} (make check installs it in .venv-checkov)")
     command = [str(options.checkov), "-d", str(options.terraform_dir), "--framework", "terraform", "--skip-download", "-o", "json"]
@@ -293,3 +306,18 @@ def format_text(report: GateReport) -> str:
 def default_terraform() -> str | None:
     """The terraform binary on PATH, or None."""
     return shutil.which("terraform")
+
+
+def default_terraform_dir() -> Path:
+    """./terraform when the working directory has one, else the working directory itself."""
+    return Path("terraform") if Path("terraform").is_dir() else Path(".")
+
+
+def find_checkov() -> tuple[Path | None, str]:
+    """(checkov to run, or None and why not): `checkov` on PATH, else this kit's .venv-checkov."""
+    on_path = shutil.which("checkov")
+    if on_path:
+        return Path(on_path), ""
+    if LOCAL_CHECKOV.is_file():
+        return LOCAL_CHECKOV, ""
+    return None, f"not installed: no checkov on PATH nor {LOCAL_CHECKOV}; pip install checkov to run it"

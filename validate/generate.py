@@ -25,6 +25,7 @@ from validate.catalogue import OPERATIONS, JobScope, build_policy, submitter_pol
 DEFAULT_DEST = Path("terraform/modules/batch_role/policies")
 SUFFIX = ".json.tftpl"
 README = "README.md"
+README_TITLE = "# Generated policy templates — do not edit"  # first line of README: marks a generated folder
 
 # Variables every operation template takes (the Terraform module always passes all of them).
 PERMISSION_VARIABLES: tuple[str, ...] = (
@@ -128,7 +129,7 @@ def expected_files() -> dict[str, str]:
 
 def _readme() -> str:
     return "\n".join([
-        "# Generated policy templates — do not edit",
+        README_TITLE,
         "",
         "Every file here is generated from the policy catalogue (`validate/catalogue/`) by `make policies`",
         "(`python -m validate.generate`). `make check` fails when they drift from the catalogue.",
@@ -177,6 +178,20 @@ def generate(dest_dir: Path = DEFAULT_DEST) -> list[Path]:
 
 def _extra_files(dest_dir: Path, files: Mapping[str, str]) -> list[Path]:
     return sorted(p for p in dest_dir.iterdir() if p.is_file() and p.name not in files)
+
+
+def generated_dirs(root: Path) -> list[Path]:
+    """Folders under root holding generated templates (a README.md that starts with README_TITLE), sorted."""
+    from validate.terraform_source import SKIP_DIRS  # the folders the Terraform reader does not search either
+
+    found = []
+    for readme in Path(root).rglob(README):
+        if SKIP_DIRS.intersection(readme.relative_to(root).parts):
+            continue
+        with readme.open(encoding="utf-8", errors="replace") as handle:
+            if handle.readline().rstrip("\n") == README_TITLE:
+                found.append(readme.parent)
+    return sorted(found)
 
 
 def drift(dest_dir: Path = DEFAULT_DEST) -> list[str]:

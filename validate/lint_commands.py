@@ -33,14 +33,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     check = subparsers.add_parser(
         "check",
-        help="pre-merge gate over terraform/: parse, lint, catalogue, drift, checkov, terraform fmt/validate",
-        description="Run every static check of the Terraform code; artefacts in build/check/. Exit 0 passed, 1 failed.",
+        help="pre-merge gate over a repository's Terraform: parse, lint, catalogue, drift, checkov, terraform fmt/validate",
+        description=(
+            "Run every static check of the Terraform code; artefacts in build/check/. Exit 0 passed, 1 failed, "
+            "2 bad input. Works in any repository (docs/linter.md)."
+        ),
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     check.add_argument("--format", choices=["text", "json"], default="text")
-    check.add_argument("--skip-checkov", action="store_true", help="do not run checkov")
-    check.add_argument("--checkov", type=Path, default=Path(".venv-checkov/bin/checkov"), help="checkov executable")
-    check.add_argument("--terraform-dir", type=Path, default=Path("terraform"))
+    checkov = check.add_mutually_exclusive_group()
+    checkov.add_argument("--skip-checkov", action="store_true", help="do not run checkov")
+    checkov.add_argument("--require-checkov", action="store_true", help="fail when checkov is not installed")
+    check.add_argument(
+        "--checkov", type=Path, default=None,
+        help="checkov executable (default: checkov on PATH, else .venv-checkov/bin/checkov, else skipped)",
+    )
+    check.add_argument(
+        "--terraform-dir", type=Path, default=None, help="the Terraform code (default: ./terraform if present, else .)",
+    )
+    check.add_argument(
+        "--policies-dir", type=Path, default=None,
+        help="generated policy templates to compare with the catalogue (default: the generated folders found under "
+             "the Terraform dir; none found: the drift check is skipped)",
+    )
     check.add_argument("--out-dir", type=Path, default=Path("build/check"))
     check.set_defaults(func=run_check)
 
@@ -58,13 +73,22 @@ def run_check(args: argparse.Namespace) -> int:
     """Run the gate and print its summary."""
     import json
 
-    from validate.gate import GateOptions, default_terraform, format_text, run_gate
+    from validate.gate import GateOptions, default_terraform, default_terraform_dir, find_checkov, format_text, run_gate
 
+    if args.skip_checkov:
+        checkov, absent = None, "--skip-checkov"
+    elif args.checkov is not None:
+        checkov, absent = args.checkov, ""
+    else:
+        checkov, absent = find_checkov()
     options = GateOptions(
-        terraform_dir=args.terraform_dir,
+        terraform_dir=args.terraform_dir or default_terraform_dir(),
         out_dir=args.out_dir,
-        checkov=None if args.skip_checkov else args.checkov,
+        checkov=checkov,
+        checkov_absent=absent,
+        require_checkov=args.require_checkov,
         terraform=default_terraform(),
+        policies_dir=args.policies_dir,
     )
     report = run_gate(options)
     if args.format == "json":

@@ -62,7 +62,7 @@ def policies(tmp_path: Path) -> Path:
     return target
 
 
-def _options(tmp_path: Path, root: Path, policies: Path, **kwargs: object) -> GateOptions:
+def _options(tmp_path: Path, root: Path, policies: Path | None, **kwargs: object) -> GateOptions:
     settings: dict = {"terraform_dir": root, "out_dir": tmp_path / "out", "checkov": None, "terraform": None, "policies_dir": policies}
     return GateOptions(**{**settings, **kwargs})
 
@@ -181,3 +181,64 @@ def test_repository_terraform_passes_without_checkov(monkeypatch: pytest.MonkeyP
     summary = json.loads(capsys.readouterr().out)
     assert code == 0, [s for s in summary["steps"] if s["status"] == FAILED]
     assert {s["name"]: s["status"] for s in summary["steps"]}["batch role vs catalogue"] == PASSED
+
+
+def test_drift_checks_the_generated_folders_found_under_the_terraform_dir(tmp_path: Path) -> None:
+    root = _tree(tmp_path, policy=GOOD)
+    found = root / "vendor" / "batch_role" / "policies"
+    generate(found)
+    report = run_gate(_options(tmp_path, root, None))
+    drift = next(s for s in report.steps if s.name == "policy drift")
+    assert drift.status == PASSED and "vendor/batch_role/policies" in drift.summary
+    (found / "trust.json.tftpl").write_text("{}", encoding="utf-8")
+    drift = next(s for s in run_gate(_options(tmp_path, root, None)).steps if s.name == "policy drift")
+    assert drift.status == FAILED and any("trust.json.tftpl" in d for d in drift.details)
+
+
+def test_drift_is_skipped_where_no_generated_templates_exist(tmp_path: Path) -> None:
+    report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), None))
+    drift = next(s for s in report.steps if s.name == "policy drift")
+    assert drift.status == SKIPPED and "--policies-dir" in drift.summary
+    assert report.passed
+
+
+def test_absent_checkov_is_skipped_with_the_reason_or_fails_when_required(tmp_path: Path, policies: Path) -> None:
+    absent = "not installed: no checkov on PATH"
+    report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies, checkov_absent=absent))
+    step = next(s for s in report.steps if s.name == "checkov")
+    assert step.status == SKIPPED and absent in step.summary and report.passed
+    required = run_gate(_options(tmp_path, tmp_path / "terraform", policies, checkov_absent=absent, require_checkov=True))
+    step = next(s for s in required.steps if s.name == "checkov")
+    assert step.status == FAILED and "--require-checkov" in step.summary and not required.passed
+
+
+def test_check_finds_checkov_on_path_or_reports_it_missing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from validate.gate import find_checkov
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PATH", str(tmp_path / "bin"))
+    checkov, reason = find_checkov()
+    assert checkov is None and "pip install checkov" in reason
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "checkov").write_text("#!/bin/sh\n", encoding="utf-8")
+    (tmp_path / "bin" / "checkov").chmod(0o755)
+    assert find_checkov() == (tmp_path / "bin" / "checkov", "")
+
+
+def test_check_without_flags_gates_the_working_directory_of_another_repository(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A repository with its .tf files at the root (no terraform/ folder), no checkov, no generated templates."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (_tree(tmp_path, policy=GOOD) / "main.tf").rename(repo / "main.tf")
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))  # neither checkov nor terraform
+    code = main(["check", "--format", "json"])
+    steps = {s["name"]: s for s in json.loads(capsys.readouterr().out)["steps"]}
+    assert code == 0, steps
+    assert steps["batch role vs catalogue"]["status"] == PASSED and "main.tf" in steps["batch role vs catalogue"]["summary"]
+    assert steps["checkov"]["status"] == SKIPPED and steps["policy drift"]["status"] == SKIPPED
+    assert main(["check", "--require-checkov"]) == 1
+    assert "checkov is required" in capsys.readouterr().out
+    assert main(["check", "--terraform-dir", "absent"]) == 2
