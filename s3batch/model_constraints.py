@@ -43,7 +43,9 @@ def check_constraints(value: Any, shape: Shape, path: str) -> Iterable[str]:
 
 # botocore's patterns are unanchored (matched anywhere, as Smithy defines patterns); AWS's Smithy model anchors
 # these two (JobId `^[a-zA-Z0-9\-\_]+$`, IAMRoleArn `^arn:[^:]+:iam::\d{12}:role/`), so "abc de" is no job id.
-_ANCHORED = {"JobId": "whole", "IAMRoleArn": "start"}
+# Lambda's environment variable keys "start with a letter, are at least two characters" and hold only letters,
+# digits and underscores (Lambda developer guide, configuration-envvars): the whole key matches.
+_ANCHORED = {"JobId": "whole", "IAMRoleArn": "start", "EnvironmentVariableName": "whole"}
 
 
 def _check_string(value: str, shape: Shape, path: str) -> Iterable[str]:

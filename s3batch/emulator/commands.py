@@ -1,4 +1,4 @@
-"""`s3batch local up|down|status|deploy`: run the local S3 Batch Operations stack."""
+"""`s3batch local up|down|status|deploy|deploy-function`: run the local S3 Batch Operations stack."""
 
 from __future__ import annotations
 
@@ -38,6 +38,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     deploy = commands.add_parser("deploy", help="create the bucket, batch role and function; write the outputs file")
     deploy.add_argument("--outputs", type=Path, default=DEFAULT_OUTPUTS, help=f"outputs file (default {DEFAULT_OUTPUTS})")
     deploy.set_defaults(func=local_deploy)
+
+    function = commands.add_parser(
+        "deploy-function",
+        help="register your own Lambda function (directory or zip) with a batch role; write an outputs file for `job run`",
+        description="Create or update your function in the running local stack, with an execution role and a batch "
+                    "role allowed to invoke exactly that version; then `s3batch job run --outputs FILE ...`.",
+    )
+    function.add_argument("source", type=Path, metavar="DIR|ZIP", help="the function's code: a directory (zipped as "
+                          "`make lambda` zips) or a .zip deployment package")
+    function.add_argument("--handler", required=True, help="MODULE.FUNCTION, e.g. handler.lambda_handler")
+    function.add_argument("--name", help="function name (default: the directory or zip name)")
+    function.add_argument("--runtime", help="a python3.x runtime (default: the sample stack's, terraform/variables.tf)")
+    function.add_argument("--env", action="append", metavar="KEY=VALUE", help="environment variable (repeatable)")
+    function.add_argument("--timeout", type=int, default=3, help="seconds per invocation (default: Lambda's, %(default)s)")
+    function.add_argument("--memory", type=int, default=128, help="MB (default: Lambda's, %(default)s)")
+    function.add_argument("--outputs", type=Path, help="outputs file (default: build/local/<name>-outputs.json)")
+    function.set_defaults(func=local_deploy_function)
 
 
 def local_up(args: argparse.Namespace) -> int:
@@ -81,13 +98,38 @@ def local_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def local_deploy(args: argparse.Namespace) -> int:
-    from s3batch.emulator.deploy import deploy  # imports python-hcl2 and the policy catalogue: only when used
-
+def _running_stack() -> stack.StackInfo:
     info = stack.read_state()
     if info is None or stack.health(info.endpoint_url) is None:
         raise S3BatchError("no local stack is running; start one with `s3batch local up --detach`")
+    return info
+
+
+def local_deploy(args: argparse.Namespace) -> int:
+    from s3batch.emulator.deploy import deploy  # imports python-hcl2 and the policy catalogue: only when used
+
+    info = _running_stack()
     outputs = deploy(info, args.outputs)
     print(f"deployed to {info.endpoint_url}: bucket {outputs.bucket_name}, role {outputs.batch_role_arn}, "
           f"function {outputs.function_arn}; outputs in {args.outputs}")
+    return 0
+
+
+def local_deploy_function(args: argparse.Namespace) -> int:
+    from s3batch.emulator.deploy import DeploySettings
+    from s3batch.emulator.user_function import check_handler, deploy_function, function_code, function_settings
+    from s3batch.jobs.spec import parse_pairs
+
+    sample = DeploySettings.from_terraform()
+    name = args.name or args.source.name.removesuffix(".zip")
+    function = function_settings(name, args.handler, args.runtime or sample.runtime, parse_pairs(args.env, "--env"),
+                                 args.timeout, args.memory, sample.architecture)
+    code = function_code(args.source)
+    check_handler(code, args.handler, args.source)
+    info = _running_stack()
+    outputs_path = args.outputs or DEFAULT_OUTPUTS.with_name(f"{name}-outputs.json")
+    outputs = deploy_function(info, outputs_path, function, code)
+    print(f"deployed {outputs.function_arn} to {info.endpoint_url} with batch role {outputs.batch_role_arn}; "
+          f"outputs in {outputs_path}")
+    print(f"run a job: AWS_ENDPOINT_URL={info.endpoint_url} s3batch job run --outputs {outputs_path} --folder DIR")
     return 0

@@ -54,6 +54,30 @@ def variable_defaults(path: Path) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class FunctionSettings:
+    """A function as CreateFunction takes it (the sample's from terraform/, or the user's from flags)."""
+
+    name: str
+    handler: str
+    runtime: str
+    architecture: str
+    memory_size: int
+    timeout: int
+    environment: dict[str, str]
+
+    def configuration(self, role_arn: str) -> dict[str, Any]:
+        """CreateFunction/UpdateFunctionConfiguration arguments other than the name and code."""
+        return {
+            "Runtime": self.runtime,
+            "Role": role_arn,
+            "Handler": self.handler,
+            "Timeout": self.timeout,
+            "MemorySize": self.memory_size,
+            "Environment": {"Variables": self.environment},
+        }
+
+
+@dataclass(frozen=True)
 class DeploySettings:
     """What the root stack's variables say, as the local deploy needs it."""
 
@@ -106,19 +130,39 @@ class DeploySettings:
 
     @property
     def batch_role_name(self) -> str:
-        return f"{self.name}-batch"
+        return batch_role_name(self.function_name)  # "${var.name}-batch": the function is named var.name
 
     @property
     def batch_policy_name(self) -> str:
-        return f"s3-batch-operations-{self.operation}"
+        return batch_policy_name(self.operation)
 
     @property
     def function_name(self) -> str:
         return self.name
 
+    def function(self) -> FunctionSettings:
+        """The sentiment function as terraform/modules/sentiment_lambda configures it."""
+        return FunctionSettings(self.function_name, HANDLER, self.runtime, self.architecture, self.memory_size,
+                                self.timeout, self.environment)
+
     @property
     def function_role_name(self) -> str:
-        return f"{self.function_name}-exec"
+        return function_role_name(self.function_name)
+
+
+def batch_role_name(function_name: str) -> str:
+    """The batch role of a deployed function (terraform/main.tf names it after the stack, i.e. the function)."""
+    return f"{function_name}-batch"
+
+
+def batch_policy_name(operation: str) -> str:
+    """The batch role's inline policy (terraform/modules/batch_role/main.tf)."""
+    return f"s3-batch-operations-{operation}"
+
+
+def function_role_name(function_name: str) -> str:
+    """The function's execution role (terraform/modules/sentiment_lambda/iam.tf)."""
+    return f"{function_name}-exec"
 
 
 def local_session(region: str) -> boto3.Session:
@@ -158,16 +202,25 @@ def function_package(zip_path: Path = PACKAGE_ZIP) -> bytes:
 
 
 def deploy(stack: StackInfo, outputs_path: Path, settings: DeploySettings | None = None) -> StackOutputs:
-    """Create (or bring up to date) the bucket, batch role and function; write the outputs file."""
+    """Create (or bring up to date) the bucket, batch role and sentiment function; write the outputs file."""
     settings = settings or DeploySettings.from_terraform()
+    return deploy_stack(stack, outputs_path, settings, settings.function(), function_package(), settings.operation)
+
+
+def deploy_stack(
+    stack: StackInfo, outputs_path: Path, settings: DeploySettings, function: FunctionSettings, code: bytes,
+    operation: str,
+) -> StackOutputs:
+    """The bucket, `function` with its execution role, and a batch role `<function>-batch` whose policy is the
+    catalogue's for `operation` on that function version; the outputs file in `terraform output -json` shape."""
     session = local_session(stack.region)
     clients = {s: make_client(s, endpoint_url=stack.endpoint_url, session=session) for s in ("s3", "iam", "lambda")}
     bucket = settings.bucket_name(stack.account_id, stack.region)
     ensure_bucket(clients["s3"], bucket, stack.region, settings.versioning_enabled)
-    function_role = ensure_role(clients["iam"], settings.function_role_name, LAMBDA_TRUST)
-    function_arn = ensure_function(clients["lambda"], settings, function_role)
+    function_role = ensure_role(clients["iam"], function_role_name(function.name), LAMBDA_TRUST)
+    function_arn = ensure_function(clients["lambda"], function, function_role, code)
     scope = JobScope(
-        operation=settings.operation,
+        operation=operation,
         manifest_bucket=bucket,
         manifest_key=settings.manifest_prefix + "*",
         report_bucket=bucket,
@@ -177,10 +230,11 @@ def deploy(stack: StackInfo, outputs_path: Path, settings: DeploySettings | None
         versioned=settings.versioned_manifests,
         region=stack.region,
     )
-    role_arn = ensure_role(clients["iam"], settings.batch_role_name, trust_policy())
+    role_name = batch_role_name(function.name)
+    role_arn = ensure_role(clients["iam"], role_name, trust_policy())
     clients["iam"].put_role_policy(
-        RoleName=settings.batch_role_name,
-        PolicyName=settings.batch_policy_name,
+        RoleName=role_name,
+        PolicyName=batch_policy_name(operation),
         PolicyDocument=json.dumps(build_policy(scope)),
     )
     outputs = StackOutputs(
@@ -194,7 +248,7 @@ def deploy(stack: StackInfo, outputs_path: Path, settings: DeploySettings | None
         function_arn=function_arn,
         region=stack.region,
         account_id=stack.account_id,
-        operation=settings.operation,
+        operation=operation,
         invocation_schema_version=settings.invocation_schema_version,
     )
     write_json_atomically(outputs_path, to_terraform_json(outputs))
@@ -236,21 +290,13 @@ def ensure_role(iam: Any, name: str, trust: dict[str, Any]) -> str:
     return str(iam.get_role(RoleName=name)["Role"]["Arn"])
 
 
-def ensure_function(lambda_client: Any, settings: DeploySettings, role_arn: str) -> str:
+def ensure_function(lambda_client: Any, function: FunctionSettings, role_arn: str, code: bytes) -> str:
     """The qualified ARN of a published version matching the package and settings (new version only on change)."""
-    code = function_package()
-    config: dict[str, Any] = {
-        "Runtime": settings.runtime,
-        "Role": role_arn,
-        "Handler": HANDLER,
-        "Timeout": settings.timeout,
-        "MemorySize": settings.memory_size,
-        "Environment": {"Variables": settings.environment},
-    }
-    name = settings.function_name
+    config = function.configuration(role_arn)
+    name = function.name
     try:
         created = lambda_client.create_function(
-            FunctionName=name, Code={"ZipFile": code}, Publish=True, Architectures=[settings.architecture], **config
+            FunctionName=name, Code={"ZipFile": code}, Publish=True, Architectures=[function.architecture], **config
         )
         return _qualified(created)
     except ClientError as exc:
