@@ -1,0 +1,72 @@
+"""The composite action (action.yml) and the example workflow: valid against GitHub's schemas and actionlint,
+and the action's run script, executed here with bash, gates a repository and leaves SARIF."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.packaging.conftest import GOOD_POLICY, REPO, WIDE_FINDING, WIDE_POLICY, batch_role_tf, make_repo
+
+ACTION = REPO / "action.yml"
+WORKFLOW = REPO / ".github" / "workflows" / "s3batch-check.yml"
+
+
+@pytest.mark.parametrize(("schema", "path"), [("vendor.github-actions", ACTION), ("vendor.github-workflows", WORKFLOW)])
+def test_files_match_githubs_schemas(schema: str, path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.skipif(shutil.which("actionlint") is None,
+                    reason="actionlint not installed (pip install '.[actionlint]'; its build downloads the binary from GitHub)")
+def test_actionlint_accepts_the_workflow_and_the_action_it_uses() -> None:
+    done = subprocess.run(["actionlint", "-no-color", str(WORKFLOW.relative_to(REPO))], cwd=REPO,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _run_step(workspace: Path, tmp_path: Path, **inputs: str) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
+    """The action's `run` step, executed by bash as the runner would, with its inputs as the step's env."""
+    steps = yaml.safe_load(ACTION.read_text(encoding="utf-8"))["runs"]["steps"]
+    step = next(s for s in steps if s.get("id") == "run")
+    defaults = {name: str(spec.get("default", "")) for name, spec in yaml.safe_load(ACTION.read_text())["inputs"].items()}
+    values = {**defaults, **inputs}
+    env = {"COMMAND": values["command"], "TERRAFORM_DIR": values["terraform-dir"], "PATHS": values["paths"],
+           "ARGS": values["args"], "SARIF": values["sarif-file"], "OUT_DIR": str(tmp_path / "runner-temp"),
+           "GITHUB_OUTPUT": str(tmp_path / "github-output"),
+           "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": os.environ.get("HOME", str(tmp_path))}
+    done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=workspace, env=env,
+                          capture_output=True, text=True, timeout=300, check=False)
+    outputs = dict(line.split("=", 1) for line in (tmp_path / "github-output").read_text().splitlines() if "=" in line)
+    return done, outputs
+
+
+def test_check_passes_a_good_repository_and_fails_a_widened_role_with_sarif(tmp_path: Path) -> None:
+    good = make_repo(tmp_path / "good", {"terraform/batch.tf": batch_role_tf(GOOD_POLICY)})
+    done, outputs = _run_step(good, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = json.loads((good / outputs["sarif-file"]).read_text())["runs"][0]["results"]
+    assert [r for r in results if r["level"] == "error"] == []
+    wide = make_repo(tmp_path / "wide", {"infra/batch.tf": batch_role_tf(WIDE_POLICY)})
+    done, outputs = _run_step(wide, tmp_path, **{"terraform-dir": "infra", "args": "--skip-checkov"})
+    assert done.returncode == 1 and "FAIL  batch role vs catalogue" in done.stdout
+    results = json.loads((wide / outputs["sarif-file"]).read_text())["runs"][0]["results"]
+    assert WIDE_FINDING in {r["ruleId"] for r in results}
+
+
+def test_lint_writes_sarif_and_an_unknown_command_fails(tmp_path: Path) -> None:
+    wide = make_repo(tmp_path / "wide", {"iam/batch.tf": batch_role_tf(WIDE_POLICY)})
+    done, _ = _run_step(wide, tmp_path, command="lint", paths="iam", **{"sarif-file": "out/lint.sarif"})
+    assert done.returncode == 1, done.stderr
+    assert WIDE_FINDING in {r["ruleId"] for r in json.loads((wide / "out" / "lint.sarif").read_text())["runs"][0]["results"]}
+    done, _ = _run_step(wide, tmp_path, command="deploy")
+    assert done.returncode == 2 and "::error::command must be check or lint" in done.stdout
