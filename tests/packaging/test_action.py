@@ -70,3 +70,11 @@ def test_lint_writes_sarif_and_an_unknown_command_fails(tmp_path: Path) -> None:
     assert WIDE_FINDING in {r["ruleId"] for r in json.loads((wide / "out" / "lint.sarif").read_text())["runs"][0]["results"]}
     done, _ = _run_step(wide, tmp_path, command="deploy")
     assert done.returncode == 2 and "::error::command must be check or lint" in done.stdout
+
+
+def test_the_documented_workflow_is_the_example_file() -> None:
+    """docs/linter.md shows the example workflow; it must stay the file actionlint and the schema check validate."""
+    docs = (REPO / "docs" / "linter.md").read_text(encoding="utf-8")
+    shown = docs.split("Example workflow", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    workflow = "".join(line for line in WORKFLOW.read_text(encoding="utf-8").splitlines(keepends=True) if not line.startswith("#"))
+    assert shown == workflow
