@@ -23,7 +23,7 @@ help:
 
 venv: $(APP_STAMP)
 
-$(APP_STAMP): pyproject.toml
+$(APP_STAMP): pyproject.toml setup.py
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	@touch $@

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from types import ModuleType
 
 
 def _package_dir(package: str) -> Path:
@@ -21,7 +22,7 @@ def sample_terraform() -> Path:
     return _package_dir("s3batch_terraform")
 
 
-def function_packager():  # type: ignore[no-untyped-def]  # the module lambda/package.py
+def function_packager() -> ModuleType:
     """lambda/package.py, the one packager of the sentiment function (`make lambda`)."""
     from s3batch_lambda import package
 
