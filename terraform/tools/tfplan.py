@@ -173,7 +173,7 @@ def _computed(kind: str, arguments: Mapping[str, Any], account: Account) -> dict
     p, r, a = account.partition, account.region, account.account_id
     if kind == "aws_s3_bucket":
         bucket = arguments["bucket"]
-        return {"id": bucket, "arn": f"arn:{p}:s3:::{bucket}", "region": r}
+        return {"id": bucket, "arn": f"arn:{p}:s3:::{bucket}", "bucket_region": r}
     if kind == "aws_iam_role":
         return {"id": arguments["name"], "arn": f"arn:{p}:iam::{a}:role/{arguments['name']}"}
     if kind == "aws_iam_policy":
