@@ -10,7 +10,7 @@ APP_STAMP := $(VENV)/.installed
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: help venv test test-pythons job check lambda bench policies clean
+.PHONY: help venv test test-pythons job check lambda bench policies provider-schema clean
 
 help:
 	@echo "make job      run the sentiment job (local emulator by default; TARGET=aws for AWS)"
@@ -20,6 +20,7 @@ help:
 	@echo "make lambda   build the deterministic Lambda package"
 	@echo "make bench    run the benchmarks, results in build/bench.json"
 	@echo "make policies regenerate the committed policy files terraform/ uses"
+	@echo "make provider-schema  regenerate the AWS provider schema snapshot (downloads ~60 MB; not in CI)"
 
 venv: $(APP_STAMP)
 
@@ -89,6 +90,13 @@ bench: $(APP_STAMP)
 
 policies: $(APP_STAMP)
 	$(BIN)/python -m validate.generate
+
+# The trimmed AWS provider schema the gate checks Terraform against (docs/terraform.md). Where terraform is on
+# PATH and TF_DIR is an initialised directory, from `terraform providers schema -json`; otherwise from the
+# cdktf-cdktf-provider-aws package (pip download --no-deps into a temporary directory, removed afterwards).
+TF_DIR ?=
+provider-schema: $(APP_STAMP)
+	$(BIN)/python -m validate.provider_schema.extract $(if $(TF_DIR),--from-terraform $(TF_DIR))
 
 clean:
 	rm -rf build .pytest_cache

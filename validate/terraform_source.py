@@ -179,6 +179,7 @@ class ModuleDir:
     variables: dict[str, Block] = field(default_factory=dict)
     locals: dict[str, object] = field(default_factory=dict)
     tfvars: dict[str, object] = field(default_factory=dict)
+    outputs: set[str] = field(default_factory=set)
 
     def find(self, kind: str, type_name: str, name: str) -> Block | None:
         """The block with this kind, type and name, or None."""
@@ -234,6 +235,8 @@ class TerraformProject:
                     module.variables[block.name] = block
             for entry in tf.body.get("locals", []):
                 module.locals.update(entry)
+            for entry in tf.body.get("output", []):
+                module.outputs.update(entry)
         for module in self.modules.values():
             module.tfvars = _read_tfvars(module.path)
         self.callers: dict[Path, list[tuple[ModuleDir, Block]]] = {}
@@ -303,6 +306,13 @@ class TerraformProject:
         if value == interpolation:
             return interpolation
         return self.substitute(value, module, bindings, depth + 1)
+
+
+def interpolations(text: str) -> list[str]:
+    """Every top-level "${...}" in a python-hcl2 string value (an unclosed one is left out)."""
+    found: list[str] = []
+    _replace_interpolations(text, lambda part: found.append(part) or part)
+    return found
 
 
 def _replace_interpolations(text: str, fill: Callable[[str], str]) -> str:
