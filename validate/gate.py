@@ -1,9 +1,11 @@
 """The pre-merge gate (`make check`, `s3batch check`): every static check of terraform/ with one summary.
 
-Steps: parse every .tf file; lint every policy in it; check the batch role against the catalogue for its
-configured operation; detect drift of the generated policy templates; run checkov offline in its own
-venv; and, where a `terraform` binary is on PATH, `terraform fmt -check` and `terraform validate`.
-Artefacts go to build/check/ (lint.json, lint.sarif, checkov.json, summary.json), each written atomically.
+Steps: parse every .tf file; check it against the AWS provider schema snapshot (validate.provider_schema);
+lint every policy in it; check the batch role against the catalogue for its configured operation; detect
+drift of the generated policy templates; run checkov offline in its own venv; and, where a `terraform`
+binary is on PATH, `terraform fmt -check`, `terraform validate` and `terraform test`.
+Artefacts go to build/check/ (schema.json, schema.sarif, lint.json, lint.sarif, checkov.json, summary.json),
+each written atomically.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from s3batch.files import write_json_atomically, write_text_atomically
 from validate.linter.engine import lint_sources
 from validate.linter.findings import Finding
 from validate.linter.formats.json import JsonFormatter
-from validate.linter.formats.sarif import SarifFormatter
+from validate.linter.formats.sarif import SarifFormatter, sarif_log
 from validate.terraform_source import Extractor, TerraformProject, TfFile, display_path, find_tf_files, parse_tf_file
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
@@ -53,6 +55,7 @@ class GateOptions:
     checkov: Path | None = Path(".venv-checkov/bin/checkov")
     terraform: str | None = None
     policies_dir: Path | None = None
+    provider_schema: Path | None = None  # None: the snapshot shipped with the kit
 
 
 @dataclass
@@ -105,6 +108,7 @@ def run_gate(options: GateOptions) -> GateReport:
     roles_seen: list[str] = []
     steps = [_timed("terraform parse", lambda: _parse_step(options.terraform_dir, parsed))]
     project = TerraformProject(parsed)
+    steps.append(_timed("provider schema", lambda: _schema_step(project, options)))
     steps.append(_timed("policy lint", lambda: _lint_step(project, findings, roles_seen, options.out_dir)))
     steps.append(_timed("batch role vs catalogue", lambda: _role_step(findings, roles_seen)))
     steps.append(_timed("policy drift", lambda: _drift_step(options.policies_dir)))
@@ -130,6 +134,24 @@ def _parse_step(terraform_dir: Path, parsed: list[TfFile]) -> Step:
     if errors:
         return Step("", FAILED, f"{len(errors)} of {len(parsed) + len(errors)} files do not parse", errors)
     return Step("", PASSED, f"{len(parsed)} files parse")
+
+
+def _schema_step(project: TerraformProject, options: GateOptions) -> Step:
+    from validate.provider_schema import load_schema
+    from validate.provider_schema.check import check_project, sarif_rules
+
+    try:
+        schema = load_schema(options.provider_schema)
+    except InputError as exc:
+        return Step("", FAILED, str(exc))
+    result = check_project(project, schema)
+    write_text_atomically(options.out_dir / "schema.json", JsonFormatter().format(result.findings))
+    write_text_atomically(options.out_dir / "schema.sarif",
+                          json.dumps(sarif_log(result.findings, sarif_rules(), "s3batch-provider-schema"), indent=2) + "\n")
+    what = f"{result.checked_blocks} blocks against hashicorp/aws {schema.version}"
+    if result.unchecked_types:
+        what += f" ({len(result.unchecked_types)} types outside the snapshot not checked: {', '.join(sorted(result.unchecked_types))})"
+    return _findings_step(result.findings, what)
 
 
 def _lint_step(project: TerraformProject, findings: list[Finding], roles_seen: list[str], out_dir: Path) -> Step:

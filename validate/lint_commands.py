@@ -33,7 +33,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     check = subparsers.add_parser(
         "check",
-        help="pre-merge gate over terraform/: parse, lint, catalogue, drift, checkov, terraform fmt/validate",
+        help="pre-merge gate over terraform/: parse, provider schema, lint, catalogue, drift, checkov, terraform fmt/validate/test",
         description="Run every static check of the Terraform code; artefacts in build/check/. Exit 0 passed, 1 failed.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
@@ -42,6 +42,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     check.add_argument("--checkov", type=Path, default=Path(".venv-checkov/bin/checkov"), help="checkov executable")
     check.add_argument("--terraform-dir", type=Path, default=Path("terraform"))
     check.add_argument("--out-dir", type=Path, default=Path("build/check"))
+    check.add_argument("--provider-schema", type=Path, default=None, metavar="JSON",
+                       help="AWS provider schema snapshot to check against (default: the one shipped, hashicorp/aws 6.25.0; "
+                            "make provider-schema writes one)")
     check.set_defaults(func=run_check)
 
 
@@ -65,6 +68,7 @@ def run_check(args: argparse.Namespace) -> int:
         out_dir=args.out_dir,
         checkov=None if args.skip_checkov else args.checkov,
         terraform=default_terraform(),
+        provider_schema=args.provider_schema,
     )
     report = run_gate(options)
     if args.format == "json":

@@ -49,6 +49,13 @@ class SchemaCheck:
     unchecked_types: set[str] = field(default_factory=set)
 
 
+def sarif_rules() -> list[dict]:
+    """SARIF rule descriptors of the checker's findings."""
+    return [{"id": rule, "name": rule, "shortDescription": {"text": title},
+             "defaultConfiguration": {"level": "warning" if rule == DEPRECATED else "error"}}
+            for rule, title in RULE_TITLES.items()]
+
+
 def check_paths(paths: Sequence[Path], schema: ProviderSchema | None = None) -> SchemaCheck:
     """Check the Terraform code under these paths (InputError when a file does not parse)."""
     return check_project(TerraformProject.load(paths), schema or load_schema())

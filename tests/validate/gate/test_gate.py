@@ -75,6 +75,7 @@ def test_clean_tree_passes_and_writes_artefacts(tmp_path: Path, policies: Path) 
     report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies))
     assert _statuses(report) == {
         "terraform parse": PASSED,
+        "provider schema": PASSED,
         "policy lint": PASSED,
         "batch role vs catalogue": PASSED,
         "policy drift": PASSED,
@@ -104,6 +105,29 @@ def test_lint_and_role_errors_fail(tmp_path: Path, policies: Path) -> None:
     assert any("S3B102" in d for d in details["policy lint"])
     assert any("S3B110" in d and "s3:DeleteObject" in d for d in details["batch role vs catalogue"])
     assert report.exit_code == 1
+
+
+def test_provider_schema_finding_fails_the_gate_with_file_and_line(tmp_path: Path, policies: Path) -> None:
+    root = _tree(tmp_path, policy=GOOD)
+    text = (root / "main.tf").read_text().replace("  role   = aws_iam_role.batch.id", "  role   = aws_iam_role.batch.id\n  roles  = []")
+    (root / "main.tf").write_text(text)
+    report = run_gate(_options(tmp_path, root, policies))
+    step = next(s for s in report.steps if s.name == "provider schema")
+    assert step.status == FAILED and "against hashicorp/aws 6.25.0" in step.summary
+    assert step.details == [f"{root / 'main.tf'}:10: error TFS002 aws_iam_role_policy: no argument or block 'roles' (did you mean 'role'?)"]
+    sarif = json.loads((tmp_path / "out" / "schema.sarif").read_text())
+    assert sarif["runs"][0]["results"][0]["ruleId"] == "TFS002"
+    assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 10}
+    assert json.loads((tmp_path / "out" / "schema.json").read_text())["findings"][0]["line"] == 10
+    assert report.exit_code == 1
+
+
+def test_another_provider_schema_snapshot_can_be_given(tmp_path: Path, policies: Path) -> None:
+    bad = tmp_path / "schema.json"
+    bad.write_text("[]")
+    report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies, provider_schema=bad))
+    step = next(s for s in report.steps if s.name == "provider schema")
+    assert step.status == FAILED and step.summary == f"{bad}: not a provider schema snapshot (not a JSON object)"
 
 
 def test_parse_error_fails_naming_the_file(tmp_path: Path, policies: Path) -> None:
