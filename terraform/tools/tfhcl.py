@@ -386,7 +386,9 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "compact": lambda values: [value for value in values if value not in ("", None)],
     "concat": lambda *lists: [item for values in lists for item in values],
     "contains": lambda values, item: item in values,
+    "endswith": lambda text, suffix: text.endswith(suffix),
     "format": _format,
+    "jsondecode": json.loads,
     "jsonencode": lambda value: json.dumps(value, separators=(",", ":")),
     "length": len,
     "merge": lambda *maps: {key: value for mapping in maps for key, value in mapping.items()},
@@ -394,6 +396,7 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "replace": lambda text, old, new: text.replace(old, new),
     "sha1": lambda text: hashlib.sha1(text.encode("utf-8")).hexdigest(),
     "substr": _substr,
+    "toset": lambda values: frozenset(values),
     "tostring": _to_string,
     "trimsuffix": lambda text, suffix: text[: -len(suffix)] if suffix and text.endswith(suffix) else text,
 }

@@ -1,6 +1,6 @@
 output "s3_bucket_id" {
   description = "Name of the bucket."
-  value       = aws_s3_bucket.this.id
+  value       = aws_s3_bucket.this.bucket
 }
 
 output "s3_bucket_arn" {
