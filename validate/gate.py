@@ -33,6 +33,8 @@ CHECKOV_ENV = {"CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
 # `terraform init` failing for one of these reasons means "no provider registry here", not broken code.
 OFFLINE_MARKERS = ("could not connect to registry", "Failed to query available provider packages", "no such host")
 COMMAND_TIMEOUT = 300
+MIN_TEST_VERSION = (1, 7)  # mock_provider in terraform test
+TERRAFORM_CLI_STEPS = ("checkov", "terraform fmt", "terraform validate", "terraform test")
 
 
 @dataclass
@@ -86,7 +88,7 @@ class GateReport:
             "steps": [asdict(s) for s in self.steps],
             "seconds": {
                 "total": self.seconds(),
-                "without_checkov_and_terraform_cli": self.seconds(without=("checkov", "terraform fmt", "terraform validate")),
+                "without_checkov_and_terraform_cli": self.seconds(without=TERRAFORM_CLI_STEPS),
             },
         }
 
@@ -236,10 +238,12 @@ def checkov_step_from(output: object) -> Step:
 def _terraform_steps(options: GateOptions, roots: list[Path]) -> list[Step]:
     binary = options.terraform
     if binary is None:
-        return [Step("terraform fmt/validate", SKIPPED, "terraform is not on PATH: terraform fmt -check and terraform validate skipped")]
+        return [Step("terraform fmt/validate", SKIPPED,
+                     "terraform is not on PATH: terraform fmt -check, terraform validate and terraform test skipped")]
     return [
         _timed("terraform fmt", lambda: _fmt_step(binary, options.terraform_dir)),
         _timed("terraform validate", lambda: _validate_step(binary, options, roots)),
+        _timed("terraform test", lambda: _test_step(binary, options, roots)),
     ]
 
 
@@ -257,19 +261,27 @@ def _fmt_step(binary: str, terraform_dir: Path) -> Step:
     return Step("", FAILED, f"{len(files)} files need terraform fmt", files or done.stderr.strip().splitlines()[-3:])
 
 
+def _init(binary: str, options: GateOptions, root: Path, failures: list[str], offline: list[str]) -> dict[str, str] | None:
+    """`terraform init` in a root module; the environment for the next command, or None (recorded why)."""
+    data_dir = (options.out_dir / "terraform-data" / display_path(root).replace(os.sep, "_")).resolve()
+    env = {"TF_DATA_DIR": str(data_dir), "TF_IN_AUTOMATION": "1"}
+    init = _run([binary, f"-chdir={root}", "init", "-backend=false", "-input=false", "-no-color"], env)
+    if init.returncode == 0:
+        return env
+    text = init.stdout + init.stderr
+    if any(marker in text for marker in OFFLINE_MARKERS):
+        offline.append(display_path(root))
+    else:
+        failures.append(f"{display_path(root)}: terraform init failed: {_last_error(text)}")
+    return None
+
+
 def _validate_step(binary: str, options: GateOptions, roots: list[Path]) -> Step:
     failures: list[str] = []
     offline: list[str] = []
     for root in roots:
-        data_dir = (options.out_dir / "terraform-data" / display_path(root).replace(os.sep, "_")).resolve()
-        env = {"TF_DATA_DIR": str(data_dir), "TF_IN_AUTOMATION": "1"}
-        init = _run([binary, f"-chdir={root}", "init", "-backend=false", "-input=false", "-no-color"], env)
-        if init.returncode != 0:
-            text = init.stdout + init.stderr
-            if any(marker in text for marker in OFFLINE_MARKERS):
-                offline.append(display_path(root))
-            else:
-                failures.append(f"{display_path(root)}: terraform init failed: {_last_error(text)}")
+        env = _init(binary, options, root, failures, offline)
+        if env is None:
             continue
         validate = _run([binary, f"-chdir={root}", "validate", "-no-color"], env)
         if validate.returncode != 0:
@@ -282,6 +294,40 @@ def _validate_step(binary: str, options: GateOptions, roots: list[Path]) -> Step
             f"terraform validate skipped: terraform init cannot download providers here (no registry access) for {', '.join(offline)}",
         )
     return Step("", PASSED, f"terraform validate: {len(roots)} root modules valid")
+
+
+def _test_step(binary: str, options: GateOptions, roots: list[Path]) -> Step:
+    """`terraform test` in each root module with a tests/ directory (mock_provider needs Terraform >= 1.7)."""
+    with_tests = [root for root in roots if any((root / "tests").glob("*.tftest.hcl"))]
+    if not with_tests:
+        return Step("", SKIPPED, "no tests/*.tftest.hcl in any root module")
+    version = _terraform_version(binary)
+    if version is None or version < MIN_TEST_VERSION:
+        shown = ".".join(map(str, version)) if version else "unknown"
+        return Step("", SKIPPED, f"terraform test skipped: terraform {shown} is older than 1.7 (mock_provider)")
+    failures: list[str] = []
+    offline: list[str] = []
+    for root in with_tests:
+        env = _init(binary, options, root, failures, offline)
+        if env is None:
+            continue
+        done = _run([binary, f"-chdir={root}", "test", "-no-color"], env)
+        if done.returncode != 0:
+            failures.append(f"{display_path(root)}: {_last_error(done.stdout + done.stderr)}")
+    if failures:
+        return Step("", FAILED, f"terraform test failed in {len(failures)} of {len(with_tests)} root modules", failures)
+    if offline:
+        return Step("", SKIPPED, f"terraform test skipped: terraform init cannot download providers here for {', '.join(offline)}")
+    return Step("", PASSED, f"terraform test: {len(with_tests)} root modules pass")
+
+
+def _terraform_version(binary: str) -> tuple[int, ...] | None:
+    done = _run([binary, "version", "-json"])
+    try:
+        text = json.loads(done.stdout)["terraform_version"]
+        return tuple(int(part) for part in text.split("-")[0].split(".")[:2])
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError):
+        return None
 
 
 def _last_error(text: str) -> str:
@@ -306,7 +352,7 @@ def format_text(report: GateReport) -> str:
         if len(step.details) > 50:
             lines.append(f"      ... and {len(step.details) - 50} more")
     failed = [s.name for s in report.steps if s.status == FAILED]
-    timing = f"{report.seconds(without=('checkov', 'terraform fmt', 'terraform validate')):.2f} s without checkov and terraform"
+    timing = f"{report.seconds(without=TERRAFORM_CLI_STEPS):.2f} s without checkov and terraform"
     verdict = f"check: FAILED ({', '.join(failed)})" if failed else "check: passed"
     lines.append(f"{verdict}; {timing}, {report.seconds():.2f} s in all")
     return "\n".join(lines) + "\n"

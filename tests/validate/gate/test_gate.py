@@ -190,6 +190,42 @@ def test_checkov_runs_as_a_subprocess(tmp_path: Path, policies: Path) -> None:
     assert json.loads((tmp_path / "out" / "checkov.json").read_text())["summary"]["failed"] == 1
 
 
+def _fake_terraform(tmp_path: Path, *, version: str, init: str = "ok", test_exit: int = 0) -> Path:
+    """A stand-in terraform: `version -json`, `init` (ok or offline), fmt/validate pass, `test` exits test_exit."""
+    fake = tmp_path / "terraform-bin"
+    offline = 'echo "Error: Failed to query available provider packages" >&2; exit 1'
+    fake.write_text(
+        "#!/bin/sh\n"
+        'case "$*" in\n'
+        f'  "version -json") echo \'{{"terraform_version": "{version}"}}\' ;;\n'
+        f'  *" init "*) {"exit 0" if init == "ok" else offline} ;;\n'
+        f'  *" test "*) echo "Error: Test assertion failed" >&2; exit {test_exit} ;;\n'
+        "  *) exit 0 ;;\n"
+        "esac\n",
+        encoding="utf-8",
+    )
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    return fake
+
+
+@pytest.mark.parametrize(("version", "init", "test_exit", "status", "words"), [
+    ("1.9.8", "ok", 0, PASSED, "1 root modules pass"),
+    ("1.9.8", "ok", 1, FAILED, "Error: Test assertion failed"),
+    ("1.6.6", "ok", 0, SKIPPED, "terraform 1.6 is older than 1.7"),
+    ("1.9.8", "offline", 0, SKIPPED, "cannot download providers"),
+])
+def test_terraform_test_step(tmp_path: Path, policies: Path, version: str, init: str, test_exit: int, status: str,
+                             words: str) -> None:
+    root = _tree(tmp_path, policy=GOOD)
+    (root / "tests").mkdir()
+    (root / "tests" / "role.tftest.hcl").write_text('run "plan" {\n  command = plan\n}\n')
+    fake = _fake_terraform(tmp_path, version=version, init=init, test_exit=test_exit)
+    report = run_gate(_options(tmp_path, root, policies, terraform=str(fake)))
+    step = next(s for s in report.steps if s.name == "terraform test")
+    assert step.status == status
+    assert words in step.summary + " ".join(step.details)
+
+
 def test_missing_checkov_fails_with_a_hint(tmp_path: Path, policies: Path) -> None:
     report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies, checkov=tmp_path / "none"))
     step = next(s for s in report.steps if s.name == "checkov")
