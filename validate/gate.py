@@ -276,24 +276,29 @@ def _init(binary: str, options: GateOptions, root: Path, failures: list[str], of
     return None
 
 
-def _validate_step(binary: str, options: GateOptions, roots: list[Path]) -> Step:
+def _in_roots(binary: str, options: GateOptions, roots: list[Path], command: str, passed: str) -> Step:
+    """`terraform init` then `terraform <command>` in each root module: failed, skipped (no registry) or passed."""
     failures: list[str] = []
     offline: list[str] = []
     for root in roots:
         env = _init(binary, options, root, failures, offline)
         if env is None:
             continue
-        validate = _run([binary, f"-chdir={root}", "validate", "-no-color"], env)
-        if validate.returncode != 0:
-            failures.append(f"{display_path(root)}: {_last_error(validate.stdout + validate.stderr)}")
+        done = _run([binary, f"-chdir={root}", command, "-no-color"], env)
+        if done.returncode != 0:
+            failures.append(f"{display_path(root)}: {_last_error(done.stdout + done.stderr)}")
     if failures:
-        return Step("", FAILED, f"terraform validate failed in {len(failures)} of {len(roots)} root modules", failures)
+        return Step("", FAILED, f"terraform {command} failed in {len(failures)} of {len(roots)} root modules", failures)
     if offline:
         return Step(
             "", SKIPPED,
-            f"terraform validate skipped: terraform init cannot download providers here (no registry access) for {', '.join(offline)}",
+            f"terraform {command} skipped: terraform init cannot download providers here (no registry access) for {', '.join(offline)}",
         )
-    return Step("", PASSED, f"terraform validate: {len(roots)} root modules valid")
+    return Step("", PASSED, f"terraform {command}: {len(roots)} root modules {passed}")
+
+
+def _validate_step(binary: str, options: GateOptions, roots: list[Path]) -> Step:
+    return _in_roots(binary, options, roots, "validate", "valid")
 
 
 def _test_step(binary: str, options: GateOptions, roots: list[Path]) -> Step:
@@ -305,20 +310,7 @@ def _test_step(binary: str, options: GateOptions, roots: list[Path]) -> Step:
     if version is None or version < MIN_TEST_VERSION:
         shown = ".".join(map(str, version)) if version else "unknown"
         return Step("", SKIPPED, f"terraform test skipped: terraform {shown} is older than 1.7 (mock_provider)")
-    failures: list[str] = []
-    offline: list[str] = []
-    for root in with_tests:
-        env = _init(binary, options, root, failures, offline)
-        if env is None:
-            continue
-        done = _run([binary, f"-chdir={root}", "test", "-no-color"], env)
-        if done.returncode != 0:
-            failures.append(f"{display_path(root)}: {_last_error(done.stdout + done.stderr)}")
-    if failures:
-        return Step("", FAILED, f"terraform test failed in {len(failures)} of {len(with_tests)} root modules", failures)
-    if offline:
-        return Step("", SKIPPED, f"terraform test skipped: terraform init cannot download providers here for {', '.join(offline)}")
-    return Step("", PASSED, f"terraform test: {len(with_tests)} root modules pass")
+    return _in_roots(binary, options, with_tests, "test", "pass")
 
 
 def _terraform_version(binary: str) -> tuple[int, ...] | None:

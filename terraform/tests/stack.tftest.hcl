@@ -20,6 +20,12 @@ mock_provider "aws" {
       region = "us-east-1"
     }
   }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\": \"2012-10-17\", \"Statement\": []}"
+    }
+  }
 }
 
 run "default_names" {

@@ -133,6 +133,8 @@ MOCK_PROVIDER = _block('mock_provider "aws"', "\n".join(
         ("aws_caller_identity", {"account_id": expectations.ACCOUNT_ID}),
         ("aws_partition", {"partition": expectations.PARTITION}),
         ("aws_region", {"region": expectations.REGION}),
+        # The provider still validates arguments: a role's assume_role_policy must be a JSON policy.
+        ("aws_iam_policy_document", {"json": json.dumps({"Version": "2012-10-17", "Statement": []})}),
     )), 0)
 
 

@@ -88,6 +88,10 @@ class ProviderSchema:
             self._parsed[key] = BlockSchema(raw)
         return self._parsed[key]
 
+    def type_names(self, kind: str) -> list[str]:
+        """Every type of one kind ("resource" or "data") the snapshot holds."""
+        return list(self._raw[kind])
+
     def type_count(self) -> int:
         """How many resource and data source types the snapshot holds."""
         return len(self._raw["resource"]) + len(self._raw["data"])

@@ -88,7 +88,7 @@ def _check_declaration(block: Block, schema: ProviderSchema, result: SchemaCheck
         if schema.covers(block.type):
             what = "resource type" if block.kind == "resource" else "data source"
             _add(result, UNKNOWN_TYPE, Severity.ERROR, block, block.line,
-                 f"hashicorp/aws {schema.version} has no {what} {block.type}{_suggest(block.type, _names(schema, block.kind))}")
+                 f"hashicorp/aws {schema.version} has no {what} {block.type}{_suggest(block.type, schema.type_names(block.kind))}")
         else:
             result.unchecked_types.add(block.type)
         return
@@ -283,10 +283,6 @@ def _line(block: Block, path: Iterable[str]) -> int | None:
 
 def _text_line(tf: TfFile, needle: str) -> int | None:
     return next((number for number, text in enumerate(tf.lines, start=1) if needle in text), None)
-
-
-def _names(schema: ProviderSchema, kind: str) -> list[str]:
-    return list(schema._raw[kind])  # noqa: SLF001 - suggestions only
 
 
 def _suggest(name: str, candidates: Iterable[str]) -> str:

@@ -6,7 +6,9 @@ Two sources give the same snapshot:
 - the PyPI package cdktf-cdktf-provider-aws (default; 21.22.1 = hashicorp/aws 6.25.0), generated from
   that same command: `pip download --no-deps` into a temporary directory, and its jsii assembly (JSON)
   read for every resource's and data source's arguments, nested blocks and attributes. The assembly does
-  not record deprecations or max-items other than 1; those come from CURATED_NOTES below.
+  not record deprecations or max-items other than 1; deprecations come from CURATED_NOTES below (added to
+  any 6.x snapshot). Both sources were compared on hashicorp/aws 5.100.0 / 6.25.0: the argument kinds agree
+  except where the provider changed between the versions.
 
 Only the services this kit and its users' S3 Batch Operations stacks touch are kept (COVERED_PREFIXES), and
 of each type only what the checker needs: arguments (required/optional/computed), nested blocks with their
@@ -190,11 +192,18 @@ def _compact(arguments: dict[str, str], blocks: dict[str, Any], deprecated: dict
     return out
 
 
-def _snapshot(types: dict[str, dict[str, Any]], *, version: str | None, source: str) -> dict[str, Any]:
+def with_curated_notes(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """Add CURATED_NOTES to a 6.x snapshot (they describe 6.x: in 5.x `aws_s3_bucket.region` was the bucket's)."""
+    if not str(snapshot.get("version") or "").startswith("6."):
+        return snapshot
     for (kind, type_name, name), (when, severity, message) in CURATED_NOTES.items():
-        block = types[kind].get(type_name)
+        block = snapshot[kind].get(type_name)
         if block is not None:
             block.setdefault("notes", {})[name] = {"when": when, "severity": severity, "message": message}
+    return snapshot
+
+
+def _snapshot(types: dict[str, dict[str, Any]], *, version: str | None, source: str) -> dict[str, Any]:
     return {
         "provider": PROVIDER_SOURCE,
         "version": version,
@@ -260,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.version:
         snapshot["version"] = args.version
-    write(snapshot, args.output)
+    write(with_curated_notes(snapshot), args.output)
     print(f"provider-schema: {args.output}: hashicorp/aws {snapshot['version']}, "
           f"{len(snapshot['resource'])} resource and {len(snapshot['data'])} data source types from {snapshot['source']}")
     return 0

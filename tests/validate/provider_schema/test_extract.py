@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from validate.provider_schema import load_schema
-from validate.provider_schema.extract import from_jsii, from_terraform_json, main, write
+from validate.provider_schema.extract import from_jsii, from_terraform_json, main, with_curated_notes, write
 
 TERRAFORM_SCHEMA = {
     "format_version": "1.0",
@@ -59,7 +59,8 @@ ASSEMBLY = {"version": "21.22.1", "types": {
 
 
 def test_both_sources_give_the_same_trimmed_shape() -> None:
-    for snapshot in (from_terraform_json(TERRAFORM_SCHEMA), from_jsii(ASSEMBLY)):
+    from_terraform = {**from_terraform_json(TERRAFORM_SCHEMA), "version": "6.25.0"}
+    for snapshot in (with_curated_notes(from_terraform), with_curated_notes(from_jsii(ASSEMBLY))):
         assert list(snapshot["resource"]) == ["aws_s3_bucket"], "aws_instance is outside the covered services"
         bucket = snapshot["resource"]["aws_s3_bucket"]
         assert bucket["arguments"]["bucket_region"] == "computed"
@@ -69,7 +70,14 @@ def test_both_sources_give_the_same_trimmed_shape() -> None:
         assert bucket["notes"]["region"]["when"] == "read"
         assert bucket["notes"]["versioning"]["severity"] == "warning"
     assert from_jsii(ASSEMBLY)["version"] == "6.25.0"
-    assert from_terraform_json(TERRAFORM_SCHEMA)["data"]["aws_region"]["notes"]["name"]["when"] == "any"
+    assert with_curated_notes(from_terraform)["data"]["aws_region"]["notes"]["name"]["when"] == "any"
+
+
+def test_6x_notes_stay_out_of_a_5x_snapshot() -> None:
+    """In provider 5.x aws_s3_bucket.region was the bucket's Region; only the schema's own deprecations apply."""
+    snapshot = with_curated_notes({**from_terraform_json(TERRAFORM_SCHEMA), "version": "5.100.0"})
+    assert "region" not in snapshot["resource"]["aws_s3_bucket"].get("notes", {})
+    assert snapshot["data"]["aws_region"]["notes"]["name"]["message"] == "deprecated in this provider version"
 
 
 def test_written_snapshot_loads_and_main_reads_saved_terraform_output(tmp_path: Path) -> None:
