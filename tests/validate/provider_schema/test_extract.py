@@ -94,4 +94,4 @@ def test_written_snapshot_loads_and_main_reads_saved_terraform_output(tmp_path: 
 def test_unreadable_source_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
     missing = tmp_path / "nope.json"
     assert main(["--from-json", str(missing), "--output", str(tmp_path / "out.json")]) == 2
-    assert capsys.readouterr().err.startswith(f"provider-schema: cannot read the schema: [Errno 2]")
+    assert capsys.readouterr().err.startswith("provider-schema: cannot read the schema: [Errno 2]")
