@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -17,6 +19,8 @@ from s3batch import __version__
 from s3batch.errors import S3BatchError
 
 AWS_ERROR_EXIT = 2  # "an AWS/runtime error" in every command's exit codes
+INTERNAL_ERROR_EXIT = 70  # an unexpected exception (a bug): never 1, which means "lint errors" / "failed tasks"
+DEBUG_ENV = "S3BATCH_DEBUG"
 
 # Modules exposing `register(subparsers: argparse._SubParsersAction) -> None`.
 COMMAND_MODULES: tuple[str, ...] = ("s3batch.emulator.commands", "s3batch.jobs.commands", "validate.policy_commands", "validate.lint_commands")
@@ -28,6 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Toolkit for Amazon S3 Batch Operations: policies, linting, jobs and a local emulator.",
     )
     parser.add_argument("--version", action="version", version=f"s3batch {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true",
+        help=f"print the traceback of an internal error (exit {INTERNAL_ERROR_EXIT}); also {DEBUG_ENV}=1",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMAND_MODULES:
         importlib.import_module(module_name).register(subparsers)
@@ -52,6 +60,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("s3batch: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - the last resort: a bug is one line and exit 70, never exit 1
+        return internal_error(exc, debug=args.debug or os.environ.get(DEBUG_ENV, "") not in ("", "0"))
+
+
+def internal_error(exc: BaseException, *, debug: bool) -> int:
+    """Report an unexpected exception as one line (the traceback only when debugging); the exit code is 70."""
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    message = str(exc).encode("unicode_escape").decode("ascii")[:500]  # one line, whatever the message holds
+    print(f"s3batch: internal error: {type(exc).__name__}: {message} "
+          f"(run with --debug or {DEBUG_ENV}=1 for the traceback)", file=sys.stderr)
+    return INTERNAL_ERROR_EXIT
 
 
 if __name__ == "__main__":  # pragma: no cover - exercised through the console script
