@@ -28,7 +28,7 @@ from typing import Any
 from urllib.parse import unquote, unquote_plus
 
 from s3batch.errors import InputError, S3BatchError
-from s3batch.jobs.manifest import encode_key
+from s3batch.manifest_rules import encode_key
 
 KEY_ENCODINGS = ("url", "raw")  # how the report writes keys: URL-encoded like the manifest, or as the key itself
 KEY_ENCODING_ENV = "S3BATCH_REPORT_KEYS"
