@@ -23,8 +23,13 @@ class Format(str, Enum):
 
 
 def console(stream: TextIO) -> Console:
-    """A console that writes plain text (no colour codes) when `stream` is not a terminal."""
-    return Console(file=stream, soft_wrap=True, width=200 if not stream.isatty() else None)
+    """The one console every table goes through: plain text (no colour codes) when `stream` is not a terminal.
+
+    Markup and highlighting are off: cells hold what users and AWS supplied (keys such as `a[b].txt` or
+    `x[/].txt`, descriptions, failure reasons), which must print exactly as they are, never as rich markup.
+    """
+    return Console(file=stream, soft_wrap=True, width=200 if not stream.isatty() else None, markup=False,
+                   highlight=False)
 
 
 def jobs_table(jobs: Iterable[dict[str, Any]]) -> Table:

@@ -136,7 +136,7 @@ class RichDisplay:
 
         self._console = Console(file=stream)
         self._bar = Bar(
-            TextColumn("{task.fields[status]:<10}"), BarColumn(), MofNCompleteColumn(),
+            TextColumn("{task.fields[status]:<10}", markup=False), BarColumn(), MofNCompleteColumn(),  # status: the endpoint's
             TextColumn("[green]{task.fields[ok]} ok[/] [red]{task.fields[bad]} failed[/] {task.fields[rate]}"),
             TimeRemainingColumn(), console=self._console, transient=False,
         )
