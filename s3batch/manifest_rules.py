@@ -19,6 +19,7 @@ from s3batch.formats import MAX_KEY_BYTES
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _ETAG = re.compile(r"^[0-9a-fA-F]{32}(-\d+)?$")
+_VERSION_ID = re.compile(r"^[\x21\x23-\x2b\x2d-\x7e]{1,1024}$")  # printable ASCII but space, '"' and ','
 _PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 # Characters that must never appear raw in an encoded key field (they are what quote_plus escapes away),
 # non-ASCII included: AWS's troubleshooting page asks for Unicode keys URL-encoded in the manifest.
@@ -62,8 +63,13 @@ def encoding_problem(field: str) -> str | None:
 
 
 def version_problem(version: str) -> str | None:
-    """Why a version id field is unusable, or None."""
-    return None if version else "empty version id; write the literal 'null' for a null version"
+    """Why a version id field is unusable, or None. S3 version ids are printable ASCII without commas, quotes or
+    spaces, so a field with any of those is no version id (and would change the rows of a CSV manifest)."""
+    if not version:
+        return "empty version id; write the literal 'null' for a null version"
+    if not _VERSION_ID.match(version):
+        return f"version id {version[:80]!r} has characters no S3 version id has"
+    return None
 
 
 def normalise_etag(etag: str) -> str | None:

@@ -384,7 +384,8 @@ def cmd_retry_failed(args: argparse.Namespace) -> int:
     location = reports.find_report(clients.s3, bucket, prefix, args.job_id)
     _, files = reports.read_report_manifest(clients.s3, location)
     failed = [f for f in files if f.status in (None, "failed")]
-    retry = retries.failed_manifest(reports.iter_results(clients.s3, failed, _report_keys(args)))
+    buckets = retries.job_buckets(clients.s3, job)
+    retry = retries.failed_manifest(reports.iter_results(clients.s3, failed, _report_keys(args)), buckets)
     if retry is None:
         print(f"job {args.job_id}: the report lists no failed task; nothing to retry", file=sys.stderr)
         return 0

@@ -51,6 +51,7 @@ class TaskResult:
     error_code: str
     message: str
     key_encoding: str = "url"  # one of KEY_ENCODINGS
+    source: str = field(default="", compare=False)  # "s3://.../x.csv: row 7", for messages about this row
 
     @property
     def key(self) -> str:
@@ -109,7 +110,7 @@ def parse_row(row: list[str], where: str, key_encoding: str = "url") -> TaskResu
     return TaskResult(
         bucket=bucket, key_field=key, version_id=version, status=status,
         http_status=int(http) if _is_status_code(http) else None, error_code=code, message=",".join(rest),
-        key_encoding=key_encoding,
+        key_encoding=key_encoding, source=where,
     )
 
 
@@ -117,9 +118,9 @@ def parse_result_csv(text: str, source: str, key_encoding: str = "url") -> Itera
     """Rows of one result CSV (RFC 4180 quoting, CRLF or LF)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        for row in reader:
+        for number, row in enumerate(reader, start=1):  # records, not lines: a quoted field may hold a newline
             if row:
-                yield parse_row(row, f"{source}: row {reader.line_num}", key_encoding)
+                yield parse_row(row, f"{source}: row {number}", key_encoding)
     except csv.Error as exc:
         raise InputError(f"{source}: row {reader.line_num}: not valid CSV ({exc})") from None
 
@@ -269,7 +270,7 @@ def summarize(results: Iterable[TaskResult]) -> Summary:
 
 def result_to_dict(result: TaskResult) -> dict[str, Any]:
     """JSON/CSV-ready form of one task result (with the decoded key)."""
-    fields = {name: value for name, value in asdict(result).items() if name != "key_encoding"}
+    fields = {name: value for name, value in asdict(result).items() if name not in ("key_encoding", "source")}
     return {**fields, "key": result.key}
 
 
