@@ -91,7 +91,8 @@ def summary_tables(summary: Summary) -> list[Table]:
             labels.add_row(label, str(n))
         tables.append(labels)
         rows = Table("Object", "Label", *(name.capitalize() for name in SCORE_NAMES))
-        for key, label, scores in sorted(summary.sentiment_rows):
+        # By key and label only: two versions of one key share both, and their score dicts do not compare.
+        for key, label, scores in sorted(summary.sentiment_rows, key=lambda row: (row[0], row[1])):
             rows.add_row(key, label, *(f"{scores[name]:.3f}" for name in SCORE_NAMES))
         tables.append(rows)
     return tables

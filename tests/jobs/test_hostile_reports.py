@@ -101,6 +101,16 @@ def test_keys_print_exactly_as_they_are(key: str) -> None:
     assert key in _printed(summary)
 
 
+def test_two_versions_of_one_key_print_both_rows() -> None:
+    rows = ('b,vers/k.txt,v1,succeeded,200,,"{""label"":""POSITIVE"",""scores"":{""positive"":0.9}}"\n'
+            'b,vers/k.txt,v2,succeeded,200,,"{""label"":""POSITIVE"",""scores"":{""positive"":0.7}}"\n')
+    summary = Summary()
+    for row in parse_result_csv(rows, "r.csv"):
+        summary.add(row)
+    printed = _printed(summary)
+    assert printed.count("vers/k.txt") == 2 and "0.900" in printed and "0.700" in printed
+
+
 def test_job_tables_print_descriptions_and_reasons_exactly() -> None:
     job = {"JobId": "j1", "Status": "Failed", "Description": "[red]desc[/]", "StatusUpdateReason": "x[/]y",
            "FailureReasons": [{"FailureCode": "[b]", "FailureReason": "a[b]c"}], "Operation": {"LambdaInvoke": {}}}
