@@ -28,9 +28,10 @@ def _hypothesis_profiles() -> None:
     from hypothesis import HealthCheck, settings
 
     settings.register_profile("default", max_examples=40, derandomize=True, deadline=None,
-                              suppress_health_check=[HealthCheck.too_slow])
-    settings.register_profile("fuzz", max_examples=10_000, deadline=None,
-                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "10000")), deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                     HealthCheck.function_scoped_fixture])
     settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
