@@ -34,27 +34,28 @@ def _poller(endpoint: str) -> object:
     return Clients(JobTarget(region="us-east-1", endpoint_url=endpoint, account_id_hint=ACCOUNT)).s3control_poller
 
 
-def test_the_timeout_holds_while_the_endpoint_refuses_connections(refused_endpoint: str) -> None:
+def _wait_failing(endpoint: str, settings: PollSettings) -> tuple[S3BatchError, FakeClock, list[str]]:
+    """Wait on a dead endpoint with a fake clock: the error it ends with, the clock, the lines it printed."""
     clock, out = FakeClock(), io.StringIO()
     with pytest.raises(S3BatchError) as caught:
-        wait_for_job(_poller(refused_endpoint), ACCOUNT, JOB, PollSettings(min_interval=5, timeout=20),
-                     display=PlainDisplay(out), clock=clock, sleep=clock.sleep)
-    assert caught.value.exit_code == ExitCode.TIMEOUT
-    assert "after 20s" in str(caught.value) and "DescribeJob is failing: endpoint unreachable" in str(caught.value)
+        wait_for_job(_poller(endpoint), ACCOUNT, JOB, settings, display=PlainDisplay(out), clock=clock, sleep=clock.sleep)
+    return caught.value, clock, out.getvalue().splitlines()
+
+
+def test_the_timeout_holds_while_the_endpoint_refuses_connections(refused_endpoint: str) -> None:
+    error, clock, lines = _wait_failing(refused_endpoint, PollSettings(min_interval=5, timeout=20))
+    assert error.exit_code == ExitCode.TIMEOUT
+    assert "after 20s" in str(error) and "DescribeJob is failing: endpoint unreachable" in str(error)
     assert clock.now == 20  # slept up to the deadline, not past it
-    lines = out.getvalue().splitlines()
     assert lines[0].startswith("endpoint unreachable, retrying… 0 s (Could not connect to the endpoint URL")
     assert any(line.startswith("endpoint unreachable, retrying… 1") for line in lines[1:])  # progress while retrying
 
 
 def test_without_a_timeout_the_patience_runs_out_with_exit_2(refused_endpoint: str) -> None:
-    clock, out = FakeClock(), io.StringIO()
-    with pytest.raises(S3BatchError) as caught:
-        wait_for_job(_poller(refused_endpoint), ACCOUNT, JOB, PollSettings(min_interval=5, transient_patience=60),
-                     display=PlainDisplay(out), clock=clock, sleep=clock.sleep)
-    assert caught.value.exit_code == ExitCode.JOB_FAILED
+    error, clock, lines = _wait_failing(refused_endpoint, PollSettings(min_interval=5, transient_patience=60))
+    assert error.exit_code == ExitCode.JOB_FAILED
     assert 60 <= clock.now < 60 + 30
-    seconds = [int(line.split("retrying… ")[1].split(" s")[0]) for line in out.getvalue().splitlines()]
+    seconds = [int(line.split("retrying… ")[1].split(" s")[0]) for line in lines]
     assert seconds[0] == 0 and len(seconds) >= 3  # said at once, then again while the backoff grows: never silent
     assert all(b - a <= 30 + 10 for a, b in zip(seconds, seconds[1:]))
 
