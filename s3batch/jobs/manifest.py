@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from botocore.exceptions import ClientError
 
 from s3batch.errors import InputError
 from s3batch.formats import CSV_FORMAT, INVENTORY_FORMAT, NULL_VERSION
+from s3batch.limits import MAX_INVENTORY_MANIFEST_BYTES, load_json
 from s3batch.manifest_rules import (
     bucket_problem,
     decode_key,
@@ -357,10 +357,7 @@ _INVENTORY_REQUIRED = ("sourceBucket", "destinationBucket", "fileFormat", "fileS
 
 def check_inventory_manifest(document: bytes, source: str) -> dict[str, Any]:
     """Check an S3 Inventory manifest.json (CSV inventories only); return it parsed."""
-    try:
-        doc = json.loads(document)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{source}: not a JSON inventory manifest ({exc})") from None
+    doc = load_json(document, source, max_bytes=MAX_INVENTORY_MANIFEST_BYTES)
     if not isinstance(doc, dict):
         raise InputError(f"{source}: expected a JSON object (an S3 Inventory manifest.json)")
     for name in _INVENTORY_REQUIRED:

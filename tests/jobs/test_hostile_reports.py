@@ -171,3 +171,10 @@ def test_a_write_failure_is_one_line_and_manifest_json_is_not_written(tmp_path: 
     with pytest.raises(InputError, match="No space left on device.*0 of 2 files written, manifest.json not"):
         download_report(s3, LOCATION, [ReportFile("rep", "reports/job-j1/results/a.csv")], dest)
     assert [p.name for p in dest.rglob("*") if p.is_file()] == []  # no partial file left behind
+
+
+def test_an_inventory_manifest_nested_1000_deep_is_one_input_error() -> None:
+    from s3batch.jobs.manifest import check_inventory_manifest
+
+    with pytest.raises(InputError, match=f"^s3://inv/manifest.json: nested more than {MAX_JSON_DEPTH} levels deep"):
+        check_inventory_manifest(b'{"files":' + b"[" * 1000 + b"]" * 1000 + b"}", "s3://inv/manifest.json")
