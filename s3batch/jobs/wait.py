@@ -136,7 +136,8 @@ class RichDisplay:
 
         self._console = Console(file=stream)
         self._bar = Bar(
-            TextColumn("{task.fields[status]:<10}", markup=False), BarColumn(), MofNCompleteColumn(),  # status: the endpoint's
+            # The status comes from the endpoint: plain text, never markup.
+            TextColumn("{task.fields[status]:<10}", markup=False), BarColumn(), MofNCompleteColumn(),
             TextColumn("[green]{task.fields[ok]} ok[/] [red]{task.fields[bad]} failed[/] {task.fields[rate]}"),
             TimeRemainingColumn(), console=self._console, transient=False,
         )
