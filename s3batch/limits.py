@@ -16,6 +16,7 @@ MAX_JSON_DEPTH = 64  # arrays/objects inside each other
 MAX_POLICY_BYTES = 32 * 1024**2  # one JSON policy file or Terraform file the linter reads
 MAX_STATEMENTS = 200_000  # statements in one policy document
 MAX_REPORT_MANIFEST_BYTES = 16 * 1024**2  # a completion report's manifest.json
+MAX_SETTINGS_BYTES = 16 * 1024**2  # outputs.json, a job spec, a price table
 MAX_INVENTORY_MANIFEST_BYTES = 64 * 1024**2  # an S3 Inventory manifest.json (~150 bytes per data file listed)
 
 

@@ -69,7 +69,7 @@ class TaskResult:
             return None
         try:
             doc = json.loads(self.message)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # a crafted message may nest past the parser's depth
             return None
         if not isinstance(doc, dict):
             return None
