@@ -187,7 +187,7 @@ def load_inventory_manifest(s3: Any, location: dict, workdir: Path) -> Manifest:
         doc = json.loads(doc_path.read_text("utf-8"))
         schema = [name.strip() for name in doc["fileSchema"].split(",")]
         entries = list(doc["files"])
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         raise JobFailure(INVALID_MANIFEST,
                          f"{where} is not an S3 Inventory manifest.json: {type(error).__name__}: {error}") from None
     if str(doc.get("fileFormat", "CSV")).upper() != "CSV":
