@@ -52,10 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(func(args))
     except S3BatchError as exc:
-        print(f"s3batch: error: {exc}", file=sys.stderr)
+        print(f"s3batch: error: {one_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except (ClientError, BotoCoreError) as exc:  # an AWS call failed where no command expected it: one line, exit 2
-        print(f"s3batch: error: {exc}", file=sys.stderr)
+        print(f"s3batch: error: {one_line(str(exc))}", file=sys.stderr)
         return AWS_ERROR_EXIT
     except KeyboardInterrupt:
         print("s3batch: interrupted", file=sys.stderr)
@@ -64,12 +64,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return internal_error(exc, debug=args.debug or os.environ.get(DEBUG_ENV, "") not in ("", "0"))
 
 
+# Control characters (C0, DEL, C1, Unicode line separators) as escapes: a message quoting user input (a key with a newline, a terminal escape
+# sequence in a report) stays one line and cannot drive the terminal.
+_CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))} | {
+    0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def one_line(message: str) -> str:
+    """The message with every control character escaped, so it prints as exactly one line."""
+    return message.translate(_CONTROL_ESCAPES)
+
+
 def internal_error(exc: BaseException, *, debug: bool) -> int:
     """Report an unexpected exception as one line (the traceback only when debugging); the exit code is 70."""
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
-    message = str(exc).encode("unicode_escape").decode("ascii")[:500]  # one line, whatever the message holds
-    print(f"s3batch: internal error: {type(exc).__name__}: {message} "
+    print(f"s3batch: internal error: {type(exc).__name__}: {one_line(str(exc))[:500]} "
           f"(run with --debug or {DEBUG_ENV}=1 for the traceback)", file=sys.stderr)
     return INTERNAL_ERROR_EXIT
 

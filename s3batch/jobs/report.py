@@ -349,19 +349,19 @@ def _check_clashes(plan: list[tuple[ReportFile, Path]], root: Path) -> None:
     folders: dict[Path, str] = {}
     for item, target in plan:
         if target in files:
-            raise InputError(f"refusing report keys {files[target]!r} and {item.key!r}: both would be {target}")
+            raise InputError(f"refusing report keys {files[target]!r} and {item.key!r}: both would be {str(target)!r}")
         files[target] = item.key
         for parent in target.relative_to(root).parents:
             folders.setdefault(root / parent, item.key)
     for target, key in files.items():
         if target in folders:
-            raise InputError(f"refusing report keys {key!r} and {folders[target]!r}: {target} would be both a file "
-                             "and a folder")
+            raise InputError(f"refusing report keys {key!r} and {folders[target]!r}: {str(target)!r} would be both "
+                             "a file and a folder")
         if target.is_dir():
-            raise InputError(f"refusing report key {key!r}: {target} is a folder already")
+            raise InputError(f"refusing report key {key!r}: {str(target)!r} is a folder already")
     for folder, key in folders.items():
         if folder.exists() and not folder.is_dir():
-            raise InputError(f"refusing report key {key!r}: {folder} is a file already, not a folder")
+            raise InputError(f"refusing report key {key!r}: {str(folder)!r} is a file already, not a folder")
 
 
 def download_report(s3: Any, location: ReportLocation, files: Iterable[ReportFile], dest: Path) -> list[Path]:

@@ -69,3 +69,12 @@ def test_debug_prints_the_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pyt
     err = capsys.readouterr().err
     assert "Traceback (most recent call last)" in err
     assert err.strip().splitlines()[-1].startswith("s3batch: internal error: RuntimeError: boom")
+
+
+def test_error_messages_print_as_one_line_whatever_they_quote(monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from s3batch.errors import InputError
+
+    _crash(monkeypatch, InputError("key a\nb\x1b[31m\u2028c is bad"))
+    assert main(["job", "list", "--region", "us-east-1"]) == 3
+    assert capsys.readouterr().err.splitlines() == ["s3batch: error: key a\\nb\\x1b[31m\\u2028c is bad"]

@@ -82,3 +82,25 @@ def test_any_result_rows_summarise_and_print(rows: list[list[str]], encoding: st
             assert key in printed.getvalue()
     render.print_json({"summary": summary.to_dict(), "tasks": [result_to_dict(r) for r in results]}, io.StringIO())
     write_csv(results, io.StringIO())
+
+
+KEY_PARTS = st.sampled_from(["results", "x.csv", "..", ".", "%2e%2e", "a\\b", "", "C:", "n" * 300, "\x00", "ü", "a b"])
+REPORT_KEYS = st.lists(st.lists(KEY_PARTS | st.text(max_size=12), min_size=1, max_size=4).map("/".join), max_size=5)
+
+
+@given(keys=REPORT_KEYS)
+def test_a_download_plan_stays_inside_the_folder_or_is_refused(tmp_path_factory: pytest.TempPathFactory,
+                                                               keys: list[str]) -> None:
+    from s3batch.jobs.report import ReportFile, download_plan
+
+    dest = tmp_path_factory.mktemp("dl")
+    try:
+        plan = download_plan(LOCATION, [ReportFile("rep", "r/job-1/" + key) for key in keys], dest)
+    except InputError as error:
+        assert str(error).startswith("refusing report key") and "\n" not in str(error)
+        return
+    targets = [target for _, target in plan]
+    assert len(set(targets)) == len(targets)  # no two keys share a file
+    assert all(t.is_relative_to(dest.resolve()) and t != dest.resolve() for t in targets)
+    assert not any(a in b.parents for a in targets for b in targets)  # no file is another's folder
+    assert list(dest.iterdir()) == []  # planning writes nothing
