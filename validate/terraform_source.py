@@ -21,13 +21,14 @@ import os
 import re
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import hcl2
 from hcl2 import SerializationOptions
 
 from s3batch.errors import InputError
+from s3batch.limits import MAX_JSON_DEPTH, MAX_POLICY_BYTES, check_size, nesting_depth
 from validate.linter.sources import PolicySource, RoleSource, Suppression, UnreadPart, parse_comment_suppressions
 
 TF_OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
@@ -85,11 +86,14 @@ def display_path(path: Path) -> str:
 def parse_tf_file(path: Path) -> TfFile:
     """Parse one .tf file; InputError naming the file (and python-hcl2's first message line) when it cannot."""
     try:
+        check_size(path.stat().st_size, str(path), MAX_POLICY_BYTES)
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from exc
     try:
         body = hcl2.loads(text, serialization_options=TF_OPTIONS)
+    except RecursionError:
+        raise InputError(f"{path}: cannot parse Terraform: expressions nest too deeply for the parser") from None
     except Exception as exc:  # noqa: BLE001 - lark raises many types; all mean "not valid HCL"
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"{path}: cannot parse Terraform: {first}") from exc
@@ -419,11 +423,17 @@ def quote_bare_interpolations(text: str) -> str:
 
 
 def json_document(text: str, what: str) -> Doc:
-    """Parse policy JSON (Terraform interpolations allowed); a Doc with an error when it is not JSON."""
+    """Parse policy JSON (Terraform interpolations allowed); a Doc with an error when it is not JSON or nests
+    deeper than the input limit."""
     try:
-        return Doc(json.loads(quote_bare_interpolations(text)))
+        document = json.loads(quote_bare_interpolations(text))
     except json.JSONDecodeError as exc:
         return Doc(None, f"{what} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+    except RecursionError:
+        document = None
+    if document is None or nesting_depth(document) > MAX_JSON_DEPTH:
+        return Doc(None, f"{what} nests more than {MAX_JSON_DEPTH} levels deep (the limit for a policy)")
+    return Doc(document)
 
 
 def _calls(expression: str, function: str) -> list[str]:
@@ -436,9 +446,26 @@ def _calls(expression: str, function: str) -> list[str]:
     return found
 
 
+class HclValueError(ValueError):
+    """An expression python-hcl2 cannot evaluate (the message is its first line)."""
+
+
+# A heredoc inside an expression as python-hcl2 serialises it: "<<EOT\n...\nEOT" with the closing marker not on
+# a line of its own (e.g. "EOT}]"), which python-hcl2 cannot read back; it becomes a quoted string instead.
+_INLINE_HEREDOC = re.compile(r"<<(-?)([A-Za-z_][A-Za-z0-9_]*)\n(.*?)\n[ \t]*\2(?![A-Za-z0-9_])", re.DOTALL)
+
+
 def _hcl_value(expression: str) -> object:
     """Evaluate an HCL expression's literal structure with python-hcl2 (non-literals become "${...}" strings)."""
-    return hcl2.loads(f"x = {expression}\n", serialization_options=TF_OPTIONS)["x"]
+    text = _INLINE_HEREDOC.sub(lambda m: json.dumps(heredoc_body(m.group(0))), expression)
+    try:
+        value = hcl2.loads(f"x = {text}\n", serialization_options=TF_OPTIONS)["x"]
+    except Exception as exc:  # noqa: BLE001 - lark raises many types (and RecursionError): all mean "cannot read"
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise HclValueError(first[:200]) from None
+    if nesting_depth(value) > MAX_JSON_DEPTH:
+        raise HclValueError(f"nests more than {MAX_JSON_DEPTH} levels deep (the limit for a policy)")
+    return value
 
 
 _STATEMENT_FIELDS = (
@@ -577,7 +604,11 @@ class StatementExpander:
             return None
         call = _CONVERSIONS.match(inner)
         if call and _matching(inner, call.end() - 1, "(", ")") == len(inner) - 1:
-            found = self._collections(_hcl_value(inner[call.end() : -1]), depth + 1)
+            try:
+                argument = _hcl_value(inner[call.end() : -1])
+            except HclValueError:
+                return None
+            found = self._collections(argument, depth + 1)
             as_set = call.group(1) == "toset"
             return None if found is None else [(c, is_set or as_set) for c, is_set in found]
         if not _SIMPLE_REF.match(inner):
@@ -678,7 +709,10 @@ class Extractor:
 
     def _expression_documents(self, inner: str, module: ModuleDir, bindings: dict[str, str], depth: int) -> list[Doc]:
         if inner.startswith("jsonencode(") and _matching(inner, len("jsonencode"), "(", ")") == len(inner) - 1:
-            return [Doc(_hcl_value(inner[len("jsonencode(") : -1]))]
+            try:
+                return [Doc(_hcl_value(inner[len("jsonencode(") : -1]))]
+            except HclValueError as exc:
+                return [Doc(None, f"the jsonencode(...) policy cannot be read: {exc}")]
         if _SIMPLE_REF.match(inner):
             docs: list[Doc] = []
             for resolved in self.project.resolve("${" + inner + "}", module, bindings):
@@ -699,12 +733,17 @@ class Extractor:
         if block is None:
             raise Unreadable(f"data.aws_iam_policy_document.{name}")
         self.included.add(id(block))
+        if depth > _MAX_DEPTH:  # a cycle (a document including itself, directly or not) or absurdly deep
+            return Doc(None, f"{block.address}: source_policy_documents / override_policy_documents include it "
+                       f"again (a cycle) or nest more than {_MAX_DEPTH} documents deep", origin=block)
         statements: list = []
         unread: list[UnreadPart] = []
         for key in ("source_policy_documents", "override_policy_documents"):
             for item in _as_list(block.body.get(key)):
                 for ref in dict.fromkeys(_DATA_DOC_REF.findall(str(item))):
                     doc = self._data_document(module, ref, bindings, depth + 1)
+                    if doc.error is not None:
+                        return replace(doc, origin=block)
                     statements += _union([doc])
                     unread += doc.unread
         lines: list[int | None] = [block.line] * len(statements)  # included statements: this block's header
@@ -720,7 +759,10 @@ class Extractor:
         )
 
     def _template_path(self, args: str, module: ModuleDir, bindings: dict[str, str]) -> tuple[list[Path], list]:
-        values = _as_list(_hcl_value(f"[{args}]"))
+        try:
+            values = _as_list(_hcl_value(f"[{args}]"))
+        except HclValueError:
+            raise Unreadable(f"({args})") from None
         raw_path = str(values[0]) if values else ""
         path_text = self.project.substitute(raw_path, module, bindings)
         if "${" not in path_text:
@@ -755,7 +797,16 @@ class Extractor:
         paths, _ = self._template_path(args, module, bindings)
         if len(paths) != 1 or not paths[0].is_file():
             raise Unreadable(f"file({args})")
-        return json_document(paths[0].read_text(encoding="utf-8"), display_path(paths[0]))
+        shown = display_path(paths[0])
+        try:
+            if paths[0].stat().st_size > MAX_POLICY_BYTES:
+                return Doc(None, f"{shown} is larger than the {MAX_POLICY_BYTES}-byte limit for a policy file")
+            text = paths[0].read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            return Doc(None, f"{shown} is not UTF-8 text ({exc.reason} at byte {exc.start})")
+        except OSError as exc:
+            return Doc(None, f"{shown} cannot be read ({exc.strerror})")
+        return json_document(text, shown)
 
     # -- whole project
 

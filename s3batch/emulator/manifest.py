@@ -28,7 +28,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
-from urllib.parse import quote_plus, unquote_plus
 
 from botocore.exceptions import ClientError
 
@@ -39,10 +38,11 @@ from s3batch.emulator.failures import (
     MANIFEST_NOT_FOUND,
     JobFailure,
 )
-from s3batch.formats import CSV_FORMAT, GENERATED_FORMAT, INVENTORY_FORMAT, MAX_KEY_FIELD
+from s3batch.formats import CSV_FORMAT, GENERATED_FORMAT, INVENTORY_FORMAT
+from s3batch.manifest_rules import decode_key, encode_key, key_problem
+from s3batch.manifest_rules import normalise_etag as bare_etag
 
 _CHUNK = 1 << 20
-_ETAG = re.compile(r"^[0-9a-fA-F]{32}(-\d+)?$")
 _NOT_FOUND = {"NoSuchKey", "NoSuchBucket", "NoSuchVersion", "404"}
 _DENIED = {"AccessDenied", "403", "AllAccessDisabled"}
 
@@ -76,16 +76,6 @@ class Manifest:
     etag: str = ""
     version_id: str | None = None
     generated: bool = False
-
-
-def decode_key(key: str) -> str:
-    """The real object key for a manifest key (URL-encoded, `+` = space as in S3 Inventory)."""
-    return unquote_plus(key, encoding="utf-8")
-
-
-def encode_key(key: str) -> str:
-    """A key as S3 Inventory writes it: `quote_plus` keeping `/` (space → `+`, `+` → `%2B`)."""
-    return quote_plus(key, safe="/")
 
 
 def split_object_arn(arn: str) -> tuple[str, str]:
@@ -147,10 +137,10 @@ def download(s3: Any, bucket: str, key: str, dest: Path, version_id: str | None 
 
 def normalise_etag(etag: str) -> str:
     """Location.ETag quoted or bare → bare; a JobFailure when it is not an S3 ETag at all."""
-    bare = (etag or "").strip().strip('"')
-    if not _ETAG.match(bare):
+    bare = bare_etag(etag)
+    if bare is None:
         raise JobFailure(INVALID_MANIFEST, f"ETag format is invalid: {etag!r}")
-    return bare.lower()
+    return bare
 
 
 def load_csv_manifest(s3: Any, spec: dict, location: dict, workdir: Path) -> Manifest:
@@ -197,7 +187,7 @@ def load_inventory_manifest(s3: Any, location: dict, workdir: Path) -> Manifest:
         doc = json.loads(doc_path.read_text("utf-8"))
         schema = [name.strip() for name in doc["fileSchema"].split(",")]
         entries = list(doc["files"])
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         raise JobFailure(INVALID_MANIFEST,
                          f"{where} is not an S3 Inventory manifest.json: {type(error).__name__}: {error}") from None
     if str(doc.get("fileFormat", "CSV")).upper() != "CSV":
@@ -304,9 +294,9 @@ def _task(name: str, row: int, values: list[str], layout: tuple[int, int, int | 
     bucket, key = values[bucket_at], values[key_at]
     if not bucket or not key:
         raise JobFailure(INVALID_MANIFEST, f"{name} row {row}: empty {'bucket' if not bucket else 'key'}")
-    if len(key) > MAX_KEY_FIELD:
-        raise JobFailure(INVALID_MANIFEST,
-                         f"{name} row {row}: key is {len(key)} characters, more than {MAX_KEY_FIELD}")
+    problem = key_problem(key)  # the same rule the job tooling's preflight applies
+    if problem:
+        raise JobFailure(INVALID_MANIFEST, f"{name} row {row}: {problem}")
     return Task(row, bucket, key, values[version_at] if version_at is not None else None)
 
 

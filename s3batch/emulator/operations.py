@@ -183,7 +183,7 @@ def interpret_response(payload: bytes, task_id: str) -> tuple[str, str]:
     """
     try:
         document = json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested past the parser's depth
         return "PermanentFailure", "Invalid JSON returned in Lambda payload"
     if not isinstance(document, dict):
         return "PermanentFailure", "Invalid JSON returned in Lambda payload: the response is not a JSON object"

@@ -318,7 +318,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _wait(args: argparse.Namespace, clients: Clients, job_id: str, settings: PollSettings | None = None) -> dict[str, Any]:
     display = make_display(sys.stderr, job_id)
     try:
-        job = wait_for_job(clients.s3control, clients.account_id, job_id, settings or _poll_settings(args, clients),
+        job = wait_for_job(clients.s3control_poller, clients.account_id, job_id, settings or _poll_settings(args, clients),
                            display=display)
     finally:
         display.close()
@@ -384,7 +384,8 @@ def cmd_retry_failed(args: argparse.Namespace) -> int:
     location = reports.find_report(clients.s3, bucket, prefix, args.job_id)
     _, files = reports.read_report_manifest(clients.s3, location)
     failed = [f for f in files if f.status in (None, "failed")]
-    retry = retries.failed_manifest(reports.iter_results(clients.s3, failed, _report_keys(args)))
+    buckets = retries.job_buckets(clients.s3, job)
+    retry = retries.failed_manifest(reports.iter_results(clients.s3, failed, _report_keys(args)), buckets)
     if retry is None:
         print(f"job {args.job_id}: the report lists no failed task; nothing to retry", file=sys.stderr)
         return 0
@@ -433,7 +434,7 @@ def cmd_confirm(args: argparse.Namespace) -> int:
     """Confirm a Suspended job (UpdateJobStatus Ready), after S3 has finished preparing it."""
     clients = _job_clients(args)
     settled = {s for s in manage.job_statuses() if s not in PREPARING}
-    wait_for_job(clients.s3control, clients.account_id, args.job_id, _poll_settings(args, clients),
+    wait_for_job(clients.s3control_poller, clients.account_id, args.job_id, _poll_settings(args, clients),
                  display=PlainDisplay(sys.stderr), until=frozenset(settled))
     result = manage.confirm_job(clients.s3control, clients.account_id, args.job_id)
     print(f"job {result['JobId']}: {result.get('Status')}")

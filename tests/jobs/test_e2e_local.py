@@ -130,3 +130,18 @@ def test_max_cost_refuses(outputs: Path, capsys: pytest.CaptureFixture[str]) -> 
                         "--max-cost", "0.01")
     assert code == 3 and "above --max-cost" in err
     assert _jobs() == []
+
+
+def test_versions_and_markup_keys_run_and_print_exactly(outputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 11: two versions of one key crashed the summary (dicts compared); `[`…`]` in keys was rich markup."""
+    stack = load_outputs(outputs)
+    s3 = make_client("s3")
+    s3.put_bucket_versioning(Bucket=stack.bucket_name, VersioningConfiguration={"Status": "Enabled"})
+    for key, text in (("vers/k.txt", "I love it"), ("vers/k.txt", "I love it so much, wonderful"), ("vers/markup1/a[b].txt", "fine"),
+                      ("vers/markup2/x[/].txt", "fine")):
+        s3.put_object(Bucket=stack.bucket_name, Key=key, Body=text.encode())
+    code, out, err = _run(capsys, "job", "run", "--outputs", str(outputs), "--from-bucket",
+                          f"s3://{stack.bucket_name}/vers/", "--versions", "--timeout", "120")
+    assert code == 0, err
+    assert out.count("vers/k.txt") == 2
+    assert "vers/markup1/a[b].txt" in out and "vers/markup2/x[/].txt" in out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from s3batch.errors import InputError
+from s3batch.limits import MAX_POLICY_BYTES, MAX_STATEMENTS, check_size, load_json
 from validate.linter.findings import Finding, Severity
 from validate.linter.model import PERMISSION, TRUST, parse_policy
 from validate.linter.registry import Registry, default_registry
@@ -206,20 +206,20 @@ def json_source(path: Path, operation: str | None = None) -> PolicySource | None
     from validate.terraform_source import display_path
 
     try:
+        check_size(path.stat().st_size, str(path), MAX_POLICY_BYTES)
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from exc
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    document = load_json(text, str(path), max_bytes=MAX_POLICY_BYTES)
     if not isinstance(document, dict) or not any(k in document for k in (*POLICY_KEYS, "S3BatchLintIgnore")):
         return None
     shown = display_path(path)
     stripped, suppressions = split_json_suppressions(document, shown, 1)
     statements = stripped.get("Statement") if isinstance(stripped, dict) else None
     count = len(statements) if isinstance(statements, list) else 1
-    effect_lines = tuple(text.count("\n", 0, m.start()) + 1 for m in _EFFECT.finditer(text))
+    if count > MAX_STATEMENTS:
+        raise InputError(f"{path}: {count} statements, more than the limit of {MAX_STATEMENTS} per policy")
+    effect_lines = _match_lines(_EFFECT, text)
     return PolicySource(
         stripped,
         shown,
@@ -230,6 +230,17 @@ def json_source(path: Path, operation: str | None = None) -> PolicySource | None
         whole_role=True,
         statement_lines=effect_lines if len(effect_lines) == count else (),
     )
+
+
+def _match_lines(pattern: re.Pattern[str], text: str) -> tuple[int, ...]:
+    """The 1-based line of every match, counting newlines once from match to match (linear in the text)."""
+    lines: list[int] = []
+    line, position = 1, 0
+    for match in pattern.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        lines.append(line)
+    return tuple(lines)
 
 
 def collect_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:

@@ -11,6 +11,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from s3batch.limits import MAX_JSON_DEPTH, MAX_STATEMENTS, nesting_depth
+
 TRUST = "trust"
 PERMISSION = "permission"
 KINDS = (TRUST, PERMISSION)
@@ -110,11 +112,14 @@ def parse_policy(document: object) -> Policy:
     problems: list[str] = []
     if not isinstance(document, Mapping):
         return Policy(None, (), (f"the policy is a JSON {type(document).__name__}, not an object",))
-    for key in sorted(set(document) - POLICY_KEYS):
+    if nesting_depth(document) > MAX_JSON_DEPTH:  # checked first: nothing below recurses into a deeper value
+        return Policy(None, (), (f"the policy nests more than {MAX_JSON_DEPTH} levels deep",))
+    for key in sorted(str(k) for k in set(document) - POLICY_KEYS):
         problems.append(f'unknown top-level key "{key}"')
     version = document.get("Version")
-    if version is not None and version not in VERSIONS:
-        problems.append(f'Version "{version}" is not 2012-10-17')
+    if version is not None and not (isinstance(version, str) and version in VERSIONS):
+        shown = f'"{version}"' if isinstance(version, str) else _shown(version)
+        problems.append(f"Version {shown} is not 2012-10-17")
     raw_statements = document.get("Statement")
     if raw_statements is None:
         problems.append("the policy has no Statement")
@@ -124,6 +129,8 @@ def parse_policy(document: object) -> Policy:
     elif not isinstance(raw_statements, list):
         problems.append("Statement is neither an object nor a list")
         raw_statements = []
+    if len(raw_statements) > MAX_STATEMENTS:
+        return Policy(None, (), (f"the policy has {len(raw_statements)} statements, more than {MAX_STATEMENTS}",))
     statements = tuple(_parse_statement(i, raw, problems) for i, raw in enumerate(raw_statements))
     return Policy(version if isinstance(version, str) else None, statements, tuple(problems))
 
@@ -136,11 +143,11 @@ def _parse_statement(index: int, raw: object, problems: list[str]) -> Statement:
     sid = raw.get("Sid") if isinstance(raw.get("Sid"), str) else None
     if sid:
         label = f'statement "{sid}"'
-    for key in sorted(set(raw) - STATEMENT_KEYS):
+    for key in sorted(str(k) for k in set(raw) - STATEMENT_KEYS):
         problems.append(f'{label} has unknown key "{key}"')
     effect = raw.get("Effect")
     if effect not in ("Allow", "Deny"):
-        problems.append(f"{label} has Effect {effect!r}; it must be Allow or Deny")
+        problems.append(f"{label} has Effect {_shown(effect)}; it must be Allow or Deny")
         effect = effect if isinstance(effect, str) else None
     if ("Action" in raw) == ("NotAction" in raw):
         problems.append(f"{label} must have exactly one of Action or NotAction")
@@ -212,6 +219,12 @@ def _conditions(value: object, label: str, problems: list[str]) -> tuple[Conditi
             items = values if isinstance(values, list) else [values]
             out.append(Condition(str(operator), str(key), tuple(_condition_value(v) for v in items)))
     return tuple(out)
+
+
+def _shown(value: object) -> str:
+    """A value for a message: quoted, at most 80 characters (the value may be any JSON, of any size)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _condition_value(value: object) -> str:
