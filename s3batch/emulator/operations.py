@@ -24,7 +24,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from s3batch.aws import make_client
-from s3batch.emulator import lambda_runtime, s3_rules
+from s3batch.emulator import data_operations, lambda_runtime, s3_rules
 from s3batch.emulator.failures import (
     FUNCTION_NOT_FOUND,
     UNSUPPORTED_OPERATION,
@@ -282,7 +282,7 @@ class S3Operation:
     def run(self, task: Task) -> TaskResult:
         version = {"VersionId": task.version_id} if task.version_id is not None else {}
         try:
-            self.call(self.s3, task.bucket, decode_key(task.key), version)
+            outcome = self.call(self.s3, task.bucket, decode_key(task.key), version)
         except s3_rules.S3Refusal as refusal:
             return refusal.result
         except ClientError as error:
@@ -295,6 +295,8 @@ class S3Operation:
             return TaskResult(False, 400, code, str(error))
         except BotoCoreError as error:
             return TaskResult(False, 500, "InternalError", str(error))
+        if isinstance(outcome, TaskResult):  # an operation whose result carries its own message (checksums)
+            return outcome
         return TaskResult(True, 200, "", SUCCESS_MESSAGE)
 
     def close(self) -> None:
@@ -431,6 +433,7 @@ def _s3_calls() -> dict[str, Callable[[dict[str, Any]], Callable[[Any, str, str,
         "S3PutObjectLegalHold": lambda c: _existing_object_call(lambda s3, b, k, v: s3.put_object_legal_hold(
             Bucket=b, Key=k, LegalHold={"Status": c["LegalHold"]["Status"]}, **v)),
         "S3PutObjectRetention": _retention_call,
+        "S3InitiateRestoreObject": data_operations.restore_call,
     }
 
 

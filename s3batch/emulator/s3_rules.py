@@ -111,3 +111,38 @@ def _current_retention(s3: Any, bucket: str, key: str, version: dict[str, str]) 
     if not mode or not isinstance(until, datetime) or until <= datetime.now(until.tzinfo):
         return None  # no retention, or an expired one, protects nothing
     return str(mode), until
+
+
+# ---- archive restore (S3InitiateRestoreObject) -----------------------------------------------------------------
+
+ARCHIVE_CLASSES = ("GLACIER", "DEEP_ARCHIVE")  # moto has no Intelligent-Tiering archive tiers (no ArchiveStatus)
+NOT_ARCHIVED = TaskResult(False, 403, "InvalidObjectState",
+                          "Restore is not allowed for the object's current storage class")
+RESTORE_IN_PROGRESS = TaskResult(False, 409, "RestoreAlreadyInProgress", "Object restore is already in progress")
+# "jobs that target S3 Glacier and S3 Glacier Deep Archive objects require ExpirationInDays set to 1 or greater"
+# (S3InitiateRestoreObjectOperation); the code S3 answers without it is UNCONFIRMED.
+NO_EXPIRATION = TaskResult(False, 400, "InvalidArgument",
+                           "ExpirationInDays is required to restore an object in the GLACIER or DEEP_ARCHIVE "
+                           "storage class")
+START, SPEED_UP, EXTEND = "start", "speed-up", "extend"
+TIER_SPEED = {"BULK": 0, "STANDARD": 1}  # higher is faster (Batch Operations offers no EXPEDITED)
+
+
+def check_restore(head: dict[str, Any], ongoing: tuple[int, str] | None, restored: bool, days: int | None,
+                  tier: str) -> str:
+    """What a restore request does to this object, or S3Refusal as the task's row.
+
+    `ongoing`: (days, tier) of a restore in progress; `restored`: a restored copy is available. User Guide,
+    "Restore objects with Batch Operations", Overlapping restores: an in-progress restore may only be sped up
+    with the same ExpirationInDays and a faster tier; a completed one has its expiry reset to the new days.
+    """
+    if head.get("StorageClass", "STANDARD") not in ARCHIVE_CLASSES:
+        raise S3Refusal(NOT_ARCHIVED)
+    if days is None:
+        raise S3Refusal(NO_EXPIRATION)
+    if ongoing is not None:
+        ongoing_days, ongoing_tier = ongoing
+        if days != ongoing_days or TIER_SPEED[tier] <= TIER_SPEED[ongoing_tier]:
+            raise S3Refusal(RESTORE_IN_PROGRESS)
+        return SPEED_UP
+    return EXTEND if restored else START

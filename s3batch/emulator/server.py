@@ -17,6 +17,7 @@ from typing import Any
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
+from s3batch.emulator import restores
 from s3batch.emulator.defaults import ACCOUNT_ID, HEALTH_PATH, HOST, REGION, RESET_PATH
 from s3batch.emulator.models import Engine, JobsService
 from s3batch.emulator.responses import JobsApplication
@@ -66,6 +67,8 @@ class StackApplication:
             # Stop our runners before moto's reset takes its backend lock: a runner mid-task may be
             # waiting on an S3 call that needs that lock.
             self.service.reset()
+            restores.reset()
+        restores.refresh()  # archive restores due to complete or expire show before this request reads them
         return self.moto(environ, start_response)
 
     def _health(self, start_response: Callable[..., Any]) -> Iterable[bytes]:
