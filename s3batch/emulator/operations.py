@@ -434,6 +434,7 @@ def _s3_calls() -> dict[str, Callable[[dict[str, Any]], Callable[[Any, str, str,
             Bucket=b, Key=k, LegalHold={"Status": c["LegalHold"]["Status"]}, **v)),
         "S3PutObjectRetention": _retention_call,
         "S3InitiateRestoreObject": data_operations.restore_call,
+        "S3ComputeObjectChecksum": data_operations.checksum_call,
     }
 
 
