@@ -14,3 +14,17 @@ def operation_problem(name: str, config: dict[str, Any]) -> str | None:
         return checksums.type_problem(config.get("ChecksumAlgorithm") or checksums.DEFAULT_ALGORITHM,
                                       config.get("ChecksumType") or checksums.DEFAULT_TYPE)
     return None
+
+
+def scope_resources(name: str, config: dict[str, Any]) -> dict[str, Any]:
+    """The JobScope fields (validate.catalogue) an operation's members name: a copy's destination bucket, the
+    function, the KMS key an encryption update uses. Shared by the preflight and the emulator's role check."""
+    fields: dict[str, Any] = {}
+    if name == "S3PutObjectCopy" and config.get("TargetResource"):
+        fields["destination_bucket"] = str(config["TargetResource"]).split(":::", 1)[-1]
+    if name == "LambdaInvoke":
+        fields["function_arn"] = config.get("FunctionArn")
+    key_arn = ((config.get("ObjectEncryption") or {}).get("SSEKMS") or {}).get("KMSKeyArn")
+    if name == "S3UpdateObjectEncryption" and key_arn:
+        fields["kms_key_arns"] = (key_arn,)
+    return fields

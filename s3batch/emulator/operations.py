@@ -435,6 +435,7 @@ def _s3_calls() -> dict[str, Callable[[dict[str, Any]], Callable[[Any, str, str,
         "S3PutObjectRetention": _retention_call,
         "S3InitiateRestoreObject": data_operations.restore_call,
         "S3ComputeObjectChecksum": data_operations.checksum_call,
+        "S3UpdateObjectEncryption": lambda c: data_operations.encryption_call(c, None),  # KMS client: build_operation
     }
 
 
@@ -462,6 +463,9 @@ def build_operation(operation: dict[str, Any], job_id: str, account_id: str, reg
     factory = _s3_calls().get(name)
     if factory is None:
         raise JobFailure(UNSUPPORTED_OPERATION, f"The local emulator does not run {name} jobs")
-    call = factory(config)
+    if name == "S3UpdateObjectEncryption":  # the only operation that also talks to KMS
+        call = data_operations.encryption_call(config, stack_client("kms", endpoint_url, region))
+    else:
+        call = factory(config)
     s3 = stack_client("s3", endpoint_url, region, pool=_S3_THREADS * 2)
     return S3Operation(name, call, s3)

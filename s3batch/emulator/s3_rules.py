@@ -146,3 +146,41 @@ def check_restore(head: dict[str, Any], ongoing: tuple[int, str] | None, restore
             raise S3Refusal(RESTORE_IN_PROGRESS)
         return SPEED_UP
     return EXTEND if restored else START
+
+
+# ---- UpdateObjectEncryption (S3UpdateObjectEncryption) ---------------------------------------------------------
+# Messages as the S3 API reference for UpdateObjectEncryption words them (botocore's s3 model documentation).
+
+UNENCRYPTED_SOURCE = TaskResult(False, 400, "InvalidRequest",
+                                "The UpdateObjectEncryption operation doesn't supported unencrypted source objects. "
+                                "Only source objects encrypted with SSE-S3 or SSE-KMS are supported.")
+UNSUPPORTED_SOURCE = TaskResult(False, 400, "InvalidRequest",
+                                "The UpdateObjectEncryption operation doesn't support source objects with the "
+                                "encryption type DSSE-KMS or SSE-C. Only source objects encrypted with SSE-S3 or "
+                                "SSE-KMS are supported.")
+LOCKED_ENCRYPTION = TaskResult(False, 403, "AccessDenied",
+                               "The encryption type for the specified object can't be updated because that object "
+                               "is protected by S3 Object Lock.")
+FOREIGN_KEY = TaskResult(False, 403, "AccessDenied",
+                         "The AWS KMS key in the request must be owned by the same account as the bucket. Modify the "
+                         "request to specify a KMS key from the same account, and then try again.")
+# S3's answer for a key ARN that names no key is UNCONFIRMED: PutObject's KMS.NotFoundException is used.
+UNKNOWN_KEY = TaskResult(False, 400, "KMS.NotFoundException", "Invalid keyId")
+
+
+def check_encryption_update(head: dict[str, Any], now: datetime, unencrypted_is_sse_s3: bool) -> None:
+    """S3Refusal unless UpdateObjectEncryption may re-encrypt this object version.
+
+    Only SSE-S3 and SSE-KMS sources are updated; any Object Lock protection (a legal hold, or retention of
+    either mode) refuses. Objects without an encryption header count as SSE-S3 when `unencrypted_is_sse_s3`
+    (S3 encrypts every new object with SSE-S3 since January 2023; moto reports none).
+    """
+    encryption = head.get("ServerSideEncryption")
+    if head.get("SSECustomerAlgorithm") or encryption == "aws:kms:dsse":
+        raise S3Refusal(UNSUPPORTED_SOURCE)
+    if encryption is None and not unencrypted_is_sse_s3:
+        raise S3Refusal(UNENCRYPTED_SOURCE)
+    until = head.get("ObjectLockRetainUntilDate")
+    retained = head.get("ObjectLockMode") and isinstance(until, datetime) and until > now.astimezone(until.tzinfo)
+    if head.get("ObjectLockLegalHoldStatus") == "ON" or retained:
+        raise S3Refusal(LOCKED_ENCRYPTION)

@@ -23,6 +23,7 @@ from s3batch.errors import S3BatchError
 from s3batch.formats import CSV_FORMAT
 from s3batch.jobs.manifest import INVENTORY_FORMAT, ManifestEntry, join_prefix, strip_etag
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
+from s3batch.operation_rules import scope_resources
 from s3batch.jobs.submit import role_partition
 
 PROBE_KEY = ".s3batch-preflight-probe"
@@ -147,7 +148,7 @@ def job_scope(request: dict[str, Any], region: str, sample: Sequence[ManifestEnt
         "report_bucket": report.get("Bucket", "arn:aws:s3:::").split(":::", 1)[-1],
         "report_prefix": report.get("Prefix", ""),
         "region": region,
-        "function_arn": body.get("FunctionArn"),
+        **scope_resources(name, body),
     }
     if "Manifest" in request:
         manifest = request["Manifest"]
@@ -164,8 +165,6 @@ def job_scope(request: dict[str, Any], region: str, sample: Sequence[ManifestEnt
             scope["manifest_key"] = join_prefix(output.get("ManifestPrefix", ""), "*")
     if sample and "bucket" not in scope:
         scope["bucket"] = sample[0].bucket
-    if "TargetResource" in body:
-        scope["destination_bucket"] = body["TargetResource"].split(":::", 1)[-1]
     if not report.get("Enabled"):  # no report: a stand-in location, whose write requirement check_role drops
         scope["report_bucket"], scope["report_prefix"] = scope["manifest_bucket"] or scope.get("bucket", ""), ""
     return scope
