@@ -24,7 +24,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
 from s3batch.aws import make_client
-from s3batch.emulator import data_operations, lambda_runtime, s3_rules
+from s3batch.emulator import data_operations, lambda_runtime, replication, s3_rules
 from s3batch.emulator.failures import (
     FUNCTION_NOT_FOUND,
     UNSUPPORTED_OPERATION,
@@ -436,6 +436,7 @@ def _s3_calls() -> dict[str, Callable[[dict[str, Any]], Callable[[Any, str, str,
         "S3InitiateRestoreObject": data_operations.restore_call,
         "S3ComputeObjectChecksum": data_operations.checksum_call,
         "S3UpdateObjectEncryption": lambda c: data_operations.encryption_call(c, None),  # KMS client: build_operation
+        "S3ReplicateObject": replication.replicate_call,
     }
 
 

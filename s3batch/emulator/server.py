@@ -17,7 +17,7 @@ from typing import Any
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from s3batch.emulator import restores
+from s3batch.emulator import replication, restores
 from s3batch.emulator.defaults import ACCOUNT_ID, HEALTH_PATH, HOST, REGION, RESET_PATH
 from s3batch.emulator.models import Engine, JobsService
 from s3batch.emulator.responses import JobsApplication
@@ -120,6 +120,7 @@ def create_server(
 ) -> tuple[BaseWSGIServer, JobsService]:
     """Bind 127.0.0.1:`port` (0 = any free port); threaded werkzeug server, request logging off."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    replication.install()  # HeadObject/GetObject show the replication status Batch Replication records
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         return stack_app(environ, start_response)  # bound below, once the port (and so the URL) is known

@@ -30,7 +30,7 @@ def test_supported_operations_are_exactly_the_ones_implemented() -> None:
     assert execution.supported_operations() == frozenset({
         "LambdaInvoke", "S3PutObjectTagging", "S3DeleteObjectTagging", "S3PutObjectCopy", "S3PutObjectAcl",
         "S3PutObjectLegalHold", "S3PutObjectRetention", "S3InitiateRestoreObject", "S3ComputeObjectChecksum",
-        "S3UpdateObjectEncryption"})
+        "S3UpdateObjectEncryption", "S3ReplicateObject"})
 
 
 def test_put_tagging_replaces_tags_and_missing_key_is_404(stack: Stack) -> None:
