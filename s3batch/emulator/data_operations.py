@@ -17,6 +17,7 @@ from botocore.exceptions import ClientError
 
 from s3batch import checksums
 from s3batch.emulator import restores, s3_rules
+from s3batch.emulator.clients import stack_client
 from s3batch.emulator.report import TaskResult
 
 Call = Callable[[Any, str, str, dict[str, str]], Any]
@@ -136,7 +137,7 @@ def unencrypted_is_sse_s3() -> bool:
     return os.environ.get("S3BATCH_LOCAL_UNENCRYPTED_IS_SSE_S3", "1") != "0"
 
 
-def encryption_call(config: dict[str, Any], kms: Any) -> Call:
+def encryption_call(config: dict[str, Any]) -> Call:
     """UpdateObjectEncryption to SSE-KMS with the job's key and Bucket Key setting, in place.
 
     moto has no UpdateObjectEncryption: the checks go over HTTP (HeadObject, KMS DescribeKey) and the update is
@@ -152,7 +153,7 @@ def encryption_call(config: dict[str, Any], kms: Any) -> Call:
     def call(s3: Any, bucket: str, key: str, version: dict[str, str]) -> Any:
         head = s3_rules.require_object(s3, bucket, key, version)
         s3_rules.check_encryption_update(head, datetime.now(UTC), as_sse_s3)
-        _check_key(kms, key_arn, account)
+        _check_key(stack_client("kms", s3.meta.endpoint_url, s3.meta.region_name), key_arn, account)
         fake = _moto_object(bucket, key, version.get("VersionId"))
         fake.encryption, fake.kms_key_id, fake.bucket_key_enabled = "aws:kms", key_arn, bucket_key
         return None

@@ -22,6 +22,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from s3batch.emulator import lambda_runtime, operations, role_check
 from s3batch.emulator import manifest as manifests
+from s3batch.emulator.clients import stack_client
 from s3batch.emulator.failures import (
     ACCESS_DENIED,
     INVALID_MANIFEST,
@@ -108,7 +109,7 @@ def shutdown() -> None:
 
 
 def _client(service: str, request: JobRequest) -> Any:
-    return operations.stack_client(service, request.endpoint_url, request.region)
+    return stack_client(service, request.endpoint_url, request.region)
 
 
 # ---------------------------------------------------------------------------------------------------
