@@ -4,9 +4,7 @@ independent implementations (zlib, crc32c, xxhash, hashlib), results in the repo
 from __future__ import annotations
 
 import base64
-import csv
 import hashlib
-import io
 import json
 import zlib
 
@@ -34,15 +32,6 @@ INDEPENDENT = {
 }
 
 
-def report(stack: Stack, operation: dict, lines: str) -> dict[str, list[str]]:
-    result = stack.run(stack.request(operation, stack.manifest(lines), stack.role()))
-    found: dict[str, list[str]] = {}
-    for key, body in stack.report_rows(result.report_keys).items():
-        if key.endswith(".csv"):
-            for row in csv.reader(io.StringIO(body.decode(), newline="")):
-                found[row[1]] = row
-    return found
-
 
 def test_the_model_lists_exactly_the_algorithms_computed() -> None:
     assert set(enum_values("ComputeObjectChecksumAlgorithm")) == set(checksums.ALGORITHMS)
@@ -51,7 +40,7 @@ def test_the_model_lists_exactly_the_algorithms_computed() -> None:
 @pytest.mark.parametrize("algorithm", sorted(INDEPENDENT))
 def test_full_object_checksum_of_each_algorithm(stack: Stack, algorithm: str) -> None:
     etag = stack.put("k", BODY)["ETag"].strip('"')
-    row = report(stack, {"S3ComputeObjectChecksum": {"ChecksumAlgorithm": algorithm, "ChecksumType": "FULL_OBJECT"}},
+    row = stack.run_rows({"S3ComputeObjectChecksum": {"ChecksumAlgorithm": algorithm, "ChecksumType": "FULL_OBJECT"}},
                  f"{stack.data_bucket},k\n")["k"]
     assert row[3:6] == ["succeeded", "200", ""]
     expected = INDEPENDENT[algorithm](BODY)
@@ -62,7 +51,7 @@ def test_full_object_checksum_of_each_algorithm(stack: Stack, algorithm: str) ->
 
 def test_crc64nvme_matches_what_s3_stores_and_is_the_default(stack: Stack) -> None:
     stored = stack.s3.put_object(Bucket=stack.data_bucket, Key="k", Body=BODY, ChecksumAlgorithm="CRC64NVME")
-    row = report(stack, {"S3ComputeObjectChecksum": {}}, f"{stack.data_bucket},k\n")["k"]
+    row = stack.run_rows({"S3ComputeObjectChecksum": {}}, f"{stack.data_bucket},k\n")["k"]
     message = json.loads(row[6])
     assert (message["checksumAlgorithm"], message["checksumType"]) == ("CRC64NVME", "FULL_OBJECT")
     assert message["checksum_base64"] == stored["ChecksumCRC64NVME"]
@@ -75,7 +64,7 @@ def test_composite_checksum_of_a_multipart_object_is_the_checksum_of_its_part_ch
              for n, part in enumerate(parts, 1)]
     stack.s3.complete_multipart_upload(Bucket=stack.data_bucket, Key="mp", UploadId=upload, MultipartUpload={
         "Parts": [{"ETag": etag, "PartNumber": n} for n, etag in enumerate(etags, 1)]})
-    row = report(stack, {"S3ComputeObjectChecksum": {"ChecksumAlgorithm": "SHA256", "ChecksumType": "COMPOSITE"}},
+    row = stack.run_rows({"S3ComputeObjectChecksum": {"ChecksumAlgorithm": "SHA256", "ChecksumType": "COMPOSITE"}},
                  f"{stack.data_bucket},mp\n")["mp"]
     digest = hashlib.sha256(b"".join(hashlib.sha256(p).digest() for p in parts)).digest()
     assert json.loads(row[6])["checksum_base64"] == base64.b64encode(digest).decode() + "-2"
@@ -83,7 +72,7 @@ def test_composite_checksum_of_a_multipart_object_is_the_checksum_of_its_part_ch
 
 def test_archived_objects_are_computed_without_a_restore_and_missing_keys_fail(stack: Stack) -> None:
     stack.s3.put_object(Bucket=stack.data_bucket, Key="cold", Body=BODY, StorageClass="DEEP_ARCHIVE")
-    rows = report(stack, {"S3ComputeObjectChecksum": {"ChecksumAlgorithm": "SHA1"}},
+    rows = stack.run_rows({"S3ComputeObjectChecksum": {"ChecksumAlgorithm": "SHA1"}},
                   f"{stack.data_bucket},cold\n{stack.data_bucket},missing\n")
     assert json.loads(rows["cold"][6])["checksum_hex"] == hashlib.sha1(BODY).hexdigest()  # noqa: S324
     assert rows["missing"][3:] == ["failed", "404", "NoSuchKey", "The specified key does not exist."]
@@ -105,9 +94,6 @@ def test_a_role_without_s3_get_object_version_fails_versioned_rows_naming_it(sta
          "Resource": f"arn:aws:s3:::{stack.manifest_bucket}/*"},
         {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": f"arn:aws:s3:::{stack.data_bucket}/*"},
         {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": f"arn:aws:s3:::{stack.report_bucket}/*"}]})
-    result = stack.run(stack.request({"S3ComputeObjectChecksum": {}}, stack.manifest(f"{stack.data_bucket},k,{version}\n"),
-                                     role))
-    body = b"".join(b for k, b in stack.report_rows(result.report_keys).items() if k.endswith(".csv")).decode()
-    row = next(csv.reader(io.StringIO(body, newline="")))
+    row = stack.run_rows({"S3ComputeObjectChecksum": {}}, f"{stack.data_bucket},k,{version}\n", role)["k"]
     assert row[3:6] == ["failed", "403", "AccessDenied"]
     assert f"s3:GetObjectVersion on arn:aws:s3:::{stack.data_bucket}/k" in row[6]

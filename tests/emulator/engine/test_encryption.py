@@ -3,8 +3,6 @@ with the per-task refusals the S3 API reference lists and the role's S3 and KMS 
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 import pytest
@@ -27,22 +25,13 @@ def operation(key_arn: str, bucket_key: bool = True) -> dict:
                                                                          "BucketKeyEnabled": bucket_key}}}}
 
 
-def rows(stack: Stack, op: dict, lines: str, role: str | None = None) -> dict[str, list[str]]:
-    result = stack.run(stack.request(op, stack.manifest(lines), role or stack.role()))
-    found: dict[str, list[str]] = {}
-    for name, body in stack.report_rows(result.report_keys).items():
-        if name.endswith(".csv"):
-            for row in csv.reader(io.StringIO(body.decode(), newline="")):
-                found[row[1]] = row
-    return found
-
 
 def test_objects_are_re_encrypted_in_place_with_the_job_key(stack: Stack, kms: Any) -> None:
     first, second = key(kms), key(kms)
     before = stack.s3.put_object(Bucket=stack.data_bucket, Key="s3", Body=b"x", ServerSideEncryption="AES256")
     stack.s3.put_object(Bucket=stack.data_bucket, Key="kms", Body=b"y", ServerSideEncryption="aws:kms",
                         SSEKMSKeyId=first)
-    report = rows(stack, operation(second), f"{stack.data_bucket},s3\n{stack.data_bucket},kms\n")
+    report = stack.run_rows(operation(second), f"{stack.data_bucket},s3\n{stack.data_bucket},kms\n")
     assert report["s3"][3:] == ["succeeded", "200", "", "Successful"]
     assert report["kms"][3] == "succeeded"
     for name in ("s3", "kms"):
@@ -51,7 +40,7 @@ def test_objects_are_re_encrypted_in_place_with_the_job_key(stack: Stack, kms: A
     after = stack.s3.head_object(Bucket=stack.data_bucket, Key="s3")
     assert after["ETag"] == before["ETag"]
     assert stack.s3.get_object(Bucket=stack.data_bucket, Key="s3")["Body"].read() == b"x"
-    again = rows(stack, operation(second, bucket_key=False), f"{stack.data_bucket},kms\n")  # same key: updated again
+    again = stack.run_rows(operation(second, bucket_key=False), f"{stack.data_bucket},kms\n")  # same key: updated again
     assert again["kms"][3] == "succeeded"
     assert stack.s3.head_object(Bucket=stack.data_bucket, Key="kms").get("BucketKeyEnabled") is False
 
@@ -63,7 +52,7 @@ def test_refusals_of_the_s3_api_reference(stack: Stack, kms: Any, monkeypatch: p
     stack.put("plain")
     stack.s3.put_object(Bucket=stack.data_bucket, Key="held", Body=b"z", ServerSideEncryption="AES256",
                         ObjectLockLegalHoldStatus="ON")
-    report = rows(stack, operation(key(kms)), f"{stack.data_bucket},plain\n{stack.data_bucket},held\n"
+    report = stack.run_rows(operation(key(kms)), f"{stack.data_bucket},plain\n{stack.data_bucket},held\n"
                                               f"{stack.data_bucket},missing\n")
     assert report["plain"][3:6] == ["failed", "400", "InvalidRequest"]
     assert "unencrypted source objects" in report["plain"][6]
@@ -75,9 +64,9 @@ def test_refusals_of_the_s3_api_reference(stack: Stack, kms: Any, monkeypatch: p
 def test_a_key_of_another_account_or_no_key_fails_the_task(stack: Stack) -> None:
     stack.put("k")
     foreign = "arn:aws:kms:us-east-1:210987654321:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    assert rows(stack, operation(foreign), f"{stack.data_bucket},k\n")["k"][3:6] == ["failed", "403", "AccessDenied"]
+    assert stack.run_rows(operation(foreign), f"{stack.data_bucket},k\n")["k"][3:6] == ["failed", "403", "AccessDenied"]
     absent = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-    assert rows(stack, operation(absent), f"{stack.data_bucket},k\n")["k"][3:6] == \
+    assert stack.run_rows(operation(absent), f"{stack.data_bucket},k\n")["k"][3:6] == \
         ["failed", "400", "KMS.NotFoundException"]
     assert "ServerSideEncryption" not in stack.s3.head_object(Bucket=stack.data_bucket, Key="k")
 
@@ -95,7 +84,7 @@ def test_a_role_missing_one_action_fails_naming_it(stack: Stack, kms: Any, missi
         {"Effect": "Allow", "Action": s3_actions, "Resource": f"arn:aws:s3:::{stack.data_bucket}/*"},
         {"Effect": "Allow", "Action": kms_actions, "Resource": key_arn,
          "Condition": {"StringEquals": {"kms:ViaService": f"s3.{REGION}.amazonaws.com"}}}]})
-    row = rows(stack, operation(key_arn), f"{stack.data_bucket},k\n", role)["k"]
+    row = stack.run_rows(operation(key_arn), f"{stack.data_bucket},k\n", role)["k"]
     assert row[3:6] == ["failed", "403", "AccessDenied"]
     assert missing in row[6] and (key_arn if missing.startswith("kms:") else f"{stack.data_bucket}/k") in row[6]
     assert "ServerSideEncryption" not in stack.s3.head_object(Bucket=stack.data_bucket, Key="k")

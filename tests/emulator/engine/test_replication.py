@@ -3,8 +3,6 @@ rule filters, priority, delete markers, and the per-task failures."""
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 import pytest
@@ -33,15 +31,6 @@ def rule(prefix: str = "", destination: str = DEST, priority: int = 1, **extra: 
             "Destination": {"Bucket": f"arn:aws:s3:::{destination}"}, **extra}
 
 
-def rows(stack: Stack, lines: str) -> dict[str, list[str]]:
-    result = stack.run(stack.request(REPLICATE, stack.manifest(lines), stack.role()))
-    found: dict[str, list[str]] = {}
-    for name, body in stack.report_rows(result.report_keys).items():
-        if name.endswith(".csv"):
-            for row in csv.reader(io.StringIO(body.decode(), newline="")):
-                found[row[1]] = row
-    return found
-
 
 def setup(stack: Stack) -> None:
     stack.s3.create_bucket(Bucket=DEST)
@@ -53,7 +42,7 @@ def test_replicas_are_written_with_statuses_on_both_sides(stack: Stack) -> None:
     configure(stack, rule("logs/", **{"Destination": {"Bucket": f"arn:aws:s3:::{DEST}", "StorageClass": "STANDARD_IA"}}))
     version = stack.s3.put_object(Bucket=stack.data_bucket, Key="logs/a", Body=b"a", Metadata={"m": "1"})["VersionId"]
     other = stack.s3.put_object(Bucket=stack.data_bucket, Key="other/b", Body=b"b")["VersionId"]
-    report = rows(stack, f"{stack.data_bucket},logs/a,{version}\n{stack.data_bucket},other/b,{other}\n")
+    report = stack.run_rows(REPLICATE, f"{stack.data_bucket},logs/a,{version}\n{stack.data_bucket},other/b,{other}\n")
     assert report["logs/a"][3:] == ["succeeded", "200", "", "Successful"]
     assert stack.s3.head_object(Bucket=stack.data_bucket, Key="logs/a", VersionId=version)["ReplicationStatus"] == "COMPLETED"
     replica = stack.s3.head_object(Bucket=DEST, Key="logs/a")
@@ -75,7 +64,7 @@ def test_tag_filters_and_the_highest_priority_rule_per_destination(stack: Stack)
                "Destination": {"Bucket": "arn:aws:s3:::archive-bucket"}})
     tagged = stack.s3.put_object(Bucket=stack.data_bucket, Key="t", Body=b"t", Tagging="copy=yes")["VersionId"]
     plain = stack.s3.put_object(Bucket=stack.data_bucket, Key="p", Body=b"p")["VersionId"]
-    rows(stack, f"{stack.data_bucket},t,{tagged}\n{stack.data_bucket},p,{plain}\n")
+    stack.run_rows(REPLICATE, f"{stack.data_bucket},t,{tagged}\n{stack.data_bucket},p,{plain}\n")
     assert stack.s3.head_object(Bucket=DEST, Key="t")["StorageClass"] == "ONEZONE_IA"
     assert stack.s3.get_object_tagging(Bucket="archive-bucket", Key="t")["TagSet"] == [{"Key": "copy", "Value": "yes"}]
     assert [o["Key"] for o in stack.s3.list_objects_v2(Bucket="archive-bucket").get("Contents", [])] == ["t"]
@@ -88,7 +77,7 @@ def test_delete_markers_replicate_only_when_the_rule_says_so(stack: Stack) -> No
         stack.s3.put_object(Bucket=DEST, Key=key, Body=b"old replica")
         stack.put(key)
     markers = {k: stack.s3.delete_object(Bucket=stack.data_bucket, Key=k)["VersionId"] for k in ("on/k", "off/k")}
-    report = rows(stack, "".join(f"{stack.data_bucket},{k},{v}\n" for k, v in markers.items()))
+    report = stack.run_rows(REPLICATE, "".join(f"{stack.data_bucket},{k},{v}\n" for k, v in markers.items()))
     assert report["on/k"][3] == "succeeded"
     assert "Contents" not in stack.s3.list_objects_v2(Bucket=DEST, Prefix="on/")  # hidden by the replicated marker
     assert report["off/k"][3:6] == ["failed", "400", "InvalidRequest"]
@@ -99,11 +88,11 @@ def test_failures_without_configuration_or_with_an_unversioned_destination(stack
     stack.s3.create_bucket(Bucket=DEST)
     versioned(stack, stack.data_bucket)
     version = stack.put("k")["VersionId"]
-    report = rows(stack, f"{stack.data_bucket},k,{version}\n")
+    report = stack.run_rows(REPLICATE, f"{stack.data_bucket},k,{version}\n")
     assert report["k"][3:] == ["failed", "404", "ReplicationConfigurationNotFoundError",
                                "The replication configuration was not found"]
     configure(stack, rule())
-    report = rows(stack, f"{stack.data_bucket},k,{version}\n{stack.data_bucket},missing,{version}\n")
+    report = stack.run_rows(REPLICATE, f"{stack.data_bucket},k,{version}\n{stack.data_bucket},missing,{version}\n")
     assert report["k"][3:6] == ["failed", "400", "InvalidRequest"]
     assert stack.s3.head_object(Bucket=stack.data_bucket, Key="k")["ReplicationStatus"] == "FAILED"
     assert report["missing"][3:6] == ["failed", "404", "NoSuchVersion"]
@@ -148,9 +137,7 @@ def test_a_role_without_s3_initiate_replication_fails_each_task_naming_it(stack:
         {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"],
          "Resource": f"arn:aws:s3:::{stack.manifest_bucket}/*"},
         {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": f"arn:aws:s3:::{stack.report_bucket}/*"}]})
-    result = stack.run(stack.request(REPLICATE, stack.manifest(f"{stack.data_bucket},k,{version}\n"), role))
-    body = b"".join(b for k, b in stack.report_rows(result.report_keys).items() if k.endswith(".csv")).decode()
-    row = next(csv.reader(io.StringIO(body, newline="")))
+    row = stack.run_rows(REPLICATE, f"{stack.data_bucket},k,{version}\n", role)["k"]
     assert row[3:6] == ["failed", "403", "AccessDenied"]
     assert f"s3:InitiateReplication on arn:aws:s3:::{stack.data_bucket}/k" in row[6]
     assert "Contents" not in stack.s3.list_objects_v2(Bucket=DEST)

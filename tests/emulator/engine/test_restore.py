@@ -3,8 +3,6 @@ per-task failures AWS documents (not archived, restore already in progress, miss
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -22,15 +20,6 @@ def _real_time() -> Iterator[None]:
     restores.reset()
 
 
-def rows(stack: Stack, operation: dict, lines: str) -> dict[str, list[str]]:
-    result = stack.run(stack.request(operation, stack.manifest(lines), stack.role()))
-    found: dict[str, list[str]] = {}
-    for key, body in stack.report_rows(result.report_keys).items():
-        if key.endswith(".csv"):
-            for row in csv.reader(io.StringIO(body.decode(), newline="")):
-                found[row[1]] = row
-    return found
-
 
 def archived(stack: Stack, key: str, storage_class: str = "GLACIER") -> None:
     stack.s3.put_object(Bucket=stack.data_bucket, Key=key, Body=b"cold", StorageClass=storage_class)
@@ -43,7 +32,7 @@ def restore_header(stack: Stack, key: str) -> str | None:
 def test_restore_is_ongoing_then_available_until_it_expires(stack: Stack) -> None:
     archived(stack, "g")
     archived(stack, "d", "DEEP_ARCHIVE")
-    report = rows(stack, GLACIER_BULK, f"{stack.data_bucket},g\n{stack.data_bucket},d\n")
+    report = stack.run_rows(GLACIER_BULK, f"{stack.data_bucket},g\n{stack.data_bucket},d\n")
     assert report["g"][3:] == ["succeeded", "200", "", "Successful"]
     assert report["d"][3:] == ["succeeded", "200", "", "Successful"]
     assert restore_header(stack, "g") == 'ongoing-request="true"'
@@ -61,7 +50,7 @@ def test_restore_is_ongoing_then_available_until_it_expires(stack: Stack) -> Non
 def test_objects_not_in_an_archive_class_and_missing_keys_fail(stack: Stack) -> None:
     stack.put("standard")
     archived(stack, "tiering", "INTELLIGENT_TIERING")
-    report = rows(stack, GLACIER_BULK, f"{stack.data_bucket},standard\n{stack.data_bucket},tiering\n"
+    report = stack.run_rows(GLACIER_BULK, f"{stack.data_bucket},standard\n{stack.data_bucket},tiering\n"
                                        f"{stack.data_bucket},missing\n")
     not_archived = ["failed", "403", "InvalidObjectState", "Restore is not allowed for the object's current storage class"]
     assert report["standard"][3:] == not_archived
@@ -71,7 +60,7 @@ def test_objects_not_in_an_archive_class_and_missing_keys_fail(stack: Stack) -> 
 
 def test_expiration_days_are_required_for_glacier_objects(stack: Stack) -> None:
     archived(stack, "g")
-    report = rows(stack, {"S3InitiateRestoreObject": {"GlacierJobTier": "BULK"}}, f"{stack.data_bucket},g\n")
+    report = stack.run_rows({"S3InitiateRestoreObject": {"GlacierJobTier": "BULK"}}, f"{stack.data_bucket},g\n")
     assert report["g"][3:6] == ["failed", "400", "InvalidArgument"]
     assert restore_header(stack, "g") is None
 
@@ -79,18 +68,18 @@ def test_expiration_days_are_required_for_glacier_objects(stack: Stack) -> None:
 def test_overlapping_restores_follow_the_user_guide(stack: Stack) -> None:
     archived(stack, "g")
     line = f"{stack.data_bucket},g\n"
-    rows(stack, GLACIER_BULK, line)
+    stack.run_rows(GLACIER_BULK, line)
     in_progress = ["failed", "409", "RestoreAlreadyInProgress", "Object restore is already in progress"]
-    assert rows(stack, GLACIER_BULK, line)["g"][3:] == in_progress  # same tier
+    assert stack.run_rows(GLACIER_BULK, line)["g"][3:] == in_progress  # same tier
     other_days = {"S3InitiateRestoreObject": {"ExpirationInDays": 5, "GlacierJobTier": "STANDARD"}}
-    assert rows(stack, other_days, line)["g"][3:] == in_progress  # faster, but another duration
+    assert stack.run_rows(other_days, line)["g"][3:] == in_progress  # faster, but another duration
     faster = {"S3InitiateRestoreObject": {"ExpirationInDays": 3, "GlacierJobTier": "STANDARD"}}
-    assert rows(stack, faster, line)["g"][3] == "succeeded"
+    assert stack.run_rows(faster, line)["g"][3] == "succeeded"
     restores.CLOCK.advance(timedelta(hours=5))  # STANDARD's time, not BULK's 12 h
     first = restore_header(stack, "g")
     assert first is not None and first.startswith('ongoing-request="false"')
     longer = {"S3InitiateRestoreObject": {"ExpirationInDays": 10, "GlacierJobTier": "BULK"}}
-    assert rows(stack, longer, line)["g"][3] == "succeeded"  # a restored copy: its expiry moves
+    assert stack.run_rows(longer, line)["g"][3] == "succeeded"  # a restored copy: its expiry moves
     assert restore_header(stack, "g") != first
 
 
@@ -98,7 +87,7 @@ def test_a_named_version_is_restored_not_the_current_one(stack: Stack) -> None:
     stack.s3.put_bucket_versioning(Bucket=stack.data_bucket, VersioningConfiguration={"Status": "Enabled"})
     old = stack.s3.put_object(Bucket=stack.data_bucket, Key="v", Body=b"1", StorageClass="GLACIER")["VersionId"]
     stack.s3.put_object(Bucket=stack.data_bucket, Key="v", Body=b"2", StorageClass="GLACIER")
-    report = rows(stack, GLACIER_BULK, f"{stack.data_bucket},v,{old}\n")
+    report = stack.run_rows(GLACIER_BULK, f"{stack.data_bucket},v,{old}\n")
     assert report["v"][2:4] == [old, "succeeded"]
     assert stack.s3.head_object(Bucket=stack.data_bucket, Key="v", VersionId=old)["Restore"] == 'ongoing-request="true"'
     assert restore_header(stack, "v") is None
@@ -109,9 +98,7 @@ def test_a_role_without_s3_restore_object_fails_each_task_naming_it(stack: Stack
     role = stack.role("no-restore", policy={"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": f"arn:aws:s3:::{stack.manifest_bucket}/*"},
         {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": f"arn:aws:s3:::{stack.report_bucket}/*"}]})
-    result = stack.run(stack.request(GLACIER_BULK, stack.manifest(f"{stack.data_bucket},g\n"), role))
-    body = b"".join(b for k, b in stack.report_rows(result.report_keys).items() if k.endswith(".csv")).decode()
-    row = next(csv.reader(io.StringIO(body, newline="")))
+    row = stack.run_rows(GLACIER_BULK, f"{stack.data_bucket},g\n", role)["g"]
     assert row[3:6] == ["failed", "403", "AccessDenied"]
     assert f"s3:RestoreObject on arn:aws:s3:::{stack.data_bucket}/g" in row[6]
     assert restore_header(stack, "g") is None
