@@ -71,7 +71,8 @@ def test_a_key_of_another_account_or_no_key_fails_the_task(stack: Stack) -> None
     assert "ServerSideEncryption" not in stack.s3.head_object(Bucket=stack.data_bucket, Key="k")
 
 
-@pytest.mark.parametrize("missing", ["s3:UpdateObjectEncryption", "kms:ReEncryptTo"])
+@pytest.mark.parametrize("missing", ["s3:PutObject", "s3:UpdateObjectEncryption", "kms:Decrypt", "kms:GenerateDataKey",
+                                     "kms:Encrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo"])
 def test_a_role_missing_one_action_fails_naming_it(stack: Stack, kms: Any, missing: str) -> None:
     key_arn = key(kms)
     stack.put("k")

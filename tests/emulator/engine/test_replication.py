@@ -141,3 +141,19 @@ def test_a_role_without_s3_initiate_replication_fails_each_task_naming_it(stack:
     assert row[3:6] == ["failed", "403", "AccessDenied"]
     assert f"s3:InitiateReplication on arn:aws:s3:::{stack.data_bucket}/k" in row[6]
     assert "Contents" not in stack.s3.list_objects_v2(Bucket=DEST)
+
+
+@pytest.mark.parametrize("missing", ["s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"])
+def test_a_generator_role_missing_a_batch_replication_action_fails_the_job_naming_it(stack: Stack, missing: str) -> None:
+    setup(stack)
+    configure(stack, rule())
+    stack.put("k")
+    bucket_actions = [a for a in ("s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration") if a != missing]
+    role = stack.role("generator", policy={"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": ["s3:InitiateReplication"], "Resource": f"arn:aws:s3:::{stack.data_bucket}/*"},
+        {"Effect": "Allow", "Action": bucket_actions, "Resource": f"arn:aws:s3:::{stack.data_bucket}"},
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::report-bucket/*"}]})
+    with pytest.raises(JobFailure) as caught:
+        execution.prepare(stack.request(REPLICATE, None, role, generator=generated(stack)))
+    assert caught.value.failure_code == "AccessDenied"
+    assert f"{missing} on arn:aws:s3:::{stack.data_bucket}" in caught.value.reason
