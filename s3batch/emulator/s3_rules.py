@@ -16,6 +16,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from s3batch.emulator.report import TaskResult
+from s3batch.operation_rules import GLACIER_CLASSES, archive_kind, restore_days_problem
 
 NO_SUCH_KEY = TaskResult(False, 404, "NoSuchKey", "The specified key does not exist.")
 NO_SUCH_VERSION = TaskResult(False, 404, "NoSuchVersion", "The specified version does not exist.")
@@ -115,15 +116,11 @@ def _current_retention(s3: Any, bucket: str, key: str, version: dict[str, str]) 
 
 # ---- archive restore (S3InitiateRestoreObject) -----------------------------------------------------------------
 
-ARCHIVE_CLASSES = ("GLACIER", "DEEP_ARCHIVE")  # moto has no Intelligent-Tiering archive tiers (no ArchiveStatus)
+ARCHIVE_CLASSES = GLACIER_CLASSES  # moto has no Intelligent-Tiering archive tiers (no ArchiveStatus)
 NOT_ARCHIVED = TaskResult(False, 403, "InvalidObjectState",
                           "Restore is not allowed for the object's current storage class")
 RESTORE_IN_PROGRESS = TaskResult(False, 409, "RestoreAlreadyInProgress", "Object restore is already in progress")
-# "jobs that target S3 Glacier and S3 Glacier Deep Archive objects require ExpirationInDays set to 1 or greater"
-# (S3InitiateRestoreObjectOperation); the code S3 answers without it is UNCONFIRMED.
-NO_EXPIRATION = TaskResult(False, 400, "InvalidArgument",
-                           "ExpirationInDays is required to restore an object in the GLACIER or DEEP_ARCHIVE "
-                           "storage class")
+# The code S3 answers for ExpirationInDays given or left out wrongly is UNCONFIRMED: 400 InvalidArgument.
 START, SPEED_UP, EXTEND = "start", "speed-up", "extend"
 TIER_SPEED = {"BULK": 0, "STANDARD": 1}  # higher is faster (Batch Operations offers no EXPEDITED)
 
@@ -136,10 +133,12 @@ def check_restore(head: dict[str, Any], ongoing: tuple[int, str] | None, restore
     "Restore objects with Batch Operations", Overlapping restores: an in-progress restore may only be sped up
     with the same ExpirationInDays and a faster tier; a completed one has its expiry reset to the new days.
     """
-    if head.get("StorageClass", "STANDARD") not in ARCHIVE_CLASSES:
+    kind = archive_kind(head)
+    if kind is None:
         raise S3Refusal(NOT_ARCHIVED)
-    if days is None:
-        raise S3Refusal(NO_EXPIRATION)
+    problem = restore_days_problem(kind, days)
+    if problem:
+        raise S3Refusal(TaskResult(False, 400, "InvalidArgument", problem))
     if ongoing is not None:
         ongoing_days, ongoing_tier = ongoing
         if days != ongoing_days or TIER_SPEED[tier] <= TIER_SPEED[ongoing_tier]:

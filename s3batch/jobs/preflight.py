@@ -23,7 +23,7 @@ from s3batch.errors import S3BatchError
 from s3batch.formats import CSV_FORMAT
 from s3batch.jobs.manifest import INVENTORY_FORMAT, ManifestEntry, join_prefix, strip_etag
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
-from s3batch.operation_rules import scope_resources
+from s3batch.operation_rules import INTELLIGENT_TIERING, archive_kind, restore_days_problem, scope_resources
 from s3batch.jobs.submit import role_partition
 
 PROBE_KEY = ".s3batch-preflight-probe"
@@ -228,6 +228,35 @@ def check_copy_region(s3: Any, target_arn: str, region: str, notes: list[str]) -
     return []
 
 
+def check_restore_sample(s3: Any, body: dict[str, Any], sample: Sequence[ManifestEntry],
+                         notes: list[str]) -> list[Problem]:
+    """A restore job over the manifest's first rows (HeadObject): ExpirationInDays as their archive kind needs it,
+    one kind per job (the model documentation's rules); objects not archived are a note (their tasks will fail)."""
+    kinds: dict[str, str] = {}
+    not_archived = []
+    for entry in sample:
+        version = {"VersionId": entry.version_id} if entry.version_id else {}
+        try:
+            kind = archive_kind(s3.head_object(Bucket=entry.bucket, Key=entry.key, **version))
+        except ClientError as exc:
+            notes.append(f"restore: s3://{entry.bucket}/{entry.key} not checked ({_code(exc)})")
+            continue
+        if kind is None:
+            not_archived.append(entry.key)
+        else:
+            kinds.setdefault(kind, f"s3://{entry.bucket}/{entry.key}")
+    problems = [Problem("restore", f"{problem} ({uri}); "
+                        + ("drop --expiration-days" if kind == INTELLIGENT_TIERING else "give --expiration-days N"))
+                for kind, uri in kinds.items() if (problem := restore_days_problem(kind, body.get("ExpirationInDays")))]
+    if len(kinds) > 1:
+        problems.append(Problem("restore", "one job cannot restore both S3 Glacier and S3 Intelligent-Tiering archive "
+                                f"objects ({', '.join(kinds.values())}); create one job for each"))
+    if not_archived:
+        notes.append(f"restore: {len(not_archived)} of the first {len(sample)} objects are not archived (e.g. "
+                     f"{not_archived[0]}); their tasks will fail with InvalidObjectState")
+    return problems
+
+
 def check_report_location(s3: Any, report: dict[str, Any], *, probe_write: bool,
                           notes: list[str] | None = None) -> list[Problem]:
     """The report bucket exists; with probe_write, one object can be written and deleted.
@@ -304,6 +333,8 @@ def run_preflight(
         result.problems += check_function(clients.lambda_, body["FunctionArn"], region)
     if "TargetResource" in body:
         result.problems += check_copy_region(clients.s3, body["TargetResource"], region, result.notes)
+    if "S3InitiateRestoreObject" in request["Operation"]:
+        result.problems += check_restore_sample(clients.s3, body, sample, result.notes)
     result.problems += check_report_location(clients.s3, request["Report"], probe_write=probe_report_write,
                                              notes=result.notes)
     return result
