@@ -1,5 +1,5 @@
-"""The operations that act on an object's storage rather than its metadata: restore, replicate, checksum,
-re-encrypt. Each factory turns the job's operation member into `call(s3, bucket, key, version) -> result`
+"""Operations that act on an object's storage rather than its metadata: restore, checksum, re-encrypt (Batch
+Replication, which needs more state, is in replication.py). Each factory turns the job's operation member into `call(s3, bucket, key, version) -> result`
 for `operations.S3Operation`; S3's refusals come from `s3_rules`, and a call may return its own TaskResult
 when the report's ResultMessage carries the result (checksums).
 """

@@ -89,3 +89,13 @@ def test_a_role_missing_one_action_fails_naming_it(stack: Stack, kms: Any, missi
     assert row[3:6] == ["failed", "403", "AccessDenied"]
     assert missing in row[6] and (key_arn if missing.startswith("kms:") else f"{stack.data_bucket}/k") in row[6]
     assert "ServerSideEncryption" not in stack.s3.head_object(Bucket=stack.data_bucket, Key="k")
+
+
+def test_a_named_version_is_updated_and_the_others_are_not(stack: Stack, kms: Any) -> None:
+    key_arn = key(kms)
+    stack.s3.put_bucket_versioning(Bucket=stack.data_bucket, VersioningConfiguration={"Status": "Enabled"})
+    old = stack.s3.put_object(Bucket=stack.data_bucket, Key="v", Body=b"1", ServerSideEncryption="AES256")["VersionId"]
+    stack.s3.put_object(Bucket=stack.data_bucket, Key="v", Body=b"2", ServerSideEncryption="AES256")
+    assert stack.run_rows(operation(key_arn), f"{stack.data_bucket},v,{old}\n")["v"][2:4] == [old, "succeeded"]
+    assert stack.s3.head_object(Bucket=stack.data_bucket, Key="v", VersionId=old)["SSEKMSKeyId"] == key_arn
+    assert stack.s3.head_object(Bucket=stack.data_bucket, Key="v")["ServerSideEncryption"] == "AES256"
