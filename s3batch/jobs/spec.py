@@ -201,7 +201,7 @@ def check_operation(operation: Any, source: str) -> None:
     name = operation_name(operation)
     problem = operation_problem(name, operation[name] or {})
     if problem:
-        raise InputError(f"{source}: {name}: {problem}")
+        raise InputError(f"{source}: {problem}" if name in source else f"{source}: {name}: {problem}")
     invoke = operation.get(LAMBDA_INVOKE)
     if invoke and invoke.get("UserArguments") and invoke.get("InvocationSchemaVersion") != "2.0":
         raise InputError(f"{source}: LambdaInvoke UserArguments need InvocationSchemaVersion '2.0'")
