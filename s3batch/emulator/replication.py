@@ -10,9 +10,12 @@ for ReplicationRule):
   (else the source's), metadata and tags; the source version's status becomes COMPLETED (or FAILED when a
   copy fails) and the replica's REPLICA;
 - a delete marker is replicated only by a rule with DeleteMarkerReplication Enabled (never by a tag rule);
+- an SSE-KMS object only by a rule with SourceSelectionCriteria.SseKmsEncryptedObjects Enabled, its replica
+  encrypted with the rule's Destination.EncryptionConfiguration.ReplicaKmsKeyID (User Guide, "Replicating encrypted
+  objects"); SSE-C objects are never replicated;
 - ExistingObjectReplication is ignored: S3 documents it as no longer supported, replaced by Batch Replication.
 Not emulated (documented in docs/emulator.md): replica version ids equal to the source's (moto assigns new ones),
-the replication role's own permissions, ReplicationTime/Metrics, AccessControlTranslation, replica encryption.
+the replication role's own permissions, ReplicationTime/Metrics, AccessControlTranslation.
 
 The status is kept on moto's object in this process and added to HeadObject/GetObject by `install()`.
 """
@@ -82,6 +85,8 @@ class Rule:
     destination: str
     storage_class: str | None
     delete_markers: bool
+    kms_objects: bool = False
+    replica_kms_key: str | None = None
 
     def matches(self, key: str, tags: dict[str, str] | None) -> bool:
         if not key.startswith(self.prefix):
@@ -101,8 +106,11 @@ def rules_of(configuration: dict[str, Any]) -> list[Rule]:
         prefix = found.get("Prefix", both.get("Prefix", rule.get("Prefix", ""))) or ""
         destination = rule.get("Destination") or {}
         delete = (rule.get("DeleteMarkerReplication") or {}).get("Status") == "Enabled" and not tags
+        criteria = (rule.get("SourceSelectionCriteria") or {}).get("SseKmsEncryptedObjects") or {}
+        replica_key = (destination.get("EncryptionConfiguration") or {}).get("ReplicaKmsKeyID")
         rules.append(Rule(int(rule.get("Priority") or 0), prefix, tuple((t["Key"], t["Value"]) for t in tags),
-                          bucket_name(str(destination.get("Bucket", ""))), destination.get("StorageClass"), delete))
+                          bucket_name(str(destination.get("Bucket", ""))), destination.get("StorageClass"), delete,
+                          criteria.get("Status") == "Enabled", replica_key))
     return rules
 
 
@@ -129,10 +137,13 @@ class Replicator:
         if rules is None:
             raise s3_rules.S3Refusal(NO_CONFIGURATION)
         marker = _is_delete_marker(s3, bucket, key, version)
-        if not marker:
-            s3_rules.require_object(s3, bucket, key, version)
+        head = {} if marker else s3_rules.require_object(s3, bucket, key, version)
+        if head.get("SSECustomerAlgorithm"):
+            raise s3_rules.S3Refusal(NOT_ELIGIBLE)
+        kms = str(head.get("ServerSideEncryption", "")).startswith("aws:kms")
         tags = None if marker or not any(r.tags for r in rules) else _tags(s3, bucket, key, version)
-        chosen = [r for r in applicable(rules, key, tags) if not marker or r.delete_markers]
+        chosen = [r for r in applicable(rules, key, tags)
+                  if (not marker or r.delete_markers) and (not kms or r.kms_objects)]
         if not chosen:
             raise s3_rules.S3Refusal(NOT_ELIGIBLE)
         version_id = version.get("VersionId")
@@ -154,7 +165,9 @@ class Replicator:
         if marker:
             s3.delete_object(Bucket=rule.destination, Key=key)
             return
-        extra = {"StorageClass": rule.storage_class} if rule.storage_class else {}
+        extra: dict[str, Any] = {"StorageClass": rule.storage_class} if rule.storage_class else {}
+        if rule.replica_kms_key:
+            extra.update(ServerSideEncryption="aws:kms", SSEKMSKeyId=rule.replica_kms_key)
         copied = s3.copy_object(Bucket=rule.destination, Key=key, CopySource={"Bucket": bucket, "Key": key, **version},
                                 MetadataDirective="COPY", TaggingDirective="COPY", **extra)
         set_status(rule.destination, key, copied.get("VersionId"), REPLICA)

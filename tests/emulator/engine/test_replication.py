@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from engine_support import Stack
 
+from s3batch.aws import make_client
 from s3batch.emulator import execution
 from s3batch.emulator.failures import JobFailure
 
@@ -157,3 +158,20 @@ def test_a_generator_role_missing_a_batch_replication_action_fails_the_job_namin
         execution.prepare(stack.request(REPLICATE, None, role, generator=generated(stack)))
     assert caught.value.failure_code == "AccessDenied"
     assert f"{missing} on arn:aws:s3:::{stack.data_bucket}" in caught.value.reason
+
+
+def test_kms_encrypted_objects_need_the_rule_to_select_them_and_get_the_replica_key(stack: Stack) -> None:
+    setup(stack)
+    kms = make_client("kms", endpoint_url=stack.endpoint, region="us-east-1")
+    source_key, replica_key = (kms.create_key()["KeyMetadata"]["Arn"] for _ in range(2))
+    configure(stack,
+              rule("kms/", priority=2, SourceSelectionCriteria={"SseKmsEncryptedObjects": {"Status": "Enabled"}},
+                   Destination={"Bucket": f"arn:aws:s3:::{DEST}",
+                                "EncryptionConfiguration": {"ReplicaKmsKeyID": replica_key}}),
+              rule("plain/", priority=1))
+    versions = {key: stack.s3.put_object(Bucket=stack.data_bucket, Key=key, Body=b"k", ServerSideEncryption="aws:kms",
+                                         SSEKMSKeyId=source_key)["VersionId"] for key in ("kms/a", "plain/b")}
+    report = stack.run_rows(REPLICATE, "".join(f"{stack.data_bucket},{k},{v}\n" for k, v in versions.items()))
+    assert report["kms/a"][3] == "succeeded"
+    assert stack.s3.head_object(Bucket=DEST, Key="kms/a")["SSEKMSKeyId"] == replica_key
+    assert report["plain/b"][3:6] == ["failed", "400", "InvalidRequest"]  # its rule does not select KMS objects
