@@ -158,11 +158,15 @@ UNSUPPORTED_SOURCE = TaskResult(False, 400, "InvalidRequest",
                                 "encryption type DSSE-KMS or SSE-C. Only source objects encrypted with SSE-S3 or "
                                 "SSE-KMS are supported.")
 LOCKED_ENCRYPTION = TaskResult(False, 403, "AccessDenied",
-                               "The encryption type for the specified object can't be updated because that object "
-                               "is protected by S3 Object Lock.")
+                               "The encryption type for the specified object can\u2019t be updated because that object "
+                               "is protected by S3 Object Lock. If the object has a governance-mode retention period "
+                               "or a legal hold, you must first remove the Object Lock status on the object before "
+                               "you issue your UpdateObjectEncryption request. You can't use the "
+                               "UpdateObjectEncryption operation with objects that have an Object Lock compliance "
+                               "mode retention period applied to them.")
 FOREIGN_KEY = TaskResult(False, 403, "AccessDenied",
-                         "The AWS KMS key in the request must be owned by the same account as the bucket. Modify the "
-                         "request to specify a KMS key from the same account, and then try again.")
+                         "The Amazon Web Services KMS key in the request must be owned by the same account as the "
+                         "bucket. Modify the request to specify a KMS key from the same account, and then try again.")
 # S3's answer for a key ARN that names no key is UNCONFIRMED: PutObject's KMS.NotFoundException is used.
 UNKNOWN_KEY = TaskResult(False, 400, "KMS.NotFoundException", "Invalid keyId")
 

@@ -99,3 +99,18 @@ def test_a_named_version_is_updated_and_the_others_are_not(stack: Stack, kms: An
     assert stack.run_rows(operation(key_arn), f"{stack.data_bucket},v,{old}\n")["v"][2:4] == [old, "succeeded"]
     assert stack.s3.head_object(Bucket=stack.data_bucket, Key="v", VersionId=old)["SSEKMSKeyId"] == key_arn
     assert stack.s3.head_object(Bucket=stack.data_bucket, Key="v")["ServerSideEncryption"] == "AES256"
+
+
+def test_refusal_messages_are_the_s3_api_references_words() -> None:
+    import re
+
+    import botocore.session
+
+    from s3batch.emulator import s3_rules
+
+    documentation = botocore.session.get_session().get_service_model("s3").operation_model(
+        "UpdateObjectEncryption").documentation
+    text = re.sub(r"\s+", " ", re.sub("<[^>]+>", "", documentation))
+    for refusal in (s3_rules.UNENCRYPTED_SOURCE, s3_rules.UNSUPPORTED_SOURCE, s3_rules.LOCKED_ENCRYPTION,
+                    s3_rules.FOREIGN_KEY):
+        assert refusal.message in text
