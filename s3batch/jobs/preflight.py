@@ -215,16 +215,22 @@ def check_function(lambda_client: Any, function_arn: str, region: str) -> list[P
 
 def check_copy_region(s3: Any, target_arn: str, region: str, notes: list[str]) -> list[Problem]:
     """S3PutObjectCopy: "Copy jobs must be created in the destination Region" (reference §4.3)."""
-    bucket = target_arn.split(":::", 1)[-1]
+    return check_bucket_region(s3, target_arn.split(":::", 1)[-1], region, notes, "copy", "destination bucket",
+                               "copy jobs must be created in the destination Region")
+
+
+def check_bucket_region(s3: Any, bucket: str, region: str, notes: list[str], check: str, what: str,
+                        rule: str) -> list[Problem]:
+    """A problem when `bucket` is in another Region than the job (a note when its location cannot be read)."""
     try:
         location = s3.get_bucket_location(Bucket=bucket).get("LocationConstraint") or "us-east-1"
     except ClientError as exc:
-        notes.append(f"copy destination {bucket}: Region not checked ({_code(exc)})")
+        notes.append(f"{check} {what} {bucket}: Region not checked ({_code(exc)})")
         return []
     location = {"EU": "eu-west-1"}.get(location, location)  # legacy LocationConstraint values
     if location != region:
-        return [Problem("copy", f"destination bucket {bucket} is in {location} but the job would run in {region}; "
-                        f"copy jobs must be created in the destination Region (--region {location})")]
+        return [Problem(check, f"{what} {bucket} is in {location} but the job would run in {region}; "
+                        f"{rule} (--region {location})")]
     return []
 
 
@@ -335,6 +341,9 @@ def run_preflight(
         result.problems += check_copy_region(clients.s3, body["TargetResource"], region, result.notes)
     if "S3InitiateRestoreObject" in request["Operation"]:
         result.problems += check_restore_sample(clients.s3, body, sample, result.notes)
+        if sample:  # "You must create the job in the same Region as the archived objects" (User Guide)
+            result.problems += check_bucket_region(clients.s3, sample[0].bucket, region, result.notes, "restore",
+                                                   "bucket", "restore jobs must be created in the objects' Region")
     result.problems += check_report_location(clients.s3, request["Report"], probe_write=probe_report_write,
                                              notes=result.notes)
     return result

@@ -269,3 +269,14 @@ def test_update_encryption_checks_the_role_on_the_kms_key(world: World) -> None:
                               PolicyDocument=json.dumps({**policy, "Statement": statements}))
     problems = world.preflight(world.request(operation=operation))
     assert any(f"may not kms:ReEncryptTo on {key_arn}" in p for p in problems), problems
+
+
+def test_a_restore_job_must_run_in_the_objects_region(world: World) -> None:
+    _restore_world(world)
+    world.s3.put_object(Bucket="data-bkt", Key="input/a.txt", Body=b"a", StorageClass="GLACIER")
+    request = world.request(operation={"S3InitiateRestoreObject": {"ExpirationInDays": 1}})
+    assert world.preflight(request) == []
+    result = run_preflight(world.clients, request, region="eu-west-1", sample=[ManifestEntry("data-bkt", "input/a.txt")],
+                           reference=Reference())
+    assert "restore: bucket data-bkt is in us-east-1 but the job would run in eu-west-1; restore jobs must be " \
+           "created in the objects' Region (--region us-east-1)" in [str(p) for p in result.problems]
