@@ -331,8 +331,8 @@ def new_workdir(root: str | None = None) -> Path:
 # ManifestGenerator (S3JobManifestGenerator)
 
 # Filters whose data neither a listing nor HeadObject in the local stack gives: refused, never ignored.
-# (EligibleForReplication needs replication rules; moto's HeadObject does not reveal SSE-C.)
-_UNSUPPORTED_FILTERS = ("EligibleForReplication",)
+# (moto's HeadObject does not reveal SSE-C.)
+_UNSUPPORTED_FILTERS: tuple[str, ...] = ()
 _ENCRYPTION = {"SSES3": "AES256", "SSEKMS": "aws:kms", "DSSEKMS": "aws:kms:dsse", "NOTSSE": None}
 
 
@@ -386,9 +386,15 @@ def _head_filter(spec: dict[str, Any]) -> Any:
     return keep
 
 
-def _listing(s3: Any, bucket: str, prefix: str, versioned: bool) -> Iterator[dict[str, Any]]:
-    """Current objects of the bucket (latest versions, no delete markers when versioned)."""
-    if versioned:
+def _listing(s3: Any, bucket: str, prefix: str, versioned: bool,
+             every_version: bool = False) -> Iterator[dict[str, Any]]:
+    """Current objects of the bucket (latest versions, no delete markers when versioned); with `every_version`
+    every version and delete marker (delete markers carry `"DeleteMarker": True`)."""
+    if versioned and every_version:
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
+            yield from page.get("Versions", [])
+            yield from ({**marker, "DeleteMarker": True} for marker in page.get("DeleteMarkers", []))
+    elif versioned:
         for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
             yield from (v for v in page.get("Versions", []) if v.get("IsLatest"))
     else:
@@ -399,6 +405,21 @@ def _listing(s3: Any, bucket: str, prefix: str, versioned: bool) -> Iterator[dic
 def _head(s3: Any, bucket: str, entry: dict[str, Any], versioned: bool) -> dict[str, Any]:
     version = {"VersionId": entry["VersionId"]} if versioned and entry.get("VersionId") else {}
     return s3.head_object(Bucket=bucket, Key=entry["Key"], **version)
+
+
+def _replication_filter(s3: Any, source: str, spec: dict[str, Any]) -> Any:
+    """EligibleForReplication true: the versions some replication rule of the source replicates (User Guide, Batch
+    Replication: a generated manifest lists "all eligible versions"); None when the filter is not set (false
+    filters nothing: UNCONFIRMED)."""
+    if not spec.get("EligibleForReplication"):
+        return None
+    from s3batch.emulator import replication  # imports this module
+
+    keep = replication.eligibility(s3, source)
+    if keep is None:
+        raise JobFailure(MANIFEST_GENERATION, f"EligibleForReplication: the source bucket {source} has no "
+                         "replication configuration")
+    return keep
 
 
 def generate_manifest(s3: Any, generator: dict[str, Any], job_id: str, workdir: Path) -> tuple[Manifest, dict | None]:
@@ -413,13 +434,18 @@ def generate_manifest(s3: Any, generator: dict[str, Any], job_id: str, workdir: 
     keep_head = _head_filter(generator.get("Filter") or {})
     prefixes = ((generator.get("Filter") or {}).get("KeyNameConstraint") or {}).get("MatchAnyPrefix") or []
     try:
+        replicable = _replication_filter(s3, source, generator.get("Filter") or {})
         versioned = s3.get_bucket_versioning(Bucket=source).get("Status") in ("Enabled", "Suspended")
         data = workdir / "generated.csv.gz"
         rows = 0
         with gzip.open(data, "wt", encoding="utf-8", newline="") as out:
             writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
-            for entry in _listing(s3, source, prefixes[0] if len(prefixes) == 1 else "", versioned):
-                if keep(entry) and (keep_head is None or keep_head(_head(s3, source, entry, versioned))):
+            for entry in _listing(s3, source, prefixes[0] if len(prefixes) == 1 else "", versioned,
+                                  every_version=replicable is not None):
+                marker = bool(entry.get("DeleteMarker"))
+                if replicable is not None and not replicable(entry, marker):
+                    continue
+                if keep(entry) and (keep_head is None or marker or keep_head(_head(s3, source, entry, versioned))):
                     rows += 1
                     version = [entry.get("VersionId") or "null"] if versioned else []
                     writer.writerow([source, encode_key(entry["Key"]), *version])

@@ -176,6 +176,10 @@ def _add_submit_arguments(parser: argparse.ArgumentParser) -> None:
     m.add_argument("--max-size", type=int, help="--generate: objects smaller than this many bytes")
     m.add_argument("--storage-class", dest="filter_storage_class", action="append", choices=enum_values("S3StorageClass"),
                    help="--generate: match any of these storage classes (repeatable)")
+    m.add_argument("--eligible-for-replication", action="store_true", default=None,
+                   help="--generate: objects the source's replication rules replicate (Batch Replication)")
+    m.add_argument("--replication-status", action="append", choices=enum_values("ReplicationStatus"),
+                   help="--generate: objects with this replication status (repeatable)")
     m.add_argument("--generated-manifest-bucket", help="--generate: also write the generated manifest here")
     r = parser.add_argument_group("resources (override the stack outputs)")
     r.add_argument("--role-arn", help="role S3 Batch Operations assumes (output batch_role_arn)")
@@ -262,6 +266,7 @@ def _source(args: argparse.Namespace) -> ManifestSource:
         "prefix": args.filter_prefix, "suffix": args.filter_suffix, "substring": args.filter_substring,
         "created_after": args.created_after, "created_before": args.created_before, "min_size": args.min_size,
         "max_size": args.max_size, "storage_classes": args.filter_storage_class,
+        "eligible_for_replication": args.eligible_for_replication, "replication_statuses": args.replication_status,
     })
     generator = GeneratorSettings(args.generate, generator_filter, output_bucket=args.generated_manifest_bucket)
     return ManifestSource(SourceKind.GENERATOR, args.generate, generator=generator)

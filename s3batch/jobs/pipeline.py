@@ -316,6 +316,8 @@ def parse_generator_filter(args: dict[str, Any]) -> dict[str, Any]:
         "CreatedAfter": args.get("created_after"), "CreatedBefore": args.get("created_before"),
         "ObjectSizeGreaterThanBytes": args.get("min_size"), "ObjectSizeLessThanBytes": args.get("max_size"),
         "MatchAnyStorageClass": args.get("storage_classes") or None, "KeyNameConstraint": key_constraint or None,
+        "EligibleForReplication": args.get("eligible_for_replication"),
+        "ObjectReplicationStatuses": args.get("replication_statuses") or None,
     }
     return {k: v for k, v in found.items() if v is not None}
 

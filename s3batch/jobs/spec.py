@@ -18,6 +18,7 @@ import yaml
 from botocore.model import Shape, StructureShape
 from botocore.validate import ParamValidator
 
+from s3batch.operation_rules import operation_problem
 from s3batch.errors import InputError, UsageError
 from s3batch.limits import MAX_SETTINGS_BYTES, check_depth, check_size, load_json
 from s3batch.model_constraints import check_constraints
@@ -197,6 +198,10 @@ def check_operation(operation: Any, source: str) -> None:
         members = ", ".join(operation_names())
         raise InputError(f"{source}: expected exactly one operation, one of: {members}")
     check_against(operation, "JobOperation", source)
+    name = operation_name(operation)
+    problem = operation_problem(name, operation[name] or {})
+    if problem:
+        raise InputError(f"{source}: {problem}" if name in source else f"{source}: {name}: {problem}")
     invoke = operation.get(LAMBDA_INVOKE)
     if invoke and invoke.get("UserArguments") and invoke.get("InvocationSchemaVersion") != "2.0":
         raise InputError(f"{source}: LambdaInvoke UserArguments need InvocationSchemaVersion '2.0'")

@@ -205,3 +205,11 @@ def test_report_expected_bucket_owner_is_sent_and_checked_against_the_model() ->
         build_create_job_request(account_id=ACCOUNT, role_arn=ROLE, operation={"S3DeleteObjectTagging": {}},
                                  report=ReportSettings("rep-bkt", expected_owner="someone"), options=JobOptions(),
                                  manifest=MANIFEST)
+
+
+def test_checksum_type_an_algorithm_cannot_compute_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="CRC64NVME supports only ChecksumType FULL_OBJECT"):
+        operation_from_flags("S3ComputeObjectChecksum", OperationFlags(checksum_algorithm="CRC64NVME",
+                                                                       checksum_type="COMPOSITE"))
+    assert operation_from_flags("S3ComputeObjectChecksum", OperationFlags(checksum_algorithm="CRC32",
+                                                                          checksum_type="COMPOSITE"))

@@ -95,6 +95,7 @@ def test_root_stack_role_gets_the_policy_for_its_own_resources(policy_renderer: 
 
 @pytest.mark.parametrize(("example", "operation", "inputs"), [
     ("tagging", "S3PutObjectTagging", {"target_bucket": "bucket"}),
+    ("restore", "S3InitiateRestoreObject", {"target_bucket": "bucket"}),
     ("copy", "S3PutObjectCopy", {"target_bucket": "source_bucket", "destination_bucket": "destination_bucket"}),
 ])
 def test_examples_get_the_policy_for_their_operation(example: str, operation: str, inputs: dict[str, str], policy_renderer: None) -> None:
