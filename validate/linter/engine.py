@@ -66,7 +66,7 @@ def _document_findings(source: PolicySource, registry: Registry) -> list[Finding
         return [_finding(malformed, Issue(source.error), source)] if malformed else []
     policy = parse_policy(source.document)
     kind = source.kind or policy.detected_kind
-    targets = [DOCUMENT, TRUST_TARGET if kind == TRUST else PERMISSION_TARGET]
+    targets = [DOCUMENT] + ([TRUST_TARGET] if kind == TRUST else [PERMISSION_TARGET] if kind == PERMISSION else [])
     if kind == TRUST and source.for_batch:
         targets.append(BATCH_TRUST)
     context = DocumentContext(policy, kind, source.for_batch, complete=not source.unread)
@@ -110,7 +110,7 @@ def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None)
     all_read = not role.unreadable and len(readable) == len(role.permissions)
     # A partly read policy (S3B115, reported on the document) may hold the grant S3B111 would miss.
     complete = all_read and not any(s.unread for s in readable)
-    context = RoleContext(role.operation, policies, scope, complete)
+    context = RoleContext(role.operation, policies, scope, complete, _shared_with(role))
     findings: list[Finding] = []
     for rule in registry.for_target(ROLE):
         for issue in rule.check(context):
@@ -123,6 +123,13 @@ def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None)
             "missing-permission check skipped",
         )
     return findings
+
+
+def _shared_with(role: RoleSource) -> tuple[str, ...]:
+    from validate.linter.rules.s3b003_trust_extra_principal import extra_principals
+
+    readable = [s.document for s in role.trust if s.error is None]
+    return tuple(str(p) for document in readable for p in extra_principals(parse_policy(document)))
 
 
 def _engine_finding(registry: Registry, rule_id: str, source: PolicySource, message: str) -> list[Finding]:

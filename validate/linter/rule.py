@@ -63,6 +63,7 @@ class RoleContext:
     policies: tuple[RolePolicy, ...]
     scope: JobScope | None = None
     complete: bool = True  # False when some policy of the role cannot be read: "missing" checks stay silent
+    shared_with: tuple[str, ...] = ()  # other principals the trust policy lets assume the role (S3B003)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,22 @@ CASES = [
     ("deny-not-action-ok", {"Statement": [{"Effect": "Deny", "NotAction": "s3:GetObject", "Resource": "*"}]}, []),
     ("deny-star-ok", {"Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}, []),
     ("missing-resource", {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject"}]}, ["S3B000"]),
+    # Resource wildcards other than a literal "*"
+    ("every-object", allow("s3:GetObject", "arn:aws:s3:::*/*"), ["S3B102"]),
+    ("every-bucket", allow("s3:ListBucket", "arn:aws:s3:::*"), ["S3B102"]),
+    ("every-bucket-any-partition", allow("s3:ListBucket", "arn:${data.aws_partition.current.partition}:s3:::*"), ["S3B102"]),
+    ("partial-action-wildcard-on-star", allow("s3:GetObject*", "*"), ["S3B102"]),
+    ("named-bucket-prefix-ok", allow("s3:ListBucket", "arn:aws:s3:::logs-*"), []),
+    # Conditions that scope Resource "*"
+    ("service-linked-role-scoped", allow("iam:CreateServiceLinkedRole", "*", Condition={"StringEquals": {"iam:AWSServiceName": "fsx.amazonaws.com"}}), []),
+    ("tag-scoped", allow("ec2:CreateTags", "*", Condition={"StringEquals": {"aws:ResourceTag/owner": "team"}}), []),
+    ("unscoping-condition", allow("s3:PutObject", "*", Condition={"Bool": {"aws:SecureTransport": "true"}}), ["S3B102"]),
+    # ARN kinds from Terraform shapes
+    ("var-bucket-arn", allow("s3:GetObject", "${var.source_bucket_arn}"), ["S3B103"]),
+    ("var-bucket-arn-objects", allow("s3:GetObject", "${var.source_bucket_arn}/*"), []),
+    ("module-bucket-arn", allow("s3:PutObject", "${module.reports.s3_bucket_arn}"), ["S3B103"]),
+    ("any-interpolation-then-path", allow("s3:ListBucket", "${local.data_arn}/*"), ["S3B103"]),
+    ("indexed-bucket-with-prefix", allow("s3:GetObject", '${aws_s3_bucket.b["x"].arn}/batch/*'), []),
 ]
 
 
