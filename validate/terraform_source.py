@@ -349,6 +349,7 @@ class Doc:
     origin: Block | None = None
     statement_lines: tuple[int, ...] = ()
     unread: tuple[UnreadPart, ...] = ()
+    template_missing: tuple[str, ...] | None = None  # a template not readable without these variables (S3B116)
 
 
 class Unreadable(Exception):
@@ -406,6 +407,14 @@ def quote_bare_interpolations(text: str) -> str:
             quoted = char == '"'
         index += 1
     return "".join(out)
+
+
+def template_doc(text: str, variables: dict, what: str) -> Doc:
+    """A policy template read with its variables as unknowns (validate.linter.templates)."""
+    from validate.linter.templates import read_template
+
+    read = read_template(text, variables, what)
+    return Doc(read.document, read.error, template_missing=read.missing if read.error else None)
 
 
 def json_document(text: str, what: str) -> Doc:
@@ -729,15 +738,20 @@ class Extractor:
         paths, values = self._template_path(args, module, bindings)
         if not paths:
             raise Unreadable(f"templatefile({args})")
-        variables = template_placeholders()
-        if len(values) > 1 and isinstance(values[1], dict):
-            variables = {**values[1], **variables}
+        given = values[1] if len(values) > 1 and isinstance(values[1], dict) else {}
+        variables = {**given, **template_placeholders()}
         docs = []
         for path in paths:
             try:
-                docs.append(Doc(render_template(path.read_text(encoding="utf-8"), variables)))
-            except (OSError, ValueError, KeyError) as exc:
-                docs.append(Doc(None, f"cannot render {display_path(path)}: {exc}"))
+                text = path.read_text(encoding="utf-8")
+            except OSError as exc:
+                docs.append(Doc(None, f"cannot read {display_path(path)}: {exc}"))
+                continue
+            try:
+                docs.append(Doc(render_template(text, variables)))
+            except (ValueError, KeyError):
+                # Not one of the generated templates: the call's literal values, the others unknown.
+                docs.append(template_doc(text, given, display_path(path)))
         # Several candidates (e.g. the .versioned/.kms variants chosen at plan time): lint them all.
         return docs[0] if len(docs) == 1 else Doc({"Version": "2012-10-17", "Statement": _union(docs)})
 
@@ -871,6 +885,7 @@ def _policy_source(block: Block, doc: Doc, kind: str | None, for_batch: bool) ->
         for_batch=for_batch,
         statement_lines=doc.statement_lines,
         unread=doc.unread,
+        template_missing=doc.template_missing,
     )
 
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from validate.catalogue import JobScope
 
 POLICY_KEYS = ("Statement", "Version")
+TEMPLATE_SUFFIXES = (".json.tpl", ".tftpl")  # policy templates, linted when named on the command line
 _EFFECT = re.compile(r'"Effect"\s*:')
 _SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", "build", "__pycache__"})
 
@@ -62,6 +63,9 @@ def _kind(source: PolicySource) -> str:
 
 def _document_findings(source: PolicySource, registry: Registry) -> list[Finding]:
     malformed = registry.get("S3B000")
+    if source.error is not None and source.template_missing is not None:
+        needed = f"; it needs values for {', '.join(source.template_missing)}" if source.template_missing else ""
+        return _engine_finding(registry, "S3B116", source, f"{source.error}{needed}; the template is not linted")
     if source.error is not None:
         return [_finding(malformed, Issue(source.error), source)] if malformed else []
     policy = parse_policy(source.document)
@@ -216,6 +220,8 @@ def json_source(path: Path, operation: str | None = None) -> PolicySource | None
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from exc
+    if path.name.endswith(TEMPLATE_SUFFIXES):
+        return _template_source(path, text)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -224,9 +230,6 @@ def json_source(path: Path, operation: str | None = None) -> PolicySource | None
         return None
     shown = display_path(path)
     stripped, suppressions = split_json_suppressions(document, shown, 1)
-    statements = stripped.get("Statement") if isinstance(stripped, dict) else None
-    count = len(statements) if isinstance(statements, list) else 1
-    effect_lines = tuple(text.count("\n", 0, m.start()) + 1 for m in _EFFECT.finditer(text))
     return PolicySource(
         stripped,
         shown,
@@ -235,8 +238,34 @@ def json_source(path: Path, operation: str | None = None) -> PolicySource | None
         suppressions=tuple(suppressions),
         for_batch=bool(operation) or "batchoperation" in text.lower(),
         whole_role=True,
-        statement_lines=effect_lines if len(effect_lines) == count else (),
+        statement_lines=_effect_lines(text, stripped),
     )
+
+
+def _template_source(path: Path, text: str) -> PolicySource | None:
+    """A policy template given on the command line, its variables unknown; None when it is no policy."""
+    from validate.linter.templates import read_template
+    from validate.terraform_source import display_path
+
+    if not any(f'"{key}"' in text for key in (*POLICY_KEYS, "Effect")):
+        return None
+    shown = display_path(path)
+    read = read_template(text, {}, shown)
+    if read.error is not None:
+        return PolicySource(None, shown, 1, None, error=read.error, template_missing=read.missing)
+    stripped, suppressions = split_json_suppressions(read.document, shown, 1)
+    return PolicySource(
+        stripped, shown, 1, None, suppressions=tuple(suppressions), for_batch="batchoperation" in text.lower(),
+        whole_role=True, statement_lines=_effect_lines(text, stripped),
+    )
+
+
+def _effect_lines(text: str, document: object) -> tuple[int, ...]:
+    """The line of each statement's "Effect" key, when there is one per statement."""
+    statements = document.get("Statement") if isinstance(document, dict) else None
+    count = len(statements) if isinstance(statements, list) else 1
+    lines = tuple(text.count("\n", 0, m.start()) + 1 for m in _EFFECT.finditer(text))
+    return lines if len(lines) == count else ()
 
 
 def collect_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
@@ -253,10 +282,10 @@ def collect_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
             json_files += _walk_json(path)
         elif path.suffix == ".tf":
             tf_dirs.append(path.parent)
-        elif path.suffix == ".json":
+        elif path.suffix == ".json" or path.name.endswith(TEMPLATE_SUFFIXES):
             json_files.append(path)
         else:
-            raise InputError(f"{path}: not a .tf or .json file or a directory")
+            raise InputError(f"{path}: not a .tf, .json, .json.tpl or .tftpl file or a directory")
     return find_tf_files(tf_dirs), sorted(dict.fromkeys(json_files))
 
 

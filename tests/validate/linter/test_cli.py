@@ -50,7 +50,7 @@ def test_non_policy_json_is_skipped(tmp_path: Path) -> None:
     [
         ("missing-file", ["lint", "nope.json"], "nope.json: no such file or directory"),
         ("broken-terraform", ["lint", str(FIXTURES / "terraform" / "broken")], "broken/main.tf: cannot parse Terraform"),
-        ("wrong-suffix", ["lint", __file__], "not a .tf or .json file"),
+        ("wrong-suffix", ["lint", __file__], "not a .tf, .json, .json.tpl or .tftpl file"),
     ],
 )
 def test_unreadable_input_exits_2(name: str, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:

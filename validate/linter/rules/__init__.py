@@ -24,6 +24,7 @@ from validate.linter.rules.s3b112_unknown_operation import UnknownOperation
 from validate.linter.rules.s3b113_operation_not_declared import OperationNotDeclared
 from validate.linter.rules.s3b114_unreadable_attachment import UnreadableAttachment
 from validate.linter.rules.s3b115_dynamic_unread import DynamicUnread
+from validate.linter.rules.s3b116_template_unread import TemplateUnread
 
 RULES: tuple[type[Rule], ...] = (
     MalformedPolicy,
@@ -47,4 +48,5 @@ RULES: tuple[type[Rule], ...] = (
     OperationNotDeclared,
     UnreadableAttachment,
     DynamicUnread,
+    TemplateUnread,
 )
