@@ -42,8 +42,10 @@ def lint_sources(
     """
     registry = registry or default_registry()
     findings: list[Finding] = []
-    for source in [*standalone, *(s for r in roles for s in (*r.trust, *r.permissions))]:
-        findings += _suppressed(_document_findings(source, registry), source.suppressions, registry)
+    for source in standalone:
+        findings += _suppressed(_document_findings(source, registry, in_role=False), source.suppressions, registry)
+    for source in (s for r in roles for s in (*r.trust, *r.permissions)):
+        findings += _suppressed(_document_findings(source, registry, in_role=True), source.suppressions, registry)
     for role in roles:
         by_resource = {p.resource: p.suppressions for p in role.permissions}
         for finding in _role_findings(role, registry, scope):
@@ -61,7 +63,7 @@ def _kind(source: PolicySource) -> str:
     return source.kind or parse_policy(source.document).detected_kind
 
 
-def _document_findings(source: PolicySource, registry: Registry) -> list[Finding]:
+def _document_findings(source: PolicySource, registry: Registry, in_role: bool) -> list[Finding]:
     malformed = registry.get("S3B000")
     if source.error is not None and source.template_missing is not None:
         needed = f"; it needs values for {', '.join(source.template_missing)}" if source.template_missing else ""
@@ -75,19 +77,25 @@ def _document_findings(source: PolicySource, registry: Registry) -> list[Finding
         targets.append(BATCH_TRUST)
     context = DocumentContext(policy, kind, source.for_batch, complete=not source.unread)
     findings = [_finding(rule, issue, source) for rule in registry.for_target(*targets) for issue in rule.check(context)]
-    return findings + _unread_findings(source, registry)
+    return findings + _unread_findings(source, registry, in_role)
 
 
-def _unread_findings(source: PolicySource, registry: Registry) -> list[Finding]:
-    """S3B115 at each part of the document that could not be read (a dynamic block's line)."""
+def _unread_findings(source: PolicySource, registry: Registry, in_role: bool) -> list[Finding]:
+    """S3B115 at each part of the document that could not be read (a dynamic block's line).
+
+    A warning for a batch role's policy, where checks are skipped because of it; information elsewhere
+    (general IAM modules are full of plan-time dynamic blocks, and nothing is skipped for them).
+    """
     rule = registry.get("S3B115")
     if rule is None:
         return []
+    skipped = (
+        "; S3B111 (missing permission) and S3B001 (batch trust) are skipped for this policy" if in_role else ""
+    )
     return [
         Finding(
-            rule.id, rule.severity,
-            f"{part.description}, so the blocks it generates are not linted; S3B111 (missing permission) "
-            "and S3B001 (batch trust) are skipped for this policy",
+            rule.id, rule.severity if in_role else Severity.INFO,
+            f"{part.description}, so the blocks it generates are not linted{skipped}",
             source.file, part.line, source.resource,
         )
         for part in source.unread
@@ -310,7 +318,21 @@ def lint_paths(paths: Sequence[Path], operation: str | None = None) -> list[Find
         source = json_source(path, operation)
         if source is not None:
             standalone.append(source)
-    return lint_sources(standalone, roles, operation=operation)
+    context = _context_only(tf_files, [Path(p) for p in paths])
+    return [f for f in lint_sources(standalone, roles, operation=operation) if f.file not in context]
+
+
+def _context_only(tf_files: Sequence[Path], given: Sequence[Path]) -> set[str]:
+    """Files read only for context: the siblings of a .tf file named on the command line (a pre-commit run on
+    changed files reports those files, not untouched neighbours), unless a directory holding them is given too."""
+    from validate.terraform_source import display_path
+
+    named = {p.resolve() for p in given if p.is_file()}
+    directories = [p.resolve() for p in given if p.is_dir()]
+    return {
+        display_path(f) for f in tf_files
+        if f.resolve() not in named and not any(d in f.resolve().parents for d in directories)
+    }
 
 
 def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:

@@ -19,7 +19,28 @@ def _write(path: Path, document: object) -> Path:
 def test_clean_policy_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _write(tmp_path / "trust.json", trust(batch_statement()))
     assert main(["lint", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "S3B008" not in out and "1 info finding(s) hidden; --show-info shows them" in out
+    assert main(["lint", str(path), "--show-info"]) == 0
     assert "info S3B008" in capsys.readouterr().out
+
+
+def test_a_named_tf_file_reports_only_its_own_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "changed.tf").write_text(_tf_policy("changed", "s3:GetObject"), encoding="utf-8")
+    (tmp_path / "untouched.tf").write_text(_tf_policy("untouched", "s3:*"), encoding="utf-8")
+    assert main(["lint", str(tmp_path / "changed.tf"), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+    assert main(["lint", str(tmp_path), "--format", "json"]) == 1  # the directory: every file
+    assert {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]} == {"S3B101"}
+    assert main(["lint", str(tmp_path / "changed.tf"), str(tmp_path / "untouched.tf")]) == 1
+
+
+def _tf_policy(name: str, action: str) -> str:
+    return (
+        f'resource "aws_iam_policy" "{name}" {{\n  name = "{name}"\n  policy = jsonencode({{\n'
+        f'    Version = "2012-10-17"\n    Statement = [{{ Effect = "Allow", Action = "{action}", '
+        f'Resource = "arn:aws:s3:::b/*" }}]\n  }})\n}}\n'
+    )
 
 
 def test_errors_exit_1_with_statement_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
