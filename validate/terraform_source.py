@@ -41,6 +41,8 @@ _INDEX = r"(?:\[[^\]]*\])?"
 _DATA_DOC_REF = re.compile(rf"data\.aws_iam_policy_document\.([A-Za-z0-9_-]+){_INDEX}\.(?:minified_)?json\b")
 _ROLE_REF = re.compile(rf"^\$\{{aws_iam_role\.([A-Za-z0-9_-]+){_INDEX}\.(?:id|name|arn)\}}$")
 _POLICY_ARN_REF = re.compile(rf"^\$\{{aws_iam_policy\.([A-Za-z0-9_-]+){_INDEX}\.(?:arn|id)\}}$")
+_MODULE_ARN_REF = re.compile(rf"^\$\{{module\.([A-Za-z0-9_-]+){_INDEX}\.(?:arn|id|policy_arn)\}}$")
+_MODULE_ROLE_REF = re.compile(rf"^\$\{{module\.([A-Za-z0-9_-]+){_INDEX}\.(?:name|arn|id|iam_role_name|iam_role_arn)\}}$")
 _SIMPLE_REF = re.compile(r"^(var|local)\.([A-Za-z0-9_-]+)$")
 _STATEMENT_HEADER = re.compile(r'^\s*(?:(?P<dynamic>dynamic)\s+"statement"|statement)\s*\{')
 _TAG_IN_EXPRESSION = re.compile(rf'"?{OPERATION_TAG}"?\s*=\s*("(?P<literal>[^"]*)"|(?P<ref>[A-Za-z0-9_.\[\]-]+))')
@@ -94,6 +96,31 @@ def parse_tf_file(path: Path) -> TfFile:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"{path}: cannot parse Terraform: {first}") from exc
     return TfFile(path, display_path(path), text.splitlines(), body)
+
+
+def with_local_modules(files: list[TfFile], limit: int = 50) -> list[TfFile]:
+    """The files plus those of every module they call with a local source ("./x", "../x"), transitively
+    (at most `limit` extra directories), so a role built by a local module is read with the caller's
+    arguments even when only the caller's directory is linted."""
+    loaded = {tf.path.parent.resolve() for tf in files}
+    pending = list(files)
+    result = list(files)
+    while pending and limit > 0:
+        tf = pending.pop()
+        for entry in tf.body.get("module", []):
+            for body in entry.values():
+                source = body.get("source") if isinstance(body, dict) else None
+                if not (isinstance(source, str) and source.startswith(("./", "../"))):
+                    continue
+                target = (tf.path.parent / source).resolve()
+                if target in loaded or not target.is_dir() or limit <= 0:
+                    continue
+                loaded.add(target)
+                limit -= 1
+                new = [parse_tf_file(path) for path in find_tf_files([target]) if path.parent.resolve() == target]
+                result += new
+                pending += new
+    return result
 
 
 @dataclass
@@ -515,8 +542,34 @@ class StatementExpander:
         out: list[tuple[dict, int | None]] = []
         for body, dynamic, line in self._parts():
             bodies = self._dynamic_bodies(body, "statement", line) if dynamic else [body]
-            out += [(self._expand_nested(raw, line), line) for raw in bodies]
+            out += [(self._resolve_lists(self._expand_nested(raw, line)), line) for raw in bodies]
         return out
+
+    def _resolve_lists(self, raw: dict) -> dict:
+        """Fields that are one var./local. reference to a list (identifiers = var.trusted_services) take its
+        value; with several values (a module called several times) the lists are joined, so all are linted."""
+        out = dict(raw)
+        for key in ("actions", "not_actions", "resources", "not_resources"):
+            if key in out:
+                out[key] = self._list_value(out[key])
+        for key in ("principals", "not_principals", "condition"):
+            field = "values" if key == "condition" else "identifiers"
+            out[key] = [
+                {**b, field: self._list_value(b[field])} if isinstance(b, dict) and field in b else b
+                for b in _as_list(out.get(key))
+            ] if key in out else None
+            if out[key] is None:
+                del out[key]
+        return out
+
+    def _list_value(self, value: object) -> object:
+        if not isinstance(value, str) or not _SIMPLE_REF.match(_strip_interpolation(value) or ""):
+            return value
+        found = self.project.resolve(value, self.module, self.bindings)
+        lists = [v for v in found if isinstance(v, list)]
+        if not lists or len(lists) != len(found):
+            return value
+        return list(dict.fromkeys(item for items in lists for item in items if isinstance(item, (str, int, float))))
 
     def _parts(self) -> list[tuple[dict, bool, int | None]]:
         """(body, is dynamic, line) of each statement block; source order when the text lines match the parse."""
@@ -769,7 +822,7 @@ class Extractor:
         roles: list[RoleSource] = []
         consumed: set[int] = set()
         for module in self.project.modules.values():
-            for role in module.of_type("resource", "aws_iam_role"):
+            for role in [*module.of_type("resource", "aws_iam_role"), *_module_roles(module)]:
                 role_sources, loose, used = self._role(role, module, operation)
                 roles.extend(role_sources)
                 standalone.extend(loose)
@@ -861,8 +914,7 @@ class Extractor:
             if any(_names_role(r, role) for r in _as_list(block.body.get("roles"))):
                 arns.append(block.body.get("policy_arn"))
         for arn in arns:
-            match = _POLICY_ARN_REF.match(str(arn))
-            policy = module.find("resource", "aws_iam_policy", match.group(1)) if match else None
+            policy = _attached_policy(module, str(arn))
             if policy is None:
                 unreadable.append(str(arn))
             else:
@@ -920,9 +972,37 @@ def _tag_expression(tags: object) -> str | None:
     return None
 
 
+def _module_roles(module: ModuleDir) -> list[Block]:
+    """terraform-aws-modules/iam role module calls as aws_iam_role-like blocks (validate.terraform_modules)."""
+    from validate.terraform_modules import role_body
+
+    roles = []
+    for call in (b for b in module.blocks if b.kind == "module"):
+        body = role_body(call.body, _statement_json)
+        if body is not None:
+            roles.append(Block("module", "", call.name, body, call.file, call.line, call.end))
+    return roles
+
+
+def _attached_policy(module: ModuleDir, arn: str) -> Block | None:
+    """The block holding the policy an attached ARN names: aws_iam_policy.x.arn, or module.x.arn of an
+    iam-policy module call (its `policy` input); None for ARNs from elsewhere."""
+    from validate.terraform_modules import POLICY_MODULE, registry_module
+
+    match = _POLICY_ARN_REF.match(arn)
+    if match:
+        return module.find("resource", "aws_iam_policy", match.group(1))
+    match = _MODULE_ARN_REF.match(arn)
+    call = module.find("module", "", match.group(1)) if match else None
+    return call if call is not None and registry_module(call.body.get("source")) == POLICY_MODULE else None
+
+
 def _names_role(value: object, role: Block) -> bool:
     if not isinstance(value, str):
         return False
+    if role.kind == "module":
+        match = _MODULE_ROLE_REF.match(value)
+        return bool(match) and match.group(1) == role.name
     match = _ROLE_REF.match(value)
     if match:
         return match.group(1) == role.name

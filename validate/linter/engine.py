@@ -307,24 +307,27 @@ def _walk_json(directory: Path) -> list[Path]:
 
 def lint_paths(paths: Sequence[Path], operation: str | None = None) -> list[Finding]:
     """Lint JSON policy files and Terraform files/directories; InputError on unreadable input."""
-    from validate.terraform_source import Extractor, TerraformProject, parse_tf_file
+    from validate.terraform_source import Extractor, TerraformProject, parse_tf_file, with_local_modules
 
     tf_files, json_files = collect_paths([Path(p) for p in paths])
     standalone: list[PolicySource] = []
     roles: list[RoleSource] = []
     if tf_files:
-        standalone, roles = Extractor(TerraformProject([parse_tf_file(p) for p in tf_files])).extract(operation)
+        files = with_local_modules([parse_tf_file(p) for p in tf_files])
+        standalone, roles = Extractor(TerraformProject(files)).extract(operation)
     for path in json_files:
         source = json_source(path, operation)
         if source is not None:
             standalone.append(source)
-    context = _context_only(tf_files, [Path(p) for p in paths])
+    context = _context_only([tf.path for tf in files] if tf_files else [], [Path(p) for p in paths])
     return [f for f in lint_sources(standalone, roles, operation=operation) if f.file not in context]
 
 
 def _context_only(tf_files: Sequence[Path], given: Sequence[Path]) -> set[str]:
-    """Files read only for context: the siblings of a .tf file named on the command line (a pre-commit run on
-    changed files reports those files, not untouched neighbours), unless a directory holding them is given too."""
+    """Files read only for context, whose findings are not reported: with .tf files named on the command line,
+    their siblings and the local modules they call (a pre-commit run on changed files reports those files, not
+    untouched neighbours). Files under a directory given on the command line, and the local modules a given
+    directory calls (their roles are read with its arguments), are reported."""
     from validate.terraform_source import display_path
 
     named = {p.resolve() for p in given if p.is_file()}
@@ -332,7 +335,7 @@ def _context_only(tf_files: Sequence[Path], given: Sequence[Path]) -> set[str]:
     return {
         display_path(f) for f in tf_files
         if f.resolve() not in named and not any(d in f.resolve().parents for d in directories)
-    }
+    } if named else set()
 
 
 def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
