@@ -43,6 +43,7 @@ _ROLE_REF = re.compile(rf"^\$\{{aws_iam_role\.([A-Za-z0-9_-]+){_INDEX}\.(?:id|na
 _POLICY_ARN_REF = re.compile(rf"^\$\{{aws_iam_policy\.([A-Za-z0-9_-]+){_INDEX}\.(?:arn|id)\}}$")
 _MODULE_ARN_REF = re.compile(rf"^\$\{{module\.([A-Za-z0-9_-]+){_INDEX}\.(?:arn|id|policy_arn)\}}$")
 _MODULE_ROLE_REF = re.compile(rf"^\$\{{module\.([A-Za-z0-9_-]+){_INDEX}\.(?:name|arn|id|iam_role_name|iam_role_arn)\}}$")
+_DATA_ROLE_REF = re.compile(rf"^\$\{{data\.aws_iam_role\.([A-Za-z0-9_-]+){_INDEX}\.(?:id|name|arn)\}}$")
 _SIMPLE_REF = re.compile(r"^(var|local)\.([A-Za-z0-9_-]+)$")
 _STATEMENT_HEADER = re.compile(r'^\s*(?:(?P<dynamic>dynamic)\s+"statement"|statement)\s*\{')
 _TAG_IN_EXPRESSION = re.compile(rf'"?{OPERATION_TAG}"?\s*=\s*("(?P<literal>[^"]*)"|(?P<ref>[A-Za-z0-9_.\[\]-]+))')
@@ -902,16 +903,17 @@ class Extractor:
         attached: list[tuple[Block, object]] = [(role, p.get("policy")) for p in _as_list(role.body.get("inline_policy")) if isinstance(p, dict)]
         unreadable: list[str] = []
         consumed: set[int] = set()
+        aliases = _data_role_aliases(module, role)
         for block in module.of_type("resource", "aws_iam_role_policy"):
-            if _names_role(block.body.get("role"), role):
+            if _names_role(block.body.get("role"), role, aliases):
                 attached.append((block, block.body.get("policy")))
                 consumed.add(id(block))
         arns = list(_as_list(role.body.get("managed_policy_arns")))
         for block in module.of_type("resource", "aws_iam_role_policy_attachment"):
-            if _names_role(block.body.get("role"), role):
+            if _names_role(block.body.get("role"), role, aliases):
                 arns.append(block.body.get("policy_arn"))
         for block in module.of_type("resource", "aws_iam_policy_attachment"):
-            if any(_names_role(r, role) for r in _as_list(block.body.get("roles"))):
+            if any(_names_role(r, role, aliases) for r in _as_list(block.body.get("roles"))):
                 arns.append(block.body.get("policy_arn"))
         for arn in arns:
             policy = _attached_policy(module, str(arn))
@@ -997,9 +999,22 @@ def _attached_policy(module: ModuleDir, arn: str) -> Block | None:
     return call if call is not None and registry_module(call.body.get("source")) == POLICY_MODULE else None
 
 
-def _names_role(value: object, role: Block) -> bool:
+def _data_role_aliases(module: ModuleDir, role: Block) -> frozenset[str]:
+    """Names of data "aws_iam_role" blocks that look up this role by its name (attachments often use them)."""
+    name = role.body.get("name")
+    own = {f"${{aws_iam_role.{role.name}.name}}", f"${{aws_iam_role.{role.name}.id}}"}
+    return frozenset(
+        d.name for d in module.of_type("data", "aws_iam_role")
+        if d.body.get("name") in own or (isinstance(name, str) and d.body.get("name") == name)
+    )
+
+
+def _names_role(value: object, role: Block, aliases: frozenset[str] = frozenset()) -> bool:
     if not isinstance(value, str):
         return False
+    match = _DATA_ROLE_REF.match(value)
+    if match:
+        return match.group(1) in aliases
     if role.kind == "module":
         match = _MODULE_ROLE_REF.match(value)
         return bool(match) and match.group(1) == role.name

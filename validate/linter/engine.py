@@ -119,7 +119,8 @@ def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None)
         )
     readable = [s for s in role.permissions if s.error is None and isinstance(s.document, dict)]
     policies = tuple(RolePolicy(s.resource or s.file, parse_policy(s.document), s.document) for s in readable)
-    all_read = not role.unreadable and len(readable) == len(role.permissions)
+    outside = not role.permissions and not role.unreadable  # no policy here: attached by another stack
+    all_read = not outside and not role.unreadable and len(readable) == len(role.permissions)
     # A partly read policy (S3B115, reported on the document) may hold the grant S3B111 would miss.
     complete = all_read and not any(s.unread for s in readable)
     context = RoleContext(role.operation, policies, scope, complete, _shared_with(role))
@@ -128,7 +129,13 @@ def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None)
         for issue in rule.check(context):
             source = readable[issue.part] if issue.part is not None else where
             findings.append(_finding(rule, issue, source))
-    if not all_read:
+    if outside:
+        findings += _engine_finding(
+            registry, "S3B114", where,
+            f"{role.address}: permissions attached outside this code (no permission policy of the role is "
+            "defined here); missing-permission check skipped",
+        )
+    elif not all_read:
         findings += _engine_finding(
             registry, "S3B114", where,
             f"{role.address} has policies that cannot be read here ({', '.join(role.unreadable) or 'unparsable policy'}); "

@@ -53,3 +53,16 @@ def test_v5_default_trust_actions_and_unknown_sources() -> None:
     assert body["assume_role_policy"]["Statement"][0]["Action"] == ["sts:AssumeRole", "sts:TagSession"]
     assert role_body({"source": "./modules/role"}, _statement_json) is None
     assert registry_module("git::https://github.com/terraform-aws-modules/terraform-aws-iam.git//modules/iam-role?ref=v6.0.0") == "iam-role"
+
+
+def test_permissions_attached_outside_the_code_are_one_info_finding() -> None:
+    findings = [f for f in lint_paths([TERRAFORM / "attached_elsewhere"]) if f.resource == "aws_iam_role.platform_owned"]
+    assert sorted(f.rule for f in findings) == ["S3B008", "S3B114"]
+    (outside,) = [f for f in findings if f.rule == "S3B114"]
+    assert "permissions attached outside this code" in outside.message and outside.severity.value == "info"
+
+
+def test_policy_attached_through_a_data_role_lookup_is_the_roles() -> None:
+    findings = [f for f in lint_paths([TERRAFORM / "attached_elsewhere"]) if f.resource == "aws_iam_role.looked_up"]
+    assert [f.rule for f in findings if f.severity.value != "info"] == ["S3B111"]  # only the report write is missing
+    assert "s3:PutObject" in next(f.message for f in findings if f.rule == "S3B111")
