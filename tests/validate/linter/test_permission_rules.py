@@ -52,6 +52,20 @@ CASES = [
     ("var-bucket-arn-objects", allow("s3:GetObject", "${var.source_bucket_arn}/*"), []),
     ("module-bucket-arn", allow("s3:PutObject", "${module.reports.s3_bucket_arn}"), ["S3B103"]),
     ("any-interpolation-then-path", allow("s3:ListBucket", "${local.data_arn}/*"), ["S3B103"]),
+    # iam:PassRole in a submitter's policy
+    ("submitter-passes-any-role", {"Statement": [
+        {"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/*"}]}, ["S3B106"]),
+    ("submitter-passes-star", {"Statement": [
+        {"Effect": "Allow", "Action": ["s3:CreateJob", "iam:PassRole"], "Resource": "*"}]}, ["S3B102", "S3B106"]),
+    ("submitter-passed-to-service", {"Statement": [
+        {"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+         "Condition": {"StringEquals": {"iam:PassedToService": "batchoperations.s3.amazonaws.com"}}}]}, []),
+    ("submitter-names-the-role", {"Statement": [
+        {"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/batch"}]}, []),
+    ("pass-role-without-create-job", allow("iam:PassRole", "arn:aws:iam::123456789012:role/*"), []),
     ("indexed-bucket-with-prefix", allow("s3:GetObject", '${aws_s3_bucket.b["x"].arn}/batch/*'), []),
 ]
 
