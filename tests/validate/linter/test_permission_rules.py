@@ -89,3 +89,17 @@ def test_resource_star_names_the_scopable_actions_only(findings_of: Callable) ->
 def test_mismatch_says_which_kind(findings_of: Callable) -> None:
     (finding,) = findings_of(allow("s3:PutObject", BUCKET))
     assert "acts on object ARNs" in finding.message and "only bucket ARNs" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("action", "suggested"),
+    [
+        ("s3:PutBucketEncryption", "s3:PutEncryptionConfiguration"),  # API name -> IAM action
+        ("s3control:CreateJob", "s3:CreateJob"),  # SDK client name as prefix
+        ("lambda:Invoke", "lambda:InvokeFunction"),
+        ("s3:GetObjcet", "s3:GetObject"),  # plain typo still by spelling
+    ],
+)
+def test_unknown_action_suggests_the_iam_action(action: str, suggested: str, findings_of: Callable) -> None:
+    (finding,) = [f for f in findings_of(allow(action, "*")) if f.rule == "S3B104"]
+    assert f'did you mean "{suggested}"' in finding.message
