@@ -851,7 +851,8 @@ class Extractor:
             if unreadable is not None:
                 unreadable.append(f"{block.address}: {exc}")
             return []
-        return [_policy_source(block, doc, kind, False) for doc in docs]
+        attribute = "assume_role_policy" if kind == TRUST else "policy"
+        return [_policy_source(block, _with_inline_lines(doc, block, attribute), kind, False) for doc in docs]
 
     def _role(self, role: Block, module: ModuleDir, override: str | None) -> tuple[list[RoleSource], list[PolicySource], set[int]]:
         declared, origin, variable = self._declared_operations(role, module)
@@ -941,6 +942,28 @@ def _policy_source(block: Block, doc: Doc, kind: str | None, for_batch: bool) ->
         unread=doc.unread,
         template_missing=doc.template_missing,
     )
+
+
+_EFFECT_KEY = re.compile(r'(?:^|[\s{,])"?Effect"?\s*[=:]')
+
+
+def _with_inline_lines(doc: Doc, block: Block, attribute: str) -> Doc:
+    """A jsonencode(...) or heredoc policy written in the block: each statement's line is the line of its
+    Effect key, counted from the attribute (`policy =`), when there is one Effect per statement."""
+    statements = doc.document.get("Statement") if isinstance(doc.document, dict) else None
+    if doc.origin is not None or doc.statement_lines or not isinstance(statements, list) or block.line is None:
+        return doc
+    lines = block.file.lines[block.line - 1 : block.end or block.line]
+    header = re.compile(rf'^\s*"?{re.escape(attribute)}"?\s*=')
+    start = next((i for i, text in enumerate(lines) if header.match(text)), None)
+    if start is None:
+        return doc
+    found = [block.line + i for i, text in enumerate(lines[start:], start) if _EFFECT_KEY.search(text)]
+    if len(found) < len(statements):
+        return doc
+    from dataclasses import replace
+
+    return replace(doc, statement_lines=tuple(found[: len(statements)]))
 
 
 def _with_batch(source: PolicySource) -> PolicySource:

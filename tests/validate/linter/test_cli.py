@@ -98,3 +98,27 @@ def test_sarif_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["lint", str(path), "--format", "sarif"]) == 1
     log = json.loads(capsys.readouterr().out)
     assert log["version"] == "2.1.0" and log["runs"][0]["results"][0]["ruleId"] == "S3B102"
+
+
+def test_jsonencode_and_heredoc_statements_have_their_own_lines(tmp_path: Path) -> None:
+    from validate.linter import lint_paths
+
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_iam_policy" "encoded" {\n'  # 1
+        '  name = "encoded"\n'  # 2
+        "  policy = jsonencode({\n"  # 3
+        '    Version = "2012-10-17"\n'  # 4
+        "    Statement = [\n"  # 5
+        '      { Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::b/*" },\n'  # 6
+        '      { Effect = "Allow", Action = "s3:*", Resource = "arn:aws:s3:::b/*" },\n'  # 7
+        "    ]\n  })\n}\n"  # 8-10
+        'resource "aws_iam_policy" "heredoc" {\n'  # 11
+        '  name   = "heredoc"\n'  # 12
+        "  policy = <<-EOT\n"  # 13
+        '    {"Version": "2012-10-17", "Statement": [\n'  # 14
+        '      {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},\n'  # 15
+        '      {"Effect": "Allow", "Action": "s3:GetObjcet", "Resource": "arn:aws:s3:::b/*"}\n'  # 16
+        "    ]}\n    EOT\n}\n",
+        encoding="utf-8",
+    )
+    assert {(f.rule, f.line) for f in lint_paths([tmp_path])} == {("S3B101", 7), ("S3B104", 16)}
