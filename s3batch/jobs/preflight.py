@@ -166,9 +166,16 @@ def job_scope(request: dict[str, Any], region: str, sample: Sequence[ManifestEnt
         scope["bucket"] = sample[0].bucket
     if "TargetResource" in body:
         scope["destination_bucket"] = body["TargetResource"].split(":::", 1)[-1]
+    options = _catalogue_options(name)
+    scope["operation_options"] = tuple(field for field in options if body.get(field) not in (None, ""))
     if not report.get("Enabled"):  # no report: a stand-in location, whose write requirement check_role drops
         scope["report_bucket"], scope["report_prefix"] = scope["manifest_bucket"] or scope.get("bucket", ""), ""
     return scope
+
+
+def _catalogue_options(operation: str) -> tuple[str, ...]:
+    """Operation fields the catalogue knows to need more access (Object Lock on a copy)."""
+    return tuple(importlib.import_module("validate.catalogue.operations").operation_options(operation))
 
 
 def check_role(
