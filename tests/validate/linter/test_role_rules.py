@@ -61,12 +61,14 @@ def test_wildcard_expands_to_the_new_actions_only(findings_of: Callable) -> None
     assert new == []  # s3:PutObjectTagging is the operation's own action
 
 
-def test_missing_report_write_makes_the_job_fail(findings_of: Callable) -> None:
+def test_missing_report_write_loses_the_report(findings_of: Callable) -> None:
     scope = SCOPES["LambdaInvoke"]
     policy = _without_action(build_policy(scope), "s3:PutObject")
     for findings in (findings_of(policy, scope=scope), findings_of(policy, operation="LambdaInvoke")):
         messages = [f.message for f in findings if f.rule == "S3B111"]
-        assert messages == [m for m in messages if "this LambdaInvoke job will fail: the role cannot s3:PutObject to write the report" in m]
+        expected = "this LambdaInvoke job cannot deliver its completion report (AWS: the job completes without it): " \
+            "the role cannot s3:PutObject to write the report"
+        assert messages == [m for m in messages if expected in m]
         assert len(messages) == 1
 
 
@@ -85,7 +87,21 @@ def test_report_write_on_bucket_arn_is_missing_by_shape(findings_of: Callable) -
         ]
     }
     missing = [f.message for f in findings_of(policy, operation="LambdaInvoke") if f.rule == "S3B111"]
-    assert missing == ["this LambdaInvoke job will fail: the role cannot s3:PutObject to write the report (no Allow statement grants it on an object ARN)"]
+    assert missing == [
+        "this LambdaInvoke job cannot deliver its completion report (AWS: the job completes without it): "
+        "the role cannot s3:PutObject to write the report (no Allow statement grants it on an object ARN)"
+    ]
+
+
+def test_consequences_say_what_aws_documents(findings_of: Callable) -> None:
+    scope = SCOPES["LambdaInvoke"]
+    manifest = build_policy(scope)
+    manifest["Statement"] = [st for st in manifest["Statement"] if st["Sid"] != "ReadManifest"]
+    invoke = _without_action(build_policy(scope), "lambda:InvokeFunction")
+    (read,) = [f.message for f in findings_of(manifest, operation="LambdaInvoke") if f.rule == "S3B111"]
+    (task,) = [f.message for f in findings_of(invoke, operation="LambdaInvoke") if f.rule == "S3B111"]
+    assert read.startswith("this LambdaInvoke job will fail: the role cannot s3:GetObject to read the manifest")
+    assert task.startswith("each task of this LambdaInvoke job will fail, and the job may fail")
 
 
 def test_exact_scope_catches_the_wrong_bucket(findings_of: Callable) -> None:
