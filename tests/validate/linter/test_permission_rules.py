@@ -42,6 +42,7 @@ CASES = [
     ("every-bucket", allow("s3:ListBucket", "arn:aws:s3:::*"), ["S3B102"]),
     ("every-bucket-any-partition", allow("s3:ListBucket", "arn:${data.aws_partition.current.partition}:s3:::*"), ["S3B102"]),
     ("partial-action-wildcard-on-star", allow("s3:GetObject*", "*"), ["S3B102"]),
+    ("describe-wildcard-on-star", allow("ec2:Describe*", "*"), []),
     ("named-bucket-prefix-ok", allow("s3:ListBucket", "arn:aws:s3:::logs-*"), []),
     # Conditions that scope Resource "*"
     ("service-linked-role-scoped", allow("iam:CreateServiceLinkedRole", "*", Condition={"StringEquals": {"iam:AWSServiceName": "fsx.amazonaws.com"}}), []),

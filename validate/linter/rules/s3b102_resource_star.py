@@ -46,8 +46,9 @@ class ResourceStar(Rule):
 def _scopable(action: str) -> bool:
     if is_service_wildcard(action):
         return False  # "*" and "s3:*" are S3B101's
-    if is_pattern(action):
-        return any(supports_resource_level(a) for a in expand(action))
+    if is_pattern(action):  # s3:GetObject* yes; ec2:Describe* no (most Describe actions take only "*")
+        expanded = expand(action)
+        return bool(expanded) and all(supports_resource_level(a) for a in expanded)
     return supports_resource_level(action)
 
 
