@@ -210,7 +210,7 @@ def _principals(raw: Mapping, key: str, label: str, problems: list[str]) -> tupl
         return ()
     out: list[Principal] = []
     for kind, names in value.items():
-        if kind not in PRINCIPAL_TYPES:
+        if kind not in PRINCIPAL_TYPES and not has_placeholder(str(kind)):  # "${each.value.type}": unknown, not wrong
             problems.append(f'{label}: unknown {key} type "{kind}"')
             continue
         for name in names if isinstance(names, list) else [names]:

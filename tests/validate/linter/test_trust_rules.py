@@ -27,6 +27,7 @@ CASES = [
     ("not-action", trust({"Effect": "Allow", "Principal": {"Service": BATCH}, "NotAction": "sts:AssumeRoleWithSAML"}), ["S3B006", "S3B008"]),
     ("deny-statement", trust(batch_statement(), batch_statement(Effect="Deny", Condition={"Bool": {"aws:SecureTransport": "false"}})), ["S3B007", "S3B008"]),
     ("placeholder-service", trust(batch_statement(Principal={"Service": "${var.service}"})), []),
+    ("placeholder-principal-type", trust(batch_statement(Principal={"Service": BATCH, "${each.value.type}": "x"})), ["S3B008"]),
     ("no-statement", {"Version": "2012-10-17", "Statement": [], "Principal": "x"}, ["S3B000", "S3B001"]),
 ]
 

@@ -1,9 +1,10 @@
 """S3B003: the batch role's trust policy trusts another principal beside the S3 Batch service: split the role.
 
 One finding per trust policy, naming every other principal: a role shared with live replication
-(s3.amazonaws.com), Lambda, an account or an OIDC provider is one problem with one fix. AWS's Batch
-Replication guide asks for a role of its own for Batch Operations. The operation rules then stay quiet
-about permissions the other service needs (S3B110 is skipped for a shared role).
+(s3.amazonaws.com), Lambda, an account or an OIDC provider is one problem with one fix. AWS's trust
+policy for the Batch Operations role names only batchoperations.s3.amazonaws.com (batch-ops-iam-role-policies).
+The operation rules then stay quiet about permissions the other service needs (S3B110 is skipped for a
+shared role).
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ def extra_principals(policy: Policy) -> list[Principal]:
     found: list[Principal] = []
     for statement in policy.allow_statements():
         for principal in statement.principals or ():
-            if principal.is_wildcard or (principal.kind == "Service" and (principal.value == batch_service() or has_placeholder(principal.value))):
+            if principal.is_wildcard or has_placeholder(principal.kind):
+                continue  # "*" is S3B002's; a principal type known only at plan time may be the batch service
+            if principal.kind == "Service" and (principal.value == batch_service() or has_placeholder(principal.value)):
                 continue
             if principal not in found:
                 found.append(principal)
@@ -34,7 +37,7 @@ class TrustExtraPrincipal(Rule):
     title = "The batch role is shared: its trust policy trusts another principal beside S3 Batch Operations"
     fix_hint = (
         "Split the role: one role trusted only by batchoperations.s3.amazonaws.com for the jobs, and separate roles "
-        "for replication, Lambda, accounts or CI (AWS's Batch Replication guide asks for a separate role)"
+        "for replication, Lambda, accounts or CI (AWS's Batch Operations trust policy names only that service)"
     )
     target = BATCH_TRUST
 
