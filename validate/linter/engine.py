@@ -43,9 +43,13 @@ def lint_sources(
     registry = registry or default_registry()
     findings: list[Finding] = []
     for source in standalone:
-        findings += _suppressed(_document_findings(source, registry, in_role=False), source.suppressions, registry)
-    for source in (s for r in roles for s in (*r.trust, *r.permissions)):
-        findings += _suppressed(_document_findings(source, registry, in_role=True), source.suppressions, registry)
+        findings += _suppressed(_document_findings(source, registry, skips_checks=False), source.suppressions, registry)
+    for role in roles:
+        # Skipped checks matter for the trust policy (S3B001) and, once the operation is known, the permissions (S3B111).
+        for source in (*role.trust, *(role.permissions if role.operation else ())):
+            findings += _suppressed(_document_findings(source, registry, skips_checks=True), source.suppressions, registry)
+        for source in () if role.operation else role.permissions:
+            findings += _suppressed(_document_findings(source, registry, skips_checks=False), source.suppressions, registry)
     for role in roles:
         by_resource = {p.resource: p.suppressions for p in role.permissions}
         for finding in _role_findings(role, registry, scope):
@@ -63,7 +67,7 @@ def _kind(source: PolicySource) -> str:
     return source.kind or parse_policy(source.document).detected_kind
 
 
-def _document_findings(source: PolicySource, registry: Registry, in_role: bool) -> list[Finding]:
+def _document_findings(source: PolicySource, registry: Registry, skips_checks: bool) -> list[Finding]:
     malformed = registry.get("S3B000")
     if source.error is not None and source.template_missing is not None:
         needed = f"; it needs values for {', '.join(source.template_missing)}" if source.template_missing else ""
@@ -77,10 +81,10 @@ def _document_findings(source: PolicySource, registry: Registry, in_role: bool) 
         targets.append(BATCH_TRUST)
     context = DocumentContext(policy, kind, source.for_batch, complete=not source.unread)
     findings = [_finding(rule, issue, source) for rule in registry.for_target(*targets) for issue in rule.check(context)]
-    return findings + _unread_findings(source, registry, in_role)
+    return findings + _unread_findings(source, registry, skips_checks)
 
 
-def _unread_findings(source: PolicySource, registry: Registry, in_role: bool) -> list[Finding]:
+def _unread_findings(source: PolicySource, registry: Registry, skips_checks: bool) -> list[Finding]:
     """S3B115 at each part of the document that could not be read (a dynamic block's line).
 
     A warning for a batch role's policy, where checks are skipped because of it; information elsewhere
@@ -90,11 +94,11 @@ def _unread_findings(source: PolicySource, registry: Registry, in_role: bool) ->
     if rule is None:
         return []
     skipped = (
-        "; S3B111 (missing permission) and S3B001 (batch trust) are skipped for this policy" if in_role else ""
+        "; S3B111 (missing permission) and S3B001 (batch trust) are skipped for this policy" if skips_checks else ""
     )
     return [
         Finding(
-            rule.id, rule.severity if in_role else Severity.INFO,
+            rule.id, rule.severity if skips_checks else Severity.INFO,
             f"{part.description}, so the blocks it generates are not linted{skipped}",
             source.file, part.line, source.resource,
         )
