@@ -553,14 +553,12 @@ class StatementExpander:
         for key in ("actions", "not_actions", "resources", "not_resources"):
             if key in out:
                 out[key] = self._list_value(out[key])
-        for key in ("principals", "not_principals", "condition"):
-            field = "values" if key == "condition" else "identifiers"
-            out[key] = [
-                {**b, field: self._list_value(b[field])} if isinstance(b, dict) and field in b else b
-                for b in _as_list(out.get(key))
-            ] if key in out else None
-            if out[key] is None:
-                del out[key]
+        for key, field in (("principals", "identifiers"), ("not_principals", "identifiers"), ("condition", "values")):
+            if key in out:
+                out[key] = [
+                    {**b, field: self._list_value(b[field])} if isinstance(b, dict) and field in b else b
+                    for b in _as_list(out[key])
+                ]
         return out
 
     def _list_value(self, value: object) -> object:
