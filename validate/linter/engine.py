@@ -111,19 +111,39 @@ def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None)
 
     where = PolicySource(None, role.file, role.line, role.address)
     if role.operation is None:
+        # Still checked against every operation at once: an action no batch job uses is new access anyway.
         return _engine_finding(
             registry, "S3B113", where,
             f"{role.address} trusts S3 Batch Operations but declares no operation "
             f"(tag {role.address} with S3BatchOperation, set a variable operation, or pass --operation)",
-        )
+        ) + _rule_findings(role, registry, scope, where)
     if role.operation not in OPERATIONS:
         return _engine_finding(
             registry, "S3B112", where,
             f'{role.address}: operation "{role.operation}" ({role.operation_origin}) is not one of {", ".join(OPERATIONS)}',
         )
+    findings = _rule_findings(role, registry, scope, where)
+    readable = [s for s in role.permissions if s.error is None and isinstance(s.document, dict)]
+    if not role.permissions and not role.unreadable:  # no policy here: attached by another stack
+        findings += _engine_finding(
+            registry, "S3B114", where,
+            f"{role.address}: permissions attached outside this code (no permission policy of the role is "
+            "defined here); missing-permission check skipped",
+        )
+    elif role.unreadable or len(readable) != len(role.permissions):
+        findings += _engine_finding(
+            registry, "S3B114", where,
+            f"{role.address} has policies that cannot be read here ({', '.join(role.unreadable) or 'unparsable policy'}); "
+            "missing-permission check skipped",
+        )
+    return findings
+
+
+def _rule_findings(role: RoleSource, registry: Registry, scope: JobScope | None, where: PolicySource) -> list[Finding]:
+    """The ROLE rules on the role's readable permission policies (operation None: any operation)."""
     readable = [s for s in role.permissions if s.error is None and isinstance(s.document, dict)]
     policies = tuple(RolePolicy(s.resource or s.file, parse_policy(s.document), s.document) for s in readable)
-    outside = not role.permissions and not role.unreadable  # no policy here: attached by another stack
+    outside = not role.permissions and not role.unreadable
     all_read = not outside and not role.unreadable and len(readable) == len(role.permissions)
     # A partly read policy (S3B115, reported on the document) may hold the grant S3B111 would miss.
     complete = all_read and not any(s.unread for s in readable)
@@ -133,18 +153,6 @@ def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None)
         for issue in rule.check(context):
             source = readable[issue.part] if issue.part is not None else where
             findings.append(_finding(rule, issue, source))
-    if outside:
-        findings += _engine_finding(
-            registry, "S3B114", where,
-            f"{role.address}: permissions attached outside this code (no permission policy of the role is "
-            "defined here); missing-permission check skipped",
-        )
-    elif not all_read:
-        findings += _engine_finding(
-            registry, "S3B114", where,
-            f"{role.address} has policies that cannot be read here ({', '.join(role.unreadable) or 'unparsable policy'}); "
-            "missing-permission check skipped",
-        )
     return findings
 
 

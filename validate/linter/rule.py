@@ -59,7 +59,7 @@ class RoleContext:
     role is checked by shape against a placeholder scope (bucket vs object ARN, never bucket names).
     """
 
-    operation: str
+    operation: str | None  # None: the role declares none; rules check what holds for every operation
     policies: tuple[RolePolicy, ...]
     scope: JobScope | None = None
     complete: bool = True  # False when some policy of the role cannot be read: "missing" checks stay silent

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from collections.abc import Callable
 
 import pytest
@@ -142,3 +143,33 @@ def test_unreadable_attachment_turns_off_missing_check() -> None:
     assert rules == ["S3B114"]
     rules = [f.rule for f in lint_sources([], [_role("LambdaInvoke", (empty,))])]
     assert set(rules) == {"S3B111"}
+
+
+def test_get_bucket_location_is_not_new_access(findings_of: Callable) -> None:
+    policy = build_policy(SCOPES["S3PutObjectTagging"])
+    policy["Statement"].append({"Effect": "Allow", "Action": "s3:GetBucketLocation", "Resource": "arn:aws:s3:::reports-bkt"})
+    assert [f for f in findings_of(policy, operation="S3PutObjectTagging") if f.rule == "S3B110"] == []
+
+
+def test_undeclared_role_is_checked_against_every_operation(tmp_path: Path) -> None:
+    from validate.linter import lint_paths
+
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_iam_role" "batch" {\n'
+        '  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",\n'
+        '    Principal = { Service = "batchoperations.s3.amazonaws.com" }, Action = "sts:AssumeRole" }] })\n'
+        "}\n"
+        'resource "aws_iam_role_policy" "batch" {\n'
+        "  role = aws_iam_role.batch.id\n"
+        '  policy = jsonencode({ Version = "2012-10-17", Statement = [\n'
+        '    { Effect = "Allow", Action = ["s3:RestoreObject", "s3:PutObjectTagging"], Resource = "arn:aws:s3:::b/*" },\n'
+        '    { Effect = "Allow", Action = ["s3:ReplicateObject", "s3:DeleteObject"], Resource = "arn:aws:s3:::b/*" },\n'
+        "  ] })\n}\n",
+        encoding="utf-8",
+    )
+    findings = lint_paths([tmp_path])
+    assert sorted(f.rule for f in findings if f.severity.value != "info") == ["S3B110", "S3B113"]
+    (new,) = [f for f in findings if f.rule == "S3B110"]
+    # actions some operation uses (restore, tagging) are fine; none needs these two
+    assert "s3:ReplicateObject, s3:DeleteObject, which no S3 Batch Operations job uses" in new.message
+    assert new.line == 9

@@ -17,8 +17,8 @@ class MissingAccess(Rule):
     target = ROLE
 
     def check(self, context: RoleContext) -> Iterator[Issue]:
-        if not context.complete:
-            return  # a policy we cannot read may grant it; the engine reports S3B114 instead
+        if not context.complete or context.operation is None:
+            return  # a policy we cannot read may grant it (S3B114); without an operation nothing is required
         seen: set[tuple[str, str]] = set()
         for requirement, reason in role_unmet(context):
             key = (requirement.action.lower(), requirement.purpose)
