@@ -5,10 +5,14 @@ and aws_iam_policy (attached through aws_iam_role_policy_attachment, aws_iam_pol
 managed_policy_arns); aws_iam_policy_document data sources (converted to IAM JSON, source_policy_documents
 included; `dynamic` statement, principals and condition blocks expanded when their for_each is known without
 a plan, else recorded as an unread part of the policy, S3B115). Values may be jsonencode(...), heredocs, JSON
-strings, file(...), templatefile(...) of the generated policy templates (rendered with placeholder values),
-or var./local. references to those. Interpolations Terraform would fill in stay as "${...}" strings.
+strings, file(...), templatefile(...) (the generated policy templates rendered with placeholder values, any
+other template read with its variables as unknowns, validate.linter.templates), or var./local. references to
+those. Interpolations Terraform would fill in stay as "${...}" strings. Roles built by terraform-aws-modules/iam
+module calls are read from their inputs (validate.terraform_modules); local modules called from the linted
+code are loaded too (with_local_modules).
 
-python-hcl2 8.1.4 gives no line numbers, so a block's line is found by scanning the file for its header.
+python-hcl2 8.1.4 gives no line numbers, so a block's line is found by scanning the file for its header (and a
+jsonencode/heredoc statement's line by its Effect key).
 A role's operation comes from its tag S3BatchOperation, else from a variable `operation` or
 `batch_operation` in its module; variables are resolved through module calls, terraform.tfvars and defaults.
 """
