@@ -173,3 +173,11 @@ def test_undeclared_role_is_checked_against_every_operation(tmp_path: Path) -> N
     # actions some operation uses (restore, tagging) are fine; none needs these two
     assert "s3:ReplicateObject, s3:DeleteObject, which no S3 Batch Operations job uses" in new.message
     assert new.line == 9
+
+
+def test_a_grant_that_does_nothing_is_not_also_new_access(rules_of: Callable[..., list[str]]) -> None:
+    policy = build_policy(SCOPES["S3PutObjectTagging"])
+    policy["Statement"].append(
+        {"Effect": "Allow", "Action": "s3:GetBucketObjectLockConfiguration", "Resource": "arn:aws:s3:::data-bkt/*"}
+    )
+    assert rules_of(policy, operation="S3PutObjectTagging") == ["S3B103"]

@@ -9,6 +9,7 @@ from validate.linter.model import has_placeholder
 from validate.linter.rule import ROLE, Issue, Rule, RoleContext
 from validate.linter.rules._iam import expand, is_pattern, known
 from validate.linter.rules._scope import any_operation_actions, catalogue_actions
+from validate.linter.rules.s3b103_resource_mismatch import ineffective_actions
 
 _SHOWN = 6  # name this many actions, then count the rest
 
@@ -28,8 +29,10 @@ class NewAccess(Rule):
         for part, role_policy in enumerate(context.policies):
             for statement in role_policy.policy.allow_statements():
                 extra: list[str] = []
+                inert = set(ineffective_actions(statement))  # S3B103's: they grant nothing, so nothing new
                 for action in statement.actions or ():
-                    extra.extend(_beyond(action, allowed))
+                    if action not in inert:
+                        extra.extend(_beyond(action, allowed))
                 if extra:
                     yield Issue(
                         f"{statement.label} grants {_names(extra)}, which {jobs}",
