@@ -45,11 +45,10 @@ def lint_sources(
     for source in standalone:
         findings += _suppressed(_document_findings(source, registry, skips_checks=False), source.suppressions, registry)
     for role in roles:
-        # Skipped checks matter for the trust policy (S3B001) and, once the operation is known, the permissions (S3B111).
-        for source in (*role.trust, *(role.permissions if role.operation else ())):
-            findings += _suppressed(_document_findings(source, registry, skips_checks=True), source.suppressions, registry)
-        for source in () if role.operation else role.permissions:
-            findings += _suppressed(_document_findings(source, registry, skips_checks=False), source.suppressions, registry)
+        # An unread part makes a check skip for the trust policy (S3B001) and, once the operation is known,
+        # for the permission policies (S3B111).
+        for source, skips_checks in [*((t, True) for t in role.trust), *((p, bool(role.operation)) for p in role.permissions)]:
+            findings += _suppressed(_document_findings(source, registry, skips_checks), source.suppressions, registry)
     for role in roles:
         by_resource = {p.resource: p.suppressions for p in role.permissions}
         for finding in _role_findings(role, registry, scope):
