@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from s3batch import checksums
+from validate.catalogue.operations import operation_options
 
 
 def operation_problem(name: str, config: dict[str, Any]) -> str | None:
@@ -18,8 +19,12 @@ def operation_problem(name: str, config: dict[str, Any]) -> str | None:
 
 def scope_resources(name: str, config: dict[str, Any]) -> dict[str, Any]:
     """The JobScope fields (validate.catalogue) an operation's members name: a copy's destination bucket, the
-    function, the KMS key an encryption update uses. Shared by the preflight and the emulator's role check."""
+    function, the KMS key an encryption update uses, the fields that need more access (Object Lock on a copy).
+    Shared by the preflight and the emulator's role check."""
     fields: dict[str, Any] = {}
+    options = tuple(field for field in operation_options(name) if config.get(field) not in (None, ""))
+    if options:
+        fields["operation_options"] = options
     if name == "S3PutObjectCopy" and config.get("TargetResource"):
         fields["destination_bucket"] = str(config["TargetResource"]).split(":::", 1)[-1]
     if name == "LambdaInvoke":

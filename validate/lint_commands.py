@@ -29,6 +29,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="OPERATION",
         help="check batch roles against the catalogue for this CreateJob operation (overrides Terraform's declaration)",
     )
+    lint.add_argument(
+        "--show-info",
+        action="store_true",
+        help="also show info findings (hidden by default: they never fail and some fire on nearly every file)",
+    )
     lint.set_defaults(func=run_lint)
 
     check = subparsers.add_parser(
@@ -52,8 +57,14 @@ def run_lint(args: argparse.Namespace) -> int:
     """Lint the paths and print the findings in the chosen format."""
     from validate.linter import exit_code, lint_paths
 
+    from validate.linter.findings import Severity
+
     findings = lint_paths(args.paths, operation=args.operation)
-    sys.stdout.write(OutputFormat(args.format).to_formatter().format(findings))
+    shown = findings if args.show_info else [f for f in findings if f.severity is not Severity.INFO]
+    sys.stdout.write(OutputFormat(args.format).to_formatter().format(shown))
+    hidden = len(findings) - len(shown)
+    if hidden and args.format == OutputFormat.TEXT.value:
+        sys.stdout.write(f"{hidden} info finding(s) hidden; --show-info shows them\n")
     return exit_code(findings)
 
 

@@ -5,10 +5,14 @@ and aws_iam_policy (attached through aws_iam_role_policy_attachment, aws_iam_pol
 managed_policy_arns); aws_iam_policy_document data sources (converted to IAM JSON, source_policy_documents
 included; `dynamic` statement, principals and condition blocks expanded when their for_each is known without
 a plan, else recorded as an unread part of the policy, S3B115). Values may be jsonencode(...), heredocs, JSON
-strings, file(...), templatefile(...) of the generated policy templates (rendered with placeholder values),
-or var./local. references to those. Interpolations Terraform would fill in stay as "${...}" strings.
+strings, file(...), templatefile(...) (the generated policy templates rendered with placeholder values, any
+other template read with its variables as unknowns, validate.linter.templates), or var./local. references to
+those. Interpolations Terraform would fill in stay as "${...}" strings. Roles built by terraform-aws-modules/iam
+module calls are read from their inputs (validate.terraform_modules); local modules called from the linted
+code are loaded too (with_local_modules).
 
-python-hcl2 8.1.4 gives no line numbers, so a block's line is found by scanning the file for its header.
+python-hcl2 8.1.4 gives no line numbers, so a block's line is found by scanning the file for its header (and a
+jsonencode/heredoc statement's line by its Effect key).
 A role's operation comes from its tag S3BatchOperation, else from a variable `operation` or
 `batch_operation` in its module; variables are resolved through module calls, terraform.tfvars and defaults.
 """
@@ -42,6 +46,9 @@ _INDEX = r"(?:\[[^\]]*\])?"
 _DATA_DOC_REF = re.compile(rf"data\.aws_iam_policy_document\.([A-Za-z0-9_-]+){_INDEX}\.(?:minified_)?json\b")
 _ROLE_REF = re.compile(rf"^\$\{{aws_iam_role\.([A-Za-z0-9_-]+){_INDEX}\.(?:id|name|arn)\}}$")
 _POLICY_ARN_REF = re.compile(rf"^\$\{{aws_iam_policy\.([A-Za-z0-9_-]+){_INDEX}\.(?:arn|id)\}}$")
+_MODULE_ARN_REF = re.compile(rf"^\$\{{module\.([A-Za-z0-9_-]+){_INDEX}\.(?:arn|id|policy_arn)\}}$")
+_MODULE_ROLE_REF = re.compile(rf"^\$\{{module\.([A-Za-z0-9_-]+){_INDEX}\.(?:name|arn|id|iam_role_name|iam_role_arn)\}}$")
+_DATA_ROLE_REF = re.compile(rf"^\$\{{data\.aws_iam_role\.([A-Za-z0-9_-]+){_INDEX}\.(?:id|name|arn)\}}$")
 _SIMPLE_REF = re.compile(r"^(var|local)\.([A-Za-z0-9_-]+)$")
 _STATEMENT_HEADER = re.compile(r'^\s*(?:(?P<dynamic>dynamic)\s+"statement"|statement)\s*\{')
 _TAG_IN_EXPRESSION = re.compile(rf'"?{OPERATION_TAG}"?\s*=\s*("(?P<literal>[^"]*)"|(?P<ref>[A-Za-z0-9_.\[\]-]+))')
@@ -98,6 +105,31 @@ def parse_tf_file(path: Path) -> TfFile:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"{path}: cannot parse Terraform: {first}") from exc
     return TfFile(path, display_path(path), text.splitlines(), body)
+
+
+def with_local_modules(files: list[TfFile], limit: int = 50) -> list[TfFile]:
+    """The files plus those of every module they call with a local source ("./x", "../x"), transitively
+    (at most `limit` extra directories), so a role built by a local module is read with the caller's
+    arguments even when only the caller's directory is linted."""
+    loaded = {tf.path.parent.resolve() for tf in files}
+    pending = list(files)
+    result = list(files)
+    while pending and limit > 0:
+        tf = pending.pop()
+        for entry in tf.body.get("module", []):
+            for body in entry.values():
+                source = body.get("source") if isinstance(body, dict) else None
+                if not (isinstance(source, str) and source.startswith(("./", "../"))):
+                    continue
+                target = (tf.path.parent / source).resolve()
+                if target in loaded or not target.is_dir() or limit <= 0:
+                    continue
+                loaded.add(target)
+                limit -= 1
+                new = [parse_tf_file(path) for path in find_tf_files([target]) if path.parent.resolve() == target]
+                result += new
+                pending += new
+    return result
 
 
 @dataclass
@@ -363,6 +395,7 @@ class Doc:
     origin: Block | None = None
     statement_lines: tuple[int, ...] = ()
     unread: tuple[UnreadPart, ...] = ()
+    template_missing: tuple[str, ...] | None = None  # a template not readable without these variables (S3B116)
 
 
 class Unreadable(Exception):
@@ -420,6 +453,14 @@ def quote_bare_interpolations(text: str) -> str:
             quoted = char == '"'
         index += 1
     return "".join(out)
+
+
+def template_doc(text: str, variables: dict, what: str) -> Doc:
+    """A policy template read with its variables as unknowns (validate.linter.templates)."""
+    from validate.linter.templates import read_template
+
+    read = read_template(text, variables, what)
+    return Doc(read.document, read.error, template_missing=read.missing if read.error else None)
 
 
 def json_document(text: str, what: str) -> Doc:
@@ -543,8 +584,32 @@ class StatementExpander:
         out: list[tuple[dict, int | None]] = []
         for body, dynamic, line in self._parts():
             bodies = self._dynamic_bodies(body, "statement", line) if dynamic else [body]
-            out += [(self._expand_nested(raw, line), line) for raw in bodies]
+            out += [(self._resolve_lists(self._expand_nested(raw, line)), line) for raw in bodies]
         return out
+
+    def _resolve_lists(self, raw: dict) -> dict:
+        """Fields that are one var./local. reference to a list (identifiers = var.trusted_services) take its
+        value; with several values (a module called several times) the lists are joined, so all are linted."""
+        out = dict(raw)
+        for key in ("actions", "not_actions", "resources", "not_resources"):
+            if key in out:
+                out[key] = self._list_value(out[key])
+        for key, field in (("principals", "identifiers"), ("not_principals", "identifiers"), ("condition", "values")):
+            if key in out:
+                out[key] = [
+                    {**b, field: self._list_value(b[field])} if isinstance(b, dict) and field in b else b
+                    for b in _as_list(out[key])
+                ]
+        return out
+
+    def _list_value(self, value: object) -> object:
+        if not isinstance(value, str) or not _SIMPLE_REF.match(_strip_interpolation(value) or ""):
+            return value
+        found = self.project.resolve(value, self.module, self.bindings)
+        lists = [v for v in found if isinstance(v, list)]
+        if not lists or len(lists) != len(found):
+            return value
+        return list(dict.fromkeys(item for items in lists for item in items if isinstance(item, (str, int, float))))
 
     def _parts(self) -> list[tuple[dict, bool, int | None]]:
         """(body, is dynamic, line) of each statement block; source order when the text lines match the parse."""
@@ -781,15 +846,19 @@ class Extractor:
         paths, values = self._template_path(args, module, bindings)
         if not paths:
             raise Unreadable(f"templatefile({args})")
-        variables = template_placeholders()
-        if len(values) > 1 and isinstance(values[1], dict):
-            variables = {**values[1], **variables}
+        given = values[1] if len(values) > 1 and isinstance(values[1], dict) else {}
+        variables = {**given, **template_placeholders()}
         docs = []
         for path in paths:
+            text, unreadable = _read_policy_file(path)
+            if unreadable is not None:
+                docs.append(unreadable)
+                continue
             try:
-                docs.append(Doc(render_template(path.read_text(encoding="utf-8"), variables)))
-            except (OSError, ValueError, KeyError) as exc:
-                docs.append(Doc(None, f"cannot render {display_path(path)}: {exc}"))
+                docs.append(Doc(render_template(text, variables)))
+            except (ValueError, KeyError):
+                # Not one of the generated templates: the call's literal values, the others unknown.
+                docs.append(template_doc(text, given, display_path(path)))
         # Several candidates (e.g. the .versioned/.kms variants chosen at plan time): lint them all.
         return docs[0] if len(docs) == 1 else Doc({"Version": "2012-10-17", "Statement": _union(docs)})
 
@@ -797,16 +866,8 @@ class Extractor:
         paths, _ = self._template_path(args, module, bindings)
         if len(paths) != 1 or not paths[0].is_file():
             raise Unreadable(f"file({args})")
-        shown = display_path(paths[0])
-        try:
-            if paths[0].stat().st_size > MAX_POLICY_BYTES:
-                return Doc(None, f"{shown} is larger than the {MAX_POLICY_BYTES}-byte limit for a policy file")
-            text = paths[0].read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            return Doc(None, f"{shown} is not UTF-8 text ({exc.reason} at byte {exc.start})")
-        except OSError as exc:
-            return Doc(None, f"{shown} cannot be read ({exc.strerror})")
-        return json_document(text, shown)
+        text, unreadable = _read_policy_file(paths[0])
+        return unreadable if unreadable is not None else json_document(text, display_path(paths[0]))
 
     # -- whole project
 
@@ -816,7 +877,7 @@ class Extractor:
         roles: list[RoleSource] = []
         consumed: set[int] = set()
         for module in self.project.modules.values():
-            for role in module.of_type("resource", "aws_iam_role"):
+            for role in [*module.of_type("resource", "aws_iam_role"), *_module_roles(module)]:
                 role_sources, loose, used = self._role(role, module, operation)
                 roles.extend(role_sources)
                 standalone.extend(loose)
@@ -844,7 +905,8 @@ class Extractor:
             if unreadable is not None:
                 unreadable.append(f"{block.address}: {exc}")
             return []
-        return [_policy_source(block, doc, kind, False) for doc in docs]
+        attribute = "assume_role_policy" if kind == TRUST else "policy"
+        return [_policy_source(block, _with_inline_lines(doc, block, attribute), kind, False) for doc in docs]
 
     def _role(self, role: Block, module: ModuleDir, override: str | None) -> tuple[list[RoleSource], list[PolicySource], set[int]]:
         declared, origin, variable = self._declared_operations(role, module)
@@ -896,20 +958,20 @@ class Extractor:
         attached: list[tuple[Block, object]] = [(role, p.get("policy")) for p in _as_list(role.body.get("inline_policy")) if isinstance(p, dict)]
         unreadable: list[str] = []
         consumed: set[int] = set()
+        aliases = _data_role_aliases(module, role)
         for block in module.of_type("resource", "aws_iam_role_policy"):
-            if _names_role(block.body.get("role"), role):
+            if _names_role(block.body.get("role"), role, aliases):
                 attached.append((block, block.body.get("policy")))
                 consumed.add(id(block))
         arns = list(_as_list(role.body.get("managed_policy_arns")))
         for block in module.of_type("resource", "aws_iam_role_policy_attachment"):
-            if _names_role(block.body.get("role"), role):
+            if _names_role(block.body.get("role"), role, aliases):
                 arns.append(block.body.get("policy_arn"))
         for block in module.of_type("resource", "aws_iam_policy_attachment"):
-            if any(_names_role(r, role) for r in _as_list(block.body.get("roles"))):
+            if any(_names_role(r, role, aliases) for r in _as_list(block.body.get("roles"))):
                 arns.append(block.body.get("policy_arn"))
         for arn in arns:
-            match = _POLICY_ARN_REF.match(str(arn))
-            policy = module.find("resource", "aws_iam_policy", match.group(1)) if match else None
+            policy = _attached_policy(module, str(arn))
             if policy is None:
                 unreadable.append(str(arn))
             else:
@@ -932,7 +994,43 @@ def _policy_source(block: Block, doc: Doc, kind: str | None, for_batch: bool) ->
         for_batch=for_batch,
         statement_lines=doc.statement_lines,
         unread=doc.unread,
+        template_missing=doc.template_missing,
     )
+
+
+def _read_policy_file(path: Path) -> tuple[str, Doc | None]:
+    """The text of a file() or templatefile() policy, or an unreadable Doc naming why (size, encoding, OS error)."""
+    shown = display_path(path)
+    try:
+        if path.stat().st_size > MAX_POLICY_BYTES:
+            return "", Doc(None, f"{shown} is larger than the {MAX_POLICY_BYTES}-byte limit for a policy file")
+        return path.read_text(encoding="utf-8"), None
+    except UnicodeDecodeError as exc:
+        return "", Doc(None, f"{shown} is not UTF-8 text ({exc.reason} at byte {exc.start})")
+    except OSError as exc:
+        return "", Doc(None, f"{shown} cannot be read ({exc.strerror})")
+
+
+_EFFECT_KEY = re.compile(r'(?:^|[\s{,])"?Effect"?\s*[=:]')
+
+
+def _with_inline_lines(doc: Doc, block: Block, attribute: str) -> Doc:
+    """A jsonencode(...) or heredoc policy written in the block: each statement's line is the line of its
+    Effect key, counted from the attribute (`policy =`), when there is one Effect per statement."""
+    statements = doc.document.get("Statement") if isinstance(doc.document, dict) else None
+    if doc.origin is not None or doc.statement_lines or not isinstance(statements, list) or block.line is None:
+        return doc
+    lines = block.file.lines[block.line - 1 : block.end or block.line]
+    header = re.compile(rf'^\s*"?{re.escape(attribute)}"?\s*=')
+    start = next((i for i, text in enumerate(lines) if header.match(text)), None)
+    if start is None:
+        return doc
+    found = [block.line + i for i, text in enumerate(lines[start:], start) if _EFFECT_KEY.search(text)]
+    if len(found) < len(statements):
+        return doc
+    from dataclasses import replace
+
+    return replace(doc, statement_lines=tuple(found[: len(statements)]))
 
 
 def _with_batch(source: PolicySource) -> PolicySource:
@@ -966,9 +1064,50 @@ def _tag_expression(tags: object) -> str | None:
     return None
 
 
-def _names_role(value: object, role: Block) -> bool:
+def _module_roles(module: ModuleDir) -> list[Block]:
+    """terraform-aws-modules/iam role module calls as aws_iam_role-like blocks (validate.terraform_modules)."""
+    from validate.terraform_modules import role_body
+
+    roles = []
+    for call in (b for b in module.blocks if b.kind == "module"):
+        body = role_body(call.body, _statement_json)
+        if body is not None:
+            roles.append(Block("module", "", call.name, body, call.file, call.line, call.end))
+    return roles
+
+
+def _attached_policy(module: ModuleDir, arn: str) -> Block | None:
+    """The block holding the policy an attached ARN names: aws_iam_policy.x.arn, or module.x.arn of an
+    iam-policy module call (its `policy` input); None for ARNs from elsewhere."""
+    from validate.terraform_modules import POLICY_MODULE, registry_module
+
+    match = _POLICY_ARN_REF.match(arn)
+    if match:
+        return module.find("resource", "aws_iam_policy", match.group(1))
+    match = _MODULE_ARN_REF.match(arn)
+    call = module.find("module", "", match.group(1)) if match else None
+    return call if call is not None and registry_module(call.body.get("source")) == POLICY_MODULE else None
+
+
+def _data_role_aliases(module: ModuleDir, role: Block) -> frozenset[str]:
+    """Names of data "aws_iam_role" blocks that look up this role by its name (attachments often use them)."""
+    name = role.body.get("name")
+    own = {f"${{aws_iam_role.{role.name}.name}}", f"${{aws_iam_role.{role.name}.id}}"}
+    return frozenset(
+        d.name for d in module.of_type("data", "aws_iam_role")
+        if d.body.get("name") in own or (isinstance(name, str) and d.body.get("name") == name)
+    )
+
+
+def _names_role(value: object, role: Block, aliases: frozenset[str] = frozenset()) -> bool:
     if not isinstance(value, str):
         return False
+    match = _DATA_ROLE_REF.match(value)
+    if match:
+        return match.group(1) in aliases
+    if role.kind == "module":
+        match = _MODULE_ROLE_REF.match(value)
+        return bool(match) and match.group(1) == role.name
     match = _ROLE_REF.match(value)
     if match:
         return match.group(1) == role.name

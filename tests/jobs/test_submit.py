@@ -185,6 +185,9 @@ def test_s3_arns_follow_the_roles_partition() -> None:
     assert request["Report"]["Bucket"] == "arn:aws-cn:s3:::rep-bkt"
     assert request["Operation"]["S3PutObjectCopy"]["TargetResource"] == "arn:aws-cn:s3:::dest-bkt"
     assert job_scope(request, "cn-north-1", [])["partition"] == "aws-cn"
+    assert "operation_options" not in job_scope(request, "cn-north-1", [])
+    locked = {**request, "Operation": {"S3PutObjectCopy": {**copy["S3PutObjectCopy"], "ObjectLockLegalHoldStatus": "ON"}}}
+    assert job_scope(locked, "cn-north-1", [])["operation_options"] == ("ObjectLockLegalHoldStatus",)
     generated = build_create_job_request(account_id=ACCOUNT, role_arn=china_role, operation={"S3DeleteObjectTagging": {}},
                                          report=REPORT, options=JobOptions(),
                                          generator=GeneratorSettings("src-bkt", {}, output_bucket="man-bkt"))

@@ -8,6 +8,7 @@ and several Principal forms. `parse_policy` never raises: anything it cannot und
 from __future__ import annotations
 
 import re
+from fnmatch import fnmatchcase
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -15,7 +16,9 @@ from s3batch.limits import MAX_JSON_DEPTH, MAX_STATEMENTS, nesting_depth
 
 TRUST = "trust"
 PERMISSION = "permission"
-KINDS = (TRUST, PERMISSION)
+RESOURCE = "resource"  # a resource-based policy with a Principal (bucket, key, VPC endpoint): neither of the above
+KINDS = (TRUST, PERMISSION, RESOURCE)
+ASSUME_ACTION_PREFIX = "sts:assumerole"  # sts:AssumeRole, sts:AssumeRoleWithWebIdentity, sts:AssumeRoleWithSAML
 
 POLICY_KEYS = frozenset({"Version", "Id", "Statement"})
 STATEMENT_KEYS = frozenset(
@@ -81,6 +84,16 @@ class Statement:
         """True for Effect Allow."""
         return self.effect == "Allow"
 
+    @property
+    def is_assume(self) -> bool:
+        """True when the statement names an sts:AssumeRole* action (or a wildcard that covers it)."""
+        return any(_covers_assume(a) for a in (self.actions or ()))
+
+    @property
+    def is_federated_assume(self) -> bool:
+        """True for a web-identity or SAML statement: only Federated principals (an OIDC or SAML provider)."""
+        return bool(self.principals) and all(p.kind == "Federated" for p in self.principals)
+
     def condition_keys(self) -> frozenset[str]:
         """The condition keys tested, lower-cased (IAM condition keys are case-insensitive)."""
         return frozenset(c.key.lower() for c in self.conditions)
@@ -96,15 +109,26 @@ class Policy:
 
     @property
     def detected_kind(self) -> str:
-        """trust when any statement names a Principal or NotPrincipal, else permission."""
-        for statement in self.statements:
-            if statement.principals is not None or statement.not_principals is not None:
-                return TRUST
-        return PERMISSION
+        """trust when a statement with a Principal names sts:AssumeRole*; resource for other documents with a
+        Principal (bucket, key and VPC endpoint policies); else permission."""
+        with_principal = [s for s in self.statements if s.principals is not None or s.not_principals is not None]
+        if any(s.is_assume or s.not_actions is not None or _names_batch_service(s) for s in with_principal):
+            return TRUST
+        return RESOURCE if with_principal else PERMISSION
 
     def allow_statements(self) -> tuple[Statement, ...]:
         """Statements with Effect Allow."""
         return tuple(s for s in self.statements if s.is_allow)
+
+
+def _names_batch_service(statement: Statement) -> bool:
+    """A principal that looks like S3 Batch Operations (typos in the action do not make it a bucket policy)."""
+    return any(p.kind == "Service" and "batchoperation" in p.value.lower() for p in statement.principals or ())
+
+
+def _covers_assume(action: str) -> bool:
+    lowered = action.lower()
+    return lowered.startswith(ASSUME_ACTION_PREFIX) or fnmatchcase(ASSUME_ACTION_PREFIX, lowered)
 
 
 def parse_policy(document: object) -> Policy:
@@ -193,7 +217,7 @@ def _principals(raw: Mapping, key: str, label: str, problems: list[str]) -> tupl
         return ()
     out: list[Principal] = []
     for kind, names in value.items():
-        if kind not in PRINCIPAL_TYPES:
+        if kind not in PRINCIPAL_TYPES and not has_placeholder(str(kind)):  # "${each.value.type}": unknown, not wrong
             problems.append(f'{label}: unknown {key} type "{kind}"')
             continue
         for name in names if isinstance(names, list) else [names]:
