@@ -10,16 +10,18 @@ APP_STAMP := $(VENV)/.installed
 CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
 PYTEST_ARGS ?=
 
-.PHONY: help venv test test-pythons job check lambda bench policies clean
+.PHONY: help venv test test-pythons fuzz job check lambda bench policies provider-schema clean
 
 help:
 	@echo "make job      run the sentiment job (local emulator by default; TARGET=aws for AWS)"
 	@echo "make test     run the test suite"
 	@echo "make test-pythons  the test suite on each of PYTHON_VERSIONS found here (Lambda runs 3.12/3.13)"
+	@echo "make fuzz     the property tests (hypothesis) with a large random budget (FUZZ_EXAMPLES, default 10000)"
 	@echo "make check    pre-merge gate over the Terraform code and policies"
 	@echo "make lambda   build the deterministic Lambda package"
 	@echo "make bench    run the benchmarks, results in build/bench.json"
 	@echo "make policies regenerate the committed policy files terraform/ uses"
+	@echo "make provider-schema  regenerate the AWS provider schema snapshot (downloads ~60 MB; not in CI)"
 
 venv: $(APP_STAMP)
 
@@ -35,6 +37,13 @@ $(CHECKOV_STAMP):
 
 test: $(APP_STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The same hypothesis properties `make test` runs with a small fixed budget (tests/conftest.py), here with a large
+# random one; hypothesis marks every property test, so `-m hypothesis` selects exactly them. Bugs found are
+# printed with their minimal example; add it as a regression test.
+FUZZ_EXAMPLES ?= 10000
+fuzz: $(APP_STAMP)
+	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -m hypothesis -q $(PYTEST_ARGS)
 
 # The suite (Lambda handler and its local runtime included) once per interpreter, each in .venv-pyX.Y.
 # The function runs on python3.12/3.13 in AWS (terraform's `runtime`); the toolkit supports 3.11+.
@@ -89,6 +98,13 @@ bench: $(APP_STAMP)
 
 policies: $(APP_STAMP)
 	$(BIN)/python -m validate.generate
+
+# The trimmed AWS provider schema the gate checks Terraform against (docs/terraform.md). Where terraform is on
+# PATH and TF_DIR is an initialised directory, from `terraform providers schema -json`; otherwise from the
+# cdktf-cdktf-provider-aws package (pip download --no-deps into a temporary directory, removed afterwards).
+TF_DIR ?=
+provider-schema: $(APP_STAMP)
+	$(BIN)/python -m validate.provider_schema.extract $(if $(TF_DIR),--from-terraform $(TF_DIR))
 
 clean:
 	rm -rf build .pytest_cache

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import traceback
 from collections.abc import Sequence
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -17,6 +19,8 @@ from s3batch import __version__
 from s3batch.errors import S3BatchError
 
 AWS_ERROR_EXIT = 2  # "an AWS/runtime error" in every command's exit codes
+INTERNAL_ERROR_EXIT = 70  # an unexpected exception (a bug): never 1, which means "lint errors" / "failed tasks"
+DEBUG_ENV = "S3BATCH_DEBUG"
 
 # Modules exposing `register(subparsers: argparse._SubParsersAction) -> None`.
 COMMAND_MODULES: tuple[str, ...] = ("s3batch.emulator.commands", "s3batch.jobs.commands", "validate.policy_commands", "validate.lint_commands")
@@ -28,6 +32,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Toolkit for Amazon S3 Batch Operations: policies, linting, jobs and a local emulator.",
     )
     parser.add_argument("--version", action="version", version=f"s3batch {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true",
+        help=f"print the traceback of an internal error (exit {INTERNAL_ERROR_EXIT}); also {DEBUG_ENV}=1",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in COMMAND_MODULES:
         importlib.import_module(module_name).register(subparsers)
@@ -44,14 +52,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(func(args))
     except S3BatchError as exc:
-        print(f"s3batch: error: {exc}", file=sys.stderr)
+        print(f"s3batch: error: {one_line(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except (ClientError, BotoCoreError) as exc:  # an AWS call failed where no command expected it: one line, exit 2
-        print(f"s3batch: error: {exc}", file=sys.stderr)
+        print(f"s3batch: error: {one_line(str(exc))}", file=sys.stderr)
         return AWS_ERROR_EXIT
     except KeyboardInterrupt:
         print("s3batch: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # noqa: BLE001 - the last resort: a bug is one line and exit 70, never exit 1
+        return internal_error(exc, debug=args.debug or os.environ.get(DEBUG_ENV, "") not in ("", "0"))
+
+
+# Control characters (C0, DEL, C1, Unicode line separators) as escapes: a message quoting user input (a key with a newline, a terminal escape
+# sequence in a report) stays one line and cannot drive the terminal.
+_CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))} | {
+    0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def one_line(message: str) -> str:
+    """The message with every control character escaped, so it prints as exactly one line."""
+    return message.translate(_CONTROL_ESCAPES)
+
+
+def internal_error(exc: BaseException, *, debug: bool) -> int:
+    """Report an unexpected exception as one line (the traceback only when debugging); the exit code is 70."""
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+    print(f"s3batch: internal error: {type(exc).__name__}: {one_line(str(exc))[:500]} "
+          f"(run with --debug or {DEBUG_ENV}=1 for the traceback)", file=sys.stderr)
+    return INTERNAL_ERROR_EXIT
 
 
 if __name__ == "__main__":  # pragma: no cover - exercised through the console script

@@ -6,13 +6,13 @@ outputs, and `s3batch job` reads them. Tests hold all three against OUTPUTS.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from s3batch.errors import InputError
+from s3batch.limits import MAX_SETTINGS_BYTES, load_json
 
 
 @dataclass(frozen=True)
@@ -83,12 +83,12 @@ def parse_outputs(document: Any, source: str) -> StackOutputs:
 def load_outputs(path: Path) -> StackOutputs:
     """Load an outputs file written by `terraform output -json` or `s3batch local deploy`."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: outputs file not found") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except OSError as exc:
         raise InputError(f"{path}: not a readable JSON outputs file ({exc})") from None
-    return parse_outputs(document, str(path))
+    return parse_outputs(load_json(data, str(path), max_bytes=MAX_SETTINGS_BYTES), str(path))
 
 
 def to_terraform_json(outputs: StackOutputs) -> dict[str, dict[str, Any]]:

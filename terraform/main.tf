@@ -19,7 +19,12 @@ locals {
   region     = data.aws_region.current.region
 
   data_bucket_name = coalesce(var.bucket_name, "${var.name}-${local.account_id}-${local.region}")
-  job_bucket_name  = "${var.name}-jobs-${local.account_id}-${local.region}"
+  # Bucket names stop at 63 characters. A name and Region too long for "<name>-jobs-<account>-<region>"
+  # (32 + 14 characters reach 65) keep the start of the name plus 6 hex digits of its SHA-1, so two long
+  # names that share a start still get different buckets; every name that fits is used as it is.
+  job_bucket_suffix = "-jobs-${local.account_id}-${local.region}"
+  job_bucket_short  = "${substr(var.name, 0, 56 - length(local.job_bucket_suffix))}-${substr(sha1(var.name), 0, 6)}"
+  job_bucket_name   = length(var.name) + length(local.job_bucket_suffix) <= 63 ? "${var.name}${local.job_bucket_suffix}" : "${local.job_bucket_short}${local.job_bucket_suffix}"
   # Manifests and reports live in the data bucket unless separate_job_bucket asks for their own.
   job_bucket   = var.separate_job_bucket ? module.job_bucket[0].s3_bucket_id : module.data_bucket.s3_bucket_id
   kms_key_arns = var.kms_key_arn == null ? [] : [var.kms_key_arn]

@@ -19,8 +19,9 @@ variable "region" {
   default     = "us-east-1"
 
   validation {
-    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
-    error_message = "region must be an AWS Region name such as us-east-1."
+    # The longest Region name today has 15 characters (us-isof-south-1); bucket names include it.
+    condition     = can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]$", var.region)) && length(var.region) <= 16
+    error_message = "region must be an AWS Region name such as us-east-1 (at most 16 characters)."
   }
 }
 

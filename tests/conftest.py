@@ -18,3 +18,21 @@ def _offline_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.T
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3_CONTROL", "AWS_ENDPOINT_URL_S3"):
         monkeypatch.delenv(name, raising=False)
+
+
+def _hypothesis_profiles() -> None:
+    """Property tests (hypothesis): a small fixed, derandomised budget keeps `make test` fast and stable;
+    `make fuzz` (HYPOTHESIS_PROFILE=fuzz) runs the same properties with a large, random budget."""
+    import os
+
+    from hypothesis import HealthCheck, settings
+
+    settings.register_profile("default", max_examples=40, derandomize=True, deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    settings.register_profile("fuzz", max_examples=int(os.environ.get("FUZZ_EXAMPLES", "10000")), deadline=None,
+                              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                                                     HealthCheck.function_scoped_fixture])
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+_hypothesis_profiles()

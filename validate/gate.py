@@ -1,11 +1,13 @@
 """The pre-merge gate (`make check`, `s3batch check`): every static check of a repository's Terraform, one summary.
 
-Steps: parse every .tf file; lint every policy in it; check each batch role (any role trusting S3 Batch
-Operations) against the catalogue for its declared operation; detect drift of generated policy templates where
-there are any; run checkov offline where it is installed; and, where a `terraform` binary is on PATH,
-`terraform fmt -check` and `terraform validate`. Works on any repository: the Terraform folder and the policy
-folders are the working directory's or flags', nothing comes from where the kit is installed.
-Artefacts go to build/check/ (lint.json, lint.sarif, checkov.json, summary.json), each written atomically.
+Steps: parse every .tf file; check it against the AWS provider schema snapshot (validate.provider_schema);
+lint every policy in it; check each batch role (any role trusting S3 Batch Operations) against the catalogue for
+its declared operation; detect drift of generated policy templates where there are any; run checkov offline
+where it is installed; and, where a `terraform` binary is on PATH, `terraform fmt -check`, `terraform validate`
+and `terraform test`. Works on any repository: the Terraform folder and the policy folders are the working
+directory's or flags', nothing comes from where the kit is installed.
+Artefacts go to build/check/ (schema.json, schema.sarif, lint.json, lint.sarif, checkov.json, summary.json),
+each written atomically.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from s3batch.files import write_json_atomically, write_text_atomically
 from validate.linter.engine import lint_sources
 from validate.linter.findings import Finding
 from validate.linter.formats.json import JsonFormatter
-from validate.linter.formats.sarif import SarifFormatter
+from validate.linter.formats.sarif import SarifFormatter, sarif_log
 from validate.terraform_source import Extractor, TerraformProject, TfFile, display_path, find_tf_files, parse_tf_file
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
@@ -34,6 +36,8 @@ CHECKOV_ENV = {"CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
 OFFLINE_MARKERS = ("could not connect to registry", "Failed to query available provider packages", "no such host")
 COMMAND_TIMEOUT = 300
 LOCAL_CHECKOV = Path(".venv-checkov/bin/checkov")  # where `make check` installs it in this kit's checkout
+MIN_TEST_VERSION = (1, 7)  # mock_provider in terraform test
+TERRAFORM_CLI_STEPS = ("checkov", "terraform fmt", "terraform validate", "terraform test")
 
 
 @dataclass
@@ -60,6 +64,7 @@ class GateOptions:
     require_checkov: bool = False
     terraform: str | None = None
     policies_dir: Path | None = None
+    provider_schema: Path | None = None  # None: the snapshot shipped with the kit
 
 
 @dataclass
@@ -90,7 +95,7 @@ class GateReport:
             "steps": [asdict(s) for s in self.steps],
             "seconds": {
                 "total": self.seconds(),
-                "without_checkov_and_terraform_cli": self.seconds(without=("checkov", "terraform fmt", "terraform validate")),
+                "without_checkov_and_terraform_cli": self.seconds(without=TERRAFORM_CLI_STEPS),
             },
         }
 
@@ -112,6 +117,7 @@ def run_gate(options: GateOptions) -> GateReport:
     roles_seen: list[str] = []
     steps = [_timed("terraform parse", lambda: _parse_step(options.terraform_dir, parsed))]
     project = TerraformProject(parsed)
+    steps.append(_timed("provider schema", lambda: _schema_step(project, options)))
     steps.append(_timed("policy lint", lambda: _lint_step(project, findings, roles_seen, options.out_dir)))
     steps.append(_timed("batch role vs catalogue", lambda: _role_step(findings, roles_seen)))
     steps.append(_timed("policy drift", lambda: _drift_step(options)))
@@ -137,6 +143,24 @@ def _parse_step(terraform_dir: Path, parsed: list[TfFile]) -> Step:
     if errors:
         return Step("", FAILED, f"{len(errors)} of {len(parsed) + len(errors)} files do not parse", errors)
     return Step("", PASSED, f"{len(parsed)} files parse")
+
+
+def _schema_step(project: TerraformProject, options: GateOptions) -> Step:
+    from validate.provider_schema import load_schema
+    from validate.provider_schema.check import check_project, sarif_rules
+
+    try:
+        schema = load_schema(options.provider_schema)
+    except InputError as exc:
+        return Step("", FAILED, str(exc))
+    result = check_project(project, schema)
+    write_text_atomically(options.out_dir / "schema.json", JsonFormatter().format(result.findings))
+    write_text_atomically(options.out_dir / "schema.sarif",
+                          json.dumps(sarif_log(result.findings, sarif_rules(), "s3batch-provider-schema"), indent=2) + "\n")
+    what = f"{result.checked_blocks} blocks against hashicorp/aws {schema.version}"
+    if result.unchecked_types:
+        what += f" ({len(result.unchecked_types)} types outside the snapshot not checked: {', '.join(sorted(result.unchecked_types))})"
+    return _findings_step(result.findings, what)
 
 
 def _lint_step(project: TerraformProject, findings: list[Finding], roles_seen: list[str], out_dir: Path) -> Step:
@@ -227,10 +251,12 @@ def checkov_step_from(output: object) -> Step:
 def _terraform_steps(options: GateOptions, roots: list[Path]) -> list[Step]:
     binary = options.terraform
     if binary is None:
-        return [Step("terraform fmt/validate", SKIPPED, "terraform is not on PATH: terraform fmt -check and terraform validate skipped")]
+        return [Step("terraform fmt/validate", SKIPPED,
+                     "terraform is not on PATH: terraform fmt -check, terraform validate and terraform test skipped")]
     return [
         _timed("terraform fmt", lambda: _fmt_step(binary, options.terraform_dir)),
         _timed("terraform validate", lambda: _validate_step(binary, options, roots)),
+        _timed("terraform test", lambda: _test_step(binary, options, roots)),
     ]
 
 
@@ -248,31 +274,65 @@ def _fmt_step(binary: str, terraform_dir: Path) -> Step:
     return Step("", FAILED, f"{len(files)} files need terraform fmt", files or done.stderr.strip().splitlines()[-3:])
 
 
-def _validate_step(binary: str, options: GateOptions, roots: list[Path]) -> Step:
+def _init(binary: str, options: GateOptions, root: Path, failures: list[str], offline: list[str]) -> dict[str, str] | None:
+    """`terraform init` in a root module; the environment for the next command, or None (recorded why)."""
+    data_dir = (options.out_dir / "terraform-data" / display_path(root).replace(os.sep, "_")).resolve()
+    env = {"TF_DATA_DIR": str(data_dir), "TF_IN_AUTOMATION": "1"}
+    init = _run([binary, f"-chdir={root}", "init", "-backend=false", "-input=false", "-no-color"], env)
+    if init.returncode == 0:
+        return env
+    text = init.stdout + init.stderr
+    if any(marker in text for marker in OFFLINE_MARKERS):
+        offline.append(display_path(root))
+    else:
+        failures.append(f"{display_path(root)}: terraform init failed: {_last_error(text)}")
+    return None
+
+
+def _in_roots(binary: str, options: GateOptions, roots: list[Path], command: str, passed: str) -> Step:
+    """`terraform init` then `terraform <command>` in each root module: failed, skipped (no registry) or passed."""
     failures: list[str] = []
     offline: list[str] = []
     for root in roots:
-        data_dir = (options.out_dir / "terraform-data" / display_path(root).replace(os.sep, "_")).resolve()
-        env = {"TF_DATA_DIR": str(data_dir), "TF_IN_AUTOMATION": "1"}
-        init = _run([binary, f"-chdir={root}", "init", "-backend=false", "-input=false", "-no-color"], env)
-        if init.returncode != 0:
-            text = init.stdout + init.stderr
-            if any(marker in text for marker in OFFLINE_MARKERS):
-                offline.append(display_path(root))
-            else:
-                failures.append(f"{display_path(root)}: terraform init failed: {_last_error(text)}")
+        env = _init(binary, options, root, failures, offline)
+        if env is None:
             continue
-        validate = _run([binary, f"-chdir={root}", "validate", "-no-color"], env)
-        if validate.returncode != 0:
-            failures.append(f"{display_path(root)}: {_last_error(validate.stdout + validate.stderr)}")
+        done = _run([binary, f"-chdir={root}", command, "-no-color"], env)
+        if done.returncode != 0:
+            failures.append(f"{display_path(root)}: {_last_error(done.stdout + done.stderr)}")
     if failures:
-        return Step("", FAILED, f"terraform validate failed in {len(failures)} of {len(roots)} root modules", failures)
+        return Step("", FAILED, f"terraform {command} failed in {len(failures)} of {len(roots)} root modules", failures)
     if offline:
         return Step(
             "", SKIPPED,
-            f"terraform validate skipped: terraform init cannot download providers here (no registry access) for {', '.join(offline)}",
+            f"terraform {command} skipped: terraform init cannot download providers here (no registry access) for {', '.join(offline)}",
         )
-    return Step("", PASSED, f"terraform validate: {len(roots)} root modules valid")
+    return Step("", PASSED, f"terraform {command}: {len(roots)} root modules {passed}")
+
+
+def _validate_step(binary: str, options: GateOptions, roots: list[Path]) -> Step:
+    return _in_roots(binary, options, roots, "validate", "valid")
+
+
+def _test_step(binary: str, options: GateOptions, roots: list[Path]) -> Step:
+    """`terraform test` in each root module with a tests/ directory (mock_provider needs Terraform >= 1.7)."""
+    with_tests = [root for root in roots if any((root / "tests").glob("*.tftest.hcl"))]
+    if not with_tests:
+        return Step("", SKIPPED, "no tests/*.tftest.hcl in any root module")
+    version = _terraform_version(binary)
+    if version is None or version < MIN_TEST_VERSION:
+        shown = ".".join(map(str, version)) if version else "unknown"
+        return Step("", SKIPPED, f"terraform test skipped: terraform {shown} is older than 1.7 (mock_provider)")
+    return _in_roots(binary, options, with_tests, "test", "pass")
+
+
+def _terraform_version(binary: str) -> tuple[int, ...] | None:
+    done = _run([binary, "version", "-json"])
+    try:
+        text = json.loads(done.stdout)["terraform_version"]
+        return tuple(int(part) for part in text.split("-")[0].split(".")[:2])
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError):
+        return None
 
 
 def _last_error(text: str) -> str:
@@ -297,7 +357,7 @@ def format_text(report: GateReport) -> str:
         if len(step.details) > 50:
             lines.append(f"      ... and {len(step.details) - 50} more")
     failed = [s.name for s in report.steps if s.status == FAILED]
-    timing = f"{report.seconds(without=('checkov', 'terraform fmt', 'terraform validate')):.2f} s without checkov and terraform"
+    timing = f"{report.seconds(without=TERRAFORM_CLI_STEPS):.2f} s without checkov and terraform"
     verdict = f"check: FAILED ({', '.join(failed)})" if failed else "check: passed"
     lines.append(f"{verdict}; {timing}, {report.seconds():.2f} s in all")
     return "\n".join(lines) + "\n"

@@ -29,11 +29,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="OPERATION",
         help="check batch roles against the catalogue for this CreateJob operation (overrides Terraform's declaration)",
     )
+    lint.add_argument(
+        "--show-info",
+        action="store_true",
+        help="also show info findings (hidden by default: they never fail and some fire on nearly every file)",
+    )
     lint.set_defaults(func=run_lint)
 
     check = subparsers.add_parser(
         "check",
-        help="pre-merge gate over a repository's Terraform: parse, lint, catalogue, drift, checkov, terraform fmt/validate",
+        help="pre-merge gate over a repository's Terraform: parse, provider schema, lint, catalogue, drift, checkov, "
+             "terraform fmt/validate/test",
         description=(
             "Run every static check of the Terraform code; artefacts in build/check/. Exit 0 passed, 1 failed, "
             "2 bad input. Works in any repository (docs/linter.md)."
@@ -57,6 +63,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
              "the Terraform dir; none found: the drift check is skipped)",
     )
     check.add_argument("--out-dir", type=Path, default=Path("build/check"))
+    check.add_argument("--provider-schema", type=Path, default=None, metavar="JSON",
+                       help="AWS provider schema snapshot to check against (default: the one shipped, hashicorp/aws 6.25.0; "
+                            "make provider-schema writes one)")
     check.set_defaults(func=run_check)
 
 
@@ -64,8 +73,14 @@ def run_lint(args: argparse.Namespace) -> int:
     """Lint the paths and print the findings in the chosen format."""
     from validate.linter import exit_code, lint_paths
 
+    from validate.linter.findings import Severity
+
     findings = lint_paths(args.paths, operation=args.operation)
-    sys.stdout.write(OutputFormat(args.format).to_formatter().format(findings))
+    shown = findings if args.show_info else [f for f in findings if f.severity is not Severity.INFO]
+    sys.stdout.write(OutputFormat(args.format).to_formatter().format(shown))
+    hidden = len(findings) - len(shown)
+    if hidden and args.format == OutputFormat.TEXT.value:
+        sys.stdout.write(f"{hidden} info finding(s) hidden; --show-info shows them\n")
     return exit_code(findings)
 
 
@@ -89,6 +104,7 @@ def run_check(args: argparse.Namespace) -> int:
         require_checkov=args.require_checkov,
         terraform=default_terraform(),
         policies_dir=args.policies_dir,
+        provider_schema=args.provider_schema,
     )
     report = run_gate(options)
     if args.format == "json":

@@ -30,6 +30,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     policy.add_argument("--kms-key-arn", metavar="ARN", action="append", default=[], dest="kms_key_arns",
                         help="KMS key of encrypted objects or inventory manifests (repeatable)")
     policy.add_argument("--versioned", action="store_true", help="the manifest carries version ids")
+    policy.add_argument(
+        "--operation-option",
+        dest="operation_options",
+        action="append",
+        default=[],
+        metavar="FIELD",
+        help="an operation field the job sets that needs more access, e.g. ObjectLockMode or "
+        "ObjectLockLegalHoldStatus for S3PutObjectCopy (repeatable)",
+    )
     policy.add_argument("--inventory", action="store_true", help="the manifest is an S3 Inventory manifest.json")
     policy.add_argument("--manifest-generator", action="store_true",
                         help="the job generates its manifest from --bucket (S3JobManifestGenerator)")
@@ -92,6 +101,7 @@ def scope_from_args(args: argparse.Namespace) -> JobScope:
             manifest_generator=args.manifest_generator,
             partition=args.partition,
             region=args.region,
+            operation_options=tuple(dict.fromkeys(args.operation_options)),
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None

@@ -5,10 +5,14 @@ and aws_iam_policy (attached through aws_iam_role_policy_attachment, aws_iam_pol
 managed_policy_arns); aws_iam_policy_document data sources (converted to IAM JSON, source_policy_documents
 included; `dynamic` statement, principals and condition blocks expanded when their for_each is known without
 a plan, else recorded as an unread part of the policy, S3B115). Values may be jsonencode(...), heredocs, JSON
-strings, file(...), templatefile(...) of the generated policy templates (rendered with placeholder values),
-or var./local. references to those. Interpolations Terraform would fill in stay as "${...}" strings.
+strings, file(...), templatefile(...) (the generated policy templates rendered with placeholder values, any
+other template read with its variables as unknowns, validate.linter.templates), or var./local. references to
+those. Interpolations Terraform would fill in stay as "${...}" strings. Roles built by terraform-aws-modules/iam
+module calls are read from their inputs (validate.terraform_modules); local modules called from the linted
+code are loaded too (with_local_modules).
 
-python-hcl2 8.1.4 gives no line numbers, so a block's line is found by scanning the file for its header.
+python-hcl2 8.1.4 gives no line numbers, so a block's line is found by scanning the file for its header (and a
+jsonencode/heredoc statement's line by its Effect key).
 A role's operation comes from its tag S3BatchOperation, else from a variable `operation` or
 `batch_operation` in its module; variables are resolved through module calls, terraform.tfvars and defaults.
 """
@@ -21,13 +25,14 @@ import os
 import re
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import hcl2
 from hcl2 import SerializationOptions
 
 from s3batch.errors import InputError
+from s3batch.limits import MAX_JSON_DEPTH, MAX_POLICY_BYTES, check_size, nesting_depth
 from validate.linter.sources import PolicySource, RoleSource, Suppression, UnreadPart, parse_comment_suppressions
 
 TF_OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
@@ -41,6 +46,9 @@ _INDEX = r"(?:\[[^\]]*\])?"
 _DATA_DOC_REF = re.compile(rf"data\.aws_iam_policy_document\.([A-Za-z0-9_-]+){_INDEX}\.(?:minified_)?json\b")
 _ROLE_REF = re.compile(rf"^\$\{{aws_iam_role\.([A-Za-z0-9_-]+){_INDEX}\.(?:id|name|arn)\}}$")
 _POLICY_ARN_REF = re.compile(rf"^\$\{{aws_iam_policy\.([A-Za-z0-9_-]+){_INDEX}\.(?:arn|id)\}}$")
+_MODULE_ARN_REF = re.compile(rf"^\$\{{module\.([A-Za-z0-9_-]+){_INDEX}\.(?:arn|id|policy_arn)\}}$")
+_MODULE_ROLE_REF = re.compile(rf"^\$\{{module\.([A-Za-z0-9_-]+){_INDEX}\.(?:name|arn|id|iam_role_name|iam_role_arn)\}}$")
+_DATA_ROLE_REF = re.compile(rf"^\$\{{data\.aws_iam_role\.([A-Za-z0-9_-]+){_INDEX}\.(?:id|name|arn)\}}$")
 _SIMPLE_REF = re.compile(r"^(var|local)\.([A-Za-z0-9_-]+)$")
 _STATEMENT_HEADER = re.compile(r'^\s*(?:(?P<dynamic>dynamic)\s+"statement"|statement)\s*\{')
 _TAG_IN_EXPRESSION = re.compile(rf'"?{OPERATION_TAG}"?\s*=\s*("(?P<literal>[^"]*)"|(?P<ref>[A-Za-z0-9_.\[\]-]+))')
@@ -85,15 +93,43 @@ def display_path(path: Path) -> str:
 def parse_tf_file(path: Path) -> TfFile:
     """Parse one .tf file; InputError naming the file (and python-hcl2's first message line) when it cannot."""
     try:
+        check_size(path.stat().st_size, str(path), MAX_POLICY_BYTES)
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from exc
     try:
         body = hcl2.loads(text, serialization_options=TF_OPTIONS)
+    except RecursionError:
+        raise InputError(f"{path}: cannot parse Terraform: expressions nest too deeply for the parser") from None
     except Exception as exc:  # noqa: BLE001 - lark raises many types; all mean "not valid HCL"
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"{path}: cannot parse Terraform: {first}") from exc
     return TfFile(path, display_path(path), text.splitlines(), body)
+
+
+def with_local_modules(files: list[TfFile], limit: int = 50) -> list[TfFile]:
+    """The files plus those of every module they call with a local source ("./x", "../x"), transitively
+    (at most `limit` extra directories), so a role built by a local module is read with the caller's
+    arguments even when only the caller's directory is linted."""
+    loaded = {tf.path.parent.resolve() for tf in files}
+    pending = list(files)
+    result = list(files)
+    while pending and limit > 0:
+        tf = pending.pop()
+        for entry in tf.body.get("module", []):
+            for body in entry.values():
+                source = body.get("source") if isinstance(body, dict) else None
+                if not (isinstance(source, str) and source.startswith(("./", "../"))):
+                    continue
+                target = (tf.path.parent / source).resolve()
+                if target in loaded or not target.is_dir() or limit <= 0:
+                    continue
+                loaded.add(target)
+                limit -= 1
+                new = [parse_tf_file(path) for path in find_tf_files([target]) if path.parent.resolve() == target]
+                result += new
+                pending += new
+    return result
 
 
 @dataclass
@@ -179,6 +215,7 @@ class ModuleDir:
     variables: dict[str, Block] = field(default_factory=dict)
     locals: dict[str, object] = field(default_factory=dict)
     tfvars: dict[str, object] = field(default_factory=dict)
+    outputs: set[str] = field(default_factory=set)
 
     def find(self, kind: str, type_name: str, name: str) -> Block | None:
         """The block with this kind, type and name, or None."""
@@ -234,6 +271,8 @@ class TerraformProject:
                     module.variables[block.name] = block
             for entry in tf.body.get("locals", []):
                 module.locals.update(entry)
+            for entry in tf.body.get("output", []):
+                module.outputs.update(entry)
         for module in self.modules.values():
             module.tfvars = _read_tfvars(module.path)
         self.callers: dict[Path, list[tuple[ModuleDir, Block]]] = {}
@@ -305,6 +344,13 @@ class TerraformProject:
         return self.substitute(value, module, bindings, depth + 1)
 
 
+def interpolations(text: str) -> list[str]:
+    """Every top-level "${...}" in a python-hcl2 string value (an unclosed one is left out)."""
+    found: list[str] = []
+    _replace_interpolations(text, lambda part: found.append(part) or part)
+    return found
+
+
 def _replace_interpolations(text: str, fill: Callable[[str], str]) -> str:
     """The text with each "${...}" replaced by fill("${...}") (an unclosed one is kept as it is)."""
     out: list[str] = []
@@ -349,6 +395,7 @@ class Doc:
     origin: Block | None = None
     statement_lines: tuple[int, ...] = ()
     unread: tuple[UnreadPart, ...] = ()
+    template_missing: tuple[str, ...] | None = None  # a template not readable without these variables (S3B116)
 
 
 class Unreadable(Exception):
@@ -408,12 +455,26 @@ def quote_bare_interpolations(text: str) -> str:
     return "".join(out)
 
 
+def template_doc(text: str, variables: dict, what: str) -> Doc:
+    """A policy template read with its variables as unknowns (validate.linter.templates)."""
+    from validate.linter.templates import read_template
+
+    read = read_template(text, variables, what)
+    return Doc(read.document, read.error, template_missing=read.missing if read.error else None)
+
+
 def json_document(text: str, what: str) -> Doc:
-    """Parse policy JSON (Terraform interpolations allowed); a Doc with an error when it is not JSON."""
+    """Parse policy JSON (Terraform interpolations allowed); a Doc with an error when it is not JSON or nests
+    deeper than the input limit."""
     try:
-        return Doc(json.loads(quote_bare_interpolations(text)))
+        document = json.loads(quote_bare_interpolations(text))
     except json.JSONDecodeError as exc:
         return Doc(None, f"{what} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")
+    except RecursionError:
+        document = None
+    if document is None or nesting_depth(document) > MAX_JSON_DEPTH:
+        return Doc(None, f"{what} nests more than {MAX_JSON_DEPTH} levels deep (the limit for a policy)")
+    return Doc(document)
 
 
 def _calls(expression: str, function: str) -> list[str]:
@@ -426,9 +487,26 @@ def _calls(expression: str, function: str) -> list[str]:
     return found
 
 
+class HclValueError(ValueError):
+    """An expression python-hcl2 cannot evaluate (the message is its first line)."""
+
+
+# A heredoc inside an expression as python-hcl2 serialises it: "<<EOT\n...\nEOT" with the closing marker not on
+# a line of its own (e.g. "EOT}]"), which python-hcl2 cannot read back; it becomes a quoted string instead.
+_INLINE_HEREDOC = re.compile(r"<<(-?)([A-Za-z_][A-Za-z0-9_]*)\n(.*?)\n[ \t]*\2(?![A-Za-z0-9_])", re.DOTALL)
+
+
 def _hcl_value(expression: str) -> object:
     """Evaluate an HCL expression's literal structure with python-hcl2 (non-literals become "${...}" strings)."""
-    return hcl2.loads(f"x = {expression}\n", serialization_options=TF_OPTIONS)["x"]
+    text = _INLINE_HEREDOC.sub(lambda m: json.dumps(heredoc_body(m.group(0))), expression)
+    try:
+        value = hcl2.loads(f"x = {text}\n", serialization_options=TF_OPTIONS)["x"]
+    except Exception as exc:  # noqa: BLE001 - lark raises many types (and RecursionError): all mean "cannot read"
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise HclValueError(first[:200]) from None
+    if nesting_depth(value) > MAX_JSON_DEPTH:
+        raise HclValueError(f"nests more than {MAX_JSON_DEPTH} levels deep (the limit for a policy)")
+    return value
 
 
 _STATEMENT_FIELDS = (
@@ -506,8 +584,32 @@ class StatementExpander:
         out: list[tuple[dict, int | None]] = []
         for body, dynamic, line in self._parts():
             bodies = self._dynamic_bodies(body, "statement", line) if dynamic else [body]
-            out += [(self._expand_nested(raw, line), line) for raw in bodies]
+            out += [(self._resolve_lists(self._expand_nested(raw, line)), line) for raw in bodies]
         return out
+
+    def _resolve_lists(self, raw: dict) -> dict:
+        """Fields that are one var./local. reference to a list (identifiers = var.trusted_services) take its
+        value; with several values (a module called several times) the lists are joined, so all are linted."""
+        out = dict(raw)
+        for key in ("actions", "not_actions", "resources", "not_resources"):
+            if key in out:
+                out[key] = self._list_value(out[key])
+        for key, field in (("principals", "identifiers"), ("not_principals", "identifiers"), ("condition", "values")):
+            if key in out:
+                out[key] = [
+                    {**b, field: self._list_value(b[field])} if isinstance(b, dict) and field in b else b
+                    for b in _as_list(out[key])
+                ]
+        return out
+
+    def _list_value(self, value: object) -> object:
+        if not isinstance(value, str) or not _SIMPLE_REF.match(_strip_interpolation(value) or ""):
+            return value
+        found = self.project.resolve(value, self.module, self.bindings)
+        lists = [v for v in found if isinstance(v, list)]
+        if not lists or len(lists) != len(found):
+            return value
+        return list(dict.fromkeys(item for items in lists for item in items if isinstance(item, (str, int, float))))
 
     def _parts(self) -> list[tuple[dict, bool, int | None]]:
         """(body, is dynamic, line) of each statement block; source order when the text lines match the parse."""
@@ -567,7 +669,11 @@ class StatementExpander:
             return None
         call = _CONVERSIONS.match(inner)
         if call and _matching(inner, call.end() - 1, "(", ")") == len(inner) - 1:
-            found = self._collections(_hcl_value(inner[call.end() : -1]), depth + 1)
+            try:
+                argument = _hcl_value(inner[call.end() : -1])
+            except HclValueError:
+                return None
+            found = self._collections(argument, depth + 1)
             as_set = call.group(1) == "toset"
             return None if found is None else [(c, is_set or as_set) for c, is_set in found]
         if not _SIMPLE_REF.match(inner):
@@ -668,7 +774,10 @@ class Extractor:
 
     def _expression_documents(self, inner: str, module: ModuleDir, bindings: dict[str, str], depth: int) -> list[Doc]:
         if inner.startswith("jsonencode(") and _matching(inner, len("jsonencode"), "(", ")") == len(inner) - 1:
-            return [Doc(_hcl_value(inner[len("jsonencode(") : -1]))]
+            try:
+                return [Doc(_hcl_value(inner[len("jsonencode(") : -1]))]
+            except HclValueError as exc:
+                return [Doc(None, f"the jsonencode(...) policy cannot be read: {exc}")]
         if _SIMPLE_REF.match(inner):
             docs: list[Doc] = []
             for resolved in self.project.resolve("${" + inner + "}", module, bindings):
@@ -689,12 +798,17 @@ class Extractor:
         if block is None:
             raise Unreadable(f"data.aws_iam_policy_document.{name}")
         self.included.add(id(block))
+        if depth > _MAX_DEPTH:  # a cycle (a document including itself, directly or not) or absurdly deep
+            return Doc(None, f"{block.address}: source_policy_documents / override_policy_documents include it "
+                       f"again (a cycle) or nest more than {_MAX_DEPTH} documents deep", origin=block)
         statements: list = []
         unread: list[UnreadPart] = []
         for key in ("source_policy_documents", "override_policy_documents"):
             for item in _as_list(block.body.get(key)):
                 for ref in dict.fromkeys(_DATA_DOC_REF.findall(str(item))):
                     doc = self._data_document(module, ref, bindings, depth + 1)
+                    if doc.error is not None:
+                        return replace(doc, origin=block)
                     statements += _union([doc])
                     unread += doc.unread
         lines: list[int | None] = [block.line] * len(statements)  # included statements: this block's header
@@ -710,7 +824,10 @@ class Extractor:
         )
 
     def _template_path(self, args: str, module: ModuleDir, bindings: dict[str, str]) -> tuple[list[Path], list]:
-        values = _as_list(_hcl_value(f"[{args}]"))
+        try:
+            values = _as_list(_hcl_value(f"[{args}]"))
+        except HclValueError:
+            raise Unreadable(f"({args})") from None
         raw_path = str(values[0]) if values else ""
         path_text = self.project.substitute(raw_path, module, bindings)
         if "${" not in path_text:
@@ -729,15 +846,19 @@ class Extractor:
         paths, values = self._template_path(args, module, bindings)
         if not paths:
             raise Unreadable(f"templatefile({args})")
-        variables = template_placeholders()
-        if len(values) > 1 and isinstance(values[1], dict):
-            variables = {**values[1], **variables}
+        given = values[1] if len(values) > 1 and isinstance(values[1], dict) else {}
+        variables = {**given, **template_placeholders()}
         docs = []
         for path in paths:
+            text, unreadable = _read_policy_file(path)
+            if unreadable is not None:
+                docs.append(unreadable)
+                continue
             try:
-                docs.append(Doc(render_template(path.read_text(encoding="utf-8"), variables)))
-            except (OSError, ValueError, KeyError) as exc:
-                docs.append(Doc(None, f"cannot render {display_path(path)}: {exc}"))
+                docs.append(Doc(render_template(text, variables)))
+            except (ValueError, KeyError):
+                # Not one of the generated templates: the call's literal values, the others unknown.
+                docs.append(template_doc(text, given, display_path(path)))
         # Several candidates (e.g. the .versioned/.kms variants chosen at plan time): lint them all.
         return docs[0] if len(docs) == 1 else Doc({"Version": "2012-10-17", "Statement": _union(docs)})
 
@@ -745,7 +866,8 @@ class Extractor:
         paths, _ = self._template_path(args, module, bindings)
         if len(paths) != 1 or not paths[0].is_file():
             raise Unreadable(f"file({args})")
-        return json_document(paths[0].read_text(encoding="utf-8"), display_path(paths[0]))
+        text, unreadable = _read_policy_file(paths[0])
+        return unreadable if unreadable is not None else json_document(text, display_path(paths[0]))
 
     # -- whole project
 
@@ -755,7 +877,7 @@ class Extractor:
         roles: list[RoleSource] = []
         consumed: set[int] = set()
         for module in self.project.modules.values():
-            for role in module.of_type("resource", "aws_iam_role"):
+            for role in [*module.of_type("resource", "aws_iam_role"), *_module_roles(module)]:
                 role_sources, loose, used = self._role(role, module, operation)
                 roles.extend(role_sources)
                 standalone.extend(loose)
@@ -783,7 +905,8 @@ class Extractor:
             if unreadable is not None:
                 unreadable.append(f"{block.address}: {exc}")
             return []
-        return [_policy_source(block, doc, kind, False) for doc in docs]
+        attribute = "assume_role_policy" if kind == TRUST else "policy"
+        return [_policy_source(block, _with_inline_lines(doc, block, attribute), kind, False) for doc in docs]
 
     def _role(self, role: Block, module: ModuleDir, override: str | None) -> tuple[list[RoleSource], list[PolicySource], set[int]]:
         declared, origin, variable = self._declared_operations(role, module)
@@ -835,20 +958,20 @@ class Extractor:
         attached: list[tuple[Block, object]] = [(role, p.get("policy")) for p in _as_list(role.body.get("inline_policy")) if isinstance(p, dict)]
         unreadable: list[str] = []
         consumed: set[int] = set()
+        aliases = _data_role_aliases(module, role)
         for block in module.of_type("resource", "aws_iam_role_policy"):
-            if _names_role(block.body.get("role"), role):
+            if _names_role(block.body.get("role"), role, aliases):
                 attached.append((block, block.body.get("policy")))
                 consumed.add(id(block))
         arns = list(_as_list(role.body.get("managed_policy_arns")))
         for block in module.of_type("resource", "aws_iam_role_policy_attachment"):
-            if _names_role(block.body.get("role"), role):
+            if _names_role(block.body.get("role"), role, aliases):
                 arns.append(block.body.get("policy_arn"))
         for block in module.of_type("resource", "aws_iam_policy_attachment"):
-            if any(_names_role(r, role) for r in _as_list(block.body.get("roles"))):
+            if any(_names_role(r, role, aliases) for r in _as_list(block.body.get("roles"))):
                 arns.append(block.body.get("policy_arn"))
         for arn in arns:
-            match = _POLICY_ARN_REF.match(str(arn))
-            policy = module.find("resource", "aws_iam_policy", match.group(1)) if match else None
+            policy = _attached_policy(module, str(arn))
             if policy is None:
                 unreadable.append(str(arn))
             else:
@@ -871,7 +994,43 @@ def _policy_source(block: Block, doc: Doc, kind: str | None, for_batch: bool) ->
         for_batch=for_batch,
         statement_lines=doc.statement_lines,
         unread=doc.unread,
+        template_missing=doc.template_missing,
     )
+
+
+def _read_policy_file(path: Path) -> tuple[str, Doc | None]:
+    """The text of a file() or templatefile() policy, or an unreadable Doc naming why (size, encoding, OS error)."""
+    shown = display_path(path)
+    try:
+        if path.stat().st_size > MAX_POLICY_BYTES:
+            return "", Doc(None, f"{shown} is larger than the {MAX_POLICY_BYTES}-byte limit for a policy file")
+        return path.read_text(encoding="utf-8"), None
+    except UnicodeDecodeError as exc:
+        return "", Doc(None, f"{shown} is not UTF-8 text ({exc.reason} at byte {exc.start})")
+    except OSError as exc:
+        return "", Doc(None, f"{shown} cannot be read ({exc.strerror})")
+
+
+_EFFECT_KEY = re.compile(r'(?:^|[\s{,])"?Effect"?\s*[=:]')
+
+
+def _with_inline_lines(doc: Doc, block: Block, attribute: str) -> Doc:
+    """A jsonencode(...) or heredoc policy written in the block: each statement's line is the line of its
+    Effect key, counted from the attribute (`policy =`), when there is one Effect per statement."""
+    statements = doc.document.get("Statement") if isinstance(doc.document, dict) else None
+    if doc.origin is not None or doc.statement_lines or not isinstance(statements, list) or block.line is None:
+        return doc
+    lines = block.file.lines[block.line - 1 : block.end or block.line]
+    header = re.compile(rf'^\s*"?{re.escape(attribute)}"?\s*=')
+    start = next((i for i, text in enumerate(lines) if header.match(text)), None)
+    if start is None:
+        return doc
+    found = [block.line + i for i, text in enumerate(lines[start:], start) if _EFFECT_KEY.search(text)]
+    if len(found) < len(statements):
+        return doc
+    from dataclasses import replace
+
+    return replace(doc, statement_lines=tuple(found[: len(statements)]))
 
 
 def _with_batch(source: PolicySource) -> PolicySource:
@@ -905,9 +1064,50 @@ def _tag_expression(tags: object) -> str | None:
     return None
 
 
-def _names_role(value: object, role: Block) -> bool:
+def _module_roles(module: ModuleDir) -> list[Block]:
+    """terraform-aws-modules/iam role module calls as aws_iam_role-like blocks (validate.terraform_modules)."""
+    from validate.terraform_modules import role_body
+
+    roles = []
+    for call in (b for b in module.blocks if b.kind == "module"):
+        body = role_body(call.body, _statement_json)
+        if body is not None:
+            roles.append(Block("module", "", call.name, body, call.file, call.line, call.end))
+    return roles
+
+
+def _attached_policy(module: ModuleDir, arn: str) -> Block | None:
+    """The block holding the policy an attached ARN names: aws_iam_policy.x.arn, or module.x.arn of an
+    iam-policy module call (its `policy` input); None for ARNs from elsewhere."""
+    from validate.terraform_modules import POLICY_MODULE, registry_module
+
+    match = _POLICY_ARN_REF.match(arn)
+    if match:
+        return module.find("resource", "aws_iam_policy", match.group(1))
+    match = _MODULE_ARN_REF.match(arn)
+    call = module.find("module", "", match.group(1)) if match else None
+    return call if call is not None and registry_module(call.body.get("source")) == POLICY_MODULE else None
+
+
+def _data_role_aliases(module: ModuleDir, role: Block) -> frozenset[str]:
+    """Names of data "aws_iam_role" blocks that look up this role by its name (attachments often use them)."""
+    name = role.body.get("name")
+    own = {f"${{aws_iam_role.{role.name}.name}}", f"${{aws_iam_role.{role.name}.id}}"}
+    return frozenset(
+        d.name for d in module.of_type("data", "aws_iam_role")
+        if d.body.get("name") in own or (isinstance(name, str) and d.body.get("name") == name)
+    )
+
+
+def _names_role(value: object, role: Block, aliases: frozenset[str] = frozenset()) -> bool:
     if not isinstance(value, str):
         return False
+    match = _DATA_ROLE_REF.match(value)
+    if match:
+        return match.group(1) in aliases
+    if role.kind == "module":
+        match = _MODULE_ROLE_REF.match(value)
+        return bool(match) and match.group(1) == role.name
     match = _ROLE_REF.match(value)
     if match:
         return match.group(1) == role.name

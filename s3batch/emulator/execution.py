@@ -22,6 +22,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from s3batch.emulator import lambda_runtime, operations, role_check
 from s3batch.emulator import manifest as manifests
+from s3batch.emulator.clients import stack_client
 from s3batch.emulator.failures import (
     ACCESS_DENIED,
     INVALID_MANIFEST,
@@ -31,6 +32,7 @@ from s3batch.emulator.failures import (
     JobFailure,
 )
 from s3batch.emulator.report import ReportConfig, ReportWriter, TaskResult
+from s3batch.operation_rules import scope_resources
 
 __all__ = ["ExecutionResult", "JobFailure", "JobRequest", "PreparedJob", "ProgressSink", "execute", "prepare",
            "shutdown", "supported_operations"]
@@ -107,7 +109,7 @@ def shutdown() -> None:
 
 
 def _client(service: str, request: JobRequest) -> Any:
-    return operations.stack_client(service, request.endpoint_url, request.region)
+    return stack_client(service, request.endpoint_url, request.region)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -246,15 +248,12 @@ def _access(request: JobRequest, operation: str, policies: list[tuple[str, dict]
     from validate.catalogue import JobScope
 
     report = ReportConfig.from_request(request.report)
-    config = request.operation.get(operation) or {}
-    destination = config.get("TargetResource") if operation == "S3PutObjectCopy" else None
     fields = {
         "operation": operation,
         "report_bucket": report.bucket or manifest_fields["manifest_bucket"],
         "report_prefix": report.prefix or "",
-        "destination_bucket": manifests.bucket_name(destination) if destination else None,
-        "function_arn": config.get("FunctionArn") if operation == "LambdaInvoke" else None,
         "region": request.region,
+        **scope_resources(operation, request.operation.get(operation) or {}),
         **manifest_fields,
     }
     try:

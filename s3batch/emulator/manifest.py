@@ -28,7 +28,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, NamedTuple
-from urllib.parse import quote_plus, unquote_plus
 
 from botocore.exceptions import ClientError
 
@@ -39,10 +38,11 @@ from s3batch.emulator.failures import (
     MANIFEST_NOT_FOUND,
     JobFailure,
 )
-from s3batch.formats import CSV_FORMAT, GENERATED_FORMAT, INVENTORY_FORMAT, MAX_KEY_FIELD
+from s3batch.formats import CSV_FORMAT, GENERATED_FORMAT, INVENTORY_FORMAT
+from s3batch.manifest_rules import decode_key, encode_key, key_problem
+from s3batch.manifest_rules import normalise_etag as bare_etag
 
 _CHUNK = 1 << 20
-_ETAG = re.compile(r"^[0-9a-fA-F]{32}(-\d+)?$")
 _NOT_FOUND = {"NoSuchKey", "NoSuchBucket", "NoSuchVersion", "404"}
 _DENIED = {"AccessDenied", "403", "AllAccessDisabled"}
 
@@ -76,16 +76,6 @@ class Manifest:
     etag: str = ""
     version_id: str | None = None
     generated: bool = False
-
-
-def decode_key(key: str) -> str:
-    """The real object key for a manifest key (URL-encoded, `+` = space as in S3 Inventory)."""
-    return unquote_plus(key, encoding="utf-8")
-
-
-def encode_key(key: str) -> str:
-    """A key as S3 Inventory writes it: `quote_plus` keeping `/` (space → `+`, `+` → `%2B`)."""
-    return quote_plus(key, safe="/")
 
 
 def split_object_arn(arn: str) -> tuple[str, str]:
@@ -147,10 +137,10 @@ def download(s3: Any, bucket: str, key: str, dest: Path, version_id: str | None 
 
 def normalise_etag(etag: str) -> str:
     """Location.ETag quoted or bare → bare; a JobFailure when it is not an S3 ETag at all."""
-    bare = (etag or "").strip().strip('"')
-    if not _ETAG.match(bare):
+    bare = bare_etag(etag)
+    if bare is None:
         raise JobFailure(INVALID_MANIFEST, f"ETag format is invalid: {etag!r}")
-    return bare.lower()
+    return bare
 
 
 def load_csv_manifest(s3: Any, spec: dict, location: dict, workdir: Path) -> Manifest:
@@ -197,7 +187,7 @@ def load_inventory_manifest(s3: Any, location: dict, workdir: Path) -> Manifest:
         doc = json.loads(doc_path.read_text("utf-8"))
         schema = [name.strip() for name in doc["fileSchema"].split(",")]
         entries = list(doc["files"])
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         raise JobFailure(INVALID_MANIFEST,
                          f"{where} is not an S3 Inventory manifest.json: {type(error).__name__}: {error}") from None
     if str(doc.get("fileFormat", "CSV")).upper() != "CSV":
@@ -304,9 +294,9 @@ def _task(name: str, row: int, values: list[str], layout: tuple[int, int, int | 
     bucket, key = values[bucket_at], values[key_at]
     if not bucket or not key:
         raise JobFailure(INVALID_MANIFEST, f"{name} row {row}: empty {'bucket' if not bucket else 'key'}")
-    if len(key) > MAX_KEY_FIELD:
-        raise JobFailure(INVALID_MANIFEST,
-                         f"{name} row {row}: key is {len(key)} characters, more than {MAX_KEY_FIELD}")
+    problem = key_problem(key)  # the same rule the job tooling's preflight applies
+    if problem:
+        raise JobFailure(INVALID_MANIFEST, f"{name} row {row}: {problem}")
     return Task(row, bucket, key, values[version_at] if version_at is not None else None)
 
 
@@ -341,8 +331,8 @@ def new_workdir(root: str | None = None) -> Path:
 # ManifestGenerator (S3JobManifestGenerator)
 
 # Filters whose data neither a listing nor HeadObject in the local stack gives: refused, never ignored.
-# (EligibleForReplication needs replication rules; moto's HeadObject does not reveal SSE-C.)
-_UNSUPPORTED_FILTERS = ("EligibleForReplication",)
+# (moto's HeadObject does not reveal SSE-C.)
+_UNSUPPORTED_FILTERS: tuple[str, ...] = ()
 _ENCRYPTION = {"SSES3": "AES256", "SSEKMS": "aws:kms", "DSSEKMS": "aws:kms:dsse", "NOTSSE": None}
 
 
@@ -396,9 +386,15 @@ def _head_filter(spec: dict[str, Any]) -> Any:
     return keep
 
 
-def _listing(s3: Any, bucket: str, prefix: str, versioned: bool) -> Iterator[dict[str, Any]]:
-    """Current objects of the bucket (latest versions, no delete markers when versioned)."""
-    if versioned:
+def _listing(s3: Any, bucket: str, prefix: str, versioned: bool,
+             every_version: bool = False) -> Iterator[dict[str, Any]]:
+    """Current objects of the bucket (latest versions, no delete markers when versioned); with `every_version`
+    every version and delete marker (delete markers carry `"DeleteMarker": True`)."""
+    if versioned and every_version:
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
+            yield from page.get("Versions", [])
+            yield from ({**marker, "DeleteMarker": True} for marker in page.get("DeleteMarkers", []))
+    elif versioned:
         for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
             yield from (v for v in page.get("Versions", []) if v.get("IsLatest"))
     else:
@@ -409,6 +405,21 @@ def _listing(s3: Any, bucket: str, prefix: str, versioned: bool) -> Iterator[dic
 def _head(s3: Any, bucket: str, entry: dict[str, Any], versioned: bool) -> dict[str, Any]:
     version = {"VersionId": entry["VersionId"]} if versioned and entry.get("VersionId") else {}
     return s3.head_object(Bucket=bucket, Key=entry["Key"], **version)
+
+
+def _replication_filter(s3: Any, source: str, spec: dict[str, Any]) -> Any:
+    """EligibleForReplication true: the versions some replication rule of the source replicates (User Guide, Batch
+    Replication: a generated manifest lists "all eligible versions"); None when the filter is not set (false
+    filters nothing: UNCONFIRMED)."""
+    if not spec.get("EligibleForReplication"):
+        return None
+    from s3batch.emulator import replication  # imports this module
+
+    keep = replication.eligibility(s3, source)
+    if keep is None:
+        raise JobFailure(MANIFEST_GENERATION, f"EligibleForReplication: the source bucket {source} has no "
+                         "replication configuration")
+    return keep
 
 
 def generate_manifest(s3: Any, generator: dict[str, Any], job_id: str, workdir: Path) -> tuple[Manifest, dict | None]:
@@ -423,13 +434,18 @@ def generate_manifest(s3: Any, generator: dict[str, Any], job_id: str, workdir: 
     keep_head = _head_filter(generator.get("Filter") or {})
     prefixes = ((generator.get("Filter") or {}).get("KeyNameConstraint") or {}).get("MatchAnyPrefix") or []
     try:
+        replicable = _replication_filter(s3, source, generator.get("Filter") or {})
         versioned = s3.get_bucket_versioning(Bucket=source).get("Status") in ("Enabled", "Suspended")
         data = workdir / "generated.csv.gz"
         rows = 0
         with gzip.open(data, "wt", encoding="utf-8", newline="") as out:
             writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
-            for entry in _listing(s3, source, prefixes[0] if len(prefixes) == 1 else "", versioned):
-                if keep(entry) and (keep_head is None or keep_head(_head(s3, source, entry, versioned))):
+            for entry in _listing(s3, source, prefixes[0] if len(prefixes) == 1 else "", versioned,
+                                  every_version=replicable is not None):
+                marker = bool(entry.get("DeleteMarker"))
+                if replicable is not None and not replicable(entry, marker):
+                    continue
+                if keep(entry) and (keep_head is None or marker or keep_head(_head(s3, source, entry, versioned))):
                     rows += 1
                     version = [entry.get("VersionId") or "null"] if versioned else []
                     writer.writerow([source, encode_key(entry["Key"]), *version])

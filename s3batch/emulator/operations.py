@@ -19,12 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-import boto3.session
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
-from s3batch.aws import make_client
-from s3batch.emulator import lambda_runtime, s3_rules
+from s3batch.emulator import data_operations, lambda_runtime, replication, s3_rules
+from s3batch.emulator.clients import stack_client
 from s3batch.emulator.failures import (
     FUNCTION_NOT_FOUND,
     UNSUPPORTED_OPERATION,
@@ -36,29 +34,6 @@ from s3batch.emulator.report import TaskResult
 RESULT_CODES = ("Succeeded", "TemporaryFailure", "PermanentFailure")
 SUCCESS_MESSAGE = "Successful"  # ResultMessage of a successful S3 operation (AWS wording UNCONFIRMED)
 MISSING_VERSION = TaskResult(False, 400, "InvalidRequest", "Task failed due to missing VersionId")
-
-
-_CLIENTS: dict[tuple[str, str, str, int], Any] = {}
-_CLIENTS_LOCK = threading.Lock()
-
-
-def stack_client(service: str, endpoint_url: str, region: str, pool: int = 10) -> Any:
-    """A boto3 client for the stack, cached: building one loads botocore's JSON models (~0.2 s each).
-
-    boto3 clients are thread-safe; one per (service, endpoint, region, pool size) serves every job.
-    """
-    key = (service, endpoint_url, region, pool)
-    with _CLIENTS_LOCK:
-        client = _CLIENTS.get(key)
-        if client is None:
-            session = _CLIENTS.get(("session", "", "", 0))
-            if session is None:
-                # the stack is moto: any credentials do, and the server may run without any configured
-                session = _CLIENTS[("session", "", "", 0)] = boto3.session.Session(
-                    aws_access_key_id="testing", aws_secret_access_key="testing", aws_session_token="testing")
-            client = _CLIENTS[key] = make_client(service, endpoint_url=endpoint_url, region=region, session=session,
-                                                 config=Config(max_pool_connections=pool, retries={"max_attempts": 2}))
-        return client
 
 
 def redrive_settings() -> tuple[int, float]:
@@ -183,7 +158,7 @@ def interpret_response(payload: bytes, task_id: str) -> tuple[str, str]:
     """
     try:
         document = json.loads(payload)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested past the parser's depth
         return "PermanentFailure", "Invalid JSON returned in Lambda payload"
     if not isinstance(document, dict):
         return "PermanentFailure", "Invalid JSON returned in Lambda payload: the response is not a JSON object"
@@ -282,7 +257,7 @@ class S3Operation:
     def run(self, task: Task) -> TaskResult:
         version = {"VersionId": task.version_id} if task.version_id is not None else {}
         try:
-            self.call(self.s3, task.bucket, decode_key(task.key), version)
+            outcome = self.call(self.s3, task.bucket, decode_key(task.key), version)
         except s3_rules.S3Refusal as refusal:
             return refusal.result
         except ClientError as error:
@@ -295,6 +270,8 @@ class S3Operation:
             return TaskResult(False, 400, code, str(error))
         except BotoCoreError as error:
             return TaskResult(False, 500, "InternalError", str(error))
+        if isinstance(outcome, TaskResult):  # an operation whose result carries its own message (checksums)
+            return outcome
         return TaskResult(True, 200, "", SUCCESS_MESSAGE)
 
     def close(self) -> None:
@@ -431,6 +408,10 @@ def _s3_calls() -> dict[str, Callable[[dict[str, Any]], Callable[[Any, str, str,
         "S3PutObjectLegalHold": lambda c: _existing_object_call(lambda s3, b, k, v: s3.put_object_legal_hold(
             Bucket=b, Key=k, LegalHold={"Status": c["LegalHold"]["Status"]}, **v)),
         "S3PutObjectRetention": _retention_call,
+        "S3InitiateRestoreObject": data_operations.restore_call,
+        "S3ComputeObjectChecksum": data_operations.checksum_call,
+        "S3UpdateObjectEncryption": data_operations.encryption_call,
+        "S3ReplicateObject": replication.replicate_call,
     }
 
 

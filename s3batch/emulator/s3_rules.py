@@ -16,6 +16,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from s3batch.emulator.report import TaskResult
+from s3batch.operation_rules import GLACIER_CLASSES, archive_kind, restore_days_problem
 
 NO_SUCH_KEY = TaskResult(False, 404, "NoSuchKey", "The specified key does not exist.")
 NO_SUCH_VERSION = TaskResult(False, 404, "NoSuchVersion", "The specified version does not exist.")
@@ -111,3 +112,78 @@ def _current_retention(s3: Any, bucket: str, key: str, version: dict[str, str]) 
     if not mode or not isinstance(until, datetime) or until <= datetime.now(until.tzinfo):
         return None  # no retention, or an expired one, protects nothing
     return str(mode), until
+
+
+# ---- archive restore (S3InitiateRestoreObject) -----------------------------------------------------------------
+
+ARCHIVE_CLASSES = GLACIER_CLASSES  # moto has no Intelligent-Tiering archive tiers (no ArchiveStatus)
+NOT_ARCHIVED = TaskResult(False, 403, "InvalidObjectState",
+                          "Restore is not allowed for the object's current storage class")
+RESTORE_IN_PROGRESS = TaskResult(False, 409, "RestoreAlreadyInProgress", "Object restore is already in progress")
+# The code S3 answers for ExpirationInDays given or left out wrongly is UNCONFIRMED: 400 InvalidArgument.
+START, SPEED_UP, EXTEND = "start", "speed-up", "extend"
+TIER_SPEED = {"BULK": 0, "STANDARD": 1}  # higher is faster (Batch Operations offers no EXPEDITED)
+
+
+def check_restore(head: dict[str, Any], ongoing: tuple[int, str] | None, restored: bool, days: int | None,
+                  tier: str) -> str:
+    """What a restore request does to this object, or S3Refusal as the task's row.
+
+    `ongoing`: (days, tier) of a restore in progress; `restored`: a restored copy is available. User Guide,
+    "Restore objects with Batch Operations", Overlapping restores: an in-progress restore may only be sped up
+    with the same ExpirationInDays and a faster tier; a completed one has its expiry reset to the new days.
+    """
+    kind = archive_kind(head)
+    if kind is None:
+        raise S3Refusal(NOT_ARCHIVED)
+    problem = restore_days_problem(kind, days)
+    if problem:
+        raise S3Refusal(TaskResult(False, 400, "InvalidArgument", problem))
+    if ongoing is not None:
+        ongoing_days, ongoing_tier = ongoing
+        if days != ongoing_days or TIER_SPEED[tier] <= TIER_SPEED[ongoing_tier]:
+            raise S3Refusal(RESTORE_IN_PROGRESS)
+        return SPEED_UP
+    return EXTEND if restored else START
+
+
+# ---- UpdateObjectEncryption (S3UpdateObjectEncryption) ---------------------------------------------------------
+# Messages as the S3 API reference for UpdateObjectEncryption words them (botocore's s3 model documentation).
+
+UNENCRYPTED_SOURCE = TaskResult(False, 400, "InvalidRequest",
+                                "The UpdateObjectEncryption operation doesn't supported unencrypted source objects. "
+                                "Only source objects encrypted with SSE-S3 or SSE-KMS are supported.")
+UNSUPPORTED_SOURCE = TaskResult(False, 400, "InvalidRequest",
+                                "The UpdateObjectEncryption operation doesn't support source objects with the "
+                                "encryption type DSSE-KMS or SSE-C. Only source objects encrypted with SSE-S3 or "
+                                "SSE-KMS are supported.")
+LOCKED_ENCRYPTION = TaskResult(False, 403, "AccessDenied",
+                               "The encryption type for the specified object can\u2019t be updated because that object "
+                               "is protected by S3 Object Lock. If the object has a governance-mode retention period "
+                               "or a legal hold, you must first remove the Object Lock status on the object before "
+                               "you issue your UpdateObjectEncryption request. You can't use the "
+                               "UpdateObjectEncryption operation with objects that have an Object Lock compliance "
+                               "mode retention period applied to them.")
+FOREIGN_KEY = TaskResult(False, 403, "AccessDenied",
+                         "The Amazon Web Services KMS key in the request must be owned by the same account as the "
+                         "bucket. Modify the request to specify a KMS key from the same account, and then try again.")
+# S3's answer for a key ARN that names no key is UNCONFIRMED: PutObject's KMS.NotFoundException is used.
+UNKNOWN_KEY = TaskResult(False, 400, "KMS.NotFoundException", "Invalid keyId")
+
+
+def check_encryption_update(head: dict[str, Any], now: datetime, unencrypted_is_sse_s3: bool) -> None:
+    """S3Refusal unless UpdateObjectEncryption may re-encrypt this object version.
+
+    Only SSE-S3 and SSE-KMS sources are updated; any Object Lock protection (a legal hold, or retention of
+    either mode) refuses. Objects without an encryption header count as SSE-S3 when `unencrypted_is_sse_s3`
+    (S3 encrypts every new object with SSE-S3 since January 2023; moto reports none).
+    """
+    encryption = head.get("ServerSideEncryption")
+    if head.get("SSECustomerAlgorithm") or encryption == "aws:kms:dsse":
+        raise S3Refusal(UNSUPPORTED_SOURCE)
+    if encryption is None and not unencrypted_is_sse_s3:
+        raise S3Refusal(UNENCRYPTED_SOURCE)
+    until = head.get("ObjectLockRetainUntilDate")
+    retained = head.get("ObjectLockMode") and isinstance(until, datetime) and until > now.astimezone(until.tzinfo)
+    if head.get("ObjectLockLegalHoldStatus") == "ON" or retained:
+        raise S3Refusal(LOCKED_ENCRYPTION)

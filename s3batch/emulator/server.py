@@ -12,12 +12,15 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qs
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from s3batch.emulator.defaults import ACCOUNT_ID, HEALTH_PATH, HOST, REGION, RESET_PATH
+from s3batch.emulator import replication, restores
+from s3batch.emulator.defaults import ACCOUNT_ID, CLOCK_PATH, HEALTH_PATH, HOST, REGION, RESET_PATH
 from s3batch.emulator.models import Engine, JobsService
 from s3batch.emulator.responses import JobsApplication
 from s3batch.emulator.routing import is_jobs_path
@@ -62,18 +65,39 @@ class StackApplication:
             return self.jobs(environ, start_response)
         if path == HEALTH_PATH:
             return self._health(start_response)
+        if path == CLOCK_PATH:
+            return self._clock(environ, start_response)
         if path == RESET_PATH and environ.get("REQUEST_METHOD") == "POST":
             # Stop our runners before moto's reset takes its backend lock: a runner mid-task may be
             # waiting on an S3 call that needs that lock.
             self.service.reset()
+            restores.reset()
+        restores.refresh()  # archive restores due to complete or expire show before this request reads them
         return self.moto(environ, start_response)
 
+    def _clock(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """The restore clock for a stack in another process: `POST /_s3batch/clock?advance=SECONDS` moves it on."""
+        if environ.get("REQUEST_METHOD") == "POST":
+            advance = parse_qs(environ.get("QUERY_STRING", "")).get("advance", [""])[0]
+            try:
+                seconds = float(advance)
+                if not 0 <= seconds < 10 * 365 * 86400:
+                    raise ValueError
+            except ValueError:
+                return _json(start_response, "400 Bad Request",
+                             {"error": "advance: give the seconds to move the clock on, 0 or more (under 10 years)"})
+            restores.CLOCK.advance(timedelta(seconds=seconds))
+        return _json(start_response, "200 OK", {"now": restores.CLOCK.now().isoformat()})
+
     def _health(self, start_response: Callable[..., Any]) -> Iterable[bytes]:
-        body = json.dumps(
-            {"status": "ok", "account_id": ACCOUNT_ID, "region": REGION, "jobs": len(self.service.all_jobs())}
-        ).encode()
-        start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-        return [body]
+        return _json(start_response, "200 OK",
+                     {"status": "ok", "account_id": ACCOUNT_ID, "region": REGION, "jobs": len(self.service.all_jobs())})
+
+
+def _json(start_response: Callable[..., Any], status: str, document: dict[str, Any]) -> Iterable[bytes]:
+    body = json.dumps(document).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
 
 
 class QuietRequestHandler(MotoRequestHandler):
@@ -117,6 +141,7 @@ def create_server(
 ) -> tuple[BaseWSGIServer, JobsService]:
     """Bind 127.0.0.1:`port` (0 = any free port); threaded werkzeug server, request logging off."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    replication.install()  # HeadObject/GetObject show the replication status Batch Replication records
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         return stack_app(environ, start_response)  # bound below, once the port (and so the URL) is known

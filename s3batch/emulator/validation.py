@@ -16,6 +16,7 @@ from botocore.validate import ParamValidator
 from s3batch.emulator.exceptions import BadRequestException, InvalidRequestException, JobsApiError
 from s3batch.formats import MAX_JOB_TAGS
 from s3batch.model_constraints import check_constraints
+from s3batch.operation_rules import operation_problem
 
 ACCOUNT_HEADER = "x-amz-account-id"
 
@@ -58,6 +59,9 @@ def validate_create_job(params: dict[str, Any], supported: frozenset[str]) -> No
         raise BadRequestException("Give exactly one of Manifest and ManifestGenerator")
     if name == "LambdaInvoke":
         _check_lambda(operation[name])
+    problem = operation_problem(name, operation[name] or {})
+    if problem:
+        raise BadRequestException(f"Operation.{name}: {problem}")
     _check_report(params["Report"])
     tags = params.get("Tags") or []
     if len(tags) > MAX_JOB_TAGS:

@@ -176,6 +176,10 @@ def _add_submit_arguments(parser: argparse.ArgumentParser) -> None:
     m.add_argument("--max-size", type=int, help="--generate: objects smaller than this many bytes")
     m.add_argument("--storage-class", dest="filter_storage_class", action="append", choices=enum_values("S3StorageClass"),
                    help="--generate: match any of these storage classes (repeatable)")
+    m.add_argument("--eligible-for-replication", action="store_true", default=None,
+                   help="--generate: objects the source's replication rules replicate (Batch Replication)")
+    m.add_argument("--replication-status", action="append", choices=enum_values("ReplicationStatus"),
+                   help="--generate: objects with this replication status (repeatable)")
     m.add_argument("--generated-manifest-bucket", help="--generate: also write the generated manifest here")
     r = parser.add_argument_group("resources (override the stack outputs)")
     r.add_argument("--role-arn", help="role S3 Batch Operations assumes (output batch_role_arn)")
@@ -262,6 +266,7 @@ def _source(args: argparse.Namespace) -> ManifestSource:
         "prefix": args.filter_prefix, "suffix": args.filter_suffix, "substring": args.filter_substring,
         "created_after": args.created_after, "created_before": args.created_before, "min_size": args.min_size,
         "max_size": args.max_size, "storage_classes": args.filter_storage_class,
+        "eligible_for_replication": args.eligible_for_replication, "replication_statuses": args.replication_status,
     })
     generator = GeneratorSettings(args.generate, generator_filter, output_bucket=args.generated_manifest_bucket)
     return ManifestSource(SourceKind.GENERATOR, args.generate, generator=generator)
@@ -318,7 +323,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def _wait(args: argparse.Namespace, clients: Clients, job_id: str, settings: PollSettings | None = None) -> dict[str, Any]:
     display = make_display(sys.stderr, job_id)
     try:
-        job = wait_for_job(clients.s3control, clients.account_id, job_id, settings or _poll_settings(args, clients),
+        job = wait_for_job(clients.s3control_poller, clients.account_id, job_id, settings or _poll_settings(args, clients),
                            display=display)
     finally:
         display.close()
@@ -384,7 +389,8 @@ def cmd_retry_failed(args: argparse.Namespace) -> int:
     location = reports.find_report(clients.s3, bucket, prefix, args.job_id)
     _, files = reports.read_report_manifest(clients.s3, location)
     failed = [f for f in files if f.status in (None, "failed")]
-    retry = retries.failed_manifest(reports.iter_results(clients.s3, failed, _report_keys(args)))
+    buckets = retries.job_buckets(clients.s3, job)
+    retry = retries.failed_manifest(reports.iter_results(clients.s3, failed, _report_keys(args)), buckets)
     if retry is None:
         print(f"job {args.job_id}: the report lists no failed task; nothing to retry", file=sys.stderr)
         return 0
@@ -433,7 +439,7 @@ def cmd_confirm(args: argparse.Namespace) -> int:
     """Confirm a Suspended job (UpdateJobStatus Ready), after S3 has finished preparing it."""
     clients = _job_clients(args)
     settled = {s for s in manage.job_statuses() if s not in PREPARING}
-    wait_for_job(clients.s3control, clients.account_id, args.job_id, _poll_settings(args, clients),
+    wait_for_job(clients.s3control_poller, clients.account_id, args.job_id, _poll_settings(args, clients),
                  display=PlainDisplay(sys.stderr), until=frozenset(settled))
     result = manage.confirm_job(clients.s3control, clients.account_id, args.job_id)
     print(f"job {result['JobId']}: {result.get('Status')}")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from s3batch.errors import InputError, S3BatchError
+from s3batch.limits import MAX_SETTINGS_BYTES, load_json
 
 MAX_COST_EXIT = 3
 # Object-level S3 requests each task makes, by request class (LambdaInvoke: the function reads the object).
@@ -79,9 +80,10 @@ def load_prices(override: Path | None = None) -> PriceTable:
     if override is None:
         return table
     try:
-        document = json.loads(override.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
+        data = override.read_bytes()
+    except OSError as exc:
         raise InputError(f"{override}: not a readable JSON price table ({exc})") from None
+    document = load_json(data, str(override), max_bytes=MAX_SETTINGS_BYTES)
     return _parse_table(document, str(override), base=table)
 
 

@@ -18,27 +18,26 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
-import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import quote_plus, unquote_plus
 
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
 from s3batch.errors import InputError
-from s3batch.formats import CSV_FORMAT, INVENTORY_FORMAT, MAX_KEY_FIELD, NULL_VERSION
-
-_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
-# Characters that must never appear raw in an encoded key field (they are what quote_plus escapes away),
-# non-ASCII included: AWS's troubleshooting page asks for Unicode keys URL-encoded in the manifest.
-_RAW_FORBIDDEN = re.compile(r"[\s,\"'<>&\x00-\x1f\x7f-\U0010ffff]")
-
+from s3batch.formats import CSV_FORMAT, INVENTORY_FORMAT, NULL_VERSION
+from s3batch.limits import MAX_INVENTORY_MANIFEST_BYTES, load_json
+from s3batch.manifest_rules import (
+    bucket_problem,
+    decode_key,
+    encode_key,
+    encoding_problem,
+    key_problem,
+    version_problem,
+)
 
 @dataclass(frozen=True)
 class ManifestEntry:
@@ -107,11 +106,6 @@ class ManifestLocation:
         return {"Spec": spec, "Location": {"ObjectArn": self.object_arn, "ETag": self.etag}}
 
 
-def encode_key(key: str) -> str:
-    """URL-encode a key for a manifest row; `unquote_plus` gives the key back exactly."""
-    return quote_plus(key, safe="/")
-
-
 def strip_etag(etag: str) -> str:
     """ETags come quoted from S3 (`"abc"`); CreateJob takes the bare value (both forms appear in AWS material)."""
     return etag.strip().strip('"')
@@ -127,8 +121,9 @@ def join_prefix(prefix: str, name: str) -> str:
 def manifest_row(entry: ManifestEntry, with_versions: bool) -> str:
     """One CSV row, LF-terminated. With versions, a null version is written as the literal `null`."""
     encoded = encode_key(entry.key)
-    if len(encoded) > MAX_KEY_FIELD:
-        raise InputError(f"key {entry.key[:80]!r}... is {len(encoded)} characters URL-encoded; AWS allows {MAX_KEY_FIELD}")
+    problem = key_problem(encoded)
+    if problem:
+        raise InputError(f"s3://{entry.bucket}/{entry.key[:80]}: {problem}")
     fields = [entry.bucket, encoded]
     if with_versions:
         fields.append(entry.version_id or NULL_VERSION)
@@ -327,23 +322,13 @@ def _check_row(text: str, source: str, number: int) -> tuple[ManifestEntry, int]
     if len(parts) not in (2, 3):
         raise InputError(f"{where}: expected 2 columns (bucket,key) or 3 (bucket,key,version id), got {len(parts)}")
     bucket, key = parts[0], parts[1]
-    if not _BUCKET_NAME.match(bucket):
-        hint = " (a header row? AWS does not allow one)" if number == 1 else ""
-        raise InputError(f"{where}: {bucket!r} is not a bucket name{hint}")
-    if not key:
-        raise InputError(f"{where}: empty key")
-    if _RAW_FORBIDDEN.search(key) or _PERCENT.search(key):
-        raise InputError(f"{where}: key {key!r} is not URL-encoded (encode it like quote_plus(key, safe='/'))")
-    version = None
-    if len(parts) == 3:
-        version = parts[2]
-        if not version:
-            raise InputError(f"{where}: empty version id; write the literal 'null' for a null version")
-    try:
-        unquote_plus(key, errors="strict")
-    except UnicodeDecodeError:
-        raise InputError(f"{where}: key {key!r} decodes to invalid UTF-8") from None
-    return ManifestEntry(bucket, unquote_plus(key), version), len(parts)
+    version = parts[2] if len(parts) == 3 else None
+    problem = (bucket_problem(bucket) or encoding_problem(key) or key_problem(key)
+               or (version_problem(version) if version is not None else None))
+    if problem:
+        hint = " (a header row? AWS does not allow one)" if number == 1 and bucket_problem(bucket) else ""
+        raise InputError(f"{where}: {problem}{hint}")
+    return ManifestEntry(bucket, decode_key(key), version), len(parts)
 
 
 class _Prepend(io.RawIOBase):
@@ -372,10 +357,7 @@ _INVENTORY_REQUIRED = ("sourceBucket", "destinationBucket", "fileFormat", "fileS
 
 def check_inventory_manifest(document: bytes, source: str) -> dict[str, Any]:
     """Check an S3 Inventory manifest.json (CSV inventories only); return it parsed."""
-    try:
-        doc = json.loads(document)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{source}: not a JSON inventory manifest ({exc})") from None
+    doc = load_json(document, source, max_bytes=MAX_INVENTORY_MANIFEST_BYTES)
     if not isinstance(doc, dict):
         raise InputError(f"{source}: expected a JSON object (an S3 Inventory manifest.json)")
     for name in _INVENTORY_REQUIRED:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import json
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import IO, Any, TextIO
 
 from botocore.exceptions import ClientError
 
-from s3batch.errors import S3BatchError, UsageError
+from s3batch.errors import InputError, S3BatchError, UsageError
 from s3batch.jobs import cost as costs
 from s3batch.jobs.manifest import (
     CSV_FORMAT,
@@ -33,6 +32,7 @@ from s3batch.jobs.manifest import (
 from s3batch.jobs.preflight import PolicyReference, enforce, run_preflight
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
 from s3batch.jobs.submit import GeneratorSettings, JobOptions, ReportSettings, build_create_job_request, create_job
+from s3batch.limits import MAX_INVENTORY_MANIFEST_BYTES, load_json
 from s3batch.stack_outputs import StackOutputs
 
 
@@ -145,7 +145,11 @@ def _listing_target(value: str) -> tuple[str, str]:
 
 def count_inventory_rows(s3: Any, location: ManifestLocation) -> int:
     """Rows of an S3 Inventory report (streamed through its gzip data files)."""
-    document = json.loads(s3.get_object(Bucket=location.bucket, Key=location.key)["Body"].read())
+    source = f"s3://{location.bucket}/{location.key}"
+    body = s3.get_object(Bucket=location.bucket, Key=location.key)["Body"].read(MAX_INVENTORY_MANIFEST_BYTES + 1)
+    document = load_json(body, source, max_bytes=MAX_INVENTORY_MANIFEST_BYTES)
+    if not isinstance(document, dict) or not isinstance(document.get("files"), list):
+        raise InputError(f"{source}: inventory manifest lists no data files")
     bucket = str(document["destinationBucket"]).split(":::", 1)[-1]
     rows = 0
     for item in document["files"]:
@@ -312,6 +316,8 @@ def parse_generator_filter(args: dict[str, Any]) -> dict[str, Any]:
         "CreatedAfter": args.get("created_after"), "CreatedBefore": args.get("created_before"),
         "ObjectSizeGreaterThanBytes": args.get("min_size"), "ObjectSizeLessThanBytes": args.get("max_size"),
         "MatchAnyStorageClass": args.get("storage_classes") or None, "KeyNameConstraint": key_constraint or None,
+        "EligibleForReplication": args.get("eligible_for_replication"),
+        "ObjectReplicationStatuses": args.get("replication_statuses") or None,
     }
     return {k: v for k, v in found.items() if v is not None}
 

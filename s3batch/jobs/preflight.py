@@ -23,6 +23,7 @@ from s3batch.errors import S3BatchError
 from s3batch.formats import CSV_FORMAT
 from s3batch.jobs.manifest import INVENTORY_FORMAT, ManifestEntry, join_prefix, strip_etag
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
+from s3batch.operation_rules import INTELLIGENT_TIERING, archive_kind, restore_days_problem, scope_resources
 from s3batch.jobs.submit import role_partition
 
 PROBE_KEY = ".s3batch-preflight-probe"
@@ -147,7 +148,7 @@ def job_scope(request: dict[str, Any], region: str, sample: Sequence[ManifestEnt
         "report_bucket": report.get("Bucket", "arn:aws:s3:::").split(":::", 1)[-1],
         "report_prefix": report.get("Prefix", ""),
         "region": region,
-        "function_arn": body.get("FunctionArn"),
+        **scope_resources(name, body),
     }
     if "Manifest" in request:
         manifest = request["Manifest"]
@@ -164,8 +165,6 @@ def job_scope(request: dict[str, Any], region: str, sample: Sequence[ManifestEnt
             scope["manifest_key"] = join_prefix(output.get("ManifestPrefix", ""), "*")
     if sample and "bucket" not in scope:
         scope["bucket"] = sample[0].bucket
-    if "TargetResource" in body:
-        scope["destination_bucket"] = body["TargetResource"].split(":::", 1)[-1]
     if not report.get("Enabled"):  # no report: a stand-in location, whose write requirement check_role drops
         scope["report_bucket"], scope["report_prefix"] = scope["manifest_bucket"] or scope.get("bucket", ""), ""
     return scope
@@ -216,17 +215,52 @@ def check_function(lambda_client: Any, function_arn: str, region: str) -> list[P
 
 def check_copy_region(s3: Any, target_arn: str, region: str, notes: list[str]) -> list[Problem]:
     """S3PutObjectCopy: "Copy jobs must be created in the destination Region" (reference §4.3)."""
-    bucket = target_arn.split(":::", 1)[-1]
+    return check_bucket_region(s3, target_arn.split(":::", 1)[-1], region, notes, "copy", "destination bucket",
+                               "copy jobs must be created in the destination Region")
+
+
+def check_bucket_region(s3: Any, bucket: str, region: str, notes: list[str], check: str, what: str,
+                        rule: str) -> list[Problem]:
+    """A problem when `bucket` is in another Region than the job (a note when its location cannot be read)."""
     try:
         location = s3.get_bucket_location(Bucket=bucket).get("LocationConstraint") or "us-east-1"
     except ClientError as exc:
-        notes.append(f"copy destination {bucket}: Region not checked ({_code(exc)})")
+        notes.append(f"{check} {what} {bucket}: Region not checked ({_code(exc)})")
         return []
     location = {"EU": "eu-west-1"}.get(location, location)  # legacy LocationConstraint values
     if location != region:
-        return [Problem("copy", f"destination bucket {bucket} is in {location} but the job would run in {region}; "
-                        f"copy jobs must be created in the destination Region (--region {location})")]
+        return [Problem(check, f"{what} {bucket} is in {location} but the job would run in {region}; "
+                        f"{rule} (--region {location})")]
     return []
+
+
+def check_restore_sample(s3: Any, body: dict[str, Any], sample: Sequence[ManifestEntry],
+                         notes: list[str]) -> list[Problem]:
+    """A restore job over the manifest's first rows (HeadObject): ExpirationInDays as their archive kind needs it,
+    one kind per job (the model documentation's rules); objects not archived are a note (their tasks will fail)."""
+    kinds: dict[str, str] = {}
+    not_archived = []
+    for entry in sample:
+        version = {"VersionId": entry.version_id} if entry.version_id else {}
+        try:
+            kind = archive_kind(s3.head_object(Bucket=entry.bucket, Key=entry.key, **version))
+        except ClientError as exc:
+            notes.append(f"restore: s3://{entry.bucket}/{entry.key} not checked ({_code(exc)})")
+            continue
+        if kind is None:
+            not_archived.append(entry.key)
+        else:
+            kinds.setdefault(kind, f"s3://{entry.bucket}/{entry.key}")
+    problems = [Problem("restore", f"{problem} ({uri}); "
+                        + ("drop --expiration-days" if kind == INTELLIGENT_TIERING else "give --expiration-days N"))
+                for kind, uri in kinds.items() if (problem := restore_days_problem(kind, body.get("ExpirationInDays")))]
+    if len(kinds) > 1:
+        problems.append(Problem("restore", "one job cannot restore both S3 Glacier and S3 Intelligent-Tiering archive "
+                                f"objects ({', '.join(kinds.values())}); create one job for each"))
+    if not_archived:
+        notes.append(f"restore: {len(not_archived)} of the first {len(sample)} objects are not archived (e.g. "
+                     f"{not_archived[0]}); their tasks will fail with InvalidObjectState")
+    return problems
 
 
 def check_report_location(s3: Any, report: dict[str, Any], *, probe_write: bool,
@@ -305,6 +339,11 @@ def run_preflight(
         result.problems += check_function(clients.lambda_, body["FunctionArn"], region)
     if "TargetResource" in body:
         result.problems += check_copy_region(clients.s3, body["TargetResource"], region, result.notes)
+    if "S3InitiateRestoreObject" in request["Operation"]:
+        result.problems += check_restore_sample(clients.s3, body, sample, result.notes)
+        if sample:  # "You must create the job in the same Region as the archived objects" (User Guide)
+            result.problems += check_bucket_region(clients.s3, sample[0].bucket, region, result.notes, "restore",
+                                                   "bucket", "restore jobs must be created in the objects' Region")
     result.problems += check_report_location(clients.s3, request["Report"], probe_write=probe_report_write,
                                              notes=result.notes)
     return result

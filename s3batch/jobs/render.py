@@ -23,8 +23,13 @@ class Format(str, Enum):
 
 
 def console(stream: TextIO) -> Console:
-    """A console that writes plain text (no colour codes) when `stream` is not a terminal."""
-    return Console(file=stream, soft_wrap=True, width=200 if not stream.isatty() else None)
+    """The one console every table goes through: plain text (no colour codes) when `stream` is not a terminal.
+
+    Markup and highlighting are off: cells hold what users and AWS supplied (keys such as `a[b].txt` or
+    `x[/].txt`, descriptions, failure reasons), which must print exactly as they are, never as rich markup.
+    """
+    return Console(file=stream, soft_wrap=True, width=200 if not stream.isatty() else None, markup=False,
+                   highlight=False)
 
 
 def jobs_table(jobs: Iterable[dict[str, Any]]) -> Table:
@@ -86,7 +91,8 @@ def summary_tables(summary: Summary) -> list[Table]:
             labels.add_row(label, str(n))
         tables.append(labels)
         rows = Table("Object", "Label", *(name.capitalize() for name in SCORE_NAMES))
-        for key, label, scores in sorted(summary.sentiment_rows):
+        # By key and label only: two versions of one key share both, and their score dicts do not compare.
+        for key, label, scores in sorted(summary.sentiment_rows, key=lambda row: (row[0], row[1])):
             rows.add_row(key, label, *(f"{scores[name]:.3f}" for name in SCORE_NAMES))
         tables.append(rows)
     return tables

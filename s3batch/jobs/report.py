@@ -17,6 +17,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import os
 import re
 import tempfile
@@ -28,7 +29,8 @@ from typing import Any
 from urllib.parse import unquote, unquote_plus
 
 from s3batch.errors import InputError, S3BatchError
-from s3batch.jobs.manifest import encode_key
+from s3batch.limits import MAX_REPORT_MANIFEST_BYTES, check_size, load_json
+from s3batch.manifest_rules import encode_key
 
 KEY_ENCODINGS = ("url", "raw")  # how the report writes keys: URL-encoded like the manifest, or as the key itself
 KEY_ENCODING_ENV = "S3BATCH_REPORT_KEYS"
@@ -49,6 +51,7 @@ class TaskResult:
     error_code: str
     message: str
     key_encoding: str = "url"  # one of KEY_ENCODINGS
+    source: str = field(default="", compare=False)  # "s3://.../x.csv: row 7", for messages about this row
 
     @property
     def key(self) -> str:
@@ -66,18 +69,23 @@ class TaskResult:
             return None
         try:
             doc = json.loads(self.message)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # a crafted message may nest past the parser's depth
             return None
         if not isinstance(doc, dict):
             return None
         label, scores = doc.get("label"), doc.get("scores")
-        if label not in SENTIMENT_LABELS or not isinstance(scores, dict):
+        if not isinstance(label, str) or label not in SENTIMENT_LABELS or not isinstance(scores, dict):
             return None
-        return str(label), {name: float(scores.get(name, 0.0)) for name in SCORE_NAMES}
+        values = {name: scores.get(name, 0.0) for name in SCORE_NAMES}
+        # Anything but finite numbers is not the function's output: the row is shown as a plain result.
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in values.values()):
+            return None
+        return label, {name: float(value) for name, value in values.items()}
 
 
 def _is_status_code(value: str) -> bool:
-    return value.isdigit() and len(value) == 3
+    """Three ASCII digits (str.isdigit also accepts '²²²', which int() refuses)."""
+    return len(value) == 3 and value.isascii() and value.isdigit()
 
 
 def default_key_encoding() -> str:
@@ -102,7 +110,7 @@ def parse_row(row: list[str], where: str, key_encoding: str = "url") -> TaskResu
     return TaskResult(
         bucket=bucket, key_field=key, version_id=version, status=status,
         http_status=int(http) if _is_status_code(http) else None, error_code=code, message=",".join(rest),
-        key_encoding=key_encoding,
+        key_encoding=key_encoding, source=where,
     )
 
 
@@ -110,9 +118,9 @@ def parse_result_csv(text: str, source: str, key_encoding: str = "url") -> Itera
     """Rows of one result CSV (RFC 4180 quoting, CRLF or LF)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        for row in reader:
+        for number, row in enumerate(reader, start=1):  # records, not lines: a quoted field may hold a newline
             if row:
-                yield parse_row(row, f"{source}: row {reader.line_num}", key_encoding)
+                yield parse_row(row, f"{source}: row {number}", key_encoding)
     except csv.Error as exc:
         raise InputError(f"{source}: row {reader.line_num}: not valid CSV ({exc})") from None
 
@@ -166,16 +174,30 @@ def find_report(s3: Any, bucket: str, prefix: str, job_id: str) -> ReportLocatio
 def read_report_manifest(s3: Any, location: ReportLocation) -> tuple[dict[str, Any], list[ReportFile]]:
     """The report's manifest.json and the result files it lists."""
     source = f"s3://{location.bucket}/{location.manifest_key}"
-    body = s3.get_object(Bucket=location.bucket, Key=location.manifest_key)["Body"].read()
-    try:
-        doc = json.loads(body)
-        files = [
-            ReportFile(r["Bucket"], r["Key"], r.get("MD5Checksum"), r.get("TaskExecutionStatus"))
-            for r in doc["Results"]
-        ]
-    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as exc:
-        raise InputError(f"{source}: not a completion report manifest ({exc})") from None
-    return doc, files
+    response = s3.get_object(Bucket=location.bucket, Key=location.manifest_key)
+    check_size(int(response.get("ContentLength") or 0), source, MAX_REPORT_MANIFEST_BYTES)
+    doc = load_json(response["Body"].read(MAX_REPORT_MANIFEST_BYTES + 1), source, max_bytes=MAX_REPORT_MANIFEST_BYTES)
+    if not isinstance(doc, dict) or not isinstance(doc.get("Results"), list):
+        raise InputError(f"{source}: not a completion report manifest (no Results list)")
+    return doc, [_report_file(entry, f"{source}: Results[{index}]") for index, entry in enumerate(doc["Results"])]
+
+
+def _report_file(entry: object, where: str) -> ReportFile:
+    """One Results entry, every field type-checked (the values become S3 calls and local paths)."""
+    if not isinstance(entry, dict):
+        raise InputError(f"{where}: not an object")
+    for name in ("Bucket", "Key"):
+        if not isinstance(entry.get(name), str) or not entry[name]:
+            raise InputError(f"{where}.{name}: {_shown(entry.get(name))} is not a non-empty string")
+    for name in ("MD5Checksum", "TaskExecutionStatus"):
+        if entry.get(name) is not None and not isinstance(entry[name], str):
+            raise InputError(f"{where}.{name}: {_shown(entry[name])} is not a string")
+    return ReportFile(entry["Bucket"], entry["Key"], entry.get("MD5Checksum"), entry.get("TaskExecutionStatus"))
+
+
+def _shown(value: object) -> str:
+    text = json.dumps(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def read_result_file(s3: Any, item: ReportFile) -> str:
@@ -248,7 +270,7 @@ def summarize(results: Iterable[TaskResult]) -> Summary:
 
 def result_to_dict(result: TaskResult) -> dict[str, Any]:
     """JSON/CSV-ready form of one task result (with the decoded key)."""
-    fields = {name: value for name, value in asdict(result).items() if name != "key_encoding"}
+    fields = {name: value for name, value in asdict(result).items() if name not in ("key_encoding", "source")}
     return {**fields, "key": result.key}
 
 
@@ -286,29 +308,84 @@ def safe_relative_path(key: str) -> Path:
 
 
 def download_plan(location: ReportLocation, files: Iterable[ReportFile], dest: Path) -> list[tuple[ReportFile, Path]]:
-    """Every (object, local path) to download; all paths checked before anything is written."""
+    """Every (object, local path) to download; all paths checked before anything is written: inside `dest`,
+    names and paths within the file system's limits, and no path both a file and a folder."""
     root = dest.resolve()
+    name_max, path_max = _path_limits(root)
     plan: list[tuple[ReportFile, Path]] = []
     for item in [ReportFile(location.bucket, location.manifest_key), *files]:
         relative_key = item.key[len(location.job_dir):] if item.key.startswith(location.job_dir) else item.key
         target = (root / safe_relative_path(relative_key)).resolve()
         if not target.is_relative_to(root) or target == root:
             raise InputError(f"refusing report key {item.key!r}: it would leave {dest}")
+        _check_length(target, root, item.key, name_max, path_max)
         plan.append((item, target))
+    _check_clashes(plan, root)
     return plan
 
 
+def _path_limits(root: Path) -> tuple[int, int]:
+    """(longest file name, longest path) in bytes where `root` is (or would be); POSIX minimums if unknown."""
+    existing = next((p for p in (root, *root.parents) if p.exists()), Path("/"))
+    try:
+        return os.pathconf(existing, "PC_NAME_MAX"), os.pathconf(existing, "PC_PATH_MAX")
+    except (OSError, ValueError, AttributeError):  # no pathconf (Windows) or no answer
+        return 255, 4096
+
+
+def _check_length(target: Path, root: Path, key: str, name_max: int, path_max: int) -> None:
+    for part in target.relative_to(root).parts:
+        if len(os.fsencode(part)) > name_max:
+            raise InputError(f"refusing report key {key[:120]!r}: a name of {len(os.fsencode(part))} bytes, "
+                             f"more than this file system's {name_max}")
+    if len(os.fsencode(str(target))) >= path_max:
+        raise InputError(f"refusing report key {key[:120]!r}: the local path would be {len(os.fsencode(str(target)))} "
+                         f"bytes, more than this file system's {path_max - 1}")
+
+
+def _check_clashes(plan: list[tuple[ReportFile, Path]], root: Path) -> None:
+    """A path both a file and a folder (`results` and `results/x.csv`), twice the same file, or in the way on disk."""
+    files: dict[Path, str] = {}
+    folders: dict[Path, str] = {}
+    for item, target in plan:
+        if target in files:
+            raise InputError(f"refusing report keys {files[target]!r} and {item.key!r}: both would be {str(target)!r}")
+        files[target] = item.key
+        for parent in target.relative_to(root).parents:
+            folders.setdefault(root / parent, item.key)
+    for target, key in files.items():
+        if target in folders:
+            raise InputError(f"refusing report keys {key!r} and {folders[target]!r}: {str(target)!r} would be both "
+                             "a file and a folder")
+        if target.is_dir():
+            raise InputError(f"refusing report key {key!r}: {str(target)!r} is a folder already")
+    for folder, key in folders.items():
+        if folder.exists() and not folder.is_dir():
+            raise InputError(f"refusing report key {key!r}: {str(folder)!r} is a file already, not a folder")
+
+
 def download_report(s3: Any, location: ReportLocation, files: Iterable[ReportFile], dest: Path) -> list[Path]:
-    """Download manifest.json and the result files under `dest`; each file written whole (temp file + rename)."""
+    """Download the result files, then manifest.json, under `dest`; each file written whole (temp file + rename).
+
+    manifest.json comes last, so a download cut short never looks complete.
+    """
     plan = download_plan(location, files, dest)
     written = []
-    for item, target in plan:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+    for item, target in [*plan[1:], plan[0]]:
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
+        except OSError as exc:
+            raise InputError(f"{target.parent}: cannot write the report here ({exc.strerror}); "
+                             f"{len(written)} of {len(plan)} files written, manifest.json not") from None
         try:
             with os.fdopen(fd, "wb") as out:
                 s3.download_fileobj(item.bucket, item.key, out)
             os.replace(tmp, target)
+        except OSError as exc:
+            Path(tmp).unlink(missing_ok=True)
+            raise InputError(f"{target}: cannot write ({exc.strerror}); "
+                             f"{len(written)} of {len(plan)} files written, manifest.json not") from None
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise

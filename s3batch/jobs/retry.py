@@ -9,13 +9,21 @@ writes them encoded (`--report-keys url`, the default), else encoded from the ra
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
+from botocore.exceptions import ClientError
+
+from s3batch.errors import InputError, S3BatchError
+from s3batch.formats import INVENTORY_FORMAT
 from s3batch.jobs.manifest import ManifestLocation, ManifestStats, join_prefix, put_manifest
+from s3batch.limits import MAX_REPORT_MANIFEST_BYTES, load_json
+from s3batch.manifest_rules import bucket_problem, encoding_problem, key_problem, version_problem
 from s3batch.jobs.report import TaskResult
 from s3batch.jobs.submit import DEFAULT_PRIORITY, JobOptions, finish_request
 
@@ -29,8 +37,13 @@ class RetryManifest:
     with_versions: bool
 
 
-def failed_manifest(results: Iterable[TaskResult]) -> RetryManifest | None:
-    """Write the failed tasks (bucket, key as reported[, version]) into a temporary CSV manifest; None if none failed."""
+def failed_manifest(results: Iterable[TaskResult], job_buckets: Collection[str] | None = None) -> RetryManifest | None:
+    """Write the failed tasks (bucket, key as reported[, version]) into a temporary CSV manifest; None if none failed.
+
+    Each failed row must be one well-formed task of the job: a bucket of the job (`job_buckets`, when given), a key
+    field that is exactly one URL-encoded key, a plain version id. Anything else is refused with the report row, so
+    a crafted report cannot add a task (a key holding `\nother-bucket,secret.txt` would be two manifest rows).
+    """
     handle = tempfile.TemporaryFile(prefix="s3batch-retry-")
     digest, md5 = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
     stats = ManifestStats()
@@ -41,6 +54,13 @@ def failed_manifest(results: Iterable[TaskResult]) -> RetryManifest | None:
         has_version = result.version_id is not None
         with_versions = has_version if with_versions is None else with_versions
         fields = [result.bucket, result.manifest_key_field] + ([result.version_id or "null"] if with_versions else [])
+        problem = _row_problem(fields, job_buckets) or (
+            None if has_version == with_versions else "a version id on some failed rows but not on others")
+        if problem:
+            handle.close()
+            hint = (" (if the report writes keys unencoded, use --report-keys raw)"
+                    if result.key_encoding == "url" and encoding_problem(result.key_field) else "")
+            raise InputError(f"{result.source or 'report'}: refusing to retry this row: {problem}{hint}")
         data = (",".join(fields) + "\n").encode("utf-8")
         digest.update(data)
         md5.update(data)
@@ -52,6 +72,54 @@ def failed_manifest(results: Iterable[TaskResult]) -> RetryManifest | None:
     stats.sha256, stats.md5 = digest.hexdigest(), md5.hexdigest()
     handle.seek(0)
     return RetryManifest(handle, stats, bool(with_versions))
+
+
+def _row_problem(fields: list[str], job_buckets: Collection[str] | None) -> str | None:
+    """Why a retry manifest row is not exactly one task of the job, or None."""
+    bucket, key_field = fields[0], fields[1]
+    problem = bucket_problem(bucket) or encoding_problem(key_field) or key_problem(key_field)
+    if problem is None and len(fields) == 3:
+        problem = version_problem(fields[2])
+    if problem is None and job_buckets is not None and bucket not in job_buckets:
+        problem = f"bucket {bucket!r} is not a bucket of the job's manifest ({', '.join(sorted(job_buckets)[:5])})"
+    return problem
+
+
+def job_buckets(s3: Any, job: dict[str, Any]) -> frozenset[str]:
+    """The buckets the job's tasks were in: the generator's source bucket, the inventory's source bucket, or the
+    distinct buckets of the CSV manifest (read once, streamed, pinned to the job's ETag)."""
+    generator = (job.get("ManifestGenerator") or {}).get("S3JobManifestGenerator") or {}
+    if generator.get("SourceBucket"):
+        return frozenset({str(generator["SourceBucket"]).split(":::", 1)[-1]})
+    manifest = job.get("Manifest") or {}
+    location, spec = manifest.get("Location") or {}, manifest.get("Spec") or {}
+    bucket, _, key = str(location.get("ObjectArn", "")).split(":::", 1)[-1].partition("/")
+    if not bucket or not key:
+        raise InputError(f"job {job.get('JobId')}: no manifest location to check the retry rows against")
+    where = f"s3://{bucket}/{key}"
+    extra = {"VersionId": location["ObjectVersionId"]} if location.get("ObjectVersionId") else {}
+    etag = location.get("ETag")
+    try:
+        body = s3.get_object(Bucket=bucket, Key=key, **extra, **({"IfMatch": etag} if etag else {}))["Body"]
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "error")
+        raise S3BatchError(f"{where}: cannot read the job's manifest to check the retry rows ({code})") from None
+    if spec.get("Format") == INVENTORY_FORMAT:
+        document = load_json(body.read(MAX_REPORT_MANIFEST_BYTES + 1), where, max_bytes=MAX_REPORT_MANIFEST_BYTES)
+        source = document.get("sourceBucket") if isinstance(document, dict) else None
+        if not isinstance(source, str):
+            raise InputError(f"{where}: the inventory manifest names no sourceBucket")
+        return frozenset({source.split(":::", 1)[-1]})
+    fields = spec.get("Fields") or ["Bucket", "Key"]
+    column = fields.index("Bucket") if "Bucket" in fields else 0
+    buckets: set[str] = set()
+    try:
+        for row in csv.reader(io.TextIOWrapper(body, encoding="utf-8", newline="")):
+            if len(row) > column:
+                buckets.add(row[column])
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"{where}: cannot read the job's manifest to check the retry rows ({exc})") from None
+    return frozenset(buckets)
 
 
 def retry_manifest_prefix(job: dict[str, Any], fallback_bucket: str,

@@ -7,7 +7,6 @@ file reaches every member).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -19,7 +18,9 @@ import yaml
 from botocore.model import Shape, StructureShape
 from botocore.validate import ParamValidator
 
+from s3batch.operation_rules import operation_problem
 from s3batch.errors import InputError, UsageError
+from s3batch.limits import MAX_SETTINGS_BYTES, check_depth, check_size, load_json
 from s3batch.model_constraints import check_constraints
 
 LAMBDA_INVOKE = "LambdaInvoke"
@@ -197,6 +198,10 @@ def check_operation(operation: Any, source: str) -> None:
         members = ", ".join(operation_names())
         raise InputError(f"{source}: expected exactly one operation, one of: {members}")
     check_against(operation, "JobOperation", source)
+    name = operation_name(operation)
+    problem = operation_problem(name, operation[name] or {})
+    if problem:
+        raise InputError(f"{source}: {problem}" if name in source else f"{source}: {name}: {problem}")
     invoke = operation.get(LAMBDA_INVOKE)
     if invoke and invoke.get("UserArguments") and invoke.get("InvocationSchemaVersion") != "2.0":
         raise InputError(f"{source}: LambdaInvoke UserArguments need InvocationSchemaVersion '2.0'")
@@ -208,10 +213,17 @@ def load_spec(path: Path) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise InputError(f"{path}: cannot read the job spec ({exc.strerror})") from None
-    try:
-        document = yaml.safe_load(text) if path.suffix.lower() in (".yaml", ".yml") else json.loads(text)
-    except (yaml.YAMLError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path}: not valid {'YAML' if path.suffix.lower() in ('.yaml', '.yml') else 'JSON'} ({exc})".splitlines()[0]) from None
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        document = load_json(text, str(path), max_bytes=MAX_SETTINGS_BYTES)
+    else:
+        check_size(len(text), str(path), MAX_SETTINGS_BYTES)
+        try:
+            document = yaml.safe_load(text)
+        except RecursionError:
+            raise InputError(f"{path}: nested more than the parser can read") from None
+        except yaml.YAMLError as exc:
+            raise InputError(f"{path}: not valid YAML ({exc})".splitlines()[0]) from None
+        check_depth(document, str(path))
     if isinstance(document, dict) and set(document) == {"Operation"}:
         document = document["Operation"]
     check_operation(document, str(path))

@@ -10,12 +10,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from botocore.config import Config
+
 from s3batch.aws import endpoint_url_from_env, make_client
 
 # Politeness when polling DescribeJob: AWS asks callers to slow down (reference §4.1); a local endpoint has
 # nobody else to disturb, so a short interval keeps `make job` snappy.
 AWS_POLL_SECONDS = 5.0
 CUSTOM_ENDPOINT_POLL_SECONDS = 0.2
+POLL_CONNECT_TIMEOUT_S = 5.0
+POLL_READ_TIMEOUT_S = 20.0
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,17 @@ class Clients:
     @property
     def s3control(self) -> Any:  # noqa: D102 - a client
         return self.client("s3control")
+
+    @property
+    def s3control_poller(self) -> Any:
+        """S3 Control for polling DescribeJob: one attempt per call and short timeouts, because the wait loop
+        retries itself and must keep `--timeout` between attempts (botocore's own retries would hide the time)."""
+        if "s3control-poller" not in self._made:
+            config = Config(retries={"mode": "standard", "max_attempts": 1}, connect_timeout=POLL_CONNECT_TIMEOUT_S,
+                            read_timeout=POLL_READ_TIMEOUT_S)
+            self._made["s3control-poller"] = make_client("s3control", region=self.target.region,
+                                                          endpoint_url=self.target.endpoint_url, config=config)
+        return self._made["s3control-poller"]
 
     @property
     def iam(self) -> Any:  # noqa: D102 - a client

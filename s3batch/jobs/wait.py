@@ -136,7 +136,8 @@ class RichDisplay:
 
         self._console = Console(file=stream)
         self._bar = Bar(
-            TextColumn("{task.fields[status]:<10}"), BarColumn(), MofNCompleteColumn(),
+            # The status comes from the endpoint: plain text, never markup.
+            TextColumn("{task.fields[status]:<10}", markup=False), BarColumn(), MofNCompleteColumn(),
             TextColumn("[green]{task.fields[ok]} ok[/] [red]{task.fields[bad]} failed[/] {task.fields[rate]}"),
             TimeRemainingColumn(), console=self._console, transient=False,
         )
@@ -229,10 +230,21 @@ def wait_for_job(
     """
     stop_at = TERMINAL if until is None else until
     started = clock()
+    deadline = None if settings.timeout is None else started + settings.timeout
     interval = settings.min_interval
     told_suspended = False
     last: Progress | None = None
     failing_since: float | None = None
+    told_failing_at: float | None = None
+
+    def pause(seconds: float, status: str) -> None:
+        """Sleep, but never past the deadline; at the deadline `--timeout` is kept: exit 4."""
+        if deadline is not None and clock() + seconds > deadline:
+            if clock() < deadline:
+                sleep(deadline - clock())
+            raise S3BatchError(f"job {job_id} is still {status} after {settings.timeout:g}s", exit_code=ExitCode.TIMEOUT)
+        sleep(seconds)
+
     while True:
         try:
             job = describe_job(s3control, account_id, job_id)
@@ -240,16 +252,22 @@ def wait_for_job(
             if clock() - started >= settings.new_job_grace:
                 raise
             interval = min(interval * BACKOFF, settings.max_interval)
-            sleep(interval)
+            pause(interval, "not describable yet")
             continue
         except (ClientError, BotoCoreError) as error:
-            failing_since = clock() if failing_since is None else failing_since
-            if not is_transient(error) or clock() - failing_since >= settings.transient_patience:
+            now = clock()
+            failing_since = now if failing_since is None else failing_since
+            if not is_transient(error) or now - failing_since >= settings.transient_patience:
                 raise S3BatchError(f"job {job_id}: DescribeJob failed: {error}", exit_code=ExitCode.JOB_FAILED) from None
+            if told_failing_at is None or now - told_failing_at >= FAILING_NOTICE_S:
+                display.message(f"{_failure_kind(error)}, retrying… {now - failing_since:.0f} s ({error})")
+                told_failing_at = now
             interval = min(interval * BACKOFF, settings.max_interval)
-            sleep(interval)
+            pause(interval, "unknown (DescribeJob is failing: " + _failure_kind(error) + ")")
             continue
-        failing_since = None
+        if failing_since is not None:
+            display.message(f"DescribeJob answers again after {clock() - failing_since:.0f} s")
+        failing_since = told_failing_at = None
         progress = Progress.from_job(job)
         display.update(progress)
         if progress.status in stop_at:
@@ -257,11 +275,19 @@ def wait_for_job(
         if progress.status == "Suspended" and not told_suspended:
             display.message(_explain_suspended(job, job_id))
             told_suspended = True
-        if settings.timeout is not None and clock() - started >= settings.timeout:
-            raise S3BatchError(f"job {job_id} is still {progress.status} after {settings.timeout:g}s", exit_code=ExitCode.TIMEOUT)
         interval = settings.min_interval if progress != last else min(interval * BACKOFF, settings.max_interval)
         last = progress
-        sleep(interval)
+        pause(interval, progress.status)
+
+
+FAILING_NOTICE_S = 10.0  # while DescribeJob keeps failing, say so at most this often
+
+
+def _failure_kind(error: BaseException) -> str:
+    """What a failing poll looks like to the user."""
+    if isinstance(error, (EndpointConnectionError, ConnectionClosedError, ReadTimeoutError)):
+        return "endpoint unreachable"
+    return "DescribeJob failing"
 
 
 def outcome_lines(job: dict[str, Any]) -> list[str]:

@@ -9,6 +9,7 @@ handful of functions the modules use; anything else raises `Unsupported` rather 
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -360,6 +361,11 @@ def _regex(pattern: str, text: str) -> Any:
     return match.group(0)
 
 
+def _substr(text: str, offset: int, length: int) -> str:
+    # Terraform: length -1 means "to the end"; a length past the end is cut at the end.
+    return text[offset:] if length == -1 else text[offset : offset + length]
+
+
 _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "==": lambda a, b: a == b,
     "!=": lambda a, b: a != b,
@@ -380,12 +386,17 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "compact": lambda values: [value for value in values if value not in ("", None)],
     "concat": lambda *lists: [item for values in lists for item in values],
     "contains": lambda values, item: item in values,
+    "endswith": lambda text, suffix: text.endswith(suffix),
     "format": _format,
+    "jsondecode": json.loads,
     "jsonencode": lambda value: json.dumps(value, separators=(",", ":")),
     "length": len,
     "merge": lambda *maps: {key: value for mapping in maps for key, value in mapping.items()},
     "regex": _regex,
     "replace": lambda text, old, new: text.replace(old, new),
+    "sha1": lambda text: hashlib.sha1(text.encode("utf-8")).hexdigest(),
+    "substr": _substr,
+    "toset": lambda values: frozenset(values),
     "tostring": _to_string,
     "trimsuffix": lambda text, suffix: text[: -len(suffix)] if suffix and text.endswith(suffix) else text,
 }

@@ -80,9 +80,9 @@ class Instance:
             raise IndexError(f"module.{name}[{index}] does not exist (count = {len(instances)})")
         return instances[index or 0]
 
-    def resource_arguments(self, kind: str, name: str) -> Mapping[str, Any]:
-        """The resource's top-level arguments, each evaluated when first read (nested blocks left out)."""
-        return _LazyArguments(self, self.module.resources[(kind, name)])
+    def resource_arguments(self, kind: str, name: str, *, blocks: bool = False) -> Mapping[str, Any]:
+        """The resource's top-level arguments, each evaluated when first read (nested blocks with blocks=True)."""
+        return _LazyArguments(self, self.module.resources[(kind, name)], blocks=blocks)
 
     def policy_document(self, name: str) -> dict[str, Any]:
         """JSON of `data "aws_iam_policy_document" "<name>"`, as the provider would render it."""
@@ -107,7 +107,14 @@ class Instance:
             return self._data(path[1], path[2], path[3:])
         if head == "path" and path[1] == "root":
             return str(self.module.path)
+        if head == "output":  # in a `terraform test` assertion
+            return _walk(self.output(path[1]), path[2:])
         return self._resource(path[0], path[1], path[2:])
+
+    def _instances(self, body: Mapping[str, Any], rest: tuple[Any, ...]) -> int | None:
+        """The count of a block with count referenced as a whole (`length(data.x.y)`), else None."""
+        count = self.count(body)
+        return count if count is not None and not rest else None
 
     def _indexed(self, body: Mapping[str, Any], label: str, rest: tuple[Any, ...]) -> tuple[Any, ...]:
         count = self.count(body)
@@ -127,13 +134,23 @@ class Instance:
         if kind in fixed:
             return _walk(fixed[kind], rest)
         if kind == "aws_iam_policy_document":
-            rest = self._indexed(self.module.data[(kind, name)], f"data.{kind}.{name}", rest)
-            return _walk({"json": json.dumps(self.policy_document(name))}, rest)
+            body = self.module.data[(kind, name)]
+            whole = self._instances(body, rest)
+            if whole is not None:
+                return [self._data(kind, name, (index,)) for index in range(whole)]
+            rest = self._indexed(body, f"data.{kind}.{name}", rest)
+            arguments = _LazyArguments(self, body, blocks=True)
+            if rest and rest[0] == "json":
+                return _walk({"json": json.dumps(self.policy_document(name))}, rest)
+            return _walk(arguments, rest)
         raise tfhcl.Unsupported(f"data source {kind}")
 
     def _resource(self, kind: str, name: str, rest: tuple[Any, ...]) -> Any:
+        whole = self._instances(self.module.resources[(kind, name)], rest)
+        if whole is not None:
+            return [f"{kind}.{name}[{index}]" for index in range(whole)]
         rest = self._indexed(self.module.resources[(kind, name)], f"{kind}.{name}", rest)
-        arguments = self.resource_arguments(kind, name)
+        arguments = self.resource_arguments(kind, name, blocks=True)
         computed = _computed(kind, arguments, self.account)
         if not rest:
             return f"{kind}.{name}"  # a whole-resource reference, as in depends_on
@@ -142,10 +159,12 @@ class Instance:
 
 
 class _LazyArguments(Mapping[str, Any]):
-    def __init__(self, instance: Instance, body: Mapping[str, Any]) -> None:
+    """A block's arguments, each evaluated when first read; nested blocks only with blocks=True (as lists)."""
+
+    def __init__(self, instance: Instance, body: Mapping[str, Any], *, blocks: bool = False) -> None:
         self._instance = instance
-        self._body = {key: value for key, value in body.items()
-                      if not isinstance(value, list) or not value or not isinstance(value[0], dict)}
+        self._body = {key: value for key, value in body.items() if key not in ("count", "for_each", "lifecycle")
+                      and (blocks or not isinstance(value, list) or not value or not isinstance(value[0], dict))}
         self._values: dict[str, Any] = {}
 
     def __getitem__(self, key: str) -> Any:
@@ -173,7 +192,7 @@ def _computed(kind: str, arguments: Mapping[str, Any], account: Account) -> dict
     p, r, a = account.partition, account.region, account.account_id
     if kind == "aws_s3_bucket":
         bucket = arguments["bucket"]
-        return {"id": bucket, "arn": f"arn:{p}:s3:::{bucket}", "region": r}
+        return {"id": bucket, "arn": f"arn:{p}:s3:::{bucket}", "bucket_region": r}
     if kind == "aws_iam_role":
         return {"id": arguments["name"], "arn": f"arn:{p}:iam::{a}:role/{arguments['name']}"}
     if kind == "aws_iam_policy":

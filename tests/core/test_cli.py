@@ -36,3 +36,45 @@ def test_an_unexpected_aws_error_is_one_line_and_exit_2(monkeypatch: pytest.Monk
     err = capsys.readouterr().err
     assert err.strip().splitlines() == ["s3batch: error: An error occurred (AccessDenied) when calling the ListJobs "
                                         "operation: no"]
+
+
+def _crash(monkeypatch: pytest.MonkeyPatch, exc: Exception) -> None:
+    import s3batch.jobs.commands as job_commands
+
+    def crash(*_: object, **__: object) -> object:
+        raise exc
+
+    monkeypatch.setattr(job_commands, "_job_clients", crash)
+
+
+def test_an_unexpected_exception_is_one_line_and_exit_70(monkeypatch: pytest.MonkeyPatch,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.delenv("S3BATCH_DEBUG", raising=False)
+    _crash(monkeypatch, ValueError("bad\nvalue [red]x[/red]"))
+    assert main(["job", "list", "--region", "us-east-1"]) == 70
+    err = capsys.readouterr().err
+    assert err.splitlines() == ["s3batch: internal error: ValueError: bad\\nvalue [red]x[/red] "
+                                "(run with --debug or S3BATCH_DEBUG=1 for the traceback)"]
+
+
+@pytest.mark.parametrize(("argv", "env"), [(["--debug"], None), ([], "1")])
+def test_debug_prints_the_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                    argv: list[str], env: str | None) -> None:
+    if env is None:
+        monkeypatch.delenv("S3BATCH_DEBUG", raising=False)
+    else:
+        monkeypatch.setenv("S3BATCH_DEBUG", env)
+    _crash(monkeypatch, RuntimeError("boom"))
+    assert main([*argv, "job", "list", "--region", "us-east-1"]) == 70
+    err = capsys.readouterr().err
+    assert "Traceback (most recent call last)" in err
+    assert err.strip().splitlines()[-1].startswith("s3batch: internal error: RuntimeError: boom")
+
+
+def test_error_messages_print_as_one_line_whatever_they_quote(monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    from s3batch.errors import InputError
+
+    _crash(monkeypatch, InputError("key a\nb\x1b[31m\u2028c is bad"))
+    assert main(["job", "list", "--region", "us-east-1"]) == 3
+    assert capsys.readouterr().err.splitlines() == ["s3batch: error: key a\\nb\\x1b[31m\\u2028c is bad"]

@@ -64,7 +64,7 @@ def test_empty_prefixes_are_allowed() -> None:
 def test_unreadable_file_is_one_error(tmp_path: Path) -> None:
     path = tmp_path / "outputs.json"
     path.write_text("{not json")
-    with pytest.raises(InputError, match="outputs.json: not a readable JSON outputs file"):
+    with pytest.raises(InputError, match="outputs.json: not valid JSON: Expecting property name .* at line 1 column 2"):
         load_outputs(path)
     with pytest.raises(InputError, match="outputs file not found"):
         load_outputs(tmp_path / "absent.json")

@@ -138,6 +138,73 @@ def test_max_cost_refuses(outputs: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert _jobs() == []
 
 
+def test_versions_and_markup_keys_run_and_print_exactly(outputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 11: two versions of one key crashed the summary (dicts compared); `[`…`]` in keys was rich markup."""
+    stack = load_outputs(outputs)
+    s3 = make_client("s3")
+    s3.put_bucket_versioning(Bucket=stack.bucket_name, VersioningConfiguration={"Status": "Enabled"})
+    for key, text in (("vers/k.txt", "I love it"), ("vers/k.txt", "I love it so much, wonderful"), ("vers/markup1/a[b].txt", "fine"),
+                      ("vers/markup2/x[/].txt", "fine")):
+        s3.put_object(Bucket=stack.bucket_name, Key=key, Body=text.encode())
+    code, out, err = _run(capsys, "job", "run", "--outputs", str(outputs), "--from-bucket",
+                          f"s3://{stack.bucket_name}/vers/", "--versions", "--timeout", "120")
+    assert code == 0, err
+    assert out.count("vers/k.txt") == 2
+    assert "vers/markup1/a[b].txt" in out and "vers/markup2/x[/].txt" in out
+
+
+def _role_for(name: str, scope: dict[str, Any]) -> str:
+    """A batch role with the catalogue's least-privilege policy for this job (as terraform/examples build them)."""
+    from validate.catalogue import JobScope, build_policy, trust_policy
+
+    iam = make_client("iam")
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust_policy()))["Role"]["Arn"]
+    iam.put_role_policy(RoleName=name, PolicyName="batch", PolicyDocument=json.dumps(build_policy(JobScope(**scope))))
+    return arn
+
+
+def test_restore_job_from_the_tooling_with_preflight(outputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stack = load_outputs(outputs)
+    s3 = make_client("s3")
+    s3.put_object(Bucket=stack.bucket_name, Key="cold/a.txt", Body=b"a", StorageClass="DEEP_ARCHIVE")
+    argv = ("job", "run", "--outputs", str(outputs), "--from-bucket", f"s3://{stack.bucket_name}/cold/",
+            "--operation", "S3InitiateRestoreObject", "--expiration-days", "2", "--glacier-tier", "BULK",
+            "--timeout", "120")
+    code, _, err = _run(capsys, *argv)  # the stack's role is the sentiment job's: preflight names what it lacks
+    assert code == 3 and "may not s3:RestoreObject on arn:aws:s3:::" in err
+    role = _role_for("restore-role", {
+        "operation": "S3InitiateRestoreObject", "bucket": stack.bucket_name, "manifest_bucket": stack.manifest_bucket,
+        "manifest_key": f"{stack.manifest_prefix}*", "report_bucket": stack.report_bucket,
+        "report_prefix": stack.report_prefix})
+    code, _, err = _run(capsys, *argv, "--role-arn", role)
+    assert code == 0, err
+    assert s3.head_object(Bucket=stack.bucket_name, Key="cold/a.txt")["Restore"] == 'ongoing-request="true"'
+
+
+def test_batch_replication_job_with_a_generated_manifest(outputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    stack = load_outputs(outputs)
+    s3 = make_client("s3")
+    s3.create_bucket(Bucket="replica-bucket")
+    for bucket in (stack.bucket_name, "replica-bucket"):
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_replication(Bucket=stack.bucket_name, ReplicationConfiguration={
+        "Role": "arn:aws:iam::123456789012:role/replication", "Rules": [{
+            "ID": "docs", "Priority": 1, "Status": "Enabled", "Filter": {"Prefix": "docs/"},
+            "DeleteMarkerReplication": {"Status": "Disabled"}, "Destination": {"Bucket": "arn:aws:s3:::replica-bucket"}}]})
+    s3.put_object(Bucket=stack.bucket_name, Key="docs/a.txt", Body=b"a")
+    s3.put_object(Bucket=stack.bucket_name, Key="other/b.txt", Body=b"b")
+    role = _role_for("replication-role", {
+        "operation": "S3ReplicateObject", "bucket": stack.bucket_name, "manifest_generator": True,
+        "manifest_bucket": stack.manifest_bucket, "manifest_key": "*",  # --generated-manifest-bucket: no prefix
+        "report_bucket": stack.report_bucket, "report_prefix": stack.report_prefix})
+    code, _, err = _run(capsys, "job", "run", "--outputs", str(outputs), "--generate", stack.bucket_name,
+                        "--eligible-for-replication", "--replication-status", "NONE",
+                        "--generated-manifest-bucket", stack.manifest_bucket, "--operation", "S3ReplicateObject",
+                        "--role-arn", role, "--timeout", "120")
+    assert code == 0, err
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket="replica-bucket")["Contents"]] == ["docs/a.txt"]
+
+
 # ---- `s3batch local deploy-function`: the user's own function runs a LambdaInvoke job ----------------------------
 
 # A function of the test's own: each task's result names the object, with a setting from its environment.

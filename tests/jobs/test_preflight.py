@@ -224,3 +224,59 @@ def test_a_copy_job_must_run_in_the_destination_region(world: World) -> None:
     world.s3.create_bucket(Bucket="dest-us")
     same = {"S3PutObjectCopy": {"TargetResource": "arn:aws:s3:::dest-us"}}
     assert not any(p.startswith("copy:") for p in world.preflight(world.request(operation=same)))
+
+
+def _restore_world(world: World) -> None:
+    scope = catalogue.JobScope(operation="S3InitiateRestoreObject", manifest_bucket="man-bkt",
+                               manifest_key="manifests/*", report_bucket="rep-bkt", report_prefix="reports",
+                               bucket="data-bkt", region=REGION)
+    world.iam.put_role_policy(RoleName="batch-role", PolicyName="batch",
+                              PolicyDocument=json.dumps(catalogue.build_policy(scope)))
+
+
+def test_restore_of_glacier_objects_needs_expiration_days(world: World) -> None:
+    _restore_world(world)
+    world.s3.put_object(Bucket="data-bkt", Key="input/a.txt", Body=b"a", StorageClass="GLACIER")
+    without = world.request(operation={"S3InitiateRestoreObject": {"GlacierJobTier": "BULK"}})
+    assert world.preflight(without) == [
+        "restore: ExpirationInDays is required to restore an object in the GLACIER or DEEP_ARCHIVE storage class "
+        "(s3://data-bkt/input/a.txt); give --expiration-days N"]
+    with_days = world.request(operation={"S3InitiateRestoreObject": {"ExpirationInDays": 3, "GlacierJobTier": "BULK"}})
+    assert world.preflight(with_days) == []
+
+
+def test_restore_of_objects_not_archived_is_a_note(world: World) -> None:
+    _restore_world(world)
+    world.s3.put_object(Bucket="data-bkt", Key="input/a.txt", Body=b"a")
+    result = run_preflight(world.clients, world.request(operation={"S3InitiateRestoreObject": {"ExpirationInDays": 1}}),
+                           region=REGION, sample=[ManifestEntry("data-bkt", "input/a.txt")], reference=Reference())
+    assert result.problems == []
+    assert result.notes == ["restore: 1 of the first 1 objects are not archived (e.g. input/a.txt); their tasks will "
+                            "fail with InvalidObjectState"]
+
+
+def test_update_encryption_checks_the_role_on_the_kms_key(world: World) -> None:
+    key_arn = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["Arn"]
+    operation = {"S3UpdateObjectEncryption": {"ObjectEncryption": {"SSEKMS": {"KMSKeyArn": key_arn}}}}
+    scope = catalogue.JobScope(operation="S3UpdateObjectEncryption", manifest_bucket="man-bkt",
+                               manifest_key="manifests/*", report_bucket="rep-bkt", report_prefix="reports",
+                               bucket="data-bkt", kms_key_arns=(key_arn,), region=REGION)
+    policy = catalogue.build_policy(scope)
+    world.iam.put_role_policy(RoleName="batch-role", PolicyName="batch", PolicyDocument=json.dumps(policy))
+    assert world.preflight(world.request(operation=operation)) == []
+    statements = [s for s in policy["Statement"] if s["Sid"] != "UseKmsKeys"]
+    world.iam.put_role_policy(RoleName="batch-role", PolicyName="batch",
+                              PolicyDocument=json.dumps({**policy, "Statement": statements}))
+    problems = world.preflight(world.request(operation=operation))
+    assert any(f"may not kms:ReEncryptTo on {key_arn}" in p for p in problems), problems
+
+
+def test_a_restore_job_must_run_in_the_objects_region(world: World) -> None:
+    _restore_world(world)
+    world.s3.put_object(Bucket="data-bkt", Key="input/a.txt", Body=b"a", StorageClass="GLACIER")
+    request = world.request(operation={"S3InitiateRestoreObject": {"ExpirationInDays": 1}})
+    assert world.preflight(request) == []
+    result = run_preflight(world.clients, request, region="eu-west-1", sample=[ManifestEntry("data-bkt", "input/a.txt")],
+                           reference=Reference())
+    assert "restore: bucket data-bkt is in us-east-1 but the job would run in eu-west-1; restore jobs must be " \
+           "created in the objects' Region (--region us-east-1)" in [str(p) for p in result.problems]

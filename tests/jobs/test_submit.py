@@ -185,6 +185,9 @@ def test_s3_arns_follow_the_roles_partition() -> None:
     assert request["Report"]["Bucket"] == "arn:aws-cn:s3:::rep-bkt"
     assert request["Operation"]["S3PutObjectCopy"]["TargetResource"] == "arn:aws-cn:s3:::dest-bkt"
     assert job_scope(request, "cn-north-1", [])["partition"] == "aws-cn"
+    assert "operation_options" not in job_scope(request, "cn-north-1", [])
+    locked = {**request, "Operation": {"S3PutObjectCopy": {**copy["S3PutObjectCopy"], "ObjectLockLegalHoldStatus": "ON"}}}
+    assert job_scope(locked, "cn-north-1", [])["operation_options"] == ("ObjectLockLegalHoldStatus",)
     generated = build_create_job_request(account_id=ACCOUNT, role_arn=china_role, operation={"S3DeleteObjectTagging": {}},
                                          report=REPORT, options=JobOptions(),
                                          generator=GeneratorSettings("src-bkt", {}, output_bucket="man-bkt"))
@@ -205,3 +208,11 @@ def test_report_expected_bucket_owner_is_sent_and_checked_against_the_model() ->
         build_create_job_request(account_id=ACCOUNT, role_arn=ROLE, operation={"S3DeleteObjectTagging": {}},
                                  report=ReportSettings("rep-bkt", expected_owner="someone"), options=JobOptions(),
                                  manifest=MANIFEST)
+
+
+def test_checksum_type_an_algorithm_cannot_compute_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="CRC64NVME supports only ChecksumType FULL_OBJECT"):
+        operation_from_flags("S3ComputeObjectChecksum", OperationFlags(checksum_algorithm="CRC64NVME",
+                                                                       checksum_type="COMPOSITE"))
+    assert operation_from_flags("S3ComputeObjectChecksum", OperationFlags(checksum_algorithm="CRC32",
+                                                                          checksum_type="COMPOSITE"))

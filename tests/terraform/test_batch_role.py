@@ -5,25 +5,17 @@ from __future__ import annotations
 import itertools
 import json
 
+import expectations
 import pytest
 import tfhcl
 import tfplan
 
-from validate.catalogue import OPERATIONS, JobScope, build_policy, missing_flags, submitter_policy, trust_policy
+from validate.catalogue import OPERATIONS, build_policy, submitter_policy, trust_policy
 
 BATCH_ROLE = tfhcl.TERRAFORM_ROOT / "modules" / "batch_role"
 ACCOUNT = tfplan.Account()
-FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:sentiment:3"
-KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-# The catalogue's CLI flag for each module input an operation may require.
-FLAG_OF_INPUT = {
-    "target_bucket": "--bucket",
-    "destination_bucket": "--destination-bucket",
-    "function_arn": "--function-arn",
-    "kms_key_arns": "--kms-key-arn",
-}
-FULL_INPUTS = {"target_bucket": "data-bucket", "destination_bucket": "copy-destination",
-               "function_arn": FUNCTION_ARN, "kms_key_arns": [KMS_KEY]}
+FUNCTION_ARN, KMS_KEY, FULL_INPUTS = expectations.FUNCTION_ARN, expectations.KMS_KEY, expectations.FULL_INPUTS
+_required_inputs, _inputs_for, _scope = expectations.required_inputs, expectations.inputs_for, expectations.job_scope
 
 
 @pytest.fixture
@@ -32,15 +24,8 @@ def policy_renderer() -> None:
     pytest.importorskip("validate.generate", reason="validate.generate (make policies, issue 3) is not there yet")
 
 
-def _required_inputs(operation: str) -> set[str]:
-    flags = set(missing_flags(operation, manifest_bucket="m", report_bucket="r"))
-    return {name for name, flag in FLAG_OF_INPUT.items() if flag in flags}
-
-
 def _role(operation: str, **inputs: object) -> tfplan.Instance:
-    variables = {"role_name": "batch", "operation": operation, "manifest_bucket": "job-bucket",
-                 "manifest_prefix": "manifests/", "report_bucket": "job-bucket", "report_prefix": "reports/"}
-    return tfplan.Instance(BATCH_ROLE, {**variables, **inputs}, ACCOUNT)
+    return tfplan.Instance(BATCH_ROLE, {**expectations.ROLE_VARIABLES, "operation": operation, **inputs}, ACCOUNT)
 
 
 def _preconditions_hold(role: tfplan.Instance) -> bool:
@@ -62,24 +47,6 @@ def test_manifest_and_report_locations_must_differ() -> None:
                                      report_prefix="manifests/"))
 
 
-def _inputs_for(operation: str, kms: bool) -> dict[str, object]:
-    inputs = {name: FULL_INPUTS[name] for name in _required_inputs(operation)}
-    if kms:
-        inputs["kms_key_arns"] = [KMS_KEY]
-    return inputs
-
-
-def _scope(operation: str, versioned: bool, inputs: dict[str, object], *, manifest_bucket: str = "job-bucket",
-           report_bucket: str = "job-bucket") -> JobScope:
-    return JobScope(
-        operation=operation, manifest_bucket=manifest_bucket, manifest_key="manifests/*",
-        report_bucket=report_bucket, report_prefix="reports/",
-        bucket=inputs.get("target_bucket") or None, destination_bucket=inputs.get("destination_bucket") or None,
-        function_arn=inputs.get("function_arn") or None, kms_key_arns=tuple(inputs.get("kms_key_arns", ())),
-        versioned=versioned, partition=ACCOUNT.partition, region=ACCOUNT.region,
-    )
-
-
 def _permission_policy(role: tfplan.Instance) -> dict:
     return json.loads(role.resource_arguments("aws_iam_role_policy", "this")["policy"])
 
@@ -88,8 +55,7 @@ def _permission_policy(role: tfplan.Instance) -> dict:
 def test_permission_policy_is_the_generated_one(operation: str, versioned: bool, kms: bool, policy_renderer: None) -> None:
     inputs = _inputs_for(operation, kms)
     role = _role(operation, versioned=versioned, **inputs)
-    assert role.output("batch_role_policy_file") == (
-        f"{operation}{'.versioned' if versioned else ''}{'.kms' if kms or 'kms_key_arns' in inputs else ''}.json.tftpl")
+    assert role.output("batch_role_policy_file") == expectations.policy_file(operation, versioned, inputs)
     assert _permission_policy(role) == build_policy(_scope(operation, versioned, inputs))
 
 
@@ -129,6 +95,7 @@ def test_root_stack_role_gets_the_policy_for_its_own_resources(policy_renderer: 
 
 @pytest.mark.parametrize(("example", "operation", "inputs"), [
     ("tagging", "S3PutObjectTagging", {"target_bucket": "bucket"}),
+    ("restore", "S3InitiateRestoreObject", {"target_bucket": "bucket"}),
     ("copy", "S3PutObjectCopy", {"target_bucket": "source_bucket", "destination_bucket": "destination_bucket"}),
 ])
 def test_examples_get_the_policy_for_their_operation(example: str, operation: str, inputs: dict[str, str], policy_renderer: None) -> None:

@@ -42,6 +42,12 @@ def test_root_outputs_satisfy_the_job_tooling(variables: dict) -> None:
     assert parsed.batch_role_arn.endswith(":role/s3batch-sentiment-batch")
 
 
+def test_bucket_region_output_reads_the_buckets_region() -> None:
+    """Provider 6.x: `region` is where the provider manages the bucket; `bucket_region` is the bucket's."""
+    stack = tfplan.plan_root({"region": "eu-west-1"})
+    assert stack.child("data_bucket").output("s3_bucket_region") == "eu-west-1"
+
+
 @pytest.mark.parametrize("directory", [TERRAFORM, TERRAFORM / "modules" / "batch_role"], ids=["root", "batch_role"])
 def test_operation_validation_lists_every_catalogue_operation(directory) -> None:
     assert _validation_list(directory, "operation") == list(OPERATIONS)

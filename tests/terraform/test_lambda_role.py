@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 
+import expectations
 import pytest
 import tfhcl
 import tfplan
@@ -13,35 +14,15 @@ from validate.iam_reference import action_exists, resource_matches, resource_typ
 
 LAMBDA_MODULE = tfhcl.TERRAFORM_ROOT / "modules" / "sentiment_lambda"
 ACCOUNT = tfplan.Account()
-KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-OBJECTS = "arn:aws:s3:::data-bucket/input/*"
-LOG_STREAMS = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/sentiment:*"
+KMS_KEY = expectations.KMS_KEY
+_expected = expectations.function_grants
 
 COMBINATIONS = list(itertools.product((False, True), ("comprehend", "lexicon"), ("Active", "PassThrough"), (False, True)))
 
 
-def _expected(tagging: bool, backend: str, tracing: str, kms: bool) -> set[tuple[str, str]]:
-    """The brief's list, per toggle: (action, resource) pairs."""
-    grants = {("s3:GetObject", OBJECTS), ("s3:GetObjectVersion", OBJECTS),
-              ("logs:CreateLogStream", LOG_STREAMS), ("logs:PutLogEvents", LOG_STREAMS)}
-    if tagging:
-        grants |= {(action, OBJECTS) for action in ("s3:GetObjectTagging", "s3:GetObjectVersionTagging",
-                                                   "s3:PutObjectTagging", "s3:PutObjectVersionTagging")}
-    if backend == "comprehend":
-        grants |= {("comprehend:DetectSentiment", "*"), ("comprehend:BatchDetectSentiment", "*")}
-    if tracing == "Active":
-        grants |= {("xray:PutTraceSegments", "*"), ("xray:PutTelemetryRecords", "*")}
-    if kms:
-        grants |= {("kms:Decrypt", KMS_KEY)}
-    return grants
-
-
 def _policy(tagging: bool, backend: str, tracing: str, kms: bool) -> dict:
-    function = tfplan.Instance(LAMBDA_MODULE, {
-        "function_name": "sentiment", "package_path": "build/lambda/sentiment.zip",
-        "data_bucket": "data-bucket", "data_prefix": "input/", "tagging_enabled": tagging,
-        "sentiment_backend": backend, "tracing_mode": tracing, "kms_key_arns": [KMS_KEY] if kms else [],
-    }, ACCOUNT)
+    variables = expectations.function_variables(tagging, backend, tracing, kms)
+    function = tfplan.Instance(LAMBDA_MODULE, variables, ACCOUNT)
     return json.loads(function.resource_arguments("aws_iam_role_policy", "this")["policy"])
 
 

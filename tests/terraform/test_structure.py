@@ -29,6 +29,7 @@ def test_the_expected_modules_and_examples_exist() -> None:
         "terraform/modules/batch_role",
         "terraform/examples/tagging",
         "terraform/examples/copy",
+        "terraform/examples/restore",
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from validate.catalogue.operations import (
+    active_grants,
     GENERATED_MANIFEST_WRITE_ACTIONS,
     KMS_ACTIONS,
     KMS_VIA_SERVICE_KEY,
@@ -161,7 +162,7 @@ def _statements(scope: JobScope) -> list[_Statement]:
         statements.append(_Statement(SID_GENERATE_MANIFEST, spec.generator_bucket_actions, (s3_arn(p, source),)))
         statements.append(_Statement(SID_WRITE_GENERATED_MANIFEST, GENERATED_MANIFEST_WRITE_ACTIONS, manifest_resources))
     statements.append(_Statement(SID_WRITE_REPORT, REPORT_WRITE_ACTIONS, (s3_arn(p, scope.report_bucket, report_pattern(scope)),)))
-    for grant in spec.grants:
+    for grant in active_grants(scope.operation, scope.operation_options):
         statements.append(_Statement(grant.sid, _grant_actions(grant, scope.versioned), _grant_resources(scope, grant)))
     if scope.kms_key_arns:
         condition = {"StringEquals": {KMS_VIA_SERVICE_KEY: kms_via_service(scope)}}
@@ -194,7 +195,7 @@ def job_requirements(scope: JobScope, *, job_id: str = EXAMPLE_JOB_ID) -> list[R
         reqs += [Requirement(a, out, "write the generated manifest") for a in GENERATED_MANIFEST_WRITE_ACTIONS]
     report = s3_arn(p, scope.report_bucket, report_example_key(scope, job_id))
     reqs += [Requirement(a, report, REPORT_WRITE_PURPOSE) for a in REPORT_WRITE_ACTIONS]
-    for grant in spec.grants:
+    for grant in active_grants(scope.operation, scope.operation_options):
         if grant.target is Target.BUCKET:
             bucket = s3_arn(p, _require(scope, "bucket", grant.purpose))
             reqs += [Requirement(a, bucket, grant.purpose) for a in grant.actions]
@@ -212,7 +213,7 @@ def task_requirements(scope: JobScope, bucket: str, key: str, version_id: str | 
     spec = spec_for(scope.operation)
     p = scope.partition
     reqs: list[Requirement] = []
-    for grant in spec.grants:
+    for grant in active_grants(scope.operation, scope.operation_options):
         if grant.target is Target.OBJECTS:
             arn = s3_arn(p, bucket, key)
         elif grant.target is Target.DESTINATION_OBJECTS:

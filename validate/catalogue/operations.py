@@ -32,6 +32,9 @@ class Grant:
     """Human words for what the grant is for ("tag each object"), used in Requirement.purpose."""
     why: str | None = None
     """Set when the action set is not settled by AWS documentation (UNCONFIRMED): what was chosen and why."""
+    options: tuple[str, ...] = ()
+    """Fields of the CreateJob operation (botocore's shape, e.g. ObjectLockMode) that make this grant needed
+    when the job sets one of them; empty: every job of the operation needs it."""
 
 
 @dataclass(frozen=True)
@@ -67,12 +70,23 @@ GENERATED_MANIFEST_WRITE_ACTIONS: tuple[str, ...] = ("s3:PutObject",)
 KMS_ACTIONS: tuple[str, ...] = ("kms:Decrypt", "kms:GenerateDataKey")
 KMS_VIA_SERVICE_KEY = "kms:ViaService"
 
+# Actions the catalogue does not grant but AWS's own Batch Operations examples do (shared:get-bucket-location):
+# harmless read-only extras a batch role may carry without being reported as new access.
+TOLERATED_ACTIONS: tuple[str, ...] = ("s3:GetBucketLocation",)
+
 # Statement ids of the shared parts, in policy order.
 SID_READ_MANIFEST = "ReadManifest"
 SID_GENERATE_MANIFEST = "GenerateManifest"
 SID_WRITE_GENERATED_MANIFEST = "WriteGeneratedManifest"
 SID_WRITE_REPORT = "WriteReport"
 SID_USE_KMS_KEYS = "UseKmsKeys"
+
+OBJECT_LOCK_WHY = (
+    "A copy that sets Object Lock (the operation's ObjectLockMode/ObjectLockRetainUntilDate or "
+    "ObjectLockLegalHoldStatus) writes retention or a legal hold with the copy; S3 authorises those request "
+    "headers as s3:PutObjectRetention and s3:PutObjectLegalHold (S3 API PutObject/CopyObject, Object Lock "
+    "headers). Granted only for jobs that set them (JobScope.operation_options, `s3batch policy --operation-option`)."
+)
 
 GENERATOR_WHY = (
     "UNCONFIRMED: AWS documents manifest-generator permissions only for Batch Replication "
@@ -101,7 +115,8 @@ SHARED_DECISIONS: dict[str, str] = {
     ),
     "get-bucket-location": (
         "s3:GetBucketLocation is not granted: AWS's per-operation Batch Operations policies do not include it (only "
-        "one CLI walkthrough adds it on the manifest and report buckets); jobs run with the documented policies."
+        "one CLI walkthrough adds it on the manifest and report buckets); jobs run with the documented policies. "
+        "Because AWS's own walkthrough grants it, the linter does not call it new access (TOLERATED_ACTIONS)."
     ),
     "cross-account": (
         "Cross-account buckets change nothing in the role's policy (S3 ARNs carry no account id; grants stay on "
@@ -155,6 +170,22 @@ _SPECS: tuple[OperationSpec, ...] = (
                 Target.DESTINATION_OBJECTS,
                 ("s3:PutObject", "s3:PutObjectAcl", "s3:PutObjectTagging"),
                 "write each copy, its ACL and tags",
+            ),
+            Grant(
+                "SetCopyRetention",
+                Target.DESTINATION_OBJECTS,
+                ("s3:PutObjectRetention",),
+                "set Object Lock retention on each copy",
+                why=OBJECT_LOCK_WHY,
+                options=("ObjectLockMode", "ObjectLockRetainUntilDate"),
+            ),
+            Grant(
+                "SetCopyLegalHold",
+                Target.DESTINATION_OBJECTS,
+                ("s3:PutObjectLegalHold",),
+                "set an Object Lock legal hold on each copy",
+                why=OBJECT_LOCK_WHY,
+                options=("ObjectLockLegalHoldStatus",),
             ),
         ),
     ),
@@ -283,3 +314,13 @@ def operation_choices() -> dict[str, str]:
         if spec.kms_why:
             choices[f"{spec.name}:{SID_USE_KMS_KEYS}"] = spec.kms_why
     return choices
+
+
+def operation_options(operation: str) -> tuple[str, ...]:
+    """The CreateJob operation fields that change what the operation needs (e.g. ObjectLockMode for a copy)."""
+    return tuple(dict.fromkeys(o for g in spec_for(operation).grants for o in g.options))
+
+
+def active_grants(operation: str, options: tuple[str, ...] | frozenset[str]) -> tuple[Grant, ...]:
+    """The operation's grants a job needs when it sets these operation fields."""
+    return tuple(g for g in spec_for(operation).grants if not g.options or set(g.options) & set(options))

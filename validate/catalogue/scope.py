@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from validate.catalogue.operations import OPERATIONS
+from validate.catalogue.operations import OPERATIONS, operation_options
 
 MANIFEST_FORMATS: tuple[str, ...] = ("csv", "inventory")
 
@@ -41,6 +41,9 @@ class JobScope:
     manifest_generator: bool = False
     partition: str = "aws"
     region: str = "us-east-1"
+    operation_options: tuple[str, ...] = ()
+    """Fields the job's operation sets that change what it needs (catalogue operation_options, e.g.
+    ObjectLockMode for a copy that sets Object Lock)."""
 
     def __post_init__(self) -> None:
         if self.operation not in OPERATIONS:
@@ -59,6 +62,11 @@ class JobScope:
             raise ValueError(f"region: {self.region!r} is not an AWS Region name")
         if self.function_arn is not None and not _FUNCTION_ARN.match(self.function_arn):
             raise ValueError(f"function_arn: {self.function_arn!r} is not a Lambda function ARN")
+        known = operation_options(self.operation)
+        unknown = [o for o in self.operation_options if o not in known]
+        if isinstance(self.operation_options, str) or unknown:
+            allowed = ", ".join(known) or "none"
+            raise ValueError(f"operation_options: {unknown or self.operation_options!r} not among {self.operation}'s ({allowed})")
         if isinstance(self.kms_key_arns, str):
             raise ValueError("kms_key_arns: must be a tuple of key ARNs, not a string")
         for arn in self.kms_key_arns:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterable, Sequence
@@ -11,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from s3batch.errors import InputError
+from s3batch.limits import MAX_POLICY_BYTES, MAX_STATEMENTS, check_size, load_json
 from validate.linter.findings import Finding, Severity
 from validate.linter.model import PERMISSION, TRUST, parse_policy
 from validate.linter.registry import Registry, default_registry
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from validate.catalogue import JobScope
 
 POLICY_KEYS = ("Statement", "Version")
+TEMPLATE_SUFFIXES = (".json.tpl", ".tftpl")  # policy templates, linted when named on the command line
 _EFFECT = re.compile(r'"Effect"\s*:')
 _SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", "build", "__pycache__"})
 
@@ -41,8 +42,13 @@ def lint_sources(
     """
     registry = registry or default_registry()
     findings: list[Finding] = []
-    for source in [*standalone, *(s for r in roles for s in (*r.trust, *r.permissions))]:
-        findings += _suppressed(_document_findings(source, registry), source.suppressions, registry)
+    for source in standalone:
+        findings += _suppressed(_document_findings(source, registry, skips_checks=False), source.suppressions, registry)
+    for role in roles:
+        # An unread part makes a check skip for the trust policy (S3B001) and, once the operation is known,
+        # for the permission policies (S3B111).
+        for source, skips_checks in [*((t, True) for t in role.trust), *((p, bool(role.operation)) for p in role.permissions)]:
+            findings += _suppressed(_document_findings(source, registry, skips_checks), source.suppressions, registry)
     for role in roles:
         by_resource = {p.resource: p.suppressions for p in role.permissions}
         for finding in _role_findings(role, registry, scope):
@@ -60,30 +66,39 @@ def _kind(source: PolicySource) -> str:
     return source.kind or parse_policy(source.document).detected_kind
 
 
-def _document_findings(source: PolicySource, registry: Registry) -> list[Finding]:
+def _document_findings(source: PolicySource, registry: Registry, skips_checks: bool) -> list[Finding]:
     malformed = registry.get("S3B000")
+    if source.error is not None and source.template_missing is not None:
+        needed = f"; it needs values for {', '.join(source.template_missing)}" if source.template_missing else ""
+        return _engine_finding(registry, "S3B116", source, f"{source.error}{needed}; the template is not linted")
     if source.error is not None:
         return [_finding(malformed, Issue(source.error), source)] if malformed else []
     policy = parse_policy(source.document)
     kind = source.kind or policy.detected_kind
-    targets = [DOCUMENT, TRUST_TARGET if kind == TRUST else PERMISSION_TARGET]
+    targets = [DOCUMENT] + ([TRUST_TARGET] if kind == TRUST else [PERMISSION_TARGET] if kind == PERMISSION else [])
     if kind == TRUST and source.for_batch:
         targets.append(BATCH_TRUST)
     context = DocumentContext(policy, kind, source.for_batch, complete=not source.unread)
     findings = [_finding(rule, issue, source) for rule in registry.for_target(*targets) for issue in rule.check(context)]
-    return findings + _unread_findings(source, registry)
+    return findings + _unread_findings(source, registry, skips_checks)
 
 
-def _unread_findings(source: PolicySource, registry: Registry) -> list[Finding]:
-    """S3B115 at each part of the document that could not be read (a dynamic block's line)."""
+def _unread_findings(source: PolicySource, registry: Registry, skips_checks: bool) -> list[Finding]:
+    """S3B115 at each part of the document that could not be read (a dynamic block's line).
+
+    A warning for a batch role's policy, where checks are skipped because of it; information elsewhere
+    (general IAM modules are full of plan-time dynamic blocks, and nothing is skipped for them).
+    """
     rule = registry.get("S3B115")
     if rule is None:
         return []
+    skipped = (
+        "; S3B111 (missing permission) and S3B001 (batch trust) are skipped for this policy" if skips_checks else ""
+    )
     return [
         Finding(
-            rule.id, rule.severity,
-            f"{part.description}, so the blocks it generates are not linted; S3B111 (missing permission) "
-            "and S3B001 (batch trust) are skipped for this policy",
+            rule.id, rule.severity if skips_checks else Severity.INFO,
+            f"{part.description}, so the blocks it generates are not linted{skipped}",
             source.file, part.line, source.resource,
         )
         for part in source.unread
@@ -95,34 +110,56 @@ def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None)
 
     where = PolicySource(None, role.file, role.line, role.address)
     if role.operation is None:
+        # Still checked against every operation at once: an action no batch job uses is new access anyway.
         return _engine_finding(
             registry, "S3B113", where,
             f"{role.address} trusts S3 Batch Operations but declares no operation "
             f"(tag {role.address} with S3BatchOperation, set a variable operation, or pass --operation)",
-        )
+        ) + _rule_findings(role, registry, scope, where)
     if role.operation not in OPERATIONS:
         return _engine_finding(
             registry, "S3B112", where,
             f'{role.address}: operation "{role.operation}" ({role.operation_origin}) is not one of {", ".join(OPERATIONS)}',
         )
+    findings = _rule_findings(role, registry, scope, where)
     readable = [s for s in role.permissions if s.error is None and isinstance(s.document, dict)]
-    policies = tuple(RolePolicy(s.resource or s.file, parse_policy(s.document), s.document) for s in readable)
-    all_read = not role.unreadable and len(readable) == len(role.permissions)
-    # A partly read policy (S3B115, reported on the document) may hold the grant S3B111 would miss.
-    complete = all_read and not any(s.unread for s in readable)
-    context = RoleContext(role.operation, policies, scope, complete)
-    findings: list[Finding] = []
-    for rule in registry.for_target(ROLE):
-        for issue in rule.check(context):
-            source = readable[issue.part] if issue.part is not None else where
-            findings.append(_finding(rule, issue, source))
-    if not all_read:
+    if not role.permissions and not role.unreadable:  # no policy here: attached by another stack
+        findings += _engine_finding(
+            registry, "S3B114", where,
+            f"{role.address}: permissions attached outside this code (no permission policy of the role is "
+            "defined here); missing-permission check skipped",
+        )
+    elif role.unreadable or len(readable) != len(role.permissions):
         findings += _engine_finding(
             registry, "S3B114", where,
             f"{role.address} has policies that cannot be read here ({', '.join(role.unreadable) or 'unparsable policy'}); "
             "missing-permission check skipped",
         )
     return findings
+
+
+def _rule_findings(role: RoleSource, registry: Registry, scope: JobScope | None, where: PolicySource) -> list[Finding]:
+    """The ROLE rules on the role's readable permission policies (operation None: any operation)."""
+    readable = [s for s in role.permissions if s.error is None and isinstance(s.document, dict)]
+    policies = tuple(RolePolicy(s.resource or s.file, parse_policy(s.document), s.document) for s in readable)
+    outside = not role.permissions and not role.unreadable
+    all_read = not outside and not role.unreadable and len(readable) == len(role.permissions)
+    # A partly read policy (S3B115, reported on the document) may hold the grant S3B111 would miss.
+    complete = all_read and not any(s.unread for s in readable)
+    context = RoleContext(role.operation, policies, scope, complete, _shared_with(role))
+    findings: list[Finding] = []
+    for rule in registry.for_target(ROLE):
+        for issue in rule.check(context):
+            source = readable[issue.part] if issue.part is not None else where
+            findings.append(_finding(rule, issue, source))
+    return findings
+
+
+def _shared_with(role: RoleSource) -> tuple[str, ...]:
+    from validate.linter.rules.s3b003_trust_extra_principal import extra_principals
+
+    readable = [s.document for s in role.trust if s.error is None]
+    return tuple(str(p) for document in readable for p in extra_principals(parse_policy(document)))
 
 
 def _engine_finding(registry: Registry, rule_id: str, source: PolicySource, message: str) -> list[Finding]:
@@ -206,20 +243,17 @@ def json_source(path: Path, operation: str | None = None) -> PolicySource | None
     from validate.terraform_source import display_path
 
     try:
+        check_size(path.stat().st_size, str(path), MAX_POLICY_BYTES)
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from exc
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    if path.name.endswith(TEMPLATE_SUFFIXES):
+        return _template_source(path, text)
+    document = load_json(text, str(path), max_bytes=MAX_POLICY_BYTES)
     if not isinstance(document, dict) or not any(k in document for k in (*POLICY_KEYS, "S3BatchLintIgnore")):
         return None
     shown = display_path(path)
     stripped, suppressions = split_json_suppressions(document, shown, 1)
-    statements = stripped.get("Statement") if isinstance(stripped, dict) else None
-    count = len(statements) if isinstance(statements, list) else 1
-    effect_lines = tuple(text.count("\n", 0, m.start()) + 1 for m in _EFFECT.finditer(text))
     return PolicySource(
         stripped,
         shown,
@@ -228,8 +262,47 @@ def json_source(path: Path, operation: str | None = None) -> PolicySource | None
         suppressions=tuple(suppressions),
         for_batch=bool(operation) or "batchoperation" in text.lower(),
         whole_role=True,
-        statement_lines=effect_lines if len(effect_lines) == count else (),
+        statement_lines=_effect_lines(text, stripped, shown),
     )
+
+
+def _template_source(path: Path, text: str) -> PolicySource | None:
+    """A policy template given on the command line, its variables unknown; None when it is no policy."""
+    from validate.linter.templates import read_template
+    from validate.terraform_source import display_path
+
+    if not any(f'"{key}"' in text for key in (*POLICY_KEYS, "Effect")):
+        return None
+    shown = display_path(path)
+    read = read_template(text, {}, shown)
+    if read.error is not None:
+        return PolicySource(None, shown, 1, None, error=read.error, template_missing=read.missing)
+    stripped, suppressions = split_json_suppressions(read.document, shown, 1)
+    return PolicySource(
+        stripped, shown, 1, None, suppressions=tuple(suppressions), for_batch="batchoperation" in text.lower(),
+        whole_role=True, statement_lines=_effect_lines(text, stripped, shown),
+    )
+
+
+def _effect_lines(text: str, document: object, shown: str) -> tuple[int, ...]:
+    """The line of each statement's "Effect" key, when there is one per statement; InputError past the limit."""
+    statements = document.get("Statement") if isinstance(document, dict) else None
+    count = len(statements) if isinstance(statements, list) else 1
+    if count > MAX_STATEMENTS:
+        raise InputError(f"{shown}: {count} statements, more than the limit of {MAX_STATEMENTS} per policy")
+    lines = _match_lines(_EFFECT, text)
+    return lines if len(lines) == count else ()
+
+
+def _match_lines(pattern: re.Pattern[str], text: str) -> tuple[int, ...]:
+    """The 1-based line of every match, counting newlines once from match to match (linear in the text)."""
+    lines: list[int] = []
+    line, position = 1, 0
+    for match in pattern.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        lines.append(line)
+    return tuple(lines)
 
 
 def collect_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
@@ -246,10 +319,10 @@ def collect_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
             json_files += _walk_json(path)
         elif path.suffix == ".tf":
             tf_dirs.append(path.parent)
-        elif path.suffix == ".json":
+        elif path.suffix == ".json" or path.name.endswith(TEMPLATE_SUFFIXES):
             json_files.append(path)
         else:
-            raise InputError(f"{path}: not a .tf or .json file or a directory")
+            raise InputError(f"{path}: not a .tf, .json, .json.tpl or .tftpl file or a directory")
     return find_tf_files(tf_dirs), sorted(dict.fromkeys(json_files))
 
 
@@ -263,18 +336,35 @@ def _walk_json(directory: Path) -> list[Path]:
 
 def lint_paths(paths: Sequence[Path], operation: str | None = None) -> list[Finding]:
     """Lint JSON policy files and Terraform files/directories; InputError on unreadable input."""
-    from validate.terraform_source import Extractor, TerraformProject, parse_tf_file
+    from validate.terraform_source import Extractor, TerraformProject, parse_tf_file, with_local_modules
 
     tf_files, json_files = collect_paths([Path(p) for p in paths])
     standalone: list[PolicySource] = []
     roles: list[RoleSource] = []
     if tf_files:
-        standalone, roles = Extractor(TerraformProject([parse_tf_file(p) for p in tf_files])).extract(operation)
+        files = with_local_modules([parse_tf_file(p) for p in tf_files])
+        standalone, roles = Extractor(TerraformProject(files)).extract(operation)
     for path in json_files:
         source = json_source(path, operation)
         if source is not None:
             standalone.append(source)
-    return lint_sources(standalone, roles, operation=operation)
+    context = _context_only([tf.path for tf in files] if tf_files else [], [Path(p) for p in paths])
+    return [f for f in lint_sources(standalone, roles, operation=operation) if f.file not in context]
+
+
+def _context_only(tf_files: Sequence[Path], given: Sequence[Path]) -> set[str]:
+    """Files read only for context, whose findings are not reported: with .tf files named on the command line,
+    their siblings and the local modules they call (a pre-commit run on changed files reports those files, not
+    untouched neighbours). Files under a directory given on the command line, and the local modules a given
+    directory calls (their roles are read with its arguments), are reported."""
+    from validate.terraform_source import display_path
+
+    named = {p.resolve() for p in given if p.is_file()}
+    directories = [p.resolve() for p in given if p.is_dir()]
+    return {
+        display_path(f) for f in tf_files
+        if f.resolve() not in named and not any(d in f.resolve().parents for d in directories)
+    } if named else set()
 
 
 def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:

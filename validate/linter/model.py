@@ -8,12 +8,17 @@ and several Principal forms. `parse_policy` never raises: anything it cannot und
 from __future__ import annotations
 
 import re
+from fnmatch import fnmatchcase
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from s3batch.limits import MAX_JSON_DEPTH, MAX_STATEMENTS, nesting_depth
+
 TRUST = "trust"
 PERMISSION = "permission"
-KINDS = (TRUST, PERMISSION)
+RESOURCE = "resource"  # a resource-based policy with a Principal (bucket, key, VPC endpoint): neither of the above
+KINDS = (TRUST, PERMISSION, RESOURCE)
+ASSUME_ACTION_PREFIX = "sts:assumerole"  # sts:AssumeRole, sts:AssumeRoleWithWebIdentity, sts:AssumeRoleWithSAML
 
 POLICY_KEYS = frozenset({"Version", "Id", "Statement"})
 STATEMENT_KEYS = frozenset(
@@ -79,6 +84,16 @@ class Statement:
         """True for Effect Allow."""
         return self.effect == "Allow"
 
+    @property
+    def is_assume(self) -> bool:
+        """True when the statement names an sts:AssumeRole* action (or a wildcard that covers it)."""
+        return any(_covers_assume(a) for a in (self.actions or ()))
+
+    @property
+    def is_federated_assume(self) -> bool:
+        """True for a web-identity or SAML statement: only Federated principals (an OIDC or SAML provider)."""
+        return bool(self.principals) and all(p.kind == "Federated" for p in self.principals)
+
     def condition_keys(self) -> frozenset[str]:
         """The condition keys tested, lower-cased (IAM condition keys are case-insensitive)."""
         return frozenset(c.key.lower() for c in self.conditions)
@@ -94,15 +109,26 @@ class Policy:
 
     @property
     def detected_kind(self) -> str:
-        """trust when any statement names a Principal or NotPrincipal, else permission."""
-        for statement in self.statements:
-            if statement.principals is not None or statement.not_principals is not None:
-                return TRUST
-        return PERMISSION
+        """trust when a statement with a Principal names sts:AssumeRole*; resource for other documents with a
+        Principal (bucket, key and VPC endpoint policies); else permission."""
+        with_principal = [s for s in self.statements if s.principals is not None or s.not_principals is not None]
+        if any(s.is_assume or s.not_actions is not None or _names_batch_service(s) for s in with_principal):
+            return TRUST
+        return RESOURCE if with_principal else PERMISSION
 
     def allow_statements(self) -> tuple[Statement, ...]:
         """Statements with Effect Allow."""
         return tuple(s for s in self.statements if s.is_allow)
+
+
+def _names_batch_service(statement: Statement) -> bool:
+    """A principal that looks like S3 Batch Operations (typos in the action do not make it a bucket policy)."""
+    return any(p.kind == "Service" and "batchoperation" in p.value.lower() for p in statement.principals or ())
+
+
+def _covers_assume(action: str) -> bool:
+    lowered = action.lower()
+    return lowered.startswith(ASSUME_ACTION_PREFIX) or fnmatchcase(ASSUME_ACTION_PREFIX, lowered)
 
 
 def parse_policy(document: object) -> Policy:
@@ -110,11 +136,14 @@ def parse_policy(document: object) -> Policy:
     problems: list[str] = []
     if not isinstance(document, Mapping):
         return Policy(None, (), (f"the policy is a JSON {type(document).__name__}, not an object",))
-    for key in sorted(set(document) - POLICY_KEYS):
+    if nesting_depth(document) > MAX_JSON_DEPTH:  # checked first: nothing below recurses into a deeper value
+        return Policy(None, (), (f"the policy nests more than {MAX_JSON_DEPTH} levels deep",))
+    for key in sorted(str(k) for k in set(document) - POLICY_KEYS):
         problems.append(f'unknown top-level key "{key}"')
     version = document.get("Version")
-    if version is not None and version not in VERSIONS:
-        problems.append(f'Version "{version}" is not 2012-10-17')
+    if version is not None and not (isinstance(version, str) and version in VERSIONS):
+        shown = f'"{version}"' if isinstance(version, str) else _shown(version)
+        problems.append(f"Version {shown} is not 2012-10-17")
     raw_statements = document.get("Statement")
     if raw_statements is None:
         problems.append("the policy has no Statement")
@@ -124,6 +153,8 @@ def parse_policy(document: object) -> Policy:
     elif not isinstance(raw_statements, list):
         problems.append("Statement is neither an object nor a list")
         raw_statements = []
+    if len(raw_statements) > MAX_STATEMENTS:
+        return Policy(None, (), (f"the policy has {len(raw_statements)} statements, more than {MAX_STATEMENTS}",))
     statements = tuple(_parse_statement(i, raw, problems) for i, raw in enumerate(raw_statements))
     return Policy(version if isinstance(version, str) else None, statements, tuple(problems))
 
@@ -136,11 +167,11 @@ def _parse_statement(index: int, raw: object, problems: list[str]) -> Statement:
     sid = raw.get("Sid") if isinstance(raw.get("Sid"), str) else None
     if sid:
         label = f'statement "{sid}"'
-    for key in sorted(set(raw) - STATEMENT_KEYS):
+    for key in sorted(str(k) for k in set(raw) - STATEMENT_KEYS):
         problems.append(f'{label} has unknown key "{key}"')
     effect = raw.get("Effect")
     if effect not in ("Allow", "Deny"):
-        problems.append(f"{label} has Effect {effect!r}; it must be Allow or Deny")
+        problems.append(f"{label} has Effect {_shown(effect)}; it must be Allow or Deny")
         effect = effect if isinstance(effect, str) else None
     if ("Action" in raw) == ("NotAction" in raw):
         problems.append(f"{label} must have exactly one of Action or NotAction")
@@ -186,7 +217,7 @@ def _principals(raw: Mapping, key: str, label: str, problems: list[str]) -> tupl
         return ()
     out: list[Principal] = []
     for kind, names in value.items():
-        if kind not in PRINCIPAL_TYPES:
+        if kind not in PRINCIPAL_TYPES and not has_placeholder(str(kind)):  # "${each.value.type}": unknown, not wrong
             problems.append(f'{label}: unknown {key} type "{kind}"')
             continue
         for name in names if isinstance(names, list) else [names]:
@@ -212,6 +243,12 @@ def _conditions(value: object, label: str, problems: list[str]) -> tuple[Conditi
             items = values if isinstance(values, list) else [values]
             out.append(Condition(str(operator), str(key), tuple(_condition_value(v) for v in items)))
     return tuple(out)
+
+
+def _shown(value: object) -> str:
+    """A value for a message: quoted, at most 80 characters (the value may be any JSON, of any size)."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def _condition_value(value: object) -> str:

@@ -59,10 +59,11 @@ class RoleContext:
     role is checked by shape against a placeholder scope (bucket vs object ARN, never bucket names).
     """
 
-    operation: str
+    operation: str | None  # None: the role declares none; rules check what holds for every operation
     policies: tuple[RolePolicy, ...]
     scope: JobScope | None = None
     complete: bool = True  # False when some policy of the role cannot be read: "missing" checks stay silent
+    shared_with: tuple[str, ...] = ()  # other principals the trust policy lets assume the role (S3B003)
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,8 @@ class PolicySource:
     statement_lines: the line of each statement when known (aws_iam_policy_document blocks, JSON files).
     unread: parts of the document left out because they cannot be read (S3B115); rules that need the
         whole document (missing permissions, the batch trust) stay silent for it.
+    template_missing: set with `error` when the document is a template that cannot be read without its
+        variables' values (S3B116, a warning, instead of S3B000): the variables it would need.
     """
 
     document: object
@@ -57,6 +59,7 @@ class PolicySource:
     whole_role: bool = False
     statement_lines: tuple[int, ...] = ()
     unread: tuple[UnreadPart, ...] = ()
+    template_missing: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 output "s3_bucket_id" {
   description = "Name of the bucket."
-  value       = aws_s3_bucket.this.id
+  value       = aws_s3_bucket.this.bucket
 }
 
 output "s3_bucket_arn" {
@@ -10,5 +10,5 @@ output "s3_bucket_arn" {
 
 output "s3_bucket_region" {
   description = "Region of the bucket."
-  value       = aws_s3_bucket.this.region
+  value       = aws_s3_bucket.this.bucket_region
 }

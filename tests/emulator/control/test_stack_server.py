@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.error
 import urllib.request
 from typing import Any
 
@@ -74,3 +75,29 @@ def test_stock_client_without_our_fix_works_through_the_proxy_setting(stack: Any
     s3 = session.client("s3", endpoint_url=stack.endpoint_url, config=Config(proxies={"http": stack.endpoint_url}))
     s3.create_bucket(Bucket="through-the-proxy")
     assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["through-the-proxy"]
+
+
+def test_the_restore_clock_moves_on_over_http_and_refuses_bad_input(stack: Any) -> None:
+    from datetime import datetime
+
+    from s3batch.emulator import restores
+
+    def call(query: str, method: str = "POST") -> tuple[int, dict[str, Any]]:
+        request = urllib.request.Request(stack.endpoint_url + "/_s3batch/clock" + query, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    try:
+        _, before = call("", "GET")
+        status, after = call("?advance=7200")
+        assert status == 200
+        moved = datetime.fromisoformat(after["now"]) - datetime.fromisoformat(before["now"])
+        assert 7200 <= moved.total_seconds() < 7200 + 60
+        for bad in ("?advance=-1", "?advance=soon", ""):
+            status, body = call(bad)
+            assert status == 400 and "advance" in body["error"]
+    finally:
+        restores.reset()

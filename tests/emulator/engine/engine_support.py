@@ -6,6 +6,7 @@ backend, which lives in this process as it does in the real stack's server proce
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import threading
@@ -120,6 +121,20 @@ class Stack:
 
     def report_rows(self, keys: list[str]) -> dict[str, bytes]:
         return {key: self.s3.get_object(Bucket=self.report_bucket, Key=key)["Body"].read() for key in keys}
+
+    def rows_by_key(self, keys: list[str]) -> dict[str, list[str]]:
+        """The report's result rows (both statuses), keyed by their Key column."""
+        found: dict[str, list[str]] = {}
+        for key, body in self.report_rows(keys).items():
+            if key.endswith(".csv"):
+                for row in csv.reader(io.StringIO(body.decode(), newline="")):
+                    found[row[1]] = row
+        return found
+
+    def run_rows(self, operation: dict, lines: str, role_arn: str | None = None) -> dict[str, list[str]]:
+        """Run `operation` over a CSV manifest of `lines` (the allow-all role by default); rows keyed by Key."""
+        result = self.run(self.request(operation, self.manifest(lines), role_arn or self.role()))
+        return self.rows_by_key(result.report_keys)
 
     def run(self, request: execution.JobRequest, progress: Progress | None = None) -> execution.ExecutionResult:
         prepared = execution.prepare(request)

@@ -90,7 +90,7 @@ def test_invalid_fields_are_refused(fields: tuple[str, ...]) -> None:
     (b"bkt,k1\nbkt\n", "row 2: 1 columns"),
     (b"bkt,k1\n,k2\n", "row 2: empty bucket"),
     (b"bkt,k1\nbkt,\n", "row 2: empty key"),
-    (b"bkt," + b"k" * 1025 + b"\n", "row 1: key is 1025 characters"),
+    (b"bkt," + b"k" * 1025 + b"\n", "row 1: key is 1025 bytes"),
 ])
 def test_bad_rows_fail_the_job_naming_the_row(tmp_path: Path, body: bytes, expected: str) -> None:
     assert expected in failure(tmp_path, body)

@@ -171,8 +171,7 @@ def test_generator_finding_nothing_fails_the_job(stack: Stack) -> None:
     assert failure.reason == "Manifest generation found no keys matching the filter criteria"
 
 
-@pytest.mark.parametrize(("filters", "named"), [({"EligibleForReplication": True}, "EligibleForReplication"),
-                                               ({"MatchAnyObjectEncryption": [{"SSEC": {}}]}, "SSEC")])
+@pytest.mark.parametrize(("filters", "named"), [({"MatchAnyObjectEncryption": [{"SSEC": {}}]}, "SSEC")])
 def test_generator_filter_the_emulator_cannot_apply_is_refused(stack: Stack, filters: dict, named: str) -> None:
     stack.put("a")
     failure = prepare_failure(stack, None, generator(stack, **filters))

@@ -16,20 +16,14 @@ from s3batch.emulator.report import TaskResult
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 
 
-def run_op(stack: Stack, operation: dict, lines: str, bucket_versioned: bool = False) -> dict[str, list[str]]:
-    result = stack.run(stack.request(operation, stack.manifest(lines), stack.role()))
-    found: dict[str, list[str]] = {}
-    for key, body in stack.report_rows(result.report_keys).items():
-        if key.endswith(".csv"):
-            for row in csv.reader(io.StringIO(body.decode(), newline="")):
-                found[row[1]] = row
-    return found
-
+def run_op(stack: Stack, operation: dict, lines: str) -> dict[str, list[str]]:
+    return stack.run_rows(operation, lines)
 
 def test_supported_operations_are_exactly_the_ones_implemented() -> None:
     assert execution.supported_operations() == frozenset({
         "LambdaInvoke", "S3PutObjectTagging", "S3DeleteObjectTagging", "S3PutObjectCopy", "S3PutObjectAcl",
-        "S3PutObjectLegalHold", "S3PutObjectRetention"})
+        "S3PutObjectLegalHold", "S3PutObjectRetention", "S3InitiateRestoreObject", "S3ComputeObjectChecksum",
+        "S3UpdateObjectEncryption", "S3ReplicateObject"})
 
 
 def test_put_tagging_replaces_tags_and_missing_key_is_404(stack: Stack) -> None:

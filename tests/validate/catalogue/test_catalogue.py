@@ -107,6 +107,22 @@ def test_copy_reads_source_writes_destination() -> None:
     assert policy["WriteDestinationObjects"]["Resource"] == ["arn:aws:s3:::copy-bucket/*"]
 
 
+def test_copy_setting_object_lock_needs_retention_and_legal_hold() -> None:
+    plain = statements(build_policy(scope("S3PutObjectCopy")))
+    assert "SetCopyRetention" not in plain and "SetCopyLegalHold" not in plain
+    locked = statements(build_policy(scope("S3PutObjectCopy", operation_options=("ObjectLockMode", "ObjectLockLegalHoldStatus"))))
+    assert locked["SetCopyRetention"]["Action"] == ["s3:PutObjectRetention"]
+    assert locked["SetCopyLegalHold"]["Resource"] == ["arn:aws:s3:::copy-bucket/*"]
+    needed = {r.action for r in task_requirements(scope("S3PutObjectCopy", operation_options=("ObjectLockMode",)), "data-bucket", "k", None)}
+    assert "s3:PutObjectRetention" in needed and "s3:PutObjectLegalHold" not in needed
+    assert {"s3:PutObjectRetention", "s3:PutObjectLegalHold"} <= operation_actions("S3PutObjectCopy", False)["object"]
+
+
+def test_operation_options_are_checked() -> None:
+    with pytest.raises(ValueError, match="ObjectLockMode"):
+        scope("S3PutObjectTagging", operation_options=("ObjectLockMode",))
+
+
 def test_object_lock_operations_read_bucket_configuration() -> None:
     for operation in ("S3PutObjectLegalHold", "S3PutObjectRetention"):
         policy = statements(build_policy(scope(operation)))

@@ -75,6 +75,7 @@ def test_clean_tree_passes_and_writes_artefacts(tmp_path: Path, policies: Path) 
     report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies))
     assert _statuses(report) == {
         "terraform parse": PASSED,
+        "provider schema": PASSED,
         "policy lint": PASSED,
         "batch role vs catalogue": PASSED,
         "policy drift": PASSED,
@@ -104,6 +105,29 @@ def test_lint_and_role_errors_fail(tmp_path: Path, policies: Path) -> None:
     assert any("S3B102" in d for d in details["policy lint"])
     assert any("S3B110" in d and "s3:DeleteObject" in d for d in details["batch role vs catalogue"])
     assert report.exit_code == 1
+
+
+def test_provider_schema_finding_fails_the_gate_with_file_and_line(tmp_path: Path, policies: Path) -> None:
+    root = _tree(tmp_path, policy=GOOD)
+    text = (root / "main.tf").read_text().replace("  role   = aws_iam_role.batch.id", "  role   = aws_iam_role.batch.id\n  roles  = []")
+    (root / "main.tf").write_text(text)
+    report = run_gate(_options(tmp_path, root, policies))
+    step = next(s for s in report.steps if s.name == "provider schema")
+    assert step.status == FAILED and "against hashicorp/aws 6.25.0" in step.summary
+    assert step.details == [f"{root / 'main.tf'}:10: error TFS002 aws_iam_role_policy: no argument or block 'roles' (did you mean 'role'?)"]
+    sarif = json.loads((tmp_path / "out" / "schema.sarif").read_text())
+    assert sarif["runs"][0]["results"][0]["ruleId"] == "TFS002"
+    assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 10}
+    assert json.loads((tmp_path / "out" / "schema.json").read_text())["findings"][0]["line"] == 10
+    assert report.exit_code == 1
+
+
+def test_another_provider_schema_snapshot_can_be_given(tmp_path: Path, policies: Path) -> None:
+    bad = tmp_path / "schema.json"
+    bad.write_text("[]")
+    report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies, provider_schema=bad))
+    step = next(s for s in report.steps if s.name == "provider schema")
+    assert step.status == FAILED and step.summary == f"{bad}: not a provider schema snapshot (not a JSON object)"
 
 
 def test_parse_error_fails_naming_the_file(tmp_path: Path, policies: Path) -> None:
@@ -164,6 +188,42 @@ def test_checkov_runs_as_a_subprocess(tmp_path: Path, policies: Path) -> None:
     step = next(s for s in report.steps if s.name == "checkov")
     assert step.status == FAILED and "1 failed" in step.summary
     assert json.loads((tmp_path / "out" / "checkov.json").read_text())["summary"]["failed"] == 1
+
+
+def _fake_terraform(tmp_path: Path, *, version: str, init: str = "ok", test_exit: int = 0) -> Path:
+    """A stand-in terraform: `version -json`, `init` (ok or offline), fmt/validate pass, `test` exits test_exit."""
+    fake = tmp_path / "terraform-bin"
+    offline = 'echo "Error: Failed to query available provider packages" >&2; exit 1'
+    fake.write_text(
+        "#!/bin/sh\n"
+        'case "$*" in\n'
+        f'  "version -json") echo \'{{"terraform_version": "{version}"}}\' ;;\n'
+        f'  *" init "*) {"exit 0" if init == "ok" else offline} ;;\n'
+        f'  *" test "*) echo "Error: Test assertion failed" >&2; exit {test_exit} ;;\n'
+        "  *) exit 0 ;;\n"
+        "esac\n",
+        encoding="utf-8",
+    )
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    return fake
+
+
+@pytest.mark.parametrize(("version", "init", "test_exit", "status", "words"), [
+    ("1.9.8", "ok", 0, PASSED, "1 root modules pass"),
+    ("1.9.8", "ok", 1, FAILED, "Error: Test assertion failed"),
+    ("1.6.6", "ok", 0, SKIPPED, "terraform 1.6 is older than 1.7"),
+    ("1.9.8", "offline", 0, SKIPPED, "cannot download providers"),
+])
+def test_terraform_test_step(tmp_path: Path, policies: Path, version: str, init: str, test_exit: int, status: str,
+                             words: str) -> None:
+    root = _tree(tmp_path, policy=GOOD)
+    (root / "tests").mkdir()
+    (root / "tests" / "role.tftest.hcl").write_text('run "plan" {\n  command = plan\n}\n')
+    fake = _fake_terraform(tmp_path, version=version, init=init, test_exit=test_exit)
+    report = run_gate(_options(tmp_path, root, policies, terraform=str(fake)))
+    step = next(s for s in report.steps if s.name == "terraform test")
+    assert step.status == status
+    assert words in step.summary + " ".join(step.details)
 
 
 def test_missing_checkov_fails_with_a_hint(tmp_path: Path, policies: Path) -> None:

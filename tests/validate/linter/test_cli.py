@@ -19,7 +19,28 @@ def _write(path: Path, document: object) -> Path:
 def test_clean_policy_exits_0(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = _write(tmp_path / "trust.json", trust(batch_statement()))
     assert main(["lint", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "S3B008" not in out and "1 info finding(s) hidden; --show-info shows them" in out
+    assert main(["lint", str(path), "--show-info"]) == 0
     assert "info S3B008" in capsys.readouterr().out
+
+
+def test_a_named_tf_file_reports_only_its_own_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "changed.tf").write_text(_tf_policy("changed", "s3:GetObject"), encoding="utf-8")
+    (tmp_path / "untouched.tf").write_text(_tf_policy("untouched", "s3:*"), encoding="utf-8")
+    assert main(["lint", str(tmp_path / "changed.tf"), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["findings"] == []
+    assert main(["lint", str(tmp_path), "--format", "json"]) == 1  # the directory: every file
+    assert {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]} == {"S3B101"}
+    assert main(["lint", str(tmp_path / "changed.tf"), str(tmp_path / "untouched.tf")]) == 1
+
+
+def _tf_policy(name: str, action: str) -> str:
+    return (
+        f'resource "aws_iam_policy" "{name}" {{\n  name = "{name}"\n  policy = jsonencode({{\n'
+        f'    Version = "2012-10-17"\n    Statement = [{{ Effect = "Allow", Action = "{action}", '
+        f'Resource = "arn:aws:s3:::b/*" }}]\n  }})\n}}\n'
+    )
 
 
 def test_errors_exit_1_with_statement_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -50,7 +71,7 @@ def test_non_policy_json_is_skipped(tmp_path: Path) -> None:
     [
         ("missing-file", ["lint", "nope.json"], "nope.json: no such file or directory"),
         ("broken-terraform", ["lint", str(FIXTURES / "terraform" / "broken")], "broken/main.tf: cannot parse Terraform"),
-        ("wrong-suffix", ["lint", __file__], "not a .tf or .json file"),
+        ("wrong-suffix", ["lint", __file__], "not a .tf, .json, .json.tpl or .tftpl file"),
     ],
 )
 def test_unreadable_input_exits_2(name: str, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -77,3 +98,27 @@ def test_sarif_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert main(["lint", str(path), "--format", "sarif"]) == 1
     log = json.loads(capsys.readouterr().out)
     assert log["version"] == "2.1.0" and log["runs"][0]["results"][0]["ruleId"] == "S3B102"
+
+
+def test_jsonencode_and_heredoc_statements_have_their_own_lines(tmp_path: Path) -> None:
+    from validate.linter import lint_paths
+
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_iam_policy" "encoded" {\n'  # 1
+        '  name = "encoded"\n'  # 2
+        "  policy = jsonencode({\n"  # 3
+        '    Version = "2012-10-17"\n'  # 4
+        "    Statement = [\n"  # 5
+        '      { Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::b/*" },\n'  # 6
+        '      { Effect = "Allow", Action = "s3:*", Resource = "arn:aws:s3:::b/*" },\n'  # 7
+        "    ]\n  })\n}\n"  # 8-10
+        'resource "aws_iam_policy" "heredoc" {\n'  # 11
+        '  name   = "heredoc"\n'  # 12
+        "  policy = <<-EOT\n"  # 13
+        '    {"Version": "2012-10-17", "Statement": [\n'  # 14
+        '      {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},\n'  # 15
+        '      {"Effect": "Allow", "Action": "s3:GetObjcet", "Resource": "arn:aws:s3:::b/*"}\n'  # 16
+        "    ]}\n    EOT\n}\n",
+        encoding="utf-8",
+    )
+    assert {(f.rule, f.line) for f in lint_paths([tmp_path])} == {("S3B101", 7), ("S3B104", 16)}

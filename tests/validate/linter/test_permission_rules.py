@@ -37,6 +37,37 @@ CASES = [
     ("deny-not-action-ok", {"Statement": [{"Effect": "Deny", "NotAction": "s3:GetObject", "Resource": "*"}]}, []),
     ("deny-star-ok", {"Statement": [{"Effect": "Deny", "Action": "*", "Resource": "*"}]}, []),
     ("missing-resource", {"Statement": [{"Effect": "Allow", "Action": "s3:GetObject"}]}, ["S3B000"]),
+    # Resource wildcards other than a literal "*"
+    ("every-object", allow("s3:GetObject", "arn:aws:s3:::*/*"), ["S3B102"]),
+    ("every-bucket", allow("s3:ListBucket", "arn:aws:s3:::*"), ["S3B102"]),
+    ("every-bucket-any-partition", allow("s3:ListBucket", "arn:${data.aws_partition.current.partition}:s3:::*"), ["S3B102"]),
+    ("partial-action-wildcard-on-star", allow("s3:GetObject*", "*"), ["S3B102"]),
+    ("describe-wildcard-on-star", allow("ec2:Describe*", "*"), []),
+    ("named-bucket-prefix-ok", allow("s3:ListBucket", "arn:aws:s3:::logs-*"), []),
+    # Conditions that scope Resource "*"
+    ("service-linked-role-scoped", allow("iam:CreateServiceLinkedRole", "*", Condition={"StringEquals": {"iam:AWSServiceName": "fsx.amazonaws.com"}}), []),
+    ("tag-scoped", allow("ec2:CreateTags", "*", Condition={"StringEquals": {"aws:ResourceTag/owner": "team"}}), []),
+    ("unscoping-condition", allow("s3:PutObject", "*", Condition={"Bool": {"aws:SecureTransport": "true"}}), ["S3B102"]),
+    # ARN kinds from Terraform shapes
+    ("var-bucket-arn", allow("s3:GetObject", "${var.source_bucket_arn}"), ["S3B103"]),
+    ("var-bucket-arn-objects", allow("s3:GetObject", "${var.source_bucket_arn}/*"), []),
+    ("module-bucket-arn", allow("s3:PutObject", "${module.reports.s3_bucket_arn}"), ["S3B103"]),
+    ("any-interpolation-then-path", allow("s3:ListBucket", "${local.data_arn}/*"), ["S3B103"]),
+    # iam:PassRole in a submitter's policy
+    ("submitter-passes-any-role", {"Statement": [
+        {"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/*"}]}, ["S3B106"]),
+    ("submitter-passes-star", {"Statement": [
+        {"Effect": "Allow", "Action": ["s3:CreateJob", "iam:PassRole"], "Resource": "*"}]}, ["S3B102", "S3B106"]),
+    ("submitter-passed-to-service", {"Statement": [
+        {"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
+         "Condition": {"StringEquals": {"iam:PassedToService": "batchoperations.s3.amazonaws.com"}}}]}, []),
+    ("submitter-names-the-role", {"Statement": [
+        {"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/batch"}]}, []),
+    ("pass-role-without-create-job", allow("iam:PassRole", "arn:aws:iam::123456789012:role/*"), []),
+    ("indexed-bucket-with-prefix", allow("s3:GetObject", '${aws_s3_bucket.b["x"].arn}/batch/*'), []),
 ]
 
 
@@ -59,3 +90,17 @@ def test_resource_star_names_the_scopable_actions_only(findings_of: Callable) ->
 def test_mismatch_says_which_kind(findings_of: Callable) -> None:
     (finding,) = findings_of(allow("s3:PutObject", BUCKET))
     assert "acts on object ARNs" in finding.message and "only bucket ARNs" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("action", "suggested"),
+    [
+        ("s3:PutBucketEncryption", "s3:PutEncryptionConfiguration"),  # API name -> IAM action
+        ("s3control:CreateJob", "s3:CreateJob"),  # SDK client name as prefix
+        ("lambda:Invoke", "lambda:InvokeFunction"),
+        ("s3:GetObjcet", "s3:GetObject"),  # plain typo still by spelling
+    ],
+)
+def test_unknown_action_suggests_the_iam_action(action: str, suggested: str, findings_of: Callable) -> None:
+    (finding,) = [f for f in findings_of(allow(action, "*")) if f.rule == "S3B104"]
+    assert f'did you mean "{suggested}"' in finding.message

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 from collections.abc import Callable
 
 import pytest
@@ -61,12 +62,14 @@ def test_wildcard_expands_to_the_new_actions_only(findings_of: Callable) -> None
     assert new == []  # s3:PutObjectTagging is the operation's own action
 
 
-def test_missing_report_write_makes_the_job_fail(findings_of: Callable) -> None:
+def test_missing_report_write_loses_the_report(findings_of: Callable) -> None:
     scope = SCOPES["LambdaInvoke"]
     policy = _without_action(build_policy(scope), "s3:PutObject")
     for findings in (findings_of(policy, scope=scope), findings_of(policy, operation="LambdaInvoke")):
         messages = [f.message for f in findings if f.rule == "S3B111"]
-        assert messages == [m for m in messages if "this LambdaInvoke job will fail: the role cannot s3:PutObject to write the report" in m]
+        expected = "this LambdaInvoke job cannot deliver its completion report (AWS: the job completes without it): " \
+            "the role cannot s3:PutObject to write the report"
+        assert messages == [m for m in messages if expected in m]
         assert len(messages) == 1
 
 
@@ -85,7 +88,21 @@ def test_report_write_on_bucket_arn_is_missing_by_shape(findings_of: Callable) -
         ]
     }
     missing = [f.message for f in findings_of(policy, operation="LambdaInvoke") if f.rule == "S3B111"]
-    assert missing == ["this LambdaInvoke job will fail: the role cannot s3:PutObject to write the report (no Allow statement grants it on an object ARN)"]
+    assert missing == [
+        "this LambdaInvoke job cannot deliver its completion report (AWS: the job completes without it): "
+        "the role cannot s3:PutObject to write the report (no Allow statement grants it on an object ARN)"
+    ]
+
+
+def test_consequences_say_what_aws_documents(findings_of: Callable) -> None:
+    scope = SCOPES["LambdaInvoke"]
+    manifest = build_policy(scope)
+    manifest["Statement"] = [st for st in manifest["Statement"] if st["Sid"] != "ReadManifest"]
+    invoke = _without_action(build_policy(scope), "lambda:InvokeFunction")
+    (read,) = [f.message for f in findings_of(manifest, operation="LambdaInvoke") if f.rule == "S3B111"]
+    (task,) = [f.message for f in findings_of(invoke, operation="LambdaInvoke") if f.rule == "S3B111"]
+    assert read.startswith("this LambdaInvoke job will fail: the role cannot s3:GetObject to read the manifest")
+    assert task.startswith("each task of this LambdaInvoke job will fail, and the job may fail")
 
 
 def test_exact_scope_catches_the_wrong_bucket(findings_of: Callable) -> None:
@@ -126,3 +143,41 @@ def test_unreadable_attachment_turns_off_missing_check() -> None:
     assert rules == ["S3B114"]
     rules = [f.rule for f in lint_sources([], [_role("LambdaInvoke", (empty,))])]
     assert set(rules) == {"S3B111"}
+
+
+def test_get_bucket_location_is_not_new_access(findings_of: Callable) -> None:
+    policy = build_policy(SCOPES["S3PutObjectTagging"])
+    policy["Statement"].append({"Effect": "Allow", "Action": "s3:GetBucketLocation", "Resource": "arn:aws:s3:::reports-bkt"})
+    assert [f for f in findings_of(policy, operation="S3PutObjectTagging") if f.rule == "S3B110"] == []
+
+
+def test_undeclared_role_is_checked_against_every_operation(tmp_path: Path) -> None:
+    from validate.linter import lint_paths
+
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_iam_role" "batch" {\n'
+        '  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",\n'
+        '    Principal = { Service = "batchoperations.s3.amazonaws.com" }, Action = "sts:AssumeRole" }] })\n'
+        "}\n"
+        'resource "aws_iam_role_policy" "batch" {\n'
+        "  role = aws_iam_role.batch.id\n"
+        '  policy = jsonencode({ Version = "2012-10-17", Statement = [\n'
+        '    { Effect = "Allow", Action = ["s3:RestoreObject", "s3:PutObjectTagging"], Resource = "arn:aws:s3:::b/*" },\n'
+        '    { Effect = "Allow", Action = ["s3:ReplicateObject", "s3:DeleteObject"], Resource = "arn:aws:s3:::b/*" },\n'
+        "  ] })\n}\n",
+        encoding="utf-8",
+    )
+    findings = lint_paths([tmp_path])
+    assert sorted(f.rule for f in findings if f.severity.value != "info") == ["S3B110", "S3B113"]
+    (new,) = [f for f in findings if f.rule == "S3B110"]
+    # actions some operation uses (restore, tagging) are fine; none needs these two
+    assert "s3:ReplicateObject, s3:DeleteObject, which no S3 Batch Operations job uses" in new.message
+    assert new.line == 9
+
+
+def test_a_grant_that_does_nothing_is_not_also_new_access(rules_of: Callable[..., list[str]]) -> None:
+    policy = build_policy(SCOPES["S3PutObjectTagging"])
+    policy["Statement"].append(
+        {"Effect": "Allow", "Action": "s3:GetBucketObjectLockConfiguration", "Resource": "arn:aws:s3:::data-bkt/*"}
+    )
+    assert rules_of(policy, operation="S3PutObjectTagging") == ["S3B103"]

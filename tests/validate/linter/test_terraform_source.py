@@ -53,8 +53,8 @@ def test_inline_fixture_findings() -> None:
     assert found == {
         ("S3B110", 39, "data.aws_iam_policy_document.tagging", "reading tags first is part of our audit trail (OPS-7)"),
         ("S3B090", 51, None, None),  # the comment above aws_iam_policy.extra has no reason
-        ("S3B102", 52, "aws_iam_policy.extra", None),
-        ("S3B110", 52, "aws_iam_policy.extra", None),
+        ("S3B102", 55, "aws_iam_policy.extra", None),
+        ("S3B110", 55, "aws_iam_policy.extra", None),
         ("S3B104", 92, "data.aws_iam_policy_document.unused", None),
     }
 

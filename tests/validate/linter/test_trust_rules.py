@@ -27,6 +27,7 @@ CASES = [
     ("not-action", trust({"Effect": "Allow", "Principal": {"Service": BATCH}, "NotAction": "sts:AssumeRoleWithSAML"}), ["S3B006", "S3B008"]),
     ("deny-statement", trust(batch_statement(), batch_statement(Effect="Deny", Condition={"Bool": {"aws:SecureTransport": "false"}})), ["S3B007", "S3B008"]),
     ("placeholder-service", trust(batch_statement(Principal={"Service": "${var.service}"})), []),
+    ("placeholder-principal-type", trust(batch_statement(Principal={"Service": BATCH, "${each.value.type}": "x"})), ["S3B008"]),
     ("no-statement", {"Version": "2012-10-17", "Statement": [], "Principal": "x"}, ["S3B000", "S3B001"]),
 ]
 
@@ -43,6 +44,37 @@ def test_missing_source_account_is_information_only(findings_of: Callable) -> No
 
 def test_trust_policy_is_detected_from_principal(rules_of: Callable[..., list[str]]) -> None:
     assert rules_of(trust(batch_statement(Principal={"Service": "s3.amazonaws.com"}))) == ["S3B001", "S3B003"]
+
+
+def test_shared_role_is_one_split_the_role_finding(findings_of: Callable) -> None:
+    document = trust(
+        batch_statement(Principal={"Service": ["s3.amazonaws.com", BATCH]}),
+        batch_statement(Principal={"AWS": "arn:aws:iam::123456789012:root"}),
+        {"Effect": "Allow", "Principal": {"Federated": "arn:aws:iam::123456789012:oidc-provider/x"},
+         "Action": "sts:AssumeRoleWithWebIdentity"},
+    )
+    found = [f for f in findings_of(document, kind="trust") if f.rule != "S3B008"]
+    assert [f.rule for f in found] == ["S3B003"]  # no S3B004 for the OIDC provider's web-identity statement
+    assert "split the role" in found[0].message
+    assert all(p in found[0].message for p in ("s3.amazonaws.com", "123456789012:root", "oidc-provider/x"))
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]},
+        {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*"}]},
+        {"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+                        "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1"}}}]},
+    ],
+    ids=["bucket-policy", "key-policy", "vpc-endpoint-policy"],
+)
+def test_resource_policies_with_principal_get_no_trust_findings(document: dict, rules_of: Callable[..., list[str]]) -> None:
+    assert rules_of(document) == []
+
+
+def test_sts_assume_role_with_principal_is_a_trust_policy(rules_of: Callable[..., list[str]]) -> None:
+    assert rules_of(trust({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"})) == ["S3B001", "S3B002"]
 
 
 def test_malformed_trust_document_is_reported(rules_of: Callable[..., list[str]]) -> None:

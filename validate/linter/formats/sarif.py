@@ -29,10 +29,10 @@ class SarifFormatter(Formatter):
         return json.dumps(sarif_log(findings), indent=2) + "\n"
 
 
-def sarif_log(findings: Sequence[Finding]) -> dict:
-    """The SARIF document as a dict."""
-    rules = default_registry().all()
-    index = {rule.id: i for i, rule in enumerate(rules)}
+def sarif_log(findings: Sequence[Finding], rules: Sequence[dict] | None = None, tool: str = "s3batch-lint") -> dict:
+    """The SARIF document as a dict; `rules` (SARIF rule descriptors) default to the linter's rules."""
+    descriptors = list(rules) if rules is not None else [_rule(rule) for rule in default_registry().all()]
+    index = {rule["id"]: i for i, rule in enumerate(descriptors)}
     return {
         "$schema": SARIF_SCHEMA,
         "version": SARIF_VERSION,
@@ -40,9 +40,9 @@ def sarif_log(findings: Sequence[Finding]) -> dict:
             {
                 "tool": {
                     "driver": {
-                        "name": "s3batch-lint",
+                        "name": tool,
                         "version": __version__,
-                        "rules": [_rule(rule) for rule in rules],
+                        "rules": descriptors,
                     }
                 },
                 "results": [_result(f, index) for f in findings],

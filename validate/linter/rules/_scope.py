@@ -61,10 +61,11 @@ def _needs_kms(operation: str) -> bool:
 
 @cache
 def catalogue_actions(operation: str) -> frozenset[str]:
-    """Every action (lower-cased) some variant of this operation's catalogue policy grants."""
+    """Every action (lower-cased) some variant of this operation's catalogue policy grants, plus the tolerated ones."""
     from validate.catalogue import build_policy, operation_actions
+    from validate.catalogue.operations import TOLERATED_ACTIONS
 
-    actions: set[str] = set()
+    actions: set[str] = {a.lower() for a in TOLERATED_ACTIONS}
     for versioned in (False, True):
         for group in operation_actions(operation, versioned).values():
             actions.update(a.lower() for a in group)
@@ -76,3 +77,11 @@ def catalogue_actions(operation: str) -> frozenset[str]:
             listed = statement.get("Action", [])
             actions.update(a.lower() for a in ([listed] if isinstance(listed, str) else listed))
     return frozenset(actions)
+
+
+@cache
+def any_operation_actions() -> frozenset[str]:
+    """Every action (lower-cased) some operation's catalogue policy grants: for a role that declares none."""
+    from validate.catalogue import OPERATIONS
+
+    return frozenset().union(*(catalogue_actions(operation) for operation in OPERATIONS))

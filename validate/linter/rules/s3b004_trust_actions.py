@@ -19,6 +19,8 @@ class TrustActions(Rule):
     def check(self, context: DocumentContext) -> Iterator[Issue]:
         allowed = assume_actions() | SESSION_ACTIONS
         for statement in context.policy.allow_statements():
+            if statement.is_federated_assume:
+                continue  # a web-identity/SAML statement for a provider is not the batch principal's (S3B003 names it)
             extra = [a for a in statement.actions or () if a.lower() not in allowed]
             if extra:
                 yield Issue(f"{statement.label} allows {', '.join(extra)}", statement)

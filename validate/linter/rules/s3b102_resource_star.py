@@ -1,29 +1,56 @@
-"""S3B102: Resource "*" on actions that support resource-level permissions."""
+"""S3B102: Resource "*" (or every S3 bucket or object) on actions that support resource-level permissions.
+
+Wildcard resources are literal "*", and S3 ARNs naming every bucket or object in any partition
+(arn:aws:s3:::*, arn:aws:s3:::*/*, arn:${partition}:s3:::*). A statement scoped by a condition such as
+iam:AWSServiceName or aws:ResourceTag/... is not reported.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from validate.linter.arns import is_every_s3_resource
 from validate.linter.findings import Severity
+from validate.linter.model import Statement
 from validate.linter.rule import PERMISSION, DocumentContext, Issue, Rule
-from validate.linter.rules._iam import supports_resource_level
+from validate.linter.rules._conditions import scoping_conditions
+from validate.linter.rules._iam import expand, is_pattern, supports_resource_level
+from validate.linter.rules.s3b101_wildcard_action import is_service_wildcard
 
 
 class ResourceStar(Rule):
     id = "S3B102"
     severity = Severity.ERROR
-    title = 'Resource "*" on actions that can be scoped to resources'
+    title = 'Resource "*" or every S3 bucket/object on actions that can be scoped to resources'
     fix_hint = "Scope the statement to the bucket, object prefix, function or key ARNs it needs"
     target = PERMISSION
 
     def check(self, context: DocumentContext) -> Iterator[Issue]:
         for statement in context.policy.allow_statements():
-            if "*" not in (statement.resources or ()):
+            if scoping_conditions(statement):
                 continue
-            scopable = [a for a in statement.actions or () if supports_resource_level(a)]
+            resources = statement.resources or ()
+            if "*" in resources:
+                scopable = [a for a in statement.actions or () if _scopable(a)]
+                where = 'Resource "*"'
+            else:
+                every_s3 = [r for r in resources if is_every_s3_resource(r)]
+                scopable = [a for a in statement.actions or () if a.lower().startswith("s3:") and _scopable(a)]
+                where = f"every S3 {'object' if all('/' in r for r in every_s3) else 'bucket'} ({', '.join(every_s3)})"
+                if not every_s3:
+                    continue
             if scopable:
-                yield Issue(
-                    f'{statement.label} grants {", ".join(scopable)} on Resource "*"; '
-                    "these actions support resource-level permissions",
-                    statement,
-                )
+                yield Issue(_message(statement, scopable, where), statement)
+
+
+def _scopable(action: str) -> bool:
+    if is_service_wildcard(action):
+        return False  # "*" and "s3:*" are S3B101's
+    if is_pattern(action):  # s3:GetObject* yes; ec2:Describe* no (most Describe actions take only "*")
+        expanded = expand(action)
+        return bool(expanded) and all(supports_resource_level(a) for a in expanded)
+    return supports_resource_level(action)
+
+
+def _message(statement: Statement, actions: list[str], where: str) -> str:
+    return f"{statement.label} grants {', '.join(actions)} on {where}; these actions support resource-level permissions"

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from validate.linter.arns import s3_shape
 from validate.linter.findings import Severity
+from validate.linter.model import Statement
 from validate.linter.rule import PERMISSION, DocumentContext, Issue, Rule
 from validate.linter.rules._iam import s3_resource_kinds
 
@@ -19,16 +20,27 @@ class ResourceMismatch(Rule):
 
     def check(self, context: DocumentContext) -> Iterator[Issue]:
         for statement in context.policy.allow_statements():
-            shapes = {s3_shape(r) for r in statement.resources or ()}
-            if not shapes or None in shapes:
-                continue  # "*", other services, access points or unknowable patterns: nothing certain
-            for action in statement.actions or ():
+            shapes = resource_shapes(statement)
+            for action in ineffective_actions(statement):
                 kinds = s3_resource_kinds(action)
-                if kinds and not kinds & shapes:
-                    wanted = " or ".join(sorted(kinds))
-                    got = " and ".join(sorted(shapes))
-                    yield Issue(
-                        f"{statement.label}: {action} acts on {wanted} ARNs but the statement lists only {got} ARNs, "
-                        "so it grants nothing",
-                        statement,
-                    )
+                wanted = " or ".join(sorted(kinds))
+                got = " and ".join(sorted(shapes))
+                yield Issue(
+                    f"{statement.label}: {action} acts on {wanted} ARNs but the statement lists only {got} ARNs, "
+                    "so it grants nothing",
+                    statement,
+                )
+
+
+def resource_shapes(statement: Statement) -> set[str | None]:
+    """The S3 ARN kinds ('bucket', 'object', None for anything else) of the statement's resources."""
+    return {s3_shape(r) for r in statement.resources or ()}
+
+
+def ineffective_actions(statement: Statement) -> list[str]:
+    """S3 actions of the statement that none of its resources can match: they grant nothing (also used by
+    S3B110, which does not call a grant that does nothing new access)."""
+    shapes = resource_shapes(statement)
+    if not shapes or None in shapes:
+        return []  # "*", other services, access points or unknowable patterns: nothing certain
+    return [a for a in statement.actions or () if s3_resource_kinds(a) and not s3_resource_kinds(a) & shapes]

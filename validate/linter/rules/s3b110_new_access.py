@@ -8,7 +8,8 @@ from validate.linter.findings import Severity
 from validate.linter.model import has_placeholder
 from validate.linter.rule import ROLE, Issue, Rule, RoleContext
 from validate.linter.rules._iam import expand, is_pattern, known
-from validate.linter.rules._scope import catalogue_actions
+from validate.linter.rules._scope import any_operation_actions, catalogue_actions
+from validate.linter.rules.s3b103_resource_mismatch import ineffective_actions
 
 _SHOWN = 6  # name this many actions, then count the rest
 
@@ -21,15 +22,20 @@ class NewAccess(Rule):
     target = ROLE
 
     def check(self, context: RoleContext) -> Iterator[Issue]:
-        allowed = catalogue_actions(context.operation)
+        if context.shared_with:
+            return  # the other principal needs its own permissions; S3B003 asks to split the role instead
+        allowed = catalogue_actions(context.operation) if context.operation else any_operation_actions()
+        jobs = f"{context.operation} jobs never use" if context.operation else "no S3 Batch Operations job uses (whatever its operation)"
         for part, role_policy in enumerate(context.policies):
             for statement in role_policy.policy.allow_statements():
                 extra: list[str] = []
+                inert = set(ineffective_actions(statement))  # S3B103's: they grant nothing, so nothing new
                 for action in statement.actions or ():
-                    extra.extend(_beyond(action, allowed))
+                    if action not in inert:
+                        extra.extend(_beyond(action, allowed))
                 if extra:
                     yield Issue(
-                        f"{statement.label} grants {_names(extra)}, which {context.operation} jobs never use",
+                        f"{statement.label} grants {_names(extra)}, which {jobs}",
                         statement,
                         part,
                     )

@@ -17,8 +17,8 @@ class MissingAccess(Rule):
     target = ROLE
 
     def check(self, context: RoleContext) -> Iterator[Issue]:
-        if not context.complete:
-            return  # a policy we cannot read may grant it; the engine reports S3B114 instead
+        if not context.complete or context.operation is None:
+            return  # a policy we cannot read may grant it (S3B114); without an operation nothing is required
         seen: set[tuple[str, str]] = set()
         for requirement, reason in role_unmet(context):
             key = (requirement.action.lower(), requirement.purpose)
@@ -26,6 +26,22 @@ class MissingAccess(Rule):
                 continue
             seen.add(key)
             yield Issue(
-                f"this {context.operation} job will fail: the role cannot {requirement.action} "
+                f"{_consequence(context.operation, requirement.purpose)}: the role cannot {requirement.action} "
                 f"to {requirement.purpose} ({reason})"
             )
+
+
+# What AWS documents happens without the access (aws-s3-batch-operations.md §2.4, §3.2, §4.6): a manifest
+# that cannot be read fails the job; a report that cannot be written leaves a completed job without it; a
+# task that is denied fails, and the job fails only past the task-failure threshold.
+_MANIFEST_WORDS = ("manifest", "inventory data files")
+
+
+def _consequence(operation: str, purpose: str) -> str:
+    from validate.catalogue import REPORT_WRITE_PURPOSE
+
+    if purpose == REPORT_WRITE_PURPOSE:
+        return f"this {operation} job cannot deliver its completion report (AWS: the job completes without it)"
+    if any(word in purpose for word in _MANIFEST_WORDS):
+        return f"this {operation} job will fail"
+    return f"each task of this {operation} job will fail, and the job may fail"

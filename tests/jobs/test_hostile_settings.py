@@ -1,0 +1,43 @@
+"""Issue 11: the job tooling's own input files (stack outputs, job spec, price table) and a crafted sentiment
+result are read within the size and nesting limits: one InputError line naming the file, never RecursionError."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from s3batch.errors import InputError
+from s3batch.jobs.cost import load_prices
+from s3batch.jobs.report import parse_result_csv
+from s3batch.jobs.spec import load_spec
+from s3batch.limits import MAX_JSON_DEPTH
+from s3batch.stack_outputs import load_outputs
+
+DEEP_JSON = '{"a":' + "[" * 1000 + "]" * 1000 + "}"
+DEEP = f"nested more than {MAX_JSON_DEPTH} levels deep"
+
+
+@pytest.mark.parametrize(("reader", "name"), [(load_outputs, "outputs.json"), (load_spec, "spec.json"),
+                                              (load_prices, "prices.json")])
+def test_deep_json_settings_are_one_input_error(tmp_path: Path, reader: object, name: str) -> None:
+    path = tmp_path / name
+    path.write_text(DEEP_JSON, encoding="utf-8")
+    with pytest.raises(InputError, match=f"^{path}: {DEEP}"):
+        reader(path)  # type: ignore[operator]
+
+
+def test_deep_yaml_spec_is_one_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_text("a: " + "[" * 100 + "]" * 100 + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=f"^{path}: {DEEP}"):
+        load_spec(path)
+    path.write_text("a: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=f"^{path}: nested more than the parser can read"):
+        load_spec(path)
+
+
+def test_a_sentiment_message_nested_past_the_parser_is_a_plain_row() -> None:
+    message = '{"label":' + "[" * 5000 + "]" * 5000 + "}"
+    (row,) = parse_result_csv(f'b,k,,succeeded,200,,"{message}"\n', "r.csv")
+    assert row.sentiment() is None

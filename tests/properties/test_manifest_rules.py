@@ -1,0 +1,74 @@
+"""Both manifest readers apply one row rule (s3batch/manifest_rules.py): what the job tooling's preflight accepts,
+the emulator runs, with the same keys; what one refuses for the key, the other refuses too (issue 11)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from s3batch.emulator.failures import JobFailure
+from s3batch.emulator.manifest import CSV_FORMAT, Manifest, ManifestFile, iter_tasks
+from s3batch.errors import InputError
+from s3batch.formats import MAX_KEY_BYTES
+from s3batch.jobs.manifest import check_csv_manifest
+from s3batch.manifest_rules import decode_key, encode_key, key_problem
+
+KEYS = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=1100) | st.builds(
+    lambda unit, n: unit * n, st.sampled_from(["k", "é", "€", "😀", "a b", "+"]), st.integers(250, 1100))
+
+
+def _engine_keys(tmp_path: Path, body: bytes) -> list[str] | str:
+    path = tmp_path / "m.csv"
+    path.write_bytes(body)
+    manifest = Manifest((ManifestFile(path, "s3://mb/m.csv"),), None, CSV_FORMAT, "arn:aws:s3:::mb/m.csv")
+    try:
+        return [decode_key(task.key) for task in iter_tasks(manifest)]
+    except JobFailure as failure:
+        return failure.reason
+
+
+def _preflight_keys(body: bytes) -> list[str] | str:
+    try:
+        info = check_csv_manifest(io.BytesIO(body), "m.csv")
+    except InputError as error:
+        return str(error)
+    return [entry.key for entry in info.first_rows]
+
+
+def test_a_key_of_1025_bytes_fails_preflight_and_engine_alike(tmp_path: Path) -> None:
+    body = b"bkt," + b"k" * 1025 + b"\n"
+    assert _preflight_keys(body) == "m.csv: row 1: key is 1025 bytes (UTF-8, decoded), more than S3's 1024-byte limit"
+    assert _engine_keys(tmp_path, body) == "s3://mb/m.csv row 1: key is 1025 bytes (UTF-8, decoded), more than S3's 1024-byte limit"
+
+
+def test_the_limit_is_bytes_of_the_decoded_key_not_characters_of_the_field(tmp_path: Path) -> None:
+    fits = "€" * (MAX_KEY_BYTES // 3)  # 1,023 bytes, a 3,069-character field
+    too_long = "é" * (MAX_KEY_BYTES // 2 + 1)  # 513 characters, 1,026 bytes
+    assert key_problem(encode_key(fits)) is None
+    assert "1026 bytes" in str(key_problem(encode_key(too_long)))
+    body = f"bkt,{encode_key(fits)}\n".encode()
+    assert _preflight_keys(body) == _engine_keys(tmp_path, body) == [fits]
+
+
+@given(key=KEYS)
+def test_preflight_and_engine_agree_on_every_encoded_key(tmp_path_factory: pytest.TempPathFactory, key: str) -> None:
+    body = f"bkt,{encode_key(key)}\n".encode()
+    preflight, engine = _preflight_keys(body), _engine_keys(tmp_path_factory.mktemp("m"), body)
+    fits = len(key.encode("utf-8")) <= MAX_KEY_BYTES
+    assert isinstance(preflight, list) == isinstance(engine, list) == fits
+    if fits:
+        assert preflight == engine == [key]
+    else:
+        assert preflight.split(": ", 2)[-1] == engine.split(": ", 1)[-1]  # the same problem, each side's prefix
+
+
+@given(body=st.binary(max_size=300) | st.lists(st.text(max_size=40), max_size=5).map(lambda rows: "\n".join(rows).encode()))
+def test_arbitrary_bytes_are_a_verdict_never_a_crash(tmp_path_factory: pytest.TempPathFactory, body: bytes) -> None:
+    preflight = _preflight_keys(body)
+    engine = _engine_keys(tmp_path_factory.mktemp("m"), body)
+    if isinstance(preflight, list):  # what preflight accepts the engine runs, with the same keys
+        assert engine[: len(preflight)] == preflight

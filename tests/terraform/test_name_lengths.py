@@ -1,0 +1,144 @@
+"""Every name the stacks build fits AWS's limits for every input the variables' validations allow.
+
+The inputs are the longest the validations accept (checked: one character more is refused) and the
+longest real Region names from botocore's partitions; the limits come from botocore's service models,
+the bucket module's own bucket_name validation (3-63 characters) and, for Lambda, the model's note that
+a bare function name stops at 64 characters.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import botocore
+import botocore.session
+import pytest
+import tfhcl
+import tfplan
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+TERRAFORM = tfhcl.TERRAFORM_ROOT
+BUCKET_MODULE = tfhcl.load_module(TERRAFORM / "modules" / "bucket")
+_SESSION = botocore.session.get_session()
+ROLE_NAME_MAX = _SESSION.get_service_model("iam").shape_for("roleNameType").metadata["max"]
+POLICY_NAME_MAX = _SESSION.get_service_model("iam").shape_for("policyNameType").metadata["max"]
+LOG_GROUP_MAX = (_SESSION.get_service_model("logs").operation_model("CreateLogGroup")
+                 .input_shape.members["logGroupName"].metadata["max"])
+BUCKET_NAME_MAX = 63
+
+
+def _real_regions() -> list[str]:
+    """Every Region of every partition botocore knows (not the '-global' pseudo-regions)."""
+    data = json.loads((Path(botocore.__file__).parent / "data" / "partitions.json").read_text())
+    return sorted(region for partition in data["partitions"] for region in partition["regions"]
+                  if not region.endswith("-global"))
+
+
+REAL_REGIONS = _real_regions()
+LONGEST_REAL_REGIONS = [region for region in REAL_REGIONS if len(region) == max(map(len, REAL_REGIONS))]
+
+
+def _function_name_max() -> int:
+    documentation = (_SESSION.get_service_model("lambda").operation_model("CreateFunction")
+                     .input_shape.members["FunctionName"].documentation)
+    return int(re.search(r"only the function name, it is limited to (\d+) characters", documentation).group(1))
+
+
+def _accepts(directory: Path, variable: str, value: str) -> bool:
+    spec = tfhcl.load_module(directory).variables[variable]
+    scope = tfhcl.Scope(variables={variable: value})
+    return all(tfhcl.evaluate(check["condition"], scope) for check in spec.get("validation", []))
+
+
+def _bucket_name_ok(name: str) -> bool:
+    """The bucket module's own validation, and the length AWS allows."""
+    return len(name) <= BUCKET_NAME_MAX and _accepts(BUCKET_MODULE.path, "bucket_name", name)
+
+
+def _longest(directory: Path, variable: str) -> str:
+    """The longest name of letters and hyphens the variable's validation accepts (one more is refused)."""
+    candidates = [("abcdefghi-" * 10)[: n - 1] + "z" for n in range(2, 80)]
+    accepted = [value for value in candidates if _accepts(directory, variable, value)]
+    assert accepted and len(accepted[-1]) < len(candidates[-1]), f"{directory}: var.{variable} has no length bound"
+    return accepted[-1]
+
+
+# A synthetic Region as long as the validation allows (no real one is): a-z and one digit at the end.
+def _longest_region(directory: Path) -> str:
+    candidates = [f"ap-{'x' * n}-1" for n in range(1, 40)]
+    accepted = [region for region in candidates if _accepts(directory, "region", region)]
+    return accepted[-1]
+
+
+ROOTS = {"root": TERRAFORM, "tagging": TERRAFORM / "examples" / "tagging", "copy": TERRAFORM / "examples" / "copy"}
+
+
+@pytest.mark.parametrize("root", ROOTS.values(), ids=ROOTS.keys())
+def test_validation_accepts_every_real_region_and_bounds_the_length(root: Path) -> None:
+    refused = [region for region in REAL_REGIONS if not _accepts(root, "region", region)]
+    assert refused == []
+    longest = _longest_region(root)
+    assert len(longest) >= max(map(len, REAL_REGIONS))
+    assert not _accepts(root, "region", f"ap-{'x' * (len(longest) - 4)}-1")
+
+
+def _names(root: Path, name: str, region: str) -> dict[str, list[str]]:
+    """Every bucket, role, policy, function and log-group name the stack at `root` would create."""
+    variables = {"name": name, "region": region}
+    if root == TERRAFORM:
+        variables |= {"separate_job_bucket": True, "create_submitter_policy": True}
+    stack = tfplan.plan_root(variables, tfplan.Account(region=region), root=root)
+    names: dict[str, list[str]] = {"bucket": [], "role": [], "policy": [], "function": [], "log group": []}
+    for call_name, call in stack.module.modules.items():
+        count = stack.count(call)
+        for index in range(1) if count is None else range(count):
+            child = stack.child(call_name, None if count is None else index)
+            _collect(child, names)
+    return names
+
+
+def _collect(instance: tfplan.Instance, names: dict[str, list[str]]) -> None:
+    kinds = {"aws_s3_bucket": ("bucket", "bucket"), "aws_iam_role": ("role", "name"),
+             "aws_iam_role_policy": ("policy", "name"), "aws_iam_policy": ("policy", "name"),
+             "aws_lambda_function": ("function", "function_name"), "aws_cloudwatch_log_group": ("log group", "name")}
+    for (kind, resource), body in instance.module.resources.items():
+        if kind in kinds and instance.count(body) != 0:
+            what, argument = kinds[kind]
+            names[what].append(instance.resource_arguments(kind, resource)[argument])
+
+
+LIMITS = {"role": ROLE_NAME_MAX, "policy": POLICY_NAME_MAX, "function": _function_name_max(), "log group": LOG_GROUP_MAX}
+
+
+@pytest.mark.parametrize("root", ROOTS.values(), ids=ROOTS.keys())
+@pytest.mark.parametrize("region", [*LONGEST_REAL_REGIONS, "us-gov-west-1", "longest allowed"])
+def test_names_fit_for_the_longest_inputs(root: Path, region: str) -> None:
+    region = _longest_region(root) if region == "longest allowed" else region
+    name = _longest(root, "name")
+    names = _names(root, name, region)
+    assert names["bucket"] and names["role"], "the stack builds buckets and a role"
+    for bucket in names["bucket"]:
+        assert _bucket_name_ok(bucket), f"bucket name {bucket!r} ({len(bucket)} characters)"
+    for what, limit in LIMITS.items():
+        for value in names[what]:
+            assert len(value) <= limit, f"{what} name {value!r} has {len(value)} characters, AWS allows {limit}"
+
+
+def test_job_bucket_keeps_names_that_fit_and_tells_long_ones_apart() -> None:
+    assert _names(TERRAFORM, "s3batch-sentiment", "us-east-1")["bucket"] == [
+        "s3batch-sentiment-123456789012-us-east-1", "s3batch-sentiment-jobs-123456789012-us-east-1"]
+    first = _names(TERRAFORM, "a" * 31 + "b", "ap-southeast-1")["bucket"][1]
+    second = _names(TERRAFORM, "a" * 31 + "c", "ap-southeast-1")["bucket"][1]
+    assert first != second
+    assert first.endswith("-jobs-123456789012-ap-southeast-1") and len(first) == BUCKET_NAME_MAX
+
+
+@settings(max_examples=40, deadline=None)
+@given(name=st.from_regex(r"[a-z0-9][a-z0-9-]{0,30}[a-z0-9]", fullmatch=True), region=st.sampled_from(REAL_REGIONS))
+def test_every_allowed_root_name_gives_valid_bucket_names(name: str, region: str) -> None:
+    assert _accepts(TERRAFORM, "name", name)
+    for bucket in _names(TERRAFORM, name, region)["bucket"]:
+        assert _bucket_name_ok(bucket), bucket

@@ -1,0 +1,68 @@
+"""Roles built through modules: terraform-aws-modules/iam role modules by their inputs, local modules by the call."""
+
+from __future__ import annotations
+
+from validate.linter import Finding, lint_paths
+from validate.terraform_modules import registry_module, role_body
+from validate.terraform_source import _statement_json
+from tests.validate.linter.conftest import FIXTURES
+
+TERRAFORM = FIXTURES / "terraform"
+
+
+def _shown(findings: list[Finding]) -> list[tuple[str, str | None]]:
+    return sorted((f.rule, f.resource) for f in findings if not f.suppressed and f.severity.value != "info")
+
+
+def test_registry_role_modules_are_read_from_their_inputs() -> None:
+    findings = lint_paths([TERRAFORM / "module_registry"])
+    assert _shown(findings) == [
+        ("S3B003", "module.replication_role"),  # shared with s3.amazonaws.com: one "split the role"
+        ("S3B111", "module.replication_role"),  # no manifest read
+        ("S3B111", "module.replication_role"),  # no report write
+        ("S3B111", "module.tagging_role"),  # no s3:PutObjectTagging
+    ]
+    split = next(f for f in findings if f.rule == "S3B003")
+    assert "split the role" in split.message and "s3.amazonaws.com" in split.message
+    # the replication grants the other service needs are not called "new access"
+    assert not [f for f in findings if f.rule == "S3B110"]
+
+
+def test_iam_policy_module_is_what_module_arn_attaches() -> None:
+    findings = lint_paths([TERRAFORM / "module_registry"])
+    assert not [f for f in findings if f.rule == "S3B114"]  # module.replication_policy.arn is read, not "elsewhere"
+
+
+def test_local_module_role_is_read_with_the_callers_arguments() -> None:
+    findings = lint_paths([TERRAFORM / "local_module" / "envs" / "prod"])  # the module directory is not given
+    (split,) = [f for f in findings if f.rule == "S3B003"]
+    assert "lambda.amazonaws.com" in split.message
+    assert split.file.endswith("modules/iam_role/main.tf")
+
+
+def test_named_file_does_not_report_the_modules_it_calls() -> None:
+    assert lint_paths([TERRAFORM / "local_module" / "envs" / "prod" / "main.tf"]) == []
+
+
+def test_v5_default_trust_actions_and_unknown_sources() -> None:
+    body = role_body(
+        {"source": "terraform-aws-modules/iam/aws//modules/iam-assumable-role", "trusted_role_services": ["x.amazonaws.com"]},
+        _statement_json,
+    )
+    assert body is not None
+    assert body["assume_role_policy"]["Statement"][0]["Action"] == ["sts:AssumeRole", "sts:TagSession"]
+    assert role_body({"source": "./modules/role"}, _statement_json) is None
+    assert registry_module("git::https://github.com/terraform-aws-modules/terraform-aws-iam.git//modules/iam-role?ref=v6.0.0") == "iam-role"
+
+
+def test_permissions_attached_outside_the_code_are_one_info_finding() -> None:
+    findings = [f for f in lint_paths([TERRAFORM / "attached_elsewhere"]) if f.resource == "aws_iam_role.platform_owned"]
+    assert sorted(f.rule for f in findings) == ["S3B008", "S3B114"]
+    (outside,) = [f for f in findings if f.rule == "S3B114"]
+    assert "permissions attached outside this code" in outside.message and outside.severity.value == "info"
+
+
+def test_policy_attached_through_a_data_role_lookup_is_the_roles() -> None:
+    findings = [f for f in lint_paths([TERRAFORM / "attached_elsewhere"]) if f.resource == "aws_iam_role.looked_up"]
+    assert [f.rule for f in findings if f.severity.value != "info"] == ["S3B111"]  # only the report write is missing
+    assert "s3:PutObject" in next(f.message for f in findings if f.rule == "S3B111")

@@ -1,0 +1,54 @@
+"""S3B106: a job submitter's policy lets iam:PassRole pass any role, to any service.
+
+A policy that grants s3:CreateJob is a submitter's. Its iam:PassRole should name the batch role's ARN, or
+at least carry an iam:PassedToService condition; on "*" or ".../role/*" without the condition, whoever
+can submit jobs can hand any role in the account to any service (privilege escalation).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from collections.abc import Iterator
+
+from validate.linter.arns import replace_interpolations
+from validate.linter.findings import Severity
+from validate.linter.model import Statement
+from validate.linter.rule import PERMISSION, DocumentContext, Issue, Rule
+
+_ANY_ROLE = re.compile(r"^arn:[^:]*:iam::[^:]*:role/(?:.*/)?\*$")
+PASS_ROLE = "iam:passrole"
+CREATE_JOB = "s3:createjob"
+
+
+class PassRoleWildcard(Rule):
+    id = "S3B106"
+    severity = Severity.ERROR
+    title = "Submitter policy passes any role (iam:PassRole on a wildcard role ARN without iam:PassedToService)"
+    fix_hint = (
+        'Name the batch role: "Resource": "arn:aws:iam::ACCOUNT:role/BATCH-ROLE", or add '
+        '"Condition": {"StringEquals": {"iam:PassedToService": "batchoperations.s3.amazonaws.com"}}'
+    )
+    target = PERMISSION
+
+    def check(self, context: DocumentContext) -> Iterator[Issue]:
+        allows = context.policy.allow_statements()
+        if not any(_grants(s, CREATE_JOB) for s in allows):
+            return
+        for statement in allows:
+            if not _grants(statement, PASS_ROLE) or "iam:passedtoservice" in statement.condition_keys():
+                continue
+            wild = [r for r in statement.resources or () if r == "*" or _ANY_ROLE.match(replace_interpolations(r))]
+            if wild:
+                yield Issue(
+                    f"{statement.label} lets job submitters pass any role ({', '.join(wild)}) to any service; "
+                    "name the batch role or add an iam:PassedToService condition",
+                    statement,
+                )
+
+
+def _grants(statement: Statement, action: str) -> bool:
+    # "*" and "iam:*" are S3B101's; partial patterns (iam:Pass*) still pass roles
+    return any(a.lower() not in ("*", "iam:*") and fnmatch.fnmatchcase(action, a.lower()) for a in statement.actions or ()) or (
+        action == CREATE_JOB and any(a.lower() in ("*", "s3:*") for a in statement.actions or ())
+    )

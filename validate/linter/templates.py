@@ -1,0 +1,64 @@
+"""Policy templates (templatefile() files, .json.tpl, .tftpl) read with their variables as unknowns.
+
+Terraform renders `${name}` from the templatefile() call's map. Here a variable whose value is a literal
+string in the call is filled in; every other `${...}` stays an interpolation (an unknown value, as in
+Terraform code), so `"arn:aws:s3:::${bucket}/*"` is still an object ARN of an unknown bucket and
+`"Resource": ${jsonencode(arns)}` an unknown resource. A template the linter cannot turn into JSON this
+way (template directives `%{ for }`, or JSON that only forms with the values) is reported as a warning
+naming the variables it would need (S3B116), never as a malformed policy (S3B000).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+_SIMPLE = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}")
+_EXPRESSION = re.compile(r"[$%]\{~?([^}]*?)~?\}")
+_IDENTIFIER = re.compile(r"(?<![.\w\"])([A-Za-z_][A-Za-z0-9_-]*)\b(?!\s*\()")
+_LOOP_NAMES = re.compile(r"\bfor\s+([A-Za-z_]\w*)(?:\s*,\s*([A-Za-z_]\w*))?\s+in\b")
+_KEYWORDS = frozenset({"for", "in", "endfor", "if", "else", "endif", "true", "false", "null"})
+_DIRECTIVE = re.compile(r"(?<!%)%\{")
+
+
+@dataclass(frozen=True)
+class TemplateRead:
+    """The template's document, or why it cannot be read and which variables had no value."""
+
+    document: object
+    error: str | None = None
+    missing: tuple[str, ...] = ()
+
+
+def read_template(text: str, variables: Mapping[str, object], what: str) -> TemplateRead:
+    """Fill in the literal string variables, keep the others as ${...}, and parse the JSON."""
+    from validate.terraform_source import quote_bare_interpolations
+
+    def literal(name: str) -> str | None:
+        value = variables.get(name)
+        return value if isinstance(value, str) and "${" not in value and '"' not in value else None
+
+    def fill(match: re.Match[str]) -> str:
+        return literal(match.group(1)) or match.group(0)
+
+    filled = _SIMPLE.sub(fill, text.replace("$${", "\0"))
+    missing = tuple(n for n in _variable_names(filled) if literal(n) is None)
+    if _DIRECTIVE.search(filled):
+        return TemplateRead(None, f"{what} uses template directives (%{{...}}), which the linter does not evaluate", missing)
+    try:
+        document = json.loads(quote_bare_interpolations(filled).replace("\0", "${"))
+    except json.JSONDecodeError as exc:
+        return TemplateRead(None, f"{what} is not JSON without the values of its variables ({exc.msg} at line {exc.lineno})", missing)
+    if not isinstance(document, dict):
+        return TemplateRead(None, f"{what} is not a JSON object", missing)
+    return TemplateRead(document)
+
+
+def _variable_names(text: str) -> list[str]:
+    """The template variables the ${...} and %{...} expressions use (loop variables and functions left out)."""
+    expressions = _EXPRESSION.findall(text)
+    bound = {name for e in expressions for pair in _LOOP_NAMES.findall(e) for name in pair if name}
+    names = (n for e in expressions for n in _IDENTIFIER.findall(e))
+    return list(dict.fromkeys(n for n in names if n not in _KEYWORDS and n not in bound))
