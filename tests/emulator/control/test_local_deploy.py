@@ -111,6 +111,13 @@ def test_deploy_twice_changes_nothing(deployed: tuple[StackInfo, Path, Any]) -> 
 def test_deploy_needs_no_aws_configuration_and_ignores_a_missing_profile(
     stack: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from s3batch.aws import make_client
+
+    # The stack runs in this process here (its own process scrubs AWS_PROFILE): moto builds each service's
+    # backend on first use with a botocore session that would read the profile below, so build them first.
+    make_client("s3", endpoint_url=stack.endpoint_url).list_buckets()
+    make_client("iam", endpoint_url=stack.endpoint_url).list_roles()
+    make_client("lambda", endpoint_url=stack.endpoint_url).list_functions()
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_DEFAULT_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_PROFILE", "no-such-profile")  # e.g. a CI variable meant for another step
