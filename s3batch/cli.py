@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from botocore.exceptions import BotoCoreError, ClientError
 
 from s3batch import __version__
-from s3batch.errors import S3BatchError
+from s3batch.errors import S3BatchError, one_line
 
 AWS_ERROR_EXIT = 2  # "an AWS/runtime error" in every command's exit codes
 INTERNAL_ERROR_EXIT = 70  # an unexpected exception (a bug): never 1, which means "lint errors" / "failed tasks"
@@ -62,17 +62,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception as exc:  # noqa: BLE001 - the last resort: a bug is one line and exit 70, never exit 1
         return internal_error(exc, debug=args.debug or os.environ.get(DEBUG_ENV, "") not in ("", "0"))
-
-
-# Control characters (C0, DEL, C1, Unicode line separators) as escapes: a message quoting user input (a key with a newline, a terminal escape
-# sequence in a report) stays one line and cannot drive the terminal.
-_CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))} | {
-    0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029"}
-
-
-def one_line(message: str) -> str:
-    """The message with every control character escaped, so it prints as exactly one line."""
-    return message.translate(_CONTROL_ESCAPES)
 
 
 def internal_error(exc: BaseException, *, debug: bool) -> int:

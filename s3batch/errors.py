@@ -20,3 +20,15 @@ class UsageError(S3BatchError):
 
 class InputError(S3BatchError):
     """Unreadable or malformed input: a file, an outputs document, a manifest row."""
+
+
+# Control characters (C0, DEL, C1, Unicode line separators) as escapes: a message quoting user input (a key with a
+# newline, a terminal escape sequence in a report or a policy) stays one line and cannot drive the terminal. Every
+# line the commands print with user-supplied text goes through one_line.
+_CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))} | {
+    0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def one_line(message: str) -> str:
+    """The message with every control character escaped, so it prints as exactly one line."""
+    return message.translate(_CONTROL_ESCAPES)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from s3batch.errors import InputError
+from s3batch.errors import InputError, one_line
 from s3batch.files import write_json_atomically, write_text_atomically
 from validate.linter.engine import lint_sources
 from validate.linter.findings import Finding
@@ -352,8 +352,8 @@ def format_text(report: GateReport) -> str:
     marks = {PASSED: "PASS", FAILED: "FAIL", SKIPPED: "SKIP"}
     lines: list[str] = []
     for step in report.steps:
-        lines.append(f"{marks[step.status]}  {step.name}: {step.summary} ({step.seconds:.2f} s)")
-        lines.extend(f"      {detail}" for detail in step.details[:50])
+        lines.append(one_line(f"{marks[step.status]}  {step.name}: {step.summary} ({step.seconds:.2f} s)"))
+        lines.extend(f"      {one_line(detail)}" for detail in step.details[:50])
         if len(step.details) > 50:
             lines.append(f"      ... and {len(step.details) - 50} more")
     failed = [s.name for s in report.steps if s.status == FAILED]

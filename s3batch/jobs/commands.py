@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-from s3batch.errors import InputError, S3BatchError, UsageError
+from s3batch.errors import InputError, S3BatchError, UsageError, one_line
 from s3batch.jobs import manage, render
 from s3batch.jobs import report as reports
 from s3batch.jobs import retry as retries
@@ -345,13 +345,13 @@ def _print_report(clients: Clients, job: dict[str, Any], fmt: render.Format, dow
         location = reports.find_report(clients.s3, bucket, prefix, job["JobId"])
     except S3BatchError as exc:
         if missing_ok:
-            print(f"no report: {exc}", file=sys.stderr)
+            print(one_line(f"no report: {exc}"), file=sys.stderr)
             return
         raise
     _, files = reports.read_report_manifest(clients.s3, location)
     if download is not None:
         for path in reports.download_report(clients.s3, location, files, download):
-            print(f"downloaded {path}", file=sys.stderr)
+            print(one_line(f"downloaded {path}"), file=sys.stderr)
     results = reports.iter_results(clients.s3, files, key_encoding)
     if fmt is render.Format.CSV:
         reports.write_csv(results, sys.stdout)
@@ -369,7 +369,7 @@ def _print_report(clients: Clients, job: dict[str, Any], fmt: render.Format, dow
             out.print(table)
         if summary.rows_left_out:
             out.print(f"({summary.rows_left_out} more objects; use --format csv for all rows)")
-    print(f"report: s3://{location.bucket}/{location.manifest_key}", file=sys.stderr)
+    print(one_line(f"report: s3://{location.bucket}/{location.manifest_key}"), file=sys.stderr)
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -399,7 +399,7 @@ def cmd_retry_failed(args: argparse.Namespace) -> int:
     with retry.body:
         manifest = retries.upload_retry_manifest(clients.s3, retry, manifest_bucket, manifest_prefix)
     request = retries.retry_request(job, clients.account_id, manifest, _job_options(args))
-    print(f"retry manifest: {manifest.object_arn} ({retry.stats.rows} failed tasks)", file=sys.stderr)
+    print(one_line(f"retry manifest: {manifest.object_arn} ({retry.stats.rows} failed tasks)"), file=sys.stderr)
     if not args.skip_preflight:
         _retry_preflight(clients, request)
     print(create_job(clients.s3control, request))

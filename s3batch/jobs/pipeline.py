@@ -15,7 +15,7 @@ from typing import IO, Any, TextIO
 
 from botocore.exceptions import ClientError
 
-from s3batch.errors import InputError, S3BatchError, UsageError
+from s3batch.errors import InputError, S3BatchError, UsageError, one_line
 from s3batch.jobs import cost as costs
 from s3batch.jobs.manifest import (
     CSV_FORMAT,
@@ -261,10 +261,10 @@ def submit(
     check_request_before_uploads(settings, operation, job_options)
     prepared = prepare_manifest(clients.s3, source, settings, dry_run=options.dry_run)
     if prepared.location is not None:
-        print(f"manifest: {prepared.location.object_arn} (ETag {prepared.location.etag}, "
-              f"{prepared.stats.rows if prepared.stats else '?'} objects)", file=log)
+        print(one_line(f"manifest: {prepared.location.object_arn} (ETag {prepared.location.etag}, "
+                       f"{prepared.stats.rows if prepared.stats else '?'} objects)"), file=log)
     for note in prepared.notes:
-        print(f"note: {note}", file=log)
+        print(one_line(f"note: {note}"), file=log)
     request = build_create_job_request(
         account_id=settings.account_id, role_arn=settings.role_arn, operation=operation, report=settings.report,
         options=job_options, manifest=prepared.location, generator=prepared.generator,

@@ -19,7 +19,7 @@ from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
-from s3batch.errors import S3BatchError
+from s3batch.errors import S3BatchError, one_line
 from s3batch.formats import CSV_FORMAT
 from s3batch.jobs.manifest import INVENTORY_FORMAT, ManifestEntry, join_prefix, strip_etag
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
@@ -300,9 +300,9 @@ PREFLIGHT_EXIT = 3
 def enforce(result: PreflightResult, log: Any, hint: str = "fix them or use --skip-preflight") -> None:
     """Print the notes and problems of a preflight to `log`; exit 3 (S3BatchError) when there are problems."""
     for note in result.notes:
-        print(f"preflight note: {note}", file=log)
+        print(one_line(f"preflight note: {note}"), file=log)
     for problem in result.problems:
-        print(f"preflight: {problem}", file=log)
+        print(one_line(f"preflight: {problem}"), file=log)
     if not result.ok:
         raise S3BatchError(f"preflight found {len(result.problems)} problem(s); {hint}", exit_code=PREFLIGHT_EXIT)
     print("preflight: ok", file=log)

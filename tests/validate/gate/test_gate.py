@@ -302,3 +302,12 @@ def test_check_without_flags_gates_the_working_directory_of_another_repository(
     assert main(["check", "--require-checkov"]) == 1
     assert "checkov is required" in capsys.readouterr().out
     assert main(["check", "--terraform-dir", "absent"]) == 2
+
+
+def test_text_report_keeps_each_detail_on_one_line() -> None:
+    """Details quote the user's files (paths, policy values): a newline or escape sequence in them is escaped."""
+    from validate.gate import GateReport, Step
+
+    report = GateReport([Step("policy lint", FAILED, "1 error(s)", ["p.json:3: error S3B104 s3:Get\nObject\x1b[2J"])])
+    lines = format_text(report).splitlines()
+    assert lines[1] == "      p.json:3: error S3B104 s3:Get\\nObject\\x1b[2J" and len(lines) == 3

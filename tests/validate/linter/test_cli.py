@@ -122,3 +122,14 @@ def test_jsonencode_and_heredoc_statements_have_their_own_lines(tmp_path: Path) 
         encoding="utf-8",
     )
     assert {(f.rule, f.line) for f in lint_paths([tmp_path])} == {("S3B101", 7), ("S3B104", 16)}
+
+
+def test_text_findings_escape_control_characters_from_the_policy(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A value with a newline or a terminal escape sequence cannot add a line or drive the terminal."""
+    path = _write(tmp_path / "p.json", allow("s3:Get\nObject\x1b[2J", "*"))
+    assert main(["lint", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\\x1b[2J" in out
+    finding_lines = [line for line in out.splitlines() if " S3B" in line]
+    assert finding_lines and all("\\n" in line for line in finding_lines if "Get" in line)

@@ -1,4 +1,5 @@
-"""Human-readable findings: one line each, file:line first so editors can jump to it, then a summary."""
+"""Human-readable findings: one line each (control characters in paths, names and policy values escaped), file:line
+first so editors can jump to it, then a summary."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Sequence
 from validate.linter.findings import Finding
 from validate.linter.formats.interface import Formatter
 from validate.linter.registry import default_registry
+from s3batch.errors import one_line
 
 
 def location(finding: Finding) -> str:
@@ -23,7 +25,7 @@ class TextFormatter(Formatter):
         for finding in findings:
             where = f" [{finding.resource}]" if finding.resource else ""
             state = f"suppressed ({finding.suppressed})" if finding.suppressed else finding.severity.value
-            lines.append(f"{location(finding)}: {state} {finding.rule} {finding.message}{where}")
+            lines.append(one_line(f"{location(finding)}: {state} {finding.rule} {finding.message}{where}"))
             rule = registry.get(finding.rule)
             if rule and not finding.suppressed:
                 lines.append(f"    fix: {rule.fix_hint}")
