@@ -38,7 +38,8 @@ def lint_sources(
 ) -> list[Finding]:
     """Findings for every document and batch role, suppressions applied, sorted and de-duplicated.
 
-    `operation` also makes each standalone `whole_role` permission document a batch role of its own.
+    `operation` also makes each standalone `whole_role` permission document a batch role of its own, unless
+    it names s3:CreateJob (a job submitter's policy, e.g. a Lambda's beside the role's JSON files).
     """
     registry = registry or default_registry()
     findings: list[Finding] = []
@@ -55,11 +56,19 @@ def lint_sources(
             own = role.suppressions + by_resource.get(finding.resource, ())
             findings += _suppressed([finding], own, registry)
     for source in standalone:
-        if operation and source.whole_role and _kind(source) == PERMISSION and source.error is None:
+        if operation and source.whole_role and _kind(source) == PERMISSION and source.error is None and not _submits_jobs(source):
             pseudo = RoleSource(source.resource or source.file, source.file, source.line, (), (source,), operation, "--operation")
             findings += _suppressed(_role_findings(pseudo, registry, scope), source.suppressions, registry)
     findings += _invalid_suppressions([*standalone, *roles], registry)
     return _sorted_unique(findings)
+
+
+def _submits_jobs(source: PolicySource) -> bool:
+    """The document allows s3:CreateJob by name: a submitter's policy (a wildcard such as s3:* does not count)."""
+    from validate.linter.rules._batch import CREATE_JOB
+
+    statements = parse_policy(source.document).allow_statements()
+    return any(a.lower() == CREATE_JOB for s in statements for a in s.actions or ())
 
 
 def _kind(source: PolicySource) -> str:

@@ -66,6 +66,20 @@ CASES = [
     ("submitter-names-the-role", {"Statement": [
         {"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
         {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/batch"}]}, []),
+    ("submitter-passes-a-name-pattern", {"Statement": [
+        {"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::*:role/${var.prefix}-copy-role*"}]},
+     ["S3B106"]),
+    ("submitter-conditioned-and-unconditioned", {"Statement": [
+        {"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/jobs-*",
+         "Condition": {"StringEquals": {"iam:PassedToService": "batchoperations.s3.amazonaws.com"}}},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/jobs-*"}]},
+     ["S3B106"]),
+    ("submitter-names-the-role-by-variable", {"Statement": [
+        {"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::${var.account}:role/${var.batch_role}"}]},
+     []),
     ("pass-role-without-create-job", allow("iam:PassRole", "arn:aws:iam::123456789012:role/*"), []),
     ("indexed-bucket-with-prefix", allow("s3:GetObject", '${aws_s3_bucket.b["x"].arn}/batch/*'), []),
 ]
@@ -74,6 +88,17 @@ CASES = [
 @pytest.mark.parametrize(("name", "document", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_permission_rules(name: str, document: dict, expected: list[str], rules_of: Callable[..., list[str]]) -> None:
     assert rules_of(document, kind="permission") == expected
+
+
+def test_pass_role_says_which_roles(findings_of: Callable) -> None:
+    def message(resource: str) -> str:
+        (finding,) = findings_of({"Statement": [
+            {"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
+            {"Effect": "Allow", "Action": "iam:PassRole", "Resource": resource}]})
+        return finding.message
+
+    assert "pass any role (arn:aws:iam::123456789012:role/*)" in message("arn:aws:iam::123456789012:role/*")
+    assert "pass every role matching (arn:aws:iam::*:role/batch)" in message("arn:aws:iam::*:role/batch")
 
 
 def test_typo_suggests_the_action(findings_of: Callable) -> None:

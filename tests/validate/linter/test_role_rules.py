@@ -181,3 +181,20 @@ def test_a_grant_that_does_nothing_is_not_also_new_access(rules_of: Callable[...
         {"Effect": "Allow", "Action": "s3:GetBucketObjectLockConfiguration", "Resource": "arn:aws:s3:::data-bkt/*"}
     )
     assert rules_of(policy, operation="S3PutObjectTagging") == ["S3B103"]
+
+
+def test_operation_skips_a_submitters_json_beside_the_role(tmp_path: Path) -> None:
+    """JSON files in one folder: the submitter's policy (it names s3:CreateJob) is not a batch role of its own."""
+    import json
+
+    from validate.linter import lint_paths
+
+    submitter = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
+        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/copy-role"}]}
+    (tmp_path / "submitter.json").write_text(json.dumps(submitter), encoding="utf-8")
+    role = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::src/*"}]}
+    (tmp_path / "role.json").write_text(json.dumps(role), encoding="utf-8")
+    findings = lint_paths([tmp_path], operation="S3PutObjectCopy")
+    assert {f.rule for f in findings if Path(f.file).name == "submitter.json"} <= {"S3B008"}
+    assert any(f.rule == "S3B111" for f in findings if Path(f.file).name == "role.json")  # the role is still checked

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from functools import cache
 
+# The action that submits a job: a policy that names it is a job submitter's, never the batch role's own.
+CREATE_JOB = "s3:createjob"
+
 # Session actions a trust policy may add beside sts:AssumeRole; S3 Batch Operations does not use them.
 SESSION_ACTIONS = frozenset({"sts:tagsession", "sts:setsourceidentity"})
 

@@ -2,7 +2,9 @@
 
 A policy that grants s3:CreateJob is a submitter's. Its iam:PassRole should name the batch role's ARN, or
 at least carry an iam:PassedToService condition; on "*" or ".../role/*" without the condition, whoever
-can submit jobs can hand any role in the account to any service (privilege escalation).
+can submit jobs can hand any role in the account to any service (privilege escalation). A role ARN with a
+wildcard in its account or name (".../role/batch-*", "iam::*:role/...") is a wildcard too: every role that
+matches, including ones created later, can be passed to any service.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from validate.linter.arns import replace_interpolations
 from validate.linter.findings import Severity
 from validate.linter.model import Statement
 from validate.linter.rule import PERMISSION, DocumentContext, Issue, Rule
+from validate.linter.rules._batch import CREATE_JOB
 
 _ANY_ROLE = re.compile(r"^arn:[^:]*:iam::[^:]*:role/(?:.*/)?\*$")
+_ROLE_PATTERN = re.compile(r"^arn:[^:]*:iam::([^:]*):role/(.*)$")
 PASS_ROLE = "iam:passrole"
-CREATE_JOB = "s3:createjob"
 
 
 class PassRoleWildcard(Rule):
@@ -38,13 +41,26 @@ class PassRoleWildcard(Rule):
         for statement in allows:
             if not _grants(statement, PASS_ROLE) or "iam:passedtoservice" in statement.condition_keys():
                 continue
-            wild = [r for r in statement.resources or () if r == "*" or _ANY_ROLE.match(replace_interpolations(r))]
+            wild = [r for r in statement.resources or () if _is_wildcard_role(r)]
             if wild:
+                which = "any role" if any(_is_any_role(r) for r in wild) else "every role matching"
                 yield Issue(
-                    f"{statement.label} lets job submitters pass any role ({', '.join(wild)}) to any service; "
+                    f"{statement.label} lets job submitters pass {which} ({', '.join(wild)}) to any service; "
                     "name the batch role or add an iam:PassedToService condition",
                     statement,
                 )
+
+
+def _is_any_role(resource: str) -> bool:
+    return resource == "*" or bool(_ANY_ROLE.match(replace_interpolations(resource)))
+
+
+def _is_wildcard_role(resource: str) -> bool:
+    """"*", or a role ARN whose account or path/name has an IAM wildcard (interpolations are not wildcards)."""
+    if _is_any_role(resource):
+        return True
+    match = _ROLE_PATTERN.match(replace_interpolations(resource))
+    return bool(match) and any(c in part for part in match.groups() for c in "*?")
 
 
 def _grants(statement: Statement, action: str) -> bool:
