@@ -16,6 +16,7 @@ The worker side (`serve`) imports only the standard library before loading the h
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import queue
@@ -38,6 +39,8 @@ from typing import Any
 INIT_TIMEOUT_S = 30.0  # Lambda allows 10 s of init; we are generous for slow machines
 _REPO_ROOT = str(Path(__file__).resolve().parents[2])
 _WORKER_MAIN = "import sys; from s3batch.emulator.lambda_runtime import serve; serve(int(sys.argv[1]))"
+# A reply is one byte saying what follows, then the handler's JSON response as is, or the function error document.
+_OK, _ERROR = b"o", b"e"
 
 
 @dataclass(frozen=True)
@@ -96,8 +99,28 @@ def worker_environment(spec: FunctionSpec, code_dir: str) -> dict[str, str]:
     return env
 
 
+PIPELINE_DEPTH = 2  # invocations queued per worker (see WorkerPool)
+
+
+@dataclass(eq=False)
+class _Invocation:
+    """One invocation sent to a worker: its outcome once read, or `None` if the worker died before starting it."""
+
+    request_id: str
+    done: bool = False
+    outcome: InvokeOutcome | None = None
+
+
 class Worker:
-    """One warm worker process and its connection; used by one engine thread at a time."""
+    """One warm worker process and its connection.
+
+    Up to PIPELINE_DEPTH engine threads may have an invocation on one worker: each is sent at once and waits in
+    the worker's socket; the worker runs them one after another and answers in order. Whichever waiting thread
+    reads the socket assigns each reply to the oldest invocation (the one the worker ran). The timeout of an
+    invocation counts from when it started: when it was sent to an idle worker, else when its predecessor's reply
+    arrived. After a timeout or a crash the invocations behind the failed one never started: they end with no
+    outcome and the pool runs them on another worker.
+    """
 
     def __init__(self, spec: FunctionSpec, code_dir: str, log_path: Path) -> None:
         self.spec = spec
@@ -111,38 +134,92 @@ class Worker:
         child.close()
         self.conn = Connection(parent.detach())
         self.ready = False
+        self.dead = False            # timed out, crashed or killed: takes no invocation any more
+        self.replacement: Worker | None = None  # set by the pool once it replaced this dead worker
+        self._cond = threading.Condition()
+        self._queue: collections.deque[_Invocation] = collections.deque()  # sent, not yet answered, oldest first
+        self._head_started = 0.0     # monotonic time the oldest queued invocation started
+        self._reading = False        # one thread at a time reads replies
 
-    def invoke(self, event: dict[str, Any], request_id: str) -> InvokeOutcome:
-        """Run one invocation, enforcing the timeout; a dead or timed-out worker must be replaced."""
-        if not self.ready:
-            outcome = self._await_ready()
-            if outcome is not None:
-                return outcome
-        timeout = self.spec.timeout_s
-        deadline_ms = int((time.time() + timeout) * 1000)
-        message = json.dumps({"requestId": request_id, "deadlineMs": deadline_ms, "event": event})
+    def invoke(self, event: dict[str, Any], request_id: str) -> InvokeOutcome | None:
+        """Run one invocation, enforcing the timeout; None when it never started (run it on another worker)."""
+        message = json.dumps({"requestId": request_id, "timeoutMs": int(self.spec.timeout_s * 1000),
+                              "event": event}).encode()
+        mine = _Invocation(request_id)
+        with self._cond:
+            if self.dead:
+                return None
+            if not self._queue:
+                self._head_started = time.monotonic()
+            self._queue.append(mine)
+            try:
+                self.conn.send_bytes(message)  # under the lock: the socket's order is the queue's order
+            except OSError:
+                pass  # a dead worker: the read below reports it
+            while not mine.done and self._reading:
+                self._cond.wait()
+            if mine.done:
+                return mine.outcome
+            self._reading = True
         try:
-            self.conn.send_bytes(message.encode())
-            if not self.conn.poll(timeout):
-                self.kill()
-                return InvokeOutcome(function_error={
-                    "errorMessage": f"{_timestamp()} {request_id} Task timed out after {timeout:.2f} seconds"})
-            reply = json.loads(self.conn.recv_bytes())
-        except (EOFError, OSError):
-            return InvokeOutcome(function_error=self._exit_error(request_id))
-        if "error" in reply:
-            return InvokeOutcome(function_error=reply["error"])
-        return InvokeOutcome(payload=reply["ok"].encode())
+            while not mine.done:
+                self._read_reply()
+        finally:
+            with self._cond:
+                self._reading = False
+                self._cond.notify_all()
+        return mine.outcome
 
-    def _await_ready(self) -> InvokeOutcome | None:
+    def _read_reply(self) -> None:
+        """Read the reply of the oldest queued invocation (or learn that the worker died or timed out)."""
+        if not self.ready:
+            failure = self._await_ready()
+            if failure is not None:
+                self._fail_head(failure)
+                return
+            with self._cond:
+                self._head_started = time.monotonic()  # the first invocation starts once the handler is loaded
+        with self._cond:
+            head = self._queue[0]
+            left = self._head_started + self.spec.timeout_s - time.monotonic()
+        try:
+            if not self.conn.poll(max(0.0, left)):
+                self.kill()
+                timeout = self.spec.timeout_s
+                self._fail_head({"errorMessage": f"{_timestamp()} {head.request_id} Task timed out after "
+                                                 f"{timeout:.2f} seconds"})
+                return
+            reply = self.conn.recv_bytes()
+        except (EOFError, OSError):
+            self._fail_head(self._exit_error(head.request_id))
+            return
+        kind, body = reply[:1], reply[1:]
+        outcome = InvokeOutcome(payload=body) if kind == _OK else InvokeOutcome(function_error=json.loads(body))
+        with self._cond:
+            self._queue.popleft()
+            head.outcome, head.done = outcome, True
+            self._head_started = time.monotonic()
+            self._cond.notify_all()
+
+    def _fail_head(self, error: dict[str, str]) -> None:
+        """The worker is gone: the oldest invocation fails with `error`, the ones behind it never started."""
+        self.kill()
+        with self._cond:
+            self.dead = True
+            head = self._queue.popleft()
+            head.outcome, head.done = InvokeOutcome(function_error=error), True
+            while self._queue:
+                self._queue.popleft().done = True  # outcome None: not started
+            self._cond.notify_all()
+
+    def _await_ready(self) -> dict[str, str] | None:
         try:
             if not self.conn.poll(INIT_TIMEOUT_S):
                 self.kill()
-                return InvokeOutcome(function_error={"errorType": "Runtime.InitError",
-                                                     "errorMessage": f"Init timed out after {INIT_TIMEOUT_S:.2f} seconds"})
+                return {"errorType": "Runtime.InitError", "errorMessage": f"Init timed out after {INIT_TIMEOUT_S:.2f} seconds"}
             self.conn.recv_bytes()
         except (EOFError, OSError):
-            return InvokeOutcome(function_error=self._exit_error("init"))
+            return self._exit_error("init")
         self.ready = True
         return None
 
@@ -161,6 +238,11 @@ class Worker:
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    @property
+    def idle(self) -> bool:
+        with self._cond:
+            return not self._queue
+
     def kill(self) -> None:
         """Stop the process now (timeouts, shutdown); safe to call twice."""
         if self.process.poll() is None:
@@ -174,11 +256,17 @@ class Worker:
 
 
 class WorkerPool:
-    """`size` warm workers for one function version; `invoke` borrows one, replacing it if it died."""
+    """`size` warm workers for one function version; `invoke` runs an invocation on one, replacing dead ones.
+
+    Each worker takes up to PIPELINE_DEPTH invocations at once (`size` x PIPELINE_DEPTH slots), so the next
+    event already waits in its socket when it answers: the worker does not sit idle while the engine records a
+    result and takes the next row. It still runs one invocation at a time, so `size` caps the concurrency.
+    """
 
     def __init__(self, spec: FunctionSpec, size: int) -> None:
         self.spec = spec
         self.size = size
+        self.slots = size * PIPELINE_DEPTH
         self._dir = Path(tempfile.mkdtemp(prefix=f"s3batch-lambda-{spec.function_name}-"))
         self.code_dir = self._dir / "task"
         self.log_path = log_directory(self._dir) / f"{spec.function_name}.log"
@@ -188,7 +276,9 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._closed = False
         for _ in range(size):
-            self._idle.put(self._spawn())
+            worker = self._spawn()
+            for _ in range(PIPELINE_DEPTH):
+                self._idle.put(worker)
 
     def _spawn(self) -> Worker:
         worker = Worker(self.spec, str(self.code_dir), self.log_path)
@@ -197,19 +287,35 @@ class WorkerPool:
         return worker
 
     def invoke(self, event: dict[str, Any], request_id: str) -> InvokeOutcome:
-        """One synchronous invocation on a free worker."""
-        worker = self._idle.get()
-        try:
-            outcome = worker.invoke(event, request_id)
-        finally:
-            if not worker.alive:
-                worker.kill()
-                with self._lock:
-                    self._all.remove(worker)
-                if not self._closed:
-                    worker = self._spawn()
-            self._idle.put(worker)
-        return outcome
+        """One synchronous invocation; one that never started on a worker that died runs on its replacement."""
+        while True:
+            worker = self._current(self._idle.get())
+            try:
+                outcome = worker.invoke(event, request_id)
+            finally:
+                self._idle.put(self._current(worker))
+            if outcome is not None:
+                return outcome
+            if self._closed:  # shut down meanwhile: no worker will run it
+                return InvokeOutcome(function_error={"errorType": "Runtime.ExitError", "errorMessage":
+                                                     f"RequestId: {request_id} Error: Runtime exited (shut down)"})
+
+    def _current(self, worker: Worker) -> Worker:
+        """`worker`, or its replacement once it died (spawned by the first slot to notice)."""
+        with self._lock:
+            while worker.replacement is not None:
+                worker = worker.replacement
+            if not worker.dead and (worker.alive or not worker.idle):
+                return worker
+            worker.dead = True  # exited between invocations, or killed
+            if worker in self._all:
+                self._all.remove(worker)
+            if self._closed:
+                return worker
+            worker.replacement = replacement = Worker(self.spec, str(self.code_dir), self.log_path)
+            self._all.append(replacement)
+        worker.kill()
+        return replacement
 
     def worker_pids(self) -> list[int]:
         with self._lock:
@@ -346,18 +452,18 @@ def serve(fd: int) -> None:
         except (EOFError, OSError):
             return
         if init_error is not None:
-            conn.send_bytes(json.dumps({"error": init_error}).encode())
+            conn.send_bytes(_ERROR + json.dumps(init_error).encode())
             continue
-        context = LambdaContext(request["requestId"], request["deadlineMs"])
+        # the deadline counts from now: an invocation may have waited in the socket behind the previous one
+        context = LambdaContext(request["requestId"], int(time.time() * 1000) + request["timeoutMs"])
         try:
             result = handler(request["event"], context)
         except Exception as error:  # noqa: BLE001 - reported as the function error
-            reply = {"error": {"errorMessage": str(error), "errorType": type(error).__name__,
-                               "stackTrace": traceback.format_tb(error.__traceback__)}}
-        else:
-            try:
-                reply = {"ok": json.dumps(result)}
-            except (TypeError, ValueError) as error:
-                reply = {"error": {"errorMessage": f"Unable to marshal response: {error}",
-                                   "errorType": "Runtime.MarshalError"}}
-        conn.send_bytes(json.dumps(reply).encode())
+            conn.send_bytes(_ERROR + json.dumps({"errorMessage": str(error), "errorType": type(error).__name__,
+                                                 "stackTrace": traceback.format_tb(error.__traceback__)}).encode())
+            continue
+        try:
+            conn.send_bytes(_OK + json.dumps(result).encode())
+        except (TypeError, ValueError) as error:
+            conn.send_bytes(_ERROR + json.dumps({"errorMessage": f"Unable to marshal response: {error}",
+                                                 "errorType": "Runtime.MarshalError"}).encode())

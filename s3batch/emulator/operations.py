@@ -225,7 +225,7 @@ class LambdaInvoke:
         self.schema = str(config.get("InvocationSchemaVersion") or "1.0")
         self.user_arguments = config.get("UserArguments")
         self.pool = lambda_runtime.pool_for(spec)
-        self.threads = self.pool.size
+        self.threads = self.pool.slots  # the pool queues the next event on each worker
         self.redrives, self.backoff_s = redrive_settings()
         self._stop = stop
 
