@@ -99,27 +99,18 @@ def worker_environment(spec: FunctionSpec, code_dir: str) -> dict[str, str]:
     return env
 
 
-PIPELINE_DEPTH = 2  # invocations queued per worker (see WorkerPool)
-
-
-@dataclass(eq=False)
-class _Invocation:
-    """One invocation sent to a worker: its outcome once read, or `None` if the worker died before starting it."""
-
-    request_id: str
-    done: bool = False
-    outcome: InvokeOutcome | None = None
+PIPELINE_DEPTH = 2  # invocations an engine thread keeps sent to its worker (see Worker)
 
 
 class Worker:
-    """One warm worker process and its connection.
+    """One warm worker process and its connection; held by one engine thread at a time.
 
-    Up to PIPELINE_DEPTH engine threads may have an invocation on one worker: each is sent at once and waits in
-    the worker's socket; the worker runs them one after another and answers in order. Whichever waiting thread
-    reads the socket assigns each reply to the oldest invocation (the one the worker ran). The timeout of an
-    invocation counts from when it started: when it was sent to an idle worker, else when its predecessor's reply
-    arrived. After a timeout or a crash the invocations behind the failed one never started: they end with no
-    outcome and the pool runs them on another worker.
+    That thread may `send` the next invocation before the previous one is answered: it waits in the worker's
+    socket, so the worker goes on at once instead of sitting idle while the engine records a result and takes
+    the next row. The worker runs them one after another; `receive` returns the answers in the same order. The
+    timeout of an invocation counts from when it started: when it was sent to an idle worker, else when its
+    predecessor's answer arrived. After a timeout or a crash the invocations behind the failed one never
+    started: `receive` returns None for them, and they are sent again to the worker's replacement.
     """
 
     def __init__(self, spec: FunctionSpec, code_dir: str, log_path: Path) -> None:
@@ -134,88 +125,54 @@ class Worker:
         child.close()
         self.conn = Connection(parent.detach())
         self.ready = False
-        self.dead = False            # timed out, crashed or killed: takes no invocation any more
-        self.replacement: Worker | None = None  # set by the pool once it replaced this dead worker
-        self._cond = threading.Condition()
-        self._queue: collections.deque[_Invocation] = collections.deque()  # sent, not yet answered, oldest first
-        self._head_started = 0.0     # monotonic time the oldest queued invocation started
-        self._reading = False        # one thread at a time reads replies
+        self.dead = False  # killed (timeout, crash, shutdown): answers nothing any more
+        self._sent: collections.deque[str] = collections.deque()  # request ids sent, not yet answered
+        self._head_started = 0.0  # monotonic time the oldest sent invocation started
 
-    def invoke(self, event: dict[str, Any], request_id: str) -> InvokeOutcome | None:
-        """Run one invocation, enforcing the timeout; None when it never started (run it on another worker)."""
-        message = json.dumps({"requestId": request_id, "timeoutMs": int(self.spec.timeout_s * 1000),
-                              "event": event}).encode()
-        mine = _Invocation(request_id)
-        with self._cond:
-            if self.dead:
-                return None
-            if not self._queue:
-                self._head_started = time.monotonic()
-            self._queue.append(mine)
-            try:
-                self.conn.send_bytes(message)  # under the lock: the socket's order is the queue's order
-            except OSError:
-                pass  # a dead worker: the read below reports it
-            while not mine.done and self._reading:
-                self._cond.wait()
-            if mine.done:
-                return mine.outcome
-            self._reading = True
+    def send(self, event: dict[str, Any], request_id: str) -> None:
+        """Queue one invocation; its answer comes from `receive` after those of the ones sent before."""
+        if not self._sent:
+            self._head_started = time.monotonic()
+        self._sent.append(request_id)
+        message = {"requestId": request_id, "timeoutMs": int(self.spec.timeout_s * 1000), "event": event}
         try:
-            while not mine.done:
-                self._read_reply()
-        finally:
-            with self._cond:
-                self._reading = False
-                self._cond.notify_all()
-        return mine.outcome
+            self.conn.send_bytes(json.dumps(message).encode())
+        except OSError:
+            pass  # a dead worker: `receive` reports it
 
-    def _read_reply(self) -> None:
-        """Read the reply of the oldest queued invocation (or learn that the worker died or timed out)."""
+    def receive(self) -> InvokeOutcome | None:
+        """The answer to the oldest invocation sent, enforcing its timeout; None if it never started."""
+        request_id = self._sent.popleft()
+        if self.dead:
+            return None
         if not self.ready:
             failure = self._await_ready()
             if failure is not None:
-                self._fail_head(failure)
-                return
-            with self._cond:
-                self._head_started = time.monotonic()  # the first invocation starts once the handler is loaded
-        with self._cond:
-            head = self._queue[0]
-            left = self._head_started + self.spec.timeout_s - time.monotonic()
-        try:
-            if not self.conn.poll(max(0.0, left)):
                 self.kill()
-                timeout = self.spec.timeout_s
-                self._fail_head({"errorMessage": f"{_timestamp()} {head.request_id} Task timed out after "
-                                                 f"{timeout:.2f} seconds"})
-                return
+                return InvokeOutcome(function_error=failure)
+            self._head_started = time.monotonic()  # the first invocation starts once the handler is loaded
+        timeout = self.spec.timeout_s
+        try:
+            if not self.conn.poll(max(0.0, self._head_started + timeout - time.monotonic())):
+                self.kill()
+                return InvokeOutcome(function_error={
+                    "errorMessage": f"{_timestamp()} {request_id} Task timed out after {timeout:.2f} seconds"})
             reply = self.conn.recv_bytes()
         except (EOFError, OSError):
-            self._fail_head(self._exit_error(head.request_id))
-            return
+            error = self._exit_error(request_id)
+            self.kill()
+            return InvokeOutcome(function_error=error)
+        self._head_started = time.monotonic()
         kind, body = reply[:1], reply[1:]
-        outcome = InvokeOutcome(payload=body) if kind == _OK else InvokeOutcome(function_error=json.loads(body))
-        with self._cond:
-            self._queue.popleft()
-            head.outcome, head.done = outcome, True
-            self._head_started = time.monotonic()
-            self._cond.notify_all()
+        return InvokeOutcome(payload=body) if kind == _OK else InvokeOutcome(function_error=json.loads(body))
 
-    def _fail_head(self, error: dict[str, str]) -> None:
-        """The worker is gone: the oldest invocation fails with `error`, the ones behind it never started."""
-        self.kill()
-        with self._cond:
-            self.dead = True
-            head = self._queue.popleft()
-            head.outcome, head.done = InvokeOutcome(function_error=error), True
-            while self._queue:
-                self._queue.popleft().done = True  # outcome None: not started
-            self._cond.notify_all()
+    @property
+    def busy(self) -> bool:
+        return bool(self._sent)
 
     def _await_ready(self) -> dict[str, str] | None:
         try:
             if not self.conn.poll(INIT_TIMEOUT_S):
-                self.kill()
                 return {"errorType": "Runtime.InitError", "errorMessage": f"Init timed out after {INIT_TIMEOUT_S:.2f} seconds"}
             self.conn.recv_bytes()
         except (EOFError, OSError):
@@ -238,13 +195,9 @@ class Worker:
     def alive(self) -> bool:
         return self.process.poll() is None
 
-    @property
-    def idle(self) -> bool:
-        with self._cond:
-            return not self._queue
-
     def kill(self) -> None:
         """Stop the process now (timeouts, shutdown); safe to call twice."""
+        self.dead = True
         if self.process.poll() is None:
             self.process.kill()
         try:
@@ -256,17 +209,11 @@ class Worker:
 
 
 class WorkerPool:
-    """`size` warm workers for one function version; `invoke` runs an invocation on one, replacing dead ones.
-
-    Each worker takes up to PIPELINE_DEPTH invocations at once (`size` x PIPELINE_DEPTH slots), so the next
-    event already waits in its socket when it answers: the worker does not sit idle while the engine records a
-    result and takes the next row. It still runs one invocation at a time, so `size` caps the concurrency.
-    """
+    """`size` warm workers for one function version; `checkout` lends one, replacing it if it died."""
 
     def __init__(self, spec: FunctionSpec, size: int) -> None:
         self.spec = spec
         self.size = size
-        self.slots = size * PIPELINE_DEPTH
         self._dir = Path(tempfile.mkdtemp(prefix=f"s3batch-lambda-{spec.function_name}-"))
         self.code_dir = self._dir / "task"
         self.log_path = log_directory(self._dir) / f"{spec.function_name}.log"
@@ -275,10 +222,9 @@ class WorkerPool:
         self._all: list[Worker] = []
         self._lock = threading.Lock()
         self._closed = False
+        self.waiting = 0  # threads blocked in checkout: holders should give their worker back soon
         for _ in range(size):
-            worker = self._spawn()
-            for _ in range(PIPELINE_DEPTH):
-                self._idle.put(worker)
+            self._idle.put(self._spawn())
 
     def _spawn(self) -> Worker:
         worker = Worker(self.spec, str(self.code_dir), self.log_path)
@@ -286,36 +232,31 @@ class WorkerPool:
             self._all.append(worker)
         return worker
 
-    def invoke(self, event: dict[str, Any], request_id: str) -> InvokeOutcome:
-        """One synchronous invocation; one that never started on a worker that died runs on its replacement."""
-        while True:
-            worker = self._current(self._idle.get())
-            try:
-                outcome = worker.invoke(event, request_id)
-            finally:
-                self._idle.put(self._current(worker))
-            if outcome is not None:
-                return outcome
-            if self._closed:  # shut down meanwhile: no worker will run it
-                return InvokeOutcome(function_error={"errorType": "Runtime.ExitError", "errorMessage":
-                                                     f"RequestId: {request_id} Error: Runtime exited (shut down)"})
-
-    def _current(self, worker: Worker) -> Worker:
-        """`worker`, or its replacement once it died (spawned by the first slot to notice)."""
+    def checkout(self) -> Worker:
+        """A free worker (blocks until one is); give it back with `checkin`."""
         with self._lock:
-            while worker.replacement is not None:
-                worker = worker.replacement
-            if not worker.dead and (worker.alive or not worker.idle):
-                return worker
-            worker.dead = True  # exited between invocations, or killed
+            self.waiting += 1
+        try:
+            return self.current(self._idle.get())
+        finally:
+            with self._lock:
+                self.waiting -= 1
+
+    def checkin(self, worker: Worker) -> None:
+        """Give a worker back; one with invocations still unanswered cannot be reused and is replaced."""
+        if worker.busy:
+            worker.kill()
+        self._idle.put(self.current(worker))
+
+    def current(self, worker: Worker) -> Worker:
+        """`worker`, or a fresh one in its place if it died (or the worker itself once the pool is closed)."""
+        if self._closed or (not worker.dead and worker.alive):
+            return worker
+        worker.kill()
+        with self._lock:
             if worker in self._all:
                 self._all.remove(worker)
-            if self._closed:
-                return worker
-            worker.replacement = replacement = Worker(self.spec, str(self.code_dir), self.log_path)
-            self._all.append(replacement)
-        worker.kill()
-        return replacement
+        return self._spawn()
 
     def worker_pids(self) -> list[int]:
         with self._lock:
