@@ -74,3 +74,43 @@ def test_stock_client_without_our_fix_works_through_the_proxy_setting(stack: Any
     s3 = session.client("s3", endpoint_url=stack.endpoint_url, config=Config(proxies={"http": stack.endpoint_url}))
     s3.create_bucket(Bucket="through-the-proxy")
     assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["through-the-proxy"]
+
+
+def test_request_threads_are_reused_and_a_blocked_request_blocks_no_other() -> None:
+    import threading
+    import time
+
+    from s3batch.emulator.server import QuietRequestHandler, ReusedThreadsWSGIServer
+
+    release = threading.Event()
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        if environ["PATH_INFO"] == "/block":
+            release.wait(60)
+        body = str(threading.get_ident()).encode()
+        start_response("200 OK", [("Content-Length", str(len(body)))])
+        return [body]
+
+    server = ReusedThreadsWSGIServer("127.0.0.1", 0, app, handler=QuietRequestHandler)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    blocked: list[bytes] = []
+    blocker = threading.Thread(target=lambda: blocked.append(urllib.request.urlopen(url + "/block", timeout=60).read()))
+    try:
+        blocker.start()
+        served_by = []
+        for _ in range(5):
+            deadline = time.monotonic() + 30
+            while served_by and not server._idle and time.monotonic() < deadline:
+                time.sleep(0.005)  # until the previous request's thread waits for the next connection
+            served_by.append(urllib.request.urlopen(url + "/", timeout=10).read())  # noqa: S310
+        assert len(set(served_by)) == 1  # that one waiting thread served each next request
+        assert not blocked  # … while the blocked request still waits on another thread
+    finally:
+        release.set()
+        blocker.join(60)
+        server.shutdown()
+        server.server_close()
+        serving.join(10)
+    assert blocked and blocked[0] not in served_by
