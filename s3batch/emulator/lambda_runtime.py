@@ -19,7 +19,9 @@ from __future__ import annotations
 import collections
 import json
 import os
+import math
 import queue
+import select
 import shutil
 import signal
 import socket
@@ -124,6 +126,8 @@ class Worker:
         )
         child.close()
         self.conn = Connection(parent.detach())
+        self._poller = select.poll()  # kept: Connection.poll builds a selector on every call
+        self._poller.register(self.conn.fileno(), select.POLLIN)
         self.ready = False
         self.dead = False  # killed (timeout, crash, shutdown): answers nothing any more
         self._sent: collections.deque[str] = collections.deque()  # request ids sent, not yet answered
@@ -153,7 +157,7 @@ class Worker:
             self._head_started = time.monotonic()  # the first invocation starts once the handler is loaded
         timeout = self.spec.timeout_s
         try:
-            if not self.conn.poll(max(0.0, self._head_started + timeout - time.monotonic())):
+            if not self._answer_within(self._head_started + timeout - time.monotonic()):
                 self.kill()
                 return InvokeOutcome(function_error={
                     "errorMessage": f"{_timestamp()} {request_id} Task timed out after {timeout:.2f} seconds"})
@@ -166,13 +170,19 @@ class Worker:
         kind, body = reply[:1], reply[1:]
         return InvokeOutcome(payload=body) if kind == _OK else InvokeOutcome(function_error=json.loads(body))
 
+    def _answer_within(self, seconds: float) -> bool:
+        """True once the worker answered (or closed its end), False after `seconds`."""
+        if self.conn.closed:
+            raise OSError("the worker's connection is closed")
+        return bool(self._poller.poll(max(0, math.ceil(seconds * 1000))))
+
     @property
     def busy(self) -> bool:
         return bool(self._sent)
 
     def _await_ready(self) -> dict[str, str] | None:
         try:
-            if not self.conn.poll(INIT_TIMEOUT_S):
+            if not self._answer_within(INIT_TIMEOUT_S):
                 return {"errorType": "Runtime.InitError", "errorMessage": f"Init timed out after {INIT_TIMEOUT_S:.2f} seconds"}
             self.conn.recv_bytes()
         except (EOFError, OSError):
