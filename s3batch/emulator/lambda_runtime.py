@@ -2,7 +2,8 @@
 
 Each worker is a separate Python process (so a handler that crashes, hangs or leaks cannot hurt the
 stack) started with the function's environment, its unzipped code as working directory and first
-import path, and a socketpair to the engine. The protocol is one JSON message per invocation.
+import path, and a socketpair to the engine. The protocol is one message each way per invocation: the
+event as JSON, and a reply of one byte (`_OK`, `_ERROR`) followed by the response or the error document.
 
 What AWS does and we copy (reference §1.6):
 - an unhandled exception is a *function error*, reported as `Lambda returned function error: {json}`;
@@ -18,8 +19,8 @@ from __future__ import annotations
 
 import collections
 import json
-import os
 import math
+import os
 import queue
 import select
 import shutil
