@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+from collections import deque
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -311,7 +312,9 @@ class _Run:
         self.threshold_hit = False
         self.error: BaseException | None = None
 
-    def next_task(self) -> manifests.Task | None:
+    def next_task(self, wait: bool = True) -> manifests.Task | None:
+        """The next row, or None when there is none or the job stops; while a pause is asked, None without
+        `wait` (a thread with tasks in flight finishes them first), else pause here until resumed."""
         while True:
             if self.prepared.stop.is_set():
                 return None
@@ -324,6 +327,8 @@ class _Run:
                     task = next(self.tasks, None)
                     self.in_flight += task is not None
                     return task
+            if not wait:
+                return None
             self.pause()
 
     def task_done(self) -> None:
@@ -352,7 +357,8 @@ class _Run:
                 self.pause_epoch += 1
                 self.tasks_lock.notify_all()
 
-    def run_task(self, task: manifests.Task) -> TaskResult:
+    def start_task(self, lane: Any, task: manifests.Task) -> Any:
+        """The task's result if decided without running it, else what `lane.start` returned for `finish_task`."""
         prepared = self.prepared
         if prepared.versioned and task.version_id == "":
             return operations.MISSING_VERSION
@@ -363,9 +369,18 @@ class _Run:
             if denial is not None:
                 return denial
         try:
-            return prepared.operation.run(task)
+            return lane.start(task)
         except Exception as error:  # noqa: BLE001 - a task is always reported, whatever its runner did
-            return TaskResult(False, 500, "InternalError", f"{type(error).__name__}: {error}")
+            return _internal_error(error)
+
+    @staticmethod
+    def finish_task(lane: Any, started: Any) -> TaskResult:
+        if isinstance(started, TaskResult):
+            return started
+        try:
+            return lane.finish(started)
+        except Exception as error:  # noqa: BLE001 - a task is always reported, whatever its runner did
+            return _internal_error(error)
 
     def record(self, task: manifests.Task, result: TaskResult) -> None:
         self.report.add(task.bucket, task.key, task.version_id, result)
@@ -381,15 +396,53 @@ class _Run:
         self.progress.task_finished(result.succeeded)
 
     def dispatch(self) -> None:
+        """Take rows and run them; with a pipelining operation, keep up to `lane.depth` of them started."""
+        operation = self.prepared.operation
+        lane = operation.lane() if hasattr(operation, "lane") else _SyncLane(operation)
+        started: deque[tuple[manifests.Task, Any]] = deque()  # taken and started, not yet recorded
         try:
-            while (task := self.next_task()) is not None:
+            while True:
+                task = self.next_task(wait=not started)
+                if task is not None:
+                    started.append((task, self.start_task(lane, task)))
+                    if len(started) < lane.depth:
+                        continue
+                elif not started:
+                    break
+                task, handle = started.popleft()
                 try:
-                    self.record(task, self.run_task(task))
+                    self.record(task, self.finish_task(lane, handle))
                 finally:
                     self.task_done()
         except BaseException as error:  # noqa: BLE001 - surfaced by execute after the join
             self.error = error
             self.prepared.stop.set()
+            for _ in started:  # the job fails; no thread may wait for these in a pause
+                self.task_done()
+        finally:
+            lane.close()
+
+
+class _SyncLane:
+    """An operation without a pipeline of its own: `finish` runs the task with `operation.run`."""
+
+    depth = 1
+
+    def __init__(self, operation: Any) -> None:
+        self.operation = operation
+
+    def start(self, task: manifests.Task) -> manifests.Task:
+        return task
+
+    def finish(self, task: manifests.Task) -> TaskResult:
+        return self.operation.run(task)
+
+    def close(self) -> None:
+        pass
+
+
+def _internal_error(error: Exception) -> TaskResult:
+    return TaskResult(False, 500, "InternalError", f"{type(error).__name__}: {error}")
 
 
 def execute(prepared: PreparedJob, progress: ProgressSink) -> ExecutionResult:

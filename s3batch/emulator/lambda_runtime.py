@@ -2,7 +2,8 @@
 
 Each worker is a separate Python process (so a handler that crashes, hangs or leaks cannot hurt the
 stack) started with the function's environment, its unzipped code as working directory and first
-import path, and a socketpair to the engine. The protocol is one JSON message per invocation.
+import path, and a socketpair to the engine. The protocol is one message each way per invocation: the
+event as JSON, and a reply of one byte (`_OK`, `_ERROR`) followed by the response or the error document.
 
 What AWS does and we copy (reference §1.6):
 - an unhandled exception is a *function error*, reported as `Lambda returned function error: {json}`;
@@ -16,9 +17,12 @@ The worker side (`serve`) imports only the standard library before loading the h
 
 from __future__ import annotations
 
+import collections
 import json
+import math
 import os
 import queue
+import select
 import shutil
 import signal
 import socket
@@ -37,6 +41,8 @@ from typing import Any
 
 INIT_TIMEOUT_S = 30.0  # Lambda allows 10 s of init; we are generous for slow machines
 _WORKER_MAIN = "import sys; from s3batch.emulator.lambda_runtime import serve; serve(int(sys.argv[1]))"
+# A reply is one byte saying what follows, then the handler's JSON response as is, or the function error document.
+_OK, _ERROR = b"o", b"e"
 
 
 @dataclass(frozen=True)
@@ -98,8 +104,19 @@ def worker_environment(spec: FunctionSpec, code_dir: str) -> dict[str, str]:
     return env
 
 
+PIPELINE_DEPTH = 2  # invocations an engine thread keeps sent to its worker (see Worker)
+
+
 class Worker:
-    """One warm worker process and its connection; used by one engine thread at a time."""
+    """One warm worker process and its connection; held by one engine thread at a time.
+
+    That thread may `send` the next invocation before the previous one is answered: it waits in the worker's
+    socket, so the worker goes on at once instead of sitting idle while the engine records a result and takes
+    the next row. The worker runs them one after another; `receive` returns the answers in the same order. The
+    timeout of an invocation counts from when it started: when it was sent to an idle worker, else when its
+    predecessor's answer arrived. After a timeout or a crash the invocations behind the failed one never
+    started: `receive` returns None for them, and they are sent again to the worker's replacement.
+    """
 
     def __init__(self, spec: FunctionSpec, code_dir: str, log_path: Path) -> None:
         self.spec = spec
@@ -112,39 +129,67 @@ class Worker:
         )
         child.close()
         self.conn = Connection(parent.detach())
+        self._poller = select.poll()  # kept: Connection.poll builds a selector on every call
+        self._poller.register(self.conn.fileno(), select.POLLIN)
         self.ready = False
+        self.dead = False  # killed (timeout, crash, shutdown): answers nothing any more
+        self._sent: collections.deque[str] = collections.deque()  # request ids sent, not yet answered
+        self._head_started = 0.0  # monotonic time the oldest sent invocation started
 
-    def invoke(self, event: dict[str, Any], request_id: str) -> InvokeOutcome:
-        """Run one invocation, enforcing the timeout; a dead or timed-out worker must be replaced."""
-        if not self.ready:
-            outcome = self._await_ready()
-            if outcome is not None:
-                return outcome
-        timeout = self.spec.timeout_s
-        deadline_ms = int((time.time() + timeout) * 1000)
-        message = json.dumps({"requestId": request_id, "deadlineMs": deadline_ms, "event": event})
+    def send(self, event: dict[str, Any], request_id: str) -> None:
+        """Queue one invocation; its answer comes from `receive` after those of the ones sent before."""
+        if not self._sent:
+            self._head_started = time.monotonic()
+        self._sent.append(request_id)
+        message = {"requestId": request_id, "timeoutMs": int(self.spec.timeout_s * 1000), "event": event}
         try:
-            self.conn.send_bytes(message.encode())
-            if not self.conn.poll(timeout):
+            self.conn.send_bytes(json.dumps(message).encode())
+        except OSError:
+            pass  # a dead worker: `receive` reports it
+
+    def receive(self) -> InvokeOutcome | None:
+        """The answer to the oldest invocation sent, enforcing its timeout; None if it never started."""
+        request_id = self._sent.popleft()
+        if self.dead:
+            return None
+        if not self.ready:
+            failure = self._await_ready()
+            if failure is not None:
+                self.kill()
+                return InvokeOutcome(function_error=failure)
+            self._head_started = time.monotonic()  # the first invocation starts once the handler is loaded
+        timeout = self.spec.timeout_s
+        try:
+            if not self._answer_within(self._head_started + timeout - time.monotonic()):
                 self.kill()
                 return InvokeOutcome(function_error={
                     "errorMessage": f"{_timestamp()} {request_id} Task timed out after {timeout:.2f} seconds"})
-            reply = json.loads(self.conn.recv_bytes())
+            reply = self.conn.recv_bytes()
         except (EOFError, OSError):
-            return InvokeOutcome(function_error=self._exit_error(request_id))
-        if "error" in reply:
-            return InvokeOutcome(function_error=reply["error"])
-        return InvokeOutcome(payload=reply["ok"].encode())
+            error = self._exit_error(request_id)
+            self.kill()
+            return InvokeOutcome(function_error=error)
+        self._head_started = time.monotonic()
+        kind, body = reply[:1], reply[1:]
+        return InvokeOutcome(payload=body) if kind == _OK else InvokeOutcome(function_error=json.loads(body))
 
-    def _await_ready(self) -> InvokeOutcome | None:
+    def _answer_within(self, seconds: float) -> bool:
+        """True once the worker answered (or closed its end), False after `seconds`."""
+        if self.conn.closed:
+            raise OSError("the worker's connection is closed")
+        return bool(self._poller.poll(max(0, math.ceil(seconds * 1000))))
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._sent)
+
+    def _await_ready(self) -> dict[str, str] | None:
         try:
-            if not self.conn.poll(INIT_TIMEOUT_S):
-                self.kill()
-                return InvokeOutcome(function_error={"errorType": "Runtime.InitError",
-                                                     "errorMessage": f"Init timed out after {INIT_TIMEOUT_S:.2f} seconds"})
+            if not self._answer_within(INIT_TIMEOUT_S):
+                return {"errorType": "Runtime.InitError", "errorMessage": f"Init timed out after {INIT_TIMEOUT_S:.2f} seconds"}
             self.conn.recv_bytes()
         except (EOFError, OSError):
-            return InvokeOutcome(function_error=self._exit_error("init"))
+            return self._exit_error("init")
         self.ready = True
         return None
 
@@ -165,6 +210,7 @@ class Worker:
 
     def kill(self) -> None:
         """Stop the process now (timeouts, shutdown); safe to call twice."""
+        self.dead = True
         if self.process.poll() is None:
             self.process.kill()
         try:
@@ -176,7 +222,7 @@ class Worker:
 
 
 class WorkerPool:
-    """`size` warm workers for one function version; `invoke` borrows one, replacing it if it died."""
+    """`size` warm workers for one function version; `checkout` lends one, replacing it if it died."""
 
     def __init__(self, spec: FunctionSpec, size: int) -> None:
         self.spec = spec
@@ -189,6 +235,7 @@ class WorkerPool:
         self._all: list[Worker] = []
         self._lock = threading.Lock()
         self._closed = False
+        self.waiting = 0  # threads blocked in checkout: holders should give their worker back soon
         for _ in range(size):
             self._idle.put(self._spawn())
 
@@ -198,20 +245,31 @@ class WorkerPool:
             self._all.append(worker)
         return worker
 
-    def invoke(self, event: dict[str, Any], request_id: str) -> InvokeOutcome:
-        """One synchronous invocation on a free worker."""
-        worker = self._idle.get()
+    def checkout(self) -> Worker:
+        """A free worker (blocks until one is); give it back with `checkin`."""
+        with self._lock:
+            self.waiting += 1
         try:
-            outcome = worker.invoke(event, request_id)
+            return self.current(self._idle.get())
         finally:
-            if not worker.alive:
-                worker.kill()
-                with self._lock:
-                    self._all.remove(worker)
-                if not self._closed:
-                    worker = self._spawn()
-            self._idle.put(worker)
-        return outcome
+            with self._lock:
+                self.waiting -= 1
+
+    def checkin(self, worker: Worker) -> None:
+        """Give a worker back; one with invocations still unanswered cannot be reused and is replaced."""
+        if worker.busy:
+            worker.kill()
+        self._idle.put(self.current(worker))
+
+    def current(self, worker: Worker) -> Worker:
+        """`worker`, or a fresh one in its place if it died (or the worker itself once the pool is closed)."""
+        if self._closed or (not worker.dead and worker.alive):
+            return worker
+        worker.kill()
+        with self._lock:
+            if worker in self._all:
+                self._all.remove(worker)
+        return self._spawn()
 
     def worker_pids(self) -> list[int]:
         with self._lock:
@@ -348,18 +406,18 @@ def serve(fd: int) -> None:
         except (EOFError, OSError):
             return
         if init_error is not None:
-            conn.send_bytes(json.dumps({"error": init_error}).encode())
+            conn.send_bytes(_ERROR + json.dumps(init_error).encode())
             continue
-        context = LambdaContext(request["requestId"], request["deadlineMs"])
+        # the deadline counts from now: an invocation may have waited in the socket behind the previous one
+        context = LambdaContext(request["requestId"], int(time.time() * 1000) + request["timeoutMs"])
         try:
             result = handler(request["event"], context)
         except Exception as error:  # noqa: BLE001 - reported as the function error
-            reply = {"error": {"errorMessage": str(error), "errorType": type(error).__name__,
-                               "stackTrace": traceback.format_tb(error.__traceback__)}}
-        else:
-            try:
-                reply = {"ok": json.dumps(result)}
-            except (TypeError, ValueError) as error:
-                reply = {"error": {"errorMessage": f"Unable to marshal response: {error}",
-                                   "errorType": "Runtime.MarshalError"}}
-        conn.send_bytes(json.dumps(reply).encode())
+            conn.send_bytes(_ERROR + json.dumps({"errorMessage": str(error), "errorType": type(error).__name__,
+                                                 "stackTrace": traceback.format_tb(error.__traceback__)}).encode())
+            continue
+        try:
+            conn.send_bytes(_OK + json.dumps(result).encode())
+        except (TypeError, ValueError) as error:
+            conn.send_bytes(_ERROR + json.dumps({"errorMessage": f"Unable to marshal response: {error}",
+                                                 "errorType": "Runtime.MarshalError"}).encode())

@@ -10,6 +10,7 @@ ErrorCode; S3 errors carry their HTTP status and code (e.g. 404 NoSuchKey).
 from __future__ import annotations
 
 import base64
+import collections
 import json
 import os
 import re
@@ -190,7 +191,10 @@ def interpret_response(payload: bytes, task_id: str) -> tuple[str, str]:
 
 
 class LambdaInvoke:
-    """LambdaInvoke: one task per invocation on the function's warm pool, TemporaryFailure redriven."""
+    """LambdaInvoke: one task per invocation on the function's warm pool, TemporaryFailure redriven.
+
+    Each engine thread runs its tasks through a `lane` (one worker, PIPELINE_DEPTH invocations in flight).
+    """
 
     name = "LambdaInvoke"
 
@@ -204,29 +208,115 @@ class LambdaInvoke:
         self.redrives, self.backoff_s = redrive_settings()
         self._stop = stop
 
+    def lane(self) -> _LambdaLane:
+        return _LambdaLane(self)
+
     def run(self, task: Task) -> TaskResult:
-        task_id = _random_id(15)
+        lane = self.lane()
+        try:
+            return lane.finish(lane.start(task))
+        finally:
+            lane.close()
+
+    def close(self) -> None:
+        """Workers stay warm for the next job; `execution.shutdown()` stops them."""
+
+
+@dataclass(eq=False)
+class _Call:
+    """One task's invocation on a lane; `outcome` once answered, `lost` if its worker died before starting it."""
+
+    task: Task
+    task_id: str
+    outcome: lambda_runtime.InvokeOutcome | None = None
+    lost: bool = False
+
+
+class _LambdaLane:
+    """One engine thread's tasks on one worker: `start` sends the event, `finish` reads answers in order.
+
+    The worker is held while calls are in flight and given back when none are (or when another thread waits for
+    a worker), so a paused job holds none and two jobs on one function share its workers.
+    """
+
+    depth = lambda_runtime.PIPELINE_DEPTH
+
+    def __init__(self, operation: LambdaInvoke) -> None:
+        self.operation = operation
+        self.pool = operation.pool
+        self.worker: lambda_runtime.Worker | None = None
+        self.sent: collections.deque[_Call] = collections.deque()
+
+    def start(self, task: Task) -> _Call:
+        call = _Call(task, _random_id(15))
+        self._send(call)
+        return call
+
+    def finish(self, call: _Call) -> TaskResult:
+        operation = self.operation
         attempt = 0
         while True:
-            code, message = self._invoke_once(task, task_id)
-            if code != "TemporaryFailure" or attempt >= self.redrives or self._stop.is_set():
+            code, message = self._interpret(call)
+            if code != "TemporaryFailure" or attempt >= operation.redrives or operation._stop.is_set():
                 break
+            self._give_back()  # nothing may be queued behind the redrive's wait
             # wait before the redrive; a cancel or threshold stop ends the wait early
-            self._stop.wait(self.backoff_s * (2 ** attempt))
+            operation._stop.wait(operation.backoff_s * (2 ** attempt))
             attempt += 1
+            self._send(call)
+        if self.pool.waiting:  # another thread (another job) waits for a worker
+            self._give_back()
         if code == "Succeeded":
             return TaskResult(True, 200, "", message)
         return TaskResult(False, 200, code, message)
 
-    def _invoke_once(self, task: Task, task_id: str) -> tuple[str, str]:
-        event = build_event(self.job_id, self.schema, self.user_arguments, task, task_id)
-        outcome = self.pool.invoke(event, _request_id())
-        if outcome.function_error is not None:
-            return "PermanentFailure", function_error_message(outcome.function_error)
-        return interpret_response(outcome.payload or b"", task_id)
-
     def close(self) -> None:
-        """Workers stay warm for the next job; `execution.shutdown()` stops them."""
+        if self.worker is not None:
+            self.pool.checkin(self.worker)  # replaced if calls are still in flight (an engine error)
+            self.worker = None
+        self.sent.clear()
+
+    def _send(self, call: _Call) -> None:
+        if self.worker is not None and self.worker.dead:
+            self._give_back()  # the ones still queued on it are lost: collect that before replacing it
+        if self.worker is None:
+            self.worker = self.pool.checkout()
+        call.outcome, call.lost = None, False
+        if self.worker.dead:  # the pool is closed (stack shutting down)
+            call.outcome = lambda_runtime.InvokeOutcome(function_error={
+                "errorType": "Runtime.ExitError", "errorMessage": "Runtime exited: the local stack is shutting down"})
+            return
+        operation = self.operation
+        event = build_event(operation.job_id, operation.schema, operation.user_arguments, call.task, call.task_id)
+        self.worker.send(event, _request_id())
+        self.sent.append(call)
+
+    def _collect(self) -> None:
+        """Read the answer to the oldest call in flight."""
+        call = self.sent.popleft()
+        assert self.worker is not None
+        outcome = self.worker.receive()
+        call.outcome, call.lost = outcome, outcome is None
+        if not self.sent:
+            self._give_back()
+
+    def _give_back(self) -> None:
+        """Collect every call in flight, then return the worker to the pool."""
+        while self.sent:
+            self._collect()
+        if self.worker is not None:
+            self.pool.checkin(self.worker)
+            self.worker = None
+
+    def _interpret(self, call: _Call) -> tuple[str, str]:
+        while call.outcome is None:
+            if call.lost:
+                self._send(call)  # its worker died before running it: run it on the replacement
+            else:
+                self._collect()
+        if call.outcome.function_error is not None:
+            return "PermanentFailure", function_error_message(call.outcome.function_error)
+        return interpret_response(call.outcome.payload or b"", call.task_id)
 
 
 def _request_id() -> str:

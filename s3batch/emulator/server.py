@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import queue
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer
 
 from s3batch.emulator import replication, restores
 from s3batch.emulator.defaults import ACCOUNT_ID, CLOCK_PATH, HEALTH_PATH, HOST, REGION, RESET_PATH
@@ -107,6 +108,70 @@ class QuietRequestHandler(MotoRequestHandler):
         return None
 
 
+class ReusedThreadsWSGIServer(BaseWSGIServer):
+    """werkzeug's threaded server, except that a request thread, once done, waits for the next connection.
+
+    werkzeug's `ThreadedWSGIServer` (socketserver.ThreadingMixIn) starts a thread per connection and waits until
+    it runs; with no keep-alive (werkzeug closes every connection) that is a thread per request, paid on the
+    stack's accept loop and in its GIL for every S3 GET of a job. Here a new thread starts only when none is
+    free (no limit, as before); at most IDLE_THREADS wait for work. `server_close` lets running requests finish.
+    """
+
+    multithread = True
+    IDLE_THREADS = 16
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._connections: queue.SimpleQueue[tuple[Any, Any] | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle_changed = threading.Condition(self._lock)
+        self._idle = 0  # threads waiting for a connection that no connection has been handed to yet
+        self._threads: set[threading.Thread] = set()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._lock:
+            reuse = self._idle > 0
+            if reuse:
+                self._idle -= 1
+            else:
+                thread = threading.Thread(target=self._serve_connections, name="s3batch-request", daemon=True)
+                self._threads.add(thread)
+        self._connections.put((request, client_address))  # exactly one taker: the idle thread or the new one
+        if not reuse:
+            thread.start()
+
+    def _serve_connections(self) -> None:
+        while (item := self._connections.get()) is not None:
+            request, client_address = item
+            try:
+                self.finish_request(request, client_address)
+            except Exception:  # noqa: BLE001 - as socketserver: logged, the server goes on
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+            with self._lock:
+                if self._idle >= self.IDLE_THREADS:
+                    break
+                self._idle += 1
+                self._idle_changed.notify_all()
+        with self._lock:
+            self._threads.discard(threading.current_thread())
+
+    def wait_for_an_idle_thread(self, timeout: float) -> bool:
+        """True once a request thread waits for the next connection (for tests and diagnostics)."""
+        with self._idle_changed:
+            return self._idle_changed.wait_for(lambda: self._idle > 0, timeout)
+
+    def server_close(self) -> None:
+        super().server_close()
+        with self._lock:
+            threads = list(self._threads)
+        for _ in threads:
+            self._connections.put(None)
+        for thread in threads:
+            thread.join()
+
+
 @dataclass
 class RunningStack:
     """A stack serving on 127.0.0.1 in a background thread of this process."""
@@ -139,14 +204,14 @@ def create_server(
     max_active_jobs: int = 1,
     confirmation_default: bool = True,
 ) -> tuple[BaseWSGIServer, JobsService]:
-    """Bind 127.0.0.1:`port` (0 = any free port); threaded werkzeug server, request logging off."""
+    """Bind 127.0.0.1:`port` (0 = any free port); threaded werkzeug server (threads reused), no request log."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     replication.install()  # HeadObject/GetObject show the replication status Batch Replication records
 
     def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         return stack_app(environ, start_response)  # bound below, once the port (and so the URL) is known
 
-    server = make_server(HOST, port, app, threaded=True, request_handler=QuietRequestHandler)
+    server = ReusedThreadsWSGIServer(HOST, port, app, handler=QuietRequestHandler)
     endpoint_url = f"http://{HOST}:{server.server_port}"
     service = JobsService(
         engine or default_engine(),

@@ -101,3 +101,41 @@ def test_the_restore_clock_moves_on_over_http_and_refuses_bad_input(stack: Any) 
             assert status == 400 and "advance" in body["error"]
     finally:
         restores.reset()
+
+
+def test_request_threads_are_reused_and_a_blocked_request_blocks_no_other() -> None:
+    import threading
+
+    from s3batch.emulator.server import QuietRequestHandler, ReusedThreadsWSGIServer
+
+    release = threading.Event()
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        if environ["PATH_INFO"] == "/block":
+            release.wait(60)
+        body = str(threading.get_ident()).encode()
+        start_response("200 OK", [("Content-Length", str(len(body)))])
+        return [body]
+
+    server = ReusedThreadsWSGIServer("127.0.0.1", 0, app, handler=QuietRequestHandler)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    blocked: list[bytes] = []
+    blocker = threading.Thread(target=lambda: blocked.append(urllib.request.urlopen(url + "/block", timeout=60).read()))
+    try:
+        blocker.start()
+        served_by = []
+        for _ in range(5):
+            if served_by:  # the previous request's thread must be waiting for the next connection
+                assert server.wait_for_an_idle_thread(30)
+            served_by.append(urllib.request.urlopen(url + "/", timeout=10).read())  # noqa: S310
+        assert len(set(served_by)) == 1  # that one waiting thread served each next request
+        assert not blocked  # … while the blocked request still waits on another thread
+    finally:
+        release.set()
+        blocker.join(60)
+        server.shutdown()
+        server.server_close()
+        serving.join(10)
+    assert blocked and blocked[0] not in served_by

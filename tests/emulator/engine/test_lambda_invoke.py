@@ -151,6 +151,17 @@ def test_timeout_and_crash_are_function_errors_and_workers_are_replaced(stack: S
     assert report["ok/c"][3] == report["ok/d"][3] == "succeeded"
 
 
+def test_invocations_queued_behind_a_timeout_or_crash_run_on_the_replacement_worker(stack: Stack) -> None:
+    # one worker: every invocation but the running one waits in its socket (lambda_runtime.PIPELINE_DEPTH)
+    function_arn = stack.function(name="single", timeout=1)
+    stack.lam.put_function_concurrency(FunctionName="single", ReservedConcurrentExecutions=1)
+    result, report = run_keys(stack, ["sleep/a", "ok/b", "exit/c", "ok/d", "ok/e"], function_arn)
+    assert report["sleep/a"][6].endswith(' Task timed out after 1.00 seconds"}')
+    assert "Runtime exited with error: exit status 3" in report["exit/c"][6]
+    assert [report[key][3] for key in ("ok/b", "ok/d", "ok/e")] == ["succeeded"] * 3
+    assert (result.succeeded, result.failed) == (3, 2)
+
+
 def test_temporary_failure_is_redriven_then_reported(stack: Stack, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("S3BATCH_LOCAL_REDRIVES", "3")
     monkeypatch.setenv("S3BATCH_LOCAL_REDRIVE_BACKOFF_S", "0")
