@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from botocore.exceptions import BotoCoreError, ClientError
 
 from s3batch import __version__
-from s3batch.errors import S3BatchError
+from s3batch_core.errors import S3BatchError
 
 AWS_ERROR_EXIT = 2  # "an AWS/runtime error" in every command's exit codes
 INTERNAL_ERROR_EXIT = 70  # an unexpected exception (a bug): never 1, which means "lint errors" / "failed tasks"

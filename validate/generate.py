@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from validate.catalogue import OPERATIONS, JobScope, build_policy, submitter_policy, trust_policy
+from s3batch_core.iam.catalogue import OPERATIONS, JobScope, build_policy, submitter_policy, trust_policy
 
 DEFAULT_DEST = Path(__file__).resolve().parents[1] / "terraform" / "modules" / "batch_role" / "policies"
 SUFFIX = ".json.tftpl"
@@ -129,7 +129,7 @@ def _readme() -> str:
     return "\n".join([
         "# Generated policy templates — do not edit",
         "",
-        "Every file here is generated from the policy catalogue (`validate/catalogue/`) by `make policies`",
+        "Every file here is generated from the policy catalogue (`s3batch_core/iam/catalogue/`) by `make policies`",
         "(`python -m validate.generate`). `make check` fails when they drift from the catalogue.",
         "The Terraform module reads them with `templatefile()`; see docs/policies.md.",
         "",

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from s3batch.emulator import stack
-from s3batch.errors import S3BatchError, UsageError
+from s3batch_core.errors import S3BatchError, UsageError
 
 DEFAULT_OUTPUTS = Path("build/local/outputs.json")
 MAX_ACTIVE_ENV = "S3BATCH_EMULATOR_MAX_ACTIVE_JOBS"

@@ -32,7 +32,7 @@ from s3batch.emulator.failures import (
     JobFailure,
 )
 from s3batch.emulator.report import ReportConfig, ReportWriter, TaskResult
-from s3batch.operation_rules import scope_resources
+from s3batch_core.iam.catalogue import scope_resources
 
 __all__ = ["ExecutionResult", "JobFailure", "JobRequest", "PreparedJob", "ProgressSink", "execute", "prepare",
            "shutdown", "supported_operations"]
@@ -209,7 +209,7 @@ def _manifest_scope(spec: dict, location: dict) -> dict[str, Any]:
     An inventory manifest.json outside S3 Inventory's layout (copied elsewhere) has no derivable data-file
     location: its own key is checked here, its data files once manifest.json names them.
     """
-    from validate.catalogue.build import inventory_data_pattern
+    from s3batch_core.iam.catalogue.build import inventory_data_pattern
 
     bucket, key = manifests.split_object_arn(str(location.get("ObjectArn", "")))
     inventory = spec.get("Format") == manifests.INVENTORY_FORMAT
@@ -223,7 +223,7 @@ def _manifest_scope(spec: dict, location: dict) -> dict[str, Any]:
 
 def _check_data_file_reads(access: role_check.RoleAccess, manifest: manifests.Manifest) -> None:
     """JobFailure when the role may not read a data file an inventory manifest.json lists."""
-    from validate.catalogue import Requirement
+    from s3batch_core.iam.catalogue import Requirement
 
     requirements = [Requirement("s3:GetObject", f"arn:{access.scope.partition}:s3:::{file.name.removeprefix('s3://')}",
                                 "read the manifest") for file in manifest.files]
@@ -244,8 +244,8 @@ def _generator_scope(generator: dict) -> dict[str, Any]:
 
 def _access(request: JobRequest, operation: str, policies: list[tuple[str, dict]], context: dict[str, str],
             manifest_fields: dict[str, Any]) -> role_check.RoleAccess:
-    """The role with its policies and the job's JobScope (validate.catalogue decides what is required)."""
-    from validate.catalogue import JobScope
+    """The role with its policies and the job's JobScope (s3batch_core.iam.catalogue decides what is required)."""
+    from s3batch_core.iam.catalogue import JobScope
 
     report = ReportConfig.from_request(request.report)
     fields = {

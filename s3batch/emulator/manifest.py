@@ -38,9 +38,9 @@ from s3batch.emulator.failures import (
     MANIFEST_NOT_FOUND,
     JobFailure,
 )
-from s3batch.formats import CSV_FORMAT, GENERATED_FORMAT, INVENTORY_FORMAT
-from s3batch.manifest_rules import decode_key, encode_key, key_problem
-from s3batch.manifest_rules import normalise_etag as bare_etag
+from s3batch_core.contract.formats import CSV_FORMAT, GENERATED_FORMAT, INVENTORY_FORMAT
+from s3batch_core.contract.manifest_rules import decode_key, encode_key, key_problem
+from s3batch_core.contract.manifest_rules import normalise_etag as bare_etag
 
 _CHUNK = 1 << 20
 _NOT_FOUND = {"NoSuchKey", "NoSuchBucket", "NoSuchVersion", "404"}

@@ -29,7 +29,7 @@ from s3batch.emulator.exceptions import (
     NotFoundException,
     TooManyTagsException,
 )
-from s3batch.formats import MAX_JOB_TAGS
+from s3batch_core.contract.formats import MAX_JOB_TAGS
 
 
 class JobStatus(str, Enum):

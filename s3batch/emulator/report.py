@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from s3batch.formats import REPORT_FORMAT, REPORT_SCHEMA
+from s3batch_core.contract.formats import REPORT_FORMAT, REPORT_SCHEMA
 
 SUCCEEDED = "succeeded"
 FAILED = "failed"

@@ -1,7 +1,7 @@
 """The job role: exists, trusts S3 Batch Operations, and its policies allow what the job does.
 
 Policies are loaded once per job over IAM's HTTP API (inline and attached managed) and evaluated with
-`validate.evaluate` against the requirements `validate.catalogue` derives for the job (the single source
+`s3batch_core.iam.evaluate` against the requirements `s3batch_core.iam.catalogue` derives for the job (the single source
 of truth for which action each access needs). AWS's own failures here are opaque; ours name the
 action, the resource and the reason (e.g. which statement denies it).
 """
@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 
 from s3batch.emulator.failures import ACCESS_DENIED, JobFailure
 from s3batch.emulator.report import TaskResult
-from validate.catalogue import BATCH_SERVICE_PRINCIPAL as SERVICE_PRINCIPAL
+from s3batch_core.iam.catalogue import BATCH_SERVICE_PRINCIPAL as SERVICE_PRINCIPAL
 
 _ANY_JOB = "00000000-0000-0000-0000-000000000000"  # job id for checks made before the report key matters
 Policies = Sequence[tuple[str, dict]]
@@ -88,7 +88,7 @@ def check_trust(role_arn: str, trust: dict, context: dict[str, str]) -> None:
 
 
 def _evaluate(policies: Policies, action: str, resource: str, context: dict[str, str]) -> Any:
-    from validate.evaluate import evaluate
+    from s3batch_core.iam.evaluate import evaluate
 
     return evaluate(policies, action, resource, context)
 
@@ -99,16 +99,16 @@ class RoleAccess:
 
     role_arn: str
     policies: list[tuple[str, dict]]
-    scope: Any  # validate.catalogue.JobScope
+    scope: Any  # s3batch_core.iam.catalogue.JobScope
     context: dict[str, str] = field(default_factory=dict)
 
     def denials(self, requirements: list[Any]) -> list[tuple[Any, Any]]:
-        from validate.evaluate import unmet
+        from s3batch_core.iam.evaluate import unmet
 
         return unmet(self.policies, requirements, self.context)
 
     def _job_requirements(self, scope: Any, job_id: str) -> list[Any]:
-        from validate.catalogue import job_requirements
+        from s3batch_core.iam.catalogue import job_requirements
 
         try:
             return job_requirements(scope, job_id=job_id)
@@ -150,7 +150,7 @@ class RoleAccess:
         them once per job and every task inherits that result. A per-job memo of these per-object decisions
         would therefore never hit (each row names another object) and would only grow with the manifest.
         """
-        from validate.catalogue import task_requirements
+        from s3batch_core.iam.catalogue import task_requirements
 
         missing = self.denials(task_requirements(self.scope, bucket, key, version_id))
         return denied_result(missing) if missing else None

@@ -14,9 +14,9 @@ from botocore.model import OperationModel
 from botocore.validate import ParamValidator
 
 from s3batch.emulator.exceptions import BadRequestException, InvalidRequestException, JobsApiError
-from s3batch.formats import MAX_JOB_TAGS
-from s3batch.model_constraints import check_constraints
-from s3batch.operation_rules import operation_problem
+from s3batch_core.contract.formats import MAX_JOB_TAGS
+from s3batch_core.contract.model_constraints import check_constraints
+from s3batch_core.contract.operation_rules import operation_problem
 
 ACCOUNT_HEADER = "x-amz-account-id"
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-from s3batch.errors import InputError, S3BatchError, UsageError
+from s3batch_core.errors import InputError, S3BatchError, UsageError
 from s3batch.jobs import manage, render
 from s3batch.jobs import report as reports
 from s3batch.jobs import retry as retries
@@ -49,7 +49,7 @@ from s3batch.jobs.wait import (
     outcome_lines,
     wait_for_job,
 )
-from s3batch.stack_outputs import StackOutputs
+from s3batch_core.contract.stack_outputs import StackOutputs
 
 EXIT_CODES = """exit codes:
   0  job Complete with no failed task (or the command succeeded)

@@ -27,10 +27,10 @@ from typing import IO, Any
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
-from s3batch.errors import InputError
-from s3batch.formats import CSV_FORMAT, INVENTORY_FORMAT, NULL_VERSION
-from s3batch.limits import MAX_INVENTORY_MANIFEST_BYTES, load_json
-from s3batch.manifest_rules import (
+from s3batch_core.errors import InputError
+from s3batch_core.contract.formats import CSV_FORMAT, INVENTORY_FORMAT, NULL_VERSION
+from s3batch_core.contract.limits import MAX_INVENTORY_MANIFEST_BYTES, load_json
+from s3batch_core.contract.manifest_rules import (
     bucket_problem,
     decode_key,
     encode_key,

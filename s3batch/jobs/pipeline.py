@@ -15,7 +15,7 @@ from typing import IO, Any, TextIO
 
 from botocore.exceptions import ClientError
 
-from s3batch.errors import InputError, S3BatchError, UsageError
+from s3batch_core.errors import InputError, S3BatchError, UsageError
 from s3batch.jobs import cost as costs
 from s3batch.jobs.manifest import (
     CSV_FORMAT,
@@ -32,8 +32,8 @@ from s3batch.jobs.manifest import (
 from s3batch.jobs.preflight import PolicyReference, enforce, run_preflight
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
 from s3batch.jobs.submit import GeneratorSettings, JobOptions, ReportSettings, build_create_job_request, create_job
-from s3batch.limits import MAX_INVENTORY_MANIFEST_BYTES, load_json
-from s3batch.stack_outputs import StackOutputs
+from s3batch_core.contract.limits import MAX_INVENTORY_MANIFEST_BYTES, load_json
+from s3batch_core.contract.stack_outputs import StackOutputs
 
 
 class SourceKind(str, Enum):

@@ -19,11 +19,12 @@ from typing import Any, Protocol
 
 from botocore.exceptions import ClientError
 
-from s3batch.errors import S3BatchError
-from s3batch.formats import CSV_FORMAT
+from s3batch_core.errors import S3BatchError
+from s3batch_core.contract.formats import CSV_FORMAT
 from s3batch.jobs.manifest import INVENTORY_FORMAT, ManifestEntry, join_prefix, strip_etag
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
-from s3batch.operation_rules import INTELLIGENT_TIERING, archive_kind, restore_days_problem, scope_resources
+from s3batch_core.contract.operation_rules import INTELLIGENT_TIERING, archive_kind, restore_days_problem
+from s3batch_core.iam import catalogue, evaluate
 from s3batch.jobs.submit import role_partition
 
 PROBE_KEY = ".s3batch-preflight-probe"
@@ -67,10 +68,9 @@ class PolicyReference(Protocol):
 
 
 class ValidateReference:
-    """The real reference: validate.catalogue, validate.evaluate and validate.linter."""
+    """The real reference: s3batch_core.iam.catalogue, s3batch_core.iam.evaluate and validate.linter."""
 
     def requirements(self, scope: dict[str, Any], sample: Sequence[ManifestEntry]) -> list[Any]:  # noqa: D102
-        catalogue = importlib.import_module("validate.catalogue")
         job_scope = catalogue.JobScope(**scope)
         found = list(catalogue.job_requirements(job_scope))
         for entry in sample:
@@ -81,7 +81,7 @@ class ValidateReference:
         return list(unique.values())
 
     def unmet(self, policies: Sequence[tuple[str, dict[str, Any]]], requirements: Iterable[Any]) -> list[tuple[Any, Any]]:  # noqa: D102
-        return list(importlib.import_module("validate.evaluate").unmet(policies, requirements))
+        return list(evaluate.unmet(policies, requirements))
 
     def trust_errors(self, document: dict[str, Any], source: str) -> list[str]:  # noqa: D102
         linter = importlib.import_module("validate.linter")
@@ -136,7 +136,7 @@ def role_policies(iam: Any, name: str) -> list[tuple[str, dict[str, Any]]]:
 
 
 def job_scope(request: dict[str, Any], region: str, sample: Sequence[ManifestEntry]) -> dict[str, Any]:
-    """JobScope fields (validate.catalogue) for a CreateJob request."""
+    """JobScope fields (s3batch_core.iam.catalogue) for a CreateJob request."""
     name = operation_name(request["Operation"])
     body = request["Operation"][name]
     report = request["Report"]
@@ -148,7 +148,7 @@ def job_scope(request: dict[str, Any], region: str, sample: Sequence[ManifestEnt
         "report_bucket": report.get("Bucket", "arn:aws:s3:::").split(":::", 1)[-1],
         "report_prefix": report.get("Prefix", ""),
         "region": region,
-        **scope_resources(name, body),
+        **catalogue.scope_resources(name, body),
     }
     if "Manifest" in request:
         manifest = request["Manifest"]
@@ -188,8 +188,7 @@ def check_role(
     policies = role_policies(iam, name)
     requirements = reference.requirements(job_scope(request, region, sample), sample)
     if not request["Report"].get("Enabled"):
-        report_write = importlib.import_module("validate.catalogue").REPORT_WRITE_PURPOSE
-        requirements = [r for r in requirements if r.purpose != report_write]
+        requirements = [r for r in requirements if r.purpose != catalogue.REPORT_WRITE_PURPOSE]
     for requirement, decision in reference.unmet(policies, requirements):
         problems.append(Problem(
             "permission",

@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, unquote_plus
 
-from s3batch.errors import InputError, S3BatchError
-from s3batch.limits import MAX_REPORT_MANIFEST_BYTES, check_size, load_json
-from s3batch.manifest_rules import encode_key
+from s3batch_core.errors import InputError, S3BatchError
+from s3batch_core.contract.limits import MAX_REPORT_MANIFEST_BYTES, check_size, load_json
+from s3batch_core.contract.manifest_rules import encode_key
 
 KEY_ENCODINGS = ("url", "raw")  # how the report writes keys: URL-encoded like the manifest, or as the key itself
 KEY_ENCODING_ENV = "S3BATCH_REPORT_KEYS"

@@ -19,11 +19,11 @@ from typing import IO, Any
 
 from botocore.exceptions import ClientError
 
-from s3batch.errors import InputError, S3BatchError
-from s3batch.formats import INVENTORY_FORMAT
+from s3batch_core.errors import InputError, S3BatchError
+from s3batch_core.contract.formats import INVENTORY_FORMAT
 from s3batch.jobs.manifest import ManifestLocation, ManifestStats, join_prefix, put_manifest
-from s3batch.limits import MAX_REPORT_MANIFEST_BYTES, load_json
-from s3batch.manifest_rules import bucket_problem, encoding_problem, key_problem, version_problem
+from s3batch_core.contract.limits import MAX_REPORT_MANIFEST_BYTES, load_json
+from s3batch_core.contract.manifest_rules import bucket_problem, encoding_problem, key_problem, version_problem
 from s3batch.jobs.report import TaskResult
 from s3batch.jobs.submit import DEFAULT_PRIORITY, JobOptions, finish_request
 

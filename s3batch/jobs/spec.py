@@ -18,10 +18,10 @@ import yaml
 from botocore.model import Shape, StructureShape
 from botocore.validate import ParamValidator
 
-from s3batch.operation_rules import operation_problem
-from s3batch.errors import InputError, UsageError
-from s3batch.limits import MAX_SETTINGS_BYTES, check_depth, check_size, load_json
-from s3batch.model_constraints import check_constraints
+from s3batch_core.contract.operation_rules import operation_problem
+from s3batch_core.errors import InputError, UsageError
+from s3batch_core.contract.limits import MAX_SETTINGS_BYTES, check_depth, check_size, load_json
+from s3batch_core.contract.model_constraints import check_constraints
 
 LAMBDA_INVOKE = "LambdaInvoke"
 
@@ -62,7 +62,7 @@ def check_create_job_request(request: dict[str, Any]) -> None:
 
 def model_problems(params: Any, model_shape: Shape, path: str) -> list[str]:
     """What AWS would refuse in `params`: botocore's ParamValidator (required, types, minimums), then the
-    maximums, patterns and enums it skips (s3batch.model_constraints, the same check the emulator answers with)."""
+    maximums, patterns and enums it skips (s3batch_core.contract.model_constraints, the same check the emulator answers with)."""
     report = ParamValidator().validate(params, model_shape)
     if report.has_errors():
         return [line.strip() for line in report.generate_report().splitlines() if line.strip()]

@@ -17,8 +17,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from s3batch.errors import InputError, S3BatchError
-from s3batch.formats import GENERATED_FORMAT, MAX_JOB_TAGS, REPORT_FORMAT
+from s3batch_core.errors import InputError, S3BatchError
+from s3batch_core.contract.formats import GENERATED_FORMAT, MAX_JOB_TAGS, REPORT_FORMAT
 from s3batch.jobs.manifest import ManifestLocation
 from s3batch.jobs.spec import check_create_job_request
 

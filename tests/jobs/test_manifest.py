@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities.data_classes import S3BatchOperationEvent
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from s3batch.errors import InputError
+from s3batch_core.errors import InputError
 from s3batch.jobs.manifest import (
     ManifestEntry,
     build_manifest_file,

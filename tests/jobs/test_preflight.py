@@ -19,7 +19,7 @@ from s3batch.jobs.preflight import ValidateReference, run_preflight
 from s3batch.jobs.submit import JobOptions, ReportSettings, build_create_job_request
 from s3batch.jobs.target import Clients, JobTarget
 
-catalogue = pytest.importorskip("validate.catalogue")
+catalogue = pytest.importorskip("s3batch_core.iam.catalogue")
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from s3batch.aws import make_client
-from s3batch.errors import InputError, S3BatchError, UsageError
+from s3batch_core.aws import make_client
+from s3batch_core.errors import InputError, S3BatchError, UsageError
 from s3batch.jobs.manifest import ManifestLocation
 from s3batch.jobs.spec import OperationFlags, load_spec, operation_from_flags, operation_names
 from s3batch.jobs.submit import (

@@ -11,7 +11,7 @@ import boto3
 from botocore.config import Config
 from fake_engine import ACCOUNT_ID, FakeEngine, job_params
 
-from s3batch.aws import make_client
+from s3batch_core.aws import make_client
 
 
 def test_binds_loopback_only(stack: Any) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from validate.catalogue.build import POLICY_VERSION
+from s3batch_core.iam.catalogue.build import POLICY_VERSION
 
 BATCH_SERVICE_PRINCIPAL = "batchoperations.s3.amazonaws.com"
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from validate.catalogue.operations import OPERATIONS, operation_options
+from s3batch_core.iam.catalogue.operations import OPERATIONS, operation_options
 
 MANIFEST_FORMATS: tuple[str, ...] = ("csv", "inventory")
 
@@ -84,3 +85,21 @@ class Requirement:
     purpose: str
     context: tuple[tuple[str, str], ...] = ()
     """Request-context keys AWS sets for this access (e.g. kms:ViaService for S3's calls to KMS)."""
+
+
+def scope_resources(name: str, config: dict[str, Any]) -> dict[str, Any]:
+    """The JobScope fields an operation's members name: a copy's destination bucket, the
+    function, the KMS key an encryption update uses, the fields that need more access (Object Lock on a copy).
+    Shared by the preflight and the emulator's role check."""
+    fields: dict[str, Any] = {}
+    options = tuple(field for field in operation_options(name) if config.get(field) not in (None, ""))
+    if options:
+        fields["operation_options"] = options
+    if name == "S3PutObjectCopy" and config.get("TargetResource"):
+        fields["destination_bucket"] = str(config["TargetResource"]).split(":::", 1)[-1]
+    if name == "LambdaInvoke":
+        fields["function_arn"] = config.get("FunctionArn")
+    key_arn = ((config.get("ObjectEncryption") or {}).get("SSEKMS") or {}).get("KMSKeyArn")
+    if name == "S3UpdateObjectEncryption" and key_arn:
+        fields["kms_key_arns"] = (key_arn,)
+    return fields

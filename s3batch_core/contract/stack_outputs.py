@@ -11,8 +11,8 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from s3batch.errors import InputError
-from s3batch.limits import MAX_SETTINGS_BYTES, load_json
+from s3batch_core.errors import InputError
+from s3batch_core.contract.limits import MAX_SETTINGS_BYTES, load_json
 
 
 @dataclass(frozen=True)

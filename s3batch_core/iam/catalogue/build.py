@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from validate.catalogue.operations import (
+from s3batch_core.iam.catalogue.operations import (
     active_grants,
     GENERATED_MANIFEST_WRITE_ACTIONS,
     KMS_ACTIONS,
@@ -27,7 +27,7 @@ from validate.catalogue.operations import (
     spec_for,
     with_version_variants,
 )
-from validate.catalogue.scope import JobScope, Requirement
+from s3batch_core.iam.catalogue.scope import JobScope, Requirement
 
 POLICY_VERSION = "2012-10-17"
 # A job id of the documented shape, used where a requirement needs one concrete key.

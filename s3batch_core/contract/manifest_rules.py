@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote_plus, unquote_plus
 
-from s3batch.formats import MAX_KEY_BYTES
+from s3batch_core.contract.formats import MAX_KEY_BYTES
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _ETAG = re.compile(r"^[0-9a-fA-F]{32}(-\d+)?$")
