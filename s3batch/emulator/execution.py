@@ -33,6 +33,7 @@ from s3batch.emulator.failures import (
 )
 from s3batch.emulator.report import ReportConfig, ReportWriter, TaskResult
 from s3batch_core.iam.catalogue import scope_resources
+from s3batch_core.iam.role import batch_context
 
 __all__ = ["ExecutionResult", "JobFailure", "JobRequest", "PreparedJob", "ProgressSink", "execute", "prepare",
            "shutdown", "supported_operations"]
@@ -128,9 +129,8 @@ def prepare(request: JobRequest) -> PreparedJob:
 
 def _prepare(request: JobRequest, workdir: Path) -> PreparedJob:
     name = operations.operation_name(request.operation)
-    context = {"aws:SourceAccount": request.account_id,
-               "aws:SourceArn": f"arn:aws:s3:{request.region}:{request.account_id}:job/{request.job_id}",
-               "aws:PrincipalArn": request.role_arn, "aws:RequestedRegion": request.region}
+    context = batch_context(account_id=request.account_id, region=request.region, role_arn=request.role_arn,
+                            job_id=request.job_id)
     trust, policies = role_check.load_role(_client("iam", request), request.role_arn)
     role_check.check_trust(request.role_arn, trust, context)
     s3 = _client("s3", request)

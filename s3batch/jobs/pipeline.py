@@ -29,7 +29,7 @@ from s3batch.jobs.manifest import (
     upload_folder,
     upload_manifest,
 )
-from s3batch.jobs.preflight import PolicyReference, enforce, run_preflight
+from s3batch.jobs.preflight import enforce, run_preflight
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
 from s3batch.jobs.submit import GeneratorSettings, JobOptions, ReportSettings, build_create_job_request, create_job
 from s3batch_core.contract.limits import MAX_INVENTORY_MANIFEST_BYTES, load_json
@@ -255,7 +255,6 @@ def submit(
     options: SubmitOptions,
     *,
     log: TextIO,
-    reference: PolicyReference | None = None,
 ) -> Submitted:
     """Run the pipeline; progress lines go to `log`. Refuses on preflight problems (exit 3) or cost (exit 3)."""
     check_request_before_uploads(settings, operation, job_options)
@@ -271,7 +270,7 @@ def submit(
         content_digest=prepared.content_digest,
     )
     if not options.skip_preflight:
-        _preflight(clients, request, settings, prepared, options, log, reference)
+        _preflight(clients, request, settings, prepared, options, log)
     estimate = costs.estimate(cost_inputs(clients, request, prepared, options.comprehend), _price_table(options))
     print("cost estimate:", file=log)
     for line in costs.format_lines(estimate):
@@ -295,11 +294,11 @@ def check_request_before_uploads(settings: JobSettings, operation: dict[str, Any
 
 def _preflight(
     clients: Any, request: dict[str, Any], settings: JobSettings, prepared: PreparedManifest,
-    options: SubmitOptions, log: TextIO, reference: PolicyReference | None,
+    options: SubmitOptions, log: TextIO,
 ) -> None:
     result = run_preflight(
         clients, request, region=settings.region, sample=prepared.stats.sample if prepared.stats else (),
-        probe_report_write=options.probe_report_write, reference=reference, manifest_uploaded=prepared.uploaded,
+        probe_report_write=options.probe_report_write, manifest_uploaded=prepared.uploaded,
     )
     enforce(result, log)
 
