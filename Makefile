@@ -85,9 +85,10 @@ else
 	@echo "make job: TARGET must be local or aws, not '$(TARGET)'" >&2; exit 2
 endif
 
-# The gate (docs/linter.md): parse, lint, batch role vs catalogue, policy drift, checkov (its own venv, offline),
+# The gate (docs/linter.md): the import layering (lint-imports, docs/architecture.md), parse, lint, batch role vs catalogue, policy drift, checkov (its own venv, offline),
 # terraform fmt/validate where terraform is installed. Artefacts in build/check/.
 check: $(APP_STAMP) $(CHECKOV_STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/s3batch check --checkov $(CHECKOV_VENV)/bin/checkov
 
 lambda: $(APP_STAMP)
