@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from s3batch_core.contract import arns
 from s3batch_core.contract.formats import REPORT_FORMAT, REPORT_SCHEMA
 
 SUCCEEDED = "succeeded"
@@ -53,7 +54,7 @@ class ReportConfig:
         bucket = str(report.get("Bucket", ""))
         return cls(
             enabled=True,
-            bucket=bucket.split(":::", 1)[1] if ":::" in bucket else bucket,
+            bucket=arns.bucket_name(bucket),
             prefix=report.get("Prefix"),
             failed_only=report.get("ReportScope") == "FailedTasksOnly",
             expected_owner=report.get("ExpectedBucketOwner"),

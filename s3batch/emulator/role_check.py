@@ -19,7 +19,7 @@ from s3batch.emulator.failures import ACCESS_DENIED, JobFailure
 from s3batch.emulator.report import TaskResult
 from s3batch_core.iam import role
 from s3batch_core.iam.role import ANY_JOB_ID as _ANY_JOB
-from s3batch_core.iam.role import role_name
+from s3batch_core.contract.arns import role_name
 
 Policies = Sequence[tuple[str, dict]]
 

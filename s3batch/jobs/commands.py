@@ -399,7 +399,7 @@ def cmd_retry_failed(args: argparse.Namespace) -> int:
     with retry.body:
         manifest = retries.upload_retry_manifest(clients.s3, retry, manifest_bucket, manifest_prefix)
     request = retries.retry_request(job, clients.account_id, manifest, _job_options(args))
-    print(f"retry manifest: {manifest.object_arn} ({retry.stats.rows} failed tasks)", file=sys.stderr)
+    print(f"retry manifest: {manifest.object_arn()} ({retry.stats.rows} failed tasks)", file=sys.stderr)
     if not args.skip_preflight:
         _retry_preflight(clients, request)
     print(create_job(clients.s3control, request))

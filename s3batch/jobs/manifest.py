@@ -27,6 +27,7 @@ from typing import IO, Any
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
+from s3batch_core.contract import arns
 from s3batch_core.errors import InputError
 from s3batch_core.contract.formats import CSV_FORMAT, INVENTORY_FORMAT, NULL_VERSION
 from s3batch_core.contract.limits import MAX_INVENTORY_MANIFEST_BYTES, load_json
@@ -93,17 +94,16 @@ class ManifestLocation:
     fields: tuple[str, ...] = ("Bucket", "Key")
     version_id: str | None = None
 
-    @property
-    def object_arn(self) -> str:
+    def object_arn(self, partition: str = arns.DEFAULT_PARTITION) -> str:
         """The manifest's object ARN, as JobManifestLocation.ObjectArn wants it."""
-        return f"arn:aws:s3:::{self.bucket}/{self.key}"
+        return arns.s3(self.bucket, self.key, partition)
 
-    def to_job_manifest(self) -> dict[str, Any]:
+    def to_job_manifest(self, partition: str = arns.DEFAULT_PARTITION) -> dict[str, Any]:
         """The CreateJob `Manifest` member."""
         spec: dict[str, Any] = {"Format": self.format}
         if self.format == CSV_FORMAT:
             spec["Fields"] = list(self.fields)
-        return {"Spec": spec, "Location": {"ObjectArn": self.object_arn, "ETag": self.etag}}
+        return {"Spec": spec, "Location": {"ObjectArn": self.object_arn(partition), "ETag": self.etag}}
 
 
 def strip_etag(etag: str) -> str:

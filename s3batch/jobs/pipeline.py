@@ -15,6 +15,7 @@ from typing import IO, Any, TextIO
 
 from botocore.exceptions import ClientError
 
+from s3batch_core.contract import arns
 from s3batch_core.errors import InputError, S3BatchError, UsageError
 from s3batch.jobs import cost as costs
 from s3batch.jobs.manifest import (
@@ -150,7 +151,7 @@ def count_inventory_rows(s3: Any, location: ManifestLocation) -> int:
     document = load_json(body, source, max_bytes=MAX_INVENTORY_MANIFEST_BYTES)
     if not isinstance(document, dict) or not isinstance(document.get("files"), list):
         raise InputError(f"{source}: inventory manifest lists no data files")
-    bucket = str(document["destinationBucket"]).split(":::", 1)[-1]
+    bucket = arns.bucket_name(str(document["destinationBucket"]))
     rows = 0
     for item in document["files"]:
         body = s3.get_object(Bucket=bucket, Key=item["key"])["Body"]
@@ -260,7 +261,7 @@ def submit(
     check_request_before_uploads(settings, operation, job_options)
     prepared = prepare_manifest(clients.s3, source, settings, dry_run=options.dry_run)
     if prepared.location is not None:
-        print(f"manifest: {prepared.location.object_arn} (ETag {prepared.location.etag}, "
+        print(f"manifest: {prepared.location.object_arn()} (ETag {prepared.location.etag}, "
               f"{prepared.stats.rows if prepared.stats else '?'} objects)", file=log)
     for note in prepared.notes:
         print(f"note: {note}", file=log)

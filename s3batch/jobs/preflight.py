@@ -25,8 +25,9 @@ from s3batch.jobs.manifest import INVENTORY_FORMAT, ManifestEntry, join_prefix, 
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
 from s3batch_core.contract.operation_rules import INTELLIGENT_TIERING, archive_kind, restore_days_problem
 from s3batch_core.iam import catalogue, evaluate
-from s3batch_core.iam.role import batch_context, decoded, role_name, role_policies, trust_denial
-from s3batch.jobs.submit import role_partition
+from s3batch_core.contract import arns
+from s3batch_core.contract.arns import role_name
+from s3batch_core.iam.role import batch_context, decoded, role_policies, trust_denial
 
 PROBE_KEY = ".s3batch-preflight-probe"
 
@@ -71,14 +72,9 @@ def _code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
-def _bucket_key_from_arn(arn: str) -> tuple[str, str]:
-    bucket, _, key = arn.split(":::", 1)[-1].partition("/")
-    return bucket, key
-
-
 def check_manifest(s3: Any, manifest: dict[str, Any]) -> list[Problem]:
     """The manifest object exists and its ETag is the pinned one."""
-    bucket, key = _bucket_key_from_arn(manifest["Location"]["ObjectArn"])
+    bucket, key = arns.s3_object(manifest["Location"]["ObjectArn"])
     try:
         head = s3.head_object(Bucket=bucket, Key=key)
     except ClientError as exc:
@@ -100,26 +96,26 @@ def job_scope(request: dict[str, Any], region: str, sample: Sequence[ManifestEnt
     report = request["Report"]
     scope: dict[str, Any] = {
         "operation": name,
-        "partition": role_partition(request["RoleArn"]),
+        "partition": arns.partition(request["RoleArn"]),
         "manifest_bucket": "",
         "manifest_key": "",
-        "report_bucket": report.get("Bucket", "arn:aws:s3:::").split(":::", 1)[-1],
+        "report_bucket": arns.bucket_name(report.get("Bucket", "")),
         "report_prefix": report.get("Prefix", ""),
         "region": region,
         **catalogue.scope_resources(name, body),
     }
     if "Manifest" in request:
         manifest = request["Manifest"]
-        scope["manifest_bucket"], scope["manifest_key"] = _bucket_key_from_arn(manifest["Location"]["ObjectArn"])
+        scope["manifest_bucket"], scope["manifest_key"] = arns.s3_object(manifest["Location"]["ObjectArn"])
         scope["versioned"] = "VersionId" in manifest["Spec"].get("Fields", ())
         scope["manifest_format"] = "inventory" if manifest["Spec"]["Format"] == INVENTORY_FORMAT else "csv"
     else:
         generator = request["ManifestGenerator"]["S3JobManifestGenerator"]
         scope["manifest_generator"] = True
-        scope["bucket"] = generator["SourceBucket"].split(":::", 1)[-1]
+        scope["bucket"] = arns.bucket_name(generator["SourceBucket"])
         output = generator.get("ManifestOutputLocation")
         if output:
-            scope["manifest_bucket"] = output["Bucket"].split(":::", 1)[-1]
+            scope["manifest_bucket"] = arns.bucket_name(output["Bucket"])
             scope["manifest_key"] = join_prefix(output.get("ManifestPrefix", ""), "*")
     if sample and "bucket" not in scope:
         scope["bucket"] = sample[0].bucket
@@ -140,7 +136,7 @@ def check_role(iam: Any, request: dict[str, Any], region: str, sample: Sequence[
             return [Problem("role", f"role {name} does not exist; create it (terraform apply) or pass the right --role-arn")]
         return [Problem("role", f"cannot read role {name} ({_code(exc)}); the caller needs iam:GetRole to run preflight, or use --skip-preflight")]
     context = batch_context(account_id=request["AccountId"], region=region, role_arn=role_arn,
-                            partition=role_partition(role_arn))
+                            partition=arns.partition(role_arn))
     denial = trust_denial(role_arn, decoded(found["AssumeRolePolicyDocument"]), context)
     problems = [Problem("trust", f"role {name}: {denial}; fix its trust policy")] if denial else []
     needed = requirements(job_scope(request, region, sample), sample)
@@ -157,9 +153,9 @@ def check_role(iam: Any, request: dict[str, Any], region: str, sample: Sequence[
 
 def check_function(lambda_client: Any, function_arn: str, region: str) -> list[Problem]:
     """The function (qualified ARN) exists in the job's Region."""
-    parts = function_arn.split(":")
-    if len(parts) > 3 and parts[3] and parts[3] != region:
-        return [Problem("function", f"{function_arn} is in {parts[3]} but the job runs in {region}; deploy the function in {region}")]
+    function = arns.parse(function_arn)
+    if function and function.region and function.region != region:
+        return [Problem("function", f"{function_arn} is in {function.region} but the job runs in {region}; deploy the function in {region}")]
     try:
         lambda_client.get_function(FunctionName=function_arn)
     except ClientError as exc:
@@ -171,7 +167,7 @@ def check_function(lambda_client: Any, function_arn: str, region: str) -> list[P
 
 def check_copy_region(s3: Any, target_arn: str, region: str, notes: list[str]) -> list[Problem]:
     """S3PutObjectCopy: "Copy jobs must be created in the destination Region" (reference §4.3)."""
-    return check_bucket_region(s3, target_arn.split(":::", 1)[-1], region, notes, "copy", "destination bucket",
+    return check_bucket_region(s3, arns.bucket_name(target_arn), region, notes, "copy", "destination bucket",
                                "copy jobs must be created in the destination Region")
 
 
@@ -229,7 +225,7 @@ def check_report_location(s3: Any, report: dict[str, Any], *, probe_write: bool,
     """
     if not report.get("Enabled"):
         return []
-    bucket = report["Bucket"].split(":::", 1)[-1]
+    bucket = arns.bucket_name(report["Bucket"])
     try:
         s3.head_bucket(Bucket=bucket)
     except ClientError as exc:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, unquote_plus
 
+from s3batch_core.contract import arns
 from s3batch_core.errors import InputError, S3BatchError
 from s3batch_core.contract.limits import MAX_REPORT_MANIFEST_BYTES, check_size, load_json
 from s3batch_core.contract.manifest_rules import encode_key
@@ -153,7 +154,7 @@ def report_settings(job: dict[str, Any]) -> tuple[str, str]:
     report = job.get("Report") or {}
     if not report.get("Enabled") or not report.get("Bucket"):
         raise S3BatchError(f"job {job.get('JobId')} was created without a completion report", exit_code=3)
-    return report["Bucket"].split(":::", 1)[-1], report.get("Prefix", "")
+    return arns.bucket_name(report["Bucket"]), report.get("Prefix", "")
 
 
 def find_report(s3: Any, bucket: str, prefix: str, job_id: str) -> ReportLocation:

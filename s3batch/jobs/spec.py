@@ -18,6 +18,7 @@ import yaml
 from botocore.model import Shape, StructureShape
 from botocore.validate import ParamValidator
 
+from s3batch_core.contract import arns
 from s3batch_core.contract.operation_rules import operation_problem
 from s3batch_core.errors import InputError, UsageError
 from s3batch_core.contract.limits import MAX_SETTINGS_BYTES, check_depth, check_size, load_json
@@ -110,7 +111,7 @@ def _tag_set(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
 def _bucket_arn(bucket: str | None) -> str | None:
     if bucket is None or bucket.startswith("arn:"):
         return bucket
-    return f"arn:aws:s3:::{bucket}"
+    return arns.s3(bucket)  # the role's partition is set when the request is finished (submit)
 
 
 def _lambda(f: OperationFlags) -> dict[str, Any]:

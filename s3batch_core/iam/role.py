@@ -10,6 +10,7 @@ import json
 from typing import Any
 from urllib.parse import unquote
 
+from s3batch_core.contract import arns
 from s3batch_core.iam.catalogue import BATCH_SERVICE_PRINCIPAL
 from s3batch_core.iam import evaluate as evaluation
 
@@ -19,17 +20,12 @@ ANY_JOB_ID = "00000000-0000-0000-0000-000000000000"
 Policies = list[tuple[str, dict[str, Any]]]
 
 
-def role_name(role_arn: str) -> str:
-    """`arn:aws:iam::123456789012:role/path/name` → `name` (the last path segment); a bare name as it is."""
-    return role_arn.rsplit("/", 1)[-1] if ":role/" in role_arn else role_arn
-
-
 def batch_context(*, account_id: str, region: str, role_arn: str, job_id: str = ANY_JOB_ID,
                   partition: str = "aws") -> dict[str, str]:
     """The request context of S3 Batch Operations assuming the role for a job (the keys its trust policy's
     conditions may name: aws:SourceAccount, aws:SourceArn, as the User Guide's confused-deputy example does)."""
     return {"aws:SourceAccount": account_id,
-            "aws:SourceArn": f"arn:{partition}:s3:{region}:{account_id}:job/{job_id}",
+            "aws:SourceArn": arns.job(region, account_id, job_id, partition),
             "aws:PrincipalArn": role_arn, "aws:RequestedRegion": region}
 
 

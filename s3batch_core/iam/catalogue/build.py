@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from s3batch_core.contract import arns
+
 from s3batch_core.iam.catalogue.operations import (
     active_grants,
     GENERATED_MANIFEST_WRITE_ACTIONS,
@@ -74,7 +76,7 @@ class _Statement:
 
 def s3_arn(partition: str, bucket: str, key: str | None = None) -> str:
     """ARN of a bucket, or of an object (key may be a pattern such as "prefix*")."""
-    return f"arn:{partition}:s3:::{bucket}" if key is None else f"arn:{partition}:s3:::{bucket}/{key}"
+    return arns.s3(bucket, key, partition)
 
 
 def kms_via_service(scope: JobScope) -> str:

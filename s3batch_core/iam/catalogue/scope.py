@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from s3batch_core.contract import arns
 from s3batch_core.iam.catalogue.operations import OPERATIONS, operation_options
 
 MANIFEST_FORMATS: tuple[str, ...] = ("csv", "inventory")
@@ -16,8 +17,6 @@ MANIFEST_FORMATS: tuple[str, ...] = ("csv", "inventory")
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _PARTITION = re.compile(r"^[a-z][a-z0-9-]*$")
 _REGION = re.compile(r"^[a-z0-9-]+$")
-_FUNCTION_ARN = re.compile(r"^arn:[a-z0-9-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$")
-_KMS_KEY_ARN = re.compile(r"^arn:[a-z0-9-]+:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ class JobScope:
             raise ValueError(f"partition: {self.partition!r} is not an AWS partition name")
         if not _REGION.match(self.region):
             raise ValueError(f"region: {self.region!r} is not an AWS Region name")
-        if self.function_arn is not None and not _FUNCTION_ARN.match(self.function_arn):
+        if self.function_arn is not None and not arns.is_function(self.function_arn):
             raise ValueError(f"function_arn: {self.function_arn!r} is not a Lambda function ARN")
         known = operation_options(self.operation)
         unknown = [o for o in self.operation_options if o not in known]
@@ -71,7 +70,7 @@ class JobScope:
         if isinstance(self.kms_key_arns, str):
             raise ValueError("kms_key_arns: must be a tuple of key ARNs, not a string")
         for arn in self.kms_key_arns:
-            if not _KMS_KEY_ARN.match(arn):
+            if not arns.is_kms_key(arn):
                 # IAM matches key usage against key ARNs only; an alias ARN in Resource never matches.
                 raise ValueError(f"kms_key_arns: {arn!r} is not a KMS key ARN (arn:...:kms:REGION:ACCOUNT:key/ID; aliases do not work in IAM)")
 
@@ -96,7 +95,7 @@ def scope_resources(name: str, config: dict[str, Any]) -> dict[str, Any]:
     if options:
         fields["operation_options"] = options
     if name == "S3PutObjectCopy" and config.get("TargetResource"):
-        fields["destination_bucket"] = str(config["TargetResource"]).split(":::", 1)[-1]
+        fields["destination_bucket"] = arns.bucket_name(str(config["TargetResource"]))
     if name == "LambdaInvoke":
         fields["function_arn"] = config.get("FunctionArn")
     key_arn = ((config.get("ObjectEncryption") or {}).get("SSEKMS") or {}).get("KMSKeyArn")
