@@ -31,7 +31,8 @@ from s3batch.emulator.failures import (
     THRESHOLD_EXCEEDED,
     JobFailure,
 )
-from s3batch.emulator.report import ReportConfig, ReportWriter, TaskResult
+from s3batch.emulator.report import ReportConfig, ReportWriter
+from s3batch_core.contract.report import TaskResult
 from s3batch_core.iam.catalogue import scope_resources
 from s3batch_core.iam.role import batch_context
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from s3batch.emulator.report import TaskResult
+from s3batch_core.contract.report import TaskResult
 from s3batch_core.contract.operation_rules import GLACIER_CLASSES, archive_kind, restore_days_problem
 
 NO_SUCH_KEY = TaskResult(False, 404, "NoSuchKey", "The specified key does not exist.")

@@ -25,7 +25,7 @@ from s3batch_core.contract.formats import INVENTORY_FORMAT
 from s3batch.jobs.manifest import ManifestLocation, ManifestStats, join_prefix, put_manifest
 from s3batch_core.contract.limits import MAX_REPORT_MANIFEST_BYTES, load_json
 from s3batch_core.contract.manifest_rules import bucket_problem, encoding_problem, key_problem, version_problem
-from s3batch.jobs.report import TaskResult
+from s3batch.jobs.report import ReportRow
 from s3batch.jobs.submit import DEFAULT_PRIORITY, JobOptions, finish_request
 
 
@@ -38,7 +38,7 @@ class RetryManifest:
     with_versions: bool
 
 
-def failed_manifest(results: Iterable[TaskResult], job_buckets: Collection[str] | None = None) -> RetryManifest | None:
+def failed_manifest(results: Iterable[ReportRow], job_buckets: Collection[str] | None = None) -> RetryManifest | None:
     """Write the failed tasks (bucket, key as reported[, version]) into a temporary CSV manifest; None if none failed.
 
     Each failed row must be one well-formed task of the job: a bucket of the job (`job_buckets`, when given), a key
