@@ -19,7 +19,7 @@ from botocore.model import Shape, StructureShape
 from botocore.validate import ParamValidator
 
 from s3batch_core.contract import arns
-from s3batch_core.contract.operation_rules import operation_problem
+from s3batch_core.contract.create_job import create_job_problems, operation_problems
 from s3batch_core.errors import InputError, UsageError
 from s3batch_core.contract.limits import MAX_SETTINGS_BYTES, check_depth, check_size, load_json
 from s3batch_core.contract.model_constraints import check_constraints
@@ -58,7 +58,7 @@ def check_against(params: Any, shape_name: str, what: str) -> None:
 def check_create_job_request(request: dict[str, Any]) -> None:
     """Validate a whole CreateJob request as boto3 would before sending it."""
     input_shape = s3control_model().operation_model("CreateJob").input_shape
-    _raise_problems(model_problems(request, input_shape, "CreateJob"), "CreateJob request")
+    _raise_problems(model_problems(request, input_shape, "CreateJob") or create_job_problems(request), "CreateJob request")
 
 
 def model_problems(params: Any, model_shape: Shape, path: str) -> list[str]:
@@ -199,13 +199,9 @@ def check_operation(operation: Any, source: str) -> None:
         members = ", ".join(operation_names())
         raise InputError(f"{source}: expected exactly one operation, one of: {members}")
     check_against(operation, "JobOperation", source)
-    name = operation_name(operation)
-    problem = operation_problem(name, operation[name] or {})
-    if problem:
-        raise InputError(f"{source}: {problem}" if name in source else f"{source}: {name}: {problem}")
-    invoke = operation.get(LAMBDA_INVOKE)
-    if invoke and invoke.get("UserArguments") and invoke.get("InvocationSchemaVersion") != "2.0":
-        raise InputError(f"{source}: LambdaInvoke UserArguments need InvocationSchemaVersion '2.0'")
+    problems = operation_problems(operation)
+    if problems:
+        raise InputError(f"{source}: {problems[0]}")
 
 
 def load_spec(path: Path) -> dict[str, Any]:

@@ -18,8 +18,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from s3batch_core.contract import arns
-from s3batch_core.errors import InputError, S3BatchError
-from s3batch_core.contract.formats import GENERATED_FORMAT, MAX_JOB_TAGS, REPORT_FORMAT
+from s3batch_core.errors import S3BatchError
+from s3batch_core.contract.formats import GENERATED_FORMAT, REPORT_FORMAT
 from s3batch.jobs.manifest import ManifestLocation
 from s3batch.jobs.spec import check_create_job_request
 
@@ -154,8 +154,6 @@ def finish_request(request: dict[str, Any], options: JobOptions, content_digest:
     if options.description:
         request["Description"] = options.description
     if options.tags:
-        if len(options.tags) > MAX_JOB_TAGS:
-            raise InputError(f"CreateJob request: Tags: a job can have at most {MAX_JOB_TAGS} tags; got {len(options.tags)}")
         request["Tags"] = [{"Key": k, "Value": v} for k, v in options.tags]
     identity = {k: request[k] for k in IDENTITY_MEMBERS if k in request}
     if content_digest:  # edited --folder files make a new job, not the earlier one back

@@ -75,7 +75,7 @@ def test_create_job_shape_for_each_operation(name: str) -> None:
 def test_lambda_invoke_defaults_and_user_arguments_need_schema_2() -> None:
     assert operation_from_flags("LambdaInvoke", OperationFlags(function_arn=FUNCTION)) == {
         "LambdaInvoke": {"FunctionArn": FUNCTION, "InvocationSchemaVersion": "1.0"}}
-    with pytest.raises(InputError, match="UserArguments need InvocationSchemaVersion '2.0'"):
+    with pytest.raises(InputError, match="UserArguments requires InvocationSchemaVersion 2.0"):
         operation_from_flags("LambdaInvoke", OperationFlags(function_arn=FUNCTION, user_arguments=(("a", "b"),)))
     with pytest.raises(UsageError, match="--function-arn"):
         operation_from_flags("LambdaInvoke", OperationFlags())
