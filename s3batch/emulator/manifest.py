@@ -40,7 +40,7 @@ from s3batch.emulator.failures import (
 from s3batch_core.contract import arns
 from s3batch_core.contract.arns import bucket_name
 from s3batch_core.contract.formats import CSV_FORMAT, GENERATED_FORMAT, INVENTORY_FORMAT
-from s3batch_core.contract.manifest_rules import decode_key, encode_key, key_problem
+from s3batch_core.contract.manifest_rules import decode_key, encode_key, inventory_problem, inventory_schema, key_problem
 from s3batch_core.contract.manifest_rules import normalise_etag as bare_etag
 
 _CHUNK = 1 << 20
@@ -180,20 +180,17 @@ def load_inventory_manifest(s3: Any, location: dict, workdir: Path) -> Manifest:
     where = f"s3://{bucket}/{key}"
     try:
         doc = json.loads(doc_path.read_text("utf-8"))
-        schema = [name.strip() for name in doc["fileSchema"].split(",")]
-        entries = list(doc["files"])
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+    except (ValueError, RecursionError) as error:
         raise JobFailure(INVALID_MANIFEST,
                          f"{where} is not an S3 Inventory manifest.json: {type(error).__name__}: {error}") from None
-    if str(doc.get("fileFormat", "CSV")).upper() != "CSV":
-        raise JobFailure(INVALID_MANIFEST, f"{where}: only CSV inventory reports can be used, not {doc['fileFormat']}")
-    fields = tuple(name if name in ("Bucket", "Key", "VersionId") else "Ignore" for name in schema)
+    problem = inventory_problem(doc)
+    if problem:
+        raise JobFailure(INVALID_MANIFEST, f"{where}: {problem}")
+    fields = tuple(name if name in ("Bucket", "Key", "VersionId") else "Ignore" for name in inventory_schema(doc))
     check_fields(fields)
     files = []
-    for index, entry in enumerate(entries):
-        data_key = entry.get("key", "") if isinstance(entry, dict) else ""
-        if not data_key:
-            raise JobFailure(INVALID_MANIFEST, f"{where}: files[{index}] has no key")
+    for index, entry in enumerate(doc["files"]):
+        data_key = entry["key"]
         path = workdir / f"inventory-{index}.csv.gz"
         _, md5 = download(s3, bucket, data_key, path)
         wanted = str(entry.get("MD5checksum", "")).lower()

@@ -36,6 +36,7 @@ from s3batch_core.contract.manifest_rules import (
     decode_key,
     encode_key,
     encoding_problem,
+    inventory_problem,
     key_problem,
     version_problem,
 )
@@ -352,28 +353,12 @@ class _Prepend(io.RawIOBase):
         return len(chunk)
 
 
-_INVENTORY_REQUIRED = ("sourceBucket", "destinationBucket", "fileFormat", "fileSchema", "files")
-
-
 def check_inventory_manifest(document: bytes, source: str) -> dict[str, Any]:
-    """Check an S3 Inventory manifest.json (CSV inventories only); return it parsed."""
+    """Check an S3 Inventory manifest.json by the one rule (manifest_rules.inventory_problem); return it parsed."""
     doc = load_json(document, source, max_bytes=MAX_INVENTORY_MANIFEST_BYTES)
-    if not isinstance(doc, dict):
-        raise InputError(f"{source}: expected a JSON object (an S3 Inventory manifest.json)")
-    for name in _INVENTORY_REQUIRED:
-        if name not in doc:
-            raise InputError(f"{source}: inventory manifest has no {name!r} field")
-    if str(doc["fileFormat"]).upper() != "CSV":
-        raise InputError(f"{source}: fileFormat is {doc['fileFormat']!r}; S3 Batch Operations reads CSV inventories only")
-    schema = [c.strip() for c in str(doc["fileSchema"]).split(",")]
-    if schema[:2] != ["Bucket", "Key"]:
-        raise InputError(f"{source}: fileSchema must start with 'Bucket, Key', got {doc['fileSchema']!r}")
-    files = doc["files"]
-    if not isinstance(files, list) or not files:
-        raise InputError(f"{source}: inventory manifest lists no data files")
-    for index, item in enumerate(files):
-        if not isinstance(item, dict) or not all(k in item for k in ("key", "size", "MD5checksum")):
-            raise InputError(f"{source}: files[{index}] needs key, size and MD5checksum")
+    problem = inventory_problem(doc)
+    if problem:
+        raise InputError(f"{source}: {problem}")
     return doc
 
 

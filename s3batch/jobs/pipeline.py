@@ -34,6 +34,7 @@ from s3batch.jobs.preflight import enforce, run_preflight
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
 from s3batch.jobs.submit import GeneratorSettings, JobOptions, ReportSettings, build_create_job_request, create_job
 from s3batch_core.contract.limits import MAX_INVENTORY_MANIFEST_BYTES, load_json
+from s3batch_core.contract.manifest_rules import inventory_problem
 from s3batch_core.contract.stack_outputs import StackOutputs
 
 
@@ -149,8 +150,9 @@ def count_inventory_rows(s3: Any, location: ManifestLocation) -> int:
     source = f"s3://{location.bucket}/{location.key}"
     body = s3.get_object(Bucket=location.bucket, Key=location.key)["Body"].read(MAX_INVENTORY_MANIFEST_BYTES + 1)
     document = load_json(body, source, max_bytes=MAX_INVENTORY_MANIFEST_BYTES)
-    if not isinstance(document, dict) or not isinstance(document.get("files"), list):
-        raise InputError(f"{source}: inventory manifest lists no data files")
+    problem = inventory_problem(document)
+    if problem:
+        raise InputError(f"{source}: {problem}")
     bucket = arns.bucket_name(str(document["destinationBucket"]))
     rows = 0
     for item in document["files"]:
