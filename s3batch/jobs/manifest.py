@@ -38,6 +38,7 @@ from s3batch_core.contract.manifest_rules import (
     encoding_problem,
     inventory_problem,
     key_problem,
+    strip_etag,
     version_problem,
 )
 
@@ -105,11 +106,6 @@ class ManifestLocation:
         if self.format == CSV_FORMAT:
             spec["Fields"] = list(self.fields)
         return {"Spec": spec, "Location": {"ObjectArn": self.object_arn(partition), "ETag": self.etag}}
-
-
-def strip_etag(etag: str) -> str:
-    """ETags come quoted from S3 (`"abc"`); CreateJob takes the bare value (both forms appear in AWS material)."""
-    return etag.strip().strip('"')
 
 
 def join_prefix(prefix: str, name: str) -> str:

@@ -21,7 +21,8 @@ from botocore.exceptions import ClientError
 
 from s3batch_core.errors import S3BatchError
 from s3batch_core.contract.formats import CSV_FORMAT
-from s3batch.jobs.manifest import INVENTORY_FORMAT, ManifestEntry, join_prefix, strip_etag
+from s3batch.jobs.manifest import INVENTORY_FORMAT, ManifestEntry, join_prefix
+from s3batch_core.contract.manifest_rules import strip_etag
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
 from s3batch_core.contract.operation_rules import INTELLIGENT_TIERING, archive_kind, restore_days_problem
 from s3batch_core.iam import catalogue, evaluate

@@ -72,9 +72,14 @@ def version_problem(version: str) -> str | None:
     return None
 
 
+def strip_etag(etag: str) -> str:
+    """ETags come quoted from S3 (`"abc"`); CreateJob takes the bare value (both forms appear in AWS material)."""
+    return (etag or "").strip().strip('"')
+
+
 def normalise_etag(etag: str) -> str | None:
     """An ETag quoted or bare → bare lower-case hex; None when it is no S3 ETag at all."""
-    bare = (etag or "").strip().strip('"')
+    bare = strip_etag(etag)
     return bare.lower() if _ETAG.match(bare) else None
 
 

@@ -25,7 +25,6 @@ from s3batch.jobs.manifest import (
     list_bucket,
     manifest_key,
     read_local_manifest,
-    strip_etag,
     upload_folder,
     upload_manifest,
     write_manifest,
@@ -131,9 +130,6 @@ def test_empty_source_is_an_error() -> None:
         build_manifest_file([])
 
 
-def test_strip_etag() -> None:
-    assert strip_etag('"abc"') == "abc"
-    assert strip_etag("abc") == "abc"
 
 
 @mock_aws

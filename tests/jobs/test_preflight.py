@@ -13,7 +13,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from s3batch.jobs.manifest import ManifestEntry, ManifestLocation, strip_etag
+from s3batch.jobs.manifest import ManifestEntry, ManifestLocation
+from s3batch_core.contract.manifest_rules import strip_etag
 from s3batch.jobs.preflight import run_preflight
 from s3batch.jobs.submit import JobOptions, ReportSettings, build_create_job_request
 from s3batch.jobs.target import Clients, JobTarget
