@@ -8,7 +8,7 @@ S3 buckets and objects have neither Region nor account (`arn:aws:s3:::bucket/key
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from botocore.utils import ArnParser, InvalidArnException
 
@@ -21,13 +21,9 @@ _FUNCTION = re.compile(r"^function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$")  # Lambd
 _KMS_KEY = re.compile(r"^key/[A-Za-z0-9-]+$")
 
 
-@dataclass(frozen=True)
-class Arn:
-    partition: str
-    service: str
-    region: str
-    account: str
-    resource: str
+class Arn(NamedTuple("ArnParts", [("partition", str), ("service", str), ("region", str), ("account", str),
+                                   ("resource", str)])):
+    """An ARN's five parts after `arn:`."""
 
     def __str__(self) -> str:
         return f"arn:{self.partition}:{self.service}:{self.region}:{self.account}:{self.resource}"
@@ -39,9 +35,19 @@ def parse(text: str) -> Arn | None:
         parts = _PARSER.parse_arn(str(text))
     except InvalidArnException:
         return None
-    if not _PARTITION.match(parts["partition"]):
+    if not is_partition(parts["partition"]):
         return None
     return Arn(parts["partition"], parts["service"], parts["region"], parts["account"], parts["resource"])
+
+
+def is_partition(text: str) -> bool:
+    """A partition name (`aws`, `aws-cn`, `aws-us-gov`, …)."""
+    return bool(_PARTITION.match(text))
+
+
+def is_region(text: str) -> bool:
+    """A Region name as ARNs carry it (lower-case letters, digits and hyphens)."""
+    return bool(_REGION.match(text))
 
 
 def partition(text: str, default: str = DEFAULT_PARTITION) -> str:

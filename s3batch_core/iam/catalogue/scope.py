@@ -15,8 +15,6 @@ from s3batch_core.iam.catalogue.operations import OPERATIONS, operation_options
 MANIFEST_FORMATS: tuple[str, ...] = ("csv", "inventory")
 
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_PARTITION = re.compile(r"^[a-z][a-z0-9-]*$")
-_REGION = re.compile(r"^[a-z0-9-]+$")
 
 
 @dataclass(frozen=True)
@@ -56,9 +54,9 @@ class JobScope:
             raise ValueError(f"manifest_key: {self.manifest_key!r} must be a non-empty key without a leading '/'")
         if self.manifest_format not in MANIFEST_FORMATS:
             raise ValueError(f"manifest_format: {self.manifest_format!r} is not one of {', '.join(MANIFEST_FORMATS)}")
-        if not _PARTITION.match(self.partition):
+        if not arns.is_partition(self.partition):
             raise ValueError(f"partition: {self.partition!r} is not an AWS partition name")
-        if not _REGION.match(self.region):
+        if not arns.is_region(self.region):
             raise ValueError(f"region: {self.region!r} is not an AWS Region name")
         if self.function_arn is not None and not arns.is_function(self.function_arn):
             raise ValueError(f"function_arn: {self.function_arn!r} is not a Lambda function ARN")
