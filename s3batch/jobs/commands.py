@@ -413,26 +413,26 @@ def _retry_preflight(clients: Clients, request: dict[str, Any]) -> None:
             "fix them (e.g. --outputs for the stack's manifest location) or use --skip-preflight")
 
 
+def _show(args: argparse.Namespace, value: Any, table: Any) -> int:
+    """`value` as JSON (--format json) or as the given rich table."""
+    if args.format == "json":
+        render.print_json(value, sys.stdout)
+    else:
+        render.console(sys.stdout).print(table(value))
+    return 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     """List jobs (all pages)."""
     clients = _job_clients(args)
-    jobs = list(manage.list_jobs(clients.s3control, clients.account_id, args.status or ()))
-    if args.format == "json":
-        render.print_json(jobs, sys.stdout)
-    else:
-        render.console(sys.stdout).print(render.jobs_table(jobs))
-    return 0
+    return _show(args, list(manage.list_jobs(clients.s3control, clients.account_id, args.status or ())),
+                 render.jobs_table)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Describe one job."""
     clients = _job_clients(args)
-    job = describe_job(clients.s3control, clients.account_id, args.job_id)
-    if args.format == "json":
-        render.print_json(job, sys.stdout)
-    else:
-        render.console(sys.stdout).print(render.job_table(job))
-    return 0
+    return _show(args, describe_job(clients.s3control, clients.account_id, args.job_id), render.job_table)
 
 
 def cmd_confirm(args: argparse.Namespace) -> int:
