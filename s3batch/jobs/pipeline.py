@@ -18,21 +18,12 @@ from botocore.exceptions import ClientError
 from s3batch_core.contract import arns
 from s3batch_core.errors import InputError, S3BatchError, UsageError
 from s3batch.jobs import cost as costs
-from s3batch.jobs.manifest import (
-    CSV_FORMAT,
-    ManifestLocation,
-    ManifestStats,
-    build_manifest_file,
-    existing_manifest,
-    list_bucket,
-    manifest_key,
-    read_local_manifest,
-    upload_folder,
-    upload_manifest,
-)
+from s3batch.jobs import manifest as manifests
+from s3batch.jobs.manifest import ManifestLocation, ManifestStats, build_manifest_file
 from s3batch.jobs.preflight import enforce, run_preflight
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
 from s3batch.jobs.submit import GeneratorSettings, JobOptions, ReportSettings, build_create_job_request, create_job
+from s3batch_core.contract.formats import CSV_FORMAT
 from s3batch_core.contract.limits import MAX_INVENTORY_MANIFEST_BYTES, load_json
 from s3batch_core.contract.manifest_rules import inventory_problem
 from s3batch_core.contract.stack_outputs import StackOutputs
@@ -129,10 +120,10 @@ def _store(s3: Any, body: IO[bytes], stats: ManifestStats, settings: JobSettings
     with body:
         if dry_run:  # what S3 would answer: the content key and the MD5 ETag of a plain single-part PUT
             fields = ("Bucket", "Key", "VersionId") if versions else ("Bucket", "Key")
-            key = manifest_key(settings.manifest_prefix, stats.sha256)
+            key = manifests.manifest_key(settings.manifest_prefix, stats.sha256)
             location = ManifestLocation(settings.manifest_bucket, key, stats.md5, CSV_FORMAT, fields)
             return PreparedManifest(location, stats=stats, uploaded=False, notes=["dry run: manifest not uploaded; ETag predicted"])
-        location = upload_manifest(
+        location = manifests.upload_manifest(
             s3, body, stats, bucket=settings.manifest_bucket, prefix=settings.manifest_prefix, with_versions=versions
         )
     return PreparedManifest(location, stats=stats)
@@ -168,20 +159,20 @@ def prepare_manifest(s3: Any, source: ManifestSource, settings: JobSettings, *, 
         if not settings.data_bucket:
             raise UsageError("--folder needs a bucket to upload to (--data-bucket or the bucket_name output)")
         content = hashlib.sha256()
-        entries = upload_folder(None if dry_run else s3, Path(source.value), bucket=settings.data_bucket,
+        entries = manifests.upload_folder(None if dry_run else s3, Path(source.value), bucket=settings.data_bucket,
                                 prefix=settings.data_prefix, pattern=source.pattern, content=content)
         body, stats = build_manifest_file(entries)
         return replace(_store(s3, body, stats, settings, False, dry_run), content_digest=content.hexdigest())
     if source.kind is SourceKind.LISTING:
         bucket, prefix = _listing_target(source.value)
-        body, stats = build_manifest_file(list_bucket(s3, bucket, prefix, versions=source.versions), with_versions=source.versions)
+        body, stats = build_manifest_file(manifests.list_bucket(s3, bucket, prefix, versions=source.versions), with_versions=source.versions)
         return _store(s3, body, stats, settings, source.versions, dry_run)
     if source.kind is SourceKind.CSV and not source.value.startswith("s3://"):
-        body, stats, info = read_local_manifest(Path(source.value))
+        body, stats, info = manifests.read_local_manifest(Path(source.value))
         return _store(s3, body, stats, settings, info.columns == 3, dry_run)
     if source.kind in (SourceKind.CSV, SourceKind.INVENTORY):
         inventory = source.kind is SourceKind.INVENTORY
-        location, info = existing_manifest(s3, source.value, inventory=inventory)
+        location, info = manifests.existing_manifest(s3, source.value, inventory=inventory)
         if info is not None:
             return PreparedManifest(location, stats=ManifestStats(rows=info.rows, sample=list(info.first_rows)))
         return PreparedManifest(location, stats=ManifestStats(rows=count_inventory_rows(s3, location)))
