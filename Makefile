@@ -77,17 +77,18 @@ else ifeq ($(TARGET),local)
 	  if [ "$(KEEP_STACK)" = "1" ]; then echo "make job: stack left running (KEEP_STACK=1); stop it with: $(BIN)/s3batch local down" >&2; \
 	  else $(BIN)/s3batch local down >&2 || true; fi; }; \
 	trap stop_stack EXIT; trap 'exit 130' INT TERM; \
-	$(BIN)/s3batch local up --detach >&2 || exit $$?; \
+	up=$$($(BIN)/s3batch local up --detach) || exit $$?; echo "$$up" >&2; \
+	export "$$(echo "$$up" | sed -n 's/^export //p')"; \
 	$(BIN)/s3batch local deploy --outputs $(JOB_OUTPUTS_LOCAL) >&2 || exit $$?; \
-	endpoint=$$($(BIN)/python -c 'import json; print(json.load(open("build/local/stack.json"))["endpoint_url"])') || exit $$?; \
-	AWS_ENDPOINT_URL=$$endpoint $(BIN)/s3batch $(JOB_RUN) --outputs $(JOB_OUTPUTS_LOCAL) $(JOB_ARGS)
+	$(BIN)/s3batch $(JOB_RUN) --outputs $(JOB_OUTPUTS_LOCAL) $(JOB_ARGS)
 else
 	@echo "make job: TARGET must be local or aws, not '$(TARGET)'" >&2; exit 2
 endif
 
-# The gate (docs/linter.md): parse, lint, batch role vs catalogue, policy drift, checkov (its own venv, offline),
+# The gate (docs/linter.md): the import layering (lint-imports, docs/architecture.md), parse, lint, batch role vs catalogue, policy drift, checkov (its own venv, offline),
 # terraform fmt/validate where terraform is installed. Artefacts in build/check/.
 check: $(APP_STAMP) $(CHECKOV_STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/s3batch check --checkov $(CHECKOV_VENV)/bin/checkov
 
 lambda: $(APP_STAMP)

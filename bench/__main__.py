@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from s3batch.files import write_text_atomically
+from s3batch_core.files import write_text_atomically
 
 OUT = Path("build/bench.json")
 

@@ -52,10 +52,10 @@ from typing import Any, Self
 
 from botocore.config import Config
 
-from s3batch.aws import make_client
+from s3batch_core.aws import make_client
 from s3batch.emulator.deploy import deploy, function_package, local_session
 from s3batch.emulator.stack import ANNOUNCE, StackInfo
-from s3batch.stack_outputs import StackOutputs
+from s3batch_core.contract.stack_outputs import StackOutputs
 
 REPO = Path(__file__).resolve().parents[1]
 OBJECTS = 10_000          # per job round (the job size)

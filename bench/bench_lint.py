@@ -15,7 +15,7 @@ POLICIES = 10_000
 
 
 def _policies() -> list[tuple[str, dict]]:
-    from validate.catalogue import OPERATIONS, build_policy
+    from s3batch_core.iam.catalogue import OPERATIONS, build_policy
     from validate.linter.rules._scope import minimal_scope
 
     bases = [(op, build_policy(minimal_scope(op))) for op in OPERATIONS]

@@ -1,13 +1,12 @@
 """The `s3batch` console script: one parser, one small function per subcommand.
 
-Each concern registers its own subcommands through a `register(subparsers)` function in the
-module listed in COMMAND_MODULES, so adding a command never means editing this file's logic.
+Each concern registers its own subcommands through a `register(subparsers)` function of a module listed in
+COMMAND_MODULES (imported here normally, so import-linter sees every edge; docs/architecture.md).
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 import traceback
@@ -16,14 +15,17 @@ from collections.abc import Sequence
 from botocore.exceptions import BotoCoreError, ClientError
 
 from s3batch import __version__
-from s3batch.errors import S3BatchError, one_line
+from s3batch.emulator import commands as emulator_commands
+from s3batch.jobs import commands as job_commands
+from s3batch_core.errors import S3BatchError, one_line
+from validate import lint_commands, policy_commands
 
 AWS_ERROR_EXIT = 2  # "an AWS/runtime error" in every command's exit codes
 INTERNAL_ERROR_EXIT = 70  # an unexpected exception (a bug): never 1, which means "lint errors" / "failed tasks"
 DEBUG_ENV = "S3BATCH_DEBUG"
 
 # Modules exposing `register(subparsers: argparse._SubParsersAction) -> None`.
-COMMAND_MODULES: tuple[str, ...] = ("s3batch.emulator.commands", "s3batch.jobs.commands", "validate.policy_commands", "validate.lint_commands")
+COMMAND_MODULES = (emulator_commands, job_commands, policy_commands, lint_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,8 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"print the traceback of an internal error (exit {INTERNAL_ERROR_EXIT}); also {DEBUG_ENV}=1",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module_name in COMMAND_MODULES:
-        importlib.import_module(module_name).register(subparsers)
+    for module in COMMAND_MODULES:
+        module.register(subparsers)
     return parser
 
 

@@ -1,4 +1,4 @@
-# These names are the contract with the job tooling and the local deploy: s3batch.stack_outputs.OUTPUTS.
+# These names are the contract with the job tooling and the local deploy: s3batch_core.contract.stack_outputs.OUTPUTS.
 
 output "bucket_name" {
   description = "Bucket that holds the objects the job acts on."

@@ -21,8 +21,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from s3batch.errors import InputError, one_line
-from s3batch.files import write_json_atomically, write_text_atomically
+from s3batch_core.errors import InputError, one_line
+from s3batch_core.files import write_json_atomically, write_text_atomically
 from validate.linter.engine import lint_sources
 from validate.linter.findings import Finding
 from validate.linter.formats.json import JsonFormatter

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from validate.catalogue import OPERATIONS, JobScope, build_policy, submitter_policy, trust_policy
+from s3batch_core.iam.catalogue import OPERATIONS, JobScope, build_policy, submitter_policy, trust_policy
 
 # `make policies` runs at the repository root; other directories are given on the command line (or --policies-dir).
 DEFAULT_DEST = Path("terraform/modules/batch_role/policies")
@@ -131,7 +131,7 @@ def _readme() -> str:
     return "\n".join([
         README_TITLE,
         "",
-        "Every file here is generated from the policy catalogue (`validate/catalogue/`) by `make policies`",
+        "Every file here is generated from the policy catalogue (`s3batch_core/iam/catalogue/`) by `make policies`",
         "(`python -m validate.generate`). `make check` fails when they drift from the catalogue.",
         "The Terraform module reads them with `templatefile()`; see docs/policies.md.",
         "",

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from validate.catalogue import OPERATIONS
+from s3batch_core.iam.catalogue import OPERATIONS
 from validate.linter.formats import OutputFormat
 
 

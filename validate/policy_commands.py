@@ -6,8 +6,8 @@ import argparse
 import json
 import re
 
-from s3batch.errors import UsageError
-from validate.catalogue import OPERATIONS, JobScope, build_policy, missing_flags, submitter_policy, trust_policy
+from s3batch_core.errors import UsageError
+from s3batch_core.iam.catalogue import OPERATIONS, JobScope, build_policy, missing_flags, submitter_policy, trust_policy
 
 FORMATS = ("json", "terraform")
 _S3_URI = re.compile(r"^s3://(?P<bucket>[^/]+)(?:/(?P<key>.*))?$")

@@ -31,8 +31,8 @@ from pathlib import Path
 import hcl2
 from hcl2 import SerializationOptions
 
-from s3batch.errors import InputError
-from s3batch.limits import MAX_JSON_DEPTH, MAX_POLICY_BYTES, check_size, nesting_depth
+from s3batch_core.errors import InputError
+from s3batch_core.contract.limits import MAX_JSON_DEPTH, MAX_POLICY_BYTES, check_size, nesting_depth
 from validate.linter.sources import PolicySource, RoleSource, Suppression, UnreadPart, parse_comment_suppressions
 
 TF_OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)

@@ -8,7 +8,7 @@ from typing import Any
 import boto3.session
 from botocore.config import Config
 
-from s3batch.aws import make_client
+from s3batch_core.aws import make_client
 
 _CLIENTS: dict[tuple[str, str, str, int], Any] = {}
 _CLIENTS_LOCK = threading.Lock()

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from s3batch.emulator import stack
-from s3batch.errors import S3BatchError, UsageError
+from s3batch_core.errors import S3BatchError, UsageError
 
 DEFAULT_OUTPUTS = Path("build/local/outputs.json")
 MAX_ACTIVE_ENV = "S3BATCH_EMULATOR_MAX_ACTIVE_JOBS"
@@ -118,7 +118,7 @@ def local_deploy(args: argparse.Namespace) -> int:
 def local_deploy_function(args: argparse.Namespace) -> int:
     from s3batch.emulator.deploy import DeploySettings
     from s3batch.emulator.user_function import check_handler, deploy_function, function_code, function_settings
-    from s3batch.jobs.spec import parse_pairs
+    from s3batch.arguments import parse_pairs
 
     sample = DeploySettings.from_terraform()
     name = args.name or args.source.name.removesuffix(".zip")

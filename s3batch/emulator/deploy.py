@@ -2,7 +2,7 @@
 
 Names and settings are read from the Terraform code itself (the defaults in `terraform/variables.tf` and
 `terraform/modules/sentiment_lambda/variables.tf`, shipped with the package), so there is one place to change them; policies come
-from the same catalogue (`validate.catalogue`) the Terraform templates are generated from. The only
+from the same catalogue (`s3batch_core.iam.catalogue`) the Terraform templates are generated from. The only
 deliberate difference: the function uses the `lexicon` sentiment backend (Comprehend is not offline).
 Every step is idempotent: running deploy twice leaves one bucket, one role and one function.
 """
@@ -24,13 +24,13 @@ from botocore.configprovider import ConstantProvider
 from botocore.exceptions import ClientError
 from hcl2 import SerializationOptions
 
-from s3batch.aws import make_client
+from s3batch_core.aws import make_client
 from s3batch.emulator.stack import LOCAL_CREDENTIALS, StackInfo
-from s3batch.errors import InputError
-from s3batch.files import write_json_atomically
+from s3batch_core.errors import InputError
+from s3batch_core.files import write_json_atomically
 from s3batch.kit_data import function_packager, sample_terraform
-from s3batch.stack_outputs import StackOutputs, to_terraform_json
-from validate.catalogue import JobScope, build_policy, trust_policy
+from s3batch_core.contract.stack_outputs import StackOutputs, to_terraform_json
+from s3batch_core.iam.catalogue import JobScope, build_policy, trust_policy
 
 TERRAFORM_DIR = sample_terraform()
 PACKAGE_ZIP = Path("build/lambda/sentiment.zip")  # where `make lambda` writes it, under the working directory

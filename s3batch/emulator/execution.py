@@ -32,8 +32,10 @@ from s3batch.emulator.failures import (
     THRESHOLD_EXCEEDED,
     JobFailure,
 )
-from s3batch.emulator.report import ReportConfig, ReportWriter, TaskResult
-from s3batch.operation_rules import scope_resources
+from s3batch.emulator.report import ReportConfig, ReportWriter
+from s3batch_core.contract.report import TaskResult
+from s3batch_core.iam.catalogue import scope_resources
+from s3batch_core.iam.role import batch_context
 
 __all__ = ["ExecutionResult", "JobFailure", "JobRequest", "PreparedJob", "ProgressSink", "execute", "prepare",
            "shutdown", "supported_operations"]
@@ -129,9 +131,8 @@ def prepare(request: JobRequest) -> PreparedJob:
 
 def _prepare(request: JobRequest, workdir: Path) -> PreparedJob:
     name = operations.operation_name(request.operation)
-    context = {"aws:SourceAccount": request.account_id,
-               "aws:SourceArn": f"arn:aws:s3:{request.region}:{request.account_id}:job/{request.job_id}",
-               "aws:PrincipalArn": request.role_arn, "aws:RequestedRegion": request.region}
+    context = batch_context(account_id=request.account_id, region=request.region, role_arn=request.role_arn,
+                            job_id=request.job_id)
     trust, policies = role_check.load_role(_client("iam", request), request.role_arn)
     role_check.check_trust(request.role_arn, trust, context)
     s3 = _client("s3", request)
@@ -210,7 +211,7 @@ def _manifest_scope(spec: dict, location: dict) -> dict[str, Any]:
     An inventory manifest.json outside S3 Inventory's layout (copied elsewhere) has no derivable data-file
     location: its own key is checked here, its data files once manifest.json names them.
     """
-    from validate.catalogue.build import inventory_data_pattern
+    from s3batch_core.iam.catalogue.build import inventory_data_pattern
 
     bucket, key = manifests.split_object_arn(str(location.get("ObjectArn", "")))
     inventory = spec.get("Format") == manifests.INVENTORY_FORMAT
@@ -224,7 +225,7 @@ def _manifest_scope(spec: dict, location: dict) -> dict[str, Any]:
 
 def _check_data_file_reads(access: role_check.RoleAccess, manifest: manifests.Manifest) -> None:
     """JobFailure when the role may not read a data file an inventory manifest.json lists."""
-    from validate.catalogue import Requirement
+    from s3batch_core.iam.catalogue import Requirement
 
     requirements = [Requirement("s3:GetObject", f"arn:{access.scope.partition}:s3:::{file.name.removeprefix('s3://')}",
                                 "read the manifest") for file in manifest.files]
@@ -245,8 +246,8 @@ def _generator_scope(generator: dict) -> dict[str, Any]:
 
 def _access(request: JobRequest, operation: str, policies: list[tuple[str, dict]], context: dict[str, str],
             manifest_fields: dict[str, Any]) -> role_check.RoleAccess:
-    """The role with its policies and the job's JobScope (validate.catalogue decides what is required)."""
-    from validate.catalogue import JobScope
+    """The role with its policies and the job's JobScope (s3batch_core.iam.catalogue decides what is required)."""
+    from s3batch_core.iam.catalogue import JobScope
 
     report = ReportConfig.from_request(request.report)
     fields = {

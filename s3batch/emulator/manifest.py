@@ -21,7 +21,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -38,9 +37,11 @@ from s3batch.emulator.failures import (
     MANIFEST_NOT_FOUND,
     JobFailure,
 )
-from s3batch.formats import CSV_FORMAT, GENERATED_FORMAT, INVENTORY_FORMAT
-from s3batch.manifest_rules import decode_key, encode_key, key_problem
-from s3batch.manifest_rules import normalise_etag as bare_etag
+from s3batch_core.contract import arns
+from s3batch_core.contract.arns import bucket_name
+from s3batch_core.contract.formats import CSV_FORMAT, GENERATED_FORMAT, INVENTORY_FORMAT
+from s3batch_core.contract.manifest_rules import decode_key, encode_key, inventory_problem, inventory_schema, key_problem
+from s3batch_core.contract.manifest_rules import normalise_etag as bare_etag
 
 _CHUNK = 1 << 20
 _NOT_FOUND = {"NoSuchKey", "NoSuchBucket", "NoSuchVersion", "404"}
@@ -80,15 +81,9 @@ class Manifest:
 
 def split_object_arn(arn: str) -> tuple[str, str]:
     """`arn:aws:s3:::bucket/key` → (bucket, key); a JobFailure for anything else."""
-    match = re.match(r"^arn:[^:]+:s3:::([^/]+)/(.+)$", arn or "")
-    if not match:
+    if not arns.is_s3_object(arn or ""):
         raise JobFailure(INVALID_MANIFEST, f"Manifest ObjectArn {arn!r} is not arn:aws:s3:::bucket/key")
-    return match.group(1), match.group(2)
-
-
-def bucket_name(arn_or_name: str) -> str:
-    """Bucket name from `arn:aws:s3:::name` (or a plain name)."""
-    return arn_or_name.split(":::", 1)[1] if ":::" in arn_or_name else arn_or_name
+    return arns.s3_object(arn)
 
 
 def _s3_error(error: ClientError) -> tuple[str, int]:
@@ -185,20 +180,17 @@ def load_inventory_manifest(s3: Any, location: dict, workdir: Path) -> Manifest:
     where = f"s3://{bucket}/{key}"
     try:
         doc = json.loads(doc_path.read_text("utf-8"))
-        schema = [name.strip() for name in doc["fileSchema"].split(",")]
-        entries = list(doc["files"])
-    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
+    except (ValueError, RecursionError) as error:
         raise JobFailure(INVALID_MANIFEST,
                          f"{where} is not an S3 Inventory manifest.json: {type(error).__name__}: {error}") from None
-    if str(doc.get("fileFormat", "CSV")).upper() != "CSV":
-        raise JobFailure(INVALID_MANIFEST, f"{where}: only CSV inventory reports can be used, not {doc['fileFormat']}")
-    fields = tuple(name if name in ("Bucket", "Key", "VersionId") else "Ignore" for name in schema)
+    problem = inventory_problem(doc)
+    if problem:
+        raise JobFailure(INVALID_MANIFEST, f"{where}: {problem}")
+    fields = tuple(name if name in ("Bucket", "Key", "VersionId") else "Ignore" for name in inventory_schema(doc))
     check_fields(fields)
     files = []
-    for index, entry in enumerate(entries):
-        data_key = entry.get("key", "") if isinstance(entry, dict) else ""
-        if not data_key:
-            raise JobFailure(INVALID_MANIFEST, f"{where}: files[{index}] has no key")
+    for index, entry in enumerate(doc["files"]):
+        data_key = entry["key"]
         path = workdir / f"inventory-{index}.csv.gz"
         _, md5 = download(s3, bucket, data_key, path)
         wanted = str(entry.get("MD5checksum", "")).lower()
@@ -456,7 +448,7 @@ def generate_manifest(s3: Any, generator: dict[str, Any], job_id: str, workdir: 
         raise JobFailure(MANIFEST_GENERATION, "Manifest generation found no keys matching the filter criteria")
     fields = ("Bucket", "Key", "VersionId") if versioned else ("Bucket", "Key")
     local = ManifestFile(data, f"generated manifest of s3://{source}", gzipped=True)
-    manifest = Manifest((local,), fields, INVENTORY_FORMAT, f"arn:aws:s3:::{source}", generated=True)
+    manifest = Manifest((local,), fields, INVENTORY_FORMAT, arns.s3(source), generated=True)
     if not generator.get("EnableManifestOutput"):
         return manifest, None
     descriptor = _write_generated(s3, generator, job_id, source, fields, data)
@@ -482,7 +474,7 @@ def _write_generated(s3: Any, generator: dict[str, Any], job_id: str, source: st
     try:
         with open(data, "rb") as handle:
             s3.put_object(Bucket=bucket, Key=data_key, Body=handle, **sse)
-        document = {"sourceBucket": source, "destinationBucket": f"arn:aws:s3:::{bucket}", "version": "2021-11-30",
+        document = {"sourceBucket": source, "destinationBucket": arns.s3(bucket), "version": "2021-11-30",
                     "creationTimestamp": str(int(time.time() * 1000)), "fileFormat": "CSV",
                     "fileSchema": ", ".join(fields),
                     "files": [{"key": data_key, "size": data.stat().st_size, "MD5checksum": md5.hexdigest()}]}
@@ -492,7 +484,7 @@ def _write_generated(s3: Any, generator: dict[str, Any], job_id: str, source: st
         code, _ = _s3_error(error)
         raise JobFailure(MANIFEST_GENERATION, f"Writing the generated manifest to s3://{bucket}/{folder} failed: "
                          f"{code}") from None
-    location = {"ObjectArn": f"arn:aws:s3:::{bucket}/{manifest_key}", "ETag": put["ETag"].strip('"')}
+    location = {"ObjectArn": arns.s3(bucket, manifest_key), "ETag": put["ETag"].strip('"')}
     if put.get("VersionId"):
         location["ObjectVersionId"] = put["VersionId"]
     return {"Format": GENERATED_FORMAT, "Location": location}

@@ -29,7 +29,8 @@ from s3batch.emulator.exceptions import (
     NotFoundException,
     TooManyTagsException,
 )
-from s3batch.formats import MAX_JOB_TAGS
+from s3batch_core.contract import arns
+from s3batch_core.contract.formats import MAX_JOB_TAGS
 
 
 class JobStatus(str, Enum):
@@ -146,7 +147,7 @@ class Job:
 
     @property
     def arn(self) -> str:
-        return f"arn:aws:s3:{self.region}:{self.account_id}:job/{self.job_id}"
+        return arns.job(self.region, self.account_id, self.job_id)
 
     @property
     def operation_name(self) -> str:

@@ -30,7 +30,7 @@ from s3batch.emulator.failures import (
     JobFailure,
 )
 from s3batch.emulator.manifest import Task, bucket_name, decode_key
-from s3batch.emulator.report import TaskResult
+from s3batch_core.contract.report import TaskResult
 
 RESULT_CODES = ("Succeeded", "TemporaryFailure", "PermanentFailure")
 SUCCESS_MESSAGE = "Successful"  # ResultMessage of a successful S3 operation (AWS wording UNCONFIRMED)

@@ -29,8 +29,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from s3batch.emulator import s3_rules
-from s3batch.emulator.manifest import bucket_name
-from s3batch.emulator.report import TaskResult
+from s3batch_core.contract.arns import bucket_name
+from s3batch_core.contract.report import TaskResult
 
 COMPLETED, FAILED, REPLICA = "COMPLETED", "FAILED", "REPLICA"
 _STATUS_ATTRIBUTE = "_s3batch_replication_status"

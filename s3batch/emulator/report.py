@@ -1,10 +1,9 @@
 """The completion report, byte for byte as AWS writes it (reference §3).
 
 Layout: `<prefix>/job-<id>/manifest.json` and `<prefix>/job-<id>/results/<40 hex>.csv`, one CSV per task
-status. A Prefix ending in `/` gives `prefix//job-…`, as real AWS reports show. Rows are written in the
-column order of AWS's real reports — Bucket, Key, VersionId, TaskStatus, HTTPStatusCode, ErrorCode,
-ResultMessage — although `ReportSchema` lists ErrorCode before HTTPStatusCode (the AWS trap, §3.4).
-RFC-4180 quoting, CRLF line ends, no header. Keys are written as the manifest wrote them (URL-encoded;
+status. A Prefix ending in `/` gives `prefix//job-…`, as real AWS reports show. Columns, file names and
+manifest.json come from the format's one definition (`s3batch_core.contract.report`, which the job tooling
+reads by). RFC-4180 quoting, CRLF line ends, no header. Keys are written as the manifest wrote them (URL-encoded;
 AWS's encoding here is UNCONFIRMED). Rows go to local temp files as tasks finish (bounded memory) and
 are uploaded when the job ends.
 """
@@ -19,21 +18,19 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-from s3batch.formats import REPORT_FORMAT, REPORT_SCHEMA
-
-SUCCEEDED = "succeeded"
-FAILED = "failed"
-
-
-class TaskResult(NamedTuple):
-    """A task's final outcome: one report row's TaskStatus, HTTPStatusCode, ErrorCode and ResultMessage."""
-
-    succeeded: bool
-    http_status: int
-    error_code: str
-    message: str
+from s3batch_core.contract import arns
+from s3batch_core.contract.report import (
+    FAILED,
+    SUCCEEDED,
+    TaskResult,
+    job_folder,
+    manifest_document,
+    manifest_entry,
+    result_file_name,
+    result_row,
+)
 
 
 @dataclass(frozen=True)
@@ -53,20 +50,15 @@ class ReportConfig:
         bucket = str(report.get("Bucket", ""))
         return cls(
             enabled=True,
-            bucket=bucket.split(":::", 1)[1] if ":::" in bucket else bucket,
+            bucket=arns.bucket_name(bucket),
             prefix=report.get("Prefix"),
             failed_only=report.get("ReportScope") == "FailedTasksOnly",
             expected_owner=report.get("ExpectedBucketOwner"),
         )
 
     def job_folder(self, job_id: str) -> str:
-        """`<prefix>/job-<id>`; a trailing `/` in the prefix is kept (→ `prefix//job-…`) like AWS."""
-        return f"{self.prefix}/job-{job_id}" if self.prefix else f"job-{job_id}"
-
-
-def result_file_name(job_id: str, status: str, part: int = 0) -> str:
-    """`<40 hex>.csv` — deterministic per job, status and part, so a rewrite replaces rather than duplicates."""
-    return hashlib.sha1(f"{job_id}/{status}/{part}".encode()).hexdigest() + ".csv"
+        """`<prefix>/job-<id>` (the format's layout)."""
+        return job_folder(self.prefix, job_id)
 
 
 def rows_per_file() -> int:
@@ -130,8 +122,7 @@ class ReportWriter:
             self.rows[status] += 1
             files = self._files.get(status)
             if files is not None:
-                files.write((bucket, key, version_id or "", status, result.http_status, result.error_code,
-                             result.message))
+                files.write(result_row(bucket, key, version_id, result))
 
     def close(self) -> None:
         with self._lock:
@@ -154,11 +145,9 @@ class ReportWriter:
                 with open(path, "rb") as body:
                     s3.put_object(Bucket=self.config.bucket, Key=key, Body=body, ContentType="text/csv",
                                   ServerSideEncryption="AES256")
-                results.append({"TaskExecutionStatus": status, "Bucket": self.config.bucket, "MD5Checksum": md5,
-                                "Key": key})
+                results.append(manifest_entry(status, self.config.bucket, key, md5))
                 keys.append(key)
-        manifest = {"Format": REPORT_FORMAT, "ReportCreationDate": creation_date(), "Results": results,
-                    "ReportSchema": REPORT_SCHEMA}
+        manifest = manifest_document(results, creation_date())
         manifest_key = f"{folder}/manifest.json"
         s3.put_object(Bucket=self.config.bucket, Key=manifest_key, Body=json.dumps(manifest).encode(),
                       ContentType="application/json", ServerSideEncryption="AES256")

@@ -1,96 +1,49 @@
 """The job role: exists, trusts S3 Batch Operations, and its policies allow what the job does.
 
-Policies are loaded once per job over IAM's HTTP API (inline and attached managed) and evaluated with
-`validate.evaluate` against the requirements `validate.catalogue` derives for the job (the single source
+The trust policy and the loading of the policies are `s3batch_core.iam.role`'s, the same the job tooling's
+preflight uses. Policies are loaded once per job over IAM's HTTP API and evaluated with
+`s3batch_core.iam.evaluate` against the requirements `s3batch_core.iam.catalogue` derives for the job (the single source
 of truth for which action each access needs). AWS's own failures here are opaque; ours name the
 action, the resource and the reason (e.g. which statement denies it).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
-from urllib.parse import unquote
 
 from botocore.exceptions import ClientError
 
 from s3batch.emulator.failures import ACCESS_DENIED, JobFailure
-from s3batch.emulator.report import TaskResult
-from validate.catalogue import BATCH_SERVICE_PRINCIPAL as SERVICE_PRINCIPAL
+from s3batch_core.contract.report import TaskResult
+from s3batch_core.iam import role
+from s3batch_core.iam.role import ANY_JOB_ID as _ANY_JOB
+from s3batch_core.contract.arns import role_name
 
-_ANY_JOB = "00000000-0000-0000-0000-000000000000"  # job id for checks made before the report key matters
 Policies = Sequence[tuple[str, dict]]
-
-
-def _document(value: Any) -> dict:
-    """IAM returns policy documents URL-encoded in XML; botocore usually decodes them already."""
-    if isinstance(value, dict):
-        return value
-    return json.loads(unquote(value))
-
-
-def role_name(role_arn: str) -> str:
-    """`arn:aws:iam::123456789012:role/path/name` → `name`."""
-    return role_arn.rsplit("/", 1)[-1] if ":role/" in role_arn else role_arn
 
 
 def load_role(iam: Any, role_arn: str) -> tuple[dict, list[tuple[str, dict]]]:
     """(trust policy, [(policy name, permission document)]) of the role; JobFailure when it does not exist."""
     name = role_name(role_arn)
     try:
-        role = iam.get_role(RoleName=name)["Role"]
+        found = iam.get_role(RoleName=name)["Role"]
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         raise JobFailure(ACCESS_DENIED, f"Cannot assume role {role_arn}: {code or 'error'}: "
                          f"the role does not exist" if code == "NoSuchEntity" else f"Cannot read role {role_arn}: {code}") \
             from None
-    if role.get("Arn") and role["Arn"] != role_arn:
-        raise JobFailure(ACCESS_DENIED, f"Cannot assume role {role_arn}: the role named {name} is {role['Arn']}")
-    policies: list[tuple[str, dict]] = []
-    for page in iam.get_paginator("list_role_policies").paginate(RoleName=name):
-        for policy_name in page["PolicyNames"]:
-            document = iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]
-            policies.append((policy_name, _document(document)))
-    for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=name):
-        for attached in page["AttachedPolicies"]:
-            policy = iam.get_policy(PolicyArn=attached["PolicyArn"])["Policy"]
-            version = iam.get_policy_version(PolicyArn=attached["PolicyArn"], VersionId=policy["DefaultVersionId"])
-            policies.append((attached["PolicyName"], _document(version["PolicyVersion"]["Document"])))
-    return _document(role.get("AssumeRolePolicyDocument") or {}), policies
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def _principal_matches(statement: dict) -> bool:
-    principal = statement.get("Principal")
-    if principal == "*":
-        return True
-    if not isinstance(principal, dict):
-        return False
-    services = _as_list(principal.get("Service", []))
-    return SERVICE_PRINCIPAL in services or "*" in _as_list(principal.get("AWS", []))
+    if found.get("Arn") and found["Arn"] != role_arn:
+        raise JobFailure(ACCESS_DENIED, f"Cannot assume role {role_arn}: the role named {name} is {found['Arn']}")
+    return role.decoded(found.get("AssumeRolePolicyDocument") or {}), role.role_policies(iam, name)
 
 
 def check_trust(role_arn: str, trust: dict, context: dict[str, str]) -> None:
     """JobFailure unless the trust policy lets batchoperations.s3.amazonaws.com call sts:AssumeRole."""
-    statements = [s for s in _as_list(trust.get("Statement", [])) if isinstance(s, dict) and _principal_matches(s)]
-    relevant = [{k: v for k, v in s.items() if k not in ("Principal", "NotPrincipal")} | {"Resource": "*"}
-                for s in statements]
-    decision = _evaluate([("trust policy", {"Version": "2012-10-17", "Statement": relevant})],
-                         "sts:AssumeRole", role_arn, context)
-    if not decision.allowed:
-        raise JobFailure(ACCESS_DENIED, f"Cannot assume role {role_arn}: its trust policy does not let "
-                         f"{SERVICE_PRINCIPAL} call sts:AssumeRole ({decision.reason})")
-
-
-def _evaluate(policies: Policies, action: str, resource: str, context: dict[str, str]) -> Any:
-    from validate.evaluate import evaluate
-
-    return evaluate(policies, action, resource, context)
+    denial = role.trust_denial(role_arn, trust, context)
+    if denial:
+        raise JobFailure(ACCESS_DENIED, f"Cannot assume role {role_arn}: {denial}")
 
 
 @dataclass
@@ -99,16 +52,16 @@ class RoleAccess:
 
     role_arn: str
     policies: list[tuple[str, dict]]
-    scope: Any  # validate.catalogue.JobScope
+    scope: Any  # s3batch_core.iam.catalogue.JobScope
     context: dict[str, str] = field(default_factory=dict)
 
     def denials(self, requirements: list[Any]) -> list[tuple[Any, Any]]:
-        from validate.evaluate import unmet
+        from s3batch_core.iam.evaluate import unmet
 
         return unmet(self.policies, requirements, self.context)
 
     def _job_requirements(self, scope: Any, job_id: str) -> list[Any]:
-        from validate.catalogue import job_requirements
+        from s3batch_core.iam.catalogue import job_requirements
 
         try:
             return job_requirements(scope, job_id=job_id)
@@ -150,7 +103,7 @@ class RoleAccess:
         them once per job and every task inherits that result. A per-job memo of these per-object decisions
         would therefore never hit (each row names another object) and would only grow with the manifest.
         """
-        from validate.catalogue import task_requirements
+        from s3batch_core.iam.catalogue import task_requirements
 
         missing = self.denials(task_requirements(self.scope, bucket, key, version_id))
         return denied_result(missing) if missing else None

@@ -15,8 +15,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from s3batch.emulator.report import TaskResult
-from s3batch.operation_rules import GLACIER_CLASSES, archive_kind, restore_days_problem
+from s3batch_core.contract.report import TaskResult
+from s3batch_core.contract.operation_rules import GLACIER_CLASSES, archive_kind, restore_days_problem
 
 NO_SUCH_KEY = TaskResult(False, 404, "NoSuchKey", "The specified key does not exist.")
 NO_SUCH_VERSION = TaskResult(False, 404, "NoSuchVersion", "The specified version does not exist.")

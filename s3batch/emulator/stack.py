@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from s3batch.emulator.defaults import ACCOUNT_ID, HEALTH_PATH, HOST, REGION
-from s3batch.errors import InputError, S3BatchError
-from s3batch.files import write_json_atomically
+from s3batch_core.errors import InputError, S3BatchError
+from s3batch_core.files import write_json_atomically
 
 STATE_PATH = Path("build/local/stack.json")
 LOG_PATH = Path("build/local/stack.log")

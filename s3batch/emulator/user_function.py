@@ -20,10 +20,10 @@ import regex
 
 from s3batch.emulator.deploy import DeploySettings, FunctionSettings, deploy_stack
 from s3batch.emulator.stack import StackInfo
-from s3batch.errors import InputError, UsageError
+from s3batch_core.errors import InputError, UsageError
 from s3batch.kit_data import function_packager
-from s3batch.model_constraints import check_constraints
-from s3batch.stack_outputs import StackOutputs
+from s3batch_core.contract.model_constraints import check_constraints
+from s3batch_core.contract.stack_outputs import StackOutputs
 
 OPERATION = "LambdaInvoke"
 NAME_LENGTH = 64  # CreateFunction: a plain function name (not an ARN) is at most 64 characters (AWS API reference)

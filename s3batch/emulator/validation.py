@@ -2,8 +2,8 @@
 
 botocore's ParamValidator checks required members, types and minimums; it skips `max`, `pattern` and
 `enum`, which a real service enforces, so `check_constraints` walks the shape for those. CreateJob's
-rules that the model cannot express (one operation, Manifest xor ManifestGenerator, report fields,
-schema 2.0 for UserArguments, operations the engine runs) come last.
+rules that the model cannot express come last (s3batch_core.contract.create_job), then the operations the
+engine runs.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from botocore.model import OperationModel
 from botocore.validate import ParamValidator
 
 from s3batch.emulator.exceptions import BadRequestException, InvalidRequestException, JobsApiError
-from s3batch.formats import MAX_JOB_TAGS
-from s3batch.model_constraints import check_constraints
-from s3batch.operation_rules import operation_problem
+from s3batch_core.contract.create_job import chosen_operations, create_job_problems, tag_key_problems
+from s3batch_core.contract.model_constraints import check_constraints
 
 ACCOUNT_HEADER = "x-amz-account-id"
 
@@ -43,65 +42,22 @@ def validate_input(operation: OperationModel, params: dict[str, Any]) -> None:
 
 
 def validate_create_job(params: dict[str, Any], supported: frozenset[str]) -> None:
-    """CreateJob rules beyond the shape; every message names the member at fault."""
-    operation = params.get("Operation") or {}
-    chosen = [name for name, value in operation.items() if value is not None]
-    if len(chosen) != 1:
+    """CreateJob rules beyond the shape (s3batch_core.contract.create_job, which the job tooling checks too), and
+    the operations this engine runs; every message names the member at fault."""
+    problems = create_job_problems(params)
+    chosen = chosen_operations(params.get("Operation"))
+    if len(chosen) == 1 and chosen[0] not in supported:
         raise BadRequestException(
-            f"Operation must name exactly one operation; got {len(chosen)} ({', '.join(chosen) or 'none'})"
+            f"Operation {chosen[0]} is not supported by the local emulator; supported: {', '.join(sorted(supported))}"
         )
-    name = chosen[0]
-    if name not in supported:
-        raise BadRequestException(
-            f"Operation {name} is not supported by the local emulator; supported: {', '.join(sorted(supported))}"
-        )
-    if (params.get("Manifest") is None) == (params.get("ManifestGenerator") is None):
-        raise BadRequestException("Give exactly one of Manifest and ManifestGenerator")
-    if name == "LambdaInvoke":
-        _check_lambda(operation[name])
-    problem = operation_problem(name, operation[name] or {})
-    if problem:
-        raise BadRequestException(f"Operation.{name}: {problem}")
-    _check_report(params["Report"])
-    tags = params.get("Tags") or []
-    if len(tags) > MAX_JOB_TAGS:
-        raise BadRequestException(f"Tags: a job can have at most {MAX_JOB_TAGS} tags; got {len(tags)}")
-    check_tag_keys(tags)
-
-
-def _check_lambda(invoke: dict[str, Any]) -> None:
-    if not invoke.get("FunctionArn"):
-        raise BadRequestException("Operation.LambdaInvoke.FunctionArn is required")
-    version = invoke.get("InvocationSchemaVersion", "1.0")
-    if version not in ("1.0", "2.0"):
-        raise BadRequestException(
-            f"Operation.LambdaInvoke.InvocationSchemaVersion {version!r} is not supported; use 1.0 or 2.0"
-        )
-    if invoke.get("UserArguments") and version != "2.0":
-        raise BadRequestException("Operation.LambdaInvoke.UserArguments requires InvocationSchemaVersion 2.0")
-
-
-def _check_report(report: dict[str, Any]) -> None:
-    if not report.get("Enabled"):
-        return
-    missing = [member for member in ("Bucket", "Format", "ReportScope") if not report.get(member)]
-    if missing:
-        raise BadRequestException(f"Report: Enabled is true, so {', '.join(missing)} must be given")
-
-
-RESERVED_TAG_PREFIX = "aws:"  # "AWS generated tag names ... are automatically assigned the aws: prefix, which you
-# can't assign" (Billing User Guide, User-Defined Tag Restrictions, which PutJobTagging's doc points to)
+    if problems:
+        raise BadRequestException(problems[0])
 
 
 def check_tag_keys(tags: list[dict[str, str]]) -> None:
-    """CreateJob and PutJobTagging: unique keys, none with the reserved `aws:` prefix (any case).
-
-    The tagging operations model no validation error, and the code AWS answers for these is UNCONFIRMED:
-    BadRequestException, as for every other invalid input. The limit of 50 is checked by the callers.
-    """
-    keys = [tag["Key"] for tag in tags]
-    if len(set(keys)) != len(keys):
-        raise BadRequestException("Tags: tag keys must be unique")
-    reserved = [key for key in keys if key.lower().startswith(RESERVED_TAG_PREFIX)]
-    if reserved:
-        raise BadRequestException(f"Tags: the prefix {RESERVED_TAG_PREFIX!r} is reserved for AWS; got {reserved[0]!r}")
+    """CreateJob and PutJobTagging: unique keys, none with the reserved `aws:` prefix. The tagging operations model
+    no validation error, and the code AWS answers for these is UNCONFIRMED: BadRequestException, as for every other
+    invalid input. The limit of 50 is checked by the callers."""
+    problems = tag_key_problems(tags)
+    if problems:
+        raise BadRequestException(problems[0])

@@ -12,7 +12,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NoReturn
 
-from s3batch.errors import InputError, S3BatchError, UsageError, one_line
+from s3batch_core.errors import InputError, S3BatchError, UsageError, one_line
+from s3batch.arguments import parse_pairs
 from s3batch.jobs import manage, render
 from s3batch.jobs import report as reports
 from s3batch.jobs import retry as retries
@@ -34,7 +35,6 @@ from s3batch.jobs.spec import (
     load_spec,
     operation_from_flags,
     operation_names,
-    parse_pairs,
 )
 from s3batch.jobs.submit import GeneratorSettings, JobOptions, create_job
 from s3batch.jobs.target import Clients, JobTarget
@@ -49,7 +49,7 @@ from s3batch.jobs.wait import (
     outcome_lines,
     wait_for_job,
 )
-from s3batch.stack_outputs import StackOutputs
+from s3batch_core.contract.stack_outputs import StackOutputs
 
 EXIT_CODES = """exit codes:
   0  job Complete with no failed task (or the command succeeded)
@@ -399,7 +399,7 @@ def cmd_retry_failed(args: argparse.Namespace) -> int:
     with retry.body:
         manifest = retries.upload_retry_manifest(clients.s3, retry, manifest_bucket, manifest_prefix)
     request = retries.retry_request(job, clients.account_id, manifest, _job_options(args))
-    print(one_line(f"retry manifest: {manifest.object_arn} ({retry.stats.rows} failed tasks)"), file=sys.stderr)
+    print(one_line(f"retry manifest: {manifest.object_arn()} ({retry.stats.rows} failed tasks)"), file=sys.stderr)
     if not args.skip_preflight:
         _retry_preflight(clients, request)
     print(create_job(clients.s3control, request))
@@ -413,26 +413,26 @@ def _retry_preflight(clients: Clients, request: dict[str, Any]) -> None:
             "fix them (e.g. --outputs for the stack's manifest location) or use --skip-preflight")
 
 
+def _show(args: argparse.Namespace, value: Any, table: Any) -> int:
+    """`value` as JSON (--format json) or as the given rich table."""
+    if args.format == "json":
+        render.print_json(value, sys.stdout)
+    else:
+        render.console(sys.stdout).print(table(value))
+    return 0
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     """List jobs (all pages)."""
     clients = _job_clients(args)
-    jobs = list(manage.list_jobs(clients.s3control, clients.account_id, args.status or ()))
-    if args.format == "json":
-        render.print_json(jobs, sys.stdout)
-    else:
-        render.console(sys.stdout).print(render.jobs_table(jobs))
-    return 0
+    return _show(args, list(manage.list_jobs(clients.s3control, clients.account_id, args.status or ())),
+                 render.jobs_table)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Describe one job."""
     clients = _job_clients(args)
-    job = describe_job(clients.s3control, clients.account_id, args.job_id)
-    if args.format == "json":
-        render.print_json(job, sys.stdout)
-    else:
-        render.console(sys.stdout).print(render.job_table(job))
-    return 0
+    return _show(args, describe_job(clients.s3control, clients.account_id, args.job_id), render.job_table)
 
 
 def cmd_confirm(args: argparse.Namespace) -> int:

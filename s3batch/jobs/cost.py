@@ -14,8 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from s3batch.errors import InputError, S3BatchError
-from s3batch.limits import MAX_SETTINGS_BYTES, load_json
+from s3batch_core.errors import InputError, S3BatchError
+from s3batch_core.contract.limits import MAX_SETTINGS_BYTES, load_json
 
 MAX_COST_EXIT = 3
 # Object-level S3 requests each task makes, by request class (LambdaInvoke: the function reads the object).

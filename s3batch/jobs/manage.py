@@ -7,7 +7,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from s3batch.errors import S3BatchError
+from s3batch_core.errors import S3BatchError
 from s3batch.jobs.spec import enum_values
 
 USAGE_EXIT = 3

@@ -27,15 +27,18 @@ from typing import IO, Any
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
-from s3batch.errors import InputError
-from s3batch.formats import CSV_FORMAT, INVENTORY_FORMAT, NULL_VERSION
-from s3batch.limits import MAX_INVENTORY_MANIFEST_BYTES, load_json
-from s3batch.manifest_rules import (
+from s3batch_core.contract import arns
+from s3batch_core.errors import InputError
+from s3batch_core.contract.formats import CSV_FORMAT, INVENTORY_FORMAT, NULL_VERSION
+from s3batch_core.contract.limits import MAX_INVENTORY_MANIFEST_BYTES, load_json
+from s3batch_core.contract.manifest_rules import (
     bucket_problem,
     decode_key,
     encode_key,
     encoding_problem,
+    inventory_problem,
     key_problem,
+    strip_etag,
     version_problem,
 )
 
@@ -93,22 +96,16 @@ class ManifestLocation:
     fields: tuple[str, ...] = ("Bucket", "Key")
     version_id: str | None = None
 
-    @property
-    def object_arn(self) -> str:
+    def object_arn(self, partition: str = arns.DEFAULT_PARTITION) -> str:
         """The manifest's object ARN, as JobManifestLocation.ObjectArn wants it."""
-        return f"arn:aws:s3:::{self.bucket}/{self.key}"
+        return arns.s3(self.bucket, self.key, partition)
 
-    def to_job_manifest(self) -> dict[str, Any]:
+    def to_job_manifest(self, partition: str = arns.DEFAULT_PARTITION) -> dict[str, Any]:
         """The CreateJob `Manifest` member."""
         spec: dict[str, Any] = {"Format": self.format}
         if self.format == CSV_FORMAT:
             spec["Fields"] = list(self.fields)
-        return {"Spec": spec, "Location": {"ObjectArn": self.object_arn, "ETag": self.etag}}
-
-
-def strip_etag(etag: str) -> str:
-    """ETags come quoted from S3 (`"abc"`); CreateJob takes the bare value (both forms appear in AWS material)."""
-    return etag.strip().strip('"')
+        return {"Spec": spec, "Location": {"ObjectArn": self.object_arn(partition), "ETag": self.etag}}
 
 
 def join_prefix(prefix: str, name: str) -> str:
@@ -352,28 +349,12 @@ class _Prepend(io.RawIOBase):
         return len(chunk)
 
 
-_INVENTORY_REQUIRED = ("sourceBucket", "destinationBucket", "fileFormat", "fileSchema", "files")
-
-
 def check_inventory_manifest(document: bytes, source: str) -> dict[str, Any]:
-    """Check an S3 Inventory manifest.json (CSV inventories only); return it parsed."""
+    """Check an S3 Inventory manifest.json by the one rule (manifest_rules.inventory_problem); return it parsed."""
     doc = load_json(document, source, max_bytes=MAX_INVENTORY_MANIFEST_BYTES)
-    if not isinstance(doc, dict):
-        raise InputError(f"{source}: expected a JSON object (an S3 Inventory manifest.json)")
-    for name in _INVENTORY_REQUIRED:
-        if name not in doc:
-            raise InputError(f"{source}: inventory manifest has no {name!r} field")
-    if str(doc["fileFormat"]).upper() != "CSV":
-        raise InputError(f"{source}: fileFormat is {doc['fileFormat']!r}; S3 Batch Operations reads CSV inventories only")
-    schema = [c.strip() for c in str(doc["fileSchema"]).split(",")]
-    if schema[:2] != ["Bucket", "Key"]:
-        raise InputError(f"{source}: fileSchema must start with 'Bucket, Key', got {doc['fileSchema']!r}")
-    files = doc["files"]
-    if not isinstance(files, list) or not files:
-        raise InputError(f"{source}: inventory manifest lists no data files")
-    for index, item in enumerate(files):
-        if not isinstance(item, dict) or not all(k in item for k in ("key", "size", "MD5checksum")):
-            raise InputError(f"{source}: files[{index}] needs key, size and MD5checksum")
+    problem = inventory_problem(doc)
+    if problem:
+        raise InputError(f"{source}: {problem}")
     return doc
 
 

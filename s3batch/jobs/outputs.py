@@ -7,8 +7,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from s3batch.errors import InputError
-from s3batch.stack_outputs import StackOutputs, load_outputs, parse_outputs
+from s3batch_core.errors import InputError
+from s3batch_core.contract.stack_outputs import StackOutputs, load_outputs, parse_outputs
 
 DEFAULT_TERRAFORM_DIR = Path("terraform")
 

@@ -15,25 +15,18 @@ from typing import IO, Any, TextIO
 
 from botocore.exceptions import ClientError
 
-from s3batch.errors import InputError, S3BatchError, UsageError, one_line
+from s3batch_core.contract import arns
+from s3batch_core.errors import InputError, S3BatchError, UsageError, one_line
 from s3batch.jobs import cost as costs
-from s3batch.jobs.manifest import (
-    CSV_FORMAT,
-    ManifestLocation,
-    ManifestStats,
-    build_manifest_file,
-    existing_manifest,
-    list_bucket,
-    manifest_key,
-    read_local_manifest,
-    upload_folder,
-    upload_manifest,
-)
-from s3batch.jobs.preflight import PolicyReference, enforce, run_preflight
+from s3batch.jobs import manifest as manifests
+from s3batch.jobs.manifest import ManifestLocation, ManifestStats, build_manifest_file
+from s3batch.jobs.preflight import enforce, run_preflight
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
 from s3batch.jobs.submit import GeneratorSettings, JobOptions, ReportSettings, build_create_job_request, create_job
-from s3batch.limits import MAX_INVENTORY_MANIFEST_BYTES, load_json
-from s3batch.stack_outputs import StackOutputs
+from s3batch_core.contract.formats import CSV_FORMAT
+from s3batch_core.contract.limits import MAX_INVENTORY_MANIFEST_BYTES, load_json
+from s3batch_core.contract.manifest_rules import inventory_problem
+from s3batch_core.contract.stack_outputs import StackOutputs
 
 
 class SourceKind(str, Enum):
@@ -127,10 +120,10 @@ def _store(s3: Any, body: IO[bytes], stats: ManifestStats, settings: JobSettings
     with body:
         if dry_run:  # what S3 would answer: the content key and the MD5 ETag of a plain single-part PUT
             fields = ("Bucket", "Key", "VersionId") if versions else ("Bucket", "Key")
-            key = manifest_key(settings.manifest_prefix, stats.sha256)
+            key = manifests.manifest_key(settings.manifest_prefix, stats.sha256)
             location = ManifestLocation(settings.manifest_bucket, key, stats.md5, CSV_FORMAT, fields)
             return PreparedManifest(location, stats=stats, uploaded=False, notes=["dry run: manifest not uploaded; ETag predicted"])
-        location = upload_manifest(
+        location = manifests.upload_manifest(
             s3, body, stats, bucket=settings.manifest_bucket, prefix=settings.manifest_prefix, with_versions=versions
         )
     return PreparedManifest(location, stats=stats)
@@ -148,9 +141,10 @@ def count_inventory_rows(s3: Any, location: ManifestLocation) -> int:
     source = f"s3://{location.bucket}/{location.key}"
     body = s3.get_object(Bucket=location.bucket, Key=location.key)["Body"].read(MAX_INVENTORY_MANIFEST_BYTES + 1)
     document = load_json(body, source, max_bytes=MAX_INVENTORY_MANIFEST_BYTES)
-    if not isinstance(document, dict) or not isinstance(document.get("files"), list):
-        raise InputError(f"{source}: inventory manifest lists no data files")
-    bucket = str(document["destinationBucket"]).split(":::", 1)[-1]
+    problem = inventory_problem(document)
+    if problem:
+        raise InputError(f"{source}: {problem}")
+    bucket = arns.bucket_name(str(document["destinationBucket"]))
     rows = 0
     for item in document["files"]:
         body = s3.get_object(Bucket=bucket, Key=item["key"])["Body"]
@@ -165,20 +159,20 @@ def prepare_manifest(s3: Any, source: ManifestSource, settings: JobSettings, *, 
         if not settings.data_bucket:
             raise UsageError("--folder needs a bucket to upload to (--data-bucket or the bucket_name output)")
         content = hashlib.sha256()
-        entries = upload_folder(None if dry_run else s3, Path(source.value), bucket=settings.data_bucket,
+        entries = manifests.upload_folder(None if dry_run else s3, Path(source.value), bucket=settings.data_bucket,
                                 prefix=settings.data_prefix, pattern=source.pattern, content=content)
         body, stats = build_manifest_file(entries)
         return replace(_store(s3, body, stats, settings, False, dry_run), content_digest=content.hexdigest())
     if source.kind is SourceKind.LISTING:
         bucket, prefix = _listing_target(source.value)
-        body, stats = build_manifest_file(list_bucket(s3, bucket, prefix, versions=source.versions), with_versions=source.versions)
+        body, stats = build_manifest_file(manifests.list_bucket(s3, bucket, prefix, versions=source.versions), with_versions=source.versions)
         return _store(s3, body, stats, settings, source.versions, dry_run)
     if source.kind is SourceKind.CSV and not source.value.startswith("s3://"):
-        body, stats, info = read_local_manifest(Path(source.value))
+        body, stats, info = manifests.read_local_manifest(Path(source.value))
         return _store(s3, body, stats, settings, info.columns == 3, dry_run)
     if source.kind in (SourceKind.CSV, SourceKind.INVENTORY):
         inventory = source.kind is SourceKind.INVENTORY
-        location, info = existing_manifest(s3, source.value, inventory=inventory)
+        location, info = manifests.existing_manifest(s3, source.value, inventory=inventory)
         if info is not None:
             return PreparedManifest(location, stats=ManifestStats(rows=info.rows, sample=list(info.first_rows)))
         return PreparedManifest(location, stats=ManifestStats(rows=count_inventory_rows(s3, location)))
@@ -255,13 +249,12 @@ def submit(
     options: SubmitOptions,
     *,
     log: TextIO,
-    reference: PolicyReference | None = None,
 ) -> Submitted:
     """Run the pipeline; progress lines go to `log`. Refuses on preflight problems (exit 3) or cost (exit 3)."""
     check_request_before_uploads(settings, operation, job_options)
     prepared = prepare_manifest(clients.s3, source, settings, dry_run=options.dry_run)
     if prepared.location is not None:
-        print(one_line(f"manifest: {prepared.location.object_arn} (ETag {prepared.location.etag}, "
+        print(one_line(f"manifest: {prepared.location.object_arn()} (ETag {prepared.location.etag}, "
                        f"{prepared.stats.rows if prepared.stats else '?'} objects)"), file=log)
     for note in prepared.notes:
         print(one_line(f"note: {note}"), file=log)
@@ -271,7 +264,7 @@ def submit(
         content_digest=prepared.content_digest,
     )
     if not options.skip_preflight:
-        _preflight(clients, request, settings, prepared, options, log, reference)
+        _preflight(clients, request, settings, prepared, options, log)
     estimate = costs.estimate(cost_inputs(clients, request, prepared, options.comprehend), _price_table(options))
     print("cost estimate:", file=log)
     for line in costs.format_lines(estimate):
@@ -295,11 +288,11 @@ def check_request_before_uploads(settings: JobSettings, operation: dict[str, Any
 
 def _preflight(
     clients: Any, request: dict[str, Any], settings: JobSettings, prepared: PreparedManifest,
-    options: SubmitOptions, log: TextIO, reference: PolicyReference | None,
+    options: SubmitOptions, log: TextIO,
 ) -> None:
     result = run_preflight(
         clients, request, region=settings.region, sample=prepared.stats.sample if prepared.stats else (),
-        probe_report_write=options.probe_report_write, reference=reference, manifest_uploaded=prepared.uploaded,
+        probe_report_write=options.probe_report_write, manifest_uploaded=prepared.uploaded,
     )
     enforce(result, log)
 

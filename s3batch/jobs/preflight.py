@@ -2,7 +2,8 @@
 
 What S3 Batch Operations would otherwise report late and opaquely ("Reading the manifest is forbidden",
 "The job report could not be written", reference §7.6) is checked here against the role's *real* policies,
-with the permission catalogue of `validate/` as the reference of what the job needs.
+with the permission catalogue (`s3batch_core.iam`) as the reference of what the job needs, and the trust policy
+evaluated exactly as the emulator evaluates it.
 
 Report location: we check that the report bucket exists and is reachable (HeadBucket) and, through the role's
 policies, that the role may write below the prefix. We do not write into users' buckets unless asked
@@ -12,19 +13,22 @@ credentials).
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from botocore.exceptions import ClientError
 
-from s3batch.errors import S3BatchError, one_line
-from s3batch.formats import CSV_FORMAT
-from s3batch.jobs.manifest import INVENTORY_FORMAT, ManifestEntry, join_prefix, strip_etag
+from s3batch_core.errors import S3BatchError, one_line
+from s3batch_core.contract.formats import CSV_FORMAT
+from s3batch.jobs.manifest import INVENTORY_FORMAT, ManifestEntry, join_prefix
+from s3batch_core.contract.manifest_rules import strip_etag
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
-from s3batch.operation_rules import INTELLIGENT_TIERING, archive_kind, restore_days_problem, scope_resources
-from s3batch.jobs.submit import role_partition
+from s3batch_core.contract.operation_rules import INTELLIGENT_TIERING, archive_kind, restore_days_problem
+from s3batch_core.iam import catalogue, evaluate
+from s3batch_core.contract import arns
+from s3batch_core.contract.arns import role_name
+from s3batch_core.iam.role import batch_context, decoded, role_policies, trust_denial
 
 PROBE_KEY = ".s3batch-preflight-probe"
 
@@ -53,59 +57,25 @@ class PreflightResult:
         return not self.problems
 
 
-class PolicyReference(Protocol):
-    """What preflight needs from validate/: requirements of a job and their evaluation against policies."""
-
-    def requirements(self, scope: dict[str, Any], sample: Sequence[ManifestEntry]) -> list[Any]:
-        """Requirement objects (action, resource, purpose) for the job and a sample of its tasks."""
-
-    def unmet(self, policies: Sequence[tuple[str, dict[str, Any]]], requirements: Iterable[Any]) -> list[tuple[Any, Any]]:
-        """(requirement, decision) pairs the policies do not allow."""
-
-    def trust_errors(self, document: dict[str, Any], source: str) -> list[str]:
-        """Error messages of the trust policy linter."""
-
-
-class ValidateReference:
-    """The real reference: validate.catalogue, validate.evaluate and validate.linter."""
-
-    def requirements(self, scope: dict[str, Any], sample: Sequence[ManifestEntry]) -> list[Any]:  # noqa: D102
-        catalogue = importlib.import_module("validate.catalogue")
-        job_scope = catalogue.JobScope(**scope)
-        found = list(catalogue.job_requirements(job_scope))
-        for entry in sample:
-            found.extend(catalogue.task_requirements(job_scope, entry.bucket, entry.key, entry.version_id))
-        unique: dict[tuple[str, str], Any] = {}
-        for requirement in found:
-            unique.setdefault((requirement.action, requirement.resource), requirement)
-        return list(unique.values())
-
-    def unmet(self, policies: Sequence[tuple[str, dict[str, Any]]], requirements: Iterable[Any]) -> list[tuple[Any, Any]]:  # noqa: D102
-        return list(importlib.import_module("validate.evaluate").unmet(policies, requirements))
-
-    def trust_errors(self, document: dict[str, Any], source: str) -> list[str]:  # noqa: D102
-        linter = importlib.import_module("validate.linter")
-        findings = linter.lint_document(document, kind="trust", source=source)
-        return [f.message for f in findings if f.severity == linter.Severity.ERROR and not f.suppressed]
+def requirements(scope: dict[str, Any], sample: Sequence[ManifestEntry]) -> list[catalogue.Requirement]:
+    """The catalogue's requirements for the job and a sample of its tasks, each (action, resource) once."""
+    job_scope = catalogue.JobScope(**scope)
+    found = list(catalogue.job_requirements(job_scope))
+    for entry in sample:
+        found.extend(catalogue.task_requirements(job_scope, entry.bucket, entry.key, entry.version_id))
+    unique: dict[tuple[str, str], catalogue.Requirement] = {}
+    for requirement in found:
+        unique.setdefault((requirement.action, requirement.resource), requirement)
+    return list(unique.values())
 
 
 def _code(exc: ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Code", ""))
 
 
-def _bucket_key_from_arn(arn: str) -> tuple[str, str]:
-    bucket, _, key = arn.split(":::", 1)[-1].partition("/")
-    return bucket, key
-
-
-def role_name(role_arn: str) -> str:
-    """The role name (last path segment) of a role ARN."""
-    return role_arn.rsplit("/", 1)[-1]
-
-
 def check_manifest(s3: Any, manifest: dict[str, Any]) -> list[Problem]:
     """The manifest object exists and its ETag is the pinned one."""
-    bucket, key = _bucket_key_from_arn(manifest["Location"]["ObjectArn"])
+    bucket, key = arns.s3_object(manifest["Location"]["ObjectArn"])
     try:
         head = s3.head_object(Bucket=bucket, Key=key)
     except ClientError as exc:
@@ -120,48 +90,33 @@ def check_manifest(s3: Any, manifest: dict[str, Any]) -> list[Problem]:
     return []
 
 
-def role_policies(iam: Any, name: str) -> list[tuple[str, dict[str, Any]]]:
-    """The role's inline and attached (default version) policy documents, as (name, document)."""
-    policies: list[tuple[str, dict[str, Any]]] = []
-    for page in iam.get_paginator("list_role_policies").paginate(RoleName=name):
-        for policy_name in page["PolicyNames"]:
-            document = iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]
-            policies.append((policy_name, document))
-    for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=name):
-        for attached in page["AttachedPolicies"]:
-            policy = iam.get_policy(PolicyArn=attached["PolicyArn"])["Policy"]
-            version = iam.get_policy_version(PolicyArn=attached["PolicyArn"], VersionId=policy["DefaultVersionId"])
-            policies.append((attached["PolicyName"], version["PolicyVersion"]["Document"]))
-    return policies
-
-
 def job_scope(request: dict[str, Any], region: str, sample: Sequence[ManifestEntry]) -> dict[str, Any]:
-    """JobScope fields (validate.catalogue) for a CreateJob request."""
+    """JobScope fields (s3batch_core.iam.catalogue) for a CreateJob request."""
     name = operation_name(request["Operation"])
     body = request["Operation"][name]
     report = request["Report"]
     scope: dict[str, Any] = {
         "operation": name,
-        "partition": role_partition(request["RoleArn"]),
+        "partition": arns.partition(request["RoleArn"]),
         "manifest_bucket": "",
         "manifest_key": "",
-        "report_bucket": report.get("Bucket", "arn:aws:s3:::").split(":::", 1)[-1],
+        "report_bucket": arns.bucket_name(report.get("Bucket", "")),
         "report_prefix": report.get("Prefix", ""),
         "region": region,
-        **scope_resources(name, body),
+        **catalogue.scope_resources(name, body),
     }
     if "Manifest" in request:
         manifest = request["Manifest"]
-        scope["manifest_bucket"], scope["manifest_key"] = _bucket_key_from_arn(manifest["Location"]["ObjectArn"])
+        scope["manifest_bucket"], scope["manifest_key"] = arns.s3_object(manifest["Location"]["ObjectArn"])
         scope["versioned"] = "VersionId" in manifest["Spec"].get("Fields", ())
         scope["manifest_format"] = "inventory" if manifest["Spec"]["Format"] == INVENTORY_FORMAT else "csv"
     else:
         generator = request["ManifestGenerator"]["S3JobManifestGenerator"]
         scope["manifest_generator"] = True
-        scope["bucket"] = generator["SourceBucket"].split(":::", 1)[-1]
+        scope["bucket"] = arns.bucket_name(generator["SourceBucket"])
         output = generator.get("ManifestOutputLocation")
         if output:
-            scope["manifest_bucket"] = output["Bucket"].split(":::", 1)[-1]
+            scope["manifest_bucket"] = arns.bucket_name(output["Bucket"])
             scope["manifest_key"] = join_prefix(output.get("ManifestPrefix", ""), "*")
     if sample and "bucket" not in scope:
         scope["bucket"] = sample[0].bucket
@@ -170,27 +125,25 @@ def job_scope(request: dict[str, Any], region: str, sample: Sequence[ManifestEnt
     return scope
 
 
-def check_role(
-    iam: Any, request: dict[str, Any], region: str, sample: Sequence[ManifestEntry], reference: PolicyReference
-) -> list[Problem]:
-    """The role exists, trusts S3 Batch Operations, and its policies allow what the job will do."""
-    name = role_name(request["RoleArn"])
+def check_role(iam: Any, request: dict[str, Any], region: str, sample: Sequence[ManifestEntry]) -> list[Problem]:
+    """The role exists, its trust policy lets S3 Batch Operations assume it for this account's job, and its
+    policies allow what the job will do: `s3batch_core.iam.role`'s evaluation, the one the emulator makes."""
+    role_arn = request["RoleArn"]
+    name = role_name(role_arn)
     try:
-        role = iam.get_role(RoleName=name)["Role"]
+        found = iam.get_role(RoleName=name)["Role"]
     except ClientError as exc:
         if _code(exc) == "NoSuchEntity":
             return [Problem("role", f"role {name} does not exist; create it (terraform apply) or pass the right --role-arn")]
         return [Problem("role", f"cannot read role {name} ({_code(exc)}); the caller needs iam:GetRole to run preflight, or use --skip-preflight")]
-    problems = [
-        Problem("trust", f"role {name} trust policy: {message}")
-        for message in reference.trust_errors(role["AssumeRolePolicyDocument"], f"role {name} trust policy")
-    ]
-    policies = role_policies(iam, name)
-    requirements = reference.requirements(job_scope(request, region, sample), sample)
+    context = batch_context(account_id=request["AccountId"], region=region, role_arn=role_arn,
+                            partition=arns.partition(role_arn))
+    denial = trust_denial(role_arn, decoded(found["AssumeRolePolicyDocument"]), context)
+    problems = [Problem("trust", f"role {name}: {denial}; fix its trust policy")] if denial else []
+    needed = requirements(job_scope(request, region, sample), sample)
     if not request["Report"].get("Enabled"):
-        report_write = importlib.import_module("validate.catalogue").REPORT_WRITE_PURPOSE
-        requirements = [r for r in requirements if r.purpose != report_write]
-    for requirement, decision in reference.unmet(policies, requirements):
+        needed = [r for r in needed if r.purpose != catalogue.REPORT_WRITE_PURPOSE]
+    for requirement, decision in evaluate.unmet(role_policies(iam, name), needed):
         problems.append(Problem(
             "permission",
             f"role {name} may not {requirement.action} on {requirement.resource} ({requirement.purpose}): "
@@ -201,9 +154,9 @@ def check_role(
 
 def check_function(lambda_client: Any, function_arn: str, region: str) -> list[Problem]:
     """The function (qualified ARN) exists in the job's Region."""
-    parts = function_arn.split(":")
-    if len(parts) > 3 and parts[3] and parts[3] != region:
-        return [Problem("function", f"{function_arn} is in {parts[3]} but the job runs in {region}; deploy the function in {region}")]
+    function = arns.parse(function_arn)
+    if function and function.region and function.region != region:
+        return [Problem("function", f"{function_arn} is in {function.region} but the job runs in {region}; deploy the function in {region}")]
     try:
         lambda_client.get_function(FunctionName=function_arn)
     except ClientError as exc:
@@ -215,7 +168,7 @@ def check_function(lambda_client: Any, function_arn: str, region: str) -> list[P
 
 def check_copy_region(s3: Any, target_arn: str, region: str, notes: list[str]) -> list[Problem]:
     """S3PutObjectCopy: "Copy jobs must be created in the destination Region" (reference §4.3)."""
-    return check_bucket_region(s3, target_arn.split(":::", 1)[-1], region, notes, "copy", "destination bucket",
+    return check_bucket_region(s3, arns.bucket_name(target_arn), region, notes, "copy", "destination bucket",
                                "copy jobs must be created in the destination Region")
 
 
@@ -273,7 +226,7 @@ def check_report_location(s3: Any, report: dict[str, Any], *, probe_write: bool,
     """
     if not report.get("Enabled"):
         return []
-    bucket = report["Bucket"].split(":::", 1)[-1]
+    bucket = arns.bucket_name(report["Bucket"])
     try:
         s3.head_bucket(Bucket=bucket)
     except ClientError as exc:
@@ -315,7 +268,6 @@ def run_preflight(
     region: str,
     sample: Sequence[ManifestEntry] = (),
     probe_report_write: bool = False,
-    reference: PolicyReference | None = None,
     manifest_uploaded: bool = True,
 ) -> PreflightResult:
     """Every check for a CreateJob request; problems in a stable order (manifest, role, function, report).
@@ -323,16 +275,13 @@ def run_preflight(
     `manifest_uploaded=False` (a dry run that did not upload) skips the manifest object's ETag check.
     """
     result = PreflightResult()
-    reference = reference or ValidateReference()
     if "Manifest" in request and manifest_uploaded:
         result.problems += check_manifest(clients.s3, request["Manifest"])
     elif "Manifest" in request:
         result.notes.append("manifest ETag not checked: the manifest was not uploaded (dry run)")
     try:
-        result.problems += check_role(clients.iam, request, region, sample, reference)
-    except ImportError as exc:  # validate/ is part of this repository; a broken checkout should still say why
-        result.notes.append(f"permission checks skipped: {exc}")
-    except ValueError as exc:  # the catalogue cannot describe this job's scope (e.g. a generator without output)
+        result.problems += check_role(clients.iam, request, region, sample)
+    except ValueError as exc:  # the catalogue cannot describe this job's scope, or a policy cannot be read
         result.notes.append(f"permission checks skipped: {exc}")
     body = request["Operation"][operation_name(request["Operation"])]
     if LAMBDA_INVOKE in request["Operation"]:

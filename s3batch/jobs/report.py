@@ -1,10 +1,8 @@
-"""Completion reports: find them, parse them by content, summarise them, download them safely.
+"""Completion reports: find them, read them, summarise them, download them safely.
 
-Layout (reference §3): `<prefix>/job-<id>/manifest.json` lists result CSVs `.../results/<hash>.csv`. A prefix
-ending in `/` gives `prefix//job-<id>/`, so we list rather than build keys. Result rows have no header; AWS's
-`ReportSchema` says `... TaskStatus, ErrorCode, HTTPStatusCode ...` but every real row has the HTTP status
-first, so the two columns are told apart by content (the numeric one is the status). Rows without a VersionId
-column (AWS's troubleshooting example) are recognised by where the task status sits.
+The format (columns, the layouts a reader accepts, manifest.json) is defined once in
+`s3batch_core.contract.report`, which the emulator writes by. A prefix ending in `/` gives `prefix//job-<id>/`,
+so we list rather than build keys.
 
 Keys are kept as written in the report (`key_field`) and shown decoded (`key`). Whether AWS writes them
 URL-encoded like the manifest or raw is UNCONFIRMED: `url` (the default) assumes the former, `raw` the latter;
@@ -28,20 +26,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, unquote_plus
 
-from s3batch.errors import InputError, S3BatchError
-from s3batch.limits import MAX_REPORT_MANIFEST_BYTES, check_size, load_json
-from s3batch.manifest_rules import encode_key
+from s3batch_core.contract import arns
+from s3batch_core.errors import InputError, S3BatchError
+from s3batch_core.contract.limits import MAX_REPORT_MANIFEST_BYTES, check_size, load_json
+from s3batch_core.contract.manifest_rules import encode_key
+from s3batch_core.contract.report import is_status_code, read_row
 
 KEY_ENCODINGS = ("url", "raw")  # how the report writes keys: URL-encoded like the manifest, or as the key itself
 KEY_ENCODING_ENV = "S3BATCH_REPORT_KEYS"
-TASK_STATUSES = frozenset({"succeeded", "failed"})
 SENTIMENT_LABELS = frozenset({"POSITIVE", "NEGATIVE", "NEUTRAL", "MIXED"})
 SCORE_NAMES = ("positive", "negative", "neutral", "mixed")
 
 
 @dataclass(frozen=True)
-class TaskResult:
-    """One row of a result CSV."""
+class ReportRow:
+    """One row of a result CSV, as read."""
 
     bucket: str
     key_field: str
@@ -83,11 +82,6 @@ class TaskResult:
         return label, {name: float(value) for name, value in values.items()}
 
 
-def _is_status_code(value: str) -> bool:
-    """Three ASCII digits (str.isdigit also accepts '²²²', which int() refuses)."""
-    return len(value) == 3 and value.isascii() and value.isdigit()
-
-
 def default_key_encoding() -> str:
     """S3BATCH_REPORT_KEYS when set (checked), else `url`."""
     value = os.environ.get(KEY_ENCODING_ENV, "").strip() or "url"
@@ -96,25 +90,20 @@ def default_key_encoding() -> str:
     return value
 
 
-def parse_row(row: list[str], where: str, key_encoding: str = "url") -> TaskResult:
-    """One result row, columns resolved by content."""
-    if len(row) >= 6 and row[2] in TASK_STATUSES and (_is_status_code(row[3]) or _is_status_code(row[4])):
-        bucket, key, status, a, b, rest = row[0], row[1], row[2], row[3], row[4], row[5:]
-        version = None  # no VersionId column (AWS troubleshooting example)
-    elif len(row) >= 7 and row[3] in TASK_STATUSES:
-        bucket, key, version, status, a, b, rest = row[0], row[1], row[2], row[3], row[4], row[5], row[6:]
-        version = version or None
-    else:
+def parse_row(row: list[str], where: str, key_encoding: str = "url") -> ReportRow:
+    """One result row, its columns read by the report format's definition."""
+    values = read_row(row)
+    if values is None:
         raise InputError(f"{where}: not a completion report row: {','.join(row)[:120]!r}")
-    http, code = (a, b) if _is_status_code(a) or not _is_status_code(b) else (b, a)
-    return TaskResult(
-        bucket=bucket, key_field=key, version_id=version, status=status,
-        http_status=int(http) if _is_status_code(http) else None, error_code=code, message=",".join(rest),
-        key_encoding=key_encoding, source=where,
+    http = values["HTTPStatusCode"]
+    return ReportRow(
+        bucket=values["Bucket"], key_field=values["Key"], version_id=values.get("VersionId") or None,
+        status=values["TaskStatus"], http_status=int(http) if is_status_code(http) else None,
+        error_code=values["ErrorCode"], message=values["ResultMessage"], key_encoding=key_encoding, source=where,
     )
 
 
-def parse_result_csv(text: str, source: str, key_encoding: str = "url") -> Iterator[TaskResult]:
+def parse_result_csv(text: str, source: str, key_encoding: str = "url") -> Iterator[ReportRow]:
     """Rows of one result CSV (RFC 4180 quoting, CRLF or LF)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -153,7 +142,7 @@ def report_settings(job: dict[str, Any]) -> tuple[str, str]:
     report = job.get("Report") or {}
     if not report.get("Enabled") or not report.get("Bucket"):
         raise S3BatchError(f"job {job.get('JobId')} was created without a completion report", exit_code=3)
-    return report["Bucket"].split(":::", 1)[-1], report.get("Prefix", "")
+    return arns.bucket_name(report["Bucket"]), report.get("Prefix", "")
 
 
 def find_report(s3: Any, bucket: str, prefix: str, job_id: str) -> ReportLocation:
@@ -211,7 +200,7 @@ def read_result_file(s3: Any, item: ReportFile) -> str:
         raise InputError(f"s3://{item.bucket}/{item.key}: not UTF-8 ({exc.reason})") from None
 
 
-def iter_results(s3: Any, files: Iterable[ReportFile], key_encoding: str = "url") -> Iterator[TaskResult]:
+def iter_results(s3: Any, files: Iterable[ReportFile], key_encoding: str = "url") -> Iterator[ReportRow]:
     """Every task result of the report, file by file."""
     for item in files:
         yield from parse_result_csv(read_result_file(s3, item), f"s3://{item.bucket}/{item.key}", key_encoding)
@@ -235,7 +224,7 @@ class Summary:
         """All tasks in the report."""
         return sum(self.by_status.values())
 
-    def add(self, result: TaskResult) -> None:
+    def add(self, result: ReportRow) -> None:
         """Count one task."""
         self.by_status[result.status] += 1
         if result.status != "succeeded":
@@ -260,7 +249,7 @@ class Summary:
         }
 
 
-def summarize(results: Iterable[TaskResult]) -> Summary:
+def summarize(results: Iterable[ReportRow]) -> Summary:
     """Count a report's results."""
     summary = Summary()
     for result in results:
@@ -268,7 +257,7 @@ def summarize(results: Iterable[TaskResult]) -> Summary:
     return summary
 
 
-def result_to_dict(result: TaskResult) -> dict[str, Any]:
+def result_to_dict(result: ReportRow) -> dict[str, Any]:
     """JSON/CSV-ready form of one task result (with the decoded key)."""
     fields = {name: value for name, value in asdict(result).items() if name not in ("key_encoding", "source")}
     return {**fields, "key": result.key}
@@ -277,7 +266,7 @@ def result_to_dict(result: TaskResult) -> dict[str, Any]:
 CSV_COLUMNS = ("bucket", "key", "key_field", "version_id", "status", "http_status", "error_code", "message")
 
 
-def write_csv(results: Iterable[TaskResult], out: io.TextIOBase | Any) -> None:
+def write_csv(results: Iterable[ReportRow], out: io.TextIOBase | Any) -> None:
     """Results as CSV with a header (our export, not AWS's format)."""
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()

@@ -19,12 +19,13 @@ from typing import IO, Any
 
 from botocore.exceptions import ClientError
 
-from s3batch.errors import InputError, S3BatchError
-from s3batch.formats import INVENTORY_FORMAT
+from s3batch_core.contract import arns
+from s3batch_core.errors import InputError, S3BatchError
+from s3batch_core.contract.formats import INVENTORY_FORMAT
 from s3batch.jobs.manifest import ManifestLocation, ManifestStats, join_prefix, put_manifest
-from s3batch.limits import MAX_REPORT_MANIFEST_BYTES, load_json
-from s3batch.manifest_rules import bucket_problem, encoding_problem, key_problem, version_problem
-from s3batch.jobs.report import TaskResult
+from s3batch_core.contract.limits import MAX_REPORT_MANIFEST_BYTES, load_json
+from s3batch_core.contract.manifest_rules import bucket_problem, encoding_problem, key_problem, version_problem
+from s3batch.jobs.report import ReportRow
 from s3batch.jobs.submit import DEFAULT_PRIORITY, JobOptions, finish_request
 
 
@@ -37,7 +38,7 @@ class RetryManifest:
     with_versions: bool
 
 
-def failed_manifest(results: Iterable[TaskResult], job_buckets: Collection[str] | None = None) -> RetryManifest | None:
+def failed_manifest(results: Iterable[ReportRow], job_buckets: Collection[str] | None = None) -> RetryManifest | None:
     """Write the failed tasks (bucket, key as reported[, version]) into a temporary CSV manifest; None if none failed.
 
     Each failed row must be one well-formed task of the job: a bucket of the job (`job_buckets`, when given), a key
@@ -90,10 +91,10 @@ def job_buckets(s3: Any, job: dict[str, Any]) -> frozenset[str]:
     distinct buckets of the CSV manifest (read once, streamed, pinned to the job's ETag)."""
     generator = (job.get("ManifestGenerator") or {}).get("S3JobManifestGenerator") or {}
     if generator.get("SourceBucket"):
-        return frozenset({str(generator["SourceBucket"]).split(":::", 1)[-1]})
+        return frozenset({arns.bucket_name(str(generator["SourceBucket"]))})
     manifest = job.get("Manifest") or {}
     location, spec = manifest.get("Location") or {}, manifest.get("Spec") or {}
-    bucket, _, key = str(location.get("ObjectArn", "")).split(":::", 1)[-1].partition("/")
+    bucket, key = arns.s3_object(str(location.get("ObjectArn", "")))
     if not bucket or not key:
         raise InputError(f"job {job.get('JobId')}: no manifest location to check the retry rows against")
     where = f"s3://{bucket}/{key}"
@@ -109,7 +110,7 @@ def job_buckets(s3: Any, job: dict[str, Any]) -> frozenset[str]:
         source = document.get("sourceBucket") if isinstance(document, dict) else None
         if not isinstance(source, str):
             raise InputError(f"{where}: the inventory manifest names no sourceBucket")
-        return frozenset({source.split(":::", 1)[-1]})
+        return frozenset({arns.bucket_name(source)})
     fields = spec.get("Fields") or ["Bucket", "Key"]
     column = fields.index("Bucket") if "Bucket" in fields else 0
     buckets: set[str] = set()
@@ -134,7 +135,7 @@ def retry_manifest_prefix(job: dict[str, Any], fallback_bucket: str,
         (job.get("GeneratedManifestDescriptor") or {}).get("Location") or {}
     ).get("ObjectArn")
     if arn:
-        bucket, _, key = arn.split(":::", 1)[-1].partition("/")
+        bucket, key = arns.s3_object(arn)
         return bucket, key.rpartition("/")[0]
     return fallback_bucket, "retries"
 
@@ -154,7 +155,7 @@ def retry_request(job: dict[str, Any], account_id: str, manifest: ManifestLocati
         "Report": job["Report"],
         "Priority": job.get("Priority", DEFAULT_PRIORITY) if options.priority is None else options.priority,
         "RoleArn": job["RoleArn"],
-        "Manifest": manifest.to_job_manifest(),
+        "Manifest": manifest.to_job_manifest(arns.partition(job["RoleArn"])),
     }
     description = options.description or f"retry of failed tasks of {job['JobId']}"
     return finish_request(request, replace(options, description=description[:256]))

@@ -18,10 +18,11 @@ import yaml
 from botocore.model import Shape, StructureShape
 from botocore.validate import ParamValidator
 
-from s3batch.operation_rules import operation_problem
-from s3batch.errors import InputError, UsageError
-from s3batch.limits import MAX_SETTINGS_BYTES, check_depth, check_size, load_json
-from s3batch.model_constraints import check_constraints
+from s3batch_core.contract import arns
+from s3batch_core.contract.create_job import create_job_problems, operation_problems
+from s3batch_core.errors import InputError, UsageError
+from s3batch_core.contract.limits import MAX_SETTINGS_BYTES, check_depth, check_size, load_json
+from s3batch_core.contract.model_constraints import check_constraints
 
 LAMBDA_INVOKE = "LambdaInvoke"
 
@@ -57,12 +58,12 @@ def check_against(params: Any, shape_name: str, what: str) -> None:
 def check_create_job_request(request: dict[str, Any]) -> None:
     """Validate a whole CreateJob request as boto3 would before sending it."""
     input_shape = s3control_model().operation_model("CreateJob").input_shape
-    _raise_problems(model_problems(request, input_shape, "CreateJob"), "CreateJob request")
+    _raise_problems(model_problems(request, input_shape, "CreateJob") or create_job_problems(request), "CreateJob request")
 
 
 def model_problems(params: Any, model_shape: Shape, path: str) -> list[str]:
     """What AWS would refuse in `params`: botocore's ParamValidator (required, types, minimums), then the
-    maximums, patterns and enums it skips (s3batch.model_constraints, the same check the emulator answers with)."""
+    maximums, patterns and enums it skips (s3batch_core.contract.model_constraints, the same check the emulator answers with)."""
     report = ParamValidator().validate(params, model_shape)
     if report.has_errors():
         return [line.strip() for line in report.generate_report().splitlines() if line.strip()]
@@ -110,7 +111,7 @@ def _tag_set(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
 def _bucket_arn(bucket: str | None) -> str | None:
     if bucket is None or bucket.startswith("arn:"):
         return bucket
-    return f"arn:aws:s3:::{bucket}"
+    return arns.s3(bucket)  # the role's partition is set when the request is finished (submit)
 
 
 def _lambda(f: OperationFlags) -> dict[str, Any]:
@@ -198,13 +199,9 @@ def check_operation(operation: Any, source: str) -> None:
         members = ", ".join(operation_names())
         raise InputError(f"{source}: expected exactly one operation, one of: {members}")
     check_against(operation, "JobOperation", source)
-    name = operation_name(operation)
-    problem = operation_problem(name, operation[name] or {})
-    if problem:
-        raise InputError(f"{source}: {problem}" if name in source else f"{source}: {name}: {problem}")
-    invoke = operation.get(LAMBDA_INVOKE)
-    if invoke and invoke.get("UserArguments") and invoke.get("InvocationSchemaVersion") != "2.0":
-        raise InputError(f"{source}: LambdaInvoke UserArguments need InvocationSchemaVersion '2.0'")
+    problems = operation_problems(operation)
+    if problems:
+        raise InputError(f"{source}: {problems[0]}")
 
 
 def load_spec(path: Path) -> dict[str, Any]:
@@ -233,14 +230,3 @@ def load_spec(path: Path) -> dict[str, Any]:
 def operation_name(operation: dict[str, Any]) -> str:
     """The single member name of a JobOperation."""
     return next(iter(operation))
-
-
-def parse_pairs(values: list[str] | None, flag: str) -> tuple[tuple[str, str], ...]:
-    """`K=V` flag values -> pairs; one clear error for a value without `=`."""
-    pairs = []
-    for value in values or ():
-        key, sep, val = value.partition("=")
-        if not sep or not key:
-            raise UsageError(f"{flag} {value!r}: expected KEY=VALUE")
-        pairs.append((key, val))
-    return tuple(pairs)

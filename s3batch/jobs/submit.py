@@ -17,8 +17,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from s3batch.errors import InputError, S3BatchError
-from s3batch.formats import GENERATED_FORMAT, MAX_JOB_TAGS, REPORT_FORMAT
+from s3batch_core.contract import arns
+from s3batch_core.errors import S3BatchError
+from s3batch_core.contract.formats import GENERATED_FORMAT, REPORT_FORMAT
 from s3batch.jobs.manifest import ManifestLocation
 from s3batch.jobs.spec import check_create_job_request
 
@@ -37,12 +38,12 @@ class ReportSettings:
     enabled: bool = True
     expected_owner: str | None = None  # Report.ExpectedBucketOwner: S3 refuses to write into another account's bucket
 
-    def to_job_report(self) -> dict[str, Any]:
+    def to_job_report(self, partition: str = arns.DEFAULT_PARTITION) -> dict[str, Any]:
         """The CreateJob `Report` member (AWS requires it even when disabled)."""
         if not self.enabled:
             return {"Enabled": False}
         report: dict[str, Any] = {
-            "Bucket": f"arn:aws:s3:::{self.bucket}",
+            "Bucket": arns.s3(self.bucket, partition=partition),
             "Format": REPORT_FORMAT,
             "Enabled": True,
             "ReportScope": self.scope,
@@ -76,17 +77,17 @@ class GeneratorSettings:
     output_bucket: str | None = None
     output_prefix: str | None = None
 
-    def to_job_manifest_generator(self) -> dict[str, Any]:
+    def to_job_manifest_generator(self, partition: str = arns.DEFAULT_PARTITION) -> dict[str, Any]:
         """The CreateJob `ManifestGenerator` member."""
         generator: dict[str, Any] = {
-            "SourceBucket": f"arn:aws:s3:::{self.source_bucket}",
+            "SourceBucket": arns.s3(self.source_bucket, partition=partition),
             "EnableManifestOutput": self.output_bucket is not None,
         }
         if self.filter:
             generator["Filter"] = self.filter
         if self.output_bucket is not None:
             location: dict[str, Any] = {
-                "Bucket": f"arn:aws:s3:::{self.output_bucket}",
+                "Bucket": arns.s3(self.output_bucket, partition=partition),
                 "ManifestFormat": GENERATED_FORMAT,
                 "ManifestEncryption": {"SSES3": {}},
             }
@@ -121,55 +122,38 @@ def build_create_job_request(
     """
     if (manifest is None) == (generator is None):
         raise S3BatchError("a job needs a manifest or a manifest generator, not both", exit_code=3)
+    partition = arns.partition(role_arn)  # the job's ARNs live in its role's partition (aws-cn, aws-us-gov, …)
     request: dict[str, Any] = {
         "AccountId": account_id,
         "ConfirmationRequired": options.confirmation_required,
         "Operation": operation,
-        "Report": report.to_job_report(),
+        "Report": report.to_job_report(partition),
         "Priority": DEFAULT_PRIORITY if options.priority is None else options.priority,
         "RoleArn": role_arn,
     }
     if manifest is not None:
-        request["Manifest"] = manifest.to_job_manifest()
+        request["Manifest"] = manifest.to_job_manifest(partition)
     else:
         assert generator is not None
-        request["ManifestGenerator"] = generator.to_job_manifest_generator()
+        request["ManifestGenerator"] = generator.to_job_manifest_generator(partition)
     return finish_request(request, options, content_digest)
 
 
-def role_partition(role_arn: str) -> str:
-    """The AWS partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`, …); `aws` when it is no ARN."""
-    parts = role_arn.split(":")
-    return parts[1] if len(parts) > 2 and parts[0] == "arn" and parts[1] else "aws"
-
-
-def localize_s3_arns(request: dict[str, Any]) -> None:
-    """S3 ARNs are built as `arn:aws:s3:::…`; a job whose role is in another partition (China, GovCloud) needs
-    its manifest, report, generator and copy-target ARNs in that partition too."""
-    partition = role_partition(str(request.get("RoleArn", "")))
-    if partition == "aws":
-        return
-
-    def fix(holder: dict[str, Any] | None, member: str) -> None:
-        if holder and str(holder.get(member, "")).startswith("arn:aws:s3:::"):
-            holder[member] = f"arn:{partition}:s3:::" + holder[member].removeprefix("arn:aws:s3:::")
-
-    fix((request.get("Manifest") or {}).get("Location"), "ObjectArn")
-    fix(request.get("Report"), "Bucket")
-    generator = (request.get("ManifestGenerator") or {}).get("S3JobManifestGenerator")
-    fix(generator, "SourceBucket")
-    fix((generator or {}).get("ManifestOutputLocation"), "Bucket")
-    fix(request["Operation"].get("S3PutObjectCopy"), "TargetResource")
+def _copy_target_in_partition(request: dict[str, Any]) -> None:
+    """The operation is read from flags or a spec before the role is known: a copy's destination named by bucket
+    (`arn:aws:s3:::b` from --target-bucket) moves to the role's partition."""
+    copy = request["Operation"].get("S3PutObjectCopy")
+    target = arns.parse(str((copy or {}).get("TargetResource", "")))
+    if copy and target and target.service == "s3":
+        copy["TargetResource"] = arns.s3(target.resource, partition=arns.partition(str(request.get("RoleArn", ""))))
 
 
 def finish_request(request: dict[str, Any], options: JobOptions, content_digest: str | None = None) -> dict[str, Any]:
     """Add description, tags and the idempotency token; validate the whole request against the model."""
-    localize_s3_arns(request)
+    _copy_target_in_partition(request)
     if options.description:
         request["Description"] = options.description
     if options.tags:
-        if len(options.tags) > MAX_JOB_TAGS:
-            raise InputError(f"CreateJob request: Tags: a job can have at most {MAX_JOB_TAGS} tags; got {len(options.tags)}")
         request["Tags"] = [{"Key": k, "Value": v} for k, v in options.tags]
     identity = {k: request[k] for k in IDENTITY_MEMBERS if k in request}
     if content_digest:  # edited --folder files make a new job, not the earlier one back

@@ -12,7 +12,7 @@ from typing import Any
 
 from botocore.config import Config
 
-from s3batch.aws import endpoint_url_from_env, make_client
+from s3batch_core.aws import endpoint_url_from_env, make_client
 
 # Politeness when polling DescribeJob: AWS asks callers to slow down (reference §4.1); a local endpoint has
 # nobody else to disturb, so a short interval keeps `make job` snappy.

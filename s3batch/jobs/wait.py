@@ -29,7 +29,7 @@ from botocore.exceptions import (
     ReadTimeoutError,
 )
 
-from s3batch.errors import S3BatchError
+from s3batch_core.errors import S3BatchError
 
 TERMINAL = frozenset({"Complete", "Failed", "Cancelled"})
 # Before these are over a job cannot be confirmed yet: S3 is still reading the manifest.

@@ -1,7 +1,7 @@
 """What the modules must do, in one place: the python tests (tests/terraform/) check the static plan
 against it, and tftests.py writes Terraform's own tests (terraform/tests/*.tftest.hcl) from it.
 
-Batch role: the policy catalogue (validate.catalogue) is the expectation; this module only says which
+Batch role: the policy catalogue (s3batch_core.iam.catalogue) is the expectation; this module only says which
 module input carries which of the catalogue's CLI flags and how a module instance maps to a JobScope.
 Function role: the grants per toggle, the list of the brief.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from validate.catalogue import JobScope, missing_flags
+from s3batch_core.iam.catalogue import JobScope, missing_flags
 
 ACCOUNT_ID, REGION, PARTITION = "123456789012", "us-east-1", "aws"
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:sentiment:3"

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from s3batch.aws import make_client, strip_account_host_label
+from s3batch_core.aws import make_client, strip_account_host_label
 
 LIST_JOBS_BODY = (
     b'<?xml version="1.0" encoding="UTF-8"?>'
@@ -72,7 +72,7 @@ def test_only_a_leading_account_label_is_stripped() -> None:
 
 
 def test_service_endpoint_variables_use_the_service_id_as_boto3_does(monkeypatch: pytest.MonkeyPatch) -> None:
-    from s3batch.aws import endpoint_url_from_env
+    from s3batch_core.aws import endpoint_url_from_env
 
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3_CONTROL", "http://127.0.0.1:9")  # "S3 Control" -> S3_CONTROL

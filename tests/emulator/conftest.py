@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from botocore.config import Config
 
-from s3batch.aws import make_client
+from s3batch_core.aws import make_client
 from s3batch.emulator.server import ACCOUNT_ID, RunningStack, start_stack
 
 NO_RETRIES = Config(retries={"max_attempts": 1, "mode": "standard"})

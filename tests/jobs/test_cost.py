@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from s3batch.errors import InputError, S3BatchError
+from s3batch_core.errors import InputError, S3BatchError
 from s3batch.jobs.cost import CostInputs, comprehend_units, enforce_max_cost, estimate, format_lines, load_prices
 
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from s3batch.aws import make_client
+from s3batch_core.aws import make_client
 from s3batch.cli import main
-from s3batch.stack_outputs import load_outputs
+from s3batch_core.contract.stack_outputs import load_outputs
 
 server = pytest.importorskip("s3batch.emulator.server")
 deploy_module = pytest.importorskip("s3batch.emulator.deploy")
@@ -155,7 +155,7 @@ def test_versions_and_markup_keys_run_and_print_exactly(outputs: Path, capsys: p
 
 def _role_for(name: str, scope: dict[str, Any]) -> str:
     """A batch role with the catalogue's least-privilege policy for this job (as terraform/examples build them)."""
-    from validate.catalogue import JobScope, build_policy, trust_policy
+    from s3batch_core.iam.catalogue import JobScope, build_policy, trust_policy
 
     iam = make_client("iam")
     arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust_policy()))["Role"]["Arn"]

@@ -12,7 +12,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from s3batch.errors import InputError
+from s3batch_core.errors import InputError
 from s3batch.jobs import render
 from s3batch.jobs.report import (
     ReportFile,
@@ -23,7 +23,7 @@ from s3batch.jobs.report import (
     parse_result_csv,
     read_report_manifest,
 )
-from s3batch.limits import MAX_JSON_DEPTH
+from s3batch_core.contract.limits import MAX_JSON_DEPTH
 
 LOCATION = ReportLocation("rep", "reports/job-j1/manifest.json")
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from s3batch.errors import InputError
+from s3batch_core.errors import InputError
 from s3batch.jobs.cost import load_prices
 from s3batch.jobs.report import parse_result_csv
 from s3batch.jobs.spec import load_spec
-from s3batch.limits import MAX_JSON_DEPTH
-from s3batch.stack_outputs import load_outputs
+from s3batch_core.contract.limits import MAX_JSON_DEPTH
+from s3batch_core.contract.stack_outputs import load_outputs
 
 DEEP_JSON = '{"a":' + "[" * 1000 + "]" * 1000 + "}"
 DEEP = f"nested more than {MAX_JSON_DEPTH} levels deep"

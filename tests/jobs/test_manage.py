@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from botocore.stub import Stubber
 
-from s3batch.aws import make_client
-from s3batch.errors import S3BatchError
+from s3batch_core.aws import make_client
+from s3batch_core.errors import S3BatchError
 from s3batch.jobs.manage import cancel_job, confirm_job, job_statuses, list_jobs, set_priority
 
 ACCOUNT = "123456789012"

@@ -15,18 +15,16 @@ from aws_lambda_powertools.utilities.data_classes import S3BatchOperationEvent
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from s3batch.errors import InputError
+from s3batch_core.errors import InputError
 from s3batch.jobs.manifest import (
     ManifestEntry,
     build_manifest_file,
     check_csv_manifest,
-    check_inventory_manifest,
     encode_key,
     existing_manifest,
     list_bucket,
     manifest_key,
     read_local_manifest,
-    strip_etag,
     upload_folder,
     upload_manifest,
     write_manifest,
@@ -132,9 +130,6 @@ def test_empty_source_is_an_error() -> None:
         build_manifest_file([])
 
 
-def test_strip_etag() -> None:
-    assert strip_etag('"abc"') == "abc"
-    assert strip_etag("abc") == "abc"
 
 
 @mock_aws
@@ -220,25 +215,6 @@ INVENTORY = {
     "creationTimestamp": "1514944800000", "fileFormat": "CSV", "fileSchema": "Bucket, Key, Size",
     "files": [{"key": "inv/data/1.csv.gz", "size": 10, "MD5checksum": "x"}],
 }
-
-
-@pytest.mark.parametrize(
-    ("change", "message"),
-    [
-        ({"fileFormat": "ORC"}, "CSV inventories only"),
-        ({"fileSchema": "Key, Bucket"}, "must start with 'Bucket, Key'"),
-        ({"files": []}, "lists no data files"),
-        ({"files": [{"key": "k"}]}, "files[0] needs key, size and MD5checksum"),
-        ({"fileSchema": None}, None),
-    ],
-)
-def test_inventory_manifest_checks(change: dict[str, Any], message: str | None) -> None:
-    doc = {**INVENTORY, **change}
-    if change.get("fileSchema", "") is None:
-        del doc["fileSchema"]
-        message = "no 'fileSchema' field"
-    with pytest.raises(InputError, match=message.replace("[", r"\[").replace("]", r"\]")):
-        check_inventory_manifest(json.dumps(doc).encode(), "inv.json")
 
 
 @mock_aws

@@ -13,7 +13,7 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 from s3batch.cli import main
-from s3batch.errors import UsageError
+from s3batch_core.errors import UsageError
 from s3batch.jobs import render
 from s3batch.jobs.pipeline import JobSettings, ManifestSource, SourceKind, cost_inputs, prepare_manifest, settings_from
 from s3batch.jobs.submit import GeneratorSettings, ReportSettings
@@ -119,7 +119,7 @@ def test_every_format_renders() -> None:
 ])
 def test_a_request_aws_would_refuse_fails_before_anything_is_uploaded(tmp_path: Any, options: dict[str, Any],
                                                                        named: str) -> None:
-    from s3batch.errors import InputError
+    from s3batch_core.errors import InputError
     from s3batch.jobs.pipeline import SubmitOptions, submit
     from s3batch.jobs.submit import JobOptions
 

@@ -1,9 +1,8 @@
-"""Preflight against moto's IAM/S3/Lambda with real policies, judged by validate/'s catalogue and evaluator."""
+"""Preflight against moto's IAM/S3/Lambda with real policies, judged by s3batch_core.iam's catalogue and evaluator."""
 
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import io
 import json
 import zipfile
@@ -14,27 +13,16 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from s3batch.jobs.manifest import ManifestEntry, ManifestLocation, strip_etag
-from s3batch.jobs.preflight import ValidateReference, run_preflight
+from s3batch.jobs.manifest import ManifestEntry, ManifestLocation
+from s3batch_core.contract.manifest_rules import strip_etag
+from s3batch.jobs.preflight import run_preflight
 from s3batch.jobs.submit import JobOptions, ReportSettings, build_create_job_request
 from s3batch.jobs.target import Clients, JobTarget
 
-catalogue = pytest.importorskip("validate.catalogue")
+catalogue = pytest.importorskip("s3batch_core.iam.catalogue")
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
-HAVE_LINTER = importlib.util.find_spec("validate.linter") is not None and hasattr(
-    importlib.import_module("validate.linter"), "lint_document")
-
-
-class Reference(ValidateReference):
-    """The real catalogue and evaluator; the trust linter too once validate.linter provides lint_document."""
-
-    def trust_errors(self, document: dict[str, Any], source: str) -> list[str]:
-        if HAVE_LINTER:
-            return super().trust_errors(document, source)
-        services = [s.get("Principal", {}).get("Service") for s in document.get("Statement", [])]
-        return [] if "batchoperations.s3.amazonaws.com" in services else ["does not trust batchoperations.s3.amazonaws.com"]
 
 
 def _zip() -> bytes:
@@ -79,7 +67,7 @@ class World:
 
     def preflight(self, request: dict[str, Any] | None = None, **kwargs: Any) -> list[str]:
         result = run_preflight(self.clients, request or self.request(), region=REGION,
-                               sample=[ManifestEntry("data-bkt", "input/a.txt")], reference=Reference(), **kwargs)
+                               sample=[ManifestEntry("data-bkt", "input/a.txt")], **kwargs)
         return [str(p) for p in result.problems]
 
 
@@ -96,14 +84,6 @@ def test_a_correct_stack_passes(world: World) -> None:
 def test_missing_role(world: World) -> None:
     problems = world.preflight(world.request(role_arn=f"arn:aws:iam::{ACCOUNT}:role/nope"))
     assert problems == ["role: role nope does not exist; create it (terraform apply) or pass the right --role-arn"]
-
-
-def test_trust_policy_of_another_service(world: World) -> None:
-    world.iam.update_assume_role_policy(RoleName="batch-role", PolicyDocument=json.dumps({
-        "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-                                               "Action": "sts:AssumeRole"}]}))
-    problems = world.preflight()
-    assert problems and all(p.startswith("trust: role batch-role trust policy: ") for p in problems)
 
 
 def test_missing_report_write_names_action_resource_and_fix(world: World) -> None:
@@ -194,7 +174,7 @@ def test_a_report_bucket_forbidden_to_the_caller_is_a_note_not_a_problem(world: 
     forbidden = ClientError({"Error": {"Code": "403", "Message": "Forbidden"}}, "HeadBucket")
     with mock.patch.object(world.s3, "head_bucket", side_effect=forbidden):
         result = run_preflight(world.clients, world.request(), region=REGION,
-                               sample=[ManifestEntry("data-bkt", "input/a.txt")], reference=Reference())
+                               sample=[ManifestEntry("data-bkt", "input/a.txt")])
     assert result.problems == []
     assert any("HeadBucket is forbidden to you (403)" in note for note in result.notes)
 
@@ -249,7 +229,7 @@ def test_restore_of_objects_not_archived_is_a_note(world: World) -> None:
     _restore_world(world)
     world.s3.put_object(Bucket="data-bkt", Key="input/a.txt", Body=b"a")
     result = run_preflight(world.clients, world.request(operation={"S3InitiateRestoreObject": {"ExpirationInDays": 1}}),
-                           region=REGION, sample=[ManifestEntry("data-bkt", "input/a.txt")], reference=Reference())
+                           region=REGION, sample=[ManifestEntry("data-bkt", "input/a.txt")])
     assert result.problems == []
     assert result.notes == ["restore: 1 of the first 1 objects are not archived (e.g. input/a.txt); their tasks will "
                             "fail with InvalidObjectState"]
@@ -276,7 +256,6 @@ def test_a_restore_job_must_run_in_the_objects_region(world: World) -> None:
     world.s3.put_object(Bucket="data-bkt", Key="input/a.txt", Body=b"a", StorageClass="GLACIER")
     request = world.request(operation={"S3InitiateRestoreObject": {"ExpirationInDays": 1}})
     assert world.preflight(request) == []
-    result = run_preflight(world.clients, request, region="eu-west-1", sample=[ManifestEntry("data-bkt", "input/a.txt")],
-                           reference=Reference())
+    result = run_preflight(world.clients, request, region="eu-west-1", sample=[ManifestEntry("data-bkt", "input/a.txt")])
     assert "restore: bucket data-bkt is in us-east-1 but the job would run in eu-west-1; restore jobs must be " \
            "created in the objects' Region (--region us-east-1)" in [str(p) for p in result.problems]

@@ -12,7 +12,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from s3batch.errors import InputError, S3BatchError
+from s3batch_core.errors import InputError, S3BatchError
 from s3batch.jobs.report import (
     ReportFile,
     ReportLocation,

@@ -11,12 +11,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from s3batch.errors import InputError
-from s3batch.formats import CSV_FORMAT, INVENTORY_FORMAT
+from s3batch_core.errors import InputError
+from s3batch_core.contract.formats import CSV_FORMAT, INVENTORY_FORMAT
 from s3batch.jobs.manifest import check_csv_manifest
-from s3batch.jobs.report import TaskResult, parse_result_csv
+from s3batch.jobs.report import ReportRow, parse_result_csv
 from s3batch.jobs.retry import failed_manifest, job_buckets
-from s3batch.manifest_rules import encode_key
+from s3batch_core.contract.manifest_rules import encode_key
 
 HOSTILE_KEY = "input/pos-0000.txt\nother-bucket,secret.txt"
 
@@ -107,4 +107,4 @@ def test_a_retry_manifest_is_exactly_the_failed_rows_or_refused(rows: list[tuple
 
 def test_a_task_result_keeps_where_it_came_from() -> None:
     (row,) = parse_result_csv("in-bkt,k,,failed,500,E,m\n", "s3://rep/a.csv")
-    assert isinstance(row, TaskResult) and row.source == "s3://rep/a.csv: row 1"
+    assert isinstance(row, ReportRow) and row.source == "s3://rep/a.csv: row 1"

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from s3batch.aws import make_client
-from s3batch.errors import InputError, S3BatchError, UsageError
+from s3batch_core.aws import make_client
+from s3batch_core.errors import InputError, S3BatchError, UsageError
 from s3batch.jobs.manifest import ManifestLocation
 from s3batch.jobs.spec import OperationFlags, load_spec, operation_from_flags, operation_names
 from s3batch.jobs.submit import (
@@ -75,7 +75,7 @@ def test_create_job_shape_for_each_operation(name: str) -> None:
 def test_lambda_invoke_defaults_and_user_arguments_need_schema_2() -> None:
     assert operation_from_flags("LambdaInvoke", OperationFlags(function_arn=FUNCTION)) == {
         "LambdaInvoke": {"FunctionArn": FUNCTION, "InvocationSchemaVersion": "1.0"}}
-    with pytest.raises(InputError, match="UserArguments need InvocationSchemaVersion '2.0'"):
+    with pytest.raises(InputError, match="UserArguments requires InvocationSchemaVersion 2.0"):
         operation_from_flags("LambdaInvoke", OperationFlags(function_arn=FUNCTION, user_arguments=(("a", "b"),)))
     with pytest.raises(UsageError, match="--function-arn"):
         operation_from_flags("LambdaInvoke", OperationFlags())

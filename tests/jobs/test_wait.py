@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from botocore.stub import Stubber
 
-from s3batch.aws import make_client
-from s3batch.errors import S3BatchError
+from s3batch_core.aws import make_client
+from s3batch_core.errors import S3BatchError
 from s3batch.jobs.target import JobTarget
 from s3batch.jobs.wait import (
     ExitCode,

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import pytest
 
 from s3batch.cli import main
-from s3batch.errors import S3BatchError
+from s3batch_core.errors import S3BatchError
 from s3batch.jobs.target import Clients, JobTarget
 from s3batch.jobs.wait import ExitCode, PlainDisplay, PollSettings, wait_for_job
 from tests.jobs.test_wait import ACCOUNT, JOB, FakeClock

@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from s3batch.cli import main
-from s3batch.errors import InputError
+from s3batch_core.errors import InputError
 from validate.linter import lint_document, lint_paths
 
 SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30)

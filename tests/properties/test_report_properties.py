@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from moto import mock_aws
 
-from s3batch.errors import InputError
+from s3batch_core.errors import InputError
 from s3batch.jobs import render
 from s3batch.jobs.report import ReportLocation, parse_result_csv, read_report_manifest, result_to_dict, summarize, write_csv
 

@@ -10,7 +10,7 @@ import pytest
 import tfhcl
 import tfplan
 
-from validate.catalogue import OPERATIONS, build_policy, submitter_policy, trust_policy
+from s3batch_core.iam.catalogue import OPERATIONS, build_policy, submitter_policy, trust_policy
 
 BATCH_ROLE = tfhcl.TERRAFORM_ROOT / "modules" / "batch_role"
 ACCOUNT = tfplan.Account()

@@ -10,8 +10,8 @@ import tfdocs
 import tfhcl
 import tfplan
 
-from s3batch.stack_outputs import OUTPUTS, parse_outputs
-from validate.catalogue import OPERATIONS
+from s3batch_core.contract.stack_outputs import OUTPUTS, parse_outputs
+from s3batch_core.iam.catalogue import OPERATIONS
 
 TERRAFORM = tfhcl.TERRAFORM_ROOT
 LAMBDA_MODULE = TERRAFORM / "modules" / "sentiment_lambda"

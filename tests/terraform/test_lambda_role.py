@@ -10,7 +10,7 @@ import pytest
 import tfhcl
 import tfplan
 
-from validate.iam_reference import action_exists, resource_matches, resource_types
+from s3batch_core.iam.reference import action_exists, resource_matches, resource_types
 
 LAMBDA_MODULE = tfhcl.TERRAFORM_ROOT / "modules" / "sentiment_lambda"
 ACCOUNT = tfplan.Account()

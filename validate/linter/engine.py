@@ -9,8 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from s3batch.errors import InputError
-from s3batch.limits import MAX_POLICY_BYTES, MAX_STATEMENTS, check_size, load_json
+from s3batch_core.errors import InputError
+from s3batch_core.contract.limits import MAX_POLICY_BYTES, MAX_STATEMENTS, check_size, load_json
 from validate.linter.findings import Finding, Severity
 from validate.linter.model import PERMISSION, TRUST, parse_policy
 from validate.linter.registry import Registry, default_registry
@@ -20,7 +20,7 @@ from validate.linter.rule import TRUST as TRUST_TARGET
 from validate.linter.sources import PolicySource, RoleSource, Suppression, split_json_suppressions
 
 if TYPE_CHECKING:
-    from validate.catalogue import JobScope
+    from s3batch_core.iam.catalogue import JobScope
 
 POLICY_KEYS = ("Statement", "Version")
 TEMPLATE_SUFFIXES = (".json.tpl", ".tftpl")  # policy templates, linted when named on the command line
@@ -115,7 +115,7 @@ def _unread_findings(source: PolicySource, registry: Registry, skips_checks: boo
 
 
 def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None) -> list[Finding]:
-    from validate.catalogue import OPERATIONS
+    from s3batch_core.iam.catalogue import OPERATIONS
 
     where = PolicySource(None, role.file, role.line, role.address)
     if role.operation is None:

@@ -12,7 +12,7 @@ from fnmatch import fnmatchcase
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from s3batch.limits import MAX_JSON_DEPTH, MAX_STATEMENTS, nesting_depth
+from s3batch_core.contract.limits import MAX_JSON_DEPTH, MAX_STATEMENTS, nesting_depth
 
 TRUST = "trust"
 PERMISSION = "permission"

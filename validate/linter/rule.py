@@ -15,7 +15,7 @@ from validate.linter.findings import Severity
 from validate.linter.model import Policy, Statement
 
 if TYPE_CHECKING:
-    from validate.catalogue import JobScope
+    from s3batch_core.iam.catalogue import JobScope
 
 # What a rule checks. Document targets run once per policy document; ROLE rules once per batch role
 # whose operation is known; ENGINE rules are raised by the engine itself (suppressions, operation lookup).

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from s3batch.errors import InputError
+from s3batch_core.errors import InputError
 
 DEFAULT_SNAPSHOT = Path(__file__).resolve().parent / "aws.json"
 REQUIRED, OPTIONAL, COMPUTED = "required", "optional", "computed"

@@ -1,5 +1,5 @@
 # The role's policies are not written here: `make policies` renders them from the policy catalogue
-# (validate/catalogue) into policies/*.tftpl, and `make check` fails when the files drift from it.
+# (s3batch_core/iam/catalogue) into policies/*.tftpl, and `make check` fails when the files drift from it.
 
 data "aws_partition" "current" {}
 

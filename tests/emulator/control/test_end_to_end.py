@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 
-from s3batch.aws import make_client
+from s3batch_core.aws import make_client
 from s3batch.emulator.deploy import deploy
 from s3batch.emulator.stack import StackInfo
 

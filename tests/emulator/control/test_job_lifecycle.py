@@ -50,7 +50,7 @@ def test_job_runs_to_complete_with_progress_dates_and_the_request_echoed(
 def test_timestamps_are_utc_on_the_wire(stack: Any) -> None:
     import urllib.request
 
-    from s3batch.aws import make_client
+    from s3batch_core.aws import make_client
 
     client = make_client("s3control", endpoint_url=stack.endpoint_url)
     job_id = client.create_job(**job_params())["JobId"]

@@ -66,7 +66,7 @@ def test_list_jobs_filters_by_status_and_binds_the_token_to_the_filter(
 
 
 def test_jobs_are_regional(stack: Any, s3control: Any) -> None:
-    from s3batch.aws import make_client
+    from s3batch_core.aws import make_client
 
     job_id = s3control.create_job(**job_params())["JobId"]
     other = make_client("s3control", endpoint_url=stack.endpoint_url, region="eu-west-1")

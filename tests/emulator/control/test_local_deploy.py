@@ -12,8 +12,8 @@ from hcl2 import SerializationOptions
 
 from s3batch.emulator.deploy import HANDLER, TERRAFORM_DIR, DeploySettings, deploy, variable_defaults
 from s3batch.emulator.stack import StackInfo
-from s3batch.stack_outputs import OUTPUTS, load_outputs
-from validate.catalogue import JobScope, build_policy, trust_policy
+from s3batch_core.contract.stack_outputs import OUTPUTS, load_outputs
+from s3batch_core.iam.catalogue import JobScope, build_policy, trust_policy
 
 HCL = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
 
@@ -68,7 +68,7 @@ def test_output_names_are_the_contract() -> None:
 def test_deploy_creates_bucket_role_and_function_and_writes_terraform_shaped_outputs(
     deployed: tuple[StackInfo, Path, Any]
 ) -> None:
-    from s3batch.aws import make_client
+    from s3batch_core.aws import make_client
 
     info, outputs_path, outputs = deployed
     settings = DeploySettings.from_terraform()
@@ -96,7 +96,7 @@ def test_deploy_creates_bucket_role_and_function_and_writes_terraform_shaped_out
 
 
 def test_deploy_twice_changes_nothing(deployed: tuple[StackInfo, Path, Any]) -> None:
-    from s3batch.aws import make_client
+    from s3batch_core.aws import make_client
 
     info, outputs_path, first = deployed
     second = deploy(info, outputs_path)
@@ -111,7 +111,7 @@ def test_deploy_twice_changes_nothing(deployed: tuple[StackInfo, Path, Any]) -> 
 def test_deploy_needs_no_aws_configuration_and_ignores_a_missing_profile(
     stack: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from s3batch.aws import make_client
+    from s3batch_core.aws import make_client
 
     # The stack runs in this process here (its own process scrubs AWS_PROFILE): moto builds each service's
     # backend on first use with a botocore session that would read the profile below, so build them first.

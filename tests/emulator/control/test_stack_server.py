@@ -11,7 +11,7 @@ import boto3
 from botocore.config import Config
 from fake_engine import ACCOUNT_ID, FakeEngine, job_params
 
-from s3batch.aws import make_client
+from s3batch_core.aws import make_client
 
 
 def test_binds_loopback_only(stack: Any) -> None:
@@ -108,10 +108,11 @@ def test_request_threads_are_reused_and_a_blocked_request_blocks_no_other() -> N
 
     from s3batch.emulator.server import QuietRequestHandler, ReusedThreadsWSGIServer
 
-    release = threading.Event()
+    release, blocking = threading.Event(), threading.Event()
 
     def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         if environ["PATH_INFO"] == "/block":
+            blocking.set()
             release.wait(60)
         body = str(threading.get_ident()).encode()
         start_response("200 OK", [("Content-Length", str(len(body)))])
@@ -125,6 +126,7 @@ def test_request_threads_are_reused_and_a_blocked_request_blocks_no_other() -> N
     blocker = threading.Thread(target=lambda: blocked.append(urllib.request.urlopen(url + "/block", timeout=60).read()))
     try:
         blocker.start()
+        assert blocking.wait(30)  # the blocked request holds its thread before the others arrive
         served_by = []
         for _ in range(5):
             if served_by:  # the previous request's thread must be waiting for the next connection

@@ -13,7 +13,7 @@ import pytest
 import xxhash
 from engine_support import Stack
 
-from s3batch import checksums
+from s3batch_core.contract import checksums
 from s3batch.emulator.exceptions import BadRequestException
 from s3batch.emulator.validation import validate_create_job
 from s3batch.jobs.spec import enum_values

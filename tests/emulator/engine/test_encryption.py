@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from engine_support import REGION, Stack
 
-from s3batch.aws import make_client
+from s3batch_core.aws import make_client
 
 
 @pytest.fixture()

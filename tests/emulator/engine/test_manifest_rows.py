@@ -113,13 +113,6 @@ def test_large_manifest_streams(tmp_path: Path) -> None:
     assert count_tasks(manifest) == (200_000, False)
 
 
-@pytest.mark.parametrize(("given", "bare"), [('"60e460c9d1046e73f7dde5043ac3ae85"', "60e460c9d1046e73f7dde5043ac3ae85"),
-                                             ("60E460C9D1046E73F7DDE5043AC3AE85", "60e460c9d1046e73f7dde5043ac3ae85"),
-                                             ("60e460c9d1046e73f7dde5043ac3ae85-3", "60e460c9d1046e73f7dde5043ac3ae85-3")])
-def test_etag_quoted_or_bare(given: str, bare: str) -> None:
-    assert normalise_etag(given) == bare
-
-
 def test_etag_format_invalid() -> None:
     with pytest.raises(JobFailure, match="ETag format is invalid"):
         normalise_etag("not-an-etag")

@@ -193,7 +193,7 @@ def test_generator_encryption_and_replication_filters_use_head_object(stack: Sta
 
 
 def test_sse_kms_csv_manifest_fails_the_job(stack: Stack) -> None:
-    from s3batch.aws import make_client
+    from s3batch_core.aws import make_client
 
     key_arn = make_client("kms", endpoint_url=stack.endpoint, region="us-east-1").create_key()["KeyMetadata"]["Arn"]
     put = stack.s3.put_object(Bucket=stack.manifest_bucket, Key="kms.csv", Body=f"{stack.data_bucket},a\n".encode(),

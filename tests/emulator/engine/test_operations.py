@@ -11,7 +11,7 @@ from engine_support import Stack
 
 from s3batch.emulator import execution
 from s3batch.emulator.failures import JobFailure
-from s3batch.emulator.report import TaskResult
+from s3batch_core.contract.report import TaskResult
 
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from engine_support import ACCOUNT, REGION, Stack
 
-from s3batch.aws import make_client
+from s3batch_core.aws import make_client
 from s3batch.emulator import restores
 
 pytestmark = pytest.mark.e2e

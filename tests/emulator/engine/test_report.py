@@ -15,13 +15,8 @@ from engine_support import Progress, Stack
 
 from s3batch.emulator import execution
 from s3batch.emulator.failures import JobFailure
-from s3batch.emulator.report import (
-    ReportConfig,
-    ReportWriter,
-    TaskResult,
-    creation_date,
-    result_file_name,
-)
+from s3batch.emulator.report import ReportConfig, ReportWriter, creation_date
+from s3batch_core.contract.report import TaskResult, result_file_name
 
 JOB = "f8fb9d89-a3aa-461d-bddc-ea6a1b131955"
 TIMEOUT_MESSAGE = ('Lambda returned function error: {"errorMessage":"2019-04-05T17:48:39.725Z '

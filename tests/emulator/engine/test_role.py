@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from engine_support import Progress, Stack, lambda_op
 
-import validate.evaluate
+import s3batch_core.iam.evaluate
 from s3batch.emulator import execution
 from s3batch.emulator.failures import JobFailure
 
@@ -137,15 +137,15 @@ def test_function_invoke_denied_fails_every_task_with_the_same_reason(stack: Sta
 
 @pytest.fixture()
 def evaluated_actions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The action of every IAM evaluation the engine makes (validate.evaluate.evaluate wrapped to count)."""
+    """The action of every IAM evaluation the engine makes (s3batch_core.iam.evaluate.evaluate wrapped to count)."""
     calls: list[str] = []
-    real = validate.evaluate.evaluate
+    real = s3batch_core.iam.evaluate.evaluate
 
     def counting(policies: Any, action: str, resource: str, context: Any = None) -> Any:
         calls.append(action)
         return real(policies, action, resource, context)
 
-    monkeypatch.setattr(validate.evaluate, "evaluate", counting)
+    monkeypatch.setattr(s3batch_core.iam.evaluate, "evaluate", counting)
     return calls
 
 

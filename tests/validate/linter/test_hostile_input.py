@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from s3batch.cli import main
-from s3batch.limits import MAX_JSON_DEPTH, MAX_STATEMENTS
+from s3batch_core.contract.limits import MAX_JSON_DEPTH, MAX_STATEMENTS
 from validate.linter import lint_document, lint_paths
 from validate.linter.engine import _match_lines, json_source
 from validate.linter.model import parse_policy

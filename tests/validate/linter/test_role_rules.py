@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from validate.catalogue import OPERATIONS, JobScope, build_policy
+from s3batch_core.iam.catalogue import OPERATIONS, JobScope, build_policy
 from validate.linter.engine import lint_sources
 from validate.linter.sources import PolicySource, RoleSource
 

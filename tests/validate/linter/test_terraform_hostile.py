@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from s3batch.cli import main
-from s3batch.limits import MAX_JSON_DEPTH
+from s3batch_core.contract.limits import MAX_JSON_DEPTH
 from validate.linter import lint_paths
 
 POLICY = 'resource "aws_iam_policy" "p" {{\n  policy = {value}\n}}\n'

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from s3batch.errors import InputError
+from s3batch_core.errors import InputError
 from tests.validate.linter.conftest import FIXTURES
 from validate.linter import lint_paths
 from validate.terraform_source import (

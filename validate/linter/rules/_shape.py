@@ -1,6 +1,6 @@
 """Which of the catalogue's requirements a role's policies do not meet, exactly or by ARN shape.
 
-With a concrete JobScope the role's documents are evaluated as written (validate.evaluate). Without
+With a concrete JobScope the role's documents are evaluated as written (s3batch_core.iam.evaluate). Without
 one, bucket names are unknown, so both sides are reduced to their shape and the check is lenient:
 Deny statements and conditions are dropped and unknown resources match anything. It then finds a
 grant on the wrong kind of ARN or a missing action, and never reports a false "missing".
@@ -18,7 +18,7 @@ from validate.linter.rule import RoleContext
 from validate.linter.rules._scope import minimal_scope
 
 if TYPE_CHECKING:
-    from validate.catalogue import Requirement
+    from s3batch_core.iam.catalogue import Requirement
 
 _ARN_SERVICE = re.compile(r"^arn:[^:]*:(?P<service>[^:]+):")
 _KIND_WORDS = {"object": "an object ARN", "bucket": "a bucket ARN"}
@@ -26,8 +26,8 @@ _KIND_WORDS = {"object": "an object ARN", "bucket": "a bucket ARN"}
 
 def role_unmet(context: RoleContext) -> list[tuple[Requirement, str]]:
     """(Requirement, reason) for every requirement of the job the role's policies do not allow."""
-    from validate.catalogue import job_requirements, task_requirements
-    from validate.evaluate import unmet
+    from s3batch_core.iam.catalogue import job_requirements, task_requirements
+    from s3batch_core.iam.evaluate import unmet
 
     scope = context.scope or minimal_scope(context.operation)
     requirements = list(job_requirements(scope))

@@ -38,7 +38,7 @@ _MANIFEST_WORDS = ("manifest", "inventory data files")
 
 
 def _consequence(operation: str, purpose: str) -> str:
-    from validate.catalogue import REPORT_WRITE_PURPOSE
+    from s3batch_core.iam.catalogue import REPORT_WRITE_PURPOSE
 
     if purpose == REPORT_WRITE_PURPOSE:
         return f"this {operation} job cannot deliver its completion report (AWS: the job completes without it)"

@@ -12,5 +12,5 @@ REPORT_FORMAT = "Report_CSV_20180820"  # JobReportFormat
 REPORT_SCHEMA = "Bucket, Key, VersionId, TaskStatus, ErrorCode, HTTPStatusCode, ResultMessage"
 NULL_VERSION = "null"  # the version id of a null version in a versioned manifest (reference §2.2)
 MAX_KEY_BYTES = 1024  # S3's object key limit in UTF-8 bytes (User Guide, "Naming Amazon S3 objects"); manifest rows
-# are held to it after URL-decoding (s3batch/manifest_rules.py)
+# are held to it after URL-decoding (s3batch_core/contract/manifest_rules.py)
 MAX_JOB_TAGS = 50  # tags per job: the limit PutJobTagging's model doc states, which its shape does not encode

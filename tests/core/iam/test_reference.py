@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from validate import iam_reference
-from validate.catalogue import OPERATIONS, JobScope, build_policy, submitter_policy
-from validate.evaluate import arn_matches
+from s3batch_core.iam import reference as iam_reference
+from s3batch_core.iam.catalogue import OPERATIONS, JobScope, build_policy, submitter_policy
+from s3batch_core.iam.evaluate import arn_matches
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from s3batch.errors import InputError
+from s3batch_core.errors import InputError
 
 MAX_JSON_DEPTH = 64  # arrays/objects inside each other
 MAX_POLICY_BYTES = 32 * 1024**2  # one JSON policy file or Terraform file the linter reads

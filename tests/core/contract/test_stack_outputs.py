@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from s3batch.errors import InputError
-from s3batch.stack_outputs import OUTPUTS, StackOutputs, load_outputs, parse_outputs, to_terraform_json
+from s3batch_core.errors import InputError
+from s3batch_core.contract.stack_outputs import OUTPUTS, StackOutputs, load_outputs, parse_outputs, to_terraform_json
 
 GOOD = StackOutputs(
     bucket_name="s3batch-kit-data",

@@ -7,12 +7,14 @@ outputs, and `s3batch job` reads them. Tests hold all three against OUTPUTS.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from s3batch.errors import InputError
-from s3batch.limits import MAX_SETTINGS_BYTES, load_json
+from s3batch_core.errors import InputError
+from s3batch_core.contract import arns
+from s3batch_core.contract.limits import MAX_SETTINGS_BYTES, load_json
 
 
 @dataclass(frozen=True)
@@ -48,15 +50,16 @@ class StackOutputs:
 OUTPUTS: tuple[str, ...] = tuple(f.name for f in fields(StackOutputs))
 
 _ACCOUNT = re.compile(r"^\d{12}$")
-_VALIDATORS: dict[str, tuple[re.Pattern[str], str]] = {
-    "account_id": (_ACCOUNT, "a 12-digit account id"),
-    "batch_role_arn": (re.compile(r"^arn:[^:]+:iam::\d{12}:role/.+$"), "an IAM role ARN"),
-    "function_arn": (re.compile(r"^arn:[^:]+:lambda:[a-z0-9-]+:\d{12}:function:[^:]+(:[^:]+)?$"), "a Lambda function ARN"),
-    "invocation_schema_version": (re.compile(r"^(1\.0|2\.0)$"), '"1.0" or "2.0"'),
-    "bucket_name": (re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"), "an S3 bucket name"),
-    "manifest_bucket": (re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"), "an S3 bucket name"),
-    "report_bucket": (re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$"), "an S3 bucket name"),
-    "region": (re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$"), "an AWS Region name"),
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$").match
+_VALIDATORS: dict[str, tuple[Callable[[str], object], str]] = {
+    "account_id": (_ACCOUNT.match, "a 12-digit account id"),
+    "batch_role_arn": (arns.is_role, "an IAM role ARN"),
+    "function_arn": (arns.is_function, "a Lambda function ARN"),
+    "invocation_schema_version": (re.compile(r"^(1\.0|2\.0)$").match, '"1.0" or "2.0"'),
+    "bucket_name": (_BUCKET, "an S3 bucket name"),
+    "manifest_bucket": (_BUCKET, "an S3 bucket name"),
+    "report_bucket": (_BUCKET, "an S3 bucket name"),
+    "region": (re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$").match, "an AWS Region name"),
 }
 _MAY_BE_EMPTY = {"data_prefix", "manifest_prefix", "report_prefix"}
 
@@ -74,7 +77,7 @@ def parse_outputs(document: Any, source: str) -> StackOutputs:
         if not isinstance(value, str) or (not value and name not in _MAY_BE_EMPTY):
             raise InputError(f"{source}: output {name!r} must be a non-empty string, got {value!r}")
         check = _VALIDATORS.get(name)
-        if check and not check[0].match(value):
+        if check and not check[0](value):
             raise InputError(f"{source}: output {name!r} is not {check[1]}: {value!r}")
         values[name] = value
     return StackOutputs(**values)

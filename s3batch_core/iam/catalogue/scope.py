@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from validate.catalogue.operations import OPERATIONS, operation_options
+from s3batch_core.contract import arns
+from s3batch_core.iam.catalogue.operations import OPERATIONS, operation_options
 
 MANIFEST_FORMATS: tuple[str, ...] = ("csv", "inventory")
 
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_PARTITION = re.compile(r"^[a-z][a-z0-9-]*$")
-_REGION = re.compile(r"^[a-z0-9-]+$")
-_FUNCTION_ARN = re.compile(r"^arn:[a-z0-9-]+:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$")
-_KMS_KEY_ARN = re.compile(r"^arn:[a-z0-9-]+:kms:[a-z0-9-]+:\d{12}:key/[A-Za-z0-9-]+$")
 
 
 @dataclass(frozen=True)
@@ -56,11 +54,11 @@ class JobScope:
             raise ValueError(f"manifest_key: {self.manifest_key!r} must be a non-empty key without a leading '/'")
         if self.manifest_format not in MANIFEST_FORMATS:
             raise ValueError(f"manifest_format: {self.manifest_format!r} is not one of {', '.join(MANIFEST_FORMATS)}")
-        if not _PARTITION.match(self.partition):
+        if not arns.is_partition(self.partition):
             raise ValueError(f"partition: {self.partition!r} is not an AWS partition name")
-        if not _REGION.match(self.region):
+        if not arns.is_region(self.region):
             raise ValueError(f"region: {self.region!r} is not an AWS Region name")
-        if self.function_arn is not None and not _FUNCTION_ARN.match(self.function_arn):
+        if self.function_arn is not None and not arns.is_function(self.function_arn):
             raise ValueError(f"function_arn: {self.function_arn!r} is not a Lambda function ARN")
         known = operation_options(self.operation)
         unknown = [o for o in self.operation_options if o not in known]
@@ -70,7 +68,7 @@ class JobScope:
         if isinstance(self.kms_key_arns, str):
             raise ValueError("kms_key_arns: must be a tuple of key ARNs, not a string")
         for arn in self.kms_key_arns:
-            if not _KMS_KEY_ARN.match(arn):
+            if not arns.is_kms_key(arn):
                 # IAM matches key usage against key ARNs only; an alias ARN in Resource never matches.
                 raise ValueError(f"kms_key_arns: {arn!r} is not a KMS key ARN (arn:...:kms:REGION:ACCOUNT:key/ID; aliases do not work in IAM)")
 
@@ -84,3 +82,21 @@ class Requirement:
     purpose: str
     context: tuple[tuple[str, str], ...] = ()
     """Request-context keys AWS sets for this access (e.g. kms:ViaService for S3's calls to KMS)."""
+
+
+def scope_resources(name: str, config: dict[str, Any]) -> dict[str, Any]:
+    """The JobScope fields an operation's members name: a copy's destination bucket, the
+    function, the KMS key an encryption update uses, the fields that need more access (Object Lock on a copy).
+    Shared by the preflight and the emulator's role check."""
+    fields: dict[str, Any] = {}
+    options = tuple(field for field in operation_options(name) if config.get(field) not in (None, ""))
+    if options:
+        fields["operation_options"] = options
+    if name == "S3PutObjectCopy" and config.get("TargetResource"):
+        fields["destination_bucket"] = arns.bucket_name(str(config["TargetResource"]))
+    if name == "LambdaInvoke":
+        fields["function_arn"] = config.get("FunctionArn")
+    key_arn = ((config.get("ObjectEncryption") or {}).get("SSEKMS") or {}).get("KMSKeyArn")
+    if name == "S3UpdateObjectEncryption" and key_arn:
+        fields["kms_key_arns"] = (key_arn,)
+    return fields

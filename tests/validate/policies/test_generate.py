@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from validate import generate
-from validate.catalogue import OPERATIONS, JobScope, build_policy, submitter_policy, trust_policy
+from s3batch_core.iam.catalogue import OPERATIONS, JobScope, build_policy, submitter_policy, trust_policy
 from validate.generate import TemplateError, drift, expected_files, render_template, render_text
 
 KEYS = ["arn:aws:kms:eu-west-1:123456789012:key/aaaa", "arn:aws:kms:eu-west-1:123456789012:key/bbbb"]

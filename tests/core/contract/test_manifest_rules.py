@@ -1,4 +1,4 @@
-"""Both manifest readers apply one row rule (s3batch/manifest_rules.py): what the job tooling's preflight accepts,
+"""Both manifest readers apply one row rule (s3batch_core/contract/manifest_rules.py): what the job tooling's preflight accepts,
 the emulator runs, with the same keys; what one refuses for the key, the other refuses too (issue 11)."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 
 from s3batch.emulator.failures import JobFailure
 from s3batch.emulator.manifest import CSV_FORMAT, Manifest, ManifestFile, iter_tasks
-from s3batch.errors import InputError
-from s3batch.formats import MAX_KEY_BYTES
+from s3batch_core.errors import InputError
+from s3batch_core.contract.formats import MAX_KEY_BYTES
 from s3batch.jobs.manifest import check_csv_manifest
-from s3batch.manifest_rules import decode_key, encode_key, key_problem
+from s3batch_core.contract.manifest_rules import decode_key, encode_key, key_problem
 
 KEYS = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=1100) | st.builds(
     lambda unit, n: unit * n, st.sampled_from(["k", "é", "€", "😀", "a b", "+"]), st.integers(250, 1100))

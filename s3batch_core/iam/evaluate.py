@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from validate.catalogue.scope import Requirement
+from s3batch_core.iam.catalogue.scope import Requirement
 
 Context = Mapping[str, "str | Sequence[str]"]
 

@@ -3,7 +3,7 @@
 import botocore.session
 import pytest
 
-from s3batch import formats
+from s3batch_core.contract import formats
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote_plus, unquote_plus
 
-from s3batch.formats import MAX_KEY_BYTES
+from s3batch_core.contract.formats import MAX_KEY_BYTES
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _ETAG = re.compile(r"^[0-9a-fA-F]{32}(-\d+)?$")
@@ -72,7 +72,45 @@ def version_problem(version: str) -> str | None:
     return None
 
 
+def strip_etag(etag: str) -> str:
+    """ETags come quoted from S3 (`"abc"`); CreateJob takes the bare value (both forms appear in AWS material)."""
+    return (etag or "").strip().strip('"')
+
+
 def normalise_etag(etag: str) -> str | None:
     """An ETag quoted or bare → bare lower-case hex; None when it is no S3 ETag at all."""
-    bare = (etag or "").strip().strip('"')
+    bare = strip_etag(etag)
     return bare.lower() if _ETAG.match(bare) else None
+
+
+# ---- S3 Inventory reports (S3 User Guide, "Inventory manifest"): CSV inventories only for Batch Operations ----
+
+INVENTORY_REQUIRED = ("sourceBucket", "destinationBucket", "fileFormat", "fileSchema", "files")
+INVENTORY_FILE_FIELDS = ("key", "size", "MD5checksum")
+
+
+def inventory_problem(document: object) -> str | None:
+    """What makes a parsed inventory manifest.json unusable by a Batch Operations job, or None. Both the job
+    tooling (before submitting) and the emulator (when preparing the job) ask this."""
+    if not isinstance(document, dict):
+        return "expected a JSON object (an S3 Inventory manifest.json)"
+    for name in INVENTORY_REQUIRED:
+        if name not in document:
+            return f"inventory manifest has no {name!r} field"
+    if str(document["fileFormat"]).upper() != "CSV":
+        return f"fileFormat is {document['fileFormat']!r}; S3 Batch Operations reads CSV inventories only"
+    if inventory_schema(document)[:2] != ["Bucket", "Key"]:
+        return f"fileSchema must start with 'Bucket, Key', got {document['fileSchema']!r}"
+    files = document["files"]
+    if not isinstance(files, list) or not files:
+        return "inventory manifest lists no data files"
+    for index, item in enumerate(files):
+        if not isinstance(item, dict) or not all(k in item for k in INVENTORY_FILE_FIELDS) \
+                or not isinstance(item["key"], str) or not item["key"]:
+            return f"files[{index}] needs key, size and MD5checksum"
+    return None
+
+
+def inventory_schema(document: dict) -> list[str]:
+    """The column names of the inventory's data files, in order."""
+    return [name.strip() for name in str(document.get("fileSchema", "")).split(",")]

@@ -4,7 +4,7 @@ Public API (see docs/policies.md): OPERATIONS, JobScope, Requirement, missing_fl
 job_requirements, task_requirements, operation_actions, trust_policy, submitter_policy.
 """
 
-from validate.catalogue.build import (
+from s3batch_core.iam.catalogue.build import (
     REPORT_WRITE_PURPOSE,
     build_policy,
     job_requirements,
@@ -12,9 +12,9 @@ from validate.catalogue.build import (
     operation_actions,
     task_requirements,
 )
-from validate.catalogue.operations import OPERATIONS, operation_choices
-from validate.catalogue.scope import JobScope, Requirement
-from validate.catalogue.service_roles import (
+from s3batch_core.iam.catalogue.operations import OPERATIONS, operation_choices
+from s3batch_core.iam.catalogue.scope import JobScope, Requirement, scope_resources
+from s3batch_core.iam.catalogue.service_roles import (
     BATCH_SERVICE_PRINCIPAL,
     PASSED_TO_SERVICE_WHY,
     SOURCE_ACCOUNT_WHY,
@@ -41,6 +41,7 @@ __all__ = [
     "REPORT_WRITE_PURPOSE",
     "JobScope",
     "Requirement",
+    "scope_resources",
     "build_policy",
     "job_requirements",
     "missing_flags",

@@ -7,7 +7,7 @@ import json
 import botocore.session
 import pytest
 
-from validate.catalogue import (
+from s3batch_core.iam.catalogue import (
     OPERATIONS,
     JobScope,
     build_policy,
@@ -18,7 +18,7 @@ from validate.catalogue import (
     task_requirements,
     trust_policy,
 )
-from validate.evaluate import evaluate, unmet
+from s3batch_core.iam.evaluate import evaluate, unmet
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:sentiment:3"
@@ -327,7 +327,7 @@ def test_submitter_policy() -> None:
 def test_every_unconfirmed_choice_is_documented() -> None:
     from pathlib import Path
 
-    from validate.catalogue import unconfirmed_choices
+    from s3batch_core.iam.catalogue import unconfirmed_choices
 
     docs = (Path(__file__).resolve().parents[3] / "docs" / "policies.md").read_text(encoding="utf-8")
     undocumented = [name for name in unconfirmed_choices() if f"`{name}`" not in docs]

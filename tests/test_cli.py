@@ -73,7 +73,7 @@ def test_debug_prints_the_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pyt
 
 def test_error_messages_print_as_one_line_whatever_they_quote(monkeypatch: pytest.MonkeyPatch,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
-    from s3batch.errors import InputError
+    from s3batch_core.errors import InputError
 
     _crash(monkeypatch, InputError("key a\nb\x1b[31m\u2028c is bad"))
     assert main(["job", "list", "--region", "us-east-1"]) == 3

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from validate.catalogue.build import POLICY_VERSION
+from s3batch_core.contract import arns
+from s3batch_core.iam.catalogue.build import POLICY_VERSION
 
 BATCH_SERVICE_PRINCIPAL = "batchoperations.s3.amazonaws.com"
 
@@ -29,7 +30,6 @@ SOURCE_ACCOUNT_WHY = (
     "source_account and test on a small job first."
 )
 
-_ROLE_ARN = re.compile(r"^arn:(?P<partition>[a-z0-9-]+):iam::(?P<account>\d{12}):role/.+$")
 _ACCOUNT = re.compile(r"^\d{12}$")
 
 
@@ -59,12 +59,10 @@ def submitter_policy(
 
     account_id and partition default to the role ARN's (jobs live in the role's account).
     """
-    match = _ROLE_ARN.match(role_arn)
-    if not match:
+    role = arns.parse(role_arn)
+    if role is None or not arns.is_role(role_arn):
         raise ValueError(f"role_arn: {role_arn!r} is not an IAM role ARN (arn:aws:iam::123456789012:role/NAME)")
-    partition = partition or match["partition"]
-    account_id = account_id or match["account"]
-    job_arn = f"arn:{partition}:s3:{region}:{account_id}:job/*"
+    job_arn = arns.job(region, account_id or role.account, "*", partition or role.partition)
     return {
         "Version": POLICY_VERSION,
         "Statement": [

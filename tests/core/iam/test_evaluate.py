@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from validate.catalogue import Requirement
-from validate.evaluate import Decision, PolicyError, action_matches, arn_matches, evaluate, unmet
+from s3batch_core.iam.catalogue import Requirement
+from s3batch_core.iam.evaluate import Decision, PolicyError, action_matches, arn_matches, evaluate, unmet
 
 
 def doc(*statements: dict) -> dict:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from validate.catalogue.operations import (
+from s3batch_core.contract import arns
+
+from s3batch_core.iam.catalogue.operations import (
     active_grants,
     GENERATED_MANIFEST_WRITE_ACTIONS,
     KMS_ACTIONS,
@@ -27,7 +29,7 @@ from validate.catalogue.operations import (
     spec_for,
     with_version_variants,
 )
-from validate.catalogue.scope import JobScope, Requirement
+from s3batch_core.iam.catalogue.scope import JobScope, Requirement
 
 POLICY_VERSION = "2012-10-17"
 # A job id of the documented shape, used where a requirement needs one concrete key.
@@ -74,7 +76,7 @@ class _Statement:
 
 def s3_arn(partition: str, bucket: str, key: str | None = None) -> str:
     """ARN of a bucket, or of an object (key may be a pattern such as "prefix*")."""
-    return f"arn:{partition}:s3:::{bucket}" if key is None else f"arn:{partition}:s3:::{bucket}/{key}"
+    return arns.s3(bucket, key, partition)
 
 
 def kms_via_service(scope: JobScope) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from s3batch import checksums
-from validate.catalogue.operations import operation_options
+from s3batch_core.contract import checksums
 
 
 def operation_problem(name: str, config: dict[str, Any]) -> str | None:
@@ -15,24 +14,6 @@ def operation_problem(name: str, config: dict[str, Any]) -> str | None:
         return checksums.type_problem(config.get("ChecksumAlgorithm") or checksums.DEFAULT_ALGORITHM,
                                       config.get("ChecksumType") or checksums.DEFAULT_TYPE)
     return None
-
-
-def scope_resources(name: str, config: dict[str, Any]) -> dict[str, Any]:
-    """The JobScope fields (validate.catalogue) an operation's members name: a copy's destination bucket, the
-    function, the KMS key an encryption update uses, the fields that need more access (Object Lock on a copy).
-    Shared by the preflight and the emulator's role check."""
-    fields: dict[str, Any] = {}
-    options = tuple(field for field in operation_options(name) if config.get(field) not in (None, ""))
-    if options:
-        fields["operation_options"] = options
-    if name == "S3PutObjectCopy" and config.get("TargetResource"):
-        fields["destination_bucket"] = str(config["TargetResource"]).split(":::", 1)[-1]
-    if name == "LambdaInvoke":
-        fields["function_arn"] = config.get("FunctionArn")
-    key_arn = ((config.get("ObjectEncryption") or {}).get("SSEKMS") or {}).get("KMSKeyArn")
-    if name == "S3UpdateObjectEncryption" and key_arn:
-        fields["kms_key_arns"] = (key_arn,)
-    return fields
 
 
 # ---- S3InitiateRestoreObject (S3InitiateRestoreObjectOperation's model documentation) --------------------------

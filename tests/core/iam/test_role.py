@@ -1,0 +1,91 @@
+"""One trust evaluation (s3batch_core.iam.role), one table of trust policies, run against every side that judges a
+batch role: the job tooling's preflight and the emulator's role check must agree on each (moto's IAM)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from s3batch.emulator import role_check
+from s3batch.emulator.failures import JobFailure
+from s3batch.jobs.manifest import ManifestLocation
+from s3batch.jobs.preflight import check_role
+from s3batch.jobs.submit import JobOptions, ReportSettings, build_create_job_request
+from s3batch_core.iam.catalogue import BATCH_SERVICE_PRINCIPAL
+from s3batch_core.iam.role import batch_context, trust_denial
+
+ACCOUNT, REGION = "123456789012", "us-east-1"
+ASSUME = {"Effect": "Allow", "Principal": {"Service": BATCH_SERVICE_PRINCIPAL}, "Action": "sts:AssumeRole"}
+
+
+def trust(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
+
+
+# name -> (trust policy, does S3 Batch Operations get to assume the role?)
+TRUST_CASES: dict[str, tuple[dict[str, Any], bool]] = {
+    "batch operations": (trust(ASSUME), True),
+    "another service": (trust({**ASSUME, "Principal": {"Service": "lambda.amazonaws.com"}}), False),
+    "the right aws:SourceAccount": (trust({**ASSUME, "Condition": {"StringEquals": {"aws:SourceAccount": ACCOUNT}}}), True),
+    "a wrong aws:SourceAccount": (trust({**ASSUME, "Condition": {"StringEquals": {"aws:SourceAccount": "999999999999"}}}), False),
+    "aws:SourceArn of this account's jobs": (trust({**ASSUME, "Condition": {"ArnLike": {
+        "aws:SourceArn": f"arn:aws:s3:{REGION}:{ACCOUNT}:job/*"}}}), True),
+    "aws:SourceArn of another Region": (trust({**ASSUME, "Condition": {"ArnLike": {
+        "aws:SourceArn": f"arn:aws:s3:eu-west-1:{ACCOUNT}:job/*"}}}), False),
+    "an explicit deny": (trust(ASSUME, {**ASSUME, "Effect": "Deny"}), False),
+    "another action only": (trust({**ASSUME, "Action": "sts:TagSession"}), False),
+}
+
+
+@pytest.fixture
+def iam() -> Iterator[Any]:
+    with mock_aws():
+        yield boto3.client("iam", region_name=REGION)
+
+
+def _role(iam: Any, document: dict[str, Any]) -> str:
+    return iam.create_role(RoleName="batch-role", AssumeRolePolicyDocument=json.dumps(document))["Role"]["Arn"]
+
+
+def _preflight_trusted(iam: Any, role_arn: str) -> bool:
+    request = build_create_job_request(
+        account_id=ACCOUNT, role_arn=role_arn, operation={"S3PutObjectTagging": {"TagSet": []}},
+        report=ReportSettings("rep-bkt", "reports"), options=JobOptions(),
+        manifest=ManifestLocation("man-bkt", "manifests/m.csv", "0" * 32))
+    return not [p for p in check_role(iam, request, REGION, ()) if p.check == "trust"]
+
+
+def _emulator_trusted(iam: Any, role_arn: str) -> bool:
+    document, _ = role_check.load_role(iam, role_arn)
+    try:
+        role_check.check_trust(role_arn, document, batch_context(account_id=ACCOUNT, region=REGION,
+                                                                  role_arn=role_arn, job_id="job-1"))
+    except JobFailure:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("case", TRUST_CASES)
+def test_preflight_and_emulator_agree_on_trust(iam: Any, case: str) -> None:
+    document, trusted = TRUST_CASES[case]
+    role_arn = _role(iam, document)
+    assert _preflight_trusted(iam, role_arn) is trusted
+    assert _emulator_trusted(iam, role_arn) is trusted
+
+
+def test_a_denial_names_the_principal_and_the_reason() -> None:
+    arn = f"arn:aws:iam::{ACCOUNT}:role/batch-role"
+    denial = trust_denial(arn, TRUST_CASES["an explicit deny"][0], batch_context(account_id=ACCOUNT, region=REGION,
+                                                                                 role_arn=arn))
+    assert denial == (f"its trust policy does not let {BATCH_SERVICE_PRINCIPAL} call sts:AssumeRole "
+                      "(denied by statement #2 in policy \"trust policy\")")
+
+
+def test_the_context_carries_the_partition() -> None:
+    context = batch_context(account_id=ACCOUNT, region="cn-north-1", role_arn="r", job_id="j", partition="aws-cn")
+    assert context["aws:SourceArn"] == f"arn:aws-cn:s3:cn-north-1:{ACCOUNT}:job/j"
