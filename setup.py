@@ -25,6 +25,6 @@ def data_packages() -> list[str]:
 
 
 setup(
-    packages=[*find_packages(include=["s3batch", "s3batch.*", "validate", "validate.*"]), *data_packages()],
+    packages=[*find_packages(include=["s3batch", "s3batch.*", "s3batch_core", "s3batch_core.*", "validate", "validate.*"]), *data_packages()],
     package_dir={package: folder for package, (folder, _) in DATA_PACKAGES.items()},
 )

@@ -5,15 +5,14 @@ from __future__ import annotations
 import itertools
 import json
 
-import expectations
 import pytest
-import tfhcl
-import tfplan
 
 from validate.catalogue import OPERATIONS, build_policy, submitter_policy, trust_policy
+from s3batch_core.terraform import plan
+from validate.terraform_tools import TERRAFORM_ROOT, expectations, static_plan
 
-BATCH_ROLE = tfhcl.TERRAFORM_ROOT / "modules" / "batch_role"
-ACCOUNT = tfplan.Account()
+BATCH_ROLE = TERRAFORM_ROOT / "modules" / "batch_role"
+ACCOUNT = plan.Account()
 FUNCTION_ARN, KMS_KEY, FULL_INPUTS = expectations.FUNCTION_ARN, expectations.KMS_KEY, expectations.FULL_INPUTS
 _required_inputs, _inputs_for, _scope = expectations.required_inputs, expectations.inputs_for, expectations.job_scope
 
@@ -24,11 +23,11 @@ def policy_renderer() -> None:
     pytest.importorskip("validate.generate", reason="validate.generate (make policies, issue 3) is not there yet")
 
 
-def _role(operation: str, **inputs: object) -> tfplan.Instance:
-    return tfplan.Instance(BATCH_ROLE, {**expectations.ROLE_VARIABLES, "operation": operation, **inputs}, ACCOUNT)
+def _role(operation: str, **inputs: object) -> plan.Instance:
+    return static_plan(BATCH_ROLE, {**expectations.ROLE_VARIABLES, "operation": operation, **inputs}, ACCOUNT)
 
 
-def _preconditions_hold(role: tfplan.Instance) -> bool:
+def _preconditions_hold(role: plan.Instance) -> bool:
     body = role.module.resources[("aws_iam_role", "this")]
     return all(role.value(check["condition"]) for check in body["lifecycle"][0]["precondition"])
 
@@ -47,7 +46,7 @@ def test_manifest_and_report_locations_must_differ() -> None:
                                      report_prefix="manifests/"))
 
 
-def _permission_policy(role: tfplan.Instance) -> dict:
+def _permission_policy(role: plan.Instance) -> dict:
     return json.loads(role.resource_arguments("aws_iam_role_policy", "this")["policy"])
 
 
@@ -86,7 +85,7 @@ def test_role_is_tagged_with_its_operation() -> None:
 
 
 def test_root_stack_role_gets_the_policy_for_its_own_resources(policy_renderer: None) -> None:
-    stack = tfplan.plan_root()
+    stack = static_plan()
     outputs = stack.outputs
     expected = _scope("LambdaInvoke", False, {"function_arn": outputs["function_arn"]},
                       manifest_bucket=outputs["manifest_bucket"], report_bucket=outputs["report_bucket"])
@@ -99,7 +98,7 @@ def test_root_stack_role_gets_the_policy_for_its_own_resources(policy_renderer: 
     ("copy", "S3PutObjectCopy", {"target_bucket": "source_bucket", "destination_bucket": "destination_bucket"}),
 ])
 def test_examples_get_the_policy_for_their_operation(example: str, operation: str, inputs: dict[str, str], policy_renderer: None) -> None:
-    stack = tfplan.plan_root(root=tfhcl.TERRAFORM_ROOT / "examples" / example)
+    stack = static_plan(TERRAFORM_ROOT / "examples" / example)
     role = stack.child("batch_role")
     buckets = {name: stack.child(module).output("s3_bucket_id") for name, module in inputs.items()}
     job_bucket = buckets["target_bucket"]

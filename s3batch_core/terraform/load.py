@@ -1,0 +1,77 @@
+"""Read Terraform files and module directories with python-hcl2 (8.x) into its dict form."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import hcl2
+from hcl2 import SerializationOptions
+
+SERIALIZATION = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
+"""4.x-like dict form: quotes stripped, expressions as "${...}" strings, no comments."""
+BLOCK_KINDS = ("variable", "output", "locals", "module", "resource", "data", "provider", "terraform")
+
+
+def load_file(path: Path) -> dict[str, Any]:
+    """Parse one `.tf` file into python-hcl2's dict form. Treat it as read-only (it is cached)."""
+    return _load_cached(str(path), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _load_cached(path: str, _mtime_ns: int) -> dict[str, Any]:
+    # Parsing is the slow part; a file is parsed again only when it changes.
+    with open(path, encoding="utf-8") as handle:
+        return hcl2.load(handle, serialization_options=SERIALIZATION)
+
+
+def loads(text: str) -> dict[str, Any]:
+    """Parse Terraform text (a .tf or .tfvars file, an `x = expression` line) into the same dict form."""
+    return hcl2.loads(text, serialization_options=SERIALIZATION)
+
+
+@dataclass
+class Module:
+    """The blocks of every `.tf` file in one directory, merged the way Terraform merges them."""
+
+    path: Path
+    variables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    locals: dict[str, Any] = field(default_factory=dict)
+    modules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    resources: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    data: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+
+
+def load_module(directory: Path) -> Module:
+    """Load every `.tf` file of a module directory (not its subdirectories)."""
+    module = Module(path=directory)
+    for path in sorted(directory.glob("*.tf")):
+        document = load_file(path)
+        for block in document.get("variable", []):
+            module.variables.update(block)
+        for block in document.get("output", []):
+            module.outputs.update(block)
+        for block in document.get("locals", []):
+            module.locals.update(block)
+        for block in document.get("module", []):
+            module.modules.update(block)
+        for kind, target in (("resource", module.resources), ("data", module.data)):
+            for block in document.get(kind, []):
+                for type_name, named in block.items():
+                    for name, body in named.items():
+                        target[(type_name, name)] = body
+    return module
+
+
+def module_dirs(root: Path) -> list[Path]:
+    """Every directory below (and including) `root` that holds `.tf` files, skipping `.terraform`."""
+    found = {path.parent for path in root.rglob("*.tf") if ".terraform" not in path.parts}
+    return sorted(found)
+
+
+def variable_defaults(path: Path) -> dict[str, Any]:
+    """`variable "x" { default = … }` values of one .tf file (None for a variable without a default)."""
+    return {name: body.get("default") for block in load_file(path).get("variable", []) for name, body in block.items()}
