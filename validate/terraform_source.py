@@ -2,9 +2,9 @@
 
 What is read: `assume_role_policy` and `inline_policy` of aws_iam_role; `policy` of aws_iam_role_policy
 and aws_iam_policy (attached through aws_iam_role_policy_attachment, aws_iam_policy_attachment or
-managed_policy_arns); aws_iam_policy_document data sources (converted to IAM JSON, source_policy_documents
-included; `dynamic` statement, principals and condition blocks expanded when their for_each is known without
-a plan, else recorded as an unread part of the policy, S3B115). Values may be jsonencode(...), heredocs, JSON
+managed_policy_arns); aws_iam_policy_document data sources (converted to IAM JSON by s3batch_core.terraform.policy,
+as the provider renders them, source_policy_documents included; `dynamic` statement, principals and condition blocks
+expanded when their for_each is known without a plan, else recorded as an unread part of the policy, S3B115). Values may be jsonencode(...), heredocs, JSON
 strings, file(...), templatefile(...) (the generated policy templates rendered with placeholder values, any
 other template read with its variables as unknowns, validate.linter.templates), or var./local. references to
 those. Interpolations Terraform would fill in stay as "${...}" strings. Roles built by terraform-aws-modules/iam
@@ -28,14 +28,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import hcl2
-from hcl2 import SerializationOptions
-
 from s3batch.errors import InputError
 from s3batch.limits import MAX_JSON_DEPTH, MAX_POLICY_BYTES, check_size, nesting_depth
+from s3batch_core.terraform.load import loads
+from s3batch_core.terraform.policy import as_list, statement_json
 from validate.linter.sources import PolicySource, RoleSource, Suppression, UnreadPart, parse_comment_suppressions
 
-TF_OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
 SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", "build", "__pycache__"})
 OPERATION_TAG = "S3BatchOperation"
 OPERATION_VARIABLES = ("operation", "batch_operation")
@@ -98,7 +96,7 @@ def parse_tf_file(path: Path) -> TfFile:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from exc
     try:
-        body = hcl2.loads(text, serialization_options=TF_OPTIONS)
+        body = loads(text)
     except RecursionError:
         raise InputError(f"{path}: cannot parse Terraform: expressions nest too deeply for the parser") from None
     except Exception as exc:  # noqa: BLE001 - lark raises many types; all mean "not valid HCL"
@@ -374,7 +372,7 @@ def _read_tfvars(directory: Path) -> dict[str, object]:
     for path in [directory / "terraform.tfvars", *sorted(directory.glob("*.auto.tfvars"))]:
         if path.is_file():
             try:
-                values.update(hcl2.loads(path.read_text(encoding="utf-8"), serialization_options=TF_OPTIONS))
+                values.update(loads(path.read_text(encoding="utf-8")))
             except Exception as exc:  # noqa: BLE001 - same as .tf files
                 raise InputError(f"{path}: cannot parse Terraform variables: {str(exc).splitlines()[0]}") from exc
     return values
@@ -500,58 +498,13 @@ def _hcl_value(expression: str) -> object:
     """Evaluate an HCL expression's literal structure with python-hcl2 (non-literals become "${...}" strings)."""
     text = _INLINE_HEREDOC.sub(lambda m: json.dumps(heredoc_body(m.group(0))), expression)
     try:
-        value = hcl2.loads(f"x = {text}\n", serialization_options=TF_OPTIONS)["x"]
+        value = loads(f"x = {text}\n")["x"]
     except Exception as exc:  # noqa: BLE001 - lark raises many types (and RecursionError): all mean "cannot read"
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise HclValueError(first[:200]) from None
     if nesting_depth(value) > MAX_JSON_DEPTH:
         raise HclValueError(f"nests more than {MAX_JSON_DEPTH} levels deep (the limit for a policy)")
     return value
-
-
-_STATEMENT_FIELDS = (
-    ("sid", "Sid"),
-    ("actions", "Action"),
-    ("not_actions", "NotAction"),
-    ("resources", "Resource"),
-    ("not_resources", "NotResource"),
-)
-
-
-def _statement_json(raw: dict) -> dict:
-    statement: dict[str, object] = {"Effect": raw.get("effect", "Allow")}
-    for hcl_name, json_name in _STATEMENT_FIELDS:
-        if hcl_name in raw:
-            statement[json_name] = raw[hcl_name]
-    for hcl_name, json_name in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
-        if hcl_name in raw:
-            statement[json_name] = _principals_json(_as_list(raw[hcl_name]))
-    conditions: dict[str, dict[str, object]] = {}
-    for condition in _as_list(raw.get("condition")):
-        if isinstance(condition, dict):
-            test = conditions.setdefault(str(condition.get("test")), {})
-            test[str(condition.get("variable"))] = condition.get("values", [])
-    if conditions:
-        statement["Condition"] = conditions
-    return statement
-
-
-def _principals_json(blocks: list) -> object:
-    merged: dict[str, list] = {}
-    for block in blocks:
-        if not isinstance(block, dict):
-            continue
-        identifiers = block.get("identifiers", [])
-        merged.setdefault(str(block.get("type")), []).extend(identifiers if isinstance(identifiers, list) else [identifiers])
-    if list(merged) == ["*"]:
-        return "*"  # Terraform renders type "*" with identifiers ["*"] as Principal "*"
-    return merged
-
-
-def _as_list(value: object) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 # ---- dynamic blocks ---------------------------------------------------------------------------------------
@@ -598,7 +551,7 @@ class StatementExpander:
             if key in out:
                 out[key] = [
                     {**b, field: self._list_value(b[field])} if isinstance(b, dict) and field in b else b
-                    for b in _as_list(out[key])
+                    for b in as_list(out[key])
                 ]
         return out
 
@@ -613,8 +566,8 @@ class StatementExpander:
 
     def _parts(self) -> list[tuple[dict, bool, int | None]]:
         """(body, is dynamic, line) of each statement block; source order when the text lines match the parse."""
-        static = [s for s in _as_list(self.block.body.get("statement")) if isinstance(s, dict)]
-        entries = [d for d in _as_list(self.block.body.get("dynamic")) if isinstance(d, dict)]
+        static = [s for s in as_list(self.block.body.get("statement")) if isinstance(s, dict)]
+        entries = [d for d in as_list(self.block.body.get("dynamic")) if isinstance(d, dict)]
         dynamic = [d["statement"] for d in entries if isinstance(d.get("statement"), dict)]
         headers = self.block.statement_headers()
         if sum(1 for is_dynamic, _ in headers if is_dynamic) != len(dynamic) or len(headers) != len(static) + len(dynamic):
@@ -624,7 +577,7 @@ class StatementExpander:
 
     def _expand_nested(self, raw: dict, line: int | None) -> dict:
         """The statement with its dynamic principals / not_principals / condition blocks expanded."""
-        entries = [e for e in _as_list(raw.get("dynamic")) if isinstance(e, dict)]
+        entries = [e for e in as_list(raw.get("dynamic")) if isinstance(e, dict)]
         if not entries:
             return raw
         out = {k: v for k, v in raw.items() if k != "dynamic"}
@@ -633,7 +586,7 @@ class StatementExpander:
                 nested = block_type in _NESTED_DYNAMIC and isinstance(spec, dict)
                 bodies = self._dynamic_bodies(spec, block_type, line) if nested else []
                 if bodies:  # none (or unknown): no empty Principal / Condition element
-                    out[block_type] = _as_list(out.get(block_type)) + bodies
+                    out[block_type] = as_list(out.get(block_type)) + bodies
         return out
 
     def _dynamic_bodies(self, spec: dict, block_type: str, line: int | None) -> list[dict]:
@@ -646,7 +599,7 @@ class StatementExpander:
             return []
         iterator = spec.get("iterator")
         name = (_strip_interpolation(iterator) or iterator) if isinstance(iterator, str) else block_type
-        content = next((c for c in _as_list(spec.get("content")) if isinstance(c, dict)), {})
+        content = next((c for c in as_list(spec.get("content")) if isinstance(c, dict)), {})
         return [_bind(content, name, key, value) for key, value in items]
 
     def _items(self, for_each: object) -> list[tuple[object, object]] | None:
@@ -804,7 +757,7 @@ class Extractor:
         statements: list = []
         unread: list[UnreadPart] = []
         for key in ("source_policy_documents", "override_policy_documents"):
-            for item in _as_list(block.body.get(key)):
+            for item in as_list(block.body.get(key)):
                 for ref in dict.fromkeys(_DATA_DOC_REF.findall(str(item))):
                     doc = self._data_document(module, ref, bindings, depth + 1)
                     if doc.error is not None:
@@ -814,7 +767,7 @@ class Extractor:
         lines: list[int | None] = [block.line] * len(statements)  # included statements: this block's header
         expanded = StatementExpander(self.project, module, bindings, block)
         for raw, line in expanded.statements():
-            statements.append(_statement_json(raw))
+            statements.append(statement_json(raw))
             lines.append(line)
         document = {"Version": block.body.get("version", "2012-10-17"), "Statement": statements}
         known = tuple(n for n in lines if n is not None)
@@ -825,7 +778,7 @@ class Extractor:
 
     def _template_path(self, args: str, module: ModuleDir, bindings: dict[str, str]) -> tuple[list[Path], list]:
         try:
-            values = _as_list(_hcl_value(f"[{args}]"))
+            values = as_list(_hcl_value(f"[{args}]"))
         except HclValueError:
             raise Unreadable(f"({args})") from None
         raw_path = str(values[0]) if values else ""
@@ -955,7 +908,7 @@ class Extractor:
 
     def _attached(self, role: Block, module: ModuleDir) -> tuple[list[tuple[Block, object]], list[str], set[int]]:
         """(block, policy value) of every permission policy of the role, unreadable attachments, consumed blocks."""
-        attached: list[tuple[Block, object]] = [(role, p.get("policy")) for p in _as_list(role.body.get("inline_policy")) if isinstance(p, dict)]
+        attached: list[tuple[Block, object]] = [(role, p.get("policy")) for p in as_list(role.body.get("inline_policy")) if isinstance(p, dict)]
         unreadable: list[str] = []
         consumed: set[int] = set()
         aliases = _data_role_aliases(module, role)
@@ -963,12 +916,12 @@ class Extractor:
             if _names_role(block.body.get("role"), role, aliases):
                 attached.append((block, block.body.get("policy")))
                 consumed.add(id(block))
-        arns = list(_as_list(role.body.get("managed_policy_arns")))
+        arns = list(as_list(role.body.get("managed_policy_arns")))
         for block in module.of_type("resource", "aws_iam_role_policy_attachment"):
             if _names_role(block.body.get("role"), role, aliases):
                 arns.append(block.body.get("policy_arn"))
         for block in module.of_type("resource", "aws_iam_policy_attachment"):
-            if any(_names_role(r, role, aliases) for r in _as_list(block.body.get("roles"))):
+            if any(_names_role(r, role, aliases) for r in as_list(block.body.get("roles"))):
                 arns.append(block.body.get("policy_arn"))
         for arn in arns:
             policy = _attached_policy(module, str(arn))
@@ -1070,7 +1023,7 @@ def _module_roles(module: ModuleDir) -> list[Block]:
 
     roles = []
     for call in (b for b in module.blocks if b.kind == "module"):
-        body = role_body(call.body, _statement_json)
+        body = role_body(call.body)
         if body is not None:
             roles.append(Block("module", "", call.name, body, call.file, call.line, call.end))
     return roles
