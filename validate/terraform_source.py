@@ -11,8 +11,8 @@ those. Interpolations Terraform would fill in stay as "${...}" strings. Roles bu
 module calls are read from their inputs (validate.terraform_modules); local modules called from the linted
 code are loaded too (with_local_modules).
 
-python-hcl2 8.1.4 gives no line numbers, so a block's line is found by scanning the file for its header (and a
-jsonencode/heredoc statement's line by its Effect key).
+Lines come from python-hcl2's parse tree (s3batch_core.terraform.load.Outline); a jsonencode/heredoc statement's
+line is found by its Effect key in the text (a heredoc is one string in the tree).
 A role's operation comes from its tag S3BatchOperation, else from a variable `operation` or
 `batch_operation` in its module; variables are resolved through module calls, terraform.tfvars and defaults.
 """
@@ -30,7 +30,7 @@ from pathlib import Path
 
 from s3batch.errors import InputError
 from s3batch.limits import MAX_JSON_DEPTH, MAX_POLICY_BYTES, check_size, nesting_depth
-from s3batch_core.terraform.load import loads
+from s3batch_core.terraform.load import Outline, loads, parse
 from s3batch_core.terraform.policy import as_list, statement_json
 from validate.linter.sources import PolicySource, RoleSource, Suppression, UnreadPart, parse_comment_suppressions
 
@@ -39,7 +39,6 @@ OPERATION_TAG = "S3BatchOperation"
 OPERATION_VARIABLES = ("operation", "batch_operation")
 TRUST, PERMISSION = "trust", "permission"
 
-_TOP_LEVEL = re.compile(r"^(resource|data|module|variable|output|locals|provider|terraform|moved|import|check|removed)\b")
 _INDEX = r"(?:\[[^\]]*\])?"
 _DATA_DOC_REF = re.compile(rf"data\.aws_iam_policy_document\.([A-Za-z0-9_-]+){_INDEX}\.(?:minified_)?json\b")
 _ROLE_REF = re.compile(rf"^\$\{{aws_iam_role\.([A-Za-z0-9_-]+){_INDEX}\.(?:id|name|arn)\}}$")
@@ -48,7 +47,6 @@ _MODULE_ARN_REF = re.compile(rf"^\$\{{module\.([A-Za-z0-9_-]+){_INDEX}\.(?:arn|i
 _MODULE_ROLE_REF = re.compile(rf"^\$\{{module\.([A-Za-z0-9_-]+){_INDEX}\.(?:name|arn|id|iam_role_name|iam_role_arn)\}}$")
 _DATA_ROLE_REF = re.compile(rf"^\$\{{data\.aws_iam_role\.([A-Za-z0-9_-]+){_INDEX}\.(?:id|name|arn)\}}$")
 _SIMPLE_REF = re.compile(r"^(var|local)\.([A-Za-z0-9_-]+)$")
-_STATEMENT_HEADER = re.compile(r'^\s*(?:(?P<dynamic>dynamic)\s+"statement"|statement)\s*\{')
 _TAG_IN_EXPRESSION = re.compile(rf'"?{OPERATION_TAG}"?\s*=\s*("(?P<literal>[^"]*)"|(?P<ref>[A-Za-z0-9_.\[\]-]+))')
 _MAX_DEPTH = 8
 _POLICY_HOLDERS = ("aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy", "aws_iam_group_policy")
@@ -59,12 +57,13 @@ _POLICY_HOLDERS = ("aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy
 
 @dataclass
 class TfFile:
-    """One parsed .tf file: its path as shown to users, its text lines and python-hcl2's dict."""
+    """One parsed .tf file: its path as shown to users, its text lines, python-hcl2's dict and its blocks' outlines."""
 
     path: Path
     display: str
     lines: list[str]
     body: dict
+    outlines: dict[tuple[str, ...], Outline] = field(default_factory=dict)
 
 
 def find_tf_files(paths: Iterable[Path]) -> list[Path]:
@@ -96,13 +95,13 @@ def parse_tf_file(path: Path) -> TfFile:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from exc
     try:
-        body = loads(text)
+        body, outlines = parse(text)
     except RecursionError:
         raise InputError(f"{path}: cannot parse Terraform: expressions nest too deeply for the parser") from None
     except Exception as exc:  # noqa: BLE001 - lark raises many types; all mean "not valid HCL"
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"{path}: cannot parse Terraform: {first}") from exc
-    return TfFile(path, display_path(path), text.splitlines(), body)
+    return TfFile(path, display_path(path), text.splitlines(), body, outlines)
 
 
 def with_local_modules(files: list[TfFile], limit: int = 50) -> list[TfFile]:
@@ -141,6 +140,7 @@ class Block:
     file: TfFile
     line: int | None = None
     end: int | None = None
+    outline: Outline | None = None
 
     @property
     def address(self) -> str:
@@ -164,11 +164,8 @@ class Block:
 
     def statement_headers(self) -> list[tuple[bool, int]]:
         """(is dynamic, line) of each `statement {` and `dynamic "statement" {` in an aws_iam_policy_document."""
-        if self.line is None:
-            return []
-        lines = self.file.lines[self.line - 1 : self.end or self.line]
-        found = ((_STATEMENT_HEADER.match(text), self.line + i) for i, text in enumerate(lines))
-        return [(bool(match.group("dynamic")), number) for match, number in found if match]
+        children = self.outline.children if self.outline is not None else ()
+        return [(name != "statement", line) for name, line in children if name in ("statement", 'dynamic "statement"')]
 
 
 def _blocks_of(tf: TfFile) -> list[Block]:
@@ -177,28 +174,18 @@ def _blocks_of(tf: TfFile) -> list[Block]:
         for entry in tf.body.get(kind, []):
             for type_name, named in entry.items():
                 for name, body in named.items():
-                    blocks.append(Block(kind, type_name, name, body if isinstance(body, dict) else {}, tf))
+                    blocks.append(_block(tf, kind, type_name, name, body))
     for kind in ("module", "variable"):
         for entry in tf.body.get(kind, []):
             for name, body in entry.items():
-                blocks.append(Block(kind, "", name, body if isinstance(body, dict) else {}, tf))
-    _locate(tf, blocks)
+                blocks.append(_block(tf, kind, "", name, body))
     return blocks
 
 
-def _locate(tf: TfFile, blocks: list[Block]) -> None:
-    """Set each block's first and last line by finding its header in the text."""
-    starts = [i + 1 for i, text in enumerate(tf.lines) if _TOP_LEVEL.match(text)]
-    for block in blocks:
-        labels = [block.type, block.name] if block.type else [block.name]
-        pattern = re.compile(rf"^\s*{block.kind}\s+" + r"\s+".join(f'"?{re.escape(x)}"?' for x in labels) + r"\s*\{")
-        for number, text in enumerate(tf.lines, start=1):
-            if pattern.match(text):
-                block.line = number
-                following = [s for s in starts if s > number]
-                limit = (following[0] - 1) if following else len(tf.lines)
-                block.end = next((n for n in range(limit, number, -1) if tf.lines[n - 1].startswith("}")), limit)
-                break
+def _block(tf: TfFile, kind: str, type_name: str, name: str, body: object) -> Block:
+    outline = tf.outlines.get((kind, type_name, name) if type_name else (kind, name))
+    line, end = (outline.line, outline.end) if outline is not None else (None, None)
+    return Block(kind, type_name, name, body if isinstance(body, dict) else {}, tf, line, end, outline)
 
 
 # ---- modules and values -----------------------------------------------------------------------------------
@@ -969,26 +956,23 @@ _EFFECT_KEY = re.compile(r'(?:^|[\s{,])"?Effect"?\s*[=:]')
 
 def _with_inline_lines(doc: Doc, block: Block, attribute: str) -> Doc:
     """A jsonencode(...) or heredoc policy written in the block: each statement's line is the line of its
-    Effect key, counted from the attribute (`policy =`), when there is one Effect per statement."""
+    Effect key, counted from the attribute (`policy =`, its line from the parse tree), when there is one Effect
+    per statement (a heredoc is one string in the parse tree, so its lines are the text's)."""
     statements = doc.document.get("Statement") if isinstance(doc.document, dict) else None
     if doc.origin is not None or doc.statement_lines or not isinstance(statements, list) or block.line is None:
         return doc
-    lines = block.file.lines[block.line - 1 : block.end or block.line]
-    header = re.compile(rf'^\s*"?{re.escape(attribute)}"?\s*=')
-    start = next((i for i, text in enumerate(lines) if header.match(text)), None)
+    nested = block.outline.nested if block.outline is not None else {}
+    start = min((line for path, line in nested.items() if path[-1] == attribute), default=None)
     if start is None:
         return doc
-    found = [block.line + i for i, text in enumerate(lines[start:], start) if _EFFECT_KEY.search(text)]
+    end = block.end or block.line
+    found = [n for n in range(start, end + 1) if _EFFECT_KEY.search(block.file.lines[n - 1])]
     if len(found) < len(statements):
         return doc
-    from dataclasses import replace
-
     return replace(doc, statement_lines=tuple(found[: len(statements)]))
 
 
 def _with_batch(source: PolicySource) -> PolicySource:
-    from dataclasses import replace
-
     return replace(source, for_batch=True)
 
 
@@ -1025,7 +1009,7 @@ def _module_roles(module: ModuleDir) -> list[Block]:
     for call in (b for b in module.blocks if b.kind == "module"):
         body = role_body(call.body)
         if body is not None:
-            roles.append(Block("module", "", call.name, body, call.file, call.line, call.end))
+            roles.append(Block("module", "", call.name, body, call.file, call.line, call.end, call.outline))
     return roles
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import hcl2
 from hcl2 import SerializationOptions
+from hcl2.rules.base import AttributeRule, BlockRule, BodyRule
 
 SERIALIZATION = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
 """4.x-like dict form: quotes stripped, expressions as "${...}" strings, no comments."""
@@ -30,6 +32,64 @@ def _load_cached(path: str, _mtime_ns: int) -> dict[str, Any]:
 def loads(text: str) -> dict[str, Any]:
     """Parse Terraform text (a .tf or .tfvars file, an `x = expression` line) into the same dict form."""
     return hcl2.loads(text, serialization_options=SERIALIZATION)
+
+
+@dataclass(frozen=True)
+class Outline:
+    """Where a top-level block is, from python-hcl2's parse tree: its first and last line, and the lines of what
+    it holds. A name is an argument's or a nested block's (`dynamic "statement"` for a dynamic block, whose
+    `content` is looked through: its arguments count as the dynamic block's)."""
+
+    line: int
+    end: int
+    children: tuple[tuple[str, int], ...]  # the block's own arguments and blocks in source order: (name, line)
+    nested: Mapping[tuple[str, ...], int]  # the first line of each path of names, at any depth
+
+
+def parse(text: str) -> tuple[dict[str, Any], dict[tuple[str, ...], Outline]]:
+    """Parse Terraform text: python-hcl2's dict form, and each top-level block's Outline by (kind, *labels)."""
+    tree = hcl2.parses(text)
+    outlines: dict[tuple[str, ...], Outline] = {}
+    for node in tree.body.children:
+        if isinstance(node, BlockRule):
+            outlines.setdefault(_labels(node), _outline(node))  # a repeated address: the first, as Terraform reports
+    return hcl2.serialize(tree, serialization_options=SERIALIZATION), outlines
+
+
+def _labels(block: BlockRule) -> tuple[str, ...]:
+    return tuple(str(label.serialize()).strip('"') for label in block.labels)
+
+
+def _name(node: AttributeRule | BlockRule) -> str:
+    if isinstance(node, AttributeRule):
+        return str(node.identifier.serialize()).strip('"')
+    kind, *rest = _labels(node)
+    return f'{kind} "{rest[0]}"' if rest else kind
+
+
+def _line(node: Any) -> int:
+    return node._meta.line  # python-hcl2 8 keeps lark's Meta (line, end_line) on each rule
+
+
+def _outline(block: BlockRule) -> Outline:
+    nested: dict[tuple[str, ...], int] = {}
+
+    def walk(body: BodyRule, prefix: tuple[str, ...]) -> None:
+        for node in body.children:
+            if not isinstance(node, (AttributeRule, BlockRule)):
+                continue
+            name = _name(node)
+            if name == "content" and prefix and prefix[-1].startswith("dynamic "):
+                walk(node.body, prefix)
+                continue
+            nested.setdefault((*prefix, name), _line(node))
+            if isinstance(node, BlockRule):
+                walk(node.body, (*prefix, name))
+
+    walk(block.body, ())
+    children = tuple((_name(node), _line(node)) for node in block.body.children
+                     if isinstance(node, (AttributeRule, BlockRule)))
+    return Outline(_line(block), block._meta.end_line, children, nested)
 
 
 @dataclass
