@@ -31,7 +31,7 @@ from pathlib import Path
 from s3batch.errors import InputError
 from s3batch.limits import MAX_JSON_DEPTH, MAX_POLICY_BYTES, check_size, nesting_depth
 from s3batch_core.terraform.load import Outline, loads, parse
-from s3batch_core.terraform.policy import as_list, statement_json
+from s3batch_core.terraform.policy import as_list, combined_statements, statement_json
 from validate.linter.sources import PolicySource, RoleSource, Suppression, UnreadPart, parse_comment_suppressions
 
 SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", "build", "__pycache__"})
@@ -741,7 +741,8 @@ class Extractor:
         if depth > _MAX_DEPTH:  # a cycle (a document including itself, directly or not) or absurdly deep
             return Doc(None, f"{block.address}: source_policy_documents / override_policy_documents include it "
                        f"again (a cycle) or nest more than {_MAX_DEPTH} documents deep", origin=block)
-        statements: list = []
+        # (statement, its line) pairs; an included document's statements have this block's header line
+        included: dict[str, list[list[tuple[object, int | None]]]] = {}
         unread: list[UnreadPart] = []
         for key in ("source_policy_documents", "override_policy_documents"):
             for item in as_list(block.body.get(key)):
@@ -749,13 +750,13 @@ class Extractor:
                     doc = self._data_document(module, ref, bindings, depth + 1)
                     if doc.error is not None:
                         return replace(doc, origin=block)
-                    statements += _union([doc])
+                    included.setdefault(key, []).append([(s, block.line) for s in _union([doc])])
                     unread += doc.unread
-        lines: list[int | None] = [block.line] * len(statements)  # included statements: this block's header
         expanded = StatementExpander(self.project, module, bindings, block)
-        for raw, line in expanded.statements():
-            statements.append(statement_json(raw))
-            lines.append(line)
+        own = [(statement_json(raw), line) for raw, line in expanded.statements()]
+        pairs = combined_statements(included.get("source_policy_documents", []), own,
+                                    included.get("override_policy_documents", []), sid=_pair_sid)
+        statements, lines = [s for s, _ in pairs], [n for _, n in pairs]
         document = {"Version": block.body.get("version", "2012-10-17"), "Statement": statements}
         known = tuple(n for n in lines if n is not None)
         return Doc(
@@ -974,6 +975,10 @@ def _with_inline_lines(doc: Doc, block: Block, attribute: str) -> Doc:
 
 def _with_batch(source: PolicySource) -> PolicySource:
     return replace(source, for_batch=True)
+
+
+def _pair_sid(pair: tuple[object, int | None]) -> object:
+    return pair[0].get("Sid") if isinstance(pair[0], dict) else None
 
 
 def _union(docs: list[Doc]) -> list:

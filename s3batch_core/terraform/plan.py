@@ -21,7 +21,7 @@ from typing import Any
 
 from s3batch_core.terraform.evaluate import Scope, Unsupported, evaluate, with_defaults
 from s3batch_core.terraform.load import load_module
-from s3batch_core.terraform.policy import VERSION, merge_statements, statement_json
+from s3batch_core.terraform.policy import VERSION, combined_statements, statement_json
 
 TemplateRenderer = Callable[[str, dict[str, Any]], Any]
 """Renders a template file's text with its variables to the document it holds (for templatefile())."""
@@ -93,11 +93,10 @@ class Instance:
     def policy_document(self, name: str) -> dict[str, Any]:
         """JSON of `data "aws_iam_policy_document" "<name>"`, as the provider would render it."""
         body = self.module.data[("aws_iam_policy_document", name)]
-        statements: list[dict[str, Any]] = []
-        for source in self.value(body.get("source_policy_documents", [])):
-            statements = merge_statements(statements, json.loads(source)["Statement"])
+        sources, overrides = ([json.loads(document)["Statement"] for document in self.value(body.get(key, []))]
+                              for key in ("source_policy_documents", "override_policy_documents"))
         own = [statement_json(self.value(statement)) for statement in body.get("statement", [])]
-        return {"Version": VERSION, "Statement": merge_statements(statements, own)}
+        return {"Version": VERSION, "Statement": combined_statements(sources, own, overrides)}
 
     # -- references ------------------------------------------------------------------------
     def _resolve(self, path: tuple[Any, ...]) -> Any:

@@ -11,8 +11,10 @@ A value may still be a Terraform expression ("${var.x}", the linter reads withou
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 VERSION = "2012-10-17"
 _LISTS = (("actions", "Action"), ("not_actions", "NotAction"), ("resources", "Resource"), ("not_resources", "NotResource"))
@@ -69,16 +71,26 @@ def _joined(rendered: Any, values: Any) -> Any:
     return string_set([*as_list(rendered), *as_list(values)])
 
 
-def merge_statements(base: list[dict[str, Any]], overrides: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """source_policy_documents semantics: a later statement replaces an earlier one with the same Sid."""
+def combined_statements(sources: list[list[T]], own: list[T], overrides: list[list[T]],
+                        sid: Callable[[T], Any] = lambda statement: statement.get("Sid")) -> list[T]:
+    """The statements of a document with source_policy_documents and override_policy_documents, as the provider
+    merges them: the sources' statements, the document's own replacing those with the same non-blank Sid, then each
+    override document's likewise; the rest appended. `sid` reads a statement's Sid (callers may carry extras)."""
+    merged = [statement for document in sources for statement in document]
+    for document in (own, *overrides):
+        merged = _merge(merged, document, sid)
+    return merged
+
+
+def _merge(base: list[T], overrides: list[T], sid: Callable[[T], Any]) -> list[T]:
     merged = list(base)
     for statement in overrides:
-        sid = statement.get("Sid")
-        same = [index for index, existing in enumerate(merged) if sid and existing.get("Sid") == sid]
-        if same:
-            merged[same[0]] = statement
-        else:
+        key = sid(statement)
+        index = next((i for i, existing in enumerate(base) if key and sid(existing) == key), None)
+        if index is None:
             merged.append(statement)
+        else:
+            merged[index] = statement
     return merged
 
 

@@ -96,3 +96,52 @@ def test_module_inputs_convert_the_same_way() -> None:
 ])
 def test_string_sets_render_as_the_provider_renders_them(values: object, rendered: object) -> None:
     assert string_set(values) == rendered
+
+
+MERGED = """\
+data "aws_iam_policy_document" "base" {
+  statement {
+    sid       = "Read"
+    actions   = ["s3:GetObject"]
+    resources = ["*"]
+  }
+  statement {
+    sid       = "Tag"
+    actions   = ["s3:PutObjectTagging"]
+    resources = ["*"]
+  }
+}
+
+data "aws_iam_policy_document" "override" {
+  statement {
+    sid       = "Tag"
+    actions   = ["s3:GetObjectTagging"]
+    resources = ["*"]
+  }
+}
+
+data "aws_iam_policy_document" "merged" {
+  source_policy_documents   = [data.aws_iam_policy_document.base.json]
+  override_policy_documents = [data.aws_iam_policy_document.override.json]
+  statement {
+    sid       = "Read"
+    actions   = ["s3:GetObjectVersion"]
+    resources = ["*"]
+  }
+  statement {
+    actions   = ["s3:ListBucket"]
+    resources = ["*"]
+  }
+}
+"""
+
+
+def test_source_and_override_documents_merge_by_sid_the_same_everywhere(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(MERGED, encoding="utf-8")
+    planned = plan_root(tmp_path).policy_document("merged")
+    standalone, _ = extract_policies([tmp_path])
+    (linted,) = [source.document for source in standalone if source.resource == "data.aws_iam_policy_document.merged"]
+    # own statements replace the sources' with the same Sid, override documents replace both, the rest is appended
+    assert [(s.get("Sid"), s["Action"]) for s in planned["Statement"]] == [
+        ("Read", "s3:GetObjectVersion"), ("Tag", "s3:GetObjectTagging"), (None, "s3:ListBucket")]
+    assert linted == planned
