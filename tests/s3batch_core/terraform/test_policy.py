@@ -98,42 +98,22 @@ def test_string_sets_render_as_the_provider_renders_them(values: object, rendere
     assert string_set(values) == rendered
 
 
-MERGED = """\
-data "aws_iam_policy_document" "base" {
-  statement {
-    sid       = "Read"
-    actions   = ["s3:GetObject"]
-    resources = ["*"]
-  }
-  statement {
-    sid       = "Tag"
-    actions   = ["s3:PutObjectTagging"]
-    resources = ["*"]
-  }
-}
+def _document(name: str, statements: list[tuple[str | None, str]], extra: str = "") -> str:
+    """A data block with statements (sid, action) on resource "*"."""
+    blocks = ""
+    for sid, action in statements:
+        sid_line = f'    sid       = "{sid}"\n' if sid else ""
+        blocks += f'  statement {{\n{sid_line}    actions   = ["{action}"]\n    resources = ["*"]\n  }}\n'
+    return f'data "aws_iam_policy_document" "{name}" {{\n{extra}{blocks}}}\n'
 
-data "aws_iam_policy_document" "override" {
-  statement {
-    sid       = "Tag"
-    actions   = ["s3:GetObjectTagging"]
-    resources = ["*"]
-  }
-}
 
-data "aws_iam_policy_document" "merged" {
-  source_policy_documents   = [data.aws_iam_policy_document.base.json]
-  override_policy_documents = [data.aws_iam_policy_document.override.json]
-  statement {
-    sid       = "Read"
-    actions   = ["s3:GetObjectVersion"]
-    resources = ["*"]
-  }
-  statement {
-    actions   = ["s3:ListBucket"]
-    resources = ["*"]
-  }
-}
-"""
+MERGED = "\n".join([
+    _document("base", [("Read", "s3:GetObject"), ("Tag", "s3:PutObjectTagging")]),
+    _document("override", [("Tag", "s3:GetObjectTagging")]),
+    _document("merged", [("Read", "s3:GetObjectVersion"), (None, "s3:ListBucket")],
+              "  source_policy_documents   = [data.aws_iam_policy_document.base.json]\n"
+              "  override_policy_documents = [data.aws_iam_policy_document.override.json]\n"),
+])
 
 
 def test_source_and_override_documents_merge_by_sid_the_same_everywhere(tmp_path: Path) -> None:
