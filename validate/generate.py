@@ -3,7 +3,7 @@
 Each template is the catalogue's own output (build_policy / trust_policy / submitter_policy) built with sentinel
 values that are then swapped for Terraform interpolations, so the files cannot say anything the catalogue does
 not. `python -m validate.generate` (make policies) writes them; drift() tells `make check` when they are stale;
-render_template() renders one the way Terraform's templatefile() would.
+s3batch_core.terraform.templates renders one the way Terraform's templatefile() would.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from s3batch_core.terraform.load import walk_files
+from s3batch_core.terraform.templates import TemplateError
 from s3batch_core.iam.catalogue import OPERATIONS, JobScope, build_policy, submitter_policy, trust_policy
 
 # `make policies` runs at the repository root; other directories are given on the command line (or --policies-dir).
@@ -56,10 +58,6 @@ _TOKENS = {
     "tpl-destination-bucket": "${destination_bucket}",
     "tpl-account-id": "${account_id}",
 }
-
-
-class TemplateError(ValueError):
-    """A template that uses more than ${name} and ${jsonencode(name)}, or a variable that was not given."""
 
 
 # ---- building the templates ----------------------------------------------------------------------------------
@@ -182,12 +180,8 @@ def _extra_files(dest_dir: Path, files: Mapping[str, str]) -> list[Path]:
 
 def generated_dirs(root: Path) -> list[Path]:
     """Folders under root holding generated templates (a README.md that starts with README_TITLE), sorted."""
-    from validate.terraform_source import SKIP_DIRS  # the folders the Terraform reader does not search either
-
     found = []
-    for readme in Path(root).rglob(README):
-        if SKIP_DIRS.intersection(readme.relative_to(root).parts):
-            continue
+    for readme in walk_files(Path(root), lambda name: name == README):
         with readme.open(encoding="utf-8", errors="replace") as handle:
             if handle.readline().rstrip("\n") == README_TITLE:
                 found.append(readme.parent)
@@ -264,65 +258,6 @@ def _grant_text(grant: tuple[str, str, str, str]) -> str:
     joiner = "for" if resource.startswith("principal ") else "on"
     text = f"{'Deny ' if effect == 'Deny' else ''}{action} {joiner} {resource}"
     return text + (f" when {condition}" if condition else "")
-
-
-# ---- rendering, as Terraform's templatefile() does for these files ------------------------------------------
-
-_INTERPOLATION = re.compile(r"\$\$\{|%%\{|\$\{([^}]*)\}|%\{")
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
-_JSONENCODE = re.compile(r"^jsonencode\(\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\)$")
-
-
-def _terraform_jsonencode(value: Any) -> str:
-    # Terraform's jsonencode is compact and escapes <, > and & like Go's encoding/json.
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _variable(variables: Mapping[str, Any], name: str) -> Any:
-    if name not in variables:
-        raise TemplateError(f"vars map does not contain key {name!r}")
-    return variables[name]
-
-
-def _interpolate(expression: str, variables: Mapping[str, Any]) -> str:
-    expression = expression.strip()
-    if _IDENTIFIER.match(expression):
-        value = _variable(variables, expression)
-        if not isinstance(value, str):
-            raise TemplateError(f"variable {expression!r} must be a string to be interpolated (use jsonencode)")
-        return value
-    encoded = _JSONENCODE.match(expression)
-    if encoded:
-        return _terraform_jsonencode(_variable(variables, encoded.group(1)))
-    raise TemplateError(f"unsupported interpolation ${{{expression}}}: only ${{name}} and ${{jsonencode(name)}}")
-
-
-def render_text(text: str, variables: Mapping[str, Any]) -> str:
-    """Render a template to text: ${name}, ${jsonencode(name)}, and the $${ / %%{ escapes; nothing else."""
-    def replace(match: re.Match[str]) -> str:
-        token = match.group(0)
-        if token == "$${":
-            return "${"
-        if token == "%%{":
-            return "%{"
-        if token == "%{":
-            raise TemplateError("template directives (%{...}) are not supported in policy templates")
-        return _interpolate(match.group(1), variables)
-
-    return _INTERPOLATION.sub(replace, text)
-
-
-def render_template(text: str, variables: dict) -> dict:
-    """Render a policy template the way Terraform's templatefile() would, and parse the JSON result."""
-    rendered = render_text(text, variables)
-    try:
-        document = json.loads(rendered)
-    except json.JSONDecodeError as exc:
-        raise TemplateError(f"rendered template is not JSON: {exc}") from None
-    if not isinstance(document, dict):
-        raise TemplateError("rendered template is not a JSON object")
-    return document
 
 
 # ---- command line ------------------------------------------------------------------------------------------------

@@ -18,7 +18,8 @@ variables.tf (v5.60.0 and v6.x).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+
+from s3batch_core.terraform.policy import statement_json
 
 _REGISTRY = re.compile(r"terraform-aws-modules/(?:terraform-aws-)?iam(?:/aws|\.git)?//modules/(?P<module>[a-z-]+)")
 ROLE_MODULES = ("iam-role", "iam-assumable-role")
@@ -32,13 +33,13 @@ def registry_module(source: object) -> str | None:
     return match.group("module") if match else None
 
 
-def role_body(inputs: dict, statement_json: Callable[[dict], dict]) -> dict | None:
+def role_body(inputs: dict) -> dict | None:
     """An aws_iam_role body equivalent to a role module call, or None when the call is no role module."""
     module = registry_module(inputs.get("source"))
     if module == "iam-role":
-        return _v6_role(inputs, statement_json)
+        return _v6_role(inputs)
     if module == "iam-assumable-role":
-        return _v5_role(inputs, statement_json)
+        return _v5_role(inputs)
     return None
 
 
@@ -46,7 +47,7 @@ def _document(statements: list) -> dict:
     return {"Version": "2012-10-17", "Statement": statements}
 
 
-def _v6_role(inputs: dict, statement_json: Callable[[dict], dict]) -> dict:
+def _v6_role(inputs: dict) -> dict:
     body: dict = {"tags": inputs.get("tags")}
     trust = inputs.get("trust_policy_permissions")
     if isinstance(trust, dict):
@@ -63,14 +64,14 @@ def _v6_role(inputs: dict, statement_json: Callable[[dict], dict]) -> dict:
     return body
 
 
-def _v5_role(inputs: dict, statement_json: Callable[[dict], dict]) -> dict:
+def _v5_role(inputs: dict) -> dict:
     body: dict = {"tags": inputs.get("tags"), "managed_policy_arns": inputs.get("custom_role_policy_arns") or []}
     if inputs.get("create_custom_role_trust_policy") is True:
         body["assume_role_policy"] = inputs.get("custom_role_trust_policy")
     else:
         actions = inputs.get("trusted_role_actions", V5_DEFAULT_TRUST_ACTIONS)
-        statements = [
-            {"Effect": "Allow", "Action": actions, "Principal": {kind: values}}
+        statements = [  # the module writes them as aws_iam_policy_document statements
+            statement_json({"actions": actions, "principals": [{"type": kind, "identifiers": values}]})
             for kind, values in (("Service", inputs.get("trusted_role_services")), ("AWS", inputs.get("trusted_role_arns")))
             if values
         ]

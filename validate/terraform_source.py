@@ -2,17 +2,17 @@
 
 What is read: `assume_role_policy` and `inline_policy` of aws_iam_role; `policy` of aws_iam_role_policy
 and aws_iam_policy (attached through aws_iam_role_policy_attachment, aws_iam_policy_attachment or
-managed_policy_arns); aws_iam_policy_document data sources (converted to IAM JSON, source_policy_documents
-included; `dynamic` statement, principals and condition blocks expanded when their for_each is known without
-a plan, else recorded as an unread part of the policy, S3B115). Values may be jsonencode(...), heredocs, JSON
+managed_policy_arns); aws_iam_policy_document data sources (converted to IAM JSON by s3batch_core.terraform.policy,
+as the provider renders them, source_policy_documents included; `dynamic` statement, principals and condition blocks
+expanded when their for_each is known without a plan, else recorded as an unread part of the policy, S3B115). Values may be jsonencode(...), heredocs, JSON
 strings, file(...), templatefile(...) (the generated policy templates rendered with placeholder values, any
 other template read with its variables as unknowns, validate.linter.templates), or var./local. references to
 those. Interpolations Terraform would fill in stay as "${...}" strings. Roles built by terraform-aws-modules/iam
 module calls are read from their inputs (validate.terraform_modules); local modules called from the linted
 code are loaded too (with_local_modules).
 
-python-hcl2 8.1.4 gives no line numbers, so a block's line is found by scanning the file for its header (and a
-jsonencode/heredoc statement's line by its Effect key).
+Lines come from python-hcl2's parse tree (s3batch_core.terraform.load.Outline); a jsonencode/heredoc statement's
+line is found by its Effect key in the text (a heredoc is one string in the tree).
 A role's operation comes from its tag S3BatchOperation, else from a variable `operation` or
 `batch_operation` in its module; variables are resolved through module calls, terraform.tfvars and defaults.
 """
@@ -21,27 +21,23 @@ from __future__ import annotations
 
 import glob
 import json
-import os
 import re
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import hcl2
-from hcl2 import SerializationOptions
-
 from s3batch_core.errors import InputError
 from s3batch_core.contract.limits import MAX_JSON_DEPTH, MAX_POLICY_BYTES, check_size, nesting_depth
+from s3batch_core.terraform.load import Outline, loads, parse, walk_files
+from s3batch_core.terraform.templates import render_template
+from s3batch_core.terraform.policy import as_list, combined_statements, statement_json
 from validate.linter.sources import PolicySource, RoleSource, Suppression, UnreadPart, parse_comment_suppressions
 
-TF_OPTIONS = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
-SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", "build", "__pycache__"})
 OPERATION_TAG = "S3BatchOperation"
 OPERATION_VARIABLES = ("operation", "batch_operation")
 TRUST, PERMISSION = "trust", "permission"
 
-_TOP_LEVEL = re.compile(r"^(resource|data|module|variable|output|locals|provider|terraform|moved|import|check|removed)\b")
 _INDEX = r"(?:\[[^\]]*\])?"
 _DATA_DOC_REF = re.compile(rf"data\.aws_iam_policy_document\.([A-Za-z0-9_-]+){_INDEX}\.(?:minified_)?json\b")
 _ROLE_REF = re.compile(rf"^\$\{{aws_iam_role\.([A-Za-z0-9_-]+){_INDEX}\.(?:id|name|arn)\}}$")
@@ -50,7 +46,6 @@ _MODULE_ARN_REF = re.compile(rf"^\$\{{module\.([A-Za-z0-9_-]+){_INDEX}\.(?:arn|i
 _MODULE_ROLE_REF = re.compile(rf"^\$\{{module\.([A-Za-z0-9_-]+){_INDEX}\.(?:name|arn|id|iam_role_name|iam_role_arn)\}}$")
 _DATA_ROLE_REF = re.compile(rf"^\$\{{data\.aws_iam_role\.([A-Za-z0-9_-]+){_INDEX}\.(?:id|name|arn)\}}$")
 _SIMPLE_REF = re.compile(r"^(var|local)\.([A-Za-z0-9_-]+)$")
-_STATEMENT_HEADER = re.compile(r'^\s*(?:(?P<dynamic>dynamic)\s+"statement"|statement)\s*\{')
 _TAG_IN_EXPRESSION = re.compile(rf'"?{OPERATION_TAG}"?\s*=\s*("(?P<literal>[^"]*)"|(?P<ref>[A-Za-z0-9_.\[\]-]+))')
 _MAX_DEPTH = 8
 _POLICY_HOLDERS = ("aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy", "aws_iam_group_policy")
@@ -61,12 +56,13 @@ _POLICY_HOLDERS = ("aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy
 
 @dataclass
 class TfFile:
-    """One parsed .tf file: its path as shown to users, its text lines and python-hcl2's dict."""
+    """One parsed .tf file: its path as shown to users, its text lines, python-hcl2's dict and its blocks' outlines."""
 
     path: Path
     display: str
     lines: list[str]
     body: dict
+    outlines: dict[tuple[str, ...], Outline] = field(default_factory=dict)
 
 
 def find_tf_files(paths: Iterable[Path]) -> list[Path]:
@@ -74,9 +70,7 @@ def find_tf_files(paths: Iterable[Path]) -> list[Path]:
     found: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".venv"))
-                found.update(Path(root) / f for f in files if f.endswith(".tf"))
+            found.update(walk_files(path, lambda name: name.endswith(".tf")))
         elif path.suffix == ".tf":
             found.add(path)
     return sorted(found)
@@ -98,13 +92,13 @@ def parse_tf_file(path: Path) -> TfFile:
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: cannot read: {exc}") from exc
     try:
-        body = hcl2.loads(text, serialization_options=TF_OPTIONS)
+        body, outlines = parse(text)
     except RecursionError:
         raise InputError(f"{path}: cannot parse Terraform: expressions nest too deeply for the parser") from None
     except Exception as exc:  # noqa: BLE001 - lark raises many types; all mean "not valid HCL"
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"{path}: cannot parse Terraform: {first}") from exc
-    return TfFile(path, display_path(path), text.splitlines(), body)
+    return TfFile(path, display_path(path), text.splitlines(), body, outlines)
 
 
 def with_local_modules(files: list[TfFile], limit: int = 50) -> list[TfFile]:
@@ -143,6 +137,7 @@ class Block:
     file: TfFile
     line: int | None = None
     end: int | None = None
+    outline: Outline | None = None
 
     @property
     def address(self) -> str:
@@ -166,11 +161,8 @@ class Block:
 
     def statement_headers(self) -> list[tuple[bool, int]]:
         """(is dynamic, line) of each `statement {` and `dynamic "statement" {` in an aws_iam_policy_document."""
-        if self.line is None:
-            return []
-        lines = self.file.lines[self.line - 1 : self.end or self.line]
-        found = ((_STATEMENT_HEADER.match(text), self.line + i) for i, text in enumerate(lines))
-        return [(bool(match.group("dynamic")), number) for match, number in found if match]
+        children = self.outline.children if self.outline is not None else ()
+        return [(name != "statement", line) for name, line in children if name in ("statement", 'dynamic "statement"')]
 
 
 def _blocks_of(tf: TfFile) -> list[Block]:
@@ -179,28 +171,18 @@ def _blocks_of(tf: TfFile) -> list[Block]:
         for entry in tf.body.get(kind, []):
             for type_name, named in entry.items():
                 for name, body in named.items():
-                    blocks.append(Block(kind, type_name, name, body if isinstance(body, dict) else {}, tf))
+                    blocks.append(_block(tf, kind, type_name, name, body))
     for kind in ("module", "variable"):
         for entry in tf.body.get(kind, []):
             for name, body in entry.items():
-                blocks.append(Block(kind, "", name, body if isinstance(body, dict) else {}, tf))
-    _locate(tf, blocks)
+                blocks.append(_block(tf, kind, "", name, body))
     return blocks
 
 
-def _locate(tf: TfFile, blocks: list[Block]) -> None:
-    """Set each block's first and last line by finding its header in the text."""
-    starts = [i + 1 for i, text in enumerate(tf.lines) if _TOP_LEVEL.match(text)]
-    for block in blocks:
-        labels = [block.type, block.name] if block.type else [block.name]
-        pattern = re.compile(rf"^\s*{block.kind}\s+" + r"\s+".join(f'"?{re.escape(x)}"?' for x in labels) + r"\s*\{")
-        for number, text in enumerate(tf.lines, start=1):
-            if pattern.match(text):
-                block.line = number
-                following = [s for s in starts if s > number]
-                limit = (following[0] - 1) if following else len(tf.lines)
-                block.end = next((n for n in range(limit, number, -1) if tf.lines[n - 1].startswith("}")), limit)
-                break
+def _block(tf: TfFile, kind: str, type_name: str, name: str, body: object) -> Block:
+    outline = tf.outlines.get((kind, type_name, name) if type_name else (kind, name))
+    line, end = (outline.line, outline.end) if outline is not None else (None, None)
+    return Block(kind, type_name, name, body if isinstance(body, dict) else {}, tf, line, end, outline)
 
 
 # ---- modules and values -----------------------------------------------------------------------------------
@@ -374,7 +356,7 @@ def _read_tfvars(directory: Path) -> dict[str, object]:
     for path in [directory / "terraform.tfvars", *sorted(directory.glob("*.auto.tfvars"))]:
         if path.is_file():
             try:
-                values.update(hcl2.loads(path.read_text(encoding="utf-8"), serialization_options=TF_OPTIONS))
+                values.update(loads(path.read_text(encoding="utf-8")))
             except Exception as exc:  # noqa: BLE001 - same as .tf files
                 raise InputError(f"{path}: cannot parse Terraform variables: {str(exc).splitlines()[0]}") from exc
     return values
@@ -500,58 +482,13 @@ def _hcl_value(expression: str) -> object:
     """Evaluate an HCL expression's literal structure with python-hcl2 (non-literals become "${...}" strings)."""
     text = _INLINE_HEREDOC.sub(lambda m: json.dumps(heredoc_body(m.group(0))), expression)
     try:
-        value = hcl2.loads(f"x = {text}\n", serialization_options=TF_OPTIONS)["x"]
+        value = loads(f"x = {text}\n")["x"]
     except Exception as exc:  # noqa: BLE001 - lark raises many types (and RecursionError): all mean "cannot read"
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise HclValueError(first[:200]) from None
     if nesting_depth(value) > MAX_JSON_DEPTH:
         raise HclValueError(f"nests more than {MAX_JSON_DEPTH} levels deep (the limit for a policy)")
     return value
-
-
-_STATEMENT_FIELDS = (
-    ("sid", "Sid"),
-    ("actions", "Action"),
-    ("not_actions", "NotAction"),
-    ("resources", "Resource"),
-    ("not_resources", "NotResource"),
-)
-
-
-def _statement_json(raw: dict) -> dict:
-    statement: dict[str, object] = {"Effect": raw.get("effect", "Allow")}
-    for hcl_name, json_name in _STATEMENT_FIELDS:
-        if hcl_name in raw:
-            statement[json_name] = raw[hcl_name]
-    for hcl_name, json_name in (("principals", "Principal"), ("not_principals", "NotPrincipal")):
-        if hcl_name in raw:
-            statement[json_name] = _principals_json(_as_list(raw[hcl_name]))
-    conditions: dict[str, dict[str, object]] = {}
-    for condition in _as_list(raw.get("condition")):
-        if isinstance(condition, dict):
-            test = conditions.setdefault(str(condition.get("test")), {})
-            test[str(condition.get("variable"))] = condition.get("values", [])
-    if conditions:
-        statement["Condition"] = conditions
-    return statement
-
-
-def _principals_json(blocks: list) -> object:
-    merged: dict[str, list] = {}
-    for block in blocks:
-        if not isinstance(block, dict):
-            continue
-        identifiers = block.get("identifiers", [])
-        merged.setdefault(str(block.get("type")), []).extend(identifiers if isinstance(identifiers, list) else [identifiers])
-    if list(merged) == ["*"]:
-        return "*"  # Terraform renders type "*" with identifiers ["*"] as Principal "*"
-    return merged
-
-
-def _as_list(value: object) -> list:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 # ---- dynamic blocks ---------------------------------------------------------------------------------------
@@ -598,7 +535,7 @@ class StatementExpander:
             if key in out:
                 out[key] = [
                     {**b, field: self._list_value(b[field])} if isinstance(b, dict) and field in b else b
-                    for b in _as_list(out[key])
+                    for b in as_list(out[key])
                 ]
         return out
 
@@ -613,8 +550,8 @@ class StatementExpander:
 
     def _parts(self) -> list[tuple[dict, bool, int | None]]:
         """(body, is dynamic, line) of each statement block; source order when the text lines match the parse."""
-        static = [s for s in _as_list(self.block.body.get("statement")) if isinstance(s, dict)]
-        entries = [d for d in _as_list(self.block.body.get("dynamic")) if isinstance(d, dict)]
+        static = [s for s in as_list(self.block.body.get("statement")) if isinstance(s, dict)]
+        entries = [d for d in as_list(self.block.body.get("dynamic")) if isinstance(d, dict)]
         dynamic = [d["statement"] for d in entries if isinstance(d.get("statement"), dict)]
         headers = self.block.statement_headers()
         if sum(1 for is_dynamic, _ in headers if is_dynamic) != len(dynamic) or len(headers) != len(static) + len(dynamic):
@@ -624,7 +561,7 @@ class StatementExpander:
 
     def _expand_nested(self, raw: dict, line: int | None) -> dict:
         """The statement with its dynamic principals / not_principals / condition blocks expanded."""
-        entries = [e for e in _as_list(raw.get("dynamic")) if isinstance(e, dict)]
+        entries = [e for e in as_list(raw.get("dynamic")) if isinstance(e, dict)]
         if not entries:
             return raw
         out = {k: v for k, v in raw.items() if k != "dynamic"}
@@ -633,7 +570,7 @@ class StatementExpander:
                 nested = block_type in _NESTED_DYNAMIC and isinstance(spec, dict)
                 bodies = self._dynamic_bodies(spec, block_type, line) if nested else []
                 if bodies:  # none (or unknown): no empty Principal / Condition element
-                    out[block_type] = _as_list(out.get(block_type)) + bodies
+                    out[block_type] = as_list(out.get(block_type)) + bodies
         return out
 
     def _dynamic_bodies(self, spec: dict, block_type: str, line: int | None) -> list[dict]:
@@ -646,7 +583,7 @@ class StatementExpander:
             return []
         iterator = spec.get("iterator")
         name = (_strip_interpolation(iterator) or iterator) if isinstance(iterator, str) else block_type
-        content = next((c for c in _as_list(spec.get("content")) if isinstance(c, dict)), {})
+        content = next((c for c in as_list(spec.get("content")) if isinstance(c, dict)), {})
         return [_bind(content, name, key, value) for key, value in items]
 
     def _items(self, for_each: object) -> list[tuple[object, object]] | None:
@@ -801,21 +738,22 @@ class Extractor:
         if depth > _MAX_DEPTH:  # a cycle (a document including itself, directly or not) or absurdly deep
             return Doc(None, f"{block.address}: source_policy_documents / override_policy_documents include it "
                        f"again (a cycle) or nest more than {_MAX_DEPTH} documents deep", origin=block)
-        statements: list = []
+        # (statement, its line) pairs; an included document's statements have this block's header line
+        included: dict[str, list[list[tuple[object, int | None]]]] = {}
         unread: list[UnreadPart] = []
         for key in ("source_policy_documents", "override_policy_documents"):
-            for item in _as_list(block.body.get(key)):
+            for item in as_list(block.body.get(key)):
                 for ref in dict.fromkeys(_DATA_DOC_REF.findall(str(item))):
                     doc = self._data_document(module, ref, bindings, depth + 1)
                     if doc.error is not None:
                         return replace(doc, origin=block)
-                    statements += _union([doc])
+                    included.setdefault(key, []).append([(s, block.line) for s in _union([doc])])
                     unread += doc.unread
-        lines: list[int | None] = [block.line] * len(statements)  # included statements: this block's header
         expanded = StatementExpander(self.project, module, bindings, block)
-        for raw, line in expanded.statements():
-            statements.append(_statement_json(raw))
-            lines.append(line)
+        own = [(statement_json(raw), line) for raw, line in expanded.statements()]
+        pairs = combined_statements(included.get("source_policy_documents", []), own,
+                                    included.get("override_policy_documents", []), sid=_pair_sid)
+        statements, lines = [s for s, _ in pairs], [n for _, n in pairs]
         document = {"Version": block.body.get("version", "2012-10-17"), "Statement": statements}
         known = tuple(n for n in lines if n is not None)
         return Doc(
@@ -825,7 +763,7 @@ class Extractor:
 
     def _template_path(self, args: str, module: ModuleDir, bindings: dict[str, str]) -> tuple[list[Path], list]:
         try:
-            values = _as_list(_hcl_value(f"[{args}]"))
+            values = as_list(_hcl_value(f"[{args}]"))
         except HclValueError:
             raise Unreadable(f"({args})") from None
         raw_path = str(values[0]) if values else ""
@@ -841,8 +779,6 @@ class Extractor:
         return sorted(Path(p) for p in glob.glob(pattern) if Path(p).name.startswith(names)), values
 
     def _template(self, args: str, module: ModuleDir, bindings: dict[str, str]) -> Doc:
-        from validate.generate import render_template
-
         paths, values = self._template_path(args, module, bindings)
         if not paths:
             raise Unreadable(f"templatefile({args})")
@@ -955,7 +891,7 @@ class Extractor:
 
     def _attached(self, role: Block, module: ModuleDir) -> tuple[list[tuple[Block, object]], list[str], set[int]]:
         """(block, policy value) of every permission policy of the role, unreadable attachments, consumed blocks."""
-        attached: list[tuple[Block, object]] = [(role, p.get("policy")) for p in _as_list(role.body.get("inline_policy")) if isinstance(p, dict)]
+        attached: list[tuple[Block, object]] = [(role, p.get("policy")) for p in as_list(role.body.get("inline_policy")) if isinstance(p, dict)]
         unreadable: list[str] = []
         consumed: set[int] = set()
         aliases = _data_role_aliases(module, role)
@@ -963,12 +899,12 @@ class Extractor:
             if _names_role(block.body.get("role"), role, aliases):
                 attached.append((block, block.body.get("policy")))
                 consumed.add(id(block))
-        arns = list(_as_list(role.body.get("managed_policy_arns")))
+        arns = list(as_list(role.body.get("managed_policy_arns")))
         for block in module.of_type("resource", "aws_iam_role_policy_attachment"):
             if _names_role(block.body.get("role"), role, aliases):
                 arns.append(block.body.get("policy_arn"))
         for block in module.of_type("resource", "aws_iam_policy_attachment"):
-            if any(_names_role(r, role, aliases) for r in _as_list(block.body.get("roles"))):
+            if any(_names_role(r, role, aliases) for r in as_list(block.body.get("roles"))):
                 arns.append(block.body.get("policy_arn"))
         for arn in arns:
             policy = _attached_policy(module, str(arn))
@@ -1016,27 +952,28 @@ _EFFECT_KEY = re.compile(r'(?:^|[\s{,])"?Effect"?\s*[=:]')
 
 def _with_inline_lines(doc: Doc, block: Block, attribute: str) -> Doc:
     """A jsonencode(...) or heredoc policy written in the block: each statement's line is the line of its
-    Effect key, counted from the attribute (`policy =`), when there is one Effect per statement."""
+    Effect key, counted from the attribute (`policy =`, its line from the parse tree), when there is one Effect
+    per statement (a heredoc is one string in the parse tree, so its lines are the text's)."""
     statements = doc.document.get("Statement") if isinstance(doc.document, dict) else None
     if doc.origin is not None or doc.statement_lines or not isinstance(statements, list) or block.line is None:
         return doc
-    lines = block.file.lines[block.line - 1 : block.end or block.line]
-    header = re.compile(rf'^\s*"?{re.escape(attribute)}"?\s*=')
-    start = next((i for i, text in enumerate(lines) if header.match(text)), None)
+    nested = block.outline.nested if block.outline is not None else {}
+    start = min((line for path, line in nested.items() if path[-1] == attribute), default=None)
     if start is None:
         return doc
-    found = [block.line + i for i, text in enumerate(lines[start:], start) if _EFFECT_KEY.search(text)]
+    end = block.end or block.line
+    found = [n for n in range(start, end + 1) if _EFFECT_KEY.search(block.file.lines[n - 1])]
     if len(found) < len(statements):
         return doc
-    from dataclasses import replace
-
     return replace(doc, statement_lines=tuple(found[: len(statements)]))
 
 
 def _with_batch(source: PolicySource) -> PolicySource:
-    from dataclasses import replace
-
     return replace(source, for_batch=True)
+
+
+def _pair_sid(pair: tuple[object, int | None]) -> object:
+    return pair[0].get("Sid") if isinstance(pair[0], dict) else None
 
 
 def _union(docs: list[Doc]) -> list:
@@ -1070,9 +1007,9 @@ def _module_roles(module: ModuleDir) -> list[Block]:
 
     roles = []
     for call in (b for b in module.blocks if b.kind == "module"):
-        body = role_body(call.body, _statement_json)
+        body = role_body(call.body)
         if body is not None:
-            roles.append(Block("module", "", call.name, body, call.file, call.line, call.end))
+            roles.append(Block("module", "", call.name, body, call.file, call.line, call.end, call.outline))
     return roles
 
 

@@ -19,10 +19,8 @@ from typing import Any
 
 import boto3
 import botocore.session
-import hcl2
 from botocore.configprovider import ConstantProvider
 from botocore.exceptions import ClientError
-from hcl2 import SerializationOptions
 
 from s3batch_core.aws import make_client
 from s3batch.emulator.stack import LOCAL_CREDENTIALS, StackInfo
@@ -30,6 +28,7 @@ from s3batch_core.errors import InputError
 from s3batch_core.files import write_json_atomically
 from s3batch.kit_data import function_packager, sample_terraform
 from s3batch_core.contract.stack_outputs import StackOutputs, to_terraform_json
+from s3batch_core.terraform import load
 from s3batch_core.iam.catalogue import JobScope, build_policy, trust_policy
 
 TERRAFORM_DIR = sample_terraform()
@@ -40,17 +39,14 @@ LAMBDA_TRUST = {
     "Version": "2012-10-17",
     "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
 }
-_HCL = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
 
 
 def variable_defaults(path: Path) -> dict[str, Any]:
-    """`variable "x" { default = … }` values of one .tf file (python-hcl2)."""
+    """`variable "x" { default = … }` values of one .tf file (s3batch_core.terraform)."""
     try:
-        with path.open(encoding="utf-8") as handle:
-            document = hcl2.load(handle, serialization_options=_HCL)
+        return load.variable_defaults(path)
     except FileNotFoundError:
         raise InputError(f"{path}: not found (local deploy reads the stack's settings from the Terraform code)") from None
-    return {name: body.get("default") for block in document.get("variable", []) for name, body in block.items()}
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from s3batch.emulator import lambda_runtime, operations, role_check
 from s3batch.emulator import manifest as manifests
+from s3batch_core.contract.manifest_rules import decode_key
 from s3batch.emulator.clients import stack_client
 from s3batch.emulator.failures import (
     ACCESS_DENIED,
@@ -366,7 +367,7 @@ class _Run:
         if prepared.job_level_denial is not None:
             return prepared.job_level_denial
         if prepared.access is not None:
-            denial = prepared.access.task_denial(task.bucket, manifests.decode_key(task.key), task.version_id)
+            denial = prepared.access.task_denial(task.bucket, decode_key(task.key), task.version_id)
             if denial is not None:
                 return denial
         try:

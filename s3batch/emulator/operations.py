@@ -29,7 +29,9 @@ from s3batch.emulator.failures import (
     UNSUPPORTED_OPERATION,
     JobFailure,
 )
-from s3batch.emulator.manifest import Task, bucket_name, decode_key
+from s3batch.emulator.manifest import Task
+from s3batch_core.contract.arns import bucket_name
+from s3batch_core.contract.manifest_rules import decode_key
 from s3batch_core.contract.report import TaskResult
 
 RESULT_CODES = ("Succeeded", "TemporaryFailure", "PermanentFailure")

@@ -5,30 +5,23 @@ from __future__ import annotations
 import itertools
 import json
 
-import expectations
 import pytest
-import tfhcl
-import tfplan
 
 from s3batch_core.iam.catalogue import OPERATIONS, build_policy, submitter_policy, trust_policy
+from s3batch_core.terraform import plan
+from validate.terraform_tools import TERRAFORM_ROOT, expectations, static_plan
 
-BATCH_ROLE = tfhcl.TERRAFORM_ROOT / "modules" / "batch_role"
-ACCOUNT = tfplan.Account()
+BATCH_ROLE = TERRAFORM_ROOT / "modules" / "batch_role"
+ACCOUNT = plan.Account()
 FUNCTION_ARN, KMS_KEY, FULL_INPUTS = expectations.FUNCTION_ARN, expectations.KMS_KEY, expectations.FULL_INPUTS
 _required_inputs, _inputs_for, _scope = expectations.required_inputs, expectations.inputs_for, expectations.job_scope
 
 
-@pytest.fixture
-def policy_renderer() -> None:
-    """Rendering templatefile() needs the generator of issue 3; until it lands these tests skip."""
-    pytest.importorskip("validate.generate", reason="validate.generate (make policies, issue 3) is not there yet")
+def _role(operation: str, **inputs: object) -> plan.Instance:
+    return static_plan(BATCH_ROLE, {**expectations.ROLE_VARIABLES, "operation": operation, **inputs}, ACCOUNT)
 
 
-def _role(operation: str, **inputs: object) -> tfplan.Instance:
-    return tfplan.Instance(BATCH_ROLE, {**expectations.ROLE_VARIABLES, "operation": operation, **inputs}, ACCOUNT)
-
-
-def _preconditions_hold(role: tfplan.Instance) -> bool:
+def _preconditions_hold(role: plan.Instance) -> bool:
     body = role.module.resources[("aws_iam_role", "this")]
     return all(role.value(check["condition"]) for check in body["lifecycle"][0]["precondition"])
 
@@ -47,19 +40,19 @@ def test_manifest_and_report_locations_must_differ() -> None:
                                      report_prefix="manifests/"))
 
 
-def _permission_policy(role: tfplan.Instance) -> dict:
+def _permission_policy(role: plan.Instance) -> dict:
     return json.loads(role.resource_arguments("aws_iam_role_policy", "this")["policy"])
 
 
 @pytest.mark.parametrize(("operation", "versioned", "kms"), list(itertools.product(OPERATIONS, (False, True), (False, True))))
-def test_permission_policy_is_the_generated_one(operation: str, versioned: bool, kms: bool, policy_renderer: None) -> None:
+def test_permission_policy_is_the_generated_one(operation: str, versioned: bool, kms: bool) -> None:
     inputs = _inputs_for(operation, kms)
     role = _role(operation, versioned=versioned, **inputs)
     assert role.output("batch_role_policy_file") == expectations.policy_file(operation, versioned, inputs)
     assert _permission_policy(role) == build_policy(_scope(operation, versioned, inputs))
 
 
-def test_inputs_an_operation_does_not_use_change_nothing(policy_renderer: None) -> None:
+def test_inputs_an_operation_does_not_use_change_nothing() -> None:
     """The root stack passes target_bucket (and the others) whatever the operation."""
     lean = _permission_policy(_role("LambdaInvoke", function_arn=FUNCTION_ARN))
     full = _permission_policy(_role("LambdaInvoke", function_arn=FUNCTION_ARN, target_bucket="data-bucket",
@@ -68,13 +61,13 @@ def test_inputs_an_operation_does_not_use_change_nothing(policy_renderer: None) 
 
 
 @pytest.mark.parametrize("source_account", [False, True])
-def test_trust_policy_is_the_generated_one(source_account: bool, policy_renderer: None) -> None:
+def test_trust_policy_is_the_generated_one(source_account: bool) -> None:
     role = _role("LambdaInvoke", function_arn=FUNCTION_ARN, source_account_condition=source_account)
     trust = json.loads(role.resource_arguments("aws_iam_role", "this")["assume_role_policy"])
     assert trust == trust_policy(ACCOUNT.account_id if source_account else None)
 
 
-def test_submitter_policy_is_the_generated_one(policy_renderer: None) -> None:
+def test_submitter_policy_is_the_generated_one() -> None:
     role = _role("LambdaInvoke", function_arn=FUNCTION_ARN)
     role_arn = role.output("batch_role_arn")
     assert json.loads(role.output("submitter_policy_json")) == submitter_policy(role_arn)
@@ -85,8 +78,8 @@ def test_role_is_tagged_with_its_operation() -> None:
     assert role.resource_arguments("aws_iam_role", "this")["tags"] == {"team": "data", "S3BatchOperation": "S3PutObjectTagging"}
 
 
-def test_root_stack_role_gets_the_policy_for_its_own_resources(policy_renderer: None) -> None:
-    stack = tfplan.plan_root()
+def test_root_stack_role_gets_the_policy_for_its_own_resources() -> None:
+    stack = static_plan()
     outputs = stack.outputs
     expected = _scope("LambdaInvoke", False, {"function_arn": outputs["function_arn"]},
                       manifest_bucket=outputs["manifest_bucket"], report_bucket=outputs["report_bucket"])
@@ -98,8 +91,8 @@ def test_root_stack_role_gets_the_policy_for_its_own_resources(policy_renderer: 
     ("restore", "S3InitiateRestoreObject", {"target_bucket": "bucket"}),
     ("copy", "S3PutObjectCopy", {"target_bucket": "source_bucket", "destination_bucket": "destination_bucket"}),
 ])
-def test_examples_get_the_policy_for_their_operation(example: str, operation: str, inputs: dict[str, str], policy_renderer: None) -> None:
-    stack = tfplan.plan_root(root=tfhcl.TERRAFORM_ROOT / "examples" / example)
+def test_examples_get_the_policy_for_their_operation(example: str, operation: str, inputs: dict[str, str]) -> None:
+    stack = static_plan(TERRAFORM_ROOT / "examples" / example)
     role = stack.child("batch_role")
     buckets = {name: stack.child(module).output("s3_bucket_id") for name, module in inputs.items()}
     job_bucket = buckets["target_bucket"]

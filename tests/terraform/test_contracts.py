@@ -6,14 +6,13 @@ import sys
 
 import botocore.session
 import pytest
-import tfdocs
-import tfhcl
-import tfplan
 
 from s3batch_core.contract.stack_outputs import OUTPUTS, parse_outputs
+from s3batch_core.terraform import evaluate, load, plan
 from s3batch_core.iam.catalogue import OPERATIONS
+from validate.terraform_tools import TERRAFORM_ROOT, static_plan, tfdocs
 
-TERRAFORM = tfhcl.TERRAFORM_ROOT
+TERRAFORM = TERRAFORM_ROOT
 LAMBDA_MODULE = TERRAFORM / "modules" / "sentiment_lambda"
 sys.path.insert(0, str(TERRAFORM.parent / "lambda" / "sentiment"))
 from batch_sentiment import settings, telemetry  # noqa: E402 - the function's own package
@@ -21,22 +20,22 @@ from batch_sentiment import settings, telemetry  # noqa: E402 - the function's o
 
 def _validation_list(directory, variable: str) -> list[str]:
     """The list a variable's `contains([...], var.x)` validation accepts."""
-    spec = tfhcl.load_module(directory).variables[variable]
-    scope = tfhcl.Scope(variables={})
+    spec = load.load_module(directory).variables[variable]
+    scope = evaluate.Scope(variables={})
     for validation in spec.get("validation", []):
-        calls = tfhcl.find_calls(tfhcl.parse_expression(validation["condition"]), "contains")
+        calls = evaluate.find_calls(evaluate.parse_expression(validation["condition"]), "contains")
         if calls:
-            return tfhcl.evaluate_node(tfhcl.call_arguments(calls[0])[0], scope)
+            return evaluate.evaluate_node(evaluate.call_arguments(calls[0])[0], scope)
     raise AssertionError(f"{directory}: variable {variable} has no contains([...]) validation")
 
 
 def test_root_outputs_are_the_stack_outputs_contract() -> None:
-    assert set(tfhcl.load_module(TERRAFORM).outputs) == set(OUTPUTS)
+    assert set(load.load_module(TERRAFORM).outputs) == set(OUTPUTS)
 
 
 @pytest.mark.parametrize("variables", [{}, {"separate_job_bucket": True, "region": "eu-west-1"}])
 def test_root_outputs_satisfy_the_job_tooling(variables: dict) -> None:
-    outputs = tfplan.plan_root(variables).outputs
+    outputs = static_plan(TERRAFORM_ROOT, variables).outputs
     parsed = parse_outputs({name: {"value": value} for name, value in outputs.items()}, "terraform/outputs.tf")
     assert parsed.function_arn.endswith(":1"), "jobs must get the published version"
     assert parsed.batch_role_arn.endswith(":role/s3batch-sentiment-batch")
@@ -44,7 +43,7 @@ def test_root_outputs_satisfy_the_job_tooling(variables: dict) -> None:
 
 def test_bucket_region_output_reads_the_buckets_region() -> None:
     """Provider 6.x: `region` is where the provider manages the bucket; `bucket_region` is the bucket's."""
-    stack = tfplan.plan_root({"region": "eu-west-1"})
+    stack = static_plan(TERRAFORM_ROOT, {"region": "eu-west-1"})
     assert stack.child("data_bucket").output("s3_bucket_region") == "eu-west-1"
 
 
@@ -60,7 +59,7 @@ def test_language_codes_are_comprehends() -> None:
 
 
 def test_function_settings_match_what_the_handler_reads() -> None:
-    module = tfhcl.load_module(LAMBDA_MODULE)
+    module = load.load_module(LAMBDA_MODULE)
     defaults = {name: spec.get("default") for name, spec in module.variables.items()}
     assert _validation_list(LAMBDA_MODULE, "sentiment_backend") == list(settings.BACKENDS)
     assert _validation_list(LAMBDA_MODULE, "sentiment_mode") == list(settings.MODES)
@@ -70,16 +69,16 @@ def test_function_settings_match_what_the_handler_reads() -> None:
     assert defaults["max_bytes"] == settings.DEFAULT_MAX_BYTES
     assert defaults["powertools_service_name"] == telemetry.DEFAULT_SERVICE
     assert defaults["powertools_metrics_namespace"] == telemetry.DEFAULT_NAMESPACE
-    ceiling = tfplan.Instance(LAMBDA_MODULE, {"function_name": "f", "package_path": "p", "data_bucket": "b",
-                                              "max_bytes": settings.MAX_BYTES_CEILING}, tfplan.Account())
+    ceiling = static_plan(LAMBDA_MODULE, {"function_name": "f", "package_path": "p", "data_bucket": "b",
+                                              "max_bytes": settings.MAX_BYTES_CEILING}, plan.Account())
     condition = module.variables["max_bytes"]["validation"][0]["condition"]
     assert ceiling.value(condition)
     ceiling.variables["max_bytes"] = settings.MAX_BYTES_CEILING + 1
-    assert not tfhcl.evaluate(condition, tfhcl.Scope(ceiling.variables))
+    assert not evaluate.evaluate(condition, evaluate.Scope(ceiling.variables))
 
 
 def test_function_environment_and_handler() -> None:
-    stack = tfplan.plan_root()
+    stack = static_plan()
     function = stack.child("sentiment_lambda")
     environment = function.scope.local("environment")
     assert environment == {

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-import tffmt
-import tfhcl
 
-TERRAFORM = tfhcl.TERRAFORM_ROOT
+from validate.terraform_tools import TERRAFORM_ROOT, tffmt
+
+TERRAFORM = TERRAFORM_ROOT
 FILES = sorted(path for path in TERRAFORM.rglob("*.tf") if ".terraform" not in path.parts)
 FILES.append(TERRAFORM / "terraform.tfvars.example")
 

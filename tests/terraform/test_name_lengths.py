@@ -15,13 +15,14 @@ from pathlib import Path
 import botocore
 import botocore.session
 import pytest
-import tfhcl
-import tfplan
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-TERRAFORM = tfhcl.TERRAFORM_ROOT
-BUCKET_MODULE = tfhcl.load_module(TERRAFORM / "modules" / "bucket")
+from s3batch_core.terraform import evaluate, load, plan
+from validate.terraform_tools import TERRAFORM_ROOT, static_plan
+
+TERRAFORM = TERRAFORM_ROOT
+BUCKET_MODULE = load.load_module(TERRAFORM / "modules" / "bucket")
 _SESSION = botocore.session.get_session()
 ROLE_NAME_MAX = _SESSION.get_service_model("iam").shape_for("roleNameType").metadata["max"]
 POLICY_NAME_MAX = _SESSION.get_service_model("iam").shape_for("policyNameType").metadata["max"]
@@ -48,9 +49,9 @@ def _function_name_max() -> int:
 
 
 def _accepts(directory: Path, variable: str, value: str) -> bool:
-    spec = tfhcl.load_module(directory).variables[variable]
-    scope = tfhcl.Scope(variables={variable: value})
-    return all(tfhcl.evaluate(check["condition"], scope) for check in spec.get("validation", []))
+    spec = load.load_module(directory).variables[variable]
+    scope = evaluate.Scope(variables={variable: value})
+    return all(evaluate.evaluate(check["condition"], scope) for check in spec.get("validation", []))
 
 
 def _bucket_name_ok(name: str) -> bool:
@@ -90,7 +91,7 @@ def _names(root: Path, name: str, region: str) -> dict[str, list[str]]:
     variables = {"name": name, "region": region}
     if root == TERRAFORM:
         variables |= {"separate_job_bucket": True, "create_submitter_policy": True}
-    stack = tfplan.plan_root(variables, tfplan.Account(region=region), root=root)
+    stack = static_plan(root, variables, plan.Account(region=region))
     names: dict[str, list[str]] = {"bucket": [], "role": [], "policy": [], "function": [], "log group": []}
     for call_name, call in stack.module.modules.items():
         count = stack.count(call)
@@ -100,7 +101,7 @@ def _names(root: Path, name: str, region: str) -> dict[str, list[str]]:
     return names
 
 
-def _collect(instance: tfplan.Instance, names: dict[str, list[str]]) -> None:
+def _collect(instance: plan.Instance, names: dict[str, list[str]]) -> None:
     kinds = {"aws_s3_bucket": ("bucket", "bucket"), "aws_iam_role": ("role", "name"),
              "aws_iam_role_policy": ("policy", "name"), "aws_iam_policy": ("policy", "name"),
              "aws_lambda_function": ("function", "function_name"), "aws_cloudwatch_log_group": ("log group", "name")}

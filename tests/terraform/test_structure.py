@@ -6,13 +6,15 @@ import re
 from pathlib import Path
 
 import pytest
-import tfhcl
 
-TERRAFORM = tfhcl.TERRAFORM_ROOT
+from s3batch_core.terraform import load
+from validate.terraform_tools import TERRAFORM_ROOT
+
+TERRAFORM = TERRAFORM_ROOT
 REPO = TERRAFORM.parent
 
 TF_FILES = sorted(path for path in TERRAFORM.rglob("*.tf") if ".terraform" not in path.parts)
-MODULE_DIRS = tfhcl.module_dirs(TERRAFORM)
+MODULE_DIRS = load.module_dirs(TERRAFORM)
 FIXED_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md")
 
 
@@ -35,20 +37,20 @@ def test_the_expected_modules_and_examples_exist() -> None:
 
 @pytest.mark.parametrize("path", TF_FILES, ids=_rel)
 def test_every_tf_file_parses(path: Path) -> None:
-    document = tfhcl.load_file(path)
-    assert set(document) <= set(tfhcl.BLOCK_KINDS), f"{_rel(path)}: unexpected top-level blocks"
+    document = load.load_file(path)
+    assert set(document) <= set(load.BLOCK_KINDS), f"{_rel(path)}: unexpected top-level blocks"
 
 
 @pytest.mark.parametrize("directory", MODULE_DIRS, ids=_rel)
 def test_fixed_file_set(directory: Path) -> None:
     missing = [name for name in FIXED_FILES if not (directory / name).is_file()]
     assert not missing, f"{_rel(directory)}: missing {missing}"
-    assert set(tfhcl.load_file(directory / "versions.tf")) == {"terraform"}, "versions.tf holds only terraform {}"
+    assert set(load.load_file(directory / "versions.tf")) == {"terraform"}, "versions.tf holds only terraform {}"
 
 
 @pytest.mark.parametrize("directory", MODULE_DIRS, ids=_rel)
 def test_every_variable_has_type_and_description(directory: Path) -> None:
-    module = tfhcl.load_module(directory)
+    module = load.load_module(directory)
     for name, spec in module.variables.items():
         assert spec.get("type"), f"{_rel(directory)}: variable {name} has no type"
         assert spec.get("type") != "any", f"{_rel(directory)}: variable {name} is typed any"
@@ -57,16 +59,16 @@ def test_every_variable_has_type_and_description(directory: Path) -> None:
 
 @pytest.mark.parametrize("directory", MODULE_DIRS, ids=_rel)
 def test_every_output_has_a_description(directory: Path) -> None:
-    module = tfhcl.load_module(directory)
+    module = load.load_module(directory)
     for name, spec in module.outputs.items():
         assert spec.get("description", "").strip(), f"{_rel(directory)}: output {name} has no description"
 
 
 @pytest.mark.parametrize("directory", MODULE_DIRS, ids=_rel)
 def test_module_calls_pass_declared_and_required_variables(directory: Path) -> None:
-    module = tfhcl.load_module(directory)
+    module = load.load_module(directory)
     for name, call in module.modules.items():
-        child = tfhcl.load_module((directory / call["source"]).resolve())
+        child = load.load_module((directory / call["source"]).resolve())
         passed = set(call) - {"source", "count", "for_each", "providers", "depends_on"}
         required = {var for var, spec in child.variables.items() if "default" not in spec}
         assert passed <= set(child.variables), f"module.{name}: undeclared {sorted(passed - set(child.variables))}"
@@ -76,7 +78,7 @@ def test_module_calls_pass_declared_and_required_variables(directory: Path) -> N
 @pytest.mark.parametrize("path", TF_FILES, ids=_rel)
 def test_no_s3control_job_resource(path: Path) -> None:
     """The AWS provider has no aws_s3control_job: jobs are created by the job tooling."""
-    document = tfhcl.load_file(path)
+    document = load.load_file(path)
     kinds = {kind for block in document.get("resource", []) + document.get("data", []) for kind in block}
     assert "aws_s3control_job" not in kinds
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from s3batch_core.errors import InputError
 from s3batch_core.contract.limits import MAX_POLICY_BYTES, MAX_STATEMENTS, check_size, load_json
+from s3batch_core.terraform.load import walk_files
 from validate.linter.findings import Finding, Severity
 from validate.linter.model import PERMISSION, TRUST, parse_policy
 from validate.linter.registry import Registry, default_registry
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 POLICY_KEYS = ("Statement", "Version")
 TEMPLATE_SUFFIXES = (".json.tpl", ".tftpl")  # policy templates, linted when named on the command line
 _EFFECT = re.compile(r'"Effect"\s*:')
-_SKIP_DIRS = frozenset({".terraform", ".git", "node_modules", "build", "__pycache__"})
 
 
 def lint_sources(
@@ -336,11 +335,7 @@ def collect_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
 
 
 def _walk_json(directory: Path) -> list[Path]:
-    found: list[Path] = []
-    for root, dirs, files in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS and not d.startswith(".venv"))
-        found += [Path(root) / f for f in sorted(files) if f.endswith(".json")]
-    return found
+    return list(walk_files(directory, lambda name: name.endswith(".json")))
 
 
 def lint_paths(paths: Sequence[Path], operation: str | None = None) -> list[Finding]:

@@ -7,7 +7,7 @@ reference: `aws_x.name.attr` and `data.aws_x.name.attr` name a declared block an
 are variables of the module and its required variables are passed. Deprecated or repurposed names (notes
 in the snapshot) are flagged. Types of services the snapshot does not cover are counted, not checked.
 
-Reading the code is validate.terraform_source's (python-hcl2); line numbers come from its block lines.
+Reading the code is validate.terraform_source's (python-hcl2); line numbers come from the parse tree's outlines.
 """
 
 from __future__ import annotations
@@ -267,17 +267,13 @@ def _add(result: SchemaCheck, rule: str, severity: Severity, block: Block, line:
 
 
 def _line(block: Block, path: Iterable[str]) -> int | None:
-    """The line of a nested argument or block: each path step searched for below the previous one."""
-    if block.line is None:
-        return None
-    line, end = block.line, block.end or len(block.file.lines)
-    for step in path:
-        label = re.escape(step) if step.startswith("dynamic ") else rf'"?{re.escape(step)}"?'
-        pattern = re.compile(rf"^\s*{label}\s*(=|\{{)")
-        found = next((n for n in range(line + 1, end + 1) if pattern.match(block.file.lines[n - 1])), None)
-        if found is None:
-            return line
-        line = found
+    """The line of a nested argument or block (the parse tree's); of its closest enclosing one when absent."""
+    line, steps = block.line, tuple(path)
+    nested = block.outline.nested if block.outline is not None else {}
+    for depth in range(1, len(steps) + 1):
+        if steps[:depth] not in nested:
+            break
+        line = nested[steps[:depth]]
     return line
 
 

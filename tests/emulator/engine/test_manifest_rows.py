@@ -15,11 +15,10 @@ from s3batch.emulator.manifest import (
     Task,
     check_fields,
     count_tasks,
-    decode_key,
-    encode_key,
     iter_tasks,
     normalise_etag,
 )
+from s3batch_core.contract.manifest_rules import decode_key, encode_key
 
 
 def manifest_of(tmp_path: Path, body: bytes, fields: tuple[str, ...] | None = None, gz: bool = False) -> Manifest:

@@ -31,10 +31,10 @@ def test_literal_list_gives_one_statement_per_element_in_source_order() -> None:
     assert statements[1] == {
         "Effect": "Allow",
         "Sid": "ReadManifest",
-        "Action": ["s3:GetObject"],
-        "Resource": ["arn:aws:s3:::${var.manifest_bucket}/manifests/*"],
+        "Action": "s3:GetObject",  # one element as a string, as the provider renders it (s3batch_core.terraform.policy)
+        "Resource": "arn:aws:s3:::${var.manifest_bucket}/manifests/*",
     }
-    assert statements[2]["Resource"] == ["${aws_s3_bucket.reports.arn}/reports/*"]
+    assert statements[2]["Resource"] == "${aws_s3_bucket.reports.arn}/reports/*"
     assert source.statement_lines == (17, 23, 23)
     assert source.unread == ()
 
@@ -50,11 +50,11 @@ def test_variable_default_map_with_nested_dynamic_condition() -> None:
     assert read == {
         "Effect": "Allow",
         "Sid": "ReadManifest",
-        "Action": ["s3:GetObject"],
-        "Resource": ["arn:aws:s3:::manifests/manifests/*"],
-        "Condition": {"StringEquals": {"s3:ExistingObjectTag/team": ["data"]}},
+        "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::manifests/manifests/*",
+        "Condition": {"StringEquals": {"s3:ExistingObjectTag/team": "data"}},
     }
-    assert tag == {"Effect": "Allow", "Sid": "TagObjects", "Action": ["s3:PutObjectTagging"], "Resource": ["arn:aws:s3:::data-bucket/*"]}
+    assert tag == {"Effect": "Allow", "Sid": "TagObjects", "Action": "s3:PutObjectTagging", "Resource": "arn:aws:s3:::data-bucket/*"}
     assert source.statement_lines == (26, 26)
     assert _errors_and_warnings(TF / "dynamic_var_map") == set()
 
@@ -63,7 +63,7 @@ def test_custom_iterator_tfvars_set_and_local_map() -> None:
     source = _documents(TF / "dynamic_iterator")["data.aws_iam_policy_document.objects"]
     statements = source.document["Statement"]
     # toset: duplicates from terraform.tfvars collapse, sorted, key == value
-    assert [s["Action"] for s in statements[:2]] == [["s3:GetObjectTagging"], ["s3:PutObjectTagging"]]
+    assert [s["Action"] for s in statements[:2]] == ["s3:GetObjectTagging", "s3:PutObjectTagging"]
     assert [s["Sid"] for s in statements[2:]] == ["manifests", "reports"]
     # bucket.value is filled into the string; statement.value is not this block's iterator and stays unknown
     assert statements[2]["Resource"] == ["arn:aws:s3:::manifest-bucket", "${statement.value}"]
@@ -74,11 +74,11 @@ def test_custom_iterator_tfvars_set_and_local_map() -> None:
 def test_unknown_for_each_is_reported_and_nothing_is_guessed() -> None:
     sources = _documents(TF / "dynamic_unknown")
     batch = sources["data.aws_iam_policy_document.batch"]
-    assert [s["Action"] for s in batch.document["Statement"]] == [["lambda:InvokeFunction"]]
+    assert [s["Action"] for s in batch.document["Statement"]] == ["lambda:InvokeFunction"]
     assert [part.line for part in batch.unread] == [42, 50]
     assert "for_each = aws_s3_bucket.reports is known only at plan time" in batch.unread[1].description
     trust = sources["data.aws_iam_policy_document.trust"]
-    assert trust.document["Statement"] == [{"Effect": "Allow", "Action": ["sts:AssumeRole"]}]
+    assert trust.document["Statement"] == [{"Effect": "Allow", "Action": "sts:AssumeRole"}]
     findings = lint_paths([TF / "dynamic_unknown"])
     assert {(f.rule, f.severity.value, f.line, f.resource) for f in findings} == {
         ("S3B115", "warning", 19, "data.aws_iam_policy_document.trust"),  # dynamic "principals" in a statement
@@ -130,6 +130,6 @@ def test_module_arguments_give_every_callers_statements(tmp_path: Path) -> None:
     )
     statements = _documents(tmp_path)["data.aws_iam_policy_document.p"].document["Statement"]
     assert [(s["Action"], s["Resource"]) for s in statements] == [
-        (["s3:GetObject"], ["arn:aws:s3:::a/*"]),
-        (["s3:PutObjectTagging"], ["${statement.value.arn}"]),  # no such attribute: stays unknown
+        ("s3:GetObject", "arn:aws:s3:::a/*"),
+        ("s3:PutObjectTagging", "${statement.value.arn}"),  # no such attribute: stays unknown
     ]

@@ -11,7 +11,8 @@ import pytest
 
 from validate import generate
 from s3batch_core.iam.catalogue import OPERATIONS, JobScope, build_policy, submitter_policy, trust_policy
-from validate.generate import TemplateError, drift, expected_files, render_template, render_text
+from s3batch_core.terraform.templates import TemplateError, render_template, render_text
+from validate.generate import drift, expected_files
 
 KEYS = ["arn:aws:kms:eu-west-1:123456789012:key/aaaa", "arn:aws:kms:eu-west-1:123456789012:key/bbbb"]
 VARIABLES = {

@@ -1,9 +1,9 @@
-"""Read Terraform modules with python-hcl2 and evaluate the expressions this kit uses.
+"""Evaluate the Terraform expressions this kit uses, on python-hcl2's own parse tree.
 
-No Terraform binary runs here, so the tests and the README generator read the `.tf` files with
-python-hcl2 (8.x) and, where a value matters (a policy file name, a `count`, a validation list),
-evaluate the expression on python-hcl2's own parse tree. The evaluator knows the operators and the
-handful of functions the modules use; anything else raises `Unsupported` rather than guessing.
+No Terraform binary runs here, so where a value matters (a policy file name, a `count`, a validation
+list) the tests, the static plan and the docs evaluate the expression themselves. The evaluator knows
+the operators and the handful of functions the modules use; anything else raises `Unsupported`
+rather than guessing.
 """
 
 from __future__ import annotations
@@ -18,74 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import hcl2
-from hcl2 import SerializationOptions
 from hcl2.rules import containers, expressions, functions, indexing, literal_rules, strings
 from hcl2.rules.abstract import LarkToken
 
-TERRAFORM_ROOT = Path(__file__).resolve().parent.parent
-SERIALIZATION = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
-BLOCK_KINDS = ("variable", "output", "locals", "module", "resource", "data", "provider", "terraform")
+from s3batch_core.terraform.load import Module
 
 
 class Unsupported(Exception):
     """An expression uses something the evaluator does not implement."""
 
-
-def load_file(path: Path) -> dict[str, Any]:
-    """Parse one `.tf` file into python-hcl2's dict form (4.x-like, quotes stripped). Treat it as read-only."""
-    return _load_cached(str(path), path.stat().st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=256)
-def _load_cached(path: str, _mtime_ns: int) -> dict[str, Any]:
-    # Parsing is the slow part; a file is parsed again only when it changes.
-    with open(path, encoding="utf-8") as handle:
-        return hcl2.load(handle, serialization_options=SERIALIZATION)
-
-
-@dataclass
-class Module:
-    """The blocks of every `.tf` file in one directory, merged the way Terraform merges them."""
-
-    path: Path
-    variables: dict[str, dict[str, Any]] = field(default_factory=dict)
-    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    locals: dict[str, Any] = field(default_factory=dict)
-    modules: dict[str, dict[str, Any]] = field(default_factory=dict)
-    resources: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    data: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-
-
-def load_module(directory: Path) -> Module:
-    """Load every `.tf` file of a module directory (not its subdirectories)."""
-    module = Module(path=directory)
-    for path in sorted(directory.glob("*.tf")):
-        document = load_file(path)
-        for block in document.get("variable", []):
-            module.variables.update(block)
-        for block in document.get("output", []):
-            module.outputs.update(block)
-        for block in document.get("locals", []):
-            module.locals.update(block)
-        for block in document.get("module", []):
-            module.modules.update(block)
-        for kind, target in (("resource", module.resources), ("data", module.data)):
-            for block in document.get(kind, []):
-                for type_name, named in block.items():
-                    for name, body in named.items():
-                        target[(type_name, name)] = body
-    return module
-
-
-def module_dirs(root: Path) -> list[Path]:
-    """Every directory below (and including) `root` that holds `.tf` files, skipping `.terraform`."""
-    found = {path.parent for path in root.rglob("*.tf") if ".terraform" not in path.parts}
-    return sorted(found)
-
-
-# ---------------------------------------------------------------------------------------------
-# Expressions
-# ---------------------------------------------------------------------------------------------
 
 Resolver = Callable[[tuple[Any, ...]], Any]
 """Gives the value of a reference the module does not define itself, e.g.

@@ -4,8 +4,8 @@ Like terraform-docs (whose binary is not available here), it fills the part of e
 `<!-- BEGIN_TF_DOCS -->` and `<!-- END_TF_DOCS -->` from the module's `.tf` files; the prose above
 the markers is left alone.
 
-    python terraform/tools/tfdocs.py            # rewrite every README under terraform/
-    python terraform/tools/tfdocs.py --check    # exit 1 and name each README that is out of step
+    python -m validate.terraform_tools.tfdocs            # rewrite every README under terraform/
+    python -m validate.terraform_tools.tfdocs --check    # exit 1 and name each README that is out of step
 """
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import tfhcl  # noqa: E402 - the sibling module, importable however this file is run
+from s3batch_core.terraform.load import Module, load_file, load_module, module_dirs
+from validate.terraform_tools import TERRAFORM_ROOT
 
 BEGIN = "<!-- BEGIN_TF_DOCS -->"
 END = "<!-- END_TF_DOCS -->"
-TERRAFORM_ROOT = tfhcl.TERRAFORM_ROOT
 
 
 class ReadmeError(Exception):
@@ -30,7 +29,7 @@ class ReadmeError(Exception):
 
 def render(directory: Path) -> str:
     """The generated section (markers included) for the module in `directory`."""
-    module = tfhcl.load_module(directory)
+    module = load_module(directory)
     sections = [
         _requirements(directory),
         _modules(module),
@@ -56,21 +55,21 @@ def updated_readme(directory: Path) -> tuple[Path, str, str]:
 def stale_readmes(root: Path = TERRAFORM_ROOT) -> list[str]:
     """One message per README below `root` that differs from what the generator writes."""
     problems = []
-    for directory in tfhcl.module_dirs(root):
+    for directory in module_dirs(root):
         try:
             readme, current, wanted = updated_readme(directory)
         except ReadmeError as error:
             problems.append(str(error))
             continue
         if current != wanted:
-            problems.append(f"{readme}: inputs/outputs tables are out of step; run python terraform/tools/tfdocs.py")
+            problems.append(f"{readme}: inputs/outputs tables are out of step; run python -m validate.terraform_tools.tfdocs")
     return problems
 
 
 def write_readmes(root: Path = TERRAFORM_ROOT) -> list[Path]:
     """Rewrite every README below `root` whose generated section changed; return those paths."""
     written = []
-    for directory in tfhcl.module_dirs(root):
+    for directory in module_dirs(root):
         readme, current, wanted = updated_readme(directory)
         if current != wanted:
             tmp = readme.with_suffix(".md.tmp")
@@ -89,7 +88,7 @@ def _requirements(directory: Path) -> str:
     if not versions.is_file():
         return ""
     rows = []
-    for block in tfhcl.load_file(versions).get("terraform", []):
+    for block in load_file(versions).get("terraform", []):
         if "required_version" in block:
             rows.append(("terraform", block["required_version"]))
         for providers in block.get("required_providers", []):
@@ -100,7 +99,7 @@ def _requirements(directory: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _modules(module: tfhcl.Module) -> str:
+def _modules(module: Module) -> str:
     if not module.modules:
         return ""
     lines = ["## Modules", "", "| Name | Source |", "|------|--------|"]
@@ -108,7 +107,7 @@ def _modules(module: tfhcl.Module) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _resources(module: tfhcl.Module) -> str:
+def _resources(module: Module) -> str:
     rows = sorted([(f"{kind}.{name}", "resource") for kind, name in module.resources]
                   + [(f"data.{kind}.{name}", "data source") for kind, name in module.data])
     if not rows:
@@ -118,7 +117,7 @@ def _resources(module: tfhcl.Module) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _inputs(module: tfhcl.Module) -> str:
+def _inputs(module: Module) -> str:
     lines = ["## Inputs", ""]
     if not module.variables:
         return "\n".join([*lines, "No inputs."]) + "\n"
@@ -131,7 +130,7 @@ def _inputs(module: tfhcl.Module) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _outputs(module: tfhcl.Module) -> str:
+def _outputs(module: Module) -> str:
     lines = ["## Outputs", ""]
     if not module.outputs:
         return "\n".join([*lines, "No outputs."]) + "\n"

@@ -3,11 +3,11 @@
 Without a Terraform binary this is how the tests check what the code *does*: instantiate a module
 with variables, follow references into child modules, and give computed attributes the values AWS
 would assign (ARNs built from names, version "1" for a first publish). IAM policy documents are
-rendered to JSON; `templatefile()` of the generated policy templates goes through
-`validate.generate.render_template`, the renderer the policy drift check uses.
+rendered to JSON (policy.py, as the provider renders them); `templatefile()` through templates.py (what the
+generated policy templates use).
 
-The local deploy can use it too: `plan_root({...}).outputs` and `.module("sentiment_lambda")` give
-the names and function settings the AWS stack would have.
+`plan_root(root, {...}).outputs` and `.child("sentiment_lambda")` give the names and function settings
+the AWS stack would have.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import tfhcl
-
-TERRAFORM_ROOT = tfhcl.TERRAFORM_ROOT
-
+from s3batch_core.terraform.evaluate import Scope, Unsupported, evaluate, with_defaults
+from s3batch_core.terraform.load import load_module
+from s3batch_core.terraform.policy import VERSION, combined_statements, statement_json
+from s3batch_core.terraform.templates import render_template
 
 @dataclass(frozen=True)
 class Account:
@@ -36,20 +36,20 @@ class Instance:
     """One module instantiated with concrete variables."""
 
     def __init__(self, directory: Path, given: Mapping[str, Any], account: Account) -> None:
-        self.module = tfhcl.load_module(directory)
+        self.module = load_module(directory)
         self.account = account
-        self.variables = tfhcl.with_defaults(self.module, given)
+        self.variables = with_defaults(self.module, given)
         missing = sorted(name for name, value in self.variables.items()
                          if value is None and "default" not in self.module.variables[name])
         if missing:
-            raise tfhcl.Unsupported(f"{directory}: required variable(s) not set: {', '.join(missing)}")
-        self.scope = tfhcl.Scope(self.variables, self.module.locals, self._resolve, directory)
+            raise Unsupported(f"{directory}: required variable(s) not set: {', '.join(missing)}")
+        self.scope = Scope(self.variables, self.module.locals, self._resolve, directory)
         self._children: dict[str, list[Instance]] = {}
 
     # -- public ----------------------------------------------------------------------------
     def value(self, expression: Any) -> Any:
         """Evaluate a value of this module (as python-hcl2's dict form holds it)."""
-        return tfhcl.evaluate(expression, self.scope)
+        return evaluate(expression, self.scope)
 
     def output(self, name: str) -> Any:
         """The value of one output."""
@@ -75,7 +75,7 @@ class Instance:
                                     for _ in range(1 if count is None else count)]
         instances = self._children[name]
         if index is None and "count" in self.module.modules[name]:
-            raise tfhcl.Unsupported(f"module.{name} has count: index it")
+            raise Unsupported(f"module.{name} has count: index it")
         if not instances or (index or 0) >= len(instances):
             raise IndexError(f"module.{name}[{index}] does not exist (count = {len(instances)})")
         return instances[index or 0]
@@ -87,17 +87,16 @@ class Instance:
     def policy_document(self, name: str) -> dict[str, Any]:
         """JSON of `data "aws_iam_policy_document" "<name>"`, as the provider would render it."""
         body = self.module.data[("aws_iam_policy_document", name)]
-        statements: list[dict[str, Any]] = []
-        for source in self.value(body.get("source_policy_documents", [])):
-            statements = _merge_statements(statements, json.loads(source)["Statement"])
-        own = [_statement(self.value(statement)) for statement in body.get("statement", [])]
-        return {"Version": "2012-10-17", "Statement": _merge_statements(statements, own)}
+        sources, overrides = ([json.loads(document)["Statement"] for document in self.value(body.get(key, []))]
+                              for key in ("source_policy_documents", "override_policy_documents"))
+        own = [statement_json(self.value(statement)) for statement in body.get("statement", [])]
+        return {"Version": VERSION, "Statement": combined_statements(sources, own, overrides)}
 
     # -- references ------------------------------------------------------------------------
     def _resolve(self, path: tuple[Any, ...]) -> Any:
         head = path[0]
         if head == "templatefile":
-            return _templatefile(Path(path[1]), json.loads(path[2]))
+            return self._templatefile(Path(path[1]), json.loads(path[2]))
         if head == "module":
             indexed = len(path) > 3 and isinstance(path[2], int)
             instance = self.child(path[1], path[2] if indexed else None)
@@ -111,6 +110,9 @@ class Instance:
             return _walk(self.output(path[1]), path[2:])
         return self._resource(path[0], path[1], path[2:])
 
+    def _templatefile(self, path: Path, variables: dict[str, Any]) -> str:
+        return json.dumps(render_template(path.read_text(encoding="utf-8"), variables))
+
     def _instances(self, body: Mapping[str, Any], rest: tuple[Any, ...]) -> int | None:
         """The count of a block with count referenced as a whole (`length(data.x.y)`), else None."""
         count = self.count(body)
@@ -121,7 +123,7 @@ class Instance:
         if count is None:
             return rest
         if not rest or not isinstance(rest[0], int):
-            raise tfhcl.Unsupported(f"{label} has count: index it")
+            raise Unsupported(f"{label} has count: index it")
         if rest[0] >= count:
             raise IndexError(f"{label}[{rest[0]}] does not exist (count = {count})")
         return rest[1:]
@@ -143,7 +145,7 @@ class Instance:
             if rest and rest[0] == "json":
                 return _walk({"json": json.dumps(self.policy_document(name))}, rest)
             return _walk(arguments, rest)
-        raise tfhcl.Unsupported(f"data source {kind}")
+        raise Unsupported(f"data source {kind}")
 
     def _resource(self, kind: str, name: str, rest: tuple[Any, ...]) -> Any:
         whole = self._instances(self.module.resources[(kind, name)], rest)
@@ -179,9 +181,8 @@ class _LazyArguments(Mapping[str, Any]):
         return len(self._body)
 
 
-def plan_root(variables: Mapping[str, Any] | None = None, account: Account | None = None,
-              root: Path = TERRAFORM_ROOT) -> Instance:
-    """Instantiate the root stack (or an example under `root`) with `variables` over defaults."""
+def plan_root(root: Path, variables: Mapping[str, Any] | None = None, account: Account | None = None) -> Instance:
+    """Instantiate a root stack with `variables` over its defaults (the account's region: variable `region`)."""
     given = dict(variables or {})
     account = account or Account(region=given.get("region", "us-east-1"))
     return Instance(root, given, account)
@@ -204,52 +205,6 @@ def _computed(kind: str, arguments: Mapping[str, Any], account: Account) -> dict
         version = "1" if arguments.get("publish") else "$LATEST"
         return {"arn": arn, "version": version, "qualified_arn": f"{arn}:{version}"}
     return {}
-
-
-def _statement(block: Mapping[str, Any]) -> dict[str, Any]:
-    """One `statement {}` block as IAM JSON (the provider's field names and shapes)."""
-    statement: dict[str, Any] = {}
-    if block.get("sid"):
-        statement["Sid"] = block["sid"]
-    statement["Effect"] = block.get("effect", "Allow")
-    for source, target in (("actions", "Action"), ("not_actions", "NotAction"),
-                           ("resources", "Resource"), ("not_resources", "NotResource")):
-        if block.get(source) is not None:
-            values = sorted(set(block[source]))
-            statement[target] = values[0] if len(values) == 1 else values
-    for principal in block.get("principals", []):
-        identifiers = principal["identifiers"]
-        if principal["type"] == "*":
-            statement["Principal"] = "*"
-        else:
-            statement.setdefault("Principal", {})[principal["type"]] = (
-                identifiers[0] if len(identifiers) == 1 else sorted(identifiers))
-    for condition in block.get("condition", []):
-        values = condition["values"]
-        statement.setdefault("Condition", {}).setdefault(condition["test"], {})[condition["variable"]] = (
-            values[0] if len(values) == 1 else values)
-    return statement
-
-
-def _merge_statements(base: list[dict[str, Any]], overrides: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """source_policy_documents semantics: a later statement replaces an earlier one with the same Sid."""
-    merged = list(base)
-    for statement in overrides:
-        sid = statement.get("Sid")
-        same = [index for index, existing in enumerate(merged) if sid and existing.get("Sid") == sid]
-        if same:
-            merged[same[0]] = statement
-        else:
-            merged.append(statement)
-    return merged
-
-
-def _templatefile(path: Path, variables: dict[str, Any]) -> str:
-    try:
-        from validate.generate import render_template
-    except ImportError as error:  # the policy generator (issue 3) is not there yet
-        raise tfhcl.Unsupported(f"templatefile needs validate.generate.render_template ({error})") from None
-    return json.dumps(render_template(path.read_text(encoding="utf-8"), variables))
 
 
 def _walk(value: Any, rest: tuple[Any, ...]) -> Any:

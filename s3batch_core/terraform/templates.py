@@ -1,0 +1,72 @@
+"""Terraform's templatefile() for policy templates: ${name}, ${jsonencode(name)} and the $${ / %%{ escapes.
+
+The generated policy templates use nothing else; the linter, the static plan and the generator render them here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+
+class TemplateError(ValueError):
+    """A template that uses more than ${name} and ${jsonencode(name)}, or a variable that was not given."""
+
+
+_INTERPOLATION = re.compile(r"\$\$\{|%%\{|\$\{([^}]*)\}|%\{")
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_JSONENCODE = re.compile(r"^jsonencode\(\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\)$")
+
+
+def _terraform_jsonencode(value: Any) -> str:
+    # Terraform's jsonencode is compact and escapes <, > and & like Go's encoding/json.
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _variable(variables: Mapping[str, Any], name: str) -> Any:
+    if name not in variables:
+        raise TemplateError(f"vars map does not contain key {name!r}")
+    return variables[name]
+
+
+def _interpolate(expression: str, variables: Mapping[str, Any]) -> str:
+    expression = expression.strip()
+    if _IDENTIFIER.match(expression):
+        value = _variable(variables, expression)
+        if not isinstance(value, str):
+            raise TemplateError(f"variable {expression!r} must be a string to be interpolated (use jsonencode)")
+        return value
+    encoded = _JSONENCODE.match(expression)
+    if encoded:
+        return _terraform_jsonencode(_variable(variables, encoded.group(1)))
+    raise TemplateError(f"unsupported interpolation ${{{expression}}}: only ${{name}} and ${{jsonencode(name)}}")
+
+
+def render_text(text: str, variables: Mapping[str, Any]) -> str:
+    """Render a template to text: ${name}, ${jsonencode(name)}, and the $${ / %%{ escapes; nothing else."""
+    def replace(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token == "$${":
+            return "${"
+        if token == "%%{":
+            return "%{"
+        if token == "%{":
+            raise TemplateError("template directives (%{...}) are not supported in policy templates")
+        return _interpolate(match.group(1), variables)
+
+    return _INTERPOLATION.sub(replace, text)
+
+
+def render_template(text: str, variables: dict) -> dict:
+    """Render a policy template the way Terraform's templatefile() would, and parse the JSON result."""
+    rendered = render_text(text, variables)
+    try:
+        document = json.loads(rendered)
+    except json.JSONDecodeError as exc:
+        raise TemplateError(f"rendered template is not JSON: {exc}") from None
+    if not isinstance(document, dict):
+        raise TemplateError("rendered template is not a JSON object")
+    return document
