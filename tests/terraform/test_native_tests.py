@@ -1,4 +1,4 @@
-"""terraform/tests/*.tftest.hcl (Terraform's own tests, run by `make check` where terraform >= 1.7 exists)
+"""terraform/tests/plan.tftest.hcl (Terraform's own tests, run by `make check` where terraform >= 1.7 exists)
 are generated from validate/terraform_tools/expectations.py, parse, are laid out as `terraform fmt` wants, and every
 assertion in them holds in the static plan (s3batch_core/terraform/plan.py) too: one list of expectations,
 checked here without Terraform and there with it."""

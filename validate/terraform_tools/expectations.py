@@ -1,5 +1,5 @@
 """What the modules must do, in one place: the python tests (tests/terraform/) check the static plan
-against it, and tftests.py writes Terraform's own tests (terraform/tests/*.tftest.hcl) from it.
+against it, and tftests.py writes Terraform's own tests (terraform/tests/plan.tftest.hcl) from it.
 
 Batch role: the policy catalogue (s3batch_core.iam.catalogue) is the expectation; this module only says which
 module input carries which of the catalogue's CLI flags and how a module instance maps to a JobScope.

@@ -28,6 +28,418 @@ mock_provider "aws" {
   }
 }
 
+# ---- root stack (terraform/) -----------------------------------------------------------------------------------------
+
+run "default_names" {
+  command = plan
+
+  variables {
+    separate_job_bucket = true
+    package_path        = "tests/plan.tftest.hcl"
+  }
+
+  assert {
+    condition     = output.bucket_name == "s3batch-sentiment-123456789012-us-east-1"
+    error_message = "data bucket <name>-<account>-<region>"
+  }
+
+  assert {
+    condition     = output.manifest_bucket == "s3batch-sentiment-jobs-123456789012-us-east-1"
+    error_message = "job bucket <name>-jobs-<account>-<region>"
+  }
+
+  assert {
+    condition     = output.report_bucket == output.manifest_bucket
+    error_message = "manifests and reports share the job bucket"
+  }
+
+  assert {
+    condition     = output.account_id == "123456789012" && output.region == "us-east-1"
+    error_message = "account and Region outputs"
+  }
+
+  assert {
+    condition     = output.operation == "LambdaInvoke"
+    error_message = "the stack's function serves LambdaInvoke"
+  }
+}
+
+run "long_name_in_a_long_region" {
+  command = plan
+
+  variables {
+    name                = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab"
+    separate_job_bucket = true
+    package_path        = "tests/plan.tftest.hcl"
+  }
+
+  override_data {
+    target = data.aws_region.current
+    values = {
+      region = "ap-southeast-1"
+    }
+  }
+
+  assert {
+    condition     = length(output.manifest_bucket) <= 63
+    error_message = "bucket names stop at 63 characters"
+  }
+
+  assert {
+    condition     = endswith(output.manifest_bucket, "-jobs-123456789012-ap-southeast-1")
+    error_message = "the job bucket keeps its suffix"
+  }
+
+  assert {
+    condition     = output.bucket_name == "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab-123456789012-ap-southeast-1"
+    error_message = "the data bucket name fits as it is"
+  }
+}
+
+# ---- modules/bucket --------------------------------------------------------------------------------------------------
+
+run "hardened_bucket" {
+  command = plan
+
+  module {
+    source = "./modules/bucket"
+  }
+
+  variables {
+    bucket_name = "data-bucket-123456789012-us-east-1"
+  }
+
+  assert {
+    condition     = aws_s3_bucket.this.bucket == "data-bucket-123456789012-us-east-1"
+    error_message = "the bucket takes bucket_name"
+  }
+
+  assert {
+    condition     = output.s3_bucket_id == "data-bucket-123456789012-us-east-1"
+    error_message = "s3_bucket_id is the bucket's name"
+  }
+
+  assert {
+    condition     = aws_s3_bucket.this.force_destroy == false
+    error_message = "buckets holding objects are not destroyed by default"
+  }
+
+  assert {
+    condition     = aws_s3_bucket_public_access_block.this.block_public_acls && aws_s3_bucket_public_access_block.this.block_public_policy && aws_s3_bucket_public_access_block.this.ignore_public_acls && aws_s3_bucket_public_access_block.this.restrict_public_buckets
+    error_message = "Block Public Access is on"
+  }
+}
+
+# ---- modules/sentiment_lambda ----------------------------------------------------------------------------------------
+
+run "grants_no_tagging_comprehend_active_no_kms" {
+  command = plan
+
+  module {
+    source = "./modules/sentiment_lambda"
+  }
+
+  variables {
+    function_name     = "sentiment"
+    package_path      = "tests/plan.tftest.hcl"
+    data_bucket       = "data-bucket"
+    data_prefix       = "input/"
+    tagging_enabled   = false
+    sentiment_backend = "comprehend"
+    tracing_mode      = "Active"
+    kms_key_arns      = []
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.function_name == "sentiment"
+    error_message = "the function takes function_name"
+  }
+
+  assert {
+    condition     = aws_iam_role.this.name == "sentiment-exec"
+    error_message = "the execution role is <function_name>-exec"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_log_group.this.name == "/aws/lambda/sentiment"
+    error_message = "the log group is Lambda's own"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.handler == "handler.detect_sentiment"
+    error_message = "the handler of lambda/sentiment"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.publish == true
+    error_message = "jobs invoke a published version"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.tracing_config[0].mode == "Active"
+    error_message = "tracing follows tracing_mode"
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.read_objects.statement[0].actions) == toset(["s3:GetObject", "s3:GetObjectVersion"])
+    error_message = "read_objects grants exactly these actions"
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.read_objects.statement[0].resources) == toset(["arn:aws:s3:::data-bucket/input/*"])
+    error_message = "read_objects grants them on exactly these resources"
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.tag_objects) == 0
+    error_message = "tag_objects only when its toggle is on"
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.detect_sentiment) == 1
+    error_message = "detect_sentiment only when its toggle is on"
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.detect_sentiment[0].statement[0].actions) == toset(["comprehend:BatchDetectSentiment", "comprehend:DetectSentiment"])
+    error_message = "detect_sentiment grants exactly these actions"
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.detect_sentiment[0].statement[0].resources) == toset(["*"])
+    error_message = "detect_sentiment grants them on exactly these resources"
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.tracing) == 1
+    error_message = "tracing only when its toggle is on"
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.tracing[0].statement[0].actions) == toset(["xray:PutTelemetryRecords", "xray:PutTraceSegments"])
+    error_message = "tracing grants exactly these actions"
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.tracing[0].statement[0].resources) == toset(["*"])
+    error_message = "tracing grants them on exactly these resources"
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.decrypt_objects) == 0
+    error_message = "decrypt_objects only when its toggle is on"
+  }
+}
+
+run "grants_tagging_comprehend_active_kms" {
+  command = plan
+
+  module {
+    source = "./modules/sentiment_lambda"
+  }
+
+  variables {
+    function_name     = "sentiment"
+    package_path      = "tests/plan.tftest.hcl"
+    data_bucket       = "data-bucket"
+    data_prefix       = "input/"
+    tagging_enabled   = true
+    sentiment_backend = "comprehend"
+    tracing_mode      = "Active"
+    kms_key_arns      = ["arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.read_objects.statement[0].actions) == toset(["s3:GetObject", "s3:GetObjectVersion"])
+    error_message = "read_objects grants exactly these actions"
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.read_objects.statement[0].resources) == toset(["arn:aws:s3:::data-bucket/input/*"])
+    error_message = "read_objects grants them on exactly these resources"
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.tag_objects) == 1
+    error_message = "tag_objects only when its toggle is on"
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.tag_objects[0].statement[0].actions) == toset(["s3:GetObjectTagging", "s3:GetObjectVersionTagging", "s3:PutObjectTagging", "s3:PutObjectVersionTagging"])
+    error_message = "tag_objects grants exactly these actions"
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.tag_objects[0].statement[0].resources) == toset(["arn:aws:s3:::data-bucket/input/*"])
+    error_message = "tag_objects grants them on exactly these resources"
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.detect_sentiment) == 1
+    error_message = "detect_sentiment only when its toggle is on"
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.detect_sentiment[0].statement[0].actions) == toset(["comprehend:BatchDetectSentiment", "comprehend:DetectSentiment"])
+    error_message = "detect_sentiment grants exactly these actions"
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.detect_sentiment[0].statement[0].resources) == toset(["*"])
+    error_message = "detect_sentiment grants them on exactly these resources"
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.tracing) == 1
+    error_message = "tracing only when its toggle is on"
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.tracing[0].statement[0].actions) == toset(["xray:PutTelemetryRecords", "xray:PutTraceSegments"])
+    error_message = "tracing grants exactly these actions"
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.tracing[0].statement[0].resources) == toset(["*"])
+    error_message = "tracing grants them on exactly these resources"
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.decrypt_objects) == 1
+    error_message = "decrypt_objects only when its toggle is on"
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.decrypt_objects[0].statement[0].actions) == toset(["kms:Decrypt"])
+    error_message = "decrypt_objects grants exactly these actions"
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.decrypt_objects[0].statement[0].resources) == toset(["arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"])
+    error_message = "decrypt_objects grants them on exactly these resources"
+  }
+}
+
+run "grants_no_tagging_lexicon_passthrough_no_kms" {
+  command = plan
+
+  module {
+    source = "./modules/sentiment_lambda"
+  }
+
+  variables {
+    function_name     = "sentiment"
+    package_path      = "tests/plan.tftest.hcl"
+    data_bucket       = "data-bucket"
+    data_prefix       = "input/"
+    tagging_enabled   = false
+    sentiment_backend = "lexicon"
+    tracing_mode      = "PassThrough"
+    kms_key_arns      = []
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.read_objects.statement[0].actions) == toset(["s3:GetObject", "s3:GetObjectVersion"])
+    error_message = "read_objects grants exactly these actions"
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.read_objects.statement[0].resources) == toset(["arn:aws:s3:::data-bucket/input/*"])
+    error_message = "read_objects grants them on exactly these resources"
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.tag_objects) == 0
+    error_message = "tag_objects only when its toggle is on"
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.detect_sentiment) == 0
+    error_message = "detect_sentiment only when its toggle is on"
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.tracing) == 0
+    error_message = "tracing only when its toggle is on"
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.decrypt_objects) == 0
+    error_message = "decrypt_objects only when its toggle is on"
+  }
+}
+
+run "grants_tagging_lexicon_passthrough_kms" {
+  command = plan
+
+  module {
+    source = "./modules/sentiment_lambda"
+  }
+
+  variables {
+    function_name     = "sentiment"
+    package_path      = "tests/plan.tftest.hcl"
+    data_bucket       = "data-bucket"
+    data_prefix       = "input/"
+    tagging_enabled   = true
+    sentiment_backend = "lexicon"
+    tracing_mode      = "PassThrough"
+    kms_key_arns      = ["arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"]
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.read_objects.statement[0].actions) == toset(["s3:GetObject", "s3:GetObjectVersion"])
+    error_message = "read_objects grants exactly these actions"
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.read_objects.statement[0].resources) == toset(["arn:aws:s3:::data-bucket/input/*"])
+    error_message = "read_objects grants them on exactly these resources"
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.tag_objects) == 1
+    error_message = "tag_objects only when its toggle is on"
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.tag_objects[0].statement[0].actions) == toset(["s3:GetObjectTagging", "s3:GetObjectVersionTagging", "s3:PutObjectTagging", "s3:PutObjectVersionTagging"])
+    error_message = "tag_objects grants exactly these actions"
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.tag_objects[0].statement[0].resources) == toset(["arn:aws:s3:::data-bucket/input/*"])
+    error_message = "tag_objects grants them on exactly these resources"
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.detect_sentiment) == 0
+    error_message = "detect_sentiment only when its toggle is on"
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.tracing) == 0
+    error_message = "tracing only when its toggle is on"
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.decrypt_objects) == 1
+    error_message = "decrypt_objects only when its toggle is on"
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.decrypt_objects[0].statement[0].actions) == toset(["kms:Decrypt"])
+    error_message = "decrypt_objects grants exactly these actions"
+  }
+
+  assert {
+    condition     = toset(data.aws_iam_policy_document.decrypt_objects[0].statement[0].resources) == toset(["arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"])
+    error_message = "decrypt_objects grants them on exactly these resources"
+  }
+}
+
+# ---- modules/batch_role ----------------------------------------------------------------------------------------------
+
 run "lambdainvoke" {
   command = plan
 
