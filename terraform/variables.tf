@@ -121,26 +121,9 @@ variable "force_destroy" {
 ################################################################################
 
 variable "operation" {
-  description = "CreateJob operation the batch role is built for; the stack's function serves LambdaInvoke."
+  description = "CreateJob operation the batch role is built for (the batch_role module checks the name); the stack's function serves LambdaInvoke."
   type        = string
   default     = "LambdaInvoke"
-
-  validation {
-    condition = contains([
-      "LambdaInvoke",
-      "S3PutObjectCopy",
-      "S3PutObjectAcl",
-      "S3PutObjectTagging",
-      "S3DeleteObjectTagging",
-      "S3InitiateRestoreObject",
-      "S3PutObjectLegalHold",
-      "S3PutObjectRetention",
-      "S3ReplicateObject",
-      "S3ComputeObjectChecksum",
-      "S3UpdateObjectEncryption",
-    ], var.operation)
-    error_message = "operation must be a CreateJob operation: LambdaInvoke, S3PutObjectCopy, S3PutObjectAcl, S3PutObjectTagging, S3DeleteObjectTagging, S3InitiateRestoreObject, S3PutObjectLegalHold, S3PutObjectRetention, S3ReplicateObject, S3ComputeObjectChecksum or S3UpdateObjectEncryption."
-  }
 }
 
 variable "destination_bucket" {

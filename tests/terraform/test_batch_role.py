@@ -87,14 +87,14 @@ def test_root_stack_role_gets_the_policy_for_its_own_resources() -> None:
 
 
 @pytest.mark.parametrize(("example", "operation", "inputs"), [
-    ("tagging", "S3PutObjectTagging", {"target_bucket": "bucket"}),
-    ("restore", "S3InitiateRestoreObject", {"target_bucket": "bucket"}),
-    ("copy", "S3PutObjectCopy", {"target_bucket": "source_bucket", "destination_bucket": "destination_bucket"}),
+    ("tagging", "S3PutObjectTagging", {"target_bucket": "bucket_name"}),
+    ("restore", "S3InitiateRestoreObject", {"target_bucket": "bucket_name"}),
+    ("copy", "S3PutObjectCopy", {"target_bucket": "bucket_name", "destination_bucket": "destination_bucket_name"}),
 ])
 def test_examples_get_the_policy_for_their_operation(example: str, operation: str, inputs: dict[str, str]) -> None:
-    stack = static_plan(TERRAFORM_ROOT / "examples" / example)
+    stack = static_plan(TERRAFORM_ROOT / "examples" / example).child("job_stack")
     role = stack.child("batch_role")
-    buckets = {name: stack.child(module).output("s3_bucket_id") for name, module in inputs.items()}
+    buckets = {name: stack.output(output) for name, output in inputs.items()}
     job_bucket = buckets["target_bucket"]
     expected = _scope(operation, False, buckets, manifest_bucket=job_bucket, report_bucket=job_bucket)
     assert role.variables["operation"] == operation

@@ -47,9 +47,16 @@ def test_bucket_region_output_reads_the_buckets_region() -> None:
     assert stack.child("data_bucket").output("s3_bucket_region") == "eu-west-1"
 
 
-@pytest.mark.parametrize("directory", [TERRAFORM, TERRAFORM / "modules" / "batch_role"], ids=["root", "batch_role"])
-def test_operation_validation_lists_every_catalogue_operation(directory) -> None:
-    assert _validation_list(directory, "operation") == list(OPERATIONS)
+def test_operation_validation_lists_every_catalogue_operation() -> None:
+    assert _validation_list(TERRAFORM / "modules" / "batch_role", "operation") == list(OPERATIONS)
+
+
+@pytest.mark.parametrize("directory", [TERRAFORM, TERRAFORM / "modules" / "job_stack"], ids=["root", "job_stack"])
+def test_callers_leave_the_operation_check_to_the_batch_role(directory) -> None:
+    """One list of operations: a caller hands var.operation on as it is, and the batch_role module checks it."""
+    module = load.load_module(directory)
+    assert module.variables["operation"].get("validation", []) == []
+    assert module.modules["batch_role"]["operation"] == "${var.operation}"
 
 
 def test_language_codes_are_comprehends() -> None:

@@ -49,9 +49,14 @@ def _function_name_max() -> int:
 
 
 def _accepts(directory: Path, variable: str, value: str) -> bool:
-    spec = load.load_module(directory).variables[variable]
+    """The variable's validations in `directory` and in every module it hands the value on to unchanged."""
+    module = load.load_module(directory)
     scope = evaluate.Scope(variables={variable: value})
-    return all(evaluate.evaluate(check["condition"], scope) for check in spec.get("validation", []))
+    checks = module.variables[variable].get("validation", [])
+    passed_on = [(directory / call["source"]).resolve() for call in module.modules.values()
+                 if call.get(variable) == f"${{var.{variable}}}"]
+    return (all(evaluate.evaluate(check["condition"], scope) for check in checks)
+            and all(_accepts(child, variable, value) for child in passed_on))
 
 
 def _bucket_name_ok(name: str) -> bool:
@@ -74,16 +79,17 @@ def _longest_region(directory: Path) -> str:
     return accepted[-1]
 
 
-ROOTS = {"root": TERRAFORM, "tagging": TERRAFORM / "examples" / "tagging", "copy": TERRAFORM / "examples" / "copy"}
+EXAMPLES = {example: TERRAFORM / "examples" / example for example in ("tagging", "restore", "copy")}
+ROOTS = {"root": TERRAFORM, **EXAMPLES}
 
 
-@pytest.mark.parametrize("root", ROOTS.values(), ids=ROOTS.keys())
-def test_validation_accepts_every_real_region_and_bounds_the_length(root: Path) -> None:
-    refused = [region for region in REAL_REGIONS if not _accepts(root, "region", region)]
+def test_validation_accepts_every_real_region_and_bounds_the_length() -> None:
+    """The root bounds var.region (its names hold it); the examples take a real Region from the provider."""
+    refused = [region for region in REAL_REGIONS if not _accepts(TERRAFORM, "region", region)]
     assert refused == []
-    longest = _longest_region(root)
+    longest = _longest_region(TERRAFORM)
     assert len(longest) >= max(map(len, REAL_REGIONS))
-    assert not _accepts(root, "region", f"ap-{'x' * (len(longest) - 4)}-1")
+    assert not _accepts(TERRAFORM, "region", f"ap-{'x' * (len(longest) - 4)}-1")
 
 
 def _names(root: Path, name: str, region: str) -> dict[str, list[str]]:
@@ -91,13 +97,8 @@ def _names(root: Path, name: str, region: str) -> dict[str, list[str]]:
     variables = {"name": name, "region": region}
     if root == TERRAFORM:
         variables |= {"separate_job_bucket": True, "create_submitter_policy": True}
-    stack = static_plan(root, variables, plan.Account(region=region))
     names: dict[str, list[str]] = {"bucket": [], "role": [], "policy": [], "function": [], "log group": []}
-    for call_name, call in stack.module.modules.items():
-        count = stack.count(call)
-        for index in range(1) if count is None else range(count):
-            child = stack.child(call_name, None if count is None else index)
-            _collect(child, names)
+    _collect(static_plan(root, variables, plan.Account(region=region)), names)
     return names
 
 
@@ -109,14 +110,23 @@ def _collect(instance: plan.Instance, names: dict[str, list[str]]) -> None:
         if kind in kinds and instance.count(body) != 0:
             what, argument = kinds[kind]
             names[what].append(instance.resource_arguments(kind, resource)[argument])
+    for call_name, call in instance.module.modules.items():
+        count = instance.count(call)
+        for index in [None] if count is None else range(count):
+            _collect(instance.child(call_name, index), names)
 
 
 LIMITS = {"role": ROLE_NAME_MAX, "policy": POLICY_NAME_MAX, "function": _function_name_max(), "log group": LOG_GROUP_MAX}
 
 
-@pytest.mark.parametrize("root", ROOTS.values(), ids=ROOTS.keys())
-@pytest.mark.parametrize("region", [*LONGEST_REAL_REGIONS, "us-gov-west-1", "longest allowed"])
-def test_names_fit_for_the_longest_inputs(root: Path, region: str) -> None:
+# Only the root bounds var.region (its longest accepted value is synthetic); an example's Region is a real one.
+LONGEST_INPUTS = [(key, region) for key in ROOTS for region in [*LONGEST_REAL_REGIONS, "us-gov-west-1"]]
+LONGEST_INPUTS.append(("root", "longest allowed"))
+
+
+@pytest.mark.parametrize(("key", "region"), LONGEST_INPUTS)
+def test_names_fit_for_the_longest_inputs(key: str, region: str) -> None:
+    root = ROOTS[key]
     region = _longest_region(root) if region == "longest allowed" else region
     name = _longest(root, "name")
     names = _names(root, name, region)
@@ -126,6 +136,17 @@ def test_names_fit_for_the_longest_inputs(root: Path, region: str) -> None:
     for what, limit in LIMITS.items():
         for value in names[what]:
             assert len(value) <= limit, f"{what} name {value!r} has {len(value)} characters, AWS allows {limit}"
+
+
+@pytest.mark.parametrize(("key", "buckets"), [
+    ("tagging", ["s3batch-tagging-123456789012-us-east-1"]),
+    ("restore", ["s3batch-restore-123456789012-us-east-1"]),
+    ("copy", ["s3batch-copy-source-123456789012-us-east-1", "s3batch-copy-destination-123456789012-us-east-1"]),
+])
+def test_examples_name_their_buckets_and_role_after_the_stack(key: str, buckets: list[str]) -> None:
+    names = _names(ROOTS[key], f"s3batch-{key}", "us-east-1")
+    assert sorted(names["bucket"]) == sorted(buckets)
+    assert names["role"] == [f"s3batch-{key}-batch"]
 
 
 def test_job_bucket_keeps_names_that_fit_and_tells_long_ones_apart() -> None:

@@ -29,6 +29,7 @@ def test_the_expected_modules_and_examples_exist() -> None:
         "terraform/modules/bucket",
         "terraform/modules/sentiment_lambda",
         "terraform/modules/batch_role",
+        "terraform/modules/job_stack",
         "terraform/examples/tagging",
         "terraform/examples/copy",
         "terraform/examples/restore",

@@ -6,37 +6,9 @@ provider "aws" {
   region = var.region
 }
 
-data "aws_caller_identity" "current" {}
+module "job_stack" {
+  source = "../../modules/job_stack"
 
-locals {
-  suffix = "${data.aws_caller_identity.current.account_id}-${var.region}"
-}
-
-module "source_bucket" {
-  source = "../../modules/bucket"
-
-  bucket_name = "${var.name}-source-${local.suffix}"
-  expire_prefixes = {
-    (var.manifest_prefix) = 30
-    (var.report_prefix)   = 90
-  }
-}
-
-module "destination_bucket" {
-  source = "../../modules/bucket"
-
-  bucket_name = "${var.name}-destination-${local.suffix}"
-}
-
-module "batch_role" {
-  source = "../../modules/batch_role"
-
-  role_name          = "${var.name}-batch"
-  operation          = "S3PutObjectCopy"
-  manifest_bucket    = module.source_bucket.s3_bucket_id
-  manifest_prefix    = var.manifest_prefix
-  report_bucket      = module.source_bucket.s3_bucket_id
-  report_prefix      = var.report_prefix
-  target_bucket      = module.source_bucket.s3_bucket_id
-  destination_bucket = module.destination_bucket.s3_bucket_id
+  name      = var.name
+  operation = "S3PutObjectCopy"
 }

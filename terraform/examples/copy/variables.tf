@@ -4,8 +4,8 @@ variable "name" {
   default     = "s3batch-copy"
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9-]{0,19}[a-z0-9]$", var.name))
-    error_message = "name must be 2-21 lowercase letters, digits and hyphens, starting and ending with a letter or digit (bucket names <name>-destination-<account>-<region> stop at 63 characters)."
+    condition     = length(var.name) <= 21
+    error_message = "name must have at most 21 characters (bucket names <name>-destination-<account>-<region> stop at 63 characters); the job_stack module checks the rest."
   }
 }
 
@@ -13,22 +13,4 @@ variable "region" {
   description = "AWS Region of the stack and the jobs."
   type        = string
   default     = "us-east-1"
-
-  validation {
-    # The longest Region name today has 15 characters (us-isof-south-1); bucket names include it.
-    condition     = can(regex("^[a-z]{2,4}(-[a-z]+)+-[0-9]$", var.region)) && length(var.region) <= 16
-    error_message = "region must be an AWS Region name such as us-east-1 (at most 16 characters)."
-  }
-}
-
-variable "manifest_prefix" {
-  description = "Prefix of the manifests; the role may read only below it."
-  type        = string
-  default     = "manifests/"
-}
-
-variable "report_prefix" {
-  description = "Prefix of the completion reports; the role may write only below it."
-  type        = string
-  default     = "reports/"
 }

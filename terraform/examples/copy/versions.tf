@@ -1,6 +1,5 @@
+# Terraform's own version is required by the modules (>= 1.5.7); an example adds the provider's upper bound.
 terraform {
-  required_version = ">= 1.5.7"
-
   required_providers {
     aws = {
       source  = "hashicorp/aws"

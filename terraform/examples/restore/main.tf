@@ -6,30 +6,9 @@ provider "aws" {
   region = var.region
 }
 
-data "aws_caller_identity" "current" {}
+module "job_stack" {
+  source = "../../modules/job_stack"
 
-locals {
-  bucket_name = "${var.name}-${data.aws_caller_identity.current.account_id}-${var.region}"
-}
-
-module "bucket" {
-  source = "../../modules/bucket"
-
-  bucket_name = local.bucket_name
-  expire_prefixes = {
-    (var.manifest_prefix) = 30
-    (var.report_prefix)   = 90
-  }
-}
-
-module "batch_role" {
-  source = "../../modules/batch_role"
-
-  role_name       = "${var.name}-batch"
-  operation       = "S3InitiateRestoreObject"
-  manifest_bucket = module.bucket.s3_bucket_id
-  manifest_prefix = var.manifest_prefix
-  report_bucket   = module.bucket.s3_bucket_id
-  report_prefix   = var.report_prefix
-  target_bucket   = module.bucket.s3_bucket_id
+  name      = var.name
+  operation = "S3InitiateRestoreObject"
 }

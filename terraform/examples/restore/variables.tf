@@ -1,5 +1,5 @@
 variable "name" {
-  description = "Name of the stack; prefixes the bucket and role names."
+  description = "Name of the stack; prefixes the bucket and role names (2-32 characters, checked by the job_stack module)."
   type        = string
   default     = "s3batch-restore"
 }
@@ -8,16 +8,4 @@ variable "region" {
   description = "AWS Region of the stack and the jobs."
   type        = string
   default     = "us-east-1"
-}
-
-variable "manifest_prefix" {
-  description = "Prefix of the manifests; the role may read only below it."
-  type        = string
-  default     = "manifests/"
-}
-
-variable "report_prefix" {
-  description = "Prefix of the completion reports; the role may write only below it."
-  type        = string
-  default     = "reports/"
 }

@@ -1,14 +1,14 @@
 output "bucket_name" {
   description = "Bucket holding the objects to tag, the manifests and the reports."
-  value       = module.bucket.s3_bucket_id
+  value       = module.job_stack.bucket_name
 }
 
 output "batch_role_arn" {
   description = "ARN of the role to pass as CreateJob's RoleArn."
-  value       = module.batch_role.batch_role_arn
+  value       = module.job_stack.batch_role_arn
 }
 
 output "submitter_policy_json" {
   description = "Policy to attach to whoever creates the jobs."
-  value       = module.batch_role.submitter_policy_json
+  value       = module.job_stack.submitter_policy_json
 }
