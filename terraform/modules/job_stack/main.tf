@@ -10,6 +10,8 @@ data "aws_region" "current" {}
 locals {
   suffix = "${data.aws_caller_identity.current.account_id}-${data.aws_region.current.region}"
   copy   = var.operation == "S3PutObjectCopy"
+  # The bucket copies go to; "" for the other operations (batch_role's convention for "none").
+  destination_bucket = local.copy ? module.destination_bucket[0].s3_bucket_id : ""
 }
 
 module "bucket" {
@@ -39,5 +41,5 @@ module "batch_role" {
   report_bucket      = module.bucket.s3_bucket_id
   report_prefix      = var.report_prefix
   target_bucket      = module.bucket.s3_bucket_id
-  destination_bucket = local.copy ? module.destination_bucket[0].s3_bucket_id : ""
+  destination_bucket = local.destination_bucket
 }

@@ -5,7 +5,7 @@ output "bucket_name" {
 
 output "destination_bucket_name" {
   description = "Bucket the objects are copied to (CreateJob's TargetResource) for S3PutObjectCopy; \"\" otherwise."
-  value       = local.copy ? module.destination_bucket[0].s3_bucket_id : ""
+  value       = local.destination_bucket
 }
 
 output "batch_role_arn" {
