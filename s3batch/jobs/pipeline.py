@@ -15,7 +15,6 @@ from typing import IO, Any, TextIO
 
 from botocore.exceptions import ClientError
 
-from s3batch_core.contract import arns
 from s3batch_core.errors import InputError, S3BatchError, UsageError, one_line
 from s3batch.jobs import cost as costs
 from s3batch.jobs import manifest as manifests
@@ -25,7 +24,7 @@ from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
 from s3batch.jobs.submit import GeneratorSettings, JobOptions, ReportSettings, build_create_job_request, create_job
 from s3batch_core.contract.formats import CSV_FORMAT
 from s3batch_core.contract.limits import MAX_INVENTORY_MANIFEST_BYTES, load_json
-from s3batch_core.contract.manifest_rules import inventory_problem
+from s3batch_core.contract.manifest_rules import inventory_data_bucket, inventory_problem
 from s3batch_core.contract.stack_outputs import StackOutputs
 
 
@@ -144,7 +143,7 @@ def count_inventory_rows(s3: Any, location: ManifestLocation) -> int:
     problem = inventory_problem(document)
     if problem:
         raise InputError(f"{source}: {problem}")
-    bucket = arns.bucket_name(str(document["destinationBucket"]))
+    bucket = inventory_data_bucket(document)
     rows = 0
     for item in document["files"]:
         body = s3.get_object(Bucket=bucket, Key=item["key"])["Body"]
