@@ -51,7 +51,7 @@ class ManifestSource:
 
 @dataclass(frozen=True)
 class JobSettings:
-    """Resources of the job: from the stack outputs, each overridable by a flag."""
+    """Resources of the job: from the stack outputs, each overridable by a flag (`s3batch job` assembles them)."""
 
     account_id: str
     region: str
@@ -61,46 +61,6 @@ class JobSettings:
     data_bucket: str | None
     data_prefix: str
     report: ReportSettings
-    function_arn: str | None = None
-    schema_version: str | None = None
-
-
-_SETTING_FLAGS = {
-    "account_id": "--account-id", "region": "--region", "role_arn": "--role-arn",
-    "manifest_bucket": "--manifest-bucket", "report_bucket": "--report-bucket",
-}
-
-
-def settings_from(outputs: StackOutputs | None, overrides: dict[str, Any]) -> JobSettings:
-    """Flags win over outputs; a missing required value names its flag and the outputs file."""
-
-    def pick(name: str, output: str | None = None, required: bool = True) -> Any:
-        value = overrides.get(name)
-        if value is None and outputs is not None:
-            value = getattr(outputs, output or name)
-        if value is None and required:
-            raise UsageError(f"{_SETTING_FLAGS.get(name, name)} is required without stack outputs (--outputs FILE)")
-        return value
-
-    report = ReportSettings(
-        bucket=pick("report_bucket"),
-        prefix=pick("report_prefix", required=False) or "",
-        scope=overrides.get("report_scope") or "AllTasks",
-        enabled=not overrides.get("no_report", False),
-        expected_owner=overrides.get("report_expected_owner"),
-    )
-    return JobSettings(
-        account_id=pick("account_id"),
-        region=pick("region"),
-        role_arn=pick("role_arn", "batch_role_arn"),
-        manifest_bucket=pick("manifest_bucket"),
-        manifest_prefix=pick("manifest_prefix", required=False) or "",
-        data_bucket=pick("data_bucket", "bucket_name", required=False),
-        data_prefix=pick("data_prefix", required=False) or "",
-        report=report,
-        function_arn=pick("function_arn", required=False),
-        schema_version=pick("schema_version", "invocation_schema_version", required=False),
-    )
 
 
 @dataclass

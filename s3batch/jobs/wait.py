@@ -4,7 +4,7 @@ Exit codes (also in `s3batch job wait --help` and docs/jobs.md):
   0  Complete, no failed task
   1  Complete with failed tasks
   2  Failed or Cancelled
-  3  usage or input error (bad job id, unknown job)
+  3  input error (unknown job); a usage error (bad flags) is 2, as in every s3batch command
   4  still running when --timeout ran out
 
 Polling starts at the minimum interval and backs off (x1.5, up to `max_interval`) while nothing changes, and
@@ -43,7 +43,7 @@ class ExitCode(IntEnum):
     COMPLETE = 0
     TASKS_FAILED = 1
     JOB_FAILED = 2
-    USAGE = 3
+    INPUT = 3
     TIMEOUT = 4
 
 
@@ -202,7 +202,7 @@ def describe_job(s3control: Any, account_id: str, job_id: str) -> dict[str, Any]
         if error.get("Code") in ("NotFoundException", "NoSuchJob", "NoSuchJobException", "BadRequestException"):
             raise S3BatchError(
                 f"job {job_id}: {error.get('Message') or error.get('Code')} (wrong Region or account, or expired after 90 days?)",
-                exit_code=ExitCode.USAGE,
+                exit_code=ExitCode.INPUT,
             ) from None
         raise
 
