@@ -63,8 +63,9 @@ class Clients:
 
     @property
     def s3control_poller(self) -> Any:
-        """S3 Control for polling DescribeJob: one attempt per call and short timeouts, because the wait loop
-        retries itself and must keep `--timeout` between attempts (botocore's own retries would hide the time)."""
+        """S3 Control for polling DescribeJob: one attempt per call and short timeouts. The wait loop retries what
+        botocore's standard mode would (s3batch_core.aws.standard_mode_retries), itself, so that `--timeout` holds
+        between attempts (botocore's own retries would sleep past it)."""
         if "s3control-poller" not in self._made:
             config = Config(retries={"mode": "standard", "max_attempts": 1}, connect_timeout=POLL_CONNECT_TIMEOUT_S,
                             read_timeout=POLL_READ_TIMEOUT_S)

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from s3batch_core.aws import make_client, strip_account_host_label
+from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
+
+from s3batch_core.aws import make_client, standard_mode_retries, strip_account_host_label
 
 LIST_JOBS_BODY = (
     b'<?xml version="1.0" encoding="UTF-8"?>'
@@ -78,3 +80,30 @@ def test_service_endpoint_variables_use_the_service_id_as_boto3_does(monkeypatch
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3_CONTROL", "http://127.0.0.1:9")  # "S3 Control" -> S3_CONTROL
     assert endpoint_url_from_env("s3control") == "http://127.0.0.1:9"
     assert endpoint_url_from_env("s3") is None
+
+
+# name -> (the failure, whether botocore's standard retry mode retries it)
+FAILURES: dict[str, tuple[BaseException, bool]] = {
+    "throttled": (ClientError({"Error": {"Code": "TooManyRequestsException"},
+                               "ResponseMetadata": {"HTTPStatusCode": 400}}, "DescribeJob"), True),
+    "SlowDown": (ClientError({"Error": {"Code": "SlowDown"}, "ResponseMetadata": {"HTTPStatusCode": 503}}, "X"), True),
+    "an internal error": (ClientError({"Error": {"Code": "InternalServiceException"},
+                                       "ResponseMetadata": {"HTTPStatusCode": 500}}, "DescribeJob"), True),
+    "429 with an unknown code": (ClientError({"Error": {"Code": "Whatever"},
+                                              "ResponseMetadata": {"HTTPStatusCode": 429}}, "DescribeJob"), True),
+    "a refused connection": (EndpointConnectionError(endpoint_url="http://127.0.0.1:1"), True),
+    "a read timeout": (ReadTimeoutError(endpoint_url="http://127.0.0.1:1"), True),
+    "access denied": (ClientError({"Error": {"Code": "AccessDenied"}, "ResponseMetadata": {"HTTPStatusCode": 403}},
+                                  "DescribeJob"), False),
+    "an unknown job": (ClientError({"Error": {"Code": "NotFoundException"},
+                                    "ResponseMetadata": {"HTTPStatusCode": 404}}, "DescribeJob"), False),
+    "501 not implemented": (ClientError({"Error": {"Code": "NotImplemented"},
+                                         "ResponseMetadata": {"HTTPStatusCode": 501}}, "DescribeJob"), False),
+}
+
+
+@pytest.mark.parametrize("case", FAILURES)
+def test_standard_mode_retries_what_botocore_retries(case: str) -> None:
+    error, retried = FAILURES[case]
+    operation = make_client("s3control", region="us-east-1").meta.service_model.operation_model("DescribeJob")
+    assert standard_mode_retries(error, operation) is retried
