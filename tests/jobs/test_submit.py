@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,7 @@ def test_create_job_shape_for_each_operation(name: str) -> None:
     assert request["ConfirmationRequired"] is False
     assert request["Report"] == {"Bucket": "arn:aws:s3:::rep-bkt", "Format": "Report_CSV_20180820", "Enabled": True,
                                  "ReportScope": "AllTasks", "Prefix": "reports"}
-    assert 1 <= len(request["ClientRequestToken"]) <= 64
+    assert re.fullmatch(r"s3batch-[0-9a-f]{56}", request["ClientRequestToken"])  # 64 characters, the model's maximum
     client = make_client("s3control", region="us-east-1")
     with Stubber(client) as stub:  # the Stubber validates the request against the s3control model
         stub.add_response("create_job", {"JobId": "job-0001"}, expected_params=request)
