@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -11,6 +9,7 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
 
 from s3batch_core.aws import make_client, standard_mode_retries, strip_account_host_label
+from tests.loopback import answering
 
 LIST_JOBS_BODY = (
     b'<?xml version="1.0" encoding="UTF-8"?>'
@@ -20,29 +19,8 @@ LIST_JOBS_BODY = (
 
 @pytest.fixture
 def recording_server() -> Iterator[tuple[str, list[dict[str, str]]]]:
-    seen: list[dict[str, str]] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server naming
-            seen.append({"path": self.path, "host": self.headers["Host"],
-                         "account": self.headers.get("x-amz-account-id", "")})
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(LIST_JOBS_BODY)))
-            self.end_headers()
-            self.wfile.write(LIST_JOBS_BODY)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with answering(LIST_JOBS_BODY) as (server, seen):
         yield f"http://127.0.0.1:{server.server_port}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def test_s3control_job_call_reaches_loopback(recording_server: tuple[str, list[dict[str, str]]]) -> None:

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import io
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 
@@ -19,6 +18,7 @@ from s3batch_core.errors import S3BatchError
 from s3batch.jobs.target import Clients, JobTarget
 from s3batch.jobs.wait import ExitCode, PlainDisplay, PollSettings, wait_for_job
 from tests.jobs.test_wait import ACCOUNT, JOB, FakeClock
+from tests.loopback import answering
 
 
 @pytest.fixture
@@ -60,30 +60,14 @@ def test_without_a_timeout_the_patience_runs_out_with_exit_2(refused_endpoint: s
     assert all(b - a <= 30 + 10 for a, b in zip(seconds, seconds[1:]))
 
 
-class _Job(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        body = (f'<DescribeJobResult><Job><JobId>{JOB}</JobId><Status>Active</Status></Job></DescribeJobResult>').encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_: object) -> None:
-        pass
-
-
 @pytest.fixture
-def stoppable_endpoint() -> Iterator[HTTPServer]:
-    server = HTTPServer(("127.0.0.1", 0), _Job)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
+def stoppable_endpoint() -> Iterator[ThreadingHTTPServer]:
+    body = f"<DescribeJobResult><Job><JobId>{JOB}</JobId><Status>Active</Status></Job></DescribeJobResult>"
+    with answering(body.encode()) as (server, _):
+        yield server
 
 
-def test_a_stack_stopped_mid_wait_is_reported_and_the_timeout_holds(stoppable_endpoint: HTTPServer) -> None:
+def test_a_stack_stopped_mid_wait_is_reported_and_the_timeout_holds(stoppable_endpoint: ThreadingHTTPServer) -> None:
     endpoint = f"http://127.0.0.1:{stoppable_endpoint.server_address[1]}"
     clock, out = FakeClock(), io.StringIO()
     polls = []
