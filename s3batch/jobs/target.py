@@ -66,7 +66,7 @@ class Clients:
         """S3 Control for polling DescribeJob: one attempt per call and short timeouts. The wait loop retries what
         botocore's standard mode would (s3batch_core.aws.standard_mode_retries), itself, so that `--timeout` holds
         between attempts (botocore's own retries would sleep past it)."""
-        config = Config(retries={"mode": "standard", "max_attempts": 1}, connect_timeout=POLL_CONNECT_TIMEOUT_S,
+        config = Config(retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=POLL_CONNECT_TIMEOUT_S,
                         read_timeout=POLL_READ_TIMEOUT_S)
         return self.client("s3control", config=config, name="s3control-poller")
 

@@ -4,13 +4,18 @@ errors, the help. The job's work itself is tested with its modules and end to en
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from botocore.stub import Stubber
 from moto import mock_aws
 
 import s3batch.jobs.commands as job_commands
 from s3batch.cli import main
+from s3batch.jobs.target import Clients, JobTarget
+from s3batch_core.aws import make_client
 from s3batch_core.contract.stack_outputs import to_terraform_json
 from tests.core.contract.test_stack_outputs import GOOD
 
@@ -106,3 +111,54 @@ def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> No
         assert codes == ["0", "1", "2", "3", "4"]
         assert "2  job Failed or Cancelled, an AWS/runtime error, or a usage error (bad flags; as in every s3batch " \
                "command)" in lines
+
+
+@pytest.fixture
+def s3control(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stubber]:
+    """The S3 Control client the commands about an existing job get, answered by botocore's Stubber."""
+    client = make_client("s3control", region="us-east-1")
+    clients = Clients(JobTarget(region="us-east-1", account_id_hint=GOOD.account_id), _made={"s3control": client})
+    monkeypatch.setattr(job_commands, "_job_clients", lambda _args: clients)
+    with Stubber(client) as stub:
+        yield stub
+        stub.assert_no_pending_responses()
+
+
+JOB = {"JobId": "job-1", "Status": "Active", "Priority": 10, "CreationTime": datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
+       "Description": "nightly [bold]tags[/]", "ProgressSummary": {"TotalNumberOfTasks": 4, "NumberOfTasksSucceeded": 1,
+                                                                  "NumberOfTasksFailed": 1}}
+WHO = {"AccountId": GOOD.account_id, "JobId": "job-1"}
+
+
+def test_status_as_json_is_describe_job(s3control: Stubber, capsys: pytest.CaptureFixture[str]) -> None:
+    s3control.add_response("describe_job", {"Job": JOB}, WHO)
+    assert main(["job", "status", "job-1", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {**JOB, "CreationTime": "2026-01-02 03:04:05+00:00"}
+
+
+def test_list_follows_the_status_filter_and_prints_user_text_as_it_is(s3control: Stubber,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    s3control.add_response("list_jobs", {"Jobs": [{**JOB, "Operation": "S3PutObjectTagging"}]},
+                           {"AccountId": GOOD.account_id, "MaxResults": 1000, "JobStatuses": ["Active"]})
+    assert main(["job", "list", "--status", "Active"]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if "job-1" in line)
+    assert [cell.strip() for cell in row.split("│")[1:-1]] == [
+        "job-1", "Active", "S3PutObjectTagging", "10", "2/4", "1", "2026-01-02T03:04:05+00:00",
+        "nightly [bold]tags[/]"]  # the description as written, never rich markup
+
+
+def test_cancel_and_priority_say_what_s3_answered(s3control: Stubber, capsys: pytest.CaptureFixture[str]) -> None:
+    s3control.add_response("update_job_status", {"JobId": "job-1", "Status": "Cancelled"},
+                           {**WHO, "RequestedJobStatus": "Cancelled", "StatusUpdateReason": "wrong input"})
+    s3control.add_response("update_job_priority", {"JobId": "job-1", "Priority": 5}, {**WHO, "Priority": 5})
+    assert main(["job", "cancel", "job-1", "--reason", "wrong input"]) == 0
+    assert main(["job", "priority", "job-1", "5"]) == 0
+    assert capsys.readouterr().out == "job job-1: Cancelled\njob job-1: priority 5\n"
+
+
+def test_a_job_in_the_wrong_state_is_an_input_error(s3control: Stubber, capsys: pytest.CaptureFixture[str]) -> None:
+    s3control.add_client_error("update_job_status", "JobStatusException", "job is Complete", 400,
+                               expected_params={**WHO, "RequestedJobStatus": "Cancelled"})
+    assert main(["job", "cancel", "job-1"]) == 3
+    assert capsys.readouterr().err == ("s3batch: error: cancel job-1: JobStatusException: job is Complete "
+                                       "(the job is not in a state that allows this)\n")

@@ -11,7 +11,6 @@ from botocore.stub import Stubber
 
 from s3batch_core.aws import make_client
 from s3batch_core.errors import S3BatchError
-from s3batch.jobs.target import JobTarget
 from s3batch.jobs.wait import (
     ExitCode,
     PlainDisplay,
@@ -122,15 +121,6 @@ def test_progress_rate_and_eta() -> None:
     progress = Progress.from_job(_job("Active", total=100, ok=40, failed=10, elapsed=10))
     assert progress.rate() == 5.0 and progress.eta() == 10.0
     assert Progress.from_job({"Status": "New"}).rate() is None
-
-
-def test_poll_interval_is_the_only_difference_between_targets(monkeypatch: pytest.MonkeyPatch) -> None:
-    for variable in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3_CONTROL"):
-        monkeypatch.delenv(variable, raising=False)
-    assert JobTarget().default_poll_interval() == 5.0  # AWS: reference §4.1's politeness
-    assert JobTarget(endpoint_url="http://127.0.0.1:4566").default_poll_interval() == 0.2
-    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
-    assert JobTarget().default_poll_interval() == 0.2
 
 
 def test_until_stops_when_preparation_is_over() -> None:
