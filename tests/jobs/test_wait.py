@@ -67,7 +67,6 @@ def test_backoff_while_unchanged_and_reset_on_progress() -> None:
     final, clock, output = _run(jobs, PollSettings(min_interval=5.0, max_interval=8.0))
     assert final["Status"] == "Complete"
     assert clock.sleeps == [5.0, 5.0, 7.5, 8.0, 5.0]
-    assert all(s >= 5.0 for s in clock.sleeps)  # never faster than the polite minimum
     assert "\x1b" not in output  # plain lines: no control codes
     assert output.splitlines()[-1] == "Complete: 10/10 tasks (10 succeeded, 0 failed, 3.3 tasks/s, ETA 0s)"
     assert output.count("Active: 1/10") == 1  # one line per change
