@@ -215,5 +215,6 @@ def test_checksum_type_an_algorithm_cannot_compute_is_an_input_error() -> None:
     with pytest.raises(InputError, match="CRC64NVME supports only ChecksumType FULL_OBJECT"):
         operation_from_flags("S3ComputeObjectChecksum", OperationFlags(checksum_algorithm="CRC64NVME",
                                                                        checksum_type="COMPOSITE"))
-    assert operation_from_flags("S3ComputeObjectChecksum", OperationFlags(checksum_algorithm="CRC32",
-                                                                          checksum_type="COMPOSITE"))
+    assert operation_from_flags("S3ComputeObjectChecksum", OperationFlags(
+        checksum_algorithm="CRC32", checksum_type="COMPOSITE")) == {
+        "S3ComputeObjectChecksum": {"ChecksumAlgorithm": "CRC32", "ChecksumType": "COMPOSITE"}}
