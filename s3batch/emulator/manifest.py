@@ -40,8 +40,8 @@ from s3batch.emulator.failures import (
 from s3batch_core.contract import arns
 from s3batch_core.contract.arns import bucket_name
 from s3batch_core.contract.formats import CSV_FORMAT, GENERATED_FORMAT, INVENTORY_FORMAT
-from s3batch_core.contract.manifest_rules import (encode_key, inventory_data_bucket, inventory_problem,
-                                                  inventory_schema, key_problem)
+from s3batch_core.contract.manifest_rules import encode_key, inventory_problem, inventory_schema, key_problem
+from s3batch_core.contract.manifest_rules import inventory_data_bucket
 from s3batch_core.contract.manifest_rules import normalise_etag as bare_etag
 
 _CHUNK = 1 << 20
