@@ -14,13 +14,15 @@ from __future__ import annotations
 import functools
 import os
 import re
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 import boto3
 import botocore.exceptions
 import botocore.session
 from botocore.config import Config
+from botocore.exceptions import ClientError
+from botocore.retries.standard import RetryContext, StandardRetryConditions
 
 _ACCOUNT_LABEL = re.compile(r"^\d{12}\.")
 
@@ -74,3 +76,21 @@ def make_client(
     if service == "s3control" and endpoint:
         client.meta.events.register("before-sign.s3-control.*", strip_account_host_label)
     return client
+
+
+class _Status(NamedTuple):
+    status_code: int  # what botocore's retry checkers read of an HTTP response
+
+
+def standard_mode_retries(error: BaseException, operation_model: Any = None) -> bool:
+    """Whether botocore's standard retry mode (the mode every client here is made with) retries this failure:
+    throttling, transient codes and 5xx statuses, dropped, refused or timed-out connections, and errors the
+    operation's model marks retryable. For a caller that must do the retrying itself (the job waiter keeps
+    `--timeout` between attempts): botocore decides what is worth retrying, not a list of our own."""
+    if isinstance(error, ClientError):
+        status = error.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        context = RetryContext(1, operation_model=operation_model, parsed_response=error.response,
+                               http_response=_Status(int(status)) if status else None)
+    else:
+        context = RetryContext(1, operation_model=operation_model, caught_exception=error)
+    return bool(StandardRetryConditions(max_attempts=2).is_retryable(context))

@@ -15,7 +15,9 @@ class S3BatchError(Exception):
 
 
 class UsageError(S3BatchError):
-    """Bad flags or arguments."""
+    """Bad flags or arguments: exit 2, argparse's own code for them, in every command (docs/jobs.md, docs/linter.md)."""
+
+    exit_code = 2
 
 
 class InputError(S3BatchError):

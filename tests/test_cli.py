@@ -1,3 +1,5 @@
+import argparse
+
 import pytest
 
 from s3batch import __version__
@@ -16,10 +18,17 @@ def test_no_command_prints_help_and_fails(capsys: pytest.CaptureFixture[str]) ->
     assert "usage: s3batch" in capsys.readouterr().err
 
 
-def test_every_registered_module_adds_a_command() -> None:
-    parser = build_parser()
-    subparsers = next(a for a in parser._actions if a.dest == "command")  # noqa: SLF001
-    assert len(subparsers.choices) >= len(COMMAND_MODULES)
+def test_each_module_registers_the_commands_of_its_concern() -> None:
+    registered = {}
+    for module in COMMAND_MODULES:
+        subparsers = argparse.ArgumentParser().add_subparsers()
+        module.register(subparsers)
+        registered[module.__name__] = set(subparsers.choices)
+    assert registered == {"s3batch.emulator.commands": {"local"}, "s3batch.jobs.commands": {"job"},
+                          "validate.policy_commands": {"policy", "trust-policy", "submitter-policy"},
+                          "validate.lint_commands": {"lint", "check"}}
+    subparsers = next(a for a in build_parser()._actions if a.dest == "command")  # noqa: SLF001
+    assert set(subparsers.choices) == set().union(*registered.values())
 
 
 def test_an_unexpected_aws_error_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch,

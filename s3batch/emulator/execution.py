@@ -150,8 +150,7 @@ def _prepare(request: JobRequest, workdir: Path) -> PreparedJob:
         _check_manifest_read(access)
         if spec.get("Format") == manifests.INVENTORY_FORMAT:
             manifest = manifests.load_inventory_manifest(s3, location, workdir)
-            if access.scope.manifest_format != "inventory":  # read where manifest.json says, not by path
-                _check_data_file_reads(access, manifest)
+            _check_data_file_reads(access, manifest)  # where manifest.json says (destinationBucket), not by path
         elif spec.get("Format") == manifests.CSV_FORMAT:
             manifest = manifests.load_csv_manifest(s3, spec, location, workdir)
         else:

@@ -41,6 +41,7 @@ from s3batch_core.contract import arns
 from s3batch_core.contract.arns import bucket_name
 from s3batch_core.contract.formats import CSV_FORMAT, GENERATED_FORMAT, INVENTORY_FORMAT
 from s3batch_core.contract.manifest_rules import encode_key, inventory_problem, inventory_schema, key_problem
+from s3batch_core.contract.manifest_rules import inventory_data_bucket
 from s3batch_core.contract.manifest_rules import normalise_etag as bare_etag
 
 _CHUNK = 1 << 20
@@ -188,7 +189,7 @@ def load_inventory_manifest(s3: Any, location: dict, workdir: Path) -> Manifest:
         raise JobFailure(INVALID_MANIFEST, f"{where}: {problem}")
     fields = tuple(name if name in ("Bucket", "Key", "VersionId") else "Ignore" for name in inventory_schema(doc))
     check_fields(fields)
-    files = []
+    files, bucket = [], inventory_data_bucket(doc)
     for index, entry in enumerate(doc["files"]):
         data_key = entry["key"]
         path = workdir / f"inventory-{index}.csv.gz"

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from s3batch_core.errors import InputError, S3BatchError, UsageError, one_line
 from s3batch.arguments import parse_pairs
@@ -20,11 +20,11 @@ from s3batch.jobs import retry as retries
 from s3batch.jobs.manifest import parse_s3_uri
 from s3batch.jobs.outputs import DEFAULT_TERRAFORM_DIR, resolve_outputs
 from s3batch.jobs.pipeline import (
+    JobSettings,
     ManifestSource,
     SourceKind,
     SubmitOptions,
     parse_generator_filter,
-    settings_from,
     submit,
 )
 from s3batch.jobs.preflight import enforce, run_preflight
@@ -36,7 +36,7 @@ from s3batch.jobs.spec import (
     operation_from_flags,
     operation_names,
 )
-from s3batch.jobs.submit import GeneratorSettings, JobOptions, create_job
+from s3batch.jobs.submit import GeneratorSettings, JobOptions, ReportSettings, create_job
 from s3batch.jobs.target import Clients, JobTarget
 from s3batch.jobs.wait import (
     NEW_JOB_GRACE_S,
@@ -54,31 +54,24 @@ from s3batch_core.contract.stack_outputs import StackOutputs
 EXIT_CODES = """exit codes:
   0  job Complete with no failed task (or the command succeeded)
   1  job Complete with failed tasks
-  2  job Failed or Cancelled, or an AWS/runtime error
-  3  usage or input error (bad flags, preflight problems, --max-cost exceeded, unknown job)
+  2  job Failed or Cancelled, an AWS/runtime error, or a usage error (bad flags; as in every s3batch command)
+  3  input error (unreadable outputs/manifest/spec, preflight problems, --max-cost exceeded, unknown job)
   4  --timeout ran out while the job was still running"""
 
 Formatter = argparse.RawDescriptionHelpFormatter
-USAGE_EXIT = 3
+INPUT_ERROR_EXIT = 3
 
 
-class JobArgumentParser(argparse.ArgumentParser):
-    """Bad arguments of a `job` subcommand exit 3 (the documented usage/input error code), not argparse's 2."""
-
-    def error(self, message: str) -> NoReturn:  # noqa: D102 - argparse hook
-        self.print_usage(sys.stderr)
-        self.exit(USAGE_EXIT, f"{self.prog}: error: {message}\n")
-
-
-def _usage_exit_code(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Usage and input errors of job commands end with exit 3 (jobs' documented code)."""
+def _input_exit_code(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Input errors of job commands end with exit 3 (jobs' documented code: 2 already means "the job failed");
+    usage errors keep exit 2, argparse's code, as in every s3batch command."""
 
     @functools.wraps(func)
     def run(args: argparse.Namespace) -> int:
         try:
             return func(args)
-        except (UsageError, InputError) as exc:
-            raise S3BatchError(str(exc), exit_code=USAGE_EXIT) from None
+        except InputError as exc:
+            raise S3BatchError(str(exc), exit_code=INPUT_ERROR_EXIT) from None
 
     return run
 
@@ -272,19 +265,31 @@ def _source(args: argparse.Namespace) -> ManifestSource:
     return ManifestSource(SourceKind.GENERATOR, args.generate, generator=generator)
 
 
+def _settings(args: argparse.Namespace, clients: Clients, outputs: StackOutputs | None) -> JobSettings:
+    """The job's resources: each flag wins over its stack output; without outputs the flags are required."""
+    if outputs is None:
+        missing = [flag for flag, value in (("--role-arn", args.role_arn), ("--manifest-bucket", args.manifest_bucket),
+                                            ("--report-bucket", args.report_bucket)) if value is None]
+        if missing:
+            raise UsageError(f"{', '.join(missing)} required without stack outputs (--outputs FILE)")
+
+    def pick(flag_value: str | None, output: str) -> Any:
+        return flag_value if flag_value is not None or outputs is None else getattr(outputs, output)
+
+    report = ReportSettings(bucket=pick(args.report_bucket, "report_bucket"),
+                            prefix=pick(args.report_prefix, "report_prefix") or "",
+                            scope=args.report_scope or "AllTasks", enabled=not args.no_report,
+                            expected_owner=args.report_expected_owner)
+    return JobSettings(
+        account_id=clients.account_id, region=clients.target.region or clients.s3control.meta.region_name,
+        role_arn=pick(args.role_arn, "batch_role_arn"), manifest_bucket=pick(args.manifest_bucket, "manifest_bucket"),
+        manifest_prefix=pick(args.manifest_prefix, "manifest_prefix") or "", data_bucket=pick(args.data_bucket, "bucket_name"),
+        data_prefix=pick(args.data_prefix, "data_prefix") or "", report=report,
+    )
+
+
 def _submit(args: argparse.Namespace, clients: Clients, outputs: StackOutputs | None) -> Any:
-    overrides = {
-        "account_id": clients.target.account_id_hint, "region": clients.target.region, "role_arn": args.role_arn,
-        "data_bucket": args.data_bucket, "data_prefix": args.data_prefix, "manifest_bucket": args.manifest_bucket,
-        "manifest_prefix": args.manifest_prefix, "report_bucket": args.report_bucket, "report_prefix": args.report_prefix,
-        "report_scope": args.report_scope, "no_report": args.no_report,
-        "report_expected_owner": args.report_expected_owner,
-    }
-    if overrides["account_id"] is None:
-        overrides["account_id"] = clients.account_id
-    if overrides["region"] is None:
-        overrides["region"] = clients.s3control.meta.region_name
-    settings = settings_from(outputs, overrides)
+    settings = _settings(args, clients, outputs)
     options = SubmitOptions(
         dry_run=args.dry_run, skip_preflight=args.skip_preflight, probe_report_write=args.probe_report_write,
         max_cost=args.max_cost, prices=args.prices, comprehend=args.comprehend, lambda_duration_ms=args.assumed_duration_ms,
@@ -470,7 +475,7 @@ def _sub(subparsers: Any, name: str, func: Any, help_text: str, *, job_id: bool 
     if job_id:
         parser.add_argument("job_id", metavar="JOB_ID")
         _add_target(parser)
-    parser.set_defaults(func=_usage_exit_code(func))
+    parser.set_defaults(func=_input_exit_code(func))
     return parser
 
 
@@ -490,7 +495,7 @@ def register(subparsers: Any) -> None:
     job = subparsers.add_parser("job", help="submit, watch and report S3 Batch Operations jobs",
                                 description="S3 Batch Operations jobs, on AWS or the local stack (same calls).",
                                 epilog=EXIT_CODES, formatter_class=Formatter)
-    commands = job.add_subparsers(dest="job_command", metavar="SUBCOMMAND", required=True, parser_class=JobArgumentParser)
+    commands = job.add_subparsers(dest="job_command", metavar="SUBCOMMAND", required=True)
     _add_submit_arguments(_sub(commands, "submit", cmd_submit, "build the manifest, preflight, estimate cost, create the job",
                                job_id=False, epilog=EXIT_CODES))
     run = _sub(commands, "run", cmd_run, "submit, wait with progress, print the report (what `make job` runs)",

@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 from s3batch_core.errors import S3BatchError
 from s3batch.jobs.spec import enum_values
 
-USAGE_EXIT = 3
+INPUT_ERROR_EXIT = 3
 
 
 def job_statuses() -> tuple[str, ...]:
@@ -42,7 +42,7 @@ def _call(what: str, job_id: str, call: Any, **kwargs: Any) -> dict[str, Any]:
             "JobStatusException": " (the job is not in a state that allows this)",
             "NotFoundException": " (wrong Region or account?)",
         }.get(code, "")
-        raise S3BatchError(f"{what} {job_id}: {code}: {error.get('Message', '')}{hint}", exit_code=USAGE_EXIT) from None
+        raise S3BatchError(f"{what} {job_id}: {code}: {error.get('Message', '')}{hint}", exit_code=INPUT_ERROR_EXIT) from None
 
 
 def confirm_job(s3control: Any, account_id: str, job_id: str) -> dict[str, Any]:

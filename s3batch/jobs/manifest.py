@@ -238,7 +238,7 @@ def upload_folder(
     """Upload each file under `prefix` (keeping its relative path) and yield its entry; `s3=None` only plans.
 
     `content` (a hashlib object) is fed each key and the MD5 of its bytes: the manifest lists keys only, so this
-    is what tells a re-run with edited files from a plain re-run (the job's identity, see submit.finish_request).
+    is what tells a re-run with edited files from a plain re-run (the job's identity, see submit.build_create_job_request).
     """
     for path in folder_files(folder, pattern):
         key = join_prefix(prefix, path.relative_to(folder).as_posix())

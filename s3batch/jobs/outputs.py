@@ -22,18 +22,25 @@ def terraform_outputs(terraform_dir: Path, terraform: str = "terraform") -> Stac
         )
     try:
         done = subprocess.run(
-            [binary, "output", "-json"], cwd=terraform_dir, capture_output=True, text=True, check=False, timeout=120
+            [binary, "output", "-json", "-no-color"], cwd=terraform_dir, capture_output=True, text=True, check=False,
+            timeout=120,
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise InputError(f"{terraform_dir}: `terraform output -json` did not run ({exc})") from None
     if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-        raise InputError(f"{terraform_dir}: `terraform output -json` failed: {last}")
+        raise InputError(f"{terraform_dir}: `terraform output -json` failed: {_error_line(done.stderr)}")
     try:
         document = json.loads(done.stdout)
     except json.JSONDecodeError as exc:
         raise InputError(f"{terraform_dir}: `terraform output -json` printed no JSON ({exc})") from None
     return parse_outputs(document, f"terraform output -json (in {terraform_dir})")
+
+
+def _error_line(stderr: str) -> str:
+    """Terraform's first `Error: …` line (its diagnostics come framed in box characters), else its last line."""
+    lines = [line.strip(" │╷╵") for line in stderr.splitlines()]
+    return next((line for line in lines if line.startswith("Error")), None) or next(
+        (line for line in reversed(lines) if line), "no message")
 
 
 def resolve_outputs(outputs_file: Path | None, terraform_dir: Path = DEFAULT_TERRAFORM_DIR) -> StackOutputs:

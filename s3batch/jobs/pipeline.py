@@ -15,7 +15,6 @@ from typing import IO, Any, TextIO
 
 from botocore.exceptions import ClientError
 
-from s3batch_core.contract import arns
 from s3batch_core.errors import InputError, S3BatchError, UsageError, one_line
 from s3batch.jobs import cost as costs
 from s3batch.jobs import manifest as manifests
@@ -25,7 +24,7 @@ from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
 from s3batch.jobs.submit import GeneratorSettings, JobOptions, ReportSettings, build_create_job_request, create_job
 from s3batch_core.contract.formats import CSV_FORMAT
 from s3batch_core.contract.limits import MAX_INVENTORY_MANIFEST_BYTES, load_json
-from s3batch_core.contract.manifest_rules import inventory_problem
+from s3batch_core.contract.manifest_rules import inventory_data_bucket, inventory_problem
 from s3batch_core.contract.stack_outputs import StackOutputs
 
 
@@ -52,7 +51,7 @@ class ManifestSource:
 
 @dataclass(frozen=True)
 class JobSettings:
-    """Resources of the job: from the stack outputs, each overridable by a flag."""
+    """Resources of the job: from the stack outputs, each overridable by a flag (`s3batch job` assembles them)."""
 
     account_id: str
     region: str
@@ -62,46 +61,6 @@ class JobSettings:
     data_bucket: str | None
     data_prefix: str
     report: ReportSettings
-    function_arn: str | None = None
-    schema_version: str | None = None
-
-
-_SETTING_FLAGS = {
-    "account_id": "--account-id", "region": "--region", "role_arn": "--role-arn",
-    "manifest_bucket": "--manifest-bucket", "report_bucket": "--report-bucket",
-}
-
-
-def settings_from(outputs: StackOutputs | None, overrides: dict[str, Any]) -> JobSettings:
-    """Flags win over outputs; a missing required value names its flag and the outputs file."""
-
-    def pick(name: str, output: str | None = None, required: bool = True) -> Any:
-        value = overrides.get(name)
-        if value is None and outputs is not None:
-            value = getattr(outputs, output or name)
-        if value is None and required:
-            raise UsageError(f"{_SETTING_FLAGS.get(name, name)} is required without stack outputs (--outputs FILE)")
-        return value
-
-    report = ReportSettings(
-        bucket=pick("report_bucket"),
-        prefix=pick("report_prefix", required=False) or "",
-        scope=overrides.get("report_scope") or "AllTasks",
-        enabled=not overrides.get("no_report", False),
-        expected_owner=overrides.get("report_expected_owner"),
-    )
-    return JobSettings(
-        account_id=pick("account_id"),
-        region=pick("region"),
-        role_arn=pick("role_arn", "batch_role_arn"),
-        manifest_bucket=pick("manifest_bucket"),
-        manifest_prefix=pick("manifest_prefix", required=False) or "",
-        data_bucket=pick("data_bucket", "bucket_name", required=False),
-        data_prefix=pick("data_prefix", required=False) or "",
-        report=report,
-        function_arn=pick("function_arn", required=False),
-        schema_version=pick("schema_version", "invocation_schema_version", required=False),
-    )
 
 
 @dataclass
@@ -144,7 +103,7 @@ def count_inventory_rows(s3: Any, location: ManifestLocation) -> int:
     problem = inventory_problem(document)
     if problem:
         raise InputError(f"{source}: {problem}")
-    bucket = arns.bucket_name(str(document["destinationBucket"]))
+    bucket = inventory_data_bucket(document)
     rows = 0
     for item in document["files"]:
         body = s3.get_object(Bucket=bucket, Key=item["key"])["Body"]

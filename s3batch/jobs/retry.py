@@ -26,7 +26,7 @@ from s3batch.jobs.manifest import ManifestLocation, ManifestStats, join_prefix, 
 from s3batch_core.contract.limits import MAX_REPORT_MANIFEST_BYTES, load_json
 from s3batch_core.contract.manifest_rules import bucket_problem, encoding_problem, key_problem, version_problem
 from s3batch.jobs.report import ReportRow
-from s3batch.jobs.submit import DEFAULT_PRIORITY, JobOptions, finish_request
+from s3batch.jobs.submit import DEFAULT_PRIORITY, JobOptions, build_create_job_request
 
 
 @dataclass(frozen=True)
@@ -147,15 +147,9 @@ def upload_retry_manifest(s3: Any, retry: RetryManifest, bucket: str, prefix: st
 
 
 def retry_request(job: dict[str, Any], account_id: str, manifest: ManifestLocation, options: JobOptions) -> dict[str, Any]:
-    """A CreateJob request like the original job's, over the retry manifest."""
-    request: dict[str, Any] = {
-        "AccountId": account_id,
-        "ConfirmationRequired": options.confirmation_required,
-        "Operation": job["Operation"],
-        "Report": job["Report"],
-        "Priority": job.get("Priority", DEFAULT_PRIORITY) if options.priority is None else options.priority,
-        "RoleArn": job["RoleArn"],
-        "Manifest": manifest.to_job_manifest(arns.partition(job["RoleArn"])),
-    }
+    """A CreateJob request like the original job's (operation, role, report, priority), over the retry manifest."""
+    priority = job.get("Priority", DEFAULT_PRIORITY) if options.priority is None else options.priority
     description = options.description or f"retry of failed tasks of {job['JobId']}"
-    return finish_request(request, replace(options, description=description[:256]))
+    return build_create_job_request(account_id=account_id, role_arn=job["RoleArn"], operation=job["Operation"],
+                                    report=job["Report"], manifest=manifest,
+                                    options=replace(options, priority=priority, description=description[:256]))

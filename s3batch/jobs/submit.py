@@ -110,14 +110,16 @@ def build_create_job_request(
     account_id: str,
     role_arn: str,
     operation: dict[str, Any],
-    report: ReportSettings,
+    report: ReportSettings | dict[str, Any],
     options: JobOptions,
     manifest: ManifestLocation | None = None,
     generator: GeneratorSettings | None = None,
     content_digest: str | None = None,
 ) -> dict[str, Any]:
-    """The full CreateJob request, validated against the model; ConfirmationRequired is always explicit.
+    """The one CreateJob request builder (submit, its pre-upload check, retry-failed): validated against the model,
+    ConfirmationRequired always explicit, the idempotency token from the job's identity.
 
+    `report`: the settings, or the `Report` member of an existing job as DescribeJob gives it (retry-failed).
     `content_digest`: what the objects hold, when the tooling uploaded them (--folder); it joins the identity.
     """
     if (manifest is None) == (generator is None):
@@ -127,7 +129,7 @@ def build_create_job_request(
         "AccountId": account_id,
         "ConfirmationRequired": options.confirmation_required,
         "Operation": operation,
-        "Report": report.to_job_report(partition),
+        "Report": report.to_job_report(partition) if isinstance(report, ReportSettings) else report,
         "Priority": DEFAULT_PRIORITY if options.priority is None else options.priority,
         "RoleArn": role_arn,
     }
@@ -136,20 +138,6 @@ def build_create_job_request(
     else:
         assert generator is not None
         request["ManifestGenerator"] = generator.to_job_manifest_generator(partition)
-    return finish_request(request, options, content_digest)
-
-
-def _copy_target_in_partition(request: dict[str, Any]) -> None:
-    """The operation is read from flags or a spec before the role is known: a copy's destination named by bucket
-    (`arn:aws:s3:::b` from --target-bucket) moves to the role's partition."""
-    copy = request["Operation"].get("S3PutObjectCopy")
-    target = arns.parse(str((copy or {}).get("TargetResource", "")))
-    if copy and target and target.service == "s3":
-        copy["TargetResource"] = arns.s3(target.resource, partition=arns.partition(str(request.get("RoleArn", ""))))
-
-
-def finish_request(request: dict[str, Any], options: JobOptions, content_digest: str | None = None) -> dict[str, Any]:
-    """Add description, tags and the idempotency token; validate the whole request against the model."""
     _copy_target_in_partition(request)
     if options.description:
         request["Description"] = options.description
@@ -161,6 +149,15 @@ def finish_request(request: dict[str, Any], options: JobOptions, content_digest:
     request["ClientRequestToken"] = client_request_token(identity, nonce=secrets.token_hex(8) if options.new else None)
     check_create_job_request(request)
     return request
+
+
+def _copy_target_in_partition(request: dict[str, Any]) -> None:
+    """The operation is read from flags or a spec before the role is known: a copy's destination named by bucket
+    (`arn:aws:s3:::b` from --target-bucket) moves to the role's partition."""
+    copy = request["Operation"].get("S3PutObjectCopy")
+    target = arns.parse(str((copy or {}).get("TargetResource", "")))
+    if copy and target and target.service == "s3":
+        copy["TargetResource"] = arns.s3(target.resource, partition=arns.partition(str(request.get("RoleArn", ""))))
 
 
 def create_job(s3control: Any, request: dict[str, Any]) -> str:

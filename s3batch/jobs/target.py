@@ -47,38 +47,28 @@ class Clients:
     target: JobTarget
     _made: dict[str, Any] = field(default_factory=dict, repr=False)
 
-    def client(self, service: str) -> Any:
-        """A client for `service` pointed at the target."""
-        if service not in self._made:
-            self._made[service] = make_client(service, region=self.target.region, endpoint_url=self.target.endpoint_url)
-        return self._made[service]
+    def client(self, service: str, *, config: Config | None = None, name: str | None = None) -> Any:
+        """A client for `service` pointed at the target (kept under `name`, default the service, for reuse)."""
+        name = name or service
+        if name not in self._made:
+            self._made[name] = make_client(service, region=self.target.region, endpoint_url=self.target.endpoint_url,
+                                           config=config)
+        return self._made[name]
 
-    @property
-    def s3(self) -> Any:  # noqa: D102 - a client
-        return self.client("s3")
-
-    @property
-    def s3control(self) -> Any:  # noqa: D102 - a client
-        return self.client("s3control")
+    # The clients the job tooling uses, each made on first use.
+    s3 = property(lambda self: self.client("s3"))
+    s3control = property(lambda self: self.client("s3control"))
+    iam = property(lambda self: self.client("iam"))
+    lambda_ = property(lambda self: self.client("lambda"))
 
     @property
     def s3control_poller(self) -> Any:
-        """S3 Control for polling DescribeJob: one attempt per call and short timeouts, because the wait loop
-        retries itself and must keep `--timeout` between attempts (botocore's own retries would hide the time)."""
-        if "s3control-poller" not in self._made:
-            config = Config(retries={"mode": "standard", "max_attempts": 1}, connect_timeout=POLL_CONNECT_TIMEOUT_S,
-                            read_timeout=POLL_READ_TIMEOUT_S)
-            self._made["s3control-poller"] = make_client("s3control", region=self.target.region,
-                                                          endpoint_url=self.target.endpoint_url, config=config)
-        return self._made["s3control-poller"]
-
-    @property
-    def iam(self) -> Any:  # noqa: D102 - a client
-        return self.client("iam")
-
-    @property
-    def lambda_(self) -> Any:  # noqa: D102 - a client
-        return self.client("lambda")
+        """S3 Control for polling DescribeJob: one attempt per call and short timeouts. The wait loop retries what
+        botocore's standard mode would (s3batch_core.aws.standard_mode_retries), itself, so that `--timeout` holds
+        between attempts (botocore's own retries would sleep past it)."""
+        config = Config(retries={"mode": "standard", "total_max_attempts": 1}, connect_timeout=POLL_CONNECT_TIMEOUT_S,
+                        read_timeout=POLL_READ_TIMEOUT_S)
+        return self.client("s3control", config=config, name="s3control-poller")
 
     @cached_property
     def account_id(self) -> str:

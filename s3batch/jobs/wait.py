@@ -4,7 +4,7 @@ Exit codes (also in `s3batch job wait --help` and docs/jobs.md):
   0  Complete, no failed task
   1  Complete with failed tasks
   2  Failed or Cancelled
-  3  usage or input error (bad job id, unknown job)
+  3  input error (unknown job); a usage error (bad flags) is 2, as in every s3batch command
   4  still running when --timeout ran out
 
 Polling starts at the minimum interval and backs off (x1.5, up to `max_interval`) while nothing changes, and
@@ -21,14 +21,10 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, Protocol, TextIO
 
-from botocore.exceptions import (
-    BotoCoreError,
-    ClientError,
-    ConnectionClosedError,
-    EndpointConnectionError,
-    ReadTimeoutError,
-)
+from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as BotocoreConnectionError
 
+from s3batch_core.aws import standard_mode_retries
 from s3batch_core.errors import S3BatchError
 
 TERMINAL = frozenset({"Complete", "Failed", "Cancelled"})
@@ -43,7 +39,7 @@ class ExitCode(IntEnum):
     COMPLETE = 0
     TASKS_FAILED = 1
     JOB_FAILED = 2
-    USAGE = 3
+    INPUT = 3
     TIMEOUT = 4
 
 
@@ -174,23 +170,13 @@ class PollSettings:
     # immediately after creation before the job is fully registered" among NoSuchJobException's causes and
     # advises retrying with backoff. Within this many seconds of the first poll, not-found means "not yet".
     new_job_grace: float = 0.0
-    # Throttling and server errors while polling are retried with backoff for this long in a row; the job
-    # keeps running meanwhile, so giving up early would misreport it.
+    # What botocore's standard retry mode retries (throttling, 5xx, dropped connections) is retried here, one
+    # attempt per call, with backoff for this long in a row: the job keeps running meanwhile, so giving up early
+    # would misreport it, and the loop (not botocore) does the retrying so that `timeout` holds between attempts.
     transient_patience: float = 600.0
 
 
 NEW_JOB_GRACE_S = 60.0
-_TRANSIENT_CODES = frozenset({"TooManyRequestsException", "Throttling", "ThrottlingException", "SlowDown",
-                              "RequestLimitExceeded", "InternalServiceException", "InternalError",
-                              "ServiceUnavailable", "RequestTimeout"})
-
-
-def is_transient(error: BaseException) -> bool:
-    """A DescribeJob failure worth retrying: throttling, a 5xx, or a dropped connection."""
-    if isinstance(error, ClientError):
-        status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
-        return error.response.get("Error", {}).get("Code") in _TRANSIENT_CODES or status >= 500
-    return isinstance(error, (EndpointConnectionError, ConnectionClosedError, ReadTimeoutError))
 
 
 def describe_job(s3control: Any, account_id: str, job_id: str) -> dict[str, Any]:
@@ -202,7 +188,7 @@ def describe_job(s3control: Any, account_id: str, job_id: str) -> dict[str, Any]
         if error.get("Code") in ("NotFoundException", "NoSuchJob", "NoSuchJobException", "BadRequestException"):
             raise S3BatchError(
                 f"job {job_id}: {error.get('Message') or error.get('Code')} (wrong Region or account, or expired after 90 days?)",
-                exit_code=ExitCode.USAGE,
+                exit_code=ExitCode.INPUT,
             ) from None
         raise
 
@@ -229,6 +215,7 @@ def wait_for_job(
     `until`: statuses that end the wait (default: the terminal ones). The timeout raises exit 4.
     """
     stop_at = TERMINAL if until is None else until
+    operation = s3control.meta.service_model.operation_model("DescribeJob")  # its modeled retryable errors
     started = clock()
     deadline = None if settings.timeout is None else started + settings.timeout
     interval = settings.min_interval
@@ -257,7 +244,7 @@ def wait_for_job(
         except (ClientError, BotoCoreError) as error:
             now = clock()
             failing_since = now if failing_since is None else failing_since
-            if not is_transient(error) or now - failing_since >= settings.transient_patience:
+            if not standard_mode_retries(error, operation) or now - failing_since >= settings.transient_patience:
                 raise S3BatchError(f"job {job_id}: DescribeJob failed: {error}", exit_code=ExitCode.JOB_FAILED) from None
             if told_failing_at is None or now - told_failing_at >= FAILING_NOTICE_S:
                 display.message(f"{_failure_kind(error)}, retrying… {now - failing_since:.0f} s ({error})")
@@ -285,7 +272,7 @@ FAILING_NOTICE_S = 10.0  # while DescribeJob keeps failing, say so at most this 
 
 def _failure_kind(error: BaseException) -> str:
     """What a failing poll looks like to the user."""
-    if isinstance(error, (EndpointConnectionError, ConnectionClosedError, ReadTimeoutError)):
+    if isinstance(error, (BotocoreConnectionError, HTTPClientError)):
         return "endpoint unreachable"
     return "DescribeJob failing"
 

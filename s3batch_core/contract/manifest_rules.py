@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from urllib.parse import quote_plus, unquote_plus
 
+from s3batch_core.contract import arns
 from s3batch_core.contract.formats import MAX_KEY_BYTES
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -84,6 +85,10 @@ def normalise_etag(etag: str) -> str | None:
 
 
 # ---- S3 Inventory reports (S3 User Guide, "Inventory manifest"): CSV inventories only for Batch Operations ----
+# "Locating your inventory list": S3 Inventory publishes manifest.json and the data files in its destination
+# bucket, which manifest.json names in `destinationBucket` (an ARN); `files[].key` are keys in that bucket. Both
+# readers take the data files from there (`inventory_data_bucket`). Which bucket Batch Operations reads when a
+# manifest.json was copied to another bucket is UNCONFIRMED: the field's documented meaning is followed.
 
 INVENTORY_REQUIRED = ("sourceBucket", "destinationBucket", "fileFormat", "fileSchema", "files")
 INVENTORY_FILE_FIELDS = ("key", "size", "MD5checksum")
@@ -97,6 +102,8 @@ def inventory_problem(document: object) -> str | None:
     for name in INVENTORY_REQUIRED:
         if name not in document:
             return f"inventory manifest has no {name!r} field"
+    if bucket_problem(inventory_data_bucket(document)):
+        return f"destinationBucket {str(document['destinationBucket'])[:80]!r} names no bucket"
     if str(document["fileFormat"]).upper() != "CSV":
         return f"fileFormat is {document['fileFormat']!r}; S3 Batch Operations reads CSV inventories only"
     if inventory_schema(document)[:2] != ["Bucket", "Key"]:
@@ -114,3 +121,8 @@ def inventory_problem(document: object) -> str | None:
 def inventory_schema(document: dict) -> list[str]:
     """The column names of the inventory's data files, in order."""
     return [name.strip() for name in str(document.get("fileSchema", "")).split(",")]
+
+
+def inventory_data_bucket(document: dict) -> str:
+    """The bucket holding the inventory's data files: its `destinationBucket` (an ARN, or a bare name)."""
+    return arns.bucket_name(str(document["destinationBucket"]))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
 from collections.abc import Iterator
 
 import pytest
 
-from s3batch_core.aws import make_client, strip_account_host_label
+from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
+
+from s3batch_core.aws import make_client, standard_mode_retries, strip_account_host_label
+from tests.loopback import answering
 
 LIST_JOBS_BODY = (
     b'<?xml version="1.0" encoding="UTF-8"?>'
@@ -18,29 +19,8 @@ LIST_JOBS_BODY = (
 
 @pytest.fixture
 def recording_server() -> Iterator[tuple[str, list[dict[str, str]]]]:
-    seen: list[dict[str, str]] = []
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server naming
-            seen.append({"path": self.path, "host": self.headers["Host"],
-                         "account": self.headers.get("x-amz-account-id", "")})
-            self.send_response(200)
-            self.send_header("Content-Length", str(len(LIST_JOBS_BODY)))
-            self.end_headers()
-            self.wfile.write(LIST_JOBS_BODY)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with answering(LIST_JOBS_BODY) as (server, seen):
         yield f"http://127.0.0.1:{server.server_port}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def test_s3control_job_call_reaches_loopback(recording_server: tuple[str, list[dict[str, str]]]) -> None:
@@ -78,3 +58,30 @@ def test_service_endpoint_variables_use_the_service_id_as_boto3_does(monkeypatch
     monkeypatch.setenv("AWS_ENDPOINT_URL_S3_CONTROL", "http://127.0.0.1:9")  # "S3 Control" -> S3_CONTROL
     assert endpoint_url_from_env("s3control") == "http://127.0.0.1:9"
     assert endpoint_url_from_env("s3") is None
+
+
+# name -> (the failure, whether botocore's standard retry mode retries it)
+FAILURES: dict[str, tuple[BaseException, bool]] = {
+    "throttled": (ClientError({"Error": {"Code": "TooManyRequestsException"},
+                               "ResponseMetadata": {"HTTPStatusCode": 400}}, "DescribeJob"), True),
+    "SlowDown": (ClientError({"Error": {"Code": "SlowDown"}, "ResponseMetadata": {"HTTPStatusCode": 503}}, "X"), True),
+    "an internal error": (ClientError({"Error": {"Code": "InternalServiceException"},
+                                       "ResponseMetadata": {"HTTPStatusCode": 500}}, "DescribeJob"), True),
+    "429 with an unknown code": (ClientError({"Error": {"Code": "Whatever"},
+                                              "ResponseMetadata": {"HTTPStatusCode": 429}}, "DescribeJob"), True),
+    "a refused connection": (EndpointConnectionError(endpoint_url="http://127.0.0.1:1"), True),
+    "a read timeout": (ReadTimeoutError(endpoint_url="http://127.0.0.1:1"), True),
+    "access denied": (ClientError({"Error": {"Code": "AccessDenied"}, "ResponseMetadata": {"HTTPStatusCode": 403}},
+                                  "DescribeJob"), False),
+    "an unknown job": (ClientError({"Error": {"Code": "NotFoundException"},
+                                    "ResponseMetadata": {"HTTPStatusCode": 404}}, "DescribeJob"), False),
+    "501 not implemented": (ClientError({"Error": {"Code": "NotImplemented"},
+                                         "ResponseMetadata": {"HTTPStatusCode": 501}}, "DescribeJob"), False),
+}
+
+
+@pytest.mark.parametrize("case", FAILURES)
+def test_standard_mode_retries_what_botocore_retries(case: str) -> None:
+    error, retried = FAILURES[case]
+    operation = make_client("s3control", region="us-east-1").meta.service_model.operation_model("DescribeJob")
+    assert standard_mode_retries(error, operation) is retried

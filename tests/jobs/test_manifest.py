@@ -1,4 +1,5 @@
-"""Manifests by AWS's rules: encoding round trip, syntax checks, streaming, content-addressed upload, ETag pinning."""
+"""Manifests by AWS's rules: writing, the preflight's own checks, streaming, content-addressed upload, ETag pinning
+(the rules both readers share: tests/core/contract/test_manifest_rules.py)."""
 
 from __future__ import annotations
 
@@ -11,16 +12,15 @@ from typing import Any
 
 import boto3
 import pytest
-from aws_lambda_powertools.utilities.data_classes import S3BatchOperationEvent
 from botocore.stub import Stubber
 from moto import mock_aws
 
 from s3batch_core.errors import InputError
+from tests.core.contract.test_manifest_rules import HARD_KEYS
 from s3batch.jobs.manifest import (
     ManifestEntry,
     build_manifest_file,
     check_csv_manifest,
-    encode_key,
     existing_manifest,
     list_bucket,
     manifest_key,
@@ -29,38 +29,6 @@ from s3batch.jobs.manifest import (
     upload_manifest,
     write_manifest,
 )
-
-HARD_KEYS = [
-    "plain.txt",
-    "with space/and more spaces.txt",
-    "plus+sign+.txt",
-    "percent%20literal%.txt",
-    "comma,separated,key.csv",
-    'quote"double\'single.txt',
-    "new\nline\r\nkey",
-    "unicodé/日本語/emoji-😀.txt",
-    "xml<&>specials",
-    "tab\there",
-    "trailing space ",
-    "a//double//slash",
-]
-
-
-def _powertools_key(encoded: str) -> str:
-    """What the sentiment handler sees: Powertools decodes the s3Key field with unquote_plus."""
-    event = S3BatchOperationEvent({
-        "invocationSchemaVersion": "2.0", "invocationId": "i", "job": {"id": "j"},
-        "tasks": [{"taskId": "t", "s3Key": encoded, "s3VersionId": None, "s3Bucket": "b"}],
-    })
-    return event.task.s3_key
-
-
-@pytest.mark.parametrize("key", HARD_KEYS)
-def test_encoded_keys_survive_the_trip_to_the_handler(key: str) -> None:
-    encoded = encode_key(key)
-    assert "," not in encoded and "\n" not in encoded and '"' not in encoded and " " not in encoded
-    assert _powertools_key(encoded) == key
-
 
 def test_written_manifest_passes_our_own_checks_and_decodes_back() -> None:
     out = io.BytesIO()
@@ -87,18 +55,12 @@ def test_versioned_manifest_writes_null_for_null_versions() -> None:
     ("content", "message"),
     [
         (b"Bucket,Key\nbkt,k\n", "row 1: 'Bucket' is not a bucket name (a header row?"),
-        (b"\xef\xbb\xbfbkt,k\n", "BOM"),
-        (b"bkt,k1\nbkt,k2,v2\n", "row 2 has 3 columns, row 1 has 2 (version ids must be given for all rows or none)"),
         (b"bkt,k1,\n", "row 1: empty version id; write the literal 'null'"),
         (b"bkt,has space\n", "row 1: key 'has space' is not URL-encoded"),
         (b"bkt,100%done\n", "is not URL-encoded"),
         ("bkt,café.txt\n".encode(), "row 1: key 'café.txt' is not URL-encoded"),
-        (b"bkt,k1\n\nbkt,k2\n", "row 2: empty line"),
-        (b"bkt,k1 \n", "row 1: leading or trailing spaces"),
-        (b"bkt\n", "row 1: expected 2 columns"),
         (b"", "the manifest is empty"),
         (b"bkt,k\xff\n", "not UTF-8"),
-        (b"bkt,%FF%FE\n", "decodes to invalid UTF-8"),
     ],
 )
 def test_csv_manifest_problems_name_the_row(content: bytes, message: str) -> None:

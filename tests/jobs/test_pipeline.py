@@ -1,4 +1,4 @@
-"""The submit pipeline's pieces and the CLI surface: sources, settings, cost inputs, exit codes, help."""
+"""The submit pipeline's pieces: sources, cost inputs, the request check before uploads, the job identity."""
 
 from __future__ import annotations
 
@@ -12,10 +12,8 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
-from s3batch.cli import main
 from s3batch_core.errors import UsageError
-from s3batch.jobs import render
-from s3batch.jobs.pipeline import JobSettings, ManifestSource, SourceKind, cost_inputs, prepare_manifest, settings_from
+from s3batch.jobs.pipeline import JobSettings, ManifestSource, SourceKind, cost_inputs, prepare_manifest
 from s3batch.jobs.submit import GeneratorSettings, ReportSettings
 from s3batch.jobs.target import Clients, JobTarget
 
@@ -23,14 +21,6 @@ FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:sentiment:1"
 SETTINGS = JobSettings(account_id="123456789012", region="us-east-1", role_arn="arn:aws:iam::123456789012:role/r",
                        manifest_bucket="man-bkt", manifest_prefix="manifests/", data_bucket="data-bkt",
                        data_prefix="input/", report=ReportSettings("rep-bkt"))
-
-
-def test_settings_need_outputs_or_flags() -> None:
-    with pytest.raises(UsageError, match="--report-bucket is required without stack outputs"):
-        settings_from(None, {"account_id": "123456789012", "region": "us-east-1"})
-    settings = settings_from(None, {"account_id": "123456789012", "region": "us-east-1", "role_arn": "arn:aws:iam::1:role/r",
-                                    "manifest_bucket": "m", "report_bucket": "r", "report_scope": "FailedTasksOnly"})
-    assert settings.report.scope == "FailedTasksOnly" and settings.data_bucket is None
 
 
 @mock_aws
@@ -76,39 +66,6 @@ def test_cost_inputs_read_the_function_configuration(variables: dict[str, str], 
             None, ManifestSource(SourceKind.GENERATOR, "src", generator=GeneratorSettings("src", {})), SETTINGS), comprehend)
     assert inputs.lambda_memory_mb == 256
     assert (inputs.comprehend, inputs.comprehend_read_bytes) == expected
-
-
-def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
-    for command in ("wait", "run", "submit"):
-        with pytest.raises(SystemExit) as caught:
-            main(["job", command, "--help"])
-        assert caught.value.code == 0
-        out = capsys.readouterr().out
-        assert "1  job Complete with failed tasks" in out and "3  usage or input error" in out
-
-
-@pytest.mark.parametrize("argv", [
-    ["job", "wait"],
-    ["job", "report", "j-123", "--format", "xml"],
-    ["job", "submit", "--folder", "files", "--manifest", "m.csv"],
-])
-def test_usage_errors_exit_3(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
-    with pytest.raises(SystemExit) as caught:
-        main(argv)
-    assert caught.value.code == 3
-
-
-def test_input_errors_exit_3(tmp_path: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["job", "submit", "--outputs", str(tmp_path / "none.json"), "--folder", "files"]) == 3
-    assert "none.json: outputs file not found" in capsys.readouterr().err
-    bad = tmp_path / "outputs.json"
-    bad.write_text(json.dumps({"bucket_name": {"value": "data-bkt"}}))
-    assert main(["job", "submit", "--outputs", str(bad), "--folder", "files"]) == 3
-    assert "output 'data_prefix' is missing" in capsys.readouterr().err
-
-
-def test_every_format_renders() -> None:
-    assert {f.value for f in render.Format} == {"text", "json", "csv"}
 
 
 @pytest.mark.parametrize(("options", "named"), [

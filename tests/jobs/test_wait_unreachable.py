@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import io
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 
@@ -19,6 +18,7 @@ from s3batch_core.errors import S3BatchError
 from s3batch.jobs.target import Clients, JobTarget
 from s3batch.jobs.wait import ExitCode, PlainDisplay, PollSettings, wait_for_job
 from tests.jobs.test_wait import ACCOUNT, JOB, FakeClock
+from tests.loopback import answering
 
 
 @pytest.fixture
@@ -46,44 +46,28 @@ def test_the_timeout_holds_while_the_endpoint_refuses_connections(refused_endpoi
     error, clock, lines = _wait_failing(refused_endpoint, PollSettings(min_interval=5, timeout=20))
     assert error.exit_code == ExitCode.TIMEOUT
     assert "after 20s" in str(error) and "DescribeJob is failing: endpoint unreachable" in str(error)
-    assert clock.now == 20  # slept up to the deadline, not past it
-    assert lines[0].startswith("endpoint unreachable, retrying… 0 s (Could not connect to the endpoint URL")
-    assert any(line.startswith("endpoint unreachable, retrying… 1") for line in lines[1:])  # progress while retrying
+    assert clock.sleeps == [7.5, 11.25, 1.25] and clock.now == 20  # slept up to the deadline, not past it
+    assert [line.split(" (")[0] for line in lines] == ["endpoint unreachable, retrying… 0 s",
+                                                       "endpoint unreachable, retrying… 19 s"]  # progress while retrying
+    assert lines[0].endswith(f"(Could not connect to the endpoint URL: \"{refused_endpoint}/v20180820/jobs/{JOB}\")")
 
 
 def test_without_a_timeout_the_patience_runs_out_with_exit_2(refused_endpoint: str) -> None:
     error, clock, lines = _wait_failing(refused_endpoint, PollSettings(min_interval=5, transient_patience=60))
     assert error.exit_code == ExitCode.JOB_FAILED
-    assert 60 <= clock.now < 60 + 30
+    assert clock.sleeps == [7.5, 11.25, 16.875, 25.3125]  # the backoff grows; the attempt after 60 s is the last
     seconds = [int(line.split("retrying… ")[1].split(" s")[0]) for line in lines]
-    assert seconds[0] == 0 and len(seconds) >= 3  # said at once, then again while the backoff grows: never silent
-    assert all(b - a <= 30 + 10 for a, b in zip(seconds, seconds[1:]))
-
-
-class _Job(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
-        body = (f'<DescribeJobResult><Job><JobId>{JOB}</JobId><Status>Active</Status></Job></DescribeJobResult>').encode()
-        self.send_response(200)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *_: object) -> None:
-        pass
+    assert seconds == [0, 19, 36]  # at once, then with each failed attempt 10 s or more after the last notice
 
 
 @pytest.fixture
-def stoppable_endpoint() -> Iterator[HTTPServer]:
-    server = HTTPServer(("127.0.0.1", 0), _Job)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-    thread.join()
+def stoppable_endpoint() -> Iterator[ThreadingHTTPServer]:
+    body = f"<DescribeJobResult><Job><JobId>{JOB}</JobId><Status>Active</Status></Job></DescribeJobResult>"
+    with answering(body.encode()) as (server, _):
+        yield server
 
 
-def test_a_stack_stopped_mid_wait_is_reported_and_the_timeout_holds(stoppable_endpoint: HTTPServer) -> None:
+def test_a_stack_stopped_mid_wait_is_reported_and_the_timeout_holds(stoppable_endpoint: ThreadingHTTPServer) -> None:
     endpoint = f"http://127.0.0.1:{stoppable_endpoint.server_address[1]}"
     clock, out = FakeClock(), io.StringIO()
     polls = []

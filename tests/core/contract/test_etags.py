@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from s3batch.emulator.failures import JobFailure
 from s3batch.emulator.manifest import normalise_etag as emulator_etag
 from s3batch_core.contract.manifest_rules import normalise_etag, strip_etag
 
@@ -24,4 +25,6 @@ def test_quoted_or_bare_is_one_etag_on_every_side(given: str, bare: str) -> None
 
 def test_no_etag_at_all() -> None:
     assert normalise_etag("not-an-etag") is None
+    with pytest.raises(JobFailure, match="ETag format is invalid"):  # the emulator fails the job, as AWS does
+        emulator_etag("not-an-etag")
     assert strip_etag('"abc"') == strip_etag("abc") == "abc"

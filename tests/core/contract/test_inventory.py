@@ -1,8 +1,11 @@
-"""The inventory manifest.json rule (manifest_rules.inventory_problem), one table run against both readers: the
-job tooling's check before submitting (InputError) and the emulator preparing the job (InvalidManifestContent)."""
+"""The inventory manifest.json rules (manifest_rules), tables run against both readers: the job tooling's check and
+row count before submitting (InputError) and the emulator preparing the job (InvalidManifestContent): which documents
+are refused, and which bucket the data files are read from."""
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -12,8 +15,10 @@ import pytest
 from moto import mock_aws
 
 from s3batch.emulator.failures import JobFailure
-from s3batch.emulator.manifest import load_inventory_manifest
-from s3batch.jobs.manifest import check_inventory_manifest
+from s3batch.emulator.manifest import iter_tasks, load_inventory_manifest
+from s3batch.jobs.manifest import ManifestLocation, check_inventory_manifest
+from s3batch.jobs.pipeline import count_inventory_rows
+from s3batch_core.contract.formats import INVENTORY_FORMAT
 from s3batch_core.errors import InputError
 
 VALID = {"sourceBucket": "data", "destinationBucket": "arn:aws:s3:::inv", "version": "2016-11-30",
@@ -29,6 +34,8 @@ CASES: dict[str, tuple[Any, str]] = {
     "no files": ({**VALID, "files": []}, "lists no data files"),
     "a file without its checksum": ({**VALID, "files": [{"key": "k", "size": 1}]}, "files[0] needs key, size and MD5checksum"),
     "a file without a key": ({**VALID, "files": [{"key": "", "size": 1, "MD5checksum": "x"}]}, "files[0] needs key"),
+    "an object ARN for the destination": ({**VALID, "destinationBucket": "arn:aws:s3:::inv/data"},
+                                          "destinationBucket 'arn:aws:s3:::inv/data' names no bucket"),
 }
 
 
@@ -45,3 +52,30 @@ def test_both_readers_refuse_with_the_same_problem(case: str, tmp_path: Path) ->
         with pytest.raises(JobFailure) as caught:
             load_inventory_manifest(s3, {"ObjectArn": "arn:aws:s3:::inv/inv/manifest.json", "ETag": etag}, tmp_path)
     assert caught.value.failure_code == "InvalidManifestContent" and problem in caught.value.reason
+
+
+# name -> (bucket manifest.json is in, its destinationBucket); the data files are only in bucket "inv"
+PLACES: dict[str, tuple[str, str]] = {
+    "where S3 Inventory writes it": ("inv", "arn:aws:s3:::inv"),
+    "manifest.json copied to another bucket": ("copies", "arn:aws:s3:::inv"),
+}
+
+
+@pytest.mark.parametrize("case", PLACES)
+def test_both_readers_take_the_data_files_from_the_destination_bucket(case: str, tmp_path: Path) -> None:
+    manifest_bucket, destination = PLACES[case]
+    data = gzip.compress(b'"src","a","1"\n"src","b%2Bc","2"\n"src","d","3"\n')
+    files = [{"key": "src/cfg/data/1.csv.gz", "size": len(data), "MD5checksum": hashlib.md5(data).hexdigest()}]
+    document = {**VALID, "destinationBucket": destination, "files": files}
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        for bucket in {"inv", manifest_bucket}:
+            s3.create_bucket(Bucket=bucket)
+        s3.put_object(Bucket="inv", Key=files[0]["key"], Body=data)
+        key = "src/cfg/2026-01-01T00-00Z/manifest.json"
+        etag = s3.put_object(Bucket=manifest_bucket, Key=key, Body=json.dumps(document).encode())["ETag"]
+        rows = count_inventory_rows(s3, ManifestLocation(manifest_bucket, key, etag, INVENTORY_FORMAT))
+        location = {"ObjectArn": f"arn:aws:s3:::{manifest_bucket}/{key}", "ETag": etag}
+        tasks = list(iter_tasks(load_inventory_manifest(s3, location, tmp_path)))
+    assert rows == len(tasks) == 3
+    assert [task.key for task in tasks] == ["a", "b%2Bc", "d"]

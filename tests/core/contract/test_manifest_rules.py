@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import pytest
+from aws_lambda_powertools.utilities.data_classes import S3BatchOperationEvent
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -72,3 +73,47 @@ def test_arbitrary_bytes_are_a_verdict_never_a_crash(tmp_path_factory: pytest.Te
     engine = _engine_keys(tmp_path_factory.mktemp("m"), body)
     if isinstance(preflight, list):  # what preflight accepts the engine runs, with the same keys
         assert engine[: len(preflight)] == preflight
+
+
+# name -> (manifest body, the row both readers name, the job tooling's problem, the emulator's problem)
+REFUSED: dict[str, tuple[bytes, int, str, str]] = {
+    "a byte order mark": (b"\xef\xbb\xbfbkt,k1\n", 1, "starts with a UTF-8 BOM", "starts with a UTF-8 byte order mark"),
+    "an empty line": (b"bkt,k1\n\nbkt,k2\n", 2, "empty line", "empty line"),
+    "an empty last line": (b"bkt,k1\nbkt,k2\n\n", 3, "empty line", "empty line"),
+    "a trailing space": (b"bkt,k1\nbkt,k2 \n", 2, "leading or trailing spaces", "trailing whitespace"),
+    "a row without its key": (b"bkt,k1\nbkt\n", 2, "expected 2 columns (bucket,key) or 3 (bucket,key,version id), got 1",
+                              "1 columns; expected Bucket,Key or Bucket,Key,VersionId"),
+    "four columns": (b"bkt,k1,v,x\n", 1, "got 4", "4 columns"),
+    "version ids on some rows": (b"bkt,k1\nbkt,k2,v2\n", 2, "version ids must be given for all rows or none",
+                                 "give version IDs for all objects or for none"),
+    "an empty bucket": (b"bkt,k1\n,k2\n", 2, "'' is not a bucket name", "empty bucket"),
+    "an empty key": (b"bkt,k1\nbkt,\n", 2, "empty key", "empty key"),
+    "a key decoding to invalid UTF-8": (b"bkt,k1\nbkt,%FF%FE\n", 2, "decodes to invalid UTF-8", "decodes to invalid UTF-8"),
+}
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_both_readers_refuse_the_same_row(case: str, tmp_path: Path) -> None:
+    body, row, preflight_problem, engine_problem = REFUSED[case]
+    preflight, engine = _preflight_keys(body), _engine_keys(tmp_path, body)
+    assert isinstance(preflight, str) and preflight_problem in preflight, preflight
+    assert isinstance(engine, str) and engine_problem in engine, engine
+    assert engine.startswith(f"s3://mb/m.csv row {row}: ")
+    assert preflight.startswith(f"m.csv: row {row}") or (row == 1 and preflight.startswith("m.csv: starts with"))
+
+
+HARD_KEYS = ["with space/and more spaces.txt", "plus+sign+.txt", "percent%20literal%.txt", "comma,separated,key.csv",
+             'quote"double\'single.txt', "new\nline\r\nkey", "unicodé/日本語/emoji-😀.txt", "xml<&>specials", "tab\there",
+             "trailing space ", "a//double//slash", "100% & <x>"]
+
+
+@pytest.mark.parametrize("key", HARD_KEYS)
+def test_encoded_keys_are_one_field_and_reach_the_handler_exactly(key: str) -> None:
+    """What the sentiment handler sees: Powertools decodes the task's s3Key with unquote_plus."""
+    encoded = encode_key(key)
+    assert "," not in encoded and "\n" not in encoded and '"' not in encoded and " " not in encoded
+    event = S3BatchOperationEvent({
+        "invocationSchemaVersion": "2.0", "invocationId": "i", "job": {"id": "j"},
+        "tasks": [{"taskId": "t", "s3Key": encoded, "s3VersionId": None, "s3Bucket": "b"}],
+    })
+    assert event.task.s3_key == decode_key(encoded) == key

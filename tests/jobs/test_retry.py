@@ -1,5 +1,6 @@
 """retry-failed writes exactly the failed rows of the report, each one task of the job (issue 11): a crafted report
-cannot add a task, reach another bucket or break the manifest's rows."""
+cannot add a task, reach another bucket or break the manifest's rows; the retry job is the original's request
+over the retry manifest."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from moto import mock_aws
 
 from s3batch_core.errors import InputError
 from s3batch_core.contract.formats import CSV_FORMAT, INVENTORY_FORMAT
-from s3batch.jobs.manifest import check_csv_manifest
+from s3batch.jobs.manifest import ManifestLocation, check_csv_manifest
 from s3batch.jobs.report import ReportRow, parse_result_csv
-from s3batch.jobs.retry import failed_manifest, job_buckets
+from s3batch.jobs.retry import failed_manifest, job_buckets, retry_request
+from s3batch.jobs.submit import JobOptions
 from s3batch_core.contract.manifest_rules import encode_key
 
 HOSTILE_KEY = "input/pos-0000.txt\nother-bucket,secret.txt"
@@ -108,3 +110,21 @@ def test_a_retry_manifest_is_exactly_the_failed_rows_or_refused(rows: list[tuple
 def test_a_task_result_keeps_where_it_came_from() -> None:
     (row,) = parse_result_csv("in-bkt,k,,failed,500,E,m\n", "s3://rep/a.csv")
     assert isinstance(row, ReportRow) and row.source == "s3://rep/a.csv: row 1"
+
+
+def test_the_retry_job_is_the_original_over_the_retry_manifest() -> None:
+    job = {"JobId": "job-1", "Priority": 7, "RoleArn": "arn:aws-cn:iam::123456789012:role/r",
+           "Operation": {"S3PutObjectTagging": {"TagSet": [{"Key": "a", "Value": "b"}]}},
+           "Report": {"Bucket": "arn:aws-cn:s3:::rep", "Format": "Report_CSV_20180820", "Enabled": True,
+                      "ReportScope": "FailedTasksOnly", "Prefix": "r"}}
+    manifest = ManifestLocation("man", "m/retry-1.csv", "0" * 32)
+    request = retry_request(job, "123456789012", manifest, JobOptions())
+    assert request == {
+        "AccountId": "123456789012", "ConfirmationRequired": False, "Operation": job["Operation"],
+        "Report": job["Report"], "Priority": 7, "RoleArn": job["RoleArn"],
+        "Manifest": {"Spec": {"Format": CSV_FORMAT, "Fields": ["Bucket", "Key"]},
+                     "Location": {"ObjectArn": "arn:aws-cn:s3:::man/m/retry-1.csv", "ETag": "0" * 32}},
+        "Description": "retry of failed tasks of job-1", "ClientRequestToken": request["ClientRequestToken"]}
+    assert retry_request(job, "123456789012", manifest, JobOptions())["ClientRequestToken"] == request["ClientRequestToken"]
+    given_priority = retry_request(job, "123456789012", manifest, JobOptions(priority=1, description="again"))
+    assert (given_priority["Priority"], given_priority["Description"]) == (1, "again")
