@@ -11,8 +11,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from s3batch.emulator.failures import JobFailure
-from s3batch.emulator.manifest import load_inventory_manifest
+from s3batch.emulator.engine.failures import JobFailure
+from s3batch.emulator.engine.manifest import load_inventory_manifest
 from s3batch.jobs.manifest import check_inventory_manifest
 from s3batch_core.errors import InputError
 

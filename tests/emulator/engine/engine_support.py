@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from s3batch.emulator import execution
+from s3batch.emulator.engine import execution
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"

@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 from engine_support import ACCOUNT, Progress, Stack, lambda_op
 
-from s3batch.emulator import execution, models
-from s3batch.emulator.models import Job, JobStatus
+from s3batch.emulator.engine import execution
+from s3batch.emulator.service import backend as models
+from s3batch.emulator.service.backend import Job, JobStatus
 
 ROWS = 12
 

@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 
 from botocore.exceptions import ClientError
 
-from s3batch.emulator.failures import (
+from s3batch.emulator.engine.failures import (
     ACCESS_DENIED,
     INVALID_MANIFEST,
     MANIFEST_GENERATION,
@@ -405,7 +405,7 @@ def _replication_filter(s3: Any, source: str, spec: dict[str, Any]) -> Any:
     filters nothing: UNCONFIRMED)."""
     if not spec.get("EligibleForReplication"):
         return None
-    from s3batch.emulator import replication  # imports this module
+    from s3batch.emulator.engine import replication  # imports this module
 
     keep = replication.eligibility(s3, source)
     if keep is None:

@@ -21,11 +21,11 @@ from typing import Any, Protocol
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from s3batch.emulator import lambda_runtime, operations, role_check
-from s3batch.emulator import manifest as manifests
+from s3batch.emulator.engine import lambda_runtime, operations, role_check
+from s3batch.emulator.engine import manifest as manifests
 from s3batch_core.contract.manifest_rules import decode_key
-from s3batch.emulator.clients import stack_client
-from s3batch.emulator.failures import (
+from s3batch.emulator.engine.clients import stack_client
+from s3batch.emulator.engine.failures import (
     ACCESS_DENIED,
     INVALID_MANIFEST,
     OBJECT_LOCK_NOT_ENABLED,
@@ -33,7 +33,7 @@ from s3batch.emulator.failures import (
     THRESHOLD_EXCEEDED,
     JobFailure,
 )
-from s3batch.emulator.report import ReportConfig, ReportWriter
+from s3batch.emulator.engine.report import ReportConfig, ReportWriter
 from s3batch_core.contract.report import TaskResult
 from s3batch_core.iam.catalogue import scope_resources
 from s3batch_core.iam.role import batch_context

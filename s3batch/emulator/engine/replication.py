@@ -28,7 +28,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from s3batch.emulator import s3_rules
+from s3batch.emulator.engine import s3_rules
 from s3batch_core.contract.arns import bucket_name
 from s3batch_core.contract.report import TaskResult
 

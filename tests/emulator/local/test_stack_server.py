@@ -80,7 +80,7 @@ def test_stock_client_without_our_fix_works_through_the_proxy_setting(stack: Any
 def test_the_restore_clock_moves_on_over_http_and_refuses_bad_input(stack: Any) -> None:
     from datetime import datetime
 
-    from s3batch.emulator import restores
+    from s3batch.emulator.engine import restores
 
     def call(query: str, method: str = "POST") -> tuple[int, dict[str, Any]]:
         request = urllib.request.Request(stack.endpoint_url + "/_s3batch/clock" + query, method=method)
@@ -106,7 +106,7 @@ def test_the_restore_clock_moves_on_over_http_and_refuses_bad_input(stack: Any) 
 def test_request_threads_are_reused_and_a_blocked_request_blocks_no_other() -> None:
     import threading
 
-    from s3batch.emulator.server import QuietRequestHandler, ReusedThreadsWSGIServer
+    from s3batch.emulator.local.server import QuietRequestHandler, ReusedThreadsWSGIServer
 
     release, blocking = threading.Event(), threading.Event()
 

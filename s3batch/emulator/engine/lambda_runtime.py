@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 INIT_TIMEOUT_S = 30.0  # Lambda allows 10 s of init; we are generous for slow machines
-_WORKER_MAIN = "import sys; from s3batch.emulator.lambda_runtime import serve; serve(int(sys.argv[1]))"
+_WORKER_MAIN = "import sys; from s3batch.emulator.engine.lambda_runtime import serve; serve(int(sys.argv[1]))"
 # A reply is one byte saying what follows, then the handler's JSON response as is, or the function error document.
 _OK, _ERROR = b"o", b"e"
 

@@ -20,11 +20,11 @@ from urllib.parse import parse_qs
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer
 
-from s3batch.emulator import replication, restores
-from s3batch.emulator.defaults import ACCOUNT_ID, CLOCK_PATH, HEALTH_PATH, HOST, REGION, RESET_PATH
-from s3batch.emulator.models import Engine, JobsService
-from s3batch.emulator.responses import JobsApplication
-from s3batch.emulator.routing import is_jobs_path
+from s3batch.emulator.engine import replication, restores
+from s3batch.emulator.local.defaults import ACCOUNT_ID, CLOCK_PATH, HEALTH_PATH, HOST, REGION, RESET_PATH
+from s3batch.emulator.service.backend import Engine, JobsService
+from s3batch.emulator.api.responses import JobsApplication
+from s3batch.emulator.api.routing import is_jobs_path
 
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -191,8 +191,8 @@ class RunningStack:
 
 
 def default_engine() -> Engine:
-    """The data plane, `s3batch.emulator.execution` (imported late: it is a separate concern)."""
-    from s3batch.emulator import execution
+    """The data plane, `s3batch.emulator.engine.execution` (imported late: it is a separate concern)."""
+    from s3batch.emulator.engine import execution
 
     return execution  # type: ignore[return-value]
 

@@ -14,9 +14,9 @@ from botocore.serialize import create_serializer
 from moto.core.responses import get_service_model
 from werkzeug.datastructures import Headers, MultiDict
 
-from s3batch.emulator.exceptions import JobStatusException
-from s3batch.emulator.responses import _serialize
-from s3batch.emulator.routing import JOB_OPERATIONS, resolve
+from s3batch.emulator.service.exceptions import JobStatusException
+from s3batch.emulator.api.responses import _serialize
+from s3batch.emulator.api.routing import JOB_OPERATIONS, resolve
 
 BOTO = botocore.session.get_session().get_service_model("s3control")
 MOTO = get_service_model("s3control")

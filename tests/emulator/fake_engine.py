@@ -1,4 +1,4 @@
-"""A scriptable stand-in for `s3batch.emulator.execution`, for control-plane tests only.
+"""A scriptable stand-in for `s3batch.emulator.engine.execution`, for control-plane tests only.
 
 The manifest's object key picks the behaviour, so one CreateJob says what the engine will do:
   ok-<n>           n tasks, all succeed          partial          3 tasks, 1 fails
@@ -12,7 +12,7 @@ import threading
 from types import SimpleNamespace
 from typing import Any
 
-from s3batch.emulator.execution import JobFailure, JobRequest
+from s3batch.emulator.engine.execution import JobFailure, JobRequest
 
 ACCOUNT_ID = "123456789012"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/batch"

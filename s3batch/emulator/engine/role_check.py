@@ -15,7 +15,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from s3batch.emulator.failures import ACCESS_DENIED, JobFailure
+from s3batch.emulator.engine.failures import ACCESS_DENIED, JobFailure
 from s3batch_core.contract.report import TaskResult
 from s3batch_core.iam import role
 from s3batch_core.iam.role import ANY_JOB_ID as _ANY_JOB

@@ -18,8 +18,8 @@ from typing import Any
 import botocore.session
 import regex
 
-from s3batch.emulator.deploy import DeploySettings, FunctionSettings, deploy_stack
-from s3batch.emulator.stack import StackInfo
+from s3batch.emulator.local.deploy import DeploySettings, FunctionSettings, deploy_stack
+from s3batch.emulator.local.stack import StackInfo
 from s3batch_core.errors import InputError, UsageError
 from s3batch.kit_data import function_packager
 from s3batch_core.contract.model_constraints import check_constraints

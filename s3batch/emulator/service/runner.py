@@ -19,10 +19,10 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-from s3batch.emulator.models import SUSPENDED_EXPIRED_CODE, Job, JobStatus
+from s3batch.emulator.service.backend import SUSPENDED_EXPIRED_CODE, Job, JobStatus
 
 if TYPE_CHECKING:
-    from s3batch.emulator.models import JobsService
+    from s3batch.emulator.service.backend import JobsService
 
 log = logging.getLogger(__name__)
 S = JobStatus

@@ -10,8 +10,8 @@ import hcl2
 import pytest
 from hcl2 import SerializationOptions
 
-from s3batch.emulator.deploy import HANDLER, TERRAFORM_DIR, DeploySettings, deploy, variable_defaults
-from s3batch.emulator.stack import StackInfo
+from s3batch.emulator.local.deploy import HANDLER, TERRAFORM_DIR, DeploySettings, deploy, variable_defaults
+from s3batch.emulator.local.stack import StackInfo
 from s3batch_core.contract.stack_outputs import OUTPUTS, load_outputs
 from s3batch_core.iam.catalogue import JobScope, build_policy, trust_policy
 

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from s3batch.emulator import stack
+from s3batch.emulator.local import stack
 from s3batch_core.errors import S3BatchError, UsageError
 
 DEFAULT_OUTPUTS = Path("build/local/outputs.json")
@@ -106,7 +106,7 @@ def _running_stack() -> stack.StackInfo:
 
 
 def local_deploy(args: argparse.Namespace) -> int:
-    from s3batch.emulator.deploy import deploy  # imports python-hcl2 and the policy catalogue: only when used
+    from s3batch.emulator.local.deploy import deploy  # imports python-hcl2 and the policy catalogue: only when used
 
     info = _running_stack()
     outputs = deploy(info, args.outputs)
@@ -116,8 +116,8 @@ def local_deploy(args: argparse.Namespace) -> int:
 
 
 def local_deploy_function(args: argparse.Namespace) -> int:
-    from s3batch.emulator.deploy import DeploySettings
-    from s3batch.emulator.user_function import check_handler, deploy_function, function_code, function_settings
+    from s3batch.emulator.local.deploy import DeploySettings
+    from s3batch.emulator.local.user_function import check_handler, deploy_function, function_code, function_settings
     from s3batch.arguments import parse_pairs
 
     sample = DeploySettings.from_terraform()

@@ -11,8 +11,8 @@ import pytest
 from botocore.exceptions import ClientError
 from fake_engine import ACCOUNT_ID, FakeEngine, job_params
 
-from s3batch.emulator.exceptions import HTTP_STATUS
-from s3batch.emulator.routing import JOB_OPERATIONS
+from s3batch.emulator.service.exceptions import HTTP_STATUS
+from s3batch.emulator.api.routing import JOB_OPERATIONS
 
 MODEL = botocore.session.get_session().get_service_model("s3control")
 

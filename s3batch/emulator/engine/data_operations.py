@@ -16,8 +16,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from s3batch_core.contract import checksums
-from s3batch.emulator import restores, s3_rules
-from s3batch.emulator.clients import stack_client
+from s3batch.emulator.engine import restores, s3_rules
+from s3batch.emulator.engine.clients import stack_client
 from s3batch_core.contract.report import TaskResult
 
 Call = Callable[[Any, str, str, dict[str, str]], Any]

@@ -22,14 +22,14 @@ from urllib.parse import urlencode
 
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
-from s3batch.emulator import data_operations, lambda_runtime, replication, s3_rules
-from s3batch.emulator.clients import stack_client
-from s3batch.emulator.failures import (
+from s3batch.emulator.engine import data_operations, lambda_runtime, replication, s3_rules
+from s3batch.emulator.engine.clients import stack_client
+from s3batch.emulator.engine.failures import (
     FUNCTION_NOT_FOUND,
     UNSUPPORTED_OPERATION,
     JobFailure,
 )
-from s3batch.emulator.manifest import Task
+from s3batch.emulator.engine.manifest import Task
 from s3batch_core.contract.arns import bucket_name
 from s3batch_core.contract.manifest_rules import decode_key
 from s3batch_core.contract.report import TaskResult

@@ -20,10 +20,10 @@ from moto.core.parse import RequestParserError, RestXMLParser
 from moto.core.serialize import RestXMLSerializer, SerializationContext
 from werkzeug.wrappers import Request, Response
 
-from s3batch.emulator.exceptions import InternalServiceException, JobsApiError
-from s3batch.emulator.models import JobsBackend, JobsService, check_tags
-from s3batch.emulator.routing import allowed_methods, resolve
-from s3batch.emulator.validation import (
+from s3batch.emulator.service.exceptions import InternalServiceException, JobsApiError
+from s3batch.emulator.service.backend import JobsBackend, JobsService, check_tags
+from s3batch.emulator.api.routing import allowed_methods, resolve
+from s3batch.emulator.api.validation import (
     check_tag_keys,
     error_class_for,
     validate_create_job,

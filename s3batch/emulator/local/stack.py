@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from s3batch.emulator.defaults import ACCOUNT_ID, HEALTH_PATH, HOST, REGION
+from s3batch.emulator.local.defaults import ACCOUNT_ID, HEALTH_PATH, HOST, REGION
 from s3batch_core.errors import InputError, S3BatchError
 from s3batch_core.files import write_json_atomically
 
@@ -96,7 +96,7 @@ def serve(port: int, *, max_active_jobs: int, state_path: Path | None, announce:
     """Serve until Ctrl-C or SIGTERM; then stop job runners and engine workers, and remove our stack.json."""
     use_local_credentials()
     apply_stack_defaults(os.environ, Path.cwd())
-    from s3batch.emulator.server import create_server  # loads moto: only when serving
+    from s3batch.emulator.local.server import create_server  # loads moto: only when serving
 
     server, service = create_server(port, max_active_jobs=max_active_jobs)
     info = StackInfo(service.endpoint_url, server.server_port, os.getpid())

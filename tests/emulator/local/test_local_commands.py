@@ -14,8 +14,8 @@ from fake_engine import job_params
 
 from s3batch_core.aws import make_client
 from s3batch.cli import main
-from s3batch.emulator import stack as stack_module
-from s3batch.emulator.deploy import local_session
+from s3batch.emulator.local import stack as stack_module
+from s3batch.emulator.local.deploy import local_session
 
 
 @pytest.fixture()

@@ -13,7 +13,7 @@ from typing import Any
 from botocore.model import OperationModel
 from botocore.validate import ParamValidator
 
-from s3batch.emulator.exceptions import BadRequestException, InvalidRequestException, JobsApiError
+from s3batch.emulator.service.exceptions import BadRequestException, InvalidRequestException, JobsApiError
 from s3batch_core.contract.create_job import chosen_operations, create_job_problems, tag_key_problems
 from s3batch_core.contract.model_constraints import check_constraints
 

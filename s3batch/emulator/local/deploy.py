@@ -23,7 +23,7 @@ from botocore.configprovider import ConstantProvider
 from botocore.exceptions import ClientError
 
 from s3batch_core.aws import make_client
-from s3batch.emulator.stack import LOCAL_CREDENTIALS, StackInfo
+from s3batch.emulator.local.stack import LOCAL_CREDENTIALS, StackInfo
 from s3batch_core.errors import InputError
 from s3batch_core.files import write_json_atomically
 from s3batch.kit_data import function_packager, sample_terraform

@@ -1,7 +1,7 @@
 """S3 Batch Operations jobs: the status machine, the Job entity and the per-account, per-Region backend.
 
 Semantics live here (moto's layout: responses.py only parses and shapes). The backend never runs a job
-itself: `runner.JobRunner` drives each job through the data-plane engine (`s3batch.emulator.execution`),
+itself: `runner.JobRunner` drives each job through the data-plane engine (`s3batch.emulator.engine.execution`),
 injected as `engine` so unit tests can use a fake one.
 """
 
@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
-from s3batch.emulator.exceptions import (
+from s3batch.emulator.service.exceptions import (
     IdempotencyException,
     InvalidNextTokenException,
     JobStatusException,
@@ -98,7 +98,7 @@ def utcnow() -> datetime:
 
 
 class Engine(Protocol):
-    """The data plane (`s3batch.emulator.execution`); a module satisfies this structurally."""
+    """The data plane (`s3batch.emulator.engine.execution`); a module satisfies this structurally."""
 
     JobRequest: Callable[..., Any]
     JobFailure: type[Exception]
@@ -420,7 +420,7 @@ class JobsService:
         suspended_limit: timedelta = SUSPENDED_LIMIT,
         retention: timedelta = JOB_RETENTION,
     ) -> None:
-        from s3batch.emulator.runner import (
+        from s3batch.emulator.service.runner import (
             Scheduler,  # runner imports this module's types
         )
 

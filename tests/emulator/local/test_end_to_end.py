@@ -12,8 +12,8 @@ from urllib.parse import quote
 import pytest
 
 from s3batch_core.aws import make_client
-from s3batch.emulator.deploy import deploy
-from s3batch.emulator.stack import StackInfo
+from s3batch.emulator.local.deploy import deploy
+from s3batch.emulator.local.stack import StackInfo
 
 pytestmark = pytest.mark.e2e
 
