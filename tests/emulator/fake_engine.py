@@ -9,20 +9,30 @@ The manifest's object key picks the behaviour, so one CreateJob says what the en
 from __future__ import annotations
 
 import threading
-from types import SimpleNamespace
+from dataclasses import dataclass
 from typing import Any
 
-from s3batch.emulator.engine.execution import JobFailure, JobRequest
+from s3batch.emulator.engine.contract import ExecutionResult, JobFailure, JobRequest, ProgressSink
 
 ACCOUNT_ID = "123456789012"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/batch"
 SUPPORTED = frozenset({"LambdaInvoke", "S3PutObjectTagging", "S3DeleteObjectTagging"})
 
 
-class FakeEngine:
-    JobRequest = JobRequest
-    JobFailure = JobFailure
+@dataclass
+class FakePrepared:
+    """A prepared job (`contract.Prepared`) carrying its script; `discarded` once the service dropped it."""
 
+    request: JobRequest
+    script: str
+    total: int
+    discarded: bool = False
+
+    def discard(self) -> None:
+        self.discarded = True
+
+
+class FakeEngine:
     def __init__(self) -> None:
         self.requests: list[JobRequest] = []
         self.executed: list[str] = []  # job ids in the order execute() started
@@ -35,16 +45,16 @@ class FakeEngine:
             raise RuntimeError("engine unavailable")
         return SUPPORTED
 
-    def prepare(self, request: JobRequest) -> Any:
+    def prepare(self, request: JobRequest) -> FakePrepared:
         with self._lock:
             self.requests.append(request)
         script = behaviour(request)
         if script == "fail-prepare":
             raise JobFailure("InvalidManifestContent", "Manifest row 2: the key is empty")
         total = int(script.split("-")[1]) if script.startswith("ok-") else 3
-        return SimpleNamespace(request=request, script=script, total=total)
+        return FakePrepared(request, script, total)
 
-    def execute(self, prepared: Any, progress: Any) -> Any:
+    def execute(self, prepared: FakePrepared, progress: ProgressSink) -> ExecutionResult:
         job_id = prepared.request.job_id
         with self._lock:
             self.executed.append(job_id)
@@ -60,12 +70,12 @@ class FakeEngine:
             gate = self.gate(job_id)
             while not gate.wait(0.01):  # the fake's own loop: released by the test, or stopped by a cancel
                 if progress.stop_requested():
-                    return SimpleNamespace(succeeded=1, failed=1, generated_manifest=None, cancelled=True)
-            return SimpleNamespace(succeeded=1, failed=1, generated_manifest=None, cancelled=False)
+                    return ExecutionResult(succeeded=1, failed=1, cancelled=True)
+            return ExecutionResult(succeeded=1, failed=1)
         failed = 1 if script == "partial" else 0
         for index in range(prepared.total):
             progress.task_finished(index >= failed)
-        return SimpleNamespace(succeeded=prepared.total - failed, failed=failed, generated_manifest=None, cancelled=False)
+        return ExecutionResult(succeeded=prepared.total - failed, failed=failed)
 
     def gate(self, job_id: str) -> threading.Event:
         with self._lock:

@@ -1,8 +1,9 @@
 """The emulator's data plane: prepare a job (role, manifest) and execute its tasks, writing the report.
 
-The control plane (runner.py) calls `prepare` while the job is Preparing and `execute` while it is
-Active; both raise `JobFailure` for job-level failures. Everything is reached over HTTP with boto3
-through the stack's own endpoint, so the engine behaves the same whatever runs the stack.
+The job service (service/runner.py) calls `prepare` while the job is Preparing and `execute` while it is
+Active; both raise `JobFailure` for job-level failures (the types they exchange: contract.py). Everything is
+reached over HTTP with boto3 through the stack's own endpoint, so the engine behaves the same whatever runs the
+stack.
 
 Task dispatch: a fixed number of threads (the Lambda pool size, or 8 for S3 operations) pull rows from
 the streamed manifest, so memory stays flat whatever the manifest size; each finished task goes straight
@@ -15,9 +16,9 @@ from __future__ import annotations
 import shutil
 import threading
 from collections import deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -25,6 +26,7 @@ from s3batch.emulator.engine import lambda_runtime, operations, role_check
 from s3batch.emulator.engine import manifest as manifests
 from s3batch_core.contract.manifest_rules import decode_key
 from s3batch.emulator.engine.clients import stack_client
+from s3batch.emulator.engine.contract import ExecutionResult, JobRequest, ProgressSink
 from s3batch.emulator.engine.failures import (
     ACCESS_DENIED,
     INVALID_MANIFEST,
@@ -38,35 +40,11 @@ from s3batch_core.contract.report import TaskResult
 from s3batch_core.iam.catalogue import scope_resources
 from s3batch_core.iam.role import batch_context
 
-__all__ = ["ExecutionResult", "JobFailure", "JobRequest", "PreparedJob", "ProgressSink", "execute", "prepare",
-           "shutdown", "supported_operations"]
+__all__ = ["PreparedJob", "execute", "prepare", "shutdown", "supported_operations"]
 
 THRESHOLD_MIN_TASKS = 1000  # reference §4.6: monitored once at least 1,000 tasks ran …
 THRESHOLD_RATE = 0.5        # … and the job fails when the failure rate exceeds 50 %
 REPORT_DENIED = "The job report could not be written to your report bucket. Please check your permissions."
-
-
-@dataclass(frozen=True)
-class JobRequest:
-    """What CreateJob accepted; dict values use botocore member names."""
-
-    job_id: str
-    account_id: str
-    region: str
-    role_arn: str
-    operation: dict
-    report: dict
-    manifest: dict | None
-    manifest_generator: dict | None
-    endpoint_url: str
-
-
-class ProgressSink(Protocol):
-    def set_total(self, total: int) -> None: ...
-    def task_finished(self, succeeded: bool) -> None: ...
-    def stop_requested(self) -> bool: ...          # cancel asked: start no new task, end once running ones end
-    def pause_requested(self) -> bool: ...         # pause asked: start no new task …
-    def wait_until_resumed(self) -> None: ...      # … and once none runs, block here until resumed (or cancelled)
 
 
 @dataclass
@@ -88,18 +66,6 @@ class PreparedJob:
     def discard(self) -> None:
         """Drop the spooled files of a job that will not run (cancelled while Suspended/Ready)."""
         shutil.rmtree(self.workdir, ignore_errors=True)
-
-
-@dataclass
-class ExecutionResult:
-    """What `execute` did. `report_failure` is set when the report could not be written (job still ends)."""
-
-    succeeded: int
-    failed: int
-    report_keys: list[str] = field(default_factory=list)
-    generated_manifest: dict | None = None
-    cancelled: bool = False
-    report_failure: JobFailure | None = None
 
 
 def supported_operations() -> frozenset[str]:

@@ -22,7 +22,8 @@ from werkzeug.serving import BaseWSGIServer
 
 from s3batch.emulator.engine import replication, restores
 from s3batch.emulator.local.defaults import ACCOUNT_ID, CLOCK_PATH, HEALTH_PATH, HOST, REGION, RESET_PATH
-from s3batch.emulator.service.backend import Engine, JobsService
+from s3batch.emulator.engine.contract import Engine
+from s3batch.emulator.service.backend import JobsService
 from s3batch.emulator.api.responses import JobsApplication
 from s3batch.emulator.api.routing import is_jobs_path
 

@@ -1,8 +1,8 @@
-"""S3 Batch Operations jobs: the status machine, the Job entity and the per-account, per-Region backend.
+"""The job service: the per-account, per-Region job store (a moto backend) and the JobsService that owns it.
 
-Semantics live here (moto's layout: responses.py only parses and shapes). The backend never runs a job
-itself: `runner.JobRunner` drives each job through the data-plane engine (`s3batch.emulator.engine.execution`),
-injected as `engine` so unit tests can use a fake one.
+Semantics live here and in job.py (moto's layout: the API's responses.py only parses and shapes). The backend
+never runs a job itself: the scheduler (runner.py) drives each job through the engine
+(`s3batch.emulator.engine.execution`), injected as `engine` so the service's tests can use a scripted one.
 """
 
 from __future__ import annotations
@@ -12,16 +12,14 @@ import binascii
 import hashlib
 import json
 import threading
-import time
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from enum import Enum
-from typing import Any, Protocol
+from datetime import datetime, timedelta
+from typing import Any
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
+from s3batch.emulator.engine.contract import Engine
 from s3batch.emulator.service.exceptions import (
     IdempotencyException,
     InvalidNextTokenException,
@@ -29,219 +27,15 @@ from s3batch.emulator.service.exceptions import (
     NotFoundException,
     TooManyTagsException,
 )
-from s3batch_core.contract import arns
+from s3batch.emulator.service.job import SUSPENDED_LIMIT, Job, JobStatus, USER_REQUESTS, utcnow
+from s3batch.emulator.service.runner import Scheduler
 from s3batch_core.contract.formats import MAX_JOB_TAGS
 
-
-class JobStatus(str, Enum):
-    """Every value of the model's `JobStatus` enum (a test holds this list against botocore)."""
-
-    ACTIVE = "Active"
-    CANCELLED = "Cancelled"
-    CANCELLING = "Cancelling"
-    COMPLETE = "Complete"
-    COMPLETING = "Completing"
-    FAILED = "Failed"
-    FAILING = "Failing"
-    NEW = "New"
-    PAUSED = "Paused"
-    PAUSING = "Pausing"
-    PREPARING = "Preparing"
-    READY = "Ready"
-    SUSPENDED = "Suspended"
-
-    @property
-    def terminal(self) -> bool:
-        return self in TERMINAL
-
-
 S = JobStatus
-TERMINAL = frozenset({S.COMPLETE, S.FAILED, S.CANCELLED})
-RUNNING = frozenset({S.ACTIVE, S.PAUSING})  # tasks run: ElapsedTimeInActiveSeconds counts (not while Paused)
-# Where a job may go from each status (UG batch-ops-job-status; reference §4.5). Failing is reachable from
-# every live status because a job can fail at any stage (manifest, role, threshold, report).
-TRANSITIONS: dict[JobStatus, frozenset[JobStatus]] = {
-    S.NEW: frozenset({S.PREPARING, S.CANCELLING, S.FAILING}),
-    S.PREPARING: frozenset({S.SUSPENDED, S.READY, S.CANCELLING, S.FAILING}),
-    S.SUSPENDED: frozenset({S.READY, S.CANCELLING, S.FAILING}),
-    S.READY: frozenset({S.ACTIVE, S.CANCELLING, S.FAILING}),
-    S.ACTIVE: frozenset({S.COMPLETING, S.PAUSING, S.CANCELLING, S.FAILING}),
-    S.PAUSING: frozenset({S.PAUSED, S.ACTIVE, S.CANCELLING, S.FAILING}),  # "Active ⇄ Pausing" (reference §4.5)
-    S.PAUSED: frozenset({S.ACTIVE, S.CANCELLING, S.FAILING}),
-    S.COMPLETING: frozenset({S.COMPLETE, S.FAILING}),
-    S.FAILING: frozenset({S.FAILED}),
-    S.CANCELLING: frozenset({S.CANCELLED, S.FAILING}),
-    S.COMPLETE: frozenset(),
-    S.FAILED: frozenset(),
-    S.CANCELLED: frozenset(),
-}
-# UpdateJobStatus: RequestedJobStatus -> the statuses it may be asked from.
-USER_REQUESTS: dict[str, frozenset[JobStatus]] = {
-    "Ready": frozenset({S.SUSPENDED}),
-    "Cancelled": frozenset({S.NEW, S.PREPARING, S.SUSPENDED, S.READY, S.ACTIVE, S.PAUSING, S.PAUSED}),
-}
-
 DEFAULT_MAX_RESULTS = 1000
-SUSPENDED_CAUSE = "The job is awaiting confirmation: call UpdateJobStatus with RequestedJobStatus=Ready to run it."
-# A job left in Suspended longer than this fails (reference §4.4: "Suspended > 30 days ⇒ job fails"). AWS documents
-# no FailureCode for it (UNCONFIRMED): ours names the cause.
-SUSPENDED_LIMIT = timedelta(days=30)
-SUSPENDED_EXPIRED_CODE = "SuspendedTooLong"
 # "Jobs are automatically deleted 90 days after reaching a terminal state (Complete, Cancelled, or Failed)"
 # (User Guide, troubleshooting-batch-operations, NoSuchJobException; ListJobs: "ended within the last 90 days").
 JOB_RETENTION = timedelta(days=90)
-
-
-def utcnow() -> datetime:
-    """Timezone-aware UTC now (the serializer writes ISO 8601 with Z)."""
-    return datetime.now(UTC)
-
-
-class Engine(Protocol):
-    """The data plane (`s3batch.emulator.engine.execution`); a module satisfies this structurally."""
-
-    JobRequest: Callable[..., Any]
-    JobFailure: type[Exception]
-
-    def supported_operations(self) -> frozenset[str]: ...
-    def prepare(self, request: Any) -> Any: ...
-    def execute(self, prepared: Any, progress: Any) -> Any: ...
-    def shutdown(self) -> None: ...
-
-
-@dataclass
-class Job:
-    """One job: what CreateJob accepted plus its live state. All mutation happens under `lock`."""
-
-    job_id: str
-    account_id: str
-    region: str
-    request: dict[str, Any]  # CreateJob members other than AccountId, ClientRequestToken and Tags
-    confirmation_required: bool
-    priority: int
-    tags: list[dict[str, str]]
-    sequence: int  # creation order, for ListJobs and for FIFO among equal priorities
-    clock: Callable[[], datetime] = field(default=utcnow, repr=False)  # the service's clock (tests set a fake one)
-    creation_time: datetime = field(init=False)
-    status: JobStatus = JobStatus.NEW
-    status_update_reason: str | None = None
-    failure_reasons: list[dict[str, str]] = field(default_factory=list)
-    termination_date: datetime | None = None
-    suspended_date: datetime | None = None
-    suspended_cause: str | None = None
-    generated_manifest: dict[str, Any] | None = None
-    total_tasks: int = 0
-    succeeded: int = 0
-    failed: int = 0
-    active_seconds: float = 0.0
-    active_since: float | None = None  # monotonic clock while Active
-    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
-    changed: threading.Condition = field(init=False, repr=False)
-    cancel_requested: bool = False
-    pause_requested: bool = False  # the scheduler pre-empts it for a higher-priority job
-    abandoned: bool = False  # the backend was reset: the runner must stop and write nothing more
-
-    def __post_init__(self) -> None:
-        self.changed = threading.Condition(self.lock)
-        self.creation_time = self.clock()
-
-    @property
-    def arn(self) -> str:
-        return arns.job(self.region, self.account_id, self.job_id)
-
-    @property
-    def operation_name(self) -> str:
-        return next(iter(self.request["Operation"]))
-
-    def move_to(self, status: JobStatus, *, reason: str | None = None) -> None:
-        """Change status along TRANSITIONS; keeps the timers and dates AWS reports in step."""
-        with self.lock:
-            if status not in TRANSITIONS[self.status]:
-                raise JobStatusException(
-                    f"Job {self.job_id} cannot move from {self.status.value} to {status.value}"
-                )
-            now = time.monotonic()
-            if self.status in RUNNING and status not in RUNNING and self.active_since is not None:
-                self.active_seconds += now - self.active_since
-                self.active_since = None
-            if status in RUNNING and self.active_since is None:
-                self.active_since = now
-            if status is S.SUSPENDED:
-                self.suspended_date, self.suspended_cause = self.clock(), SUSPENDED_CAUSE
-            if status.terminal:
-                self.termination_date = self.clock()
-            if reason is not None:
-                self.status_update_reason = reason[:256]
-            self.status = status
-            self.changed.notify_all()
-
-    def fail(self, failure_code: str, failure_reason: str) -> None:
-        """Failing -> Failed with one FailureReasons entry (lengths as the model bounds them)."""
-        with self.lock:
-            if self.status.terminal:
-                return
-            self.add_failure_reason(failure_code, failure_reason)
-            if self.status is not S.FAILING:
-                self.move_to(S.FAILING)
-            self.move_to(S.FAILED, reason="Job failed")
-
-    def add_failure_reason(self, failure_code: str, failure_reason: str) -> None:
-        """One FailureReasons entry, cut to the model's lengths (code 1..64, reason 1..256)."""
-        with self.lock:
-            self.failure_reasons.append(
-                {"FailureCode": failure_code[:64] or "Failed", "FailureReason": failure_reason[:256] or "Failed"}
-            )
-
-    def progress_summary(self) -> dict[str, Any]:
-        with self.lock:
-            elapsed = self.active_seconds
-            if self.active_since is not None:
-                elapsed += time.monotonic() - self.active_since
-            return {
-                "TotalNumberOfTasks": self.total_tasks,
-                "NumberOfTasksSucceeded": self.succeeded,
-                "NumberOfTasksFailed": self.failed,
-                "Timers": {"ElapsedTimeInActiveSeconds": int(elapsed)},
-            }
-
-    def descriptor(self) -> dict[str, Any]:
-        """DescribeJob's `Job` (JobDescriptor member names); None members are left out by the serializer."""
-        with self.lock:
-            return {
-                "JobId": self.job_id,
-                "ConfirmationRequired": self.confirmation_required,
-                "Description": self.request.get("Description"),
-                "JobArn": self.arn,
-                "Status": self.status.value,
-                "Manifest": self.request.get("Manifest"),
-                "Operation": self.request["Operation"],
-                "Priority": self.priority,
-                "ProgressSummary": self.progress_summary(),
-                "StatusUpdateReason": self.status_update_reason,
-                "FailureReasons": list(self.failure_reasons) or None,
-                "Report": self.request["Report"],
-                "CreationTime": self.creation_time,
-                "TerminationDate": self.termination_date,
-                "RoleArn": self.request["RoleArn"],
-                "SuspendedDate": self.suspended_date,
-                "SuspendedCause": self.suspended_cause,
-                "ManifestGenerator": self.request.get("ManifestGenerator"),
-                "GeneratedManifestDescriptor": self.generated_manifest,
-            }
-
-    def list_descriptor(self) -> dict[str, Any]:
-        """ListJobs' JobListDescriptor."""
-        with self.lock:
-            return {
-                "JobId": self.job_id,
-                "Description": self.request.get("Description"),
-                "Operation": self.operation_name,
-                "Priority": self.priority,
-                "Status": self.status.value,
-                "CreationTime": self.creation_time,
-                "TerminationDate": self.termination_date,
-                "ProgressSummary": self.progress_summary(),
-            }
 
 
 def request_fingerprint(params: dict[str, Any]) -> str:
@@ -420,17 +214,12 @@ class JobsService:
         suspended_limit: timedelta = SUSPENDED_LIMIT,
         retention: timedelta = JOB_RETENTION,
     ) -> None:
-        from s3batch.emulator.service.runner import (
-            Scheduler,  # runner imports this module's types
-        )
-
         self.engine = engine
         self.endpoint_url = endpoint_url
         self.confirmation_default = confirmation_default
         self.clock = clock
-        self.suspended_limit = suspended_limit
         self.retention = retention  # how long a terminal job stays listed and describable
-        self.scheduler = Scheduler(self, max_active_jobs)
+        self.scheduler = Scheduler(engine, endpoint_url, suspended_limit, max_active_jobs)
         self.backends: BackendDict[JobsBackend] = BackendDict(
             _backend_factory(self), "s3control", use_boto3_regions=True  # type: ignore[arg-type]
         )

@@ -17,12 +17,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from datetime import timedelta
 
-from s3batch.emulator.service.backend import SUSPENDED_EXPIRED_CODE, Job, JobStatus
-
-if TYPE_CHECKING:
-    from s3batch.emulator.service.backend import JobsService
+from s3batch.emulator.engine.contract import Engine, ExecutionResult, JobFailure, JobRequest, Prepared
+from s3batch.emulator.service.job import SUSPENDED_EXPIRED_CODE, Job, JobStatus
 
 log = logging.getLogger(__name__)
 S = JobStatus
@@ -92,12 +90,17 @@ MAX_CLOCK_WAIT_S = 3600.0  # re-read the clock at least hourly while Suspended (
 
 
 class Scheduler:
-    """Starts one runner thread per job and admits Ready jobs to Active by priority."""
+    """Starts one runner thread per job and admits Ready jobs to Active by priority.
 
-    def __init__(self, service: JobsService, max_active_jobs: int) -> None:
+    `engine` runs the jobs, reaching the stack at `endpoint_url`; a job left Suspended past `suspended_limit` fails.
+    """
+
+    def __init__(self, engine: Engine, endpoint_url: str, suspended_limit: timedelta, max_active_jobs: int) -> None:
         if max_active_jobs < 1:
             raise ValueError("max_active_jobs must be at least 1")
-        self._service = service
+        self.engine = engine
+        self.endpoint_url = endpoint_url
+        self.suspended_limit = suspended_limit
         self._slots = max_active_jobs
         self._waiting: list[Job] = []
         self._running: list[Job] = []  # jobs holding a slot
@@ -105,7 +108,7 @@ class Scheduler:
         self._threads: list[threading.Thread] = []
 
     def start(self, job: Job) -> None:
-        thread = threading.Thread(target=JobRunner(self._service, job).run, name=f"job-{job.job_id}", daemon=True)
+        thread = threading.Thread(target=JobRunner(self, job).run, name=f"job-{job.job_id}", daemon=True)
         with self._cond:
             self._threads = [t for t in self._threads if t.is_alive()]
             self._threads.append(thread)
@@ -181,21 +184,19 @@ class Scheduler:
 class JobRunner:
     """Runs one job from New to a terminal status."""
 
-    def __init__(self, service: JobsService, job: Job) -> None:
-        self._service = service
-        self._engine = service.engine
+    def __init__(self, scheduler: Scheduler, job: Job) -> None:
+        self._scheduler = scheduler
+        self._engine = scheduler.engine
         self._job = job
 
     def run(self) -> None:
         job = self._job
-        prepared: Any = None
+        prepared: Prepared | None = None
         self._handed_over = False  # once execute runs, it removes the job's spooled files itself
         try:
             self._step(S.PREPARING)
             prepared = self._engine.prepare(self._request())
-            total = getattr(prepared, "total", None)  # AWS shows the task count once Preparing is done
-            if isinstance(total, int):
-                JobProgress(job).set_total(total)
+            JobProgress(job).set_total(prepared.total)  # AWS shows the task count once Preparing is done
             if job.confirmation_required:
                 self._step(S.SUSPENDED)
                 self._wait_for_confirmation()
@@ -206,20 +207,18 @@ class JobRunner:
             self._finish_cancel()
         except SuspendedTooLong as exc:
             self._finish_failure(exc.failure_code, exc.reason)
-        except self._engine.JobFailure as exc:
-            self._finish_failure(getattr(exc, "failure_code", "JobFailed"), getattr(exc, "reason", str(exc)))
+        except JobFailure as exc:
+            self._finish_failure(exc.failure_code, exc.reason)
         except Exception as exc:  # an engine bug must end the job visibly, not hang it in Active
             log.exception("job %s: unexpected error", job.job_id)
             self._finish_failure("InternalError", f"{type(exc).__name__}: {exc}")
         finally:
-            if prepared is not None and not self._handed_over:
-                discard = getattr(prepared, "discard", None)  # cancelled or failed before it ran
-                if callable(discard):
-                    discard()
+            if prepared is not None and not self._handed_over:  # cancelled or failed before it ran
+                prepared.discard()
 
-    def _request(self) -> Any:
+    def _request(self) -> JobRequest:
         job = self._job
-        return self._engine.JobRequest(
+        return JobRequest(
             job_id=job.job_id,
             account_id=job.account_id,
             region=job.region,
@@ -228,7 +227,7 @@ class JobRunner:
             report=job.request["Report"],
             manifest=job.request.get("Manifest"),
             manifest_generator=job.request.get("ManifestGenerator"),
-            endpoint_url=self._service.endpoint_url,
+            endpoint_url=self._scheduler.endpoint_url,
         )
 
     def _step(self, status: JobStatus) -> None:
@@ -241,7 +240,7 @@ class JobRunner:
     def _wait_for_confirmation(self) -> None:
         """Wait in Suspended for UpdateJobStatus; a job left there longer than the limit fails."""
         job = self._job
-        limit = self._service.suspended_limit
+        limit = self._scheduler.suspended_limit
         with job.lock:
             while job.status is S.SUSPENDED and not job.cancel_requested:
                 assert job.suspended_date is not None
@@ -254,14 +253,14 @@ class JobRunner:
             if job.cancel_requested:
                 raise Cancelled()
 
-    def _run_active(self, prepared: Any) -> None:
+    def _run_active(self, prepared: Prepared) -> None:
         job = self._job
-        scheduler = self._service.scheduler
+        scheduler = self._scheduler
         scheduler.acquire(job)
         try:
             self._step(S.ACTIVE)
             self._handed_over = True
-            result = self._engine.execute(prepared, JobProgress(job, scheduler))
+            result: ExecutionResult = self._engine.execute(prepared, JobProgress(job, scheduler))
         finally:
             scheduler.release(job)
         with job.lock:
@@ -269,15 +268,13 @@ class JobRunner:
                 return
             if job.status is S.PAUSING:  # asked to pause just as its last task ended: nothing left to pause
                 job.move_to(S.ACTIVE)
-            job.succeeded = int(getattr(result, "succeeded", job.succeeded))
-            job.failed = int(getattr(result, "failed", job.failed))
-            job.generated_manifest = getattr(result, "generated_manifest", None)
-            if getattr(result, "cancelled", False) or job.cancel_requested:
+            job.succeeded, job.failed = result.succeeded, result.failed
+            job.generated_manifest = result.generated_manifest
+            if result.cancelled or job.cancel_requested:
                 raise Cancelled()
-            report_failure = getattr(result, "report_failure", None)
-            if report_failure is not None:  # AWS: the job completes, FailureReasons says the report is missing
-                job.add_failure_reason(str(getattr(report_failure, "failure_code", "ReportWriteFailed")),
-                                       str(getattr(report_failure, "reason", report_failure)))
+            failure = result.report_failure
+            if failure is not None:  # AWS: the job completes, FailureReasons says the report is missing
+                job.add_failure_reason(failure.failure_code, failure.reason)
             job.move_to(S.COMPLETING)
             job.move_to(S.COMPLETE)
 
@@ -293,4 +290,4 @@ class JobRunner:
     def _finish_failure(self, code: str, reason: str) -> None:
         with self._job.lock:
             if not self._job.abandoned:
-                self._job.fail(str(code), str(reason))
+                self._job.fail(code, reason)

@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 from fake_engine import ACCOUNT_ID, ROLE_ARN, FakeEngine, job_params
 
-from s3batch.emulator.service.backend import TERMINAL, TRANSITIONS, USER_REQUESTS, JobStatus
+from s3batch.emulator.service.job import TERMINAL, TRANSITIONS, USER_REQUESTS, JobStatus
 
 MODEL = botocore.session.get_session().get_service_model("s3control")
 
