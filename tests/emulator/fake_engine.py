@@ -4,6 +4,7 @@ The manifest's object key picks the behaviour, so one CreateJob says what the en
   ok-<n>           n tasks, all succeed          partial          3 tasks, 1 fails
   fail-prepare     JobFailure in prepare          fail-execute     JobFailure in execute
   crash            RuntimeError in execute        block            2 tasks done, then wait for release() or cancel
+  report-fails     3 tasks succeed, the report cannot be written
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from s3batch.emulator.engine.contract import ExecutionResult, JobFailure, JobRequest, ProgressSink
+from s3batch.emulator.engine.failures import REPORT_WRITE_FAILED
 
 ACCOUNT_ID = "123456789012"
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/batch"
@@ -35,6 +37,7 @@ class FakePrepared:
 class FakeEngine:
     def __init__(self) -> None:
         self.requests: list[JobRequest] = []
+        self.prepared: list[FakePrepared] = []
         self.executed: list[str] = []  # job ids in the order execute() started
         self.broken = False  # supported_operations() raises: drives the 500 path
         self._gates: dict[str, threading.Event] = {}
@@ -52,7 +55,10 @@ class FakeEngine:
         if script == "fail-prepare":
             raise JobFailure("InvalidManifestContent", "Manifest row 2: the key is empty")
         total = int(script.split("-")[1]) if script.startswith("ok-") else 3
-        return FakePrepared(request, script, total)
+        prepared = FakePrepared(request, script, total)
+        with self._lock:
+            self.prepared.append(prepared)
+        return prepared
 
     def execute(self, prepared: FakePrepared, progress: ProgressSink) -> ExecutionResult:
         job_id = prepared.request.job_id
@@ -75,7 +81,8 @@ class FakeEngine:
         failed = 1 if script == "partial" else 0
         for index in range(prepared.total):
             progress.task_finished(index >= failed)
-        return ExecutionResult(succeeded=prepared.total - failed, failed=failed)
+        report_failure = JobFailure(REPORT_WRITE_FAILED, "The report bucket is gone") if script == "report-fails" else None
+        return ExecutionResult(succeeded=prepared.total - failed, failed=failed, report_failure=report_failure)
 
     def gate(self, job_id: str) -> threading.Event:
         with self._lock:
@@ -91,6 +98,7 @@ class FakeEngine:
     def clear(self) -> None:
         with self._lock:
             self.requests.clear()
+            self.prepared.clear()
             self.executed.clear()
             self.broken = False
 
