@@ -110,7 +110,9 @@ def test_progress_is_live_while_active(s3control: Any, wait_for_status: Any, fak
     wait_for_status(s3control, job_id, {"Active"})
     deadline_job = wait_for_progress(s3control, job_id, done=2)
     assert deadline_job["Status"] == "Active"
-    assert deadline_job["ProgressSummary"]["Timers"]["ElapsedTimeInActiveSeconds"] >= 0
+    summary = deadline_job["ProgressSummary"]
+    assert (summary["TotalNumberOfTasks"], summary["NumberOfTasksSucceeded"], summary["NumberOfTasksFailed"]) == (3, 1, 1)
+    assert isinstance(summary["Timers"]["ElapsedTimeInActiveSeconds"], int)
     fake_engine.release(job_id)
     wait_for_status(s3control, job_id, {"Complete"})
 
