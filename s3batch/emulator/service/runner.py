@@ -78,14 +78,6 @@ class Cancelled(Exception):
     """The job was cancelled (or the stack reset) while it waited."""
 
 
-class SuspendedTooLong(Exception):
-    """The job was never confirmed: it fails with this code and reason."""
-
-    def __init__(self, failure_code: str, reason: str) -> None:
-        super().__init__(reason)
-        self.failure_code, self.reason = failure_code, reason
-
-
 MAX_CLOCK_WAIT_S = 3600.0  # re-read the clock at least hourly while Suspended (the wall clock may jump)
 
 
@@ -205,9 +197,7 @@ class JobRunner:
             self._run_active(prepared)
         except Cancelled:
             self._finish_cancel()
-        except SuspendedTooLong as exc:
-            self._finish_failure(exc.failure_code, exc.reason)
-        except JobFailure as exc:
+        except JobFailure as exc:  # from the engine, or a job never confirmed
             self._finish_failure(exc.failure_code, exc.reason)
         except Exception as exc:  # an engine bug must end the job visibly, not hang it in Active
             log.exception("job %s: unexpected error", job.job_id)
@@ -246,9 +236,9 @@ class JobRunner:
                 assert job.suspended_date is not None
                 left = (job.suspended_date + limit - job.clock()).total_seconds()
                 if left < 0:
-                    raise SuspendedTooLong(SUSPENDED_EXPIRED_CODE, f"The job waited in Suspended for more than "
-                                           f"{limit.days} days without confirmation (UpdateJobStatus "
-                                           "RequestedJobStatus=Ready)")
+                    raise JobFailure(SUSPENDED_EXPIRED_CODE, f"The job waited in Suspended for more than "
+                                     f"{limit.days} days without confirmation (UpdateJobStatus "
+                                     "RequestedJobStatus=Ready)")
                 job.changed.wait(min(left, MAX_CLOCK_WAIT_S) + 0.001)  # woken by confirm, cancel or service.tick()
             if job.cancel_requested:
                 raise Cancelled()
