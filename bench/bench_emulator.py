@@ -53,8 +53,8 @@ from typing import Any, Self
 from botocore.config import Config
 
 from s3batch_core.aws import make_client
-from s3batch.emulator.deploy import deploy, function_package, local_session
-from s3batch.emulator.stack import ANNOUNCE, StackInfo
+from s3batch.emulator.local.deploy import deploy, function_package, local_session
+from s3batch.emulator.local.stack import ANNOUNCE, StackInfo
 from s3batch_core.contract.stack_outputs import StackOutputs
 
 REPO = Path(__file__).resolve().parents[1]
@@ -73,7 +73,7 @@ NOOP_HANDLER = textwrap.dedent('''
 ALLOW_ALL = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {
     "Service": ["batchoperations.s3.amazonaws.com", "lambda.amazonaws.com"]}, "Action": "sts:AssumeRole"}]}
-_SERVE = ("import sys; from s3batch.emulator.stack import serve; "
+_SERVE = ("import sys; from s3batch.emulator.local.stack import serve; "
           "sys.exit(serve(0, max_active_jobs=1, state_path=None, announce=True))")
 
 
@@ -265,7 +265,7 @@ def naive_run(package_dir: str, endpoint: str, bucket: str, keys: Sequence[str],
     return json.loads(done.stdout.decode().strip().splitlines()[-1])
 
 
-_PEAK_QUERY = ("import resource, sys, json; from s3batch.emulator.stack import serve; import threading; "
+_PEAK_QUERY = ("import resource, sys, json; from s3batch.emulator.local.stack import serve; import threading; "
                "threading.Thread(target=lambda: (sys.stdin.readline(), print(json.dumps(resource.getrusage("
                "resource.RUSAGE_SELF).ru_maxrss / 1024), flush=True)), daemon=True).start(); "
                "sys.exit(serve(0, max_active_jobs=1, state_path=None, announce=True))")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from botocore.exceptions import BotoCoreError, ClientError
 
 from s3batch import __version__
-from s3batch.emulator import commands as emulator_commands
+from s3batch.emulator.local import commands as emulator_commands
 from s3batch.jobs import commands as job_commands
 from s3batch_core.errors import S3BatchError, one_line
 from validate import lint_commands, policy_commands

@@ -24,7 +24,7 @@ def test_each_module_registers_the_commands_of_its_concern() -> None:
         subparsers = argparse.ArgumentParser().add_subparsers()
         module.register(subparsers)
         registered[module.__name__] = set(subparsers.choices)
-    assert registered == {"s3batch.emulator.commands": {"local"}, "s3batch.jobs.commands": {"job"},
+    assert registered == {"s3batch.emulator.local.commands": {"local"}, "s3batch.jobs.commands": {"job"},
                           "validate.policy_commands": {"policy", "trust-policy", "submitter-policy"},
                           "validate.lint_commands": {"lint", "check"}}
     subparsers = next(a for a in build_parser()._actions if a.dest == "command")  # noqa: SLF001

@@ -110,6 +110,26 @@ def is_function(text: str) -> bool:
                 and _FUNCTION.match(arn.resource))
 
 
+class FunctionRef(NamedTuple):
+    """What Lambda's FunctionName parameter names: the function, and the qualifier, account and Region if given."""
+
+    name: str
+    qualifier: str | None
+    account: str | None
+    region: str | None
+
+
+def function_ref(text: str) -> FunctionRef:
+    """A function ARN (unqualified, or with a version or alias), `name` or `name:qualifier`, read into its parts."""
+    arn = parse(text)
+    if arn and arn.service == "lambda" and _ACCOUNT.match(arn.account) and arn.resource.startswith("function:"):
+        parts = arn.resource.removeprefix("function:").split(":")
+        if len(parts) <= 2 and all(parts):
+            return FunctionRef(parts[0], parts[1] if len(parts) == 2 else None, arn.account, arn.region or None)
+    name, _, qualifier = str(text).partition(":")
+    return FunctionRef(name, qualifier or None, None, None)
+
+
 def is_kms_key(text: str) -> bool:
     """A KMS key ARN: `arn:P:kms:region:123456789012:key/id`."""
     arn = parse(text)

@@ -1,5 +1,5 @@
 """The rules for one row of an `S3BatchOperations_CSV_20180820` manifest, in one place for both sides: the job
-tooling's preflight check (`s3batch.jobs.manifest`) and the emulator's manifest reader (`s3batch.emulator.manifest`).
+tooling's preflight check (`s3batch.jobs.manifest`) and the emulator's manifest reader (`s3batch.emulator.engine.manifest`).
 
 Each check returns a problem (a phrase, None when the value is fine); each side turns it into its own error
 (InputError exit 3 on the job side, a job failure `InvalidManifestContent` in the emulator) with the row number.

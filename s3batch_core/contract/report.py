@@ -1,4 +1,4 @@
-"""The completion report format, one definition for the emulator's writer (s3batch.emulator.report) and the job
+"""The completion report format, one definition for the emulator's writer (s3batch.emulator.engine.report) and the job
 tooling's reader (s3batch.jobs.report): the result row's columns, a task's outcome, the files' layout and the
 manifest.json document (reference §3).
 

@@ -1,4 +1,7 @@
-"""Emulator test fixtures: one local stack per session (real engine), reset before each test that uses it.
+"""Emulator test fixtures: one local stack per session (real engine), reset before each test that uses it, and one
+whose engine is scripted (fake_engine.py) for the job API, service and local-stack tests.
+
+`stack` here is the scripted stack, emptied before each test; tests/emulator/engine overrides it with its own.
 
 Fixtures `wait_for_status`, `reset_stack` and `s3control_client` hand out the helpers below; waiting for a
 job is always `wait_for_status(client, job_id, {"Complete"}, timeout=30)`: DescribeJob polled to a deadline.
@@ -6,16 +9,22 @@ job is always `wait_for_status(client, job_id, {"Complete"}, timeout=30)`: Descr
 
 from __future__ import annotations
 
+import sys
 import time
 import urllib.request
 from collections.abc import Callable, Collection, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from botocore.config import Config
 
-from s3batch_core.aws import make_client
-from s3batch.emulator.server import ACCOUNT_ID, RunningStack, start_stack
+sys.path.insert(0, str(Path(__file__).parent))  # fake_engine, shared by the test modules
+
+from fake_engine import FakeEngine  # noqa: E402
+
+from s3batch_core.aws import make_client  # noqa: E402
+from s3batch.emulator.local.server import ACCOUNT_ID, RunningStack, start_stack  # noqa: E402
 
 NO_RETRIES = Config(retries={"max_attempts": 1, "mode": "standard"})
 
@@ -79,3 +88,32 @@ def reset_stack() -> Callable[[RunningStack], None]:
 def s3control_client() -> Callable[..., Any]:
     """`s3control_client(stack, **botocore_config)`: a boto3 s3control client without retries."""
     return _s3control_client
+
+
+@pytest.fixture(scope="session")
+def fake_engine() -> FakeEngine:
+    return FakeEngine()
+
+
+@pytest.fixture(scope="session")
+def control_stack(fake_engine: FakeEngine) -> Iterator[RunningStack]:
+    """The stack with the scripted engine, on 127.0.0.1, for the whole session."""
+    stack = start_stack(engine=fake_engine, max_active_jobs=1)
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture()
+def stack(control_stack: RunningStack, fake_engine: FakeEngine) -> RunningStack:
+    """The scripted stack, emptied: no jobs, no moto state, a fresh fake engine log."""
+    fake_engine.shutdown()  # release anything a previous test left blocked
+    _reset(control_stack)
+    fake_engine.clear()
+    return control_stack
+
+
+@pytest.fixture()
+def s3control(stack: RunningStack) -> Any:
+    return _s3control_client(stack)

@@ -17,9 +17,9 @@ from s3batch_core.aws import make_client
 from s3batch.cli import main
 from s3batch_core.contract.stack_outputs import load_outputs
 
-server = pytest.importorskip("s3batch.emulator.server")
-deploy_module = pytest.importorskip("s3batch.emulator.deploy")
-stack_module = pytest.importorskip("s3batch.emulator.stack")
+server = pytest.importorskip("s3batch.emulator.local.server")
+deploy_module = pytest.importorskip("s3batch.emulator.local.deploy")
+stack_module = pytest.importorskip("s3batch.emulator.local.stack")
 
 pytestmark = pytest.mark.e2e
 FILES = Path(__file__).resolve().parents[2] / "files"

@@ -52,5 +52,20 @@ def test_kinds(check, text: str, ok: bool) -> None:  # noqa: ANN001
     assert bool(check(text)) is ok
 
 
+@pytest.mark.parametrize(("text", "ref"), [
+    (f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:f", ("f", None, ACCOUNT, "us-east-1")),
+    (f"arn:aws-cn:lambda:cn-north-1:{ACCOUNT}:function:f:$LATEST", ("f", "$LATEST", ACCOUNT, "cn-north-1")),
+    (f"arn:aws:lambda::{ACCOUNT}:function:f:live", ("f", "live", ACCOUNT, None)),
+    ("f", ("f", None, None, None)),
+    ("f:7", ("f", "7", None, None)),
+    # not a function ARN Lambda would accept: read as a name, which the function lookup then does not find
+    (f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:f:1:extra", ("arn", f"aws:lambda:us-east-1:{ACCOUNT}:function:f:1:extra",
+                                                                None, None)),
+    (f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:f:", ("arn", f"aws:lambda:us-east-1:{ACCOUNT}:function:f:", None, None)),
+])
+def test_function_ref(text: str, ref: tuple[str, str | None, str | None, str | None]) -> None:
+    assert arns.function_ref(text) == ref
+
+
 def test_job_arn_carries_the_partition() -> None:
     assert arns.job("cn-north-1", ACCOUNT, "*", "aws-cn") == f"arn:aws-cn:s3:cn-north-1:{ACCOUNT}:job/*"

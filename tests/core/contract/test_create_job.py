@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from s3batch.emulator.exceptions import BadRequestException
-from s3batch.emulator.validation import validate_create_job
+from s3batch.emulator.service.exceptions import BadRequestException
+from s3batch.emulator.api.validation import validate_create_job
 from s3batch.jobs.spec import check_create_job_request
 from s3batch_core.errors import InputError
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from s3batch.emulator.failures import JobFailure
-from s3batch.emulator.manifest import normalise_etag as emulator_etag
+from s3batch.emulator.engine.failures import JobFailure
+from s3batch.emulator.engine.manifest import normalise_etag as emulator_etag
 from s3batch_core.contract.manifest_rules import normalise_etag, strip_etag
 
 CASES = [

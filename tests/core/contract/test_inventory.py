@@ -14,8 +14,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from s3batch.emulator.failures import JobFailure
-from s3batch.emulator.manifest import iter_tasks, load_inventory_manifest
+from s3batch.emulator.engine.failures import JobFailure
+from s3batch.emulator.engine.manifest import iter_tasks, load_inventory_manifest
 from s3batch.jobs.manifest import ManifestLocation, check_inventory_manifest
 from s3batch.jobs.pipeline import count_inventory_rows
 from s3batch_core.contract.formats import INVENTORY_FORMAT

@@ -11,8 +11,8 @@ from aws_lambda_powertools.utilities.data_classes import S3BatchOperationEvent
 from hypothesis import given
 from hypothesis import strategies as st
 
-from s3batch.emulator.failures import JobFailure
-from s3batch.emulator.manifest import CSV_FORMAT, Manifest, ManifestFile, iter_tasks
+from s3batch.emulator.engine.failures import JobFailure
+from s3batch.emulator.engine.manifest import CSV_FORMAT, Manifest, ManifestFile, iter_tasks
 from s3batch_core.errors import InputError
 from s3batch_core.contract.formats import MAX_KEY_BYTES
 from s3batch.jobs.manifest import check_csv_manifest

@@ -11,7 +11,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from s3batch.emulator.report import ReportConfig, ReportWriter
+from s3batch.emulator.engine.report import ReportConfig, ReportWriter
 from s3batch.jobs.report import find_report, iter_results, parse_row, read_report_manifest
 from s3batch_core.contract.report import COLUMNS, REPORT_SCHEMA, TaskResult, read_row, result_row
 

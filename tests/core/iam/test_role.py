@@ -11,8 +11,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from s3batch.emulator import role_check
-from s3batch.emulator.failures import JobFailure
+from s3batch.emulator.engine import role_check
+from s3batch.emulator.engine.failures import JobFailure
 from s3batch.jobs.manifest import ManifestLocation
 from s3batch.jobs.preflight import check_role
 from s3batch.jobs.submit import JobOptions, ReportSettings, build_create_job_request

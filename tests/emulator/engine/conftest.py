@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).parent))  # engine_support, shared by the 
 from engine_support import REGION, Stack
 
 from s3batch_core.aws import make_client
-from s3batch.emulator.server import RunningStack
+from s3batch.emulator.local.server import RunningStack
 
 
 @pytest.fixture(scope="session")

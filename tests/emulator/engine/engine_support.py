@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from s3batch.emulator import execution
+from s3batch.emulator.engine import execution
+from s3batch.emulator.engine.contract import ExecutionResult, JobRequest
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -109,8 +110,8 @@ class Stack:
                 "Location": {"ObjectArn": f"arn:aws:s3:::{self.manifest_bucket}/{key}", "ETag": etag}}
 
     def request(self, operation: dict, manifest: dict | None, role_arn: str, report: dict | None = None,
-                generator: dict | None = None) -> execution.JobRequest:
-        return execution.JobRequest(
+                generator: dict | None = None) -> JobRequest:
+        return JobRequest(
             job_id=str(uuid.uuid4()), account_id=ACCOUNT, region=REGION, role_arn=role_arn, operation=operation,
             report=report if report is not None else self.report_all(), manifest=manifest,
             manifest_generator=generator, endpoint_url=self.endpoint)
@@ -136,7 +137,7 @@ class Stack:
         result = self.run(self.request(operation, self.manifest(lines), role_arn or self.role()))
         return self.rows_by_key(result.report_keys)
 
-    def run(self, request: execution.JobRequest, progress: Progress | None = None) -> execution.ExecutionResult:
+    def run(self, request: JobRequest, progress: Progress | None = None) -> ExecutionResult:
         prepared = execution.prepare(request)
         return execution.execute(prepared, progress or Progress())
 

@@ -14,8 +14,8 @@ import xxhash
 from engine_support import Stack
 
 from s3batch_core.contract import checksums
-from s3batch.emulator.exceptions import BadRequestException
-from s3batch.emulator.validation import validate_create_job
+from s3batch.emulator.service.exceptions import BadRequestException
+from s3batch.emulator.api.validation import validate_create_job
 from s3batch.jobs.spec import enum_values
 
 BODY = b"The quick brown fox jumps over the lazy dog\n" * 50

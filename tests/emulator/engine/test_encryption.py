@@ -106,7 +106,7 @@ def test_refusal_messages_are_the_s3_api_references_words() -> None:
 
     import botocore.session
 
-    from s3batch.emulator import s3_rules
+    from s3batch.emulator.engine import s3_rules
 
     documentation = botocore.session.get_session().get_service_model("s3").operation_model(
         "UpdateObjectEncryption").documentation

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from s3batch.emulator.operations import interpret_response
+from s3batch.emulator.engine.lambda_invoke import interpret_response
 
 
 def test_a_payload_nested_past_the_parser_is_invalid_json() -> None:

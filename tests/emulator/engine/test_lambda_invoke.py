@@ -181,8 +181,8 @@ def test_import_error_fails_every_task_with_the_runtime_message(stack: Stack) ->
 
 
 def test_unknown_function_fails_the_job(stack: Stack) -> None:
-    from s3batch.emulator import execution
-    from s3batch.emulator.failures import JobFailure
+    from s3batch.emulator.engine import execution
+    from s3batch.emulator.engine.failures import JobFailure
 
     stack.put("a")
     request = stack.request({"LambdaInvoke": {"FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:nope",
@@ -216,8 +216,8 @@ def test_a_killed_worker_fails_only_its_task(stack: Stack, tmp_path: Path) -> No
 
 
 def test_non_python_runtime_fails_the_job(stack: Stack) -> None:
-    from s3batch.emulator import execution
-    from s3batch.emulator.failures import JobFailure
+    from s3batch.emulator.engine import execution
+    from s3batch.emulator.engine.failures import JobFailure
 
     function_arn = stack.function(name="nodejs")
     stack.lam.update_function_configuration(FunctionName="nodejs", Runtime="nodejs20.x")
@@ -230,7 +230,7 @@ def test_non_python_runtime_fails_the_job(stack: Stack) -> None:
 
 
 def test_reserved_concurrency_caps_the_worker_pool(stack: Stack) -> None:
-    from s3batch.emulator import execution
+    from s3batch.emulator.engine import execution
 
     function_arn = stack.function(name="capped")
     stack.lam.put_function_concurrency(FunctionName="capped", ReservedConcurrentExecutions=1)
@@ -250,8 +250,8 @@ def test_handler_output_goes_to_the_function_log(stack: Stack, tmp_path: Path, m
 
 
 def test_function_in_another_region_fails_the_job(stack: Stack) -> None:
-    from s3batch.emulator import execution
-    from s3batch.emulator.failures import JobFailure
+    from s3batch.emulator.engine import execution
+    from s3batch.emulator.engine.failures import JobFailure
 
     other = stack.function().replace(":us-east-1:", ":eu-west-1:")
     stack.put("a")

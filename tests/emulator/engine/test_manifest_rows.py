@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from s3batch.emulator.failures import JobFailure
-from s3batch.emulator.manifest import (
+from s3batch.emulator.engine.failures import JobFailure
+from s3batch.emulator.engine.manifest import (
     CSV_FORMAT,
     Manifest,
     ManifestFile,

@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from engine_support import Progress, Stack
 
-from s3batch.emulator import execution
-from s3batch.emulator.failures import JobFailure
+from s3batch.emulator.engine import execution
+from s3batch.emulator.engine.failures import JobFailure
 
 TAGGING = {"S3PutObjectTagging": {"TagSet": [{"Key": "seen", "Value": "yes"}]}}
 

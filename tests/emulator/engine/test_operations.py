@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from engine_support import Stack
 
-from s3batch.emulator import execution
-from s3batch.emulator.failures import JobFailure
+from s3batch.emulator.engine import execution
+from s3batch.emulator.engine.failures import JobFailure
 from s3batch_core.contract.report import TaskResult
 
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
@@ -151,7 +151,7 @@ def test_a_task_whose_runner_raises_is_still_reported(stack: Stack, monkeypatch:
     assert TaskResult(True, 200, "", "x").succeeded
 
 
-# --- S3 rules the local S3 (moto) does not enforce: s3batch/emulator/s3_rules.py --------------------------------
+# --- S3 rules the local S3 (moto) does not enforce: s3batch/emulator/engine/s3_rules.py --------------------------------
 
 
 def _acl_grants(stack: Stack, key: str, version: str) -> list[tuple[str | None, str]]:

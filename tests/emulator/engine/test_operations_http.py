@@ -12,7 +12,7 @@ import pytest
 from engine_support import ACCOUNT, REGION, Stack
 
 from s3batch_core.aws import make_client
-from s3batch.emulator import restores
+from s3batch.emulator.engine import restores
 
 pytestmark = pytest.mark.e2e
 

@@ -16,8 +16,9 @@ from typing import Any
 import pytest
 from engine_support import ACCOUNT, Progress, Stack, lambda_op
 
-from s3batch.emulator import execution, models
-from s3batch.emulator.models import Job, JobStatus
+from s3batch.emulator.engine import execution
+from s3batch.emulator.service import job as job_module
+from s3batch.emulator.service.job import Job, JobStatus
 
 ROWS = 12
 
@@ -173,7 +174,7 @@ def test_the_engine_parks_between_rows_and_reports_each_row_once(stack: Stack) -
 
 def test_active_time_stops_while_paused(monkeypatch: pytest.MonkeyPatch) -> None:
     now = [0.0]
-    monkeypatch.setattr(models, "time", type("Clock", (), {"monotonic": staticmethod(lambda: now[0])}))
+    monkeypatch.setattr(job_module, "time", type("Clock", (), {"monotonic": staticmethod(lambda: now[0])}))
     job = Job("j", ACCOUNT, "us-east-1", {"Operation": {}}, False, 1, [], 1, status=JobStatus.READY)
     for at, status in ((0, "Active"), (10, "Pausing"), (15, "Paused"), (100, "Active"), (105, "Completing")):
         now[0] = at

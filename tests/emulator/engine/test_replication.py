@@ -9,8 +9,8 @@ import pytest
 from engine_support import Stack
 
 from s3batch_core.aws import make_client
-from s3batch.emulator import execution
-from s3batch.emulator.failures import JobFailure
+from s3batch.emulator.engine import execution
+from s3batch.emulator.engine.failures import JobFailure
 
 DEST = "replica-bucket"
 REPLICATE = {"S3ReplicateObject": {}}

@@ -13,9 +13,9 @@ from types import SimpleNamespace
 import pytest
 from engine_support import Progress, Stack
 
-from s3batch.emulator import execution
-from s3batch.emulator.failures import JobFailure
-from s3batch.emulator.report import ReportConfig, ReportWriter, creation_date
+from s3batch.emulator.engine import execution
+from s3batch.emulator.engine.failures import JobFailure
+from s3batch.emulator.engine.report import ReportConfig, ReportWriter, creation_date
 from s3batch_core.contract.report import TaskResult, result_file_name
 
 JOB = "f8fb9d89-a3aa-461d-bddc-ea6a1b131955"

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from engine_support import Stack
 
-from s3batch.emulator import restores
+from s3batch.emulator.engine import restores
 
 GLACIER_BULK = {"S3InitiateRestoreObject": {"ExpirationInDays": 3, "GlacierJobTier": "BULK"}}
 

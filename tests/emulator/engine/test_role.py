@@ -11,8 +11,8 @@ import pytest
 from engine_support import Progress, Stack, lambda_op
 
 import s3batch_core.iam.evaluate
-from s3batch.emulator import execution
-from s3batch.emulator.failures import JobFailure
+from s3batch.emulator.engine import execution
+from s3batch.emulator.engine.failures import JobFailure
 
 TAGGING = {"S3PutObjectTagging": {"TagSet": [{"Key": "k", "Value": "v"}]}}
 

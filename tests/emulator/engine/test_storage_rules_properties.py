@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from s3batch.emulator.replication import Rule, applicable
-from s3batch.emulator.restores import Restore
+from s3batch.emulator.engine.replication import Rule, applicable
+from s3batch.emulator.engine.restores import Restore
 
 moments = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2040, 1, 1), timezones=st.just(UTC))
 

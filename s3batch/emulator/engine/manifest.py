@@ -1,0 +1,491 @@
+"""Job manifests: read through S3, checked, spooled to local files and streamed as tasks.
+
+Three sources, one output: a list of local CSV files (plain or gzip) plus the column layout, iterated
+row by row (`iter_tasks`) so a 1,000,000-row manifest never sits in memory.
+
+- `S3BatchOperations_CSV_20180820`: the user's CSV (reference §2.2).
+- `S3InventoryReport_CSV_20161130`: an inventory `manifest.json` naming gzip CSV data files (§2.3).
+- `ManifestGenerator.S3JobManifestGenerator`: we list the source bucket ourselves (§2.5).
+
+Keys stay URL-encoded exactly as the manifest wrote them (AWS passes that field to the Lambda function);
+`decode_key` gives the real key for S3 operations. Job-level problems raise `JobFailure` with a reason
+naming the row. Failure codes (AWS's own are opaque or UNCONFIRMED; documented in docs/emulator.md):
+`InvalidManifestContent` (format, ETag, rows), `ManifestNotFound`, `AccessDenied` (read forbidden).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import hashlib
+import io
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from botocore.exceptions import ClientError
+
+from s3batch.emulator.engine.failures import (
+    ACCESS_DENIED,
+    INVALID_MANIFEST,
+    MANIFEST_GENERATION,
+    MANIFEST_NOT_FOUND,
+    JobFailure,
+)
+from s3batch_core.contract import arns
+from s3batch_core.contract.arns import bucket_name
+from s3batch_core.contract.formats import CSV_FORMAT, GENERATED_FORMAT, INVENTORY_FORMAT
+from s3batch_core.contract.manifest_rules import encode_key, inventory_problem, inventory_schema, key_problem
+from s3batch_core.contract.manifest_rules import inventory_data_bucket
+from s3batch_core.contract.manifest_rules import normalise_etag as bare_etag
+
+_CHUNK = 1 << 20
+_NOT_FOUND = {"NoSuchKey", "NoSuchBucket", "NoSuchVersion", "404"}
+_DENIED = {"AccessDenied", "403", "AllAccessDisabled"}
+
+
+class Task(NamedTuple):
+    """One manifest row: `key` as written (URL-encoded); `version_id` None when the manifest has no versions."""
+
+    row: int
+    bucket: str
+    key: str
+    version_id: str | None
+
+
+@dataclass(frozen=True)
+class ManifestFile:
+    """A local spooled copy of one manifest data file."""
+
+    path: Path
+    name: str  # what error messages call it, e.g. "s3://bkt/manifest.csv"
+    gzipped: bool = False
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """A manifest ready to stream: files in order, the column layout, and what the job reads."""
+
+    files: tuple[ManifestFile, ...]
+    fields: tuple[str, ...] | None  # None: infer Bucket,Key[,VersionId] from the column count
+    format: str  # CSV_FORMAT or INVENTORY_FORMAT (generated manifests use the inventory layout)
+    object_arn: str  # the manifest object the job was given (or generated)
+    etag: str = ""
+    version_id: str | None = None
+    generated: bool = False
+
+
+def split_object_arn(arn: str) -> tuple[str, str]:
+    """`arn:aws:s3:::bucket/key` → (bucket, key); a JobFailure for anything else."""
+    if not arns.is_s3_object(arn or ""):
+        raise JobFailure(INVALID_MANIFEST, f"Manifest ObjectArn {arn!r} is not arn:aws:s3:::bucket/key")
+    return arns.s3_object(arn)
+
+
+def _s3_error(error: ClientError) -> tuple[str, int]:
+    response = error.response
+    code = str(response.get("Error", {}).get("Code", "Unknown"))
+    return code, int(response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+
+
+def download(s3: Any, bucket: str, key: str, dest: Path, version_id: str | None = None,
+             expected_etag: str | None = None, refuse_kms: bool = False) -> tuple[str, str]:
+    """Stream s3://bucket/key to `dest` in 1 MiB chunks; return (etag, md5 hex of the bytes).
+
+    Failures become the job failures AWS shows for an unreadable manifest. `refuse_kms`: AWS does not
+    support SSE-KMS for CSV manifests (only for inventory reports, reference §2.2).
+    """
+    kwargs: dict[str, Any] = {"Bucket": bucket, "Key": key}
+    if version_id:
+        kwargs["VersionId"] = version_id
+    where = f"s3://{bucket}/{key}" + (f" (version {version_id})" if version_id else "")
+    try:
+        response = s3.get_object(**kwargs)
+    except ClientError as error:
+        code, _status = _s3_error(error)
+        if code in _DENIED:
+            raise JobFailure(ACCESS_DENIED, f"Reading the manifest is forbidden: AccessDenied ({where})") from None
+        if code in _NOT_FOUND:
+            raise JobFailure(MANIFEST_NOT_FOUND, f"Reading the manifest failed: {code}: {where} does not exist") from None
+        raise JobFailure(INVALID_MANIFEST, f"Reading the manifest failed: {code}: {where}") from None
+    etag = response.get("ETag", "").strip('"')
+    if refuse_kms and response.get("ServerSideEncryption", "").startswith("aws:kms"):
+        response["Body"].close()
+        raise JobFailure(INVALID_MANIFEST, f"{where} is SSE-KMS encrypted: only S3 Inventory reports may be; "
+                         "store a CSV manifest with SSE-S3 or without encryption")
+    if expected_etag is not None and etag != expected_etag:
+        response["Body"].close()
+        raise JobFailure(INVALID_MANIFEST,
+                         f"The manifest ETag {expected_etag} does not match the current ETag {etag} of {where} "
+                         "(was the manifest uploaded again?)")
+    digest = hashlib.md5()
+    with open(dest, "wb") as out:
+        for chunk in response["Body"].iter_chunks(_CHUNK):
+            digest.update(chunk)
+            out.write(chunk)
+    return etag, digest.hexdigest()
+
+
+def normalise_etag(etag: str) -> str:
+    """Location.ETag quoted or bare → bare; a JobFailure when it is not an S3 ETag at all."""
+    bare = bare_etag(etag)
+    if bare is None:
+        raise JobFailure(INVALID_MANIFEST, f"ETag format is invalid: {etag!r}")
+    return bare
+
+
+def load_csv_manifest(s3: Any, spec: dict, location: dict, workdir: Path) -> Manifest:
+    """Fetch a CSV manifest (ETag checked, version honoured) into `workdir`."""
+    fields = tuple(spec["Fields"]) if spec.get("Fields") else None
+    if fields is not None:
+        check_fields(fields)
+    path = workdir / "manifest.csv"
+    arn, bucket, key, etag, version = _fetch_located(s3, location, path, refuse_kms=True)
+    source = ManifestFile(path, f"s3://{bucket}/{key}")
+    return Manifest((source,), fields, CSV_FORMAT, arn, etag, version)
+
+
+def _fetch_located(s3: Any, location: dict, dest: Path, refuse_kms: bool = False) -> tuple[str, str, str, str, str | None]:
+    """Download Location.ObjectArn (ETag checked, ObjectVersionId honoured): (arn, bucket, key, etag, version)."""
+    arn = location.get("ObjectArn", "")
+    bucket, key = split_object_arn(arn)
+    expected = normalise_etag(location.get("ETag", ""))
+    version = location.get("ObjectVersionId") or None
+    etag, _ = download(s3, bucket, key, dest, version, expected, refuse_kms)
+    return arn, bucket, key, etag, version
+
+
+def check_fields(fields: tuple[str, ...]) -> None:
+    """Fields must name Bucket and Key once each, VersionId at most once; the rest Ignore."""
+    allowed = {"Ignore", "Bucket", "Key", "VersionId"}
+    unknown = [f for f in fields if f not in allowed]
+    if unknown:
+        raise JobFailure(INVALID_MANIFEST, f"Manifest Fields has unknown column name(s) {unknown}")
+    for name, most in (("Bucket", 1), ("Key", 1), ("VersionId", 1)):
+        count = fields.count(name)
+        if count > most or (name != "VersionId" and count == 0):
+            raise JobFailure(INVALID_MANIFEST,
+                             f"Manifest Fields must name {name} {'exactly' if name != 'VersionId' else 'at most'} "
+                             f"once, got {list(fields)}")
+
+
+def load_inventory_manifest(s3: Any, location: dict, workdir: Path) -> Manifest:
+    """Fetch an S3 Inventory manifest.json and its gzip CSV data files (MD5checksum verified)."""
+    doc_path = workdir / "inventory-manifest.json"
+    arn, bucket, key, etag, version = _fetch_located(s3, location, doc_path)
+    where = f"s3://{bucket}/{key}"
+    try:
+        doc = json.loads(doc_path.read_text("utf-8"))
+    except (ValueError, RecursionError) as error:
+        raise JobFailure(INVALID_MANIFEST,
+                         f"{where} is not an S3 Inventory manifest.json: {type(error).__name__}: {error}") from None
+    problem = inventory_problem(doc)
+    if problem:
+        raise JobFailure(INVALID_MANIFEST, f"{where}: {problem}")
+    fields = tuple(name if name in ("Bucket", "Key", "VersionId") else "Ignore" for name in inventory_schema(doc))
+    check_fields(fields)
+    files, bucket = [], inventory_data_bucket(doc)
+    for index, entry in enumerate(doc["files"]):
+        data_key = entry["key"]
+        path = workdir / f"inventory-{index}.csv.gz"
+        _, md5 = download(s3, bucket, data_key, path)
+        wanted = str(entry.get("MD5checksum", "")).lower()
+        if wanted and wanted != md5:
+            raise JobFailure(INVALID_MANIFEST,
+                             f"{where}: files[{index}] s3://{bucket}/{data_key} has MD5 {md5}, manifest says {wanted}")
+        files.append(ManifestFile(path, f"s3://{bucket}/{data_key}", gzipped=True))
+    return Manifest(tuple(files), fields, INVENTORY_FORMAT, arn, etag, version)
+
+
+def iter_tasks(manifest: Manifest) -> Iterator[Task]:
+    """Every row of every file, checked; row numbers are 1-based and count across files."""
+    row_offset = 0
+    expected_columns: list[int] = []  # shared across files: version ids all-or-none for the whole job
+    for source in manifest.files:
+        last = 0
+        for last, task in enumerate(_iter_file(source, manifest.fields, row_offset, expected_columns), 1):
+            yield task
+        row_offset += last
+
+
+def _open_text(source: ManifestFile) -> io.TextIOWrapper:
+    """The file as UTF-8 text for the csv reader (the caller closes it); a BOM fails the job."""
+    raw = gzip.open(source.path, "rb") if source.gzipped else open(source.path, "rb")  # noqa: SIM115
+    try:
+        head = raw.peek(3)[:3]  # type: ignore[union-attr]
+    except (OSError, EOFError) as error:  # not gzip, or cut short: the file's fault, not the engine's
+        raw.close()
+        raise JobFailure(INVALID_MANIFEST, f"{source.name}: not a readable gzip file ({error})") from None
+    if head == b"\xef\xbb\xbf":
+        raw.close()
+        raise JobFailure(INVALID_MANIFEST,
+                         f"{source.name} row 1: the manifest starts with a UTF-8 byte order mark (save it as UTF-8 without BOM)")
+    return io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="")
+
+
+def _iter_file(source: ManifestFile, fields: tuple[str, ...] | None, offset: int,
+               expected_columns: list[int]) -> Iterator[Task]:
+    layout = _layout(fields) if fields else None
+    with _open_text(source) as text:
+        reader = csv.reader(text, strict=True)
+        row = offset
+        line = 0
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except UnicodeDecodeError:
+                raise JobFailure(INVALID_MANIFEST,
+                                 f"{source.name} row {row + 1}: not valid UTF-8") from None
+            except (OSError, EOFError) as error:  # a gzip member that is corrupt or truncated further in
+                raise JobFailure(INVALID_MANIFEST, f"{source.name} row {row + 1}: {error}") from None
+            except csv.Error as error:
+                raise JobFailure(INVALID_MANIFEST, f"{source.name} row {row + 1}: {error}") from None
+            row += 1
+            if reader.line_num - line > 1:
+                raise JobFailure(INVALID_MANIFEST,
+                                 f"{source.name} row {row}: a field contains a line break (rows must be one line each)")
+            line = reader.line_num
+            yield _task(source.name, row, values, layout, expected_columns)
+
+
+def _layout(fields: tuple[str, ...]) -> tuple[int, int, int | None, int]:
+    """(bucket index, key index, version index or None, column count) for explicit Fields."""
+    version = fields.index("VersionId") if "VersionId" in fields else None
+    return fields.index("Bucket"), fields.index("Key"), version, len(fields)
+
+
+def _task(name: str, row: int, values: list[str], layout: tuple[int, int, int | None, int] | None,
+          expected_columns: list[int]) -> Task:
+    if not values or values == [""]:
+        raise JobFailure(INVALID_MANIFEST, f"{name} row {row}: empty line (remove empty lines from the manifest)")
+    count = len(values)
+    if layout is None:
+        if count not in (2, 3):
+            raise JobFailure(INVALID_MANIFEST,
+                             f"{name} row {row}: {count} columns; expected Bucket,Key or Bucket,Key,VersionId")
+        if not expected_columns:
+            expected_columns.append(count)
+        elif count != expected_columns[0]:
+            raise JobFailure(INVALID_MANIFEST,
+                             f"{name} row {row}: {count} columns but earlier rows have {expected_columns[0]}: "
+                             "give version IDs for all objects or for none")
+        bucket_at, key_at, version_at = 0, 1, (2 if count == 3 else None)
+    else:
+        bucket_at, key_at, version_at, columns = layout
+        if count != columns:
+            raise JobFailure(INVALID_MANIFEST,
+                             f"{name} row {row}: {count} columns but Fields declares {columns}")
+    if values[-1] != values[-1].rstrip():
+        raise JobFailure(INVALID_MANIFEST, f"{name} row {row}: trailing whitespace")
+    bucket, key = values[bucket_at], values[key_at]
+    if not bucket or not key:
+        raise JobFailure(INVALID_MANIFEST, f"{name} row {row}: empty {'bucket' if not bucket else 'key'}")
+    problem = key_problem(key)  # the same rule the job tooling's preflight applies
+    if problem:
+        raise JobFailure(INVALID_MANIFEST, f"{name} row {row}: {problem}")
+    return Task(row, bucket, key, values[version_at] if version_at is not None else None)
+
+
+def count_tasks(manifest: Manifest) -> tuple[int, bool]:
+    """(number of tasks, whether the manifest carries version ids), checking every row."""
+    total, versioned, _ = survey_tasks(manifest)
+    return total, versioned
+
+
+def survey_tasks(manifest: Manifest) -> tuple[int, bool, list[str]]:
+    """count_tasks, plus the distinct buckets the rows name in order of appearance (at most two: enough to tell
+    a one-bucket manifest from the rest), in the same single pass over every row."""
+    total = 0
+    versioned = False
+    buckets: list[str] = []
+    for total, task in enumerate(iter_tasks(manifest), 1):
+        versioned = task.version_id is not None
+        if len(buckets) < 2 and task.bucket not in buckets:
+            buckets.append(task.bucket)
+    return total, versioned, buckets
+
+
+def new_workdir(root: str | None = None) -> Path:
+    """A private temp directory for one job's spooled files."""
+    base = Path(root or os.environ.get("S3BATCH_LOCAL_WORKDIR") or Path(os.environ.get("TMPDIR", "/tmp")))
+    path = base / f"s3batch-job-{uuid.uuid4().hex}"
+    path.mkdir(parents=True, mode=0o700)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------------
+# ManifestGenerator (S3JobManifestGenerator)
+
+# Filters whose data neither a listing nor HeadObject in the local stack gives: refused, never ignored.
+# (moto's HeadObject does not reveal SSE-C.)
+_UNSUPPORTED_FILTERS: tuple[str, ...] = ()
+_ENCRYPTION = {"SSES3": "AES256", "SSEKMS": "aws:kms", "DSSEKMS": "aws:kms:dsse", "NOTSSE": None}
+
+
+def _object_filter(spec: dict[str, Any]) -> Any:
+    """A predicate over listing entries for the generator's Filter (all given criteria must hold)."""
+    refused = [name for name in _UNSUPPORTED_FILTERS if spec.get(name) is not None]
+    refused += [f"MatchAnyObjectEncryption.{kind}" for option in spec.get("MatchAnyObjectEncryption") or []
+                for kind in option if kind not in _ENCRYPTION]
+    if refused:
+        raise JobFailure(MANIFEST_GENERATION, f"The local emulator cannot apply the ManifestGenerator filter(s) {refused}")
+    names = spec.get("KeyNameConstraint") or {}
+    prefixes, suffixes = names.get("MatchAnyPrefix") or [], names.get("MatchAnySuffix") or []
+    substrings = names.get("MatchAnySubstring") or []
+    after, before = spec.get("CreatedAfter"), spec.get("CreatedBefore")
+    larger, smaller = spec.get("ObjectSizeGreaterThanBytes"), spec.get("ObjectSizeLessThanBytes")
+    classes = set(spec.get("MatchAnyStorageClass") or [])
+
+    def keep(entry: dict[str, Any]) -> bool:
+        key, size, modified = entry["Key"], entry.get("Size", 0), entry.get("LastModified")
+        return ((not prefixes or any(key.startswith(p) for p in prefixes))
+                and (not suffixes or any(key.endswith(s) for s in suffixes))
+                and (not substrings or any(s in key for s in substrings))
+                and (after is None or modified > after) and (before is None or modified < before)
+                and (larger is None or size > larger) and (smaller is None or size < smaller)
+                and (not classes or entry.get("StorageClass", "STANDARD") in classes))
+
+    return keep
+
+
+def _head_filter(spec: dict[str, Any]) -> Any:
+    """A predicate over HeadObject answers for the replication-status and encryption filters, or None."""
+    statuses = set(spec.get("ObjectReplicationStatuses") or [])
+    encryptions = spec.get("MatchAnyObjectEncryption") or []
+    if not statuses and not encryptions:
+        return None
+
+    def encryption_matches(head: dict[str, Any], option: dict[str, Any]) -> bool:
+        kind, details = next(iter(option.items()))
+        details = details or {}
+        if head.get("ServerSideEncryption") != _ENCRYPTION[kind]:
+            return False
+        key_arn = details.get("KmsKeyArn")
+        bucket_key = details.get("BucketKeyEnabled")
+        return ((key_arn is None or head.get("SSEKMSKeyId") == key_arn)
+                and (bucket_key is None or bool(head.get("BucketKeyEnabled")) == bucket_key))
+
+    def keep(head: dict[str, Any]) -> bool:
+        return ((not statuses or head.get("ReplicationStatus", "NONE") in statuses)
+                and (not encryptions or any(encryption_matches(head, option) for option in encryptions)))
+
+    return keep
+
+
+def _listing(s3: Any, bucket: str, prefix: str, versioned: bool,
+             every_version: bool = False) -> Iterator[dict[str, Any]]:
+    """Current objects of the bucket (latest versions, no delete markers when versioned); with `every_version`
+    every version and delete marker (delete markers carry `"DeleteMarker": True`)."""
+    if versioned and every_version:
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
+            yield from page.get("Versions", [])
+            yield from ({**marker, "DeleteMarker": True} for marker in page.get("DeleteMarkers", []))
+    elif versioned:
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
+            yield from (v for v in page.get("Versions", []) if v.get("IsLatest"))
+    else:
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+            yield from page.get("Contents", [])
+
+
+def _head(s3: Any, bucket: str, entry: dict[str, Any], versioned: bool) -> dict[str, Any]:
+    version = {"VersionId": entry["VersionId"]} if versioned and entry.get("VersionId") else {}
+    return s3.head_object(Bucket=bucket, Key=entry["Key"], **version)
+
+
+def _replication_filter(s3: Any, source: str, spec: dict[str, Any]) -> Any:
+    """EligibleForReplication true: the versions some replication rule of the source replicates (User Guide, Batch
+    Replication: a generated manifest lists "all eligible versions"); None when the filter is not set (false
+    filters nothing: UNCONFIRMED)."""
+    if not spec.get("EligibleForReplication"):
+        return None
+    from s3batch.emulator.engine import replication  # imports this module
+
+    keep = replication.eligibility(s3, source)
+    if keep is None:
+        raise JobFailure(MANIFEST_GENERATION, f"EligibleForReplication: the source bucket {source} has no "
+                         "replication configuration")
+    return keep
+
+
+def generate_manifest(s3: Any, generator: dict[str, Any], job_id: str, workdir: Path) -> tuple[Manifest, dict | None]:
+    """List SourceBucket through the Filter into a local inventory-style CSV; write it out when asked.
+
+    Returns the manifest and, with EnableManifestOutput, the GeneratedManifestDescriptor. The output is
+    `S3InventoryReport_CSV_20211130` (manifest.json + gzip CSV) under `<ManifestPrefix>/job-<id>/` (AWS's
+    exact location is UNCONFIRMED).
+    """
+    source = bucket_name(str(generator.get("SourceBucket", "")))
+    keep = _object_filter(generator.get("Filter") or {})
+    keep_head = _head_filter(generator.get("Filter") or {})
+    prefixes = ((generator.get("Filter") or {}).get("KeyNameConstraint") or {}).get("MatchAnyPrefix") or []
+    try:
+        replicable = _replication_filter(s3, source, generator.get("Filter") or {})
+        versioned = s3.get_bucket_versioning(Bucket=source).get("Status") in ("Enabled", "Suspended")
+        data = workdir / "generated.csv.gz"
+        rows = 0
+        with gzip.open(data, "wt", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out, quoting=csv.QUOTE_ALL, lineterminator="\n")
+            for entry in _listing(s3, source, prefixes[0] if len(prefixes) == 1 else "", versioned,
+                                  every_version=replicable is not None):
+                marker = bool(entry.get("DeleteMarker"))
+                if replicable is not None and not replicable(entry, marker):
+                    continue
+                if keep(entry) and (keep_head is None or marker or keep_head(_head(s3, source, entry, versioned))):
+                    rows += 1
+                    version = [entry.get("VersionId") or "null"] if versioned else []
+                    writer.writerow([source, encode_key(entry["Key"]), *version])
+    except ClientError as error:
+        code, _ = _s3_error(error)
+        raise JobFailure(MANIFEST_GENERATION, f"Listing the source bucket {source} failed: {code}") from None
+    if not rows:
+        raise JobFailure(MANIFEST_GENERATION, "Manifest generation found no keys matching the filter criteria")
+    fields = ("Bucket", "Key", "VersionId") if versioned else ("Bucket", "Key")
+    local = ManifestFile(data, f"generated manifest of s3://{source}", gzipped=True)
+    manifest = Manifest((local,), fields, INVENTORY_FORMAT, arns.s3(source), generated=True)
+    if not generator.get("EnableManifestOutput"):
+        return manifest, None
+    descriptor = _write_generated(s3, generator, job_id, source, fields, data)
+    return replace(manifest, object_arn=descriptor["Location"]["ObjectArn"], etag=descriptor["Location"]["ETag"]), \
+        descriptor
+
+
+def _write_generated(s3: Any, generator: dict[str, Any], job_id: str, source: str, fields: tuple[str, ...],
+                     data: Path) -> dict[str, Any]:
+    output = generator.get("ManifestOutputLocation") or {}
+    bucket = bucket_name(str(output.get("Bucket", "")))
+    prefix = output.get("ManifestPrefix")
+    folder = f"{prefix}/job-{job_id}" if prefix else f"job-{job_id}"
+    encryption = output.get("ManifestEncryption") or {}
+    sse: dict[str, str] = {"ServerSideEncryption": "AES256"}
+    if "SSEKMS" in encryption:
+        sse = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": encryption["SSEKMS"].get("KeyId", "")}
+    data_key = f"{folder}/data/{uuid.uuid4()}.csv.gz"
+    md5 = hashlib.md5()
+    with open(data, "rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            md5.update(chunk)
+    try:
+        with open(data, "rb") as handle:
+            s3.put_object(Bucket=bucket, Key=data_key, Body=handle, **sse)
+        document = {"sourceBucket": source, "destinationBucket": arns.s3(bucket), "version": "2021-11-30",
+                    "creationTimestamp": str(int(time.time() * 1000)), "fileFormat": "CSV",
+                    "fileSchema": ", ".join(fields),
+                    "files": [{"key": data_key, "size": data.stat().st_size, "MD5checksum": md5.hexdigest()}]}
+        manifest_key = f"{folder}/manifest.json"
+        put = s3.put_object(Bucket=bucket, Key=manifest_key, Body=json.dumps(document).encode(), **sse)
+    except ClientError as error:
+        code, _ = _s3_error(error)
+        raise JobFailure(MANIFEST_GENERATION, f"Writing the generated manifest to s3://{bucket}/{folder} failed: "
+                         f"{code}") from None
+    location = {"ObjectArn": arns.s3(bucket, manifest_key), "ETag": put["ETag"].strip('"')}
+    if put.get("VersionId"):
+        location["ObjectVersionId"] = put["VersionId"]
+    return {"Format": GENERATED_FORMAT, "Location": location}

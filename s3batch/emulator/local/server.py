@@ -1,0 +1,232 @@
+"""One loopback endpoint: our S3 Batch Operations job API in front of moto's server (S3, IAM, STS, Lambda, Logs…).
+
+`/v20180820/jobs*` goes to `JobsApplication`; `/_s3batch/health` answers the stack's own health check;
+`POST /moto-api/reset` first stops and forgets our jobs, then lets moto reset its backends; everything
+else is moto's `DomainDispatcherApplication`, which picks the service from the SigV4 scope.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import queue
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qs
+
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import BaseWSGIServer
+
+from s3batch.emulator.engine import replication, restores
+from s3batch.emulator.local.defaults import ACCOUNT_ID, CLOCK_PATH, HEALTH_PATH, HOST, REGION, RESET_PATH
+from s3batch.emulator.engine.contract import Engine
+from s3batch.emulator.service.backend import JobsService
+from s3batch.emulator.api.responses import JobsApplication
+from s3batch.emulator.api.routing import is_jobs_path
+
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class CachedDomainDispatcher(DomainDispatcherApplication):
+    """moto's service dispatcher with its host → backend answer remembered.
+
+    moto 5.2's `get_backend_for_host` lists its package directory (a `stat` per service, ~200) and
+    then tries every backend URL pattern, for every request, under the dispatcher's one lock: about a
+    fifth of the stack's CPU per S3 GET. The answer depends only on the host string (service and
+    Region from the SigV4 scope), a small set, so it is computed once per host.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(create_backend_app)
+        self._backend_for_host: dict[str | None, Any] = {}
+
+    def get_backend_for_host(self, host: str | None) -> Any:
+        # Always called under self.lock (moto's get_application), so the dict needs no lock of its own.
+        try:
+            return self._backend_for_host[host]
+        except KeyError:
+            backend = self._backend_for_host[host] = super().get_backend_for_host(host)
+            return backend
+
+
+class StackApplication:
+    """The stack's WSGI app: routes job calls to us and the rest to moto."""
+
+    def __init__(self, service: JobsService, moto_app: WSGIApp | None = None) -> None:
+        self.service = service
+        self.jobs = JobsApplication(service, default_region=REGION)
+        self.moto: WSGIApp = moto_app or CachedDomainDispatcher()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if is_jobs_path(path):
+            return self.jobs(environ, start_response)
+        if path == HEALTH_PATH:
+            return self._health(start_response)
+        if path == CLOCK_PATH:
+            return self._clock(environ, start_response)
+        if path == RESET_PATH and environ.get("REQUEST_METHOD") == "POST":
+            # Stop our runners before moto's reset takes its backend lock: a runner mid-task may be
+            # waiting on an S3 call that needs that lock.
+            self.service.reset()
+            restores.reset()
+        restores.refresh()  # archive restores due to complete or expire show before this request reads them
+        return self.moto(environ, start_response)
+
+    def _clock(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """The restore clock for a stack in another process: `POST /_s3batch/clock?advance=SECONDS` moves it on."""
+        if environ.get("REQUEST_METHOD") == "POST":
+            advance = parse_qs(environ.get("QUERY_STRING", "")).get("advance", [""])[0]
+            try:
+                seconds = float(advance)
+                if not 0 <= seconds < 10 * 365 * 86400:
+                    raise ValueError
+            except ValueError:
+                return _json(start_response, "400 Bad Request",
+                             {"error": "advance: give the seconds to move the clock on, 0 or more (under 10 years)"})
+            restores.CLOCK.advance(timedelta(seconds=seconds))
+        return _json(start_response, "200 OK", {"now": restores.CLOCK.now().isoformat()})
+
+    def _health(self, start_response: Callable[..., Any]) -> Iterable[bytes]:
+        return _json(start_response, "200 OK",
+                     {"status": "ok", "account_id": ACCOUNT_ID, "region": REGION, "jobs": len(self.service.all_jobs())})
+
+
+def _json(start_response: Callable[..., Any], status: str, document: dict[str, Any]) -> Iterable[bytes]:
+    body = json.dumps(document).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+class QuietRequestHandler(MotoRequestHandler):
+    """moto's handler (keeps underscore headers) without a log line per request."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        return None
+
+
+class ReusedThreadsWSGIServer(BaseWSGIServer):
+    """werkzeug's threaded server, except that a request thread, once done, waits for the next connection.
+
+    werkzeug's `ThreadedWSGIServer` (socketserver.ThreadingMixIn) starts a thread per connection and waits until
+    it runs; with no keep-alive (werkzeug closes every connection) that is a thread per request, paid on the
+    stack's accept loop and in its GIL for every S3 GET of a job. Here a new thread starts only when none is
+    free (no limit, as before); at most IDLE_THREADS wait for work. `server_close` lets running requests finish.
+    """
+
+    multithread = True
+    IDLE_THREADS = 16
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._connections: queue.SimpleQueue[tuple[Any, Any] | None] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle_changed = threading.Condition(self._lock)
+        self._idle = 0  # threads waiting for a connection that no connection has been handed to yet
+        self._threads: set[threading.Thread] = set()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._lock:
+            reuse = self._idle > 0
+            if reuse:
+                self._idle -= 1
+            else:
+                thread = threading.Thread(target=self._serve_connections, name="s3batch-request", daemon=True)
+                self._threads.add(thread)
+        self._connections.put((request, client_address))  # exactly one taker: the idle thread or the new one
+        if not reuse:
+            thread.start()
+
+    def _serve_connections(self) -> None:
+        while (item := self._connections.get()) is not None:
+            request, client_address = item
+            try:
+                self.finish_request(request, client_address)
+            except Exception:  # noqa: BLE001 - as socketserver: logged, the server goes on
+                self.handle_error(request, client_address)
+            finally:
+                self.shutdown_request(request)
+            with self._lock:
+                if self._idle >= self.IDLE_THREADS:
+                    break
+                self._idle += 1
+                self._idle_changed.notify_all()
+        with self._lock:
+            self._threads.discard(threading.current_thread())
+
+    def wait_for_an_idle_thread(self, timeout: float) -> bool:
+        """True once a request thread waits for the next connection (for tests and diagnostics)."""
+        with self._idle_changed:
+            return self._idle_changed.wait_for(lambda: self._idle > 0, timeout)
+
+    def server_close(self) -> None:
+        super().server_close()
+        with self._lock:
+            threads = list(self._threads)
+        for _ in threads:
+            self._connections.put(None)
+        for thread in threads:
+            thread.join()
+
+
+@dataclass
+class RunningStack:
+    """A stack serving on 127.0.0.1 in a background thread of this process."""
+
+    endpoint_url: str
+    port: int
+    service: JobsService
+    _server: BaseWSGIServer = field(repr=False)
+    _thread: threading.Thread = field(repr=False)
+
+    def stop(self) -> None:
+        """Stop serving, stop every job runner and the engine's workers."""
+        self._server.shutdown()
+        self._thread.join()
+        self._server.server_close()
+        self.service.shutdown()
+
+
+def default_engine() -> Engine:
+    """The data plane, `s3batch.emulator.engine.execution` (imported late: it is a separate concern)."""
+    from s3batch.emulator.engine import execution
+
+    return execution  # type: ignore[return-value]
+
+
+def create_server(
+    port: int = 0,
+    *,
+    engine: Engine | None = None,
+    max_active_jobs: int = 1,
+    confirmation_default: bool = True,
+) -> tuple[BaseWSGIServer, JobsService]:
+    """Bind 127.0.0.1:`port` (0 = any free port); threaded werkzeug server (threads reused), no request log."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    replication.install()  # HeadObject/GetObject show the replication status Batch Replication records
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        return stack_app(environ, start_response)  # bound below, once the port (and so the URL) is known
+
+    server = ReusedThreadsWSGIServer(HOST, port, app, handler=QuietRequestHandler)
+    endpoint_url = f"http://{HOST}:{server.server_port}"
+    service = JobsService(
+        engine or default_engine(),
+        endpoint_url,
+        max_active_jobs=max_active_jobs,
+        confirmation_default=confirmation_default,
+    )
+    stack_app = StackApplication(service)
+    return server, service
+
+
+def start_stack(port: int = 0, **options: Any) -> RunningStack:
+    """Start a stack in a background thread; options as for `create_server`."""
+    server, service = create_server(port, **options)
+    thread = threading.Thread(target=server.serve_forever, name="s3batch-stack", daemon=True)
+    thread.start()
+    return RunningStack(service.endpoint_url, server.server_port, service, server, thread)

@@ -1,0 +1,188 @@
+"""Every modeled error of the job API, over real HTTP with stock boto3: code, HTTP status, message."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from typing import Any
+
+import botocore.session
+import pytest
+from botocore.exceptions import ClientError
+from fake_engine import ACCOUNT_ID, FakeEngine, job_params
+
+from s3batch.emulator.service.exceptions import HTTP_STATUS
+from s3batch.emulator.api.routing import JOB_OPERATIONS
+
+MODEL = botocore.session.get_session().get_service_model("s3control")
+
+
+def error_of(call: Any, **kwargs: Any) -> tuple[str, int, str]:
+    with pytest.raises(ClientError) as caught:
+        call(**kwargs)
+    error = caught.value.response
+    return error["Error"]["Code"], error["ResponseMetadata"]["HTTPStatusCode"], error["Error"]["Message"]
+
+
+def test_status_table_covers_exactly_the_modeled_errors_of_the_job_operations() -> None:
+    modeled = {shape.name for op in JOB_OPERATIONS for shape in MODEL.operation_model(op).error_shapes}
+    modeled.add("InvalidNextTokenException")
+    assert set(HTTP_STATUS) == modeled
+    for code in HTTP_STATUS:
+        assert MODEL.shape_for(code).metadata.get("exception") is True
+
+
+def test_unknown_job_is_400_not_found(s3control: Any) -> None:
+    code, status, message = error_of(s3control.describe_job, AccountId=ACCOUNT_ID, JobId="no-such-job")
+    assert (code, status) == ("NotFoundException", 400)
+    assert "no-such-job" in message
+    for call in (s3control.get_job_tagging, s3control.delete_job_tagging):
+        assert error_of(call, AccountId=ACCOUNT_ID, JobId="no-such-job")[:2] == ("NotFoundException", 400)
+    assert error_of(s3control.update_job_priority, AccountId=ACCOUNT_ID, JobId="no-such-job", Priority=1)[1] == 400
+
+
+def test_unsupported_operation_is_refused_naming_it_and_the_supported_ones(s3control: Any) -> None:
+    params = job_params(Operation={"S3ReplicateObject": {}})
+    code, status, message = error_of(s3control.create_job, **params)
+    assert (code, status) == ("BadRequestException", 400)
+    assert "S3ReplicateObject" in message and "LambdaInvoke, S3DeleteObjectTagging, S3PutObjectTagging" in message
+
+
+@pytest.mark.parametrize(
+    ("overrides", "words"),
+    [
+        ({"ManifestGenerator": {"S3JobManifestGenerator": {"SourceBucket": "arn:aws:s3:::b", "EnableManifestOutput": False}}},
+         "exactly one of Manifest and ManifestGenerator"),
+        ({"Manifest": None}, "exactly one of Manifest and ManifestGenerator"),
+        ({"Operation": {"LambdaInvoke": {"FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:f:1",
+                                          "InvocationSchemaVersion": "1.0", "UserArguments": {"k": "v"}}}},
+         "UserArguments requires InvocationSchemaVersion 2.0"),
+        ({"Operation": {"LambdaInvoke": {"FunctionArn": "f", "InvocationSchemaVersion": "3.0"}}}, "use 1.0 or 2.0"),
+        ({"Report": {"Enabled": True, "Format": "Report_CSV_20180820"}}, "Bucket, ReportScope must be given"),
+        ({"RoleArn": "arn:aws:iam::123456789012:user/someone"}, "RoleArn"),
+        ({"Priority": 2147483648}, "input.Priority is 2147483648, more than the maximum"),
+        ({"Tags": [{"Key": f"k{i}", "Value": "v"} for i in range(51)]}, "at most 50 tags"),
+        ({"Tags": [{"Key": "same", "Value": "1"}, {"Key": "same", "Value": "2"}]}, "unique"),
+        ({"Tags": [{"Key": "bad<key>", "Value": "v"}]}, "does not match the pattern"),
+        ({"Operation": {}}, "exactly one operation; got 0"),
+    ],
+)
+def test_create_job_input_errors_are_bad_requests_naming_the_member(
+    s3control_client: Any, stack: Any, overrides: dict[str, Any], words: str
+) -> None:
+    client = s3control_client(stack, parameter_validation=False)  # reach the server's own validation
+    params = {k: v for k, v in job_params(**overrides).items() if v is not None}
+    code, status, message = error_of(client.create_job, **params)
+    assert (code, status) == ("BadRequestException", 400)
+    assert words in message
+
+
+def test_validator_message_for_a_missing_required_member(s3control_client: Any, stack: Any) -> None:
+    client = s3control_client(stack, parameter_validation=False)
+    params = job_params()
+    del params["RoleArn"]
+    code, _, message = error_of(client.create_job, **params)
+    assert code == "BadRequestException"
+    assert 'Missing required parameter in input: "RoleArn"' in message
+
+
+def get_error(url: str, headers: dict[str, str] | None = None, method: str = "GET") -> tuple[int, str]:
+    request = urllib.request.Request(url, method=method, headers=headers or {})
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=10)  # noqa: S310 (loopback)
+    return caught.value.code, caught.value.read().decode()
+
+
+def test_account_id_header_is_required_and_must_be_12_digits(stack: Any) -> None:
+    status, body = get_error(stack.endpoint_url + "/v20180820/jobs/abcde")
+    assert status == 400
+    assert "<Code>BadRequestException</Code>" in body and "x-amz-account-id" in body
+    status, body = get_error(stack.endpoint_url + "/v20180820/jobs/abcde", {"x-amz-account-id": "1234"})
+    assert status == 400
+    assert "<Code>BadRequestException</Code>" in body and "AccountId" in body
+
+
+def get_error_with_body(url: str, method: str, body: bytes) -> tuple[int, str]:
+    request = urllib.request.Request(url, method=method, data=body, headers={"x-amz-account-id": ACCOUNT_ID})
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=10)  # noqa: S310 (loopback)
+    return caught.value.code, caught.value.read().decode()
+
+
+@pytest.mark.parametrize(("method", "path"), [("POST", "/v20180820/jobs"), ("PUT", "/v20180820/jobs/abcde/tagging")])
+def test_a_body_that_is_not_xml_is_a_400_bad_request_not_a_server_error(stack: Any, method: str, path: str) -> None:
+    status, body = get_error_with_body(stack.endpoint_url + path, method, b"<notxml")
+    assert status == 400
+    assert "<Code>BadRequestException</Code>" in body and "could not be parsed" in body
+
+
+def test_job_ids_and_role_arns_must_match_the_anchored_patterns(s3control_client: Any, stack: Any) -> None:
+    client = s3control_client(stack, parameter_validation=False)
+    for job_id in ("abc de", "abcde!!"):
+        code, status, message = error_of(client.describe_job, AccountId=ACCOUNT_ID, JobId=job_id)
+        assert (code, status) == ("BadRequestException", 400) and "JobId" in message
+    params = job_params(RoleArn="not-an-arn:arn:aws:iam::123456789012:role/r")
+    code, _, message = error_of(client.create_job, **params)
+    assert code == "BadRequestException" and "RoleArn" in message
+
+
+def test_tag_keys_with_the_reserved_aws_prefix_are_refused(s3control: Any) -> None:
+    code, _, message = error_of(s3control.create_job, **job_params(Tags=[{"Key": "aws:team", "Value": "x"}]))
+    assert code == "BadRequestException" and "reserved" in message
+    job_id = s3control.create_job(**job_params())["JobId"]
+    code, _, message = error_of(s3control.put_job_tagging, AccountId=ACCOUNT_ID, JobId=job_id,
+                                Tags=[{"Key": "AWS:Team", "Value": "x"}])
+    assert code == "BadRequestException" and "'AWS:Team'" in message
+
+
+def test_list_jobs_validation_error_is_invalid_request(s3control_client: Any, stack: Any) -> None:
+    client = s3control_client(stack, parameter_validation=False)
+    code, status, message = error_of(client.list_jobs, AccountId=ACCOUNT_ID, MaxResults=1001)
+    assert (code, status) == ("InvalidRequestException", 400)
+    assert "MaxResults" in message
+    code, status, _ = error_of(client.list_jobs, AccountId=ACCOUNT_ID, JobStatuses=["Sleeping"])
+    assert (code, status) == ("InvalidRequestException", 400)
+
+
+def test_invalid_next_token(s3control: Any) -> None:
+    code, status, _ = error_of(s3control.list_jobs, AccountId=ACCOUNT_ID, NextToken="bm90LWEtdG9rZW4=")
+    assert (code, status) == ("InvalidNextTokenException", 400)
+
+
+def test_idempotency_mismatch_is_400(s3control: Any) -> None:
+    s3control.create_job(ClientRequestToken="token-1", **job_params())
+    code, status, message = error_of(s3control.create_job, ClientRequestToken="token-1", **job_params(Priority=99))
+    assert (code, status) == ("IdempotencyException", 400)
+    assert "token-1" in message
+
+
+def test_job_status_conflict_is_400(s3control: Any, wait_for_status: Any) -> None:
+    job_id = s3control.create_job(**job_params())["JobId"]
+    wait_for_status(s3control, job_id, {"Complete"})
+    code, status, message = error_of(
+        s3control.update_job_status, AccountId=ACCOUNT_ID, JobId=job_id, RequestedJobStatus="Cancelled"
+    )
+    assert (code, status) == ("JobStatusException", 400)
+    assert "Complete" in message
+
+
+def test_too_many_tags_is_400(s3control: Any) -> None:
+    job_id = s3control.create_job(**job_params())["JobId"]
+    tags = [{"Key": f"k{i}", "Value": "v"} for i in range(51)]
+    code, status, _ = error_of(s3control.put_job_tagging, AccountId=ACCOUNT_ID, JobId=job_id, Tags=tags)
+    assert (code, status) == ("TooManyTagsException", 400)
+
+
+def test_an_unexpected_server_error_is_a_modeled_500(s3control: Any, fake_engine: FakeEngine) -> None:
+    fake_engine.broken = True
+    code, status, message = error_of(s3control.create_job, **job_params())
+    assert (code, status) == ("InternalServiceException", 500)
+    assert "engine unavailable" in message
+
+
+def test_unknown_method_on_a_jobs_path_is_405(stack: Any) -> None:
+    request = urllib.request.Request(stack.endpoint_url + "/v20180820/jobs/abcde/status", method="GET")
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=10)  # noqa: S310 (loopback)
+    assert caught.value.code == 405
+    assert caught.value.headers["Allow"] == "POST"

@@ -1,0 +1,128 @@
+"""`s3batch local deploy` creates what terraform/ creates, named and configured from terraform/ itself."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import hcl2
+import pytest
+from hcl2 import SerializationOptions
+
+from s3batch.emulator.local.deploy import HANDLER, TERRAFORM_DIR, DeploySettings, deploy, variable_defaults
+from s3batch.emulator.local.stack import StackInfo
+from s3batch_core.contract.stack_outputs import OUTPUTS, load_outputs
+from s3batch_core.iam.catalogue import JobScope, build_policy, trust_policy
+
+HCL = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
+
+
+def load_tf(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        return hcl2.load(handle, serialization_options=HCL)
+
+
+def blocks(document: dict[str, Any], kind: str) -> dict[str, Any]:
+    return {name: body for block in document.get(kind, []) for name, body in block.items()}
+
+
+@pytest.fixture()
+def deployed(stack: Any, tmp_path: Path) -> tuple[StackInfo, Path, Any]:
+    info = StackInfo(stack.endpoint_url, stack.port, 0)
+    outputs_path = tmp_path / "outputs.json"
+    return info, outputs_path, deploy(info, outputs_path)
+
+
+def test_naming_rules_are_terraforms() -> None:
+    main = load_tf(TERRAFORM_DIR / "main.tf")
+    local = {k: v for block in main["locals"] for k, v in block.items()}
+    modules = {name: body for block in main["module"] for name, body in block.items()}
+    assert "${var.name}-${local.account_id}-${local.region}" in local["data_bucket_name"]
+    assert modules["batch_role"]["role_name"] == "${var.name}-batch"
+    assert modules["sentiment_lambda"]["function_name"] == "${var.name}"
+    role_module = load_tf(TERRAFORM_DIR / "modules" / "batch_role" / "main.tf")
+    assert blocks(role_module, "resource")["aws_iam_role_policy"]["this"]["name"] == "s3-batch-operations-${var.operation}"
+    function_iam = load_tf(TERRAFORM_DIR / "modules" / "sentiment_lambda" / "iam.tf")
+    assert blocks(function_iam, "resource")["aws_iam_role"]["this"]["name"] == "${var.function_name}-exec"
+
+
+def test_function_settings_are_terraforms() -> None:
+    module = load_tf(TERRAFORM_DIR / "modules" / "sentiment_lambda" / "main.tf")
+    function = blocks(module, "resource")["aws_lambda_function"]["this"]
+    assert function["handler"] == HANDLER
+    environment = {k: v for block in module["locals"] for k, v in block.items()}["environment"]
+    settings = DeploySettings.from_terraform()
+    assert set(environment) == set(settings.environment)
+    assert settings.environment["SENTIMENT_BACKEND"] == "lexicon"  # the one deliberate local difference
+    root = variable_defaults(TERRAFORM_DIR / "variables.tf")
+    assert (settings.runtime, settings.memory_size, settings.timeout) == (
+        root["lambda_runtime"], root["lambda_memory_size"], root["lambda_timeout"])
+
+
+def test_output_names_are_the_contract() -> None:
+    outputs = blocks(load_tf(TERRAFORM_DIR / "outputs.tf"), "output")
+    assert set(outputs) == set(OUTPUTS)
+
+
+def test_deploy_creates_bucket_role_and_function_and_writes_terraform_shaped_outputs(
+    deployed: tuple[StackInfo, Path, Any]
+) -> None:
+    from s3batch_core.aws import make_client
+
+    info, outputs_path, outputs = deployed
+    settings = DeploySettings.from_terraform()
+    document = json.loads(outputs_path.read_text())
+    assert list(document) == list(OUTPUTS)
+    assert all(entry == {"sensitive": False, "type": "string", "value": entry["value"]} for entry in document.values())
+    assert load_outputs(outputs_path) == outputs
+    s3 = make_client("s3", endpoint_url=info.endpoint_url)
+    assert s3.get_bucket_versioning(Bucket=outputs.bucket_name)["Status"] == "Enabled"
+    iam = make_client("iam", endpoint_url=info.endpoint_url)
+    role = iam.get_role(RoleName=settings.batch_role_name)["Role"]
+    assert role["AssumeRolePolicyDocument"] == trust_policy()
+    policy = iam.get_role_policy(RoleName=settings.batch_role_name, PolicyName=settings.batch_policy_name)
+    assert policy["PolicyDocument"] == build_policy(JobScope(
+        operation="LambdaInvoke", manifest_bucket=outputs.bucket_name, manifest_key=outputs.manifest_prefix + "*",
+        report_bucket=outputs.report_bucket, report_prefix=outputs.report_prefix, bucket=outputs.bucket_name,
+        function_arn=outputs.function_arn,
+    ))
+    function = make_client("lambda", endpoint_url=info.endpoint_url).get_function(FunctionName=outputs.function_arn)
+    config = function["Configuration"]
+    assert outputs.function_arn == f"arn:aws:lambda:us-east-1:123456789012:function:{settings.function_name}:1"
+    assert (config["Handler"], config["Runtime"], config["MemorySize"], config["Timeout"]) == (
+        HANDLER, settings.runtime, settings.memory_size, settings.timeout)
+    assert config["Environment"]["Variables"] == settings.environment
+
+
+def test_deploy_twice_changes_nothing(deployed: tuple[StackInfo, Path, Any]) -> None:
+    from s3batch_core.aws import make_client
+
+    info, outputs_path, first = deployed
+    second = deploy(info, outputs_path)
+    assert second == first
+    lam = make_client("lambda", endpoint_url=info.endpoint_url)
+    name = DeploySettings.from_terraform().function_name
+    versions = [v["Version"] for v in lam.list_versions_by_function(FunctionName=name)["Versions"]]
+    assert versions == ["$LATEST", "1"]
+    assert len(make_client("s3", endpoint_url=info.endpoint_url).list_buckets()["Buckets"]) == 1
+
+
+def test_deploy_needs_no_aws_configuration_and_ignores_a_missing_profile(
+    stack: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from s3batch_core.aws import make_client
+
+    # The stack runs in this process here (its own process scrubs AWS_PROFILE): moto builds each service's
+    # backend on first use with a botocore session that would read the profile below, so build them first.
+    make_client("s3", endpoint_url=stack.endpoint_url).list_buckets()
+    make_client("iam", endpoint_url=stack.endpoint_url).list_roles()
+    make_client("lambda", endpoint_url=stack.endpoint_url).list_functions()
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_DEFAULT_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile")  # e.g. a CI variable meant for another step
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "absent-config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "absent-credentials"))
+    outputs = deploy(StackInfo(stack.endpoint_url, stack.port, 0), tmp_path / "outputs.json")
+    assert outputs.function_arn.endswith(":1")
+    assert load_outputs(tmp_path / "outputs.json") == outputs

@@ -1,0 +1,143 @@
+"""The single endpoint: loopback only, job calls to us and the rest to moto, health, reset, client shapes."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from fake_engine import ACCOUNT_ID, FakeEngine, job_params
+
+from s3batch_core.aws import make_client
+
+
+def test_binds_loopback_only(stack: Any) -> None:
+    assert stack.endpoint_url.startswith("http://127.0.0.1:")
+    assert stack._server.server_address[0] == "127.0.0.1"
+
+
+def test_health_reports_account_region_and_jobs(stack: Any, s3control: Any) -> None:
+    s3control.create_job(**job_params())
+    with urllib.request.urlopen(stack.endpoint_url + "/_s3batch/health", timeout=10) as response:  # noqa: S310
+        assert json.loads(response.read()) == {"status": "ok", "account_id": ACCOUNT_ID, "region": "us-east-1", "jobs": 1}
+
+
+def test_everything_else_is_moto(stack: Any) -> None:
+    s3 = make_client("s3", endpoint_url=stack.endpoint_url)
+    s3.create_bucket(Bucket="plain-bucket")
+    s3.put_object(Bucket="plain-bucket", Key="a b+c.txt", Body=b"hello")
+    assert s3.get_object(Bucket="plain-bucket", Key="a b+c.txt")["Body"].read() == b"hello"
+    iam = make_client("iam", endpoint_url=stack.endpoint_url)
+    assert iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"].endswith(":role/r")
+    sts = make_client("sts", endpoint_url=stack.endpoint_url)
+    assert sts.get_caller_identity()["Account"] == ACCOUNT_ID
+
+
+def test_reset_stops_running_jobs_and_clears_jobs_and_moto_state(
+    stack: Any, s3control: Any, wait_for_status: Any, reset_stack: Any, fake_engine: FakeEngine
+) -> None:
+    s3 = make_client("s3", endpoint_url=stack.endpoint_url)
+    s3.create_bucket(Bucket="gone-after-reset")
+    job_id = s3control.create_job(**job_params("block"))["JobId"]
+    wait_for_status(s3control, job_id, {"Active"})
+    reset_stack(stack)  # returns only once the runner has stopped
+    assert not [t for t in stack.service.scheduler._threads if t.is_alive()]
+    assert s3control.list_jobs(AccountId=ACCOUNT_ID)["Jobs"] == []
+    assert s3.list_buckets()["Buckets"] == []
+    follow_up = s3control.create_job(**job_params())["JobId"]  # the scheduler's slot was given back
+    wait_for_status(s3control, follow_up, {"Complete"})
+
+
+def test_account_id_host_label_is_accepted(stack: Any, s3control: Any) -> None:
+    job_id = s3control.create_job(**job_params())["JobId"]
+    port = stack.port
+    request = urllib.request.Request(
+        f"{stack.endpoint_url}/v20180820/jobs/{job_id}",
+        headers={"Host": f"{ACCOUNT_ID}.localhost:{port}", "x-amz-account-id": ACCOUNT_ID},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+        assert f"<JobId>{job_id}</JobId>" in response.read().decode()
+
+
+def test_stock_client_without_our_fix_works_through_the_proxy_setting(stack: Any) -> None:
+    """What docs/emulator.md tells AWS CLI users: HTTP_PROXY=<endpoint>; botocore then never resolves
+    `123456789012.127.0.0.1` itself, it sends the absolute URL to the stack, which serves it."""
+    session = boto3.Session(region_name="us-east-1")
+    client = session.client(
+        "s3control", endpoint_url=stack.endpoint_url,
+        config=Config(proxies={"http": stack.endpoint_url}, retries={"max_attempts": 1}),
+    )
+    job_id = client.create_job(**job_params())["JobId"]
+    assert client.describe_job(AccountId=ACCOUNT_ID, JobId=job_id)["Job"]["JobId"] == job_id
+    s3 = session.client("s3", endpoint_url=stack.endpoint_url, config=Config(proxies={"http": stack.endpoint_url}))
+    s3.create_bucket(Bucket="through-the-proxy")
+    assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["through-the-proxy"]
+
+
+def test_the_restore_clock_moves_on_over_http_and_refuses_bad_input(stack: Any) -> None:
+    from datetime import datetime
+
+    from s3batch.emulator.engine import restores
+
+    def call(query: str, method: str = "POST") -> tuple[int, dict[str, Any]]:
+        request = urllib.request.Request(stack.endpoint_url + "/_s3batch/clock" + query, method=method)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (loopback)
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    try:
+        _, before = call("", "GET")
+        status, after = call("?advance=7200")
+        assert status == 200
+        moved = datetime.fromisoformat(after["now"]) - datetime.fromisoformat(before["now"])
+        assert 7200 <= moved.total_seconds() < 7200 + 60
+        for bad in ("?advance=-1", "?advance=soon", ""):
+            status, body = call(bad)
+            assert status == 400 and "advance" in body["error"]
+    finally:
+        restores.reset()
+
+
+def test_request_threads_are_reused_and_a_blocked_request_blocks_no_other() -> None:
+    import threading
+
+    from s3batch.emulator.local.server import QuietRequestHandler, ReusedThreadsWSGIServer
+
+    release, blocking = threading.Event(), threading.Event()
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        if environ["PATH_INFO"] == "/block":
+            blocking.set()
+            release.wait(60)
+        body = str(threading.get_ident()).encode()
+        start_response("200 OK", [("Content-Length", str(len(body)))])
+        return [body]
+
+    server = ReusedThreadsWSGIServer("127.0.0.1", 0, app, handler=QuietRequestHandler)
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    blocked: list[bytes] = []
+    blocker = threading.Thread(target=lambda: blocked.append(urllib.request.urlopen(url + "/block", timeout=60).read()))
+    try:
+        blocker.start()
+        assert blocking.wait(30)  # the blocked request holds its thread before the others arrive
+        served_by = []
+        for _ in range(5):
+            if served_by:  # the previous request's thread must be waiting for the next connection
+                assert server.wait_for_an_idle_thread(30)
+            served_by.append(urllib.request.urlopen(url + "/", timeout=10).read())  # noqa: S310
+        assert len(set(served_by)) == 1  # that one waiting thread served each next request
+        assert not blocked  # … while the blocked request still waits on another thread
+    finally:
+        release.set()
+        blocker.join(60)
+        server.shutdown()
+        server.server_close()
+        serving.join(10)
+    assert blocked and blocked[0] not in served_by
