@@ -24,7 +24,7 @@ import json, sys, time
 started = time.perf_counter()
 from validate.linter import lint_paths
 from validate.linter.registry import default_registry
-import validate.terraform_source
+import validate.linter.terraform
 default_registry()
 imported = time.perf_counter()
 findings = lint_paths([sys.argv[1]])

@@ -248,7 +248,7 @@ def lint_document(
 
 def json_source(path: Path, operation: str | None = None) -> PolicySource | None:
     """A PolicySource for a JSON policy file; None when the file is JSON but not a policy; InputError if unreadable."""
-    from validate.terraform_source import display_path
+    from s3batch_core.terraform.project import display_path
 
     try:
         check_size(path.stat().st_size, str(path), MAX_POLICY_BYTES)
@@ -276,8 +276,8 @@ def json_source(path: Path, operation: str | None = None) -> PolicySource | None
 
 def _template_source(path: Path, text: str) -> PolicySource | None:
     """A policy template given on the command line, its variables unknown; None when it is no policy."""
+    from s3batch_core.terraform.project import display_path
     from validate.linter.templates import read_template
-    from validate.terraform_source import display_path
 
     if not any(f'"{key}"' in text for key in (*POLICY_KEYS, "Effect")):
         return None
@@ -315,7 +315,7 @@ def _match_lines(pattern: re.Pattern[str], text: str) -> tuple[int, ...]:
 
 def collect_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     """(.tf files, .json files) for these paths; a .tf file brings its whole directory (a module is a directory)."""
-    from validate.terraform_source import find_tf_files
+    from s3batch_core.terraform.project import find_tf_files
 
     tf_dirs: list[Path] = []
     json_files: list[Path] = []
@@ -340,7 +340,8 @@ def _walk_json(directory: Path) -> list[Path]:
 
 def lint_paths(paths: Sequence[Path], operation: str | None = None) -> list[Finding]:
     """Lint JSON policy files and Terraform files/directories; InputError on unreadable input."""
-    from validate.terraform_source import Extractor, TerraformProject, parse_tf_file, with_local_modules
+    from s3batch_core.terraform.project import TerraformProject, parse_tf_file, with_local_modules
+    from validate.linter.terraform import Extractor
 
     tf_files, json_files = collect_paths([Path(p) for p in paths])
     standalone: list[PolicySource] = []
@@ -361,7 +362,7 @@ def _context_only(tf_files: Sequence[Path], given: Sequence[Path]) -> set[str]:
     their siblings and the local modules they call (a pre-commit run on changed files reports those files, not
     untouched neighbours). Files under a directory given on the command line, and the local modules a given
     directory calls (their roles are read with its arguments), are reported."""
-    from validate.terraform_source import display_path
+    from s3batch_core.terraform.project import display_path
 
     named = {p.resolve() for p in given if p.is_file()}
     directories = [p.resolve() for p in given if p.is_dir()]
