@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from s3batch_core.contract.limits import MAX_JSON_DEPTH, MAX_POLICY_BYTES, nesting_depth
-from s3batch_core.terraform.load import loads
+from s3batch_core.terraform.evaluate import Scope, Unsupported, evaluate_partial
 from s3batch_core.terraform.policy import as_list, combined_statements, statement_json
 from s3batch_core.terraform.project import (
     MAX_DEPTH,
@@ -44,7 +44,6 @@ from s3batch_core.terraform.text import (
     heredoc_body,
     matching,
     quote_bare_interpolations,
-    replace_interpolations,
     strip_interpolation,
 )
 from validate.linter.sources import PolicySource, RoleSource, Suppression, UnreadPart, parse_comment_suppressions
@@ -140,19 +139,14 @@ def _calls(expression: str, function: str) -> list[str]:
 
 
 class HclValueError(ValueError):
-    """An expression python-hcl2 cannot evaluate (the message is its first line)."""
-
-
-# A heredoc inside an expression as python-hcl2 serialises it: "<<EOT\n...\nEOT" with the closing marker not on
-# a line of its own (e.g. "EOT}]"), which python-hcl2 cannot read back; it becomes a quoted string instead.
-_INLINE_HEREDOC = re.compile(r"<<(-?)([A-Za-z_][A-Za-z0-9_]*)\n(.*?)\n[ \t]*\2(?![A-Za-z0-9_])", re.DOTALL)
+    """An expression that cannot be read (the message is the parser's first line, or the nesting limit)."""
 
 
 def _hcl_value(expression: str) -> object:
-    """Evaluate an HCL expression's literal structure with python-hcl2 (non-literals become "${...}" strings)."""
-    text = _INLINE_HEREDOC.sub(lambda m: json.dumps(heredoc_body(m.group(0))), expression)
+    """An expression evaluated as far as it is known without a plan (s3batch_core.terraform.evaluate's partial
+    evaluation): literals, operators and functions of known values; every other part stays a "${...}" string."""
     try:
-        value = loads(f"x = {text}\n")["x"]
+        value = evaluate_partial("${" + expression + "}")
     except Exception as exc:  # noqa: BLE001 - lark raises many types (and RecursionError): all mean "cannot read"
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise HclValueError(first[:200]) from None
@@ -165,8 +159,6 @@ def _hcl_value(expression: str) -> object:
 
 _NESTED_DYNAMIC = ("principals", "not_principals", "condition")  # blocks a statement may generate dynamically
 _CONVERSIONS = re.compile(r"^(toset|tolist|tomap)\s*\(")
-_ACCESS = re.compile(r'\s*(?:\.([A-Za-z_][A-Za-z0-9_-]*)|\[\s*"([^"]*)"\s*\]|\[\s*(\d+)\s*\])')
-_UNKNOWN = object()
 
 
 class StatementExpander:
@@ -306,51 +298,27 @@ def _iterate(collection: list | dict, is_set: bool) -> list[tuple[object, object
 
 
 def _bind(value: object, iterator: str, key: object, element: object) -> object:
-    """The value with `<iterator>.key` / `<iterator>.value[...]` references replaced (recursively)."""
+    """The value with `<iterator>.key` / `<iterator>.value[...]` filled in (recursively), by partial evaluation:
+    other references stay "${...}"; strings that do not name the iterator stay as they are."""
     if isinstance(value, dict):
         return {k: _bind(v, iterator, key, element) for k, v in value.items()}
     if isinstance(value, list):
         return [_bind(v, iterator, key, element) for v in value]
-    if not isinstance(value, str) or "${" not in value:
+    if not isinstance(value, str) or "${" not in value or iterator not in value:
         return value
-    whole = strip_interpolation(value)
-    if whole is not None:
-        found = _iterator_value(whole, iterator, key, element)
-        return value if found is _UNKNOWN else found
-    return replace_interpolations(
-        value, lambda text: _scalar_text(_iterator_value(text[2:-1].strip(), iterator, key, element), text)
-    )
 
+    def resolve(path: tuple) -> object:
+        if len(path) >= 2 and path[0] == iterator and path[1] in ("key", "value"):
+            current = key if path[1] == "key" else element
+            for step in path[2:]:
+                current = current[step]  # KeyError/IndexError/TypeError: unknown
+            return current
+        raise Unsupported(".".join(map(str, path)))
 
-def _iterator_value(expression: str, iterator: str, key: object, element: object) -> object:
-    """The value of `<iterator>.key` or `<iterator>.value` followed by attribute/index access; _UNKNOWN otherwise."""
-    match = re.match(rf"^{re.escape(iterator)}\.(key|value)\b", expression)
-    if not match:
-        return _UNKNOWN
-    current = key if match.group(1) == "key" else element
-    position = match.end()
-    while position < len(expression):
-        access = _ACCESS.match(expression, position)
-        if not access:
-            return _UNKNOWN
-        name, quoted, index = access.groups()
-        if isinstance(current, dict) and (name or quoted) in current:
-            current = current[name or quoted]
-        elif isinstance(current, list) and index is not None and int(index) < len(current):
-            current = current[int(index)]
-        else:
-            return _UNKNOWN
-        position = access.end()
-    return current
-
-
-def _scalar_text(value: object, original: str) -> str:
-    """How Terraform writes a value inside a string; the original "${...}" when it is not a scalar."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
-        return str(value)
-    return original
+    try:
+        return evaluate_partial(value, Scope({}, resolve=resolve, partial=True))
+    except Exception:  # noqa: BLE001 - a value python-hcl2 cannot re-read stays as it is
+        return value
 
 
 class Extractor:

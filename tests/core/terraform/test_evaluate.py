@@ -1,0 +1,56 @@
+"""Partial evaluation: what is known without a plan is evaluated, the rest stays "${...}" as python-hcl2 writes it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from s3batch_core.terraform.evaluate import Scope, Unsupported, evaluate, evaluate_partial
+
+
+def test_known_parts_are_evaluated_around_unknown_ones() -> None:
+    value = evaluate_partial(
+        '${{Action = concat(["s3:GetObject"], ["s3:PutObject"]), Resource = "arn:aws:s3:::${var.bucket}/*", '
+        'Condition = var.condition, Sid = format("S%s", 1)}}'
+    )
+    assert value == {
+        "Action": ["s3:GetObject", "s3:PutObject"],
+        "Resource": "arn:aws:s3:::${var.bucket}/*",
+        "Condition": "${var.condition}",
+        "Sid": "S1",
+    }
+
+
+@pytest.mark.parametrize("expression", [
+    "${concat(var.arns, [\"x\"])}",          # a function of an unknown value
+    "${var.enabled ? \"a\" : \"b\"}",          # a condition known only at plan time
+    "${length(var.list) + 1}",               # an operator on one
+    "${[for s in var.buckets : s.arn]}",     # an expression the evaluator does not implement
+    "${aws_s3_bucket.this.arn}",             # a reference the scope does not give
+    "${try(var.x, \"fallback\")}",           # try() cannot know which argument succeeds
+])
+def test_what_depends_on_an_unknown_stays_as_written(expression: str) -> None:
+    assert evaluate_partial(expression) == expression
+
+
+def test_jsonencode_keeps_unknowns_as_strings_inside_the_json() -> None:
+    text = evaluate_partial('${jsonencode({Resource = [var.arn, "arn:aws:s3:::b"]})}')
+    assert json.loads(text) == {"Resource": ["${var.arn}", "arn:aws:s3:::b"]}
+
+
+def test_a_heredoc_inside_an_expression_is_its_text() -> None:
+    assert evaluate_partial('${jsonencode({Condition = <<EOT\n{"a": 1}\nEOT})}') == '{"Condition":"{\\"a\\": 1}"}'
+
+
+def test_a_scope_gives_what_it_knows() -> None:
+    scope = Scope({"bucket": "b"}, {"prefix": "${var.bucket}/in"}, partial=True)
+    assert evaluate_partial('${"arn:aws:s3:::${local.prefix}/*"}', scope) == "arn:aws:s3:::b/in/*"
+    assert evaluate_partial("${var.other}", scope) == "${var.other}"
+
+
+def test_full_evaluation_still_refuses_what_it_does_not_know() -> None:
+    with pytest.raises(Unsupported):
+        evaluate("${aws_s3_bucket.this.arn}", Scope({}))
+    with pytest.raises(ValueError):
+        evaluate_partial("${var.x}", Scope({}))
