@@ -102,6 +102,14 @@ def evaluate_partial(value: Any, scope: Scope | None = None) -> Any:
     return as_dict_form(evaluate(value, scope))
 
 
+def evaluate_node_partial(node: Any, scope: Scope | None = None) -> Any:
+    """evaluate_partial for a parse-tree node (e.g. an argument found with find_calls)."""
+    scope = Scope({}, partial=True) if scope is None else scope
+    if not scope.partial:
+        raise ValueError("evaluate_node_partial needs a partial scope")
+    return as_dict_form(evaluate_node(node, scope))
+
+
 def as_dict_form(value: Any) -> Any:
     """A partially evaluated value with each Unknown written back as its "${...}" text."""
     if isinstance(value, Unknown):
@@ -192,6 +200,19 @@ def call_arguments(call: Any) -> list[Any]:
     return list(call.arguments.arguments) if call.arguments is not None else []
 
 
+def call_name(node: Any) -> str | None:
+    """The function's name when the expression is one function call (`jsonencode({...})`), else None."""
+    while isinstance(node, expressions.ExprTermRule) and not node.parentheses:
+        node = node.expression
+    return node.identifiers[-1].serialize() if isinstance(node, functions.FunctionCallRule) else None
+
+
+def arguments_text(call: Any) -> str:
+    """The arguments of a FunctionCallRule as python-hcl2's dict form writes them (for messages)."""
+    text = dict_form(call)
+    return text[text.index("(") + 1 : text.rindex(")")] if "(" in text else ""
+
+
 _ESCAPES = {'\\"': '"', "\\\\": "\\", "\\n": "\n", "\\t": "\t", "$${": "${", "%%{": "%{"}
 
 
@@ -210,7 +231,7 @@ class _Evaluator:
                 raise Unsupported(f"expression element {type(node).__name__}")
             return handler(node)
         except (Unsupported, KeyError, IndexError, TypeError, ValueError, AttributeError):
-            return Unknown(_dict_form(node))
+            return Unknown(dict_form(node))
 
     def _known(self, *values: Any) -> None:
         """In partial evaluation, a result computed from an unknown value is unknown itself."""
@@ -356,7 +377,7 @@ class _Evaluator:
         return self.scope.resolve(("templatefile", path, json.dumps(variables, sort_keys=True)))
 
 
-def _dict_form(node: Any) -> str:
+def dict_form(node: Any) -> str:
     """How python-hcl2's dict form writes an expression: "${...}" (a string template as its text)."""
     text = node.serialize(SERIALIZATION)
     return text if isinstance(text, str) else "${" + json.dumps(text) + "}"

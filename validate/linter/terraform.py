@@ -27,9 +27,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from s3batch_core.contract.limits import MAX_JSON_DEPTH, MAX_POLICY_BYTES, nesting_depth
-from s3batch_core.terraform.evaluate import Scope, Unsupported, evaluate_partial
+from s3batch_core.terraform.evaluate import (
+    Scope,
+    Unsupported,
+    arguments_text,
+    call_arguments,
+    call_name,
+    evaluate_node_partial,
+    evaluate_partial,
+    find_calls,
+    parse_expression,
+)
 from s3batch_core.terraform.policy import as_list, combined_statements, statement_json
 from s3batch_core.terraform.project import (
     MAX_DEPTH,
@@ -42,7 +53,6 @@ from s3batch_core.terraform.project import (
 from s3batch_core.terraform.templates import render_template
 from s3batch_core.terraform.text import (
     heredoc_body,
-    matching,
     quote_bare_interpolations,
     strip_interpolation,
 )
@@ -128,37 +138,66 @@ def json_document(text: str, what: str) -> Doc:
     return Doc(document)
 
 
-def _calls(expression: str, function: str) -> list[str]:
-    """The argument text of every call to `function` in an expression."""
-    found: list[str] = []
-    for match in re.finditer(rf"\b{function}\s*\(", expression):
-        end = matching(expression, match.end() - 1, "(", ")")
-        if end > 0:
-            found.append(expression[match.end() : end])
-    return found
-
-
 class HclValueError(ValueError):
     """An expression that cannot be read (the message is the parser's first line, or the nesting limit)."""
 
 
-def _hcl_value(expression: str) -> object:
-    """An expression evaluated as far as it is known without a plan (s3batch_core.terraform.evaluate's partial
-    evaluation): literals, operators and functions of known values; every other part stays a "${...}" string."""
+def _parsed(expression: str) -> Any:
+    """The parse tree of an expression (s3batch_core.terraform.evaluate's parser)."""
     try:
-        value = evaluate_partial("${" + expression + "}")
+        return parse_expression("${" + expression + "}")
     except Exception as exc:  # noqa: BLE001 - lark raises many types (and RecursionError): all mean "cannot read"
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise HclValueError(first[:200]) from None
+
+
+def _known(node: Any) -> object:
+    """A parse-tree node evaluated as far as it is known without a plan (partial evaluation): literals, operators
+    and functions of known values; every other part stays a "${...}" string."""
+    too_deep = HclValueError(f"nests more than {MAX_JSON_DEPTH} levels deep (the limit for a policy)")
+    try:
+        value = evaluate_node_partial(node)
+    except RecursionError:
+        raise too_deep from None
     if nesting_depth(value) > MAX_JSON_DEPTH:
-        raise HclValueError(f"nests more than {MAX_JSON_DEPTH} levels deep (the limit for a policy)")
+        raise too_deep
     return value
+
+
+def _argument(expression: str, functions: tuple[str, ...]) -> tuple[str, Any] | None:
+    """(function, its first argument's node) when the expression is one call of one of these functions."""
+    try:
+        tree = _parsed(expression)
+    except HclValueError:
+        return None
+    name = call_name(tree)
+    if name not in functions:
+        return None
+    (call,) = find_calls(tree, name)[:1]
+    arguments = call_arguments(call)
+    return (name, arguments[0]) if len(arguments) == 1 else None
+
+
+def _calls(expression: str, function: str) -> list[tuple[str, list]]:
+    """(arguments as written, their values by partial evaluation) of every call of `function` in an expression."""
+    try:
+        tree = _parsed(expression)
+    except HclValueError:
+        return []
+    found = []
+    for call in find_calls(tree, function):
+        try:
+            values = [_known(argument) for argument in call_arguments(call)]
+        except HclValueError:
+            values = []
+        found.append((arguments_text(call), values))
+    return found
 
 
 # ---- dynamic blocks ---------------------------------------------------------------------------------------
 
 _NESTED_DYNAMIC = ("principals", "not_principals", "condition")  # blocks a statement may generate dynamically
-_CONVERSIONS = re.compile(r"^(toset|tolist|tomap)\s*\(")
+_CONVERSIONS = ("toset", "tolist", "tomap")
 
 
 class StatementExpander:
@@ -266,14 +305,14 @@ class StatementExpander:
         inner = strip_interpolation(value) if isinstance(value, str) else None
         if inner is None or depth > MAX_DEPTH:
             return None
-        call = _CONVERSIONS.match(inner)
-        if call and matching(inner, call.end() - 1, "(", ")") == len(inner) - 1:
+        call = _argument(inner, _CONVERSIONS)
+        if call is not None:
             try:
-                argument = _hcl_value(inner[call.end() : -1])
+                argument = _known(call[1])
             except HclValueError:
                 return None
             found = self._collections(argument, depth + 1)
-            as_set = call.group(1) == "toset"
+            as_set = call[0] == "toset"
             return None if found is None else [(c, is_set or as_set) for c, is_set in found]
         if not SIMPLE_REF.match(inner):
             return None
@@ -348,9 +387,13 @@ class Extractor:
         return self._expression_documents(inner, module, bindings, depth)
 
     def _expression_documents(self, inner: str, module: ModuleDir, bindings: dict[str, str], depth: int) -> list[Doc]:
-        if inner.startswith("jsonencode(") and matching(inner, len("jsonencode"), "(", ")") == len(inner) - 1:
+        if inner.startswith("jsonencode("):
             try:
-                return [Doc(_hcl_value(inner[len("jsonencode(") : -1]))]
+                call = _argument(inner, ("jsonencode",))
+                if call is None:
+                    _parsed(inner)  # the parser's message
+                else:
+                    return [Doc(_known(call[1]))]
             except HclValueError as exc:
                 return [Doc(None, f"the jsonencode(...) policy cannot be read: {exc}")]
         if SIMPLE_REF.match(inner):
@@ -360,8 +403,8 @@ class Extractor:
                     raise Unreadable(inner)
                 docs.extend(self.documents(resolved, module, bindings, depth + 1))
             return docs
-        docs = [self._template(args, module, bindings) for args in _calls(inner, "templatefile")]
-        docs += [self._file(args, module, bindings) for args in _calls(inner, "file")]
+        docs = [self._template(args, values, module, bindings) for args, values in _calls(inner, "templatefile")]
+        docs += [self._file(args, values, module, bindings) for args, values in _calls(inner, "file")]
         for name in dict.fromkeys(_DATA_DOC_REF.findall(inner)):
             docs.append(self._data_document(module, name, bindings, depth))
         if not docs:
@@ -399,25 +442,23 @@ class Extractor:
             unread=tuple(unread + expanded.unread),
         )
 
-    def _template_path(self, args: str, module: ModuleDir, bindings: dict[str, str]) -> tuple[list[Path], list]:
-        try:
-            values = as_list(_hcl_value(f"[{args}]"))
-        except HclValueError:
-            raise Unreadable(f"({args})") from None
+    def _template_path(self, args: str, values: list, module: ModuleDir, bindings: dict[str, str]) -> list[Path]:
+        if not values:
+            raise Unreadable(f"({args})")
         raw_path = str(values[0]) if values else ""
         path_text = self.project.substitute(raw_path, module, bindings)
         if "${" not in path_text:
-            return [Path(path_text)], values
+            return [Path(path_text)]
         # Chosen at plan time: read the files that fit, but only for a bound value (the role's operation),
         # so an unbound ${...} never picks another operation's template.
         if not bindings:
             raise Unreadable(f"templatefile path {raw_path} depends on values known only at plan time")
         pattern = re.sub(r"\$\{[^}]*\}", "*", path_text)
         names = tuple(f"{v}." for v in bindings.values())
-        return sorted(Path(p) for p in glob.glob(pattern) if Path(p).name.startswith(names)), values
+        return sorted(Path(p) for p in glob.glob(pattern) if Path(p).name.startswith(names))
 
-    def _template(self, args: str, module: ModuleDir, bindings: dict[str, str]) -> Doc:
-        paths, values = self._template_path(args, module, bindings)
+    def _template(self, args: str, values: list, module: ModuleDir, bindings: dict[str, str]) -> Doc:
+        paths = self._template_path(args, values, module, bindings)
         if not paths:
             raise Unreadable(f"templatefile({args})")
         given = values[1] if len(values) > 1 and isinstance(values[1], dict) else {}
@@ -436,8 +477,8 @@ class Extractor:
         # Several candidates (e.g. the .versioned/.kms variants chosen at plan time): lint them all.
         return docs[0] if len(docs) == 1 else Doc({"Version": "2012-10-17", "Statement": _union(docs)})
 
-    def _file(self, args: str, module: ModuleDir, bindings: dict[str, str]) -> Doc:
-        paths, _ = self._template_path(args, module, bindings)
+    def _file(self, args: str, values: list, module: ModuleDir, bindings: dict[str, str]) -> Doc:
+        paths = self._template_path(args, values, module, bindings)
         if len(paths) != 1 or not paths[0].is_file():
             raise Unreadable(f"file({args})")
         text, unreadable = _read_policy_file(paths[0])

@@ -6,7 +6,18 @@ import json
 
 import pytest
 
-from s3batch_core.terraform.evaluate import Scope, Unsupported, evaluate, evaluate_partial
+from s3batch_core.terraform.evaluate import (
+    Scope,
+    Unsupported,
+    arguments_text,
+    call_arguments,
+    call_name,
+    evaluate,
+    evaluate_node_partial,
+    evaluate_partial,
+    find_calls,
+    parse_expression,
+)
 
 
 def test_known_parts_are_evaluated_around_unknown_ones() -> None:
@@ -54,3 +65,13 @@ def test_full_evaluation_still_refuses_what_it_does_not_know() -> None:
         evaluate("${aws_s3_bucket.this.arn}", Scope({}))
     with pytest.raises(ValueError):
         evaluate_partial("${var.x}", Scope({}))
+
+
+def test_calls_are_found_in_the_parse_tree_with_their_arguments() -> None:
+    tree = parse_expression('${merge(templatefile("${path.module}/p.json.tpl", {bucket = var.b}), {})}')
+    assert call_name(tree) == "merge"
+    (call,) = find_calls(tree, "templatefile")
+    assert arguments_text(call) == '"${path.module}/p.json.tpl", {bucket = var.b}'
+    assert [evaluate_node_partial(argument) for argument in call_arguments(call)] == [
+        "${path.module}/p.json.tpl", {"bucket": "${var.b}"}]
+    assert call_name(parse_expression('${"file(x)"}')) is None
