@@ -117,19 +117,28 @@ def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None)
     from s3batch_core.iam.catalogue import OPERATIONS
 
     where = PolicySource(None, role.file, role.line, role.address)
+    undeclared: list[Finding] = []
     if role.operation is None:
-        # Still checked against every operation at once: an action no batch job uses is new access anyway.
-        return _engine_finding(
+        how = f"tag {role.address} with S3BatchOperation, set a variable operation, or pass --operation"
+        evident = _evident_operation(role)
+        if evident is None:
+            # Still checked against every operation at once: an action no batch job uses is new access anyway.
+            return _engine_finding(
+                registry, "S3B113", where, f"{role.address} trusts S3 Batch Operations but declares no operation ({how})",
+            ) + _rule_findings(role, registry, scope, where)
+        operation, why = evident
+        undeclared = _engine_finding(
             registry, "S3B113", where,
-            f"{role.address} trusts S3 Batch Operations but declares no operation "
-            f"(tag {role.address} with S3BatchOperation, set a variable operation, or pass --operation)",
-        ) + _rule_findings(role, registry, scope, where)
+            f"{role.address} trusts S3 Batch Operations but declares no operation ({how}); checked for {operation} jobs, "
+            f"since {why}",
+        )
+        role = replace(role, operation=operation, operation_origin=f"evident from its permissions: {why}")
     if role.operation not in OPERATIONS:
         return _engine_finding(
             registry, "S3B112", where,
             f'{role.address}: operation "{role.operation}" ({role.operation_origin}) is not one of {", ".join(OPERATIONS)}',
         )
-    findings = _rule_findings(role, registry, scope, where)
+    findings = undeclared + _rule_findings(role, registry, scope, where)
     readable = [s for s in role.permissions if s.error is None and isinstance(s.document, dict)]
     if not role.permissions and not role.unreadable:  # no policy here: attached by another stack
         findings += _engine_finding(
@@ -161,6 +170,14 @@ def _rule_findings(role: RoleSource, registry: Registry, scope: JobScope | None,
             source = readable[issue.part] if issue.part is not None else where
             findings.append(_finding(rule, issue, source))
     return findings
+
+
+def _evident_operation(role: RoleSource) -> tuple[str, str] | None:
+    """The operation the role's readable permissions make evident (rules/_evident.py), or None."""
+    from validate.linter.rules._evident import evident_operation
+
+    readable = [s.document for s in role.permissions if s.error is None and isinstance(s.document, dict)]
+    return evident_operation(parse_policy(document) for document in readable)
 
 
 def _shared_with(role: RoleSource) -> tuple[str, ...]:
