@@ -195,6 +195,21 @@ def find_calls(node: Any, name: str) -> list[Any]:
     return found
 
 
+def object_values(node: Any, key: str) -> list[Any]:
+    """The value expression of every `key = ...` in the object literals of a parse tree, in source order (e.g. a
+    tag set inside `merge(var.tags, { Name = ... })`, which is not known as a whole without a plan)."""
+    found = []
+    if isinstance(node, containers.ObjectRule):
+        for element in node.elements:
+            name = element.key.value if not isinstance(element.key, containers.ObjectElemKeyExpressionRule) else None
+            if name is not None and str(name.serialize()).strip('"') == key:
+                found.append(element.expression)
+    for child in getattr(node, "children", []) or []:
+        if child is not None and not isinstance(child, LarkToken):
+            found.extend(object_values(child, key))
+    return found
+
+
 def call_arguments(call: Any) -> list[Any]:
     """The argument expressions of a FunctionCallRule."""
     return list(call.arguments.arguments) if call.arguments is not None else []

@@ -39,6 +39,7 @@ from s3batch_core.terraform.evaluate import (
     evaluate_node_partial,
     evaluate_partial,
     find_calls,
+    object_values,
     parse_expression,
 )
 from s3batch_core.terraform.policy import as_list, combined_statements, statement_json
@@ -69,7 +70,6 @@ _POLICY_ARN_REF = re.compile(rf"^\$\{{aws_iam_policy\.([A-Za-z0-9_-]+){_INDEX}\.
 _MODULE_ARN_REF = re.compile(rf"^\$\{{module\.([A-Za-z0-9_-]+){_INDEX}\.(?:arn|id|policy_arn)\}}$")
 _MODULE_ROLE_REF = re.compile(rf"^\$\{{module\.([A-Za-z0-9_-]+){_INDEX}\.(?:name|arn|id|iam_role_name|iam_role_arn)\}}$")
 _DATA_ROLE_REF = re.compile(rf"^\$\{{data\.aws_iam_role\.([A-Za-z0-9_-]+){_INDEX}\.(?:id|name|arn)\}}$")
-_TAG_IN_EXPRESSION = re.compile(rf'"?{OPERATION_TAG}"?\s*=\s*("(?P<literal>[^"]*)"|(?P<ref>[A-Za-z0-9_.\[\]-]+))')
 _POLICY_HOLDERS = ("aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy", "aws_iam_group_policy")
 
 
@@ -684,14 +684,18 @@ def _mentions_batch(document: object) -> bool:
 
 
 def _tag_expression(tags: object) -> str | None:
+    """The S3BatchOperation tag's value as written: a literal, "${var.x}", or None; in a map literal or anywhere in
+    a tags expression such as `merge(var.tags, { S3BatchOperation = var.operation })` (found in its parse tree)."""
     if isinstance(tags, dict):
         value = tags.get(OPERATION_TAG)
         return value if isinstance(value, str) else None
-    if isinstance(tags, str):
-        match = _TAG_IN_EXPRESSION.search(tags)
-        if match:
-            return match.group("literal") if match.group("literal") is not None else "${" + match.group("ref") + "}"
-    return None
+    if not isinstance(tags, str) or "${" not in tags:
+        return None
+    try:
+        values = [evaluate_node_partial(node) for node in object_values(parse_expression(tags), OPERATION_TAG)]
+    except Exception:  # noqa: BLE001 - a tags expression python-hcl2 cannot re-read declares nothing
+        return None
+    return next((v for v in values if isinstance(v, str)), None)
 
 
 def _module_roles(module: ModuleDir) -> list[Block]:

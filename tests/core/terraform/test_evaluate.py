@@ -16,6 +16,7 @@ from s3batch_core.terraform.evaluate import (
     evaluate_node_partial,
     evaluate_partial,
     find_calls,
+    object_values,
     parse_expression,
 )
 
@@ -75,3 +76,10 @@ def test_calls_are_found_in_the_parse_tree_with_their_arguments() -> None:
     assert [evaluate_node_partial(argument) for argument in call_arguments(call)] == [
         "${path.module}/p.json.tpl", {"bucket": "${var.b}"}]
     assert call_name(parse_expression('${"file(x)"}')) is None
+
+
+def test_object_values_find_a_key_inside_an_expression_not_known_as_a_whole() -> None:
+    tree = parse_expression('${merge(var.tags, {Team = "data"}, {"S3BatchOperation" = var.operation})}')
+    assert evaluate_partial('${merge(var.tags, {S3BatchOperation = "x"})}').startswith("${merge(")  # unknown whole
+    assert [evaluate_node_partial(node) for node in object_values(tree, "S3BatchOperation")] == ["${var.operation}"]
+    assert [evaluate_node_partial(node) for node in object_values(tree, "Team")] == ["data"]
