@@ -10,14 +10,15 @@ default), and `TerraformProject.resolve` returns all of them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from s3batch_core.contract.limits import MAX_POLICY_BYTES, check_size
 from s3batch_core.errors import InputError
+from s3batch_core.terraform.evaluate import Scope, Unsupported, evaluate_partial
 from s3batch_core.terraform.load import Outline, loads, parse, walk_files
-from s3batch_core.terraform.text import replace_interpolations, strip_interpolation
+from s3batch_core.terraform.text import strip_interpolation
 
 SIMPLE_REF = re.compile(r"^(var|local)\.([A-Za-z0-9_-]+)$")
 """An expression that is one variable or local, as `resolve` follows it."""
@@ -238,23 +239,46 @@ class TerraformProject:
         return out or [value]
 
     def substitute(self, text: str, module: ModuleDir, bindings: dict[str, str], depth: int = 0) -> str:
-        """Fill in ${path.module} and ${var.x}/${local.x} that have one string value; leave the rest."""
-        return replace_interpolations(text, lambda found: self._fill(found, module, bindings, depth))
+        """The text with ${path.module} and each var./local. that has one string value filled in (partial
+        evaluation, evaluate.py); what has several values or none stays "${...}"."""
+        scope = Scope(_OneValue(self, module, bindings, depth), module.locals, _paths(module.path), module.path,
+                      partial=True)
+        try:
+            value = evaluate_partial(text, scope)
+        except (Unsupported, RecursionError, ValueError):
+            return text
+        return value if isinstance(value, str) else text
 
-    def _fill(self, interpolation: str, module: ModuleDir, bindings: dict[str, str], depth: int) -> str:
-        expression = interpolation[2:-1].strip()
-        if expression in ("path.module", "path.root", "path.cwd"):
-            return str(module.path)
-        if depth > MAX_DEPTH or not SIMPLE_REF.match(expression):
-            return interpolation
-        values = {v for v in self.resolve(interpolation, module, bindings, depth + 1) if isinstance(v, str)}
-        if len(values) != 1:
-            return interpolation
-        value = values.pop()
-        if value == interpolation:
-            return interpolation
-        return self.substitute(value, module, bindings, depth + 1)
 
+class _OneValue(Mapping[str, object]):
+    """A module's variables for `substitute`: the value a variable takes when it takes exactly one string value."""
+
+    def __init__(self, project: TerraformProject, module: ModuleDir, bindings: dict[str, str], depth: int) -> None:
+        self.project, self.module, self.bindings, self.depth = project, module, bindings, depth
+
+    def __getitem__(self, name: str) -> object:
+        if self.depth > MAX_DEPTH:
+            raise KeyError(name)
+        values = {v for v in self.project.resolve(f"${{var.{name}}}", self.module, self.bindings, self.depth + 1)
+                  if isinstance(v, str)}
+        if len(values) != 1 or values == {f"${{var.{name}}}"}:
+            raise KeyError(name)  # several values, or none: unknown
+        return self.project.substitute(values.pop(), self.module, self.bindings, self.depth + 1)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.module.variables)
+
+    def __len__(self) -> int:
+        return len(self.module.variables)
+
+
+def _paths(module_path: Path) -> Callable[[tuple], object]:
+    def resolve(path: tuple) -> object:
+        if path[:1] == ("path",) and path[1:2] in (("root",), ("cwd",)):
+            return str(module_path)  # the linted module is read as the root: Terraform's path.root/path.cwd
+        raise Unsupported(".".join(map(str, path)))
+
+    return resolve
 
 
 def read_tfvars(directory: Path) -> dict[str, object]:

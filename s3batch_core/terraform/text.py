@@ -47,11 +47,11 @@ def matching(text: str, start: int, opening: str, closing: str) -> int:
 def interpolations(text: str) -> list[str]:
     """Every top-level "${...}" in a python-hcl2 string value (an unclosed one is left out)."""
     found: list[str] = []
-    replace_interpolations(text, lambda part: found.append(part) or part)
+    _replace_interpolations(text, lambda part: found.append(part) or part)
     return found
 
 
-def replace_interpolations(text: str, fill: Callable[[str], str]) -> str:
+def _replace_interpolations(text: str, fill: Callable[[str], str]) -> str:
     """The text with each "${...}" replaced by fill("${...}") (an unclosed one is kept as it is)."""
     out: list[str] = []
     index = 0
