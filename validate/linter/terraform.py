@@ -11,8 +11,10 @@ those. Interpolations Terraform would fill in stay as "${...}" strings. Roles bu
 module calls are read from their inputs (validate.terraform_modules); local modules called from the linted
 code are loaded too (s3batch_core.terraform.project.with_local_modules).
 
-The code base (files, blocks, modules, every value a variable can take) is s3batch_core.terraform.project's;
-this module turns its values into policy documents, PolicySources and RoleSources.
+The code base (files, blocks, modules, every value a variable can take) is s3batch_core.terraform.project's,
+and expressions are evaluated by s3batch_core.terraform.evaluate's partial evaluation (what depends on a value
+known only at plan time stays "${...}"); this module turns the values into policy documents, PolicySources and
+RoleSources.
 Lines come from python-hcl2's parse tree (s3batch_core.terraform.load.Outline); a jsonencode/heredoc statement's
 line is found by its Effect key in the text (a heredoc is one string in the tree).
 A role's operation comes from its tag S3BatchOperation, else from a variable `operation` or
