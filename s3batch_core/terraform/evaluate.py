@@ -245,7 +245,9 @@ class _Evaluator:
             if handler is None:
                 raise Unsupported(f"expression element {type(node).__name__}")
             return handler(node)
-        except (Unsupported, KeyError, IndexError, TypeError, ValueError, AttributeError):
+        except RecursionError:
+            raise  # nesting (or a cycle of locals) beyond what can be read: the caller's input error
+        except Exception:  # noqa: BLE001 - 1/0, regex("("), format() short of values: unknown, as at plan time
             return Unknown(dict_form(node))
 
     def _known(self, *values: Any) -> None:

@@ -83,3 +83,9 @@ def test_object_values_find_a_key_inside_an_expression_not_known_as_a_whole() ->
     assert evaluate_partial('${merge(var.tags, {S3BatchOperation = "x"})}').startswith("${merge(")  # unknown whole
     assert [evaluate_node_partial(node) for node in object_values(tree, "S3BatchOperation")] == ["${var.operation}"]
     assert [evaluate_node_partial(node) for node in object_values(tree, "Team")] == ["data"]
+
+
+@pytest.mark.parametrize("expression", ['${1 / 0}', '${regex("(", "x")}', '${format("%s-%s", "a")}', '${jsondecode("{")}'])
+def test_what_fails_to_evaluate_stays_unknown_in_partial_evaluation(expression: str) -> None:
+    assert evaluate_partial(expression) == expression
+    assert evaluate_partial("${{Resource = " + expression[2:-1] + "}}") == {"Resource": expression}

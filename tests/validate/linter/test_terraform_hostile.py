@@ -106,3 +106,9 @@ def test_a_policy_file_path_through_cyclic_locals_is_unreadable_not_a_crash(tmp_
     name = "dir" if "dir" in locals_tf else "a"
     module = _module(tmp_path, locals_tf + POLICY.format(value=f'file("${{local.{name}}}/p.json")'))
     assert [f.rule for f in lint_paths([module])] == []  # the path stays unknown: the file is not read, not guessed
+
+
+def test_an_expression_that_fails_to_evaluate_inside_jsonencode_is_an_unknown_value(tmp_path: Path) -> None:
+    value = ('jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Action = "s3:GetObject", '
+             'Resource = "arn:aws:s3:::b/${1 / 0}", Condition = {StringEquals = {"aws:SourceAccount" = regex("(", "x")}}}]})')
+    assert [f.rule for f in lint_paths([_module(tmp_path, POLICY.format(value=value))])] == []
