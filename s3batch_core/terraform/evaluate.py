@@ -90,7 +90,15 @@ def evaluate(value: Any, scope: Scope) -> Any:
         return {key: evaluate(item, scope) for key, item in value.items()}
     if not isinstance(value, str) or "${" not in value:
         return value
-    return evaluate_node(parse_expression(value), scope)
+    if not scope.partial:
+        return evaluate_node(parse_expression(value), scope)
+    try:
+        node = parse_expression(value)
+    except RecursionError:
+        raise
+    except Exception:  # noqa: BLE001 - lark's parse errors: text python-hcl2 cannot read as a template stays text
+        return value
+    return evaluate_node(node, scope)
 
 
 def evaluate_partial(value: Any, scope: Scope | None = None) -> Any:

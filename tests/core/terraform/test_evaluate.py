@@ -89,3 +89,9 @@ def test_object_values_find_a_key_inside_an_expression_not_known_as_a_whole() ->
 def test_what_fails_to_evaluate_stays_unknown_in_partial_evaluation(expression: str) -> None:
     assert evaluate_partial(expression) == expression
     assert evaluate_partial("${{Resource = " + expression[2:-1] + "}}") == {"Resource": expression}
+
+
+@pytest.mark.parametrize("text", ["${unclosed/x", "a ${ b", "${a}${"])
+def test_text_python_hcl2_cannot_read_stays_as_it_is_in_partial_evaluation(text: str) -> None:
+    assert evaluate_partial(text) == text
+    assert evaluate_partial({"Resource": [text]}) == {"Resource": [text]}
