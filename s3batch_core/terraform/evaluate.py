@@ -236,7 +236,14 @@ def arguments_text(call: Any) -> str:
     return text[text.index("(") + 1 : text.rindex(")")] if "(" in text else ""
 
 
-_ESCAPES = {'\\"': '"', "\\\\": "\\", "\\n": "\n", "\\t": "\t", "$${": "${", "%%{": "%{"}
+_ESCAPES = {'\\"': '"', "\\\\": "\\", "\\n": "\n", "\\r": "\r", "\\t": "\t", "$${": "${", "%%{": "%{"}
+_ESCAPE = re.compile(r'\\["\\nrt]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}|\$\$\{|%%\{')
+"""HCL's string escapes (\\uNNNN and \\UNNNNNNNN too) and the template escapes $${ and %%{."""
+
+
+def _unescape(match: re.Match[str]) -> str:
+    token = match.group(0)
+    return chr(int(token[2:], 16)) if token[:2] in ("\\u", "\\U") else _ESCAPES[token]
 
 
 class _Evaluator:
@@ -287,7 +294,7 @@ class _Evaluator:
                 parts.append(value.text if isinstance(value, Unknown) else _to_string(value))
             elif isinstance(content, LarkToken):
                 text = str(content.value)
-                parts.append(re.sub(r'\\["\\nt]|\$\$\{|%%\{', lambda m: _ESCAPES[m.group(0)], text))
+                parts.append(_ESCAPE.sub(_unescape, text))
             else:
                 raise Unsupported(f"template directive {type(content).__name__}")
         return "".join(parts)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from s3batch_core.terraform.evaluate import (
     Scope,
@@ -95,3 +98,62 @@ def test_what_fails_to_evaluate_stays_unknown_in_partial_evaluation(expression: 
 def test_text_python_hcl2_cannot_read_stays_as_it_is_in_partial_evaluation(text: str) -> None:
     assert evaluate_partial(text) == text
     assert evaluate_partial({"Resource": [text]}) == {"Resource": [text]}
+
+
+# ---- property: partial evaluation keeps every known leaf and every unknown one, in the structure written ----
+
+_UNKNOWNS = ("var.bucket", "local.arns", "aws_s3_bucket.this.arn", "data.aws_caller_identity.current.account_id")
+_TEXT = st.text(st.sampled_from("abcXYZ019:/*-_. \"\\é€"), max_size=12)
+_LEAF = st.one_of(
+    _TEXT, st.integers(-1000, 1000), st.booleans(),
+    st.sampled_from(_UNKNOWNS).map(lambda reference: _Reference(reference)),
+    st.tuples(_TEXT, st.sampled_from(_UNKNOWNS), _TEXT).map(lambda parts: _Template(*parts)),
+)
+_VALUE = st.recursive(_LEAF, lambda inner: st.one_of(
+    st.lists(inner, max_size=4),
+    st.dictionaries(st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,8}", fullmatch=True), inner, max_size=4),
+), max_leaves=12)
+
+
+@dataclass(frozen=True)
+class _Reference:
+    expression: str
+
+
+@dataclass(frozen=True)
+class _Template:
+    before: str
+    expression: str
+    after: str
+
+
+def _hcl(value: object) -> str:
+    if isinstance(value, _Reference):
+        return value.expression
+    if isinstance(value, _Template):
+        return json.dumps(f"{value.before}${{{value.expression}}}{value.after}")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, str)):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_hcl(item) for item in value) + "]"
+    return "{" + ", ".join(f"{key} = {_hcl(item)}" for key, item in value.items()) + "}"
+
+
+def _expected(value: object) -> object:
+    if isinstance(value, _Reference):
+        return "${" + value.expression + "}"
+    if isinstance(value, _Template):
+        return f"{value.before}${{{value.expression}}}{value.after}"
+    if isinstance(value, list):
+        return [_expected(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _expected(item) for key, item in value.items()}
+    return value
+
+
+@given(_VALUE)
+def test_partial_evaluation_keeps_known_and_unknown_leaves_where_they_were_written(value: object) -> None:
+    assert evaluate_partial("${" + _hcl(value) + "}") == _expected(value)
+    assert json.loads(evaluate_partial("${jsonencode(" + _hcl(value) + ")}")) == _expected(value)
