@@ -28,6 +28,7 @@ from hcl2.rules import containers, expressions, functions, indexing, literal_rul
 from hcl2.rules.abstract import LarkToken
 
 from s3batch_core.terraform.load import SERIALIZATION, Module
+from s3batch_core.terraform.templates import jsonencode
 from s3batch_core.terraform.text import heredoc_body
 
 
@@ -399,7 +400,7 @@ class _Evaluator:
             raise Unsupported(f"function {name}()")
         values = [self.run(argument) for argument in arguments]
         if name == "jsonencode" and self.scope.partial:
-            return json.dumps(values[0], separators=(",", ":"), default=_unknown_text)  # unknowns as "${...}"
+            return jsonencode(values[0], default=_unknown_text)  # unknowns as "${...}"
         self._known(*values)
         if name == "templatefile":
             return self._templatefile(*values)
@@ -486,7 +487,7 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "endswith": lambda text, suffix: text.endswith(suffix),
     "format": _format,
     "jsondecode": json.loads,
-    "jsonencode": lambda value: json.dumps(value, separators=(",", ":")),
+    "jsonencode": jsonencode,
     "length": len,
     "merge": lambda *maps: {key: value for mapping in maps for key, value in mapping.items()},
     "regex": _regex,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
@@ -20,9 +20,10 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _JSONENCODE = re.compile(r"^jsonencode\(\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\)$")
 
 
-def _terraform_jsonencode(value: Any) -> str:
-    # Terraform's jsonencode is compact and escapes <, > and & like Go's encoding/json.
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+def jsonencode(value: Any, default: Callable[[Any], Any] | None = None) -> str:
+    """Terraform's jsonencode(): compact, non-ASCII as it is, <, > and & escaped like Go's encoding/json.
+    `default` encodes what JSON has no type for (as json.dumps's)."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=default)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -41,7 +42,7 @@ def _interpolate(expression: str, variables: Mapping[str, Any]) -> str:
         return value
     encoded = _JSONENCODE.match(expression)
     if encoded:
-        return _terraform_jsonencode(_variable(variables, encoded.group(1)))
+        return jsonencode(_variable(variables, encoded.group(1)))
     raise TemplateError(f"unsupported interpolation ${{{expression}}}: only ${{name}} and ${{jsonencode(name)}}")
 
 

@@ -157,3 +157,10 @@ def _expected(value: object) -> object:
 def test_partial_evaluation_keeps_known_and_unknown_leaves_where_they_were_written(value: object) -> None:
     assert evaluate_partial("${" + _hcl(value) + "}") == _expected(value)
     assert json.loads(evaluate_partial("${jsonencode(" + _hcl(value) + ")}")) == _expected(value)
+
+
+def test_jsonencode_writes_what_terraform_writes() -> None:
+    # Terraform: compact, non-ASCII as it is, <, > and & escaped (Go's encoding/json); one encoder with templatefile()
+    expected = '{"Sid":"\\u003ca\\u0026é\\u003e"}'
+    assert evaluate('${jsonencode({Sid = "<a&é>"})}', Scope({})) == expected
+    assert evaluate_partial('${jsonencode({Sid = "<a&é>"})}') == expected
