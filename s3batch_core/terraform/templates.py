@@ -21,10 +21,13 @@ _JSONENCODE = re.compile(r"^jsonencode\(\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\)$")
 
 
 def jsonencode(value: Any, default: Callable[[Any], Any] | None = None) -> str:
-    """Terraform's jsonencode(): compact, non-ASCII as it is, <, > and & escaped like Go's encoding/json.
-    `default` encodes what JSON has no type for (as json.dumps's)."""
+    """Terraform's jsonencode(): compact, non-ASCII as it is, and <, >, &, U+2028 and U+2029 as \\u escapes
+    (Terraform's jsonencode documentation). `default` encodes what JSON has no type for (as json.dumps's)."""
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=default)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return text.translate(_JSON_ESCAPES)
+
+
+_JSON_ESCAPES = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"})
 
 
 def _variable(variables: Mapping[str, Any], name: str) -> Any:

@@ -160,7 +160,7 @@ def test_partial_evaluation_keeps_known_and_unknown_leaves_where_they_were_writt
 
 
 def test_jsonencode_writes_what_terraform_writes() -> None:
-    # Terraform: compact, non-ASCII as it is, <, > and & escaped (Go's encoding/json); one encoder with templatefile()
-    expected = '{"Sid":"\\u003ca\\u0026é\\u003e"}'
-    assert evaluate('${jsonencode({Sid = "<a&é>"})}', Scope({})) == expected
-    assert evaluate_partial('${jsonencode({Sid = "<a&é>"})}') == expected
+    # Terraform: compact, non-ASCII as it is, <, >, &, U+2028 and U+2029 escaped; one encoder with templatefile()
+    expected = '{"Sid":"\\u003ca\\u0026é\\u003e\\u2028"}'
+    assert evaluate('${jsonencode({Sid = "<a&é>\\u2028"})}', Scope({})) == expected
+    assert evaluate_partial('${jsonencode({Sid = "<a&é>\\u2028"})}') == expected
