@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def probe(path: str) -> dict[str, float]:
     """One sample, in a fresh process (`python -m bench.bench_lint_module PATH`): the linter's imports are timed."""
     started = time.perf_counter()
-    import validate.terraform_source  # noqa: F401 - loaded by every run, whatever it lints
+    import validate.linter.terraform  # noqa: F401 - loaded by every run, whatever it lints
     from validate.linter import lint_paths
     from validate.linter.registry import default_registry
 

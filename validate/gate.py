@@ -27,7 +27,8 @@ from validate.linter.engine import lint_sources
 from validate.linter.findings import Finding
 from validate.linter.formats.json import JsonFormatter
 from validate.linter.formats.sarif import SarifFormatter, sarif_log
-from validate.terraform_source import Extractor, TerraformProject, TfFile, display_path, find_tf_files, parse_tf_file
+from validate.linter.terraform import Extractor
+from s3batch_core.terraform.project import TerraformProject, TfFile, display_path, find_tf_files, parse_tf_file
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 ROLE_RULES = frozenset({"S3B110", "S3B111", "S3B112", "S3B113", "S3B114"})

@@ -4,6 +4,12 @@ No Terraform binary runs here, so where a value matters (a policy file name, a `
 list) the tests, the static plan and the docs evaluate the expression themselves. The evaluator knows
 the operators and the handful of functions the modules use; anything else raises `Unsupported`
 rather than guessing.
+
+Partial evaluation (`evaluate_partial`, for code read without a plan such as the linter's): what cannot be
+evaluated (a reference the scope does not give, a function or expression the evaluator does not know, anything
+computed from those) stays as the expression it is, in python-hcl2's dict form ("${...}"), and the rest is
+evaluated around it: `{Resource = "arn:aws:s3:::${var.bucket}/*", Action = ["s3:GetObject"]}` keeps its
+structure with one unknown string in it.
 """
 
 from __future__ import annotations
@@ -21,7 +27,9 @@ import hcl2
 from hcl2.rules import containers, expressions, functions, indexing, literal_rules, strings
 from hcl2.rules.abstract import LarkToken
 
-from s3batch_core.terraform.load import Module
+from s3batch_core.terraform.load import SERIALIZATION, Module
+from s3batch_core.terraform.templates import jsonencode
+from s3batch_core.terraform.text import heredoc_body
 
 
 class Unsupported(Exception):
@@ -37,14 +45,24 @@ def _no_references(path: tuple[Any, ...]) -> Any:
     raise Unsupported(f"no value for reference {'.'.join(map(str, path))}")
 
 
+@dataclass(frozen=True)
+class Unknown:
+    """A value known only at plan time (partial evaluation): the expression as python-hcl2 writes it, "${...}"."""
+
+    text: str
+
+
 @dataclass
 class Scope:
-    """Values an expression can see: input variables, the module's locals, and a resolver for the rest."""
+    """Values an expression can see: input variables, the module's locals, and a resolver for the rest.
+
+    `partial`: what cannot be evaluated becomes an Unknown instead of raising (evaluate_partial)."""
 
     variables: Mapping[str, Any]
     locals: Mapping[str, Any] = field(default_factory=dict)
     resolve: Resolver = _no_references
     module_path: Path | None = None
+    partial: bool = False
     _local_values: dict[str, Any] = field(default_factory=dict)
 
     def local(self, name: str) -> Any:
@@ -73,7 +91,56 @@ def evaluate(value: Any, scope: Scope) -> Any:
         return {key: evaluate(item, scope) for key, item in value.items()}
     if not isinstance(value, str) or "${" not in value:
         return value
-    return evaluate_node(parse_expression(value), scope)
+    if not scope.partial:
+        return evaluate_node(parse_expression(value), scope)
+    try:
+        node = parse_expression(value)
+    except RecursionError:
+        raise
+    except Exception:  # noqa: BLE001 - lark's parse errors: text python-hcl2 cannot read as a template stays text
+        return value
+    return evaluate_node(node, scope)
+
+
+def evaluate_partial(value: Any, scope: Scope | None = None) -> Any:
+    """Evaluate what is known without a plan; every unknown part stays a "${...}" string (python-hcl2's dict form).
+    Without a scope nothing outside the expression is known: variables, locals and references stay unknown."""
+    scope = Scope({}, partial=True) if scope is None else scope
+    if not scope.partial:
+        raise ValueError("evaluate_partial needs a partial scope")
+    return as_dict_form(evaluate(value, scope))
+
+
+def evaluate_node_partial(node: Any, scope: Scope | None = None) -> Any:
+    """evaluate_partial for a parse-tree node (e.g. an argument found with find_calls)."""
+    scope = Scope({}, partial=True) if scope is None else scope
+    if not scope.partial:
+        raise ValueError("evaluate_node_partial needs a partial scope")
+    return as_dict_form(evaluate_node(node, scope))
+
+
+def as_dict_form(value: Any) -> Any:
+    """A partially evaluated value with each Unknown written back as its "${...}" text."""
+    if isinstance(value, Unknown):
+        return value.text
+    if isinstance(value, list):
+        return [as_dict_form(item) for item in value]
+    if isinstance(value, dict):
+        return {key: as_dict_form(item) for key, item in value.items()}
+    if isinstance(value, frozenset):
+        return frozenset(as_dict_form(item) for item in value)
+    return value
+
+
+def has_unknown(value: Any) -> bool:
+    """True when a partially evaluated value holds an Unknown anywhere."""
+    if isinstance(value, Unknown):
+        return True
+    if isinstance(value, dict):
+        return any(has_unknown(item) for item in value.values())
+    if isinstance(value, (list, frozenset)):
+        return any(has_unknown(item) for item in value)
+    return False
 
 
 def evaluate_node(node: Any, scope: Scope) -> Any:
@@ -81,9 +148,16 @@ def evaluate_node(node: Any, scope: Scope) -> Any:
     return _Evaluator(scope).run(node)
 
 
+# A heredoc inside an expression as python-hcl2 serialises it: "<<EOT\n...\nEOT" with the closing marker not on
+# a line of its own (e.g. "EOT})"), which python-hcl2 cannot read back; it is re-read as the quoted string it is.
+_INLINE_HEREDOC = re.compile(r"<<(-?)([A-Za-z_][A-Za-z0-9_]*)\n(.*?)\n[ \t]*\2(?![A-Za-z0-9_])", re.DOTALL)
+
+
 @functools.lru_cache(maxsize=4096)
 def parse_expression(value: str) -> Any:
     """python-hcl2 parse tree of a dict-form value: "${expr}" is the expression, anything else a template."""
+    if value.startswith("${") and "<<" in value:
+        value = _INLINE_HEREDOC.sub(lambda match: json.dumps(heredoc_body(match.group(0))), value)
     inner = value[2:-1] if value.startswith("${") and value.endswith("}") else None
     if inner is not None:
         try:
@@ -130,12 +204,47 @@ def find_calls(node: Any, name: str) -> list[Any]:
     return found
 
 
+def object_values(node: Any, key: str) -> list[Any]:
+    """The value expression of every `key = ...` in the object literals of a parse tree, in source order (e.g. a
+    tag set inside `merge(var.tags, { Name = ... })`, which is not known as a whole without a plan)."""
+    found = []
+    if isinstance(node, containers.ObjectRule):
+        for element in node.elements:
+            name = element.key.value if not isinstance(element.key, containers.ObjectElemKeyExpressionRule) else None
+            if name is not None and str(name.serialize()).strip('"') == key:
+                found.append(element.expression)
+    for child in getattr(node, "children", []) or []:
+        if child is not None and not isinstance(child, LarkToken):
+            found.extend(object_values(child, key))
+    return found
+
+
 def call_arguments(call: Any) -> list[Any]:
     """The argument expressions of a FunctionCallRule."""
     return list(call.arguments.arguments) if call.arguments is not None else []
 
 
-_ESCAPES = {'\\"': '"', "\\\\": "\\", "\\n": "\n", "\\t": "\t", "$${": "${", "%%{": "%{"}
+def call_name(node: Any) -> str | None:
+    """The function's name when the expression is one function call (`jsonencode({...})`), else None."""
+    while isinstance(node, expressions.ExprTermRule) and not node.parentheses:
+        node = node.expression
+    return node.identifiers[-1].serialize() if isinstance(node, functions.FunctionCallRule) else None
+
+
+def arguments_text(call: Any) -> str:
+    """The arguments of a FunctionCallRule as python-hcl2's dict form writes them (for messages)."""
+    text = dict_form(call)
+    return text[text.index("(") + 1 : text.rindex(")")] if "(" in text else ""
+
+
+_ESCAPES = {'\\"': '"', "\\\\": "\\", "\\n": "\n", "\\r": "\r", "\\t": "\t", "$${": "${", "%%{": "%{"}
+_ESCAPE = re.compile(r'\\["\\nrt]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}|\$\$\{|%%\{')
+"""HCL's string escapes (\\uNNNN and \\UNNNNNNNN too) and the template escapes $${ and %%{."""
+
+
+def _unescape(match: re.Match[str]) -> str:
+    token = match.group(0)
+    return chr(int(token[2:], 16)) if token[:2] in ("\\u", "\\U") else _ESCAPES[token]
 
 
 class _Evaluator:
@@ -144,9 +253,23 @@ class _Evaluator:
 
     def run(self, node: Any) -> Any:
         handler = getattr(self, f"_{type(node).__name__}", None)
-        if handler is None:
-            raise Unsupported(f"expression element {type(node).__name__}")
-        return handler(node)
+        if not self.scope.partial:
+            if handler is None:
+                raise Unsupported(f"expression element {type(node).__name__}")
+            return handler(node)
+        try:
+            if handler is None:
+                raise Unsupported(f"expression element {type(node).__name__}")
+            return handler(node)
+        except RecursionError:
+            raise  # nesting (or a cycle of locals) beyond what can be read: the caller's input error
+        except Exception:  # noqa: BLE001 - 1/0, regex("("), format() short of values: unknown, as at plan time
+            return Unknown(dict_form(node))
+
+    def _known(self, *values: Any) -> None:
+        """In partial evaluation, a result computed from an unknown value is unknown itself."""
+        if any(has_unknown(value) for value in values):
+            raise Unsupported("depends on a value known only at plan time")
 
     # -- terms -----------------------------------------------------------------------------
     def _ExprTermRule(self, node: expressions.ExprTermRule) -> Any:
@@ -161,15 +284,18 @@ class _Evaluator:
     def _LiteralValueRule(self, node: literal_rules.LiteralValueRule) -> Any:
         return {"true": True, "false": False, "null": None}[str(node.token.value)]
 
-    def _StringRule(self, node: strings.StringRule) -> str:
+    def _StringRule(self, node: strings.StringRule) -> Any:
         parts = []
         for part in node.string_parts:
             content = part.content
             if isinstance(content, strings.InterpolationRule):
-                parts.append(_to_string(self.run(content.expression)))
+                value = self.run(content.expression)
+                if isinstance(value, Unknown) and len(node.string_parts) == 1:
+                    return value  # "${x}" is x itself, of whatever type it turns out to be
+                parts.append(value.text if isinstance(value, Unknown) else _to_string(value))
             elif isinstance(content, LarkToken):
                 text = str(content.value)
-                parts.append(re.sub(r'\\["\\nt]|\$\$\{|%%\{', lambda m: _ESCAPES[m.group(0)], text))
+                parts.append(_ESCAPE.sub(_unescape, text))
             else:
                 raise Unsupported(f"template directive {type(content).__name__}")
         return "".join(parts)
@@ -187,6 +313,7 @@ class _Evaluator:
                 name = key.value.serialize()
             else:
                 name = self.run(key.value)
+            self._known(name)
             result[str(name)] = self.run(element.expression)
         return result
 
@@ -223,21 +350,29 @@ class _Evaluator:
 
     # -- operators -------------------------------------------------------------------------
     def _ConditionalRule(self, node: expressions.ConditionalRule) -> Any:
-        return self.run(node.if_true) if self.run(node.condition) else self.run(node.if_false)
+        condition = self.run(node.condition)
+        self._known(condition)
+        return self.run(node.if_true) if condition else self.run(node.if_false)
 
     def _UnaryOpRule(self, node: expressions.UnaryOpRule) -> Any:
         operand = self.run(node.expr_term)
+        self._known(operand)
         return (not operand) if node.operator.strip() == "!" else -operand
 
     def _BinaryOpRule(self, node: expressions.BinaryOpRule) -> Any:
         operator = str(node.binary_term.binary_operator.serialize()).strip()
         left = self.run(node.expr_term)
+        self._known(left)
         if operator == "&&":
-            return bool(left) and bool(self.run(node.binary_term.expr_term))
+            return bool(left) and bool(self._known_value(node.binary_term.expr_term))
         if operator == "||":
-            return bool(left) or bool(self.run(node.binary_term.expr_term))
-        right = self.run(node.binary_term.expr_term)
-        return _BINARY[operator](left, right)
+            return bool(left) or bool(self._known_value(node.binary_term.expr_term))
+        return _BINARY[operator](left, self._known_value(node.binary_term.expr_term))
+
+    def _known_value(self, node: Any) -> Any:
+        value = self.run(node)
+        self._known(value)
+        return value
 
     # -- functions -------------------------------------------------------------------------
     def _FunctionCallRule(self, node: functions.FunctionCallRule) -> Any:
@@ -245,26 +380,48 @@ class _Evaluator:
         arguments = call_arguments(node)
         if name == "can":
             try:
-                self.run(arguments[0])
+                self._known_value(arguments[0])
             except (Unsupported, KeyError, ValueError, TypeError, IndexError):
+                if self.scope.partial:
+                    raise Unsupported("can() of a value known only at plan time") from None
                 return False
             return True
         if name == "try":
             for argument in arguments:
                 try:
-                    return self.run(argument)
+                    return self._known_value(argument)
                 except (Unsupported, KeyError, ValueError, TypeError, IndexError):
+                    if self.scope.partial:
+                        raise Unsupported("try() of a value known only at plan time") from None
                     continue
             raise ValueError("try: no argument could be evaluated")
-        if name == "templatefile":
-            return self._templatefile(*(self.run(argument) for argument in arguments))
         function = _FUNCTIONS.get(name)
-        if function is None:
+        if function is None and name != "templatefile":
             raise Unsupported(f"function {name}()")
-        return function(*(self.run(argument) for argument in arguments))
+        values = [self.run(argument) for argument in arguments]
+        if name == "jsonencode" and self.scope.partial:
+            return jsonencode(values[0], default=_unknown_text)  # unknowns as "${...}"
+        self._known(*values)
+        if name == "templatefile":
+            return self._templatefile(*values)
+        return function(*values)
 
     def _templatefile(self, path: str, variables: dict[str, Any]) -> Any:
         return self.scope.resolve(("templatefile", path, json.dumps(variables, sort_keys=True)))
+
+
+def dict_form(node: Any) -> str:
+    """How python-hcl2's dict form writes an expression: "${...}" (a string template as its text)."""
+    text = node.serialize(SERIALIZATION)
+    return text if isinstance(text, str) else "${" + json.dumps(text) + "}"
+
+
+def _unknown_text(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        return value.text
+    if isinstance(value, frozenset):
+        return sorted(value, key=str)
+    raise TypeError(f"cannot encode {type(value).__name__}")
 
 
 def _walk(value: Any, rest: tuple[Any, ...]) -> Any:
@@ -330,7 +487,7 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "endswith": lambda text, suffix: text.endswith(suffix),
     "format": _format,
     "jsondecode": json.loads,
-    "jsonencode": lambda value: json.dumps(value, separators=(",", ":")),
+    "jsonencode": jsonencode,
     "length": len,
     "merge": lambda *maps: {key: value for mapping in maps for key, value in mapping.items()},
     "regex": _regex,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
@@ -20,10 +20,14 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _JSONENCODE = re.compile(r"^jsonencode\(\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\)$")
 
 
-def _terraform_jsonencode(value: Any) -> str:
-    # Terraform's jsonencode is compact and escapes <, > and & like Go's encoding/json.
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+def jsonencode(value: Any, default: Callable[[Any], Any] | None = None) -> str:
+    """Terraform's jsonencode(): compact, non-ASCII as it is, and <, >, &, U+2028 and U+2029 as \\u escapes
+    (Terraform's jsonencode documentation). `default` encodes what JSON has no type for (as json.dumps's)."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=default)
+    return text.translate(_JSON_ESCAPES)
+
+
+_JSON_ESCAPES = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&\u2028\u2029"})
 
 
 def _variable(variables: Mapping[str, Any], name: str) -> Any:
@@ -41,7 +45,7 @@ def _interpolate(expression: str, variables: Mapping[str, Any]) -> str:
         return value
     encoded = _JSONENCODE.match(expression)
     if encoded:
-        return _terraform_jsonencode(_variable(variables, encoded.group(1)))
+        return jsonencode(_variable(variables, encoded.group(1)))
     raise TemplateError(f"unsupported interpolation ${{{expression}}}: only ${{name}} and ${{jsonencode(name)}}")
 
 

@@ -117,19 +117,28 @@ def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None)
     from s3batch_core.iam.catalogue import OPERATIONS
 
     where = PolicySource(None, role.file, role.line, role.address)
+    undeclared: list[Finding] = []
     if role.operation is None:
-        # Still checked against every operation at once: an action no batch job uses is new access anyway.
-        return _engine_finding(
+        how = f"tag {role.address} with S3BatchOperation, set a variable operation, or pass --operation"
+        evident = _evident_operation(role)
+        if evident is None:
+            # Still checked against every operation at once: an action no batch job uses is new access anyway.
+            return _engine_finding(
+                registry, "S3B113", where, f"{role.address} trusts S3 Batch Operations but declares no operation ({how})",
+            ) + _rule_findings(role, registry, scope, where)
+        operation, why = evident
+        undeclared = _engine_finding(
             registry, "S3B113", where,
-            f"{role.address} trusts S3 Batch Operations but declares no operation "
-            f"(tag {role.address} with S3BatchOperation, set a variable operation, or pass --operation)",
-        ) + _rule_findings(role, registry, scope, where)
+            f"{role.address} trusts S3 Batch Operations but declares no operation ({how}); checked for {operation} jobs, "
+            f"since {why}",
+        )
+        role = replace(role, operation=operation, operation_origin=f"evident from its permissions: {why}")
     if role.operation not in OPERATIONS:
         return _engine_finding(
             registry, "S3B112", where,
             f'{role.address}: operation "{role.operation}" ({role.operation_origin}) is not one of {", ".join(OPERATIONS)}',
         )
-    findings = _rule_findings(role, registry, scope, where)
+    findings = undeclared + _rule_findings(role, registry, scope, where)
     readable = [s for s in role.permissions if s.error is None and isinstance(s.document, dict)]
     if not role.permissions and not role.unreadable:  # no policy here: attached by another stack
         findings += _engine_finding(
@@ -161,6 +170,14 @@ def _rule_findings(role: RoleSource, registry: Registry, scope: JobScope | None,
             source = readable[issue.part] if issue.part is not None else where
             findings.append(_finding(rule, issue, source))
     return findings
+
+
+def _evident_operation(role: RoleSource) -> tuple[str, str] | None:
+    """The operation the role's readable permissions make evident (rules/_evident.py), or None."""
+    from validate.linter.rules._evident import evident_operation
+
+    readable = [s.document for s in role.permissions if s.error is None and isinstance(s.document, dict)]
+    return evident_operation(parse_policy(document) for document in readable)
 
 
 def _shared_with(role: RoleSource) -> tuple[str, ...]:
@@ -248,7 +265,7 @@ def lint_document(
 
 def json_source(path: Path, operation: str | None = None) -> PolicySource | None:
     """A PolicySource for a JSON policy file; None when the file is JSON but not a policy; InputError if unreadable."""
-    from validate.terraform_source import display_path
+    from s3batch_core.terraform.project import display_path
 
     try:
         check_size(path.stat().st_size, str(path), MAX_POLICY_BYTES)
@@ -276,8 +293,8 @@ def json_source(path: Path, operation: str | None = None) -> PolicySource | None
 
 def _template_source(path: Path, text: str) -> PolicySource | None:
     """A policy template given on the command line, its variables unknown; None when it is no policy."""
+    from s3batch_core.terraform.project import display_path
     from validate.linter.templates import read_template
-    from validate.terraform_source import display_path
 
     if not any(f'"{key}"' in text for key in (*POLICY_KEYS, "Effect")):
         return None
@@ -315,7 +332,7 @@ def _match_lines(pattern: re.Pattern[str], text: str) -> tuple[int, ...]:
 
 def collect_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     """(.tf files, .json files) for these paths; a .tf file brings its whole directory (a module is a directory)."""
-    from validate.terraform_source import find_tf_files
+    from s3batch_core.terraform.project import find_tf_files
 
     tf_dirs: list[Path] = []
     json_files: list[Path] = []
@@ -340,7 +357,8 @@ def _walk_json(directory: Path) -> list[Path]:
 
 def lint_paths(paths: Sequence[Path], operation: str | None = None) -> list[Finding]:
     """Lint JSON policy files and Terraform files/directories; InputError on unreadable input."""
-    from validate.terraform_source import Extractor, TerraformProject, parse_tf_file, with_local_modules
+    from s3batch_core.terraform.project import TerraformProject, parse_tf_file, with_local_modules
+    from validate.linter.terraform import Extractor
 
     tf_files, json_files = collect_paths([Path(p) for p in paths])
     standalone: list[PolicySource] = []
@@ -361,7 +379,7 @@ def _context_only(tf_files: Sequence[Path], given: Sequence[Path]) -> set[str]:
     their siblings and the local modules they call (a pre-commit run on changed files reports those files, not
     untouched neighbours). Files under a directory given on the command line, and the local modules a given
     directory calls (their roles are read with its arguments), are reported."""
-    from validate.terraform_source import display_path
+    from s3batch_core.terraform.project import display_path
 
     named = {p.resolve() for p in given if p.is_file()}
     directories = [p.resolve() for p in given if p.is_dir()]

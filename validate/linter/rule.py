@@ -1,8 +1,10 @@
 """The Rule base class and the contexts rules check.
 
-A rule is one class with metadata as class attributes (cfn-lint style) and one `check` method that
-yields Issues; the engine turns Issues into Findings with file, line and resource, and applies
-suppressions. Rules never see parser artefacts, only `model.Policy`.
+A rule is one class with metadata as class attributes (cfn-lint style; `id`, `severity` and `target` may be
+given as class keywords, `class X(Rule, id="S3B007", severity=Severity.ERROR, target=TRUST)`) and one `check`
+method that yields Issues; the engine turns Issues into Findings with file, line and resource, and applies
+suppressions. Rules never see parser artefacts, only `model.Policy`. A rule about one statement at a time is a
+`StatementRule`: it says only what is wrong with a statement (`problems`), the base class walks the policy.
 """
 
 from __future__ import annotations
@@ -84,6 +86,13 @@ class Rule:
     fix_hint: ClassVar[str]
     target: ClassVar[str]
 
+    def __init_subclass__(cls, *, id: str | None = None, severity: Severity | None = None,  # noqa: A002
+                          target: str | None = None, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, value in (("id", id), ("severity", severity), ("target", target)):
+            if value is not None:
+                setattr(cls, name, value)
+
     def check(self, context: DocumentContext | RoleContext) -> Iterator[Issue]:
         """Yield one Issue per problem; ENGINE rules are never called."""
         raise NotImplementedError(f"{self.id} is raised by the engine, not checked")
@@ -97,3 +106,21 @@ class Rule:
             "fix": self.fix_hint,
             "target": self.target,
         }
+
+
+class StatementRule(Rule):
+    """A rule about single statements: `problems` yields a message for each problem of one statement, `check`
+    runs it over the policy's Allow statements (every statement when `every_effect`) and files each message as
+    an Issue about its statement."""
+
+    every_effect: ClassVar[bool] = False
+
+    def check(self, context: DocumentContext) -> Iterator[Issue]:  # type: ignore[override]
+        policy = context.policy
+        for statement in policy.statements if self.every_effect else policy.allow_statements():
+            for message in self.problems(statement):
+                yield Issue(message, statement)
+
+    def problems(self, statement: Statement) -> Iterator[str]:
+        """The message of each problem the statement has (none: nothing to report)."""
+        raise NotImplementedError

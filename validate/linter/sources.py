@@ -1,6 +1,6 @@
 """Where policies come from: one PolicySource per document found, one RoleSource per batch role.
 
-JSON files and Terraform extraction (validate.terraform_source) both produce these; the engine lints
+JSON files and Terraform extraction (validate.linter.terraform) both produce these; the engine lints
 them without caring where they came from.
 """
 

@@ -15,6 +15,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from s3batch_core.terraform.text import quote_bare_interpolations
+
 _SIMPLE = re.compile(r"\$\{\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\}")
 _EXPRESSION = re.compile(r"[$%]\{~?([^}]*?)~?\}")
 _IDENTIFIER = re.compile(r"(?<![.\w\"])([A-Za-z_][A-Za-z0-9_-]*)\b(?!\s*\()")
@@ -34,8 +36,6 @@ class TemplateRead:
 
 def read_template(text: str, variables: Mapping[str, object], what: str) -> TemplateRead:
     """Fill in the literal string variables, keep the others as ${...}, and parse the JSON."""
-    from validate.terraform_source import quote_bare_interpolations
-
     def literal(name: str) -> str | None:
         value = variables.get(name)
         return value if isinstance(value, str) and "${" not in value and '"' not in value else None

@@ -7,7 +7,7 @@ reference: `aws_x.name.attr` and `data.aws_x.name.attr` name a declared block an
 are variables of the module and its required variables are passed. Deprecated or repurposed names (notes
 in the snapshot) are flagged. Types of services the snapshot does not cover are counted, not checked.
 
-Reading the code is validate.terraform_source's (python-hcl2); line numbers come from the parse tree's outlines.
+Reading the code is s3batch_core.terraform.project's (python-hcl2); line numbers come from the parse tree's outlines.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from pathlib import Path
 
 from validate.linter.findings import Finding, Severity
 from validate.provider_schema import BlockSchema, ProviderSchema, load_schema
-from validate.terraform_source import Block, ModuleDir, TerraformProject, TfFile, interpolations
+from s3batch_core.terraform.project import Block, ModuleDir, TerraformProject, TfFile
+from s3batch_core.terraform.text import interpolations
 
 UNKNOWN_TYPE, UNKNOWN_ARGUMENT, MISSING_REQUIRED, TOO_MANY_BLOCKS = "TFS001", "TFS002", "TFS003", "TFS004"
 UNKNOWN_ATTRIBUTE, MODULE_ARGUMENT, MODULE_OUTPUT, DEPRECATED = "TFS005", "TFS006", "TFS007", "TFS008"

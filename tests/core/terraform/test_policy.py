@@ -10,7 +10,7 @@ import pytest
 from s3batch_core.terraform.plan import plan_root
 from s3batch_core.terraform.policy import string_set
 from validate.terraform_modules import role_body
-from validate.terraform_source import extract_policies
+from validate.linter.terraform import extract_policies
 
 STACK = """\
 data "aws_iam_policy_document" "trust" {

@@ -11,6 +11,9 @@ import pytest
 from s3batch_core.iam.catalogue import OPERATIONS, JobScope, build_policy
 from validate.linter.engine import lint_sources
 from validate.linter.sources import PolicySource, RoleSource
+from tests.validate.linter.conftest import FIXTURES
+
+TF = FIXTURES / "terraform"
 
 SCOPES = {
     "LambdaInvoke": JobScope(
@@ -198,3 +201,35 @@ def test_operation_skips_a_submitters_json_beside_the_role(tmp_path: Path) -> No
     findings = lint_paths([tmp_path], operation="S3PutObjectCopy")
     assert {f.rule for f in findings if Path(f.file).name == "submitter.json"} <= {"S3B008"}
     assert any(f.rule == "S3B111" for f in findings if Path(f.file).name == "role.json")  # the role is still checked
+
+
+def test_an_undeclared_copy_role_is_checked_as_one() -> None:
+    """Reads from a bucket named the source, writes into one named the destination: a copy role (rules/_evident.py)."""
+    from validate.linter import lint_paths
+
+    findings = [f for f in lint_paths([TF / "copy_evident"]) if f.severity.value != "info"]
+    (undeclared,) = [f for f in findings if f.rule == "S3B113"]
+    assert undeclared.severity.value == "warning" and undeclared.message.endswith(
+        "checked for S3PutObjectCopy jobs, since it reads objects from ${var.source_bucket_arn}/* and writes objects "
+        "into ${var.destination_bucket_arn}/*")
+    missing = sorted(f.message.split("the role cannot ")[1].split(" ")[0] for f in findings if f.rule == "S3B111")
+    assert missing == ["s3:GetObjectAcl", "s3:GetObjectTagging", "s3:PutObjectAcl", "s3:PutObjectTagging"]
+    assert {f.rule for f in findings} == {"S3B111", "S3B113"}
+
+
+@pytest.mark.parametrize(("change", "why"), [
+    (("${var.destination_bucket_arn}/*", "${var.reports_bucket_arn}/*"), "writes into no bucket named the destination"),
+    (('["s3:PutObject"]', '["s3:PutObject", "s3:InitiateReplication"]'), "grants what only replication uses"),
+    (('["s3:PutObject"]', '["s3:PutObject", "lambda:InvokeFunction"]'), "grants what only Lambda invoke uses"),
+    (('["s3:GetObject", ', '["s3:GetObject*", '), "reads the source only through a wildcard"),
+])
+def test_no_operation_is_guessed_from_anything_less_than_a_copy(tmp_path: Path, change: tuple[str, str], why: str) -> None:
+    from validate.linter import lint_paths
+
+    text = (TF / "copy_evident" / "main.tf").read_text(encoding="utf-8")
+    assert change[0] in text
+    (tmp_path / "main.tf").write_text(text.replace(change[0], change[1]), encoding="utf-8")
+    findings = lint_paths([tmp_path])
+    (undeclared,) = [f for f in findings if f.rule == "S3B113"]
+    assert "checked for" not in undeclared.message, why
+    assert not [f for f in findings if f.rule == "S3B111"], why

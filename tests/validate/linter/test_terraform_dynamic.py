@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from s3batch_core.terraform.project import TerraformProject
 from tests.validate.linter.conftest import FIXTURES
 from validate.linter import exit_code, lint_paths
 from validate.linter.engine import lint_sources
 from validate.linter.sources import PolicySource, RoleSource, UnreadPart
-from validate.terraform_source import Extractor, TerraformProject
+from validate.linter.terraform import Extractor
 
 TF = FIXTURES / "terraform"
 

@@ -92,7 +92,23 @@ def test_a_heredoc_inside_jsonencode_is_read(tmp_path: Path) -> None:
 
 def test_a_tf_file_over_the_size_limit_is_one_input_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("validate.terraform_source.MAX_POLICY_BYTES", 10)
+    monkeypatch.setattr("s3batch_core.terraform.project.MAX_POLICY_BYTES", 10)
     _module(tmp_path, POLICY.format(value='"{}"'))
     assert main(["lint", str(tmp_path)]) == 2
     assert capsys.readouterr().err.strip().endswith("bytes, more than the 10-byte limit for this input")
+
+
+@pytest.mark.parametrize("locals_tf", [
+    'locals {\n  dir = "${local.dir}/x"\n}\n',                                   # a local naming itself
+    'locals {\n  a = "${local.b}/x"\n  b = "${local.a}/y"\n}\n',               # two naming each other
+], ids=["self", "pair"])
+def test_a_policy_file_path_through_cyclic_locals_is_unreadable_not_a_crash(tmp_path: Path, locals_tf: str) -> None:
+    name = "dir" if "dir" in locals_tf else "a"
+    module = _module(tmp_path, locals_tf + POLICY.format(value=f'file("${{local.{name}}}/p.json")'))
+    assert [f.rule for f in lint_paths([module])] == []  # the path stays unknown: the file is not read, not guessed
+
+
+def test_an_expression_that_fails_to_evaluate_inside_jsonencode_is_an_unknown_value(tmp_path: Path) -> None:
+    value = ('jsonencode({Version = "2012-10-17", Statement = [{Effect = "Allow", Action = "s3:GetObject", '
+             'Resource = "arn:aws:s3:::b/${1 / 0}", Condition = {StringEquals = {"aws:SourceAccount" = regex("(", "x")}}}]})')
+    assert [f.rule for f in lint_paths([_module(tmp_path, POLICY.format(value=value))])] == []

@@ -9,12 +9,9 @@ from validate.linter.model import PERMISSION
 from validate.linter.rule import DOCUMENT, DocumentContext, Issue, Rule
 
 
-class MalformedPolicy(Rule):
-    id = "S3B000"
-    severity = Severity.ERROR
+class MalformedPolicy(Rule, id="S3B000", severity=Severity.ERROR, target=DOCUMENT):
     title = "Malformed policy document"
     fix_hint = "Fix the document's structure: Version 2012-10-17, a Statement list, Effect, Action and Resource"
-    target = DOCUMENT
 
     def check(self, context: DocumentContext) -> Iterator[Issue]:
         for problem in context.policy.problems:

@@ -10,12 +10,9 @@ from validate.linter.rule import BATCH_TRUST, DocumentContext, Issue, Rule
 from validate.linter.rules._batch import batch_service
 
 
-class TrustService(Rule):
-    id = "S3B001"
-    severity = Severity.ERROR
+class TrustService(Rule, id="S3B001", severity=Severity.ERROR, target=BATCH_TRUST):
     title = "Trust policy does not trust the S3 Batch Operations service"
     fix_hint = 'Use Principal {"Service": "batchoperations.s3.amazonaws.com"} (s3batch trust-policy prints it)'
-    target = BATCH_TRUST
 
     def check(self, context: DocumentContext) -> Iterator[Issue]:
         services = [

@@ -5,17 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from validate.linter.findings import Severity
-from validate.linter.rule import TRUST, DocumentContext, Issue, Rule
+from validate.linter.model import Statement
+from validate.linter.rule import TRUST, StatementRule
 
 
-class TrustWildcardPrincipal(Rule):
-    id = "S3B002"
-    severity = Severity.ERROR
+class TrustWildcardPrincipal(StatementRule, id="S3B002", severity=Severity.ERROR, target=TRUST):
     title = 'Trust policy allows principal "*"'
     fix_hint = 'Name the one principal that may assume the role; for S3 Batch: {"Service": "batchoperations.s3.amazonaws.com"}'
-    target = TRUST
 
-    def check(self, context: DocumentContext) -> Iterator[Issue]:
-        for statement in context.policy.allow_statements():
-            if any(p.is_wildcard for p in statement.principals or ()):
-                yield Issue(f'{statement.label} lets any principal ("*") assume the role', statement)
+    def problems(self, statement: Statement) -> Iterator[str]:
+        if any(p.is_wildcard for p in statement.principals or ()):
+            yield f'{statement.label} lets any principal ("*") assume the role'

@@ -31,15 +31,12 @@ def extra_principals(policy: Policy) -> list[Principal]:
     return found
 
 
-class TrustExtraPrincipal(Rule):
-    id = "S3B003"
-    severity = Severity.ERROR
+class TrustExtraPrincipal(Rule, id="S3B003", severity=Severity.ERROR, target=BATCH_TRUST):
     title = "The batch role is shared: its trust policy trusts another principal beside S3 Batch Operations"
     fix_hint = (
         "Split the role: one role trusted only by batchoperations.s3.amazonaws.com for the jobs, and separate roles "
         "for replication, Lambda, accounts or CI (AWS's Batch Operations trust policy names only that service)"
     )
-    target = BATCH_TRUST
 
     def check(self, context: DocumentContext) -> Iterator[Issue]:
         extra = extra_principals(context.policy)

@@ -5,17 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from validate.linter.findings import Severity
-from validate.linter.rule import BATCH_TRUST, DocumentContext, Issue, Rule
+from validate.linter.model import Statement
+from validate.linter.rule import BATCH_TRUST, StatementRule
 
 
-class TrustDeny(Rule):
-    id = "S3B007"
-    severity = Severity.ERROR
+class TrustDeny(StatementRule, id="S3B007", severity=Severity.ERROR, target=BATCH_TRUST):
     title = "Trust policy has a Deny statement"
     fix_hint = "Use Allow statements only; a Deny in the trust policy can make every job fail at start with an opaque error"
-    target = BATCH_TRUST
+    every_effect = True
 
-    def check(self, context: DocumentContext) -> Iterator[Issue]:
-        for statement in context.policy.statements:
-            if statement.effect == "Deny":
-                yield Issue(f"{statement.label} has Effect Deny", statement)
+    def problems(self, statement: Statement) -> Iterator[str]:
+        if statement.effect == "Deny":
+            yield f"{statement.label} has Effect Deny"

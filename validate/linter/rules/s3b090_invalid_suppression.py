@@ -6,9 +6,6 @@ from validate.linter.findings import Severity
 from validate.linter.rule import ENGINE, Rule
 
 
-class InvalidSuppression(Rule):
-    id = "S3B090"
-    severity = Severity.ERROR
+class InvalidSuppression(Rule, id="S3B090", severity=Severity.ERROR, target=ENGINE):
     title = "Suppression without a reason or for an unknown rule"
     fix_hint = 'Write "# s3batch:ignore S3B001 <why this is acceptable>" (JSON: {"rule": "S3B001", "reason": "..."})'
-    target = ENGINE

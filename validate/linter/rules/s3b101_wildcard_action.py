@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from validate.linter.findings import Severity
-from validate.linter.rule import PERMISSION, DocumentContext, Issue, Rule
+from validate.linter.model import Statement
+from validate.linter.rule import PERMISSION, StatementRule
 
 
 def is_service_wildcard(action: str) -> bool:
@@ -13,15 +14,11 @@ def is_service_wildcard(action: str) -> bool:
     return action == "*" or (action.endswith(":*") and action.count(":") == 1)
 
 
-class WildcardAction(Rule):
-    id = "S3B101"
-    severity = Severity.ERROR
+class WildcardAction(StatementRule, id="S3B101", severity=Severity.ERROR, target=PERMISSION):
     title = 'Allow statement grants "*" or "service:*" actions'
     fix_hint = "List the exact actions the role needs (s3batch policy OPERATION prints them for a batch role)"
-    target = PERMISSION
 
-    def check(self, context: DocumentContext) -> Iterator[Issue]:
-        for statement in context.policy.allow_statements():
-            wild = [a for a in statement.actions or () if is_service_wildcard(a)]
-            if wild:
-                yield Issue(f"{statement.label} allows {', '.join(wild)}", statement)
+    def problems(self, statement: Statement) -> Iterator[str]:
+        wild = [a for a in statement.actions or () if is_service_wildcard(a)]
+        if wild:
+            yield f"{statement.label} allows {', '.join(wild)}"

@@ -12,35 +12,31 @@ from collections.abc import Iterator
 from validate.linter.arns import is_every_s3_resource
 from validate.linter.findings import Severity
 from validate.linter.model import Statement
-from validate.linter.rule import PERMISSION, DocumentContext, Issue, Rule
+from validate.linter.rule import PERMISSION, StatementRule
 from validate.linter.rules._conditions import scoping_conditions
 from validate.linter.rules._iam import expand, is_pattern, supports_resource_level
 from validate.linter.rules.s3b101_wildcard_action import is_service_wildcard
 
 
-class ResourceStar(Rule):
-    id = "S3B102"
-    severity = Severity.ERROR
+class ResourceStar(StatementRule, id="S3B102", severity=Severity.ERROR, target=PERMISSION):
     title = 'Resource "*" or every S3 bucket/object on actions that can be scoped to resources'
     fix_hint = "Scope the statement to the bucket, object prefix, function or key ARNs it needs"
-    target = PERMISSION
 
-    def check(self, context: DocumentContext) -> Iterator[Issue]:
-        for statement in context.policy.allow_statements():
-            if scoping_conditions(statement):
-                continue
-            resources = statement.resources or ()
-            if "*" in resources:
-                scopable = [a for a in statement.actions or () if _scopable(a)]
-                where = 'Resource "*"'
-            else:
-                every_s3 = [r for r in resources if is_every_s3_resource(r)]
-                scopable = [a for a in statement.actions or () if a.lower().startswith("s3:") and _scopable(a)]
-                where = f"every S3 {'object' if all('/' in r for r in every_s3) else 'bucket'} ({', '.join(every_s3)})"
-                if not every_s3:
-                    continue
-            if scopable:
-                yield Issue(_message(statement, scopable, where), statement)
+    def problems(self, statement: Statement) -> Iterator[str]:
+        if scoping_conditions(statement):
+            return
+        resources = statement.resources or ()
+        if "*" in resources:
+            scopable = [a for a in statement.actions or () if _scopable(a)]
+            where = 'Resource "*"'
+        else:
+            every_s3 = [r for r in resources if is_every_s3_resource(r)]
+            scopable = [a for a in statement.actions or () if a.lower().startswith("s3:") and _scopable(a)]
+            where = f"every S3 {'object' if all('/' in r for r in every_s3) else 'bucket'} ({', '.join(every_s3)})"
+            if not every_s3:
+                return
+        if scopable:
+            yield _message(statement, scopable, where)
 
 
 def _scopable(action: str) -> bool:

@@ -7,29 +7,20 @@ from collections.abc import Iterator
 from validate.linter.arns import s3_shape
 from validate.linter.findings import Severity
 from validate.linter.model import Statement
-from validate.linter.rule import PERMISSION, DocumentContext, Issue, Rule
+from validate.linter.rule import PERMISSION, StatementRule
 from validate.linter.rules._iam import s3_resource_kinds
 
 
-class ResourceMismatch(Rule):
-    id = "S3B103"
-    severity = Severity.ERROR
+class ResourceMismatch(StatementRule, id="S3B103", severity=Severity.ERROR, target=PERMISSION):
     title = "S3 action on the wrong kind of ARN (object action on a bucket ARN or the reverse)"
     fix_hint = 'Object actions need "arn:aws:s3:::BUCKET/KEY-OR-PREFIX*"; bucket actions need "arn:aws:s3:::BUCKET"'
-    target = PERMISSION
 
-    def check(self, context: DocumentContext) -> Iterator[Issue]:
-        for statement in context.policy.allow_statements():
-            shapes = resource_shapes(statement)
-            for action in ineffective_actions(statement):
-                kinds = s3_resource_kinds(action)
-                wanted = " or ".join(sorted(kinds))
-                got = " and ".join(sorted(shapes))
-                yield Issue(
-                    f"{statement.label}: {action} acts on {wanted} ARNs but the statement lists only {got} ARNs, "
-                    "so it grants nothing",
-                    statement,
-                )
+    def problems(self, statement: Statement) -> Iterator[str]:
+        for action in ineffective_actions(statement):  # then every resource has an S3 shape
+            wanted = " or ".join(sorted(s3_resource_kinds(action)))
+            got = " and ".join(sorted(resource_shapes(statement)))  # type: ignore[arg-type]
+            yield (f"{statement.label}: {action} acts on {wanted} ARNs but the statement lists only {got} ARNs, "
+                   "so it grants nothing")
 
 
 def resource_shapes(statement: Statement) -> set[str | None]:

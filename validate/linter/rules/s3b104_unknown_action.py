@@ -5,20 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from validate.linter.findings import Severity
-from validate.linter.rule import PERMISSION, DocumentContext, Issue, Rule
+from validate.linter.model import Statement
+from validate.linter.rule import PERMISSION, StatementRule
 from validate.linter.rules._iam import unknown_reason
 
 
-class UnknownAction(Rule):
-    id = "S3B104"
-    severity = Severity.ERROR
+class UnknownAction(StatementRule, id="S3B104", severity=Severity.ERROR, target=PERMISSION):
     title = "Unknown IAM action"
     fix_hint = "Correct the spelling; IAM ignores unknown actions, so the permission you meant is missing"
-    target = PERMISSION
+    every_effect = True
 
-    def check(self, context: DocumentContext) -> Iterator[Issue]:
-        for statement in context.policy.statements:
-            for action in (statement.actions or ()) + (statement.not_actions or ()):
-                reason = unknown_reason(action)
-                if reason:
-                    yield Issue(f"{statement.label}: {reason}", statement)
+    def problems(self, statement: Statement) -> Iterator[str]:
+        for action in (statement.actions or ()) + (statement.not_actions or ()):
+            reason = unknown_reason(action)
+            if reason:
+                yield f"{statement.label}: {reason}"

@@ -5,18 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from validate.linter.findings import Severity
-from validate.linter.rule import PERMISSION, DocumentContext, Issue, Rule
+from validate.linter.model import Statement
+from validate.linter.rule import PERMISSION, StatementRule
 
 
-class AllowNotElements(Rule):
-    id = "S3B105"
-    severity = Severity.ERROR
+class AllowNotElements(StatementRule, id="S3B105", severity=Severity.ERROR, target=PERMISSION):
     title = "Allow statement with NotAction or NotResource"
     fix_hint = "Allow the listed actions on the listed resources; keep NotAction/NotResource for Deny statements"
-    target = PERMISSION
 
-    def check(self, context: DocumentContext) -> Iterator[Issue]:
-        for statement in context.policy.allow_statements():
-            used = [n for n, v in (("NotAction", statement.not_actions), ("NotResource", statement.not_resources)) if v is not None]
-            if used:
-                yield Issue(f"{statement.label} allows with {' and '.join(used)}, which grants everything else", statement)
+    def problems(self, statement: Statement) -> Iterator[str]:
+        used = [n for n, v in (("NotAction", statement.not_actions), ("NotResource", statement.not_resources)) if v is not None]
+        if used:
+            yield f"{statement.label} allows with {' and '.join(used)}, which grants everything else"

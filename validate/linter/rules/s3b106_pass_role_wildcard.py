@@ -24,15 +24,12 @@ _ROLE_PATTERN = re.compile(r"^arn:[^:]*:iam::([^:]*):role/(.*)$")
 PASS_ROLE = "iam:passrole"
 
 
-class PassRoleWildcard(Rule):
-    id = "S3B106"
-    severity = Severity.ERROR
+class PassRoleWildcard(Rule, id="S3B106", severity=Severity.ERROR, target=PERMISSION):
     title = "Submitter policy passes any role (iam:PassRole on a wildcard role ARN without iam:PassedToService)"
     fix_hint = (
         'Name the batch role: "Resource": "arn:aws:iam::ACCOUNT:role/BATCH-ROLE", or add '
         '"Condition": {"StringEquals": {"iam:PassedToService": "batchoperations.s3.amazonaws.com"}}'
     )
-    target = PERMISSION
 
     def check(self, context: DocumentContext) -> Iterator[Issue]:
         allows = context.policy.allow_statements()

@@ -14,12 +14,9 @@ from validate.linter.rules.s3b103_resource_mismatch import ineffective_actions
 _SHOWN = 6  # name this many actions, then count the rest
 
 
-class NewAccess(Rule):
-    id = "S3B110"
-    severity = Severity.ERROR
+class NewAccess(Rule, id="S3B110", severity=Severity.ERROR, target=ROLE):
     title = "Batch role grants actions beyond the catalogue for its operation (new access)"
     fix_hint = "Remove the extra actions, or generate the policy: s3batch policy OPERATION ... (make policies)"
-    target = ROLE
 
     def check(self, context: RoleContext) -> Iterator[Issue]:
         if context.shared_with:

@@ -9,12 +9,9 @@ from validate.linter.rule import ROLE, Issue, Rule, RoleContext
 from validate.linter.rules._shape import role_unmet
 
 
-class MissingAccess(Rule):
-    id = "S3B111"
-    severity = Severity.ERROR
+class MissingAccess(Rule, id="S3B111", severity=Severity.ERROR, target=ROLE):
     title = "Batch role lacks a permission its operation needs (the job will fail)"
     fix_hint = "Add the missing grant, or generate the policy: s3batch policy OPERATION ... (make policies)"
-    target = ROLE
 
     def check(self, context: RoleContext) -> Iterator[Issue]:
         if not context.complete or context.operation is None:

@@ -6,9 +6,6 @@ from validate.linter.findings import Severity
 from validate.linter.rule import ENGINE, Rule
 
 
-class OperationNotDeclared(Rule):
-    id = "S3B113"
-    severity = Severity.WARNING
+class OperationNotDeclared(Rule, id="S3B113", severity=Severity.WARNING, target=ENGINE):
     title = "Batch role declares no operation; catalogue checks skipped"
     fix_hint = 'Tag the role S3BatchOperation = "<Operation>", give a variable "operation" a value, or pass --operation'
-    target = ENGINE

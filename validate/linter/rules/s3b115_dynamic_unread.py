@@ -6,12 +6,9 @@ from validate.linter.findings import Severity
 from validate.linter.rule import ENGINE, Rule
 
 
-class DynamicUnread(Rule):
-    id = "S3B115"
-    severity = Severity.WARNING
+class DynamicUnread(Rule, id="S3B115", severity=Severity.WARNING, target=ENGINE):
     title = "Dynamic block cannot be expanded here; its statements are not linted and missing-permission checks are skipped"
     fix_hint = (
         "Give for_each a static value (a literal, a local, or a variable with a default or tfvars value), "
         "or write the statements out"
     )
-    target = ENGINE

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from s3batch_core.errors import InputError
 from tests.validate.linter.conftest import FIXTURES
+from s3batch_core.terraform.project import TerraformProject
 from validate.linter import lint_paths
-from validate.terraform_source import (
-    Extractor,
-    TerraformProject,
-    heredoc_body,
-    quote_bare_interpolations,
-)
+from validate.linter.terraform import Extractor
 
 TF = FIXTURES / "terraform"
 
@@ -91,14 +86,6 @@ def test_module_alone_uses_no_caller(tmp_path: Path) -> None:
 def test_parse_error_names_the_file() -> None:
     with pytest.raises(InputError, match=r"broken/main.tf: cannot parse Terraform"):
         lint_paths([TF / "broken"])
-
-
-def test_heredoc_helpers() -> None:
-    assert json.loads(heredoc_body('<<-EOT\n    {"a": 1}\n  EOT')) == {"a": 1}
-    assert json.loads(quote_bare_interpolations('{"Resource": ${jsonencode(var.arns)}, "x": "${var.y}"}')) == {
-        "Resource": "${jsonencode(var.arns)}",
-        "x": "${var.y}",
-    }
 
 
 def test_invalid_heredoc_json_is_a_finding(tmp_path: Path) -> None:

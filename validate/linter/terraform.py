@@ -9,8 +9,12 @@ strings, file(...), templatefile(...) (the generated policy templates rendered w
 other template read with its variables as unknowns, validate.linter.templates), or var./local. references to
 those. Interpolations Terraform would fill in stay as "${...}" strings. Roles built by terraform-aws-modules/iam
 module calls are read from their inputs (validate.terraform_modules); local modules called from the linted
-code are loaded too (with_local_modules).
+code are loaded too (s3batch_core.terraform.project.with_local_modules).
 
+The code base (files, blocks, modules, every value a variable can take) is s3batch_core.terraform.project's,
+and expressions are evaluated by s3batch_core.terraform.evaluate's partial evaluation (what depends on a value
+known only at plan time stays "${...}"); this module turns the values into policy documents, PolicySources and
+RoleSources.
 Lines come from python-hcl2's parse tree (s3batch_core.terraform.load.Outline); a jsonencode/heredoc statement's
 line is found by its Effect key in the text (a heredoc is one string in the tree).
 A role's operation comes from its tag S3BatchOperation, else from a variable `operation` or
@@ -22,16 +26,39 @@ from __future__ import annotations
 import glob
 import json
 import re
-import textwrap
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
-from s3batch_core.errors import InputError
-from s3batch_core.contract.limits import MAX_JSON_DEPTH, MAX_POLICY_BYTES, check_size, nesting_depth
-from s3batch_core.terraform.load import Outline, loads, parse, walk_files
-from s3batch_core.terraform.templates import render_template
+from s3batch_core.contract.limits import MAX_JSON_DEPTH, MAX_POLICY_BYTES, nesting_depth
+from s3batch_core.terraform.evaluate import (
+    Scope,
+    Unsupported,
+    arguments_text,
+    call_arguments,
+    call_name,
+    evaluate_node_partial,
+    evaluate_partial,
+    find_calls,
+    object_values,
+    parse_expression,
+)
 from s3batch_core.terraform.policy import as_list, combined_statements, statement_json
+from s3batch_core.terraform.project import (
+    MAX_DEPTH,
+    SIMPLE_REF,
+    Block,
+    ModuleDir,
+    TerraformProject,
+    display_path,
+)
+from s3batch_core.terraform.templates import render_template
+from s3batch_core.terraform.text import (
+    heredoc_body,
+    quote_bare_interpolations,
+    strip_interpolation,
+)
 from validate.linter.sources import PolicySource, RoleSource, Suppression, UnreadPart, parse_comment_suppressions
 
 OPERATION_TAG = "S3BatchOperation"
@@ -45,321 +72,7 @@ _POLICY_ARN_REF = re.compile(rf"^\$\{{aws_iam_policy\.([A-Za-z0-9_-]+){_INDEX}\.
 _MODULE_ARN_REF = re.compile(rf"^\$\{{module\.([A-Za-z0-9_-]+){_INDEX}\.(?:arn|id|policy_arn)\}}$")
 _MODULE_ROLE_REF = re.compile(rf"^\$\{{module\.([A-Za-z0-9_-]+){_INDEX}\.(?:name|arn|id|iam_role_name|iam_role_arn)\}}$")
 _DATA_ROLE_REF = re.compile(rf"^\$\{{data\.aws_iam_role\.([A-Za-z0-9_-]+){_INDEX}\.(?:id|name|arn)\}}$")
-_SIMPLE_REF = re.compile(r"^(var|local)\.([A-Za-z0-9_-]+)$")
-_TAG_IN_EXPRESSION = re.compile(rf'"?{OPERATION_TAG}"?\s*=\s*("(?P<literal>[^"]*)"|(?P<ref>[A-Za-z0-9_.\[\]-]+))')
-_MAX_DEPTH = 8
 _POLICY_HOLDERS = ("aws_iam_role_policy", "aws_iam_policy", "aws_iam_user_policy", "aws_iam_group_policy")
-
-
-# ---- files and blocks -------------------------------------------------------------------------------------
-
-
-@dataclass
-class TfFile:
-    """One parsed .tf file: its path as shown to users, its text lines, python-hcl2's dict and its blocks' outlines."""
-
-    path: Path
-    display: str
-    lines: list[str]
-    body: dict
-    outlines: dict[tuple[str, ...], Outline] = field(default_factory=dict)
-
-
-def find_tf_files(paths: Iterable[Path]) -> list[Path]:
-    """Every .tf file in these files and directories (recursively, skipping .terraform and the like), sorted."""
-    found: set[Path] = set()
-    for path in paths:
-        if path.is_dir():
-            found.update(walk_files(path, lambda name: name.endswith(".tf")))
-        elif path.suffix == ".tf":
-            found.add(path)
-    return sorted(found)
-
-
-def display_path(path: Path) -> str:
-    """The path relative to the working directory when below it, else as given."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def parse_tf_file(path: Path) -> TfFile:
-    """Parse one .tf file; InputError naming the file (and python-hcl2's first message line) when it cannot."""
-    try:
-        check_size(path.stat().st_size, str(path), MAX_POLICY_BYTES)
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: cannot read: {exc}") from exc
-    try:
-        body, outlines = parse(text)
-    except RecursionError:
-        raise InputError(f"{path}: cannot parse Terraform: expressions nest too deeply for the parser") from None
-    except Exception as exc:  # noqa: BLE001 - lark raises many types; all mean "not valid HCL"
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{path}: cannot parse Terraform: {first}") from exc
-    return TfFile(path, display_path(path), text.splitlines(), body, outlines)
-
-
-def with_local_modules(files: list[TfFile], limit: int = 50) -> list[TfFile]:
-    """The files plus those of every module they call with a local source ("./x", "../x"), transitively
-    (at most `limit` extra directories), so a role built by a local module is read with the caller's
-    arguments even when only the caller's directory is linted."""
-    loaded = {tf.path.parent.resolve() for tf in files}
-    pending = list(files)
-    result = list(files)
-    while pending and limit > 0:
-        tf = pending.pop()
-        for entry in tf.body.get("module", []):
-            for body in entry.values():
-                source = body.get("source") if isinstance(body, dict) else None
-                if not (isinstance(source, str) and source.startswith(("./", "../"))):
-                    continue
-                target = (tf.path.parent / source).resolve()
-                if target in loaded or not target.is_dir() or limit <= 0:
-                    continue
-                loaded.add(target)
-                limit -= 1
-                new = [parse_tf_file(path) for path in find_tf_files([target]) if path.parent.resolve() == target]
-                result += new
-                pending += new
-    return result
-
-
-@dataclass
-class Block:
-    """A top-level block with the text lines it spans (header to closing brace)."""
-
-    kind: str  # resource | data | module | variable
-    type: str  # aws_iam_role, aws_iam_policy_document, ... ("" for module/variable)
-    name: str
-    body: dict
-    file: TfFile
-    line: int | None = None
-    end: int | None = None
-    outline: Outline | None = None
-
-    @property
-    def address(self) -> str:
-        """Terraform's address: aws_iam_role.batch, data.aws_iam_policy_document.trust, module.batch_role."""
-        if self.kind == "resource":
-            return f"{self.type}.{self.name}"
-        if self.kind == "data":
-            return f"data.{self.type}.{self.name}"
-        return f"{self.kind}.{self.name}"
-
-    def suppressions(self) -> tuple[Suppression, ...]:
-        """`# s3batch:ignore` comments inside the block or in the comment lines directly above it."""
-        if self.line is None:
-            return ()
-        start = self.line
-        while start > 1 and self.file.lines[start - 2].lstrip().startswith(("#", "//")):
-            start -= 1
-        end = self.end or self.line
-        text = "\n".join(self.file.lines[start - 1 : end])
-        return tuple(parse_comment_suppressions(text, self.file.display, start))
-
-    def statement_headers(self) -> list[tuple[bool, int]]:
-        """(is dynamic, line) of each `statement {` and `dynamic "statement" {` in an aws_iam_policy_document."""
-        children = self.outline.children if self.outline is not None else ()
-        return [(name != "statement", line) for name, line in children if name in ("statement", 'dynamic "statement"')]
-
-
-def _blocks_of(tf: TfFile) -> list[Block]:
-    blocks: list[Block] = []
-    for kind in ("resource", "data"):
-        for entry in tf.body.get(kind, []):
-            for type_name, named in entry.items():
-                for name, body in named.items():
-                    blocks.append(_block(tf, kind, type_name, name, body))
-    for kind in ("module", "variable"):
-        for entry in tf.body.get(kind, []):
-            for name, body in entry.items():
-                blocks.append(_block(tf, kind, "", name, body))
-    return blocks
-
-
-def _block(tf: TfFile, kind: str, type_name: str, name: str, body: object) -> Block:
-    outline = tf.outlines.get((kind, type_name, name) if type_name else (kind, name))
-    line, end = (outline.line, outline.end) if outline is not None else (None, None)
-    return Block(kind, type_name, name, body if isinstance(body, dict) else {}, tf, line, end, outline)
-
-
-# ---- modules and values -----------------------------------------------------------------------------------
-
-
-@dataclass
-class ModuleDir:
-    """The blocks of one directory (a Terraform module), with its variables, locals and tfvars."""
-
-    path: Path
-    blocks: list[Block] = field(default_factory=list)
-    variables: dict[str, Block] = field(default_factory=dict)
-    locals: dict[str, object] = field(default_factory=dict)
-    tfvars: dict[str, object] = field(default_factory=dict)
-    outputs: set[str] = field(default_factory=set)
-
-    def find(self, kind: str, type_name: str, name: str) -> Block | None:
-        """The block with this kind, type and name, or None."""
-        return next((b for b in self.blocks if b.kind == kind and b.type == type_name and b.name == name), None)
-
-    def of_type(self, kind: str, type_name: str) -> list[Block]:
-        """All blocks of one kind and type."""
-        return [b for b in self.blocks if b.kind == kind and b.type == type_name]
-
-
-def _strip_interpolation(value: str) -> str | None:
-    """The expression inside a string that is exactly one "${...}", else None."""
-    if not (value.startswith("${") and value.endswith("}")):
-        return None
-    if _matching(value, 1, "{", "}") != len(value) - 1:
-        return None
-    return value[2:-1].strip()
-
-
-def _matching(text: str, start: int, opening: str, closing: str) -> int:
-    """Index of the bracket closing the one at `start`, skipping quoted strings; -1 if none."""
-    depth, index, quoted = 0, start, False
-    while index < len(text):
-        char = text[index]
-        if quoted:
-            if char == "\\":
-                index += 1
-            elif char == '"':
-                quoted = False
-        elif char == '"':
-            quoted = True
-        elif char == opening:
-            depth += 1
-        elif char == closing:
-            depth -= 1
-            if depth == 0:
-                return index
-        index += 1
-    return -1
-
-
-class TerraformProject:
-    """All .tf files under some paths, grouped into modules, with module calls indexed for variable lookup."""
-
-    def __init__(self, files: Sequence[TfFile]) -> None:
-        self.files = list(files)
-        self.modules: dict[Path, ModuleDir] = {}
-        for tf in files:
-            module = self.modules.setdefault(tf.path.parent.resolve(), ModuleDir(tf.path.parent.resolve()))
-            for block in _blocks_of(tf):
-                module.blocks.append(block)
-                if block.kind == "variable":
-                    module.variables[block.name] = block
-            for entry in tf.body.get("locals", []):
-                module.locals.update(entry)
-            for entry in tf.body.get("output", []):
-                module.outputs.update(entry)
-        for module in self.modules.values():
-            module.tfvars = _read_tfvars(module.path)
-        self.callers: dict[Path, list[tuple[ModuleDir, Block]]] = {}
-        for module in self.modules.values():
-            for call in (b for b in module.blocks if b.kind == "module"):
-                source = call.body.get("source")
-                if isinstance(source, str) and source.startswith(("./", "../")):
-                    target = (module.path / source).resolve()
-                    self.callers.setdefault(target, []).append((module, call))
-
-    @classmethod
-    def load(cls, paths: Iterable[Path]) -> TerraformProject:
-        """Parse every .tf file under these paths (InputError on the first that does not parse)."""
-        return cls([parse_tf_file(p) for p in find_tf_files(paths)])
-
-    # -- values
-
-    def variable_values(self, module: ModuleDir, name: str, bindings: dict[str, str], depth: int = 0) -> list[object]:
-        """Every value var.<name> can take: a binding, each module call's argument, tfvars, or the default."""
-        if name in bindings:
-            return [bindings[name]]
-        declared = module.variables.get(name)
-        default = [declared.body["default"]] if declared and "default" in declared.body else []
-        callers = self.callers.get(module.path, [])
-        if not callers:
-            return [module.tfvars[name]] if name in module.tfvars else default
-        values: list[object] = []
-        for caller, call in callers:
-            if name in call.body:
-                values.extend(self.resolve(call.body[name], caller, {}, depth + 1))
-            else:
-                values.extend(default)
-        return values
-
-    def resolve(self, value: object, module: ModuleDir, bindings: dict[str, str], depth: int = 0) -> list[object]:
-        """Follow a value that is exactly ${var.x} or ${local.x} to its possible values; others stay as they are."""
-        if depth > _MAX_DEPTH or not isinstance(value, str):
-            return [value]
-        inner = _strip_interpolation(value)
-        match = _SIMPLE_REF.match(inner) if inner else None
-        if not match:
-            return [value]
-        kind, name = match.groups()
-        if kind == "var":
-            found = self.variable_values(module, name, bindings, depth)
-        else:
-            found = [module.locals[name]] if name in module.locals else []
-        out: list[object] = []
-        for item in found:
-            out.extend(self.resolve(item, module, bindings, depth + 1))
-        return out or [value]
-
-    def substitute(self, text: str, module: ModuleDir, bindings: dict[str, str], depth: int = 0) -> str:
-        """Fill in ${path.module} and ${var.x}/${local.x} that have one string value; leave the rest."""
-        return _replace_interpolations(text, lambda found: self._fill(found, module, bindings, depth))
-
-    def _fill(self, interpolation: str, module: ModuleDir, bindings: dict[str, str], depth: int) -> str:
-        expression = interpolation[2:-1].strip()
-        if expression in ("path.module", "path.root", "path.cwd"):
-            return str(module.path)
-        if depth > _MAX_DEPTH or not _SIMPLE_REF.match(expression):
-            return interpolation
-        values = {v for v in self.resolve(interpolation, module, bindings, depth + 1) if isinstance(v, str)}
-        if len(values) != 1:
-            return interpolation
-        value = values.pop()
-        if value == interpolation:
-            return interpolation
-        return self.substitute(value, module, bindings, depth + 1)
-
-
-def interpolations(text: str) -> list[str]:
-    """Every top-level "${...}" in a python-hcl2 string value (an unclosed one is left out)."""
-    found: list[str] = []
-    _replace_interpolations(text, lambda part: found.append(part) or part)
-    return found
-
-
-def _replace_interpolations(text: str, fill: Callable[[str], str]) -> str:
-    """The text with each "${...}" replaced by fill("${...}") (an unclosed one is kept as it is)."""
-    out: list[str] = []
-    index = 0
-    while index < len(text):
-        if text.startswith("${", index):
-            end = _matching(text, index + 1, "{", "}")
-            if end < 0:
-                out.append(text[index:])
-                break
-            out.append(fill(text[index : end + 1]))
-            index = end + 1
-        else:
-            out.append(text[index])
-            index += 1
-    return "".join(out)
-
-
-def _read_tfvars(directory: Path) -> dict[str, object]:
-    values: dict[str, object] = {}
-    for path in [directory / "terraform.tfvars", *sorted(directory.glob("*.auto.tfvars"))]:
-        if path.is_file():
-            try:
-                values.update(loads(path.read_text(encoding="utf-8")))
-            except Exception as exc:  # noqa: BLE001 - same as .tf files
-                raise InputError(f"{path}: cannot parse Terraform variables: {str(exc).splitlines()[0]}") from exc
-    return values
 
 
 # ---- policy documents -------------------------------------------------------------------------------------
@@ -405,38 +118,6 @@ def template_placeholders() -> dict[str, object]:
     }
 
 
-def heredoc_body(value: str) -> str:
-    """The text of a heredoc as python-hcl2 returns it ("<<-EOT\\n...\\nEOT"), dedented for <<-."""
-    lines = value.splitlines()
-    body = "\n".join(lines[1:-1]) if len(lines) >= 2 else ""
-    return textwrap.dedent(body) if value.startswith("<<-") else body
-
-
-def quote_bare_interpolations(text: str) -> str:
-    """Wrap ${...} found outside JSON strings in quotes, so JSON with Terraform interpolations parses."""
-    out: list[str] = []
-    index, quoted = 0, False
-    while index < len(text):
-        char = text[index]
-        if quoted:
-            out.append(char)
-            if char == "\\" and index + 1 < len(text):
-                out.append(text[index + 1])
-                index += 1
-            elif char == '"':
-                quoted = False
-        elif text.startswith("${", index):
-            end = _matching(text, index + 1, "{", "}")
-            end = len(text) - 1 if end < 0 else end
-            out.append(json.dumps(text[index : end + 1]))
-            index = end
-        else:
-            out.append(char)
-            quoted = char == '"'
-        index += 1
-    return "".join(out)
-
-
 def template_doc(text: str, variables: dict, what: str) -> Doc:
     """A policy template read with its variables as unknowns (validate.linter.templates)."""
     from validate.linter.templates import read_template
@@ -459,44 +140,66 @@ def json_document(text: str, what: str) -> Doc:
     return Doc(document)
 
 
-def _calls(expression: str, function: str) -> list[str]:
-    """The argument text of every call to `function` in an expression."""
-    found: list[str] = []
-    for match in re.finditer(rf"\b{function}\s*\(", expression):
-        end = _matching(expression, match.end() - 1, "(", ")")
-        if end > 0:
-            found.append(expression[match.end() : end])
-    return found
-
-
 class HclValueError(ValueError):
-    """An expression python-hcl2 cannot evaluate (the message is its first line)."""
+    """An expression that cannot be read (the message is the parser's first line, or the nesting limit)."""
 
 
-# A heredoc inside an expression as python-hcl2 serialises it: "<<EOT\n...\nEOT" with the closing marker not on
-# a line of its own (e.g. "EOT}]"), which python-hcl2 cannot read back; it becomes a quoted string instead.
-_INLINE_HEREDOC = re.compile(r"<<(-?)([A-Za-z_][A-Za-z0-9_]*)\n(.*?)\n[ \t]*\2(?![A-Za-z0-9_])", re.DOTALL)
-
-
-def _hcl_value(expression: str) -> object:
-    """Evaluate an HCL expression's literal structure with python-hcl2 (non-literals become "${...}" strings)."""
-    text = _INLINE_HEREDOC.sub(lambda m: json.dumps(heredoc_body(m.group(0))), expression)
+def _parsed(expression: str) -> Any:
+    """The parse tree of an expression (s3batch_core.terraform.evaluate's parser)."""
     try:
-        value = loads(f"x = {text}\n")["x"]
+        return parse_expression("${" + expression + "}")
     except Exception as exc:  # noqa: BLE001 - lark raises many types (and RecursionError): all mean "cannot read"
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise HclValueError(first[:200]) from None
+
+
+def _known(node: Any) -> object:
+    """A parse-tree node evaluated as far as it is known without a plan (partial evaluation): literals, operators
+    and functions of known values; every other part stays a "${...}" string."""
+    too_deep = HclValueError(f"nests more than {MAX_JSON_DEPTH} levels deep (the limit for a policy)")
+    try:
+        value = evaluate_node_partial(node)
+    except RecursionError:
+        raise too_deep from None
     if nesting_depth(value) > MAX_JSON_DEPTH:
-        raise HclValueError(f"nests more than {MAX_JSON_DEPTH} levels deep (the limit for a policy)")
+        raise too_deep
     return value
+
+
+def _argument(expression: str, functions: tuple[str, ...]) -> tuple[str, Any] | None:
+    """(function, its first argument's node) when the expression is one call of one of these functions."""
+    try:
+        tree = _parsed(expression)
+    except HclValueError:
+        return None
+    name = call_name(tree)
+    if name not in functions:
+        return None
+    (call,) = find_calls(tree, name)[:1]
+    arguments = call_arguments(call)
+    return (name, arguments[0]) if len(arguments) == 1 else None
+
+
+def _calls(expression: str, function: str) -> list[tuple[str, list]]:
+    """(arguments as written, their values by partial evaluation) of every call of `function` in an expression."""
+    try:
+        tree = _parsed(expression)
+    except HclValueError:
+        return []
+    found = []
+    for call in find_calls(tree, function):
+        try:
+            values = [_known(argument) for argument in call_arguments(call)]
+        except HclValueError:
+            values = []
+        found.append((arguments_text(call), values))
+    return found
 
 
 # ---- dynamic blocks ---------------------------------------------------------------------------------------
 
 _NESTED_DYNAMIC = ("principals", "not_principals", "condition")  # blocks a statement may generate dynamically
-_CONVERSIONS = re.compile(r"^(toset|tolist|tomap)\s*\(")
-_ACCESS = re.compile(r'\s*(?:\.([A-Za-z_][A-Za-z0-9_-]*)|\[\s*"([^"]*)"\s*\]|\[\s*(\d+)\s*\])')
-_UNKNOWN = object()
+_CONVERSIONS = ("toset", "tolist", "tomap")
 
 
 class StatementExpander:
@@ -540,7 +243,7 @@ class StatementExpander:
         return out
 
     def _list_value(self, value: object) -> object:
-        if not isinstance(value, str) or not _SIMPLE_REF.match(_strip_interpolation(value) or ""):
+        if not isinstance(value, str) or not SIMPLE_REF.match(strip_interpolation(value) or ""):
             return value
         found = self.project.resolve(value, self.module, self.bindings)
         lists = [v for v in found if isinstance(v, list)]
@@ -577,12 +280,12 @@ class StatementExpander:
         """One content body per for_each element, iterator references filled in; [] and an unread part if unknown."""
         items = self._items(spec.get("for_each"))
         if items is None:
-            shown = _strip_interpolation(str(spec.get("for_each"))) or spec.get("for_each")
+            shown = strip_interpolation(str(spec.get("for_each"))) or spec.get("for_each")
             what = f'{self.block.address}: dynamic "{block_type}" for_each = {shown} is known only at plan time'
             self.unread.append(UnreadPart(what, line))
             return []
         iterator = spec.get("iterator")
-        name = (_strip_interpolation(iterator) or iterator) if isinstance(iterator, str) else block_type
+        name = (strip_interpolation(iterator) or iterator) if isinstance(iterator, str) else block_type
         content = next((c for c in as_list(spec.get("content")) if isinstance(c, dict)), {})
         return [_bind(content, name, key, value) for key, value in items]
 
@@ -601,19 +304,19 @@ class StatementExpander:
         """The collections (and whether each is a set) a for_each value can be; None when not known statically."""
         if isinstance(value, (list, dict)):
             return [(value, False)]
-        inner = _strip_interpolation(value) if isinstance(value, str) else None
-        if inner is None or depth > _MAX_DEPTH:
+        inner = strip_interpolation(value) if isinstance(value, str) else None
+        if inner is None or depth > MAX_DEPTH:
             return None
-        call = _CONVERSIONS.match(inner)
-        if call and _matching(inner, call.end() - 1, "(", ")") == len(inner) - 1:
+        call = _argument(inner, _CONVERSIONS)
+        if call is not None:
             try:
-                argument = _hcl_value(inner[call.end() : -1])
+                argument = _known(call[1])
             except HclValueError:
                 return None
             found = self._collections(argument, depth + 1)
-            as_set = call.group(1) == "toset"
+            as_set = call[0] == "toset"
             return None if found is None else [(c, is_set or as_set) for c, is_set in found]
-        if not _SIMPLE_REF.match(inner):
+        if not SIMPLE_REF.match(inner):
             return None
         candidates = self.project.resolve(value, self.module, self.bindings)
         out: list[tuple[list | dict, bool]] = []
@@ -636,51 +339,27 @@ def _iterate(collection: list | dict, is_set: bool) -> list[tuple[object, object
 
 
 def _bind(value: object, iterator: str, key: object, element: object) -> object:
-    """The value with `<iterator>.key` / `<iterator>.value[...]` references replaced (recursively)."""
+    """The value with `<iterator>.key` / `<iterator>.value[...]` filled in (recursively), by partial evaluation:
+    other references stay "${...}"; strings that do not name the iterator stay as they are."""
     if isinstance(value, dict):
         return {k: _bind(v, iterator, key, element) for k, v in value.items()}
     if isinstance(value, list):
         return [_bind(v, iterator, key, element) for v in value]
-    if not isinstance(value, str) or "${" not in value:
+    if not isinstance(value, str) or "${" not in value or iterator not in value:
         return value
-    whole = _strip_interpolation(value)
-    if whole is not None:
-        found = _iterator_value(whole, iterator, key, element)
-        return value if found is _UNKNOWN else found
-    return _replace_interpolations(
-        value, lambda text: _scalar_text(_iterator_value(text[2:-1].strip(), iterator, key, element), text)
-    )
 
+    def resolve(path: tuple) -> object:
+        if len(path) >= 2 and path[0] == iterator and path[1] in ("key", "value"):
+            current = key if path[1] == "key" else element
+            for step in path[2:]:
+                current = current[step]  # KeyError/IndexError/TypeError: unknown
+            return current
+        raise Unsupported(".".join(map(str, path)))
 
-def _iterator_value(expression: str, iterator: str, key: object, element: object) -> object:
-    """The value of `<iterator>.key` or `<iterator>.value` followed by attribute/index access; _UNKNOWN otherwise."""
-    match = re.match(rf"^{re.escape(iterator)}\.(key|value)\b", expression)
-    if not match:
-        return _UNKNOWN
-    current = key if match.group(1) == "key" else element
-    position = match.end()
-    while position < len(expression):
-        access = _ACCESS.match(expression, position)
-        if not access:
-            return _UNKNOWN
-        name, quoted, index = access.groups()
-        if isinstance(current, dict) and (name or quoted) in current:
-            current = current[name or quoted]
-        elif isinstance(current, list) and index is not None and int(index) < len(current):
-            current = current[int(index)]
-        else:
-            return _UNKNOWN
-        position = access.end()
-    return current
-
-
-def _scalar_text(value: object, original: str) -> str:
-    """How Terraform writes a value inside a string; the original "${...}" when it is not a scalar."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
-        return str(value)
-    return original
+    try:
+        return evaluate_partial(value, Scope({}, resolve=resolve, partial=True))
+    except Exception:  # noqa: BLE001 - a value python-hcl2 cannot re-read stays as it is
+        return value
 
 
 class Extractor:
@@ -694,7 +373,7 @@ class Extractor:
 
     def documents(self, value: object, module: ModuleDir, bindings: dict[str, str], depth: int = 0) -> list[Doc]:
         """The policies a Terraform value holds (several for a conditional); raises Unreadable."""
-        if depth > _MAX_DEPTH:
+        if depth > MAX_DEPTH:
             raise Unreadable(str(value))
         if isinstance(value, dict):
             return [Doc(value)]
@@ -702,7 +381,7 @@ class Extractor:
             raise Unreadable(repr(value))
         if value.startswith("<<"):
             return [json_document(heredoc_body(value), "the heredoc policy")]
-        inner = _strip_interpolation(value)
+        inner = strip_interpolation(value)
         if inner is None:
             if value.lstrip().startswith("{"):
                 return [json_document(value, "the policy string")]
@@ -710,20 +389,24 @@ class Extractor:
         return self._expression_documents(inner, module, bindings, depth)
 
     def _expression_documents(self, inner: str, module: ModuleDir, bindings: dict[str, str], depth: int) -> list[Doc]:
-        if inner.startswith("jsonencode(") and _matching(inner, len("jsonencode"), "(", ")") == len(inner) - 1:
+        if inner.startswith("jsonencode("):
             try:
-                return [Doc(_hcl_value(inner[len("jsonencode(") : -1]))]
+                call = _argument(inner, ("jsonencode",))
+                if call is None:
+                    _parsed(inner)  # the parser's message
+                else:
+                    return [Doc(_known(call[1]))]
             except HclValueError as exc:
                 return [Doc(None, f"the jsonencode(...) policy cannot be read: {exc}")]
-        if _SIMPLE_REF.match(inner):
+        if SIMPLE_REF.match(inner):
             docs: list[Doc] = []
             for resolved in self.project.resolve("${" + inner + "}", module, bindings):
                 if resolved == "${" + inner + "}":
                     raise Unreadable(inner)
                 docs.extend(self.documents(resolved, module, bindings, depth + 1))
             return docs
-        docs = [self._template(args, module, bindings) for args in _calls(inner, "templatefile")]
-        docs += [self._file(args, module, bindings) for args in _calls(inner, "file")]
+        docs = [self._template(args, values, module, bindings) for args, values in _calls(inner, "templatefile")]
+        docs += [self._file(args, values, module, bindings) for args, values in _calls(inner, "file")]
         for name in dict.fromkeys(_DATA_DOC_REF.findall(inner)):
             docs.append(self._data_document(module, name, bindings, depth))
         if not docs:
@@ -735,9 +418,9 @@ class Extractor:
         if block is None:
             raise Unreadable(f"data.aws_iam_policy_document.{name}")
         self.included.add(id(block))
-        if depth > _MAX_DEPTH:  # a cycle (a document including itself, directly or not) or absurdly deep
+        if depth > MAX_DEPTH:  # a cycle (a document including itself, directly or not) or absurdly deep
             return Doc(None, f"{block.address}: source_policy_documents / override_policy_documents include it "
-                       f"again (a cycle) or nest more than {_MAX_DEPTH} documents deep", origin=block)
+                       f"again (a cycle) or nest more than {MAX_DEPTH} documents deep", origin=block)
         # (statement, its line) pairs; an included document's statements have this block's header line
         included: dict[str, list[list[tuple[object, int | None]]]] = {}
         unread: list[UnreadPart] = []
@@ -761,25 +444,23 @@ class Extractor:
             unread=tuple(unread + expanded.unread),
         )
 
-    def _template_path(self, args: str, module: ModuleDir, bindings: dict[str, str]) -> tuple[list[Path], list]:
-        try:
-            values = as_list(_hcl_value(f"[{args}]"))
-        except HclValueError:
-            raise Unreadable(f"({args})") from None
+    def _template_path(self, args: str, values: list, module: ModuleDir, bindings: dict[str, str]) -> list[Path]:
+        if not values:
+            raise Unreadable(f"({args})")
         raw_path = str(values[0]) if values else ""
         path_text = self.project.substitute(raw_path, module, bindings)
         if "${" not in path_text:
-            return [Path(path_text)], values
+            return [Path(path_text)]
         # Chosen at plan time: read the files that fit, but only for a bound value (the role's operation),
         # so an unbound ${...} never picks another operation's template.
         if not bindings:
             raise Unreadable(f"templatefile path {raw_path} depends on values known only at plan time")
         pattern = re.sub(r"\$\{[^}]*\}", "*", path_text)
         names = tuple(f"{v}." for v in bindings.values())
-        return sorted(Path(p) for p in glob.glob(pattern) if Path(p).name.startswith(names)), values
+        return sorted(Path(p) for p in glob.glob(pattern) if Path(p).name.startswith(names))
 
-    def _template(self, args: str, module: ModuleDir, bindings: dict[str, str]) -> Doc:
-        paths, values = self._template_path(args, module, bindings)
+    def _template(self, args: str, values: list, module: ModuleDir, bindings: dict[str, str]) -> Doc:
+        paths = self._template_path(args, values, module, bindings)
         if not paths:
             raise Unreadable(f"templatefile({args})")
         given = values[1] if len(values) > 1 and isinstance(values[1], dict) else {}
@@ -798,8 +479,8 @@ class Extractor:
         # Several candidates (e.g. the .versioned/.kms variants chosen at plan time): lint them all.
         return docs[0] if len(docs) == 1 else Doc({"Version": "2012-10-17", "Statement": _union(docs)})
 
-    def _file(self, args: str, module: ModuleDir, bindings: dict[str, str]) -> Doc:
-        paths, _ = self._template_path(args, module, bindings)
+    def _file(self, args: str, values: list, module: ModuleDir, bindings: dict[str, str]) -> Doc:
+        paths = self._template_path(args, values, module, bindings)
         if len(paths) != 1 or not paths[0].is_file():
             raise Unreadable(f"file({args})")
         text, unreadable = _read_policy_file(paths[0])
@@ -869,7 +550,7 @@ class Extractor:
                     operation=override or op,
                     operation_origin="--operation" if override else origin,
                     unreadable=tuple(missed),
-                    suppressions=role.suppressions(),
+                    suppressions=block_suppressions(role),
                 )
             )
         return results, [], consumed
@@ -883,8 +564,8 @@ class Extractor:
             if name is None:
                 return [], "nowhere", None
             expression, origin = "${var." + name + "}", f"variable {name}"
-        inner = _strip_interpolation(expression) or ""
-        match = _SIMPLE_REF.match(inner)
+        inner = strip_interpolation(expression) or ""
+        match = SIMPLE_REF.match(inner)
         variable = match.group(2) if match and match.group(1) == "var" else None
         values = [v for v in self.project.resolve(expression, module, {}) if isinstance(v, str) and "${" not in v]
         return list(dict.fromkeys(values)), origin, variable
@@ -916,9 +597,23 @@ class Extractor:
         return attached, unreadable, consumed
 
 
+def block_suppressions(block: Block) -> tuple[Suppression, ...]:
+    """`# s3batch:ignore` comments inside the block or in the comment lines directly above it."""
+    if block.line is None:
+        return ()
+    start = block.line
+    while start > 1 and block.file.lines[start - 2].lstrip().startswith(("#", "//")):
+        start -= 1
+    end = block.end or block.line
+    text = "\n".join(block.file.lines[start - 1 : end])
+    return tuple(parse_comment_suppressions(text, block.file.display, start))
+
+
 def _policy_source(block: Block, doc: Doc, kind: str | None, for_batch: bool) -> PolicySource:
     where = doc.origin or block
-    suppressions = block.suppressions() + (doc.origin.suppressions() if doc.origin and doc.origin is not block else ())
+    suppressions = block_suppressions(block) + (
+        block_suppressions(doc.origin) if doc.origin and doc.origin is not block else ()
+    )
     return PolicySource(
         document=doc.document,
         file=where.file.display,
@@ -991,14 +686,18 @@ def _mentions_batch(document: object) -> bool:
 
 
 def _tag_expression(tags: object) -> str | None:
+    """The S3BatchOperation tag's value as written: a literal, "${var.x}", or None; in a map literal or anywhere in
+    a tags expression such as `merge(var.tags, { S3BatchOperation = var.operation })` (found in its parse tree)."""
     if isinstance(tags, dict):
         value = tags.get(OPERATION_TAG)
         return value if isinstance(value, str) else None
-    if isinstance(tags, str):
-        match = _TAG_IN_EXPRESSION.search(tags)
-        if match:
-            return match.group("literal") if match.group("literal") is not None else "${" + match.group("ref") + "}"
-    return None
+    if not isinstance(tags, str) or "${" not in tags:
+        return None
+    try:
+        values = [evaluate_node_partial(node) for node in object_values(parse_expression(tags), OPERATION_TAG)]
+    except Exception:  # noqa: BLE001 - a tags expression python-hcl2 cannot re-read declares nothing
+        return None
+    return next((v for v in values if isinstance(v, str)), None)
 
 
 def _module_roles(module: ModuleDir) -> list[Block]:
@@ -1063,4 +762,3 @@ def _data_references_outside_iam(module: ModuleDir) -> set[str]:
 def extract_policies(paths: Sequence[Path], operation: str | None = None) -> tuple[list[PolicySource], list[RoleSource]]:
     """Load the Terraform under these paths and return (standalone policy sources, batch role sources)."""
     return Extractor(TerraformProject.load(paths)).extract(operation)
-

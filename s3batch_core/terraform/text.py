@@ -1,0 +1,102 @@
+"""Terraform values as text: the "${...}" interpolations python-hcl2's dict form keeps, and heredocs.
+
+python-hcl2 serialises an expression it does not evaluate as a "${...}" string, a heredoc as "<<EOT\n...\nEOT".
+The readers that work on that dict form (the linter's policy extraction, the provider-schema check) find,
+replace and unquote those pieces here.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Callable
+
+
+def strip_interpolation(value: str) -> str | None:
+    """The expression inside a string that is exactly one "${...}", else None."""
+    if not (value.startswith("${") and value.endswith("}")):
+        return None
+    if matching(value, 1, "{", "}") != len(value) - 1:
+        return None
+    return value[2:-1].strip()
+
+
+def matching(text: str, start: int, opening: str, closing: str) -> int:
+    """Index of the bracket closing the one at `start`, skipping quoted strings; -1 if none."""
+    depth, index, quoted = 0, start, False
+    while index < len(text):
+        char = text[index]
+        if quoted:
+            if char == "\\":
+                index += 1
+            elif char == '"':
+                quoted = False
+        elif char == '"':
+            quoted = True
+        elif char == opening:
+            depth += 1
+        elif char == closing:
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return -1
+
+
+
+def interpolations(text: str) -> list[str]:
+    """Every top-level "${...}" in a python-hcl2 string value (an unclosed one is left out)."""
+    found: list[str] = []
+    _replace_interpolations(text, lambda part: found.append(part) or part)
+    return found
+
+
+def _replace_interpolations(text: str, fill: Callable[[str], str]) -> str:
+    """The text with each "${...}" replaced by fill("${...}") (an unclosed one is kept as it is)."""
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        if text.startswith("${", index):
+            end = matching(text, index + 1, "{", "}")
+            if end < 0:
+                out.append(text[index:])
+                break
+            out.append(fill(text[index : end + 1]))
+            index = end + 1
+        else:
+            out.append(text[index])
+            index += 1
+    return "".join(out)
+
+
+
+def heredoc_body(value: str) -> str:
+    """The text of a heredoc as python-hcl2 returns it ("<<-EOT\\n...\\nEOT"), dedented for <<-."""
+    lines = value.splitlines()
+    body = "\n".join(lines[1:-1]) if len(lines) >= 2 else ""
+    return textwrap.dedent(body) if value.startswith("<<-") else body
+
+
+def quote_bare_interpolations(text: str) -> str:
+    """Wrap ${...} found outside JSON strings in quotes, so JSON with Terraform interpolations parses."""
+    out: list[str] = []
+    index, quoted = 0, False
+    while index < len(text):
+        char = text[index]
+        if quoted:
+            out.append(char)
+            if char == "\\" and index + 1 < len(text):
+                out.append(text[index + 1])
+                index += 1
+            elif char == '"':
+                quoted = False
+        elif text.startswith("${", index):
+            end = matching(text, index + 1, "{", "}")
+            end = len(text) - 1 if end < 0 else end
+            out.append(json.dumps(text[index : end + 1]))
+            index = end
+        else:
+            out.append(char)
+            quoted = char == '"'
+        index += 1
+    return "".join(out)
