@@ -16,13 +16,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import quote_plus, unquote_plus
 
 from s3batch_core.contract import arns
 from s3batch_core.contract.formats import MAX_KEY_BYTES
+from s3batch_core.contract.limits import MAX_MANIFEST_LINE_CHARS
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _ETAG = re.compile(r"^[0-9a-fA-F]{32}(-\d+)?$")
@@ -211,10 +212,13 @@ def _rows(reader: Any) -> Iterator[tuple[list[str], str | None]]:
         yield values, None
 
 
-def _checked_lines(text: Iterable[str]) -> Iterator[str]:
-    """The lines of `text`, stopping at a byte order mark on the first one or at bytes that are not UTF-8."""
+def _checked_lines(text: io.TextIOWrapper) -> Iterator[str]:
+    """The lines of `text`, stopping at a byte order mark on the first one, at bytes that are not UTF-8, or at a
+    line longer than MAX_MANIFEST_LINE_CHARS (read no further: memory stays bounded)."""
     first = True
-    for line in text:  # not `yield from`: closing this generator would close the stream
+    while line := text.readline(MAX_MANIFEST_LINE_CHARS + 1):
+        if len(line) > MAX_MANIFEST_LINE_CHARS:
+            raise _Stop(f"a line longer than {MAX_MANIFEST_LINE_CHARS} characters (the limit for a manifest row)")
         if first and line.startswith("\ufeff"):
             raise _Stop("the manifest starts with a UTF-8 byte order mark (save it as UTF-8 without BOM)")
         if not line.isascii() and _UNDECODABLE.search(line):

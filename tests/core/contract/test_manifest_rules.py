@@ -15,6 +15,7 @@ from s3batch.emulator.engine.failures import JobFailure
 from s3batch.emulator.engine.manifest import CSV_FORMAT, Manifest, ManifestFile, iter_tasks
 from s3batch_core.errors import InputError
 from s3batch_core.contract.formats import MAX_KEY_BYTES
+from s3batch_core.contract.limits import MAX_MANIFEST_LINE_CHARS
 from s3batch.jobs.manifest import check_csv_manifest
 from s3batch_core.contract.manifest_rules import decode_key, encode_key, key_problem
 
@@ -94,6 +95,8 @@ REFUSED: dict[str, tuple[bytes, int, str]] = {
     "bytes that are not UTF-8": (b"bkt,k1\nbkt,\xff\n", 2, "not valid UTF-8"),
     "a field with a line break": (b'bkt,k1\nbkt,"two\nlines"\n', 2, "a field contains a line break"),
     "a quote inside a quoted field": (b'bkt,"k"1"\n', 1, "not valid CSV"),
+    "a line past the limit": (b"bkt,k1\nbkt," + b"k" * MAX_MANIFEST_LINE_CHARS + b"\n", 2,
+                              f"a line longer than {MAX_MANIFEST_LINE_CHARS} characters"),
 }
 
 
@@ -104,6 +107,13 @@ def test_both_readers_refuse_the_same_row(case: str, tmp_path: Path) -> None:
     assert isinstance(preflight, str) and preflight.startswith(f"m.csv: row {row}: "), preflight
     assert isinstance(engine, str) and engine.startswith(f"s3://mb/m.csv row {row}: "), engine
     assert problem in preflight and preflight.split(": ", 2)[-1] == engine.split(": ", 1)[-1]
+
+
+def test_a_line_past_the_limit_is_refused_without_reading_it_whole() -> None:
+    stream = io.BytesIO(b"bkt,k1\nbkt," + b"k" * (16 * MAX_MANIFEST_LINE_CHARS))
+    with pytest.raises(InputError, match="row 2: a line longer than"):
+        check_csv_manifest(stream, "m.csv")
+    assert stream.tell() < 4 * MAX_MANIFEST_LINE_CHARS  # read up to the limit (and a buffer), not to the end
 
 
 HARD_KEYS = ["with space/and more spaces.txt", "plus+sign+.txt", "percent%20literal%.txt", "comma,separated,key.csv",
