@@ -130,6 +130,11 @@ def inventory_schema(document: dict) -> list[str]:
     return [name.strip() for name in str(document.get("fileSchema", "")).split(",")]
 
 
+def inventory_fields(document: dict) -> tuple[str, ...]:
+    """The data files' columns as a CSV manifest's Fields: Bucket, Key and VersionId by name, the others Ignore."""
+    return tuple(name if name in ("Bucket", "Key", "VersionId") else "Ignore" for name in inventory_schema(document))
+
+
 def inventory_data_bucket(document: dict) -> str:
     """The bucket holding the inventory's data files: its `destinationBucket` (an ARN, or a bare name)."""
     return arns.bucket_name(str(document["destinationBucket"]))

@@ -44,8 +44,8 @@ from s3batch_core.contract.manifest_rules import (
     csv_rows,
     encode_key,
     inventory_data_bucket,
+    inventory_fields,
     inventory_problem,
-    inventory_schema,
     row_problem,
 )
 from s3batch_core.contract.manifest_rules import normalise_etag as bare_etag
@@ -193,7 +193,7 @@ def load_inventory_manifest(s3: Any, location: dict, workdir: Path) -> Manifest:
     problem = inventory_problem(doc)
     if problem:
         raise JobFailure(INVALID_MANIFEST, f"{where}: {problem}")
-    fields = tuple(name if name in ("Bucket", "Key", "VersionId") else "Ignore" for name in inventory_schema(doc))
+    fields = inventory_fields(doc)
     check_fields(fields)
     files, bucket = [], inventory_data_bucket(doc)
     for index, entry in enumerate(doc["files"]):
