@@ -199,22 +199,17 @@ def csv_rows(data: IO[bytes]) -> Iterator[tuple[list[str], str | None]]:
 
 def _rows(reader: Any) -> Iterator[tuple[list[str], str | None]]:
     line = 0
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except _Stop as stop:
-            yield [], str(stop)
-            return
-        except csv.Error as error:
-            yield [], f"not valid CSV ({error})"
-            return
-        if reader.line_num - line > 1:
-            yield values, "a field contains a line break (rows must be one line each)"
-            return
-        line = reader.line_num
-        yield values, None
+    try:  # around the loop, not each row: the reader's errors end it either way (the consumer's never reach here)
+        for values in reader:
+            if reader.line_num - line > 1:
+                yield values, "a field contains a line break (rows must be one line each)"
+                return
+            line = reader.line_num
+            yield values, None
+    except _Stop as stop:
+        yield [], str(stop)
+    except csv.Error as error:
+        yield [], f"not valid CSV ({error})"
 
 
 def _checked_lines(text: io.TextIOWrapper) -> Iterator[str]:
@@ -237,13 +232,14 @@ def row_problem(values: list[str], layout: RowLayout | None) -> str | None:
     Both readers ask this; the job tooling's preflight also asks `field_problem` (stricter than the job)."""
     if not values or values == [""]:
         return "empty line (remove empty lines from the manifest)"
-    problem = columns_problem(len(values), layout)
-    if problem:
-        return problem
-    if values[0] != values[0].lstrip() or values[-1] != values[-1].rstrip():
+    if layout is None or len(values) != layout.columns:  # the first row, or one that does not fit
+        problem = columns_problem(len(values), layout)
+        if problem:
+            return problem
+        layout = RowLayout.of_row(values)
+    if values[0][:1].isspace() or values[-1][-1:].isspace():
         return "leading or trailing whitespace"
-    bucket, key, _ = (layout or RowLayout.of_row(values)).split(values)
-    return "empty bucket" if not bucket else key_problem(key)
+    return key_problem(values[layout.key_at]) if values[layout.bucket_at] else "empty bucket"
 
 
 def columns_problem(count: int, layout: RowLayout | None) -> str | None:
