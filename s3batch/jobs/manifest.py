@@ -15,7 +15,6 @@ writes the same key with the same bytes, and the job's idempotency token stays t
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import tempfile
@@ -32,14 +31,15 @@ from s3batch_core.errors import InputError
 from s3batch_core.contract.formats import CSV_FORMAT, INVENTORY_FORMAT, NULL_VERSION
 from s3batch_core.contract.limits import MAX_INVENTORY_MANIFEST_BYTES, load_json
 from s3batch_core.contract.manifest_rules import (
-    bucket_problem,
+    RowLayout,
+    csv_rows,
     decode_key,
     encode_key,
-    encoding_problem,
+    field_problem,
     inventory_problem,
     key_problem,
+    row_problem,
     strip_etag,
-    version_problem,
 )
 
 @dataclass(frozen=True)
@@ -279,74 +279,26 @@ class CsvManifestInfo:
 
 
 def check_csv_manifest(data: IO[bytes], source: str, *, sample: int = 10) -> CsvManifestInfo:
-    """Check an existing CSV manifest by AWS's rules; raise InputError naming the row on the first problem."""
-    head = data.read(3)
-    if head == b"\xef\xbb\xbf":
-        raise InputError(f"{source}: starts with a UTF-8 BOM; AWS wants UTF-8 without BOM")
-    stream = io.TextIOWrapper(_Prepend(head, data), encoding="utf-8", newline="")
-    columns = 0
+    """Check an existing CSV manifest, streamed, by the engine's row rules (`manifest_rules.row_problem`) and the
+    stricter `field_problem`; raise InputError naming the row on the first problem."""
+    layout: RowLayout | None = None
     rows = 0
     first: list[ManifestEntry] = []
-    try:
-        for number, line in enumerate(stream, start=1):
-            text = line.rstrip("\r\n")
-            entry, width = _check_row(text, source, number)
-            if columns and width != columns:
-                what = "version ids must be given for all rows or none" if {width, columns} == {2, 3} else ""
-                raise InputError(f"{source}: row {number} has {width} columns, row 1 has {columns}" + (f" ({what})" if what else ""))
-            columns = columns or width
-            rows += 1
-            if len(first) < sample:
-                first.append(entry)
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{source}: not UTF-8 ({exc.reason} at byte {exc.start} of a chunk)") from None
-    if not rows:
+    for rows, (values, problem) in enumerate(csv_rows(data), start=1):
+        _refuse(source, rows, problem or row_problem(values, layout))
+        layout = layout or RowLayout.of_row(values)
+        bucket, key, version = layout.split(values)
+        _refuse(source, rows, field_problem(bucket, key, version, rows))
+        if len(first) < sample:
+            first.append(ManifestEntry(bucket, decode_key(key), version))
+    if not layout:
         raise InputError(f"{source}: the manifest is empty")
-    fields = ("Bucket", "Key", "VersionId") if columns == 3 else ("Bucket", "Key")
-    return CsvManifestInfo(rows=rows, columns=columns, fields=fields, first_rows=tuple(first))
+    return CsvManifestInfo(rows=rows, columns=layout.columns, fields=layout.fields, first_rows=tuple(first))
 
 
-def _check_row(text: str, source: str, number: int) -> tuple[ManifestEntry, int]:
-    where = f"{source}: row {number}"
-    if not text:
-        raise InputError(f"{where}: empty line (AWS rejects empty lines)")
-    if text != text.strip():
-        raise InputError(f"{where}: leading or trailing spaces")
-    try:
-        parts = next(csv.reader([text]))
-    except csv.Error as exc:
-        raise InputError(f"{where}: not valid CSV ({exc})") from None
-    if len(parts) not in (2, 3):
-        raise InputError(f"{where}: expected 2 columns (bucket,key) or 3 (bucket,key,version id), got {len(parts)}")
-    bucket, key = parts[0], parts[1]
-    version = parts[2] if len(parts) == 3 else None
-    problem = (bucket_problem(bucket) or encoding_problem(key) or key_problem(key)
-               or (version_problem(version) if version is not None else None))
+def _refuse(source: str, row: int, problem: str | None) -> None:
     if problem:
-        hint = " (a header row? AWS does not allow one)" if number == 1 and bucket_problem(bucket) else ""
-        raise InputError(f"{where}: {problem}{hint}")
-    return ManifestEntry(bucket, decode_key(key), version), len(parts)
-
-
-class _Prepend(io.RawIOBase):
-    """A readable stream of `head` followed by the rest of `tail` (we peeked for a BOM)."""
-
-    def __init__(self, head: bytes, tail: IO[bytes]) -> None:
-        self._head = head
-        self._tail = tail
-
-    def readable(self) -> bool:  # noqa: D102 - io protocol
-        return True
-
-    def readinto(self, buffer: Any) -> int:  # noqa: D102 - io protocol
-        if self._head:
-            n = min(len(buffer), len(self._head))
-            buffer[:n] = self._head[:n]
-            self._head = self._head[n:]
-            return n
-        chunk = self._tail.read(len(buffer))
-        buffer[: len(chunk)] = chunk
-        return len(chunk)
+        raise InputError(f"{source}: row {row}: {problem}")
 
 
 def check_inventory_manifest(document: bytes, source: str) -> dict[str, Any]:

@@ -24,7 +24,14 @@ from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
 from s3batch.jobs.submit import GeneratorSettings, JobOptions, ReportSettings, build_create_job_request, create_job
 from s3batch_core.contract.formats import CSV_FORMAT
 from s3batch_core.contract.limits import MAX_INVENTORY_MANIFEST_BYTES, load_json
-from s3batch_core.contract.manifest_rules import inventory_data_bucket, inventory_problem
+from s3batch_core.contract.manifest_rules import (
+    RowLayout,
+    csv_rows,
+    inventory_data_bucket,
+    inventory_fields,
+    inventory_problem,
+    row_problem,
+)
 from s3batch_core.contract.stack_outputs import StackOutputs
 
 
@@ -103,12 +110,20 @@ def count_inventory_rows(s3: Any, location: ManifestLocation) -> int:
     problem = inventory_problem(document)
     if problem:
         raise InputError(f"{source}: {problem}")
-    bucket = inventory_data_bucket(document)
+    bucket, layout = inventory_data_bucket(document), RowLayout.of_fields(inventory_fields(document))
     rows = 0
     for item in document["files"]:
+        where = f"s3://{bucket}/{item['key']}"
         body = s3.get_object(Bucket=bucket, Key=item["key"])["Body"]
-        with gzip.GzipFile(fileobj=body) as data:
-            rows += sum(1 for line in data if line.strip())
+        try:
+            with gzip.GzipFile(fileobj=body) as data:
+                for values, problem in csv_rows(data):  # the engine's rules, rows counted across files alike
+                    problem = problem or row_problem(values, layout)
+                    if problem:
+                        raise InputError(f"{where}: row {rows + 1}: {problem}")
+                    rows += 1
+        except (OSError, EOFError) as exc:
+            raise InputError(f"{where}: not a readable gzip file ({exc})") from None
     return rows
 
 

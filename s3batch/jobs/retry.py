@@ -9,9 +9,7 @@ writes them encoded (`--report-keys url`, the default), else encoded from the ra
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import tempfile
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
@@ -24,7 +22,13 @@ from s3batch_core.errors import InputError, S3BatchError
 from s3batch_core.contract.formats import INVENTORY_FORMAT
 from s3batch.jobs.manifest import ManifestLocation, ManifestStats, join_prefix, put_manifest
 from s3batch_core.contract.limits import MAX_REPORT_MANIFEST_BYTES, load_json
-from s3batch_core.contract.manifest_rules import bucket_problem, encoding_problem, key_problem, version_problem
+from s3batch_core.contract.manifest_rules import (
+    bucket_problem,
+    csv_rows,
+    encoding_problem,
+    key_problem,
+    version_problem,
+)
 from s3batch.jobs.report import ReportRow
 from s3batch.jobs.submit import DEFAULT_PRIORITY, JobOptions, build_create_job_request
 
@@ -114,12 +118,11 @@ def job_buckets(s3: Any, job: dict[str, Any]) -> frozenset[str]:
     fields = spec.get("Fields") or ["Bucket", "Key"]
     column = fields.index("Bucket") if "Bucket" in fields else 0
     buckets: set[str] = set()
-    try:
-        for row in csv.reader(io.TextIOWrapper(body, encoding="utf-8", newline="")):
-            if len(row) > column:
-                buckets.add(row[column])
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"{where}: cannot read the job's manifest to check the retry rows ({exc})") from None
+    for row, (values, problem) in enumerate(csv_rows(body), start=1):  # read as the job's engine read it
+        if problem:
+            raise InputError(f"{where}: cannot read the job's manifest to check the retry rows (row {row}: {problem})")
+        if len(values) > column:
+            buckets.add(values[column])
     return frozenset(buckets)
 
 

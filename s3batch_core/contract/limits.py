@@ -1,4 +1,5 @@
-"""Input limits shared by every reader of user-supplied JSON: the linter, the Terraform reader, the report reader.
+"""Input limits shared by every reader of user-supplied JSON (the linter, the Terraform reader, the report reader)
+and of CSV manifests (the job tooling's check and the emulator alike).
 
 Limits are checked up front and reported as one line naming the input, so a hostile or broken document is an
 input error (lint exit 2, job commands exit 3), never a RecursionError or an unbounded read. The numbers are
@@ -18,6 +19,9 @@ MAX_STATEMENTS = 200_000  # statements in one policy document
 MAX_REPORT_MANIFEST_BYTES = 16 * 1024**2  # a completion report's manifest.json
 MAX_SETTINGS_BYTES = 16 * 1024**2  # outputs.json, a job spec, a price table
 MAX_INVENTORY_MANIFEST_BYTES = 64 * 1024**2  # an S3 Inventory manifest.json (~150 bytes per data file listed)
+# One line of a CSV manifest or inventory data file, its line ending included: a real row is bucket (63), key
+# field (at most 3 x 1,024 encoded), version id (1,024) and, in an inventory, a few short columns.
+MAX_MANIFEST_LINE_CHARS = 64 * 1024
 
 
 def nesting_depth(value: object, limit: int = MAX_JSON_DEPTH) -> int:

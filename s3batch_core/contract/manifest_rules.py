@@ -1,5 +1,6 @@
-"""The rules for one row of an `S3BatchOperations_CSV_20180820` manifest, in one place for both sides: the job
-tooling's preflight check (`s3batch.jobs.manifest`) and the emulator's manifest reader (`s3batch.emulator.engine.manifest`).
+"""The rules of an `S3BatchOperations_CSV_20180820` manifest (its syntax and each row) and of an S3 Inventory
+manifest.json, in one place for both sides: the job tooling's preflight check (`s3batch.jobs.manifest`) and the
+emulator's manifest reader (`s3batch.emulator.engine.manifest`).
 
 Each check returns a problem (a phrase, None when the value is fine); each side turns it into its own error
 (InputError exit 3 on the job side, a job failure `InvalidManifestContent` in the emulator) with the row number.
@@ -12,11 +13,17 @@ caps the encoded field is UNCONFIRMED (docs/jobs.md).
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, Any
 from urllib.parse import quote_plus, unquote_plus
 
 from s3batch_core.contract import arns
 from s3batch_core.contract.formats import MAX_KEY_BYTES
+from s3batch_core.contract.limits import MAX_MANIFEST_LINE_CHARS
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _ETAG = re.compile(r"^[0-9a-fA-F]{32}(-\d+)?$")
@@ -123,6 +130,134 @@ def inventory_schema(document: dict) -> list[str]:
     return [name.strip() for name in str(document.get("fileSchema", "")).split(",")]
 
 
+def inventory_fields(document: dict) -> tuple[str, ...]:
+    """The data files' columns as a CSV manifest's Fields: Bucket, Key and VersionId by name, the others Ignore."""
+    return tuple(name if name in ("Bucket", "Key", "VersionId") else "Ignore" for name in inventory_schema(document))
+
+
 def inventory_data_bucket(document: dict) -> str:
     """The bucket holding the inventory's data files: its `destinationBucket` (an ARN, or a bare name)."""
     return arns.bucket_name(str(document["destinationBucket"]))
+
+
+# ---- CSV manifest syntax (S3BatchOperations_CSV_20180820; S3 Inventory's CSV data files alike) ----
+# Rows as Python's csv module reads them (quoted fields allowed, strict quoting), each on one line; UTF-8 without
+# a byte order mark; no empty lines; no space before the first or after the last field; 2 columns (Bucket,Key) or
+# 3 (Bucket,Key,VersionId) on every row unless the job's Fields declare the layout.
+
+
+@dataclass(frozen=True)
+class RowLayout:
+    """Where a row's Bucket, Key and VersionId are: from the job's Fields, or inferred from the first row."""
+
+    columns: int
+    bucket_at: int = 0
+    key_at: int = 1
+    version_at: int | None = None
+    declared: bool = False
+
+    @classmethod
+    def of_fields(cls, fields: tuple[str, ...]) -> RowLayout:
+        """The layout Fields declare (checked elsewhere to name Bucket and Key once each)."""
+        version = fields.index("VersionId") if "VersionId" in fields else None
+        return cls(len(fields), fields.index("Bucket"), fields.index("Key"), version, declared=True)
+
+    @classmethod
+    def of_row(cls, values: list[str]) -> RowLayout:
+        """The layout a first row of 2 or 3 columns sets for every later row (`row_problem` checked it)."""
+        return cls(len(values), version_at=2 if len(values) == 3 else None)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The CreateJob `Fields` of an inferred layout."""
+        return ("Bucket", "Key", "VersionId") if self.version_at is not None else ("Bucket", "Key")
+
+    def split(self, values: list[str]) -> tuple[str, str, str | None]:
+        """(bucket, key field as written, version id or None) of a row that fits the layout."""
+        version = values[self.version_at] if self.version_at is not None else None
+        return values[self.bucket_at], values[self.key_at], version
+
+
+class _Stop(Exception):
+    """A problem found in a line before the csv module reads it (byte order mark, not UTF-8); ends `csv_rows`."""
+
+
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes no UTF-8 decoder took, kept by errors="surrogateescape"
+
+
+def csv_rows(data: IO[bytes]) -> Iterator[tuple[list[str], str | None]]:
+    """Each row of a CSV manifest as (values, None), streamed from `data` (left open); the last item is
+    (values, problem) when the file breaks a syntax rule there: a byte order mark, bytes that are not UTF-8,
+    no valid CSV, a field holding a line break. A gzip stream's own errors (OSError, EOFError) pass through."""
+    text = io.TextIOWrapper(data, encoding="utf-8", errors="surrogateescape", newline="")  # type: ignore[arg-type]
+    try:
+        yield from _rows(csv.reader(_checked_lines(text), strict=True))
+    finally:
+        if not data.closed:
+            text.detach()  # closing the wrapper would close the caller's stream
+
+
+def _rows(reader: Any) -> Iterator[tuple[list[str], str | None]]:
+    line = 0
+    try:  # around the loop, not each row: the reader's errors end it either way (the consumer's never reach here)
+        for values in reader:
+            if reader.line_num - line > 1:
+                yield values, "a field contains a line break (rows must be one line each)"
+                return
+            line = reader.line_num
+            yield values, None
+    except _Stop as stop:
+        yield [], str(stop)
+    except csv.Error as error:
+        yield [], f"not valid CSV ({error})"
+
+
+def _checked_lines(text: io.TextIOWrapper) -> Iterator[str]:
+    """The lines of `text`, stopping at a byte order mark on the first one, at bytes that are not UTF-8, or at a
+    line longer than MAX_MANIFEST_LINE_CHARS (read no further: memory stays bounded)."""
+    first = True
+    while line := text.readline(MAX_MANIFEST_LINE_CHARS + 1):
+        if len(line) > MAX_MANIFEST_LINE_CHARS:
+            raise _Stop(f"a line longer than {MAX_MANIFEST_LINE_CHARS} characters (the limit for a manifest row)")
+        if first and line.startswith("\ufeff"):
+            raise _Stop("the manifest starts with a UTF-8 byte order mark (save it as UTF-8 without BOM)")
+        if not line.isascii() and _UNDECODABLE.search(line):
+            raise _Stop("not valid UTF-8")
+        first = False
+        yield line
+
+
+def row_problem(values: list[str], layout: RowLayout | None) -> str | None:
+    """Why a parsed row is no manifest row, or None. `layout` None: the first row, which sets it (`RowLayout.of_row`).
+    Both readers ask this; the job tooling's preflight also asks `field_problem` (stricter than the job)."""
+    if not values or values == [""]:
+        return "empty line (remove empty lines from the manifest)"
+    if layout is None or len(values) != layout.columns:  # the first row, or one that does not fit
+        problem = columns_problem(len(values), layout)
+        if problem:
+            return problem
+        layout = RowLayout.of_row(values)
+    if values[0][:1].isspace() or values[-1][-1:].isspace():
+        return "leading or trailing whitespace"
+    return key_problem(values[layout.key_at]) if values[layout.bucket_at] else "empty bucket"
+
+
+def columns_problem(count: int, layout: RowLayout | None) -> str | None:
+    """Why a row of `count` columns does not fit the layout of the rows before it (or the job's Fields), or None."""
+    if layout is not None and layout.declared:
+        return None if count == layout.columns else f"{count} columns but Fields declares {layout.columns}"
+    if count not in (2, 3):
+        return f"{count} columns; expected Bucket,Key or Bucket,Key,VersionId"
+    if layout is None or count == layout.columns:
+        return None
+    return f"{count} columns but earlier rows have {layout.columns}: give version ids for all rows or none"
+
+
+def field_problem(bucket: str, key: str, version: str | None, row: int) -> str | None:
+    """What the job tooling refuses before submitting beyond `row_problem`, or None: a bucket that is no bucket name
+    (with a hint at a header row on row 1), a key not URL-encoded, an unusable version id. The engine runs such rows
+    (each task fails, or the handler gets the field as written)."""
+    problem = bucket_problem(bucket)
+    if problem:
+        return problem + (" (a header row? AWS does not allow one)" if row == 1 else "")
+    return encoding_problem(key) or (version_problem(version) if version is not None else None)

@@ -60,7 +60,7 @@ def test_versioned_manifest_writes_null_for_null_versions() -> None:
         (b"bkt,100%done\n", "is not URL-encoded"),
         ("bkt,café.txt\n".encode(), "row 1: key 'café.txt' is not URL-encoded"),
         (b"", "the manifest is empty"),
-        (b"bkt,k\xff\n", "not UTF-8"),
+        (b"bkt,k\xff\n", "row 1: not valid UTF-8"),
     ],
 )
 def test_csv_manifest_problems_name_the_row(content: bytes, message: str) -> None:

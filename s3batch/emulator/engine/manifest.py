@@ -18,7 +18,6 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
-import io
 import json
 import os
 import time
@@ -26,7 +25,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple
 
 from botocore.exceptions import ClientError
 
@@ -40,8 +39,15 @@ from s3batch.emulator.engine.failures import (
 from s3batch_core.contract import arns
 from s3batch_core.contract.arns import bucket_name
 from s3batch_core.contract.formats import CSV_FORMAT, GENERATED_FORMAT, INVENTORY_FORMAT
-from s3batch_core.contract.manifest_rules import encode_key, inventory_problem, inventory_schema, key_problem
-from s3batch_core.contract.manifest_rules import inventory_data_bucket
+from s3batch_core.contract.manifest_rules import (
+    RowLayout,
+    csv_rows,
+    encode_key,
+    inventory_data_bucket,
+    inventory_fields,
+    inventory_problem,
+    row_problem,
+)
 from s3batch_core.contract.manifest_rules import normalise_etag as bare_etag
 
 _CHUNK = 1 << 20
@@ -187,7 +193,7 @@ def load_inventory_manifest(s3: Any, location: dict, workdir: Path) -> Manifest:
     problem = inventory_problem(doc)
     if problem:
         raise JobFailure(INVALID_MANIFEST, f"{where}: {problem}")
-    fields = tuple(name if name in ("Bucket", "Key", "VersionId") else "Ignore" for name in inventory_schema(doc))
+    fields = inventory_fields(doc)
     check_fields(fields)
     files, bucket = [], inventory_data_bucket(doc)
     for index, entry in enumerate(doc["files"]):
@@ -203,94 +209,48 @@ def load_inventory_manifest(s3: Any, location: dict, workdir: Path) -> Manifest:
 
 
 def iter_tasks(manifest: Manifest) -> Iterator[Task]:
-    """Every row of every file, checked; row numbers are 1-based and count across files."""
-    row_offset = 0
-    expected_columns: list[int] = []  # shared across files: version ids all-or-none for the whole job
+    """Every row of every file, checked by `manifest_rules.row_problem`; row numbers are 1-based and count across
+    files, and the first row's layout holds for the whole job (version ids all-or-none)."""
+    state = _Rows(RowLayout.of_fields(manifest.fields) if manifest.fields else None)
     for source in manifest.files:
-        last = 0
-        for last, task in enumerate(_iter_file(source, manifest.fields, row_offset, expected_columns), 1):
-            yield task
-        row_offset += last
+        yield from _iter_file(source, state)
 
 
-def _open_text(source: ManifestFile) -> io.TextIOWrapper:
-    """The file as UTF-8 text for the csv reader (the caller closes it); a BOM fails the job."""
+@dataclass
+class _Rows:
+    """What reading carries from one file to the next: the layout and the rows read so far."""
+
+    layout: RowLayout | None
+    row: int = 0
+
+
+def _open(source: ManifestFile) -> IO[bytes]:
+    """The file's bytes (the caller closes it); a file that is no gzip fails the job."""
     raw = gzip.open(source.path, "rb") if source.gzipped else open(source.path, "rb")  # noqa: SIM115
     try:
-        head = raw.peek(3)[:3]  # type: ignore[union-attr]
+        raw.peek(1)  # type: ignore[union-attr]
     except (OSError, EOFError) as error:  # not gzip, or cut short: the file's fault, not the engine's
         raw.close()
         raise JobFailure(INVALID_MANIFEST, f"{source.name}: not a readable gzip file ({error})") from None
-    if head == b"\xef\xbb\xbf":
-        raw.close()
-        raise JobFailure(INVALID_MANIFEST,
-                         f"{source.name} row 1: the manifest starts with a UTF-8 byte order mark (save it as UTF-8 without BOM)")
-    return io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="")
+    return raw
 
 
-def _iter_file(source: ManifestFile, fields: tuple[str, ...] | None, offset: int,
-               expected_columns: list[int]) -> Iterator[Task]:
-    layout = _layout(fields) if fields else None
-    with _open_text(source) as text:
-        reader = csv.reader(text, strict=True)
-        row = offset
-        line = 0
+def _iter_file(source: ManifestFile, state: _Rows) -> Iterator[Task]:
+    with _open(source) as raw:
+        rows = csv_rows(raw)
         while True:
             try:
-                values = next(reader)
+                values, problem = next(rows)
             except StopIteration:
                 return
-            except UnicodeDecodeError:
-                raise JobFailure(INVALID_MANIFEST,
-                                 f"{source.name} row {row + 1}: not valid UTF-8") from None
             except (OSError, EOFError) as error:  # a gzip member that is corrupt or truncated further in
-                raise JobFailure(INVALID_MANIFEST, f"{source.name} row {row + 1}: {error}") from None
-            except csv.Error as error:
-                raise JobFailure(INVALID_MANIFEST, f"{source.name} row {row + 1}: {error}") from None
-            row += 1
-            if reader.line_num - line > 1:
-                raise JobFailure(INVALID_MANIFEST,
-                                 f"{source.name} row {row}: a field contains a line break (rows must be one line each)")
-            line = reader.line_num
-            yield _task(source.name, row, values, layout, expected_columns)
-
-
-def _layout(fields: tuple[str, ...]) -> tuple[int, int, int | None, int]:
-    """(bucket index, key index, version index or None, column count) for explicit Fields."""
-    version = fields.index("VersionId") if "VersionId" in fields else None
-    return fields.index("Bucket"), fields.index("Key"), version, len(fields)
-
-
-def _task(name: str, row: int, values: list[str], layout: tuple[int, int, int | None, int] | None,
-          expected_columns: list[int]) -> Task:
-    if not values or values == [""]:
-        raise JobFailure(INVALID_MANIFEST, f"{name} row {row}: empty line (remove empty lines from the manifest)")
-    count = len(values)
-    if layout is None:
-        if count not in (2, 3):
-            raise JobFailure(INVALID_MANIFEST,
-                             f"{name} row {row}: {count} columns; expected Bucket,Key or Bucket,Key,VersionId")
-        if not expected_columns:
-            expected_columns.append(count)
-        elif count != expected_columns[0]:
-            raise JobFailure(INVALID_MANIFEST,
-                             f"{name} row {row}: {count} columns but earlier rows have {expected_columns[0]}: "
-                             "give version IDs for all objects or for none")
-        bucket_at, key_at, version_at = 0, 1, (2 if count == 3 else None)
-    else:
-        bucket_at, key_at, version_at, columns = layout
-        if count != columns:
-            raise JobFailure(INVALID_MANIFEST,
-                             f"{name} row {row}: {count} columns but Fields declares {columns}")
-    if values[-1] != values[-1].rstrip():
-        raise JobFailure(INVALID_MANIFEST, f"{name} row {row}: trailing whitespace")
-    bucket, key = values[bucket_at], values[key_at]
-    if not bucket or not key:
-        raise JobFailure(INVALID_MANIFEST, f"{name} row {row}: empty {'bucket' if not bucket else 'key'}")
-    problem = key_problem(key)  # the same rule the job tooling's preflight applies
-    if problem:
-        raise JobFailure(INVALID_MANIFEST, f"{name} row {row}: {problem}")
-    return Task(row, bucket, key, values[version_at] if version_at is not None else None)
+                raise JobFailure(INVALID_MANIFEST, f"{source.name} row {state.row + 1}: {error}") from None
+            state.row += 1
+            problem = problem or row_problem(values, state.layout)
+            if problem:
+                raise JobFailure(INVALID_MANIFEST, f"{source.name} row {state.row}: {problem}")
+            state.layout = state.layout or RowLayout.of_row(values)
+            yield Task(state.row, *state.layout.split(values))
 
 
 def count_tasks(manifest: Manifest) -> tuple[int, bool]:

@@ -79,3 +79,32 @@ def test_both_readers_take_the_data_files_from_the_destination_bucket(case: str,
         tasks = list(iter_tasks(load_inventory_manifest(s3, location, tmp_path)))
     assert rows == len(tasks) == 3
     assert [task.key for task in tasks] == ["a", "b%2Bc", "d"]
+
+
+# name -> (the data file's CSV, the row both readers name, the problem both give: manifest_rules.row_problem)
+BAD_ROWS: dict[str, tuple[bytes, int, str]] = {
+    "an empty line": (b'"src","a","1"\n\n"src","b","2"\n', 2, "empty line"),
+    "a row short of the schema": (b'"src","a","1"\n"src","b"\n', 2, "2 columns but Fields declares 3"),
+    "an empty key": (b'"src","","1"\n', 1, "empty key"),
+    "a byte order mark": (b'\xef\xbb\xbf"src","a","1"\n', 1, "byte order mark"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_ROWS)
+def test_both_readers_refuse_the_same_data_file_row(case: str, tmp_path: Path) -> None:
+    csv_body, row, problem = BAD_ROWS[case]
+    data = gzip.compress(csv_body)
+    files = [{"key": "src/cfg/data/1.csv.gz", "size": len(data), "MD5checksum": hashlib.md5(data).hexdigest()}]
+    body = json.dumps({**VALID, "files": files}).encode()
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="inv")
+        s3.put_object(Bucket="inv", Key=files[0]["key"], Body=data)
+        etag = s3.put_object(Bucket="inv", Key="m.json", Body=body)["ETag"]
+        with pytest.raises(InputError) as refused:
+            count_inventory_rows(s3, ManifestLocation("inv", "m.json", etag, INVENTORY_FORMAT))
+        with pytest.raises(JobFailure) as failed:
+            list(iter_tasks(load_inventory_manifest(s3, {"ObjectArn": "arn:aws:s3:::inv/m.json", "ETag": etag}, tmp_path)))
+    where = "s3://inv/src/cfg/data/1.csv.gz"
+    assert str(refused.value) == f"{where}: row {row}: " + failed.value.reason.removeprefix(f"{where} row {row}: ")
+    assert problem in str(refused.value)

@@ -15,6 +15,7 @@ from s3batch.emulator.engine.failures import JobFailure
 from s3batch.emulator.engine.manifest import CSV_FORMAT, Manifest, ManifestFile, iter_tasks
 from s3batch_core.errors import InputError
 from s3batch_core.contract.formats import MAX_KEY_BYTES
+from s3batch_core.contract.limits import MAX_MANIFEST_LINE_CHARS
 from s3batch.jobs.manifest import check_csv_manifest
 from s3batch_core.contract.manifest_rules import decode_key, encode_key, key_problem
 
@@ -75,31 +76,44 @@ def test_arbitrary_bytes_are_a_verdict_never_a_crash(tmp_path_factory: pytest.Te
         assert engine[: len(preflight)] == preflight
 
 
-# name -> (manifest body, the row both readers name, the job tooling's problem, the emulator's problem)
-REFUSED: dict[str, tuple[bytes, int, str, str]] = {
-    "a byte order mark": (b"\xef\xbb\xbfbkt,k1\n", 1, "starts with a UTF-8 BOM", "starts with a UTF-8 byte order mark"),
-    "an empty line": (b"bkt,k1\n\nbkt,k2\n", 2, "empty line", "empty line"),
-    "an empty last line": (b"bkt,k1\nbkt,k2\n\n", 3, "empty line", "empty line"),
-    "a trailing space": (b"bkt,k1\nbkt,k2 \n", 2, "leading or trailing spaces", "trailing whitespace"),
-    "a row without its key": (b"bkt,k1\nbkt\n", 2, "expected 2 columns (bucket,key) or 3 (bucket,key,version id), got 1",
-                              "1 columns; expected Bucket,Key or Bucket,Key,VersionId"),
-    "four columns": (b"bkt,k1,v,x\n", 1, "got 4", "4 columns"),
-    "version ids on some rows": (b"bkt,k1\nbkt,k2,v2\n", 2, "version ids must be given for all rows or none",
-                                 "give version IDs for all objects or for none"),
-    "an empty bucket": (b"bkt,k1\n,k2\n", 2, "'' is not a bucket name", "empty bucket"),
-    "an empty key": (b"bkt,k1\nbkt,\n", 2, "empty key", "empty key"),
-    "a key decoding to invalid UTF-8": (b"bkt,k1\nbkt,%FF%FE\n", 2, "decodes to invalid UTF-8", "decodes to invalid UTF-8"),
+# name -> (manifest body, the row both readers name, the problem both give: manifest_rules.csv_rows / row_problem)
+REFUSED: dict[str, tuple[bytes, int, str]] = {
+    "a byte order mark": (b"\xef\xbb\xbfbkt,k1\n", 1, "the manifest starts with a UTF-8 byte order mark"),
+    "a byte order mark before a quoted field": (b'\xef\xbb\xbf"bkt","k1"\n', 1, "starts with a UTF-8 byte order mark"),
+    "an empty line": (b"bkt,k1\n\nbkt,k2\n", 2, "empty line"),
+    "an empty last line": (b"bkt,k1\nbkt,k2\n\n", 3, "empty line"),
+    "an empty quoted field alone": (b'bkt,k1\n""\n', 2, "empty line"),
+    "a trailing space": (b"bkt,k1\nbkt,k2 \n", 2, "leading or trailing whitespace"),
+    "a leading space": (b"bkt,k1\n bkt,k2\n", 2, "leading or trailing whitespace"),
+    "a row without its key": (b"bkt,k1\nbkt\n", 2, "1 columns; expected Bucket,Key or Bucket,Key,VersionId"),
+    "four columns": (b"bkt,k1,v,x\n", 1, "4 columns; expected Bucket,Key or Bucket,Key,VersionId"),
+    "version ids on some rows": (b"bkt,k1\nbkt,k2,v2\n", 2,
+                                 "3 columns but earlier rows have 2: give version ids for all rows or none"),
+    "an empty bucket": (b"bkt,k1\n,k2\n", 2, "empty bucket"),
+    "an empty key": (b"bkt,k1\nbkt,\n", 2, "empty key"),
+    "a key decoding to invalid UTF-8": (b"bkt,k1\nbkt,%FF%FE\n", 2, "decodes to invalid UTF-8"),
+    "bytes that are not UTF-8": (b"bkt,k1\nbkt,\xff\n", 2, "not valid UTF-8"),
+    "a field with a line break": (b'bkt,k1\nbkt,"two\nlines"\n', 2, "a field contains a line break"),
+    "a quote inside a quoted field": (b'bkt,"k"1"\n', 1, "not valid CSV"),
+    "a line past the limit": (b"bkt,k1\nbkt," + b"k" * MAX_MANIFEST_LINE_CHARS + b"\n", 2,
+                              f"a line longer than {MAX_MANIFEST_LINE_CHARS} characters"),
 }
 
 
 @pytest.mark.parametrize("case", REFUSED)
 def test_both_readers_refuse_the_same_row(case: str, tmp_path: Path) -> None:
-    body, row, preflight_problem, engine_problem = REFUSED[case]
+    body, row, problem = REFUSED[case]
     preflight, engine = _preflight_keys(body), _engine_keys(tmp_path, body)
-    assert isinstance(preflight, str) and preflight_problem in preflight, preflight
-    assert isinstance(engine, str) and engine_problem in engine, engine
-    assert engine.startswith(f"s3://mb/m.csv row {row}: ")
-    assert preflight.startswith(f"m.csv: row {row}") or (row == 1 and preflight.startswith("m.csv: starts with"))
+    assert isinstance(preflight, str) and preflight.startswith(f"m.csv: row {row}: "), preflight
+    assert isinstance(engine, str) and engine.startswith(f"s3://mb/m.csv row {row}: "), engine
+    assert problem in preflight and preflight.split(": ", 2)[-1] == engine.split(": ", 1)[-1]
+
+
+def test_a_line_past_the_limit_is_refused_without_reading_it_whole() -> None:
+    stream = io.BytesIO(b"bkt,k1\nbkt," + b"k" * (16 * MAX_MANIFEST_LINE_CHARS))
+    with pytest.raises(InputError, match="row 2: a line longer than"):
+        check_csv_manifest(stream, "m.csv")
+    assert stream.tell() < 4 * MAX_MANIFEST_LINE_CHARS  # read up to the limit (and a buffer), not to the end
 
 
 HARD_KEYS = ["with space/and more spaces.txt", "plus+sign+.txt", "percent%20literal%.txt", "comma,separated,key.csv",
