@@ -114,8 +114,7 @@ class QuietRequestHandler(MotoRequestHandler):
     `Expect: 100-continue` uploads, HTTP/1.0 and `Connection: close` go to werkzeug's `run_wsgi` as before.
     """
 
-    disable_nagle_algorithm = True  # a kept connection's responses must not wait for the client's ACKs
-    wbufsize = -1  # buffered: a response's headers and body leave in one write (flushed after each request)
+    disable_nagle_algorithm = True  # headers and body are two writes; on a kept connection neither may wait
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         return None
