@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import logging
 import queue
+import socket
 import threading
+import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -19,6 +21,7 @@ from urllib.parse import parse_qs
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer
+from werkzeug.wsgi import LimitedStream
 
 from s3batch.emulator.engine import replication, restores
 from s3batch.emulator.local.defaults import ACCOUNT_ID, CLOCK_PATH, HEALTH_PATH, HOST, REGION, RESET_PATH
@@ -103,19 +106,80 @@ def _json(start_response: Callable[..., Any], status: str, document: dict[str, A
 
 
 class QuietRequestHandler(MotoRequestHandler):
-    """moto's handler (keeps underscore headers) without a log line per request."""
+    """moto's handler (keeps underscore headers) without a log line per request, and with HTTP/1.1 keep-alive.
+
+    werkzeug's `run_wsgi` closes every connection (and then waits for the client to close its end), so each
+    request of a boto3 client, e.g. every S3 GET of a Lambda worker, paid for a new TCP connection: the accept
+    loop's wake-up, a hand-over to a request thread, the wait for the close. A request whose body length is known
+    is answered here instead and its connection kept: the same thread reads the client's next request. Chunked or
+    `Expect: 100-continue` uploads, HTTP/1.0 and `Connection: close` go to werkzeug's `run_wsgi` as before.
+    """
+
+    disable_nagle_algorithm = True  # headers and body are two writes; on a kept connection neither may wait
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         return None
+
+    def run_wsgi(self) -> None:
+        if self.close_connection or "Transfer-Encoding" in self.headers or "Expect" in self.headers:
+            super().run_wsgi()
+            return
+        self.environ = environ = self.make_environ()
+        length = environ.get("CONTENT_LENGTH", "")
+        request_body = LimitedStream(self.rfile, int(length) if length.isdigit() else 0)
+        environ["wsgi.input"] = request_body  # the app cannot read past its body into the next request
+        try:
+            status, headers, body = self._call_app(environ)
+            request_body.exhaust()  # the next request starts where this one's body ends
+        except Exception:  # noqa: BLE001 - as werkzeug: the error logged, a 500, and the connection closed
+            self.server.log("error", "Error on request:\n%s", traceback.format_exc())
+            status, body = "500 Internal Server Error", b"Internal Server Error"
+            headers = [("Content-Type", "text/plain"), ("Connection", "close")]
+        self._send(environ["REQUEST_METHOD"], status, headers, body)
+
+    def _call_app(self, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+        """The app's status, headers and whole body (moto's bodies are in memory already)."""
+        started: list[Any] = []
+        written: list[bytes] = []  # WSGI's legacy write(): kept in order, before the returned chunks
+
+        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[..., None]:
+            started[:] = [status, headers]
+            return written.append
+
+        answer = self.server.app(environ, start_response)
+        try:
+            body = b"".join([*written, *answer])
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+        return started[0], started[1], body
+
+    def _send(self, method: str, status: str, headers: list[tuple[str, str]], body: bytes) -> None:
+        code_text, _, reason = status.partition(" ")
+        code = int(code_text)
+        self.send_response(code, reason)
+        declared = None
+        for name, value in headers:
+            self.send_header(name, value)
+            if name.lower() == "content-length":
+                declared = value
+        bodiless = method == "HEAD" or code < 200 or code in (204, 304)
+        if not bodiless and declared is None:
+            self.send_header("Content-Length", str(len(body)))
+        elif not bodiless and declared != str(len(body)):
+            self.send_header("Connection", "close")  # the client would look for the next response elsewhere
+        self.end_headers()
+        if body and not bodiless:
+            self.wfile.write(body)
 
 
 class ReusedThreadsWSGIServer(BaseWSGIServer):
     """werkzeug's threaded server, except that a request thread, once done, waits for the next connection.
 
     werkzeug's `ThreadedWSGIServer` (socketserver.ThreadingMixIn) starts a thread per connection and waits until
-    it runs; with no keep-alive (werkzeug closes every connection) that is a thread per request, paid on the
-    stack's accept loop and in its GIL for every S3 GET of a job. Here a new thread starts only when none is
-    free (no limit, as before); at most IDLE_THREADS wait for work. `server_close` lets running requests finish.
+    it runs: for a client whose connection is not kept (`QuietRequestHandler`), a thread per request, paid on the
+    stack's accept loop and in its GIL. Here a new thread starts only when none is free (no limit, as before); at
+    most IDLE_THREADS wait for work. `server_close` lets running requests finish and ends kept connections.
     """
 
     multithread = True
@@ -128,9 +192,11 @@ class ReusedThreadsWSGIServer(BaseWSGIServer):
         self._idle_changed = threading.Condition(self._lock)
         self._idle = 0  # threads waiting for a connection that no connection has been handed to yet
         self._threads: set[threading.Thread] = set()
+        self._open: set[Any] = set()  # connections being served (kept ones included)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self._lock:
+            self._open.add(request)
             reuse = self._idle > 0
             if reuse:
                 self._idle -= 1
@@ -151,6 +217,7 @@ class ReusedThreadsWSGIServer(BaseWSGIServer):
             finally:
                 self.shutdown_request(request)
             with self._lock:
+                self._open.discard(request)
                 if self._idle >= self.IDLE_THREADS:
                     break
                 self._idle += 1
@@ -167,6 +234,12 @@ class ReusedThreadsWSGIServer(BaseWSGIServer):
         super().server_close()
         with self._lock:
             threads = list(self._threads)
+            kept = list(self._open)
+        for connection in kept:  # a thread waiting for a kept connection's next request reads its end now
+            try:
+                connection.shutdown(socket.SHUT_RD)
+            except OSError:
+                pass
         for _ in threads:
             self._connections.put(None)
         for thread in threads:

@@ -141,3 +141,86 @@ def test_request_threads_are_reused_and_a_blocked_request_blocks_no_other() -> N
         server.server_close()
         serving.join(10)
     assert blocked and blocked[0] not in served_by
+
+
+def _echo_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    """/echo answers the request body, /ignore reads none of it, /fail raises; HEAD declares a length, sends none."""
+    import threading
+
+    path = environ["PATH_INFO"]
+    if path == "/fail":
+        raise RuntimeError("the app failed")
+    body = environ["wsgi.input"].read() if path == "/echo" else str(threading.get_ident()).encode()
+    start_response("200 OK", [("Content-Length", str(len(body))), ("X-Path", path)])
+    return [body]
+
+
+def _serving(app: Any) -> Any:
+    import threading
+
+    from s3batch.emulator.server import QuietRequestHandler, ReusedThreadsWSGIServer
+
+    server = ReusedThreadsWSGIServer("127.0.0.1", 0, app, handler=QuietRequestHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, thread
+
+
+def test_a_kept_connection_carries_request_after_request_whatever_the_app_read() -> None:
+    import http.client
+
+    server, thread = _serving(_echo_app)
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
+    try:
+        def call(method: str, path: str, body: bytes | None = None) -> tuple[int, bytes, http.client.HTTPResponse]:
+            connection.request(method, path, body=body)
+            response = connection.getresponse()
+            return response.status, response.read(), response
+
+        assert call("POST", "/echo", b"first body")[:2] == (200, b"first body")
+        socket_used = connection.sock
+        status, served_by, _ = call("POST", "/ignore", b"x" * 5000)  # a body the app never read
+        assert status == 200
+        _, head_body, head = call("HEAD", "/ignore")
+        assert head_body == b"" and head.getheader("Content-Length") == str(len(served_by))
+        assert call("POST", "/echo", b"second")[:2] == (200, b"second")  # parsed where the last body ended
+        assert call("GET", "/ignore")[1] == served_by  # the same thread read every request …
+        assert connection.sock is socket_used  # … from the one connection
+        status, _, failed = call("GET", "/fail")
+        assert status == 500 and failed.getheader("Connection") == "close" and connection.sock is None
+    finally:
+        connection.close()
+        server.shutdown()
+        server.server_close()
+        thread.join(30)
+
+
+def test_server_close_ends_a_kept_connection_waiting_for_its_next_request() -> None:
+    import http.client
+    import threading
+
+    server, thread = _serving(_echo_app)
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
+    try:
+        connection.request("GET", "/ignore")
+        assert connection.getresponse().read()
+        server.shutdown()
+        closing = threading.Thread(target=server.server_close)  # joins every request thread
+        closing.start()
+        closing.join(60)
+        assert not closing.is_alive()
+        assert connection.sock is not None and connection.sock.recv(1) == b""  # the server closed its end
+    finally:
+        connection.close()
+        thread.join(30)
+
+
+def test_s3_user_metadata_with_underscores_survives_a_kept_connection(stack: Any) -> None:
+    s3 = make_client("s3", endpoint_url=stack.endpoint_url)
+    s3.create_bucket(Bucket="metadata-bucket")
+    for number in range(3):  # one client, one kept connection: each request parsed from where the last ended
+        s3.put_object(Bucket="metadata-bucket", Key=f"k{number}", Body=b"b" * (number * 700),
+                      Metadata={"my_key": f"v{number}", "other-key": "w"})
+        head = s3.head_object(Bucket="metadata-bucket", Key=f"k{number}")
+        assert head["Metadata"] == {"my_key": f"v{number}", "other-key": "w"}
+        assert head["ContentLength"] == number * 700
