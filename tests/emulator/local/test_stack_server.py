@@ -158,7 +158,7 @@ def _echo_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
 def _serving(app: Any) -> Any:
     import threading
 
-    from s3batch.emulator.server import QuietRequestHandler, ReusedThreadsWSGIServer
+    from s3batch.emulator.local.server import QuietRequestHandler, ReusedThreadsWSGIServer
 
     server = ReusedThreadsWSGIServer("127.0.0.1", 0, app, handler=QuietRequestHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
