@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from s3batch_core.errors import InputError
 from s3batch_core.contract.limits import MAX_POLICY_BYTES, MAX_STATEMENTS, check_size, load_json
-from s3batch_core.terraform.load import walk_files
+from s3batch_core.terraform.load import display_path, find_tf_files, parse_tf_file, walk_files
 from validate.linter.findings import Finding, Severity
 from validate.linter.model import PERMISSION, TRUST, parse_policy
 from validate.linter.registry import Registry, default_registry
@@ -265,7 +265,6 @@ def lint_document(
 
 def json_source(path: Path, operation: str | None = None) -> PolicySource | None:
     """A PolicySource for a JSON policy file; None when the file is JSON but not a policy; InputError if unreadable."""
-    from s3batch_core.terraform.project import display_path
 
     try:
         check_size(path.stat().st_size, str(path), MAX_POLICY_BYTES)
@@ -293,7 +292,6 @@ def json_source(path: Path, operation: str | None = None) -> PolicySource | None
 
 def _template_source(path: Path, text: str) -> PolicySource | None:
     """A policy template given on the command line, its variables unknown; None when it is no policy."""
-    from s3batch_core.terraform.project import display_path
     from validate.linter.templates import read_template
 
     if not any(f'"{key}"' in text for key in (*POLICY_KEYS, "Effect")):
@@ -332,8 +330,6 @@ def _match_lines(pattern: re.Pattern[str], text: str) -> tuple[int, ...]:
 
 def collect_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     """(.tf files, .json files) for these paths; a .tf file brings its whole directory (a module is a directory)."""
-    from s3batch_core.terraform.project import find_tf_files
-
     tf_dirs: list[Path] = []
     json_files: list[Path] = []
     for path in paths:
@@ -357,7 +353,7 @@ def _walk_json(directory: Path) -> list[Path]:
 
 def lint_paths(paths: Sequence[Path], operation: str | None = None) -> list[Finding]:
     """Lint JSON policy files and Terraform files/directories; InputError on unreadable input."""
-    from s3batch_core.terraform.project import TerraformProject, parse_tf_file, with_local_modules
+    from s3batch_core.terraform.project import TerraformProject, with_local_modules
     from validate.linter.terraform import Extractor
 
     tf_files, json_files = collect_paths([Path(p) for p in paths])
@@ -379,8 +375,6 @@ def _context_only(tf_files: Sequence[Path], given: Sequence[Path]) -> set[str]:
     their siblings and the local modules they call (a pre-commit run on changed files reports those files, not
     untouched neighbours). Files under a directory given on the command line, and the local modules a given
     directory calls (their roles are read with its arguments), are reported."""
-    from s3batch_core.terraform.project import display_path
-
     named = {p.resolve() for p in given if p.is_file()}
     directories = [p.resolve() for p in given if p.is_dir()]
     return {
