@@ -382,10 +382,3 @@ def _context_only(tf_files: Sequence[Path], given: Sequence[Path]) -> set[str]:
         if f.resolve() not in named and not any(d in f.resolve().parents for d in directories)
     } if named else set()
 
-
-def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
-    """Unsuppressed findings per severity plus a "suppressed" count."""
-    counts = {s.value: 0 for s in Severity} | {"suppressed": 0}
-    for finding in findings:
-        counts["suppressed" if finding.suppressed else finding.severity.value] += 1
-    return counts

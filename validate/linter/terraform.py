@@ -26,7 +26,6 @@ from __future__ import annotations
 import glob
 import json
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -752,7 +751,3 @@ def _data_references_outside_iam(module: Module) -> set[str]:
             names.update(_DATA_DOC_REF.findall(json.dumps(block.body)))
     return names
 
-
-def extract_policies(paths: Sequence[Path], operation: str | None = None) -> tuple[list[PolicySource], list[RoleSource]]:
-    """Load the Terraform under these paths and return (standalone policy sources, batch role sources)."""
-    return Extractor(TerraformProject.load(paths)).extract(operation)

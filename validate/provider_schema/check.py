@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from validate.linter.findings import Finding, Severity
-from validate.provider_schema import BlockSchema, ProviderSchema, load_schema
+from validate.provider_schema import BlockSchema, ProviderSchema
 from s3batch_core.terraform.load import Block, Module, TfFile, local_source
 from s3batch_core.terraform.project import TerraformProject
 from s3batch_core.terraform.text import interpolations
@@ -56,11 +55,6 @@ def sarif_rules() -> list[dict]:
     return [{"id": rule, "name": rule, "shortDescription": {"text": title},
              "defaultConfiguration": {"level": "warning" if rule == DEPRECATED else "error"}}
             for rule, title in RULE_TITLES.items()]
-
-
-def check_paths(paths: Sequence[Path], schema: ProviderSchema | None = None) -> SchemaCheck:
-    """Check the Terraform code under these paths (InputError when a file does not parse)."""
-    return check_project(TerraformProject.load(paths), schema or load_schema())
 
 
 def check_project(project: TerraformProject, schema: ProviderSchema) -> SchemaCheck:
