@@ -53,6 +53,8 @@ from s3batch_core.terraform.text import (
     strip_interpolation,
 )
 from validate.linter.sources import PolicySource, RoleSource, Suppression, UnreadPart, parse_comment_suppressions
+from validate.linter.templates import read_template
+from validate.terraform_modules import POLICY_MODULE, registry_module, role_body
 
 OPERATION_TAG = "S3BatchOperation"
 OPERATION_VARIABLES = ("operation", "batch_operation")
@@ -109,14 +111,6 @@ def template_placeholders() -> dict[str, object]:
         "function_arn": PLACEHOLDER_FIELDS["function_arn"],
         "kms_key_arns": [PLACEHOLDER_KMS_KEY],
     }
-
-
-def template_doc(text: str, variables: dict, what: str) -> Doc:
-    """A policy template read with its variables as unknowns (validate.linter.templates)."""
-    from validate.linter.templates import read_template
-
-    read = read_template(text, variables, what)
-    return Doc(read.document, read.error, template_missing=read.missing if read.error else None)
 
 
 def json_document(text: str, what: str) -> Doc:
@@ -468,7 +462,8 @@ class Extractor:
                 docs.append(Doc(render_template(text, variables)))
             except (ValueError, KeyError):
                 # Not one of the generated templates: the call's literal values, the others unknown.
-                docs.append(template_doc(text, given, display_path(path)))
+                read = read_template(text, given, display_path(path))
+                docs.append(Doc(read.document, read.error, template_missing=read.missing if read.error else None))
         # Several candidates (e.g. the .versioned/.kms variants chosen at plan time): lint them all.
         return docs[0] if len(docs) == 1 else Doc({"Version": "2012-10-17", "Statement": _union(docs)})
 
@@ -532,7 +527,7 @@ class Extractor:
                 permissions.extend(self._sources(holder, value, module, bindings, PERMISSION, missed))
             if not is_batch:
                 return [], trust + permissions, consumed
-            trust = [_with_batch(s) for s in trust]
+            trust = [replace(s, for_batch=True) for s in trust]
             results.append(
                 RoleSource(
                     address=role.address,
@@ -656,10 +651,6 @@ def _with_inline_lines(doc: Doc, block: Block, attribute: str) -> Doc:
     return replace(doc, statement_lines=tuple(found[: len(statements)]))
 
 
-def _with_batch(source: PolicySource) -> PolicySource:
-    return replace(source, for_batch=True)
-
-
 def _pair_sid(pair: tuple[object, int | None]) -> object:
     return pair[0].get("Sid") if isinstance(pair[0], dict) else None
 
@@ -695,8 +686,6 @@ def _tag_expression(tags: object) -> str | None:
 
 def _module_roles(module: Module) -> list[Block]:
     """terraform-aws-modules/iam role module calls as aws_iam_role-like blocks (validate.terraform_modules)."""
-    from validate.terraform_modules import role_body
-
     roles = []
     for call in (b for b in module.blocks if b.kind == "module"):
         body = role_body(call.body)
@@ -708,8 +697,6 @@ def _module_roles(module: Module) -> list[Block]:
 def _attached_policy(module: Module, arn: str) -> Block | None:
     """The block holding the policy an attached ARN names: aws_iam_policy.x.arn, or module.x.arn of an
     iam-policy module call (its `policy` input); None for ARNs from elsewhere."""
-    from validate.terraform_modules import POLICY_MODULE, registry_module
-
     match = _POLICY_ARN_REF.match(arn)
     if match:
         return module.find("resource", "aws_iam_policy", match.group(1))
