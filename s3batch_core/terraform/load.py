@@ -145,9 +145,14 @@ def parse_tf_file(path: Path) -> TfFile:
     except RecursionError:
         raise InputError(f"{path}: cannot parse Terraform: expressions nest too deeply for the parser") from None
     except Exception as exc:  # noqa: BLE001 - lark raises many types; all mean "not valid HCL"
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{path}: cannot parse Terraform: {first}") from exc
+        raise InputError(f"{path}: cannot parse Terraform: {first_line(exc)}") from exc
     return TfFile(path, text.splitlines(), body, outlines)
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of a parser's message (lark's run to many lines), or the error's type when it has none."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def load_file(path: Path) -> dict[str, Any]:
@@ -163,7 +168,7 @@ def read_tfvars(directory: Path) -> dict[str, object]:
             try:
                 values.update(loads(path.read_text(encoding="utf-8")))
             except Exception as exc:  # noqa: BLE001 - same as .tf files
-                raise InputError(f"{path}: cannot parse Terraform variables: {str(exc).splitlines()[0]}") from exc
+                raise InputError(f"{path}: cannot parse Terraform variables: {first_line(exc)}") from exc
     return values
 
 

@@ -44,7 +44,7 @@ from s3batch_core.terraform.evaluate import (
     parse_expression,
 )
 from s3batch_core.terraform.policy import as_list, combined_statements, statement_json
-from s3batch_core.terraform.load import Block, Module, display_path
+from s3batch_core.terraform.load import Block, Module, display_path, first_line
 from s3batch_core.terraform.project import MAX_DEPTH, SIMPLE_REF, TerraformProject
 from s3batch_core.terraform.templates import render_template
 from s3batch_core.terraform.text import (
@@ -136,8 +136,7 @@ def _parsed(expression: str) -> Any:
     try:
         return parse_expression("${" + expression + "}")
     except Exception as exc:  # noqa: BLE001 - lark raises many types (and RecursionError): all mean "cannot read"
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise HclValueError(first[:200]) from None
+        raise HclValueError(first_line(exc)[:200]) from None
 
 
 def _known(node: Any) -> object:
