@@ -139,14 +139,13 @@ def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None)
             f'{role.address}: operation "{role.operation}" ({role.operation_origin}) is not one of {", ".join(OPERATIONS)}',
         )
     findings = undeclared + _rule_findings(role, registry, scope, where)
-    readable = [s for s in role.permissions if s.error is None and isinstance(s.document, dict)]
     if not role.permissions and not role.unreadable:  # no policy here: attached by another stack
         findings += _engine_finding(
             registry, "S3B114", where,
             f"{role.address}: permissions attached outside this code (no permission policy of the role is "
             "defined here); missing-permission check skipped",
         )
-    elif role.unreadable or len(readable) != len(role.permissions):
+    elif role.unreadable or len(role.readable) != len(role.permissions):
         findings += _engine_finding(
             registry, "S3B114", where,
             f"{role.address} has policies that cannot be read here ({', '.join(role.unreadable) or 'unparsable policy'}); "
@@ -157,7 +156,7 @@ def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None)
 
 def _rule_findings(role: RoleSource, registry: Registry, scope: JobScope | None, where: PolicySource) -> list[Finding]:
     """The ROLE rules on the role's readable permission policies (operation None: any operation)."""
-    readable = [s for s in role.permissions if s.error is None and isinstance(s.document, dict)]
+    readable = role.readable
     policies = tuple(RolePolicy(s.resource or s.file, parse_policy(s.document), s.document) for s in readable)
     outside = not role.permissions and not role.unreadable
     all_read = not outside and not role.unreadable and len(readable) == len(role.permissions)
@@ -176,8 +175,7 @@ def _evident_operation(role: RoleSource) -> tuple[str, str] | None:
     """The operation the role's readable permissions make evident (rules/_evident.py), or None."""
     from validate.linter.rules._evident import evident_operation
 
-    readable = [s.document for s in role.permissions if s.error is None and isinstance(s.document, dict)]
-    return evident_operation(parse_policy(document) for document in readable)
+    return evident_operation(parse_policy(source.document) for source in role.readable)
 
 
 def _shared_with(role: RoleSource) -> tuple[str, ...]:
