@@ -48,7 +48,6 @@ class TerraformProject:
     """All .tf files under some paths, grouped into modules, with module calls indexed for variable lookup."""
 
     def __init__(self, files: Sequence[TfFile]) -> None:
-        self.files = list(files)
         grouped: dict[Path, list[TfFile]] = {}
         for tf in files:
             grouped.setdefault(tf.path.parent.resolve(), []).append(tf)

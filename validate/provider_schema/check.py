@@ -66,9 +66,8 @@ def check_project(project: TerraformProject, schema: ProviderSchema) -> SchemaCh
                 _check_declaration(block, schema, result)
             elif block.kind == "module":
                 _check_module_call(block, module, project, result)
-    for tf in project.files:
-        module = project.modules[tf.path.parent.resolve()]
-        _check_references(tf, module, project, schema, result)
+        for tf in module.files:
+            _check_references(tf, module, project, schema, result)
     result.findings.sort(key=lambda f: (f.file, f.line or 0, f.rule, f.message))
     return result
 
