@@ -60,8 +60,6 @@ class ManifestStats:
     sha256: str = ""
     md5: str = ""
     """MD5 of the manifest bytes: the ETag S3 gives a single-part, non-KMS upload (used by --dry-run)."""
-    known_sizes: int = 0
-    total_bytes: int = 0
     buckets: set[str] = field(default_factory=set)
     sizes: list[int] = field(default_factory=list, repr=False)
     """Sizes kept for the cost estimate; capped at SIZE_SAMPLE entries so memory stays bounded."""
@@ -79,8 +77,6 @@ class ManifestStats:
         if len(self.buckets) < 16:  # enough to tell "one bucket" from "several" without growing
             self.buckets.add(entry.bucket)
         if entry.size is not None:
-            self.known_sizes += 1
-            self.total_bytes += entry.size
             if len(self.sizes) < self.SIZE_SAMPLE:
                 self.sizes.append(entry.size)
 
