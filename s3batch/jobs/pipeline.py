@@ -6,7 +6,6 @@ Everything goes through `Clients`, so the same calls reach AWS or the local stac
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -15,7 +14,7 @@ from typing import IO, Any, TextIO
 
 from botocore.exceptions import ClientError
 
-from s3batch_core.errors import InputError, S3BatchError, UsageError, one_line
+from s3batch_core.errors import S3BatchError, UsageError, one_line
 from s3batch.jobs import cost as costs
 from s3batch.jobs import manifest as manifests
 from s3batch.jobs.manifest import ManifestLocation, ManifestStats, build_manifest_file
@@ -23,15 +22,6 @@ from s3batch.jobs.preflight import enforce, run_preflight
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
 from s3batch.jobs.submit import GeneratorSettings, JobOptions, ReportSettings, build_create_job_request, create_job
 from s3batch_core.contract.formats import CSV_FORMAT
-from s3batch_core.contract.limits import MAX_INVENTORY_MANIFEST_BYTES, load_json
-from s3batch_core.contract.manifest_rules import (
-    RowLayout,
-    csv_rows,
-    inventory_data_bucket,
-    inventory_fields,
-    inventory_problem,
-    row_problem,
-)
 from s3batch_core.contract.stack_outputs import StackOutputs
 
 
@@ -102,31 +92,6 @@ def _listing_target(value: str) -> tuple[str, str]:
     return bucket, prefix
 
 
-def count_inventory_rows(s3: Any, location: ManifestLocation) -> int:
-    """Rows of an S3 Inventory report (streamed through its gzip data files)."""
-    source = f"s3://{location.bucket}/{location.key}"
-    body = s3.get_object(Bucket=location.bucket, Key=location.key)["Body"].read(MAX_INVENTORY_MANIFEST_BYTES + 1)
-    document = load_json(body, source, max_bytes=MAX_INVENTORY_MANIFEST_BYTES)
-    problem = inventory_problem(document)
-    if problem:
-        raise InputError(f"{source}: {problem}")
-    bucket, layout = inventory_data_bucket(document), RowLayout.of_fields(inventory_fields(document))
-    rows = 0
-    for item in document["files"]:
-        where = f"s3://{bucket}/{item['key']}"
-        body = s3.get_object(Bucket=bucket, Key=item["key"])["Body"]
-        try:
-            with gzip.GzipFile(fileobj=body) as data:
-                for values, problem in csv_rows(data):  # the engine's rules, rows counted across files alike
-                    problem = problem or row_problem(values, layout)
-                    if problem:
-                        raise InputError(f"{where}: row {rows + 1}: {problem}")
-                    rows += 1
-        except (OSError, EOFError) as exc:
-            raise InputError(f"{where}: not a readable gzip file ({exc})") from None
-    return rows
-
-
 def prepare_manifest(s3: Any, source: ManifestSource, settings: JobSettings, *, dry_run: bool = False) -> PreparedManifest:
     """Build and upload (or locate) the manifest for `source`."""
     if source.kind is SourceKind.FOLDER:
@@ -145,11 +110,8 @@ def prepare_manifest(s3: Any, source: ManifestSource, settings: JobSettings, *, 
         body, stats, info = manifests.read_local_manifest(Path(source.value))
         return _store(s3, body, stats, settings, info.columns == 3, dry_run)
     if source.kind in (SourceKind.CSV, SourceKind.INVENTORY):
-        inventory = source.kind is SourceKind.INVENTORY
-        location, info = manifests.existing_manifest(s3, source.value, inventory=inventory)
-        if info is not None:
-            return PreparedManifest(location, stats=ManifestStats(rows=info.rows, sample=list(info.first_rows)))
-        return PreparedManifest(location, stats=ManifestStats(rows=count_inventory_rows(s3, location)))
+        location, info = manifests.existing_manifest(s3, source.value, inventory=source.kind is SourceKind.INVENTORY)
+        return PreparedManifest(location, stats=ManifestStats(rows=info.rows, sample=list(info.first_rows)))
     assert source.generator is not None
     return PreparedManifest(generator=source.generator, notes=["manifest generator: object count unknown until S3 generates it"])
 

@@ -185,11 +185,11 @@ def test_existing_manifests_in_s3_are_checked_and_pinned() -> None:
     s3.create_bucket(Bucket="inv")
     put = s3.put_object(Bucket="inv", Key="m.csv", Body=b"src,a\nsrc,b\n")
     location, info = existing_manifest(s3, "s3://inv/m.csv")
-    assert location.etag == put["ETag"].strip('"') and info is not None and info.rows == 2
+    assert location.etag == put["ETag"].strip('"') and info.rows == 2
     s3.put_object(Bucket="inv", Key="manifest.json", Body=json.dumps(INVENTORY).encode())
-    s3.put_object(Bucket="inv", Key="inv/data/1.csv.gz", Body=gzip.compress(b'"src","a"\n"src","b"\n'))
+    s3.put_object(Bucket="inv", Key="inv/data/1.csv.gz", Body=gzip.compress(b'"src","a","1"\n"src","b","2"\n'))
     location, info = existing_manifest(s3, "s3://inv/manifest.json", inventory=True)
-    assert info is None and location.to_job_manifest()["Spec"] == {"Format": "S3InventoryReport_CSV_20161130"}
+    assert info.rows == 2 and location.to_job_manifest()["Spec"] == {"Format": "S3InventoryReport_CSV_20161130"}
     s3.put_object(Bucket="inv", Key="bad.csv", Body=b"Bucket,Key\n")
     with pytest.raises(InputError, match="s3://inv/bad.csv: row 1"):
         existing_manifest(s3, "s3://inv/bad.csv")
