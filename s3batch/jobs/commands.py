@@ -89,8 +89,9 @@ def _add_target(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--account-id", help="account of the jobs (default: the account_id output, else STS)")
 
 
-def _outputs(args: argparse.Namespace, required: bool) -> StackOutputs | None:
-    if args.outputs is None and not required and shutil.which("terraform") is None:
+def _outputs(args: argparse.Namespace) -> StackOutputs | None:
+    """Stack outputs for submitting: the file given, else terraform's when terraform is on PATH."""
+    if args.outputs is None and shutil.which("terraform") is None:
         return None
     return resolve_outputs(args.outputs, args.terraform_dir)
 
@@ -124,11 +125,6 @@ def _poll_settings(args: argparse.Namespace, clients: Clients) -> PollSettings:
     if minimum <= 0 or args.max_poll_interval < minimum:
         raise UsageError("--poll-interval must be > 0 and not above --max-poll-interval")
     return PollSettings(min_interval=minimum, max_interval=args.max_poll_interval, timeout=args.timeout)
-
-
-def _new_job_poll_settings(args: argparse.Namespace, clients: Clients) -> PollSettings:
-    """Poll settings for a job this command just created (it may not be describable for a moment)."""
-    return replace(_poll_settings(args, clients), new_job_grace=NEW_JOB_GRACE_S)
 
 
 def _add_job_options(parser: argparse.ArgumentParser, *, for_retry: bool = False) -> None:
@@ -302,7 +298,7 @@ def _submit(args: argparse.Namespace, clients: Clients, outputs: StackOutputs | 
 
 def cmd_submit(args: argparse.Namespace) -> int:
     """Build the manifest, check, estimate and create the job; print its id (or the request with --dry-run)."""
-    outputs = _outputs(args, required=False)
+    outputs = _outputs(args)
     done = _submit(args, _clients(args, outputs), outputs)
     if done.job_id is None:
         render.print_json(done.request, sys.stdout)
@@ -313,14 +309,15 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Submit, wait with progress, then print the report summary and where the report is."""
-    outputs = _outputs(args, required=False)
+    outputs = _outputs(args)
     clients = _clients(args, outputs)
     done = _submit(args, clients, outputs)
     if done.job_id is None:
         render.print_json(done.request, sys.stdout)
         return 0
     print(f"job {done.job_id} submitted", file=sys.stderr)
-    job = _wait(args, clients, done.job_id, _new_job_poll_settings(args, clients))
+    just_created = replace(_poll_settings(args, clients), new_job_grace=NEW_JOB_GRACE_S)  # not describable at once
+    job = _wait(args, clients, done.job_id, just_created)
     _print_report(clients, job, render.Format.TEXT, None, _report_keys(args), missing_ok=True)
     return int(exit_code_for(job))
 
@@ -346,8 +343,7 @@ def cmd_wait(args: argparse.Namespace) -> int:
 def _print_report(clients: Clients, job: dict[str, Any], fmt: render.Format, download: Path | None,
                   key_encoding: str, *, missing_ok: bool = False) -> None:
     try:
-        bucket, prefix = reports.report_settings(job)
-        location = reports.find_report(clients.s3, bucket, prefix, job["JobId"])
+        location = reports.job_report(clients.s3, job)
     except S3BatchError as exc:
         if missing_ok:
             print(one_line(f"no report: {exc}"), file=sys.stderr)
@@ -361,12 +357,10 @@ def _print_report(clients: Clients, job: dict[str, Any], fmt: render.Format, dow
     if fmt is render.Format.CSV:
         reports.write_csv(results, sys.stdout)
     elif fmt is render.Format.JSON:
-        summary, tasks = reports.Summary(), []
-        for result in results:
-            summary.add(result)
-            tasks.append(reports.result_to_dict(result))
+        rows = list(results)
         render.print_json({"job_id": job["JobId"], "report": f"s3://{location.bucket}/{location.manifest_key}",
-                           "summary": summary.to_dict(), "tasks": tasks}, sys.stdout)
+                           "summary": reports.summarize(rows).to_dict(),
+                           "tasks": [reports.result_to_dict(row) for row in rows]}, sys.stdout)
     else:
         out = render.console(sys.stdout)
         summary = reports.summarize(results)
@@ -390,8 +384,7 @@ def cmd_retry_failed(args: argparse.Namespace) -> int:
     outputs = _job_outputs(args)
     clients = _clients(args, outputs)
     job = describe_job(clients.s3control, clients.account_id, args.job_id)
-    bucket, prefix = reports.report_settings(job)
-    location = reports.find_report(clients.s3, bucket, prefix, args.job_id)
+    location = reports.job_report(clients.s3, job)
     _, files = reports.read_report_manifest(clients.s3, location)
     failed = [f for f in files if f.status in (None, "failed")]
     buckets = retries.job_buckets(clients.s3, job)
@@ -400,7 +393,7 @@ def cmd_retry_failed(args: argparse.Namespace) -> int:
         print(f"job {args.job_id}: the report lists no failed task; nothing to retry", file=sys.stderr)
         return 0
     stack = (outputs.manifest_bucket, outputs.manifest_prefix) if outputs else None
-    manifest_bucket, manifest_prefix = retries.retry_manifest_prefix(job, bucket, stack)
+    manifest_bucket, manifest_prefix = retries.retry_manifest_prefix(job, location.bucket, stack)
     with retry.body:
         manifest = retries.upload_retry_manifest(clients.s3, retry, manifest_bucket, manifest_prefix)
     request = retries.retry_request(job, clients.account_id, manifest, _job_options(args))

@@ -137,12 +137,12 @@ class ReportLocation:
         return self.manifest_key[: -len("manifest.json")]
 
 
-def report_settings(job: dict[str, Any]) -> tuple[str, str]:
-    """(bucket, prefix) of a job's report, from DescribeJob; an error if the job has no report."""
+def job_report(s3: Any, job: dict[str, Any]) -> ReportLocation:
+    """The report of a job as DescribeJob gives it; an error if the job has none, or none yet."""
     report = job.get("Report") or {}
     if not report.get("Enabled") or not report.get("Bucket"):
         raise S3BatchError(f"job {job.get('JobId')} was created without a completion report", exit_code=3)
-    return arns.bucket_name(report["Bucket"]), report.get("Prefix", "")
+    return find_report(s3, arns.bucket_name(report["Bucket"]), report.get("Prefix", ""), job["JobId"])
 
 
 def find_report(s3: Any, bucket: str, prefix: str, job_id: str) -> ReportLocation:
