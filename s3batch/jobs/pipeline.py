@@ -22,7 +22,6 @@ from s3batch.jobs.preflight import enforce, run_preflight
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
 from s3batch.jobs.submit import GeneratorSettings, JobOptions, ReportSettings, build_create_job_request, create_job
 from s3batch_core.contract.formats import CSV_FORMAT
-from s3batch_core.contract.stack_outputs import StackOutputs
 
 
 class SourceKind(str, Enum):

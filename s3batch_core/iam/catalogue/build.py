@@ -204,7 +204,6 @@ def job_requirements(scope: JobScope, *, job_id: str = EXAMPLE_JOB_ID) -> list[R
 
 def task_requirements(scope: JobScope, bucket: str, key: str, version_id: str | None) -> list[Requirement]:
     """Accesses made for one manifest row (bucket, key, version id): the operation's object actions."""
-    spec = spec_for(scope.operation)
     p = scope.partition
     reqs: list[Requirement] = []
     for grant in active_grants(scope.operation, scope.operation_options):
