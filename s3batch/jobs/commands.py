@@ -7,7 +7,7 @@ import functools
 import shutil
 import sys
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -207,11 +207,13 @@ def _add_operation_arguments(parser: argparse.ArgumentParser) -> None:
     o.add_argument("--tag", action="append", metavar="KEY=VALUE", help="S3PutObjectTagging tag set / S3PutObjectCopy new tags")
     o.add_argument("--target-bucket", help="S3PutObjectCopy destination bucket")
     o.add_argument("--target-prefix", help="S3PutObjectCopy destination key prefix")
-    o.add_argument("--target-storage-class", choices=enum_values("S3StorageClass"), help="S3PutObjectCopy storage class")
+    o.add_argument("--target-storage-class", dest="storage_class", choices=enum_values("S3StorageClass"),
+                   help="S3PutObjectCopy storage class")
     o.add_argument("--metadata-directive", choices=enum_values("S3MetadataDirective"), help="S3PutObjectCopy")
     o.add_argument("--canned-acl", choices=enum_values("S3CannedAccessControlList"), help="S3PutObjectAcl / S3PutObjectCopy")
     o.add_argument("--kms-key-arn", help="S3UpdateObjectEncryption / S3PutObjectCopy KMS key")
-    o.add_argument("--bucket-key", action="store_true", default=None, help="enable S3 Bucket Keys (copy, encryption)")
+    o.add_argument("--bucket-key", dest="bucket_key_enabled", action="store_true", default=None,
+                   help="enable S3 Bucket Keys (copy, encryption)")
     o.add_argument("--checksum-algorithm", choices=enum_values("ComputeObjectChecksumAlgorithm"), help="S3ComputeObjectChecksum / copy")
     o.add_argument("--checksum-type", choices=enum_values("ComputeObjectChecksumType"), help="S3ComputeObjectChecksum")
     o.add_argument("--expiration-days", type=int, help="S3InitiateRestoreObject")
@@ -228,17 +230,11 @@ def _operation(args: argparse.Namespace, outputs: StackOutputs | None) -> dict[s
             raise UsageError("give --operation or --spec, not both")
         return load_spec(args.spec)
     name = args.operation or (outputs.operation if outputs else LAMBDA_INVOKE)
-    flags = OperationFlags(
-        function_arn=args.function_arn or (outputs.function_arn if outputs else None),
-        schema_version=args.schema_version or (outputs.invocation_schema_version if outputs else None),
-        user_arguments=parse_pairs(args.user_arg, "--user-arg"), tags=parse_pairs(args.tag, "--tag"),
-        target_bucket=args.target_bucket, target_prefix=args.target_prefix, storage_class=args.target_storage_class,
-        metadata_directive=args.metadata_directive, canned_acl=args.canned_acl, kms_key_arn=args.kms_key_arn,
-        bucket_key_enabled=args.bucket_key, checksum_algorithm=args.checksum_algorithm, checksum_type=args.checksum_type,
-        expiration_days=args.expiration_days, glacier_tier=args.glacier_tier, legal_hold=args.legal_hold,
-        retention_mode=args.retention_mode, retain_until=args.retain_until, bypass_governance=args.bypass_governance,
-    )
-    return operation_from_flags(name, flags)
+    parsed = {"user_arguments": parse_pairs(args.user_arg, "--user-arg"), "tags": parse_pairs(args.tag, "--tag")}
+    flags = {f.name: parsed[f.name] if f.name in parsed else getattr(args, f.name) for f in fields(OperationFlags)}
+    flags.update(function_arn=args.function_arn or (outputs.function_arn if outputs else None),
+                 schema_version=args.schema_version or (outputs.invocation_schema_version if outputs else None))
+    return operation_from_flags(name, OperationFlags(**flags))
 
 
 def _source(args: argparse.Namespace) -> ManifestSource:

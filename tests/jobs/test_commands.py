@@ -59,6 +59,16 @@ def test_a_flag_wins_over_its_output(outputs: Path, capsys: pytest.CaptureFixtur
     assert request["Manifest"]["Location"]["ObjectArn"].startswith("arn:aws:s3:::other-bucket/")  # type: ignore[index]
 
 
+def test_operation_flags_reach_the_request(outputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    key = f"arn:aws:kms:us-east-1:{GOOD.account_id}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    request = _dry_run(capsys, "--outputs", str(outputs), "--folder", str(outputs.parent / "files"), "--operation",
+                       "S3PutObjectCopy", "--target-bucket", "dest-bkt", "--target-storage-class", "GLACIER_IR",
+                       "--bucket-key", "--kms-key-arn", key, "--tag", "team=data")
+    assert request["Operation"] == {"S3PutObjectCopy": {
+        "TargetResource": "arn:aws:s3:::dest-bkt", "StorageClass": "GLACIER_IR", "SSEAwsKmsKeyId": key,
+        "BucketKeyEnabled": True, "NewObjectTagging": [{"Key": "team", "Value": "data"}]}}
+
+
 @pytest.mark.parametrize(("argv", "message"), [
     (["job", "wait"], "the following arguments are required: JOB_ID"),
     (["job", "report", "j-123", "--format", "xml"], "argument --format: invalid choice: 'xml'"),
