@@ -40,6 +40,7 @@ from s3batch.jobs.submit import GeneratorSettings, JobOptions, ReportSettings, c
 from s3batch.jobs.target import Clients, JobTarget
 from s3batch.jobs.wait import (
     NEW_JOB_GRACE_S,
+    ExitCode,
     PREPARING,
     PlainDisplay,
     PollSettings,
@@ -59,7 +60,6 @@ EXIT_CODES = """exit codes:
   4  --timeout ran out while the job was still running"""
 
 Formatter = argparse.RawDescriptionHelpFormatter
-INPUT_ERROR_EXIT = 3
 
 
 def _input_exit_code(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -71,7 +71,7 @@ def _input_exit_code(func: Callable[[argparse.Namespace], int]) -> Callable[[arg
         try:
             return func(args)
         except InputError as exc:
-            raise S3BatchError(str(exc), exit_code=INPUT_ERROR_EXIT) from None
+            raise S3BatchError(str(exc), exit_code=ExitCode.INPUT) from None
 
     return run
 

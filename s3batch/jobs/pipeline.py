@@ -14,7 +14,7 @@ from typing import IO, Any, TextIO
 
 from botocore.exceptions import ClientError
 
-from s3batch_core.errors import S3BatchError, UsageError, one_line
+from s3batch_core.errors import InputError, UsageError, one_line
 from s3batch.jobs import cost as costs
 from s3batch.jobs import manifest as manifests
 from s3batch.jobs.manifest import ManifestLocation, ManifestStats, build_manifest_file
@@ -205,7 +205,7 @@ def submit(
     for line in costs.format_lines(estimate):
         print(line, file=log)
     if prepared.stats is None and options.max_cost is not None:
-        raise S3BatchError("cannot check --max-cost: the object count is unknown (manifest generator)", exit_code=costs.MAX_COST_EXIT)
+        raise InputError("cannot check --max-cost: the object count is unknown (manifest generator)")
     costs.enforce_max_cost(estimate, options.max_cost)
     if options.dry_run:
         return Submitted(request, None, estimate)

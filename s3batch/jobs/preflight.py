@@ -19,7 +19,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from s3batch_core.errors import S3BatchError, one_line
+from s3batch_core.errors import InputError, one_line
 from s3batch_core.contract.formats import CSV_FORMAT, INVENTORY_FORMAT
 from s3batch.jobs.manifest import ManifestEntry, join_prefix
 from s3batch_core.contract.manifest_rules import strip_etag
@@ -241,17 +241,14 @@ def check_report_location(s3: Any, report: dict[str, Any], *, probe_write: bool,
     return []
 
 
-PREFLIGHT_EXIT = 3
-
-
 def enforce(result: PreflightResult, log: Any, hint: str = "fix them or use --skip-preflight") -> None:
-    """Print the notes and problems of a preflight to `log`; exit 3 (S3BatchError) when there are problems."""
+    """Print the notes and problems of a preflight to `log`; an input error (exit 3) when there are problems."""
     for note in result.notes:
         print(one_line(f"preflight note: {note}"), file=log)
     for problem in result.problems:
         print(one_line(f"preflight: {problem}"), file=log)
     if not result.ok:
-        raise S3BatchError(f"preflight found {len(result.problems)} problem(s); {hint}", exit_code=PREFLIGHT_EXIT)
+        raise InputError(f"preflight found {len(result.problems)} problem(s); {hint}")
     print("preflight: ok", file=log)
 
 

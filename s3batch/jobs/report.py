@@ -26,7 +26,7 @@ from typing import Any
 from urllib.parse import unquote, unquote_plus
 
 from s3batch_core.contract import arns
-from s3batch_core.errors import InputError, S3BatchError
+from s3batch_core.errors import InputError
 from s3batch_core.files import atomic_file
 from s3batch_core.contract.limits import MAX_REPORT_MANIFEST_BYTES, check_size, load_json
 from s3batch_core.contract.manifest_rules import encode_key
@@ -141,7 +141,7 @@ def job_report(s3: Any, job: dict[str, Any]) -> ReportLocation:
     """The report of a job as DescribeJob gives it; an error if the job has none, or none yet."""
     report = job.get("Report") or {}
     if not report.get("Enabled") or not report.get("Bucket"):
-        raise S3BatchError(f"job {job.get('JobId')} was created without a completion report", exit_code=3)
+        raise InputError(f"job {job.get('JobId')} was created without a completion report")
     return find_report(s3, arns.bucket_name(report["Bucket"]), report.get("Prefix", ""), job["JobId"])
 
 
@@ -154,10 +154,8 @@ def find_report(s3: Any, bucket: str, prefix: str, job_id: str) -> ReportLocatio
             for item in page.get("Contents", ()):
                 if wanted.search(item["Key"]):
                     return ReportLocation(bucket, item["Key"])
-    raise S3BatchError(
-        f"no report for job {job_id} under s3://{bucket}/{prefix} (reports appear when the job ends, if a task ran)",
-        exit_code=3,
-    )
+    raise InputError(f"no report for job {job_id} under s3://{bucket}/{prefix} (reports appear when the job ends, "
+                     "if a task ran)")
 
 
 def read_report_manifest(s3: Any, location: ReportLocation) -> tuple[dict[str, Any], list[ReportFile]]:

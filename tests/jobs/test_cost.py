@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from s3batch_core.errors import InputError, S3BatchError
+from s3batch_core.errors import InputError
 from s3batch.jobs.cost import CostInputs, comprehend_units, enforce_max_cost, estimate, format_lines, load_prices
 
 
@@ -70,10 +70,9 @@ def test_price_overrides(tmp_path: Path) -> None:
         load_prices(path)
 
 
-def test_max_cost_refuses_with_exit_3() -> None:
+def test_max_cost_refuses_as_an_input_error() -> None:  # exit 3 from the command: test_e2e_local.test_max_cost_refuses
     result = estimate(CostInputs("LambdaInvoke", tasks=3), load_prices())
     enforce_max_cost(result, None)
     enforce_max_cost(result, 1.0)
-    with pytest.raises(S3BatchError, match="above --max-cost") as caught:
+    with pytest.raises(InputError, match=r"^estimated cost \$0\.2500 is above --max-cost \$0\.1000; not submitting$"):
         enforce_max_cost(result, 0.10)
-    assert caught.value.exit_code == 3

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from botocore.stub import Stubber
 
 from s3batch_core.aws import make_client
-from s3batch_core.errors import S3BatchError
 from s3batch.jobs.manage import cancel_job, confirm_job, job_statuses, list_jobs, set_priority
 
 ACCOUNT = "123456789012"
@@ -36,15 +34,6 @@ def test_updates_send_the_documented_requests() -> None:
         assert confirm_job(client, ACCOUNT, "job-00001")["Status"] == "Ready"
         assert cancel_job(client, ACCOUNT, "job-00001", "wrong manifest")["Status"] == "Cancelling"
         assert set_priority(client, ACCOUNT, "job-00001", 99)["Priority"] == 99
-
-
-def test_status_errors_are_one_line_with_a_hint() -> None:
-    client = make_client("s3control", region="us-east-1")
-    with Stubber(client) as stub:
-        stub.add_client_error("update_job_status", "JobStatusException", "Job is Complete", 400)
-        with pytest.raises(S3BatchError, match="not in a state that allows this") as caught:
-            confirm_job(client, ACCOUNT, "job-00001")
-    assert caught.value.exit_code == 3
 
 
 def test_statuses_come_from_the_model() -> None:
