@@ -199,7 +199,9 @@ def submit(
         content_digest=prepared.content_digest,
     )
     if not options.skip_preflight:
-        _preflight(clients, request, settings, prepared, options, log)
+        enforce(run_preflight(clients, request, region=settings.region, probe_report_write=options.probe_report_write,
+                              sample=prepared.stats.sample if prepared.stats else (),
+                              manifest_uploaded=prepared.uploaded), log)
     estimate = costs.estimate(cost_inputs(clients, request, prepared, options.comprehend), _price_table(options))
     print("cost estimate:", file=log)
     for line in costs.format_lines(estimate):
@@ -221,17 +223,6 @@ def check_request_before_uploads(settings: JobSettings, operation: dict[str, Any
                              report=settings.report, options=job_options, manifest=stand_in)
 
 
-def _preflight(
-    clients: Any, request: dict[str, Any], settings: JobSettings, prepared: PreparedManifest,
-    options: SubmitOptions, log: TextIO,
-) -> None:
-    result = run_preflight(
-        clients, request, region=settings.region, sample=prepared.stats.sample if prepared.stats else (),
-        probe_report_write=options.probe_report_write, manifest_uploaded=prepared.uploaded,
-    )
-    enforce(result, log)
-
-
 def parse_generator_filter(args: dict[str, Any]) -> dict[str, Any]:
     """JobManifestGeneratorFilter from flag values (None = not given)."""
     key_constraint = {
@@ -248,4 +239,3 @@ def parse_generator_filter(args: dict[str, Any]) -> dict[str, Any]:
         "ObjectReplicationStatuses": args.get("replication_statuses") or None,
     }
     return {k: v for k, v in found.items() if v is not None}
-
