@@ -44,10 +44,6 @@ class PriceTable:
     assumptions: dict[str, float]
     source: str
 
-    def usd(self, name: str) -> float:
-        """The price of `name`."""
-        return self.prices[name].usd
-
 
 def _parse_table(document: Any, source: str, base: PriceTable | None = None) -> PriceTable:
     if not isinstance(document, dict):

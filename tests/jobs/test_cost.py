@@ -13,7 +13,7 @@ from s3batch.jobs.cost import CostInputs, comprehend_units, enforce_max_cost, es
 
 def test_bundled_table_is_complete_and_marks_unconfirmed_prices() -> None:
     table = load_prices()
-    assert table.usd("batch_per_job") == 0.25
+    assert table.prices["batch_per_job"].usd == 0.25
     assert table.prices["batch_per_million_objects"].confirmed is False
     assert {"lambda_duration_ms", "comprehend_read_bytes", "comprehend_unit_chars", "comprehend_min_units"} <= set(table.assumptions)
 
@@ -59,9 +59,9 @@ def test_price_overrides(tmp_path: Path) -> None:
     path.write_text(json.dumps({"batch_per_job": 1.5, "batch_per_million_objects": {"usd": 2.0, "source": "our contract"},
                                 "assumptions": {"lambda_duration_ms": 50}}))
     table = load_prices(path)
-    assert table.usd("batch_per_job") == 1.5 and table.prices["batch_per_job"].confirmed is True
+    assert table.prices["batch_per_job"].usd == 1.5 and table.prices["batch_per_job"].confirmed is True
     assert table.prices["batch_per_million_objects"].source == "our contract"
-    assert table.assumptions["lambda_duration_ms"] == 50 and table.usd("comprehend_per_unit") == 0.0001
+    assert table.assumptions["lambda_duration_ms"] == 50 and table.prices["comprehend_per_unit"].usd == 0.0001
     path.write_text(json.dumps({"batch_per_jobb": 1}))
     with pytest.raises(InputError, match="unknown price 'batch_per_jobb'"):
         load_prices(path)
