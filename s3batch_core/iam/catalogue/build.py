@@ -190,12 +190,9 @@ def job_requirements(scope: JobScope, *, job_id: str = EXAMPLE_JOB_ID) -> list[R
     report = arns.s3(scope.report_bucket, report_example_key(scope, job_id), partition=p)
     reqs += [Requirement(a, report, REPORT_WRITE_PURPOSE) for a in REPORT_WRITE_ACTIONS]
     for grant in active_grants(scope.operation, scope.operation_options):
-        if grant.target is Target.BUCKET:
-            bucket = arns.s3(_require(scope, "bucket", grant.purpose), partition=p)
-            reqs += [Requirement(a, bucket, grant.purpose) for a in grant.actions]
-        elif grant.target is Target.FUNCTION:
-            function_arn = _require(scope, "function_arn", grant.purpose)
-            reqs += [Requirement(a, function_arn, grant.purpose) for a in grant.actions]
+        if grant.target in (Target.BUCKET, Target.FUNCTION):  # the bucket, or the function ARN as given
+            resource = _grant_resources(scope, grant)[0]
+            reqs += [Requirement(a, resource, grant.purpose) for a in grant.actions]
     context = ((KMS_VIA_SERVICE_KEY, kms_via_service(scope)),)
     for key_arn in scope.kms_key_arns:
         reqs += [Requirement(a, key_arn, "use the KMS key through S3", context) for a in _kms_actions(spec)]
