@@ -23,8 +23,7 @@ ROLE = "arn:aws:iam::123456789012:role/other-role"
 
 
 @pytest.fixture
-def outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+def outputs(tmp_path: Path) -> Path:
     path = tmp_path / "outputs.json"
     path.write_text(json.dumps(to_terraform_json(GOOD)), encoding="utf-8")
     (tmp_path / "files").mkdir()
