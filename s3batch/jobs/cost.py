@@ -42,7 +42,6 @@ class PriceTable:
 
     prices: dict[str, Price]
     assumptions: dict[str, float]
-    source: str
 
 
 def _parse_table(document: Any, source: str, base: PriceTable | None = None) -> PriceTable:
@@ -65,7 +64,7 @@ def _parse_table(document: Any, source: str, base: PriceTable | None = None) -> 
         if base and name not in base.prices:
             raise InputError(f"{source}: unknown price {name!r}; known: {', '.join(sorted(base.prices))}")
         prices[name] = Price(float(value["usd"]), str(value.get("source", source)), bool(value.get("confirmed", base is not None)))
-    return PriceTable(prices, assumptions, source)
+    return PriceTable(prices, assumptions)
 
 
 def load_prices(override: Path | None = None) -> PriceTable:
