@@ -3,14 +3,15 @@
 The new job copies the operation, role, priority and report settings from DescribeJob. Its manifest is written
 next to the original manifest (the role may already read there), as a content-addressed CSV, so re-running
 `retry-failed` for the same job sends the same ClientRequestToken and never starts a second retry job.
-Report keys are read as `--report-keys` says (`url`, the default: URL-encoded like the manifest; `raw`: the key
-itself) and written by the one manifest writer (s3batch.jobs.manifest).
+Report keys are written back URL-encoded, as a manifest needs them: as they appear in the report when the report
+writes them encoded (`--report-keys url`, the default), else encoded from the raw key (`raw`).
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Collection, Iterable, Iterator
+import hashlib
+import tempfile
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from typing import IO, Any
 
@@ -19,14 +20,7 @@ from botocore.exceptions import ClientError
 from s3batch_core.contract import arns
 from s3batch_core.errors import InputError, S3BatchError
 from s3batch_core.contract.formats import INVENTORY_FORMAT
-from s3batch.jobs.manifest import (
-    ManifestEntry,
-    ManifestLocation,
-    ManifestStats,
-    build_manifest_file,
-    join_prefix,
-    put_manifest,
-)
+from s3batch.jobs.manifest import ManifestLocation, ManifestStats, join_prefix, put_manifest
 from s3batch_core.contract.limits import MAX_REPORT_MANIFEST_BYTES, load_json
 from s3batch_core.contract.manifest_rules import (
     bucket_problem,
@@ -49,21 +43,15 @@ class RetryManifest:
 
 
 def failed_manifest(results: Iterable[ReportRow], job_buckets: Collection[str] | None = None) -> RetryManifest | None:
-    """The failed tasks as a temporary CSV manifest (the one manifest writer's rows); None if none failed."""
-    entries = _failed_entries(results, job_buckets)
-    first = next(entries, None)
-    if first is None:
-        return None
-    with_versions = first.version_id is not None
-    body, stats = build_manifest_file(itertools.chain([first], entries), with_versions=with_versions)
-    return RetryManifest(body, stats, with_versions)
+    """Write the failed tasks (bucket, key as reported[, version]) into a temporary CSV manifest; None if none failed.
 
-
-def _failed_entries(results: Iterable[ReportRow], job_buckets: Collection[str] | None) -> Iterator[ManifestEntry]:
-    """Each failed row as a manifest entry, when it is one well-formed task of the job: a bucket of the job
-    (`job_buckets`, when given), a key field that is exactly one URL-encoded key, a plain version id. Anything else
-    is refused with the report row, so a crafted report cannot add a task (a key holding `\nother-bucket,secret.txt`
-    would be two manifest rows)."""
+    Each failed row must be one well-formed task of the job: a bucket of the job (`job_buckets`, when given), a key
+    field that is exactly one URL-encoded key, a plain version id. Anything else is refused with the report row, so
+    a crafted report cannot add a task (a key holding `\nother-bucket,secret.txt` would be two manifest rows).
+    """
+    handle = tempfile.TemporaryFile(prefix="s3batch-retry-")
+    digest, md5 = hashlib.sha256(), hashlib.md5(usedforsecurity=False)
+    stats = ManifestStats()
     with_versions: bool | None = None
     for result in results:
         if result.status != "failed":
@@ -74,10 +62,21 @@ def _failed_entries(results: Iterable[ReportRow], job_buckets: Collection[str] |
         problem = _row_problem(fields, job_buckets) or (
             None if has_version == with_versions else "a version id on some failed rows but not on others")
         if problem:
+            handle.close()
             hint = (" (if the report writes keys unencoded, use --report-keys raw)"
                     if result.key_encoding == "url" and encoding_problem(result.key_field) else "")
             raise InputError(f"{result.source or 'report'}: refusing to retry this row: {problem}{hint}")
-        yield ManifestEntry(result.bucket, result.key, result.version_id)
+        data = (",".join(fields) + "\n").encode("utf-8")
+        digest.update(data)
+        md5.update(data)
+        handle.write(data)
+        stats.rows += 1
+    if not stats.rows:
+        handle.close()
+        return None
+    stats.sha256, stats.md5 = digest.hexdigest(), md5.hexdigest()
+    handle.seek(0)
+    return RetryManifest(handle, stats, bool(with_versions))
 
 
 def _row_problem(fields: list[str], job_buckets: Collection[str] | None) -> str | None:
