@@ -343,7 +343,7 @@ def existing_manifest(s3: Any, uri: str, *, inventory: bool = False) -> tuple[Ma
     etag = strip_etag(head["ETag"])
     body = s3.get_object(Bucket=bucket, Key=key, IfMatch=head["ETag"])["Body"]
     if inventory:
-        document = check_inventory_manifest(body.read(MAX_INVENTORY_MANIFEST_BYTES + 1), uri)
+        document = check_inventory_manifest(body.read(), uri)
         location = ManifestLocation(bucket, key, etag, format=INVENTORY_FORMAT, fields=(), version_id=head.get("VersionId"))
         return location, check_inventory_rows(s3, document)
     info = check_csv_manifest(body, uri)
