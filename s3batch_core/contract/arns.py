@@ -19,6 +19,7 @@ _ACCOUNT = re.compile(r"^\d{12}$")
 _REGION = re.compile(r"^[a-z0-9-]+$")
 _FUNCTION = re.compile(r"^function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$")  # Lambda's FunctionName (name[:qualifier])
 _KMS_KEY = re.compile(r"^key/[A-Za-z0-9-]+$")
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")  # S3 User Guide, "Bucket naming rules"
 
 
 class Arn(NamedTuple("ArnParts", [("partition", str), ("service", str), ("region", str), ("account", str),
@@ -50,6 +51,11 @@ def is_region(text: str) -> bool:
     return bool(_REGION.match(text))
 
 
+def is_account(text: str) -> bool:
+    """A 12-digit account id."""
+    return bool(_ACCOUNT.match(text))
+
+
 def partition(text: str, default: str = DEFAULT_PARTITION) -> str:
     """The partition of an ARN; `default` when it is no ARN."""
     arn = parse(text)
@@ -62,6 +68,11 @@ def partition(text: str, default: str = DEFAULT_PARTITION) -> str:
 def s3(bucket: str, key: str | None = None, partition: str = DEFAULT_PARTITION) -> str:
     """`arn:P:s3:::bucket` or, with a key (or pattern), `arn:P:s3:::bucket/key`."""
     return f"arn:{partition}:s3:::{bucket}" if key is None else f"arn:{partition}:s3:::{bucket}/{key}"
+
+
+def is_bucket(text: str) -> bool:
+    """An S3 bucket name (not an ARN)."""
+    return bool(_BUCKET.match(text))
 
 
 def bucket_name(arn_or_name: str) -> str:
