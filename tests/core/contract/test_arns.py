@@ -47,6 +47,10 @@ def test_partition_of_anything() -> None:
     (arns.is_bucket, "ab", False),
     (arns.is_account, ACCOUNT, True),
     (arns.is_account, "12345678901a", False),
+    # A trailing newline is no part of a name ("$" would match before it).
+    (arns.is_bucket, "my-bucket\n", False),
+    (arns.is_account, ACCOUNT + "\n", False),
+    (arns.is_role, f"arn:aws:iam::{ACCOUNT}:role/name\n", False),
     (arns.is_kms_key, f"arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab", True),
     (arns.is_kms_key, f"arn:aws:kms:us-east-1:{ACCOUNT}:alias/mine", False),
     (arns.is_s3_object, "arn:aws:s3:::b/k", True),
