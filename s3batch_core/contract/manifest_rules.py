@@ -74,7 +74,7 @@ def version_problem(version: str) -> str | None:
     spaces, so a field with any of those is no version id (and would change the rows of a CSV manifest)."""
     if not version:
         return "empty version id; write the literal 'null' for a null version"
-    if not _VERSION_ID.match(version):
+    if not _VERSION_ID.fullmatch(version):
         return f"version id {version[:80]!r} has characters no S3 version id has"
     return None
 
@@ -87,7 +87,7 @@ def strip_etag(etag: str) -> str:
 def normalise_etag(etag: str) -> str | None:
     """An ETag quoted or bare → bare lower-case hex; None when it is no S3 ETag at all."""
     bare = strip_etag(etag)
-    return bare.lower() if _ETAG.match(bare) else None
+    return bare.lower() if _ETAG.fullmatch(bare) else None
 
 
 # ---- S3 Inventory reports (S3 User Guide, "Inventory manifest"): CSV inventories only for Batch Operations ----

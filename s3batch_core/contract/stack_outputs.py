@@ -53,11 +53,11 @@ _VALIDATORS: dict[str, tuple[Callable[[str], object], str]] = {
     "account_id": (arns.is_account, "a 12-digit account id"),
     "batch_role_arn": (arns.is_role, "an IAM role ARN"),
     "function_arn": (arns.is_function, "a Lambda function ARN"),
-    "invocation_schema_version": (re.compile(r"^(1\.0|2\.0)$").match, '"1.0" or "2.0"'),
+    "invocation_schema_version": (re.compile(r"^(1\.0|2\.0)$").fullmatch, '"1.0" or "2.0"'),
     "bucket_name": (arns.is_bucket, "an S3 bucket name"),
     "manifest_bucket": (arns.is_bucket, "an S3 bucket name"),
     "report_bucket": (arns.is_bucket, "an S3 bucket name"),
-    "region": (re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$").match, "an AWS Region name"),
+    "region": (re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$").fullmatch, "an AWS Region name"),
 }
 _MAY_BE_EMPTY = {"data_prefix", "manifest_prefix", "report_prefix"}
 
