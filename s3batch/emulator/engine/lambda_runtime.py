@@ -104,11 +104,21 @@ def worker_environment(spec: FunctionSpec, code_dir: str) -> dict[str, str]:
     return env
 
 
-PIPELINE_DEPTH = 2  # invocations an engine thread keeps sent to its worker (see Worker)
+PIPELINE_DEPTH = 2  # invocations the engine keeps sent to each worker it holds (see Worker)
+
+
+class _Pending:
+    """The type of PENDING."""
+
+    def __repr__(self) -> str:
+        return "PENDING"
+
+
+PENDING = _Pending()  # `Worker.receive(wait=False)`: the answer is not there yet and its time is not up
 
 
 class Worker:
-    """One warm worker process and its connection; held by one engine thread at a time.
+    """One warm worker process and its connection; used by one engine thread at a time.
 
     That thread may `send` the next invocation before the previous one is answered: it waits in the worker's
     socket, so the worker goes on at once instead of sitting idle while the engine records a result and takes
@@ -116,6 +126,9 @@ class Worker:
     timeout of an invocation counts from when it started: when it was sent to an idle worker, else when its
     predecessor's answer arrived. After a timeout or a crash the invocations behind the failed one never
     started: `receive` returns None for them, and they are sent again to the worker's replacement.
+
+    A thread serving several workers waits on all their sockets at once (`fileno`) until the earliest `deadline`,
+    and reads with `receive(wait=False)`, which never blocks for an answer still to come.
     """
 
     def __init__(self, spec: FunctionSpec, code_dir: str, log_path: Path) -> None:
@@ -133,8 +146,19 @@ class Worker:
         self._poller.register(self.conn.fileno(), select.POLLIN)
         self.ready = False
         self.dead = False  # killed (timeout, crash, shutdown): answers nothing any more
+        self._init_deadline = time.monotonic() + INIT_TIMEOUT_S  # the handler must be loaded by then
         self._sent: collections.deque[str] = collections.deque()  # request ids sent, not yet answered
         self._head_started = 0.0  # monotonic time the oldest sent invocation started
+
+    def fileno(self) -> int:
+        """The engine's end of the worker's socket: readable when an answer (or the worker's exit) is there."""
+        return self.conn.fileno()
+
+    def deadline(self) -> float | None:
+        """Monotonic time at which the oldest invocation sent times out (or the handler's load does); None if idle."""
+        if self.dead or not self._sent:
+            return None
+        return self._head_started + self.spec.timeout_s if self.ready else self._init_deadline
 
     def send(self, event: dict[str, Any], request_id: str) -> None:
         """Queue one invocation; its answer comes from `receive` after those of the ones sent before."""
@@ -147,28 +171,42 @@ class Worker:
         except OSError:
             pass  # a dead worker: `receive` reports it
 
-    def receive(self) -> InvokeOutcome | None:
-        """The answer to the oldest invocation sent, enforcing its timeout; None if it never started."""
-        request_id = self._sent.popleft()
+    def receive(self, wait: bool = True) -> InvokeOutcome | None | _Pending:
+        """The answer to the oldest invocation sent, enforcing its timeout; None if it never started.
+
+        Without `wait`: PENDING while that answer is not there and its time is not up (call again once `fileno` is
+        readable or at `deadline`).
+        """
         if self.dead:
+            self._sent.popleft()
             return None
         if not self.ready:
-            failure = self._await_ready()
+            failure = self._await_ready(wait)
+            if failure is PENDING:
+                return PENDING
             if failure is not None:
+                self._sent.popleft()
                 self.kill()
-                return InvokeOutcome(function_error=failure)
+                return InvokeOutcome(function_error=failure)  # type: ignore[arg-type]
             self._head_started = time.monotonic()  # the first invocation starts once the handler is loaded
+        request_id = self._sent[0]
         timeout = self.spec.timeout_s
         try:
-            if not self._answer_within(self._head_started + timeout - time.monotonic()):
+            left = self._head_started + timeout - time.monotonic()
+            if not self._answer_within(left if wait else 0):
+                if not wait and left > 0:
+                    return PENDING
+                self._sent.popleft()
                 self.kill()
                 return InvokeOutcome(function_error={
                     "errorMessage": f"{_timestamp()} {request_id} Task timed out after {timeout:.2f} seconds"})
             reply = self.conn.recv_bytes()
         except (EOFError, OSError):
+            self._sent.popleft()
             error = self._exit_error(request_id)
             self.kill()
             return InvokeOutcome(function_error=error)
+        self._sent.popleft()
         self._head_started = time.monotonic()
         kind, body = reply[:1], reply[1:]
         return InvokeOutcome(payload=body) if kind == _OK else InvokeOutcome(function_error=json.loads(body))
@@ -183,9 +221,12 @@ class Worker:
     def busy(self) -> bool:
         return bool(self._sent)
 
-    def _await_ready(self) -> dict[str, str] | None:
+    def _await_ready(self, wait: bool) -> dict[str, str] | _Pending | None:
         try:
-            if not self._answer_within(INIT_TIMEOUT_S):
+            left = self._init_deadline - time.monotonic()
+            if not self._answer_within(left if wait else 0):
+                if not wait and left > 0:
+                    return PENDING
                 return {"errorType": "Runtime.InitError", "errorMessage": f"Init timed out after {INIT_TIMEOUT_S:.2f} seconds"}
             self.conn.recv_bytes()
         except (EOFError, OSError):
@@ -254,6 +295,13 @@ class WorkerPool:
         finally:
             with self._lock:
                 self.waiting -= 1
+
+    def try_checkout(self) -> Worker | None:
+        """A free worker if one is free now, else None (for a thread already holding others: it must not block)."""
+        try:
+            return self.current(self._idle.get_nowait())
+        except queue.Empty:
+            return None
 
     def checkin(self, worker: Worker) -> None:
         """Give a worker back; one with invocations still unanswered cannot be reused and is replaced."""
