@@ -223,12 +223,12 @@ class LambdaDispatcher:
             for fd, _ in self._poller.poll(self._timeout_ms()):
                 held = self.held.get(fd)
                 if held is not None and held.sent:
-                    self._collect(held)
+                    self._collect(held, readable=True)
             now = time.monotonic()
             for held in [h for h in self.held.values() if h.sent]:
                 deadline = held.worker.deadline()
                 if deadline is not None and deadline <= now:
-                    self._collect(held)  # timed out (or its handler never loaded)
+                    self._collect(held, readable=False)  # timed out (or its handler never loaded)
             if self.pool.waiting:
                 self.release()
             self._send_due()
@@ -306,9 +306,9 @@ class LambdaDispatcher:
             return -1
         return max(0, math.ceil((min(deadlines) - time.monotonic()) * 1000))
 
-    def _collect(self, held: _Held) -> None:
+    def _collect(self, held: _Held, readable: bool) -> None:
         """Read the answer to the oldest call on `held`; a dead worker's unstarted calls go back to be sent."""
-        outcome = held.worker.receive(wait=False)
+        outcome = held.worker.receive(wait=False, readable=readable)
         if outcome is lambda_runtime.PENDING:
             return
         call = held.sent.popleft()

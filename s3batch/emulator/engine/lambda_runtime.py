@@ -171,17 +171,17 @@ class Worker:
         except OSError:
             pass  # a dead worker: `receive` reports it
 
-    def receive(self, wait: bool = True) -> InvokeOutcome | None | _Pending:
+    def receive(self, wait: bool = True, readable: bool = False) -> InvokeOutcome | None | _Pending:
         """The answer to the oldest invocation sent, enforcing its timeout; None if it never started.
 
         Without `wait`: PENDING while that answer is not there and its time is not up (call again once `fileno` is
-        readable or at `deadline`).
+        readable or at `deadline`). `readable`: the caller's own poll just saw `fileno` readable.
         """
         if self.dead:
             self._sent.popleft()
             return None
         if not self.ready:
-            failure = self._await_ready(wait)
+            failure = self._await_ready(wait, readable)
             if failure is PENDING:
                 return PENDING
             if failure is not None:
@@ -189,11 +189,12 @@ class Worker:
                 self.kill()
                 return InvokeOutcome(function_error=failure)  # type: ignore[arg-type]
             self._head_started = time.monotonic()  # the first invocation starts once the handler is loaded
+            readable = False  # what was there was the ready message
         request_id = self._sent[0]
         timeout = self.spec.timeout_s
         try:
             left = self._head_started + timeout - time.monotonic()
-            if not self._answer_within(left if wait else 0):
+            if not readable and not self._answer_within(left if wait else 0):
                 if not wait and left > 0:
                     return PENDING
                 self._sent.popleft()
@@ -221,10 +222,10 @@ class Worker:
     def busy(self) -> bool:
         return bool(self._sent)
 
-    def _await_ready(self, wait: bool) -> dict[str, str] | _Pending | None:
+    def _await_ready(self, wait: bool, readable: bool) -> dict[str, str] | _Pending | None:
         try:
             left = self._init_deadline - time.monotonic()
-            if not self._answer_within(left if wait else 0):
+            if not readable and not self._answer_within(left if wait else 0):
                 if not wait and left > 0:
                     return PENDING
                 return {"errorType": "Runtime.InitError", "errorMessage": f"Init timed out after {INIT_TIMEOUT_S:.2f} seconds"}
