@@ -178,3 +178,28 @@ def test_run_one_task_on_its_own(gate: Path, stop: threading.Event) -> None:
     result = operation(gate, stop, workers=1).run(Task(0, "bucket", "ok/0", None))
     assert result.succeeded and result.message.startswith("ok in ")
 
+
+
+def test_workers_go_back_to_another_job_waiting_for_one(gate: Path, stop: threading.Event) -> None:
+    invoke = operation(gate, stop)
+    dispatcher = invoke.dispatcher()
+    ended: dict[str, TaskResult | Exception] = {}
+    lent: list[lambda_runtime.Worker] = []
+    start_all(dispatcher, tasks("ok/0", "ok/1", "ok/2", "ok/3"), ended)
+    assert len(dispatcher.held) == 2  # the whole pool
+    other_job = threading.Thread(target=lambda: lent.append(invoke.pool.checkout()), daemon=True)
+    other_job.start()
+    for _ in range(10_000):  # bounded: until the other job is waiting in checkout
+        if invoke.pool.waiting:
+            break
+        other_job.join(0.001)
+    assert invoke.pool.waiting == 1
+    try:
+        assert not dispatcher.room() or not dispatcher.held  # nothing more is sent while the other job waits
+        collect(dispatcher, 4, ended)
+        other_job.join(FAIL_SAFE_S)
+        assert len(lent) == 1 and len(dispatcher.held) < 2
+    finally:
+        for worker in lent:
+            invoke.pool.checkin(worker)
+        dispatcher.close()
