@@ -13,6 +13,7 @@ import itertools
 import json
 import math
 import os
+import random
 import select
 import threading
 import time
@@ -37,8 +38,13 @@ def redrive_settings() -> tuple[int, float]:
             float(os.environ.get("S3BATCH_LOCAL_REDRIVE_BACKOFF_S", "0.5")))
 
 
+# Invocation, task and request ids only need to be unique: drawn from a generator seeded once from the OS, not from
+# os.urandom per id (three system calls per task, each a point where the stack's engine thread gives up the GIL).
+_IDS = random.Random(os.urandom(32))
+
+
 def _random_id(size: int) -> str:
-    return base64.urlsafe_b64encode(os.urandom(size)).decode().rstrip("=")
+    return base64.urlsafe_b64encode(_IDS.randbytes(size)).decode().rstrip("=")
 
 
 def build_event(job_id: str, schema: str, user_arguments: dict[str, str] | None, task: Task, task_id: str) -> dict:
@@ -307,26 +313,30 @@ class LambdaDispatcher:
         return max(0, math.ceil((min(deadlines) - time.monotonic()) * 1000))
 
     def _collect(self, held: _Held, readable: bool) -> None:
-        """Read the answer to the oldest call on `held`; a dead worker's unstarted calls go back to be sent."""
-        outcome = held.worker.receive(wait=False, readable=readable)
-        if outcome is lambda_runtime.PENDING:
-            return
-        call = held.sent.popleft()
-        lost = []
-        if outcome is None:
-            lost.append(call)
-        else:
-            self._settle(call, outcome)  # type: ignore[arg-type]
-        if held.worker.dead:  # timed out or exited: the calls behind it never started
+        """Read the answers to the oldest calls on `held` that are there (at least one if `readable`, or the oldest
+        call's timeout); a dead worker's unstarted calls go back to be sent."""
+        worker = held.worker
+        while True:
+            outcome = worker.receive(wait=False, readable=readable)
+            if outcome is lambda_runtime.PENDING:
+                return
+            call = held.sent.popleft()
+            if outcome is None:
+                self.unsent.append(call)  # its worker died before starting it
+            else:
+                self._settle(call, outcome)  # type: ignore[arg-type]
+            if worker.dead or not held.sent or not worker.answer_waiting():
+                break
+            readable = True  # the next answer came with this one's read
+        if worker.dead:  # timed out or exited: the calls behind it never started
             while held.sent:
-                held.worker.receive()
-                lost.append(held.sent.popleft())
+                worker.receive()
+                self.unsent.append(held.sent.popleft())
             del self.held[held.fd]
             self._poller.unregister(held.fd)
-            self.pool.checkin(held.worker)  # replaced by a fresh worker
+            self.pool.checkin(worker)  # replaced by a fresh worker
         elif not held.sent:
             self._poller.unregister(held.fd)
-        self.unsent.extend(lost)
 
     def _settle(self, call: _Call, outcome: lambda_runtime.InvokeOutcome) -> None:
         """Record how `call` ended, or queue its redrive (TemporaryFailure with redrives left and the job going on)."""
@@ -352,5 +362,5 @@ def _interpret(call: _Call, outcome: lambda_runtime.InvokeOutcome) -> tuple[str,
 
 
 def _request_id() -> str:
-    raw = os.urandom(16).hex()
+    raw = _IDS.randbytes(16).hex()
     return f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"

@@ -26,6 +26,7 @@ import select
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -141,8 +142,8 @@ class Worker:
             stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
         )
         child.close()
-        self.conn = Connection(parent.detach())
-        self._poller = select.poll()  # kept: Connection.poll builds a selector on every call
+        self.conn = _Channel(parent)
+        self._poller = select.poll()
         self._poller.register(self.conn.fileno(), select.POLLIN)
         self.ready = False
         self.dead = False  # killed (timeout, crash, shutdown): answers nothing any more
@@ -167,7 +168,7 @@ class Worker:
         self._sent.append(request_id)
         message = {"requestId": request_id, "timeoutMs": int(self.spec.timeout_s * 1000), "event": event}
         try:
-            self.conn.send_bytes(json.dumps(message).encode())
+            self.conn.send(json.dumps(message).encode())
         except OSError:
             pass  # a dead worker: `receive` reports it
 
@@ -201,7 +202,7 @@ class Worker:
                 self.kill()
                 return InvokeOutcome(function_error={
                     "errorMessage": f"{_timestamp()} {request_id} Task timed out after {timeout:.2f} seconds"})
-            reply = self.conn.recv_bytes()
+            reply = self.conn.receive()
         except (EOFError, OSError):
             self._sent.popleft()
             error = self._exit_error(request_id)
@@ -216,7 +217,11 @@ class Worker:
         """True once the worker answered (or closed its end), False after `seconds`."""
         if self.conn.closed:
             raise OSError("the worker's connection is closed")
-        return bool(self._poller.poll(max(0, math.ceil(seconds * 1000))))
+        return self.conn.message_waiting() or bool(self._poller.poll(max(0, math.ceil(seconds * 1000))))
+
+    def answer_waiting(self) -> bool:
+        """True when an answer already read from the socket waits here (the socket itself may then not be readable)."""
+        return not self.conn.closed and self.conn.message_waiting()
 
     @property
     def busy(self) -> bool:
@@ -229,7 +234,7 @@ class Worker:
                 if not wait and left > 0:
                     return PENDING
                 return {"errorType": "Runtime.InitError", "errorMessage": f"Init timed out after {INIT_TIMEOUT_S:.2f} seconds"}
-            self.conn.recv_bytes()
+            self.conn.receive()
         except (EOFError, OSError):
             return self._exit_error("init")
         self.ready = True
@@ -261,6 +266,61 @@ class Worker:
             pass
         self.conn.close()
         self._log.close()
+
+
+class _Channel:
+    """The engine's end of a worker's socket, framing messages as multiprocessing's Connection does on the worker's end.
+
+    Connection reads a message with two system calls (its length, then its body), each a point where the stack's
+    engine thread gives up the GIL; here one `recv` usually brings a whole answer, and whatever else came with it
+    (the next answer) waits in `_inbox` for the next `receive`.
+    """
+
+    RECV_SIZE = 64 * 1024
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self._inbox = bytearray()
+        self.closed = False
+
+    def fileno(self) -> int:
+        return self._sock.fileno()
+
+    def send(self, payload: bytes) -> None:
+        size = len(payload)
+        header = struct.pack("!i", size) if size <= 0x7FFFFFFF else struct.pack("!iQ", -1, size)
+        self._sock.sendall(header + payload)
+
+    def message_waiting(self) -> bool:
+        return self._span() is not None
+
+    def receive(self) -> bytes:
+        """The next message (waits until it is complete); EOFError once the worker closed its end."""
+        while (span := self._span()) is None:
+            chunk = self._sock.recv(self.RECV_SIZE)
+            if not chunk:
+                raise EOFError
+            self._inbox += chunk
+        start, end = span
+        message = bytes(self._inbox[start:end])
+        del self._inbox[:end]
+        return message
+
+    def _span(self) -> tuple[int, int] | None:
+        """Where the first complete message in `_inbox` starts and ends, if one is complete."""
+        inbox = self._inbox
+        if len(inbox) < 4:
+            return None
+        (size,), start = struct.unpack_from("!i", inbox), 4
+        if size == -1:  # Connection's header for a message over 2 GiB: the length follows in 8 bytes
+            if len(inbox) < 12:
+                return None
+            (size,), start = struct.unpack_from("!Q", inbox, 4), 12
+        return (start, start + size) if len(inbox) >= start + size else None
+
+    def close(self) -> None:
+        self.closed = True
+        self._sock.close()
 
 
 class WorkerPool:
