@@ -225,6 +225,11 @@ class LambdaDispatcher:
         if self.pool.waiting:
             self.release()
         self._send_due()
+        if self.unsent and not any(held.sent for held in self.held.values()):
+            # another job started waiting for a worker since the release: none held may take a call, and no answer
+            # will come to wake the poll. Give them back and wait for one in the pool, as that job does.
+            self.release()
+            self._send_due()
         if not self._ended and self.calls:
             for fd, _ in self._poller.poll(self._timeout_ms()):
                 held = self.held.get(fd)
