@@ -160,9 +160,10 @@ def test_the_engines_end_reads_connection_frames_whole_and_keeps_what_came_with_
     channel, worker = _Channel(engine_end), Connection(worker_end.detach())
     try:
         worker.send_bytes(b"first")
-        worker.send_bytes(b"second")  # both likely arrive in the channel's one recv
+        worker.send_bytes(b"second")  # both wait in the socket: the channel's one recv takes them both
         big = bytes(range(256)) * 1000  # more than one recv's worth
         assert channel.receive() == b"first"
+        assert channel.message_waiting()  # kept from that recv: the socket itself is empty now
         assert channel.receive() == b"second"
         assert not channel.message_waiting()
         sending = threading.Thread(target=worker.send_bytes, args=(big,))  # bigger than the socket's buffer
