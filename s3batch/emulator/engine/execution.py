@@ -5,17 +5,17 @@ Active; both raise `JobFailure` for job-level failures (the types they exchange:
 reached over HTTP with boto3 through the stack's own endpoint, so the engine behaves the same whatever runs the
 stack.
 
-Task dispatch: a fixed number of threads (the Lambda pool size, or 8 for S3 operations) pull rows from
-the streamed manifest, so memory stays flat whatever the manifest size; each finished task goes straight
-to the report's local files and to the ProgressSink. Every manifest row is reported exactly once: a
-task whose runner raises is reported failed (500 InternalError), never dropped.
+Task dispatch: threads pull rows from the streamed manifest, so memory stays flat whatever the manifest size —
+8 for S3 operations, each running its row; one for LambdaInvoke, which keeps rows started on every worker of the
+pool through the operation's dispatcher. Each finished task goes straight to the report's local files and to the
+ProgressSink. Every manifest row is reported exactly once: a task whose runner raises is reported failed (500
+InternalError), never dropped.
 """
 
 from __future__ import annotations
 
 import shutil
 import threading
-from collections import deque
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -324,8 +324,8 @@ class _Run:
                 self.pause_epoch += 1
                 self.tasks_lock.notify_all()
 
-    def start_task(self, lane: Any, task: manifests.Task) -> Any:
-        """The task's result if decided without running it, else what `lane.start` returned for `finish_task`."""
+    def start_task(self, runner: Any, task: manifests.Task) -> Any:
+        """The task's result if decided without running it, else what `runner.start` returned."""
         prepared = self.prepared
         if prepared.versioned and task.version_id == "":
             return operations.MISSING_VERSION
@@ -336,16 +336,7 @@ class _Run:
             if denial is not None:
                 return denial
         try:
-            return lane.start(task)
-        except Exception as error:  # noqa: BLE001 - a task is always reported, whatever its runner did
-            return _internal_error(error)
-
-    @staticmethod
-    def finish_task(lane: Any, started: Any) -> TaskResult:
-        if isinstance(started, TaskResult):
-            return started
-        try:
-            return lane.finish(started)
+            return runner.start(task)
         except Exception as error:  # noqa: BLE001 - a task is always reported, whatever its runner did
             return _internal_error(error)
 
@@ -362,50 +353,77 @@ class _Run:
                 self.prepared.stop.set()
         self.progress.task_finished(result.succeeded)
 
-    def dispatch(self) -> None:
-        """Take rows and run them; with a pipelining operation, keep up to `lane.depth` of them started."""
-        operation = self.prepared.operation
-        lane = operation.lane() if hasattr(operation, "lane") else _SyncLane(operation)
-        started: deque[tuple[manifests.Task, Any]] = deque()  # taken and started, not yet recorded
+    def finish(self, task: manifests.Task, result: TaskResult | Exception) -> None:
+        """Record a taken task (a runner's exception as a failed task) and count it done."""
         try:
-            while True:
-                task = self.next_task(wait=not started)
-                if task is not None:
-                    started.append((task, self.start_task(lane, task)))
-                    if len(started) < lane.depth:
-                        continue
-                elif not started:
-                    break
-                task, handle = started.popleft()
+            self.record(task, result if isinstance(result, TaskResult) else _internal_error(result))
+        finally:
+            self.task_done()
+
+    def dispatch(self) -> None:
+        """One dispatch thread: its rows one after another, or every row through the operation's dispatcher."""
+        operation = self.prepared.operation
+        if hasattr(operation, "dispatcher"):
+            self.multiplex(operation.dispatcher())
+            return
+        try:
+            while (task := self.next_task()) is not None:
                 try:
-                    self.record(task, self.finish_task(lane, handle))
-                finally:
-                    self.task_done()
+                    started = self.start_task(_Immediate, task)
+                    result = started if isinstance(started, TaskResult) else _run(operation, task)
+                except BaseException:
+                    self.task_done()  # the job fails; no thread may wait for this task in a pause
+                    raise
+                self.finish(task, result)
         except BaseException as error:  # noqa: BLE001 - surfaced by execute after the join
             self.error = error
             self.prepared.stop.set()
-            for _ in started:  # the job fails; no thread may wait for these in a pause
+
+    def multiplex(self, dispatcher: Any) -> None:
+        """Every row from this one thread through `dispatcher` (LambdaInvoke): rows are started while it has room,
+        then the ones that ended are recorded; a pause waits between rows with none in flight and no worker held."""
+        running: dict[Any, manifests.Task] = {}  # started on the dispatcher, not ended yet
+        try:
+            while True:
+                no_more_rows = False
+                while dispatcher.room():
+                    if not running:
+                        dispatcher.release()  # nothing in flight: hold no worker while paused (or at the end)
+                    task = self.next_task(wait=not running)
+                    if task is None:
+                        no_more_rows = not running  # else: a pause or stop waits for the running ones first
+                        break
+                    started = self.start_task(dispatcher, task)
+                    if isinstance(started, TaskResult):
+                        self.finish(task, started)
+                    else:
+                        running[started] = task
+                if no_more_rows:
+                    break
+                for handle, result in dispatcher.wait():
+                    self.finish(running.pop(handle), result)
+        except BaseException as error:  # noqa: BLE001 - surfaced by execute after the join
+            self.error = error
+            self.prepared.stop.set()
+            for _ in running:  # the job fails; no thread may wait for these in a pause
                 self.task_done()
         finally:
-            lane.close()
+            dispatcher.close()
 
 
-class _SyncLane:
-    """An operation without a pipeline of its own: `finish` runs the task with `operation.run`."""
+class _Immediate:
+    """For an operation that runs a task when asked (`operation.run`): starting it only passes the task on."""
 
-    depth = 1
-
-    def __init__(self, operation: Any) -> None:
-        self.operation = operation
-
-    def start(self, task: manifests.Task) -> manifests.Task:
+    @staticmethod
+    def start(task: manifests.Task) -> manifests.Task:
         return task
 
-    def finish(self, task: manifests.Task) -> TaskResult:
-        return self.operation.run(task)
 
-    def close(self) -> None:
-        pass
+def _run(operation: Any, task: manifests.Task) -> TaskResult | Exception:
+    try:
+        return operation.run(task)
+    except Exception as error:  # noqa: BLE001 - a task is always reported, whatever its runner did
+        return error
 
 
 def _internal_error(error: Exception) -> TaskResult:

@@ -26,6 +26,7 @@ import select
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -104,11 +105,21 @@ def worker_environment(spec: FunctionSpec, code_dir: str) -> dict[str, str]:
     return env
 
 
-PIPELINE_DEPTH = 2  # invocations an engine thread keeps sent to its worker (see Worker)
+PIPELINE_DEPTH = 2  # invocations the engine keeps sent to each worker it holds (see Worker)
+
+
+class _Pending:
+    """The type of PENDING."""
+
+    def __repr__(self) -> str:
+        return "PENDING"
+
+
+PENDING = _Pending()  # `Worker.receive(wait=False)`: the answer is not there yet and its time is not up
 
 
 class Worker:
-    """One warm worker process and its connection; held by one engine thread at a time.
+    """One warm worker process and its connection; used by one engine thread at a time.
 
     That thread may `send` the next invocation before the previous one is answered: it waits in the worker's
     socket, so the worker goes on at once instead of sitting idle while the engine records a result and takes
@@ -116,6 +127,9 @@ class Worker:
     timeout of an invocation counts from when it started: when it was sent to an idle worker, else when its
     predecessor's answer arrived. After a timeout or a crash the invocations behind the failed one never
     started: `receive` returns None for them, and they are sent again to the worker's replacement.
+
+    A thread serving several workers waits on all their sockets at once (`fileno`) until the earliest `deadline`,
+    and reads with `receive(wait=False)`, which never blocks for an answer still to come.
     """
 
     def __init__(self, spec: FunctionSpec, code_dir: str, log_path: Path) -> None:
@@ -128,13 +142,24 @@ class Worker:
             stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT,
         )
         child.close()
-        self.conn = Connection(parent.detach())
-        self._poller = select.poll()  # kept: Connection.poll builds a selector on every call
+        self.conn = _Channel(parent)
+        self._poller = select.poll()
         self._poller.register(self.conn.fileno(), select.POLLIN)
         self.ready = False
         self.dead = False  # killed (timeout, crash, shutdown): answers nothing any more
+        self._init_deadline = time.monotonic() + INIT_TIMEOUT_S  # the handler must be loaded by then
         self._sent: collections.deque[str] = collections.deque()  # request ids sent, not yet answered
         self._head_started = 0.0  # monotonic time the oldest sent invocation started
+
+    def fileno(self) -> int:
+        """The engine's end of the worker's socket: readable when an answer (or the worker's exit) is there."""
+        return self.conn.fileno()
+
+    def deadline(self) -> float | None:
+        """Monotonic time at which the oldest invocation sent times out (or the handler's load does); None if idle."""
+        if self.dead or not self._sent:
+            return None
+        return self._head_started + self.spec.timeout_s if self.ready else self._init_deadline
 
     def send(self, event: dict[str, Any], request_id: str) -> None:
         """Queue one invocation; its answer comes from `receive` after those of the ones sent before."""
@@ -143,32 +168,47 @@ class Worker:
         self._sent.append(request_id)
         message = {"requestId": request_id, "timeoutMs": int(self.spec.timeout_s * 1000), "event": event}
         try:
-            self.conn.send_bytes(json.dumps(message).encode())
+            self.conn.send(json.dumps(message).encode())
         except OSError:
             pass  # a dead worker: `receive` reports it
 
-    def receive(self) -> InvokeOutcome | None:
-        """The answer to the oldest invocation sent, enforcing its timeout; None if it never started."""
-        request_id = self._sent.popleft()
+    def receive(self, wait: bool = True, readable: bool = False) -> InvokeOutcome | None | _Pending:
+        """The answer to the oldest invocation sent, enforcing its timeout; None if it never started.
+
+        Without `wait`: PENDING while that answer is not there and its time is not up (call again once `fileno` is
+        readable or at `deadline`). `readable`: the caller's own poll just saw `fileno` readable.
+        """
         if self.dead:
+            self._sent.popleft()
             return None
         if not self.ready:
-            failure = self._await_ready()
+            failure = self._await_ready(wait, readable)
+            if failure is PENDING:
+                return PENDING
             if failure is not None:
+                self._sent.popleft()
                 self.kill()
-                return InvokeOutcome(function_error=failure)
+                return InvokeOutcome(function_error=failure)  # type: ignore[arg-type]
             self._head_started = time.monotonic()  # the first invocation starts once the handler is loaded
+            readable = False  # what was there was the ready message
+        request_id = self._sent[0]
         timeout = self.spec.timeout_s
         try:
-            if not self._answer_within(self._head_started + timeout - time.monotonic()):
+            left = self._head_started + timeout - time.monotonic()
+            if not readable and not self._answer_within(left if wait else 0):
+                if not wait and left > 0:
+                    return PENDING
+                self._sent.popleft()
                 self.kill()
                 return InvokeOutcome(function_error={
                     "errorMessage": f"{_timestamp()} {request_id} Task timed out after {timeout:.2f} seconds"})
-            reply = self.conn.recv_bytes()
+            reply = self.conn.receive()
         except (EOFError, OSError):
+            self._sent.popleft()
             error = self._exit_error(request_id)
             self.kill()
             return InvokeOutcome(function_error=error)
+        self._sent.popleft()
         self._head_started = time.monotonic()
         kind, body = reply[:1], reply[1:]
         return InvokeOutcome(payload=body) if kind == _OK else InvokeOutcome(function_error=json.loads(body))
@@ -177,17 +217,24 @@ class Worker:
         """True once the worker answered (or closed its end), False after `seconds`."""
         if self.conn.closed:
             raise OSError("the worker's connection is closed")
-        return bool(self._poller.poll(max(0, math.ceil(seconds * 1000))))
+        return self.conn.message_waiting() or bool(self._poller.poll(max(0, math.ceil(seconds * 1000))))
+
+    def answer_waiting(self) -> bool:
+        """True when an answer already read from the socket waits here (the socket itself may then not be readable)."""
+        return not self.conn.closed and self.conn.message_waiting()
 
     @property
     def busy(self) -> bool:
         return bool(self._sent)
 
-    def _await_ready(self) -> dict[str, str] | None:
+    def _await_ready(self, wait: bool, readable: bool) -> dict[str, str] | _Pending | None:
         try:
-            if not self._answer_within(INIT_TIMEOUT_S):
+            left = self._init_deadline - time.monotonic()
+            if not readable and not self._answer_within(left if wait else 0):
+                if not wait and left > 0:
+                    return PENDING
                 return {"errorType": "Runtime.InitError", "errorMessage": f"Init timed out after {INIT_TIMEOUT_S:.2f} seconds"}
-            self.conn.recv_bytes()
+            self.conn.receive()
         except (EOFError, OSError):
             return self._exit_error("init")
         self.ready = True
@@ -219,6 +266,61 @@ class Worker:
             pass
         self.conn.close()
         self._log.close()
+
+
+class _Channel:
+    """The engine's end of a worker's socket, framing messages as multiprocessing's Connection does on the worker's end.
+
+    Connection reads a message with two system calls (its length, then its body), each a point where the stack's
+    engine thread gives up the GIL; here one `recv` usually brings a whole answer, and whatever else came with it
+    (the next answer) waits in `_inbox` for the next `receive`.
+    """
+
+    RECV_SIZE = 64 * 1024
+
+    def __init__(self, sock: socket.socket) -> None:
+        self._sock = sock
+        self._inbox = bytearray()
+        self.closed = False
+
+    def fileno(self) -> int:
+        return self._sock.fileno()
+
+    def send(self, payload: bytes) -> None:
+        size = len(payload)
+        header = struct.pack("!i", size) if size <= 0x7FFFFFFF else struct.pack("!iQ", -1, size)
+        self._sock.sendall(header + payload)
+
+    def message_waiting(self) -> bool:
+        return self._span() is not None
+
+    def receive(self) -> bytes:
+        """The next message (waits until it is complete); EOFError once the worker closed its end."""
+        while (span := self._span()) is None:
+            chunk = self._sock.recv(self.RECV_SIZE)
+            if not chunk:
+                raise EOFError
+            self._inbox += chunk
+        start, end = span
+        message = bytes(self._inbox[start:end])
+        del self._inbox[:end]
+        return message
+
+    def _span(self) -> tuple[int, int] | None:
+        """Where the first complete message in `_inbox` starts and ends, if one is complete."""
+        inbox = self._inbox
+        if len(inbox) < 4:
+            return None
+        (size,), start = struct.unpack_from("!i", inbox), 4
+        if size == -1:  # Connection's header for a message over 2 GiB: the length follows in 8 bytes
+            if len(inbox) < 12:
+                return None
+            (size,), start = struct.unpack_from("!Q", inbox, 4), 12
+        return (start, start + size) if len(inbox) >= start + size else None
+
+    def close(self) -> None:
+        self.closed = True
+        self._sock.close()
 
 
 class WorkerPool:
@@ -254,6 +356,13 @@ class WorkerPool:
         finally:
             with self._lock:
                 self.waiting -= 1
+
+    def try_checkout(self) -> Worker | None:
+        """A free worker if one is free now, else None (for a thread already holding others: it must not block)."""
+        try:
+            return self.current(self._idle.get_nowait())
+        except queue.Empty:
+            return None
 
     def checkin(self, worker: Worker) -> None:
         """Give a worker back; one with invocations still unanswered cannot be reused and is replaced."""

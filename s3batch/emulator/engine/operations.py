@@ -1,5 +1,6 @@
 """The job's operation, ready to run: `build_operation` turns CreateJob's `Operation` member into an object that
-runs one manifest row at a time (`run(task) -> TaskResult`, or a pipelining `lane()`).
+runs one manifest row at a time (`run(task) -> TaskResult`), or all of a job's rows from one thread (a
+`dispatcher()`, LambdaInvoke's).
 
 LambdaInvoke: lambda_invoke.py (the function from functions.py); the S3 operations: s3_operations.py.
 """

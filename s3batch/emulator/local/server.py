@@ -105,6 +105,9 @@ def _json(start_response: Callable[..., Any], status: str, document: dict[str, A
     return [body]
 
 
+ONE_WRITE_MAX_BODY = 256 * 1024  # bodies up to this size go out with their headers in one write (one copy)
+
+
 class QuietRequestHandler(MotoRequestHandler):
     """moto's handler (keeps underscore headers) without a log line per request, and with HTTP/1.1 keep-alive.
 
@@ -113,9 +116,11 @@ class QuietRequestHandler(MotoRequestHandler):
     loop's wake-up, a hand-over to a request thread, the wait for the close. A request whose body length is known
     is answered here instead and its connection kept: the same thread reads the client's next request. Chunked or
     `Expect: 100-continue` uploads, HTTP/1.0 and `Connection: close` go to werkzeug's `run_wsgi` as before.
+    Headers and body leave in one write (one `sendto`) unless the body is large; the socket's writer stays
+    unbuffered, so werkzeug's interim `100 Continue` is never held back.
     """
 
-    disable_nagle_algorithm = True  # headers and body are two writes; on a kept connection neither may wait
+    disable_nagle_algorithm = True  # a large body follows its headers in a second write, which must not wait
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         return None
@@ -168,9 +173,12 @@ class QuietRequestHandler(MotoRequestHandler):
             self.send_header("Content-Length", str(len(body)))
         elif not bodiless and declared != str(len(body)):
             self.send_header("Connection", "close")  # the client would look for the next response elsewhere
-        self.end_headers()
+        self._headers_buffer.append(b"\r\n")  # end_headers' blank line; the body joins the same write
         if body and not bodiless:
-            self.wfile.write(body)
+            if len(body) > ONE_WRITE_MAX_BODY:
+                self.flush_headers()
+            self._headers_buffer.append(body)
+        self.flush_headers()
 
 
 class ReusedThreadsWSGIServer(BaseWSGIServer):

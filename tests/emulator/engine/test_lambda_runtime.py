@@ -147,3 +147,33 @@ def test_pools_are_kept_per_version_capped_by_reserved_concurrency_and_replaced_
     finally:
         lambda_runtime.shutdown_pools()
     assert updated.worker_pids() == []
+
+
+def test_the_engines_end_reads_connection_frames_whole_and_keeps_what_came_with_them() -> None:
+    import socket
+    import threading
+    from multiprocessing.connection import Connection
+
+    from s3batch.emulator.engine.lambda_runtime import _Channel
+
+    engine_end, worker_end = socket.socketpair()
+    channel, worker = _Channel(engine_end), Connection(worker_end.detach())
+    try:
+        worker.send_bytes(b"first")
+        worker.send_bytes(b"second")  # both wait in the socket: the channel's one recv takes them both
+        big = bytes(range(256)) * 1000  # more than one recv's worth
+        assert channel.receive() == b"first"
+        assert channel.message_waiting()  # kept from that recv: the socket itself is empty now
+        assert channel.receive() == b"second"
+        assert not channel.message_waiting()
+        sending = threading.Thread(target=worker.send_bytes, args=(big,))  # bigger than the socket's buffer
+        sending.start()
+        assert channel.receive() == big
+        sending.join(30)
+        channel.send(b"to the worker")
+        assert worker.recv_bytes() == b"to the worker"
+        worker.close()
+        with pytest.raises(EOFError):
+            channel.receive()
+    finally:
+        channel.close()

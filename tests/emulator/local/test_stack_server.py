@@ -224,3 +224,76 @@ def test_s3_user_metadata_with_underscores_survives_a_kept_connection(stack: Any
         head = s3.head_object(Bucket="metadata-bucket", Key=f"k{number}")
         assert head["Metadata"] == {"my_key": f"v{number}", "other-key": "w"}
         assert head["ContentLength"] == number * 700
+
+
+def test_headers_and_body_leave_in_one_write_unless_the_body_is_large() -> None:
+    import http.client
+
+    from s3batch.emulator.local import server as server_module
+
+    writes: list[bytes] = []
+
+    class Recording(server_module.QuietRequestHandler):
+        def setup(self) -> None:
+            super().setup()
+            real = self.wfile
+
+            class Writer:
+                def write(self, data: bytes) -> int:
+                    writes.append(bytes(data))
+                    return real.write(data)
+
+                def __getattr__(self, name: str) -> Any:
+                    return getattr(real, name)
+
+            self.wfile = Writer()
+
+    server = server_module.ReusedThreadsWSGIServer("127.0.0.1", 0, _echo_app, handler=Recording)
+    import threading
+
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
+    try:
+        for size in (10, server_module.ONE_WRITE_MAX_BODY, server_module.ONE_WRITE_MAX_BODY + 1):
+            writes.clear()
+            connection.request("POST", "/echo", body=b"z" * size)
+            response = connection.getresponse()
+            assert (response.status, response.read()) == (200, b"z" * size)
+            expected = 1 if size <= server_module.ONE_WRITE_MAX_BODY else 2
+            assert len(writes) == expected and writes[-1].endswith(b"z" * size)
+    finally:
+        connection.close()
+        server.shutdown()
+        server.server_close()
+        thread.join(30)
+
+
+def test_an_expect_100_continue_upload_gets_the_interim_response_before_sending_its_body() -> None:
+    import socket
+
+    def echo_declared_length(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        body = environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"]))  # werkzeug's own path: the raw socket
+        start_response("200 OK", [("Content-Length", str(len(body)))])
+        return [body]
+
+    server, thread = _serving(echo_declared_length)
+    try:
+        with socket.create_connection(("127.0.0.1", server.server_port), timeout=30) as client:
+            client.sendall(b"PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+            continue_line = b"HTTP/1.1 100 Continue\r\n\r\n"  # http.server and werkzeug each send one; HTTP allows several
+            first = client.recv(1024)  # a server holding `100 Continue` back would leave this waiting
+            assert first.startswith(continue_line)
+            client.sendall(b"body")
+            answer = first
+            while not answer.endswith(b"body"):
+                chunk = client.recv(4096)
+                assert chunk, answer
+                answer += chunk
+            while answer.startswith(continue_line):
+                answer = answer[len(continue_line):]
+            assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(30)
