@@ -43,6 +43,7 @@ from s3batch_core.contract.manifest_rules import (
     RowLayout,
     csv_rows,
     encode_key,
+    fields_problem,
     inventory_data_bucket,
     inventory_fields,
     inventory_problem,
@@ -148,8 +149,9 @@ def normalise_etag(etag: str) -> str:
 def load_csv_manifest(s3: Any, spec: dict, location: dict, workdir: Path) -> Manifest:
     """Fetch a CSV manifest (ETag checked, version honoured) into `workdir`."""
     fields = tuple(spec["Fields"]) if spec.get("Fields") else None
-    if fields is not None:
-        check_fields(fields)
+    problem = fields_problem(fields) if fields else None
+    if problem:
+        raise JobFailure(INVALID_MANIFEST, problem)
     path = workdir / "manifest.csv"
     arn, bucket, key, etag, version = _fetch_located(s3, location, path, refuse_kms=True)
     source = ManifestFile(path, f"s3://{bucket}/{key}")
@@ -166,20 +168,6 @@ def _fetch_located(s3: Any, location: dict, dest: Path, refuse_kms: bool = False
     return arn, bucket, key, etag, version
 
 
-def check_fields(fields: tuple[str, ...]) -> None:
-    """Fields must name Bucket and Key once each, VersionId at most once; the rest Ignore."""
-    allowed = {"Ignore", "Bucket", "Key", "VersionId"}
-    unknown = [f for f in fields if f not in allowed]
-    if unknown:
-        raise JobFailure(INVALID_MANIFEST, f"Manifest Fields has unknown column name(s) {unknown}")
-    for name, most in (("Bucket", 1), ("Key", 1), ("VersionId", 1)):
-        count = fields.count(name)
-        if count > most or (name != "VersionId" and count == 0):
-            raise JobFailure(INVALID_MANIFEST,
-                             f"Manifest Fields must name {name} {'exactly' if name != 'VersionId' else 'at most'} "
-                             f"once, got {list(fields)}")
-
-
 def load_inventory_manifest(s3: Any, location: dict, workdir: Path) -> Manifest:
     """Fetch an S3 Inventory manifest.json and its gzip CSV data files (MD5checksum verified)."""
     doc_path = workdir / "inventory-manifest.json"
@@ -193,8 +181,6 @@ def load_inventory_manifest(s3: Any, location: dict, workdir: Path) -> Manifest:
     problem = inventory_problem(doc)
     if problem:
         raise JobFailure(INVALID_MANIFEST, f"{where}: {problem}")
-    fields = inventory_fields(doc)
-    check_fields(fields)
     files, bucket = [], inventory_data_bucket(doc)
     for index, entry in enumerate(doc["files"]):
         data_key = entry["key"]
@@ -205,7 +191,7 @@ def load_inventory_manifest(s3: Any, location: dict, workdir: Path) -> Manifest:
             raise JobFailure(INVALID_MANIFEST,
                              f"{where}: files[{index}] s3://{bucket}/{data_key} has MD5 {md5}, manifest says {wanted}")
         files.append(ManifestFile(path, f"s3://{bucket}/{data_key}", gzipped=True))
-    return Manifest(tuple(files), fields, INVENTORY_FORMAT, arn, etag, version)
+    return Manifest(tuple(files), inventory_fields(doc), INVENTORY_FORMAT, arn, etag, version)
 
 
 def iter_tasks(manifest: Manifest) -> Iterator[Task]:
@@ -253,15 +239,9 @@ def _iter_file(source: ManifestFile, state: _Rows) -> Iterator[Task]:
             yield Task(state.row, *state.layout.split(values))
 
 
-def count_tasks(manifest: Manifest) -> tuple[int, bool]:
-    """(number of tasks, whether the manifest carries version ids), checking every row."""
-    total, versioned, _ = survey_tasks(manifest)
-    return total, versioned
-
-
 def survey_tasks(manifest: Manifest) -> tuple[int, bool, list[str]]:
-    """count_tasks, plus the distinct buckets the rows name in order of appearance (at most two: enough to tell
-    a one-bucket manifest from the rest), in the same single pass over every row."""
+    """(number of tasks, whether the manifest carries version ids, the distinct buckets the rows name in order of
+    appearance: at most two, enough to tell a one-bucket manifest from the rest), checking every row in one pass."""
     total = 0
     versioned = False
     buckets: list[str] = []
@@ -428,12 +408,10 @@ def _write_generated(s3: Any, generator: dict[str, Any], job_id: str, source: st
     if "SSEKMS" in encryption:
         sse = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": encryption["SSEKMS"].get("KeyId", "")}
     data_key = f"{folder}/data/{uuid.uuid4()}.csv.gz"
-    md5 = hashlib.md5()
-    with open(data, "rb") as handle:
-        for chunk in iter(lambda: handle.read(_CHUNK), b""):
-            md5.update(chunk)
     try:
         with open(data, "rb") as handle:
+            md5 = hashlib.file_digest(handle, "md5")
+            handle.seek(0)
             s3.put_object(Bucket=bucket, Key=data_key, Body=handle, **sse)
         document = {"sourceBucket": source, "destinationBucket": arns.s3(bucket), "version": "2021-11-30",
                     "creationTimestamp": str(int(time.time() * 1000)), "fileFormat": "CSV",

@@ -141,8 +141,9 @@ class ReportWriter:
             files = self._files.get(status)
             for part, path in enumerate(files.paths if files else []):
                 key = f"{folder}/results/{result_file_name(self.job_id, status, part)}"
-                md5 = _md5_file(path)
                 with open(path, "rb") as body:
+                    md5 = hashlib.file_digest(body, "md5").hexdigest()
+                    body.seek(0)
                     s3.put_object(Bucket=self.config.bucket, Key=key, Body=body, ContentType="text/csv",
                                   ServerSideEncryption="AES256")
                 results.append(manifest_entry(status, self.config.bucket, key, md5))
@@ -152,11 +153,3 @@ class ReportWriter:
         s3.put_object(Bucket=self.config.bucket, Key=manifest_key, Body=json.dumps(manifest).encode(),
                       ContentType="application/json", ServerSideEncryption="AES256")
         return [manifest_key, *keys]
-
-
-def _md5_file(path: Path) -> str:
-    digest = hashlib.md5()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
