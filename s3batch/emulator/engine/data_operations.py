@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from s3batch_core.contract import checksums
 from s3batch.emulator.engine import restores, s3_rules
-from s3batch.emulator.engine.clients import stack_client
+from s3batch.emulator.engine.clients import moto_s3, stack_client
 from s3batch_core.contract.report import TaskResult
 
 Call = Callable[[Any, str, str, dict[str, str]], Any]
@@ -173,6 +173,4 @@ def _check_key(kms: Any, key_arn: str, account: str) -> None:
 
 
 def _moto_object(bucket: str, key: str, version_id: str | None) -> Any:
-    from moto.s3.models import s3_backends
-
-    return s3_backends[_moto_account()]["aws"].get_object(bucket, key, version_id=version_id)
+    return moto_s3().get_object(bucket, key, version_id=version_id)

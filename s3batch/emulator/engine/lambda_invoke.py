@@ -11,6 +11,7 @@ import collections
 import json
 import os
 import threading
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -196,7 +197,7 @@ class _LambdaLane:
             return
         operation = self.operation
         event = build_event(operation.job_id, operation.schema, operation.user_arguments, call.task, call.task_id)
-        self.worker.send(event, _request_id())
+        self.worker.send(event, str(uuid.uuid4()))  # Lambda's request ids are UUIDs
         self.sent.append(call)
 
     def _collect(self) -> None:
@@ -225,8 +226,3 @@ class _LambdaLane:
         if call.outcome.function_error is not None:
             return "PermanentFailure", function_error_message(call.outcome.function_error)
         return interpret_response(call.outcome.payload or b"", call.task_id)
-
-
-def _request_id() -> str:
-    raw = os.urandom(16).hex()
-    return f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"

@@ -71,8 +71,7 @@ def rows_per_file() -> int:
 
 def creation_date(now: datetime | None = None) -> str:
     """ISO 8601 UTC with milliseconds and `Z`, e.g. 2019-04-05T17:48:39.725Z."""
-    now = now or datetime.now(UTC)
-    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+    return (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class _StatusFiles:
