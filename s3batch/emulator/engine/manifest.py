@@ -94,10 +94,8 @@ def split_object_arn(arn: str) -> tuple[str, str]:
     return arns.s3_object(arn)
 
 
-def _s3_error(error: ClientError) -> tuple[str, int]:
-    response = error.response
-    code = str(response.get("Error", {}).get("Code", "Unknown"))
-    return code, int(response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+def _s3_error(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", "Unknown"))
 
 
 def download(s3: Any, bucket: str, key: str, dest: Path, version_id: str | None = None,
@@ -114,7 +112,7 @@ def download(s3: Any, bucket: str, key: str, dest: Path, version_id: str | None 
     try:
         response = s3.get_object(**kwargs)
     except ClientError as error:
-        code, _status = _s3_error(error)
+        code = _s3_error(error)
         if code in _DENIED:
             raise JobFailure(ACCESS_DENIED, f"Reading the manifest is forbidden: AccessDenied ({where})") from None
         if code in _NOT_FOUND:
@@ -263,16 +261,14 @@ def new_workdir(root: str | None = None) -> Path:
 # ---------------------------------------------------------------------------------------------------
 # ManifestGenerator (S3JobManifestGenerator)
 
-# Filters whose data neither a listing nor HeadObject in the local stack gives: refused, never ignored.
-# (moto's HeadObject does not reveal SSE-C.)
-_UNSUPPORTED_FILTERS: tuple[str, ...] = ()
+# Encryption filters the local stack can tell (moto's HeadObject does not reveal SSE-C): others are refused, never
+# ignored.
 _ENCRYPTION = {"SSES3": "AES256", "SSEKMS": "aws:kms", "DSSEKMS": "aws:kms:dsse", "NOTSSE": None}
 
 
 def _object_filter(spec: dict[str, Any]) -> Any:
     """A predicate over listing entries for the generator's Filter (all given criteria must hold)."""
-    refused = [name for name in _UNSUPPORTED_FILTERS if spec.get(name) is not None]
-    refused += [f"MatchAnyObjectEncryption.{kind}" for option in spec.get("MatchAnyObjectEncryption") or []
+    refused = [f"MatchAnyObjectEncryption.{kind}" for option in spec.get("MatchAnyObjectEncryption") or []
                 for kind in option if kind not in _ENCRYPTION]
     if refused:
         raise JobFailure(MANIFEST_GENERATION, f"The local emulator cannot apply the ManifestGenerator filter(s) {refused}")
@@ -363,11 +359,11 @@ def generate_manifest(s3: Any, generator: dict[str, Any], job_id: str, workdir: 
     exact location is UNCONFIRMED).
     """
     source = bucket_name(str(generator.get("SourceBucket", "")))
-    keep = _object_filter(generator.get("Filter") or {})
-    keep_head = _head_filter(generator.get("Filter") or {})
-    prefixes = ((generator.get("Filter") or {}).get("KeyNameConstraint") or {}).get("MatchAnyPrefix") or []
+    spec = generator.get("Filter") or {}
+    keep, keep_head = _object_filter(spec), _head_filter(spec)
+    prefixes = (spec.get("KeyNameConstraint") or {}).get("MatchAnyPrefix") or []
     try:
-        replicable = _replication_filter(s3, source, generator.get("Filter") or {})
+        replicable = _replication_filter(s3, source, spec)
         versioned = s3.get_bucket_versioning(Bucket=source).get("Status") in ("Enabled", "Suspended")
         data = workdir / "generated.csv.gz"
         rows = 0
@@ -383,7 +379,7 @@ def generate_manifest(s3: Any, generator: dict[str, Any], job_id: str, workdir: 
                     version = [entry.get("VersionId") or "null"] if versioned else []
                     writer.writerow([source, encode_key(entry["Key"]), *version])
     except ClientError as error:
-        code, _ = _s3_error(error)
+        code = _s3_error(error)
         raise JobFailure(MANIFEST_GENERATION, f"Listing the source bucket {source} failed: {code}") from None
     if not rows:
         raise JobFailure(MANIFEST_GENERATION, "Manifest generation found no keys matching the filter criteria")
@@ -420,7 +416,7 @@ def _write_generated(s3: Any, generator: dict[str, Any], job_id: str, source: st
         manifest_key = f"{folder}/manifest.json"
         put = s3.put_object(Bucket=bucket, Key=manifest_key, Body=json.dumps(document).encode(), **sse)
     except ClientError as error:
-        code, _ = _s3_error(error)
+        code = _s3_error(error)
         raise JobFailure(MANIFEST_GENERATION, f"Writing the generated manifest to s3://{bucket}/{folder} failed: "
                          f"{code}") from None
     location = {"ObjectArn": arns.s3(bucket, manifest_key), "ETag": put["ETag"].strip('"')}
