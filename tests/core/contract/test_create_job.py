@@ -49,7 +49,8 @@ CASES: dict[str, tuple[dict[str, Any], str]] = {
     "repeated tag key": (_changed(("Tags",), [{"Key": "k", "Value": "1"}, {"Key": "k", "Value": "2"}]), "tag keys must be unique"),
     "reserved tag prefix": (_changed(("Tags",), [{"Key": "AWS:x", "Value": "1"}]), "reserved for AWS"),
     "checksum type the algorithm lacks": (_changed(("Operation",), {"S3ComputeObjectChecksum": {
-        "ChecksumAlgorithm": "CRC64NVME", "ChecksumType": "COMPOSITE"}}), "Operation.S3ComputeObjectChecksum: "),
+        "ChecksumAlgorithm": "CRC64NVME", "ChecksumType": "COMPOSITE"}}),
+        "Operation.S3ComputeObjectChecksum: ChecksumAlgorithm CRC64NVME supports only ChecksumType FULL_OBJECT"),
 }
 
 

@@ -14,8 +14,6 @@ import xxhash
 from engine_support import Stack
 
 from s3batch_core.contract import checksums
-from s3batch.emulator.service.exceptions import BadRequestException
-from s3batch.emulator.api.validation import validate_create_job
 from s3batch.jobs.spec import enum_values
 
 BODY = b"The quick brown fox jumps over the lazy dog\n" * 50
@@ -76,14 +74,6 @@ def test_archived_objects_are_computed_without_a_restore_and_missing_keys_fail(s
                   f"{stack.data_bucket},cold\n{stack.data_bucket},missing\n")
     assert json.loads(rows["cold"][6])["checksum_hex"] == hashlib.sha1(BODY).hexdigest()  # noqa: S324
     assert rows["missing"][3:] == ["failed", "404", "NoSuchKey", "The specified key does not exist."]
-
-
-def test_crc64nvme_composite_is_refused_at_create_job() -> None:
-    with pytest.raises(BadRequestException, match="CRC64NVME supports only ChecksumType FULL_OBJECT"):
-        validate_create_job({"Operation": {"S3ComputeObjectChecksum": {"ChecksumAlgorithm": "CRC64NVME",
-                                                                       "ChecksumType": "COMPOSITE"}},
-                             "Manifest": {}, "Report": {"Enabled": False}},
-                            frozenset({"S3ComputeObjectChecksum"}))
 
 
 def test_a_role_without_s3_get_object_version_fails_versioned_rows_naming_it(stack: Stack) -> None:

@@ -1,4 +1,5 @@
-"""CSV manifest rules, row by row, on local files (reference §2.2): every error names the row."""
+"""The engine's manifest rows on local files (reference §2.2): keys as written, Fields, rows counted across files.
+The row rules both readers share (and the rows both refuse) are tested in tests/core/contract/test_manifest_rules.py."""
 
 from __future__ import annotations
 
@@ -67,14 +68,6 @@ def test_invalid_fields_are_refused_before_the_manifest_is_read(fields: tuple[st
     with pytest.raises(JobFailure, match="Fields") as caught:
         load_csv_manifest(None, {"Fields": list(fields)}, {}, tmp_path)  # no S3 client: nothing may be read
     assert caught.value.failure_code == "InvalidManifestContent"
-
-
-@pytest.mark.parametrize(("body", "expected"), [
-    (b"bkt,k1\nbkt,\xff\xfe\n", "not valid UTF-8"),
-    (b'bkt,k1\nbkt,"two\nlines"\n', "row 2: a field contains a line break"),
-])
-def test_bad_rows_fail_the_job_naming_the_row(tmp_path: Path, body: bytes, expected: str) -> None:
-    assert expected in failure(tmp_path, body)
 
 
 def test_rows_count_across_gzip_files(tmp_path: Path) -> None:
