@@ -123,14 +123,14 @@ class Stack:
     def report_rows(self, keys: list[str]) -> dict[str, bytes]:
         return {key: self.s3.get_object(Bucket=self.report_bucket, Key=key)["Body"].read() for key in keys}
 
+    def result_rows(self, keys: list[str]) -> list[list[str]]:
+        """Every result row (both statuses) of the report written to `keys`, parsed, in file order."""
+        return [row for key, body in self.report_rows(keys).items() if key.endswith(".csv")
+                for row in csv.reader(io.StringIO(body.decode(), newline=""))]
+
     def rows_by_key(self, keys: list[str]) -> dict[str, list[str]]:
         """The report's result rows (both statuses), keyed by their Key column."""
-        found: dict[str, list[str]] = {}
-        for key, body in self.report_rows(keys).items():
-            if key.endswith(".csv"):
-                for row in csv.reader(io.StringIO(body.decode(), newline="")):
-                    found[row[1]] = row
-        return found
+        return {row[1]: row for row in self.result_rows(keys)}
 
     def run_rows(self, operation: dict, lines: str, role_arn: str | None = None) -> dict[str, list[str]]:
         """Run `operation` over a CSV manifest of `lines` (the allow-all role by default); rows keyed by Key."""

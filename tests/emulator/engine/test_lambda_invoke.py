@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import signal
@@ -18,19 +16,6 @@ from s3batch.emulator.engine import execution
 from s3batch.emulator.engine.failures import JobFailure
 
 
-def rows(stack: Stack, keys: list[str]) -> list[list[str]]:
-    """All result rows of a report, parsed (AWS column order)."""
-    found = []
-    for key, body in stack.report_rows(keys).items():
-        if key.endswith(".csv"):
-            found += list(csv.reader(io.StringIO(body.decode(), newline="")))
-    return sorted(found)
-
-
-def by_key(stack: Stack, keys: list[str]) -> dict[str, list[str]]:
-    return {row[1]: row for row in rows(stack, keys)}
-
-
 def run_keys(stack: Stack, keys: list[str], function_arn: str | None = None, schema: str = "2.0",
              user_arguments: dict | None = None) -> tuple[object, dict[str, list[str]]]:
     for key in keys:
@@ -39,9 +24,9 @@ def run_keys(stack: Stack, keys: list[str], function_arn: str | None = None, sch
     request = stack.request(lambda_op(function_arn or stack.function(), schema, user_arguments),
                             stack.manifest(lines), stack.role())
     result = stack.run(request)
-    reported = [row[1] for row in rows(stack, result.report_keys)]
+    reported = [row[1] for row in stack.result_rows(result.report_keys)]
     assert len(reported) == len(set(reported)) == len(keys)  # every row exactly once, whatever the handler did
-    return result, by_key(stack, result.report_keys)
+    return result, stack.rows_by_key(result.report_keys)
 
 
 def test_success_and_failures_are_reported_like_aws(stack: Stack) -> None:
@@ -115,7 +100,7 @@ def test_keys_with_spaces_plus_and_unicode_reach_the_handler_encoded(stack: Stac
     written = [quote_plus(key, safe="/") for key in real]
     lines = "".join(f"{stack.data_bucket},{key}\n" for key in written)
     result = stack.run(stack.request(lambda_op(stack.function()), stack.manifest(lines), stack.role()))
-    report = by_key(stack, result.report_keys)
+    report = stack.rows_by_key(result.report_keys)
     assert sorted(report) == sorted(written)
     for key, encoded in zip(real, written):
         seen = ok_event(report, encoded)
