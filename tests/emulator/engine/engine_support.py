@@ -87,6 +87,14 @@ class Stack:
             self.iam.put_role_policy(RoleName=name, PolicyName="permissions", PolicyDocument=json.dumps(policy))
         return arn
 
+    def role_allowing(self, name: str, *statements: dict) -> str:
+        """A role that may read the manifest and write the report, and do what `statements` allow."""
+        return self.role(name, policy={"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+             "Resource": f"arn:aws:s3:::{self.manifest_bucket}/*"},
+            {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": f"arn:aws:s3:::{self.report_bucket}/*"},
+            *statements]})
+
     def function(self, name: str = "behaviours", module: str = "behaviours.py", handler: str = "behaviours.handler",
                  timeout: int = 3, env: dict[str, str] | None = None, publish: bool = True,
                  runtime: str = "python3.12") -> str:
