@@ -56,10 +56,6 @@ class ReportConfig:
             expected_owner=report.get("ExpectedBucketOwner"),
         )
 
-    def job_folder(self, job_id: str) -> str:
-        """`<prefix>/job-<id>` (the format's layout)."""
-        return job_folder(self.prefix, job_id)
-
 
 def rows_per_file() -> int:
     """Rows per result CSV before a new file starts (AWS also splits big reports into several files).
@@ -133,7 +129,7 @@ class ReportWriter:
         self.close()
         if not self.config.enabled:
             return []
-        folder = self.config.job_folder(self.job_id)
+        folder = job_folder(self.config.prefix, self.job_id)  # <prefix>/job-<id>
         results: list[dict[str, str]] = []
         keys: list[str] = []
         for status in (SUCCEEDED, FAILED):
