@@ -50,7 +50,7 @@ def restore_call(config: dict[str, Any]) -> Call:
         if action == s3_rules.EXTEND and tracked is not None:
             restores.extend(tracked, int(days))
             return None
-        if not version or _is_current(s3, bucket, key, head):
+        if not version or s3_rules.is_current(s3, bucket, key, head):
             # moto's own RestoreObject (its events and checks); it can address only the current version
             s3.restore_object(Bucket=bucket, Key=key, RestoreRequest={"Days": int(days),
                                                                       "GlacierJobParameters": {"Tier": tier.title()}})
@@ -58,10 +58,6 @@ def restore_call(config: dict[str, Any]) -> Call:
         return None
 
     return call
-
-
-def _is_current(s3: Any, bucket: str, key: str, head: dict[str, Any]) -> bool:
-    return s3_rules.require_object(s3, bucket, key, {}).get("VersionId") == head.get("VersionId")
 
 
 # ---- S3ComputeObjectChecksum -----------------------------------------------------------------------------------

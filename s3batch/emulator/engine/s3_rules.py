@@ -10,7 +10,7 @@ reports it and moves on. Every check reads through the same S3 API the job uses.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from botocore.exceptions import ClientError
@@ -49,10 +49,15 @@ def require_object(s3: Any, bucket: str, key: str, version: dict[str, str]) -> d
         raise
 
 
+def is_current(s3: Any, bucket: str, key: str, head: dict[str, Any]) -> bool:
+    """Is the version HeadObject answered `head` for the key's current one?"""
+    return require_object(s3, bucket, key, {}).get("VersionId") == head.get("VersionId")
+
+
 def require_current_version(s3: Any, bucket: str, key: str, version: dict[str, str]) -> None:
     """The named version exists and is the current one (see NOT_CURRENT)."""
     head = require_object(s3, bucket, key, version)
-    if version and require_object(s3, bucket, key, {}).get("VersionId") != head.get("VersionId"):
+    if version and not is_current(s3, bucket, key, head):
         raise S3Refusal(NOT_CURRENT)
 
 
@@ -102,7 +107,8 @@ def check_retention_change(s3: Any, bucket: str, key: str, version: dict[str, st
                            bypass_governance: bool) -> None:
     """Object Lock: COMPLIANCE retention can only be extended; GOVERNANCE can be shortened, changed or removed
     only with BypassGovernanceRetention. Extending, or setting retention where none is, is always allowed."""
-    current = _current_retention(s3, bucket, key, version)
+    # HeadObject carries the version's lock (moto 5.2's GetObjectRetention fails with a 500).
+    current = active_retention(require_object(s3, bucket, key, version), datetime.now(UTC))
     if current is None:
         return
     mode, until = current
@@ -114,13 +120,11 @@ def check_retention_change(s3: Any, bucket: str, key: str, version: dict[str, st
         raise S3Refusal(LOCKED)
 
 
-def _current_retention(s3: Any, bucket: str, key: str, version: dict[str, str]) -> tuple[str, datetime] | None:
-    # HeadObject carries the version's lock (moto 5.2's GetObjectRetention fails with a 500).
-    head = require_object(s3, bucket, key, version)
+def active_retention(head: dict[str, Any], now: datetime) -> tuple[str, datetime] | None:
+    """(mode, retain-until date) of the retention protecting an object version (HeadObject), or None: no retention,
+    or an expired one, protects nothing."""
     mode, until = head.get("ObjectLockMode"), head.get("ObjectLockRetainUntilDate")
-    if not mode or not isinstance(until, datetime) or until <= datetime.now(until.tzinfo):
-        return None  # no retention, or an expired one, protects nothing
-    return str(mode), until
+    return (str(mode), until) if mode and isinstance(until, datetime) and until > now else None
 
 
 # ---- archive restore (S3InitiateRestoreObject) -----------------------------------------------------------------
@@ -192,7 +196,5 @@ def check_encryption_update(head: dict[str, Any], now: datetime, unencrypted_is_
         raise S3Refusal(UNSUPPORTED_SOURCE)
     if encryption is None and not unencrypted_is_sse_s3:
         raise S3Refusal(UNENCRYPTED_SOURCE)
-    until = head.get("ObjectLockRetainUntilDate")
-    retained = head.get("ObjectLockMode") and isinstance(until, datetime) and until > now.astimezone(until.tzinfo)
-    if head.get("ObjectLockLegalHoldStatus") == "ON" or retained:
+    if head.get("ObjectLockLegalHoldStatus") == "ON" or active_retention(head, now):
         raise S3Refusal(LOCKED_ENCRYPTION)
