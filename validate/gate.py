@@ -28,7 +28,8 @@ from validate.linter.findings import Finding
 from validate.linter.formats.json import JsonFormatter
 from validate.linter.formats.sarif import SarifFormatter, sarif_log
 from validate.linter.terraform import Extractor
-from s3batch_core.terraform.project import TerraformProject, TfFile, display_path, find_tf_files, parse_tf_file
+from s3batch_core.terraform.load import TfFile, display_path, find_tf_files, parse_tf_file
+from s3batch_core.terraform.project import TerraformProject
 
 PASSED, FAILED, SKIPPED = "passed", "failed", "skipped"
 ROLE_RULES = frozenset({"S3B110", "S3B111", "S3B112", "S3B113", "S3B114"})

@@ -8,6 +8,8 @@ import re
 
 from s3batch_core.errors import UsageError
 from s3batch_core.iam.catalogue import OPERATIONS, JobScope, build_policy, missing_flags, submitter_policy, trust_policy
+from s3batch_core.terraform.policy import as_list
+from s3batch_core.terraform.text import hcl_attributes, hcl_block
 
 FORMATS = ("json", "terraform")
 _S3_URI = re.compile(r"^s3://(?P<bucket>[^/]+)(?:/(?P<key>.*))?$")
@@ -137,35 +139,18 @@ def _print(document: dict, output_format: str, name: str) -> None:
 # ---- Terraform: an aws_iam_policy_document data block ---------------------------------------------------------
 
 
-def _hcl_string(value: str) -> str:
-    # Terraform would interpolate ${ and %{ inside quoted strings: escape them.
-    escaped = json.dumps(value).replace("${", "$${").replace("%{", "%%{")
-    return escaped
-
-
-def _hcl_list(values: list[str] | str) -> str:
-    items = [values] if isinstance(values, str) else values
-    return "[" + ", ".join(_hcl_string(v) for v in items) + "]"
-
-
 def to_hcl(document: dict, name: str) -> str:
-    """The policy as `data "aws_iam_policy_document" "<name>" { statement { ... } }`."""
-    lines = [f'data "aws_iam_policy_document" "{name}" {{']
+    """The policy as `data "aws_iam_policy_document" "<name>" { statement { ... } }`, laid out as terraform fmt
+    lays it out."""
+    statements = []
     for statement in document["Statement"]:
-        lines.append("  statement {")
-        if "Sid" in statement:
-            lines.append(f"    sid       = {_hcl_string(statement['Sid'])}")
-        lines.append(f"    effect    = {_hcl_string(statement['Effect'])}")
-        lines.append(f"    actions   = {_hcl_list(statement['Action'])}")
-        if "Resource" in statement:
-            lines.append(f"    resources = {_hcl_list(statement['Resource'])}")
-        for kind, principal in statement.get("Principal", {}).items():
-            lines += ["", "    principals {", f"      type        = {_hcl_string(kind)}",
-                      f"      identifiers = {_hcl_list(principal)}", "    }"]
-        for test, entries in statement.get("Condition", {}).items():
-            for variable, values in entries.items():
-                lines += ["", "    condition {", f"      test     = {_hcl_string(test)}",
-                          f"      variable = {_hcl_string(variable)}", f"      values   = {_hcl_list(values)}", "    }"]
-        lines.append("  }")
-    lines.append("}")
-    return "\n".join(lines)
+        arguments = {"sid": statement.get("Sid"), "effect": statement["Effect"], "actions": as_list(statement["Action"]),
+                     "resources": as_list(statement["Resource"]) if "Resource" in statement else None}
+        blocks = [hcl_block("principals", hcl_attributes({"type": kind, "identifiers": as_list(principal)}, 6), 4)
+                  for kind, principal in statement.get("Principal", {}).items()]
+        blocks += [hcl_block("condition", hcl_attributes({"test": test, "variable": variable,
+                                                           "values": as_list(values)}, 6), 4)
+                   for test, entries in statement.get("Condition", {}).items() for variable, values in entries.items()]
+        body = hcl_attributes({key: value for key, value in arguments.items() if value is not None}, 4)
+        statements.append(hcl_block("statement", "\n".join([body, *blocks]), 2))
+    return hcl_block(f'data "aws_iam_policy_document" "{name}"', "".join(statements), 0).rstrip("\n")

@@ -22,7 +22,6 @@ import re
 from s3batch_core.terraform.policy import statement_json
 
 _REGISTRY = re.compile(r"terraform-aws-modules/(?:terraform-aws-)?iam(?:/aws|\.git)?//modules/(?P<module>[a-z-]+)")
-ROLE_MODULES = ("iam-role", "iam-assumable-role")
 POLICY_MODULE = "iam-policy"
 V5_DEFAULT_TRUST_ACTIONS = ["sts:AssumeRole", "sts:TagSession"]  # variable trusted_role_actions' default
 

@@ -111,12 +111,10 @@ def evaluate_partial(value: Any, scope: Scope | None = None) -> Any:
     return as_dict_form(evaluate(value, scope))
 
 
-def evaluate_node_partial(node: Any, scope: Scope | None = None) -> Any:
-    """evaluate_partial for a parse-tree node (e.g. an argument found with find_calls)."""
-    scope = Scope({}, partial=True) if scope is None else scope
-    if not scope.partial:
-        raise ValueError("evaluate_node_partial needs a partial scope")
-    return as_dict_form(evaluate_node(node, scope))
+def evaluate_node_partial(node: Any) -> Any:
+    """evaluate_partial, with nothing outside the expression known, for a parse-tree node (e.g. an argument found
+    with find_calls)."""
+    return as_dict_form(evaluate_node(node, Scope({}, partial=True)))
 
 
 def as_dict_form(value: Any) -> Any:

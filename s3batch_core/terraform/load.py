@@ -1,10 +1,11 @@
-"""Read Terraform files and module directories with python-hcl2 (8.x) into its dict form."""
+"""Read Terraform with python-hcl2 (8.x): files (its dict form and each block's lines), and modules (directories),
+the one model the static plan, the linter, the gate, the provider-schema check and the docs generator read."""
 
 from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,9 @@ from typing import Any
 import hcl2
 from hcl2 import SerializationOptions
 from hcl2.rules.base import AttributeRule, BlockRule, BodyRule
+
+from s3batch_core.contract.limits import MAX_POLICY_BYTES, check_size
+from s3batch_core.errors import InputError
 
 SERIALIZATION = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
 """4.x-like dict form: quotes stripped, expressions as "${...}" strings, no comments."""
@@ -25,18 +29,6 @@ def walk_files(directory: Path, wanted: Callable[[str], bool]) -> Iterator[Path]
     for root, dirs, files in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith(".venv"))
         yield from (Path(root) / name for name in sorted(files) if wanted(name))
-
-
-def load_file(path: Path) -> dict[str, Any]:
-    """Parse one `.tf` file into python-hcl2's dict form. Treat it as read-only (it is cached)."""
-    return _load_cached(str(path), path.stat().st_mtime_ns)
-
-
-@functools.lru_cache(maxsize=256)
-def _load_cached(path: str, _mtime_ns: int) -> dict[str, Any]:
-    # Parsing is the slow part; a file is parsed again only when it changes.
-    with open(path, encoding="utf-8") as handle:
-        return hcl2.load(handle, serialization_options=SERIALIZATION)
 
 
 def loads(text: str) -> dict[str, Any]:
@@ -56,8 +48,10 @@ class Outline:
     nested: Mapping[tuple[str, ...], int]  # the first line of each path of names, at any depth
 
 
+@functools.lru_cache(maxsize=256)
 def parse(text: str) -> tuple[dict[str, Any], dict[tuple[str, ...], Outline]]:
-    """Parse Terraform text: python-hcl2's dict form, and each top-level block's Outline by (kind, *labels)."""
+    """Parse Terraform text: python-hcl2's dict form, and each top-level block's Outline by (kind, *labels).
+    Cached by text (parsing is the slow part): treat the result as read-only."""
     tree = hcl2.parses(text)
     outlines: dict[tuple[str, ...], Outline] = {}
     for node in tree.body.children:
@@ -102,46 +96,213 @@ def _outline(block: BlockRule) -> Outline:
     return Outline(_line(block), block._meta.end_line, children, nested)
 
 
+# ---- files ------------------------------------------------------------------------------------------------
+
+
 @dataclass
-class Module:
-    """The blocks of every `.tf` file in one directory, merged the way Terraform merges them."""
+class TfFile:
+    """One parsed .tf file: its path, its text lines, python-hcl2's dict and its blocks' outlines."""
 
     path: Path
-    variables: dict[str, dict[str, Any]] = field(default_factory=dict)
-    outputs: dict[str, dict[str, Any]] = field(default_factory=dict)
-    locals: dict[str, Any] = field(default_factory=dict)
-    modules: dict[str, dict[str, Any]] = field(default_factory=dict)
-    resources: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    data: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    lines: list[str]
+    body: dict
+    outlines: dict[tuple[str, ...], Outline] = field(default_factory=dict)
+
+    @property
+    def display(self) -> str:
+        """The path as shown to users."""
+        return display_path(self.path)
+
+
+def display_path(path: Path) -> str:
+    """The path relative to the working directory when below it, else as given."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def find_tf_files(paths: Iterable[Path]) -> list[Path]:
+    """Every .tf file in these files and directories (recursively, skipping .terraform and the like), sorted."""
+    found: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            found.update(walk_files(path, lambda name: name.endswith(".tf")))
+        elif path.suffix == ".tf":
+            found.add(path)
+    return sorted(found)
+
+
+def parse_tf_file(path: Path) -> TfFile:
+    """Parse one .tf file; InputError naming the file (and python-hcl2's first message line) when it cannot."""
+    try:
+        check_size(path.stat().st_size, str(path), MAX_POLICY_BYTES)
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot read: {exc}") from exc
+    try:
+        body, outlines = parse(text)
+    except RecursionError:
+        raise InputError(f"{path}: cannot parse Terraform: expressions nest too deeply for the parser") from None
+    except Exception as exc:  # noqa: BLE001 - lark raises many types; all mean "not valid HCL"
+        raise InputError(f"{path}: cannot parse Terraform: {first_line(exc)}") from exc
+    return TfFile(path, text.splitlines(), body, outlines)
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of a parser's message (lark's run to many lines), or the error's type when it has none."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def load_file(path: Path) -> dict[str, Any]:
+    """One `.tf` file in python-hcl2's dict form (read-only: it is cached)."""
+    return parse_tf_file(path).body
+
+
+def read_tfvars(directory: Path) -> dict[str, object]:
+    """The values terraform.tfvars and *.auto.tfvars of a directory set."""
+    values: dict[str, object] = {}
+    for path in [directory / "terraform.tfvars", *sorted(directory.glob("*.auto.tfvars"))]:
+        if path.is_file():
+            try:
+                values.update(loads(path.read_text(encoding="utf-8")))
+            except Exception as exc:  # noqa: BLE001 - same as .tf files
+                raise InputError(f"{path}: cannot parse Terraform variables: {first_line(exc)}") from exc
+    return values
+
+
+# ---- modules ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Block:
+    """A top-level block: its address, body (dict form), file and lines (header to closing brace)."""
+
+    kind: str  # resource | data | module | variable | output
+    type: str  # aws_iam_role, aws_iam_policy_document, ... ("" for module/variable/output)
+    name: str
+    body: dict
+    file: TfFile
+    outline: Outline | None = None
+
+    @property
+    def line(self) -> int | None:
+        return self.outline.line if self.outline is not None else None
+
+    @property
+    def end(self) -> int | None:
+        return self.outline.end if self.outline is not None else None
+
+    @property
+    def address(self) -> str:
+        """Terraform's address: aws_iam_role.batch, data.aws_iam_policy_document.trust, module.batch_role."""
+        if self.kind == "resource":
+            return f"{self.type}.{self.name}"
+        if self.kind == "data":
+            return f"data.{self.type}.{self.name}"
+        return f"{self.kind}.{self.name}"
+
+    def statement_headers(self) -> list[tuple[bool, int]]:
+        """(is dynamic, line) of each `statement {` and `dynamic "statement" {` in an aws_iam_policy_document."""
+        children = self.outline.children if self.outline is not None else ()
+        return [(name != "statement", line) for name, line in children if name in ("statement", 'dynamic "statement"')]
+
+
+def _blocks(tf: TfFile) -> Iterator[Block]:
+    for kind in ("resource", "data"):
+        for entry in tf.body.get(kind, []):
+            for type_name, named in entry.items():
+                for name, body in named.items():
+                    yield _block(tf, kind, type_name, name, body)
+    for kind in ("module", "variable", "output"):
+        for entry in tf.body.get(kind, []):
+            for name, body in entry.items():
+                yield _block(tf, kind, "", name, body)
+
+
+def _block(tf: TfFile, kind: str, type_name: str, name: str, body: object) -> Block:
+    outline = tf.outlines.get((kind, type_name, name) if type_name else (kind, name))
+    return Block(kind, type_name, name, body if isinstance(body, dict) else {}, tf, outline)
+
+
+@dataclass
+class Module:
+    """The blocks of the `.tf` files of one directory, merged the way Terraform merges them, with tfvars."""
+
+    path: Path
+    files: list[TfFile]
+    blocks: list[Block] = field(init=False)
+    locals: dict[str, Any] = field(init=False)
+    tfvars: dict[str, object] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.blocks = [block for tf in self.files for block in _blocks(tf)]
+        self.locals = {name: value for tf in self.files for entry in tf.body.get("locals", [])
+                       for name, value in entry.items()}
+        self.tfvars = read_tfvars(self.path)
+
+    def find(self, kind: str, type_name: str, name: str) -> Block | None:
+        """The block with this kind, type and name, or None."""
+        return self._index.get((kind, type_name, name))
+
+    def of_type(self, kind: str, type_name: str) -> list[Block]:
+        """All blocks of one kind and type."""
+        return [b for b in self.blocks if b.kind == kind and b.type == type_name]
+
+    @functools.cached_property
+    def _index(self) -> dict[tuple[str, str, str], Block]:
+        index: dict[tuple[str, str, str], Block] = {}
+        for block in self.blocks:
+            index.setdefault((block.kind, block.type, block.name), block)  # a repeated address: the first
+        return index
+
+    def _bodies(self, kind: str) -> dict[Any, dict[str, Any]]:
+        return {(t, n) if t else n: b.body for (k, t, n), b in self._index.items() if k == kind}
+
+    @functools.cached_property
+    def variables(self) -> dict[str, dict[str, Any]]:
+        return self._bodies("variable")
+
+    @functools.cached_property
+    def outputs(self) -> dict[str, dict[str, Any]]:
+        return self._bodies("output")
+
+    @functools.cached_property
+    def modules(self) -> dict[str, dict[str, Any]]:
+        """Module calls by name."""
+        return self._bodies("module")
+
+    @functools.cached_property
+    def resources(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """Resources by (type, name)."""
+        return self._bodies("resource")
+
+    @functools.cached_property
+    def data(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """Data sources by (type, name)."""
+        return self._bodies("data")
 
 
 def load_module(directory: Path) -> Module:
     """Load every `.tf` file of a module directory (not its subdirectories)."""
-    module = Module(path=directory)
-    for path in sorted(directory.glob("*.tf")):
-        document = load_file(path)
-        for block in document.get("variable", []):
-            module.variables.update(block)
-        for block in document.get("output", []):
-            module.outputs.update(block)
-        for block in document.get("locals", []):
-            module.locals.update(block)
-        for block in document.get("module", []):
-            module.modules.update(block)
-        for kind, target in (("resource", module.resources), ("data", module.data)):
-            for block in document.get(kind, []):
-                for type_name, named in block.items():
-                    for name, body in named.items():
-                        target[(type_name, name)] = body
-    return module
+    return Module(directory, [parse_tf_file(path) for path in sorted(directory.glob("*.tf"))])
+
+
+def local_source(directory: Path, call: dict) -> Path | None:
+    """The directory a module call (its body) with a local source ("./x", "../x") calls; None for another source."""
+    source = call.get("source") if isinstance(call, dict) else None
+    return (directory / source).resolve() if isinstance(source, str) and source.startswith(("./", "../")) else None
 
 
 def module_dirs(root: Path) -> list[Path]:
     """Every directory below (and including) `root` that holds `.tf` files, skipping `.terraform`."""
-    found = {path.parent for path in root.rglob("*.tf") if ".terraform" not in path.parts}
-    return sorted(found)
+    return sorted({path.parent for path in find_tf_files([root])})
 
 
 def variable_defaults(path: Path) -> dict[str, Any]:
-    """`variable "x" { default = … }` values of one .tf file (None for a variable without a default)."""
+    """`variable "x" { default = … }` values of one .tf file (None for a variable without a default);
+    FileNotFoundError when there is no such file."""
+    if not path.is_file():
+        raise FileNotFoundError(path)
     return {name: body.get("default") for block in load_file(path).get("variable", []) for name, body in block.items()}

@@ -2,12 +2,14 @@
 
 python-hcl2 serialises an expression it does not evaluate as a "${...}" string, a heredoc as "<<EOT\n...\nEOT".
 The readers that work on that dict form (the linter's policy extraction, the provider-schema check) find,
-replace and unquote those pieces here.
+replace and unquote those pieces here. The writers of Terraform (generated tests, `s3batch policy --format
+terraform`) write values as HCL literals here, laid out as `terraform fmt` leaves them.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from collections.abc import Callable
 
@@ -100,3 +102,60 @@ def quote_bare_interpolations(text: str) -> str:
             quoted = char == '"'
         index += 1
     return "".join(out)
+
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+class Raw(str):
+    """An expression written as it is (not quoted)."""
+
+
+def hcl_value(value: object, indent: int) -> str:
+    """A value as an HCL literal, laid out as `terraform fmt` leaves it (objects one attribute per line)."""
+    if isinstance(value, Raw):
+        return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    if isinstance(value, str):
+        return json.dumps(value).replace("${", "$${").replace("%{", "%%{")
+    if isinstance(value, list):
+        items = [hcl_value(item, indent + 2) for item in value]
+        if not any("\n" in item for item in items):
+            return "[" + ", ".join(items) + "]"
+        return "[\n" + "".join(f"{' ' * (indent + 2)}{item},\n" for item in items) + " " * indent + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        return "{\n" + hcl_attributes(value, indent + 2) + " " * indent + "}"
+    raise TypeError(f"no HCL literal for {type(value).__name__}")
+
+
+def hcl_attributes(values: dict[str, object], indent: int) -> str:
+    """`key = value` lines; consecutive one-line values aligned on '=' (a multi-line value ends a group)."""
+    lines: list[str] = []
+    group: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        width = max((len(key) for key, _ in group), default=0)
+        lines.extend(f"{' ' * indent}{key.ljust(width)} = {text}" for key, text in group)
+        group.clear()
+
+    for key, value in values.items():
+        name = key if _IDENTIFIER.match(key) else json.dumps(key)
+        text = hcl_value(value, indent)
+        if "\n" in text:
+            flush()
+        group.append((name, text))
+        if "\n" in text:
+            flush()
+    flush()
+    return "".join(line + "\n" for line in lines)
+
+
+def hcl_block(header: str, body: str, indent: int) -> str:
+    """`header { body }` at this indent (body: lines already indented)."""
+    pad = " " * indent
+    return f"{pad}{header} {{\n{body}{pad}}}\n"

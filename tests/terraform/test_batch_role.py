@@ -9,7 +9,7 @@ import pytest
 
 from s3batch_core.iam.catalogue import OPERATIONS, build_policy, submitter_policy, trust_policy
 from s3batch_core.terraform import plan
-from validate.terraform_tools import TERRAFORM_ROOT, expectations, static_plan
+from validate.terraform_tools import TERRAFORM_ROOT, expectations
 
 BATCH_ROLE = TERRAFORM_ROOT / "modules" / "batch_role"
 ACCOUNT = plan.Account()
@@ -18,7 +18,7 @@ _required_inputs, _inputs_for, _scope = expectations.required_inputs, expectatio
 
 
 def _role(operation: str, **inputs: object) -> plan.Instance:
-    return static_plan(BATCH_ROLE, {**expectations.ROLE_VARIABLES, "operation": operation, **inputs}, ACCOUNT)
+    return plan.plan_root(BATCH_ROLE, {**expectations.ROLE_VARIABLES, "operation": operation, **inputs}, ACCOUNT)
 
 
 def _preconditions_hold(role: plan.Instance) -> bool:
@@ -79,7 +79,7 @@ def test_role_is_tagged_with_its_operation() -> None:
 
 
 def test_root_stack_role_gets_the_policy_for_its_own_resources() -> None:
-    stack = static_plan()
+    stack = plan.plan_root(TERRAFORM_ROOT)
     outputs = stack.outputs
     expected = _scope("LambdaInvoke", False, {"function_arn": outputs["function_arn"]},
                       manifest_bucket=outputs["manifest_bucket"], report_bucket=outputs["report_bucket"])
@@ -92,7 +92,7 @@ def test_root_stack_role_gets_the_policy_for_its_own_resources() -> None:
     ("copy", "S3PutObjectCopy", {"target_bucket": "bucket_name", "destination_bucket": "destination_bucket_name"}),
 ])
 def test_examples_get_the_policy_for_their_operation(example: str, operation: str, inputs: dict[str, str]) -> None:
-    stack = static_plan(TERRAFORM_ROOT / "examples" / example).child("job_stack")
+    stack = plan.plan_root(TERRAFORM_ROOT / "examples" / example).child("job_stack")
     role = stack.child("batch_role")
     buckets = {name: stack.output(output) for name, output in inputs.items()}
     job_bucket = buckets["target_bucket"]

@@ -10,7 +10,7 @@ import pytest
 from s3batch_core.contract.stack_outputs import OUTPUTS, parse_outputs
 from s3batch_core.terraform import evaluate, load, plan
 from s3batch_core.iam.catalogue import OPERATIONS
-from validate.terraform_tools import TERRAFORM_ROOT, static_plan, tfdocs
+from validate.terraform_tools import TERRAFORM_ROOT, tfdocs
 
 TERRAFORM = TERRAFORM_ROOT
 LAMBDA_MODULE = TERRAFORM / "modules" / "sentiment_lambda"
@@ -35,7 +35,7 @@ def test_root_outputs_are_the_stack_outputs_contract() -> None:
 
 @pytest.mark.parametrize("variables", [{}, {"separate_job_bucket": True, "region": "eu-west-1"}])
 def test_root_outputs_satisfy_the_job_tooling(variables: dict) -> None:
-    outputs = static_plan(TERRAFORM_ROOT, variables).outputs
+    outputs = plan.plan_root(TERRAFORM_ROOT, variables).outputs
     parsed = parse_outputs({name: {"value": value} for name, value in outputs.items()}, "terraform/outputs.tf")
     assert parsed.function_arn.endswith(":1"), "jobs must get the published version"
     assert parsed.batch_role_arn.endswith(":role/s3batch-sentiment-batch")
@@ -43,7 +43,7 @@ def test_root_outputs_satisfy_the_job_tooling(variables: dict) -> None:
 
 def test_bucket_region_output_reads_the_buckets_region() -> None:
     """Provider 6.x: `region` is where the provider manages the bucket; `bucket_region` is the bucket's."""
-    stack = static_plan(TERRAFORM_ROOT, {"region": "eu-west-1"})
+    stack = plan.plan_root(TERRAFORM_ROOT, {"region": "eu-west-1"})
     assert stack.child("data_bucket").output("s3_bucket_region") == "eu-west-1"
 
 
@@ -76,7 +76,7 @@ def test_function_settings_match_what_the_handler_reads() -> None:
     assert defaults["max_bytes"] == settings.DEFAULT_MAX_BYTES
     assert defaults["powertools_service_name"] == telemetry.DEFAULT_SERVICE
     assert defaults["powertools_metrics_namespace"] == telemetry.DEFAULT_NAMESPACE
-    ceiling = static_plan(LAMBDA_MODULE, {"function_name": "f", "package_path": "p", "data_bucket": "b",
+    ceiling = plan.plan_root(LAMBDA_MODULE, {"function_name": "f", "package_path": "p", "data_bucket": "b",
                                               "max_bytes": settings.MAX_BYTES_CEILING}, plan.Account())
     condition = module.variables["max_bytes"]["validation"][0]["condition"]
     assert ceiling.value(condition)
@@ -85,7 +85,7 @@ def test_function_settings_match_what_the_handler_reads() -> None:
 
 
 def test_function_environment_and_handler() -> None:
-    stack = static_plan()
+    stack = plan.plan_root(TERRAFORM_ROOT)
     function = stack.child("sentiment_lambda")
     environment = function.scope.local("environment")
     assert environment == {

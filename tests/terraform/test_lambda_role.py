@@ -9,7 +9,7 @@ import pytest
 
 from s3batch_core.iam.reference import action_exists, resource_matches, resource_types
 from s3batch_core.terraform import plan
-from validate.terraform_tools import TERRAFORM_ROOT, expectations, static_plan
+from validate.terraform_tools import TERRAFORM_ROOT, expectations
 
 LAMBDA_MODULE = TERRAFORM_ROOT / "modules" / "sentiment_lambda"
 ACCOUNT = plan.Account()
@@ -21,7 +21,7 @@ COMBINATIONS = list(itertools.product((False, True), ("comprehend", "lexicon"), 
 
 def _policy(tagging: bool, backend: str, tracing: str, kms: bool) -> dict:
     variables = expectations.function_variables(tagging, backend, tracing, kms)
-    function = static_plan(LAMBDA_MODULE, variables, ACCOUNT)
+    function = plan.plan_root(LAMBDA_MODULE, variables, ACCOUNT)
     return json.loads(function.resource_arguments("aws_iam_role_policy", "this")["policy"])
 
 
@@ -62,7 +62,7 @@ def test_every_grant_is_a_real_action_on_a_resource_it_accepts() -> None:
 
 
 def test_role_trusts_only_lambda() -> None:
-    function = static_plan(LAMBDA_MODULE, {"function_name": "f", "package_path": "p", "data_bucket": "b"}, ACCOUNT)
+    function = plan.plan_root(LAMBDA_MODULE, {"function_name": "f", "package_path": "p", "data_bucket": "b"}, ACCOUNT)
     trust = function.policy_document("assume_role")
     assert trust["Statement"] == [{"Sid": "LambdaAssumesRole", "Effect": "Allow", "Action": "sts:AssumeRole",
                                    "Principal": {"Service": "lambda.amazonaws.com"}}]

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from s3batch_core.terraform import evaluate, load, plan
-from validate.terraform_tools import TERRAFORM_ROOT, static_plan
+from validate.terraform_tools import TERRAFORM_ROOT
 
 TERRAFORM = TERRAFORM_ROOT
 BUCKET_MODULE = load.load_module(TERRAFORM / "modules" / "bucket")
@@ -98,7 +98,7 @@ def _names(root: Path, name: str, region: str) -> dict[str, list[str]]:
     if root == TERRAFORM:
         variables |= {"separate_job_bucket": True, "create_submitter_policy": True}
     names: dict[str, list[str]] = {"bucket": [], "role": [], "policy": [], "function": [], "log group": []}
-    _collect(static_plan(root, variables, plan.Account(region=region)), names)
+    _collect(plan.plan_root(root, variables, plan.Account(region=region)), names)
     return names
 
 

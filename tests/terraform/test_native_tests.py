@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from s3batch_core.terraform import load, plan
-from validate.terraform_tools import TERRAFORM_ROOT, static_plan, tffmt, tftests
+from validate.terraform_tools import TERRAFORM_ROOT, tffmt, tftests
 
 FILES = sorted(tftests.TESTS_DIR.glob("*.tftest.hcl"))
 TEST_BLOCKS = {"mock_provider", "run", "variables", "provider", "override_data", "override_resource", "override_module"}
@@ -62,7 +62,7 @@ def test_every_assertion_holds_in_the_static_plan(label: str, document: dict, na
     variables = {key: value for block in body.get("variables", []) for key, value in block.items()}
     modules = body.get("module", [])
     directory = (TERRAFORM_ROOT / modules[0]["source"]).resolve() if modules else TERRAFORM_ROOT
-    instance = static_plan(directory, variables, account)  # the plan fills in the defaults
+    instance = plan.plan_root(directory, variables, account)  # the plan fills in the defaults
     assert body["assert"], f"{label}: a run without assertions"
     for check in body["assert"]:
         assert instance.value(check["condition"]) is True, f"{label}: {check['error_message']}: {check['condition']}"
@@ -72,7 +72,7 @@ def test_a_wrong_expectation_fails_in_the_static_plan() -> None:
     """The evaluation above can fail: the same run with another operation's policy file is False."""
     label, document, _, body = next(run for run in RUNS if run[0].endswith(":lambdainvoke"))
     variables = {key: value for block in body["variables"] for key, value in block.items()}
-    instance = static_plan(TERRAFORM_ROOT / "modules" / "batch_role", variables, _mocked_account(document, []))
+    instance = plan.plan_root(TERRAFORM_ROOT / "modules" / "batch_role", variables, _mocked_account(document, []))
     assert instance.value('${output.batch_role_policy_file == "S3PutObjectCopy.json.tftpl"}') is False
     policy_check = next(c["condition"] for c in body["assert"] if "aws_iam_role_policy.this.policy" in c["condition"])
     instance.variables["function_arn"] = "arn:aws:lambda:us-east-1:123456789012:function:other:1"

@@ -65,17 +65,6 @@ def test_every_output_has_a_description(directory: Path) -> None:
         assert spec.get("description", "").strip(), f"{_rel(directory)}: output {name} has no description"
 
 
-@pytest.mark.parametrize("directory", MODULE_DIRS, ids=_rel)
-def test_module_calls_pass_declared_and_required_variables(directory: Path) -> None:
-    module = load.load_module(directory)
-    for name, call in module.modules.items():
-        child = load.load_module((directory / call["source"]).resolve())
-        passed = set(call) - {"source", "count", "for_each", "providers", "depends_on"}
-        required = {var for var, spec in child.variables.items() if "default" not in spec}
-        assert passed <= set(child.variables), f"module.{name}: undeclared {sorted(passed - set(child.variables))}"
-        assert required <= passed, f"module.{name}: required {sorted(required - passed)} not passed"
-
-
 @pytest.mark.parametrize("path", TF_FILES, ids=_rel)
 def test_no_s3control_job_resource(path: Path) -> None:
     """The AWS provider has no aws_s3control_job: jobs are created by the job tooling."""

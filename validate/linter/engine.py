@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from s3batch_core.errors import InputError
 from s3batch_core.contract.limits import MAX_POLICY_BYTES, MAX_STATEMENTS, check_size, load_json
-from s3batch_core.terraform.load import walk_files
+from s3batch_core.terraform.load import display_path, find_tf_files, parse_tf_file, walk_files
 from validate.linter.findings import Finding, Severity
 from validate.linter.model import PERMISSION, TRUST, parse_policy
 from validate.linter.registry import Registry, default_registry
@@ -139,14 +139,13 @@ def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None)
             f'{role.address}: operation "{role.operation}" ({role.operation_origin}) is not one of {", ".join(OPERATIONS)}',
         )
     findings = undeclared + _rule_findings(role, registry, scope, where)
-    readable = [s for s in role.permissions if s.error is None and isinstance(s.document, dict)]
     if not role.permissions and not role.unreadable:  # no policy here: attached by another stack
         findings += _engine_finding(
             registry, "S3B114", where,
             f"{role.address}: permissions attached outside this code (no permission policy of the role is "
             "defined here); missing-permission check skipped",
         )
-    elif role.unreadable or len(readable) != len(role.permissions):
+    elif role.unreadable or len(role.readable) != len(role.permissions):
         findings += _engine_finding(
             registry, "S3B114", where,
             f"{role.address} has policies that cannot be read here ({', '.join(role.unreadable) or 'unparsable policy'}); "
@@ -157,7 +156,7 @@ def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None)
 
 def _rule_findings(role: RoleSource, registry: Registry, scope: JobScope | None, where: PolicySource) -> list[Finding]:
     """The ROLE rules on the role's readable permission policies (operation None: any operation)."""
-    readable = [s for s in role.permissions if s.error is None and isinstance(s.document, dict)]
+    readable = role.readable
     policies = tuple(RolePolicy(s.resource or s.file, parse_policy(s.document), s.document) for s in readable)
     outside = not role.permissions and not role.unreadable
     all_read = not outside and not role.unreadable and len(readable) == len(role.permissions)
@@ -176,8 +175,7 @@ def _evident_operation(role: RoleSource) -> tuple[str, str] | None:
     """The operation the role's readable permissions make evident (rules/_evident.py), or None."""
     from validate.linter.rules._evident import evident_operation
 
-    readable = [s.document for s in role.permissions if s.error is None and isinstance(s.document, dict)]
-    return evident_operation(parse_policy(document) for document in readable)
+    return evident_operation(parse_policy(source.document) for source in role.readable)
 
 
 def _shared_with(role: RoleSource) -> tuple[str, ...]:
@@ -265,7 +263,6 @@ def lint_document(
 
 def json_source(path: Path, operation: str | None = None) -> PolicySource | None:
     """A PolicySource for a JSON policy file; None when the file is JSON but not a policy; InputError if unreadable."""
-    from s3batch_core.terraform.project import display_path
 
     try:
         check_size(path.stat().st_size, str(path), MAX_POLICY_BYTES)
@@ -293,7 +290,6 @@ def json_source(path: Path, operation: str | None = None) -> PolicySource | None
 
 def _template_source(path: Path, text: str) -> PolicySource | None:
     """A policy template given on the command line, its variables unknown; None when it is no policy."""
-    from s3batch_core.terraform.project import display_path
     from validate.linter.templates import read_template
 
     if not any(f'"{key}"' in text for key in (*POLICY_KEYS, "Effect")):
@@ -332,8 +328,6 @@ def _match_lines(pattern: re.Pattern[str], text: str) -> tuple[int, ...]:
 
 def collect_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     """(.tf files, .json files) for these paths; a .tf file brings its whole directory (a module is a directory)."""
-    from s3batch_core.terraform.project import find_tf_files
-
     tf_dirs: list[Path] = []
     json_files: list[Path] = []
     for path in paths:
@@ -357,7 +351,7 @@ def _walk_json(directory: Path) -> list[Path]:
 
 def lint_paths(paths: Sequence[Path], operation: str | None = None) -> list[Finding]:
     """Lint JSON policy files and Terraform files/directories; InputError on unreadable input."""
-    from s3batch_core.terraform.project import TerraformProject, parse_tf_file, with_local_modules
+    from s3batch_core.terraform.project import TerraformProject, with_local_modules
     from validate.linter.terraform import Extractor
 
     tf_files, json_files = collect_paths([Path(p) for p in paths])
@@ -379,8 +373,6 @@ def _context_only(tf_files: Sequence[Path], given: Sequence[Path]) -> set[str]:
     their siblings and the local modules they call (a pre-commit run on changed files reports those files, not
     untouched neighbours). Files under a directory given on the command line, and the local modules a given
     directory calls (their roles are read with its arguments), are reported."""
-    from s3batch_core.terraform.project import display_path
-
     named = {p.resolve() for p in given if p.is_file()}
     directories = [p.resolve() for p in given if p.is_dir()]
     return {
@@ -388,10 +380,3 @@ def _context_only(tf_files: Sequence[Path], given: Sequence[Path]) -> set[str]:
         if f.resolve() not in named and not any(d in f.resolve().parents for d in directories)
     } if named else set()
 
-
-def severity_counts(findings: Iterable[Finding]) -> dict[str, int]:
-    """Unsuppressed findings per severity plus a "suppressed" count."""
-    counts = {s.value: 0 for s in Severity} | {"suppressed": 0}
-    for finding in findings:
-        counts["suppressed" if finding.suppressed else finding.severity.value] += 1
-    return counts

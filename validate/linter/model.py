@@ -17,7 +17,6 @@ from s3batch_core.contract.limits import MAX_JSON_DEPTH, MAX_STATEMENTS, nesting
 TRUST = "trust"
 PERMISSION = "permission"
 RESOURCE = "resource"  # a resource-based policy with a Principal (bucket, key, VPC endpoint): neither of the above
-KINDS = (TRUST, PERMISSION, RESOURCE)
 ASSUME_ACTION_PREFIX = "sts:assumerole"  # sts:AssumeRole, sts:AssumeRoleWithWebIdentity, sts:AssumeRoleWithSAML
 
 POLICY_KEYS = frozenset({"Version", "Id", "Statement"})

@@ -80,6 +80,11 @@ class RoleSource:
     unreadable: tuple[str, ...] = ()
     suppressions: tuple[Suppression, ...] = ()
 
+    @property
+    def readable(self) -> list[PolicySource]:
+        """The permission policies read as JSON objects."""
+        return [s for s in self.permissions if s.error is None and isinstance(s.document, dict)]
+
 
 def parse_comment_suppressions(text: str, file: str, first_line: int = 1) -> list[Suppression]:
     """Suppressions in `# s3batch:ignore S3B001[,S3B002] reason` comments (also `//`), with their line numbers."""

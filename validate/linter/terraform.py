@@ -26,7 +26,6 @@ from __future__ import annotations
 import glob
 import json
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -45,14 +44,8 @@ from s3batch_core.terraform.evaluate import (
     parse_expression,
 )
 from s3batch_core.terraform.policy import as_list, combined_statements, statement_json
-from s3batch_core.terraform.project import (
-    MAX_DEPTH,
-    SIMPLE_REF,
-    Block,
-    ModuleDir,
-    TerraformProject,
-    display_path,
-)
+from s3batch_core.terraform.load import Block, Module, display_path, first_line
+from s3batch_core.terraform.project import MAX_DEPTH, SIMPLE_REF, TerraformProject
 from s3batch_core.terraform.templates import render_template
 from s3batch_core.terraform.text import (
     heredoc_body,
@@ -60,6 +53,8 @@ from s3batch_core.terraform.text import (
     strip_interpolation,
 )
 from validate.linter.sources import PolicySource, RoleSource, Suppression, UnreadPart, parse_comment_suppressions
+from validate.linter.templates import read_template
+from validate.terraform_modules import POLICY_MODULE, registry_module, role_body
 
 OPERATION_TAG = "S3BatchOperation"
 OPERATION_VARIABLES = ("operation", "batch_operation")
@@ -118,14 +113,6 @@ def template_placeholders() -> dict[str, object]:
     }
 
 
-def template_doc(text: str, variables: dict, what: str) -> Doc:
-    """A policy template read with its variables as unknowns (validate.linter.templates)."""
-    from validate.linter.templates import read_template
-
-    read = read_template(text, variables, what)
-    return Doc(read.document, read.error, template_missing=read.missing if read.error else None)
-
-
 def json_document(text: str, what: str) -> Doc:
     """Parse policy JSON (Terraform interpolations allowed); a Doc with an error when it is not JSON or nests
     deeper than the input limit."""
@@ -149,8 +136,7 @@ def _parsed(expression: str) -> Any:
     try:
         return parse_expression("${" + expression + "}")
     except Exception as exc:  # noqa: BLE001 - lark raises many types (and RecursionError): all mean "cannot read"
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise HclValueError(first[:200]) from None
+        raise HclValueError(first_line(exc)[:200]) from None
 
 
 def _known(node: Any) -> object:
@@ -212,7 +198,7 @@ class StatementExpander:
     A block whose for_each is unknown is left out and recorded in `unread` with its line.
     """
 
-    def __init__(self, project: TerraformProject, module: ModuleDir, bindings: dict[str, str], block: Block) -> None:
+    def __init__(self, project: TerraformProject, module: Module, bindings: dict[str, str], block: Block) -> None:
         self.project = project
         self.module = module
         self.bindings = bindings
@@ -371,7 +357,7 @@ class Extractor:
 
     # -- reading one value
 
-    def documents(self, value: object, module: ModuleDir, bindings: dict[str, str], depth: int = 0) -> list[Doc]:
+    def documents(self, value: object, module: Module, bindings: dict[str, str], depth: int = 0) -> list[Doc]:
         """The policies a Terraform value holds (several for a conditional); raises Unreadable."""
         if depth > MAX_DEPTH:
             raise Unreadable(str(value))
@@ -388,7 +374,7 @@ class Extractor:
             raise Unreadable(value)
         return self._expression_documents(inner, module, bindings, depth)
 
-    def _expression_documents(self, inner: str, module: ModuleDir, bindings: dict[str, str], depth: int) -> list[Doc]:
+    def _expression_documents(self, inner: str, module: Module, bindings: dict[str, str], depth: int) -> list[Doc]:
         if inner.startswith("jsonencode("):
             try:
                 call = _argument(inner, ("jsonencode",))
@@ -413,7 +399,7 @@ class Extractor:
             raise Unreadable(inner)
         return docs
 
-    def _data_document(self, module: ModuleDir, name: str, bindings: dict[str, str], depth: int) -> Doc:
+    def _data_document(self, module: Module, name: str, bindings: dict[str, str], depth: int) -> Doc:
         block = module.find("data", "aws_iam_policy_document", name)
         if block is None:
             raise Unreadable(f"data.aws_iam_policy_document.{name}")
@@ -444,7 +430,7 @@ class Extractor:
             unread=tuple(unread + expanded.unread),
         )
 
-    def _template_path(self, args: str, values: list, module: ModuleDir, bindings: dict[str, str]) -> list[Path]:
+    def _template_path(self, args: str, values: list, module: Module, bindings: dict[str, str]) -> list[Path]:
         if not values:
             raise Unreadable(f"({args})")
         raw_path = str(values[0]) if values else ""
@@ -459,7 +445,7 @@ class Extractor:
         names = tuple(f"{v}." for v in bindings.values())
         return sorted(Path(p) for p in glob.glob(pattern) if Path(p).name.startswith(names))
 
-    def _template(self, args: str, values: list, module: ModuleDir, bindings: dict[str, str]) -> Doc:
+    def _template(self, args: str, values: list, module: Module, bindings: dict[str, str]) -> Doc:
         paths = self._template_path(args, values, module, bindings)
         if not paths:
             raise Unreadable(f"templatefile({args})")
@@ -475,11 +461,12 @@ class Extractor:
                 docs.append(Doc(render_template(text, variables)))
             except (ValueError, KeyError):
                 # Not one of the generated templates: the call's literal values, the others unknown.
-                docs.append(template_doc(text, given, display_path(path)))
+                read = read_template(text, given, display_path(path))
+                docs.append(Doc(read.document, read.error, template_missing=read.missing if read.error else None))
         # Several candidates (e.g. the .versioned/.kms variants chosen at plan time): lint them all.
         return docs[0] if len(docs) == 1 else Doc({"Version": "2012-10-17", "Statement": _union(docs)})
 
-    def _file(self, args: str, values: list, module: ModuleDir, bindings: dict[str, str]) -> Doc:
+    def _file(self, args: str, values: list, module: Module, bindings: dict[str, str]) -> Doc:
         paths = self._template_path(args, values, module, bindings)
         if len(paths) != 1 or not paths[0].is_file():
             raise Unreadable(f"file({args})")
@@ -510,7 +497,7 @@ class Extractor:
         return standalone, roles
 
     def _sources(
-        self, block: Block, value: object, module: ModuleDir, bindings: dict[str, str], kind: str | None,
+        self, block: Block, value: object, module: Module, bindings: dict[str, str], kind: str | None,
         unreadable: list[str] | None = None,
     ) -> list[PolicySource]:
         """The policies in a value; an unreadable value is noted in `unreadable` (when given) and skipped."""
@@ -525,7 +512,7 @@ class Extractor:
         attribute = "assume_role_policy" if kind == TRUST else "policy"
         return [_policy_source(block, _with_inline_lines(doc, block, attribute), kind, False) for doc in docs]
 
-    def _role(self, role: Block, module: ModuleDir, override: str | None) -> tuple[list[RoleSource], list[PolicySource], set[int]]:
+    def _role(self, role: Block, module: Module, override: str | None) -> tuple[list[RoleSource], list[PolicySource], set[int]]:
         declared, origin, variable = self._declared_operations(role, module)
         attached, unreadable, consumed = self._attached(role, module)
         results: list[RoleSource] = []
@@ -539,7 +526,7 @@ class Extractor:
                 permissions.extend(self._sources(holder, value, module, bindings, PERMISSION, missed))
             if not is_batch:
                 return [], trust + permissions, consumed
-            trust = [_with_batch(s) for s in trust]
+            trust = [replace(s, for_batch=True) for s in trust]
             results.append(
                 RoleSource(
                     address=role.address,
@@ -555,7 +542,7 @@ class Extractor:
             )
         return results, [], consumed
 
-    def _declared_operations(self, role: Block, module: ModuleDir) -> tuple[list[str], str, str | None]:
+    def _declared_operations(self, role: Block, module: Module) -> tuple[list[str], str, str | None]:
         """(operations, where they come from, the variable to bind while reading policies)."""
         expression = _tag_expression(role.body.get("tags"))
         origin = f"tag {OPERATION_TAG}"
@@ -570,7 +557,7 @@ class Extractor:
         values = [v for v in self.project.resolve(expression, module, {}) if isinstance(v, str) and "${" not in v]
         return list(dict.fromkeys(values)), origin, variable
 
-    def _attached(self, role: Block, module: ModuleDir) -> tuple[list[tuple[Block, object]], list[str], set[int]]:
+    def _attached(self, role: Block, module: Module) -> tuple[list[tuple[Block, object]], list[str], set[int]]:
         """(block, policy value) of every permission policy of the role, unreadable attachments, consumed blocks."""
         attached: list[tuple[Block, object]] = [(role, p.get("policy")) for p in as_list(role.body.get("inline_policy")) if isinstance(p, dict)]
         unreadable: list[str] = []
@@ -663,10 +650,6 @@ def _with_inline_lines(doc: Doc, block: Block, attribute: str) -> Doc:
     return replace(doc, statement_lines=tuple(found[: len(statements)]))
 
 
-def _with_batch(source: PolicySource) -> PolicySource:
-    return replace(source, for_batch=True)
-
-
 def _pair_sid(pair: tuple[object, int | None]) -> object:
     return pair[0].get("Sid") if isinstance(pair[0], dict) else None
 
@@ -700,23 +683,19 @@ def _tag_expression(tags: object) -> str | None:
     return next((v for v in values if isinstance(v, str)), None)
 
 
-def _module_roles(module: ModuleDir) -> list[Block]:
+def _module_roles(module: Module) -> list[Block]:
     """terraform-aws-modules/iam role module calls as aws_iam_role-like blocks (validate.terraform_modules)."""
-    from validate.terraform_modules import role_body
-
     roles = []
     for call in (b for b in module.blocks if b.kind == "module"):
         body = role_body(call.body)
         if body is not None:
-            roles.append(Block("module", "", call.name, body, call.file, call.line, call.end, call.outline))
+            roles.append(replace(call, body=body))
     return roles
 
 
-def _attached_policy(module: ModuleDir, arn: str) -> Block | None:
+def _attached_policy(module: Module, arn: str) -> Block | None:
     """The block holding the policy an attached ARN names: aws_iam_policy.x.arn, or module.x.arn of an
     iam-policy module call (its `policy` input); None for ARNs from elsewhere."""
-    from validate.terraform_modules import POLICY_MODULE, registry_module
-
     match = _POLICY_ARN_REF.match(arn)
     if match:
         return module.find("resource", "aws_iam_policy", match.group(1))
@@ -725,7 +704,7 @@ def _attached_policy(module: ModuleDir, arn: str) -> Block | None:
     return call if call is not None and registry_module(call.body.get("source")) == POLICY_MODULE else None
 
 
-def _data_role_aliases(module: ModuleDir, role: Block) -> frozenset[str]:
+def _data_role_aliases(module: Module, role: Block) -> frozenset[str]:
     """Names of data "aws_iam_role" blocks that look up this role by its name (attachments often use them)."""
     name = role.body.get("name")
     own = {f"${{aws_iam_role.{role.name}.name}}", f"${{aws_iam_role.{role.name}.id}}"}
@@ -750,7 +729,7 @@ def _names_role(value: object, role: Block, aliases: frozenset[str] = frozenset(
     return "${" not in value and value == role.body.get("name")
 
 
-def _data_references_outside_iam(module: ModuleDir) -> set[str]:
+def _data_references_outside_iam(module: Module) -> set[str]:
     """Names of policy documents used by non-IAM resources (bucket and key policies): not linted as IAM."""
     names: set[str] = set()
     for block in module.blocks:
@@ -758,7 +737,3 @@ def _data_references_outside_iam(module: ModuleDir) -> set[str]:
             names.update(_DATA_DOC_REF.findall(json.dumps(block.body)))
     return names
 
-
-def extract_policies(paths: Sequence[Path], operation: str | None = None) -> tuple[list[PolicySource], list[RoleSource]]:
-    """Load the Terraform under these paths and return (standalone policy sources, batch role sources)."""
-    return Extractor(TerraformProject.load(paths)).extract(operation)

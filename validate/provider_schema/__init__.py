@@ -92,10 +92,6 @@ class ProviderSchema:
         """Every type of one kind ("resource" or "data") the snapshot holds."""
         return list(self._raw[kind])
 
-    def type_count(self) -> int:
-        """How many resource and data source types the snapshot holds."""
-        return len(self._raw["resource"]) + len(self._raw["data"])
-
 
 def load_schema(path: Path | None = None) -> ProviderSchema:
     """Read a snapshot (this package's by default); InputError naming the file when it cannot be read."""

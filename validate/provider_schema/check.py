@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from validate.linter.findings import Finding, Severity
-from validate.provider_schema import BlockSchema, ProviderSchema, load_schema
-from s3batch_core.terraform.project import Block, ModuleDir, TerraformProject, TfFile
+from validate.provider_schema import BlockSchema, ProviderSchema
+from s3batch_core.terraform.load import Block, Module, TfFile, local_source
+from s3batch_core.terraform.project import TerraformProject
 from s3batch_core.terraform.text import interpolations
 
 UNKNOWN_TYPE, UNKNOWN_ARGUMENT, MISSING_REQUIRED, TOO_MANY_BLOCKS = "TFS001", "TFS002", "TFS003", "TFS004"
@@ -57,11 +57,6 @@ def sarif_rules() -> list[dict]:
             for rule, title in RULE_TITLES.items()]
 
 
-def check_paths(paths: Sequence[Path], schema: ProviderSchema | None = None) -> SchemaCheck:
-    """Check the Terraform code under these paths (InputError when a file does not parse)."""
-    return check_project(TerraformProject.load(paths), schema or load_schema())
-
-
 def check_project(project: TerraformProject, schema: ProviderSchema) -> SchemaCheck:
     """Check every resource, data source, reference and module call of the project."""
     result = SchemaCheck()
@@ -71,9 +66,8 @@ def check_project(project: TerraformProject, schema: ProviderSchema) -> SchemaCh
                 _check_declaration(block, schema, result)
             elif block.kind == "module":
                 _check_module_call(block, module, project, result)
-    for tf in project.files:
-        module = project.modules[tf.path.parent.resolve()]
-        _check_references(tf, module, project, schema, result)
+        for tf in module.files:
+            _check_references(tf, module, project, schema, result)
     result.findings.sort(key=lambda f: (f.file, f.line or 0, f.rule, f.message))
     return result
 
@@ -159,7 +153,7 @@ def _dynamic_blocks(body: dict) -> Iterator[tuple[str, object]]:
 # ---- module calls ---------------------------------------------------------------------------------------------
 
 
-def _check_module_call(call: Block, module: ModuleDir, project: TerraformProject, result: SchemaCheck) -> None:
+def _check_module_call(call: Block, module: Module, project: TerraformProject, result: SchemaCheck) -> None:
     child = _called_module(call, module, project)
     if child is None:
         return
@@ -167,24 +161,22 @@ def _check_module_call(call: Block, module: ModuleDir, project: TerraformProject
     for name in sorted(passed - set(child.variables)):
         _add(result, MODULE_ARGUMENT, Severity.ERROR, call, _line(call, (name,)),
              f"module.{call.name}: {call.body['source']} has no variable {name!r}{_suggest(name, list(child.variables))}")
-    required = {name for name, variable in child.variables.items() if "default" not in variable.body}
+    required = {name for name, variable in child.variables.items() if "default" not in variable}
     for name in sorted(required - passed):
         _add(result, MODULE_ARGUMENT, Severity.ERROR, call, call.line,
              f"module.{call.name}: required variable {name!r} of {call.body['source']} is not passed")
 
 
-def _called_module(call: Block, module: ModuleDir, project: TerraformProject) -> ModuleDir | None:
+def _called_module(call: Block, module: Module, project: TerraformProject) -> Module | None:
     """The module a local `source` points to, when it is part of the checked code; None otherwise."""
-    source = call.body.get("source")
-    if not isinstance(source, str) or not source.startswith(("./", "../")):
-        return None
-    return project.modules.get((module.path / source).resolve())
+    target = local_source(module.path, call.body)
+    return project.modules.get(target) if target is not None else None
 
 
 # ---- references -----------------------------------------------------------------------------------------------
 
 
-def _check_references(tf: TfFile, module: ModuleDir, project: TerraformProject, schema: ProviderSchema,
+def _check_references(tf: TfFile, module: Module, project: TerraformProject, schema: ProviderSchema,
                       result: SchemaCheck) -> None:
     seen: set[tuple[str, str]] = set()
     for text in _strings(tf.body):
@@ -199,7 +191,7 @@ def _check_references(tf: TfFile, module: ModuleDir, project: TerraformProject, 
                     _check_module_reference(tf, module, project, match, result)
 
 
-def _check_resource_reference(tf: TfFile, module: ModuleDir, schema: ProviderSchema, match: re.Match[str],
+def _check_resource_reference(tf: TfFile, module: Module, schema: ProviderSchema, match: re.Match[str],
                               result: SchemaCheck) -> None:
     data, type_name, name, attribute = match.groups()
     kind = "data" if data else "resource"
@@ -224,7 +216,7 @@ def _check_resource_reference(tf: TfFile, module: ModuleDir, schema: ProviderSch
                                        tf.display, line, address))
 
 
-def _check_module_reference(tf: TfFile, module: ModuleDir, project: TerraformProject, match: re.Match[str],
+def _check_module_reference(tf: TfFile, module: Module, project: TerraformProject, match: re.Match[str],
                             result: SchemaCheck) -> None:
     name, output = match.groups()
     line = _text_line(tf, match.group(0))

@@ -83,6 +83,16 @@ def write_readmes(root: Path = TERRAFORM_ROOT) -> list[Path]:
 # Sections
 # ---------------------------------------------------------------------------------------------
 
+def _table(title: str, columns: list[str], rows: list[str], empty: str = "") -> str:
+    """A `## title` section with a table (a column written ":Name:" is centred); without rows, `empty` or nothing."""
+    if not rows:
+        return f"## {title}\n\n{empty}\n" if empty else ""
+    header = "| " + " | ".join(column.strip(":") for column in columns) + " |"
+    rule = "|" + "|".join(f":{'-' * (len(column) - 2)}:" if column.startswith(":") else "-" * (len(column) + 2)
+                          for column in columns) + "|"
+    return "\n".join([f"## {title}", "", header, rule, *rows]) + "\n"
+
+
 def _requirements(directory: Path) -> str:
     versions = directory / "versions.tf"
     if not versions.is_file():
@@ -94,49 +104,33 @@ def _requirements(directory: Path) -> str:
         for providers in block.get("required_providers", []):
             for name, spec in sorted(providers.items()):
                 rows.append((name, spec.get("version", "") if isinstance(spec, dict) else spec))
-    lines = ["## Requirements", "", "| Name | Version |", "|------|---------|"]
-    lines += [f"| {name} | `{version}` |" for name, version in rows]
-    return "\n".join(lines) + "\n"
+    return _table("Requirements", ["Name", "Version"], [f"| {name} | `{version}` |" for name, version in rows])
 
 
 def _modules(module: Module) -> str:
-    if not module.modules:
-        return ""
-    lines = ["## Modules", "", "| Name | Source |", "|------|--------|"]
-    lines += [f"| {name} | `{spec['source']}` |" for name, spec in sorted(module.modules.items())]
-    return "\n".join(lines) + "\n"
+    rows = [f"| {name} | `{spec['source']}` |" for name, spec in sorted(module.modules.items())]
+    return _table("Modules", ["Name", "Source"], rows)
 
 
 def _resources(module: Module) -> str:
     rows = sorted([(f"{kind}.{name}", "resource") for kind, name in module.resources]
                   + [(f"data.{kind}.{name}", "data source") for kind, name in module.data])
-    if not rows:
-        return ""
-    lines = ["## Resources", "", "| Name | Type |", "|------|------|"]
-    lines += [f"| {name} | {kind} |" for name, kind in rows]
-    return "\n".join(lines) + "\n"
+    return _table("Resources", ["Name", "Type"], [f"| {name} | {kind} |" for name, kind in rows])
 
 
 def _inputs(module: Module) -> str:
-    lines = ["## Inputs", ""]
-    if not module.variables:
-        return "\n".join([*lines, "No inputs."]) + "\n"
-    lines += ["| Name | Description | Type | Default | Required |", "|------|-------------|------|---------|:--------:|"]
+    rows = []
     for name, spec in sorted(module.variables.items()):
         required = "default" not in spec
         default = "n/a" if required else f"`{_hcl_value(spec['default'])}`"
-        lines.append(f"| {name} | {_cell(spec.get('description', ''))} | `{_type(spec.get('type', 'any'))}` "
-                     f"| {default} | {'yes' if required else 'no'} |")
-    return "\n".join(lines) + "\n"
+        rows.append(f"| {name} | {_cell(spec.get('description', ''))} | `{_type(spec.get('type', 'any'))}` "
+                    f"| {default} | {'yes' if required else 'no'} |")
+    return _table("Inputs", ["Name", "Description", "Type", "Default", ":Required:"], rows, "No inputs.")
 
 
 def _outputs(module: Module) -> str:
-    lines = ["## Outputs", ""]
-    if not module.outputs:
-        return "\n".join([*lines, "No outputs."]) + "\n"
-    lines += ["| Name | Description |", "|------|-------------|"]
-    lines += [f"| {name} | {_cell(spec.get('description', ''))} |" for name, spec in sorted(module.outputs.items())]
-    return "\n".join(lines) + "\n"
+    rows = [f"| {name} | {_cell(spec.get('description', ''))} |" for name, spec in sorted(module.outputs.items())]
+    return _table("Outputs", ["Name", "Description"], rows, "No outputs.")
 
 
 def _type(value: str) -> str:

@@ -10,7 +10,6 @@ aligned one space after the longest name. A line whose value opens a bracket it 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _ASSIGN = re.compile(r"^(\s*)([A-Za-z0-9_\-]+|\"[^\"]*\"|\([^()]*\))(\s*)=(?!=)(\s*)(.*)$")
@@ -75,7 +74,3 @@ def _close(levels: list[int], closed: int) -> None:
             levels[-1] -= closed
             closed = 0
 
-
-def check_paths(paths: list[Path]) -> list[str]:
-    """Problems in every file given."""
-    return [problem for path in paths for problem in problems(path.read_text(encoding="utf-8"), str(path))]

@@ -9,8 +9,9 @@ import pytest
 
 from s3batch_core.terraform.plan import plan_root
 from s3batch_core.terraform.policy import string_set
+from s3batch_core.terraform.project import TerraformProject
 from validate.terraform_modules import role_body
-from validate.linter.terraform import extract_policies
+from validate.linter.terraform import Extractor
 
 STACK = """\
 data "aws_iam_policy_document" "trust" {
@@ -73,7 +74,7 @@ def stack(tmp_path: Path) -> Path:
 
 def test_static_plan_and_linter_read_the_same_document(stack: Path) -> None:
     planned = plan_root(stack).policy_document("trust")
-    _, roles = extract_policies([stack])
+    _, roles = Extractor(TerraformProject.load([stack])).extract()
     (role,) = roles
     (trust,) = role.trust
     assert planned == EXPECTED
@@ -119,7 +120,7 @@ MERGED = "\n".join([
 def test_source_and_override_documents_merge_by_sid_the_same_everywhere(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text(MERGED, encoding="utf-8")
     planned = plan_root(tmp_path).policy_document("merged")
-    standalone, _ = extract_policies([tmp_path])
+    standalone, _ = Extractor(TerraformProject.load([tmp_path])).extract()
     (linted,) = [source.document for source in standalone if source.resource == "data.aws_iam_policy_document.merged"]
     # own statements replace the sources' with the same Sid, override documents replace both, the rest is appended
     assert [(s.get("Sid"), s["Action"]) for s in planned["Statement"]] == [

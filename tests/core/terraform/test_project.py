@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from s3batch_core.terraform.project import TerraformProject, parse_tf_file, with_local_modules
+from s3batch_core.terraform.load import parse_tf_file
+from s3batch_core.terraform.project import TerraformProject, with_local_modules
 
 
 def _write(directory: Path, name: str, text: str) -> Path:

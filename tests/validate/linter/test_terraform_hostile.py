@@ -92,7 +92,7 @@ def test_a_heredoc_inside_jsonencode_is_read(tmp_path: Path) -> None:
 
 def test_a_tf_file_over_the_size_limit_is_one_input_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr("s3batch_core.terraform.project.MAX_POLICY_BYTES", 10)
+    monkeypatch.setattr("s3batch_core.terraform.load.MAX_POLICY_BYTES", 10)
     _module(tmp_path, POLICY.format(value='"{}"'))
     assert main(["lint", str(tmp_path)]) == 2
     assert capsys.readouterr().err.strip().endswith("bytes, more than the 10-byte limit for this input")

@@ -29,6 +29,7 @@ CASES = [
     ("placeholder-service", trust(batch_statement(Principal={"Service": "${var.service}"})), []),
     ("placeholder-principal-type", trust(batch_statement(Principal={"Service": BATCH, "${each.value.type}": "x"})), ["S3B008"]),
     ("no-statement", {"Version": "2012-10-17", "Statement": [], "Principal": "x"}, ["S3B000", "S3B001"]),
+    ("not-a-policy", "not a policy", ["S3B000", "S3B001"]),
 ]
 
 
@@ -40,10 +41,6 @@ def test_batch_trust_rules(name: str, document: dict, expected: list[str], rules
 def test_missing_source_account_is_information_only(findings_of: Callable) -> None:
     (finding,) = findings_of(trust(batch_statement()))
     assert (finding.rule, finding.severity.value, finding.blocking) == ("S3B008", "info", False)
-
-
-def test_trust_policy_is_detected_from_principal(rules_of: Callable[..., list[str]]) -> None:
-    assert rules_of(trust(batch_statement(Principal={"Service": "s3.amazonaws.com"}))) == ["S3B001", "S3B003"]
 
 
 def test_shared_role_is_one_split_the_role_finding(findings_of: Callable) -> None:
@@ -59,27 +56,25 @@ def test_shared_role_is_one_split_the_role_finding(findings_of: Callable) -> Non
     assert all(p in found[0].message for p in ("s3.amazonaws.com", "123456789012:root", "oidc-provider/x"))
 
 
-@pytest.mark.parametrize(
-    "document",
-    [
-        {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]},
-        {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt", "Resource": "*"}]},
-        {"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
-                        "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1"}}}]},
-    ],
-    ids=["bucket-policy", "key-policy", "vpc-endpoint-policy"],
-)
-def test_resource_policies_with_principal_get_no_trust_findings(document: dict, rules_of: Callable[..., list[str]]) -> None:
-    assert rules_of(document) == []
+DETECTED = [
+    # name, document, expected rule ids when the kind is told by the document (no kind given)
+    ("principal", trust(batch_statement(Principal={"Service": "s3.amazonaws.com"})), ["S3B001", "S3B003"]),
+    ("assume-role", trust({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"}), ["S3B001", "S3B002"]),
+    ("malformed", {"Statement": [{"Effect": "Allow", "Principal": 7, "Action": "sts:AssumeRole"}]}, ["S3B000", "S3B001"]),
+    # resource policies with a principal get no trust findings
+    ("bucket-policy", {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                                      "Resource": "arn:aws:s3:::b/*"}]}, []),
+    ("key-policy", {"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "kms:Decrypt",
+                                   "Resource": "*"}]}, []),
+    ("vpc-endpoint-policy", {"Statement": [{"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+                                            "Condition": {"StringNotEquals": {"aws:SourceVpce": "vpce-1"}}}]}, []),
+]
 
 
-def test_sts_assume_role_with_principal_is_a_trust_policy(rules_of: Callable[..., list[str]]) -> None:
-    assert rules_of(trust({"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"})) == ["S3B001", "S3B002"]
-
-
-def test_malformed_trust_document_is_reported(rules_of: Callable[..., list[str]]) -> None:
-    assert rules_of("not a policy", kind="trust") == ["S3B000", "S3B001"]
-    assert rules_of({"Statement": [{"Effect": "Allow", "Principal": 7, "Action": "sts:AssumeRole"}]}) == ["S3B000", "S3B001"]
+@pytest.mark.parametrize(("name", "document", "expected"), DETECTED, ids=[c[0] for c in DETECTED])
+def test_trust_policies_are_told_from_resource_policies(name: str, document: object, expected: list[str],
+                                                        rules_of: Callable[..., list[str]]) -> None:
+    assert rules_of(document) == expected
 
 
 def test_trust_rules_name_the_problem(findings_of: Callable) -> None:

@@ -10,6 +10,7 @@ from hcl2 import SerializationOptions
 import pytest
 
 from s3batch.cli import main
+from validate.terraform_tools import tffmt
 
 GOLDEN = Path(__file__).parent / "golden"
 FUNCTION = "arn:aws:lambda:us-east-1:123456789012:function:sentiment:3"
@@ -120,6 +121,7 @@ def test_terraform_format_is_an_equivalent_policy_document(capsys: pytest.Captur
     (block,) = hcl2.loads(out, serialization_options=options)["data"][0]["aws_iam_policy_document"].values()
     policy = json.loads((GOLDEN / name).read_text(encoding="utf-8"))
     assert [from_hcl(s) for s in block["statement"]] == [normalised(s) for s in policy["Statement"]]
+    assert tffmt.problems(out) == []  # laid out as terraform fmt leaves it
 
 
 def test_terraform_format_escapes_interpolation(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,13 +8,18 @@ from pathlib import Path
 
 import pytest
 
+from s3batch_core.terraform.project import TerraformProject
 from validate.linter.findings import Severity
 from validate.provider_schema import load_schema
-from validate.provider_schema.check import check_paths
+from validate.provider_schema.check import SchemaCheck, check_project
 
 REPO = Path(__file__).resolve().parents[3]
 TERRAFORM = REPO / "terraform"
 SCHEMA = load_schema()
+
+
+def _check(paths: list[Path]) -> SchemaCheck:
+    return check_project(TerraformProject.load(paths), SCHEMA)
 
 
 def test_snapshot_is_the_provider_version_the_code_targets() -> None:
@@ -26,7 +31,7 @@ def test_snapshot_is_the_provider_version_the_code_targets() -> None:
 
 
 def test_every_tf_file_under_terraform_is_valid() -> None:
-    result = check_paths([TERRAFORM], SCHEMA)
+    result = _check([TERRAFORM])
     assert [f"{f.file}:{f.line}: {f.rule} {f.message}" for f in result.findings] == []
     assert result.checked_blocks >= 30 and result.unchecked_types == set()
 
@@ -66,7 +71,7 @@ def _line_of(text: str, marker: str) -> int:
 def test_a_mistake_is_one_finding_at_its_line(tmp_path: Path, relative: str, old: str, new: str, rule: str,
                                               words: list[str]) -> None:
     copy, text = _mutated(tmp_path, relative, old, new)
-    findings = [f for f in check_paths([copy], SCHEMA).findings if f.blocking]
+    findings = [f for f in _check([copy]).findings if f.blocking]
     ours = [f for f in findings if f.rule == rule and all(word in f.message for word in words)]
     assert len(ours) == 1, [f.message for f in findings]
     marker = [line for line in new.splitlines() if line not in old.splitlines()][-1]
@@ -75,14 +80,14 @@ def test_a_mistake_is_one_finding_at_its_line(tmp_path: Path, relative: str, old
 
 def test_missing_required_argument(tmp_path: Path) -> None:
     copy, _ = _mutated(tmp_path, "modules/sentiment_lambda/main.tf", "  role                           = aws_iam_role.this.arn\n", "")
-    findings = [f for f in check_paths([copy], SCHEMA).findings if f.rule == "TFS003"]
+    findings = [f for f in _check([copy]).findings if f.rule == "TFS003"]
     assert [f.message for f in findings] == ["aws_lambda_function: required argument 'role' is missing"]
     assert findings[0].resource == "aws_lambda_function.this" and findings[0].line == 36
 
 
 def test_missing_required_module_variable(tmp_path: Path) -> None:
     copy, _ = _mutated(tmp_path, "main.tf", "  manifest_bucket          = local.job_bucket\n", "")
-    assert [f.message for f in check_paths([copy], SCHEMA).findings] == [
+    assert [f.message for f in _check([copy]).findings] == [
         "module.batch_role: required variable 'manifest_bucket' of ./modules/batch_role is not passed"]
 
 
@@ -90,7 +95,7 @@ def test_block_limited_to_one_and_computed_attribute_set(tmp_path: Path) -> None
     copy, _ = _mutated(tmp_path, "modules/sentiment_lambda/main.tf", "  tracing_config {\n",
                        "  tracing_config {\n    mode = \"Active\"\n  }\n\n  tracing_config {\n")
     (copy / "modules" / "bucket" / "extra.tf").write_text('resource "aws_s3_bucket" "other" {\n  arn = "x"\n}\n')
-    findings = {f.rule: f for f in check_paths([copy], SCHEMA).findings}
+    findings = {f.rule: f for f in _check([copy]).findings}
     assert "at most 1 time(s), found 2" in findings["TFS004"].message
     assert findings["TFS002"].message == "aws_s3_bucket: arn is computed by the provider and cannot be set"
     assert findings["TFS002"].line == 2
@@ -116,7 +121,7 @@ resource "aws_instance" "vm" {
   anything = data.aws_region.current.name
 }
 ''')
-    result = check_paths([root], SCHEMA)
+    result = _check([root])
     messages = {(f.rule, f.severity, f.line): f.message for f in result.findings}
     assert messages[("TFS002", Severity.ERROR, 9)].startswith("aws_iam_policy_document.statement: no argument or block 'colour'")
     assert messages[("TFS008", Severity.WARNING, 15)] == "data.aws_region.current.name: deprecated in provider 6.x: use `region`"
