@@ -7,7 +7,7 @@ import functools
 import shutil
 import sys
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ from s3batch.jobs.submit import GeneratorSettings, JobOptions, ReportSettings, c
 from s3batch.jobs.target import Clients, JobTarget
 from s3batch.jobs.wait import (
     NEW_JOB_GRACE_S,
+    ExitCode,
     PREPARING,
     PlainDisplay,
     PollSettings,
@@ -59,7 +60,6 @@ EXIT_CODES = """exit codes:
   4  --timeout ran out while the job was still running"""
 
 Formatter = argparse.RawDescriptionHelpFormatter
-INPUT_ERROR_EXIT = 3
 
 
 def _input_exit_code(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -71,7 +71,7 @@ def _input_exit_code(func: Callable[[argparse.Namespace], int]) -> Callable[[arg
         try:
             return func(args)
         except InputError as exc:
-            raise S3BatchError(str(exc), exit_code=INPUT_ERROR_EXIT) from None
+            raise S3BatchError(str(exc), exit_code=ExitCode.INPUT) from None
 
     return run
 
@@ -89,8 +89,9 @@ def _add_target(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--account-id", help="account of the jobs (default: the account_id output, else STS)")
 
 
-def _outputs(args: argparse.Namespace, required: bool) -> StackOutputs | None:
-    if args.outputs is None and not required and shutil.which("terraform") is None:
+def _outputs(args: argparse.Namespace) -> StackOutputs | None:
+    """Stack outputs for submitting: the file given, else terraform's when terraform is on PATH."""
+    if args.outputs is None and shutil.which("terraform") is None:
         return None
     return resolve_outputs(args.outputs, args.terraform_dir)
 
@@ -124,11 +125,6 @@ def _poll_settings(args: argparse.Namespace, clients: Clients) -> PollSettings:
     if minimum <= 0 or args.max_poll_interval < minimum:
         raise UsageError("--poll-interval must be > 0 and not above --max-poll-interval")
     return PollSettings(min_interval=minimum, max_interval=args.max_poll_interval, timeout=args.timeout)
-
-
-def _new_job_poll_settings(args: argparse.Namespace, clients: Clients) -> PollSettings:
-    """Poll settings for a job this command just created (it may not be describable for a moment)."""
-    return replace(_poll_settings(args, clients), new_job_grace=NEW_JOB_GRACE_S)
 
 
 def _add_job_options(parser: argparse.ArgumentParser, *, for_retry: bool = False) -> None:
@@ -211,11 +207,13 @@ def _add_operation_arguments(parser: argparse.ArgumentParser) -> None:
     o.add_argument("--tag", action="append", metavar="KEY=VALUE", help="S3PutObjectTagging tag set / S3PutObjectCopy new tags")
     o.add_argument("--target-bucket", help="S3PutObjectCopy destination bucket")
     o.add_argument("--target-prefix", help="S3PutObjectCopy destination key prefix")
-    o.add_argument("--target-storage-class", choices=enum_values("S3StorageClass"), help="S3PutObjectCopy storage class")
+    o.add_argument("--target-storage-class", dest="storage_class", choices=enum_values("S3StorageClass"),
+                   help="S3PutObjectCopy storage class")
     o.add_argument("--metadata-directive", choices=enum_values("S3MetadataDirective"), help="S3PutObjectCopy")
     o.add_argument("--canned-acl", choices=enum_values("S3CannedAccessControlList"), help="S3PutObjectAcl / S3PutObjectCopy")
     o.add_argument("--kms-key-arn", help="S3UpdateObjectEncryption / S3PutObjectCopy KMS key")
-    o.add_argument("--bucket-key", action="store_true", default=None, help="enable S3 Bucket Keys (copy, encryption)")
+    o.add_argument("--bucket-key", dest="bucket_key_enabled", action="store_true", default=None,
+                   help="enable S3 Bucket Keys (copy, encryption)")
     o.add_argument("--checksum-algorithm", choices=enum_values("ComputeObjectChecksumAlgorithm"), help="S3ComputeObjectChecksum / copy")
     o.add_argument("--checksum-type", choices=enum_values("ComputeObjectChecksumType"), help="S3ComputeObjectChecksum")
     o.add_argument("--expiration-days", type=int, help="S3InitiateRestoreObject")
@@ -232,17 +230,11 @@ def _operation(args: argparse.Namespace, outputs: StackOutputs | None) -> dict[s
             raise UsageError("give --operation or --spec, not both")
         return load_spec(args.spec)
     name = args.operation or (outputs.operation if outputs else LAMBDA_INVOKE)
-    flags = OperationFlags(
-        function_arn=args.function_arn or (outputs.function_arn if outputs else None),
-        schema_version=args.schema_version or (outputs.invocation_schema_version if outputs else None),
-        user_arguments=parse_pairs(args.user_arg, "--user-arg"), tags=parse_pairs(args.tag, "--tag"),
-        target_bucket=args.target_bucket, target_prefix=args.target_prefix, storage_class=args.target_storage_class,
-        metadata_directive=args.metadata_directive, canned_acl=args.canned_acl, kms_key_arn=args.kms_key_arn,
-        bucket_key_enabled=args.bucket_key, checksum_algorithm=args.checksum_algorithm, checksum_type=args.checksum_type,
-        expiration_days=args.expiration_days, glacier_tier=args.glacier_tier, legal_hold=args.legal_hold,
-        retention_mode=args.retention_mode, retain_until=args.retain_until, bypass_governance=args.bypass_governance,
-    )
-    return operation_from_flags(name, flags)
+    parsed = {"user_arguments": parse_pairs(args.user_arg, "--user-arg"), "tags": parse_pairs(args.tag, "--tag")}
+    flags = {f.name: parsed[f.name] if f.name in parsed else getattr(args, f.name) for f in fields(OperationFlags)}
+    flags.update(function_arn=args.function_arn or (outputs.function_arn if outputs else None),
+                 schema_version=args.schema_version or (outputs.invocation_schema_version if outputs else None))
+    return operation_from_flags(name, OperationFlags(**flags))
 
 
 def _source(args: argparse.Namespace) -> ManifestSource:
@@ -302,7 +294,7 @@ def _submit(args: argparse.Namespace, clients: Clients, outputs: StackOutputs | 
 
 def cmd_submit(args: argparse.Namespace) -> int:
     """Build the manifest, check, estimate and create the job; print its id (or the request with --dry-run)."""
-    outputs = _outputs(args, required=False)
+    outputs = _outputs(args)
     done = _submit(args, _clients(args, outputs), outputs)
     if done.job_id is None:
         render.print_json(done.request, sys.stdout)
@@ -313,14 +305,15 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Submit, wait with progress, then print the report summary and where the report is."""
-    outputs = _outputs(args, required=False)
+    outputs = _outputs(args)
     clients = _clients(args, outputs)
     done = _submit(args, clients, outputs)
     if done.job_id is None:
         render.print_json(done.request, sys.stdout)
         return 0
     print(f"job {done.job_id} submitted", file=sys.stderr)
-    job = _wait(args, clients, done.job_id, _new_job_poll_settings(args, clients))
+    just_created = replace(_poll_settings(args, clients), new_job_grace=NEW_JOB_GRACE_S)  # not describable at once
+    job = _wait(args, clients, done.job_id, just_created)
     _print_report(clients, job, render.Format.TEXT, None, _report_keys(args), missing_ok=True)
     return int(exit_code_for(job))
 
@@ -346,8 +339,7 @@ def cmd_wait(args: argparse.Namespace) -> int:
 def _print_report(clients: Clients, job: dict[str, Any], fmt: render.Format, download: Path | None,
                   key_encoding: str, *, missing_ok: bool = False) -> None:
     try:
-        bucket, prefix = reports.report_settings(job)
-        location = reports.find_report(clients.s3, bucket, prefix, job["JobId"])
+        location = reports.job_report(clients.s3, job)
     except S3BatchError as exc:
         if missing_ok:
             print(one_line(f"no report: {exc}"), file=sys.stderr)
@@ -361,12 +353,10 @@ def _print_report(clients: Clients, job: dict[str, Any], fmt: render.Format, dow
     if fmt is render.Format.CSV:
         reports.write_csv(results, sys.stdout)
     elif fmt is render.Format.JSON:
-        summary, tasks = reports.Summary(), []
-        for result in results:
-            summary.add(result)
-            tasks.append(reports.result_to_dict(result))
+        rows = list(results)
         render.print_json({"job_id": job["JobId"], "report": f"s3://{location.bucket}/{location.manifest_key}",
-                           "summary": summary.to_dict(), "tasks": tasks}, sys.stdout)
+                           "summary": reports.summarize(rows).to_dict(),
+                           "tasks": [reports.result_to_dict(row) for row in rows]}, sys.stdout)
     else:
         out = render.console(sys.stdout)
         summary = reports.summarize(results)
@@ -390,8 +380,7 @@ def cmd_retry_failed(args: argparse.Namespace) -> int:
     outputs = _job_outputs(args)
     clients = _clients(args, outputs)
     job = describe_job(clients.s3control, clients.account_id, args.job_id)
-    bucket, prefix = reports.report_settings(job)
-    location = reports.find_report(clients.s3, bucket, prefix, args.job_id)
+    location = reports.job_report(clients.s3, job)
     _, files = reports.read_report_manifest(clients.s3, location)
     failed = [f for f in files if f.status in (None, "failed")]
     buckets = retries.job_buckets(clients.s3, job)
@@ -400,7 +389,7 @@ def cmd_retry_failed(args: argparse.Namespace) -> int:
         print(f"job {args.job_id}: the report lists no failed task; nothing to retry", file=sys.stderr)
         return 0
     stack = (outputs.manifest_bucket, outputs.manifest_prefix) if outputs else None
-    manifest_bucket, manifest_prefix = retries.retry_manifest_prefix(job, bucket, stack)
+    manifest_bucket, manifest_prefix = retries.retry_manifest_prefix(job, location.bucket, stack)
     with retry.body:
         manifest = retries.upload_retry_manifest(clients.s3, retry, manifest_bucket, manifest_prefix)
     request = retries.retry_request(job, clients.account_id, manifest, _job_options(args))

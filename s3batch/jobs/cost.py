@@ -14,10 +14,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from s3batch_core.errors import InputError, S3BatchError
+from s3batch_core.errors import InputError
 from s3batch_core.contract.limits import MAX_SETTINGS_BYTES, load_json
 
-MAX_COST_EXIT = 3
 # Object-level S3 requests each task makes, by request class (LambdaInvoke: the function reads the object).
 # Replication is billed as replication, not here. An estimate: exact billing per operation is not documented.
 _REQUESTS_PER_TASK: dict[str, tuple[str, int]] = {
@@ -43,11 +42,6 @@ class PriceTable:
 
     prices: dict[str, Price]
     assumptions: dict[str, float]
-    source: str
-
-    def usd(self, name: str) -> float:
-        """The price of `name`."""
-        return self.prices[name].usd
 
 
 def _parse_table(document: Any, source: str, base: PriceTable | None = None) -> PriceTable:
@@ -70,7 +64,7 @@ def _parse_table(document: Any, source: str, base: PriceTable | None = None) -> 
         if base and name not in base.prices:
             raise InputError(f"{source}: unknown price {name!r}; known: {', '.join(sorted(base.prices))}")
         prices[name] = Price(float(value["usd"]), str(value.get("source", source)), bool(value.get("confirmed", base is not None)))
-    return PriceTable(prices, assumptions, source)
+    return PriceTable(prices, assumptions)
 
 
 def load_prices(override: Path | None = None) -> PriceTable:
@@ -181,12 +175,9 @@ def estimate(inputs: CostInputs, table: PriceTable) -> CostEstimate:
 
 
 def enforce_max_cost(result: CostEstimate, max_cost: float | None) -> None:
-    """Refuse (exit 3) a job whose estimate is above `max_cost` USD."""
+    """Refuse (an input error, exit 3) a job whose estimate is above `max_cost` USD."""
     if max_cost is not None and result.total > max_cost:
-        raise S3BatchError(
-            f"estimated cost ${result.total:,.4f} is above --max-cost ${max_cost:,.4f}; not submitting",
-            exit_code=MAX_COST_EXIT,
-        )
+        raise InputError(f"estimated cost ${result.total:,.4f} is above --max-cost ${max_cost:,.4f}; not submitting")
 
 
 def format_lines(result: CostEstimate) -> Iterable[str]:

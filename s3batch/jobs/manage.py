@@ -7,11 +7,8 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from s3batch_core.errors import S3BatchError
+from s3batch_core.errors import InputError
 from s3batch.jobs.spec import enum_values
-
-INPUT_ERROR_EXIT = 3
-
 
 def job_statuses() -> tuple[str, ...]:
     """Valid JobStatus values, from the model."""
@@ -42,7 +39,7 @@ def _call(what: str, job_id: str, call: Any, **kwargs: Any) -> dict[str, Any]:
             "JobStatusException": " (the job is not in a state that allows this)",
             "NotFoundException": " (wrong Region or account?)",
         }.get(code, "")
-        raise S3BatchError(f"{what} {job_id}: {code}: {error.get('Message', '')}{hint}", exit_code=INPUT_ERROR_EXIT) from None
+        raise InputError(f"{what} {job_id}: {code}: {error.get('Message', '')}{hint}") from None
 
 
 def confirm_job(s3control: Any, account_id: str, job_id: str) -> dict[str, Any]:

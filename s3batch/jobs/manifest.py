@@ -15,6 +15,7 @@ writes the same key with the same bytes, and the job's idempotency token stays t
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import tempfile
@@ -36,6 +37,8 @@ from s3batch_core.contract.manifest_rules import (
     decode_key,
     encode_key,
     field_problem,
+    inventory_data_bucket,
+    inventory_fields,
     inventory_problem,
     key_problem,
     row_problem,
@@ -60,8 +63,6 @@ class ManifestStats:
     sha256: str = ""
     md5: str = ""
     """MD5 of the manifest bytes: the ETag S3 gives a single-part, non-KMS upload (used by --dry-run)."""
-    known_sizes: int = 0
-    total_bytes: int = 0
     buckets: set[str] = field(default_factory=set)
     sizes: list[int] = field(default_factory=list, repr=False)
     """Sizes kept for the cost estimate; capped at SIZE_SAMPLE entries so memory stays bounded."""
@@ -79,8 +80,6 @@ class ManifestStats:
         if len(self.buckets) < 16:  # enough to tell "one bucket" from "several" without growing
             self.buckets.add(entry.bucket)
         if entry.size is not None:
-            self.known_sizes += 1
-            self.total_bytes += entry.size
             if len(self.sizes) < self.SIZE_SAMPLE:
                 self.sizes.append(entry.size)
 
@@ -310,6 +309,22 @@ def check_inventory_manifest(document: bytes, source: str) -> dict[str, Any]:
     return doc
 
 
+def check_inventory_rows(s3: Any, document: dict[str, Any]) -> CsvManifestInfo:
+    """The rows of an inventory's data files (streamed through gzip), checked and counted by the engine's rules."""
+    bucket, layout = inventory_data_bucket(document), RowLayout.of_fields(inventory_fields(document))
+    rows = 0
+    for item in document["files"]:
+        where = f"s3://{bucket}/{item['key']}"
+        try:
+            with gzip.GzipFile(fileobj=s3.get_object(Bucket=bucket, Key=item["key"])["Body"]) as data:
+                for values, problem in csv_rows(data):  # rows counted across files, as the engine numbers them
+                    _refuse(where, rows + 1, problem or row_problem(values, layout))
+                    rows += 1
+        except (OSError, EOFError) as exc:
+            raise InputError(f"{where}: not a readable gzip file ({exc})") from None
+    return CsvManifestInfo(rows=rows, columns=layout.columns, fields=layout.fields, first_rows=())
+
+
 def parse_s3_uri(uri: str) -> tuple[str, str]:
     """`s3://bucket/key` -> (bucket, key)."""
     if not uri.startswith("s3://") or "/" not in uri[5:]:
@@ -320,15 +335,17 @@ def parse_s3_uri(uri: str) -> tuple[str, str]:
     return bucket, key
 
 
-def existing_manifest(s3: Any, uri: str, *, inventory: bool = False) -> tuple[ManifestLocation, CsvManifestInfo | None]:
-    """Check a manifest already in S3 and pin its current ETag (read with If-Match so both are one version)."""
+def existing_manifest(s3: Any, uri: str, *, inventory: bool = False) -> tuple[ManifestLocation, CsvManifestInfo]:
+    """Check a manifest already in S3 (an inventory's data files too) and pin its current ETag (read with If-Match
+    so both are one version)."""
     bucket, key = parse_s3_uri(uri)
     head = s3.head_object(Bucket=bucket, Key=key)
     etag = strip_etag(head["ETag"])
     body = s3.get_object(Bucket=bucket, Key=key, IfMatch=head["ETag"])["Body"]
     if inventory:
-        check_inventory_manifest(body.read(), uri)
-        return ManifestLocation(bucket, key, etag, format=INVENTORY_FORMAT, fields=(), version_id=head.get("VersionId")), None
+        document = check_inventory_manifest(body.read(), uri)
+        location = ManifestLocation(bucket, key, etag, format=INVENTORY_FORMAT, fields=(), version_id=head.get("VersionId"))
+        return location, check_inventory_rows(s3, document)
     info = check_csv_manifest(body, uri)
     return ManifestLocation(bucket, key, etag, fields=info.fields, version_id=head.get("VersionId")), info
 

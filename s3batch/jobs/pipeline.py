@@ -6,7 +6,6 @@ Everything goes through `Clients`, so the same calls reach AWS or the local stac
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -15,7 +14,7 @@ from typing import IO, Any, TextIO
 
 from botocore.exceptions import ClientError
 
-from s3batch_core.errors import InputError, S3BatchError, UsageError, one_line
+from s3batch_core.errors import InputError, UsageError, one_line
 from s3batch.jobs import cost as costs
 from s3batch.jobs import manifest as manifests
 from s3batch.jobs.manifest import ManifestLocation, ManifestStats, build_manifest_file
@@ -23,16 +22,6 @@ from s3batch.jobs.preflight import enforce, run_preflight
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
 from s3batch.jobs.submit import GeneratorSettings, JobOptions, ReportSettings, build_create_job_request, create_job
 from s3batch_core.contract.formats import CSV_FORMAT
-from s3batch_core.contract.limits import MAX_INVENTORY_MANIFEST_BYTES, load_json
-from s3batch_core.contract.manifest_rules import (
-    RowLayout,
-    csv_rows,
-    inventory_data_bucket,
-    inventory_fields,
-    inventory_problem,
-    row_problem,
-)
-from s3batch_core.contract.stack_outputs import StackOutputs
 
 
 class SourceKind(str, Enum):
@@ -102,31 +91,6 @@ def _listing_target(value: str) -> tuple[str, str]:
     return bucket, prefix
 
 
-def count_inventory_rows(s3: Any, location: ManifestLocation) -> int:
-    """Rows of an S3 Inventory report (streamed through its gzip data files)."""
-    source = f"s3://{location.bucket}/{location.key}"
-    body = s3.get_object(Bucket=location.bucket, Key=location.key)["Body"].read(MAX_INVENTORY_MANIFEST_BYTES + 1)
-    document = load_json(body, source, max_bytes=MAX_INVENTORY_MANIFEST_BYTES)
-    problem = inventory_problem(document)
-    if problem:
-        raise InputError(f"{source}: {problem}")
-    bucket, layout = inventory_data_bucket(document), RowLayout.of_fields(inventory_fields(document))
-    rows = 0
-    for item in document["files"]:
-        where = f"s3://{bucket}/{item['key']}"
-        body = s3.get_object(Bucket=bucket, Key=item["key"])["Body"]
-        try:
-            with gzip.GzipFile(fileobj=body) as data:
-                for values, problem in csv_rows(data):  # the engine's rules, rows counted across files alike
-                    problem = problem or row_problem(values, layout)
-                    if problem:
-                        raise InputError(f"{where}: row {rows + 1}: {problem}")
-                    rows += 1
-        except (OSError, EOFError) as exc:
-            raise InputError(f"{where}: not a readable gzip file ({exc})") from None
-    return rows
-
-
 def prepare_manifest(s3: Any, source: ManifestSource, settings: JobSettings, *, dry_run: bool = False) -> PreparedManifest:
     """Build and upload (or locate) the manifest for `source`."""
     if source.kind is SourceKind.FOLDER:
@@ -145,11 +109,8 @@ def prepare_manifest(s3: Any, source: ManifestSource, settings: JobSettings, *, 
         body, stats, info = manifests.read_local_manifest(Path(source.value))
         return _store(s3, body, stats, settings, info.columns == 3, dry_run)
     if source.kind in (SourceKind.CSV, SourceKind.INVENTORY):
-        inventory = source.kind is SourceKind.INVENTORY
-        location, info = manifests.existing_manifest(s3, source.value, inventory=inventory)
-        if info is not None:
-            return PreparedManifest(location, stats=ManifestStats(rows=info.rows, sample=list(info.first_rows)))
-        return PreparedManifest(location, stats=ManifestStats(rows=count_inventory_rows(s3, location)))
+        location, info = manifests.existing_manifest(s3, source.value, inventory=source.kind is SourceKind.INVENTORY)
+        return PreparedManifest(location, stats=ManifestStats(rows=info.rows, sample=list(info.first_rows)))
     assert source.generator is not None
     return PreparedManifest(generator=source.generator, notes=["manifest generator: object count unknown until S3 generates it"])
 
@@ -238,13 +199,15 @@ def submit(
         content_digest=prepared.content_digest,
     )
     if not options.skip_preflight:
-        _preflight(clients, request, settings, prepared, options, log)
+        enforce(run_preflight(clients, request, region=settings.region, probe_report_write=options.probe_report_write,
+                              sample=prepared.stats.sample if prepared.stats else (),
+                              manifest_uploaded=prepared.uploaded), log)
     estimate = costs.estimate(cost_inputs(clients, request, prepared, options.comprehend), _price_table(options))
     print("cost estimate:", file=log)
     for line in costs.format_lines(estimate):
         print(line, file=log)
     if prepared.stats is None and options.max_cost is not None:
-        raise S3BatchError("cannot check --max-cost: the object count is unknown (manifest generator)", exit_code=costs.MAX_COST_EXIT)
+        raise InputError("cannot check --max-cost: the object count is unknown (manifest generator)")
     costs.enforce_max_cost(estimate, options.max_cost)
     if options.dry_run:
         return Submitted(request, None, estimate)
@@ -258,17 +221,6 @@ def check_request_before_uploads(settings: JobSettings, operation: dict[str, Any
     stand_in = ManifestLocation(bucket="stand-in-bucket", key="stand-in.csv", etag="0" * 32)
     build_create_job_request(account_id=settings.account_id, role_arn=settings.role_arn, operation=operation,
                              report=settings.report, options=job_options, manifest=stand_in)
-
-
-def _preflight(
-    clients: Any, request: dict[str, Any], settings: JobSettings, prepared: PreparedManifest,
-    options: SubmitOptions, log: TextIO,
-) -> None:
-    result = run_preflight(
-        clients, request, region=settings.region, sample=prepared.stats.sample if prepared.stats else (),
-        probe_report_write=options.probe_report_write, manifest_uploaded=prepared.uploaded,
-    )
-    enforce(result, log)
 
 
 def parse_generator_filter(args: dict[str, Any]) -> dict[str, Any]:
@@ -287,4 +239,3 @@ def parse_generator_filter(args: dict[str, Any]) -> dict[str, Any]:
         "ObjectReplicationStatuses": args.get("replication_statuses") or None,
     }
     return {k: v for k, v in found.items() if v is not None}
-

@@ -19,9 +19,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from s3batch_core.errors import S3BatchError, one_line
-from s3batch_core.contract.formats import CSV_FORMAT
-from s3batch.jobs.manifest import INVENTORY_FORMAT, ManifestEntry, join_prefix
+from s3batch_core.errors import InputError, one_line
+from s3batch_core.contract.formats import CSV_FORMAT, INVENTORY_FORMAT
+from s3batch.jobs.manifest import ManifestEntry, join_prefix
 from s3batch_core.contract.manifest_rules import strip_etag
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
 from s3batch_core.contract.operation_rules import INTELLIGENT_TIERING, archive_kind, restore_days_problem
@@ -166,12 +166,6 @@ def check_function(lambda_client: Any, function_arn: str, region: str) -> list[P
     return []
 
 
-def check_copy_region(s3: Any, target_arn: str, region: str, notes: list[str]) -> list[Problem]:
-    """S3PutObjectCopy: "Copy jobs must be created in the destination Region" (reference §4.3)."""
-    return check_bucket_region(s3, arns.bucket_name(target_arn), region, notes, "copy", "destination bucket",
-                               "copy jobs must be created in the destination Region")
-
-
 def check_bucket_region(s3: Any, bucket: str, region: str, notes: list[str], check: str, what: str,
                         rule: str) -> list[Problem]:
     """A problem when `bucket` is in another Region than the job (a note when its location cannot be read)."""
@@ -247,17 +241,14 @@ def check_report_location(s3: Any, report: dict[str, Any], *, probe_write: bool,
     return []
 
 
-PREFLIGHT_EXIT = 3
-
-
 def enforce(result: PreflightResult, log: Any, hint: str = "fix them or use --skip-preflight") -> None:
-    """Print the notes and problems of a preflight to `log`; exit 3 (S3BatchError) when there are problems."""
+    """Print the notes and problems of a preflight to `log`; an input error (exit 3) when there are problems."""
     for note in result.notes:
         print(one_line(f"preflight note: {note}"), file=log)
     for problem in result.problems:
         print(one_line(f"preflight: {problem}"), file=log)
     if not result.ok:
-        raise S3BatchError(f"preflight found {len(result.problems)} problem(s); {hint}", exit_code=PREFLIGHT_EXIT)
+        raise InputError(f"preflight found {len(result.problems)} problem(s); {hint}")
     print("preflight: ok", file=log)
 
 
@@ -286,8 +277,9 @@ def run_preflight(
     body = request["Operation"][operation_name(request["Operation"])]
     if LAMBDA_INVOKE in request["Operation"]:
         result.problems += check_function(clients.lambda_, body["FunctionArn"], region)
-    if "TargetResource" in body:
-        result.problems += check_copy_region(clients.s3, body["TargetResource"], region, result.notes)
+    if "TargetResource" in body:  # "Copy jobs must be created in the destination Region" (reference §4.3)
+        result.problems += check_bucket_region(clients.s3, arns.bucket_name(body["TargetResource"]), region, result.notes,
+                                               "copy", "destination bucket", "copy jobs must be created in the destination Region")
     if "S3InitiateRestoreObject" in request["Operation"]:
         result.problems += check_restore_sample(clients.s3, body, sample, result.notes)
         if sample:  # "You must create the job in the same Region as the archived objects" (User Guide)

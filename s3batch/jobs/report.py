@@ -18,7 +18,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -27,7 +26,8 @@ from typing import Any
 from urllib.parse import unquote, unquote_plus
 
 from s3batch_core.contract import arns
-from s3batch_core.errors import InputError, S3BatchError
+from s3batch_core.errors import InputError
+from s3batch_core.files import atomic_file
 from s3batch_core.contract.limits import MAX_REPORT_MANIFEST_BYTES, check_size, load_json
 from s3batch_core.contract.manifest_rules import encode_key
 from s3batch_core.contract.report import is_status_code, read_row
@@ -137,12 +137,12 @@ class ReportLocation:
         return self.manifest_key[: -len("manifest.json")]
 
 
-def report_settings(job: dict[str, Any]) -> tuple[str, str]:
-    """(bucket, prefix) of a job's report, from DescribeJob; an error if the job has no report."""
+def job_report(s3: Any, job: dict[str, Any]) -> ReportLocation:
+    """The report of a job as DescribeJob gives it; an error if the job has none, or none yet."""
     report = job.get("Report") or {}
     if not report.get("Enabled") or not report.get("Bucket"):
-        raise S3BatchError(f"job {job.get('JobId')} was created without a completion report", exit_code=3)
-    return arns.bucket_name(report["Bucket"]), report.get("Prefix", "")
+        raise InputError(f"job {job.get('JobId')} was created without a completion report")
+    return find_report(s3, arns.bucket_name(report["Bucket"]), report.get("Prefix", ""), job["JobId"])
 
 
 def find_report(s3: Any, bucket: str, prefix: str, job_id: str) -> ReportLocation:
@@ -154,10 +154,8 @@ def find_report(s3: Any, bucket: str, prefix: str, job_id: str) -> ReportLocatio
             for item in page.get("Contents", ()):
                 if wanted.search(item["Key"]):
                     return ReportLocation(bucket, item["Key"])
-    raise S3BatchError(
-        f"no report for job {job_id} under s3://{bucket}/{prefix} (reports appear when the job ends, if a task ran)",
-        exit_code=3,
-    )
+    raise InputError(f"no report for job {job_id} under s3://{bucket}/{prefix} (reports appear when the job ends, "
+                     "if a task ran)")
 
 
 def read_report_manifest(s3: Any, location: ReportLocation) -> tuple[dict[str, Any], list[ReportFile]]:
@@ -354,7 +352,7 @@ def _check_clashes(plan: list[tuple[ReportFile, Path]], root: Path) -> None:
 
 
 def download_report(s3: Any, location: ReportLocation, files: Iterable[ReportFile], dest: Path) -> list[Path]:
-    """Download the result files, then manifest.json, under `dest`; each file written whole (temp file + rename).
+    """Download the result files, then manifest.json, under `dest`; each file written whole (atomic_file).
 
     manifest.json comes last, so a download cut short never looks complete.
     """
@@ -362,21 +360,10 @@ def download_report(s3: Any, location: ReportLocation, files: Iterable[ReportFil
     written = []
     for item, target in [*plan[1:], plan[0]]:
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".part-")
-        except OSError as exc:
-            raise InputError(f"{target.parent}: cannot write the report here ({exc.strerror}); "
-                             f"{len(written)} of {len(plan)} files written, manifest.json not") from None
-        try:
-            with os.fdopen(fd, "wb") as out:
+            with atomic_file(target) as out:
                 s3.download_fileobj(item.bucket, item.key, out)
-            os.replace(tmp, target)
         except OSError as exc:
-            Path(tmp).unlink(missing_ok=True)
             raise InputError(f"{target}: cannot write ({exc.strerror}); "
                              f"{len(written)} of {len(plan)} files written, manifest.json not") from None
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
         written.append(target)
     return written

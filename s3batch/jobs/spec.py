@@ -16,13 +16,12 @@ from typing import Any
 import botocore.session
 import yaml
 from botocore.model import Shape, StructureShape
-from botocore.validate import ParamValidator
 
 from s3batch_core.contract import arns
 from s3batch_core.contract.create_job import create_job_problems, operation_problems
 from s3batch_core.errors import InputError, UsageError
 from s3batch_core.contract.limits import MAX_SETTINGS_BYTES, check_depth, check_size, load_json
-from s3batch_core.contract.model_constraints import check_constraints
+from s3batch_core.contract.model_constraints import model_problems
 
 LAMBDA_INVOKE = "LambdaInvoke"
 
@@ -50,24 +49,10 @@ def enum_values(shape_name: str) -> tuple[str, ...]:
     return tuple(shape(shape_name).enum)
 
 
-def check_against(params: Any, shape_name: str, what: str) -> None:
-    """Validate `params` against a model shape (types, required members, ranges, enums); InputError on problems."""
-    _raise_problems(model_problems(params, shape(shape_name), shape_name.removeprefix("Job")), what)
-
-
 def check_create_job_request(request: dict[str, Any]) -> None:
-    """Validate a whole CreateJob request as boto3 would before sending it."""
+    """Validate a whole CreateJob request as boto3 would before sending it, and by CreateJob's own rules."""
     input_shape = s3control_model().operation_model("CreateJob").input_shape
     _raise_problems(model_problems(request, input_shape, "CreateJob") or create_job_problems(request), "CreateJob request")
-
-
-def model_problems(params: Any, model_shape: Shape, path: str) -> list[str]:
-    """What AWS would refuse in `params`: botocore's ParamValidator (required, types, minimums), then the
-    maximums, patterns and enums it skips (s3batch_core.contract.model_constraints, the same check the emulator answers with)."""
-    report = ParamValidator().validate(params, model_shape)
-    if report.has_errors():
-        return [line.strip() for line in report.generate_report().splitlines() if line.strip()]
-    return list(check_constraints(params, model_shape, path))
 
 
 def _raise_problems(problems: list[str], what: str) -> None:
@@ -198,10 +183,7 @@ def check_operation(operation: Any, source: str) -> None:
     if not isinstance(operation, dict) or len(operation) != 1:
         members = ", ".join(operation_names())
         raise InputError(f"{source}: expected exactly one operation, one of: {members}")
-    check_against(operation, "JobOperation", source)
-    problems = operation_problems(operation)
-    if problems:
-        raise InputError(f"{source}: {problems[0]}")
+    _raise_problems(model_problems(operation, shape("JobOperation"), "Operation") or operation_problems(operation)[:1], source)
 
 
 def load_spec(path: Path) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from s3batch_core.contract import arns
-from s3batch_core.errors import S3BatchError
+from s3batch_core.errors import InputError, S3BatchError
 from s3batch_core.contract.formats import GENERATED_FORMAT, REPORT_FORMAT
 from s3batch.jobs.manifest import ManifestLocation
 from s3batch.jobs.spec import check_create_job_request
@@ -123,7 +123,7 @@ def build_create_job_request(
     `content_digest`: what the objects hold, when the tooling uploaded them (--folder); it joins the identity.
     """
     if (manifest is None) == (generator is None):
-        raise S3BatchError("a job needs a manifest or a manifest generator, not both", exit_code=3)
+        raise InputError("a job needs a manifest or a manifest generator, not both")
     partition = arns.partition(role_arn)  # the job's ARNs live in its role's partition (aws-cn, aws-us-gov, …)
     request: dict[str, Any] = {
         "AccountId": account_id,

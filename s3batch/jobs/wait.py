@@ -14,7 +14,6 @@ custom endpoint (a politeness setting; the calls are the same).
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -287,8 +286,3 @@ def outcome_lines(job: dict[str, Any]) -> list[str]:
     if job.get("StatusUpdateReason") and progress.status != "Complete":
         lines.append(f"  reason: {job['StatusUpdateReason']}")
     return lines
-
-
-def default_stream() -> TextIO:
-    """Progress goes to stderr so stdout stays machine-readable."""
-    return sys.stderr

@@ -19,6 +19,9 @@ _ACCOUNT = re.compile(r"^\d{12}$")
 _REGION = re.compile(r"^[a-z0-9-]+$")
 _FUNCTION = re.compile(r"^function:[A-Za-z0-9_-]+(:[A-Za-z0-9$_-]+)?$")  # Lambda's FunctionName (name[:qualifier])
 _KMS_KEY = re.compile(r"^key/[A-Za-z0-9-]+$")
+# IAM's Path and RoleName patterns (botocore's iam model: pathType, roleNameType), ASCII as IAM means them.
+_ROLE = re.compile(r"role(/|/[\x21-\x7e]+/)[\w+=,.@-]{1,64}", re.ASCII)
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")  # S3 User Guide, "Bucket naming rules"
 
 
 class Arn(NamedTuple("ArnParts", [("partition", str), ("service", str), ("region", str), ("account", str),
@@ -42,12 +45,17 @@ def parse(text: str) -> Arn | None:
 
 def is_partition(text: str) -> bool:
     """A partition name (`aws`, `aws-cn`, `aws-us-gov`, …)."""
-    return bool(_PARTITION.match(text))
+    return bool(_PARTITION.fullmatch(text))
 
 
 def is_region(text: str) -> bool:
     """A Region name as ARNs carry it (lower-case letters, digits and hyphens)."""
-    return bool(_REGION.match(text))
+    return bool(_REGION.fullmatch(text))
+
+
+def is_account(text: str) -> bool:
+    """A 12-digit account id."""
+    return bool(_ACCOUNT.fullmatch(text))
 
 
 def partition(text: str, default: str = DEFAULT_PARTITION) -> str:
@@ -62,6 +70,11 @@ def partition(text: str, default: str = DEFAULT_PARTITION) -> str:
 def s3(bucket: str, key: str | None = None, partition: str = DEFAULT_PARTITION) -> str:
     """`arn:P:s3:::bucket` or, with a key (or pattern), `arn:P:s3:::bucket/key`."""
     return f"arn:{partition}:s3:::{bucket}" if key is None else f"arn:{partition}:s3:::{bucket}/{key}"
+
+
+def is_bucket(text: str) -> bool:
+    """An S3 bucket name (not an ARN)."""
+    return bool(_BUCKET.fullmatch(text))
 
 
 def bucket_name(arn_or_name: str) -> str:
@@ -99,15 +112,15 @@ def role_name(role_arn: str) -> str:
 def is_role(text: str) -> bool:
     """An IAM role ARN: `arn:P:iam::123456789012:role/[path/]name`."""
     arn = parse(text)
-    return bool(arn and arn.service == "iam" and not arn.region and _ACCOUNT.match(arn.account)
-                and arn.resource.startswith("role/") and len(arn.resource) > len("role/"))
+    return bool(arn and arn.service == "iam" and not arn.region and _ACCOUNT.fullmatch(arn.account)
+                and _ROLE.fullmatch(arn.resource))
 
 
 def is_function(text: str) -> bool:
     """A Lambda function ARN, unqualified or with a version or alias."""
     arn = parse(text)
-    return bool(arn and arn.service == "lambda" and _REGION.match(arn.region) and _ACCOUNT.match(arn.account)
-                and _FUNCTION.match(arn.resource))
+    return bool(arn and arn.service == "lambda" and _REGION.fullmatch(arn.region) and _ACCOUNT.fullmatch(arn.account)
+                and _FUNCTION.fullmatch(arn.resource))
 
 
 class FunctionRef(NamedTuple):
@@ -122,7 +135,7 @@ class FunctionRef(NamedTuple):
 def function_ref(text: str) -> FunctionRef:
     """A function ARN (unqualified, or with a version or alias), `name` or `name:qualifier`, read into its parts."""
     arn = parse(text)
-    if arn and arn.service == "lambda" and _ACCOUNT.match(arn.account) and arn.resource.startswith("function:"):
+    if arn and arn.service == "lambda" and _ACCOUNT.fullmatch(arn.account) and arn.resource.startswith("function:"):
         parts = arn.resource.removeprefix("function:").split(":")
         if len(parts) <= 2 and all(parts):
             return FunctionRef(parts[0], parts[1] if len(parts) == 2 else None, arn.account, arn.region or None)
@@ -133,5 +146,5 @@ def function_ref(text: str) -> FunctionRef:
 def is_kms_key(text: str) -> bool:
     """A KMS key ARN: `arn:P:kms:region:123456789012:key/id`."""
     arn = parse(text)
-    return bool(arn and arn.service == "kms" and _REGION.match(arn.region) and _ACCOUNT.match(arn.account)
-                and _KMS_KEY.match(arn.resource))
+    return bool(arn and arn.service == "kms" and _REGION.fullmatch(arn.region) and _ACCOUNT.fullmatch(arn.account)
+                and _KMS_KEY.fullmatch(arn.resource))

@@ -25,7 +25,6 @@ from s3batch_core.contract import arns
 from s3batch_core.contract.formats import MAX_KEY_BYTES
 from s3batch_core.contract.limits import MAX_MANIFEST_LINE_CHARS
 
-_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _ETAG = re.compile(r"^[0-9a-fA-F]{32}(-\d+)?$")
 _VERSION_ID = re.compile(r"^[\x21\x23-\x2b\x2d-\x7e]{1,1024}$")  # printable ASCII but space, '"' and ','
 _PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -46,7 +45,7 @@ def decode_key(field: str) -> str:
 
 def bucket_problem(bucket: str) -> str | None:
     """Why `bucket` is not a bucket name (a manifest names buckets, not ARNs), or None."""
-    return None if _BUCKET_NAME.match(bucket) else f"{bucket[:80]!r} is not a bucket name"
+    return None if arns.is_bucket(bucket) else f"{bucket[:80]!r} is not a bucket name"
 
 
 def key_problem(field: str) -> str | None:
@@ -75,7 +74,7 @@ def version_problem(version: str) -> str | None:
     spaces, so a field with any of those is no version id (and would change the rows of a CSV manifest)."""
     if not version:
         return "empty version id; write the literal 'null' for a null version"
-    if not _VERSION_ID.match(version):
+    if not _VERSION_ID.fullmatch(version):
         return f"version id {version[:80]!r} has characters no S3 version id has"
     return None
 
@@ -88,7 +87,7 @@ def strip_etag(etag: str) -> str:
 def normalise_etag(etag: str) -> str | None:
     """An ETag quoted or bare → bare lower-case hex; None when it is no S3 ETag at all."""
     bare = strip_etag(etag)
-    return bare.lower() if _ETAG.match(bare) else None
+    return bare.lower() if _ETAG.fullmatch(bare) else None
 
 
 # ---- S3 Inventory reports (S3 User Guide, "Inventory manifest"): CSV inventories only for Batch Operations ----

@@ -12,8 +12,18 @@ from typing import Any
 
 import regex  # the model's patterns use \p{L}-style classes, which `re` lacks
 from botocore.model import Shape
+from botocore.validate import ParamValidator
 
 _PATTERNS: dict[str, Any] = {}
+
+
+def model_problems(params: Any, shape: Shape, path: str) -> list[str]:
+    """Everything the model refuses in `params`: botocore's ParamValidator (required members, types, minimums),
+    then, when that passes, the maximums, patterns and enums it skips (`check_constraints`)."""
+    report = ParamValidator().validate(params, shape)
+    if report.has_errors():
+        return [line.strip() for line in report.generate_report().splitlines() if line.strip()]
+    return list(check_constraints(params, shape, path))
 
 
 def check_constraints(value: Any, shape: Shape, path: str) -> Iterable[str]:

@@ -49,17 +49,15 @@ class StackOutputs:
 
 OUTPUTS: tuple[str, ...] = tuple(f.name for f in fields(StackOutputs))
 
-_ACCOUNT = re.compile(r"^\d{12}$")
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$").match
 _VALIDATORS: dict[str, tuple[Callable[[str], object], str]] = {
-    "account_id": (_ACCOUNT.match, "a 12-digit account id"),
+    "account_id": (arns.is_account, "a 12-digit account id"),
     "batch_role_arn": (arns.is_role, "an IAM role ARN"),
     "function_arn": (arns.is_function, "a Lambda function ARN"),
-    "invocation_schema_version": (re.compile(r"^(1\.0|2\.0)$").match, '"1.0" or "2.0"'),
-    "bucket_name": (_BUCKET, "an S3 bucket name"),
-    "manifest_bucket": (_BUCKET, "an S3 bucket name"),
-    "report_bucket": (_BUCKET, "an S3 bucket name"),
-    "region": (re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$").match, "an AWS Region name"),
+    "invocation_schema_version": (re.compile(r"^(1\.0|2\.0)$").fullmatch, '"1.0" or "2.0"'),
+    "bucket_name": (arns.is_bucket, "an S3 bucket name"),
+    "manifest_bucket": (arns.is_bucket, "an S3 bucket name"),
+    "report_bucket": (arns.is_bucket, "an S3 bucket name"),
+    "region": (re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$").fullmatch, "an AWS Region name"),
 }
 _MAY_BE_EMPTY = {"data_prefix", "manifest_prefix", "report_prefix"}
 

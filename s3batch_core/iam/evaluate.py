@@ -53,26 +53,9 @@ def _variable_value(name: str, context: Mapping[str, object]) -> str | None:
     return value if isinstance(value, str) else default  # multi-valued keys cannot be policy variables
 
 
-def _pattern_regex(pattern: str, context: Mapping[str, object], *, wildcards: bool, ignore_case: bool) -> re.Pattern[str] | None:
-    """Regex for an IAM pattern; None when a policy variable cannot be resolved (the element then matches nothing)."""
-    if "$" not in pattern:
-        return _static_regex(pattern, wildcards, ignore_case)
-    parts: list[str] = []
-    for token in _TOKEN.finditer(pattern):
-        text = token.group(0)
-        if token.group(1) is not None:
-            value = _variable_value(token.group(1), context)
-            if value is None:
-                return None
-            parts.append(re.escape(value))  # a substituted value is literal, even "*" from ${*}
-        else:
-            parts.append(_wildcard(text) if wildcards else re.escape(text))
-    return re.compile("".join(parts), re.DOTALL | (re.IGNORECASE if ignore_case else 0))
-
-
 @functools.lru_cache(maxsize=8192)
-def _static_regex(pattern: str, wildcards: bool, ignore_case: bool) -> re.Pattern[str]:
-    body = "".join(_wildcard(t.group(0)) if wildcards else re.escape(t.group(0)) for t in _TOKEN.finditer(pattern))
+def _static_regex(pattern: str, ignore_case: bool) -> re.Pattern[str]:
+    body = "".join(_wildcard(t.group(0)) for t in _TOKEN.finditer(pattern))
     return re.compile(body, re.DOTALL | (re.IGNORECASE if ignore_case else 0))
 
 
@@ -96,14 +79,26 @@ def _substituted(text: str, context: Mapping[str, object]) -> str | None:
     return "".join(parts)
 
 
-def _like(pattern: str, value: str, context: Mapping[str, object], *, ignore_case: bool = False) -> bool:
-    regex = _pattern_regex(pattern, context, wildcards=True, ignore_case=ignore_case)
-    return bool(regex and regex.fullmatch(value))
+def _like(pattern: str, value: str, context: Mapping[str, object]) -> bool:
+    """IAM wildcard matching (* and ?), case-sensitive; policy variables are substituted as literals (even "*"
+    from ${*}), and one that cannot be resolved makes the element match nothing."""
+    if "$" not in pattern:
+        return bool(_static_regex(pattern, False).fullmatch(value))
+    parts: list[str] = []
+    for token in _TOKEN.finditer(pattern):
+        if token.group(1) is None:
+            parts.append(_wildcard(token.group(0)))
+            continue
+        substituted = _variable_value(token.group(1), context)
+        if substituted is None:
+            return False
+        parts.append(re.escape(substituted))
+    return bool(re.compile("".join(parts), re.DOTALL).fullmatch(value))
 
 
 def action_matches(pattern: str, action: str) -> bool:
     """IAM Action matching: wildcards * and ?, case-insensitive."""
-    return bool(_static_regex(pattern, True, True).fullmatch(action))
+    return bool(_static_regex(pattern, True).fullmatch(action))
 
 
 def arn_matches(pattern: str, arn: str, context: Mapping[str, object] | None = None) -> bool:
@@ -129,7 +124,7 @@ def _static_arn_regex(pattern: str) -> re.Pattern[str]:
     segments = pattern.split(":", 5)
     inner = {"*": "[^:]*", "?": "[^:]"}
     parts = ["".join(inner.get(t.group(0)) or re.escape(t.group(0)) for t in _TOKEN.finditer(seg)) for seg in segments[:-1]]
-    parts.append(_static_regex(segments[-1], True, False).pattern)
+    parts.append(_static_regex(segments[-1], False).pattern)
     return re.compile(":".join(parts), re.DOTALL)
 
 
@@ -200,13 +195,9 @@ for _negated, _positive in _NEGATIONS.items():
     _OPERATORS[_negated] = (_OPERATORS[_positive][0], True)
 
 
-def _policy_values(value: object) -> list[str]:
-    items = value if isinstance(value, list) else [value]
-    return [str(v).lower() if isinstance(v, bool) else str(v) for v in items]
-
-
-def _context_values(value: object) -> list[str]:
-    items = [value] if isinstance(value, (str, bool, int, float)) else list(value)  # type: ignore[arg-type]
+def _values(value: object) -> list[str]:
+    """A policy's or a context's value(s) as strings; booleans as IAM writes them (true, false)."""
+    items = value if isinstance(value, (list, tuple)) else [value]
     return [str(v).lower() if isinstance(v, bool) else str(v) for v in items]
 
 
@@ -218,7 +209,7 @@ def _condition_holds(operator: str, key: str, expected: object, context: Mapping
     base = base.removesuffix("IfExists") if if_exists else base
     present = key.lower() in context
     if base == "Null":
-        return any((not present) if want == "true" else present for want in (v.lower() for v in _policy_values(expected)))
+        return any((not present) if want == "true" else present for want in (v.lower() for v in _values(expected)))
     if base not in _OPERATORS:
         raise PolicyError(f"unsupported condition operator {operator!r}")
     test, negated = _OPERATORS[base]
@@ -226,13 +217,13 @@ def _condition_holds(operator: str, key: str, expected: object, context: Mapping
         if if_exists or set_qualifier == "ForAllValues":
             return True
         return negated and set_qualifier != "ForAnyValue"
-    wanted = _policy_values(expected)
+    wanted = _values(expected)
 
     def one(value: str) -> bool:
         hit = any(test(value, w, context) for w in wanted)
         return not hit if negated else hit
 
-    values = _context_values(context[key.lower()])
+    values = _values(context[key.lower()])
     if set_qualifier == "ForAllValues":
         return all(one(v) for v in values)
     if set_qualifier == "ForAnyValue" or not negated:

@@ -23,8 +23,7 @@ ROLE = "arn:aws:iam::123456789012:role/other-role"
 
 
 @pytest.fixture
-def outputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+def outputs(tmp_path: Path) -> Path:
     path = tmp_path / "outputs.json"
     path.write_text(json.dumps(to_terraform_json(GOOD)), encoding="utf-8")
     (tmp_path / "files").mkdir()
@@ -57,6 +56,16 @@ def test_a_flag_wins_over_its_output(outputs: Path, capsys: pytest.CaptureFixtur
     assert request["Report"] == {"Bucket": f"arn:aws:s3:::{GOOD.report_bucket}", "Format": "Report_CSV_20180820",
                                  "Enabled": True, "ReportScope": "FailedTasksOnly"}  # an empty prefix is no prefix
     assert request["Manifest"]["Location"]["ObjectArn"].startswith("arn:aws:s3:::other-bucket/")  # type: ignore[index]
+
+
+def test_operation_flags_reach_the_request(outputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    key = f"arn:aws:kms:us-east-1:{GOOD.account_id}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    request = _dry_run(capsys, "--outputs", str(outputs), "--folder", str(outputs.parent / "files"), "--operation",
+                       "S3PutObjectCopy", "--target-bucket", "dest-bkt", "--target-storage-class", "GLACIER_IR",
+                       "--bucket-key", "--kms-key-arn", key, "--tag", "team=data")
+    assert request["Operation"] == {"S3PutObjectCopy": {
+        "TargetResource": "arn:aws:s3:::dest-bkt", "StorageClass": "GLACIER_IR", "SSEAwsKmsKeyId": key,
+        "BucketKeyEnabled": True, "NewObjectTagging": [{"Key": "team", "Value": "data"}]}}
 
 
 @pytest.mark.parametrize(("argv", "message"), [

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from s3batch_core.errors import InputError, S3BatchError
+from s3batch_core.errors import InputError
 from s3batch.jobs.cost import CostInputs, comprehend_units, enforce_max_cost, estimate, format_lines, load_prices
 
 
 def test_bundled_table_is_complete_and_marks_unconfirmed_prices() -> None:
     table = load_prices()
-    assert table.usd("batch_per_job") == 0.25
+    assert table.prices["batch_per_job"].usd == 0.25
     assert table.prices["batch_per_million_objects"].confirmed is False
     assert {"lambda_duration_ms", "comprehend_read_bytes", "comprehend_unit_chars", "comprehend_min_units"} <= set(table.assumptions)
 
@@ -59,9 +59,9 @@ def test_price_overrides(tmp_path: Path) -> None:
     path.write_text(json.dumps({"batch_per_job": 1.5, "batch_per_million_objects": {"usd": 2.0, "source": "our contract"},
                                 "assumptions": {"lambda_duration_ms": 50}}))
     table = load_prices(path)
-    assert table.usd("batch_per_job") == 1.5 and table.prices["batch_per_job"].confirmed is True
+    assert table.prices["batch_per_job"].usd == 1.5 and table.prices["batch_per_job"].confirmed is True
     assert table.prices["batch_per_million_objects"].source == "our contract"
-    assert table.assumptions["lambda_duration_ms"] == 50 and table.usd("comprehend_per_unit") == 0.0001
+    assert table.assumptions["lambda_duration_ms"] == 50 and table.prices["comprehend_per_unit"].usd == 0.0001
     path.write_text(json.dumps({"batch_per_jobb": 1}))
     with pytest.raises(InputError, match="unknown price 'batch_per_jobb'"):
         load_prices(path)
@@ -70,10 +70,9 @@ def test_price_overrides(tmp_path: Path) -> None:
         load_prices(path)
 
 
-def test_max_cost_refuses_with_exit_3() -> None:
+def test_max_cost_refuses_as_an_input_error() -> None:  # exit 3 from the command: test_e2e_local.test_max_cost_refuses
     result = estimate(CostInputs("LambdaInvoke", tasks=3), load_prices())
     enforce_max_cost(result, None)
     enforce_max_cost(result, 1.0)
-    with pytest.raises(S3BatchError, match="above --max-cost") as caught:
+    with pytest.raises(InputError, match=r"^estimated cost \$0\.2500 is above --max-cost \$0\.1000; not submitting$"):
         enforce_max_cost(result, 0.10)
-    assert caught.value.exit_code == 3

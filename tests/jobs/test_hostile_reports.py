@@ -18,6 +18,7 @@ from s3batch.jobs.report import (
     ReportFile,
     ReportLocation,
     Summary,
+    summarize,
     download_plan,
     download_report,
     parse_result_csv,
@@ -79,8 +80,7 @@ def test_malformed_sentiment_results_are_plain_rows(message: str) -> None:
     quoted = message.replace('"', '""')
     (row,) = parse_result_csv(f'b,k,,succeeded,200,,"{quoted}"\n', "r.csv")
     assert row.sentiment() is None
-    summary = Summary()
-    summary.add(row)
+    summary = summarize([row])
     assert summary.total == 1 and summary.sentiment_rows == []
 
 
@@ -94,20 +94,15 @@ def _printed(summary: Summary) -> str:
 
 @pytest.mark.parametrize("key", ["markup2/x[/].txt", "markup1/a[b].txt", "[bold red]x[/]", "[link=http://e]y"])
 def test_keys_print_exactly_as_they_are(key: str) -> None:
-    summary = Summary()
-    (row,) = parse_result_csv(f'b,{key},,succeeded,200,,"{{""label"":""POSITIVE"",""scores"":{{}}}}"\n', "r.csv",
-                              key_encoding="raw")
-    summary.add(row)
-    assert key in _printed(summary)
+    rows = parse_result_csv(f'b,{key},,succeeded,200,,"{{""label"":""POSITIVE"",""scores"":{{}}}}"\n', "r.csv",
+                            key_encoding="raw")
+    assert key in _printed(summarize(rows))
 
 
 def test_two_versions_of_one_key_print_both_rows() -> None:
     rows = ('b,vers/k.txt,v1,succeeded,200,,"{""label"":""POSITIVE"",""scores"":{""positive"":0.9}}"\n'
             'b,vers/k.txt,v2,succeeded,200,,"{""label"":""POSITIVE"",""scores"":{""positive"":0.7}}"\n')
-    summary = Summary()
-    for row in parse_result_csv(rows, "r.csv"):
-        summary.add(row)
-    printed = _printed(summary)
+    printed = _printed(summarize(parse_result_csv(rows, "r.csv")))
     assert printed.count("vers/k.txt") == 2 and "0.900" in printed and "0.700" in printed
 
 

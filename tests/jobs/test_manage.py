@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from botocore.stub import Stubber
 
 from s3batch_core.aws import make_client
-from s3batch_core.errors import S3BatchError
-from s3batch.jobs.manage import cancel_job, confirm_job, job_statuses, list_jobs, set_priority
+from s3batch.jobs.manage import confirm_job, job_statuses, list_jobs
 
 ACCOUNT = "123456789012"
 
@@ -23,28 +21,14 @@ def test_list_jobs_follows_next_token() -> None:
         stub.assert_no_pending_responses()
 
 
-def test_updates_send_the_documented_requests() -> None:
+def test_confirm_sends_update_job_status_ready() -> None:
+    """Cancel and priority: tests/jobs/test_commands.py, through the commands, with the same expected requests."""
     client = make_client("s3control", region="us-east-1")
     with Stubber(client) as stub:
         stub.add_response("update_job_status", {"JobId": "job-00001", "Status": "Ready"},
                           {"AccountId": ACCOUNT, "JobId": "job-00001", "RequestedJobStatus": "Ready"})
-        stub.add_response("update_job_status", {"JobId": "job-00001", "Status": "Cancelling"},
-                          {"AccountId": ACCOUNT, "JobId": "job-00001", "RequestedJobStatus": "Cancelled",
-                           "StatusUpdateReason": "wrong manifest"})
-        stub.add_response("update_job_priority", {"JobId": "job-00001", "Priority": 99},
-                          {"AccountId": ACCOUNT, "JobId": "job-00001", "Priority": 99})
         assert confirm_job(client, ACCOUNT, "job-00001")["Status"] == "Ready"
-        assert cancel_job(client, ACCOUNT, "job-00001", "wrong manifest")["Status"] == "Cancelling"
-        assert set_priority(client, ACCOUNT, "job-00001", 99)["Priority"] == 99
-
-
-def test_status_errors_are_one_line_with_a_hint() -> None:
-    client = make_client("s3control", region="us-east-1")
-    with Stubber(client) as stub:
-        stub.add_client_error("update_job_status", "JobStatusException", "Job is Complete", 400)
-        with pytest.raises(S3BatchError, match="not in a state that allows this") as caught:
-            confirm_job(client, ACCOUNT, "job-00001")
-    assert caught.value.exit_code == 3
+        stub.assert_no_pending_responses()
 
 
 def test_statuses_come_from_the_model() -> None:

@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import io
-import json
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +58,6 @@ def test_versioned_manifest_writes_null_for_null_versions() -> None:
         (b"bkt,100%done\n", "is not URL-encoded"),
         ("bkt,café.txt\n".encode(), "row 1: key 'café.txt' is not URL-encoded"),
         (b"", "the manifest is empty"),
-        (b"bkt,k\xff\n", "row 1: not valid UTF-8"),
     ],
 )
 def test_csv_manifest_problems_name_the_row(content: bytes, message: str) -> None:
@@ -146,7 +143,7 @@ def test_listing_follows_every_page() -> None:
         stub.assert_no_pending_responses()
     with body:
         assert body.read().decode().splitlines() == [f"src,p/key+{i}" for i in range(5)]
-    assert stats.rows == 5 and stats.total_bytes == 10 and stats.sizes == [0, 1, 2, 3, 4]
+    assert stats.rows == 5 and stats.sizes == [0, 1, 2, 3, 4]
 
 
 def test_version_listing_writes_version_ids() -> None:
@@ -172,24 +169,14 @@ def test_local_manifest_is_checked_and_hashed(tmp_path: Path) -> None:
         read_local_manifest(tmp_path / "missing.csv")
 
 
-INVENTORY = {
-    "sourceBucket": "src", "destinationBucket": "arn:aws:s3:::inv", "version": "2016-11-30",
-    "creationTimestamp": "1514944800000", "fileFormat": "CSV", "fileSchema": "Bucket, Key, Size",
-    "files": [{"key": "inv/data/1.csv.gz", "size": 10, "MD5checksum": "x"}],
-}
-
-
 @mock_aws
 def test_existing_manifests_in_s3_are_checked_and_pinned() -> None:
+    """Inventories: tests/core/contract/test_inventory.py (both readers) and test_pipeline.py (the inventory source)."""
     s3 = boto3.client("s3", region_name="us-east-1")
     s3.create_bucket(Bucket="inv")
     put = s3.put_object(Bucket="inv", Key="m.csv", Body=b"src,a\nsrc,b\n")
     location, info = existing_manifest(s3, "s3://inv/m.csv")
-    assert location.etag == put["ETag"].strip('"') and info is not None and info.rows == 2
-    s3.put_object(Bucket="inv", Key="manifest.json", Body=json.dumps(INVENTORY).encode())
-    s3.put_object(Bucket="inv", Key="inv/data/1.csv.gz", Body=gzip.compress(b'"src","a"\n"src","b"\n'))
-    location, info = existing_manifest(s3, "s3://inv/manifest.json", inventory=True)
-    assert info is None and location.to_job_manifest()["Spec"] == {"Format": "S3InventoryReport_CSV_20161130"}
+    assert location.etag == put["ETag"].strip('"') and info.rows == 2
     s3.put_object(Bucket="inv", Key="bad.csv", Body=b"Bucket,Key\n")
     with pytest.raises(InputError, match="s3://inv/bad.csv: row 1"):
         existing_manifest(s3, "s3://inv/bad.csv")

@@ -49,13 +49,9 @@ class World:
         self.function_arn = f"{fn['FunctionArn']}:{fn['Version']}" if not fn["FunctionArn"].endswith(fn["Version"]) else fn["FunctionArn"]
         put = self.s3.put_object(Bucket="man-bkt", Key="manifests/m.csv", Body=b"data-bkt,input/a.txt\n")
         self.manifest = ManifestLocation("man-bkt", "manifests/m.csv", strip_etag(put["ETag"]))
-        scope = catalogue.JobScope(operation="LambdaInvoke", manifest_bucket="man-bkt", manifest_key="manifests/*",
-                                   report_bucket="rep-bkt", report_prefix="reports", bucket="data-bkt",
-                                   function_arn=self.function_arn, region=REGION)
         self.role_arn = self.iam.create_role(RoleName="batch-role",
                                              AssumeRolePolicyDocument=json.dumps(catalogue.trust_policy()))["Role"]["Arn"]
-        self.policy = catalogue.build_policy(scope)
-        self.iam.put_role_policy(RoleName="batch-role", PolicyName="batch", PolicyDocument=json.dumps(self.policy))
+        self.grant("LambdaInvoke", function_arn=self.function_arn)
         self.clients = Clients(JobTarget(region=REGION), _made={"s3": self.s3, "iam": self.iam, "lambda": self.lambda_})
 
     def request(self, **changes: Any) -> dict[str, Any]:
@@ -64,6 +60,16 @@ class World:
                   "report": ReportSettings("rep-bkt", "reports"), "options": JobOptions(), "manifest": self.manifest}
         values.update(changes)
         return build_create_job_request(**values)
+
+    def grant(self, operation: str, *, without: str | None = None, **scope: Any) -> None:
+        """Give the batch role the catalogue's policy for `operation` on this stack, less the statements whose
+        resources mention `without`."""
+        policy = catalogue.build_policy(catalogue.JobScope(
+            operation=operation, manifest_bucket="man-bkt", manifest_key="manifests/*", report_bucket="rep-bkt",
+            report_prefix="reports", bucket="data-bkt", region=REGION, **scope))
+        kept = [s for s in policy["Statement"] if without is None or without not in json.dumps(s["Resource"])]
+        self.iam.put_role_policy(RoleName="batch-role", PolicyName="batch",
+                                 PolicyDocument=json.dumps({**policy, "Statement": kept}))
 
     def preflight(self, request: dict[str, Any] | None = None, **kwargs: Any) -> list[str]:
         result = run_preflight(self.clients, request or self.request(), region=REGION,
@@ -87,10 +93,7 @@ def test_missing_role(world: World) -> None:
 
 
 def test_missing_report_write_names_action_resource_and_fix(world: World) -> None:
-    statements = [s for s in world.policy["Statement"]
-                  if not any("rep-bkt" in r for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"]))]
-    world.iam.put_role_policy(RoleName="batch-role", PolicyName="batch",
-                              PolicyDocument=json.dumps({**world.policy, "Statement": statements}))
+    world.grant("LambdaInvoke", function_arn=world.function_arn, without="rep-bkt")
     problems = world.preflight()
     assert any(p.startswith("permission: role batch-role may not s3:PutObject on arn:aws:s3:::rep-bkt/reports/")
                and "(write the report)" in p and "allow it in the role's policy" in p for p in problems), problems
@@ -106,15 +109,10 @@ def test_explicit_deny_in_an_attached_policy_is_named(world: World) -> None:
 
 
 def test_missing_object_access_for_a_task(world: World) -> None:
-    scope = catalogue.JobScope(operation="S3PutObjectTagging", manifest_bucket="man-bkt", manifest_key="manifests/*",
-                               report_bucket="rep-bkt", report_prefix="reports", bucket="data-bkt", region=REGION)
-    policy = catalogue.build_policy(scope)
     request = world.request(operation={"S3PutObjectTagging": {"TagSet": [{"Key": "k", "Value": "v"}]}})
-    world.iam.put_role_policy(RoleName="batch-role", PolicyName="batch", PolicyDocument=json.dumps(policy))
+    world.grant("S3PutObjectTagging")
     assert world.preflight(request) == []
-    statements = [s for s in policy["Statement"] if "data-bkt/" not in json.dumps(s["Resource"])]
-    world.iam.put_role_policy(RoleName="batch-role", PolicyName="batch",
-                              PolicyDocument=json.dumps({**policy, "Statement": statements}))
+    world.grant("S3PutObjectTagging", without="data-bkt/")
     problems = world.preflight(request)
     assert any("s3:PutObjectTagging on arn:aws:s3:::data-bkt/input/a.txt" in p for p in problems), problems
 
@@ -192,11 +190,7 @@ def test_without_a_report_the_role_is_still_checked_for_everything_else(world: W
 
 def test_a_copy_job_must_run_in_the_destination_region(world: World) -> None:
     world.s3.create_bucket(Bucket="dest-eu", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"})
-    catalogue_scope = catalogue.JobScope(operation="S3PutObjectCopy", manifest_bucket="man-bkt",
-                                         manifest_key="manifests/*", report_bucket="rep-bkt", report_prefix="reports",
-                                         bucket="data-bkt", destination_bucket="dest-eu", region=REGION)
-    world.iam.put_role_policy(RoleName="batch-role", PolicyName="batch",
-                              PolicyDocument=json.dumps(catalogue.build_policy(catalogue_scope)))
+    world.grant("S3PutObjectCopy", destination_bucket="dest-eu")
     copy = {"S3PutObjectCopy": {"TargetResource": "arn:aws:s3:::dest-eu"}}
     problems = world.preflight(world.request(operation=copy))
     assert problems == ["copy: destination bucket dest-eu is in eu-west-2 but the job would run in us-east-1; "
@@ -206,16 +200,8 @@ def test_a_copy_job_must_run_in_the_destination_region(world: World) -> None:
     assert not any(p.startswith("copy:") for p in world.preflight(world.request(operation=same)))
 
 
-def _restore_world(world: World) -> None:
-    scope = catalogue.JobScope(operation="S3InitiateRestoreObject", manifest_bucket="man-bkt",
-                               manifest_key="manifests/*", report_bucket="rep-bkt", report_prefix="reports",
-                               bucket="data-bkt", region=REGION)
-    world.iam.put_role_policy(RoleName="batch-role", PolicyName="batch",
-                              PolicyDocument=json.dumps(catalogue.build_policy(scope)))
-
-
 def test_restore_of_glacier_objects_needs_expiration_days(world: World) -> None:
-    _restore_world(world)
+    world.grant("S3InitiateRestoreObject")
     world.s3.put_object(Bucket="data-bkt", Key="input/a.txt", Body=b"a", StorageClass="GLACIER")
     without = world.request(operation={"S3InitiateRestoreObject": {"GlacierJobTier": "BULK"}})
     assert world.preflight(without) == [
@@ -226,7 +212,7 @@ def test_restore_of_glacier_objects_needs_expiration_days(world: World) -> None:
 
 
 def test_restore_of_objects_not_archived_is_a_note(world: World) -> None:
-    _restore_world(world)
+    world.grant("S3InitiateRestoreObject")
     world.s3.put_object(Bucket="data-bkt", Key="input/a.txt", Body=b"a")
     result = run_preflight(world.clients, world.request(operation={"S3InitiateRestoreObject": {"ExpirationInDays": 1}}),
                            region=REGION, sample=[ManifestEntry("data-bkt", "input/a.txt")])
@@ -238,21 +224,15 @@ def test_restore_of_objects_not_archived_is_a_note(world: World) -> None:
 def test_update_encryption_checks_the_role_on_the_kms_key(world: World) -> None:
     key_arn = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["Arn"]
     operation = {"S3UpdateObjectEncryption": {"ObjectEncryption": {"SSEKMS": {"KMSKeyArn": key_arn}}}}
-    scope = catalogue.JobScope(operation="S3UpdateObjectEncryption", manifest_bucket="man-bkt",
-                               manifest_key="manifests/*", report_bucket="rep-bkt", report_prefix="reports",
-                               bucket="data-bkt", kms_key_arns=(key_arn,), region=REGION)
-    policy = catalogue.build_policy(scope)
-    world.iam.put_role_policy(RoleName="batch-role", PolicyName="batch", PolicyDocument=json.dumps(policy))
+    world.grant("S3UpdateObjectEncryption", kms_key_arns=(key_arn,))
     assert world.preflight(world.request(operation=operation)) == []
-    statements = [s for s in policy["Statement"] if s["Sid"] != "UseKmsKeys"]
-    world.iam.put_role_policy(RoleName="batch-role", PolicyName="batch",
-                              PolicyDocument=json.dumps({**policy, "Statement": statements}))
+    world.grant("S3UpdateObjectEncryption", kms_key_arns=(key_arn,), without=":kms:")
     problems = world.preflight(world.request(operation=operation))
     assert any(f"may not kms:ReEncryptTo on {key_arn}" in p for p in problems), problems
 
 
 def test_a_restore_job_must_run_in_the_objects_region(world: World) -> None:
-    _restore_world(world)
+    world.grant("S3InitiateRestoreObject")
     world.s3.put_object(Bucket="data-bkt", Key="input/a.txt", Body=b"a", StorageClass="GLACIER")
     request = world.request(operation={"S3InitiateRestoreObject": {"ExpirationInDays": 1}})
     assert world.preflight(request) == []

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from rich.table import Table
 
 from s3batch.jobs import render
-from s3batch.jobs.report import Summary, parse_result_csv
+from s3batch.jobs.report import parse_result_csv, summarize
 
 
 def _cells(table: Table) -> list[list[str]]:
@@ -27,13 +27,10 @@ def test_job_table_shows_the_fields_a_job_has() -> None:
 
 
 def test_summary_tables_count_errors_and_labels() -> None:
-    summary = Summary()
     rows = ('b,a.txt,,succeeded,200,,"{""label"":""NEGATIVE"",""scores"":{""negative"":0.8}}"\n'
             "b,b.txt,,failed,500,InternalError,boom\n"
             "b,c.txt,,failed,403,AccessDenied,no\n")
-    for row in parse_result_csv(rows, "r.csv"):
-        summary.add(row)
-    tables = render.summary_tables(summary)
+    tables = render.summary_tables(summarize(parse_result_csv(rows, "r.csv")))
     assert [[column.header for column in table.columns] for table in tables] == [
         ["Status", "Tasks"], ["Error code", "Tasks"], ["Label", "Objects"],
         ["Object", "Label", "Positive", "Negative", "Neutral", "Mixed"]]

@@ -36,11 +36,11 @@ def test_every_model_operation_has_flags() -> None:
     assert set(FLAGS_BY_OPERATION) == set(operation_names())
 
 
-def test_lambda_invoke_defaults_and_user_arguments_need_schema_2() -> None:
+def test_lambda_invoke_defaults_to_schema_1_and_needs_a_function() -> None:
+    """The operations' own rules (UserArguments need schema 2.0, checksum types) are
+    tests/core/contract/test_create_job.py's table, run against both sides."""
     assert operation_from_flags("LambdaInvoke", OperationFlags(function_arn=FUNCTION)) == {
         "LambdaInvoke": {"FunctionArn": FUNCTION, "InvocationSchemaVersion": "1.0"}}
-    with pytest.raises(InputError, match="UserArguments requires InvocationSchemaVersion 2.0"):
-        operation_from_flags("LambdaInvoke", OperationFlags(function_arn=FUNCTION, user_arguments=(("a", "b"),)))
     with pytest.raises(UsageError, match="--function-arn"):
         operation_from_flags("LambdaInvoke", OperationFlags())
 
@@ -74,10 +74,7 @@ def test_spec_file_errors_name_the_file_and_field(tmp_path: Path, text: str, mes
     assert message in str(caught.value)
 
 
-def test_checksum_type_an_algorithm_cannot_compute_is_an_input_error() -> None:
-    with pytest.raises(InputError, match="CRC64NVME supports only ChecksumType FULL_OBJECT"):
-        operation_from_flags("S3ComputeObjectChecksum", OperationFlags(checksum_algorithm="CRC64NVME",
-                                                                       checksum_type="COMPOSITE"))
+def test_a_checksum_type_the_algorithm_computes_is_kept() -> None:
     assert operation_from_flags("S3ComputeObjectChecksum", OperationFlags(
         checksum_algorithm="CRC32", checksum_type="COMPOSITE")) == {
         "S3ComputeObjectChecksum": {"ChecksumAlgorithm": "CRC32", "ChecksumType": "COMPOSITE"}}

@@ -26,11 +26,11 @@ MANIFEST = ManifestLocation("man-bkt", "manifests/manifest-abc.csv", "0123456789
 REPORT = ReportSettings("rep-bkt", "reports/")
 
 
-def _request(operation: dict[str, Any], **options: Any) -> dict[str, Any]:
-    return build_create_job_request(
-        account_id=ACCOUNT, role_arn=ROLE, operation=operation, report=REPORT,
-        options=JobOptions(**options), manifest=MANIFEST,
-    )
+def _request(operation: dict[str, Any], *, role_arn: str = ROLE, report: ReportSettings = REPORT,
+             manifest: ManifestLocation | None = MANIFEST, generator: GeneratorSettings | None = None,
+             **options: Any) -> dict[str, Any]:
+    return build_create_job_request(account_id=ACCOUNT, role_arn=role_arn, operation=operation, report=report,
+                                    options=JobOptions(**options), manifest=manifest, generator=generator)
 
 
 @pytest.mark.parametrize("name", sorted(FLAGS_BY_OPERATION))
@@ -55,10 +55,7 @@ def test_token_is_stable_and_changes_with_the_job_identity() -> None:
     assert _request(operation, priority=99, description="other")["ClientRequestToken"] == base
     assert _request(operation, new=True)["ClientRequestToken"] != base
     assert _request(operation, new=True)["ClientRequestToken"] != _request(operation, new=True)["ClientRequestToken"]
-    other_etag = build_create_job_request(
-        account_id=ACCOUNT, role_arn=ROLE, operation=operation, report=REPORT, options=JobOptions(),
-        manifest=ManifestLocation(MANIFEST.bucket, MANIFEST.key, "ffff"),
-    )
+    other_etag = _request(operation, manifest=ManifestLocation(MANIFEST.bucket, MANIFEST.key, "ffff"))
     assert other_etag["ClientRequestToken"] != base
     other_function = operation_from_flags("LambdaInvoke", OperationFlags(function_arn=FUNCTION[:-1] + "4", schema_version="2.0",
                                                                          user_arguments=(("Mode", "head"),)))
@@ -75,10 +72,7 @@ def test_confirmation_required_is_sent_explicitly_both_ways() -> None:
 def test_manifest_generator_request() -> None:
     generator = GeneratorSettings("src-bkt", {"KeyNameConstraint": {"MatchAnyPrefix": ["in/"]}}, output_bucket="man-bkt",
                                   output_prefix="generated")
-    request = build_create_job_request(
-        account_id=ACCOUNT, role_arn=ROLE, operation={"S3DeleteObjectTagging": {}}, report=REPORT, options=JobOptions(),
-        generator=generator,
-    )
+    request = _request({"S3DeleteObjectTagging": {}}, manifest=None, generator=generator)
     assert "Manifest" not in request
     assert request["ManifestGenerator"]["S3JobManifestGenerator"]["ManifestOutputLocation"]["ManifestFormat"] == \
         "S3InventoryReport_CSV_20211130"
@@ -89,10 +83,7 @@ def test_manifest_generator_request() -> None:
 
 
 def test_disabled_report_is_still_sent() -> None:
-    request = build_create_job_request(
-        account_id=ACCOUNT, role_arn=ROLE, operation={"S3DeleteObjectTagging": {}},
-        report=ReportSettings("rep-bkt", enabled=False), options=JobOptions(), manifest=MANIFEST,
-    )
+    request = _request({"S3DeleteObjectTagging": {}}, report=ReportSettings("rep-bkt", enabled=False))
     assert request["Report"] == {"Enabled": False}
 
 
@@ -108,8 +99,7 @@ def test_idempotency_exception_is_one_line() -> None:
 
 def test_invalid_request_is_refused_before_sending() -> None:
     with pytest.raises(InputError, match="CreateJob request"):
-        build_create_job_request(account_id=ACCOUNT, role_arn=ROLE, operation={"S3DeleteObjectTagging": {}},
-                                 report=REPORT, options=JobOptions(priority=-1), manifest=MANIFEST)
+        _request({"S3DeleteObjectTagging": {}}, priority=-1)
 
 
 def test_s3_arns_follow_the_roles_partition() -> None:
@@ -117,8 +107,7 @@ def test_s3_arns_follow_the_roles_partition() -> None:
 
     china_role = f"arn:aws-cn:iam::{ACCOUNT}:role/batch-role"
     copy = operation_from_flags("S3PutObjectCopy", FLAGS_BY_OPERATION["S3PutObjectCopy"])
-    request = build_create_job_request(account_id=ACCOUNT, role_arn=china_role, operation=copy, report=REPORT,
-                                       options=JobOptions(), manifest=MANIFEST)
+    request = _request(copy, role_arn=china_role)
     assert request["Manifest"]["Location"]["ObjectArn"] == "arn:aws-cn:s3:::man-bkt/manifests/manifest-abc.csv"
     assert request["Report"]["Bucket"] == "arn:aws-cn:s3:::rep-bkt"
     assert request["Operation"]["S3PutObjectCopy"]["TargetResource"] == "arn:aws-cn:s3:::dest-bkt"
@@ -126,23 +115,18 @@ def test_s3_arns_follow_the_roles_partition() -> None:
     assert "operation_options" not in job_scope(request, "cn-north-1", [])
     locked = {**request, "Operation": {"S3PutObjectCopy": {**copy["S3PutObjectCopy"], "ObjectLockLegalHoldStatus": "ON"}}}
     assert job_scope(locked, "cn-north-1", [])["operation_options"] == ("ObjectLockLegalHoldStatus",)
-    generated = build_create_job_request(account_id=ACCOUNT, role_arn=china_role, operation={"S3DeleteObjectTagging": {}},
-                                         report=REPORT, options=JobOptions(),
-                                         generator=GeneratorSettings("src-bkt", {}, output_bucket="man-bkt"))
+    generated = _request({"S3DeleteObjectTagging": {}}, role_arn=china_role, manifest=None,
+                         generator=GeneratorSettings("src-bkt", {}, output_bucket="man-bkt"))
     spec = generated["ManifestGenerator"]["S3JobManifestGenerator"]
     assert spec["SourceBucket"] == "arn:aws-cn:s3:::src-bkt"
     assert spec["ManifestOutputLocation"]["Bucket"] == "arn:aws-cn:s3:::man-bkt"
-    plain = build_create_job_request(account_id=ACCOUNT, role_arn=ROLE, operation=copy, report=REPORT,
-                                     options=JobOptions(), manifest=MANIFEST)
+    plain = _request(copy)
     assert plain["Report"]["Bucket"] == "arn:aws:s3:::rep-bkt"
 
 
 def test_report_expected_bucket_owner_is_sent_and_checked_against_the_model() -> None:
     report = ReportSettings("rep-bkt", "reports", expected_owner=ACCOUNT)
-    request = build_create_job_request(account_id=ACCOUNT, role_arn=ROLE, operation={"S3DeleteObjectTagging": {}},
-                                       report=report, options=JobOptions(), manifest=MANIFEST)
+    request = _request({"S3DeleteObjectTagging": {}}, report=report)
     assert request["Report"]["ExpectedBucketOwner"] == ACCOUNT
     with pytest.raises(InputError, match="ExpectedBucketOwner"):  # the model's pattern: 12 digits
-        build_create_job_request(account_id=ACCOUNT, role_arn=ROLE, operation={"S3DeleteObjectTagging": {}},
-                                 report=ReportSettings("rep-bkt", expected_owner="someone"), options=JobOptions(),
-                                 manifest=MANIFEST)
+        _request({"S3DeleteObjectTagging": {}}, report=ReportSettings("rep-bkt", expected_owner="someone"))

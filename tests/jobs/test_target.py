@@ -9,8 +9,6 @@ from s3batch.jobs.target import Clients, JobTarget
 
 
 def test_poll_interval_is_the_only_difference_between_targets(monkeypatch: pytest.MonkeyPatch) -> None:
-    for variable in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3_CONTROL"):
-        monkeypatch.delenv(variable, raising=False)
     assert JobTarget().default_poll_interval() == 5.0  # AWS: reference §4.1's politeness
     assert JobTarget(endpoint_url="http://127.0.0.1:4566").default_poll_interval() == 0.2
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:4566")
@@ -23,8 +21,7 @@ def test_the_account_is_the_given_one_else_the_callers() -> None:
     assert Clients(JobTarget(region="us-east-1")).account_id == "123456789012"  # STS GetCallerIdentity (moto's account)
 
 
-def test_each_client_is_made_once_and_the_poller_is_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+def test_each_client_is_made_once_and_the_poller_is_its_own() -> None:
     clients = Clients(JobTarget(region="eu-west-1", endpoint_url="http://127.0.0.1:9"))
     assert clients.s3control is clients.s3control and clients.s3control_poller is clients.s3control_poller
     assert clients.s3control is not clients.s3control_poller

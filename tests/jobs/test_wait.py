@@ -50,13 +50,19 @@ class FakeClock:
         self.now += seconds
 
 
-def _run(jobs: list[dict[str, Any]], settings: PollSettings) -> tuple[dict[str, Any], FakeClock, str]:
+def _run(steps: list[tuple[str, int] | dict[str, Any]], settings: PollSettings,
+         until: frozenset[str] | None = None) -> tuple[dict[str, Any], FakeClock, str]:
+    """Wait with a fake clock while DescribeJob answers each step: a job, or an error (code, HTTP status)."""
     client = make_client("s3control", region="us-east-1")
     clock, out = FakeClock(), io.StringIO()
     with Stubber(client) as stub:
-        for job in jobs:
-            stub.add_response("describe_job", {"Job": job}, {"AccountId": ACCOUNT, "JobId": JOB})
-        final = wait_for_job(client, ACCOUNT, JOB, settings, display=PlainDisplay(out), clock=clock, sleep=clock.sleep)
+        for step in steps:
+            if isinstance(step, tuple):
+                stub.add_client_error("describe_job", step[0], "try again", step[1])
+            else:
+                stub.add_response("describe_job", {"Job": step}, {"AccountId": ACCOUNT, "JobId": JOB})
+        final = wait_for_job(client, ACCOUNT, JOB, settings, display=PlainDisplay(out), clock=clock, sleep=clock.sleep,
+                             until=until)
         stub.assert_no_pending_responses()
     return final, clock, out.getvalue()
 
@@ -84,15 +90,6 @@ def test_timeout_exits_4() -> None:
     with pytest.raises(S3BatchError) as caught:
         _run(jobs, PollSettings(min_interval=1.0, max_interval=1.0, timeout=2.0))
     assert caught.value.exit_code == ExitCode.TIMEOUT == 4
-
-
-def test_unknown_job_is_a_usage_error() -> None:
-    client = make_client("s3control", region="us-east-1")
-    with Stubber(client) as stub:
-        stub.add_client_error("describe_job", "NotFoundException", "The specified job does not exist", 400)
-        with pytest.raises(S3BatchError) as caught:
-            wait_for_job(client, ACCOUNT, JOB, PollSettings(1.0), display=PlainDisplay(io.StringIO()))
-    assert caught.value.exit_code == 3 and "does not exist" in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -123,13 +120,8 @@ def test_progress_rate_and_eta() -> None:
 
 
 def test_until_stops_when_preparation_is_over() -> None:
-    client = make_client("s3control", region="us-east-1")
-    clock = FakeClock()
-    with Stubber(client) as stub:
-        for job in (_job("New"), _job("Preparing"), _job("Suspended")):
-            stub.add_response("describe_job", {"Job": job}, {"AccountId": ACCOUNT, "JobId": JOB})
-        final = wait_for_job(client, ACCOUNT, JOB, PollSettings(0.2), display=PlainDisplay(io.StringIO()),
-                             clock=clock, sleep=clock.sleep, until=frozenset({"Suspended", "Ready", "Active", "Complete"}))
+    final, clock, _ = _run([_job("New"), _job("Preparing"), _job("Suspended")], PollSettings(0.2),
+                           until=frozenset({"Suspended", "Ready", "Active", "Complete"}))
     assert final["Status"] == "Suspended" and len(clock.sleeps) == 2
 
 
@@ -145,43 +137,28 @@ def test_rich_display_draws_a_bar() -> None:
     assert "5/10" in text and "4 ok" in text and "1 failed" in text and "a note" in text
 
 
-def _run_with_errors(steps: list[tuple[str, int] | dict[str, Any]], settings: PollSettings) -> tuple[dict[str, Any], FakeClock]:
-    """Like _run, with some DescribeJob calls answering an error (code, HTTP status) instead of a job."""
-    client = make_client("s3control", region="us-east-1")
-    clock = FakeClock()
-    with Stubber(client) as stub:
-        for step in steps:
-            if isinstance(step, tuple):
-                stub.add_client_error("describe_job", step[0], "try again", step[1])
-            else:
-                stub.add_response("describe_job", {"Job": step}, {"AccountId": ACCOUNT, "JobId": JOB})
-        final = wait_for_job(client, ACCOUNT, JOB, settings, display=PlainDisplay(io.StringIO()), clock=clock,
-                             sleep=clock.sleep)
-        stub.assert_no_pending_responses()
-    return final, clock
-
-
 def test_throttling_and_server_errors_are_waited_out_not_reported_as_the_jobs_end() -> None:
     steps = [_job("Active"), ("TooManyRequestsException", 400), ("InternalServiceException", 500),
              ("SlowDown", 503), _job("Complete", ok=10)]
-    final, _ = _run_with_errors(steps, PollSettings(1.0, max_interval=8.0))
+    final, _, _ = _run(steps, PollSettings(1.0, max_interval=8.0))
     assert final["Status"] == "Complete"
 
 
 def test_errors_that_do_not_stop_end_the_wait_with_exit_2_in_one_line() -> None:
     throttled = [("TooManyRequestsException", 400)] * 5
     with pytest.raises(S3BatchError) as caught:
-        _run_with_errors(throttled, PollSettings(1.0, max_interval=8.0, transient_patience=20.0))
+        _run(throttled, PollSettings(1.0, max_interval=8.0, transient_patience=20.0))
     assert caught.value.exit_code == ExitCode.JOB_FAILED and "DescribeJob failed" in str(caught.value)
     with pytest.raises(S3BatchError) as caught:
-        _run_with_errors([("AccessDenied", 403)], PollSettings(1.0))
+        _run([("AccessDenied", 403)], PollSettings(1.0))
     assert caught.value.exit_code == ExitCode.JOB_FAILED
 
 
 def test_a_job_created_a_moment_ago_may_be_not_found_at_first() -> None:
     steps = [("NotFoundException", 400), ("NotFoundException", 400), _job("Complete", ok=10)]
-    final, _ = _run_with_errors(steps, PollSettings(1.0, new_job_grace=60.0))
+    final, _, _ = _run(steps, PollSettings(1.0, new_job_grace=60.0))
     assert final["Status"] == "Complete"
     with pytest.raises(S3BatchError) as caught:  # without the grace (job wait on a given id): unknown job at once
-        _run_with_errors([("NotFoundException", 400)], PollSettings(1.0))
-    assert caught.value.exit_code == ExitCode.INPUT
+        _run([("NotFoundException", 400)], PollSettings(1.0))
+    assert caught.value.exit_code == ExitCode.INPUT == 3
+    assert str(caught.value) == f"job {JOB}: try again (wrong Region or account, or expired after 90 days?)"

@@ -74,11 +74,6 @@ class _Statement:
 # ---- ARNs -----------------------------------------------------------------------------------------------------
 
 
-def s3_arn(partition: str, bucket: str, key: str | None = None) -> str:
-    """ARN of a bucket, or of an object (key may be a pattern such as "prefix*")."""
-    return arns.s3(bucket, key, partition)
-
-
 def kms_via_service(scope: JobScope) -> str:
     """The kms:ViaService value of S3's calls to KMS in the scope's Region."""
     return f"s3.{scope.region}.{_DNS_SUFFIX.get(scope.partition, 'amazonaws.com')}"
@@ -110,10 +105,6 @@ def inventory_data_pattern(manifest_json_key: str) -> str:
     return "/".join(parts[:-2]) + "/data/*"
 
 
-def report_pattern(scope: JobScope) -> str:
-    return f"{scope.report_prefix}*"
-
-
 def report_example_key(scope: JobScope, job_id: str = EXAMPLE_JOB_ID) -> str:
     """A key AWS writes the report under: <prefix>/job-<id>/manifest.json (no leading '/' without a prefix)."""
     job_dir = f"job-{job_id}/manifest.json"
@@ -136,11 +127,11 @@ def _require(scope: JobScope, field_name: str, why: str) -> str:
 
 def _grant_resources(scope: JobScope, grant: Grant) -> tuple[str, ...]:
     if grant.target is Target.OBJECTS:
-        return (s3_arn(scope.partition, _require(scope, "bucket", grant.purpose), "*"),)
+        return (arns.s3(_require(scope, "bucket", grant.purpose), "*", partition=scope.partition),)
     if grant.target is Target.BUCKET:
-        return (s3_arn(scope.partition, _require(scope, "bucket", grant.purpose)),)
+        return (arns.s3(_require(scope, "bucket", grant.purpose), partition=scope.partition),)
     if grant.target is Target.DESTINATION_OBJECTS:
-        return (s3_arn(scope.partition, _require(scope, "destination_bucket", grant.purpose), "*"),)
+        return (arns.s3(_require(scope, "destination_bucket", grant.purpose), "*", partition=scope.partition),)
     return function_resources(_require(scope, "function_arn", grant.purpose))
 
 
@@ -157,13 +148,14 @@ def _kms_actions(spec: OperationSpec) -> tuple[str, ...]:
 def _statements(scope: JobScope) -> list[_Statement]:
     spec = spec_for(scope.operation)
     p = scope.partition
-    manifest_resources = tuple(s3_arn(p, scope.manifest_bucket, key) for key in manifest_keys(scope))
+    manifest_resources = tuple(arns.s3(scope.manifest_bucket, key, partition=p) for key in manifest_keys(scope))
     statements = [_Statement(SID_READ_MANIFEST, with_version_variants(MANIFEST_READ_ACTIONS, scope.versioned), manifest_resources)]
     if scope.manifest_generator:
         source = _require(scope, "bucket", "the manifest generator's source bucket")
-        statements.append(_Statement(SID_GENERATE_MANIFEST, spec.generator_bucket_actions, (s3_arn(p, source),)))
+        statements.append(_Statement(SID_GENERATE_MANIFEST, spec.generator_bucket_actions, (arns.s3(source, partition=p),)))
         statements.append(_Statement(SID_WRITE_GENERATED_MANIFEST, GENERATED_MANIFEST_WRITE_ACTIONS, manifest_resources))
-    statements.append(_Statement(SID_WRITE_REPORT, REPORT_WRITE_ACTIONS, (s3_arn(p, scope.report_bucket, report_pattern(scope)),)))
+    report = arns.s3(scope.report_bucket, f"{scope.report_prefix}*", partition=p)
+    statements.append(_Statement(SID_WRITE_REPORT, REPORT_WRITE_ACTIONS, (report,)))
     for grant in active_grants(scope.operation, scope.operation_options):
         statements.append(_Statement(grant.sid, _grant_actions(grant, scope.versioned), _grant_resources(scope, grant)))
     if scope.kms_key_arns:
@@ -189,21 +181,18 @@ def job_requirements(scope: JobScope, *, job_id: str = EXAMPLE_JOB_ID) -> list[R
     for key in manifest_keys(scope):
         is_data = scope.manifest_format == "inventory" and key.endswith("/data/*") and not scope.manifest_generator
         for action in MANIFEST_READ_ACTIONS:
-            reqs.append(Requirement(action, s3_arn(p, scope.manifest_bucket, key), purposes[is_data]))
+            reqs.append(Requirement(action, arns.s3(scope.manifest_bucket, key, partition=p), purposes[is_data]))
     if scope.manifest_generator:
-        source = s3_arn(p, _require(scope, "bucket", "the manifest generator's source bucket"))
+        source = arns.s3(_require(scope, "bucket", "the manifest generator's source bucket"), partition=p)
         reqs += [Requirement(a, source, "generate the manifest from the source bucket") for a in spec.generator_bucket_actions]
-        out = s3_arn(p, scope.manifest_bucket, manifest_keys(scope)[0])
+        out = arns.s3(scope.manifest_bucket, manifest_keys(scope)[0], partition=p)
         reqs += [Requirement(a, out, "write the generated manifest") for a in GENERATED_MANIFEST_WRITE_ACTIONS]
-    report = s3_arn(p, scope.report_bucket, report_example_key(scope, job_id))
+    report = arns.s3(scope.report_bucket, report_example_key(scope, job_id), partition=p)
     reqs += [Requirement(a, report, REPORT_WRITE_PURPOSE) for a in REPORT_WRITE_ACTIONS]
     for grant in active_grants(scope.operation, scope.operation_options):
-        if grant.target is Target.BUCKET:
-            bucket = s3_arn(p, _require(scope, "bucket", grant.purpose))
-            reqs += [Requirement(a, bucket, grant.purpose) for a in grant.actions]
-        elif grant.target is Target.FUNCTION:
-            function_arn = _require(scope, "function_arn", grant.purpose)
-            reqs += [Requirement(a, function_arn, grant.purpose) for a in grant.actions]
+        if grant.target in (Target.BUCKET, Target.FUNCTION):  # the bucket, or the function ARN as given
+            resource = _grant_resources(scope, grant)[0]
+            reqs += [Requirement(a, resource, grant.purpose) for a in grant.actions]
     context = ((KMS_VIA_SERVICE_KEY, kms_via_service(scope)),)
     for key_arn in scope.kms_key_arns:
         reqs += [Requirement(a, key_arn, "use the KMS key through S3", context) for a in _kms_actions(spec)]
@@ -212,14 +201,13 @@ def job_requirements(scope: JobScope, *, job_id: str = EXAMPLE_JOB_ID) -> list[R
 
 def task_requirements(scope: JobScope, bucket: str, key: str, version_id: str | None) -> list[Requirement]:
     """Accesses made for one manifest row (bucket, key, version id): the operation's object actions."""
-    spec = spec_for(scope.operation)
     p = scope.partition
     reqs: list[Requirement] = []
     for grant in active_grants(scope.operation, scope.operation_options):
         if grant.target is Target.OBJECTS:
-            arn = s3_arn(p, bucket, key)
+            arn = arns.s3(bucket, key, partition=p)
         elif grant.target is Target.DESTINATION_OBJECTS:
-            arn = s3_arn(p, _require(scope, "destination_bucket", grant.purpose), key)
+            arn = arns.s3(_require(scope, "destination_bucket", grant.purpose), key, partition=p)
         else:
             continue
         for action in grant.actions:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any
 
 
 class Target(str, Enum):
@@ -138,6 +139,16 @@ SHARED_DECISIONS: dict[str, str] = {
 
 # ---- one table per operation ------------------------------------------------------------------------------
 
+
+def _on_each_object(name: str, sid: str, action: str, purpose: str, **spec: Any) -> OperationSpec:
+    """An operation whose one grant is one action on each object of the manifest."""
+    return OperationSpec(name=name, grants=(Grant(sid, Target.OBJECTS, (action,), purpose),), **spec)
+
+
+_READ_OBJECT_LOCK_CONFIGURATION = Grant("ReadObjectLockConfiguration", Target.BUCKET,
+                                        ("s3:GetBucketObjectLockConfiguration",),
+                                        "read the bucket's Object Lock configuration")
+
 _SPECS: tuple[OperationSpec, ...] = (
     OperationSpec(
         name="LambdaInvoke",
@@ -189,43 +200,21 @@ _SPECS: tuple[OperationSpec, ...] = (
             ),
         ),
     ),
-    OperationSpec(
-        name="S3PutObjectAcl",
-        grants=(Grant("SetObjectAcls", Target.OBJECTS, ("s3:PutObjectAcl",), "replace each object's ACL"),),
-    ),
-    OperationSpec(
-        name="S3PutObjectTagging",
-        grants=(Grant("TagObjects", Target.OBJECTS, ("s3:PutObjectTagging",), "tag each object"),),
-    ),
-    OperationSpec(
-        name="S3DeleteObjectTagging",
-        grants=(Grant("UntagObjects", Target.OBJECTS, ("s3:DeleteObjectTagging",), "delete each object's tags"),),
-    ),
-    OperationSpec(
-        name="S3InitiateRestoreObject",
-        grants=(Grant("RestoreObjects", Target.OBJECTS, ("s3:RestoreObject",), "start each object's restore"),),
-    ),
+    _on_each_object("S3PutObjectAcl", "SetObjectAcls", "s3:PutObjectAcl", "replace each object's ACL"),
+    _on_each_object("S3PutObjectTagging", "TagObjects", "s3:PutObjectTagging", "tag each object"),
+    _on_each_object("S3DeleteObjectTagging", "UntagObjects", "s3:DeleteObjectTagging", "delete each object's tags"),
+    _on_each_object("S3InitiateRestoreObject", "RestoreObjects", "s3:RestoreObject", "start each object's restore"),
     OperationSpec(
         name="S3PutObjectLegalHold",
         grants=(
-            Grant(
-                "ReadObjectLockConfiguration",
-                Target.BUCKET,
-                ("s3:GetBucketObjectLockConfiguration",),
-                "read the bucket's Object Lock configuration",
-            ),
+            _READ_OBJECT_LOCK_CONFIGURATION,
             Grant("SetLegalHold", Target.OBJECTS, ("s3:PutObjectLegalHold",), "set each object's legal hold"),
         ),
     ),
     OperationSpec(
         name="S3PutObjectRetention",
         grants=(
-            Grant(
-                "ReadObjectLockConfiguration",
-                Target.BUCKET,
-                ("s3:GetBucketObjectLockConfiguration",),
-                "read the bucket's Object Lock configuration",
-            ),
+            _READ_OBJECT_LOCK_CONFIGURATION,
             Grant(
                 "SetRetention",
                 Target.OBJECTS,
@@ -238,12 +227,9 @@ _SPECS: tuple[OperationSpec, ...] = (
             ),
         ),
     ),
-    OperationSpec(
-        name="S3ReplicateObject",
-        grants=(Grant("ReplicateObjects", Target.OBJECTS, ("s3:InitiateReplication",), "replicate each object"),),
-        # Documented for Batch Replication with a generated manifest: the one settled set.
-        generator_bucket_actions=("s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"),
-    ),
+    # Documented for Batch Replication with a generated manifest: the one settled set of generator actions.
+    _on_each_object("S3ReplicateObject", "ReplicateObjects", "s3:InitiateReplication", "replicate each object",
+                    generator_bucket_actions=("s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration")),
     OperationSpec(
         name="S3ComputeObjectChecksum",
         grants=(

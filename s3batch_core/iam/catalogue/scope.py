@@ -5,7 +5,6 @@ Every check raises ValueError naming the field, so the CLI can turn it into a on
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,8 +12,6 @@ from s3batch_core.contract import arns
 from s3batch_core.iam.catalogue.operations import OPERATIONS, operation_options
 
 MANIFEST_FORMATS: tuple[str, ...] = ("csv", "inventory")
-
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
 @dataclass(frozen=True)
@@ -48,7 +45,7 @@ class JobScope:
             raise ValueError(f"operation: unknown operation {self.operation!r}; expected one of {', '.join(OPERATIONS)}")
         for name in ("manifest_bucket", "report_bucket", "bucket", "destination_bucket"):
             value = getattr(self, name)
-            if value is not None and not _BUCKET.match(value):
+            if value is not None and not arns.is_bucket(value):
                 raise ValueError(f"{name}: {value!r} is not an S3 bucket name")
         if not self.manifest_key or self.manifest_key.startswith("/"):
             raise ValueError(f"manifest_key: {self.manifest_key!r} must be a non-empty key without a leading '/'")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from s3batch_core.contract import arns
 from s3batch_core.iam.catalogue.build import POLICY_VERSION
 
@@ -30,8 +28,6 @@ SOURCE_ACCOUNT_WHY = (
     "source_account and test on a small job first."
 )
 
-_ACCOUNT = re.compile(r"^\d{12}$")
-
 
 def trust_policy(source_account: str | None = None) -> dict:
     """Trust policy letting S3 Batch Operations (and nothing else) assume the role; see SOURCE_ACCOUNT_WHY."""
@@ -42,7 +38,7 @@ def trust_policy(source_account: str | None = None) -> dict:
         "Action": "sts:AssumeRole",
     }
     if source_account is not None:
-        if not _ACCOUNT.match(source_account):
+        if not arns.is_account(source_account):
             raise ValueError(f"source_account: {source_account!r} is not a 12-digit account id")
         statement["Condition"] = {"StringEquals": {"aws:SourceAccount": source_account}}
     return {"Version": POLICY_VERSION, "Statement": [statement]}

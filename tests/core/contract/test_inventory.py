@@ -16,9 +16,7 @@ from moto import mock_aws
 
 from s3batch.emulator.engine.failures import JobFailure
 from s3batch.emulator.engine.manifest import iter_tasks, load_inventory_manifest
-from s3batch.jobs.manifest import ManifestLocation, check_inventory_manifest
-from s3batch.jobs.pipeline import count_inventory_rows
-from s3batch_core.contract.formats import INVENTORY_FORMAT
+from s3batch.jobs.manifest import check_inventory_manifest, existing_manifest
 from s3batch_core.errors import InputError
 
 VALID = {"sourceBucket": "data", "destinationBucket": "arn:aws:s3:::inv", "version": "2016-11-30",
@@ -75,7 +73,7 @@ def test_both_readers_take_the_data_files_from_the_destination_bucket(case: str,
         s3.put_object(Bucket="inv", Key=files[0]["key"], Body=data)
         key = "src/cfg/2026-01-01T00-00Z/manifest.json"
         etag = s3.put_object(Bucket=manifest_bucket, Key=key, Body=json.dumps(document).encode())["ETag"]
-        rows = count_inventory_rows(s3, ManifestLocation(manifest_bucket, key, etag, INVENTORY_FORMAT))
+        rows = existing_manifest(s3, f"s3://{manifest_bucket}/{key}", inventory=True)[1].rows
         location = {"ObjectArn": f"arn:aws:s3:::{manifest_bucket}/{key}", "ETag": etag}
         tasks = list(iter_tasks(load_inventory_manifest(s3, location, tmp_path)))
     assert rows == len(tasks) == 3
@@ -103,7 +101,7 @@ def test_both_readers_refuse_the_same_data_file_row(case: str, tmp_path: Path) -
         s3.put_object(Bucket="inv", Key=files[0]["key"], Body=data)
         etag = s3.put_object(Bucket="inv", Key="m.json", Body=body)["ETag"]
         with pytest.raises(InputError) as refused:
-            count_inventory_rows(s3, ManifestLocation("inv", "m.json", etag, INVENTORY_FORMAT))
+            existing_manifest(s3, "s3://inv/m.json", inventory=True)
         with pytest.raises(JobFailure) as failed:
             list(iter_tasks(load_inventory_manifest(s3, {"ObjectArn": "arn:aws:s3:::inv/m.json", "ETag": etag}, tmp_path)))
     where = "s3://inv/src/cfg/data/1.csv.gz"

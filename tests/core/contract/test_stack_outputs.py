@@ -46,6 +46,8 @@ def test_missing_output_is_named() -> None:
         ("invocation_schema_version", "3.0", "not \"1.0\" or \"2.0\""),
         ("bucket_name", "", "must be a non-empty string"),
         ("region", 5, "must be a non-empty string"),
+        ("region", "us-east-1\n", "not an AWS Region name"),
+        ("account_id", "123456789012\n", "not a 12-digit account id"),
     ],
 )
 def test_malformed_output_is_named(name: str, value: object, message: str) -> None:
