@@ -114,6 +114,9 @@ def inventory_problem(document: object) -> str | None:
         return f"fileFormat is {document['fileFormat']!r}; S3 Batch Operations reads CSV inventories only"
     if inventory_schema(document)[:2] != ["Bucket", "Key"]:
         return f"fileSchema must start with 'Bucket, Key', got {document['fileSchema']!r}"
+    problem = fields_problem(inventory_fields(document))
+    if problem:
+        return problem
     files = document["files"]
     if not isinstance(files, list) or not files:
         return "inventory manifest lists no data files"
@@ -145,6 +148,19 @@ def inventory_data_bucket(document: dict) -> str:
 # 3 (Bucket,Key,VersionId) on every row unless the job's Fields declare the layout.
 
 
+def fields_problem(fields: tuple[str, ...]) -> str | None:
+    """Why a manifest's Fields (or an inventory's columns as Fields) cannot place the rows' columns, or None: Bucket
+    and Key exactly once each, VersionId at most once, every other column Ignore."""
+    unknown = [f for f in fields if f not in ("Ignore", "Bucket", "Key", "VersionId")]
+    if unknown:
+        return f"Manifest Fields has unknown column name(s) {unknown}"
+    for name in ("Bucket", "Key", "VersionId"):
+        if fields.count(name) > 1 or (name != "VersionId" and name not in fields):
+            return (f"Manifest Fields must name {name} {'at most' if name == 'VersionId' else 'exactly'} once, "
+                    f"got {list(fields)}")
+    return None
+
+
 @dataclass(frozen=True)
 class RowLayout:
     """Where a row's Bucket, Key and VersionId are: from the job's Fields, or inferred from the first row."""
@@ -157,7 +173,7 @@ class RowLayout:
 
     @classmethod
     def of_fields(cls, fields: tuple[str, ...]) -> RowLayout:
-        """The layout Fields declare (checked elsewhere to name Bucket and Key once each)."""
+        """The layout Fields declare (`fields_problem` checked them)."""
         version = fields.index("VersionId") if "VersionId" in fields else None
         return cls(len(fields), fields.index("Bucket"), fields.index("Key"), version, declared=True)
 

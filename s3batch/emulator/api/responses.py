@@ -21,14 +21,9 @@ from moto.core.serialize import RestXMLSerializer, SerializationContext
 from werkzeug.wrappers import Request, Response
 
 from s3batch.emulator.service.exceptions import InternalServiceException, JobsApiError
-from s3batch.emulator.service.backend import JobsBackend, JobsService, check_tags
+from s3batch.emulator.service.backend import JobsBackend, JobsService
 from s3batch.emulator.api.routing import allowed_methods, resolve
-from s3batch.emulator.api.validation import (
-    check_tag_keys,
-    error_class_for,
-    validate_create_job,
-    validate_input,
-)
+from s3batch.emulator.api.validation import error_class_for, validate_create_job, validate_input
 
 log = logging.getLogger(__name__)
 _SIGV4_REGION = re.compile(r"Credential=[^/,]+/\d{8}/([a-z0-9-]+)/")
@@ -114,11 +109,7 @@ class JobsApplication:
             return {"Tags": list(job.tags)}
 
     def put_job_tagging(self, backend: JobsBackend, params: Params) -> Params:
-        tags = params.get("Tags") or []
-        backend.get_job(params["JobId"])  # NotFound before any complaint about the tags
-        check_tags(tags)
-        check_tag_keys(tags)
-        backend.put_job_tagging(params["JobId"], tags)
+        backend.put_job_tagging(params["JobId"], params.get("Tags") or [])
         return {}
 
     def delete_job_tagging(self, backend: JobsBackend, params: Params) -> Params:

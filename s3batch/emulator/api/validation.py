@@ -14,7 +14,7 @@ from botocore.model import OperationModel
 from botocore.validate import ParamValidator
 
 from s3batch.emulator.service.exceptions import BadRequestException, InvalidRequestException, JobsApiError
-from s3batch_core.contract.create_job import chosen_operations, create_job_problems, tag_key_problems
+from s3batch_core.contract.create_job import chosen_operations, create_job_problems
 from s3batch_core.contract.model_constraints import check_constraints
 
 ACCOUNT_HEADER = "x-amz-account-id"
@@ -53,11 +53,3 @@ def validate_create_job(params: dict[str, Any], supported: frozenset[str]) -> No
     if problems:
         raise BadRequestException(problems[0])
 
-
-def check_tag_keys(tags: list[dict[str, str]]) -> None:
-    """CreateJob and PutJobTagging: unique keys, none with the reserved `aws:` prefix. The tagging operations model
-    no validation error, and the code AWS answers for these is UNCONFIRMED: BadRequestException, as for every other
-    invalid input. The limit of 50 is checked by the callers."""
-    problems = tag_key_problems(tags)
-    if problems:
-        raise BadRequestException(problems[0])

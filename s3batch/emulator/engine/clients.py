@@ -1,4 +1,5 @@
-"""boto3 clients for the stack, shared by every job (building one loads botocore's JSON models, ~0.2 s)."""
+"""boto3 clients for the stack, shared by every job (building one loads botocore's JSON models, ~0.2 s), and
+moto's S3 backend behind them."""
 
 from __future__ import annotations
 
@@ -31,3 +32,11 @@ def stack_client(service: str, endpoint_url: str, region: str, pool: int = 10) -
             client = _CLIENTS[key] = make_client(service, endpoint_url=endpoint_url, region=region, session=session,
                                                  config=Config(max_pool_connections=pool, retries={"max_attempts": 2}))
         return client
+
+
+def moto_s3() -> Any:
+    """moto's S3 backend in this process (the engine runs inside the stack's server), for what its API cannot do."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.s3.models import s3_backends
+
+    return s3_backends[DEFAULT_ACCOUNT_ID]["aws"]

@@ -17,7 +17,7 @@ from botocore.exceptions import ClientError
 
 from s3batch_core.contract import checksums
 from s3batch.emulator.engine import restores, s3_rules
-from s3batch.emulator.engine.clients import stack_client
+from s3batch.emulator.engine.clients import moto_s3, stack_client
 from s3batch_core.contract.report import TaskResult
 
 Call = Callable[[Any, str, str, dict[str, str]], Any]
@@ -50,7 +50,7 @@ def restore_call(config: dict[str, Any]) -> Call:
         if action == s3_rules.EXTEND and tracked is not None:
             restores.extend(tracked, int(days))
             return None
-        if not version or _is_current(s3, bucket, key, head):
+        if not version or s3_rules.is_current(s3, bucket, key, head):
             # moto's own RestoreObject (its events and checks); it can address only the current version
             s3.restore_object(Bucket=bucket, Key=key, RestoreRequest={"Days": int(days),
                                                                       "GlacierJobParameters": {"Tier": tier.title()}})
@@ -58,10 +58,6 @@ def restore_call(config: dict[str, Any]) -> Call:
         return None
 
     return call
-
-
-def _is_current(s3: Any, bucket: str, key: str, head: dict[str, Any]) -> bool:
-    return s3_rules.require_object(s3, bucket, key, {}).get("VersionId") == head.get("VersionId")
 
 
 # ---- S3ComputeObjectChecksum -----------------------------------------------------------------------------------
@@ -173,6 +169,4 @@ def _check_key(kms: Any, key_arn: str, account: str) -> None:
 
 
 def _moto_object(bucket: str, key: str, version_id: str | None) -> Any:
-    from moto.s3.models import s3_backends
-
-    return s3_backends[_moto_account()]["aws"].get_object(bucket, key, version_id=version_id)
+    return moto_s3().get_object(bucket, key, version_id=version_id)

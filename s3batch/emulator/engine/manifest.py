@@ -43,6 +43,7 @@ from s3batch_core.contract.manifest_rules import (
     RowLayout,
     csv_rows,
     encode_key,
+    fields_problem,
     inventory_data_bucket,
     inventory_fields,
     inventory_problem,
@@ -93,10 +94,8 @@ def split_object_arn(arn: str) -> tuple[str, str]:
     return arns.s3_object(arn)
 
 
-def _s3_error(error: ClientError) -> tuple[str, int]:
-    response = error.response
-    code = str(response.get("Error", {}).get("Code", "Unknown"))
-    return code, int(response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0) or 0)
+def _s3_error(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", "Unknown"))
 
 
 def download(s3: Any, bucket: str, key: str, dest: Path, version_id: str | None = None,
@@ -113,7 +112,7 @@ def download(s3: Any, bucket: str, key: str, dest: Path, version_id: str | None 
     try:
         response = s3.get_object(**kwargs)
     except ClientError as error:
-        code, _status = _s3_error(error)
+        code = _s3_error(error)
         if code in _DENIED:
             raise JobFailure(ACCESS_DENIED, f"Reading the manifest is forbidden: AccessDenied ({where})") from None
         if code in _NOT_FOUND:
@@ -148,8 +147,9 @@ def normalise_etag(etag: str) -> str:
 def load_csv_manifest(s3: Any, spec: dict, location: dict, workdir: Path) -> Manifest:
     """Fetch a CSV manifest (ETag checked, version honoured) into `workdir`."""
     fields = tuple(spec["Fields"]) if spec.get("Fields") else None
-    if fields is not None:
-        check_fields(fields)
+    problem = fields_problem(fields) if fields else None
+    if problem:
+        raise JobFailure(INVALID_MANIFEST, problem)
     path = workdir / "manifest.csv"
     arn, bucket, key, etag, version = _fetch_located(s3, location, path, refuse_kms=True)
     source = ManifestFile(path, f"s3://{bucket}/{key}")
@@ -166,20 +166,6 @@ def _fetch_located(s3: Any, location: dict, dest: Path, refuse_kms: bool = False
     return arn, bucket, key, etag, version
 
 
-def check_fields(fields: tuple[str, ...]) -> None:
-    """Fields must name Bucket and Key once each, VersionId at most once; the rest Ignore."""
-    allowed = {"Ignore", "Bucket", "Key", "VersionId"}
-    unknown = [f for f in fields if f not in allowed]
-    if unknown:
-        raise JobFailure(INVALID_MANIFEST, f"Manifest Fields has unknown column name(s) {unknown}")
-    for name, most in (("Bucket", 1), ("Key", 1), ("VersionId", 1)):
-        count = fields.count(name)
-        if count > most or (name != "VersionId" and count == 0):
-            raise JobFailure(INVALID_MANIFEST,
-                             f"Manifest Fields must name {name} {'exactly' if name != 'VersionId' else 'at most'} "
-                             f"once, got {list(fields)}")
-
-
 def load_inventory_manifest(s3: Any, location: dict, workdir: Path) -> Manifest:
     """Fetch an S3 Inventory manifest.json and its gzip CSV data files (MD5checksum verified)."""
     doc_path = workdir / "inventory-manifest.json"
@@ -193,8 +179,6 @@ def load_inventory_manifest(s3: Any, location: dict, workdir: Path) -> Manifest:
     problem = inventory_problem(doc)
     if problem:
         raise JobFailure(INVALID_MANIFEST, f"{where}: {problem}")
-    fields = inventory_fields(doc)
-    check_fields(fields)
     files, bucket = [], inventory_data_bucket(doc)
     for index, entry in enumerate(doc["files"]):
         data_key = entry["key"]
@@ -205,7 +189,7 @@ def load_inventory_manifest(s3: Any, location: dict, workdir: Path) -> Manifest:
             raise JobFailure(INVALID_MANIFEST,
                              f"{where}: files[{index}] s3://{bucket}/{data_key} has MD5 {md5}, manifest says {wanted}")
         files.append(ManifestFile(path, f"s3://{bucket}/{data_key}", gzipped=True))
-    return Manifest(tuple(files), fields, INVENTORY_FORMAT, arn, etag, version)
+    return Manifest(tuple(files), inventory_fields(doc), INVENTORY_FORMAT, arn, etag, version)
 
 
 def iter_tasks(manifest: Manifest) -> Iterator[Task]:
@@ -253,15 +237,9 @@ def _iter_file(source: ManifestFile, state: _Rows) -> Iterator[Task]:
             yield Task(state.row, *state.layout.split(values))
 
 
-def count_tasks(manifest: Manifest) -> tuple[int, bool]:
-    """(number of tasks, whether the manifest carries version ids), checking every row."""
-    total, versioned, _ = survey_tasks(manifest)
-    return total, versioned
-
-
 def survey_tasks(manifest: Manifest) -> tuple[int, bool, list[str]]:
-    """count_tasks, plus the distinct buckets the rows name in order of appearance (at most two: enough to tell
-    a one-bucket manifest from the rest), in the same single pass over every row."""
+    """(number of tasks, whether the manifest carries version ids, the distinct buckets the rows name in order of
+    appearance: at most two, enough to tell a one-bucket manifest from the rest), checking every row in one pass."""
     total = 0
     versioned = False
     buckets: list[str] = []
@@ -283,16 +261,14 @@ def new_workdir(root: str | None = None) -> Path:
 # ---------------------------------------------------------------------------------------------------
 # ManifestGenerator (S3JobManifestGenerator)
 
-# Filters whose data neither a listing nor HeadObject in the local stack gives: refused, never ignored.
-# (moto's HeadObject does not reveal SSE-C.)
-_UNSUPPORTED_FILTERS: tuple[str, ...] = ()
+# Encryption filters the local stack can tell (moto's HeadObject does not reveal SSE-C): others are refused, never
+# ignored.
 _ENCRYPTION = {"SSES3": "AES256", "SSEKMS": "aws:kms", "DSSEKMS": "aws:kms:dsse", "NOTSSE": None}
 
 
 def _object_filter(spec: dict[str, Any]) -> Any:
     """A predicate over listing entries for the generator's Filter (all given criteria must hold)."""
-    refused = [name for name in _UNSUPPORTED_FILTERS if spec.get(name) is not None]
-    refused += [f"MatchAnyObjectEncryption.{kind}" for option in spec.get("MatchAnyObjectEncryption") or []
+    refused = [f"MatchAnyObjectEncryption.{kind}" for option in spec.get("MatchAnyObjectEncryption") or []
                 for kind in option if kind not in _ENCRYPTION]
     if refused:
         raise JobFailure(MANIFEST_GENERATION, f"The local emulator cannot apply the ManifestGenerator filter(s) {refused}")
@@ -383,11 +359,11 @@ def generate_manifest(s3: Any, generator: dict[str, Any], job_id: str, workdir: 
     exact location is UNCONFIRMED).
     """
     source = bucket_name(str(generator.get("SourceBucket", "")))
-    keep = _object_filter(generator.get("Filter") or {})
-    keep_head = _head_filter(generator.get("Filter") or {})
-    prefixes = ((generator.get("Filter") or {}).get("KeyNameConstraint") or {}).get("MatchAnyPrefix") or []
+    spec = generator.get("Filter") or {}
+    keep, keep_head = _object_filter(spec), _head_filter(spec)
+    prefixes = (spec.get("KeyNameConstraint") or {}).get("MatchAnyPrefix") or []
     try:
-        replicable = _replication_filter(s3, source, generator.get("Filter") or {})
+        replicable = _replication_filter(s3, source, spec)
         versioned = s3.get_bucket_versioning(Bucket=source).get("Status") in ("Enabled", "Suspended")
         data = workdir / "generated.csv.gz"
         rows = 0
@@ -403,7 +379,7 @@ def generate_manifest(s3: Any, generator: dict[str, Any], job_id: str, workdir: 
                     version = [entry.get("VersionId") or "null"] if versioned else []
                     writer.writerow([source, encode_key(entry["Key"]), *version])
     except ClientError as error:
-        code, _ = _s3_error(error)
+        code = _s3_error(error)
         raise JobFailure(MANIFEST_GENERATION, f"Listing the source bucket {source} failed: {code}") from None
     if not rows:
         raise JobFailure(MANIFEST_GENERATION, "Manifest generation found no keys matching the filter criteria")
@@ -428,12 +404,10 @@ def _write_generated(s3: Any, generator: dict[str, Any], job_id: str, source: st
     if "SSEKMS" in encryption:
         sse = {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": encryption["SSEKMS"].get("KeyId", "")}
     data_key = f"{folder}/data/{uuid.uuid4()}.csv.gz"
-    md5 = hashlib.md5()
-    with open(data, "rb") as handle:
-        for chunk in iter(lambda: handle.read(_CHUNK), b""):
-            md5.update(chunk)
     try:
         with open(data, "rb") as handle:
+            md5 = hashlib.file_digest(handle, "md5")
+            handle.seek(0)
             s3.put_object(Bucket=bucket, Key=data_key, Body=handle, **sse)
         document = {"sourceBucket": source, "destinationBucket": arns.s3(bucket), "version": "2021-11-30",
                     "creationTimestamp": str(int(time.time() * 1000)), "fileFormat": "CSV",
@@ -442,7 +416,7 @@ def _write_generated(s3: Any, generator: dict[str, Any], job_id: str, source: st
         manifest_key = f"{folder}/manifest.json"
         put = s3.put_object(Bucket=bucket, Key=manifest_key, Body=json.dumps(document).encode(), **sse)
     except ClientError as error:
-        code, _ = _s3_error(error)
+        code = _s3_error(error)
         raise JobFailure(MANIFEST_GENERATION, f"Writing the generated manifest to s3://{bucket}/{folder} failed: "
                          f"{code}") from None
     location = {"ObjectArn": arns.s3(bucket, manifest_key), "ETag": put["ETag"].strip('"')}

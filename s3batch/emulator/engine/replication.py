@@ -29,6 +29,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from s3batch.emulator.engine import s3_rules
+from s3batch.emulator.engine.clients import moto_s3
 from s3batch_core.contract.arns import bucket_name
 from s3batch_core.contract.report import TaskResult
 
@@ -67,10 +68,7 @@ def install() -> None:
 
 
 def set_status(bucket: str, key: str, version_id: str | None, status: str) -> None:
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.s3.models import s3_backends
-
-    fake = s3_backends[DEFAULT_ACCOUNT_ID]["aws"].get_object(bucket, key, version_id=version_id)
+    fake = moto_s3().get_object(bucket, key, version_id=version_id)
     if fake is not None:
         setattr(fake, _STATUS_ATTRIBUTE, status)
 
@@ -127,13 +125,13 @@ class Replicator:
     """The S3ReplicateObject call: per job, the source buckets' rules and destinations' versioning are read once."""
 
     def __init__(self) -> None:
-        self._rules: dict[str, list[Rule] | None] = {}
-        self._versioned: dict[str, bool] = {}
-        self._lock = threading.Lock()
+        self._rules = s3_rules.PerBucket(_bucket_rules)
+        self._destination_versioned = s3_rules.PerBucket(
+            lambda s3, bucket: s3.get_bucket_versioning(Bucket=bucket).get("Status") == "Enabled")
         install()
 
     def __call__(self, s3: Any, bucket: str, key: str, version: dict[str, str]) -> Any:
-        rules = self._bucket_rules(s3, bucket)
+        rules = self._rules(s3, bucket)
         if rules is None:
             raise s3_rules.S3Refusal(NO_CONFIGURATION)
         marker = _is_delete_marker(s3, bucket, key, version)
@@ -172,38 +170,23 @@ class Replicator:
                                 MetadataDirective="COPY", TaggingDirective="COPY", **extra)
         set_status(rule.destination, key, copied.get("VersionId"), REPLICA)
 
-    def _bucket_rules(self, s3: Any, bucket: str) -> list[Rule] | None:
-        with self._lock:
-            if bucket in self._rules:
-                return self._rules[bucket]
-        try:
-            s3.get_bucket_replication(Bucket=bucket)  # S3's answer when the bucket has no configuration
-            rules: list[Rule] | None = rules_of(_stored_configuration(bucket))
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "ReplicationConfigurationNotFoundError":
-                raise
-            rules = None
-        with self._lock:
-            self._rules[bucket] = rules
-        return rules
 
-    def _destination_versioned(self, s3: Any, bucket: str) -> bool:
-        with self._lock:
-            if bucket in self._versioned:
-                return self._versioned[bucket]
-        versioned = s3.get_bucket_versioning(Bucket=bucket).get("Status") == "Enabled"
-        with self._lock:
-            self._versioned[bucket] = versioned
-        return versioned
+
+def _bucket_rules(s3: Any, bucket: str) -> list[Rule] | None:
+    """The bucket's enabled rules; None when it has no replication configuration."""
+    try:
+        s3.get_bucket_replication(Bucket=bucket)  # S3's answer when the bucket has no configuration
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") != "ReplicationConfigurationNotFoundError":
+            raise
+        return None
+    return rules_of(_stored_configuration(bucket))
 
 
 def _stored_configuration(bucket: str) -> dict[str, Any]:
     """The configuration as put, in GetBucketReplication's shape: moto's GetBucketReplication answer drops each
     rule's Filter (it renders an empty Prefix), so the rules are read from moto's store (XML as parsed)."""
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.s3.models import s3_backends
-
-    stored = getattr(s3_backends[DEFAULT_ACCOUNT_ID]["aws"].get_bucket(bucket), "replication", None) or {}
+    stored = getattr(moto_s3().get_bucket(bucket), "replication", None) or {}
     rules = stored.get("Rule") or []
     return {"Rules": [_rule_shape(rule) for rule in (rules if isinstance(rules, list) else [rules])]}
 
@@ -250,7 +233,7 @@ def eligibility(s3: Any, bucket: str) -> Any:
     """ManifestGenerator's EligibleForReplication: a predicate over listed versions (and delete markers) that
     some enabled rule replicates. Archived objects (GLACIER, DEEP_ARCHIVE) are not eligible (User Guide: manifest
     generation finds no keys for them). None when the bucket has no replication configuration."""
-    rules = Replicator()._bucket_rules(s3, bucket)
+    rules = _bucket_rules(s3, bucket)
     if rules is None:
         return None
     with_tags = any(rule.tags for rule in rules)

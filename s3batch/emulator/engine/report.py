@@ -56,10 +56,6 @@ class ReportConfig:
             expected_owner=report.get("ExpectedBucketOwner"),
         )
 
-    def job_folder(self, job_id: str) -> str:
-        """`<prefix>/job-<id>` (the format's layout)."""
-        return job_folder(self.prefix, job_id)
-
 
 def rows_per_file() -> int:
     """Rows per result CSV before a new file starts (AWS also splits big reports into several files).
@@ -71,8 +67,7 @@ def rows_per_file() -> int:
 
 def creation_date(now: datetime | None = None) -> str:
     """ISO 8601 UTC with milliseconds and `Z`, e.g. 2019-04-05T17:48:39.725Z."""
-    now = now or datetime.now(UTC)
-    return now.strftime("%Y-%m-%dT%H:%M:%S.") + f"{now.microsecond // 1000:03d}Z"
+    return (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class _StatusFiles:
@@ -134,15 +129,16 @@ class ReportWriter:
         self.close()
         if not self.config.enabled:
             return []
-        folder = self.config.job_folder(self.job_id)
+        folder = job_folder(self.config.prefix, self.job_id)  # <prefix>/job-<id>
         results: list[dict[str, str]] = []
         keys: list[str] = []
         for status in (SUCCEEDED, FAILED):
             files = self._files.get(status)
             for part, path in enumerate(files.paths if files else []):
                 key = f"{folder}/results/{result_file_name(self.job_id, status, part)}"
-                md5 = _md5_file(path)
                 with open(path, "rb") as body:
+                    md5 = hashlib.file_digest(body, "md5").hexdigest()
+                    body.seek(0)
                     s3.put_object(Bucket=self.config.bucket, Key=key, Body=body, ContentType="text/csv",
                                   ServerSideEncryption="AES256")
                 results.append(manifest_entry(status, self.config.bucket, key, md5))
@@ -152,11 +148,3 @@ class ReportWriter:
         s3.put_object(Bucket=self.config.bucket, Key=manifest_key, Body=json.dumps(manifest).encode(),
                       ContentType="application/json", ServerSideEncryption="AES256")
         return [manifest_key, *keys]
-
-
-def _md5_file(path: Path) -> str:
-    digest = hashlib.md5()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

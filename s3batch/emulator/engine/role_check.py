@@ -9,7 +9,6 @@ action, the resource and the reason (e.g. which statement denies it).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -17,11 +16,11 @@ from botocore.exceptions import ClientError
 
 from s3batch.emulator.engine.failures import ACCESS_DENIED, JobFailure
 from s3batch_core.contract.report import TaskResult
-from s3batch_core.iam import role
-from s3batch_core.iam.role import ANY_JOB_ID as _ANY_JOB
 from s3batch_core.contract.arns import role_name
-
-Policies = Sequence[tuple[str, dict]]
+from s3batch_core.iam import role
+from s3batch_core.iam.catalogue import JobScope, job_requirements, task_requirements
+from s3batch_core.iam.evaluate import unmet
+from s3batch_core.iam.role import ANY_JOB_ID as _ANY_JOB
 
 
 def load_role(iam: Any, role_arn: str) -> tuple[dict, list[tuple[str, dict]]]:
@@ -52,17 +51,13 @@ class RoleAccess:
 
     role_arn: str
     policies: list[tuple[str, dict]]
-    scope: Any  # s3batch_core.iam.catalogue.JobScope
+    scope: JobScope
     context: dict[str, str] = field(default_factory=dict)
 
     def denials(self, requirements: list[Any]) -> list[tuple[Any, Any]]:
-        from s3batch_core.iam.evaluate import unmet
-
         return unmet(self.policies, requirements, self.context)
 
     def _job_requirements(self, scope: Any, job_id: str) -> list[Any]:
-        from s3batch_core.iam.catalogue import job_requirements
-
         try:
             return job_requirements(scope, job_id=job_id)
         except ValueError as error:  # the scope lacks what the catalogue needs (e.g. no usable bucket)
@@ -103,8 +98,6 @@ class RoleAccess:
         them once per job and every task inherits that result. A per-job memo of these per-object decisions
         would therefore never hit (each row names another object) and would only grow with the manifest.
         """
-        from s3batch_core.iam.catalogue import task_requirements
-
         missing = self.denials(task_requirements(self.scope, bucket, key, version_id))
         return denied_result(missing) if missing else None
 

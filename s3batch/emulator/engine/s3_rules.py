@@ -9,9 +9,9 @@ reports it and moves on. Every check reads through the same S3 API the job uses.
 
 from __future__ import annotations
 
-import threading
-from datetime import datetime
-from typing import Any
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
 
 from botocore.exceptions import ClientError
 
@@ -27,6 +27,7 @@ LOCKED = TaskResult(False, 403, "AccessDenied", "Access Denied because object pr
 NOT_CURRENT = TaskResult(False, 501, "NotImplemented",
                          "The local emulator can set the ACL of an object's current version only")
 OWNER_ONLY_CANNED = "bucket-owner-full-control"  # the one ACL a bucket with ACLs disabled accepts
+T = TypeVar("T")
 
 
 class S3Refusal(Exception):
@@ -48,38 +49,51 @@ def require_object(s3: Any, bucket: str, key: str, version: dict[str, str]) -> d
         raise
 
 
+def is_current(s3: Any, bucket: str, key: str, head: dict[str, Any]) -> bool:
+    """Is the version HeadObject answered `head` for the key's current one?"""
+    return require_object(s3, bucket, key, {}).get("VersionId") == head.get("VersionId")
+
+
 def require_current_version(s3: Any, bucket: str, key: str, version: dict[str, str]) -> None:
     """The named version exists and is the current one (see NOT_CURRENT)."""
     head = require_object(s3, bucket, key, version)
-    if version and require_object(s3, bucket, key, {}).get("VersionId") != head.get("VersionId"):
+    if version and not is_current(s3, bucket, key, head):
         raise S3Refusal(NOT_CURRENT)
+
+
+class PerBucket(Generic[T]):
+    """`answer(s3, bucket)` worked out once per bucket (per job): adding to a dict is atomic, so threads need no
+    lock; two may work the same answer out at once, and both get it."""
+
+    def __init__(self, answer: Callable[[Any, str], T]) -> None:
+        self._answer = answer
+        self._known: dict[str, T] = {}
+
+    def __call__(self, s3: Any, bucket: str) -> T:
+        if bucket not in self._known:
+            self._known[bucket] = self._answer(s3, bucket)
+        return self._known[bucket]
+
+
+def _owner_enforced(s3: Any, bucket: str) -> bool:
+    try:
+        rules = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"]
+    except ClientError:
+        return False  # no ownership controls: ACLs apply (buckets made before 2023, or set so)
+    return any(rule.get("ObjectOwnership") == "BucketOwnerEnforced" for rule in rules)
 
 
 class AclPolicy:
     """Whether a bucket accepts ACLs (Object Ownership BucketOwnerEnforced does not), remembered per bucket."""
 
     def __init__(self) -> None:
-        self._enforced: dict[str, bool] = {}
-        self._lock = threading.Lock()
+        self._owner_enforced = PerBucket(_owner_enforced)
 
     def check(self, s3: Any, bucket: str, canned: str | None, grants: bool) -> None:
         """S3Refusal 400 AccessControlListNotSupported for an ACL the bucket's ownership setting refuses."""
         only_owner = canned in (None, OWNER_ONLY_CANNED) and not grants
         if not only_owner and self._owner_enforced(s3, bucket):
             raise S3Refusal(ACLS_DISABLED)
-
-    def _owner_enforced(self, s3: Any, bucket: str) -> bool:
-        with self._lock:
-            if bucket in self._enforced:
-                return self._enforced[bucket]
-        try:
-            rules = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"]
-            enforced = any(rule.get("ObjectOwnership") == "BucketOwnerEnforced" for rule in rules)
-        except ClientError:
-            enforced = False  # no ownership controls: ACLs apply (buckets made before 2023, or set so)
-        with self._lock:
-            self._enforced[bucket] = enforced
-        return enforced
 
 
 def check_tag_set(tags: list[dict[str, str]]) -> None:
@@ -93,7 +107,8 @@ def check_retention_change(s3: Any, bucket: str, key: str, version: dict[str, st
                            bypass_governance: bool) -> None:
     """Object Lock: COMPLIANCE retention can only be extended; GOVERNANCE can be shortened, changed or removed
     only with BypassGovernanceRetention. Extending, or setting retention where none is, is always allowed."""
-    current = _current_retention(s3, bucket, key, version)
+    # HeadObject carries the version's lock (moto 5.2's GetObjectRetention fails with a 500).
+    current = active_retention(require_object(s3, bucket, key, version), datetime.now(UTC))
     if current is None:
         return
     mode, until = current
@@ -105,13 +120,11 @@ def check_retention_change(s3: Any, bucket: str, key: str, version: dict[str, st
         raise S3Refusal(LOCKED)
 
 
-def _current_retention(s3: Any, bucket: str, key: str, version: dict[str, str]) -> tuple[str, datetime] | None:
-    # HeadObject carries the version's lock (moto 5.2's GetObjectRetention fails with a 500).
-    head = require_object(s3, bucket, key, version)
+def active_retention(head: dict[str, Any], now: datetime) -> tuple[str, datetime] | None:
+    """(mode, retain-until date) of the retention protecting an object version (HeadObject), or None: no retention,
+    or an expired one, protects nothing."""
     mode, until = head.get("ObjectLockMode"), head.get("ObjectLockRetainUntilDate")
-    if not mode or not isinstance(until, datetime) or until <= datetime.now(until.tzinfo):
-        return None  # no retention, or an expired one, protects nothing
-    return str(mode), until
+    return (str(mode), until) if mode and isinstance(until, datetime) and until > now else None
 
 
 # ---- archive restore (S3InitiateRestoreObject) -----------------------------------------------------------------
@@ -183,7 +196,5 @@ def check_encryption_update(head: dict[str, Any], now: datetime, unencrypted_is_
         raise S3Refusal(UNSUPPORTED_SOURCE)
     if encryption is None and not unencrypted_is_sse_s3:
         raise S3Refusal(UNENCRYPTED_SOURCE)
-    until = head.get("ObjectLockRetainUntilDate")
-    retained = head.get("ObjectLockMode") and isinstance(until, datetime) and until > now.astimezone(until.tzinfo)
-    if head.get("ObjectLockLegalHoldStatus") == "ON" or retained:
+    if head.get("ObjectLockLegalHoldStatus") == "ON" or active_retention(head, now):
         raise S3Refusal(LOCKED_ENCRYPTION)

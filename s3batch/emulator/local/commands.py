@@ -116,11 +116,11 @@ def local_deploy(args: argparse.Namespace) -> int:
 
 
 def local_deploy_function(args: argparse.Namespace) -> int:
-    from s3batch.emulator.local.deploy import DeploySettings
+    from s3batch.emulator.local.deploy import plan, sample_function
     from s3batch.emulator.local.user_function import check_handler, deploy_function, function_code, function_settings
     from s3batch.arguments import parse_pairs
 
-    sample = DeploySettings.from_terraform()
+    sample = sample_function(plan())
     name = args.name or args.source.name.removesuffix(".zip")
     function = function_settings(name, args.handler, args.runtime or sample.runtime, parse_pairs(args.env, "--env"),
                                  args.timeout, args.memory, sample.architecture)

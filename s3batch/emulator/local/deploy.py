@@ -1,10 +1,12 @@
 """`s3batch local deploy`: create in the local stack what `terraform apply` creates in AWS.
 
-Names and settings are read from the Terraform code itself (the defaults in `terraform/variables.tf` and
-`terraform/modules/sentiment_lambda/variables.tf`, shipped with the package), so there is one place to change them; policies come
-from the same catalogue (`s3batch_core.iam.catalogue`) the Terraform templates are generated from. The only
-deliberate difference: the function uses the `lexicon` sentiment backend (Comprehend is not offline).
-Every step is idempotent: running deploy twice leaves one bucket, one role and one function.
+Names and settings come from the Terraform code itself, planned for the local stack's account and Region by the
+one Terraform reader (`s3batch_core.terraform.plan`, with terraform/ shipped with the package), so there is one
+place to change them; policies come from the same catalogue (`s3batch_core.iam.catalogue`) the Terraform templates
+are generated from. The only deliberate difference: the function uses the `lexicon` sentiment backend (Comprehend
+is not offline). A user's own function (`local deploy-function`) is planned as the stack named after it, so its
+roles follow the same naming rules. Every step is idempotent: running deploy twice leaves one bucket, one role and
+one function.
 """
 
 from __future__ import annotations
@@ -28,25 +30,18 @@ from s3batch_core.errors import InputError
 from s3batch_core.files import write_json_atomically
 from s3batch.kit_data import function_packager, sample_terraform
 from s3batch_core.contract.stack_outputs import StackOutputs, to_terraform_json
-from s3batch_core.terraform import load
+from s3batch_core.terraform.plan import Account, Instance, plan_root
 from s3batch_core.iam.catalogue import JobScope, build_policy, trust_policy
 
 TERRAFORM_DIR = sample_terraform()
 PACKAGE_ZIP = Path("build/lambda/sentiment.zip")  # where `make lambda` writes it, under the working directory
-HANDLER = "handler.detect_sentiment"  # terraform/modules/sentiment_lambda/main.tf (a test holds them equal)
-LOCAL_SENTIMENT_BACKEND = "lexicon"
-LAMBDA_TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
-}
+LOCAL_VARIABLES = {"sentiment_backend": "lexicon"}
 
 
-def variable_defaults(path: Path) -> dict[str, Any]:
-    """`variable "x" { default = … }` values of one .tf file (s3batch_core.terraform)."""
-    try:
-        return load.variable_defaults(path)
-    except FileNotFoundError:
-        raise InputError(f"{path}: not found (local deploy reads the stack's settings from the Terraform code)") from None
+def plan(stack: StackInfo | None = None, **variables: Any) -> Instance:
+    """terraform/ with `variables` over its defaults, in the stack's account and Region, as the local stack runs it."""
+    account = Account(stack.account_id, stack.region) if stack else Account()
+    return plan_root(TERRAFORM_DIR, {**LOCAL_VARIABLES, **variables}, account)
 
 
 @dataclass(frozen=True)
@@ -73,92 +68,12 @@ class FunctionSettings:
         }
 
 
-@dataclass(frozen=True)
-class DeploySettings:
-    """What the root stack's variables say, as the local deploy needs it."""
-
-    name: str
-    data_prefix: str
-    manifest_prefix: str
-    report_prefix: str
-    versioning_enabled: bool
-    operation: str
-    invocation_schema_version: str
-    versioned_manifests: bool
-    runtime: str
-    architecture: str
-    memory_size: int
-    timeout: int
-    environment: dict[str, str]
-
-    @classmethod
-    def from_terraform(cls, terraform_dir: Path = TERRAFORM_DIR) -> DeploySettings:
-        root = variable_defaults(terraform_dir / "variables.tf")
-        function = variable_defaults(terraform_dir / "modules" / "sentiment_lambda" / "variables.tf")
-        environment = {  # the map in terraform/modules/sentiment_lambda/main.tf, lexicon backend for offline use
-            "SENTIMENT_BACKEND": LOCAL_SENTIMENT_BACKEND,
-            "LANGUAGE_CODE": str(root["language_code"]),
-            "SENTIMENT_MODE": str(root["sentiment_mode"]),
-            "MAX_BYTES": str(root["max_bytes"]),
-            "POWERTOOLS_SERVICE_NAME": str(function["powertools_service_name"]),
-            "POWERTOOLS_METRICS_NAMESPACE": str(function["powertools_metrics_namespace"]),
-            "POWERTOOLS_LOG_LEVEL": str(function["powertools_log_level"]),
-        }
-        return cls(
-            name=root["name"],
-            data_prefix=root["data_prefix"],
-            manifest_prefix=root["manifest_prefix"],
-            report_prefix=root["report_prefix"],
-            versioning_enabled=bool(root["versioning_enabled"]),
-            operation=root["operation"],
-            invocation_schema_version=root["invocation_schema_version"],
-            versioned_manifests=bool(root["versioned_manifests"]),
-            runtime=root["lambda_runtime"],
-            architecture=root["lambda_architecture"],
-            memory_size=int(root["lambda_memory_size"]),
-            timeout=int(root["lambda_timeout"]),
-            environment=environment,
-        )
-
-    # The naming rules of terraform/main.tf (locals and module arguments); tests compare the expressions.
-    def bucket_name(self, account_id: str, region: str) -> str:
-        return f"{self.name}-{account_id}-{region}"
-
-    @property
-    def batch_role_name(self) -> str:
-        return batch_role_name(self.function_name)  # "${var.name}-batch": the function is named var.name
-
-    @property
-    def batch_policy_name(self) -> str:
-        return batch_policy_name(self.operation)
-
-    @property
-    def function_name(self) -> str:
-        return self.name
-
-    def function(self) -> FunctionSettings:
-        """The sentiment function as terraform/modules/sentiment_lambda configures it."""
-        return FunctionSettings(self.function_name, HANDLER, self.runtime, self.architecture, self.memory_size,
-                                self.timeout, self.environment)
-
-    @property
-    def function_role_name(self) -> str:
-        return function_role_name(self.function_name)
-
-
-def batch_role_name(function_name: str) -> str:
-    """The batch role of a deployed function (terraform/main.tf names it after the stack, i.e. the function)."""
-    return f"{function_name}-batch"
-
-
-def batch_policy_name(operation: str) -> str:
-    """The batch role's inline policy (terraform/modules/batch_role/main.tf)."""
-    return f"s3-batch-operations-{operation}"
-
-
-def function_role_name(function_name: str) -> str:
-    """The function's execution role (terraform/modules/sentiment_lambda/iam.tf)."""
-    return f"{function_name}-exec"
+def sample_function(planned: Instance) -> FunctionSettings:
+    """The sentiment function as terraform/modules/sentiment_lambda configures it."""
+    function = planned.child("sentiment_lambda").resource_arguments("aws_lambda_function", "this", blocks=True)
+    return FunctionSettings(function["function_name"], function["handler"], function["runtime"],
+                            function["architectures"][0], int(function["memory_size"]), int(function["timeout"]),
+                            dict(function["environment"][0]["variables"]))
 
 
 def local_session(region: str) -> boto3.Session:
@@ -197,58 +112,36 @@ def function_package(zip_path: Path = PACKAGE_ZIP) -> bytes:
     return zip_path.read_bytes()
 
 
-def deploy(stack: StackInfo, outputs_path: Path, settings: DeploySettings | None = None) -> StackOutputs:
+def deploy(stack: StackInfo, outputs_path: Path) -> StackOutputs:
     """Create (or bring up to date) the bucket, batch role and sentiment function; write the outputs file."""
-    settings = settings or DeploySettings.from_terraform()
-    return deploy_stack(stack, outputs_path, settings, settings.function(), function_package(), settings.operation)
+    planned = plan(stack)
+    return deploy_stack(stack, outputs_path, planned, sample_function(planned), function_package())
 
 
-def deploy_stack(
-    stack: StackInfo, outputs_path: Path, settings: DeploySettings, function: FunctionSettings, code: bytes,
-    operation: str,
-) -> StackOutputs:
-    """The bucket, `function` with its execution role, and a batch role `<function>-batch` whose policy is the
-    catalogue's for `operation` on that function version; the outputs file in `terraform output -json` shape."""
+def deploy_stack(stack: StackInfo, outputs_path: Path, planned: Instance, function: FunctionSettings,
+                 code: bytes) -> StackOutputs:
+    """The plan's bucket, `function` with the plan's execution role, and the plan's batch role whose policy is the
+    catalogue's for the plan's operation on that function version; the outputs file in `terraform output -json`
+    shape."""
     session = local_session(stack.region)
     clients = {s: make_client(s, endpoint_url=stack.endpoint_url, session=session) for s in ("s3", "iam", "lambda")}
-    bucket = settings.bucket_name(stack.account_id, stack.region)
-    ensure_bucket(clients["s3"], bucket, stack.region, settings.versioning_enabled)
-    function_role = ensure_role(clients["iam"], function_role_name(function.name), LAMBDA_TRUST)
+    settings, outputs = planned.variables, planned.outputs
+    bucket = outputs["bucket_name"]
+    ensure_bucket(clients["s3"], bucket, stack.region, bool(settings["versioning_enabled"]))
+    function_module, role_module = planned.child("sentiment_lambda"), planned.child("batch_role")
+    function_role = ensure_role(clients["iam"], function_module.resource_arguments("aws_iam_role", "this")["name"],
+                                function_module.policy_document("assume_role"))
     function_arn = ensure_function(clients["lambda"], function, function_role, code)
-    scope = JobScope(
-        operation=operation,
-        manifest_bucket=bucket,
-        manifest_key=settings.manifest_prefix + "*",
-        report_bucket=bucket,
-        report_prefix=settings.report_prefix,
-        bucket=bucket,
-        function_arn=function_arn,
-        versioned=settings.versioned_manifests,
-        region=stack.region,
-    )
-    role_name = batch_role_name(function.name)
+    scope = JobScope(operation=outputs["operation"], manifest_bucket=bucket, manifest_key=outputs["manifest_prefix"] + "*",
+                     report_bucket=bucket, report_prefix=outputs["report_prefix"], bucket=bucket,
+                     function_arn=function_arn, versioned=bool(settings["versioned_manifests"]), region=stack.region)
+    role_name = role_module.resource_arguments("aws_iam_role", "this")["name"]
     role_arn = ensure_role(clients["iam"], role_name, trust_policy())
-    clients["iam"].put_role_policy(
-        RoleName=role_name,
-        PolicyName=batch_policy_name(operation),
-        PolicyDocument=json.dumps(build_policy(scope)),
-    )
-    outputs = StackOutputs(
-        bucket_name=bucket,
-        data_prefix=settings.data_prefix,
-        manifest_bucket=bucket,
-        manifest_prefix=settings.manifest_prefix,
-        report_bucket=bucket,
-        report_prefix=settings.report_prefix,
-        batch_role_arn=role_arn,
-        function_arn=function_arn,
-        region=stack.region,
-        account_id=stack.account_id,
-        operation=operation,
-        invocation_schema_version=settings.invocation_schema_version,
-    )
-    write_json_atomically(outputs_path, to_terraform_json(outputs))
-    return outputs
+    clients["iam"].put_role_policy(RoleName=role_name, PolicyDocument=json.dumps(build_policy(scope)),
+                                   PolicyName=role_module.resource_arguments("aws_iam_role_policy", "this")["name"])
+    deployed = StackOutputs(**{**outputs, "batch_role_arn": role_arn, "function_arn": function_arn})
+    write_json_atomically(outputs_path, to_terraform_json(deployed))
+    return deployed
 
 
 def ensure_bucket(s3: Any, bucket: str, region: str, versioning: bool) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import botocore.session
 import regex
 
-from s3batch.emulator.local.deploy import DeploySettings, FunctionSettings, deploy_stack
+from s3batch.emulator.local.deploy import FunctionSettings, deploy_stack, plan
 from s3batch.emulator.local.stack import StackInfo
 from s3batch_core.errors import InputError, UsageError
 from s3batch.kit_data import function_packager
@@ -92,5 +92,8 @@ def check_handler(code: bytes, handler: str, source: Path) -> None:
 
 
 def deploy_function(stack: StackInfo, outputs_path: Path, function: FunctionSettings, code: bytes) -> StackOutputs:
-    """Create or update the function, its roles and the bucket; write the outputs file."""
-    return deploy_stack(stack, outputs_path, DeploySettings.from_terraform(), function, code, OPERATION)
+    """Create or update the function, its roles (terraform/'s, planned as the stack named after the function) and the
+    sample stack's bucket; write the outputs file."""
+    bucket = plan(stack).outputs["bucket_name"]
+    planned = plan(stack, name=function.name, operation=OPERATION, bucket_name=bucket)
+    return deploy_stack(stack, outputs_path, planned, function, code)

@@ -10,17 +10,20 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import itertools
 import json
 import threading
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
 from s3batch.emulator.engine.contract import Engine
 from s3batch.emulator.service.exceptions import (
+    BadRequestException,
     IdempotencyException,
     InvalidNextTokenException,
     JobStatusException,
@@ -29,6 +32,7 @@ from s3batch.emulator.service.exceptions import (
 )
 from s3batch.emulator.service.job import SUSPENDED_LIMIT, Job, JobStatus, USER_REQUESTS, utcnow
 from s3batch.emulator.service.runner import Scheduler
+from s3batch_core.contract.create_job import tag_key_problems
 from s3batch_core.contract.formats import MAX_JOB_TAGS
 
 S = JobStatus
@@ -78,12 +82,12 @@ class JobsBackend(BaseBackend):
                 confirmation_required=self.service.confirmation_default if confirmation is None else confirmation,
                 priority=params["Priority"],
                 tags=list(params.get("Tags") or []),
-                sequence=self.service.next_sequence(),
+                sequence=next(self.service.sequence),
                 clock=self.service.clock,
             )
             self.jobs[job.job_id] = job
             self.tokens[token] = (fingerprint, job.job_id)
-        self.service.start(job)
+        self.service.scheduler.start(job)
         return job
 
     def _forget_expired(self) -> None:
@@ -137,19 +141,26 @@ class JobsBackend(BaseBackend):
             else:
                 job.cancel_requested = True
                 job.move_to(S.CANCELLING, reason=reason)
-        self.service.wake()
+        self.service.scheduler.wake()
         return job
 
     def update_job_priority(self, job_id: str, priority: int) -> Job:
         job = self.get_job(job_id)
         with job.lock:
             job.priority = priority
-        self.service.wake()  # waiting jobs are re-ordered by the scheduler
+        self.service.scheduler.wake()  # waiting jobs are re-ordered by the scheduler
         return job
 
     def put_job_tagging(self, job_id: str, tags: list[dict[str, str]]) -> None:
+        """NotFound first, then at most 50 tags (model doc of PutJobTagging), then unique keys without the reserved
+        `aws:` prefix. The tagging operations model no validation error, and the code AWS answers for the keys is
+        UNCONFIRMED: BadRequestException, as for every other invalid input."""
         job = self.get_job(job_id)
-        check_tags(tags)
+        if len(tags) > MAX_JOB_TAGS:
+            raise TooManyTagsException(f"A job can have at most {MAX_JOB_TAGS} tags; got {len(tags)}")
+        problems = tag_key_problems(tags)
+        if problems:
+            raise BadRequestException(problems[0])
         with job.lock:
             job.tags = list(tags)
 
@@ -172,12 +183,6 @@ def abandon(job: Job) -> None:
         job.abandoned = True
         job.cancel_requested = True
         job.changed.notify_all()
-
-
-def check_tags(tags: list[dict[str, str]]) -> None:
-    """At most 50 tags per job (model doc of PutJobTagging)."""
-    if len(tags) > MAX_JOB_TAGS:
-        raise TooManyTagsException(f"A job can have at most {MAX_JOB_TAGS} tags; got {len(tags)}")
 
 
 def encode_token(sequence: int, statuses: list[str]) -> str:
@@ -221,24 +226,12 @@ class JobsService:
         self.retention = retention  # how long a terminal job stays listed and describable
         self.scheduler = Scheduler(engine, endpoint_url, suspended_limit, max_active_jobs)
         self.backends: BackendDict[JobsBackend] = BackendDict(
-            _backend_factory(self), "s3control", use_boto3_regions=True  # type: ignore[arg-type]
+            partial(JobsBackend, service=self), "s3control", use_boto3_regions=True  # type: ignore[arg-type]
         )
-        self._sequence = 0
-        self._sequence_lock = threading.Lock()
+        self.sequence = itertools.count(1)  # creation order (next() on it is atomic under the GIL)
 
     def backend(self, account_id: str, region: str) -> JobsBackend:
         return self.backends[account_id][region]
-
-    def next_sequence(self) -> int:
-        with self._sequence_lock:
-            self._sequence += 1
-            return self._sequence
-
-    def start(self, job: Job) -> None:
-        self.scheduler.start(job)
-
-    def wake(self) -> None:
-        self.scheduler.wake()
 
     def tick(self) -> None:
         """The clock moved (a test's fake clock): let jobs waiting on it, e.g. in Suspended, look again."""
@@ -259,9 +252,3 @@ class JobsService:
         self.reset(join_timeout)
         self.engine.shutdown()
 
-
-def _backend_factory(service: JobsService) -> Callable[..., JobsBackend]:
-    def make(region_name: str, account_id: str) -> JobsBackend:
-        return JobsBackend(region_name, account_id, service)
-
-    return make

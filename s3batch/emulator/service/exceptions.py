@@ -10,6 +10,7 @@ from __future__ import annotations
 # `httpStatusCode`; the Smithy model marks them `error: client` / `error: server` with no `httpError` trait), and
 # Smithy's rule for that is 400 for client errors and 500 for server errors: so every client error is 400
 # (a missing job, a state conflict and throttling included; SDKs tell them apart by <Code>, not by status).
+# TooManyRequestsException is modelled but never raised locally, so it has a status and no class.
 HTTP_STATUS: dict[str, int] = {
     "BadRequestException": 400,
     "InvalidRequestException": 400,
@@ -37,37 +38,16 @@ class JobsApiError(Exception):
         return HTTP_STATUS[self.code]
 
 
-class BadRequestException(JobsApiError):
-    code = "BadRequestException"
+def _error(code: str) -> type[JobsApiError]:
+    """The error class of a model error shape, named like it."""
+    return type(code, (JobsApiError,), {"code": code})
 
 
-class InvalidRequestException(JobsApiError):
-    code = "InvalidRequestException"
-
-
-class InvalidNextTokenException(JobsApiError):
-    code = "InvalidNextTokenException"
-
-
-class TooManyTagsException(JobsApiError):
-    code = "TooManyTagsException"
-
-
-class NotFoundException(JobsApiError):
-    code = "NotFoundException"
-
-
-class JobStatusException(JobsApiError):
-    code = "JobStatusException"
-
-
-class IdempotencyException(JobsApiError):
-    code = "IdempotencyException"
-
-
-class TooManyRequestsException(JobsApiError):
-    code = "TooManyRequestsException"
-
-
-class InternalServiceException(JobsApiError):
-    code = "InternalServiceException"
+BadRequestException = _error("BadRequestException")
+InvalidRequestException = _error("InvalidRequestException")
+InvalidNextTokenException = _error("InvalidNextTokenException")
+TooManyTagsException = _error("TooManyTagsException")
+NotFoundException = _error("NotFoundException")
+JobStatusException = _error("JobStatusException")
+IdempotencyException = _error("IdempotencyException")
+InternalServiceException = _error("InternalServiceException")

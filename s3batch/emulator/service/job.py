@@ -67,6 +67,7 @@ SUSPENDED_CAUSE = "The job is awaiting confirmation: call UpdateJobStatus with R
 # no FailureCode for it (UNCONFIRMED): ours names the cause.
 SUSPENDED_LIMIT = timedelta(days=30)
 SUSPENDED_EXPIRED_CODE = "SuspendedTooLong"
+_LISTED = ("JobId", "Description", "Priority", "Status", "CreationTime", "TerminationDate", "ProgressSummary")
 
 
 def utcnow() -> datetime:
@@ -195,15 +196,6 @@ class Job:
             }
 
     def list_descriptor(self) -> dict[str, Any]:
-        """ListJobs' JobListDescriptor."""
-        with self.lock:
-            return {
-                "JobId": self.job_id,
-                "Description": self.request.get("Description"),
-                "Operation": self.operation_name,
-                "Priority": self.priority,
-                "Status": self.status.value,
-                "CreationTime": self.creation_time,
-                "TerminationDate": self.termination_date,
-                "ProgressSummary": self.progress_summary(),
-            }
+        """ListJobs' JobListDescriptor: DescribeJob's members of the same name, and the operation's name."""
+        described = self.descriptor()
+        return {**{name: described[name] for name in _LISTED}, "Operation": self.operation_name}

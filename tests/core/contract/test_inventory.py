@@ -29,6 +29,7 @@ CASES: dict[str, tuple[Any, str]] = {
     "no fileSchema": ({k: v for k, v in VALID.items() if k != "fileSchema"}, "no 'fileSchema' field"),
     "ORC": ({**VALID, "fileFormat": "ORC"}, "CSV inventories only"),
     "schema order": ({**VALID, "fileSchema": "Key, Bucket"}, "must start with 'Bucket, Key'"),
+    "a column twice": ({**VALID, "fileSchema": "Bucket, Key, Key"}, "must name Key exactly once"),
     "no files": ({**VALID, "files": []}, "lists no data files"),
     "a file without its checksum": ({**VALID, "files": [{"key": "k", "size": 1}]}, "files[0] needs key, size and MD5checksum"),
     "a file without a key": ({**VALID, "files": [{"key": "", "size": 1, "MD5checksum": "x"}]}, "files[0] needs key"),

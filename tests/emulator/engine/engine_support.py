@@ -87,6 +87,14 @@ class Stack:
             self.iam.put_role_policy(RoleName=name, PolicyName="permissions", PolicyDocument=json.dumps(policy))
         return arn
 
+    def role_allowing(self, name: str, *statements: dict) -> str:
+        """A role that may read the manifest and write the report, and do what `statements` allow."""
+        return self.role(name, policy={"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"],
+             "Resource": f"arn:aws:s3:::{self.manifest_bucket}/*"},
+            {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": f"arn:aws:s3:::{self.report_bucket}/*"},
+            *statements]})
+
     def function(self, name: str = "behaviours", module: str = "behaviours.py", handler: str = "behaviours.handler",
                  timeout: int = 3, env: dict[str, str] | None = None, publish: bool = True,
                  runtime: str = "python3.12") -> str:
@@ -123,14 +131,14 @@ class Stack:
     def report_rows(self, keys: list[str]) -> dict[str, bytes]:
         return {key: self.s3.get_object(Bucket=self.report_bucket, Key=key)["Body"].read() for key in keys}
 
+    def result_rows(self, keys: list[str]) -> list[list[str]]:
+        """Every result row (both statuses) of the report written to `keys`, parsed, in file order."""
+        return [row for key, body in self.report_rows(keys).items() if key.endswith(".csv")
+                for row in csv.reader(io.StringIO(body.decode(), newline=""))]
+
     def rows_by_key(self, keys: list[str]) -> dict[str, list[str]]:
         """The report's result rows (both statuses), keyed by their Key column."""
-        found: dict[str, list[str]] = {}
-        for key, body in self.report_rows(keys).items():
-            if key.endswith(".csv"):
-                for row in csv.reader(io.StringIO(body.decode(), newline="")):
-                    found[row[1]] = row
-        return found
+        return {row[1]: row for row in self.result_rows(keys)}
 
     def run_rows(self, operation: dict, lines: str, role_arn: str | None = None) -> dict[str, list[str]]:
         """Run `operation` over a CSV manifest of `lines` (the allow-all role by default); rows keyed by Key."""

@@ -79,12 +79,10 @@ def test_a_role_missing_one_action_fails_naming_it(stack: Stack, kms: Any, missi
     s3_actions = [a for a in ("s3:PutObject", "s3:UpdateObjectEncryption") if a != missing]
     kms_actions = [a for a in ("kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt", "kms:ReEncryptFrom",
                                "kms:ReEncryptTo") if a != missing]
-    role = stack.role("partial", policy={"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": f"arn:aws:s3:::{stack.manifest_bucket}/*"},
-        {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": f"arn:aws:s3:::{stack.report_bucket}/*"},
-        {"Effect": "Allow", "Action": s3_actions, "Resource": f"arn:aws:s3:::{stack.data_bucket}/*"},
+    role = stack.role_allowing(
+        "partial", {"Effect": "Allow", "Action": s3_actions, "Resource": f"arn:aws:s3:::{stack.data_bucket}/*"},
         {"Effect": "Allow", "Action": kms_actions, "Resource": key_arn,
-         "Condition": {"StringEquals": {"kms:ViaService": f"s3.{REGION}.amazonaws.com"}}}]})
+         "Condition": {"StringEquals": {"kms:ViaService": f"s3.{REGION}.amazonaws.com"}}})
     row = stack.run_rows(operation(key_arn), f"{stack.data_bucket},k\n", role)["k"]
     assert row[3:6] == ["failed", "403", "AccessDenied"]
     assert missing in row[6] and (key_arn if missing.startswith("kms:") else f"{stack.data_bucket}/k") in row[6]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import signal
@@ -14,18 +12,8 @@ from pathlib import Path
 import pytest
 from engine_support import Progress, Stack, lambda_op
 
-
-def rows(stack: Stack, keys: list[str]) -> list[list[str]]:
-    """All result rows of a report, parsed (AWS column order)."""
-    found = []
-    for key, body in stack.report_rows(keys).items():
-        if key.endswith(".csv"):
-            found += list(csv.reader(io.StringIO(body.decode(), newline="")))
-    return sorted(found)
-
-
-def by_key(stack: Stack, keys: list[str]) -> dict[str, list[str]]:
-    return {row[1]: row for row in rows(stack, keys)}
+from s3batch.emulator.engine import execution
+from s3batch.emulator.engine.failures import JobFailure
 
 
 def run_keys(stack: Stack, keys: list[str], function_arn: str | None = None, schema: str = "2.0",
@@ -36,9 +24,9 @@ def run_keys(stack: Stack, keys: list[str], function_arn: str | None = None, sch
     request = stack.request(lambda_op(function_arn or stack.function(), schema, user_arguments),
                             stack.manifest(lines), stack.role())
     result = stack.run(request)
-    reported = [row[1] for row in rows(stack, result.report_keys)]
+    reported = [row[1] for row in stack.result_rows(result.report_keys)]
     assert len(reported) == len(set(reported)) == len(keys)  # every row exactly once, whatever the handler did
-    return result, by_key(stack, result.report_keys)
+    return result, stack.rows_by_key(result.report_keys)
 
 
 def test_success_and_failures_are_reported_like_aws(stack: Stack) -> None:
@@ -111,9 +99,8 @@ def test_keys_with_spaces_plus_and_unicode_reach_the_handler_encoded(stack: Stac
     from urllib.parse import quote_plus
     written = [quote_plus(key, safe="/") for key in real]
     lines = "".join(f"{stack.data_bucket},{key}\n" for key in written)
-    result = stack.run(stack.request({"LambdaInvoke": {"FunctionArn": stack.function(), "InvocationSchemaVersion": "2.0"}},
-                                     stack.manifest(lines), stack.role()))
-    report = by_key(stack, result.report_keys)
+    result = stack.run(stack.request(lambda_op(stack.function()), stack.manifest(lines), stack.role()))
+    report = stack.rows_by_key(result.report_keys)
     assert sorted(report) == sorted(written)
     for key, encoded in zip(real, written):
         seen = ok_event(report, encoded)
@@ -180,19 +167,6 @@ def test_import_error_fails_every_task_with_the_runtime_message(stack: Stack) ->
                                  "'nomodule': No module named 'nomodule'\",\"errorType\":\"Runtime.ImportModuleError\"}")
 
 
-def test_unknown_function_fails_the_job(stack: Stack) -> None:
-    from s3batch.emulator.engine import execution
-    from s3batch.emulator.engine.failures import JobFailure
-
-    stack.put("a")
-    request = stack.request({"LambdaInvoke": {"FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:nope",
-                                              "InvocationSchemaVersion": "2.0"}},
-                            stack.manifest(f"{stack.data_bucket},a\n"), stack.role())
-    with pytest.raises(JobFailure) as caught:
-        execution.prepare(request)
-    assert caught.value.failure_code == "LambdaFunctionNotFound" and "function:nope" in caught.value.reason
-
-
 def test_a_killed_worker_fails_only_its_task(stack: Stack, tmp_path: Path) -> None:
     function_arn = stack.function(name="blocking", timeout=120, env={"PID_DIR": str(tmp_path)})
     killer_done = threading.Event()
@@ -215,28 +189,11 @@ def test_a_killed_worker_fails_only_its_task(stack: Stack, tmp_path: Path) -> No
     assert (result.succeeded, result.failed) == (2, 1)
 
 
-def test_non_python_runtime_fails_the_job(stack: Stack) -> None:
-    from s3batch.emulator.engine import execution
-    from s3batch.emulator.engine.failures import JobFailure
-
-    function_arn = stack.function(name="nodejs")
-    stack.lam.update_function_configuration(FunctionName="nodejs", Runtime="nodejs20.x")
-    stack.put("a")
-    unqualified = function_arn.rsplit(":", 1)[0]
-    request = stack.request({"LambdaInvoke": {"FunctionArn": unqualified, "InvocationSchemaVersion": "2.0"}},
-                            stack.manifest(f"{stack.data_bucket},a\n"), stack.role())
-    with pytest.raises(JobFailure, match="runs Python functions only"):
-        execution.prepare(request)
-
-
 def test_reserved_concurrency_caps_the_worker_pool(stack: Stack) -> None:
-    from s3batch.emulator.engine import execution
-
     function_arn = stack.function(name="capped")
     stack.lam.put_function_concurrency(FunctionName="capped", ReservedConcurrentExecutions=1)
     stack.put("ok/a")
-    request = stack.request({"LambdaInvoke": {"FunctionArn": function_arn, "InvocationSchemaVersion": "2.0"}},
-                            stack.manifest(f"{stack.data_bucket},ok/a\n"), stack.role())
+    request = stack.request(lambda_op(function_arn), stack.manifest(f"{stack.data_bucket},ok/a\n"), stack.role())
     prepared = execution.prepare(request)
     assert prepared.operation.pool.size == 1 and prepared.operation.threads == 1
     assert execution.execute(prepared, Progress()).succeeded == 1
@@ -249,13 +206,26 @@ def test_handler_output_goes_to_the_function_log(stack: Stack, tmp_path: Path, m
     assert "about to fail on raise/boom" in (tmp_path / "logged.log").read_text()  # workers write unbuffered
 
 
-def test_function_in_another_region_fails_the_job(stack: Stack) -> None:
-    from s3batch.emulator.engine import execution
-    from s3batch.emulator.engine.failures import JobFailure
+def _python_function_changed_to_nodejs(stack: Stack) -> str:
+    function_arn = stack.function(name="nodejs")
+    stack.lam.update_function_configuration(FunctionName="nodejs", Runtime="nodejs20.x")
+    return function_arn.rsplit(":", 1)[0]
 
-    other = stack.function().replace(":us-east-1:", ":eu-west-1:")
+
+# name -> (the job's FunctionArn, made in the stack, and what the job's FailureReason names)
+NOT_RUN = {
+    "an unknown function": (lambda stack: "arn:aws:lambda:us-east-1:123456789012:function:nope", "function:nope"),
+    "a runtime other than Python": (_python_function_changed_to_nodejs, "runs Python functions only"),
+    "a function of another Region": (lambda stack: stack.function().replace(":us-east-1:", ":eu-west-1:"),
+                                     "is in eu-west-1, the job in us-east-1"),
+}
+
+
+@pytest.mark.parametrize("case", NOT_RUN)
+def test_a_function_the_engine_cannot_invoke_fails_the_job(stack: Stack, case: str) -> None:
+    function, reason = NOT_RUN[case]
     stack.put("a")
-    request = stack.request({"LambdaInvoke": {"FunctionArn": other, "InvocationSchemaVersion": "2.0"}},
-                            stack.manifest(f"{stack.data_bucket},a\n"), stack.role())
-    with pytest.raises(JobFailure, match="is in eu-west-1, the job in us-east-1"):
+    request = stack.request(lambda_op(function(stack)), stack.manifest(f"{stack.data_bucket},a\n"), stack.role())
+    with pytest.raises(JobFailure) as caught:
         execution.prepare(request)
+    assert caught.value.failure_code == "LambdaFunctionNotFound" and reason in caught.value.reason

@@ -1,4 +1,5 @@
-"""CSV manifest rules, row by row, on local files (reference §2.2): every error names the row."""
+"""The engine's manifest rows on local files (reference §2.2): keys as written, Fields, rows counted across files.
+The row rules both readers share (and the rows both refuse) are tested in tests/core/contract/test_manifest_rules.py."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ from s3batch.emulator.engine.manifest import (
     Manifest,
     ManifestFile,
     Task,
-    check_fields,
-    count_tasks,
     iter_tasks,
+    load_csv_manifest,
+    survey_tasks,
 )
 from s3batch_core.contract.manifest_rules import decode_key
 
@@ -48,7 +49,7 @@ def test_no_header_row_the_first_row_is_just_a_task(tmp_path: Path) -> None:
 def test_version_column_with_literal_null_and_empty(tmp_path: Path) -> None:
     tasks = list(iter_tasks(manifest_of(tmp_path, b"bkt,k1,v1\nbkt,k2,null\nbkt,k3,\n")))
     assert [t.version_id for t in tasks] == ["v1", "null", ""]
-    assert count_tasks(manifest_of(tmp_path, b"bkt,k1,v1\n")) == (1, True)
+    assert survey_tasks(manifest_of(tmp_path, b"bkt,k1,v1\n")) == (1, True, ["bkt"])
 
 
 def test_fields_with_ignore_pick_the_columns(tmp_path: Path) -> None:
@@ -63,17 +64,10 @@ def test_fields_column_count_must_match(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("fields", [("Key",), ("Bucket", "Bucket", "Key"), ("Bucket", "Key", "Size")])
-def test_invalid_fields_are_refused(fields: tuple[str, ...]) -> None:
-    with pytest.raises(JobFailure, match="Fields"):
-        check_fields(fields)
-
-
-@pytest.mark.parametrize(("body", "expected"), [
-    (b"bkt,k1\nbkt,\xff\xfe\n", "not valid UTF-8"),
-    (b'bkt,k1\nbkt,"two\nlines"\n', "row 2: a field contains a line break"),
-])
-def test_bad_rows_fail_the_job_naming_the_row(tmp_path: Path, body: bytes, expected: str) -> None:
-    assert expected in failure(tmp_path, body)
+def test_invalid_fields_are_refused_before_the_manifest_is_read(fields: tuple[str, ...], tmp_path: Path) -> None:
+    with pytest.raises(JobFailure, match="Fields") as caught:
+        load_csv_manifest(None, {"Fields": list(fields)}, {}, tmp_path)  # no S3 client: nothing may be read
+    assert caught.value.failure_code == "InvalidManifestContent"
 
 
 def test_rows_count_across_gzip_files(tmp_path: Path) -> None:
@@ -90,4 +84,4 @@ def test_large_manifest_streams(tmp_path: Path) -> None:
     with open(path, "w") as out:
         out.writelines(f"bkt,k{i}\n" for i in range(200_000))
     manifest = Manifest((ManifestFile(path, "big"),), None, CSV_FORMAT, "arn")
-    assert count_tasks(manifest) == (200_000, False)
+    assert survey_tasks(manifest) == (200_000, False, ["bkt"])

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from engine_support import Stack
+from engine_support import Progress, Stack
 
 from s3batch.emulator.engine import execution
 from s3batch.emulator.engine.failures import JobFailure
-from s3batch_core.contract.report import TaskResult
 
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 
-
-def run_op(stack: Stack, operation: dict, lines: str) -> dict[str, list[str]]:
-    return stack.run_rows(operation, lines)
 
 def test_supported_operations_are_exactly_the_ones_implemented() -> None:
     assert execution.supported_operations() == frozenset({
@@ -29,7 +23,7 @@ def test_supported_operations_are_exactly_the_ones_implemented() -> None:
 def test_put_tagging_replaces_tags_and_missing_key_is_404(stack: Stack) -> None:
     stack.put("a b")
     stack.s3.put_object_tagging(Bucket=stack.data_bucket, Key="a b", Tagging={"TagSet": [{"Key": "old", "Value": "1"}]})
-    report = run_op(stack, {"S3PutObjectTagging": {"TagSet": [{"Key": "k", "Value": "v"}]}},
+    report = stack.run_rows({"S3PutObjectTagging": {"TagSet": [{"Key": "k", "Value": "v"}]}},
                     f"{stack.data_bucket},a%20b\n{stack.data_bucket},missing\n")
     assert stack.s3.get_object_tagging(Bucket=stack.data_bucket, Key="a b")["TagSet"] == [{"Key": "k", "Value": "v"}]
     assert report["a%20b"][3:] == ["succeeded", "200", "", "Successful"]
@@ -44,7 +38,7 @@ def test_delete_tagging_on_a_version(stack: Stack) -> None:
         extra = {"VersionId": version} if version else {}
         stack.s3.put_object_tagging(Bucket=stack.data_bucket, Key="k", Tagging={"TagSet": [{"Key": "t", "Value": "1"}]},
                                     **extra)
-    report = run_op(stack, {"S3DeleteObjectTagging": {}}, f"{stack.data_bucket},k,{v1}\n")
+    report = stack.run_rows({"S3DeleteObjectTagging": {}}, f"{stack.data_bucket},k,{v1}\n")
     assert report["k"][2:4] == [v1, "succeeded"]
     assert stack.s3.get_object_tagging(Bucket=stack.data_bucket, Key="k", VersionId=v1)["TagSet"] == []
     assert stack.s3.get_object_tagging(Bucket=stack.data_bucket, Key="k")["TagSet"] != []
@@ -52,7 +46,7 @@ def test_delete_tagging_on_a_version(stack: Stack) -> None:
 
 def test_empty_version_in_a_versioned_manifest_fails_the_task(stack: Stack) -> None:
     stack.put("k")
-    report = run_op(stack, {"S3DeleteObjectTagging": {}}, f"{stack.data_bucket},k,\n")
+    report = stack.run_rows({"S3DeleteObjectTagging": {}}, f"{stack.data_bucket},k,\n")
     assert report["k"][3:] == ["failed", "400", "InvalidRequest", "Task failed due to missing VersionId"]
 
 
@@ -63,7 +57,7 @@ def test_copy_with_prefix_metadata_storage_class_and_tags(stack: Stack) -> None:
         "TargetResource": "arn:aws:s3:::copy-target", "TargetKeyPrefix": "copied", "MetadataDirective": "REPLACE",
         "NewObjectMetadata": {"ContentType": "text/plain", "UserMetadata": {"origin": "batch"}},
         "StorageClass": "STANDARD_IA", "NewObjectTagging": [{"Key": "copied", "Value": "yes"}]}}
-    report = run_op(stack, operation, f"{stack.data_bucket},dir/a%20b.txt\n")
+    report = stack.run_rows(operation, f"{stack.data_bucket},dir/a%20b.txt\n")
     assert report["dir/a%20b.txt"][3] == "succeeded"
     head = stack.s3.head_object(Bucket="copy-target", Key="copied/dir/a b.txt")
     assert head["ContentType"] == "text/plain" and head["Metadata"] == {"origin": "batch"}
@@ -79,7 +73,7 @@ def test_copy_with_access_control_grants_and_requester_pays(stack: Stack) -> Non
     operation = {"S3PutObjectCopy": {
         "TargetResource": "arn:aws:s3:::copy-target", "RequesterPays": True, "AccessControlGrants": [
             {"Grantee": {"TypeIdentifier": "uri", "Identifier": ALL_USERS}, "Permission": "READ"}]}}
-    report = run_op(stack, operation, f"{stack.data_bucket},granted\n")
+    report = stack.run_rows(operation, f"{stack.data_bucket},granted\n")
     assert report["granted"][3] == "succeeded", report
     grants = stack.s3.get_object_acl(Bucket="copy-target", Key="granted")["Grants"]
     assert [(g["Grantee"].get("URI"), g["Permission"]) for g in grants] == [(ALL_USERS, "READ")]
@@ -102,13 +96,13 @@ def test_copy_option_the_emulator_cannot_apply_is_refused(stack: Stack, member: 
 def test_put_acl_canned_and_explicit(stack: Stack) -> None:
     stack.put("canned")
     stack.put("explicit")
-    run_op(stack, {"S3PutObjectAcl": {"AccessControlPolicy": {"CannedAccessControlList": "public-read"}}},
+    stack.run_rows({"S3PutObjectAcl": {"AccessControlPolicy": {"CannedAccessControlList": "public-read"}}},
            f"{stack.data_bucket},canned\n")
     assert len(stack.s3.get_object_acl(Bucket=stack.data_bucket, Key="canned")["Grants"]) == 2
     owner = stack.s3.get_object_acl(Bucket=stack.data_bucket, Key="explicit")["Owner"]
     policy = {"AccessControlList": {"Owner": {"ID": owner["ID"]}, "Grants": [
         {"Grantee": {"TypeIdentifier": "uri", "Identifier": ALL_USERS}, "Permission": "READ"}]}}
-    report = run_op(stack, {"S3PutObjectAcl": {"AccessControlPolicy": policy}}, f"{stack.data_bucket},explicit\n")
+    report = stack.run_rows({"S3PutObjectAcl": {"AccessControlPolicy": policy}}, f"{stack.data_bucket},explicit\n")
     assert report["explicit"][3] == "succeeded", report
     grants = stack.s3.get_object_acl(Bucket=stack.data_bucket, Key="explicit")["Grants"]
     assert [(g["Grantee"].get("URI"), g["Permission"]) for g in grants] == [(ALL_USERS, "READ")]
@@ -117,11 +111,11 @@ def test_put_acl_canned_and_explicit(stack: Stack) -> None:
 def test_legal_hold_and_retention_on_a_lock_bucket(stack: Stack) -> None:
     stack.s3.create_bucket(Bucket="lock-bucket", ObjectLockEnabledForBucket=True)
     stack.put("locked", bucket="lock-bucket")
-    report = run_op(stack, {"S3PutObjectLegalHold": {"LegalHold": {"Status": "ON"}}}, "lock-bucket,locked\n")
+    report = stack.run_rows({"S3PutObjectLegalHold": {"LegalHold": {"Status": "ON"}}}, "lock-bucket,locked\n")
     assert stack.s3.get_object_legal_hold(Bucket="lock-bucket", Key="locked")["LegalHold"] == {"Status": "ON"}
     assert report["locked"][3] == "succeeded"
     until = datetime(2031, 1, 1, tzinfo=UTC)
-    run_op(stack, {"S3PutObjectRetention": {"Retention": {"Mode": "GOVERNANCE", "RetainUntilDate": until}}},
+    stack.run_rows({"S3PutObjectRetention": {"Retention": {"Mode": "GOVERNANCE", "RetainUntilDate": until}}},
            "lock-bucket,locked\n")
     head = stack.s3.head_object(Bucket="lock-bucket", Key="locked")
     assert head["ObjectLockMode"] == "GOVERNANCE" and head["ObjectLockRetainUntilDate"] == until
@@ -141,14 +135,10 @@ def test_a_task_whose_runner_raises_is_still_reported(stack: Stack, monkeypatch:
         return original(task)
 
     monkeypatch.setattr(prepared.operation, "run", explode_on_b)
-    from engine_support import Progress
-
     result = execution.execute(prepared, Progress())
     assert (result.succeeded, result.failed) == (1, 1)
-    rows = [r for k, body in stack.report_rows(result.report_keys).items() if k.endswith(".csv")
-            for r in csv.reader(io.StringIO(body.decode()))]
-    assert ["data-bucket", "b", "", "failed", "500", "InternalError", "RuntimeError: engine bug"] in rows
-    assert TaskResult(True, 200, "", "x").succeeded
+    assert ["data-bucket", "b", "", "failed", "500", "InternalError", "RuntimeError: engine bug"] in \
+        stack.result_rows(result.report_keys)
 
 
 # --- S3 rules the local S3 (moto) does not enforce: s3batch/emulator/engine/s3_rules.py --------------------------------
@@ -164,12 +154,12 @@ def test_acl_on_a_version_is_set_on_that_version_or_refused_never_reported_done_
     stack.put("k")
     current = stack.put("k")["VersionId"]
     public = {"S3PutObjectAcl": {"AccessControlPolicy": {"CannedAccessControlList": "public-read"}}}
-    report = run_op(stack, public, f"{stack.data_bucket},k,{current}\n")
+    report = stack.run_rows(public, f"{stack.data_bucket},k,{current}\n")
     assert report["k"][3] == "succeeded" and (ALL_USERS, "READ") in _acl_grants(stack, "k", current)
     stack.put("j")
     older = stack.s3.list_object_versions(Bucket=stack.data_bucket, Prefix="j")["Versions"][0]["VersionId"]
     stack.put("j")
-    report = run_op(stack, public, f"{stack.data_bucket},j,{older}\n")
+    report = stack.run_rows(public, f"{stack.data_bucket},j,{older}\n")
     assert report["j"][3:6] == ["failed", "501", "NotImplemented"]  # moto keeps one ACL per key: refused, not faked
 
 
@@ -181,7 +171,7 @@ def test_acl_on_a_version_is_set_on_that_version_or_refused_never_reported_done_
 ])
 def test_a_missing_object_is_404_no_such_key_for_every_operation(stack: Stack, operation: dict) -> None:
     stack.s3.create_bucket(Bucket="lock-bucket", ObjectLockEnabledForBucket=True)
-    report = run_op(stack, operation, "lock-bucket,missing\n")
+    report = stack.run_rows(operation, "lock-bucket,missing\n")
     assert report["missing"][3:7] == ["failed", "404", "NoSuchKey", "The specified key does not exist."]
 
 
@@ -194,7 +184,7 @@ def test_retention_follows_object_lock_rules(stack: Stack) -> None:
 
     def retention(key: str, retention: dict, bypass: bool = False) -> list[str]:
         operation = {"S3PutObjectRetention": {"Retention": retention, "BypassGovernanceRetention": bypass}}
-        return run_op(stack, operation, f"lock-bucket,{key}\n")[key][3:6]
+        return stack.run_rows(operation, f"lock-bucket,{key}\n")[key][3:6]
 
     denied = ["failed", "403", "AccessDenied"]
     assert retention("g", {"Mode": "GOVERNANCE", "RetainUntilDate": shorter}) == denied
@@ -210,25 +200,25 @@ def test_acls_on_a_bucket_with_acls_disabled_are_refused_except_owner_full_contr
         "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
     stack.put("o")
     acl = {"S3PutObjectAcl": {"AccessControlPolicy": {"CannedAccessControlList": "public-read"}}}
-    assert run_op(stack, acl, f"{stack.data_bucket},o\n")["o"][3:7] == [
+    assert stack.run_rows(acl, f"{stack.data_bucket},o\n")["o"][3:7] == [
         "failed", "400", "AccessControlListNotSupported", "The bucket does not allow ACLs"]
     owner = {"S3PutObjectAcl": {"AccessControlPolicy": {"CannedAccessControlList": "bucket-owner-full-control"}}}
-    assert run_op(stack, owner, f"{stack.data_bucket},o\n")["o"][3] == "succeeded"
+    assert stack.run_rows(owner, f"{stack.data_bucket},o\n")["o"][3] == "succeeded"
 
 
 def test_empty_tag_set_clears_tags_and_duplicate_keys_are_invalid_tag(stack: Stack) -> None:
     stack.put("a")
     stack.s3.put_object_tagging(Bucket=stack.data_bucket, Key="a", Tagging={"TagSet": [{"Key": "x", "Value": "1"}]})
-    assert run_op(stack, {"S3PutObjectTagging": {"TagSet": []}}, f"{stack.data_bucket},a\n")["a"][3] == "succeeded"
+    assert stack.run_rows({"S3PutObjectTagging": {"TagSet": []}}, f"{stack.data_bucket},a\n")["a"][3] == "succeeded"
     assert stack.s3.get_object_tagging(Bucket=stack.data_bucket, Key="a")["TagSet"] == []
     duplicate = {"S3PutObjectTagging": {"TagSet": [{"Key": "k", "Value": "1"}, {"Key": "k", "Value": "2"}]}}
-    assert run_op(stack, duplicate, f"{stack.data_bucket},a\n")["a"][3:6] == ["failed", "400", "InvalidTag"]
+    assert stack.run_rows(duplicate, f"{stack.data_bucket},a\n")["a"][3:6] == ["failed", "400", "InvalidTag"]
 
 
 def test_a_bucket_field_that_is_no_bucket_name_is_a_400(stack: Stack) -> None:
     stack.put("k")
     tagging = {"S3PutObjectTagging": {"TagSet": [{"Key": "t", "Value": "v"}]}}
-    report = run_op(stack, tagging, f"arn:aws:s3:::{stack.data_bucket},k\n")
+    report = stack.run_rows(tagging, f"arn:aws:s3:::{stack.data_bucket},k\n")
     assert report["k"][3:6] == ["failed", "400", "InvalidBucketName"]
 
 
@@ -252,4 +242,4 @@ def test_one_bucket_operations_refuse_a_manifest_naming_two_buckets(stack: Stack
         execution.prepare(request)
     assert stack.s3.head_object(Bucket="lock-bucket", Key="locked").get("ObjectLockLegalHoldStatus") != "ON"
     tagging = {"S3PutObjectTagging": {"TagSet": [{"Key": "t", "Value": "v"}]}}
-    assert len(run_op(stack, tagging, lines)) == 2  # other operations take any number of buckets
+    assert len(stack.run_rows(tagging, lines)) == 2  # other operations take any number of buckets

@@ -134,11 +134,7 @@ def test_a_role_without_s3_initiate_replication_fails_each_task_naming_it(stack:
     setup(stack)
     configure(stack, rule())
     version = stack.put("k")["VersionId"]
-    role = stack.role("no-replication", policy={"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion"],
-         "Resource": f"arn:aws:s3:::{stack.manifest_bucket}/*"},
-        {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": f"arn:aws:s3:::{stack.report_bucket}/*"}]})
-    row = stack.run_rows(REPLICATE, f"{stack.data_bucket},k,{version}\n", role)["k"]
+    row = stack.run_rows(REPLICATE, f"{stack.data_bucket},k,{version}\n", stack.role_allowing("no-replication"))["k"]
     assert row[3:6] == ["failed", "403", "AccessDenied"]
     assert f"s3:InitiateReplication on arn:aws:s3:::{stack.data_bucket}/k" in row[6]
     assert "Contents" not in stack.s3.list_objects_v2(Bucket=DEST)

@@ -11,7 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from engine_support import Progress, Stack
+from engine_support import ACCOUNT, Progress, Stack
 
 from s3batch.emulator.engine import execution
 from s3batch.emulator.engine.failures import JobFailure
@@ -96,8 +96,7 @@ def test_every_manifest_row_appears_exactly_once(stack: Stack) -> None:
                             stack.manifest(lines), stack.role())
     progress = Progress()
     result = execution.execute(execution.prepare(request), progress)
-    reported = [line.split(b",")[1].decode() for key, body in stack.report_rows(result.report_keys).items()
-                if key.endswith(".csv") for line in body.splitlines()]
+    reported = [row[1] for row in stack.result_rows(result.report_keys)]
     assert sorted(reported) == sorted(keys)
     assert (result.succeeded, result.failed) == (40, 80)
     assert progress.total == 120 and len(progress.finished) == 120 and progress.finished.count(True) == 40
@@ -120,8 +119,7 @@ def test_cancel_stops_new_tasks_and_reports_what_ran(stack: Stack) -> None:
     result = execution.execute(execution.prepare(request), Progress(cancel_after=5))
     ran = result.succeeded + result.failed
     assert result.cancelled and 5 <= ran < 60
-    rows = [line for key, body in stack.report_rows(result.report_keys).items() if key.endswith(".csv")
-            for line in body.splitlines()]
+    rows = stack.result_rows(result.report_keys)
     assert len(rows) == ran
 
 
@@ -170,11 +168,15 @@ def test_big_reports_are_split_into_several_result_files(stack: Stack, tmp_path:
     assert len({r["Key"] for r in document["Results"]}) == 3
 
 
-def test_report_bucket_of_another_owner_is_not_written(stack: Stack) -> None:
+@pytest.mark.parametrize(("owner", "written"), [("999999999999", False), (ACCOUNT, True)])
+def test_the_report_goes_only_to_a_bucket_of_the_expected_owner(stack: Stack, owner: str, written: bool) -> None:
     stack.put("a")
-    report = {**stack.report_all(), "ExpectedBucketOwner": "999999999999"}
+    report = {**stack.report_all(), "ExpectedBucketOwner": owner}
     request = stack.request({"S3DeleteObjectTagging": {}}, stack.manifest(f"{stack.data_bucket},a\n"), stack.role(),
                             report=report)
     result = execution.execute(execution.prepare(request), Progress())
-    assert result.succeeded == 1 and result.report_keys == []
-    assert result.report_failure is not None and "ExpectedBucketOwner 999999999999" in result.report_failure.full_reason
+    assert result.succeeded == 1 and bool(result.report_keys) is written
+    assert stack.s3.list_objects_v2(Bucket=stack.report_bucket).get("KeyCount") == len(result.report_keys)
+    failure = result.report_failure
+    assert failure is None if written else (failure is not None and failure.failure_code == "ReportWriteFailed"
+                                            and f"ExpectedBucketOwner {owner}" in failure.full_reason)

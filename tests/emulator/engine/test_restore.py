@@ -95,10 +95,7 @@ def test_a_named_version_is_restored_not_the_current_one(stack: Stack) -> None:
 
 def test_a_role_without_s3_restore_object_fails_each_task_naming_it(stack: Stack) -> None:
     archived(stack, "g")
-    role = stack.role("no-restore", policy={"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": f"arn:aws:s3:::{stack.manifest_bucket}/*"},
-        {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": f"arn:aws:s3:::{stack.report_bucket}/*"}]})
-    row = stack.run_rows(GLACIER_BULK, f"{stack.data_bucket},g\n", role)["g"]
+    row = stack.run_rows(GLACIER_BULK, f"{stack.data_bucket},g\n", stack.role_allowing("no-restore"))["g"]
     assert row[3:6] == ["failed", "403", "AccessDenied"]
     assert f"s3:RestoreObject on arn:aws:s3:::{stack.data_bucket}/g" in row[6]
     assert restore_header(stack, "g") is None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -35,14 +33,6 @@ def failing_prepare(stack: Stack, role_arn: str, operation: dict = TAGGING) -> J
     with pytest.raises(JobFailure) as caught:
         execution.prepare(stack.request(operation, stack.manifest(f"{stack.data_bucket},a\n"), role_arn))
     return caught.value
-
-
-def report_rows(stack: Stack, keys: list[str]) -> dict[str, list[str]]:
-    rows = {}
-    for key, body in stack.report_rows(keys).items():
-        if key.endswith(".csv"):
-            rows.update({row[1]: row for row in csv.reader(io.StringIO(body.decode(), newline=""))})
-    return rows
 
 
 def test_missing_role_fails_the_job(stack: Stack) -> None:
@@ -103,7 +93,7 @@ def test_object_action_denied_fails_that_task_with_403(stack: Stack) -> None:
                                                allow(["s3:PutObjectTagging"], "arn:aws:s3:::data-bucket/ok/*")))
     request = stack.request(TAGGING, stack.manifest(f"{stack.data_bucket},ok/a\n{stack.data_bucket},secret/b\n"), role)
     result = execution.execute(execution.prepare(request), Progress())
-    rows = report_rows(stack, result.report_keys)
+    rows = stack.rows_by_key(result.report_keys)
     assert rows["ok/a"][3] == "succeeded"
     assert rows["secret/b"][3:6] == ["failed", "403", "AccessDenied"]
     assert "s3:PutObjectTagging on arn:aws:s3:::data-bucket/secret/b" in rows["secret/b"][6]
@@ -128,7 +118,7 @@ def test_function_invoke_denied_fails_every_task_with_the_same_reason(stack: Sta
                             role)
     result = execution.execute(execution.prepare(request), Progress())
     assert (result.succeeded, result.failed) == (0, len(keys))
-    rows = report_rows(stack, result.report_keys)
+    rows = stack.rows_by_key(result.report_keys)
     assert sorted(rows) == keys
     assert {tuple(row[3:6]) for row in rows.values()} == {("failed", "403", "AccessDenied")}
     reasons = {row[6] for row in rows.values()}

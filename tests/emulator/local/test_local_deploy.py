@@ -6,25 +6,15 @@ import json
 from pathlib import Path
 from typing import Any
 
-import hcl2
 import pytest
-from hcl2 import SerializationOptions
 
-from s3batch.emulator.local.deploy import HANDLER, TERRAFORM_DIR, DeploySettings, deploy, variable_defaults
+from s3batch.emulator.local.deploy import TERRAFORM_DIR, deploy, plan, sample_function
 from s3batch.emulator.local.stack import StackInfo
 from s3batch_core.contract.stack_outputs import OUTPUTS, load_outputs
 from s3batch_core.iam.catalogue import JobScope, build_policy, trust_policy
+from s3batch_core.terraform.load import variable_defaults
 
-HCL = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
-
-
-def load_tf(path: Path) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as handle:
-        return hcl2.load(handle, serialization_options=HCL)
-
-
-def blocks(document: dict[str, Any], kind: str) -> dict[str, Any]:
-    return {name: body for block in document.get(kind, []) for name, body in block.items()}
+DEFAULTS = variable_defaults(TERRAFORM_DIR / "variables.tf")
 
 
 @pytest.fixture()
@@ -34,35 +24,15 @@ def deployed(stack: Any, tmp_path: Path) -> tuple[StackInfo, Path, Any]:
     return info, outputs_path, deploy(info, outputs_path)
 
 
-def test_naming_rules_are_terraforms() -> None:
-    main = load_tf(TERRAFORM_DIR / "main.tf")
-    local = {k: v for block in main["locals"] for k, v in block.items()}
-    modules = {name: body for block in main["module"] for name, body in block.items()}
-    assert "${var.name}-${local.account_id}-${local.region}" in local["data_bucket_name"]
-    assert modules["batch_role"]["role_name"] == "${var.name}-batch"
-    assert modules["sentiment_lambda"]["function_name"] == "${var.name}"
-    role_module = load_tf(TERRAFORM_DIR / "modules" / "batch_role" / "main.tf")
-    assert blocks(role_module, "resource")["aws_iam_role_policy"]["this"]["name"] == "s3-batch-operations-${var.operation}"
-    function_iam = load_tf(TERRAFORM_DIR / "modules" / "sentiment_lambda" / "iam.tf")
-    assert blocks(function_iam, "resource")["aws_iam_role"]["this"]["name"] == "${var.function_name}-exec"
-
-
 def test_function_settings_are_terraforms() -> None:
-    module = load_tf(TERRAFORM_DIR / "modules" / "sentiment_lambda" / "main.tf")
-    function = blocks(module, "resource")["aws_lambda_function"]["this"]
-    assert function["handler"] == HANDLER
-    environment = {k: v for block in module["locals"] for k, v in block.items()}["environment"]
-    settings = DeploySettings.from_terraform()
-    assert set(environment) == set(settings.environment)
-    assert settings.environment["SENTIMENT_BACKEND"] == "lexicon"  # the one deliberate local difference
-    root = variable_defaults(TERRAFORM_DIR / "variables.tf")
-    assert (settings.runtime, settings.memory_size, settings.timeout) == (
-        root["lambda_runtime"], root["lambda_memory_size"], root["lambda_timeout"])
-
-
-def test_output_names_are_the_contract() -> None:
-    outputs = blocks(load_tf(TERRAFORM_DIR / "outputs.tf"), "output")
-    assert set(outputs) == set(OUTPUTS)
+    function = sample_function(plan())
+    assert (function.name, function.handler) == (DEFAULTS["name"], "handler.detect_sentiment")
+    environment = function.environment  # terraform/modules/sentiment_lambda's map of the root variables
+    assert environment["SENTIMENT_BACKEND"] == "lexicon"  # the one deliberate local difference
+    assert (environment["LANGUAGE_CODE"], environment["SENTIMENT_MODE"], environment["MAX_BYTES"]) == (
+        DEFAULTS["language_code"], DEFAULTS["sentiment_mode"], str(DEFAULTS["max_bytes"]))
+    assert (function.runtime, function.memory_size, function.timeout) == (
+        DEFAULTS["lambda_runtime"], DEFAULTS["lambda_memory_size"], DEFAULTS["lambda_timeout"])
 
 
 def test_deploy_creates_bucket_role_and_function_and_writes_terraform_shaped_outputs(
@@ -71,27 +41,29 @@ def test_deploy_creates_bucket_role_and_function_and_writes_terraform_shaped_out
     from s3batch_core.aws import make_client
 
     info, outputs_path, outputs = deployed
-    settings = DeploySettings.from_terraform()
+    name = DEFAULTS["name"]  # terraform/main.tf: bucket <name>-<account>-<region>, roles <name>-batch and <name>-exec
     document = json.loads(outputs_path.read_text())
     assert list(document) == list(OUTPUTS)
     assert all(entry == {"sensitive": False, "type": "string", "value": entry["value"]} for entry in document.values())
     assert load_outputs(outputs_path) == outputs
+    assert outputs.bucket_name == f"{name}-123456789012-us-east-1"
     s3 = make_client("s3", endpoint_url=info.endpoint_url)
     assert s3.get_bucket_versioning(Bucket=outputs.bucket_name)["Status"] == "Enabled"
     iam = make_client("iam", endpoint_url=info.endpoint_url)
-    role = iam.get_role(RoleName=settings.batch_role_name)["Role"]
-    assert role["AssumeRolePolicyDocument"] == trust_policy()
-    policy = iam.get_role_policy(RoleName=settings.batch_role_name, PolicyName=settings.batch_policy_name)
+    role = iam.get_role(RoleName=f"{name}-batch")["Role"]
+    assert role["AssumeRolePolicyDocument"] == trust_policy() and role["Arn"] == outputs.batch_role_arn
+    policy = iam.get_role_policy(RoleName=f"{name}-batch", PolicyName=f"s3-batch-operations-{DEFAULTS['operation']}")
     assert policy["PolicyDocument"] == build_policy(JobScope(
         operation="LambdaInvoke", manifest_bucket=outputs.bucket_name, manifest_key=outputs.manifest_prefix + "*",
         report_bucket=outputs.report_bucket, report_prefix=outputs.report_prefix, bucket=outputs.bucket_name,
         function_arn=outputs.function_arn,
     ))
     function = make_client("lambda", endpoint_url=info.endpoint_url).get_function(FunctionName=outputs.function_arn)
-    config = function["Configuration"]
-    assert outputs.function_arn == f"arn:aws:lambda:us-east-1:123456789012:function:{settings.function_name}:1"
+    config, settings = function["Configuration"], sample_function(plan())
+    assert outputs.function_arn == f"arn:aws:lambda:us-east-1:123456789012:function:{name}:1"
+    assert config["Role"] == iam.get_role(RoleName=f"{name}-exec")["Role"]["Arn"]
     assert (config["Handler"], config["Runtime"], config["MemorySize"], config["Timeout"]) == (
-        HANDLER, settings.runtime, settings.memory_size, settings.timeout)
+        "handler.detect_sentiment", settings.runtime, settings.memory_size, settings.timeout)
     assert config["Environment"]["Variables"] == settings.environment
 
 
@@ -102,7 +74,7 @@ def test_deploy_twice_changes_nothing(deployed: tuple[StackInfo, Path, Any]) -> 
     second = deploy(info, outputs_path)
     assert second == first
     lam = make_client("lambda", endpoint_url=info.endpoint_url)
-    name = DeploySettings.from_terraform().function_name
+    name = DEFAULTS["name"]
     versions = [v["Version"] for v in lam.list_versions_by_function(FunctionName=name)["Versions"]]
     assert versions == ["$LATEST", "1"]
     assert len(make_client("s3", endpoint_url=info.endpoint_url).list_buckets()["Buckets"]) == 1

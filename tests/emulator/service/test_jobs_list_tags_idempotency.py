@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from botocore.exceptions import ClientError
 from fake_engine import ACCOUNT_ID, job_params
 
 
@@ -44,8 +46,6 @@ def test_list_jobs_pages_through_every_job_exactly_once_newest_first(s3control: 
 def test_list_jobs_filters_by_status_and_binds_the_token_to_the_filter(
     s3control: Any, wait_for_status: Any
 ) -> None:
-    from botocore.exceptions import ClientError
-
     done = s3control.create_job(**job_params())["JobId"]
     waiting = [s3control.create_job(**job_params(ConfirmationRequired=True))["JobId"] for _ in range(3)]
     wait_for_status(s3control, done, {"Complete"})
@@ -57,12 +57,9 @@ def test_list_jobs_filters_by_status_and_binds_the_token_to_the_filter(
     assert sorted(j["JobId"] for j in suspended["Jobs"] + rest["Jobs"]) == sorted(waiting)
     both = s3control.list_jobs(AccountId=ACCOUNT_ID, JobStatuses=["Complete", "Suspended"])["Jobs"]
     assert len(both) == 4
-    try:
+    with pytest.raises(ClientError) as caught:  # a token from another filter
         s3control.list_jobs(AccountId=ACCOUNT_ID, JobStatuses=["Complete"], NextToken=suspended["NextToken"])
-    except ClientError as exc:
-        assert exc.response["Error"]["Code"] == "InvalidNextTokenException"
-    else:
-        raise AssertionError("a token from another filter must be refused")
+    assert caught.value.response["Error"]["Code"] == "InvalidNextTokenException"
 
 
 def test_jobs_are_regional(stack: Any, s3control: Any) -> None:

@@ -72,7 +72,7 @@ def test_a_job_completes_with_the_counts_the_engine_returned(scheduler: Schedule
 def test_a_job_level_failure_fails_the_job_with_its_code_and_reason(scheduler: Scheduler, script: str, code: str,
                                                                      reason: str) -> None:
     job = run(scheduler, script)
-    assert job.status is S.FAILED
+    assert job.status is S.FAILED and job.termination_date is not None
     assert job.failure_reasons == [{"FailureCode": code, "FailureReason": reason}]
 
 
