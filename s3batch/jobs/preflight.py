@@ -136,8 +136,7 @@ def check_role(iam: Any, request: dict[str, Any], region: str, sample: Sequence[
         if _code(exc) == "NoSuchEntity":
             return [Problem("role", f"role {name} does not exist; create it (terraform apply) or pass the right --role-arn")]
         return [Problem("role", f"cannot read role {name} ({_code(exc)}); the caller needs iam:GetRole to run preflight, or use --skip-preflight")]
-    context = batch_context(account_id=request["AccountId"], region=region, role_arn=role_arn,
-                            partition=arns.partition(role_arn))
+    context = batch_context(account_id=request["AccountId"], region=region, role_arn=role_arn)
     denial = trust_denial(role_arn, decoded(found["AssumeRolePolicyDocument"]), context)
     problems = [Problem("trust", f"role {name}: {denial}; fix its trust policy")] if denial else []
     needed = requirements(job_scope(request, region, sample), sample)

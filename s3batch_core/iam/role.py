@@ -20,12 +20,12 @@ ANY_JOB_ID = "00000000-0000-0000-0000-000000000000"
 Policies = list[tuple[str, dict[str, Any]]]
 
 
-def batch_context(*, account_id: str, region: str, role_arn: str, job_id: str = ANY_JOB_ID,
-                  partition: str = "aws") -> dict[str, str]:
+def batch_context(*, account_id: str, region: str, role_arn: str, job_id: str = ANY_JOB_ID) -> dict[str, str]:
     """The request context of S3 Batch Operations assuming the role for a job (the keys its trust policy's
-    conditions may name: aws:SourceAccount, aws:SourceArn, as the User Guide's confused-deputy example does)."""
+    conditions may name: aws:SourceAccount, aws:SourceArn, as the User Guide's confused-deputy example does).
+    The job's ARN is in the role's partition (a job in China names arn:aws-cn:s3:…)."""
     return {"aws:SourceAccount": account_id,
-            "aws:SourceArn": arns.job(region, account_id, job_id, partition),
+            "aws:SourceArn": arns.job(region, account_id, job_id, arns.partition(role_arn)),
             "aws:PrincipalArn": role_arn, "aws:RequestedRegion": region}
 
 

@@ -86,6 +86,8 @@ def test_a_denial_names_the_principal_and_the_reason() -> None:
                       "(denied by statement #2 in policy \"trust policy\")")
 
 
-def test_the_context_carries_the_partition() -> None:
-    context = batch_context(account_id=ACCOUNT, region="cn-north-1", role_arn="r", job_id="j", partition="aws-cn")
+def test_the_context_carries_the_roles_partition() -> None:
+    """Preflight and the engine both build the context here, so a job in China is judged alike on both sides."""
+    role_arn = f"arn:aws-cn:iam::{ACCOUNT}:role/r"
+    context = batch_context(account_id=ACCOUNT, region="cn-north-1", role_arn=role_arn, job_id="j")
     assert context["aws:SourceArn"] == f"arn:aws-cn:s3:cn-north-1:{ACCOUNT}:job/j"
