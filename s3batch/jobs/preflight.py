@@ -139,7 +139,7 @@ def check_role(iam: Any, request: dict[str, Any], region: str, sample: Sequence[
     needed = requirements(job_scope(request, region, sample), sample)
     if not request["Report"].get("Enabled"):
         needed = [r for r in needed if r.purpose != catalogue.REPORT_WRITE_PURPOSE]
-    for requirement, decision in evaluate.unmet(loaded.policies, needed):
+    for requirement, decision in evaluate.unmet(loaded.policies, needed, context):
         problems.append(Problem(
             "permission",
             f"role {name} may not {requirement.action} on {requirement.resource} ({requirement.purpose}): "

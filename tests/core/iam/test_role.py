@@ -104,3 +104,15 @@ def test_the_context_carries_the_roles_partition() -> None:
     role_arn = f"arn:aws-cn:iam::{ACCOUNT}:role/r"
     context = batch_context(account_id=ACCOUNT, region="cn-north-1", role_arn=role_arn, job_id="j")
     assert context["aws:SourceArn"] == f"arn:aws-cn:s3:cn-north-1:{ACCOUNT}:job/j"
+
+
+def test_preflight_evaluates_permissions_in_the_jobs_context(iam: Any) -> None:
+    """Permission conditions on the request context (here aws:SourceAccount) hold in preflight as in the engine,
+    which evaluates every requirement in `batch_context` too."""
+    role_arn = _role(iam, TRUST_CASES["batch operations"][0])
+    allow_all = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+    for account, problems in ((ACCOUNT, []), ("999999999999", ["permission"])):
+        condition = {"StringEquals": {"aws:SourceAccount": account}}
+        iam.put_role_policy(RoleName="batch-role", PolicyName="all", PolicyDocument=json.dumps(
+            trust({**allow_all, "Condition": condition})))
+        assert sorted({p.check for p in _preflight_problems(iam, role_arn)}) == problems
