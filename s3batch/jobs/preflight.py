@@ -28,7 +28,7 @@ from s3batch_core.contract.operation_rules import INTELLIGENT_TIERING, archive_k
 from s3batch_core.iam import catalogue, evaluate
 from s3batch_core.contract import arns
 from s3batch_core.contract.arns import role_name
-from s3batch_core.iam.role import batch_context, decoded, role_policies, trust_denial
+from s3batch_core.iam import role
 
 PROBE_KEY = ".s3batch-preflight-probe"
 
@@ -130,25 +130,30 @@ def check_role(iam: Any, request: dict[str, Any], region: str, sample: Sequence[
     policies allow what the job will do: `s3batch_core.iam.role`'s evaluation, the one the emulator makes."""
     role_arn = request["RoleArn"]
     name = role_name(role_arn)
-    try:
-        found = iam.get_role(RoleName=name)["Role"]
-    except ClientError as exc:
-        if _code(exc) == "NoSuchEntity":
-            return [Problem("role", f"role {name} does not exist; create it (terraform apply) or pass the right --role-arn")]
-        return [Problem("role", f"cannot read role {name} ({_code(exc)}); the caller needs iam:GetRole to run preflight, or use --skip-preflight")]
-    context = batch_context(account_id=request["AccountId"], region=region, role_arn=role_arn)
-    denial = trust_denial(role_arn, decoded(found["AssumeRolePolicyDocument"]), context)
+    loaded = role.load(iam, role_arn)
+    if not isinstance(loaded, role.BatchRole):
+        return [Problem("role", _unavailable(name, loaded))]
+    context = role.batch_context(account_id=request["AccountId"], region=region, role_arn=role_arn)
+    denial = role.trust_denial(role_arn, loaded.trust, context)
     problems = [Problem("trust", f"role {name}: {denial}; fix its trust policy")] if denial else []
     needed = requirements(job_scope(request, region, sample), sample)
     if not request["Report"].get("Enabled"):
         needed = [r for r in needed if r.purpose != catalogue.REPORT_WRITE_PURPOSE]
-    for requirement, decision in evaluate.unmet(role_policies(iam, name), needed):
+    for requirement, decision in evaluate.unmet(loaded.policies, needed, context):
         problems.append(Problem(
             "permission",
             f"role {name} may not {requirement.action} on {requirement.resource} ({requirement.purpose}): "
             f"{decision.reason}; allow it in the role's policy",
         ))
     return problems
+
+
+def _unavailable(name: str, loaded: role.RoleUnavailable) -> str:
+    if loaded.arn:
+        return f"role {name} is {loaded.arn}; pass its ARN (--role-arn)"
+    if loaded.missing:
+        return f"role {name} does not exist; create it (terraform apply) or pass the right --role-arn"
+    return f"cannot read role {name} ({loaded.code}); the caller needs iam:GetRole to run preflight, or use --skip-preflight"
 
 
 def check_function(lambda_client: Any, function_arn: str, region: str) -> list[Problem]:

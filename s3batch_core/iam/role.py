@@ -7,8 +7,11 @@ catalogue's requirements. Each side turns the answers into its own error (a pref
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
+
+from botocore.exceptions import ClientError
 
 from s3batch_core.contract import arns
 from s3batch_core.iam.catalogue import BATCH_SERVICE_PRINCIPAL
@@ -47,6 +50,39 @@ def role_policies(iam: Any, name: str) -> Policies:
             version = iam.get_policy_version(PolicyArn=attached["PolicyArn"], VersionId=policy["DefaultVersionId"])
             policies.append((attached["PolicyName"], decoded(version["PolicyVersion"]["Document"])))
     return policies
+
+
+@dataclass(frozen=True)
+class BatchRole:
+    """A role as IAM returns it: its trust policy and its permission policies."""
+
+    trust: dict[str, Any]
+    policies: Policies
+
+
+@dataclass(frozen=True)
+class RoleUnavailable:
+    """Why a role was not loaded: GetRole's error `code` (NoSuchEntity: no role of that name), or, when the role of
+    that name has another ARN (another path or account), that `arn`."""
+
+    code: str = ""
+    arn: str = ""
+
+    @property
+    def missing(self) -> bool:
+        return self.code == "NoSuchEntity"
+
+
+def load(iam: Any, role_arn: str) -> BatchRole | RoleUnavailable:
+    """The role at `role_arn` with its policies; each side turns a RoleUnavailable into its own error."""
+    name = arns.role_name(role_arn)
+    try:
+        found = iam.get_role(RoleName=name)["Role"]
+    except ClientError as error:
+        return RoleUnavailable(code=str(error.response.get("Error", {}).get("Code", "")))
+    if (found.get("Arn") or role_arn) != role_arn:
+        return RoleUnavailable(arn=found["Arn"])
+    return BatchRole(decoded(found.get("AssumeRolePolicyDocument") or {}), role_policies(iam, name))
 
 
 def _as_list(value: Any) -> list[Any]:

@@ -1,9 +1,8 @@
 """Server-side input validation for the job API, driven by botocore's s3control model.
 
-botocore's ParamValidator checks required members, types and minimums; it skips `max`, `pattern` and
-`enum`, which a real service enforces, so `check_constraints` walks the shape for those. CreateJob's
-rules that the model cannot express come last (s3batch_core.contract.create_job), then the operations the
-engine runs.
+The model's rules are `s3batch_core.contract.model_constraints.model_problems` (botocore's ParamValidator, then the
+`max`, `pattern` and `enum` it skips), the job tooling's check too, every problem in one line. CreateJob's rules
+that the model cannot express come last (s3batch_core.contract.create_job), then the operations the engine runs.
 """
 
 from __future__ import annotations
@@ -11,11 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from botocore.model import OperationModel
-from botocore.validate import ParamValidator
 
 from s3batch.emulator.service.exceptions import BadRequestException, InvalidRequestException, JobsApiError
 from s3batch_core.contract.create_job import chosen_operations, create_job_problems
-from s3batch_core.contract.model_constraints import check_constraints
+from s3batch_core.contract.model_constraints import model_problems
 
 ACCOUNT_HEADER = "x-amz-account-id"
 
@@ -33,10 +31,7 @@ def validate_input(operation: OperationModel, params: dict[str, Any]) -> None:
     error = error_class_for(operation)
     if not params.get("AccountId"):
         raise error(f"Missing required header {ACCOUNT_HEADER}: the 12-digit account id that owns the jobs")
-    report = ParamValidator().validate(params, operation.input_shape)
-    if report.has_errors():
-        raise error(report.generate_report())
-    problems = list(check_constraints(params, operation.input_shape, "input"))
+    problems = model_problems(params, operation.input_shape, "input")
     if problems:
         raise error("Invalid parameters: " + "; ".join(problems))
 

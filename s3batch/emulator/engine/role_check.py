@@ -12,8 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from s3batch.emulator.engine.failures import ACCESS_DENIED, JobFailure
 from s3batch_core.contract.report import TaskResult
 from s3batch_core.contract.arns import role_name
@@ -23,19 +21,16 @@ from s3batch_core.iam.evaluate import unmet
 from s3batch_core.iam.role import ANY_JOB_ID as _ANY_JOB
 
 
-def load_role(iam: Any, role_arn: str) -> tuple[dict, list[tuple[str, dict]]]:
-    """(trust policy, [(policy name, permission document)]) of the role; JobFailure when it does not exist."""
-    name = role_name(role_arn)
-    try:
-        found = iam.get_role(RoleName=name)["Role"]
-    except ClientError as error:
-        code = error.response.get("Error", {}).get("Code", "")
-        raise JobFailure(ACCESS_DENIED, f"Cannot assume role {role_arn}: {code or 'error'}: "
-                         f"the role does not exist" if code == "NoSuchEntity" else f"Cannot read role {role_arn}: {code}") \
-            from None
-    if found.get("Arn") and found["Arn"] != role_arn:
-        raise JobFailure(ACCESS_DENIED, f"Cannot assume role {role_arn}: the role named {name} is {found['Arn']}")
-    return role.decoded(found.get("AssumeRolePolicyDocument") or {}), role.role_policies(iam, name)
+def load_role(iam: Any, role_arn: str) -> tuple[dict, role.Policies]:
+    """(trust policy, [(policy name, permission document)]) of the role; JobFailure when it cannot be loaded."""
+    loaded = role.load(iam, role_arn)
+    if isinstance(loaded, role.BatchRole):
+        return loaded.trust, loaded.policies
+    if loaded.arn:
+        raise JobFailure(ACCESS_DENIED, f"Cannot assume role {role_arn}: the role named {role_name(role_arn)} is {loaded.arn}")
+    if loaded.missing:
+        raise JobFailure(ACCESS_DENIED, f"Cannot assume role {role_arn}: {loaded.code}: the role does not exist")
+    raise JobFailure(ACCESS_DENIED, f"Cannot read role {role_arn}: {loaded.code}")
 
 
 def check_trust(role_arn: str, trust: dict, context: dict[str, str]) -> None:

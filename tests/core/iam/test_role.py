@@ -52,12 +52,16 @@ def _role(iam: Any, document: dict[str, Any]) -> str:
     return iam.create_role(RoleName="batch-role", AssumeRolePolicyDocument=json.dumps(document))["Role"]["Arn"]
 
 
-def _preflight_trusted(iam: Any, role_arn: str) -> bool:
+def _preflight_problems(iam: Any, role_arn: str) -> list[Any]:
     request = build_create_job_request(
         account_id=ACCOUNT, role_arn=role_arn, operation={"S3PutObjectTagging": {"TagSet": []}},
         report=ReportSettings("rep-bkt", "reports"), options=JobOptions(),
         manifest=ManifestLocation("man-bkt", "manifests/m.csv", "0" * 32))
-    return not [p for p in check_role(iam, request, REGION, ()) if p.check == "trust"]
+    return check_role(iam, request, REGION, ())
+
+
+def _preflight_trusted(iam: Any, role_arn: str) -> bool:
+    return not [p for p in _preflight_problems(iam, role_arn) if p.check == "trust"]
 
 
 def _emulator_trusted(iam: Any, role_arn: str) -> bool:
@@ -78,6 +82,15 @@ def test_preflight_and_emulator_agree_on_trust(iam: Any, case: str) -> None:
     assert _emulator_trusted(iam, role_arn) is trusted
 
 
+@pytest.mark.parametrize("role_arn", [f"arn:aws:iam::{ACCOUNT}:role/nobody", f"arn:aws:iam::{ACCOUNT}:role/ops/batch-role"])
+def test_preflight_and_emulator_refuse_a_role_they_cannot_load(iam: Any, role_arn: str) -> None:
+    """No role of that name, or the role of that name at another ARN (here another path): `role.load` for both."""
+    _role(iam, TRUST_CASES["batch operations"][0])
+    assert [p.check for p in _preflight_problems(iam, role_arn)] == ["role"]
+    with pytest.raises(JobFailure, match=f"Cannot assume role {role_arn}: "):
+        role_check.load_role(iam, role_arn)
+
+
 def test_a_denial_names_the_principal_and_the_reason() -> None:
     arn = f"arn:aws:iam::{ACCOUNT}:role/batch-role"
     denial = trust_denial(arn, TRUST_CASES["an explicit deny"][0], batch_context(account_id=ACCOUNT, region=REGION,
@@ -91,3 +104,15 @@ def test_the_context_carries_the_roles_partition() -> None:
     role_arn = f"arn:aws-cn:iam::{ACCOUNT}:role/r"
     context = batch_context(account_id=ACCOUNT, region="cn-north-1", role_arn=role_arn, job_id="j")
     assert context["aws:SourceArn"] == f"arn:aws-cn:s3:cn-north-1:{ACCOUNT}:job/j"
+
+
+def test_preflight_evaluates_permissions_in_the_jobs_context(iam: Any) -> None:
+    """Permission conditions on the request context (here aws:SourceAccount) hold in preflight as in the engine,
+    which evaluates every requirement in `batch_context` too."""
+    role_arn = _role(iam, TRUST_CASES["batch operations"][0])
+    allow_all = {"Effect": "Allow", "Action": "*", "Resource": "*"}
+    for account, problems in ((ACCOUNT, []), ("999999999999", ["permission"])):
+        condition = {"StringEquals": {"aws:SourceAccount": account}}
+        iam.put_role_policy(RoleName="batch-role", PolicyName="all", PolicyDocument=json.dumps(
+            trust({**allow_all, "Condition": condition})))
+        assert sorted({p.check for p in _preflight_problems(iam, role_arn)}) == problems
