@@ -20,7 +20,7 @@ from typing import Any
 
 from s3batch_core.terraform.evaluate import Scope, Unsupported, evaluate, with_defaults
 from s3batch_core.terraform.load import load_module
-from s3batch_core.terraform.policy import VERSION, combined_statements, statement_json
+from s3batch_core.terraform.policy import assemble, iterate
 from s3batch_core.terraform.templates import render_template
 
 @dataclass(frozen=True)
@@ -86,11 +86,16 @@ class Instance:
 
     def policy_document(self, name: str) -> dict[str, Any]:
         """JSON of `data "aws_iam_policy_document" "<name>"`, as the provider would render it."""
-        body = self.module.data[("aws_iam_policy_document", name)]
-        sources, overrides = ([json.loads(document)["Statement"] for document in self.value(body.get(key, []))]
+        block = self.module.find("data", "aws_iam_policy_document", name)
+        if block is None:
+            raise KeyError(("aws_iam_policy_document", name))
+        sources, overrides = ([[(statement, None) for statement in json.loads(document)["Statement"]]
+                               for document in self.value(block.body.get(key, []))]
                               for key in ("source_policy_documents", "override_policy_documents"))
-        own = [statement_json(self.value(statement)) for statement in body.get("statement", [])]
-        return {"Version": VERSION, "Statement": combined_statements(sources, own, overrides)}
+        assembly = assemble(block, _ConcreteValues(self), sources, overrides)
+        if assembly.unread:
+            raise Unsupported(assembly.unread[0][0])
+        return assembly.document
 
     # -- references ------------------------------------------------------------------------
     def _resolve(self, path: tuple[Any, ...]) -> Any:
@@ -158,6 +163,23 @@ class Instance:
             return f"{kind}.{name}"  # a whole-resource reference, as in depends_on
         source = computed if rest[0] in computed else arguments
         return _walk(source, rest)
+
+
+@dataclass(frozen=True)
+class _ConcreteValues:
+    """A policy document's values as the plan knows them: every one concrete (policy.Values)."""
+
+    instance: Instance
+
+    def statement(self, raw: dict) -> dict:
+        return self.instance.value(raw)
+
+    def items(self, for_each: object) -> list[tuple[object, object]]:
+        collection = self.instance.value(for_each)
+        if not isinstance(collection, (list, dict, set, frozenset)):
+            raise Unsupported(f"for_each = {for_each!r} is not a collection")
+        return iterate(collection if isinstance(collection, dict) else list(collection),
+                       is_set=isinstance(collection, (set, frozenset)))
 
 
 class _LazyArguments(Mapping[str, Any]):

@@ -2,10 +2,10 @@
 
 What is read: `assume_role_policy` and `inline_policy` of aws_iam_role; `policy` of aws_iam_role_policy
 and aws_iam_policy (attached through aws_iam_role_policy_attachment, aws_iam_policy_attachment or
-managed_policy_arns); aws_iam_policy_document data sources (converted to IAM JSON by s3batch_core.terraform.policy,
-as the provider renders them, source_policy_documents included; `dynamic` statement, principals and condition blocks
-expanded when their for_each is known without a plan, else recorded as an unread part of the policy, S3B115). Values may be jsonencode(...), heredocs, JSON
-strings, file(...), templatefile(...) (the generated policy templates rendered with placeholder values, any
+managed_policy_arns); aws_iam_policy_document data sources (assembled by s3batch_core.terraform.policy.assemble,
+as the plan assembles them, with this module's VariableValues: `dynamic` blocks expanded when their for_each is
+known without a plan, else recorded as an unread part of the policy, S3B115). Values may be jsonencode(...),
+heredocs, JSON strings, file(...), templatefile(...) (the generated policy templates rendered with placeholder values, any
 other template read with its variables as unknowns, validate.linter.templates), or var./local. references to
 those. Interpolations Terraform would fill in stay as "${...}" strings. Roles built by terraform-aws-modules/iam
 module calls are read from their inputs (validate.terraform_modules); local modules called from the linted
@@ -32,18 +32,15 @@ from typing import Any
 
 from s3batch_core.contract.limits import MAX_JSON_DEPTH, MAX_POLICY_BYTES, nesting_depth
 from s3batch_core.terraform.evaluate import (
-    Scope,
-    Unsupported,
     arguments_text,
     call_arguments,
     call_name,
     evaluate_node_partial,
-    evaluate_partial,
     find_calls,
     object_values,
     parse_expression,
 )
-from s3batch_core.terraform.policy import as_list, combined_statements, statement_json
+from s3batch_core.terraform.policy import as_list, assemble, iterate
 from s3batch_core.terraform.load import Block, Module, display_path, first_line
 from s3batch_core.terraform.project import MAX_DEPTH, SIMPLE_REF, TerraformProject
 from s3batch_core.terraform.templates import render_template
@@ -182,38 +179,25 @@ def _calls(expression: str, function: str) -> list[tuple[str, list]]:
     return found
 
 
-# ---- dynamic blocks ---------------------------------------------------------------------------------------
+# ---- a policy document's values -----------------------------------------------------------------------
 
-_NESTED_DYNAMIC = ("principals", "not_principals", "condition")  # blocks a statement may generate dynamically
 _CONVERSIONS = ("toset", "tolist", "tomap")
 
 
-class StatementExpander:
-    """The statements of one aws_iam_policy_document in source order, `dynamic` blocks expanded.
+class VariableValues:
+    """A policy document's values over every value a variable can take (s3batch_core.terraform.policy.Values).
 
-    A dynamic block is expanded when its for_each is known without a plan: a literal list, map or set,
-    toset/tolist/tomap of one, or a var./local. reference resolved as everywhere else (defaults, tfvars,
-    module arguments; several possible values give the statements of all of them). `<iterator>.key` and
-    `<iterator>.value` (with .attr / ["attr"] / [0] access) are filled in; anything else stays "${...}".
-    A block whose for_each is unknown is left out and recorded in `unread` with its line.
+    A dynamic block's for_each is known without a plan when it is a literal list, map or set, toset/tolist/tomap
+    of one, or a var./local. reference resolved as everywhere else (defaults, tfvars, module arguments; several
+    possible values give the statements of all of them). Anything else stays "${...}".
     """
 
-    def __init__(self, project: TerraformProject, module: Module, bindings: dict[str, str], block: Block) -> None:
+    def __init__(self, project: TerraformProject, module: Module, bindings: dict[str, str]) -> None:
         self.project = project
         self.module = module
         self.bindings = bindings
-        self.block = block
-        self.unread: list[UnreadPart] = []
 
-    def statements(self) -> list[tuple[dict, int | None]]:
-        """(raw statement body, its line) for every statement, nested dynamic blocks expanded too."""
-        out: list[tuple[dict, int | None]] = []
-        for body, dynamic, line in self._parts():
-            bodies = self._dynamic_bodies(body, "statement", line) if dynamic else [body]
-            out += [(self._resolve_lists(self._expand_nested(raw, line)), line) for raw in bodies]
-        return out
-
-    def _resolve_lists(self, raw: dict) -> dict:
+    def statement(self, raw: dict) -> dict:
         """Fields that are one var./local. reference to a list (identifiers = var.trusted_services) take its
         value; with several values (a module called several times) the lists are joined, so all are linted."""
         out = dict(raw)
@@ -237,52 +221,14 @@ class StatementExpander:
             return value
         return list(dict.fromkeys(item for items in lists for item in items if isinstance(item, (str, int, float))))
 
-    def _parts(self) -> list[tuple[dict, bool, int | None]]:
-        """(body, is dynamic, line) of each statement block; source order when the text lines match the parse."""
-        static = [s for s in as_list(self.block.body.get("statement")) if isinstance(s, dict)]
-        entries = [d for d in as_list(self.block.body.get("dynamic")) if isinstance(d, dict)]
-        dynamic = [d["statement"] for d in entries if isinstance(d.get("statement"), dict)]
-        headers = self.block.statement_headers()
-        if sum(1 for is_dynamic, _ in headers if is_dynamic) != len(dynamic) or len(headers) != len(static) + len(dynamic):
-            return [(s, False, self.block.line) for s in static] + [(d, True, self.block.line) for d in dynamic]
-        by_kind = {False: iter(static), True: iter(dynamic)}
-        return [(next(by_kind[is_dynamic]), is_dynamic, line) for is_dynamic, line in headers]
-
-    def _expand_nested(self, raw: dict, line: int | None) -> dict:
-        """The statement with its dynamic principals / not_principals / condition blocks expanded."""
-        entries = [e for e in as_list(raw.get("dynamic")) if isinstance(e, dict)]
-        if not entries:
-            return raw
-        out = {k: v for k, v in raw.items() if k != "dynamic"}
-        for entry in entries:
-            for block_type, spec in entry.items():
-                nested = block_type in _NESTED_DYNAMIC and isinstance(spec, dict)
-                bodies = self._dynamic_bodies(spec, block_type, line) if nested else []
-                if bodies:  # none (or unknown): no empty Principal / Condition element
-                    out[block_type] = as_list(out.get(block_type)) + bodies
-        return out
-
-    def _dynamic_bodies(self, spec: dict, block_type: str, line: int | None) -> list[dict]:
-        """One content body per for_each element, iterator references filled in; [] and an unread part if unknown."""
-        items = self._items(spec.get("for_each"))
-        if items is None:
-            shown = strip_interpolation(str(spec.get("for_each"))) or spec.get("for_each")
-            what = f'{self.block.address}: dynamic "{block_type}" for_each = {shown} is known only at plan time'
-            self.unread.append(UnreadPart(what, line))
-            return []
-        iterator = spec.get("iterator")
-        name = (strip_interpolation(iterator) or iterator) if isinstance(iterator, str) else block_type
-        content = next((c for c in as_list(spec.get("content")) if isinstance(c, dict)), {})
-        return [_bind(content, name, key, value) for key, value in items]
-
-    def _items(self, for_each: object) -> list[tuple[object, object]] | None:
+    def items(self, for_each: object) -> list[tuple[object, object]] | None:
         """(key, value) pairs Terraform would iterate, over every possible value of for_each; None if unknown."""
         collections = self._collections(for_each, 0)
         if collections is None:
             return None
         items: dict[str, tuple[object, object]] = {}
         for collection, is_set in collections:
-            for key, value in _iterate(collection, is_set):
+            for key, value in iterate(collection, is_set):
                 items.setdefault(json.dumps([key, value], sort_keys=True, default=str), (key, value))
         return list(items.values())
 
@@ -313,39 +259,6 @@ class StatementExpander:
             out += found
         return out
 
-
-def _iterate(collection: list | dict, is_set: bool) -> list[tuple[object, object]]:
-    """Terraform's iteration: maps by sorted key, sets with key = value (sorted), lists by index."""
-    if isinstance(collection, dict):
-        return [(key, collection[key]) for key in sorted(collection)]
-    if is_set:
-        unique = {json.dumps(v, sort_keys=True, default=str): v for v in collection}
-        return [(unique[k], unique[k]) for k in sorted(unique)]
-    return list(enumerate(collection))
-
-
-def _bind(value: object, iterator: str, key: object, element: object) -> object:
-    """The value with `<iterator>.key` / `<iterator>.value[...]` filled in (recursively), by partial evaluation:
-    other references stay "${...}"; strings that do not name the iterator stay as they are."""
-    if isinstance(value, dict):
-        return {k: _bind(v, iterator, key, element) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_bind(v, iterator, key, element) for v in value]
-    if not isinstance(value, str) or "${" not in value or iterator not in value:
-        return value
-
-    def resolve(path: tuple) -> object:
-        if len(path) >= 2 and path[0] == iterator and path[1] in ("key", "value"):
-            current = key if path[1] == "key" else element
-            for step in path[2:]:
-                current = current[step]  # KeyError/IndexError/TypeError: unknown
-            return current
-        raise Unsupported(".".join(map(str, path)))
-
-    try:
-        return evaluate_partial(value, Scope({}, resolve=resolve, partial=True))
-    except Exception:  # noqa: BLE001 - a value python-hcl2 cannot re-read stays as it is
-        return value
 
 
 class Extractor:
@@ -418,16 +331,12 @@ class Extractor:
                         return replace(doc, origin=block)
                     included.setdefault(key, []).append([(s, block.line) for s in _union([doc])])
                     unread += doc.unread
-        expanded = StatementExpander(self.project, module, bindings, block)
-        own = [(statement_json(raw), line) for raw, line in expanded.statements()]
-        pairs = combined_statements(included.get("source_policy_documents", []), own,
-                                    included.get("override_policy_documents", []), sid=_pair_sid)
-        statements, lines = [s for s, _ in pairs], [n for _, n in pairs]
-        document = {"Version": block.body.get("version", "2012-10-17"), "Statement": statements}
-        known = tuple(n for n in lines if n is not None)
+        assembly = assemble(block, VariableValues(self.project, module, bindings),
+                            included.get("source_policy_documents", []), included.get("override_policy_documents", []))
+        known = tuple(n for n in assembly.lines if n is not None)
         return Doc(
-            document, origin=block, statement_lines=known if len(known) == len(lines) else (),
-            unread=tuple(unread + expanded.unread),
+            assembly.document, origin=block, statement_lines=known if len(known) == len(assembly.lines) else (),
+            unread=tuple(unread + [UnreadPart(what, line) for what, line in assembly.unread]),
         )
 
     def _template_path(self, args: str, values: list, module: Module, bindings: dict[str, str]) -> list[Path]:
@@ -648,10 +557,6 @@ def _with_inline_lines(doc: Doc, block: Block, attribute: str) -> Doc:
     if len(found) < len(statements):
         return doc
     return replace(doc, statement_lines=tuple(found[: len(statements)]))
-
-
-def _pair_sid(pair: tuple[object, int | None]) -> object:
-    return pair[0].get("Sid") if isinstance(pair[0], dict) else None
 
 
 def _union(docs: list[Doc]) -> list:

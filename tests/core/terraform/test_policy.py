@@ -126,3 +126,48 @@ def test_source_and_override_documents_merge_by_sid_the_same_everywhere(tmp_path
     assert [(s.get("Sid"), s["Action"]) for s in planned["Statement"]] == [
         ("Read", "s3:GetObjectVersion"), ("Tag", "s3:GetObjectTagging"), (None, "s3:ListBucket")]
     assert linted == planned
+
+
+DYNAMIC = """\
+variable "readers" {
+  default = { B = "s3:GetObjectVersion", A = "s3:GetObject" }
+}
+
+data "aws_iam_policy_document" "dynamic" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    dynamic "principals" {
+      for_each = toset(["lambda.amazonaws.com", "batchoperations.s3.amazonaws.com"])
+      content {
+        type        = "Service"
+        identifiers = [principals.value]
+      }
+    }
+  }
+  dynamic "statement" {
+    for_each = var.readers
+    iterator = reader
+    content {
+      sid       = reader.key
+      actions   = [reader.value]
+      resources = ["*"]
+    }
+  }
+}
+"""
+
+
+def test_dynamic_blocks_expand_the_same_in_the_plan_and_the_linter(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(DYNAMIC, encoding="utf-8")
+    planned = plan_root(tmp_path).policy_document("dynamic")
+    standalone, _ = Extractor(TerraformProject.load([tmp_path])).extract()
+    (linted,) = [source for source in standalone if source.resource == "data.aws_iam_policy_document.dynamic"]
+    # a map iterates by sorted key, a set by sorted value; principals of one type merge into one list
+    assert planned["Statement"] == [
+        {"Effect": "Allow", "Action": "sts:AssumeRole",
+         "Principal": {"Service": ["lambda.amazonaws.com", "batchoperations.s3.amazonaws.com"]}},
+        {"Sid": "A", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+        {"Sid": "B", "Effect": "Allow", "Action": "s3:GetObjectVersion", "Resource": "*"},
+    ]
+    assert linted.statement_lines == (6, 16, 16)
+    assert [s["Action"] for s in linted.document["Statement"]] == [s["Action"] for s in planned["Statement"]]
