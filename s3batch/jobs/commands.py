@@ -108,7 +108,6 @@ def _job_outputs(args: argparse.Namespace) -> StackOutputs | None:
 
 
 def _job_clients(args: argparse.Namespace) -> Clients:
-    """Clients for commands about an existing job."""
     return _clients(args, _job_outputs(args))
 
 
@@ -417,14 +416,12 @@ def _show(args: argparse.Namespace, value: Any, table: Any) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    """List jobs (all pages)."""
     clients = _job_clients(args)
     return _show(args, list(manage.list_jobs(clients.s3control, clients.account_id, args.status or ())),
                  render.jobs_table)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    """Describe one job."""
     clients = _job_clients(args)
     return _show(args, describe_job(clients.s3control, clients.account_id, args.job_id), render.job_table)
 
@@ -441,7 +438,6 @@ def cmd_confirm(args: argparse.Namespace) -> int:
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
-    """Cancel a job."""
     clients = _job_clients(args)
     result = manage.cancel_job(clients.s3control, clients.account_id, args.job_id, args.reason)
     print(f"job {result['JobId']}: {result.get('Status')}")
@@ -449,7 +445,6 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
 
 def cmd_priority(args: argparse.Namespace) -> int:
-    """Change a job's priority."""
     clients = _job_clients(args)
     result = manage.set_priority(clients.s3control, clients.account_id, args.job_id, args.priority)
     print(f"job {result['JobId']}: priority {result.get('Priority')}")
@@ -480,7 +475,6 @@ def _add_report_keys(parser: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: Any) -> None:
-    """Add `s3batch job …` and its subcommands."""
     job = subparsers.add_parser("job", help="submit, watch and report S3 Batch Operations jobs",
                                 description="S3 Batch Operations jobs, on AWS or the local stack (same calls).",
                                 epilog=EXIT_CODES, formatter_class=Formatter)

@@ -73,15 +73,13 @@ class ManifestStats:
     ROW_SAMPLE = 10
 
     def observe(self, entry: ManifestEntry) -> None:
-        """Count one row."""
         self.rows += 1
         if len(self.sample) < self.ROW_SAMPLE:
             self.sample.append(entry)
         if len(self.buckets) < 16:  # enough to tell "one bucket" from "several" without growing
             self.buckets.add(entry.bucket)
-        if entry.size is not None:
-            if len(self.sizes) < self.SIZE_SAMPLE:
-                self.sizes.append(entry.size)
+        if entry.size is not None and len(self.sizes) < self.SIZE_SAMPLE:
+            self.sizes.append(entry.size)
 
 
 @dataclass(frozen=True)
@@ -327,10 +325,8 @@ def check_inventory_rows(s3: Any, document: dict[str, Any]) -> CsvManifestInfo:
 
 def parse_s3_uri(uri: str) -> tuple[str, str]:
     """`s3://bucket/key` -> (bucket, key)."""
-    if not uri.startswith("s3://") or "/" not in uri[5:]:
-        raise InputError(f"{uri!r}: expected s3://BUCKET/KEY")
-    bucket, _, key = uri[5:].partition("/")
-    if not bucket or not key:
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    if not uri.startswith("s3://") or not bucket or not key:
         raise InputError(f"{uri!r}: expected s3://BUCKET/KEY")
     return bucket, key
 

@@ -36,8 +36,6 @@ class SourceKind(str, Enum):
 
 @dataclass(frozen=True)
 class ManifestSource:
-    """One manifest source and how to read it."""
-
     kind: SourceKind
     value: str
     pattern: str = "*"
@@ -117,8 +115,6 @@ def prepare_manifest(s3: Any, source: ManifestSource, settings: JobSettings, *, 
 
 @dataclass(frozen=True)
 class SubmitOptions:
-    """How to submit."""
-
     dry_run: bool = False
     skip_preflight: bool = False
     probe_report_write: bool = False
@@ -158,14 +154,9 @@ def cost_inputs(clients: Any, request: dict[str, Any], prepared: PreparedManifes
             uses_comprehend = env.get("SENTIMENT_BACKEND", "").lower() == "comprehend"
         if env.get("SENTIMENT_MODE", "").lower() == "full" and env.get("MAX_BYTES", "").isdigit():
             read_bytes = int(env["MAX_BYTES"])
-    return costs.CostInputs(
-        operation=operation,
-        tasks=stats.rows if stats else 0,
-        sizes=tuple(stats.sizes) if stats else (),
-        lambda_memory_mb=memory,
-        comprehend=uses_comprehend,
-        comprehend_read_bytes=read_bytes,
-    )
+    return costs.CostInputs(operation=operation, tasks=stats.rows if stats else 0,
+                            sizes=tuple(stats.sizes) if stats else (), lambda_memory_mb=memory,
+                            comprehend=uses_comprehend, comprehend_read_bytes=read_bytes)
 
 
 def _price_table(options: SubmitOptions) -> costs.PriceTable:
@@ -209,10 +200,7 @@ def submit(
     if prepared.stats is None and options.max_cost is not None:
         raise InputError("cannot check --max-cost: the object count is unknown (manifest generator)")
     costs.enforce_max_cost(estimate, options.max_cost)
-    if options.dry_run:
-        return Submitted(request, None, estimate)
-    job_id = create_job(clients.s3control, request)
-    return Submitted(request, job_id, estimate)
+    return Submitted(request, None if options.dry_run else create_job(clients.s3control, request), estimate)
 
 
 def check_request_before_uploads(settings: JobSettings, operation: dict[str, Any], job_options: JobOptions) -> None:
