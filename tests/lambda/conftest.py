@@ -90,6 +90,20 @@ def load_event() -> Callable[[str], dict[str, Any]]:
     return lambda name: copy.deepcopy(load_event_file(name))
 
 
+@pytest.fixture
+def run_on(s3: Any, event_for: Callable[..., dict[str, Any]],
+           invoke_one: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """Put `body` at `key` in the test bucket (with `tagging`), then answer a one-task event for it (`event_for`'s
+    options): the setup of most handler tests."""
+
+    def run(key: str, body: bytes | str, *, tagging: str | None = None, **event: Any) -> dict[str, Any]:
+        data = body.encode() if isinstance(body, str) else body
+        s3.put_object(Bucket=BUCKET, Key=key, Body=data, **({"Tagging": tagging} if tagging else {}))
+        return invoke_one(event_for(key, **event))
+
+    return run
+
+
 @dataclass
 class FakeLambdaContext:
     """The LambdaContext attributes a handler may read."""

@@ -121,6 +121,7 @@ def test_bad_configuration_fails_every_task_without_raising(love: str, event_for
 def test_schema_2_user_arguments_apply_and_show_in_the_result(love: str, event_for, invoke_one) -> None:
     record = invoke_one(event_for(love, user_arguments={"Mode": "full", "LanguageCode": "en"}))
     assert record["result"]["mode"] == "full" and record["result"]["language"] == "en"
+    assert record["result"]["truncated"] is False and record["result"]["bytes_analyzed"] == len(LOVE)  # read whole
 
 
 def test_metrics_and_structured_logs_name_job_and_task(love: str, load_event, invoke_one,
