@@ -70,7 +70,7 @@ def test_price_overrides(tmp_path: Path) -> None:
         load_prices(path)
 
 
-def test_max_cost_refuses_as_an_input_error() -> None:  # exit 3 from the command: test_e2e_local.test_max_cost_refuses
+def test_max_cost_refuses_as_an_input_error() -> None:  # exit 3: test_e2e_local.test_a_refused_job…
     result = estimate(CostInputs("LambdaInvoke", tasks=3), load_prices())
     enforce_max_cost(result, None)
     enforce_max_cost(result, 1.0)

@@ -111,11 +111,15 @@ def test_confirmation_flow(outputs: Path, capsys: pytest.CaptureFixture[str]) ->
     assert code == 0, err
 
 
-def test_preflight_stops_a_job_the_role_cannot_run(outputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(("refusing", "message"), [
+    (["--operation", "S3PutObjectTagging", "--tag", "team=data"], "may not s3:PutObjectTagging on arn:aws:s3:::"),
+    (["--max-cost", "0.01"], "above --max-cost"),
+], ids=["preflight-role", "max-cost"])
+def test_a_refused_job_exits_3_and_is_not_created(outputs: Path, capsys: pytest.CaptureFixture[str],
+                                                  refusing: list[str], message: str) -> None:
     code, _, err = _run(capsys, "job", "submit", "--outputs", str(outputs), "--folder", str(FILES), "--pattern", "*.txt",
-                        "--operation", "S3PutObjectTagging", "--tag", "team=data")
-    assert code == 3
-    assert "may not s3:PutObjectTagging on arn:aws:s3:::" in err
+                        *refusing)
+    assert code == 3 and message in err
     assert _jobs() == []
 
 
@@ -129,13 +133,6 @@ def test_dry_run_prints_the_request_and_creates_nothing(outputs: Path, capsys: p
     stack = load_outputs(outputs)
     listing = make_client("s3").list_objects_v2(Bucket=stack.bucket_name)
     assert "Contents" not in listing  # dry run uploads nothing
-
-
-def test_max_cost_refuses(outputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(capsys, "job", "submit", "--outputs", str(outputs), "--folder", str(FILES), "--pattern", "*.txt",
-                        "--max-cost", "0.01")
-    assert code == 3 and "above --max-cost" in err
-    assert _jobs() == []
 
 
 def test_versions_and_markup_keys_run_and_print_exactly(outputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
