@@ -1,5 +1,6 @@
-"""Issue 11: the job tooling's own input files (stack outputs, job spec, price table) and a crafted sentiment
-result are read within the size and nesting limits: one InputError line naming the file, never RecursionError."""
+"""Issue 11: the job tooling's own input files (stack outputs, job spec, price table) are read within the size and
+nesting limits: one InputError line naming the file, never RecursionError (a crafted sentiment result nested past
+the parser: test_report.test_malformed_sentiment_results_are_plain_rows)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import pytest
 
 from s3batch_core.errors import InputError
 from s3batch.jobs.cost import load_prices
-from s3batch.jobs.report import parse_result_csv
 from s3batch.jobs.spec import load_spec
 from s3batch_core.contract.limits import MAX_JSON_DEPTH
 from s3batch_core.contract.stack_outputs import load_outputs
@@ -35,9 +35,3 @@ def test_deep_yaml_spec_is_one_input_error(tmp_path: Path) -> None:
     path.write_text("a: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
     with pytest.raises(InputError, match=f"^{path}: nested more than the parser can read"):
         load_spec(path)
-
-
-def test_a_sentiment_message_nested_past_the_parser_is_a_plain_row() -> None:
-    message = '{"label":' + "[" * 5000 + "]" * 5000 + "}"
-    (row,) = parse_result_csv(f'b,k,,succeeded,200,,"{message}"\n', "r.csv")
-    assert row.sentiment() is None

@@ -125,10 +125,14 @@ def invoke() -> Callable[[dict[str, Any]], dict[str, Any]]:
 
 @pytest.fixture
 def invoke_one(invoke: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """Invoke with a one-task event; return its result, with `result` = parsed resultString when Succeeded."""
+    """Invoke with a one-task event, checking the response is exactly what S3 Batch Operations reads; return its
+    result, with `result` = parsed resultString when Succeeded."""
 
     def run(event: dict[str, Any]) -> dict[str, Any]:
         response = invoke(event)
+        json.dumps(response)  # Lambda serialises it
+        assert list(response) == ["invocationSchemaVersion", "treatMissingKeysAs", "invocationId", "results"]
+        assert list(response["results"][0]) == ["taskId", "resultCode", "resultString"]  # exactly AWS's fields
         assert response["invocationId"] == event["invocationId"]
         assert response["invocationSchemaVersion"] == event["invocationSchemaVersion"]
         assert response["treatMissingKeysAs"] == "PermanentFailure"
