@@ -279,13 +279,19 @@ def _settings(args: argparse.Namespace, clients: Clients, outputs: StackOutputs 
     )
 
 
-def _submit(args: argparse.Namespace, clients: Clients, outputs: StackOutputs | None) -> Any:
-    settings = _settings(args, clients, outputs)
+def _submit(args: argparse.Namespace) -> tuple[Clients, Any]:
+    """Run the submit pipeline; with --dry-run, print the request it would send (`job_id` is then None)."""
+    outputs = _outputs(args)
+    clients = _clients(args, outputs)
     options = SubmitOptions(
         dry_run=args.dry_run, skip_preflight=args.skip_preflight, probe_report_write=args.probe_report_write,
         max_cost=args.max_cost, prices=args.prices, comprehend=args.comprehend, lambda_duration_ms=args.assumed_duration_ms,
     )
-    return submit(clients, settings, _source(args), _operation(args, outputs), _job_options(args), options, log=sys.stderr)
+    done = submit(clients, _settings(args, clients, outputs), _source(args), _operation(args, outputs),
+                  _job_options(args), options, log=sys.stderr)
+    if done.job_id is None:
+        render.print_json(done.request, sys.stdout)
+    return clients, done
 
 
 # --- subcommands ----------------------------------------------------------------------------------------------------
@@ -293,22 +299,16 @@ def _submit(args: argparse.Namespace, clients: Clients, outputs: StackOutputs | 
 
 def cmd_submit(args: argparse.Namespace) -> int:
     """Build the manifest, check, estimate and create the job; print its id (or the request with --dry-run)."""
-    outputs = _outputs(args)
-    done = _submit(args, _clients(args, outputs), outputs)
-    if done.job_id is None:
-        render.print_json(done.request, sys.stdout)
-    else:
+    _, done = _submit(args)
+    if done.job_id is not None:
         print(done.job_id)
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Submit, wait with progress, then print the report summary and where the report is."""
-    outputs = _outputs(args)
-    clients = _clients(args, outputs)
-    done = _submit(args, clients, outputs)
+    clients, done = _submit(args)
     if done.job_id is None:
-        render.print_json(done.request, sys.stdout)
         return 0
     print(f"job {done.job_id} submitted", file=sys.stderr)
     just_created = replace(_poll_settings(args, clients), new_job_grace=NEW_JOB_GRACE_S)  # not describable at once

@@ -1,9 +1,5 @@
-"""Job manifests: write CSV manifests by AWS's rules, check existing ones, upload and pin the ETag.
-
-AWS's rules for `S3BatchOperations_CSV_20180820` (reference §2.2): one object per line, bucket *name*,
-URL-encoded key, optional version id (all rows or none; literal `null` for a null version), no header,
-UTF-8 without BOM, no empty lines. We encode keys with `quote_plus(key, safe="/")` so a handler that decodes
-with `unquote_plus` (Powertools, AWS's samples) gets the exact key back, whatever it contains.
+"""Job manifests: write CSV manifests by AWS's rules (`s3batch_core.contract.manifest_rules`, their one home),
+check existing ones, upload and pin the ETag.
 
 Rows end with LF. AWS accepts LF; a single line terminator keeps the content hash (and so the manifest key and
 the idempotency token) independent of the platform.
