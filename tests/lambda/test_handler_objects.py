@@ -61,20 +61,15 @@ def test_versioned_object_reads_the_requested_old_version(versioned_s3: Any, eve
     assert latest_record["result"]["label"] == "NEGATIVE"
 
 
-def test_missing_version_is_a_permanent_failure(versioned_s3: Any, event_for, invoke_one) -> None:
-    versioned_s3.put_object(Bucket=BUCKET, Key="review.txt", Body=POSITIVE.encode())
-    record = invoke_one(event_for("review.txt", version_id="3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY"))
-    assert record["resultCode"] == "PermanentFailure"
-    assert "NoSuchVersion" in record["resultString"] and "version" in record["resultString"]
-
-
-@pytest.mark.parametrize(("key", "bucket", "code"), [
-    ("absent.txt", BUCKET, "NoSuchKey"),
-    ("absent.txt", "no-such-bucket-here", "NoSuchBucket"),
+@pytest.mark.parametrize(("key", "bucket", "version", "code"), [
+    ("absent.txt", BUCKET, None, "NoSuchKey"),
+    ("absent.txt", "no-such-bucket-here", None, "NoSuchBucket"),
+    ("review.txt", BUCKET, "3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY", "NoSuchVersion"),
 ])
-def test_missing_object_or_bucket_is_a_permanent_failure(s3: Any, event_for, invoke_one, key: str, bucket: str,
-                                                         code: str) -> None:
-    record = invoke_one(event_for(key, bucket=bucket))
+def test_missing_object_bucket_or_version_is_a_permanent_failure(versioned_s3: Any, event_for, invoke_one, key: str,
+                                                                 bucket: str, version: str | None, code: str) -> None:
+    versioned_s3.put_object(Bucket=BUCKET, Key="review.txt", Body=POSITIVE.encode())
+    record = invoke_one(event_for(key, bucket=bucket, version_id=version))
     assert record["resultCode"] == "PermanentFailure"
     assert code in record["resultString"] and "manifest" in record["resultString"]
 
