@@ -17,7 +17,7 @@ from s3batch.arguments import parse_pairs
 from s3batch.jobs import manage, render
 from s3batch.jobs import report as reports
 from s3batch.jobs import retry as retries
-from s3batch.jobs.manifest import parse_s3_uri
+from s3batch.jobs.manifest import parse_s3_uri, upload_manifest
 from s3batch.jobs.outputs import DEFAULT_TERRAFORM_DIR, resolve_outputs
 from s3batch.jobs.pipeline import (
     JobSettings,
@@ -390,7 +390,8 @@ def cmd_retry_failed(args: argparse.Namespace) -> int:
     stack = (outputs.manifest_bucket, outputs.manifest_prefix) if outputs else None
     manifest_bucket, manifest_prefix = retries.retry_manifest_prefix(job, location.bucket, stack)
     with retry.body:
-        manifest = retries.upload_retry_manifest(clients.s3, retry, manifest_bucket, manifest_prefix)
+        manifest = upload_manifest(clients.s3, retry.body, retry.stats, bucket=manifest_bucket, prefix=manifest_prefix,
+                                   with_versions=retry.with_versions, kind="retry")
     request = retries.retry_request(job, clients.account_id, manifest, _job_options(args))
     print(one_line(f"retry manifest: {manifest.object_arn()} ({retry.stats.rows} failed tasks)"), file=sys.stderr)
     if not args.skip_preflight:

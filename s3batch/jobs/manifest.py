@@ -150,9 +150,10 @@ def build_manifest_file(
     return handle, stats
 
 
-def manifest_key(manifest_prefix: str, sha256: str) -> str:
-    """Content-addressed key: the same manifest bytes always land at the same key."""
-    return join_prefix(manifest_prefix, f"manifest-{sha256}.csv")
+def manifest_key(manifest_prefix: str, sha256: str, kind: str = "manifest") -> str:
+    """Content-addressed key: the same manifest bytes always land at the same key (`kind`: `manifest`, or `retry`
+    for the failed tasks of a job)."""
+    return join_prefix(manifest_prefix, f"{kind}-{sha256}.csv")
 
 
 def existing_copy(s3: Any, bucket: str, key: str, md5: str) -> dict[str, Any] | None:
@@ -169,21 +170,15 @@ def existing_copy(s3: Any, bucket: str, key: str, md5: str) -> dict[str, Any] | 
     return dict(head) if strip_etag(head["ETag"]) == md5 else None
 
 
-def upload_manifest(
-    s3: Any, body: IO[bytes], stats: ManifestStats, *, bucket: str, prefix: str, with_versions: bool = False
-) -> ManifestLocation:
-    """PUT the manifest (unless the same bytes are already there) and pin the ETag of what S3 holds.
+def upload_manifest(s3: Any, body: IO[bytes], stats: ManifestStats, *, bucket: str, prefix: str,
+                    with_versions: bool = False, kind: str = "manifest") -> ManifestLocation:
+    """PUT the manifest at its content-addressed key (unless the same bytes are already there) and pin the ETag of
+    what S3 holds.
 
     The object version id is kept for information but not sent in CreateJob: the ETag already pins the content,
     and a new version of identical bytes must not change the request (that would break idempotency).
     """
-    return put_manifest(s3, body, stats, bucket=bucket, key=manifest_key(prefix, stats.sha256), with_versions=with_versions)
-
-
-def put_manifest(
-    s3: Any, body: IO[bytes], stats: ManifestStats, *, bucket: str, key: str, with_versions: bool = False
-) -> ManifestLocation:
-    """PUT manifest bytes at `key` unless they are already there; the location with S3's ETag."""
+    key = manifest_key(prefix, stats.sha256, kind)
     response = existing_copy(s3, bucket, key, stats.md5) if stats.md5 else None
     if response is None:
         response = _upload(s3, body, bucket, key)

@@ -156,13 +156,13 @@ def test_a_kms_encrypted_csv_manifest_is_refused(world: World) -> None:
 
 
 def test_manifests_are_uploaded_with_sse_s3_even_into_a_kms_default_bucket(world: World) -> None:
-    from s3batch.jobs.manifest import ManifestStats, put_manifest
+    from s3batch.jobs.manifest import ManifestStats, upload_manifest
 
     world.s3.put_bucket_encryption(Bucket="man-bkt", ServerSideEncryptionConfiguration={"Rules": [
         {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/data"}}]})
     body = io.BytesIO(b"data-bkt,input/a.txt\n")
     stats = ManifestStats(rows=1, md5=hashlib.md5(body.getvalue()).hexdigest())
-    location = put_manifest(world.s3, body, stats, bucket="man-bkt", key="manifests/new.csv")
+    location = upload_manifest(world.s3, body, stats, bucket="man-bkt", prefix="manifests")
     head = world.s3.head_object(Bucket="man-bkt", Key=location.key)
     assert head["ServerSideEncryption"] == "AES256"
 
