@@ -170,18 +170,19 @@ def existing_copy(s3: Any, bucket: str, key: str, md5: str) -> dict[str, Any] | 
     return dict(head) if strip_etag(head["ETag"]) == md5 else None
 
 
-def upload_manifest(s3: Any, body: IO[bytes], stats: ManifestStats, *, bucket: str, prefix: str,
+def upload_manifest(s3: Any | None, body: IO[bytes], stats: ManifestStats, *, bucket: str, prefix: str,
                     with_versions: bool = False, kind: str = "manifest") -> ManifestLocation:
     """PUT the manifest at its content-addressed key (unless the same bytes are already there) and pin the ETag of
-    what S3 holds.
+    what S3 holds; `s3=None` only plans (--dry-run: the ETag S3 gives a single-part PUT, the bytes' MD5).
 
     The object version id is kept for information but not sent in CreateJob: the ETag already pins the content,
     and a new version of identical bytes must not change the request (that would break idempotency).
     """
     key = manifest_key(prefix, stats.sha256, kind)
-    response = existing_copy(s3, bucket, key, stats.md5) if stats.md5 else None
-    if response is None:
-        response = _upload(s3, body, bucket, key)
+    if s3 is None:
+        response: dict[str, Any] = {"ETag": stats.md5}
+    else:
+        response = (existing_copy(s3, bucket, key, stats.md5) if stats.md5 else None) or _upload(s3, body, bucket, key)
     fields = ("Bucket", "Key", "VersionId") if with_versions else ("Bucket", "Key")
     return ManifestLocation(bucket=bucket, key=key, etag=strip_etag(response["ETag"]), fields=fields,
                             version_id=response.get("VersionId"))

@@ -21,7 +21,6 @@ from s3batch.jobs.manifest import ManifestLocation, ManifestStats, build_manifes
 from s3batch.jobs.preflight import enforce, run_preflight
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
 from s3batch.jobs.submit import GeneratorSettings, JobOptions, ReportSettings, build_create_job_request, create_job
-from s3batch_core.contract.formats import CSV_FORMAT
 
 
 class SourceKind(str, Enum):
@@ -71,14 +70,10 @@ class PreparedManifest:
 
 def _store(s3: Any, body: IO[bytes], stats: ManifestStats, settings: JobSettings, versions: bool, dry_run: bool) -> PreparedManifest:
     with body:
-        if dry_run:  # what S3 would answer: the content key and the MD5 ETag of a plain single-part PUT
-            fields = ("Bucket", "Key", "VersionId") if versions else ("Bucket", "Key")
-            key = manifests.manifest_key(settings.manifest_prefix, stats.sha256)
-            location = ManifestLocation(settings.manifest_bucket, key, stats.md5, CSV_FORMAT, fields)
-            return PreparedManifest(location, stats=stats, uploaded=False, notes=["dry run: manifest not uploaded; ETag predicted"])
-        location = manifests.upload_manifest(
-            s3, body, stats, bucket=settings.manifest_bucket, prefix=settings.manifest_prefix, with_versions=versions
-        )
+        location = manifests.upload_manifest(None if dry_run else s3, body, stats, bucket=settings.manifest_bucket,
+                                             prefix=settings.manifest_prefix, with_versions=versions)
+    if dry_run:
+        return PreparedManifest(location, stats=stats, uploaded=False, notes=["dry run: manifest not uploaded; ETag predicted"])
     return PreparedManifest(location, stats=stats)
 
 
