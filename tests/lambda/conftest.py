@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -87,7 +86,7 @@ def event_for() -> Callable[..., dict[str, Any]]:
 @pytest.fixture
 def load_event() -> Callable[[str], dict[str, Any]]:
     """A fresh copy of an event fixture from tests/lambda/events/."""
-    return lambda name: copy.deepcopy(load_event_file(name))
+    return load_event_file  # read afresh each time, so a test may change it
 
 
 @pytest.fixture
