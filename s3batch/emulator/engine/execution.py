@@ -475,13 +475,6 @@ def _write_report(prepared: PreparedJob, report: ReportWriter, result: Execution
         report.close()
         result.report_failure = JobFailure(REPORT_WRITE_FAILED, prepared.report_denial)
         return
-    owner = report.config.expected_owner
-    if owner and owner != prepared.request.account_id:  # every bucket of the stack is the job account's
-        report.close()
-        result.report_failure = JobFailure(REPORT_WRITE_FAILED, f"{REPORT_DENIED} The report bucket "
-                                           f"{report.config.bucket} is owned by {prepared.request.account_id}, "
-                                           f"not the ExpectedBucketOwner {owner}")
-        return
     try:
         result.report_keys = report.upload(_client("s3", prepared.request))
     except (ClientError, BotoCoreError) as error:
