@@ -48,20 +48,15 @@ def test_job_runs_to_complete_with_progress_dates_and_the_request_echoed(
     assert request.endpoint_url == stack.endpoint_url and request.role_arn == ROLE_ARN
 
 
-def test_timestamps_are_utc_on_the_wire(stack: Any) -> None:
+def test_timestamps_are_utc_on_the_wire(s3control: Any, stack: Any) -> None:
     import urllib.request
 
-    from s3batch_core.aws import make_client
-
-    client = make_client("s3control", endpoint_url=stack.endpoint_url)
-    job_id = client.create_job(**job_params())["JobId"]
+    job_id = s3control.create_job(**job_params())["JobId"]
     request = urllib.request.Request(
         f"{stack.endpoint_url}/v20180820/jobs/{job_id}", headers={"x-amz-account-id": ACCOUNT_ID}
     )
     body = urllib.request.urlopen(request, timeout=10).read().decode()  # noqa: S310 (loopback)
-    created = body.split("<CreationTime>")[1].split("</CreationTime>")[0]
-    assert created.endswith("Z")
-    assert describe(client, job_id)["CreationTime"].astimezone(timezone.utc).tzinfo is timezone.utc
+    assert body.split("<CreationTime>")[1].split("</CreationTime>")[0].endswith("Z")
 
 
 def test_omitted_confirmation_means_suspended_until_confirmed(s3control: Any, wait_for_status: Any) -> None:
