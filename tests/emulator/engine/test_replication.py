@@ -130,16 +130,6 @@ def test_eligible_for_replication_without_a_configuration_fails_the_job(stack: S
     assert caught.value.failure_code == "ManifestGenerationFailed" and "replication configuration" in caught.value.reason
 
 
-def test_a_role_without_s3_initiate_replication_fails_each_task_naming_it(stack: Stack) -> None:
-    setup(stack)
-    configure(stack, rule())
-    version = stack.put("k")["VersionId"]
-    row = stack.run_rows(REPLICATE, f"{stack.data_bucket},k,{version}\n", stack.role_allowing("no-replication"))["k"]
-    assert row[3:6] == ["failed", "403", "AccessDenied"]
-    assert f"s3:InitiateReplication on arn:aws:s3:::{stack.data_bucket}/k" in row[6]
-    assert "Contents" not in stack.s3.list_objects_v2(Bucket=DEST)
-
-
 @pytest.mark.parametrize("missing", ["s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"])
 def test_a_generator_role_missing_a_batch_replication_action_fails_the_job_naming_it(stack: Stack, missing: str) -> None:
     setup(stack)

@@ -100,6 +100,31 @@ def test_object_action_denied_fails_that_task_with_403(stack: Stack) -> None:
     assert stack.s3.get_object_tagging(Bucket=stack.data_bucket, Key="secret/b")["TagSet"] == []
 
 
+# name -> (operation, the one action the role lacks, rows with version ids): each per-object action the catalogue
+# requires is evaluated per task, before the task runs; the row names that action on that object, and only it.
+LACKING: dict[str, tuple[dict, str, bool]] = {
+    "checksum": ({"S3ComputeObjectChecksum": {}}, "s3:GetObject", False),
+    "checksum of a version": ({"S3ComputeObjectChecksum": {}}, "s3:GetObjectVersion", True),
+    "restore": ({"S3InitiateRestoreObject": {"ExpirationInDays": 3, "GlacierJobTier": "BULK"}}, "s3:RestoreObject",
+                False),
+    "replication": ({"S3ReplicateObject": {}}, "s3:InitiateReplication", True),
+}
+
+
+@pytest.mark.parametrize("case", LACKING)
+def test_a_role_lacking_one_object_action_fails_each_task_naming_only_it(stack: Stack, case: str) -> None:
+    operation, action, versioned = LACKING[case]
+    if versioned:
+        stack.s3.put_bucket_versioning(Bucket=stack.data_bucket, VersioningConfiguration={"Status": "Enabled"})
+    version = stack.put("k").get("VersionId") if versioned else None
+    role = stack.role("lacking", policy=policy({"Effect": "Allow", "NotAction": action, "Resource": "*"},
+                                               allow([action], "arn:aws:s3:::manifest-bucket/*")))
+    row = stack.run_rows(operation, f"{stack.data_bucket},k{f',{version}' if version else ''}\n", role)["k"]
+    assert row[3:6] == ["failed", "403", "AccessDenied"]
+    assert row[6].startswith(f"Access Denied: the job role lacks {action} on arn:aws:s3:::{stack.data_bucket}/k (")
+    assert row[6].endswith("): no statement allows it") and ";" not in row[6]
+
+
 def test_attached_managed_policy_counts(stack: Stack) -> None:
     stack.put("a")
     role = stack.role("managed", policy=None)
