@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from engine_support import Progress, Stack
 
-from s3batch.emulator.engine import execution
+from s3batch.emulator.engine import execution, s3_rules
 from s3batch.emulator.engine.failures import JobFailure
 
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
@@ -158,7 +158,9 @@ def test_acl_on_a_version_is_set_on_that_version_or_refused_never_reported_done_
     older = stack.s3.list_object_versions(Bucket=stack.data_bucket, Prefix="j")["Versions"][0]["VersionId"]
     stack.put("j")
     report = stack.run_rows(public, f"{stack.data_bucket},j,{older}\n")
-    assert report["j"][3:6] == ["failed", "501", "NotImplemented"]  # moto keeps one ACL per key: refused, not faked
+    # moto keeps one ACL per key: refused, not faked on the current version
+    assert report["j"][3:] == ["failed", "501", "NotImplemented", s3_rules.NOT_CURRENT.message]
+    assert (ALL_USERS, "READ") not in acl_grants(stack, "j")
 
 
 @pytest.mark.parametrize("operation", [

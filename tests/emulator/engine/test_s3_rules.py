@@ -54,14 +54,6 @@ def test_a_missing_key_or_version_is_a_404_row(s3: Any) -> None:
     assert refusal(s3_rules.require_object, s3, "plain", "k", {"VersionId": gone}) == s3_rules.NO_SUCH_VERSION
 
 
-def test_an_acl_on_an_older_version_is_refused(s3: Any) -> None:
-    s3.put_bucket_versioning(Bucket="plain", VersioningConfiguration={"Status": "Enabled"})
-    old = s3.put_object(Bucket="plain", Key="k", Body=b"1")["VersionId"]
-    new = s3.put_object(Bucket="plain", Key="k", Body=b"2")["VersionId"]
-    assert refusal(s3_rules.require_current_version, s3, "plain", "k", {"VersionId": new}) is None
-    assert refusal(s3_rules.require_current_version, s3, "plain", "k", {"VersionId": old}) == s3_rules.NOT_CURRENT
-
-
 def test_a_bucket_owner_enforced_bucket_takes_only_the_owner_acl(s3: Any) -> None:
     s3.put_bucket_ownership_controls(Bucket="plain", OwnershipControls={
         "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
