@@ -41,17 +41,14 @@ def test_missing_role_fails_the_job(stack: Stack) -> None:
     assert "role/nobody" in failure.reason and "does not exist" in failure.reason
 
 
-def test_role_not_trusting_batch_operations_fails_the_job(stack: Stack) -> None:
-    lambda_trust = policy({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"})
-    failure = failing_prepare(stack, stack.role("lambda-only", trust=lambda_trust))
-    assert failure.failure_code == "AccessDenied"
-    assert "trust policy does not let batchoperations.s3.amazonaws.com call sts:AssumeRole" in failure.reason
-
-
-def test_trust_condition_on_source_account_is_evaluated(stack: Stack) -> None:
+def test_trust_is_evaluated_in_the_jobs_context_and_a_refusal_fails_the_job(stack: Stack) -> None:
+    """Which trust policies let S3 Batch Operations in is tests/core/iam/test_role.py's table (run against the
+    engine's check too); here: the context prepare builds from the job, and the job failure a refusal becomes."""
     trust = policy({"Effect": "Allow", "Principal": {"Service": "batchoperations.s3.amazonaws.com"},
                     "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": "999999999999"}}})
-    assert "trust policy" in failing_prepare(stack, stack.role("other-account", trust=trust)).reason
+    failure = failing_prepare(stack, stack.role("other-account", trust=trust))
+    assert failure.failure_code == "AccessDenied" and failure.reason.startswith("Cannot assume role ")
+    assert "trust policy does not let batchoperations.s3.amazonaws.com call sts:AssumeRole" in failure.reason
     trust["Statement"][0]["Condition"]["StringEquals"]["aws:SourceAccount"] = "123456789012"
     stack.put("a")
     request = stack.request(TAGGING, stack.manifest(f"{stack.data_bucket},a\n"), stack.role("same-account", trust=trust))
