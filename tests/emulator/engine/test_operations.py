@@ -213,7 +213,8 @@ def test_empty_tag_set_clears_tags_and_duplicate_keys_are_invalid_tag(stack: Sta
     assert stack.run_rows({"S3PutObjectTagging": {"TagSet": []}}, f"{stack.data_bucket},a\n")["a"][3] == "succeeded"
     assert stack.s3.get_object_tagging(Bucket=stack.data_bucket, Key="a")["TagSet"] == []
     duplicate = {"S3PutObjectTagging": {"TagSet": [{"Key": "k", "Value": "1"}, {"Key": "k", "Value": "2"}]}}
-    assert stack.run_rows(duplicate, f"{stack.data_bucket},a\n")["a"][3:6] == ["failed", "400", "InvalidTag"]
+    assert stack.run_rows(duplicate, f"{stack.data_bucket},a\n")["a"][3:] == [
+        "failed", "400", "InvalidTag", "Cannot provide multiple Tags with the same key"]
 
 
 def test_a_bucket_field_that_is_no_bucket_name_is_a_400(stack: Stack) -> None:
