@@ -46,6 +46,8 @@ def test_job_runs_to_complete_with_progress_dates_and_the_request_echoed(
     request = fake_engine.requests[-1]
     assert (request.job_id, request.account_id, request.region) == (job_id, ACCOUNT_ID, "us-east-1")
     assert request.endpoint_url == stack.endpoint_url and request.role_arn == ROLE_ARN
+    assert (request.operation, request.manifest, request.report) == (
+        params["Operation"], params["Manifest"], params["Report"])
 
 
 def test_timestamps_are_utc_on_the_wire(s3control: Any, stack: Any) -> None:

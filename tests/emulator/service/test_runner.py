@@ -53,17 +53,6 @@ def run(scheduler: Scheduler, script: str) -> Job:
     return job
 
 
-@pytest.mark.parametrize(("script", "succeeded", "failed"), [("ok-4", 4, 0), ("partial", 2, 1)])
-def test_a_job_completes_with_the_counts_the_engine_returned(scheduler: Scheduler, engine: FakeEngine, script: str,
-                                                              succeeded: int, failed: int) -> None:
-    job = run(scheduler, script)
-    assert (job.status, job.total_tasks, job.succeeded, job.failed) == (S.COMPLETE, succeeded + failed, succeeded, failed)
-    assert job.failure_reasons == [] and job.termination_date is not None
-    (request,) = engine.requests
-    assert (request.job_id, request.role_arn, request.endpoint_url) == (job.job_id, job.request["RoleArn"], ENDPOINT)
-    assert request.operation == job.request["Operation"] and request.manifest == job.request["Manifest"]
-
-
 @pytest.mark.parametrize(("script", "code", "reason"), [
     ("fail-prepare", "InvalidManifestContent", "Manifest row 2: the key is empty"),
     ("fail-execute", "ThresholdExceeded", "More than 50% of at least 1000 tasks failed"),
