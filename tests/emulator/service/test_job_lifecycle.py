@@ -91,28 +91,20 @@ def test_cancel_a_suspended_job(s3control: Any, wait_for_status: Any, fake_engin
     assert job_id not in fake_engine.executed
 
 
-def test_cancel_an_active_job_stops_it_with_the_tasks_done_so_far(
+def test_progress_is_live_while_active_and_a_cancel_stops_the_job_with_the_tasks_done_so_far(
     s3control: Any, wait_for_status: Any
 ) -> None:
     job_id = s3control.create_job(**job_params("block"))["JobId"]
-    job = wait_for_status(s3control, job_id, {"Active"})
-    answer = s3control.update_job_status(AccountId=ACCOUNT_ID, JobId=job_id, RequestedJobStatus="Cancelled")
-    assert answer["Status"] == "Cancelling"
-    job = wait_for_status(s3control, job_id, {"Cancelled"})
-    assert job["ProgressSummary"]["NumberOfTasksSucceeded"] == 1
-    assert job["ProgressSummary"]["NumberOfTasksFailed"] == 1
-
-
-def test_progress_is_live_while_active(s3control: Any, wait_for_status: Any, fake_engine: FakeEngine) -> None:
-    job_id = s3control.create_job(**job_params("block"))["JobId"]
     wait_for_status(s3control, job_id, {"Active"})
-    deadline_job = wait_for_progress(s3control, job_id, done=2)
-    assert deadline_job["Status"] == "Active"
-    summary = deadline_job["ProgressSummary"]
+    live = wait_for_progress(s3control, job_id, done=2)
+    assert live["Status"] == "Active"
+    summary = live["ProgressSummary"]
     assert (summary["TotalNumberOfTasks"], summary["NumberOfTasksSucceeded"], summary["NumberOfTasksFailed"]) == (3, 1, 1)
     assert isinstance(summary["Timers"]["ElapsedTimeInActiveSeconds"], int)
-    fake_engine.release(job_id)
-    wait_for_status(s3control, job_id, {"Complete"})
+    answer = s3control.update_job_status(AccountId=ACCOUNT_ID, JobId=job_id, RequestedJobStatus="Cancelled")
+    assert answer["Status"] == "Cancelling"
+    summary = wait_for_status(s3control, job_id, {"Cancelled"})["ProgressSummary"]
+    assert (summary["NumberOfTasksSucceeded"], summary["NumberOfTasksFailed"]) == (1, 1)
 
 
 def wait_for_progress(client: Any, job_id: str, done: int) -> dict[str, Any]:
