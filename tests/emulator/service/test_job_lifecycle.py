@@ -91,7 +91,7 @@ def test_cancel_a_suspended_job(s3control: Any, wait_for_status: Any, fake_engin
     assert job_id not in fake_engine.executed
 
 
-def test_progress_is_live_while_active_and_a_cancel_stops_the_job_with_the_tasks_done_so_far(
+def test_an_active_job_shows_live_progress_refuses_ready_and_stops_on_cancel_with_the_tasks_done(
     s3control: Any, wait_for_status: Any
 ) -> None:
     job_id = s3control.create_job(**job_params("block"))["JobId"]
@@ -101,6 +101,10 @@ def test_progress_is_live_while_active_and_a_cancel_stops_the_job_with_the_tasks
     summary = live["ProgressSummary"]
     assert (summary["TotalNumberOfTasks"], summary["NumberOfTasksSucceeded"], summary["NumberOfTasksFailed"]) == (3, 1, 1)
     assert isinstance(summary["Timers"]["ElapsedTimeInActiveSeconds"], int)
+    with pytest.raises(ClientError) as caught:  # Ready is only for Suspended jobs
+        s3control.update_job_status(AccountId=ACCOUNT_ID, JobId=job_id, RequestedJobStatus="Ready")
+    assert caught.value.response["Error"]["Code"] == "JobStatusException"
+    assert "allowed only from Suspended" in caught.value.response["Error"]["Message"]
     answer = s3control.update_job_status(AccountId=ACCOUNT_ID, JobId=job_id, RequestedJobStatus="Cancelled")
     assert answer["Status"] == "Cancelling"
     summary = wait_for_status(s3control, job_id, {"Cancelled"})["ProgressSummary"]
@@ -118,17 +122,6 @@ def wait_for_progress(client: Any, job_id: str, done: int) -> dict[str, Any]:
             return job
         time.sleep(0.02)  # poll interval of a deadline-bounded wait
     raise AssertionError(f"job {job_id} never reported {done} finished tasks")
-
-
-def test_ready_is_only_for_suspended_jobs(s3control: Any, wait_for_status: Any) -> None:
-    job_id = s3control.create_job(**job_params("block"))["JobId"]
-    wait_for_status(s3control, job_id, {"Active"})
-    with pytest.raises(ClientError) as caught:
-        s3control.update_job_status(AccountId=ACCOUNT_ID, JobId=job_id, RequestedJobStatus="Ready")
-    assert caught.value.response["Error"]["Code"] == "JobStatusException"
-    assert "allowed only from Suspended" in caught.value.response["Error"]["Message"]
-    s3control.update_job_status(AccountId=ACCOUNT_ID, JobId=job_id, RequestedJobStatus="Cancelled")
-    wait_for_status(s3control, job_id, {"Cancelled"})
 
 
 def test_waiting_jobs_start_by_priority_then_creation(
