@@ -132,16 +132,6 @@ def test_idempotency_mismatch_is_400(s3control: Any) -> None:
     assert "token-1" in message
 
 
-def test_job_status_conflict_is_400(s3control: Any, wait_for_status: Any) -> None:
-    job_id = s3control.create_job(**job_params())["JobId"]
-    wait_for_status(s3control, job_id, {"Complete"})
-    code, status, message = error_of(
-        s3control.update_job_status, AccountId=ACCOUNT_ID, JobId=job_id, RequestedJobStatus="Cancelled"
-    )
-    assert (code, status) == ("JobStatusException", 400)
-    assert "Complete" in message
-
-
 def test_too_many_tags_is_400(s3control: Any) -> None:
     job_id = s3control.create_job(**job_params())["JobId"]
     tags = [{"Key": f"k{i}", "Value": "v"} for i in range(51)]

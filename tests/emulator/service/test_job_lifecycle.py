@@ -103,8 +103,10 @@ def test_an_active_job_shows_live_progress_refuses_ready_and_stops_on_cancel_wit
     assert isinstance(summary["Timers"]["ElapsedTimeInActiveSeconds"], int)
     with pytest.raises(ClientError) as caught:  # Ready is only for Suspended jobs
         s3control.update_job_status(AccountId=ACCOUNT_ID, JobId=job_id, RequestedJobStatus="Ready")
-    assert caught.value.response["Error"]["Code"] == "JobStatusException"
-    assert "allowed only from Suspended" in caught.value.response["Error"]["Message"]
+    error = caught.value.response
+    assert (error["Error"]["Code"], error["ResponseMetadata"]["HTTPStatusCode"]) == ("JobStatusException", 400)
+    assert error["Error"]["Message"] == f"Job {job_id} is Active; RequestedJobStatus Ready is allowed only from " \
+        "Suspended"
     answer = s3control.update_job_status(AccountId=ACCOUNT_ID, JobId=job_id, RequestedJobStatus="Cancelled")
     assert answer["Status"] == "Cancelling"
     summary = wait_for_status(s3control, job_id, {"Cancelled"})["ProgressSummary"]
