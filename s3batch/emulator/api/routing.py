@@ -13,16 +13,8 @@ from functools import lru_cache
 from moto.core.model import OperationModel
 from moto.core.responses import get_service_model
 
-JOB_OPERATIONS: tuple[str, ...] = (
-    "CreateJob",
-    "DescribeJob",
-    "ListJobs",
-    "UpdateJobStatus",
-    "UpdateJobPriority",
-    "GetJobTagging",
-    "PutJobTagging",
-    "DeleteJobTagging",
-)
+JOB_OPERATIONS: tuple[str, ...] = ("CreateJob", "DescribeJob", "ListJobs", "UpdateJobStatus", "UpdateJobPriority",
+                                   "GetJobTagging", "PutJobTagging", "DeleteJobTagging")
 JOBS_PATH = re.compile(r"^/v20180820/jobs(/|$)")
 
 

@@ -193,12 +193,9 @@ def _check_data_file_reads(access: role_check.RoleAccess, manifest: manifests.Ma
     """JobFailure when the role may not read a data file an inventory manifest.json lists."""
     from s3batch_core.iam.catalogue import Requirement
 
-    requirements = [Requirement("s3:GetObject", f"arn:{access.scope.partition}:s3:::{file.name.removeprefix('s3://')}",
-                                "read the manifest") for file in manifest.files]
-    missing = access.denials(requirements)
-    if missing:
-        raise JobFailure(ACCESS_DENIED, "Reading the manifest is forbidden: AccessDenied. The job role lacks "
-                         + role_check.describe(missing))
+    _check_manifest_read(access, [Requirement("s3:GetObject", f"arn:{access.scope.partition}:s3:::"
+                                              f"{file.name.removeprefix('s3://')}", "read the manifest")
+                                  for file in manifest.files])
 
 
 def _generator_scope(generator: dict) -> dict[str, Any]:
@@ -231,9 +228,9 @@ def _access(request: JobRequest, operation: str, policies: list[tuple[str, dict]
     return role_check.RoleAccess(request.role_arn, policies, scope, context)
 
 
-def _check_manifest_read(access: role_check.RoleAccess) -> None:
-    """JobFailure when the role may not read (or, for a generator, produce) the manifest."""
-    missing = access.manifest_denials()
+def _check_manifest_read(access: role_check.RoleAccess, requirements: list[Any] | None = None) -> None:
+    """JobFailure when the role may not read (or, for a generator, produce) the manifest, or meet `requirements`."""
+    missing = access.manifest_denials() if requirements is None else access.denials(requirements)
     if missing:
         doing = "Generating" if access.scope.manifest_generator else "Reading"
         raise JobFailure(ACCESS_DENIED, f"{doing} the manifest is forbidden: AccessDenied. The job role lacks "
@@ -474,13 +471,6 @@ def _write_report(prepared: PreparedJob, report: ReportWriter, result: Execution
     if prepared.report_denial:
         report.close()
         result.report_failure = JobFailure(REPORT_WRITE_FAILED, prepared.report_denial)
-        return
-    owner = report.config.expected_owner
-    if owner and owner != prepared.request.account_id:  # every bucket of the stack is the job account's
-        report.close()
-        result.report_failure = JobFailure(REPORT_WRITE_FAILED, f"{REPORT_DENIED} The report bucket "
-                                           f"{report.config.bucket} is owned by {prepared.request.account_id}, "
-                                           f"not the ExpectedBucketOwner {owner}")
         return
     try:
         result.report_keys = report.upload(_client("s3", prepared.request))

@@ -105,12 +105,9 @@ def download(s3: Any, bucket: str, key: str, dest: Path, version_id: str | None 
     Failures become the job failures AWS shows for an unreadable manifest. `refuse_kms`: AWS does not
     support SSE-KMS for CSV manifests (only for inventory reports, reference §2.2).
     """
-    kwargs: dict[str, Any] = {"Bucket": bucket, "Key": key}
-    if version_id:
-        kwargs["VersionId"] = version_id
     where = f"s3://{bucket}/{key}" + (f" (version {version_id})" if version_id else "")
     try:
-        response = s3.get_object(**kwargs)
+        response = s3.get_object(Bucket=bucket, Key=key, **({"VersionId": version_id} if version_id else {}))
     except ClientError as error:
         code = _s3_error(error)
         if code in _DENIED:

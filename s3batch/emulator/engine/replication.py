@@ -171,7 +171,6 @@ class Replicator:
         set_status(rule.destination, key, copied.get("VersionId"), REPLICA)
 
 
-
 def _bucket_rules(s3: Any, bucket: str) -> list[Rule] | None:
     """The bucket's enabled rules; None when it has no replication configuration."""
     try:
@@ -222,11 +221,6 @@ def _is_delete_marker(s3: Any, bucket: str, key: str, version: dict[str, str]) -
 
 def _tags(s3: Any, bucket: str, key: str, version: dict[str, str]) -> dict[str, str]:
     return {t["Key"]: t["Value"] for t in s3.get_object_tagging(Bucket=bucket, Key=key, **version)["TagSet"]}
-
-
-def replicate_call(config: dict[str, Any]) -> Replicator:
-    """S3ReplicateObject has no members (`{}`): everything comes from the source bucket's configuration."""
-    return Replicator()
 
 
 def eligibility(s3: Any, bucket: str) -> Any:

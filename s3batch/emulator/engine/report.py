@@ -41,7 +41,6 @@ class ReportConfig:
     bucket: str = ""  # bucket NAME
     prefix: str | None = None
     failed_only: bool = False
-    expected_owner: str | None = None  # ExpectedBucketOwner: the account that must own the report bucket
 
     @classmethod
     def from_request(cls, report: dict[str, Any]) -> ReportConfig:
@@ -53,7 +52,6 @@ class ReportConfig:
             bucket=arns.bucket_name(bucket),
             prefix=report.get("Prefix"),
             failed_only=report.get("ReportScope") == "FailedTasksOnly",
-            expected_owner=report.get("ExpectedBucketOwner"),
         )
 
 

@@ -196,7 +196,7 @@ def s3_calls() -> dict[str, Callable[[dict[str, Any]], Call]]:
         "S3InitiateRestoreObject": data_operations.restore_call,
         "S3ComputeObjectChecksum": data_operations.checksum_call,
         "S3UpdateObjectEncryption": data_operations.encryption_call,
-        "S3ReplicateObject": replication.replicate_call,
+        "S3ReplicateObject": lambda c: replication.Replicator(),  # no members: the source bucket's configuration rules
     }
 
 

@@ -11,17 +11,9 @@ from __future__ import annotations
 # Smithy's rule for that is 400 for client errors and 500 for server errors: so every client error is 400
 # (a missing job, a state conflict and throttling included; SDKs tell them apart by <Code>, not by status).
 # TooManyRequestsException is modelled but never raised locally, so it has a status and no class.
-HTTP_STATUS: dict[str, int] = {
-    "BadRequestException": 400,
-    "InvalidRequestException": 400,
-    "InvalidNextTokenException": 400,
-    "TooManyTagsException": 400,
-    "NotFoundException": 400,
-    "JobStatusException": 400,
-    "IdempotencyException": 400,
-    "TooManyRequestsException": 400,
-    "InternalServiceException": 500,
-}
+CLIENT_ERRORS = ("BadRequestException", "InvalidRequestException", "InvalidNextTokenException", "TooManyTagsException",
+                 "NotFoundException", "JobStatusException", "IdempotencyException", "TooManyRequestsException")
+HTTP_STATUS: dict[str, int] = {**dict.fromkeys(CLIENT_ERRORS, 400), "InternalServiceException": 500}
 
 
 class JobsApiError(Exception):

@@ -7,7 +7,6 @@ the stack's server process; everything else goes over HTTP.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,22 +22,16 @@ from s3batch.emulator.local.server import RunningStack
 
 
 @pytest.fixture(scope="session")
-def stack_endpoint(local_stack: RunningStack) -> str:
-    """The local stack's endpoint (moto's S3/IAM/Lambda plus the jobs API), reset before each test by
-    tests/emulator/conftest.py's autouse fixture."""
-    return local_stack.endpoint_url
-
-
-@pytest.fixture(scope="session")
-def clients(stack_endpoint: str) -> dict[str, Any]:
+def clients(local_stack: RunningStack) -> dict[str, Any]:
     session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing")
-    return {name: make_client(name, endpoint_url=stack_endpoint, region=REGION, session=session)
+    return {name: make_client(name, endpoint_url=local_stack.endpoint_url, region=REGION, session=session)
             for name in ("s3", "iam", "lambda")}
 
 
 @pytest.fixture()
-def stack(stack_endpoint: str, clients: dict[str, Any]) -> Iterator[Stack]:
-    created = Stack(stack_endpoint, clients["s3"], clients["iam"], clients["lambda"])
+def stack(local_stack: RunningStack, clients: dict[str, Any]) -> Stack:
+    """A Stack on the session's local stack, which tests/emulator/conftest.py resets before each test using it."""
+    created = Stack(local_stack.endpoint_url, clients["s3"], clients["iam"], clients["lambda"])
     for bucket in (created.data_bucket, created.manifest_bucket, created.report_bucket):
         created.s3.create_bucket(Bucket=bucket)
-    yield created
+    return created

@@ -74,20 +74,3 @@ def test_archived_objects_are_computed_without_a_restore_and_missing_keys_fail(s
                   f"{stack.data_bucket},cold\n{stack.data_bucket},missing\n")
     assert json.loads(rows["cold"][6])["checksum_hex"] == hashlib.sha1(BODY).hexdigest()  # noqa: S324
     assert rows["missing"][3:] == ["failed", "404", "NoSuchKey", "The specified key does not exist."]
-
-
-def test_a_role_without_s3_get_object_version_fails_versioned_rows_naming_it(stack: Stack) -> None:
-    stack.s3.put_bucket_versioning(Bucket=stack.data_bucket, VersioningConfiguration={"Status": "Enabled"})
-    version = stack.put("k", BODY)["VersionId"]
-    role = stack.role_allowing("get-only", {"Effect": "Allow", "Action": ["s3:GetObject"],
-                                            "Resource": f"arn:aws:s3:::{stack.data_bucket}/*"})
-    row = stack.run_rows({"S3ComputeObjectChecksum": {}}, f"{stack.data_bucket},k,{version}\n", role)["k"]
-    assert row[3:6] == ["failed", "403", "AccessDenied"]
-    assert f"s3:GetObjectVersion on arn:aws:s3:::{stack.data_bucket}/k" in row[6]
-
-
-def test_a_role_without_s3_get_object_fails_each_task_naming_it(stack: Stack) -> None:
-    stack.put("k", BODY)
-    row = stack.run_rows({"S3ComputeObjectChecksum": {}}, f"{stack.data_bucket},k\n", stack.role_allowing("no-read"))["k"]
-    assert row[3:6] == ["failed", "403", "AccessDenied"]
-    assert f"s3:GetObject on arn:aws:s3:::{stack.data_bucket}/k" in row[6]

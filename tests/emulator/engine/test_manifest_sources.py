@@ -101,14 +101,12 @@ def test_inventory_manifest_runs_every_listed_object(stack: Stack) -> None:
     assert tags(stack, "a b") and tags(stack, "c+d")
 
 
-def test_inventory_data_file_md5_is_checked(stack: Stack) -> None:
-    failure = prepare_failure(stack, inventory(stack, [[stack.data_bucket, "a", "1"]], bad_md5=True))
-    assert failure.failure_code == "InvalidManifestContent" and "has MD5" in failure.reason
-
-
-def test_inventory_data_file_that_is_not_gzip_fails_the_job_naming_it(stack: Stack) -> None:
-    failure = prepare_failure(stack, inventory(stack, [[stack.data_bucket, "a", "1"]], gzipped=False))
-    assert failure.failure_code == "InvalidManifestContent" and "not a readable gzip file" in failure.reason
+@pytest.mark.parametrize(("damage", "named"), [({"bad_md5": True}, "has MD5"),
+                                               ({"gzipped": False}, "not a readable gzip")])
+def test_an_inventory_data_file_with_a_wrong_md5_or_not_gzip_fails_the_job(stack: Stack, damage: dict,
+                                                                             named: str) -> None:
+    failure = prepare_failure(stack, inventory(stack, [[stack.data_bucket, "a", "1"]], **damage))
+    assert failure.failure_code == "InvalidManifestContent" and named in failure.reason
 
 
 def test_inventory_with_versions_acts_on_those_versions(stack: Stack) -> None:
@@ -158,13 +156,6 @@ def test_generator_filters_and_writes_the_manifest(stack: Stack) -> None:
         f'"{stack.data_bucket}","logs/a.txt"', f'"{stack.data_bucket}","logs/b+space.txt"']
 
 
-def test_generator_without_output_returns_no_descriptor(stack: Stack) -> None:
-    stack.put("a")
-    request = stack.request(TAGGING, None, stack.role(), generator=generator(stack, output=False))
-    result = execution.execute(execution.prepare(request), Progress())
-    assert result.succeeded == 1 and result.generated_manifest is None
-
-
 def test_generator_finding_nothing_fails_the_job(stack: Stack) -> None:
     stack.put("a")
     failure = prepare_failure(stack, None, generator(stack, KeyNameConstraint={"MatchAnyPrefix": ["zzz/"]}))
@@ -184,6 +175,7 @@ def test_generator_encryption_and_replication_filters_use_head_object(stack: Sta
     sse_s3 = generator(stack, output=False, MatchAnyObjectEncryption=[{"SSES3": {}}], ObjectReplicationStatuses=["NONE"])
     result = execution.execute(execution.prepare(stack.request(TAGGING, None, stack.role(), generator=sse_s3)), Progress())
     assert result.succeeded == 1 and tags(stack, "sse-s3") and not tags(stack, "plain")
+    assert result.generated_manifest is None  # EnableManifestOutput false: no GeneratedManifestDescriptor
     not_sse = generator(stack, output=False, MatchAnyObjectEncryption=[{"NOTSSE": {}}])
     stack.s3.delete_object_tagging(Bucket=stack.data_bucket, Key="sse-s3")
     execution.execute(execution.prepare(stack.request(TAGGING, None, stack.role(), generator=not_sse)), Progress())

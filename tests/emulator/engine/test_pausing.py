@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_support import ACCOUNT, Progress, Stack, lambda_op
+from engine_support import ACCOUNT, Stack, lambda_op
 
-from s3batch.emulator.engine import execution
 from s3batch.emulator.service import job as job_module
 from s3batch.emulator.service.job import Job, JobStatus
 
@@ -156,18 +155,6 @@ def test_cancel_while_paused_reports_what_ran(scene: Scene) -> None:
     scene.gates.open("high")
     scene.wait_for_status(scene.client, high, {"Complete"})
     assert reported_keys(scene.stack, "high", high) == expected_keys("high")
-
-
-def test_the_engine_parks_between_rows_and_reports_each_row_once(stack: Stack) -> None:
-    keys = [f"ok/{i}" for i in range(40)]
-    request = stack.request(lambda_op(stack.function()), stack.manifest(
-        "".join(f"{stack.data_bucket},{key}\n" for key in keys)), stack.role())
-    progress = Progress(pause_after=5)
-    result = execution.execute(execution.prepare(request), progress)
-    assert len(progress.paused_at) == 1 and 5 <= progress.paused_at[0] < 40
-    assert (result.succeeded, result.failed, result.cancelled) == (40, 0, False)
-    reported = [row[1] for row in stack.result_rows(result.report_keys)]
-    assert sorted(reported) == sorted(keys)
 
 
 def test_active_time_stops_while_paused(monkeypatch: pytest.MonkeyPatch) -> None:

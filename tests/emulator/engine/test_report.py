@@ -24,11 +24,7 @@ TIMEOUT_MESSAGE = ('Lambda returned function error: {"errorMessage":"2019-04-05T
 
 
 def config(stack: Stack, prefix: str | None = "reports", scope: str = "AllTasks") -> ReportConfig:
-    report = {"Enabled": True, "Bucket": f"arn:aws:s3:::{stack.report_bucket}", "Format": "Report_CSV_20180820",
-              "ReportScope": scope}
-    if prefix is not None:
-        report["Prefix"] = prefix
-    return ReportConfig.from_request(report)
+    return ReportConfig.from_request({**stack.report_all(scope=scope), "Prefix": prefix})
 
 
 def write_examples(stack: Stack, tmp_path: Path, cfg: ReportConfig) -> list[str]:

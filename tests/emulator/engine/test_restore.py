@@ -93,14 +93,6 @@ def test_a_named_version_is_restored_not_the_current_one(stack: Stack) -> None:
     assert restore_header(stack, "v") is None
 
 
-def test_a_role_without_s3_restore_object_fails_each_task_naming_it(stack: Stack) -> None:
-    archived(stack, "g")
-    row = stack.run_rows(GLACIER_BULK, f"{stack.data_bucket},g\n", stack.role_allowing("no-restore"))["g"]
-    assert row[3:6] == ["failed", "403", "AccessDenied"]
-    assert f"s3:RestoreObject on arn:aws:s3:::{stack.data_bucket}/g" in row[6]
-    assert restore_header(stack, "g") is None
-
-
 def test_restore_hours_can_be_set_for_every_tier(stack: Stack, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("S3BATCH_LOCAL_RESTORE_HOURS", "0")
     archived(stack, "g", "DEEP_ARCHIVE")

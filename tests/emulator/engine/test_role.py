@@ -41,17 +41,14 @@ def test_missing_role_fails_the_job(stack: Stack) -> None:
     assert "role/nobody" in failure.reason and "does not exist" in failure.reason
 
 
-def test_role_not_trusting_batch_operations_fails_the_job(stack: Stack) -> None:
-    lambda_trust = policy({"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"})
-    failure = failing_prepare(stack, stack.role("lambda-only", trust=lambda_trust))
-    assert failure.failure_code == "AccessDenied"
-    assert "trust policy does not let batchoperations.s3.amazonaws.com call sts:AssumeRole" in failure.reason
-
-
-def test_trust_condition_on_source_account_is_evaluated(stack: Stack) -> None:
+def test_trust_is_evaluated_in_the_jobs_context_and_a_refusal_fails_the_job(stack: Stack) -> None:
+    """Which trust policies let S3 Batch Operations in is tests/core/iam/test_role.py's table (run against the
+    engine's check too); here: the context prepare builds from the job, and the job failure a refusal becomes."""
     trust = policy({"Effect": "Allow", "Principal": {"Service": "batchoperations.s3.amazonaws.com"},
                     "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:SourceAccount": "999999999999"}}})
-    assert "trust policy" in failing_prepare(stack, stack.role("other-account", trust=trust)).reason
+    failure = failing_prepare(stack, stack.role("other-account", trust=trust))
+    assert failure.failure_code == "AccessDenied" and failure.reason.startswith("Cannot assume role ")
+    assert "trust policy does not let batchoperations.s3.amazonaws.com call sts:AssumeRole" in failure.reason
     trust["Statement"][0]["Condition"]["StringEquals"]["aws:SourceAccount"] = "123456789012"
     stack.put("a")
     request = stack.request(TAGGING, stack.manifest(f"{stack.data_bucket},a\n"), stack.role("same-account", trust=trust))
@@ -98,6 +95,31 @@ def test_object_action_denied_fails_that_task_with_403(stack: Stack) -> None:
     assert rows["secret/b"][3:6] == ["failed", "403", "AccessDenied"]
     assert "s3:PutObjectTagging on arn:aws:s3:::data-bucket/secret/b" in rows["secret/b"][6]
     assert stack.s3.get_object_tagging(Bucket=stack.data_bucket, Key="secret/b")["TagSet"] == []
+
+
+# name -> (operation, the one action the role lacks, rows with version ids): each per-object action the catalogue
+# requires is evaluated per task, before the task runs; the row names that action on that object, and only it.
+LACKING: dict[str, tuple[dict, str, bool]] = {
+    "checksum": ({"S3ComputeObjectChecksum": {}}, "s3:GetObject", False),
+    "checksum of a version": ({"S3ComputeObjectChecksum": {}}, "s3:GetObjectVersion", True),
+    "restore": ({"S3InitiateRestoreObject": {"ExpirationInDays": 3, "GlacierJobTier": "BULK"}}, "s3:RestoreObject",
+                False),
+    "replication": ({"S3ReplicateObject": {}}, "s3:InitiateReplication", True),
+}
+
+
+@pytest.mark.parametrize("case", LACKING)
+def test_a_role_lacking_one_object_action_fails_each_task_naming_only_it(stack: Stack, case: str) -> None:
+    operation, action, versioned = LACKING[case]
+    if versioned:
+        stack.s3.put_bucket_versioning(Bucket=stack.data_bucket, VersioningConfiguration={"Status": "Enabled"})
+    version = stack.put("k").get("VersionId") if versioned else None
+    role = stack.role("lacking", policy=policy({"Effect": "Allow", "NotAction": action, "Resource": "*"},
+                                               allow([action], "arn:aws:s3:::manifest-bucket/*")))
+    row = stack.run_rows(operation, f"{stack.data_bucket},k{f',{version}' if version else ''}\n", role)["k"]
+    assert row[3:6] == ["failed", "403", "AccessDenied"]
+    assert row[6].startswith(f"Access Denied: the job role lacks {action} on arn:aws:s3:::{stack.data_bucket}/k (")
+    assert row[6].endswith("): no statement allows it") and ";" not in row[6]
 
 
 def test_attached_managed_policy_counts(stack: Stack) -> None:

@@ -38,30 +38,6 @@ def s3() -> Iterator[Any]:
         yield client
 
 
-def test_tag_keys_must_be_unique() -> None:
-    assert refusal(s3_rules.check_tag_set, [{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "1"}]) is None
-    assert refusal(s3_rules.check_tag_set, [{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}]) \
-        == TaskResult(False, 400, "InvalidTag", "Cannot provide multiple Tags with the same key")
-
-
-def test_a_missing_key_or_version_is_a_404_row(s3: Any) -> None:
-    s3.put_bucket_versioning(Bucket="plain", VersioningConfiguration={"Status": "Enabled"})
-    gone = s3.put_object(Bucket="plain", Key="k", Body=b"1")["VersionId"]
-    s3.put_object(Bucket="plain", Key="k", Body=b"22")
-    s3.delete_object(Bucket="plain", Key="k", VersionId=gone)
-    assert s3_rules.require_object(s3, "plain", "k", {})["ContentLength"] == 2
-    assert refusal(s3_rules.require_object, s3, "plain", "absent", {}) == s3_rules.NO_SUCH_KEY
-    assert refusal(s3_rules.require_object, s3, "plain", "k", {"VersionId": gone}) == s3_rules.NO_SUCH_VERSION
-
-
-def test_an_acl_on_an_older_version_is_refused(s3: Any) -> None:
-    s3.put_bucket_versioning(Bucket="plain", VersioningConfiguration={"Status": "Enabled"})
-    old = s3.put_object(Bucket="plain", Key="k", Body=b"1")["VersionId"]
-    new = s3.put_object(Bucket="plain", Key="k", Body=b"2")["VersionId"]
-    assert refusal(s3_rules.require_current_version, s3, "plain", "k", {"VersionId": new}) is None
-    assert refusal(s3_rules.require_current_version, s3, "plain", "k", {"VersionId": old}) == s3_rules.NOT_CURRENT
-
-
 def test_a_bucket_owner_enforced_bucket_takes_only_the_owner_acl(s3: Any) -> None:
     s3.put_bucket_ownership_controls(Bucket="plain", OwnershipControls={
         "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})

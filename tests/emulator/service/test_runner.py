@@ -6,13 +6,13 @@ FailureReasons; a job that will not run has its prepared files discarded.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from datetime import timedelta
 
 import pytest
 from fake_engine import ACCOUNT_ID, FakeEngine, job_params
 
-from s3batch.emulator.service.job import SUSPENDED_EXPIRED_CODE, Job, JobStatus, utcnow
+from s3batch.emulator.service.job import Job, JobStatus
 from s3batch.emulator.service.runner import Scheduler
 
 ENDPOINT = "http://127.0.0.1:9"
@@ -33,11 +33,11 @@ def scheduler(engine: FakeEngine) -> Iterator[Scheduler]:
     assert scheduler.join_all(30) == []
 
 
-def new_job(script: str, *, confirm: bool = False, clock: Callable[[], datetime] = utcnow) -> Job:
+def new_job(script: str, *, confirm: bool = False) -> Job:
     params = job_params(script)
     return Job(job_id=f"job-{script}", account_id=ACCOUNT_ID, region="us-east-1",
                request={k: v for k, v in params.items() if k != "AccountId"}, confirmation_required=confirm,
-               priority=params["Priority"], tags=[], sequence=1, clock=clock)
+               priority=params["Priority"], tags=[], sequence=1)
 
 
 def wait_for(job: Job, *statuses: JobStatus) -> None:
@@ -51,17 +51,6 @@ def run(scheduler: Scheduler, script: str) -> Job:
     scheduler.start(job)
     wait_for(job, S.COMPLETE, S.FAILED, S.CANCELLED)
     return job
-
-
-@pytest.mark.parametrize(("script", "succeeded", "failed"), [("ok-4", 4, 0), ("partial", 2, 1)])
-def test_a_job_completes_with_the_counts_the_engine_returned(scheduler: Scheduler, engine: FakeEngine, script: str,
-                                                              succeeded: int, failed: int) -> None:
-    job = run(scheduler, script)
-    assert (job.status, job.total_tasks, job.succeeded, job.failed) == (S.COMPLETE, succeeded + failed, succeeded, failed)
-    assert job.failure_reasons == [] and job.termination_date is not None
-    (request,) = engine.requests
-    assert (request.job_id, request.role_arn, request.endpoint_url) == (job.job_id, job.request["RoleArn"], ENDPOINT)
-    assert request.operation == job.request["Operation"] and request.manifest == job.request["Manifest"]
 
 
 @pytest.mark.parametrize(("script", "code", "reason"), [
@@ -105,42 +94,6 @@ def test_a_confirmed_job_runs_and_keeps_its_prepared_files_for_the_engine(schedu
     wait_for(job, S.COMPLETE)
     assert engine.executed == [job.job_id]
     assert [prepared.discarded for prepared in engine.prepared] == [False]  # execute removes them itself
-
-
-def test_a_job_left_suspended_past_the_limit_fails(scheduler: Scheduler) -> None:
-    now = [utcnow()]
-    job = new_job("ok-1", confirm=True, clock=lambda: now[0])
-    scheduler.start(job)
-    wait_for(job, S.SUSPENDED)
-    with job.lock:
-        now[0] += LIMIT + timedelta(seconds=1)
-        job.changed.notify_all()  # what JobsService.tick() does when a test moves the clock
-    wait_for(job, S.FAILED)
-    assert [reason["FailureCode"] for reason in job.failure_reasons] == [SUSPENDED_EXPIRED_CODE]
-
-
-def test_a_cancel_while_active_ends_cancelled_with_what_ran(scheduler: Scheduler, engine: FakeEngine) -> None:
-    job = new_job("block")
-    scheduler.start(job)
-    wait_for(job, S.ACTIVE)
-    with job.lock:
-        job.cancel_requested = True
-        job.move_to(S.CANCELLING)
-    wait_for(job, S.CANCELLED)
-    assert (job.succeeded, job.failed) == (1, 1)
-
-
-def test_one_slot_runs_one_job_at_a_time(scheduler: Scheduler, engine: FakeEngine) -> None:
-    blocker, waiter = new_job("block"), new_job("ok-1")
-    waiter.sequence = 2
-    scheduler.start(blocker)
-    wait_for(blocker, S.ACTIVE)
-    scheduler.start(waiter)
-    wait_for(waiter, S.READY)  # prepared, waiting for the slot
-    assert engine.executed == [blocker.job_id]
-    engine.release(blocker.job_id)
-    wait_for(waiter, S.COMPLETE)
-    assert engine.executed == [blocker.job_id, waiter.job_id] and blocker.status is S.COMPLETE
 
 
 def test_a_scheduler_needs_a_slot(engine: FakeEngine) -> None:
