@@ -251,10 +251,6 @@ class _Evaluator:
 
     def run(self, node: Any) -> Any:
         handler = getattr(self, f"_{type(node).__name__}", None)
-        if not self.scope.partial:
-            if handler is None:
-                raise Unsupported(f"expression element {type(node).__name__}")
-            return handler(node)
         try:
             if handler is None:
                 raise Unsupported(f"expression element {type(node).__name__}")
@@ -262,6 +258,8 @@ class _Evaluator:
         except RecursionError:
             raise  # nesting (or a cycle of locals) beyond what can be read: the caller's input error
         except Exception:  # noqa: BLE001 - 1/0, regex("("), format() short of values: unknown, as at plan time
+            if not self.scope.partial:
+                raise
             return Unknown(dict_form(node))
 
     def _known(self, *values: Any) -> None:
@@ -339,9 +337,9 @@ class _Evaluator:
     def _reference(self, path: tuple[Any, ...]) -> Any:
         head, rest = path[0], path[1:]
         if head == "var" and rest:
-            return _walk(self.scope.variables[rest[0]], rest[1:])
+            return walk(self.scope.variables[rest[0]], rest[1:])
         if head == "local" and rest:
-            return _walk(self.scope.local(rest[0]), rest[1:])
+            return walk(self.scope.local(rest[0]), rest[1:])
         if path[:2] == ("path", "module") and self.scope.module_path is not None:
             return str(self.scope.module_path)
         return self.scope.resolve(path)
@@ -422,7 +420,8 @@ def _unknown_text(value: Any) -> Any:
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
-def _walk(value: Any, rest: tuple[Any, ...]) -> Any:
+def walk(value: Any, rest: tuple[Any, ...]) -> Any:
+    """The value at a reference's remaining steps (attributes and indexes)."""
     for step in rest:
         value = value[step]
     return value
