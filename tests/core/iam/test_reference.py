@@ -40,14 +40,9 @@ STATEMENTS = [s for p in GENERATED for s in p["Statement"]]
 PAIRS = sorted({(a, r) for s in STATEMENTS for a in s["Action"] for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])})
 
 
-def test_every_generated_action_exists() -> None:
-    unknown = sorted({a for s in STATEMENTS for a in s["Action"] if not iam_reference.action_exists(a)})
-    assert unknown == []
-
-
 @pytest.mark.parametrize(("action", "resource"), PAIRS)
 def test_every_resource_fits_the_action_resource_types(action: str, resource: str) -> None:
-    formats = iam_reference.resource_types(action)
+    formats = iam_reference.resource_types(action)  # ValueError for an action the IAM reference does not know
     if resource == "*":
         assert formats == [], f"{action} supports resource-level permissions but is granted on '*'"
     else:
