@@ -218,7 +218,6 @@ def object_values(node: Any, key: str) -> list[Any]:
 
 
 def call_arguments(call: Any) -> list[Any]:
-    """The argument expressions of a FunctionCallRule."""
     return list(call.arguments.arguments) if call.arguments is not None else []
 
 

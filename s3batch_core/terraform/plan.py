@@ -52,12 +52,10 @@ class Instance:
         return evaluate(expression, self.scope)
 
     def output(self, name: str) -> Any:
-        """The value of one output."""
         return self.value(self.module.outputs[name]["value"])
 
     @property
     def outputs(self) -> dict[str, Any]:
-        """Every output's value."""
         return {name: self.output(name) for name in self.module.outputs}
 
     def count(self, body: Mapping[str, Any]) -> int | None:
