@@ -7,13 +7,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from s3batch.emulator.engine.failures import JobFailure
 from s3batch.emulator.engine.manifest import iter_tasks, load_inventory_manifest
@@ -39,13 +36,9 @@ CASES: dict[str, tuple[Any, str]] = {
 }
 
 
-@pytest.fixture
-def s3() -> Iterator[Any]:
-    """moto's S3 with the bucket "inv", where the inventory's data files are."""
-    with mock_aws():
-        client = boto3.client("s3", region_name="us-east-1")
-        client.create_bucket(Bucket="inv")
-        yield client
+@pytest.fixture(autouse=True)
+def _inventory_bucket(s3: Any) -> None:
+    s3.create_bucket(Bucket="inv")  # where the inventory's data files are
 
 
 @pytest.mark.parametrize("case", CASES)
