@@ -8,7 +8,6 @@ import pytest
 
 from s3batch_core.iam import reference as iam_reference
 from s3batch_core.iam.catalogue import OPERATIONS, JobScope, build_policy, submitter_policy
-from s3batch_core.iam.evaluate import arn_matches
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
@@ -115,8 +114,3 @@ def test_global_condition_keys_and_templates() -> None:
     assert iam_reference.supports_condition_key("s3:GetObject", "s3:ExistingObjectTag/team")
     assert not iam_reference.supports_condition_key("s3:GetObject", "kms:ViaService")
     assert iam_reference.supports_condition_key("iam:PassRole", "iam:PassedToService")
-
-
-def test_arn_patterns_in_policies_still_fit() -> None:
-    # A policy's wildcard resource is itself matched as a pattern by evaluation.
-    assert arn_matches("arn:aws:s3:::b/reports*", "arn:aws:s3:::b/reports/job-1/manifest.json")
