@@ -140,7 +140,7 @@ STATEMENTS: dict[str, tuple[str, dict, str, str | None, object]] = {
 
 
 @pytest.mark.parametrize("case", STATEMENTS)
-def test_statement(case: str) -> None:
+def test_policy_statement(case: str) -> None:
     operation, fields, sid, member, expected = STATEMENTS[case]
     statement = statements(build_policy(scope(operation, **fields)))[sid]
     assert (statement if member is None else statement[member]) == expected
