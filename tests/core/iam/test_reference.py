@@ -98,11 +98,6 @@ def test_lookups_are_case_insensitive_and_reject_junk() -> None:
         iam_reference.resource_types("s3:GetObjekt")
 
 
-def test_supplement_entries_are_really_missing_from_the_database() -> None:
-    for action in iam_reference.SUPPLEMENT:
-        assert not iam_reference._rows(action), f"{action} is in the database now; drop it from SUPPLEMENT"  # noqa: SLF001
-
-
 def test_compute_checksum_has_no_dedicated_action() -> None:
     # Documented gap: the catalogue grants s3:GetObject for S3ComputeObjectChecksum because of this.
     assert not iam_reference.action_exists("s3:ComputeObjectChecksum")
