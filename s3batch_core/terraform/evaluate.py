@@ -29,7 +29,7 @@ from hcl2.rules.abstract import LarkToken
 
 from s3batch_core.terraform.load import SERIALIZATION, Module
 from s3batch_core.terraform.templates import jsonencode
-from s3batch_core.terraform.text import heredoc_body
+from s3batch_core.terraform.text import heredoc_body, matching
 
 
 class Unsupported(Exception):
@@ -167,26 +167,16 @@ def parse_expression(value: str) -> Any:
 
 def _quote_template(value: str) -> str:
     """Quote a template for re-parsing: escape literal text, leave `${...}` expressions as written."""
-    out, depth, in_string, index = ['"'], 0, False, 0
+    out, index = ['"'], 0
     while index < len(value):
-        char = value[index]
-        if depth == 0:
-            if value.startswith("${", index):
-                out.append("${")
-                depth, index = 1, index + 2
-                continue
-            out.append({'"': '\\"', "\\": "\\\\", "\n": "\\n"}.get(char, char))
+        if value.startswith("${", index):
+            end = matching(value, index + 1, "{", "}")
+            end = len(value) - 1 if end < 0 else end  # an unclosed one runs to the end, as written
+            out.append(value[index : end + 1])
+            index = end + 1
         else:
-            out.append(char)
-            if in_string:
-                in_string = not (char == '"' and value[index - 1] != "\\")
-            elif char == '"':
-                in_string = True
-            elif char == "{":
-                depth += 1
-            elif char == "}":
-                depth -= 1
-        index += 1
+            out.append({'"': '\\"', "\\": "\\\\", "\n": "\\n"}.get(value[index], value[index]))
+            index += 1
     out.append('"')
     return "".join(out)
 
