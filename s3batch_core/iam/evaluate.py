@@ -63,19 +63,21 @@ def _wildcard(text: str) -> str:
     return {"*": ".*", "?": "."}.get(text) or re.escape(text)
 
 
-def _substituted(text: str, context: Mapping[str, object]) -> str | None:
-    """The text with its policy variables replaced; None when one cannot be resolved."""
-    if "$" not in text:
-        return text
+def _substituted(text: str, context: Mapping[str, object], literal: Callable[[str], str] = str,
+                 variable: Callable[[str], str] = str) -> str | None:
+    """The text with its policy variables replaced (each part through `literal` or `variable`); None when one cannot
+    be resolved."""
+    if "$" not in text and literal is str:
+        return text  # the common case, with no tokenizing
     parts: list[str] = []
     for token in _TOKEN.finditer(text):
         if token.group(1) is None:
-            parts.append(token.group(0))
+            parts.append(literal(token.group(0)))
             continue
         value = _variable_value(token.group(1), context)
         if value is None:
             return None
-        parts.append(value)
+        parts.append(variable(value))
     return "".join(parts)
 
 
@@ -84,16 +86,8 @@ def _like(pattern: str, value: str, context: Mapping[str, object]) -> bool:
     from ${*}), and one that cannot be resolved makes the element match nothing."""
     if "$" not in pattern:
         return bool(_static_regex(pattern, False).fullmatch(value))
-    parts: list[str] = []
-    for token in _TOKEN.finditer(pattern):
-        if token.group(1) is None:
-            parts.append(_wildcard(token.group(0)))
-            continue
-        substituted = _variable_value(token.group(1), context)
-        if substituted is None:
-            return False
-        parts.append(re.escape(substituted))
-    return bool(re.compile("".join(parts), re.DOTALL).fullmatch(value))
+    body = _substituted(pattern, context, _wildcard, re.escape)
+    return body is not None and bool(re.compile(body, re.DOTALL).fullmatch(value))
 
 
 def action_matches(pattern: str, action: str) -> bool:
