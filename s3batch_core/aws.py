@@ -68,11 +68,9 @@ def make_client(
     """A boto3 client; for s3control with a custom endpoint, with the host-prefix fix installed."""
     session = session or boto3.Session()
     endpoint = endpoint_url or endpoint_url_from_env(service)
-    kwargs: dict[str, Any] = {"region_name": region or session.region_name or "us-east-1"}
-    if endpoint:
-        kwargs["endpoint_url"] = endpoint
     base = Config(retries={"mode": "standard", "max_attempts": 5})
-    client = session.client(service, config=base.merge(config) if config else base, **kwargs)
+    client = session.client(service, region_name=region or session.region_name or "us-east-1", endpoint_url=endpoint,
+                            config=base.merge(config) if config else base)
     if service == "s3control" and endpoint:
         client.meta.events.register("before-sign.s3-control.*", strip_account_host_label)
     return client

@@ -27,11 +27,9 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
 
 
 def write_text_atomically(path: Path, text: str) -> None:
-    """Write UTF-8 text whole or not at all (atomic_file)."""
     with atomic_file(path) as handle:
         handle.write(text.encode("utf-8"))
 
 
 def write_json_atomically(path: Path, document: Any) -> None:
-    """Pretty-printed JSON, written atomically."""
     write_text_atomically(path, json.dumps(document, indent=2) + "\n")

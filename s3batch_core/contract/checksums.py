@@ -49,10 +49,6 @@ _CLASSES: dict[str, Callable[[], Any]] = {
 ALGORITHMS = tuple(_CLASSES)
 
 
-def _factory(algorithm: str) -> Callable[[], Any]:
-    return _CLASSES[algorithm]
-
-
 def type_problem(algorithm: str, checksum_type: str) -> str | None:
     """Why this algorithm cannot compute this checksum type, or None when it can."""
     if checksum_type == COMPOSITE and algorithm in FULL_OBJECT_ONLY:
@@ -62,7 +58,7 @@ def type_problem(algorithm: str, checksum_type: str) -> str | None:
 
 def digest(algorithm: str, chunks: Iterable[bytes]) -> bytes:
     """The raw digest of the data, read chunk by chunk."""
-    checksum = _factory(algorithm)()
+    checksum = _CLASSES[algorithm]()
     for chunk in chunks:
         checksum.update(chunk)
     return bytes(checksum.digest())

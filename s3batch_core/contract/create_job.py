@@ -19,7 +19,6 @@ LAMBDA_SCHEMA_VERSIONS = ("1.0", "2.0")
 
 
 def chosen_operations(operation: dict[str, Any] | None) -> list[str]:
-    """The members of a JobOperation that are set."""
     return [name for name, value in (operation or {}).items() if value is not None]
 
 
@@ -55,7 +54,6 @@ def report_problems(report: dict[str, Any] | None) -> list[str]:
 
 
 def tag_count_problem(tags: list[Any]) -> str | None:
-    """At most MAX_JOB_TAGS tags per job."""
     return f"Tags: a job can have at most {MAX_JOB_TAGS} tags; got {len(tags)}" if len(tags) > MAX_JOB_TAGS else None
 
 

@@ -1,7 +1,7 @@
 """S3 Batch Operations file formats: the names and limits shared by the side that writes manifests
 (`s3batch.jobs`) and the side that reads them and writes reports (`s3batch.emulator`).
 
-Format names are members of botocore's s3control enums; tests/core/test_formats.py holds them there.
+Format names are members of botocore's s3control enums; tests/core/contract/test_formats.py holds them there.
 """
 
 CSV_FORMAT = "S3BatchOperations_CSV_20180820"  # JobManifestFormat: the user's CSV manifest

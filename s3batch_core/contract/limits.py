@@ -45,13 +45,11 @@ def nesting_depth(value: object, limit: int = MAX_JSON_DEPTH) -> int:
 
 
 def check_depth(value: object, source: str, limit: int = MAX_JSON_DEPTH) -> None:
-    """InputError when `value` nests deeper than `limit`."""
     if nesting_depth(value, limit) > limit:
         raise InputError(f"{source}: nested more than {limit} levels deep (the limit for this input)")
 
 
 def check_size(size: int, source: str, limit: int) -> None:
-    """InputError when an input is larger than `limit` bytes."""
     if size > limit:
         raise InputError(f"{source}: {size} bytes, more than the {limit}-byte limit for this input")
 

@@ -83,5 +83,4 @@ def manifest_entry(status: str, bucket: str, key: str, md5: str) -> dict[str, st
 
 
 def manifest_document(results: list[dict[str, str]], created: str) -> dict[str, Any]:
-    """The report's manifest.json."""
     return {"Format": REPORT_FORMAT, "ReportCreationDate": created, "Results": results, "ReportSchema": REPORT_SCHEMA}

@@ -19,32 +19,21 @@ from s3batch_core.contract.limits import MAX_SETTINGS_BYTES, load_json
 
 @dataclass(frozen=True)
 class StackOutputs:
-    """Values of the root module's outputs; field names are the Terraform output names."""
+    """Values of the root module's outputs; field names are the Terraform output names (terraform/outputs.tf
+    describes each)."""
 
     bucket_name: str
-    """Bucket that holds the objects the job acts on."""
     data_prefix: str
-    """Prefix under which `make job` uploads the input files (may be empty)."""
     manifest_bucket: str
-    """Bucket the job tooling writes manifests to."""
     manifest_prefix: str
-    """Prefix for manifests; the batch role may read only below it."""
     report_bucket: str
-    """Bucket that receives completion reports."""
     report_prefix: str
-    """Prefix for completion reports; the batch role may write only below it."""
     batch_role_arn: str
-    """ARN of the role S3 Batch Operations assumes."""
     function_arn: str
-    """Qualified ARN (with version) of the sentiment function."""
     region: str
-    """Region of the stack; jobs are created there."""
     account_id: str
-    """Account that owns the stack and the jobs."""
     operation: str
-    """CreateJob operation the batch role is built for (e.g. LambdaInvoke)."""
     invocation_schema_version: str
-    """LambdaInvoke invocation schema version the function expects ("1.0" or "2.0")."""
 
 
 OUTPUTS: tuple[str, ...] = tuple(f.name for f in fields(StackOutputs))
@@ -94,7 +83,4 @@ def load_outputs(path: Path) -> StackOutputs:
 
 def to_terraform_json(outputs: StackOutputs) -> dict[str, dict[str, Any]]:
     """Render outputs in exactly the shape of `terraform output -json` for a root module."""
-    return {
-        name: {"sensitive": False, "type": "string", "value": getattr(outputs, name)}
-        for name in OUTPUTS
-    }
+    return {name: {"sensitive": False, "type": "string", "value": getattr(outputs, name)} for name in OUTPUTS}

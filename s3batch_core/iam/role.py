@@ -15,10 +15,10 @@ from botocore.exceptions import ClientError
 
 from s3batch_core.contract import arns
 from s3batch_core.iam.catalogue import BATCH_SERVICE_PRINCIPAL
+from s3batch_core.iam.catalogue.build import EXAMPLE_JOB_ID
 from s3batch_core.iam import evaluate as evaluation
 
-ANY_JOB_ID = "00000000-0000-0000-0000-000000000000"
-"""Stands in for the job id before the job exists (preflight) or where the id does not matter."""
+ANY_JOB_ID = EXAMPLE_JOB_ID  # stands in for the job id before the job exists (preflight) or where it does not matter
 
 Policies = list[tuple[str, dict[str, Any]]]
 

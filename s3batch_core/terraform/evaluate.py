@@ -29,7 +29,7 @@ from hcl2.rules.abstract import LarkToken
 
 from s3batch_core.terraform.load import SERIALIZATION, Module
 from s3batch_core.terraform.templates import jsonencode
-from s3batch_core.terraform.text import heredoc_body
+from s3batch_core.terraform.text import heredoc_body, matching
 
 
 class Unsupported(Exception):
@@ -167,26 +167,16 @@ def parse_expression(value: str) -> Any:
 
 def _quote_template(value: str) -> str:
     """Quote a template for re-parsing: escape literal text, leave `${...}` expressions as written."""
-    out, depth, in_string, index = ['"'], 0, False, 0
+    out, index = ['"'], 0
     while index < len(value):
-        char = value[index]
-        if depth == 0:
-            if value.startswith("${", index):
-                out.append("${")
-                depth, index = 1, index + 2
-                continue
-            out.append({'"': '\\"', "\\": "\\\\", "\n": "\\n"}.get(char, char))
+        if value.startswith("${", index):
+            end = matching(value, index + 1, "{", "}")
+            end = len(value) - 1 if end < 0 else end  # an unclosed one runs to the end, as written
+            out.append(value[index : end + 1])
+            index = end + 1
         else:
-            out.append(char)
-            if in_string:
-                in_string = not (char == '"' and value[index - 1] != "\\")
-            elif char == '"':
-                in_string = True
-            elif char == "{":
-                depth += 1
-            elif char == "}":
-                depth -= 1
-        index += 1
+            out.append({'"': '\\"', "\\": "\\\\", "\n": "\\n"}.get(value[index], value[index]))
+            index += 1
     out.append('"')
     return "".join(out)
 
@@ -218,7 +208,6 @@ def object_values(node: Any, key: str) -> list[Any]:
 
 
 def call_arguments(call: Any) -> list[Any]:
-    """The argument expressions of a FunctionCallRule."""
     return list(call.arguments.arguments) if call.arguments is not None else []
 
 
@@ -251,10 +240,6 @@ class _Evaluator:
 
     def run(self, node: Any) -> Any:
         handler = getattr(self, f"_{type(node).__name__}", None)
-        if not self.scope.partial:
-            if handler is None:
-                raise Unsupported(f"expression element {type(node).__name__}")
-            return handler(node)
         try:
             if handler is None:
                 raise Unsupported(f"expression element {type(node).__name__}")
@@ -262,6 +247,8 @@ class _Evaluator:
         except RecursionError:
             raise  # nesting (or a cycle of locals) beyond what can be read: the caller's input error
         except Exception:  # noqa: BLE001 - 1/0, regex("("), format() short of values: unknown, as at plan time
+            if not self.scope.partial:
+                raise
             return Unknown(dict_form(node))
 
     def _known(self, *values: Any) -> None:
@@ -339,9 +326,9 @@ class _Evaluator:
     def _reference(self, path: tuple[Any, ...]) -> Any:
         head, rest = path[0], path[1:]
         if head == "var" and rest:
-            return _walk(self.scope.variables[rest[0]], rest[1:])
+            return walk(self.scope.variables[rest[0]], rest[1:])
         if head == "local" and rest:
-            return _walk(self.scope.local(rest[0]), rest[1:])
+            return walk(self.scope.local(rest[0]), rest[1:])
         if path[:2] == ("path", "module") and self.scope.module_path is not None:
             return str(self.scope.module_path)
         return self.scope.resolve(path)
@@ -422,7 +409,8 @@ def _unknown_text(value: Any) -> Any:
     raise TypeError(f"cannot encode {type(value).__name__}")
 
 
-def _walk(value: Any, rest: tuple[Any, ...]) -> Any:
+def walk(value: Any, rest: tuple[Any, ...]) -> Any:
+    """The value at a reference's remaining steps (attributes and indexes)."""
     for step in rest:
         value = value[step]
     return value

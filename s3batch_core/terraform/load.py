@@ -156,7 +156,6 @@ class TfFile:
 
     @property
     def display(self) -> str:
-        """The path as shown to users."""
         return display_path(self.path)
 
 
@@ -289,11 +288,9 @@ class Module:
         self.tfvars = read_tfvars(self.path)
 
     def find(self, kind: str, type_name: str, name: str) -> Block | None:
-        """The block with this kind, type and name, or None."""
         return self._index.get((kind, type_name, name))
 
     def of_type(self, kind: str, type_name: str) -> list[Block]:
-        """All blocks of one kind and type."""
         return [b for b in self.blocks if b.kind == kind and b.type == type_name]
 
     @functools.cached_property

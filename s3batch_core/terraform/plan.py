@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from s3batch_core.terraform.evaluate import Scope, Unsupported, evaluate, with_defaults
+from s3batch_core.terraform.evaluate import Scope, Unsupported, evaluate, walk, with_defaults
 from s3batch_core.terraform.load import load_module
 from s3batch_core.terraform.policy import assemble, iterate
 from s3batch_core.terraform.templates import render_template
@@ -52,12 +52,10 @@ class Instance:
         return evaluate(expression, self.scope)
 
     def output(self, name: str) -> Any:
-        """The value of one output."""
         return self.value(self.module.outputs[name]["value"])
 
     @property
     def outputs(self) -> dict[str, Any]:
-        """Every output's value."""
         return {name: self.output(name) for name in self.module.outputs}
 
     def count(self, body: Mapping[str, Any]) -> int | None:
@@ -106,13 +104,13 @@ class Instance:
             indexed = len(path) > 3 and isinstance(path[2], int)
             instance = self.child(path[1], path[2] if indexed else None)
             rest = path[3:] if indexed else path[2:]
-            return _walk(instance.output(rest[0]), rest[1:])
+            return walk(instance.output(rest[0]), rest[1:])
         if head == "data":
             return self._data(path[1], path[2], path[3:])
         if head == "path" and path[1] == "root":
             return str(self.module.path)
         if head == "output":  # in a `terraform test` assertion
-            return _walk(self.output(path[1]), path[2:])
+            return walk(self.output(path[1]), path[2:])
         return self._resource(path[0], path[1], path[2:])
 
     def _templatefile(self, path: Path, variables: dict[str, Any]) -> str:
@@ -139,7 +137,7 @@ class Instance:
                  "aws_region": {"region": account.region, "name": account.region},
                  "aws_caller_identity": {"account_id": account.account_id}}
         if kind in fixed:
-            return _walk(fixed[kind], rest)
+            return walk(fixed[kind], rest)
         if kind == "aws_iam_policy_document":
             body = self.module.data[(kind, name)]
             whole = self._instances(body, rest)
@@ -148,8 +146,8 @@ class Instance:
             rest = self._indexed(body, f"data.{kind}.{name}", rest)
             arguments = _LazyArguments(self, body, blocks=True)
             if rest and rest[0] == "json":
-                return _walk({"json": json.dumps(self.policy_document(name))}, rest)
-            return _walk(arguments, rest)
+                return walk({"json": json.dumps(self.policy_document(name))}, rest)
+            return walk(arguments, rest)
         raise Unsupported(f"data source {kind}")
 
     def _resource(self, kind: str, name: str, rest: tuple[Any, ...]) -> Any:
@@ -162,7 +160,7 @@ class Instance:
         if not rest:
             return f"{kind}.{name}"  # a whole-resource reference, as in depends_on
         source = computed if rest[0] in computed else arguments
-        return _walk(source, rest)
+        return walk(source, rest)
 
 
 @dataclass(frozen=True)
@@ -227,9 +225,3 @@ def _computed(kind: str, arguments: Mapping[str, Any], account: Account) -> dict
         version = "1" if arguments.get("publish") else "$LATEST"
         return {"arn": arn, "version": version, "qualified_arn": f"{arn}:{version}"}
     return {}
-
-
-def _walk(value: Any, rest: tuple[Any, ...]) -> Any:
-    for step in rest:
-        value = value[step]
-    return value

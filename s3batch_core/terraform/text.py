@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from collections.abc import Callable
 
 
 def strip_interpolation(value: str) -> str | None:
@@ -45,31 +44,17 @@ def matching(text: str, start: int, opening: str, closing: str) -> int:
     return -1
 
 
-
 def interpolations(text: str) -> list[str]:
     """Every top-level "${...}" in a python-hcl2 string value (an unclosed one is left out)."""
     found: list[str] = []
-    _replace_interpolations(text, lambda part: found.append(part) or part)
+    index = text.find("${")
+    while index >= 0:
+        end = matching(text, index + 1, "{", "}")
+        if end < 0:
+            break
+        found.append(text[index : end + 1])
+        index = text.find("${", end + 1)
     return found
-
-
-def _replace_interpolations(text: str, fill: Callable[[str], str]) -> str:
-    """The text with each "${...}" replaced by fill("${...}") (an unclosed one is kept as it is)."""
-    out: list[str] = []
-    index = 0
-    while index < len(text):
-        if text.startswith("${", index):
-            end = matching(text, index + 1, "{", "}")
-            if end < 0:
-                out.append(text[index:])
-                break
-            out.append(fill(text[index : end + 1]))
-            index = end + 1
-        else:
-            out.append(text[index])
-            index += 1
-    return "".join(out)
-
 
 
 def heredoc_body(value: str) -> str:

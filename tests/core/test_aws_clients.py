@@ -60,23 +60,21 @@ def test_service_endpoint_variables_use_the_service_id_as_boto3_does(monkeypatch
     assert endpoint_url_from_env("s3") is None
 
 
+def _error(code: str, status: int) -> ClientError:
+    return ClientError({"Error": {"Code": code}, "ResponseMetadata": {"HTTPStatusCode": status}}, "DescribeJob")
+
+
 # name -> (the failure, whether botocore's standard retry mode retries it)
 FAILURES: dict[str, tuple[BaseException, bool]] = {
-    "throttled": (ClientError({"Error": {"Code": "TooManyRequestsException"},
-                               "ResponseMetadata": {"HTTPStatusCode": 400}}, "DescribeJob"), True),
-    "SlowDown": (ClientError({"Error": {"Code": "SlowDown"}, "ResponseMetadata": {"HTTPStatusCode": 503}}, "X"), True),
-    "an internal error": (ClientError({"Error": {"Code": "InternalServiceException"},
-                                       "ResponseMetadata": {"HTTPStatusCode": 500}}, "DescribeJob"), True),
-    "429 with an unknown code": (ClientError({"Error": {"Code": "Whatever"},
-                                              "ResponseMetadata": {"HTTPStatusCode": 429}}, "DescribeJob"), True),
+    "throttled": (_error("TooManyRequestsException", 400), True),
+    "SlowDown": (_error("SlowDown", 503), True),
+    "an internal error": (_error("InternalServiceException", 500), True),
+    "429 with an unknown code": (_error("Whatever", 429), True),
     "a refused connection": (EndpointConnectionError(endpoint_url="http://127.0.0.1:1"), True),
     "a read timeout": (ReadTimeoutError(endpoint_url="http://127.0.0.1:1"), True),
-    "access denied": (ClientError({"Error": {"Code": "AccessDenied"}, "ResponseMetadata": {"HTTPStatusCode": 403}},
-                                  "DescribeJob"), False),
-    "an unknown job": (ClientError({"Error": {"Code": "NotFoundException"},
-                                    "ResponseMetadata": {"HTTPStatusCode": 404}}, "DescribeJob"), False),
-    "501 not implemented": (ClientError({"Error": {"Code": "NotImplemented"},
-                                         "ResponseMetadata": {"HTTPStatusCode": 501}}, "DescribeJob"), False),
+    "access denied": (_error("AccessDenied", 403), False),
+    "an unknown job": (_error("NotFoundException", 404), False),
+    "501 not implemented": (_error("NotImplemented", 501), False),
 }
 
 

@@ -1,8 +1,4 @@
-"""The single source of truth for S3 Batch Operations permissions.
-
-Public API (see docs/policies.md): OPERATIONS, JobScope, Requirement, missing_flags, build_policy,
-job_requirements, task_requirements, operation_actions, trust_policy, submitter_policy.
-"""
+"""The single source of truth for S3 Batch Operations permissions; its public API (`__all__`) is in docs/policies.md."""
 
 from s3batch_core.iam.catalogue.build import (
     REPORT_WRITE_PURPOSE,

@@ -50,6 +50,7 @@ _FLAGS: dict[str, str] = {
 REPORT_WRITE_PURPOSE = "write the report"  # a job without a report drops these requirements (preflight)
 
 _ALIASES: dict[str, str] = {"manifest_bucket": "manifest", "report_bucket": "report", "kms_key_arn": "kms_key_arns"}
+_TARGET_FIELDS = {Target.DESTINATION_OBJECTS: "destination_bucket", Target.FUNCTION: "function_arn"}  # a grant's flag
 
 
 @dataclass(frozen=True)
@@ -242,11 +243,7 @@ def missing_flags(operation: str, **given: object) -> list[str]:
     needed = ["manifest", "report"]
     if any(g.target in (Target.OBJECTS, Target.BUCKET) for g in spec.grants) or "manifest_generator" in present:
         needed.append("bucket")
-    needed += [_field_of(g.target) for g in spec.grants if g.target in (Target.DESTINATION_OBJECTS, Target.FUNCTION)]
+    needed += [_TARGET_FIELDS[g.target] for g in spec.grants if g.target in _TARGET_FIELDS]
     if spec.needs_kms_key:
         needed.append("kms_key_arns")
     return [_FLAGS[name] for name in dict.fromkeys(needed) if name not in present]
-
-
-def _field_of(target: Target) -> str:
-    return {Target.DESTINATION_OBJECTS: "destination_bucket", Target.FUNCTION: "function_arn"}[target]

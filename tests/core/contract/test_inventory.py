@@ -10,9 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from s3batch.emulator.engine.failures import JobFailure
 from s3batch.emulator.engine.manifest import iter_tasks, load_inventory_manifest
@@ -38,19 +36,29 @@ CASES: dict[str, tuple[Any, str]] = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _inventory_bucket(s3: Any) -> None:
+    s3.create_bucket(Bucket="inv")  # where the inventory's data files are
+
+
 @pytest.mark.parametrize("case", CASES)
-def test_both_readers_refuse_with_the_same_problem(case: str, tmp_path: Path) -> None:
+def test_both_readers_refuse_with_the_same_problem(case: str, s3: Any, tmp_path: Path) -> None:
     document, problem = CASES[case]
     body = json.dumps(document).encode()
     with pytest.raises(InputError, match=problem.replace("[", r"\[").replace("]", r"\]")):
         check_inventory_manifest(body, "inv.json")
-    with mock_aws():
-        s3 = boto3.client("s3", region_name="us-east-1")
-        s3.create_bucket(Bucket="inv")
-        etag = s3.put_object(Bucket="inv", Key="inv/manifest.json", Body=body)["ETag"]
-        with pytest.raises(JobFailure) as caught:
-            load_inventory_manifest(s3, {"ObjectArn": "arn:aws:s3:::inv/inv/manifest.json", "ETag": etag}, tmp_path)
+    etag = s3.put_object(Bucket="inv", Key="inv/manifest.json", Body=body)["ETag"]
+    with pytest.raises(JobFailure) as caught:
+        load_inventory_manifest(s3, {"ObjectArn": "arn:aws:s3:::inv/inv/manifest.json", "ETag": etag}, tmp_path)
     assert caught.value.failure_code == "InvalidManifestContent" and problem in caught.value.reason
+
+
+def _data_file(s3: Any, csv_body: bytes) -> list[dict[str, Any]]:
+    """One gzip data file with these rows in bucket "inv", as manifest.json's `files` lists it."""
+    data = gzip.compress(csv_body)
+    files = [{"key": "src/cfg/data/1.csv.gz", "size": len(data), "MD5checksum": hashlib.md5(data).hexdigest()}]
+    s3.put_object(Bucket="inv", Key=files[0]["key"], Body=data)
+    return files
 
 
 # name -> (bucket manifest.json is in, its destinationBucket); the data files are only in bucket "inv"
@@ -61,21 +69,17 @@ PLACES: dict[str, tuple[str, str]] = {
 
 
 @pytest.mark.parametrize("case", PLACES)
-def test_both_readers_take_the_data_files_from_the_destination_bucket(case: str, tmp_path: Path) -> None:
+def test_both_readers_take_the_data_files_from_the_destination_bucket(case: str, s3: Any, tmp_path: Path) -> None:
     manifest_bucket, destination = PLACES[case]
-    data = gzip.compress(b'"src","a","1"\n"src","b%2Bc","2"\n"src","d","3"\n')
-    files = [{"key": "src/cfg/data/1.csv.gz", "size": len(data), "MD5checksum": hashlib.md5(data).hexdigest()}]
+    files = _data_file(s3, b'"src","a","1"\n"src","b%2Bc","2"\n"src","d","3"\n')
     document = {**VALID, "destinationBucket": destination, "files": files}
-    with mock_aws():
-        s3 = boto3.client("s3", region_name="us-east-1")
-        for bucket in {"inv", manifest_bucket}:
-            s3.create_bucket(Bucket=bucket)
-        s3.put_object(Bucket="inv", Key=files[0]["key"], Body=data)
-        key = "src/cfg/2026-01-01T00-00Z/manifest.json"
-        etag = s3.put_object(Bucket=manifest_bucket, Key=key, Body=json.dumps(document).encode())["ETag"]
-        rows = existing_manifest(s3, f"s3://{manifest_bucket}/{key}", inventory=True)[1].rows
-        location = {"ObjectArn": f"arn:aws:s3:::{manifest_bucket}/{key}", "ETag": etag}
-        tasks = list(iter_tasks(load_inventory_manifest(s3, location, tmp_path)))
+    if manifest_bucket != "inv":
+        s3.create_bucket(Bucket=manifest_bucket)
+    key = "src/cfg/2026-01-01T00-00Z/manifest.json"
+    etag = s3.put_object(Bucket=manifest_bucket, Key=key, Body=json.dumps(document).encode())["ETag"]
+    rows = existing_manifest(s3, f"s3://{manifest_bucket}/{key}", inventory=True)[1].rows
+    location = {"ObjectArn": f"arn:aws:s3:::{manifest_bucket}/{key}", "ETag": etag}
+    tasks = list(iter_tasks(load_inventory_manifest(s3, location, tmp_path)))
     assert rows == len(tasks) == 3
     assert [task.key for task in tasks] == ["a", "b%2Bc", "d"]
 
@@ -90,20 +94,14 @@ BAD_ROWS: dict[str, tuple[bytes, int, str]] = {
 
 
 @pytest.mark.parametrize("case", BAD_ROWS)
-def test_both_readers_refuse_the_same_data_file_row(case: str, tmp_path: Path) -> None:
+def test_both_readers_refuse_the_same_data_file_row(case: str, s3: Any, tmp_path: Path) -> None:
     csv_body, row, problem = BAD_ROWS[case]
-    data = gzip.compress(csv_body)
-    files = [{"key": "src/cfg/data/1.csv.gz", "size": len(data), "MD5checksum": hashlib.md5(data).hexdigest()}]
-    body = json.dumps({**VALID, "files": files}).encode()
-    with mock_aws():
-        s3 = boto3.client("s3", region_name="us-east-1")
-        s3.create_bucket(Bucket="inv")
-        s3.put_object(Bucket="inv", Key=files[0]["key"], Body=data)
-        etag = s3.put_object(Bucket="inv", Key="m.json", Body=body)["ETag"]
-        with pytest.raises(InputError) as refused:
-            existing_manifest(s3, "s3://inv/m.json", inventory=True)
-        with pytest.raises(JobFailure) as failed:
-            list(iter_tasks(load_inventory_manifest(s3, {"ObjectArn": "arn:aws:s3:::inv/m.json", "ETag": etag}, tmp_path)))
+    body = json.dumps({**VALID, "files": _data_file(s3, csv_body)}).encode()
+    etag = s3.put_object(Bucket="inv", Key="m.json", Body=body)["ETag"]
+    with pytest.raises(InputError) as refused:
+        existing_manifest(s3, "s3://inv/m.json", inventory=True)
+    with pytest.raises(JobFailure) as failed:
+        list(iter_tasks(load_inventory_manifest(s3, {"ObjectArn": "arn:aws:s3:::inv/m.json", "ETag": etag}, tmp_path)))
     where = "s3://inv/src/cfg/data/1.csv.gz"
     assert str(refused.value) == f"{where}: row {row}: " + failed.value.reason.removeprefix(f"{where} row {row}: ")
     assert problem in str(refused.value)

@@ -3,13 +3,10 @@ back by the job tooling's reader, field for field (moto's S3)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from s3batch.emulator.engine.report import ReportConfig, ReportWriter
 from s3batch.jobs.report import find_report, iter_results, parse_row, read_report_manifest
@@ -27,15 +24,8 @@ ROWS: list[tuple[str, str, str | None, TaskResult]] = [
 ]
 
 
-@pytest.fixture
-def s3() -> Iterator[Any]:
-    with mock_aws():
-        client = boto3.client("s3", region_name="us-east-1")
-        client.create_bucket(Bucket="rep")
-        yield client
-
-
 def test_the_emulators_rows_read_back_field_for_field(s3: Any, tmp_path: Path) -> None:
+    s3.create_bucket(Bucket="rep")
     writer = ReportWriter(ReportConfig(enabled=True, bucket="rep", prefix="reports"), JOB, tmp_path)
     for bucket, key, version, result in ROWS:
         writer.add(bucket, key, version, result)

@@ -84,22 +84,66 @@ def test_tagging_policy_exactly() -> None:
     }
 
 
-def test_versioned_adds_version_actions_on_job_objects_only() -> None:
-    policy = statements(build_policy(scope("S3PutObjectCopy", versioned=True)))
-    assert policy["ReadManifest"]["Action"] == ["s3:GetObject", "s3:GetObjectVersion"]
-    assert "s3:GetObjectVersionTagging" in policy["ReadSourceObjects"]["Action"]
+CHINA = {"partition": "aws-cn", "region": "cn-north-1", "function_arn": None,
+         "kms_key_arns": ("arn:aws-cn:kms:cn-north-1:123456789012:key/abc",)}
+INVENTORY = {"manifest_key": "inventory/data-bucket/weekly/2024-01-01T00-00Z/manifest.json",
+             "manifest_format": "inventory"}
+REPLICATION_GENERATOR = {"manifest_generator": True, "manifest_key": "generated/"}
+
+# name -> (operation, scope fields, Sid, the statement's member (None: the whole statement), its value)
+STATEMENTS: dict[str, tuple[str, dict, str, str | None, object]] = {
+    "copy reads the source objects": ("S3PutObjectCopy", {}, "ReadSourceObjects", "Resource",
+                                      ["arn:aws:s3:::data-bucket/*"]),
+    "copy lists the source bucket": ("S3PutObjectCopy", {}, "ListSourceBucket", None, {
+        "Sid": "ListSourceBucket", "Effect": "Allow", "Action": ["s3:ListBucket"],
+        "Resource": ["arn:aws:s3:::data-bucket"]}),
+    "copy writes the destination": ("S3PutObjectCopy", {}, "WriteDestinationObjects", "Resource",
+                                    ["arn:aws:s3:::copy-bucket/*"]),
+    "unversioned manifest read": ("S3PutObjectCopy", {}, "ReadManifest", "Action", ["s3:GetObject"]),
+    "versioned manifest read": ("S3PutObjectCopy", {"versioned": True}, "ReadManifest", "Action",
+                                ["s3:GetObject", "s3:GetObjectVersion"]),
+    "versioned source reads": ("S3PutObjectCopy", {"versioned": True}, "ReadSourceObjects", "Action", [
+        "s3:GetObject", "s3:GetObjectAcl", "s3:GetObjectTagging", "s3:GetObjectVersion", "s3:GetObjectVersionAcl",
+        "s3:GetObjectVersionTagging"]),
     # the copy's destination objects are new: no version-specific writes
-    assert policy["WriteDestinationObjects"]["Action"] == ["s3:PutObject", "s3:PutObjectAcl", "s3:PutObjectTagging"]
-    unversioned = statements(build_policy(scope("S3PutObjectCopy")))
-    assert unversioned["ReadManifest"]["Action"] == ["s3:GetObject"]
+    "versioned copy writes": ("S3PutObjectCopy", {"versioned": True}, "WriteDestinationObjects", "Action",
+                              ["s3:PutObject", "s3:PutObjectAcl", "s3:PutObjectTagging"]),
+    "legal hold reads the lock configuration": ("S3PutObjectLegalHold", {}, "ReadObjectLockConfiguration", "Resource",
+                                                ["arn:aws:s3:::data-bucket"]),
+    "retention reads the lock configuration": ("S3PutObjectRetention", {}, "ReadObjectLockConfiguration", "Resource",
+                                               ["arn:aws:s3:::data-bucket"]),
+    "KMS keys through S3 only": ("S3PutObjectTagging", {"kms_key_arns": (KEY,), "region": "eu-west-1"}, "UseKmsKeys",
+                                 None, {
+        "Sid": "UseKmsKeys", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": [KEY],
+        "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}}}),
+    "China's DNS suffix": ("S3PutObjectTagging", CHINA, "UseKmsKeys", "Condition",
+                           {"StringEquals": {"kms:ViaService": "s3.cn-north-1.amazonaws.com.cn"}}),
+    "China's S3 ARNs": ("S3PutObjectTagging", CHINA, "TagObjects", "Resource", ["arn:aws-cn:s3:::data-bucket/*"]),
+    "encryption updates re-encrypt": ("S3UpdateObjectEncryption", {"kms_key_arns": (KEY,)}, "UseKmsKeys", "Action", [
+        "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"]),
+    "inventory manifest.json and data files": ("S3PutObjectTagging", INVENTORY, "ReadManifest", "Resource", [
+        "arn:aws:s3:::manifest-bucket/inventory/data-bucket/weekly/2024-01-01T00-00Z/manifest.json",
+        "arn:aws:s3:::manifest-bucket/inventory/data-bucket/weekly/data/*"]),
+    "replication's documented generator set": ("S3ReplicateObject", REPLICATION_GENERATOR, "GenerateManifest", None, {
+        "Sid": "GenerateManifest", "Effect": "Allow",
+        "Action": ["s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"],
+        "Resource": ["arn:aws:s3:::data-bucket"]}),
+    "generated manifest written": ("S3ReplicateObject", REPLICATION_GENERATOR, "WriteGeneratedManifest", "Resource",
+                                   ["arn:aws:s3:::manifest-bucket/generated/*"]),
+    "generated manifest read": ("S3ReplicateObject", REPLICATION_GENERATOR, "ReadManifest", "Resource",
+                                ["arn:aws:s3:::manifest-bucket/generated/*"]),
+    "other operations' generator": ("S3PutObjectTagging", {"manifest_generator": True, "manifest_key": "gen/*"},
+                                    "GenerateManifest", "Action", ["s3:PutInventoryConfiguration"]),
+    "an empty report prefix": ("S3PutObjectTagging", {"report_prefix": ""}, "WriteReport", "Resource",
+                               ["arn:aws:s3:::report-bucket/*"]),
+}
 
 
-def test_copy_reads_source_writes_destination() -> None:
-    policy = statements(build_policy(scope("S3PutObjectCopy")))
-    assert policy["ReadSourceObjects"]["Resource"] == ["arn:aws:s3:::data-bucket/*"]
-    assert policy["ListSourceBucket"] == {
-        "Sid": "ListSourceBucket", "Effect": "Allow", "Action": ["s3:ListBucket"], "Resource": ["arn:aws:s3:::data-bucket"]}
-    assert policy["WriteDestinationObjects"]["Resource"] == ["arn:aws:s3:::copy-bucket/*"]
+@pytest.mark.parametrize("case", STATEMENTS)
+def test_policy_statement(case: str) -> None:
+    operation, fields, sid, member, expected = STATEMENTS[case]
+    statement = statements(build_policy(scope(operation, **fields)))[sid]
+    assert (statement if member is None else statement[member]) == expected
 
 
 def test_copy_setting_object_lock_needs_retention_and_legal_hold() -> None:
@@ -116,12 +160,6 @@ def test_copy_setting_object_lock_needs_retention_and_legal_hold() -> None:
 def test_operation_options_are_checked() -> None:
     with pytest.raises(ValueError, match="ObjectLockMode"):
         scope("S3PutObjectTagging", operation_options=("ObjectLockMode",))
-
-
-def test_object_lock_operations_read_bucket_configuration() -> None:
-    for operation in ("S3PutObjectLegalHold", "S3PutObjectRetention"):
-        policy = statements(build_policy(scope(operation)))
-        assert policy["ReadObjectLockConfiguration"]["Resource"] == ["arn:aws:s3:::data-bucket"]
 
 
 @pytest.mark.parametrize(
@@ -146,60 +184,9 @@ def test_lambda_invoke_touches_no_objects() -> None:
     assert [s["Sid"] for s in policy["Statement"]] == ["ReadManifest", "WriteReport", "InvokeFunction"]
 
 
-def test_kms_statement_is_scoped_to_keys_via_s3() -> None:
-    policy = statements(build_policy(scope("S3PutObjectTagging", kms_key_arns=(KEY,), region="eu-west-1")))
-    assert policy["UseKmsKeys"] == {
-        "Sid": "UseKmsKeys", "Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Resource": [KEY],
-        "Condition": {"StringEquals": {"kms:ViaService": "s3.eu-west-1.amazonaws.com"}},
-    }
-
-
-def test_china_partition_uses_its_dns_suffix() -> None:
-    cn_key = "arn:aws-cn:kms:cn-north-1:123456789012:key/abc"
-    policy = statements(build_policy(scope("S3PutObjectTagging", partition="aws-cn", region="cn-north-1",
-                                           function_arn=None, kms_key_arns=(cn_key,))))
-    assert policy["UseKmsKeys"]["Condition"]["StringEquals"]["kms:ViaService"] == "s3.cn-north-1.amazonaws.com.cn"
-    assert policy["TagObjects"]["Resource"] == ["arn:aws-cn:s3:::data-bucket/*"]
-
-
-def test_update_object_encryption_needs_extra_kms_actions() -> None:
-    policy = statements(build_policy(scope("S3UpdateObjectEncryption", kms_key_arns=(KEY,))))
-    assert policy["UseKmsKeys"]["Action"] == [
-        "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey", "kms:ReEncryptFrom", "kms:ReEncryptTo"]
-
-
-def test_inventory_manifest_reads_manifest_json_and_data_files() -> None:
-    key = "inventory/data-bucket/weekly/2024-01-01T00-00Z/manifest.json"
-    policy = statements(build_policy(scope("S3PutObjectTagging", manifest_key=key, manifest_format="inventory")))
-    assert policy["ReadManifest"]["Resource"] == [
-        "arn:aws:s3:::manifest-bucket/inventory/data-bucket/weekly/2024-01-01T00-00Z/manifest.json",
-        "arn:aws:s3:::manifest-bucket/inventory/data-bucket/weekly/data/*",
-    ]
-
-
 def test_inventory_manifest_key_must_be_a_manifest_json() -> None:
     with pytest.raises(ValueError, match="manifest_key"):
         build_policy(scope("S3PutObjectTagging", manifest_key="inventory/list.csv", manifest_format="inventory"))
-
-
-def test_manifest_generator_for_replication_uses_documented_set() -> None:
-    policy = statements(build_policy(scope("S3ReplicateObject", manifest_generator=True, manifest_key="generated/")))
-    assert policy["GenerateManifest"] == {
-        "Sid": "GenerateManifest", "Effect": "Allow",
-        "Action": ["s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"],
-        "Resource": ["arn:aws:s3:::data-bucket"]}
-    assert policy["WriteGeneratedManifest"]["Resource"] == ["arn:aws:s3:::manifest-bucket/generated/*"]
-    assert policy["ReadManifest"]["Resource"] == ["arn:aws:s3:::manifest-bucket/generated/*"]
-
-
-def test_manifest_generator_for_other_operations() -> None:
-    policy = statements(build_policy(scope("S3PutObjectTagging", manifest_generator=True, manifest_key="gen/*")))
-    assert policy["GenerateManifest"]["Action"] == ["s3:PutInventoryConfiguration"]
-
-
-def test_report_prefix_empty_grants_the_whole_bucket_for_puts_only() -> None:
-    policy = statements(build_policy(scope("S3PutObjectTagging", report_prefix="")))
-    assert policy["WriteReport"]["Resource"] == ["arn:aws:s3:::report-bucket/*"]
 
 
 @pytest.mark.parametrize(

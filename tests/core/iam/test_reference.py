@@ -8,7 +8,6 @@ import pytest
 
 from s3batch_core.iam import reference as iam_reference
 from s3batch_core.iam.catalogue import OPERATIONS, JobScope, build_policy, submitter_policy
-from s3batch_core.iam.evaluate import arn_matches
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
@@ -40,14 +39,9 @@ STATEMENTS = [s for p in GENERATED for s in p["Statement"]]
 PAIRS = sorted({(a, r) for s in STATEMENTS for a in s["Action"] for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])})
 
 
-def test_every_generated_action_exists() -> None:
-    unknown = sorted({a for s in STATEMENTS for a in s["Action"] if not iam_reference.action_exists(a)})
-    assert unknown == []
-
-
 @pytest.mark.parametrize(("action", "resource"), PAIRS)
 def test_every_resource_fits_the_action_resource_types(action: str, resource: str) -> None:
-    formats = iam_reference.resource_types(action)
+    formats = iam_reference.resource_types(action)  # ValueError for an action the IAM reference does not know
     if resource == "*":
         assert formats == [], f"{action} supports resource-level permissions but is granted on '*'"
     else:
@@ -104,11 +98,6 @@ def test_lookups_are_case_insensitive_and_reject_junk() -> None:
         iam_reference.resource_types("s3:GetObjekt")
 
 
-def test_supplement_entries_are_really_missing_from_the_database() -> None:
-    for action in iam_reference.SUPPLEMENT:
-        assert not iam_reference._rows(action), f"{action} is in the database now; drop it from SUPPLEMENT"  # noqa: SLF001
-
-
 def test_compute_checksum_has_no_dedicated_action() -> None:
     # Documented gap: the catalogue grants s3:GetObject for S3ComputeObjectChecksum because of this.
     assert not iam_reference.action_exists("s3:ComputeObjectChecksum")
@@ -120,8 +109,3 @@ def test_global_condition_keys_and_templates() -> None:
     assert iam_reference.supports_condition_key("s3:GetObject", "s3:ExistingObjectTag/team")
     assert not iam_reference.supports_condition_key("s3:GetObject", "kms:ViaService")
     assert iam_reference.supports_condition_key("iam:PassRole", "iam:PassedToService")
-
-
-def test_arn_patterns_in_policies_still_fit() -> None:
-    # A policy's wildcard resource is itself matched as a pattern by evaluation.
-    assert arn_matches("arn:aws:s3:::b/reports*", "arn:aws:s3:::b/reports/job-1/manifest.json")

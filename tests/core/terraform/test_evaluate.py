@@ -94,6 +94,11 @@ def test_what_fails_to_evaluate_stays_unknown_in_partial_evaluation(expression: 
     assert evaluate_partial("${{Resource = " + expression[2:-1] + "}}") == {"Resource": expression}
 
 
+def test_a_string_ending_in_an_escaped_backslash_ends_inside_a_template() -> None:
+    text = 'x${"a\\\\"}"y'  # the interpolation is the string a\; the quote after it is literal text
+    assert evaluate_partial(text) == evaluate(text, Scope({})) == 'xa\\"y'
+
+
 @pytest.mark.parametrize("text", ["${unclosed/x", "a ${ b", "${a}${"])
 def test_text_python_hcl2_cannot_read_stays_as_it_is_in_partial_evaluation(text: str) -> None:
     assert evaluate_partial(text) == text
