@@ -71,6 +71,10 @@ def _statuses(report) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {s.name: s.status for s in report.steps}
 
 
+def _step(report, name: str):  # type: ignore[no-untyped-def]
+    return next(s for s in report.steps if s.name == name)
+
+
 def test_clean_tree_passes_and_writes_artefacts(tmp_path: Path, policies: Path) -> None:
     report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies))
     assert _statuses(report) == {
@@ -112,7 +116,7 @@ def test_provider_schema_finding_fails_the_gate_with_file_and_line(tmp_path: Pat
     text = (root / "main.tf").read_text().replace("  role   = aws_iam_role.batch.id", "  role   = aws_iam_role.batch.id\n  roles  = []")
     (root / "main.tf").write_text(text)
     report = run_gate(_options(tmp_path, root, policies))
-    step = next(s for s in report.steps if s.name == "provider schema")
+    step = _step(report, "provider schema")
     assert step.status == FAILED and "against hashicorp/aws 6.25.0" in step.summary
     assert step.details == [f"{root / 'main.tf'}:10: error TFS002 aws_iam_role_policy: no argument or block 'roles' (did you mean 'role'?)"]
     sarif = json.loads((tmp_path / "out" / "schema.sarif").read_text())
@@ -126,7 +130,7 @@ def test_another_provider_schema_snapshot_can_be_given(tmp_path: Path, policies:
     bad = tmp_path / "schema.json"
     bad.write_text("[]")
     report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies, provider_schema=bad))
-    step = next(s for s in report.steps if s.name == "provider schema")
+    step = _step(report, "provider schema")
     assert step.status == FAILED and step.summary == f"{bad}: not a provider schema snapshot (not a JSON object)"
 
 
@@ -148,8 +152,7 @@ def test_no_batch_role_fails(tmp_path: Path, policies: Path) -> None:
 
 def test_drift_fails(tmp_path: Path, policies: Path) -> None:
     (policies / "trust.json.tftpl").write_text("{}", encoding="utf-8")
-    report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies))
-    drift = next(s for s in report.steps if s.name == "policy drift")
+    drift = _step(run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies)), "policy drift")
     assert drift.status == FAILED and any("trust.json.tftpl" in d for d in drift.details)
 
 
@@ -184,8 +187,7 @@ def test_checkov_runs_as_a_subprocess(tmp_path: Path, policies: Path) -> None:
         encoding="utf-8",
     )
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies, checkov=fake))
-    step = next(s for s in report.steps if s.name == "checkov")
+    step = _step(run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies, checkov=fake)), "checkov")
     assert step.status == FAILED and "1 failed" in step.summary
     assert json.loads((tmp_path / "out" / "checkov.json").read_text())["summary"]["failed"] == 1
 
@@ -220,16 +222,9 @@ def test_terraform_test_step(tmp_path: Path, policies: Path, version: str, init:
     (root / "tests").mkdir()
     (root / "tests" / "role.tftest.hcl").write_text('run "plan" {\n  command = plan\n}\n')
     fake = _fake_terraform(tmp_path, version=version, init=init, test_exit=test_exit)
-    report = run_gate(_options(tmp_path, root, policies, terraform=str(fake)))
-    step = next(s for s in report.steps if s.name == "terraform test")
+    step = _step(run_gate(_options(tmp_path, root, policies, terraform=str(fake))), "terraform test")
     assert step.status == status
     assert words in step.summary + " ".join(step.details)
-
-
-def test_missing_checkov_fails_with_a_hint(tmp_path: Path, policies: Path) -> None:
-    report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies, checkov=tmp_path / "none"))
-    step = next(s for s in report.steps if s.name == "checkov")
-    assert step.status == FAILED and "make check installs it" in step.summary
 
 
 @pytest.mark.skipif(not (REPO / "terraform").is_dir(), reason="terraform/ does not exist yet (helper TERRAFORM)")
@@ -247,29 +242,30 @@ def test_drift_checks_the_generated_folders_found_under_the_terraform_dir(tmp_pa
     root = _tree(tmp_path, policy=GOOD)
     found = root / "vendor" / "batch_role" / "policies"
     generate(found)
-    report = run_gate(_options(tmp_path, root, None))
-    drift = next(s for s in report.steps if s.name == "policy drift")
+    drift = _step(run_gate(_options(tmp_path, root, None)), "policy drift")
     assert drift.status == PASSED and "vendor/batch_role/policies" in drift.summary
     (found / "trust.json.tftpl").write_text("{}", encoding="utf-8")
-    drift = next(s for s in run_gate(_options(tmp_path, root, None)).steps if s.name == "policy drift")
+    drift = _step(run_gate(_options(tmp_path, root, None)), "policy drift")
     assert drift.status == FAILED and any("trust.json.tftpl" in d for d in drift.details)
 
 
 def test_drift_is_skipped_where_no_generated_templates_exist(tmp_path: Path) -> None:
     report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), None))
-    drift = next(s for s in report.steps if s.name == "policy drift")
+    drift = _step(report, "policy drift")
     assert drift.status == SKIPPED and "--policies-dir" in drift.summary
     assert report.passed
 
 
-def test_absent_checkov_is_skipped_with_the_reason_or_fails_when_required(tmp_path: Path, policies: Path) -> None:
-    absent = "not installed: no checkov on PATH"
-    report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies, checkov_absent=absent))
-    step = next(s for s in report.steps if s.name == "checkov")
-    assert step.status == SKIPPED and absent in step.summary and report.passed
-    required = run_gate(_options(tmp_path, tmp_path / "terraform", policies, checkov_absent=absent, require_checkov=True))
-    step = next(s for s in required.steps if s.name == "checkov")
-    assert step.status == FAILED and "--require-checkov" in step.summary and not required.passed
+@pytest.mark.parametrize(("options", "status", "words"), [
+    ({"checkov": Path("/nonexistent/checkov")}, FAILED, "make check installs it"),
+    ({"checkov_absent": "not installed: no checkov on PATH"}, SKIPPED, "not installed: no checkov on PATH"),
+    ({"checkov_absent": "not installed", "require_checkov": True}, FAILED, "--require-checkov"),
+], ids=["missing", "absent", "absent-but-required"])
+def test_checkov_not_there_is_skipped_with_the_reason_or_fails(tmp_path: Path, policies: Path, options: dict,
+                                                               status: str, words: str) -> None:
+    report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies, **options))
+    step = _step(report, "checkov")
+    assert step.status == status and words in step.summary and report.passed == (status != FAILED)
 
 
 def test_check_finds_checkov_on_path_or_reports_it_missing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
