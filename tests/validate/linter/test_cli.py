@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from s3batch.cli import main
-from tests.validate.linter.conftest import FIXTURES, allow, batch_statement, trust
+from tests.validate.linter.conftest import TF, allow, batch_statement, trust
 
 
 def _write(path: Path, document: object) -> Path:
@@ -70,7 +70,7 @@ def test_non_policy_json_is_skipped(tmp_path: Path) -> None:
     ("name", "argv", "message"),
     [
         ("missing-file", ["lint", "nope.json"], "nope.json: no such file or directory"),
-        ("broken-terraform", ["lint", str(FIXTURES / "terraform" / "broken")], "broken/main.tf: cannot parse Terraform"),
+        ("broken-terraform", ["lint", str(TF / "broken")], "broken/main.tf: cannot parse Terraform"),
         ("wrong-suffix", ["lint", __file__], "not a .tf, .json, .json.tpl or .tftpl file"),
     ],
 )

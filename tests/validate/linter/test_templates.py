@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from s3batch.cli import main
-from tests.validate.linter.conftest import FIXTURES
+from tests.validate.linter.conftest import TF
 from validate.linter import lint_paths
 from validate.linter.templates import read_template
 
-TEMPLATES = FIXTURES / "terraform" / "template_policy"
+TEMPLATES = TF / "template_policy"
 
 
 def test_templatefile_is_linted_with_literal_values_and_unknowns() -> None:

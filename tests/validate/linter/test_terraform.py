@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from s3batch_core.errors import InputError
-from tests.validate.linter.conftest import FIXTURES
+from tests.validate.linter.conftest import TF
 from s3batch_core.terraform.project import TerraformProject
 from validate.linter import lint_paths
 from validate.linter.terraform import Extractor
-
-TF = FIXTURES / "terraform"
 
 
 def _extract(*dirs: str, operation: str | None = None):  # type: ignore[no-untyped-def]
@@ -81,11 +76,6 @@ def test_module_alone_uses_no_caller(tmp_path: Path) -> None:
     (role,) = roles
     assert role.operation is None  # variable without default, no caller: S3B113
     assert [f.rule for f in lint_paths([TF / "module_role"]) if f.severity.value != "info"] == ["S3B113"]
-
-
-def test_parse_error_names_the_file() -> None:
-    with pytest.raises(InputError, match=r"broken/main.tf: cannot parse Terraform"):
-        lint_paths([TF / "broken"])
 
 
 def test_invalid_heredoc_json_is_a_finding(tmp_path: Path) -> None:

@@ -5,13 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from s3batch_core.terraform.project import TerraformProject
-from tests.validate.linter.conftest import FIXTURES
+from tests.validate.linter.conftest import TF
 from validate.linter import exit_code, lint_paths
 from validate.linter.engine import lint_sources
 from validate.linter.sources import PolicySource, RoleSource, UnreadPart
 from validate.linter.terraform import Extractor
-
-TF = FIXTURES / "terraform"
 
 
 def _documents(directory: Path) -> dict[str, PolicySource]:
