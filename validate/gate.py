@@ -82,7 +82,6 @@ class GateReport:
 
     @property
     def exit_code(self) -> int:
-        """0 passed, 1 failed."""
         return 0 if self.passed else 1
 
     def seconds(self, *, without: Sequence[str] = ()) -> float:
@@ -215,9 +214,7 @@ def _checkov_step(options: GateOptions) -> Step:
         return Step("", FAILED, f"checkov not found at {options.checkov} (make check installs it in .venv-checkov)")
     command = [str(options.checkov), "-d", str(options.terraform_dir), "--framework", "terraform", "--skip-download", "-o", "json"]
     try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=COMMAND_TIMEOUT, env={**os.environ, **CHECKOV_ENV}, check=False
-        )
+        done = _run(command, CHECKOV_ENV)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return Step("", FAILED, f"checkov did not run: {exc}")
     try:
@@ -257,7 +254,7 @@ def _terraform_steps(options: GateOptions, roots: list[Path]) -> list[Step]:
                      "terraform is not on PATH: terraform fmt -check, terraform validate and terraform test skipped")]
     return [
         _timed("terraform fmt", lambda: _fmt_step(binary, options.terraform_dir)),
-        _timed("terraform validate", lambda: _validate_step(binary, options, roots)),
+        _timed("terraform validate", lambda: _in_roots(binary, options, roots, "validate", "valid")),
         _timed("terraform test", lambda: _test_step(binary, options, roots)),
     ]
 
@@ -312,10 +309,6 @@ def _in_roots(binary: str, options: GateOptions, roots: list[Path], command: str
     return Step("", PASSED, f"terraform {command}: {len(roots)} root modules {passed}")
 
 
-def _validate_step(binary: str, options: GateOptions, roots: list[Path]) -> Step:
-    return _in_roots(binary, options, roots, "validate", "valid")
-
-
 def _test_step(binary: str, options: GateOptions, roots: list[Path]) -> Step:
     """`terraform test` in each root module with a tests/ directory (mock_provider needs Terraform >= 1.7)."""
     with_tests = [root for root in roots if any((root / "tests").glob("*.tftest.hcl"))]
@@ -366,7 +359,6 @@ def format_text(report: GateReport) -> str:
 
 
 def default_terraform() -> str | None:
-    """The terraform binary on PATH, or None."""
     return shutil.which("terraform")
 
 

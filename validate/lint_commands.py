@@ -11,7 +11,6 @@ from validate.linter.formats import OutputFormat
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add the lint and check subcommands."""
     lint = subparsers.add_parser(
         "lint",
         help="lint IAM trust and permission policies in JSON files and Terraform code",
@@ -70,10 +69,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_lint(args: argparse.Namespace) -> int:
-    """Lint the paths and print the findings in the chosen format."""
-    from validate.linter import exit_code, lint_paths
-
-    from validate.linter.findings import Severity
+    from validate.linter import Severity, exit_code, lint_paths
 
     findings = lint_paths(args.paths, operation=args.operation)
     shown = findings if args.show_info else [f for f in findings if f.severity is not Severity.INFO]
@@ -85,7 +81,6 @@ def run_lint(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    """Run the gate and print its summary."""
     import json
 
     from validate.gate import GateOptions, default_terraform, default_terraform_dir, find_checkov, format_text, run_gate

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections.abc import Callable
 
 from s3batch_core.errors import UsageError
 from s3batch_core.iam.catalogue import OPERATIONS, JobScope, build_policy, missing_flags, submitter_policy, trust_policy
@@ -16,7 +17,6 @@ _S3_URI = re.compile(r"^s3://(?P<bucket>[^/]+)(?:/(?P<key>.*))?$")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add the three policy commands to the s3batch CLI."""
     policy = subparsers.add_parser(
         "policy",
         help="print the least-privilege permission policy of a batch role",
@@ -109,31 +109,27 @@ def scope_from_args(args: argparse.Namespace) -> JobScope:
         raise UsageError(str(exc)) from None
 
 
-def _build(build: object, *args: object, **kwargs: object) -> dict:
+def _printed(build: Callable[..., dict], args: argparse.Namespace, name: str, *values: object,
+             **options: object) -> int:
+    """Print the catalogue's policy in the chosen format; a ValueError of the catalogue is a usage error."""
     try:
-        return build(*args, **kwargs)  # type: ignore[operator]
+        document = build(*values, **options)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    print(json.dumps(document, indent=2) if args.format == "json" else to_hcl(document, name))
+    return 0
 
 
 def run_policy(args: argparse.Namespace) -> int:
-    scope = scope_from_args(args)
-    _print(_build(build_policy, scope), args.format, f"batch_role_{args.operation.lower()}")
-    return 0
+    return _printed(build_policy, args, f"batch_role_{args.operation.lower()}", scope_from_args(args))
 
 
 def run_trust_policy(args: argparse.Namespace) -> int:
-    _print(_build(trust_policy, args.source_account), args.format, "batch_role_trust")
-    return 0
+    return _printed(trust_policy, args, "batch_role_trust", args.source_account)
 
 
 def run_submitter_policy(args: argparse.Namespace) -> int:
-    _print(_build(submitter_policy, args.role_arn, region=args.region), args.format, "batch_job_submitter")
-    return 0
-
-
-def _print(document: dict, output_format: str, name: str) -> None:
-    print(json.dumps(document, indent=2) if output_format == "json" else to_hcl(document, name))
+    return _printed(submitter_policy, args, "batch_job_submitter", args.role_arn, region=args.region)
 
 
 # ---- Terraform: an aws_iam_policy_document data block ---------------------------------------------------------

@@ -274,18 +274,7 @@ def json_source(path: Path, operation: str | None = None) -> PolicySource | None
     document = load_json(text, str(path), max_bytes=MAX_POLICY_BYTES)
     if not isinstance(document, dict) or not any(k in document for k in (*POLICY_KEYS, "S3BatchLintIgnore")):
         return None
-    shown = display_path(path)
-    stripped, suppressions = split_json_suppressions(document, shown, 1)
-    return PolicySource(
-        stripped,
-        shown,
-        1,
-        None,
-        suppressions=tuple(suppressions),
-        for_batch=bool(operation) or "batchoperation" in text.lower(),
-        whole_role=True,
-        statement_lines=_effect_lines(text, stripped, shown),
-    )
+    return _file_source(display_path(path), text, document, bool(operation))
 
 
 def _template_source(path: Path, text: str) -> PolicySource | None:
@@ -298,10 +287,17 @@ def _template_source(path: Path, text: str) -> PolicySource | None:
     read = read_template(text, {}, shown)
     if read.error is not None:
         return PolicySource(None, shown, 1, None, error=read.error, template_missing=read.missing)
-    stripped, suppressions = split_json_suppressions(read.document, shown, 1)
+    return _file_source(shown, text, read.document, False)
+
+
+def _file_source(shown: str, text: str, document: object, for_operation: bool) -> PolicySource:
+    """A policy file as a whole role's policy: suppressions split off, a batch trust policy when it names the
+    batch service (or an operation is given), statements at the lines of their Effect keys."""
+    stripped, suppressions = split_json_suppressions(document, shown, 1)
     return PolicySource(
-        stripped, shown, 1, None, suppressions=tuple(suppressions), for_batch="batchoperation" in text.lower(),
-        whole_role=True, statement_lines=_effect_lines(text, stripped, shown),
+        stripped, shown, 1, None, suppressions=tuple(suppressions),
+        for_batch=for_operation or "batchoperation" in text.lower(), whole_role=True,
+        statement_lines=_effect_lines(text, stripped, shown),
     )
 
 
@@ -335,7 +331,7 @@ def collect_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
             raise InputError(f"{path}: no such file or directory")
         if path.is_dir():
             tf_dirs.append(path)
-            json_files += _walk_json(path)
+            json_files += walk_files(path, lambda name: name.endswith(".json"))
         elif path.suffix == ".tf":
             tf_dirs.append(path.parent)
         elif path.suffix == ".json" or path.name.endswith(TEMPLATE_SUFFIXES):
@@ -343,10 +339,6 @@ def collect_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
         else:
             raise InputError(f"{path}: not a .tf, .json, .json.tpl or .tftpl file or a directory")
     return find_tf_files(tf_dirs), sorted(dict.fromkeys(json_files))
-
-
-def _walk_json(directory: Path) -> list[Path]:
-    return list(walk_files(directory, lambda name: name.endswith(".json")))
 
 
 def lint_paths(paths: Sequence[Path], operation: str | None = None) -> list[Finding]:

@@ -47,5 +47,4 @@ class Finding:
 
 
 def exit_code(findings: list[Finding]) -> int:
-    """0 when no unsuppressed error, else 1."""
     return 1 if any(f.blocking for f in findings) else 0

@@ -80,7 +80,6 @@ class Statement:
 
     @property
     def is_allow(self) -> bool:
-        """True for Effect Allow."""
         return self.effect == "Allow"
 
     @property
@@ -116,7 +115,6 @@ class Policy:
         return RESOURCE if with_principal else PERMISSION
 
     def allow_statements(self) -> tuple[Statement, ...]:
-        """Statements with Effect Allow."""
         return tuple(s for s in self.statements if s.is_allow)
 
 

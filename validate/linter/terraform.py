@@ -342,7 +342,7 @@ class Extractor:
     def _template_path(self, args: str, values: list, module: Module, bindings: dict[str, str]) -> list[Path]:
         if not values:
             raise Unreadable(f"({args})")
-        raw_path = str(values[0]) if values else ""
+        raw_path = str(values[0])
         path_text = self.project.substitute(raw_path, module, bindings)
         if "${" not in path_text:
             return [Path(path_text)]
@@ -419,7 +419,7 @@ class Extractor:
                 unreadable.append(f"{block.address}: {exc}")
             return []
         attribute = "assume_role_policy" if kind == TRUST else "policy"
-        return [_policy_source(block, _with_inline_lines(doc, block, attribute), kind, False) for doc in docs]
+        return [_policy_source(block, _with_inline_lines(doc, block, attribute), kind) for doc in docs]
 
     def _role(self, role: Block, module: Module, override: str | None) -> tuple[list[RoleSource], list[PolicySource], set[int]]:
         declared, origin, variable = self._declared_operations(role, module)
@@ -505,7 +505,7 @@ def block_suppressions(block: Block) -> tuple[Suppression, ...]:
     return tuple(parse_comment_suppressions(text, block.file.display, start))
 
 
-def _policy_source(block: Block, doc: Doc, kind: str | None, for_batch: bool) -> PolicySource:
+def _policy_source(block: Block, doc: Doc, kind: str | None) -> PolicySource:
     where = doc.origin or block
     suppressions = block_suppressions(block) + (
         block_suppressions(doc.origin) if doc.origin and doc.origin is not block else ()
@@ -518,7 +518,6 @@ def _policy_source(block: Block, doc: Doc, kind: str | None, for_batch: bool) ->
         kind=kind,
         error=doc.error,
         suppressions=suppressions,
-        for_batch=for_batch,
         statement_lines=doc.statement_lines,
         unread=doc.unread,
         template_missing=doc.template_missing,

@@ -71,7 +71,6 @@ CURATED_NOTES: dict[tuple[str, str, str], tuple[str, str, str]] = {
 
 
 def covered(type_name: str) -> bool:
-    """True for the resource and data source types the snapshot keeps."""
     return type_name in COVERED_TYPES or type_name.startswith(COVERED_PREFIXES)
 
 

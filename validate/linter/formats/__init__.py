@@ -16,7 +16,6 @@ class OutputFormat(str, Enum):
     SARIF = "sarif"
 
     def to_formatter(self) -> Formatter:
-        """The formatter for this choice."""
         from validate.linter.formats.json import JsonFormatter
         from validate.linter.formats.sarif import SarifFormatter
         from validate.linter.formats.text import TextFormatter

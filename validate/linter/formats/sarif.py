@@ -23,8 +23,6 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 
 class SarifFormatter(Formatter):
-    """A SARIF 2.1.0 log."""
-
     def format(self, findings: Sequence[Finding]) -> str:
         return json.dumps(sarif_log(findings), indent=2) + "\n"
 
