@@ -119,19 +119,16 @@ def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None)
     where = PolicySource(None, role.file, role.line, role.address)
     undeclared: list[Finding] = []
     if role.operation is None:
-        how = f"tag {role.address} with S3BatchOperation, set a variable operation, or pass --operation"
+        message = (f"{role.address} trusts S3 Batch Operations but declares no operation (tag {role.address} "
+                   "with S3BatchOperation, set a variable operation, or pass --operation)")
         evident = _evident_operation(role)
         if evident is None:
             # Still checked against every operation at once: an action no batch job uses is new access anyway.
-            return _engine_finding(
-                registry, "S3B113", where, f"{role.address} trusts S3 Batch Operations but declares no operation ({how})",
-            ) + _rule_findings(role, registry, scope, where)
+            undeclared = _engine_finding(registry, "S3B113", where, message)
+            return undeclared + _rule_findings(role, registry, scope, where)
         operation, why = evident
-        undeclared = _engine_finding(
-            registry, "S3B113", where,
-            f"{role.address} trusts S3 Batch Operations but declares no operation ({how}); checked for {operation} jobs, "
-            f"since {why}",
-        )
+        message += f"; checked for {operation} jobs, since {why}"
+        undeclared = _engine_finding(registry, "S3B113", where, message)
         role = replace(role, operation=operation, operation_origin=f"evident from its permissions: {why}")
     if role.operation not in OPERATIONS:
         return _engine_finding(
