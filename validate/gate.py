@@ -1,13 +1,8 @@
 """The pre-merge gate (`make check`, `s3batch check`): every static check of a repository's Terraform, one summary.
 
-Steps: parse every .tf file; check it against the AWS provider schema snapshot (validate.provider_schema);
-lint every policy in it; check each batch role (any role trusting S3 Batch Operations) against the catalogue for
-its declared operation; detect drift of generated policy templates where there are any; run checkov offline
-where it is installed; and, where a `terraform` binary is on PATH, `terraform fmt -check`, `terraform validate`
-and `terraform test`. Works on any repository: the Terraform folder and the policy folders are the working
-directory's or flags', nothing comes from where the kit is installed.
-Artefacts go to build/check/ (schema.json, schema.sarif, lint.json, lint.sarif, checkov.json, summary.json),
-each written atomically.
+The steps, how each is skipped, and the artefacts in build/check/ (each written atomically): docs/linter.md,
+"`s3batch check` and `make check`". Works on any repository: the Terraform folder and the policy folders are the
+working directory's or flags', nothing comes from where the kit is installed.
 """
 
 from __future__ import annotations

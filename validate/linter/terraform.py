@@ -1,24 +1,12 @@
 """Find the IAM policies in Terraform code (python-hcl2 8.x) and the roles S3 Batch Operations assumes.
 
-What is read: `assume_role_policy` and `inline_policy` of aws_iam_role; `policy` of aws_iam_role_policy
-and aws_iam_policy (attached through aws_iam_role_policy_attachment, aws_iam_policy_attachment or
-managed_policy_arns); aws_iam_policy_document data sources (assembled by s3batch_core.terraform.policy.assemble,
-as the plan assembles them, with this module's VariableValues: `dynamic` blocks expanded when their for_each is
-known without a plan, else recorded as an unread part of the policy, S3B115). Values may be jsonencode(...),
-heredocs, JSON strings, file(...), templatefile(...) (the generated policy templates rendered with placeholder values, any
-other template read with its variables as unknowns, validate.linter.templates), or var./local. references to
-those. Interpolations Terraform would fill in stay as "${...}" strings. Roles built by terraform-aws-modules/iam
-module calls are read from their inputs (validate.terraform_modules); local modules called from the linted
-code are loaded too (s3batch_core.terraform.project.with_local_modules).
-
-The code base (files, blocks, modules, every value a variable can take) is s3batch_core.terraform.project's,
-and expressions are evaluated by s3batch_core.terraform.evaluate's partial evaluation (what depends on a value
-known only at plan time stays "${...}"); this module turns the values into policy documents, PolicySources and
-RoleSources.
-Lines come from python-hcl2's parse tree (s3batch_core.terraform.load.Outline); a jsonencode/heredoc statement's
-line is found by its Effect key in the text (a heredoc is one string in the tree).
-A role's operation comes from its tag S3BatchOperation, else from a variable `operation` or
-`batch_operation` in its module; variables are resolved through module calls, terraform.tfvars and defaults.
+What is read and how (values, dynamic blocks, templates, modules, attachments, the role's operation, lines):
+docs/linter.md, "Terraform". The code base (files, blocks, modules, every value a variable can take) is
+s3batch_core.terraform.project's, expressions are evaluated by s3batch_core.terraform.evaluate's partial
+evaluation (what depends on a value known only at plan time stays "${...}"), and aws_iam_policy_document blocks
+are assembled by s3batch_core.terraform.policy.assemble with this module's VariableValues; this module turns the
+values into policy documents, PolicySources and RoleSources. A jsonencode/heredoc statement's line is found by its
+Effect key in the text (a heredoc is one string in the parse tree).
 """
 
 from __future__ import annotations

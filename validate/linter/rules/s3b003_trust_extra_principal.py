@@ -1,10 +1,7 @@
 """S3B003: the batch role's trust policy trusts another principal beside the S3 Batch service: split the role.
 
-One finding per trust policy, naming every other principal: a role shared with live replication
-(s3.amazonaws.com), Lambda, an account or an OIDC provider is one problem with one fix. AWS's trust
-policy for the Batch Operations role names only batchoperations.s3.amazonaws.com (batch-ops-iam-role-policies).
-The operation rules then stay quiet about permissions the other service needs (S3B110 is skipped for a
-shared role).
+One finding per trust policy, naming every other principal: one problem, one fix. AWS's trust policy for the
+Batch Operations role names only batchoperations.s3.amazonaws.com (batch-ops-iam-role-policies).
 """
 
 from __future__ import annotations
