@@ -33,14 +33,8 @@ class Finding:
 
     def to_dict(self) -> dict[str, object]:
         """The JSON shape: rule, severity, message, file, line, resource (+ suppressed when set)."""
-        out: dict[str, object] = {
-            "rule": self.rule,
-            "severity": self.severity.value,
-            "message": self.message,
-            "file": self.file,
-            "line": self.line,
-            "resource": self.resource,
-        }
+        out: dict[str, object] = {"rule": self.rule, "severity": self.severity.value, "message": self.message,
+                                  "file": self.file, "line": self.line, "resource": self.resource}
         if self.suppressed is not None:
             out["suppressed"] = self.suppressed
         return out

@@ -31,22 +31,9 @@ def sarif_log(findings: Sequence[Finding], rules: Sequence[dict] | None = None, 
     """The SARIF document as a dict; `rules` (SARIF rule descriptors) default to the linter's rules."""
     descriptors = list(rules) if rules is not None else [_rule(rule) for rule in default_registry().all()]
     index = {rule["id"]: i for i, rule in enumerate(descriptors)}
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": SARIF_VERSION,
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": tool,
-                        "version": version("s3batch-kit"),
-                        "rules": descriptors,
-                    }
-                },
-                "results": [_result(f, index) for f in findings],
-            }
-        ],
-    }
+    driver = {"name": tool, "version": version("s3batch-kit"), "rules": descriptors}
+    run = {"tool": {"driver": driver}, "results": [_result(f, index) for f in findings]}
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 
 def _rule(rule: Rule) -> dict:
