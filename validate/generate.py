@@ -89,17 +89,10 @@ def _template_text(document: dict) -> str:
 
 def _operation_scope(operation: str, versioned: bool, kms: bool) -> JobScope:
     return JobScope(
-        operation=operation,
-        manifest_bucket="tpl-manifest-bucket",
-        manifest_key="tpl-manifest-prefix*",
-        report_bucket="tpl-report-bucket",
-        report_prefix="tpl-report-prefix",
-        bucket="tpl-target-bucket",
-        destination_bucket="tpl-destination-bucket",
-        function_arn=_FUNCTION_SENTINEL,
-        kms_key_arns=(_KMS_SENTINEL,) if kms else (),
-        versioned=versioned,
-        partition="tpl-partition",
+        operation=operation, manifest_bucket="tpl-manifest-bucket", manifest_key="tpl-manifest-prefix*",
+        report_bucket="tpl-report-bucket", report_prefix="tpl-report-prefix", bucket="tpl-target-bucket",
+        destination_bucket="tpl-destination-bucket", function_arn=_FUNCTION_SENTINEL,
+        kms_key_arns=(_KMS_SENTINEL,) if kms else (), versioned=versioned, partition="tpl-partition",
         region="tpl-region",
     )
 

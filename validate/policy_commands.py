@@ -32,15 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     policy.add_argument("--kms-key-arn", metavar="ARN", action="append", default=[], dest="kms_key_arns",
                         help="KMS key of encrypted objects or inventory manifests (repeatable)")
     policy.add_argument("--versioned", action="store_true", help="the manifest carries version ids")
-    policy.add_argument(
-        "--operation-option",
-        dest="operation_options",
-        action="append",
-        default=[],
-        metavar="FIELD",
-        help="an operation field the job sets that needs more access, e.g. ObjectLockMode or "
-        "ObjectLockLegalHoldStatus for S3PutObjectCopy (repeatable)",
-    )
+    policy.add_argument("--operation-option", dest="operation_options", action="append", default=[], metavar="FIELD",
+                        help="an operation field the job sets that needs more access, e.g. ObjectLockMode or "
+                             "ObjectLockLegalHoldStatus for S3PutObjectCopy (repeatable)")
     policy.add_argument("--inventory", action="store_true", help="the manifest is an S3 Inventory manifest.json")
     policy.add_argument("--manifest-generator", action="store_true",
                         help="the job generates its manifest from --bucket (S3JobManifestGenerator)")
@@ -89,20 +83,12 @@ def scope_from_args(args: argparse.Namespace) -> JobScope:
         raise UsageError(f"--manifest: {args.manifest!r} names no key (s3://BUCKET/KEY, or a prefix ending in *)")
     try:
         return JobScope(
-            operation=args.operation,
-            manifest_bucket=manifest_bucket,
-            manifest_key=manifest_key or "*",
-            report_bucket=report_bucket,
-            report_prefix=report_prefix,
-            bucket=args.bucket,
-            destination_bucket=args.destination_bucket,
-            function_arn=args.function_arn,
-            kms_key_arns=tuple(sorted(set(args.kms_key_arns))),
-            versioned=args.versioned,
-            manifest_format="inventory" if args.inventory else "csv",
-            manifest_generator=args.manifest_generator,
-            partition=args.partition,
-            region=args.region,
+            operation=args.operation, manifest_bucket=manifest_bucket, manifest_key=manifest_key or "*",
+            report_bucket=report_bucket, report_prefix=report_prefix, bucket=args.bucket,
+            destination_bucket=args.destination_bucket, function_arn=args.function_arn,
+            kms_key_arns=tuple(sorted(set(args.kms_key_arns))), versioned=args.versioned,
+            manifest_format="inventory" if args.inventory else "csv", manifest_generator=args.manifest_generator,
+            partition=args.partition, region=args.region,
             operation_options=tuple(dict.fromkeys(args.operation_options)),
         )
     except ValueError as exc:

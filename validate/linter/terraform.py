@@ -426,14 +426,9 @@ class Extractor:
             trust = [replace(s, for_batch=True) for s in trust]
             results.append(
                 RoleSource(
-                    address=role.address,
-                    file=role.file.display,
-                    line=role.line,
-                    trust=tuple(trust),
-                    permissions=tuple(permissions),
-                    operation=override or op,
-                    operation_origin="--operation" if override else origin,
-                    unreadable=tuple(missed),
+                    address=role.address, file=role.file.display, line=role.line, trust=tuple(trust),
+                    permissions=tuple(permissions), operation=override or op,
+                    operation_origin="--operation" if override else origin, unreadable=tuple(missed),
                     suppressions=block_suppressions(role),
                 )
             )
@@ -499,15 +494,8 @@ def _policy_source(block: Block, doc: Doc, kind: str | None) -> PolicySource:
         block_suppressions(doc.origin) if doc.origin and doc.origin is not block else ()
     )
     return PolicySource(
-        document=doc.document,
-        file=where.file.display,
-        line=where.line,
-        resource=where.address,
-        kind=kind,
-        error=doc.error,
-        suppressions=suppressions,
-        statement_lines=doc.statement_lines,
-        unread=doc.unread,
+        document=doc.document, file=where.file.display, line=where.line, resource=where.address, kind=kind,
+        error=doc.error, suppressions=suppressions, statement_lines=doc.statement_lines, unread=doc.unread,
         template_missing=doc.template_missing,
     )
 
