@@ -27,14 +27,8 @@ TEMPLATE_SUFFIXES = (".json.tpl", ".tftpl")  # policy templates, linted when nam
 _EFFECT = re.compile(r'"Effect"\s*:')
 
 
-def lint_sources(
-    standalone: Sequence[PolicySource],
-    roles: Sequence[RoleSource] = (),
-    *,
-    operation: str | None = None,
-    scope: JobScope | None = None,
-    registry: Registry | None = None,
-) -> list[Finding]:
+def lint_sources(standalone: Sequence[PolicySource], roles: Sequence[RoleSource] = (), *, operation: str | None = None,
+                 scope: JobScope | None = None, registry: Registry | None = None) -> list[Finding]:
     """Findings for every document and batch role, suppressions applied, sorted and de-duplicated.
 
     `operation` also makes each standalone `whole_role` permission document a batch role of its own, unless
@@ -103,14 +97,9 @@ def _unread_findings(source: PolicySource, registry: Registry, skips_checks: boo
     skipped = (
         "; S3B111 (missing permission) and S3B001 (batch trust) are skipped for this policy" if skips_checks else ""
     )
-    return [
-        Finding(
-            rule.id, rule.severity if skips_checks else Severity.INFO,
-            f"{part.description}, so the blocks it generates are not linted{skipped}",
-            source.file, part.line, source.resource,
-        )
-        for part in source.unread
-    ]
+    return [Finding(rule.id, rule.severity if skips_checks else Severity.INFO,
+                    f"{part.description}, so the blocks it generates are not linted{skipped}",
+                    source.file, part.line, source.resource) for part in source.unread]
 
 
 def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None) -> list[Finding]:
@@ -239,16 +228,9 @@ def _sorted_unique(findings: list[Finding]) -> list[Finding]:
 # ---- inputs -------------------------------------------------------------------------------------------------
 
 
-def lint_document(
-    document: object,
-    *,
-    kind: str | None = None,
-    operation: str | None = None,
-    scope: JobScope | None = None,
-    source: str = "<inline>",
-    line: int | None = None,
-    resource: str | None = None,
-) -> list[Finding]:
+def lint_document(document: object, *, kind: str | None = None, operation: str | None = None,
+                  scope: JobScope | None = None, source: str = "<inline>", line: int | None = None,
+                  resource: str | None = None) -> list[Finding]:
     """Lint one policy document (a JSON value); with an operation or scope it is checked as a batch role's policy."""
     stripped, suppressions = split_json_suppressions(document, source, line)
     policy_source = PolicySource(

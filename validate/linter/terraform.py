@@ -19,24 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from s3batch_core.contract.limits import MAX_JSON_DEPTH, MAX_POLICY_BYTES, nesting_depth
-from s3batch_core.terraform.evaluate import (
-    arguments_text,
-    call_arguments,
-    call_name,
-    evaluate_node_partial,
-    find_calls,
-    object_values,
-    parse_expression,
-)
+from s3batch_core.terraform.evaluate import (arguments_text, call_arguments, call_name, evaluate_node_partial,
+                                             find_calls, object_values, parse_expression)
 from s3batch_core.terraform.policy import as_list, assemble, iterate
 from s3batch_core.terraform.load import Block, Module, display_path, first_line
 from s3batch_core.terraform.project import MAX_DEPTH, SIMPLE_REF, TerraformProject
 from s3batch_core.terraform.templates import render_template
-from s3batch_core.terraform.text import (
-    heredoc_body,
-    quote_bare_interpolations,
-    strip_interpolation,
-)
+from s3batch_core.terraform.text import heredoc_body, quote_bare_interpolations, strip_interpolation
 from validate.linter.sources import PolicySource, RoleSource, Suppression, UnreadPart, parse_comment_suppressions
 from validate.linter.templates import read_template
 from validate.terraform_modules import POLICY_MODULE, registry_module, role_body
