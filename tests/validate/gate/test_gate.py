@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from s3batch.cli import main
-from validate.gate import FAILED, PASSED, SKIPPED, GateOptions, checkov_step_from, format_text, run_gate
+from validate.gate import (FAILED, PASSED, SKIPPED, GateOptions, GateReport, Step, checkov_step_from, find_checkov,
+                           format_text, run_gate)
 from validate.generate import generate
 
 REPO = Path(__file__).resolve().parents[3]
@@ -269,8 +270,6 @@ def test_checkov_not_there_is_skipped_with_the_reason_or_fails(tmp_path: Path, p
 
 
 def test_check_finds_checkov_on_path_or_reports_it_missing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from validate.gate import find_checkov
-
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
     checkov, reason = find_checkov()
@@ -302,8 +301,6 @@ def test_check_without_flags_gates_the_working_directory_of_another_repository(
 
 def test_text_report_keeps_each_detail_on_one_line() -> None:
     """Details quote the user's files (paths, policy values): a newline or escape sequence in them is escaped."""
-    from validate.gate import GateReport, Step
-
     report = GateReport([Step("policy lint", FAILED, "1 error(s)", ["p.json:3: error S3B104 s3:Get\nObject\x1b[2J"])])
     lines = format_text(report).splitlines()
     assert lines[1] == "      p.json:3: error S3B104 s3:Get\\nObject\\x1b[2J" and len(lines) == 3

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from s3batch.cli import main
+from validate.linter import lint_paths
 from tests.validate.linter.conftest import TF, allow, batch_statement, trust
 
 
@@ -93,8 +94,6 @@ def test_sarif_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_jsonencode_and_heredoc_statements_have_their_own_lines(tmp_path: Path) -> None:
-    from validate.linter import lint_paths
-
     (tmp_path / "main.tf").write_text(
         'resource "aws_iam_policy" "encoded" {\n'  # 1
         '  name = "encoded"\n'  # 2

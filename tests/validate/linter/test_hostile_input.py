@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -81,7 +82,5 @@ def test_duplicate_keys_keep_the_last_value_and_lines_are_counted_once(tmp_path:
 
 
 def test_match_lines_are_the_lines_of_each_match() -> None:
-    import re
-
     text = 'a\n"Effect": 1\n\n"Effect": 2 "Effect": 3\n'
     assert _match_lines(re.compile(r'"Effect"'), text) == (2, 4, 4)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from collections.abc import Callable
 
@@ -10,6 +11,8 @@ import pytest
 
 from s3batch_core.iam.catalogue import OPERATIONS, JobScope, build_policy
 from validate.linter.engine import lint_sources
+from validate.linter import lint_paths
+from validate.linter.rules._scope import minimal_scope
 from validate.linter.sources import PolicySource, RoleSource
 from tests.validate.linter.conftest import TF
 
@@ -43,8 +46,6 @@ def test_catalogue_policy_passes_exactly_and_by_shape(operation: str, rules_of: 
 
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_every_operation_accepts_its_own_generated_policy_by_shape(operation: str, rules_of: Callable[..., list[str]]) -> None:
-    from validate.linter.rules._scope import minimal_scope
-
     assert rules_of(build_policy(minimal_scope(operation)), operation=operation) == []
 
 
@@ -134,8 +135,6 @@ def test_unreadable_attachment_turns_off_missing_check() -> None:
 
 
 def test_undeclared_role_is_checked_against_every_operation(tmp_path: Path) -> None:
-    from validate.linter import lint_paths
-
     (tmp_path / "main.tf").write_text(
         'resource "aws_iam_role" "batch" {\n'
         '  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",\n'
@@ -171,10 +170,6 @@ def test_extra_grants_that_are_not_new_access(action: str, resource: str, expect
 
 def test_operation_skips_a_submitters_json_beside_the_role(tmp_path: Path) -> None:
     """JSON files in one folder: the submitter's policy (it names s3:CreateJob) is not a batch role of its own."""
-    import json
-
-    from validate.linter import lint_paths
-
     submitter = {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
         {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/copy-role"}]}
@@ -188,8 +183,6 @@ def test_operation_skips_a_submitters_json_beside_the_role(tmp_path: Path) -> No
 
 def test_an_undeclared_copy_role_is_checked_as_one() -> None:
     """Reads from a bucket named the source, writes into one named the destination: a copy role (rules/_evident.py)."""
-    from validate.linter import lint_paths
-
     findings = [f for f in lint_paths([TF / "copy_evident"]) if f.severity.value != "info"]
     (undeclared,) = [f for f in findings if f.rule == "S3B113"]
     assert undeclared.severity.value == "warning" and undeclared.message.endswith(
@@ -207,8 +200,6 @@ def test_an_undeclared_copy_role_is_checked_as_one() -> None:
     (('["s3:GetObject", ', '["s3:GetObject*", '), "reads the source only through a wildcard"),
 ])
 def test_no_operation_is_guessed_from_anything_less_than_a_copy(tmp_path: Path, change: tuple[str, str], why: str) -> None:
-    from validate.linter import lint_paths
-
     text = (TF / "copy_evident" / "main.tf").read_text(encoding="utf-8")
     assert change[0] in text
     (tmp_path / "main.tf").write_text(text.replace(change[0], change[1]), encoding="utf-8")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.validate.linter.conftest import TF
+from validate.generate import DEFAULT_DEST
 from s3batch_core.terraform.project import TerraformProject
 from validate.linter import lint_paths
 from validate.linter.terraform import Extractor
@@ -88,8 +89,6 @@ def test_invalid_heredoc_json_is_a_finding(tmp_path: Path) -> None:
 
 def test_generated_templates_are_rendered(tmp_path: Path) -> None:
     """A role using the repository's own generated templates lints clean by shape."""
-    from validate.generate import DEFAULT_DEST
-
     (tmp_path / "main.tf").write_text(
         f"""
 resource "aws_iam_role" "batch" {{

@@ -10,6 +10,7 @@ from hcl2 import SerializationOptions
 import pytest
 
 from s3batch.cli import main
+from validate.policy_commands import to_hcl
 from validate.terraform_tools import tffmt
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -125,8 +126,6 @@ def test_terraform_format_is_an_equivalent_policy_document(capsys: pytest.Captur
 
 
 def test_terraform_format_escapes_interpolation(capsys: pytest.CaptureFixture[str]) -> None:
-    from validate.policy_commands import to_hcl
-
     hcl = to_hcl({"Statement": [{"Sid": "S", "Effect": "Allow", "Action": "s3:GetObject",
                                  "Resource": ["arn:aws:s3:::b/${aws:username}/*"]}]}, "x")
     assert '"arn:aws:s3:::b/$${aws:username}/*"' in hcl
