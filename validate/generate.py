@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from s3batch_core.terraform.load import walk_files
+from s3batch_core.terraform.policy import as_list
 from s3batch_core.terraform.templates import TemplateError
 from s3batch_core.iam.catalogue import OPERATIONS, JobScope, build_policy, submitter_policy, trust_policy
 
@@ -241,9 +242,7 @@ def _grants(text: str) -> set[tuple[str, str, str, str]]:
 
 
 def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    return [str(v) for v in as_list(value)]
 
 
 def _grant_text(grant: tuple[str, str, str, str]) -> str:

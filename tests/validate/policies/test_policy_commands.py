@@ -10,6 +10,7 @@ from hcl2 import SerializationOptions
 import pytest
 
 from s3batch.cli import main
+from s3batch_core.terraform.policy import as_list
 from validate.policy_commands import to_hcl
 from validate.terraform_tools import tffmt
 
@@ -83,10 +84,6 @@ def test_unknown_operation_is_refused_by_argparse(capsys: pytest.CaptureFixture[
     with pytest.raises(SystemExit) as exit_info:
         main(["policy", "S3DeleteObject", "--manifest", "s3://m-b/k", "--report", "s3://r-b/p"])
     assert exit_info.value.code == 2
-
-
-def as_list(value: object) -> list:
-    return value if isinstance(value, list) else [value]
 
 
 def normalised(statement: dict) -> dict:
