@@ -70,19 +70,13 @@ def template_placeholders() -> dict[str, object]:
     """Values for every variable of the generated policy templates (names as in the brief's contract)."""
     from validate.linter.rules._scope import PLACEHOLDER_ACCOUNT, PLACEHOLDER_FIELDS, PLACEHOLDER_KMS_KEY
 
+    fields, account = PLACEHOLDER_FIELDS, PLACEHOLDER_ACCOUNT
     return {
-        "partition": "aws",
-        "region": "us-east-1",
-        "account_id": PLACEHOLDER_ACCOUNT,
-        "source_account": PLACEHOLDER_ACCOUNT,
-        "role_arn": f"arn:aws:iam::{PLACEHOLDER_ACCOUNT}:role/placeholder",
-        "manifest_bucket": PLACEHOLDER_FIELDS["manifest_bucket"],
-        "manifest_prefix": "manifests/",
-        "report_bucket": PLACEHOLDER_FIELDS["report_bucket"],
-        "report_prefix": PLACEHOLDER_FIELDS["report_prefix"],
-        "target_bucket": PLACEHOLDER_FIELDS["bucket"],
-        "destination_bucket": PLACEHOLDER_FIELDS["destination_bucket"],
-        "function_arn": PLACEHOLDER_FIELDS["function_arn"],
+        "partition": "aws", "region": "us-east-1", "account_id": account, "source_account": account,
+        "role_arn": f"arn:aws:iam::{account}:role/placeholder", "manifest_bucket": fields["manifest_bucket"],
+        "manifest_prefix": "manifests/", "report_bucket": fields["report_bucket"],
+        "report_prefix": fields["report_prefix"], "target_bucket": fields["bucket"],
+        "destination_bucket": fields["destination_bucket"], "function_arn": fields["function_arn"],
         "kms_key_arns": [PLACEHOLDER_KMS_KEY],
     }
 

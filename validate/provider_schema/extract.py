@@ -195,16 +195,9 @@ def with_curated_notes(snapshot: dict[str, Any]) -> dict[str, Any]:
 
 
 def _snapshot(types: dict[str, dict[str, Any]], *, version: str | None, source: str) -> dict[str, Any]:
-    return {
-        "provider": PROVIDER_SOURCE,
-        "version": version,
-        "source": source,
-        "covered_prefixes": list(COVERED_PREFIXES),
-        "covered_types": list(COVERED_TYPES),
-        "notes_source": UPGRADE_GUIDE,
-        "resource": types["resource"],
-        "data": types["data"],
-    }
+    return {"provider": PROVIDER_SOURCE, "version": version, "source": source,
+            "covered_prefixes": list(COVERED_PREFIXES), "covered_types": list(COVERED_TYPES),
+            "notes_source": UPGRADE_GUIDE, "resource": types["resource"], "data": types["data"]}
 
 
 def download_assembly(version: str, workdir: Path) -> dict[str, Any]:
