@@ -14,21 +14,6 @@ from s3batch_core.iam.catalogue import OPERATIONS
 from s3batch_core.terraform.templates import TemplateError, render_template, render_text
 from validate.generate import drift, expected_files
 
-KEYS = ["arn:aws:kms:eu-west-1:123456789012:key/aaaa", "arn:aws:kms:eu-west-1:123456789012:key/bbbb"]
-VARIABLES = {
-    "partition": "aws",
-    "region": "eu-west-1",
-    "manifest_bucket": "manifest-bucket",
-    "manifest_prefix": "manifests/",
-    "report_bucket": "report-bucket",
-    "report_prefix": "reports",
-    "target_bucket": "data-bucket",
-    "destination_bucket": "copy-bucket",
-    "function_arn": "arn:aws:lambda:eu-west-1:123456789012:function:sentiment:7",
-    "kms_key_arns": KEYS,
-}
-
-
 def test_file_set_is_exactly_the_interface() -> None:
     names = set(expected_files())
     operation_files = {f"{op}{v}{k}.json.tftpl" for op in OPERATIONS for v in ("", ".versioned") for k in ("", ".kms")}
@@ -55,8 +40,9 @@ def test_templates_use_only_the_documented_variables() -> None:
 
 
 def test_unqualified_function_arn_still_renders() -> None:
-    text = expected_files()["LambdaInvoke.json.tftpl"]
-    policy = render_template(text, {**VARIABLES, "function_arn": "arn:aws:lambda:eu-west-1:123456789012:function:f"})
+    variables = {**dict.fromkeys(generate.PERMISSION_VARIABLES, "x"),
+                 "function_arn": "arn:aws:lambda:eu-west-1:123456789012:function:f"}
+    policy = render_template(expected_files()["LambdaInvoke.json.tftpl"], variables)
     assert policy["Statement"][-1]["Resource"] == ["arn:aws:lambda:eu-west-1:123456789012:function:f"]
 
 
