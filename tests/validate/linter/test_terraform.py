@@ -50,10 +50,6 @@ def test_inline_fixture_findings() -> None:
     }
 
 
-def test_bucket_policies_are_not_linted_as_iam() -> None:
-    assert not any("deny_insecure" in (f.resource or "") for f in lint_paths([TF / "inline"]))
-
-
 def test_module_called_with_two_operations_is_checked_for_each() -> None:
     _, roles = _extract("root_caller", "module_role")
     assert sorted(r.operation for r in roles) == ["LambdaInvoke", "S3PutObjectTagging"]
