@@ -200,12 +200,8 @@ def _invalid_suppressions(sources: Iterable[PolicySource | RoleSource], registry
         for group in groups:
             for suppression in group:
                 seen.setdefault((suppression.file, suppression.line, suppression.rule), suppression)
-    findings = []
-    for suppression in seen.values():
-        problem = _suppression_problem(suppression, registry)
-        if problem:
-            findings.append(Finding(rule.id, rule.severity, problem, suppression.file, suppression.line, None))
-    return findings
+    return [Finding(rule.id, rule.severity, problem, suppression.file, suppression.line, None)
+            for suppression in seen.values() if (problem := _suppression_problem(suppression, registry))]
 
 
 def _suppression_problem(suppression: Suppression, registry: Registry) -> str | None:

@@ -78,15 +78,9 @@ def _step(report, name: str):  # type: ignore[no-untyped-def]
 
 def test_clean_tree_passes_and_writes_artefacts(tmp_path: Path, policies: Path) -> None:
     report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies))
-    assert _statuses(report) == {
-        "terraform parse": PASSED,
-        "provider schema": PASSED,
-        "policy lint": PASSED,
-        "batch role vs catalogue": PASSED,
-        "policy drift": PASSED,
-        "checkov": SKIPPED,
-        "terraform fmt/validate": SKIPPED,
-    }
+    assert _statuses(report) == {"terraform parse": PASSED, "provider schema": PASSED, "policy lint": PASSED,
+                                 "batch role vs catalogue": PASSED, "policy drift": PASSED, "checkov": SKIPPED,
+                                 "terraform fmt/validate": SKIPPED}
     assert report.exit_code == 0
     out = tmp_path / "out"
     assert json.loads((out / "lint.json").read_text())["findings"][0]["rule"] == "S3B008"
