@@ -48,17 +48,10 @@ _WHOLE_VALUES = {
     _ROLE_SENTINEL: "${role_arn}",
     _ACCOUNT_SENTINEL: "${source_account}",
 }
-_TOKENS = {
-    "tpl-partition": "${partition}",
-    "tpl-region": "${region}",
-    "tpl-manifest-bucket": "${manifest_bucket}",
-    "tpl-manifest-prefix": "${manifest_prefix}",
-    "tpl-report-bucket": "${report_bucket}",
-    "tpl-report-prefix": "${report_prefix}",
-    "tpl-target-bucket": "${target_bucket}",
-    "tpl-destination-bucket": "${destination_bucket}",
-    "tpl-account-id": "${account_id}",
-}
+# "tpl-manifest-bucket" -> "${manifest_bucket}", ...
+_TOKENS = {f"tpl-{name.replace('_', '-')}": "${" + name + "}" for name in (
+    "partition", "region", "manifest_bucket", "manifest_prefix", "report_bucket", "report_prefix", "target_bucket",
+    "destination_bucket", "account_id")}
 
 
 # ---- building the templates ----------------------------------------------------------------------------------
