@@ -24,16 +24,9 @@ def _rel(path: Path) -> str:
 
 def test_the_expected_modules_and_examples_exist() -> None:
     names = {_rel(directory) for directory in MODULE_DIRS}
-    assert names == {
-        "terraform",
-        "terraform/modules/bucket",
-        "terraform/modules/sentiment_lambda",
-        "terraform/modules/batch_role",
-        "terraform/modules/job_stack",
-        "terraform/examples/tagging",
-        "terraform/examples/copy",
-        "terraform/examples/restore",
-    }
+    assert names == {"terraform", "terraform/modules/bucket", "terraform/modules/sentiment_lambda",
+                     "terraform/modules/batch_role", "terraform/modules/job_stack", "terraform/examples/tagging",
+                     "terraform/examples/copy", "terraform/examples/restore"}
 
 
 @pytest.mark.parametrize("path", TF_FILES, ids=_rel)

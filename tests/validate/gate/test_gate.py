@@ -151,15 +151,10 @@ def test_drift_fails(tmp_path: Path, policies: Path) -> None:
     assert drift.status == FAILED and any("trust.json.tftpl" in d for d in drift.details)
 
 
-CHECKOV_OUTPUT = {
-    "check_type": "terraform",
-    "results": {
-        "failed_checks": [
-            {"check_id": "CKV_AWS_18", "check_name": "Ensure access logging", "file_path": "/main.tf", "file_line_range": [3, 9], "resource": "aws_s3_bucket.b"}
-        ]
-    },
-    "summary": {"passed": 7, "failed": 1, "skipped": 0, "parsing_errors": 0},
-}
+FAILED_CHECK = {"check_id": "CKV_AWS_18", "check_name": "Ensure access logging", "file_path": "/main.tf",
+                "file_line_range": [3, 9], "resource": "aws_s3_bucket.b"}
+CHECKOV_OUTPUT = {"check_type": "terraform", "results": {"failed_checks": [FAILED_CHECK]},
+                  "summary": {"passed": 7, "failed": 1, "skipped": 0, "parsing_errors": 0}}
 
 
 def test_checkov_verdicts() -> None:

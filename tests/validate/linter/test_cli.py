@@ -37,11 +37,8 @@ def test_a_named_tf_file_reports_only_its_own_findings(tmp_path: Path, capsys: p
 
 
 def _tf_policy(name: str, action: str) -> str:
-    return (
-        f'resource "aws_iam_policy" "{name}" {{\n  name = "{name}"\n  policy = jsonencode({{\n'
-        f'    Version = "2012-10-17"\n    Statement = [{{ Effect = "Allow", Action = "{action}", '
-        f'Resource = "arn:aws:s3:::b/*" }}]\n  }})\n}}\n'
-    )
+    policy = json.dumps(allow(action, "arn:aws:s3:::b/*"))
+    return f'resource "aws_iam_policy" "{name}" {{\n  name   = "{name}"\n  policy = <<EOT\n{policy}\nEOT\n}}\n'
 
 
 @pytest.mark.parametrize(("name", "document", "flags", "code", "found"), [

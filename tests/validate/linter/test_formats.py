@@ -55,14 +55,9 @@ def test_every_choice_has_a_formatter() -> None:
 
 def test_json_shape() -> None:
     document = json.loads(OutputFormat.JSON.to_formatter().format(FINDINGS))
-    assert document["findings"][0] == {
-        "rule": "S3B102",
-        "severity": "error",
-        "message": 'grants s3:PutObject on Resource "*"',
-        "file": "terraform/main.tf",
-        "line": 12,
-        "resource": "aws_iam_policy.p",
-    }
+    assert document["findings"][0] == {"rule": "S3B102", "severity": "error",
+                                       "message": 'grants s3:PutObject on Resource "*"', "file": "terraform/main.tf",
+                                       "line": 12, "resource": "aws_iam_policy.p"}
     assert document["findings"][1]["line"] is None
     assert document["findings"][2]["suppressed"] == "OPS-7"
 
