@@ -145,9 +145,8 @@ def _block_from_struct(types: dict[str, Any], struct: dict[str, Any]) -> dict[st
         name = link["field"] if link and link["field"] else _snake(prop["name"])
         nested_fqn = _struct_of(prop["type"])
         if re.fullmatch(r"\w+ block\.", docs.get("summary", "")) and nested_fqn in types:
-            single = "fqn" in prop["type"]
             entry = {"nesting": "list", "block": _block_from_struct(types, types[nested_fqn])}
-            if single:
+            if "fqn" in prop["type"]:  # one struct, not a list of them
                 entry["max_items"] = 1
             if not prop.get("optional"):
                 entry["min_items"] = 1

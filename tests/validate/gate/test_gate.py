@@ -43,16 +43,11 @@ resource "aws_iam_role_policy" "batch" {{
     return root
 
 
-GOOD = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::m/manifests/*"},
-            {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::r/reports/*"},
-            {"Effect": "Allow", "Action": "s3:PutObjectTagging", "Resource": "arn:aws:s3:::data/*"},
-        ],
-    }
-)
+GOOD = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::m/manifests/*"},
+    {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::r/reports/*"},
+    {"Effect": "Allow", "Action": "s3:PutObjectTagging", "Resource": "arn:aws:s3:::data/*"},
+]})
 
 
 @pytest.fixture
