@@ -53,12 +53,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(func(args))
-    except S3BatchError as exc:
+    except (S3BatchError, ClientError, BotoCoreError) as exc:  # an AWS error no command expected: exit 2
         print(f"s3batch: error: {one_line(str(exc))}", file=sys.stderr)
-        return exc.exit_code
-    except (ClientError, BotoCoreError) as exc:  # an AWS call failed where no command expected it: one line, exit 2
-        print(f"s3batch: error: {one_line(str(exc))}", file=sys.stderr)
-        return AWS_ERROR_EXIT
+        return exc.exit_code if isinstance(exc, S3BatchError) else AWS_ERROR_EXIT
     except KeyboardInterrupt:
         print("s3batch: interrupted", file=sys.stderr)
         return 130

@@ -35,12 +35,7 @@ def test_an_unexpected_aws_error_is_one_line_and_exit_2(monkeypatch: pytest.Monk
                                                         capsys: pytest.CaptureFixture[str]) -> None:
     from botocore.exceptions import ClientError
 
-    import s3batch.jobs.commands as job_commands
-
-    def denied(*_: object, **__: object) -> object:
-        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "ListJobs")
-
-    monkeypatch.setattr(job_commands, "_job_clients", denied)
+    _crash(monkeypatch, ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "ListJobs"))
     assert main(["job", "list", "--region", "us-east-1"]) == 2
     err = capsys.readouterr().err
     assert err.strip().splitlines() == ["s3batch: error: An error occurred (AccessDenied) when calling the ListJobs "

@@ -17,7 +17,7 @@ from s3batch.arguments import parse_pairs
 from s3batch.jobs import manage, render
 from s3batch.jobs import report as reports
 from s3batch.jobs import retry as retries
-from s3batch.jobs.manifest import parse_s3_uri
+from s3batch.jobs.manifest import parse_s3_uri, upload_manifest
 from s3batch.jobs.outputs import DEFAULT_TERRAFORM_DIR, resolve_outputs
 from s3batch.jobs.pipeline import (
     JobSettings,
@@ -108,7 +108,6 @@ def _job_outputs(args: argparse.Namespace) -> StackOutputs | None:
 
 
 def _job_clients(args: argparse.Namespace) -> Clients:
-    """Clients for commands about an existing job."""
     return _clients(args, _job_outputs(args))
 
 
@@ -280,13 +279,19 @@ def _settings(args: argparse.Namespace, clients: Clients, outputs: StackOutputs 
     )
 
 
-def _submit(args: argparse.Namespace, clients: Clients, outputs: StackOutputs | None) -> Any:
-    settings = _settings(args, clients, outputs)
+def _submit(args: argparse.Namespace) -> tuple[Clients, Any]:
+    """Run the submit pipeline; with --dry-run, print the request it would send (`job_id` is then None)."""
+    outputs = _outputs(args)
+    clients = _clients(args, outputs)
     options = SubmitOptions(
         dry_run=args.dry_run, skip_preflight=args.skip_preflight, probe_report_write=args.probe_report_write,
         max_cost=args.max_cost, prices=args.prices, comprehend=args.comprehend, lambda_duration_ms=args.assumed_duration_ms,
     )
-    return submit(clients, settings, _source(args), _operation(args, outputs), _job_options(args), options, log=sys.stderr)
+    done = submit(clients, _settings(args, clients, outputs), _source(args), _operation(args, outputs),
+                  _job_options(args), options, log=sys.stderr)
+    if done.job_id is None:
+        render.print_json(done.request, sys.stdout)
+    return clients, done
 
 
 # --- subcommands ----------------------------------------------------------------------------------------------------
@@ -294,22 +299,16 @@ def _submit(args: argparse.Namespace, clients: Clients, outputs: StackOutputs | 
 
 def cmd_submit(args: argparse.Namespace) -> int:
     """Build the manifest, check, estimate and create the job; print its id (or the request with --dry-run)."""
-    outputs = _outputs(args)
-    done = _submit(args, _clients(args, outputs), outputs)
-    if done.job_id is None:
-        render.print_json(done.request, sys.stdout)
-    else:
+    _, done = _submit(args)
+    if done.job_id is not None:
         print(done.job_id)
     return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Submit, wait with progress, then print the report summary and where the report is."""
-    outputs = _outputs(args)
-    clients = _clients(args, outputs)
-    done = _submit(args, clients, outputs)
+    clients, done = _submit(args)
     if done.job_id is None:
-        render.print_json(done.request, sys.stdout)
         return 0
     print(f"job {done.job_id} submitted", file=sys.stderr)
     just_created = replace(_poll_settings(args, clients), new_job_grace=NEW_JOB_GRACE_S)  # not describable at once
@@ -391,7 +390,8 @@ def cmd_retry_failed(args: argparse.Namespace) -> int:
     stack = (outputs.manifest_bucket, outputs.manifest_prefix) if outputs else None
     manifest_bucket, manifest_prefix = retries.retry_manifest_prefix(job, location.bucket, stack)
     with retry.body:
-        manifest = retries.upload_retry_manifest(clients.s3, retry, manifest_bucket, manifest_prefix)
+        manifest = upload_manifest(clients.s3, retry.body, retry.stats, bucket=manifest_bucket, prefix=manifest_prefix,
+                                   with_versions=retry.with_versions, kind="retry")
     request = retries.retry_request(job, clients.account_id, manifest, _job_options(args))
     print(one_line(f"retry manifest: {manifest.object_arn()} ({retry.stats.rows} failed tasks)"), file=sys.stderr)
     if not args.skip_preflight:
@@ -417,14 +417,12 @@ def _show(args: argparse.Namespace, value: Any, table: Any) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    """List jobs (all pages)."""
     clients = _job_clients(args)
     return _show(args, list(manage.list_jobs(clients.s3control, clients.account_id, args.status or ())),
                  render.jobs_table)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    """Describe one job."""
     clients = _job_clients(args)
     return _show(args, describe_job(clients.s3control, clients.account_id, args.job_id), render.job_table)
 
@@ -441,7 +439,6 @@ def cmd_confirm(args: argparse.Namespace) -> int:
 
 
 def cmd_cancel(args: argparse.Namespace) -> int:
-    """Cancel a job."""
     clients = _job_clients(args)
     result = manage.cancel_job(clients.s3control, clients.account_id, args.job_id, args.reason)
     print(f"job {result['JobId']}: {result.get('Status')}")
@@ -449,7 +446,6 @@ def cmd_cancel(args: argparse.Namespace) -> int:
 
 
 def cmd_priority(args: argparse.Namespace) -> int:
-    """Change a job's priority."""
     clients = _job_clients(args)
     result = manage.set_priority(clients.s3control, clients.account_id, args.job_id, args.priority)
     print(f"job {result['JobId']}: priority {result.get('Priority')}")
@@ -480,7 +476,6 @@ def _add_report_keys(parser: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: Any) -> None:
-    """Add `s3batch job …` and its subcommands."""
     job = subparsers.add_parser("job", help="submit, watch and report S3 Batch Operations jobs",
                                 description="S3 Batch Operations jobs, on AWS or the local stack (same calls).",
                                 epilog=EXIT_CODES, formatter_class=Formatter)

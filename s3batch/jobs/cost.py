@@ -29,8 +29,6 @@ _DEFAULT_REQUEST = ("put", 1)
 
 @dataclass(frozen=True)
 class Price:
-    """One price of the table."""
-
     usd: float
     source: str
     confirmed: bool
@@ -101,8 +99,6 @@ def comprehend_units(size: int, table: PriceTable, read_bytes: int | None = None
 
 @dataclass(frozen=True)
 class CostLine:
-    """One item of the estimate."""
-
     item: str
     quantity: float
     unit: str
@@ -126,13 +122,10 @@ class CostInputs:
 
 @dataclass
 class CostEstimate:
-    """The lines and their total."""
-
     lines: list[CostLine] = field(default_factory=list)
 
     @property
     def total(self) -> float:
-        """Sum of all lines, USD."""
         return sum(line.usd for line in self.lines)
 
     @property

@@ -56,5 +56,4 @@ def cancel_job(s3control: Any, account_id: str, job_id: str, reason: str | None 
 
 
 def set_priority(s3control: Any, account_id: str, job_id: str, priority: int) -> dict[str, Any]:
-    """UpdateJobPriority."""
     return _call("priority", job_id, s3control.update_job_priority, AccountId=account_id, JobId=job_id, Priority=priority)

@@ -1,9 +1,5 @@
-"""Job manifests: write CSV manifests by AWS's rules, check existing ones, upload and pin the ETag.
-
-AWS's rules for `S3BatchOperations_CSV_20180820` (reference §2.2): one object per line, bucket *name*,
-URL-encoded key, optional version id (all rows or none; literal `null` for a null version), no header,
-UTF-8 without BOM, no empty lines. We encode keys with `quote_plus(key, safe="/")` so a handler that decodes
-with `unquote_plus` (Powertools, AWS's samples) gets the exact key back, whatever it contains.
+"""Job manifests: write CSV manifests by AWS's rules (`s3batch_core.contract.manifest_rules`, their one home),
+check existing ones, upload and pin the ETag.
 
 Rows end with LF. AWS accepts LF; a single line terminator keeps the content hash (and so the manifest key and
 the idempotency token) independent of the platform.
@@ -73,15 +69,13 @@ class ManifestStats:
     ROW_SAMPLE = 10
 
     def observe(self, entry: ManifestEntry) -> None:
-        """Count one row."""
         self.rows += 1
         if len(self.sample) < self.ROW_SAMPLE:
             self.sample.append(entry)
         if len(self.buckets) < 16:  # enough to tell "one bucket" from "several" without growing
             self.buckets.add(entry.bucket)
-        if entry.size is not None:
-            if len(self.sizes) < self.SIZE_SAMPLE:
-                self.sizes.append(entry.size)
+        if entry.size is not None and len(self.sizes) < self.SIZE_SAMPLE:
+            self.sizes.append(entry.size)
 
 
 @dataclass(frozen=True)
@@ -156,9 +150,10 @@ def build_manifest_file(
     return handle, stats
 
 
-def manifest_key(manifest_prefix: str, sha256: str) -> str:
-    """Content-addressed key: the same manifest bytes always land at the same key."""
-    return join_prefix(manifest_prefix, f"manifest-{sha256}.csv")
+def manifest_key(manifest_prefix: str, sha256: str, kind: str = "manifest") -> str:
+    """Content-addressed key: the same manifest bytes always land at the same key (`kind`: `manifest`, or `retry`
+    for the failed tasks of a job)."""
+    return join_prefix(manifest_prefix, f"{kind}-{sha256}.csv")
 
 
 def existing_copy(s3: Any, bucket: str, key: str, md5: str) -> dict[str, Any] | None:
@@ -175,24 +170,19 @@ def existing_copy(s3: Any, bucket: str, key: str, md5: str) -> dict[str, Any] | 
     return dict(head) if strip_etag(head["ETag"]) == md5 else None
 
 
-def upload_manifest(
-    s3: Any, body: IO[bytes], stats: ManifestStats, *, bucket: str, prefix: str, with_versions: bool = False
-) -> ManifestLocation:
-    """PUT the manifest (unless the same bytes are already there) and pin the ETag of what S3 holds.
+def upload_manifest(s3: Any | None, body: IO[bytes], stats: ManifestStats, *, bucket: str, prefix: str,
+                    with_versions: bool = False, kind: str = "manifest") -> ManifestLocation:
+    """PUT the manifest at its content-addressed key (unless the same bytes are already there) and pin the ETag of
+    what S3 holds; `s3=None` only plans (--dry-run: the ETag S3 gives a single-part PUT, the bytes' MD5).
 
     The object version id is kept for information but not sent in CreateJob: the ETag already pins the content,
     and a new version of identical bytes must not change the request (that would break idempotency).
     """
-    return put_manifest(s3, body, stats, bucket=bucket, key=manifest_key(prefix, stats.sha256), with_versions=with_versions)
-
-
-def put_manifest(
-    s3: Any, body: IO[bytes], stats: ManifestStats, *, bucket: str, key: str, with_versions: bool = False
-) -> ManifestLocation:
-    """PUT manifest bytes at `key` unless they are already there; the location with S3's ETag."""
-    response = existing_copy(s3, bucket, key, stats.md5) if stats.md5 else None
-    if response is None:
-        response = _upload(s3, body, bucket, key)
+    key = manifest_key(prefix, stats.sha256, kind)
+    if s3 is None:
+        response: dict[str, Any] = {"ETag": stats.md5}
+    else:
+        response = (existing_copy(s3, bucket, key, stats.md5) if stats.md5 else None) or _upload(s3, body, bucket, key)
     fields = ("Bucket", "Key", "VersionId") if with_versions else ("Bucket", "Key")
     return ManifestLocation(bucket=bucket, key=key, etag=strip_etag(response["ETag"]), fields=fields,
                             version_id=response.get("VersionId"))
@@ -327,10 +317,8 @@ def check_inventory_rows(s3: Any, document: dict[str, Any]) -> CsvManifestInfo:
 
 def parse_s3_uri(uri: str) -> tuple[str, str]:
     """`s3://bucket/key` -> (bucket, key)."""
-    if not uri.startswith("s3://") or "/" not in uri[5:]:
-        raise InputError(f"{uri!r}: expected s3://BUCKET/KEY")
-    bucket, _, key = uri[5:].partition("/")
-    if not bucket or not key:
+    bucket, _, key = uri.removeprefix("s3://").partition("/")
+    if not uri.startswith("s3://") or not bucket or not key:
         raise InputError(f"{uri!r}: expected s3://BUCKET/KEY")
     return bucket, key
 

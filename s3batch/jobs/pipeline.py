@@ -21,7 +21,6 @@ from s3batch.jobs.manifest import ManifestLocation, ManifestStats, build_manifes
 from s3batch.jobs.preflight import enforce, run_preflight
 from s3batch.jobs.spec import LAMBDA_INVOKE, operation_name
 from s3batch.jobs.submit import GeneratorSettings, JobOptions, ReportSettings, build_create_job_request, create_job
-from s3batch_core.contract.formats import CSV_FORMAT
 
 
 class SourceKind(str, Enum):
@@ -36,8 +35,6 @@ class SourceKind(str, Enum):
 
 @dataclass(frozen=True)
 class ManifestSource:
-    """One manifest source and how to read it."""
-
     kind: SourceKind
     value: str
     pattern: str = "*"
@@ -73,14 +70,10 @@ class PreparedManifest:
 
 def _store(s3: Any, body: IO[bytes], stats: ManifestStats, settings: JobSettings, versions: bool, dry_run: bool) -> PreparedManifest:
     with body:
-        if dry_run:  # what S3 would answer: the content key and the MD5 ETag of a plain single-part PUT
-            fields = ("Bucket", "Key", "VersionId") if versions else ("Bucket", "Key")
-            key = manifests.manifest_key(settings.manifest_prefix, stats.sha256)
-            location = ManifestLocation(settings.manifest_bucket, key, stats.md5, CSV_FORMAT, fields)
-            return PreparedManifest(location, stats=stats, uploaded=False, notes=["dry run: manifest not uploaded; ETag predicted"])
-        location = manifests.upload_manifest(
-            s3, body, stats, bucket=settings.manifest_bucket, prefix=settings.manifest_prefix, with_versions=versions
-        )
+        location = manifests.upload_manifest(None if dry_run else s3, body, stats, bucket=settings.manifest_bucket,
+                                             prefix=settings.manifest_prefix, with_versions=versions)
+    if dry_run:
+        return PreparedManifest(location, stats=stats, uploaded=False, notes=["dry run: manifest not uploaded; ETag predicted"])
     return PreparedManifest(location, stats=stats)
 
 
@@ -117,8 +110,6 @@ def prepare_manifest(s3: Any, source: ManifestSource, settings: JobSettings, *, 
 
 @dataclass(frozen=True)
 class SubmitOptions:
-    """How to submit."""
-
     dry_run: bool = False
     skip_preflight: bool = False
     probe_report_write: bool = False
@@ -158,14 +149,9 @@ def cost_inputs(clients: Any, request: dict[str, Any], prepared: PreparedManifes
             uses_comprehend = env.get("SENTIMENT_BACKEND", "").lower() == "comprehend"
         if env.get("SENTIMENT_MODE", "").lower() == "full" and env.get("MAX_BYTES", "").isdigit():
             read_bytes = int(env["MAX_BYTES"])
-    return costs.CostInputs(
-        operation=operation,
-        tasks=stats.rows if stats else 0,
-        sizes=tuple(stats.sizes) if stats else (),
-        lambda_memory_mb=memory,
-        comprehend=uses_comprehend,
-        comprehend_read_bytes=read_bytes,
-    )
+    return costs.CostInputs(operation=operation, tasks=stats.rows if stats else 0,
+                            sizes=tuple(stats.sizes) if stats else (), lambda_memory_mb=memory,
+                            comprehend=uses_comprehend, comprehend_read_bytes=read_bytes)
 
 
 def _price_table(options: SubmitOptions) -> costs.PriceTable:
@@ -209,10 +195,7 @@ def submit(
     if prepared.stats is None and options.max_cost is not None:
         raise InputError("cannot check --max-cost: the object count is unknown (manifest generator)")
     costs.enforce_max_cost(estimate, options.max_cost)
-    if options.dry_run:
-        return Submitted(request, None, estimate)
-    job_id = create_job(clients.s3control, request)
-    return Submitted(request, job_id, estimate)
+    return Submitted(request, None if options.dry_run else create_job(clients.s3control, request), estimate)
 
 
 def check_request_before_uploads(settings: JobSettings, operation: dict[str, Any], job_options: JobOptions) -> None:

@@ -53,7 +53,6 @@ class PreflightResult:
 
     @property
     def ok(self) -> bool:
-        """True when no problem was found."""
         return not self.problems
 
 

@@ -75,27 +75,24 @@ def job_table(job: dict[str, Any]) -> Table:
 
 def summary_tables(summary: Summary) -> list[Table]:
     """Counts by status and error code; for sentiment jobs, counts by label and object → label → scores."""
-    tables = []
-    counts = Table("Status", "Tasks", title=f"{summary.total} tasks")
-    for status, n in sorted(summary.by_status.items()):
-        counts.add_row(status, str(n))
-    tables.append(counts)
+    tables = [_counts("Status", "Tasks", sorted(summary.by_status.items()), title=f"{summary.total} tasks")]
     if summary.by_error:
-        errors = Table("Error code", "Tasks")
-        for code, n in summary.by_error.most_common():
-            errors.add_row(code, str(n))
-        tables.append(errors)
+        tables.append(_counts("Error code", "Tasks", summary.by_error.most_common()))
     if summary.sentiment_rows:
-        labels = Table("Label", "Objects")
-        for label, n in summary.by_label.most_common():
-            labels.add_row(label, str(n))
-        tables.append(labels)
+        tables.append(_counts("Label", "Objects", summary.by_label.most_common()))
         rows = Table("Object", "Label", *(name.capitalize() for name in SCORE_NAMES))
         # By key and label only: two versions of one key share both, and their score dicts do not compare.
         for key, label, scores in sorted(summary.sentiment_rows, key=lambda row: (row[0], row[1])):
             rows.add_row(key, label, *(f"{scores[name]:.3f}" for name in SCORE_NAMES))
         tables.append(rows)
     return tables
+
+
+def _counts(what: str, unit: str, counted: Iterable[tuple[str, int]], title: str | None = None) -> Table:
+    table = Table(what, unit, title=title)
+    for name, n in counted:
+        table.add_row(name, str(n))
+    return table
 
 
 def print_json(document: Any, stream: TextIO) -> None:

@@ -54,7 +54,6 @@ class ReportRow:
 
     @property
     def key(self) -> str:
-        """The object key, decoded."""
         return unquote_plus(self.key_field) if self.key_encoding == "url" else self.key_field
 
     @property
@@ -219,11 +218,9 @@ class Summary:
 
     @property
     def total(self) -> int:
-        """All tasks in the report."""
         return sum(self.by_status.values())
 
     def add(self, result: ReportRow) -> None:
-        """Count one task."""
         self.by_status[result.status] += 1
         if result.status != "succeeded":
             self.by_error[result.error_code or "(none)"] += 1
@@ -236,7 +233,6 @@ class Summary:
                 self.rows_left_out += 1
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
         return {
             "total": self.total,
             "by_status": dict(self.by_status),
@@ -248,7 +244,6 @@ class Summary:
 
 
 def summarize(results: Iterable[ReportRow]) -> Summary:
-    """Count a report's results."""
     summary = Summary()
     for result in results:
         summary.add(result)

@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 from s3batch_core.contract import arns
 from s3batch_core.errors import InputError, S3BatchError
 from s3batch_core.contract.formats import INVENTORY_FORMAT
-from s3batch.jobs.manifest import ManifestLocation, ManifestStats, join_prefix, put_manifest
+from s3batch.jobs.manifest import ManifestLocation, ManifestStats
 from s3batch_core.contract.limits import MAX_REPORT_MANIFEST_BYTES, load_json
 from s3batch_core.contract.manifest_rules import (
     bucket_problem,
@@ -141,12 +141,6 @@ def retry_manifest_prefix(job: dict[str, Any], fallback_bucket: str,
         bucket, key = arns.s3_object(arn)
         return bucket, key.rpartition("/")[0]
     return fallback_bucket, "retries"
-
-
-def upload_retry_manifest(s3: Any, retry: RetryManifest, bucket: str, prefix: str) -> ManifestLocation:
-    """PUT the retry manifest under a content-derived key and pin its ETag."""
-    key = join_prefix(prefix, f"retry-{retry.stats.sha256}.csv")
-    return put_manifest(s3, retry.body, retry.stats, bucket=bucket, key=key, with_versions=retry.with_versions)
 
 
 def retry_request(job: dict[str, Any], account_id: str, manifest: ManifestLocation, options: JobOptions) -> dict[str, Any]:

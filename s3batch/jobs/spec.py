@@ -33,7 +33,6 @@ def s3control_model() -> Any:
 
 
 def shape(name: str) -> Shape:
-    """A named shape of the S3 Control model."""
     return s3control_model().shape_for(name)
 
 

@@ -30,14 +30,11 @@ class JobTarget:
     endpoint_url: str | None = None
     account_id_hint: str | None = None
 
-    @property
-    def custom_endpoint(self) -> str | None:
-        """The custom endpoint for S3 Control, if any (flag first, then the environment)."""
-        return self.endpoint_url or endpoint_url_from_env("s3control")
-
     def default_poll_interval(self) -> float:
-        """Minimum seconds between DescribeJob calls: a politeness setting, not a different code path."""
-        return CUSTOM_ENDPOINT_POLL_SECONDS if self.custom_endpoint else AWS_POLL_SECONDS
+        """Minimum seconds between DescribeJob calls: a politeness setting, not a different code path; the short one
+        with a custom S3 Control endpoint (the flag, else the environment's)."""
+        custom = self.endpoint_url or endpoint_url_from_env("s3control")
+        return CUSTOM_ENDPOINT_POLL_SECONDS if custom else AWS_POLL_SECONDS
 
 
 @dataclass

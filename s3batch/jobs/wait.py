@@ -1,11 +1,5 @@
-"""Wait for a job: poll DescribeJob politely, show progress, map the outcome to an exit code.
-
-Exit codes (also in `s3batch job wait --help` and docs/jobs.md):
-  0  Complete, no failed task
-  1  Complete with failed tasks
-  2  Failed or Cancelled
-  3  input error (unknown job); a usage error (bad flags) is 2, as in every s3batch command
-  4  still running when --timeout ran out
+"""Wait for a job: poll DescribeJob politely, show progress, map the outcome to an exit code (`ExitCode`, listed
+for people in `s3batch job wait --help` and docs/jobs.md).
 
 Polling starts at the minimum interval and backs off (x1.5, up to `max_interval`) while nothing changes, and
 falls back to the minimum when progress moves. The minimum defaults to 5 s against AWS and 0.2 s against a
@@ -54,12 +48,10 @@ class Progress:
 
     @property
     def done(self) -> int:
-        """Tasks finished either way."""
         return self.succeeded + self.failed
 
     @classmethod
     def from_job(cls, job: dict[str, Any]) -> Progress:
-        """Read DescribeJob's Job."""
         summary = job.get("ProgressSummary") or {}
         return cls(
             status=str(job.get("Status", "")),
@@ -210,9 +202,7 @@ def wait_for_job(
     until: frozenset[str] | None = None,
 ) -> dict[str, Any]:
     """Poll until the job's status is in `until` (default: terminal); return the last DescribeJob Job.
-
-    `until`: statuses that end the wait (default: the terminal ones). The timeout raises exit 4.
-    """
+    The timeout raises exit 4."""
     stop_at = TERMINAL if until is None else until
     operation = s3control.meta.service_model.operation_model("DescribeJob")  # its modeled retryable errors
     started = clock()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,10 @@ from typing import Any
 import hcl2
 from hcl2 import SerializationOptions
 from hcl2.rules.base import AttributeRule, BlockRule, BodyRule
+from hcl2.rules.containers import ObjectRule, TupleRule
+from hcl2.rules.expressions import ExprTermRule
+from hcl2.rules.functions import FunctionCallRule
+from hcl2.rules.strings import HeredocTemplateRule, HeredocTrimTemplateRule
 
 from s3batch_core.contract.limits import MAX_POLICY_BYTES, check_size
 from s3batch_core.errors import InputError
@@ -46,6 +51,8 @@ class Outline:
     end: int
     children: tuple[tuple[str, int], ...]  # the block's own arguments and blocks in source order: (name, line)
     nested: Mapping[tuple[str, ...], int]  # the first line of each path of names, at any depth
+    # a policy written in one of the block's arguments (jsonencode or heredoc JSON): the line of each statement
+    statement_lines: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 @functools.lru_cache(maxsize=256)
@@ -93,7 +100,46 @@ def _outline(block: BlockRule) -> Outline:
     walk(block.body, ())
     children = tuple((_name(node), _line(node)) for node in block.body.children
                      if isinstance(node, (AttributeRule, BlockRule)))
-    return Outline(_line(block), block._meta.end_line, children, nested)
+    statements = {_name(node): lines for node in block.body.children
+                  if isinstance(node, AttributeRule) and (lines := _statement_lines(node.expression))}
+    return Outline(_line(block), block._meta.end_line, children, nested, statements)
+
+
+_EFFECT_KEY = re.compile(r'"Effect"\s*:')
+
+
+def _statement_lines(expression: Any) -> tuple[int, ...]:
+    """The line of each statement of a policy written as `jsonencode({... Statement = [...]})` (its Effect's line,
+    else its own) or as a heredoc of JSON (the lines holding an Effect key); () for anything else."""
+    term = _unwrap(expression)
+    if isinstance(term, (HeredocTemplateRule, HeredocTrimTemplateRule)):
+        text = str(term.heredoc)
+        return tuple(_line(term) + n for n, line in enumerate(text.split("\n")) if _EFFECT_KEY.search(line))
+    if not (isinstance(term, FunctionCallRule) and [str(i.serialize()) for i in term.identifiers] == ["jsonencode"]
+            and term.arguments is not None and len(term.arguments.arguments) == 1):
+        return ()
+    statements = _element(_unwrap(term.arguments.arguments[0]), "Statement")
+    items = statements.elements if isinstance(statements, TupleRule) else [statements]
+    objects = [_unwrap(item) for item in items]
+    if not objects or not all(isinstance(item, ObjectRule) for item in objects):
+        return ()
+    return tuple(_line(_element(item, "Effect", whole=True) or item) for item in objects)
+
+
+def _unwrap(node: Any) -> Any:
+    while isinstance(node, ExprTermRule):
+        node = node.expression
+    return node
+
+
+def _element(node: Any, key: str, whole: bool = False) -> Any:
+    """The value of `key` in an object expression (the element itself with `whole`); None when absent."""
+    if not isinstance(node, ObjectRule):
+        return None
+    for element in node.elements:
+        if str(element.key.serialize()).strip('"') == key:
+            return element if whole else _unwrap(element.expression)
+    return None
 
 
 # ---- files ------------------------------------------------------------------------------------------------

@@ -18,14 +18,12 @@ def test_bundled_table_is_complete_and_marks_unconfirmed_prices() -> None:
     assert {"lambda_duration_ms", "comprehend_read_bytes", "comprehend_unit_chars", "comprehend_min_units"} <= set(table.assumptions)
 
 
-@pytest.mark.parametrize(("size", "units"), [(0, 3), (64, 3), (300, 3), (301, 4), (5000, 50), (1_000_000, 50)])
-def test_comprehend_units_head_mode(size: int, units: int) -> None:
-    assert comprehend_units(size, load_prices()) == units
-
-
-def test_comprehend_units_full_mode_bills_each_document() -> None:
-    # 12,000 bytes read in full mode: documents of 5,000 + 5,000 + 2,000 bytes -> 50 + 50 + 20 units
-    assert comprehend_units(12_000, load_prices(), read_bytes=125_000) == 120
+@pytest.mark.parametrize(("size", "read_bytes", "units"), [
+    (0, None, 3), (64, None, 3), (300, None, 3), (301, None, 4), (5000, None, 50), (1_000_000, None, 50),  # head
+    (12_000, 125_000, 120),  # full mode: documents of 5,000 + 5,000 + 2,000 bytes -> 50 + 50 + 20 units
+])
+def test_comprehend_units(size: int, read_bytes: int | None, units: int) -> None:
+    assert comprehend_units(size, load_prices(), read_bytes=read_bytes) == units
 
 
 def test_sentiment_job_estimate() -> None:
@@ -70,7 +68,7 @@ def test_price_overrides(tmp_path: Path) -> None:
         load_prices(path)
 
 
-def test_max_cost_refuses_as_an_input_error() -> None:  # exit 3 from the command: test_e2e_local.test_max_cost_refuses
+def test_max_cost_refuses_as_an_input_error() -> None:  # exit 3: test_e2e_local.test_a_refused_job…
     result = estimate(CostInputs("LambdaInvoke", tasks=3), load_prices())
     enforce_max_cost(result, None)
     enforce_max_cost(result, 1.0)

@@ -59,6 +59,11 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
     return code, captured.out, captured.err
 
 
+def _submit_texts(capsys: pytest.CaptureFixture[str], outputs: Path, *argv: str) -> tuple[int, str, str]:
+    """`job submit` of the sample texts against the deployed stack."""
+    return _run(capsys, "job", "submit", "--outputs", str(outputs), "--folder", str(FILES), "--pattern", "*.txt", *argv)
+
+
 def _jobs() -> list[dict[str, Any]]:
     return make_client("s3control").list_jobs(AccountId="123456789012")["Jobs"]
 
@@ -101,8 +106,7 @@ def test_failed_tasks_exit_1_and_retry_failed_starts_one_new_job(
 
 
 def test_confirmation_flow(outputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(capsys, "job", "submit", "--outputs", str(outputs), "--folder", str(FILES), "--pattern", "*.txt",
-                          "--confirm-required")
+    code, out, err = _submit_texts(capsys, outputs, "--confirm-required")
     assert code == 0, err
     job_id = out.strip()
     code, out, _ = _run(capsys, "job", "confirm", job_id, "--outputs", str(outputs))
@@ -111,17 +115,19 @@ def test_confirmation_flow(outputs: Path, capsys: pytest.CaptureFixture[str]) ->
     assert code == 0, err
 
 
-def test_preflight_stops_a_job_the_role_cannot_run(outputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(capsys, "job", "submit", "--outputs", str(outputs), "--folder", str(FILES), "--pattern", "*.txt",
-                        "--operation", "S3PutObjectTagging", "--tag", "team=data")
-    assert code == 3
-    assert "may not s3:PutObjectTagging on arn:aws:s3:::" in err
+@pytest.mark.parametrize(("refusing", "message"), [
+    (["--operation", "S3PutObjectTagging", "--tag", "team=data"], "may not s3:PutObjectTagging on arn:aws:s3:::"),
+    (["--max-cost", "0.01"], "above --max-cost"),
+], ids=["preflight-role", "max-cost"])
+def test_a_refused_job_exits_3_and_is_not_created(outputs: Path, capsys: pytest.CaptureFixture[str],
+                                                  refusing: list[str], message: str) -> None:
+    code, _, err = _submit_texts(capsys, outputs, *refusing)
+    assert code == 3 and message in err
     assert _jobs() == []
 
 
 def test_dry_run_prints_the_request_and_creates_nothing(outputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(capsys, "job", "submit", "--outputs", str(outputs), "--folder", str(FILES), "--pattern", "*.txt",
-                          "--dry-run")
+    code, out, err = _submit_texts(capsys, outputs, "--dry-run")
     assert code == 0, err
     request = json.loads(out)
     assert request["ConfirmationRequired"] is False and request["Operation"]["LambdaInvoke"]["InvocationSchemaVersion"] == "2.0"
@@ -129,13 +135,6 @@ def test_dry_run_prints_the_request_and_creates_nothing(outputs: Path, capsys: p
     stack = load_outputs(outputs)
     listing = make_client("s3").list_objects_v2(Bucket=stack.bucket_name)
     assert "Contents" not in listing  # dry run uploads nothing
-
-
-def test_max_cost_refuses(outputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(capsys, "job", "submit", "--outputs", str(outputs), "--folder", str(FILES), "--pattern", "*.txt",
-                        "--max-cost", "0.01")
-    assert code == 3 and "above --max-cost" in err
-    assert _jobs() == []
 
 
 def test_versions_and_markup_keys_run_and_print_exactly(outputs: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -153,10 +152,15 @@ def test_versions_and_markup_keys_run_and_print_exactly(outputs: Path, capsys: p
     assert "vers/markup1/a[b].txt" in out and "vers/markup2/x[/].txt" in out
 
 
-def _role_for(name: str, scope: dict[str, Any]) -> str:
-    """A batch role with the catalogue's least-privilege policy for this job (as terraform/examples build them)."""
+def _role_for(name: str, outputs: Path, **scope: Any) -> str:
+    """A batch role with the catalogue's least-privilege policy for this job on the stack (as terraform/examples
+    build them): its data, manifest and report buckets unless `scope` says otherwise."""
     from s3batch_core.iam.catalogue import JobScope, build_policy, trust_policy
 
+    stack = load_outputs(outputs)
+    scope = {"bucket": stack.bucket_name, "manifest_bucket": stack.manifest_bucket,
+             "manifest_key": f"{stack.manifest_prefix}*", "report_bucket": stack.report_bucket,
+             "report_prefix": stack.report_prefix, **scope}
     iam = make_client("iam")
     arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust_policy()))["Role"]["Arn"]
     iam.put_role_policy(RoleName=name, PolicyName="batch", PolicyDocument=json.dumps(build_policy(JobScope(**scope))))
@@ -172,10 +176,7 @@ def test_restore_job_from_the_tooling_with_preflight(outputs: Path, capsys: pyte
             "--timeout", "120")
     code, _, err = _run(capsys, *argv)  # the stack's role is the sentiment job's: preflight names what it lacks
     assert code == 3 and "may not s3:RestoreObject on arn:aws:s3:::" in err
-    role = _role_for("restore-role", {
-        "operation": "S3InitiateRestoreObject", "bucket": stack.bucket_name, "manifest_bucket": stack.manifest_bucket,
-        "manifest_key": f"{stack.manifest_prefix}*", "report_bucket": stack.report_bucket,
-        "report_prefix": stack.report_prefix})
+    role = _role_for("restore-role", outputs, operation="S3InitiateRestoreObject")
     code, _, err = _run(capsys, *argv, "--role-arn", role)
     assert code == 0, err
     assert s3.head_object(Bucket=stack.bucket_name, Key="cold/a.txt")["Restore"] == 'ongoing-request="true"'
@@ -193,10 +194,8 @@ def test_batch_replication_job_with_a_generated_manifest(outputs: Path, capsys: 
             "DeleteMarkerReplication": {"Status": "Disabled"}, "Destination": {"Bucket": "arn:aws:s3:::replica-bucket"}}]})
     s3.put_object(Bucket=stack.bucket_name, Key="docs/a.txt", Body=b"a")
     s3.put_object(Bucket=stack.bucket_name, Key="other/b.txt", Body=b"b")
-    role = _role_for("replication-role", {
-        "operation": "S3ReplicateObject", "bucket": stack.bucket_name, "manifest_generator": True,
-        "manifest_bucket": stack.manifest_bucket, "manifest_key": "*",  # --generated-manifest-bucket: no prefix
-        "report_bucket": stack.report_bucket, "report_prefix": stack.report_prefix})
+    role = _role_for("replication-role", outputs, operation="S3ReplicateObject", manifest_generator=True,
+                     manifest_key="*")  # --generated-manifest-bucket: no prefix
     code, _, err = _run(capsys, "job", "run", "--outputs", str(outputs), "--generate", stack.bucket_name,
                         "--eligible-for-replication", "--replication-status", "NONE",
                         "--generated-manifest-bucket", stack.manifest_bucket, "--operation", "S3ReplicateObject",

@@ -13,11 +13,13 @@ import pytest
 from botocore.stub import Stubber
 from moto import mock_aws
 
+from s3batch_core.contract.limits import MAX_JSON_DEPTH
 from s3batch_core.errors import InputError
 from tests.core.contract.test_manifest_rules import HARD_KEYS
 from s3batch.jobs.manifest import (
     ManifestEntry,
     build_manifest_file,
+    check_inventory_manifest,
     check_csv_manifest,
     existing_manifest,
     list_bucket,
@@ -27,6 +29,7 @@ from s3batch.jobs.manifest import (
     upload_manifest,
     write_manifest,
 )
+
 
 def test_written_manifest_passes_our_own_checks_and_decodes_back() -> None:
     out = io.BytesIO()
@@ -87,8 +90,6 @@ def test_manifest_key_is_derived_from_content() -> None:
 def test_empty_source_is_an_error() -> None:
     with pytest.raises(InputError, match="empty"):
         build_manifest_file([])
-
-
 
 
 @mock_aws
@@ -182,21 +183,21 @@ def test_existing_manifests_in_s3_are_checked_and_pinned() -> None:
         existing_manifest(s3, "s3://inv/bad.csv")
 
 
+@mock_aws
 def test_a_manifest_over_the_single_put_limit_is_uploaded_multipart() -> None:
-    import io as stdio
-
-    import boto3
-    from moto import mock_aws
-
     from s3batch.jobs.manifest import _upload
 
-    with mock_aws():
-        s3 = boto3.client("s3", region_name="us-east-1")
-        s3.create_bucket(Bucket="man-bkt")
-        data = b"bkt,k\n" * 3_000_000  # 18 MB, above the test's 10 MB threshold
-        answer = _upload(s3, stdio.BytesIO(data), "man-bkt", "big.csv", threshold=10 * 1024**2)
-        assert answer["ETag"].strip('"').endswith("-3")  # multipart: 8 MB parts
-        assert answer["ServerSideEncryption"] == "AES256"
-        assert s3.get_object(Bucket="man-bkt", Key="big.csv")["Body"].read() == data
-        small = _upload(s3, stdio.BytesIO(b"bkt,k\n"), "man-bkt", "small.csv", threshold=10 * 1024**2)
-        assert "-" not in small["ETag"]
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="man-bkt")
+    data = b"bkt,k\n" * 3_000_000  # 18 MB, above the test's 10 MB threshold
+    answer = _upload(s3, io.BytesIO(data), "man-bkt", "big.csv", threshold=10 * 1024**2)
+    assert answer["ETag"].strip('"').endswith("-3")  # multipart: 8 MB parts
+    assert answer["ServerSideEncryption"] == "AES256"
+    assert s3.get_object(Bucket="man-bkt", Key="big.csv")["Body"].read() == data
+    small = _upload(s3, io.BytesIO(b"bkt,k\n"), "man-bkt", "small.csv", threshold=10 * 1024**2)
+    assert "-" not in small["ETag"]
+
+
+def test_an_inventory_manifest_nested_1000_deep_is_one_input_error() -> None:
+    with pytest.raises(InputError, match=f"^s3://inv/manifest.json: nested more than {MAX_JSON_DEPTH} levels deep"):
+        check_inventory_manifest(b'{"files":' + b"[" * 1000 + b"]" * 1000 + b"}", "s3://inv/manifest.json")

@@ -72,6 +72,7 @@ def test_cost_inputs_read_the_function_configuration(variables: dict[str, str], 
 @pytest.mark.parametrize(("options", "named"), [
     ({"description": "d" * 300}, "Description is 300 characters long, more than the maximum 256"),
     ({"priority": 2**31}, "Priority is 2147483648, more than the maximum 2147483647"),
+    ({"priority": -1}, "Invalid value for parameter Priority, value: -1, valid min value: 0"),
     ({"tags": (("team", "a!"),)}, "Tags[0].Value 'a!' does not match the pattern"),
     ({"tags": tuple((f"k{i}", "v") for i in range(51))}, "a job can have at most 50 tags; got 51"),
 ])

@@ -71,10 +71,13 @@ class World:
         self.iam.put_role_policy(RoleName="batch-role", PolicyName="batch",
                                  PolicyDocument=json.dumps({**policy, "Statement": kept}))
 
+    def result(self, request: dict[str, Any] | None = None, region: str = REGION, **kwargs: Any) -> Any:
+        """Preflight of `request` (default: the sentiment job) with the manifest's one row as the sample."""
+        return run_preflight(self.clients, request or self.request(), region=region,
+                             sample=[ManifestEntry("data-bkt", "input/a.txt")], **kwargs)
+
     def preflight(self, request: dict[str, Any] | None = None, **kwargs: Any) -> list[str]:
-        result = run_preflight(self.clients, request or self.request(), region=REGION,
-                               sample=[ManifestEntry("data-bkt", "input/a.txt")], **kwargs)
-        return [str(p) for p in result.problems]
+        return [str(p) for p in self.result(request, **kwargs).problems]
 
 
 @pytest.fixture
@@ -153,13 +156,13 @@ def test_a_kms_encrypted_csv_manifest_is_refused(world: World) -> None:
 
 
 def test_manifests_are_uploaded_with_sse_s3_even_into_a_kms_default_bucket(world: World) -> None:
-    from s3batch.jobs.manifest import ManifestStats, put_manifest
+    from s3batch.jobs.manifest import ManifestStats, upload_manifest
 
     world.s3.put_bucket_encryption(Bucket="man-bkt", ServerSideEncryptionConfiguration={"Rules": [
         {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/data"}}]})
     body = io.BytesIO(b"data-bkt,input/a.txt\n")
     stats = ManifestStats(rows=1, md5=hashlib.md5(body.getvalue()).hexdigest())
-    location = put_manifest(world.s3, body, stats, bucket="man-bkt", key="manifests/new.csv")
+    location = upload_manifest(world.s3, body, stats, bucket="man-bkt", prefix="manifests")
     head = world.s3.head_object(Bucket="man-bkt", Key=location.key)
     assert head["ServerSideEncryption"] == "AES256"
 
@@ -171,16 +174,13 @@ def test_a_report_bucket_forbidden_to_the_caller_is_a_note_not_a_problem(world: 
 
     forbidden = ClientError({"Error": {"Code": "403", "Message": "Forbidden"}}, "HeadBucket")
     with mock.patch.object(world.s3, "head_bucket", side_effect=forbidden):
-        result = run_preflight(world.clients, world.request(), region=REGION,
-                               sample=[ManifestEntry("data-bkt", "input/a.txt")])
+        result = world.result()
     assert result.problems == []
     assert any("HeadBucket is forbidden to you (403)" in note for note in result.notes)
 
 
 def test_without_a_report_the_role_is_still_checked_for_everything_else(world: World) -> None:
-    from s3batch.jobs.submit import ReportSettings as Settings
-
-    no_report = world.request(report=Settings("rep-bkt", enabled=False))
+    no_report = world.request(report=ReportSettings("rep-bkt", enabled=False))
     assert world.preflight(no_report) == []  # the full role passes, with no report write asked of it
     world.iam.delete_role_policy(RoleName="batch-role", PolicyName="batch")
     problems = world.preflight(no_report)
@@ -214,8 +214,7 @@ def test_restore_of_glacier_objects_needs_expiration_days(world: World) -> None:
 def test_restore_of_objects_not_archived_is_a_note(world: World) -> None:
     world.grant("S3InitiateRestoreObject")
     world.s3.put_object(Bucket="data-bkt", Key="input/a.txt", Body=b"a")
-    result = run_preflight(world.clients, world.request(operation={"S3InitiateRestoreObject": {"ExpirationInDays": 1}}),
-                           region=REGION, sample=[ManifestEntry("data-bkt", "input/a.txt")])
+    result = world.result(world.request(operation={"S3InitiateRestoreObject": {"ExpirationInDays": 1}}))
     assert result.problems == []
     assert result.notes == ["restore: 1 of the first 1 objects are not archived (e.g. input/a.txt); their tasks will "
                             "fail with InvalidObjectState"]
@@ -236,6 +235,6 @@ def test_a_restore_job_must_run_in_the_objects_region(world: World) -> None:
     world.s3.put_object(Bucket="data-bkt", Key="input/a.txt", Body=b"a", StorageClass="GLACIER")
     request = world.request(operation={"S3InitiateRestoreObject": {"ExpirationInDays": 1}})
     assert world.preflight(request) == []
-    result = run_preflight(world.clients, request, region="eu-west-1", sample=[ManifestEntry("data-bkt", "input/a.txt")])
+    result = world.result(request, region="eu-west-1")
     assert "restore: bucket data-bkt is in us-east-1 but the job would run in eu-west-1; restore jobs must be " \
            "created in the objects' Region (--region us-east-1)" in [str(p) for p in result.problems]

@@ -1,4 +1,5 @@
-"""Completion reports: AWS's real example rows, `prefix//job-` layouts, sentiment summaries, safe downloads."""
+"""Completion reports: AWS's real example rows, `prefix//job-` layouts, sentiment summaries, safe downloads; a
+hostile report (issue 11) is one line naming the file, row or field, never a traceback."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ import csv
 import hashlib
 import io
 import json
+import os
 from pathlib import Path
 
 import boto3
 import pytest
 from moto import mock_aws
 
+from s3batch_core.contract.limits import MAX_JSON_DEPTH
 from s3batch_core.errors import InputError, S3BatchError
 from s3batch.jobs.report import (
     ReportFile,
@@ -38,7 +41,9 @@ REAL_SRC_MISSING = "my-bucket,gone.txt,,failed,500,SrcObjectNotFound,Source obje
 
 
 def test_aws_documentation_rows_parse_by_content() -> None:
-    text = "\r\n".join([AWS_SUCCESS, AWS_FAILURE, AWS_TROUBLESHOOTING, REAL_NULL_VERSION, REAL_SRC_MISSING]) + "\r\n"
+    # The last row follows ReportSchema literally (ErrorCode before HTTPStatusCode), as a report might: content decides.
+    text = "\r\n".join([AWS_SUCCESS, AWS_FAILURE, AWS_TROUBLESHOOTING, REAL_NULL_VERSION, REAL_SRC_MISSING,
+                        "b1,k,,failed,PermanentFailure,200,oops"]) + "\r\n"
     rows = list(parse_result_csv(text, "r.csv"))
     assert [(r.bucket, r.key, r.version_id, r.status, r.http_status, r.error_code) for r in rows] == [
         ("awsexamplebucket1", "image_17775", None, "succeeded", 200, ""),
@@ -46,16 +51,11 @@ def test_aws_documentation_rows_parse_by_content() -> None:
         ("BUCKET_NAME", "prefix/file_name", None, "failed", 400, "InvalidRequest"),
         ("my-bucket", "some/key.txt", "null", "succeeded", 200, ""),
         ("my-bucket", "gone.txt", None, "failed", 500, "SrcObjectNotFound"),
+        ("b1", "k", None, "failed", 200, "PermanentFailure"),
     ]
     assert rows[0].message.startswith('{"CopyObjectResult":{"ETag":"\\"fe66')
     assert rows[1].message.endswith('Task timed out after 3.00 seconds"}')
     assert rows[2].message == "Task failed due to missing VersionId"
-
-
-def test_schema_order_rows_are_also_understood() -> None:
-    # If a report ever followed ReportSchema literally (ErrorCode before HTTPStatusCode), content decides.
-    (row,) = parse_result_csv("b1,k,,failed,PermanentFailure,200,oops\n", "r.csv")
-    assert (row.http_status, row.error_code) == (200, "PermanentFailure")
 
 
 def test_garbage_rows_name_the_file_and_row() -> None:
@@ -89,15 +89,11 @@ def test_csv_export_has_decoded_keys() -> None:
 
 
 def test_raw_report_keys_are_taken_as_written_and_encoded_for_a_retry_manifest() -> None:
-    from s3batch.jobs.retry import failed_manifest
-
     rows = "bk1,dir/a b+c%.txt,,failed,404,NoSuchKey,gone\nbk1,ok.txt,,succeeded,200,,fine\n"
     raw = list(parse_result_csv(rows, "r.csv", key_encoding="raw"))
     assert raw[0].key == "dir/a b+c%.txt" and raw[0].manifest_key_field == "dir/a+b%2Bc%25.txt"
     url = list(parse_result_csv(rows, "r.csv"))
     assert url[0].key == "dir/a b c%.txt" and url[0].manifest_key_field == "dir/a b+c%.txt"
-    retry = failed_manifest(raw)
-    assert retry is not None and retry.body.read() == b"bk1,dir/a+b%2Bc%25.txt\n"
     out = io.StringIO()
     write_csv(raw, out)
     assert "key_encoding" not in out.getvalue().splitlines()[0]
@@ -183,13 +179,7 @@ def test_download_never_writes_outside_the_folder(tmp_path: Path) -> None:
     dest = tmp_path / "download"
     written = download_report(s3, location, files, dest)
     assert sorted(p.relative_to(dest.resolve()).as_posix() for p in written)[0] == "manifest.json"
-    assert all(p.is_relative_to(dest.resolve()) for p in written)
-    s3.put_object(Bucket="rep", Key="evil.csv", Body=b"x")
-    hostile = [*files, ReportFile("rep", "reports/job-j1/../../../evil.csv")]
-    before = sorted(p.as_posix() for p in tmp_path.rglob("*"))
-    with pytest.raises(InputError, match="refusing report key"):
-        download_report(s3, location, hostile, tmp_path / "second")
-    assert sorted(p.as_posix() for p in tmp_path.rglob("*")) == before  # nothing written at all
+    assert all(p.is_relative_to(dest.resolve()) for p in written)  # a hostile key: test_unwritable_report_paths…
 
 
 @pytest.mark.parametrize("command", [["report", "JOB"], ["retry-failed", "JOB"], ["run", "--folder", "files"]])
@@ -210,3 +200,114 @@ def test_retry_manifests_go_where_the_stacks_role_reads_manifests_when_the_outpu
     assert retry_manifest_prefix(inventory_job, "rep-bkt", ("man-bkt", "manifests/")) == ("man-bkt", "manifests")
     assert retry_manifest_prefix(inventory_job, "rep-bkt") == ("inv", "src/cfg/2026-01-01T00-00Z")
     assert retry_manifest_prefix({}, "rep-bkt") == ("rep-bkt", "retries")
+
+
+# ---- issue 11: hostile reports ---------------------------------------------------------------------------------------
+
+LOCATION = ReportLocation("rep", "reports/job-j1/manifest.json")
+
+
+def _manifest(s3: object, body: bytes) -> None:
+    s3.create_bucket(Bucket="rep")  # type: ignore[attr-defined]
+    s3.put_object(Bucket="rep", Key=LOCATION.manifest_key, Body=body)  # type: ignore[attr-defined]
+
+
+@mock_aws
+@pytest.mark.parametrize(("body", "message"), [
+    (b'{"Results":' + b"[" * 1000 + b"]" * 1000 + b"}", f"nested more than {MAX_JSON_DEPTH} levels deep"),
+    (b'{"Results":[{"Bucket":"bkt","Key":5}]}', r"Results\[0\].Key: 5 is not a non-empty string"),
+    (b'{"Results":[{"Bucket":["bkt"],"Key":"k"}]}', r"Results\[0\].Bucket: \[\"bkt\"\] is not a non-empty string"),
+    (b'{"Results":[{"Bucket":"b","Key":"k","MD5Checksum":1}]}', r"Results\[0\].MD5Checksum: 1 is not a string"),
+    (b'{"Results":[7]}', r"Results\[0\]: not an object"),
+    (b'{"Results":{}}', "no Results list"),
+    (b'{"Results": "\xff"}', "not UTF-8"),
+])
+def test_a_hostile_report_manifest_is_one_input_error(body: bytes, message: str) -> None:
+    s3 = boto3.client("s3", region_name="us-east-1")
+    _manifest(s3, body)
+    with pytest.raises(InputError, match=message) as caught:
+        read_report_manifest(s3, LOCATION)
+    assert str(caught.value).startswith("s3://rep/reports/job-j1/manifest.json")
+    assert "\n" not in str(caught.value)
+
+
+@mock_aws
+def test_an_oversized_report_manifest_is_refused_before_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("s3batch.jobs.report.MAX_REPORT_MANIFEST_BYTES", 10)
+    s3 = boto3.client("s3", region_name="us-east-1")
+    _manifest(s3, b'{"Results":[]}')
+    with pytest.raises(InputError, match="14 bytes, more than the 10-byte limit"):
+        read_report_manifest(s3, LOCATION)
+
+
+def test_a_superscript_status_code_is_no_status_code() -> None:
+    rows = list(parse_result_csv("b,k,,failed,²²²,Err,msg\nb,k,,failed,Err,²²²,msg\n", "r.csv"))
+    assert [(r.http_status, r.status) for r in rows] == [(None, "failed"), (None, "failed")]
+    with pytest.raises(InputError, match="row 1: not a completion report row"):
+        list(parse_result_csv("b,k,failed,²²²,Err,msg\n", "r.csv"))  # no VersionId column needs a real status
+
+
+@pytest.mark.parametrize("message", [
+    '{"label":"POSITIVE","scores":{"positive":"high"}}',
+    '{"label":[1],"scores":{}}',
+    '{"label":"POSITIVE","scores":{"positive":true}}',
+    '{"label":"POSITIVE","scores":{"positive":1e999}}',
+    '{"label":{"a":1},"scores":[]}',
+    '{"label":' + "[" * 5000 + "]" * 5000 + "}",  # nested past the parser's depth
+])
+def test_malformed_sentiment_results_are_plain_rows(message: str) -> None:
+    quoted = message.replace('"', '""')
+    (row,) = parse_result_csv(f'b,k,,succeeded,200,,"{quoted}"\n', "r.csv")
+    assert row.sentiment() is None
+    summary = summarize([row])
+    assert summary.total == 1 and summary.sentiment_rows == []
+
+
+def _snapshot(folder: Path) -> list[str]:
+    return sorted(p.as_posix() for p in folder.rglob("*"))
+
+
+@pytest.mark.parametrize(("keys", "message"), [
+    (["reports/job-j1/results/" + "n" * 300 + ".csv"], "a name of 304 bytes, more than"),
+    (["reports/job-j1/results/" + "/".join(["d" * 200] * 21) + ".csv"], "the local path would be"),
+    (["reports/job-j1/results", "reports/job-j1/results/x.csv"], "would be both a file and a folder"),
+    (["reports/job-j1/results/x.csv", "reports/job-j1/results//x.csv"], "both would be"),
+    (["reports/job-j1/../../../evil.csv"], "refusing report key '../../../evil.csv': it would leave"),
+])
+def test_unwritable_report_paths_are_refused_before_writing(tmp_path: Path, keys: list[str], message: str) -> None:
+    before = _snapshot(tmp_path)
+    files = [ReportFile("rep", key) for key in keys]
+    with pytest.raises(InputError, match=message) as caught:
+        download_report(object(), LOCATION, files, tmp_path / "out")  # fails before any S3 call
+    assert "\n" not in str(caught.value)
+    assert _snapshot(tmp_path) == before
+
+
+def test_paths_in_the_way_on_disk_are_refused_before_writing(tmp_path: Path) -> None:
+    dest = tmp_path / "out"
+    (dest / "results").mkdir(parents=True)
+    (dest / "results" / "x.csv").mkdir()
+    with pytest.raises(InputError, match="is a folder already"):
+        download_plan(LOCATION, [ReportFile("rep", "reports/job-j1/results/x.csv")], dest)
+    (dest / "other").write_text("a file")
+    with pytest.raises(InputError, match="is a file already, not a folder"):
+        download_plan(LOCATION, [ReportFile("rep", "reports/job-j1/other/y.csv")], dest)
+
+
+@mock_aws
+def test_a_write_failure_is_one_line_and_manifest_json_is_not_written(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    s3 = boto3.client("s3", region_name="us-east-1")
+    _manifest(s3, json.dumps({"Results": []}).encode())
+    s3.put_object(Bucket="rep", Key="reports/job-j1/results/a.csv", Body=b"x")
+
+    def disk_full(*_: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("s3batch.jobs.report.os.replace", disk_full)
+    dest = tmp_path / "out"
+    with pytest.raises(InputError, match="No space left on device.*0 of 2 files written, manifest.json not"):
+        download_report(s3, LOCATION, [ReportFile("rep", "reports/job-j1/results/a.csv")], dest)
+    assert [p.name for p in dest.rglob("*") if p.is_file()] == []  # no partial file left behind

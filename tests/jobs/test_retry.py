@@ -15,7 +15,7 @@ from moto import mock_aws
 from s3batch_core.errors import InputError
 from s3batch_core.contract.formats import CSV_FORMAT, INVENTORY_FORMAT
 from s3batch.jobs.manifest import ManifestLocation, check_csv_manifest
-from s3batch.jobs.report import ReportRow, parse_result_csv
+from s3batch.jobs.report import parse_result_csv
 from s3batch.jobs.retry import failed_manifest, job_buckets, retry_request
 from s3batch.jobs.submit import JobOptions
 from s3batch_core.contract.manifest_rules import encode_key
@@ -105,11 +105,6 @@ def test_a_retry_manifest_is_exactly_the_failed_rows_or_refused(rows: list[tuple
     assert written.rows == len(failed)
     assert [(e.bucket, e.key) for e in written.first_rows] == [(r.bucket, r.key) for r in failed]
     assert all(r.bucket == "in-bkt" for r in failed)
-
-
-def test_a_task_result_keeps_where_it_came_from() -> None:
-    (row,) = parse_result_csv("in-bkt,k,,failed,500,E,m\n", "s3://rep/a.csv")
-    assert isinstance(row, ReportRow) and row.source == "s3://rep/a.csv: row 1"
 
 
 def test_the_retry_job_is_the_original_over_the_retry_manifest() -> None:

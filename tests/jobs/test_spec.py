@@ -1,4 +1,6 @@
-"""The job's operation from flags or a spec file (s3batch.jobs.spec), checked against botocore's s3control model."""
+"""The job's operation from flags or a spec file (s3batch.jobs.spec), checked against botocore's s3control model;
+last, issue 11: the job tooling's own input files (stack outputs, job spec, price table) are read within the size
+and nesting limits, one InputError line naming the file, never RecursionError."""
 
 from __future__ import annotations
 
@@ -8,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from s3batch.jobs.cost import load_prices
 from s3batch.jobs.spec import OperationFlags, load_spec, operation_from_flags, operation_names
+from s3batch_core.contract.limits import MAX_JSON_DEPTH
+from s3batch_core.contract.stack_outputs import load_outputs
 from s3batch_core.errors import InputError, UsageError
 
 ACCOUNT = "123456789012"
@@ -78,3 +83,26 @@ def test_a_checksum_type_the_algorithm_computes_is_kept() -> None:
     assert operation_from_flags("S3ComputeObjectChecksum", OperationFlags(
         checksum_algorithm="CRC32", checksum_type="COMPOSITE")) == {
         "S3ComputeObjectChecksum": {"ChecksumAlgorithm": "CRC32", "ChecksumType": "COMPOSITE"}}
+
+
+DEEP_JSON = '{"a":' + "[" * 1000 + "]" * 1000 + "}"
+DEEP = f"nested more than {MAX_JSON_DEPTH} levels deep"
+
+
+@pytest.mark.parametrize(("reader", "name"), [(load_outputs, "outputs.json"), (load_spec, "spec.json"),
+                                              (load_prices, "prices.json")])
+def test_deep_json_settings_are_one_input_error(tmp_path: Path, reader: object, name: str) -> None:
+    path = tmp_path / name
+    path.write_text(DEEP_JSON, encoding="utf-8")
+    with pytest.raises(InputError, match=f"^{path}: {DEEP}"):
+        reader(path)  # type: ignore[operator]
+
+
+def test_deep_yaml_spec_is_one_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "spec.yaml"
+    path.write_text("a: " + "[" * 100 + "]" * 100 + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=f"^{path}: {DEEP}"):
+        load_spec(path)
+    path.write_text("a: " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match=f"^{path}: nested more than the parser can read"):
+        load_spec(path)

@@ -97,11 +97,6 @@ def test_idempotency_exception_is_one_line() -> None:
     assert "\n" not in str(caught.value)
 
 
-def test_invalid_request_is_refused_before_sending() -> None:
-    with pytest.raises(InputError, match="CreateJob request"):
-        _request({"S3DeleteObjectTagging": {}}, priority=-1)
-
-
 def test_s3_arns_follow_the_roles_partition() -> None:
     from s3batch.jobs.preflight import job_scope
 

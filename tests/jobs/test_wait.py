@@ -1,16 +1,26 @@
-"""Polling DescribeJob: backoff, Suspended explanation, exit codes, timeout; a fake clock, never a real sleep."""
+"""Polling DescribeJob: backoff, Suspended explanation, exit codes, timeout; a fake clock, never a real sleep.
+
+Last, `--timeout` as a promise also when the endpoint is unreachable (issue 11: `job wait --timeout 20` took 624 s):
+a real local port that refuses connections stands in for a killed stack, time is the fake clock moved only by the
+waiter's own sleeps, so nothing here waits for real."""
 
 from __future__ import annotations
 
 import io
+import socket
+from collections.abc import Iterator
 from datetime import datetime, timezone
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 import pytest
 from botocore.stub import Stubber
 
+from s3batch.cli import main
+from s3batch.jobs.target import Clients, JobTarget
 from s3batch_core.aws import make_client
 from s3batch_core.errors import S3BatchError
+from tests.loopback import answering
 from s3batch.jobs.wait import (
     ExitCode,
     PlainDisplay,
@@ -85,11 +95,20 @@ def test_suspended_is_explained_once() -> None:
     assert f"s3batch job confirm {JOB}" in output
 
 
-def test_timeout_exits_4() -> None:
-    jobs = [_job("Active")] * 3
+@pytest.mark.parametrize(("steps", "settings", "code", "message"), [
+    ([_job("Active")] * 3, PollSettings(1.0, max_interval=1.0, timeout=2.0), 4, f"job {JOB} is still Active after 2s"),
+    ([("TooManyRequestsException", 400)] * 5, PollSettings(1.0, max_interval=8.0, transient_patience=20.0), 2,
+     f"job {JOB}: DescribeJob failed: "),  # retried for the patience, then given up
+    ([("AccessDenied", 403)], PollSettings(1.0), 2, f"job {JOB}: DescribeJob failed: "),  # not retried
+    ([("NotFoundException", 400)], PollSettings(1.0), 3,  # without the grace (job wait on a given id)
+     f"job {JOB}: try again (wrong Region or account, or expired after 90 days?)"),
+], ids=["timeout", "patience-over", "not-retryable", "unknown-job"])
+def test_a_wait_that_ends_before_the_job_is_one_line_with_its_exit_code(
+    steps: list[tuple[str, int] | dict[str, Any]], settings: PollSettings, code: int, message: str
+) -> None:
     with pytest.raises(S3BatchError) as caught:
-        _run(jobs, PollSettings(min_interval=1.0, max_interval=1.0, timeout=2.0))
-    assert caught.value.exit_code == ExitCode.TIMEOUT == 4
+        _run(steps, settings)
+    assert caught.value.exit_code == code and str(caught.value).startswith(message) and "\n" not in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -144,21 +163,87 @@ def test_throttling_and_server_errors_are_waited_out_not_reported_as_the_jobs_en
     assert final["Status"] == "Complete"
 
 
-def test_errors_that_do_not_stop_end_the_wait_with_exit_2_in_one_line() -> None:
-    throttled = [("TooManyRequestsException", 400)] * 5
-    with pytest.raises(S3BatchError) as caught:
-        _run(throttled, PollSettings(1.0, max_interval=8.0, transient_patience=20.0))
-    assert caught.value.exit_code == ExitCode.JOB_FAILED and "DescribeJob failed" in str(caught.value)
-    with pytest.raises(S3BatchError) as caught:
-        _run([("AccessDenied", 403)], PollSettings(1.0))
-    assert caught.value.exit_code == ExitCode.JOB_FAILED
-
-
 def test_a_job_created_a_moment_ago_may_be_not_found_at_first() -> None:
     steps = [("NotFoundException", 400), ("NotFoundException", 400), _job("Complete", ok=10)]
     final, _, _ = _run(steps, PollSettings(1.0, new_job_grace=60.0))
-    assert final["Status"] == "Complete"
-    with pytest.raises(S3BatchError) as caught:  # without the grace (job wait on a given id): unknown job at once
-        _run([("NotFoundException", 400)], PollSettings(1.0))
-    assert caught.value.exit_code == ExitCode.INPUT == 3
-    assert str(caught.value) == f"job {JOB}: try again (wrong Region or account, or expired after 90 days?)"
+    assert final["Status"] == "Complete"  # without the grace: unknown-job in the table above
+
+
+# ---- an unreachable endpoint -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def refused_endpoint() -> str:
+    """http://127.0.0.1:PORT where nothing listens (the port was bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+def _poller(endpoint: str) -> object:
+    return Clients(JobTarget(region="us-east-1", endpoint_url=endpoint, account_id_hint=ACCOUNT)).s3control_poller
+
+
+def _wait_failing(endpoint: str, settings: PollSettings) -> tuple[S3BatchError, FakeClock, list[str]]:
+    """Wait on a dead endpoint with a fake clock: the error it ends with, the clock, the lines it printed."""
+    clock, out = FakeClock(), io.StringIO()
+    with pytest.raises(S3BatchError) as caught:
+        wait_for_job(_poller(endpoint), ACCOUNT, JOB, settings, display=PlainDisplay(out), clock=clock, sleep=clock.sleep)
+    return caught.value, clock, out.getvalue().splitlines()
+
+
+def test_the_timeout_holds_while_the_endpoint_refuses_connections(refused_endpoint: str) -> None:
+    error, clock, lines = _wait_failing(refused_endpoint, PollSettings(min_interval=5, timeout=20))
+    assert error.exit_code == ExitCode.TIMEOUT
+    assert "after 20s" in str(error) and "DescribeJob is failing: endpoint unreachable" in str(error)
+    assert clock.sleeps == [7.5, 11.25, 1.25] and clock.now == 20  # slept up to the deadline, not past it
+    assert [line.split(" (")[0] for line in lines] == ["endpoint unreachable, retrying… 0 s",
+                                                       "endpoint unreachable, retrying… 19 s"]  # progress while retrying
+    assert lines[0].endswith(f"(Could not connect to the endpoint URL: \"{refused_endpoint}/v20180820/jobs/{JOB}\")")
+
+
+def test_without_a_timeout_the_patience_runs_out_with_exit_2(refused_endpoint: str) -> None:
+    error, clock, lines = _wait_failing(refused_endpoint, PollSettings(min_interval=5, transient_patience=60))
+    assert error.exit_code == ExitCode.JOB_FAILED
+    assert clock.sleeps == [7.5, 11.25, 16.875, 25.3125]  # the backoff grows; the attempt after 60 s is the last
+    seconds = [int(line.split("retrying… ")[1].split(" s")[0]) for line in lines]
+    assert seconds == [0, 19, 36]  # at once, then with each failed attempt 10 s or more after the last notice
+
+
+@pytest.fixture
+def stoppable_endpoint() -> Iterator[ThreadingHTTPServer]:
+    body = f"<DescribeJobResult><Job><JobId>{JOB}</JobId><Status>Active</Status></Job></DescribeJobResult>"
+    with answering(body.encode()) as (server, _):
+        yield server
+
+
+def test_a_stack_stopped_mid_wait_is_reported_and_the_timeout_holds(stoppable_endpoint: ThreadingHTTPServer) -> None:
+    endpoint = f"http://127.0.0.1:{stoppable_endpoint.server_address[1]}"
+    clock, out = FakeClock(), io.StringIO()
+    polls = []
+
+    def sleep(seconds: float) -> None:
+        polls.append(seconds)
+        if len(polls) == 2:  # the stack dies after two answers
+            stoppable_endpoint.shutdown()
+            stoppable_endpoint.server_close()
+        clock.sleep(seconds)
+
+    with pytest.raises(S3BatchError) as caught:
+        wait_for_job(_poller(endpoint), ACCOUNT, JOB, PollSettings(min_interval=1, timeout=30),
+                     display=PlainDisplay(out), clock=clock, sleep=sleep)
+    assert caught.value.exit_code == ExitCode.TIMEOUT and clock.now == 30
+    text = out.getvalue()
+    assert text.startswith("Active: 0/0 tasks") and "endpoint unreachable, retrying…" in text
+
+
+def test_job_wait_on_a_dead_endpoint_exits_4_with_progress(refused_endpoint: str,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["job", "wait", JOB, "--endpoint-url", refused_endpoint, "--region", "us-east-1",
+                 "--account-id", ACCOUNT, "--timeout", "0.5", "--poll-interval", "0.1"])
+    err = capsys.readouterr().err
+    assert code == 4, err
+    assert "endpoint unreachable, retrying…" in err
+    assert err.strip().splitlines()[-1] == (f"s3batch: error: job {JOB} is still unknown (DescribeJob is failing: "
+                                            "endpoint unreachable) after 0.5s")

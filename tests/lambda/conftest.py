@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -87,7 +86,21 @@ def event_for() -> Callable[..., dict[str, Any]]:
 @pytest.fixture
 def load_event() -> Callable[[str], dict[str, Any]]:
     """A fresh copy of an event fixture from tests/lambda/events/."""
-    return lambda name: copy.deepcopy(load_event_file(name))
+    return load_event_file  # read afresh each time, so a test may change it
+
+
+@pytest.fixture
+def run_on(s3: Any, event_for: Callable[..., dict[str, Any]],
+           invoke_one: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """Put `body` at `key` in the test bucket (with `tagging`), then answer a one-task event for it (`event_for`'s
+    options): the setup of most handler tests."""
+
+    def run(key: str, body: bytes | str, *, tagging: str | None = None, **event: Any) -> dict[str, Any]:
+        data = body.encode() if isinstance(body, str) else body
+        s3.put_object(Bucket=BUCKET, Key=key, Body=data, **({"Tagging": tagging} if tagging else {}))
+        return invoke_one(event_for(key, **event))
+
+    return run
 
 
 @dataclass
@@ -111,10 +124,14 @@ def invoke() -> Callable[[dict[str, Any]], dict[str, Any]]:
 
 @pytest.fixture
 def invoke_one(invoke: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[dict[str, Any]], dict[str, Any]]:
-    """Invoke with a one-task event; return its result, with `result` = parsed resultString when Succeeded."""
+    """Invoke with a one-task event, checking the response is exactly what S3 Batch Operations reads; return its
+    result, with `result` = parsed resultString when Succeeded."""
 
     def run(event: dict[str, Any]) -> dict[str, Any]:
         response = invoke(event)
+        json.dumps(response)  # Lambda serialises it
+        assert list(response) == ["invocationSchemaVersion", "treatMissingKeysAs", "invocationId", "results"]
+        assert list(response["results"][0]) == ["taskId", "resultCode", "resultString"]  # exactly AWS's fields
         assert response["invocationId"] == event["invocationId"]
         assert response["invocationSchemaVersion"] == event["invocationSchemaVersion"]
         assert response["treatMissingKeysAs"] == "PermanentFailure"

@@ -19,32 +19,35 @@ def client_error(code: str, status: int) -> ClientError:
                         "ResponseMetadata": {"HTTPStatusCode": status}}, "GetObject")
 
 
-@pytest.mark.parametrize(("code", "status", "expected"), [
-    ("NoSuchKey", 404, "PermanentFailure"),
-    ("NoSuchVersion", 404, "PermanentFailure"),
-    ("NoSuchBucket", 404, "PermanentFailure"),
-    ("404", 404, "PermanentFailure"),
-    ("AccessDenied", 403, "PermanentFailure"),
-    ("403", 403, "PermanentFailure"),
-    ("InvalidObjectState", 403, "PermanentFailure"),
-    ("UnsupportedLanguageException", 400, "PermanentFailure"),
-    ("InvalidRequestException", 400, "PermanentFailure"),
-    ("TextSizeLimitExceededException", 400, "PermanentFailure"),
-    ("SomethingNew", 400, "PermanentFailure"),
-    ("ThrottlingException", 400, "TemporaryFailure"),
-    ("TooManyRequestsException", 400, "TemporaryFailure"),
-    ("SlowDown", 503, "TemporaryFailure"),
-    ("RequestLimitExceeded", 400, "TemporaryFailure"),
-    ("Unknown", 429, "TemporaryFailure"),
-    ("InternalError", 500, "TemporaryFailure"),
-    ("ServiceUnavailable", 503, "TemporaryFailure"),
-    ("SomethingNew", 502, "TemporaryFailure"),
-    ("RequestTimeout", 400, "TemporaryFailure"),
+# (Error.Code, HTTP status, result code, the hint the message gives)
+@pytest.mark.parametrize(("code", "status", "expected", "words"), [
+    ("NoSuchKey", 404, "PermanentFailure", "URL-encoded exactly once"),
+    ("NoSuchVersion", 404, "PermanentFailure", "version not found"),
+    ("NoSuchBucket", 404, "PermanentFailure", "bucket not found"),
+    ("404", 404, "PermanentFailure", "check the manifest's bucket, key and version id"),
+    ("AccessDenied", 403, "PermanentFailure", "execution role needs s3:GetObject"),
+    ("AccessDeniedException", 400, "PermanentFailure", "execution role needs s3:GetObject"),
+    ("403", 403, "PermanentFailure", "access denied"),
+    ("InvalidObjectState", 403, "PermanentFailure", "restore it first"),
+    ("UnsupportedLanguageException", 400, "PermanentFailure", "LanguageCode"),
+    ("InvalidRequestException", 400, "PermanentFailure", "rejected the text: details"),
+    ("TextSizeLimitExceededException", 400, "PermanentFailure", "5,000-byte limit"),
+    ("SomethingNew", 400, "PermanentFailure", "(SomethingNew 400): details"),
+    ("ThrottlingException", 400, "TemporaryFailure", "throttled"),
+    ("TooManyRequestsException", 400, "TemporaryFailure", "throttled"),
+    ("SlowDown", 503, "TemporaryFailure", "throttled"),
+    ("RequestLimitExceeded", 400, "TemporaryFailure", "throttled"),
+    ("Unknown", 429, "TemporaryFailure", "throttled"),
+    ("InternalError", 500, "TemporaryFailure", "retryable"),
+    ("InternalServerException", 500, "TemporaryFailure", "retryable"),
+    ("ServiceUnavailable", 503, "TemporaryFailure", "retryable"),
+    ("SomethingNew", 502, "TemporaryFailure", "retryable"),
+    ("RequestTimeout", 400, "TemporaryFailure", "retryable"),
 ])
-def test_client_errors(code: str, status: int, expected: str) -> None:
+def test_client_errors(code: str, status: int, expected: str, words: str) -> None:
     failure = from_client_error(client_error(code, status), "GetObject s3://b/k", "s3:GetObject")
     assert failure.result_code == expected
-    assert failure.message.startswith(f"GetObject s3://b/k failed ({code} {status}): ")
+    assert failure.message.startswith(f"GetObject s3://b/k failed ({code} {status}): ") and words in failure.message
 
 
 @pytest.mark.parametrize(("error", "expected"), [

@@ -22,10 +22,9 @@ NEGATIVE = "This is a terrible, awful mess. I hate it."
     ("little-rascals.txt", "NEGATIVE"),
     ("julius-caesar.txt", "NEUTRAL"),
 ])
-def test_sample_texts_get_the_walkthrough_labels(s3: Any, event_for, invoke_one, name: str, label: str) -> None:
+def test_sample_texts_get_the_walkthrough_labels(run_on, name: str, label: str) -> None:
     body = (REPO / "files" / name).read_bytes()
-    s3.put_object(Bucket=BUCKET, Key=f"texts/{name}", Body=body)
-    record = invoke_one(event_for(f"texts/{name}"))
+    record = run_on(f"texts/{name}", body)
     assert record["resultCode"] == "Succeeded"
     result = record["result"]
     assert result["label"] == label
@@ -46,9 +45,8 @@ def test_sample_texts_get_the_walkthrough_labels(s3: Any, event_for, invoke_one,
     "a/b/c/d/e/f/g/h/deep prefix/x+y z.txt",
 ])
 @pytest.mark.parametrize("schema", ["1.0", "2.0"])
-def test_url_encoded_keys_are_decoded_exactly_once(s3: Any, event_for, invoke_one, key: str, schema: str) -> None:
-    s3.put_object(Bucket=BUCKET, Key=key, Body=POSITIVE.encode())
-    record = invoke_one(event_for(key, schema=schema))
+def test_url_encoded_keys_are_decoded_exactly_once(run_on, key: str, schema: str) -> None:
+    record = run_on(key, POSITIVE, schema=schema)
     assert record["resultCode"] == "Succeeded", record["resultString"]
     assert record["result"]["label"] == "POSITIVE"
 
@@ -63,20 +61,15 @@ def test_versioned_object_reads_the_requested_old_version(versioned_s3: Any, eve
     assert latest_record["result"]["label"] == "NEGATIVE"
 
 
-def test_missing_version_is_a_permanent_failure(versioned_s3: Any, event_for, invoke_one) -> None:
-    versioned_s3.put_object(Bucket=BUCKET, Key="review.txt", Body=POSITIVE.encode())
-    record = invoke_one(event_for("review.txt", version_id="3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY"))
-    assert record["resultCode"] == "PermanentFailure"
-    assert "NoSuchVersion" in record["resultString"] and "version" in record["resultString"]
-
-
-@pytest.mark.parametrize(("key", "bucket", "code"), [
-    ("absent.txt", BUCKET, "NoSuchKey"),
-    ("absent.txt", "no-such-bucket-here", "NoSuchBucket"),
+@pytest.mark.parametrize(("key", "bucket", "version", "code"), [
+    ("absent.txt", BUCKET, None, "NoSuchKey"),
+    ("absent.txt", "no-such-bucket-here", None, "NoSuchBucket"),
+    ("review.txt", BUCKET, "3HL4kqtJlcpXroDTDmJ-rmSpXd3dIbrHY", "NoSuchVersion"),
 ])
-def test_missing_object_or_bucket_is_a_permanent_failure(s3: Any, event_for, invoke_one, key: str, bucket: str,
-                                                         code: str) -> None:
-    record = invoke_one(event_for(key, bucket=bucket))
+def test_missing_object_bucket_or_version_is_a_permanent_failure(versioned_s3: Any, event_for, invoke_one, key: str,
+                                                                 bucket: str, version: str | None, code: str) -> None:
+    versioned_s3.put_object(Bucket=BUCKET, Key="review.txt", Body=POSITIVE.encode())
+    record = invoke_one(event_for(key, bucket=bucket, version_id=version))
     assert record["resultCode"] == "PermanentFailure"
     assert code in record["resultString"] and "manifest" in record["resultString"]
 
@@ -86,18 +79,16 @@ def test_missing_object_or_bucket_is_a_permanent_failure(s3: Any, event_for, inv
     (b"caf\xe9 au lait, latin-1 encoded", "not UTF-8 text (invalid byte 0xe9 at offset 3)"),
     ("truncated at the end \u00e9".encode()[:-1], "not UTF-8 text"),
 ])
-def test_non_text_content_is_a_permanent_failure(s3: Any, event_for, invoke_one, body: bytes, expected: str) -> None:
-    s3.put_object(Bucket=BUCKET, Key="blob.bin", Body=body)
-    record = invoke_one(event_for("blob.bin"))
+def test_non_text_content_is_a_permanent_failure(run_on, body: bytes, expected: str) -> None:
+    record = run_on("blob.bin", body)
     assert record["resultCode"] == "PermanentFailure"
     assert expected in record["resultString"]
     assert "manifest" in record["resultString"]
 
 
 @pytest.mark.parametrize("body", [b"", b"   \n\t  \r\n", "\ufeff".encode()])
-def test_empty_or_blank_object_succeeds_and_says_empty(s3: Any, event_for, invoke_one, body: bytes) -> None:
-    s3.put_object(Bucket=BUCKET, Key="empty.txt", Body=body)
-    record = invoke_one(event_for("empty.txt"))
+def test_empty_or_blank_object_succeeds_and_says_empty(run_on, body: bytes) -> None:
+    record = run_on("empty.txt", body)
     assert record["resultCode"] == "Succeeded"
     result = record["result"]
     assert result["empty"] is True and result["label"] == "NEUTRAL"
@@ -146,33 +137,19 @@ def test_ten_mb_object_full_mode_reads_up_to_max_bytes(ten_mb_object: str, event
     assert 19996 <= result["bytes_analyzed"] <= 20000
 
 
-def test_range_cutting_a_character_drops_only_that_character(s3: Any, event_for, invoke_one) -> None:
-    body = ("a" * 4999 + "é" + " good") .encode()  # the 2-byte é straddles byte 5,000
-    s3.put_object(Bucket=BUCKET, Key="cut.txt", Body=body)
-    record = invoke_one(event_for("cut.txt"))
+def test_range_cutting_a_character_drops_only_that_character(run_on) -> None:
+    record = run_on("cut.txt", "a" * 4999 + "é" + " good")  # the 2-byte é straddles byte 5,000
     assert record["resultCode"] == "Succeeded"
     assert record["result"]["bytes_analyzed"] == 4999 and record["result"]["truncated"] is True
 
 
-def test_full_mode_small_object_is_not_truncated(s3: Any, event_for, invoke_one) -> None:
-    s3.put_object(Bucket=BUCKET, Key="small.txt", Body=POSITIVE.encode())
-    record = invoke_one(event_for("small.txt", user_arguments={"Mode": "full"}))
-    assert record["result"]["truncated"] is False and record["result"]["bytes_analyzed"] == len(POSITIVE)
-
-
-@pytest.mark.parametrize(("code", "status", "result_code", "words"), [
-    ("AccessDenied", 403, "PermanentFailure", "s3:GetObject"),
-    ("SlowDown", 503, "TemporaryFailure", "throttled"),
-    ("InternalError", 500, "TemporaryFailure", "retryable"),
-    ("InvalidObjectState", 403, "PermanentFailure", "restore it first"),
-])
-def test_s3_errors_are_classified(s3: Any, event_for, invoke_one, code: str, status: int, result_code: str,
-                                  words: str) -> None:
+def test_an_s3_error_fails_the_task_naming_the_permission(s3: Any, event_for, invoke_one) -> None:
+    """Every error code's result code and hint: tests/lambda/test_failures.py's table."""
     with Stubber(s3_client()) as stub:
-        stub.add_client_error("get_object", service_error_code=code, http_status_code=status)
+        stub.add_client_error("get_object", service_error_code="AccessDenied", http_status_code=403)
         record = invoke_one(event_for("any.txt"))
-    assert record["resultCode"] == result_code
-    assert code in record["resultString"] and words in record["resultString"]
+    assert record["resultCode"] == "PermanentFailure"
+    assert "AccessDenied" in record["resultString"] and "s3:GetObject" in record["resultString"]
 
 
 def test_s3_read_timeout_is_a_temporary_failure(s3: Any, event_for, invoke_one,

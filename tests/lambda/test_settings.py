@@ -1,13 +1,12 @@
-"""Environment variables and schema 2.0 user arguments."""
+"""Environment variables and schema 2.0 user arguments (each refused value, through the handler:
+test_handler_events.py)."""
 
 from __future__ import annotations
 
 import botocore.session
-import pytest
 
 from batch_sentiment.settings import (
     DEFAULT_MAX_BYTES,
-    ConfigurationError,
     Settings,
     comprehend_languages,
     load_settings,
@@ -39,8 +38,3 @@ def test_user_arguments_override_the_environment() -> None:
     assert with_user_arguments(base, None) == base
     assert with_user_arguments(base, {}) == base
 
-
-@pytest.mark.parametrize("arguments", [["Mode"], {"Mode": 1}, {"TagKey": ""}])
-def test_malformed_user_arguments(arguments: object) -> None:
-    with pytest.raises(ConfigurationError):
-        with_user_arguments(load_settings({}), arguments)

@@ -11,6 +11,7 @@ from batch_sentiment.tagging import MAX_TAGS, merged_tags
 BUCKET = "amzn-s3-demo-bucket"
 POSITIVE = b"What a wonderful, happy day. I love it."
 NEGATIVE = b"This is a terrible, awful mess. I hate it."
+LABEL = {"TagKey": "sentiment"}  # the user argument that tags each object with its label
 
 
 def tag_set(s3: Any, key: str, version_id: str | None = None) -> dict[str, str]:
@@ -18,39 +19,34 @@ def tag_set(s3: Any, key: str, version_id: str | None = None) -> dict[str, str]:
     return {t["Key"]: t["Value"] for t in s3.get_object_tagging(Bucket=BUCKET, Key=key, **extra)["TagSet"]}
 
 
-def test_label_is_added_and_existing_tags_are_kept(s3: Any, event_for, invoke_one) -> None:
-    s3.put_object(Bucket=BUCKET, Key="in box/a+b.txt", Body=POSITIVE, Tagging="owner=data-team&tier=gold")
-    record = invoke_one(event_for("in box/a+b.txt", user_arguments={"TagKey": "sentiment"}))
+def test_label_is_added_and_existing_tags_are_kept(s3: Any, run_on) -> None:
+    record = run_on("in box/a+b.txt", POSITIVE, tagging="owner=data-team&tier=gold", user_arguments=LABEL)
     assert record["resultCode"] == "Succeeded" and record["result"]["tagged"] is True
     assert tag_set(s3, "in box/a+b.txt") == {"owner": "data-team", "tier": "gold", "sentiment": "POSITIVE"}
 
 
-def test_existing_label_tag_is_replaced_in_place(s3: Any, event_for, invoke_one) -> None:
-    s3.put_object(Bucket=BUCKET, Key="a.txt", Body=NEGATIVE, Tagging="sentiment=POSITIVE&owner=x")
-    invoke_one(event_for("a.txt", user_arguments={"TagKey": "sentiment"}))
+def test_existing_label_tag_is_replaced_in_place(s3: Any, run_on) -> None:
+    run_on("a.txt", NEGATIVE, tagging="sentiment=POSITIVE&owner=x", user_arguments=LABEL)
     assert tag_set(s3, "a.txt") == {"sentiment": "NEGATIVE", "owner": "x"}
 
 
-def test_full_tag_set_is_a_clear_permanent_failure_and_keeps_the_tags(s3: Any, event_for, invoke_one) -> None:
-    full = "&".join(f"k{i}=v{i}" for i in range(MAX_TAGS))
-    s3.put_object(Bucket=BUCKET, Key="a.txt", Body=POSITIVE, Tagging=full)
-    record = invoke_one(event_for("a.txt", user_arguments={"TagKey": "sentiment"}))
+def test_full_tag_set_is_a_clear_permanent_failure_and_keeps_the_tags(s3: Any, run_on) -> None:
+    record = run_on("a.txt", POSITIVE, tagging="&".join(f"k{i}=v{i}" for i in range(MAX_TAGS)), user_arguments=LABEL)
     assert record["resultCode"] == "PermanentFailure"
     assert "already has 10 tags (S3 allows 10)" in record["resultString"]
     assert tag_set(s3, "a.txt") == {f"k{i}": f"v{i}" for i in range(MAX_TAGS)}
 
 
-def test_full_tag_set_that_already_has_the_key_is_updated(s3: Any, event_for, invoke_one) -> None:
+def test_full_tag_set_that_already_has_the_key_is_updated(s3: Any, run_on) -> None:
     full = "&".join(f"k{i}=v{i}" for i in range(MAX_TAGS - 1)) + "&sentiment=NEUTRAL"
-    s3.put_object(Bucket=BUCKET, Key="a.txt", Body=POSITIVE, Tagging=full)
-    assert invoke_one(event_for("a.txt", user_arguments={"TagKey": "sentiment"}))["resultCode"] == "Succeeded"
+    assert run_on("a.txt", POSITIVE, tagging=full, user_arguments=LABEL)["resultCode"] == "Succeeded"
     assert tag_set(s3, "a.txt")["sentiment"] == "POSITIVE" and len(tag_set(s3, "a.txt")) == MAX_TAGS
 
 
 def test_tags_go_on_the_version_that_was_read(versioned_s3: Any, event_for, invoke_one) -> None:
     old = versioned_s3.put_object(Bucket=BUCKET, Key="r.txt", Body=POSITIVE, Tagging="keep=me")["VersionId"]
     latest = versioned_s3.put_object(Bucket=BUCKET, Key="r.txt", Body=NEGATIVE)["VersionId"]
-    invoke_one(event_for("r.txt", version_id=old, user_arguments={"TagKey": "sentiment"}))
+    invoke_one(event_for("r.txt", version_id=old, user_arguments=LABEL))
     assert tag_set(versioned_s3, "r.txt", old) == {"keep": "me", "sentiment": "POSITIVE"}
     assert tag_set(versioned_s3, "r.txt", latest) == {}
 
@@ -62,9 +58,8 @@ def test_unversioned_task_in_versioned_bucket_tags_the_version_read(versioned_s3
     assert tag_set(versioned_s3, "r.txt", read) == {"mood": "NEGATIVE"}
 
 
-def test_empty_object_is_tagged_with_its_neutral_label(s3: Any, event_for, invoke_one) -> None:
-    s3.put_object(Bucket=BUCKET, Key="e.txt", Body=b"")
-    record = invoke_one(event_for("e.txt", user_arguments={"TagKey": "sentiment"}))
+def test_empty_object_is_tagged_with_its_neutral_label(s3: Any, run_on) -> None:
+    record = run_on("e.txt", b"", user_arguments=LABEL)
     assert record["result"]["empty"] is True
     assert tag_set(s3, "e.txt") == {"sentiment": "NEUTRAL"}
 

@@ -16,28 +16,23 @@ def test_cut_character_at_the_end_of_a_prefix_is_dropped(character: str) -> None
         assert (text, consumed) == ("ab", 2)
 
 
-def test_whole_object_is_decoded_entirely() -> None:
-    assert decode_prefix("naïve 😀".encode(), cut=False) == ("naïve 😀", len("naïve 😀".encode()))
+@pytest.mark.parametrize(("data", "text", "consumed"), [
+    ("naïve 😀".encode(), "naïve 😀", len("naïve 😀".encode())),  # a whole object is decoded entirely
+    ("\ufeffhello".encode(), "hello", 8),  # a byte order mark is not text
+])
+def test_a_whole_object_is_decoded(data: bytes, text: str, consumed: int) -> None:
+    assert decode_prefix(data, cut=False) == (text, consumed)
 
 
-def test_incomplete_character_at_the_real_end_is_invalid() -> None:
-    with pytest.raises(TaskFailure, match="not UTF-8 text") as failure:
-        decode_prefix("x😀".encode()[:-1], cut=False)
+@pytest.mark.parametrize(("data", "cut", "message"), [
+    ("x😀".encode()[:-1], False, "not UTF-8 text"),  # an incomplete character at the real end is invalid
+    (b"a\xffbc", True, r"invalid byte 0xff at offset 1"),  # an invalid byte inside a cut prefix is still invalid
+    (b"ab\x00cd", True, r"binary content \(NUL byte at offset 2\)"),  # a NUL byte means binary
+])
+def test_what_is_not_utf8_text_fails_the_task_permanently(data: bytes, cut: bool, message: str) -> None:
+    with pytest.raises(TaskFailure, match=message) as failure:
+        decode_prefix(data, cut=cut)
     assert failure.value.result_code == "PermanentFailure"
-
-
-def test_invalid_byte_inside_a_cut_prefix_is_still_invalid() -> None:
-    with pytest.raises(TaskFailure, match=r"invalid byte 0xff at offset 1"):
-        decode_prefix(b"a\xffbc", cut=True)
-
-
-def test_nul_byte_means_binary() -> None:
-    with pytest.raises(TaskFailure, match=r"binary content \(NUL byte at offset 2\)"):
-        decode_prefix(b"ab\x00cd", cut=True)
-
-
-def test_byte_order_mark_is_not_text() -> None:
-    assert decode_prefix("\ufeffhello".encode(), cut=False) == ("hello", 8)
 
 
 def test_short_text_is_one_document() -> None:

@@ -5,8 +5,8 @@ docs/linter.md, "Terraform". The code base (files, blocks, modules, every value 
 s3batch_core.terraform.project's, expressions are evaluated by s3batch_core.terraform.evaluate's partial
 evaluation (what depends on a value known only at plan time stays "${...}"), and aws_iam_policy_document blocks
 are assembled by s3batch_core.terraform.policy.assemble with this module's VariableValues; this module turns the
-values into policy documents, PolicySources and RoleSources. A jsonencode/heredoc statement's line is found by its
-Effect key in the text (a heredoc is one string in the parse tree).
+values into policy documents, PolicySources and RoleSources. Lines come from python-hcl2's parse tree
+(s3batch_core.terraform.load.Outline), a jsonencode/heredoc statement's too.
 """
 
 from __future__ import annotations
@@ -496,25 +496,16 @@ def _read_policy_file(path: Path) -> tuple[str, Doc | None]:
         return "", Doc(None, f"{shown} cannot be read ({exc.strerror})")
 
 
-_EFFECT_KEY = re.compile(r'(?:^|[\s{,])"?Effect"?\s*[=:]')
-
-
 def _with_inline_lines(doc: Doc, block: Block, attribute: str) -> Doc:
-    """A jsonencode(...) or heredoc policy written in the block: each statement's line is the line of its
-    Effect key, counted from the attribute (`policy =`, its line from the parse tree), when there is one Effect
-    per statement (a heredoc is one string in the parse tree, so its lines are the text's)."""
+    """A jsonencode(...) or heredoc policy written in the block's `attribute`: each statement's line, from the
+    parse tree (`Outline.statement_lines`), when there is one for each statement."""
     statements = doc.document.get("Statement") if isinstance(doc.document, dict) else None
-    if doc.origin is not None or doc.statement_lines or not isinstance(statements, list) or block.line is None:
+    if doc.origin is not None or doc.statement_lines or not isinstance(statements, list) or block.outline is None:
         return doc
-    nested = block.outline.nested if block.outline is not None else {}
-    start = min((line for path, line in nested.items() if path[-1] == attribute), default=None)
-    if start is None:
+    lines = block.outline.statement_lines.get(attribute, ())
+    if len(lines) < len(statements):
         return doc
-    end = block.end or block.line
-    found = [n for n in range(start, end + 1) if _EFFECT_KEY.search(block.file.lines[n - 1])]
-    if len(found) < len(statements):
-        return doc
-    return replace(doc, statement_lines=tuple(found[: len(statements)]))
+    return replace(doc, statement_lines=tuple(lines[: len(statements)]))
 
 
 def _union(docs: list[Doc]) -> list:

@@ -21,7 +21,6 @@ def s3_client() -> Any:
 
 @functools.cache
 def comprehend_client() -> Any:
-    """The Comprehend client."""
     return boto3.client("comprehend", config=CLIENT_CONFIG)
 
 

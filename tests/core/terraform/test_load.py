@@ -34,3 +34,35 @@ def test_outline_gives_the_lines_of_blocks_and_what_they_hold() -> None:
     assert batch.nested[('dynamic "statement"', "for_each")] == 8
     role = outlines[("resource", "aws_iam_role", "r")]  # an unquoted label reads like a quoted one
     assert (role.line, role.end, role.children) == (15, 15, ())
+
+
+INLINE = """\
+resource "aws_iam_role" "batch" {
+  assume_role_policy = jsonencode({
+    Statement = [
+      {
+        Sid    = "Batch"
+        Effect = "Allow"
+        Action = "sts:AssumeRole"
+      },
+      { Action = "sts:TagSession" },
+    ]
+  })
+  single = jsonencode({ Statement = { Effect = "Deny" } })
+  policy = <<-EOT
+    {"Statement": [
+      {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+      {"Effect": "Deny", "Action": "s3:*", "Resource": "*"}
+    ]}
+  EOT
+  computed = jsonencode({ Statement = concat(local.a, local.b) })
+  other    = jsonencode([{ Effect = "Allow" }])
+}
+"""
+
+
+def test_outline_gives_the_line_of_each_statement_of_a_jsonencode_or_heredoc_policy() -> None:
+    _, outlines = parse(INLINE)
+    lines = outlines[("resource", "aws_iam_role", "batch")].statement_lines
+    # a statement's Effect line, else the line its object starts on; computed or non-policy values have none
+    assert dict(lines) == {"assume_role_policy": (6, 9), "single": (12,), "policy": (15, 16)}
