@@ -322,16 +322,10 @@ def lint_paths(paths: Sequence[Path], operation: str | None = None) -> list[Find
     from validate.linter.terraform import Extractor
 
     tf_files, json_files = collect_paths([Path(p) for p in paths])
-    standalone: list[PolicySource] = []
-    roles: list[RoleSource] = []
-    if tf_files:
-        files = with_local_modules([parse_tf_file(p) for p in tf_files])
-        standalone, roles = Extractor(TerraformProject(files)).extract(operation)
-    for path in json_files:
-        source = json_source(path, operation)
-        if source is not None:
-            standalone.append(source)
-    context = _context_only([tf.path for tf in files] if tf_files else [], [Path(p) for p in paths])
+    files = with_local_modules([parse_tf_file(p) for p in tf_files]) if tf_files else []
+    standalone, roles = Extractor(TerraformProject(files)).extract(operation) if files else ([], [])
+    standalone += [source for path in json_files if (source := json_source(path, operation)) is not None]
+    context = _context_only([tf.path for tf in files], [Path(p) for p in paths])
     return [f for f in lint_sources(standalone, roles, operation=operation) if f.file not in context]
 
 

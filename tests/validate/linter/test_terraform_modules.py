@@ -48,14 +48,12 @@ def test_v5_default_trust_actions_and_unknown_sources() -> None:
     assert registry_module("git::https://github.com/terraform-aws-modules/terraform-aws-iam.git//modules/iam-role?ref=v6.0.0") == "iam-role"
 
 
-def test_permissions_attached_outside_the_code_are_one_info_finding() -> None:
-    findings = [f for f in lint_paths([TERRAFORM / "attached_elsewhere"]) if f.resource == "aws_iam_role.platform_owned"]
-    assert sorted(f.rule for f in findings) == ["S3B008", "S3B114"]
-    (outside,) = [f for f in findings if f.rule == "S3B114"]
-    assert "permissions attached outside this code" in outside.message and outside.severity.value == "info"
-
-
-def test_policy_attached_through_a_data_role_lookup_is_the_roles() -> None:
-    findings = [f for f in lint_paths([TERRAFORM / "attached_elsewhere"]) if f.resource == "aws_iam_role.looked_up"]
-    assert [f.rule for f in findings if f.severity.value != "info"] == ["S3B111"]  # only the report write is missing
-    assert "s3:PutObject" in next(f.message for f in findings if f.rule == "S3B111")
+def test_attachments_outside_the_code_and_through_a_data_role_lookup() -> None:
+    findings = lint_paths([TERRAFORM / "attached_elsewhere"])
+    outside = [f for f in findings if f.resource == "aws_iam_role.platform_owned"]  # one info finding, no errors
+    assert sorted(f.rule for f in outside) == ["S3B008", "S3B114"]
+    (attached,) = [f for f in outside if f.rule == "S3B114"]
+    assert "permissions attached outside this code" in attached.message and attached.severity.value == "info"
+    looked_up = [f for f in findings if f.resource == "aws_iam_role.looked_up"]  # the policy is the role's
+    assert [f.rule for f in looked_up if f.severity.value != "info"] == ["S3B111"]  # only the report write is missing
+    assert "s3:PutObject" in next(f.message for f in looked_up if f.rule == "S3B111")
