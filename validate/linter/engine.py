@@ -120,24 +120,18 @@ def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None)
         undeclared = _engine_finding(registry, "S3B113", where, message)
         role = replace(role, operation=operation, operation_origin=f"evident from its permissions: {why}")
     if role.operation not in OPERATIONS:
-        return _engine_finding(
-            registry, "S3B112", where,
-            f'{role.address}: operation "{role.operation}" ({role.operation_origin}) is not one of {", ".join(OPERATIONS)}',
-        )
+        return _engine_finding(registry, "S3B112", where, f'{role.address}: operation "{role.operation}" '
+                               f'({role.operation_origin}) is not one of {", ".join(OPERATIONS)}')
     findings = undeclared + _rule_findings(role, registry, scope, where)
     if not role.permissions and not role.unreadable:  # no policy here: attached by another stack
-        findings += _engine_finding(
-            registry, "S3B114", where,
-            f"{role.address}: permissions attached outside this code (no permission policy of the role is "
-            "defined here); missing-permission check skipped",
-        )
+        why = (f"{role.address}: permissions attached outside this code "
+               "(no permission policy of the role is defined here)")
     elif role.unreadable or len(role.readable) != len(role.permissions):
-        findings += _engine_finding(
-            registry, "S3B114", where,
-            f"{role.address} has policies that cannot be read here ({', '.join(role.unreadable) or 'unparsable policy'}); "
-            "missing-permission check skipped",
-        )
-    return findings
+        unread = ", ".join(role.unreadable) or "unparsable policy"
+        why = f"{role.address} has policies that cannot be read here ({unread})"
+    else:
+        return findings
+    return findings + _engine_finding(registry, "S3B114", where, f"{why}; missing-permission check skipped")
 
 
 def _rule_findings(role: RoleSource, registry: Registry, scope: JobScope | None, where: PolicySource) -> list[Finding]:

@@ -15,12 +15,8 @@ class TrustService(Rule, id="S3B001", severity=Severity.ERROR, target=BATCH_TRUS
     fix_hint = 'Use Principal {"Service": "batchoperations.s3.amazonaws.com"} (s3batch trust-policy prints it)'
 
     def check(self, context: DocumentContext) -> Iterator[Issue]:
-        services = [
-            p.value
-            for s in context.policy.allow_statements()
-            for p in s.principals or ()
-            if p.kind == "Service"
-        ]
+        statements = context.policy.allow_statements()
+        services = [p.value for s in statements for p in s.principals or () if p.kind == "Service"]
         if batch_service() in services or any(has_placeholder(v) for v in services) or not context.complete:
             return
         others = [v for v in services if v != batch_service()]

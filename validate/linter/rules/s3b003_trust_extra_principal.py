@@ -39,9 +39,7 @@ class TrustExtraPrincipal(Rule, id="S3B003", severity=Severity.ERROR, target=BAT
         extra = extra_principals(context.policy)
         if not extra:
             return
-        first = next(
-            s for s in context.policy.allow_statements() if any(p in extra for p in s.principals or ())
-        )
+        first = next(s for s in context.policy.allow_statements() if any(p in extra for p in s.principals or ()))
         yield Issue(
             f"the batch role is shared: it also trusts {', '.join(str(p) for p in extra)}; split the role "
             "so S3 Batch Operations has one of its own",
