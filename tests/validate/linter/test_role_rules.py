@@ -16,15 +16,12 @@ from validate.linter.rules._scope import minimal_scope
 from validate.linter.sources import PolicySource, RoleSource
 from tests.validate.linter.conftest import TF
 
+LOCATIONS = ("manifests-bkt", "manifests/job.csv", "reports-bkt", "reports/")  # manifest and report
 SCOPES = {
-    "LambdaInvoke": JobScope(
-        "LambdaInvoke", "manifests-bkt", "manifests/job.csv", "reports-bkt", "reports/",
-        function_arn="arn:aws:lambda:us-east-1:123456789012:function:sentiment:3",
-    ),
-    "S3PutObjectTagging": JobScope("S3PutObjectTagging", "manifests-bkt", "manifests/job.csv", "reports-bkt", "reports/", bucket="data-bkt"),
-    "S3PutObjectCopy": JobScope(
-        "S3PutObjectCopy", "manifests-bkt", "manifests/job.csv", "reports-bkt", "reports/", bucket="src-bkt", destination_bucket="dst-bkt"
-    ),
+    "LambdaInvoke": JobScope("LambdaInvoke", *LOCATIONS,
+                             function_arn="arn:aws:lambda:us-east-1:123456789012:function:sentiment:3"),
+    "S3PutObjectTagging": JobScope("S3PutObjectTagging", *LOCATIONS, bucket="data-bkt"),
+    "S3PutObjectCopy": JobScope("S3PutObjectCopy", *LOCATIONS, bucket="src-bkt", destination_bucket="dst-bkt"),
 }
 
 
