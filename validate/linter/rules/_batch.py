@@ -13,13 +13,6 @@ CREATE_JOB = "s3:createjob"
 SESSION_ACTIONS = frozenset({"sts:tagsession", "sts:setsourceidentity"})
 
 
-def batch_service() -> str:
-    """The service principal of the batch role: batchoperations.s3.amazonaws.com."""
-    from s3batch_core.iam.catalogue import BATCH_SERVICE_PRINCIPAL
-
-    return BATCH_SERVICE_PRINCIPAL
-
-
 @cache
 def assume_actions() -> frozenset[str]:
     """The actions the catalogue's trust policy grants (lower-cased), i.e. sts:AssumeRole."""

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from s3batch_core.iam.catalogue import BATCH_SERVICE_PRINCIPAL
 from validate.linter.findings import Severity
 from validate.linter.model import Policy, Principal, has_placeholder
 from validate.linter.rule import BATCH_TRUST, DocumentContext, Issue, Rule
-from validate.linter.rules._batch import batch_service
 
 
 def extra_principals(policy: Policy) -> list[Principal]:
@@ -21,7 +21,8 @@ def extra_principals(policy: Policy) -> list[Principal]:
         for principal in statement.principals or ():
             if principal.is_wildcard or has_placeholder(principal.kind):
                 continue  # "*" is S3B002's; a principal type known only at plan time may be the batch service
-            if principal.kind == "Service" and (principal.value == batch_service() or has_placeholder(principal.value)):
+            if principal.kind == "Service" and (principal.value == BATCH_SERVICE_PRINCIPAL
+                                                or has_placeholder(principal.value)):
                 continue
             if principal not in found:
                 found.append(principal)
