@@ -232,7 +232,6 @@ def lint_document(document: object, *, kind: str | None = None, operation: str |
 
 def json_source(path: Path, operation: str | None = None) -> PolicySource | None:
     """A PolicySource for a JSON policy file; None when the file is JSON but not a policy; InputError if unreadable."""
-
     try:
         check_size(path.stat().st_size, str(path), MAX_POLICY_BYTES)
         text = path.read_text(encoding="utf-8")

@@ -68,7 +68,7 @@ def test_operation_flag_overrides_the_declaration() -> None:
     assert {r.operation_origin for r in roles} == {"--operation"}
 
 
-def test_module_alone_uses_no_caller(tmp_path: Path) -> None:
+def test_module_alone_uses_no_caller() -> None:
     _, roles = _extract("module_role")
     (role,) = roles
     assert role.operation is None  # variable without default, no caller: S3B113
