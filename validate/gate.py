@@ -1,13 +1,8 @@
 """The pre-merge gate (`make check`, `s3batch check`): every static check of a repository's Terraform, one summary.
 
-Steps: parse every .tf file; check it against the AWS provider schema snapshot (validate.provider_schema);
-lint every policy in it; check each batch role (any role trusting S3 Batch Operations) against the catalogue for
-its declared operation; detect drift of generated policy templates where there are any; run checkov offline
-where it is installed; and, where a `terraform` binary is on PATH, `terraform fmt -check`, `terraform validate`
-and `terraform test`. Works on any repository: the Terraform folder and the policy folders are the working
-directory's or flags', nothing comes from where the kit is installed.
-Artefacts go to build/check/ (schema.json, schema.sarif, lint.json, lint.sarif, checkov.json, summary.json),
-each written atomically.
+The steps, how each is skipped, and the artefacts in build/check/ (each written atomically): docs/linter.md,
+"`s3batch check` and `make check`". Works on any repository: the Terraform folder and the policy folders are the
+working directory's or flags', nothing comes from where the kit is installed.
 """
 
 from __future__ import annotations
@@ -82,7 +77,6 @@ class GateReport:
 
     @property
     def exit_code(self) -> int:
-        """0 passed, 1 failed."""
         return 0 if self.passed else 1
 
     def seconds(self, *, without: Sequence[str] = ()) -> float:
@@ -91,15 +85,10 @@ class GateReport:
 
     def to_dict(self) -> dict:
         """The summary.json document."""
-        return {
-            "passed": self.passed,
-            "exit_code": self.exit_code,
-            "steps": [asdict(s) for s in self.steps],
-            "seconds": {
-                "total": self.seconds(),
-                "without_checkov_and_terraform_cli": self.seconds(without=TERRAFORM_CLI_STEPS),
-            },
-        }
+        seconds = {"total": self.seconds(),
+                   "without_checkov_and_terraform_cli": self.seconds(without=TERRAFORM_CLI_STEPS)}
+        return {"passed": self.passed, "exit_code": self.exit_code, "steps": [asdict(s) for s in self.steps],
+                "seconds": seconds}
 
 
 def _timed(name: str, run: Callable[[], Step]) -> Step:
@@ -215,9 +204,7 @@ def _checkov_step(options: GateOptions) -> Step:
         return Step("", FAILED, f"checkov not found at {options.checkov} (make check installs it in .venv-checkov)")
     command = [str(options.checkov), "-d", str(options.terraform_dir), "--framework", "terraform", "--skip-download", "-o", "json"]
     try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=COMMAND_TIMEOUT, env={**os.environ, **CHECKOV_ENV}, check=False
-        )
+        done = _run(command, CHECKOV_ENV)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return Step("", FAILED, f"checkov did not run: {exc}")
     try:
@@ -257,7 +244,7 @@ def _terraform_steps(options: GateOptions, roots: list[Path]) -> list[Step]:
                      "terraform is not on PATH: terraform fmt -check, terraform validate and terraform test skipped")]
     return [
         _timed("terraform fmt", lambda: _fmt_step(binary, options.terraform_dir)),
-        _timed("terraform validate", lambda: _validate_step(binary, options, roots)),
+        _timed("terraform validate", lambda: _in_roots(binary, options, roots, "validate", "valid")),
         _timed("terraform test", lambda: _test_step(binary, options, roots)),
     ]
 
@@ -312,10 +299,6 @@ def _in_roots(binary: str, options: GateOptions, roots: list[Path], command: str
     return Step("", PASSED, f"terraform {command}: {len(roots)} root modules {passed}")
 
 
-def _validate_step(binary: str, options: GateOptions, roots: list[Path]) -> Step:
-    return _in_roots(binary, options, roots, "validate", "valid")
-
-
 def _test_step(binary: str, options: GateOptions, roots: list[Path]) -> Step:
     """`terraform test` in each root module with a tests/ directory (mock_provider needs Terraform >= 1.7)."""
     with_tests = [root for root in roots if any((root / "tests").glob("*.tftest.hcl"))]
@@ -366,7 +349,6 @@ def format_text(report: GateReport) -> str:
 
 
 def default_terraform() -> str | None:
-    """The terraform binary on PATH, or None."""
     return shutil.which("terraform")
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from s3batch_core.terraform.load import walk_files
+from s3batch_core.terraform.policy import as_list
 from s3batch_core.terraform.templates import TemplateError
 from s3batch_core.iam.catalogue import OPERATIONS, JobScope, build_policy, submitter_policy, trust_policy
 
@@ -47,17 +48,10 @@ _WHOLE_VALUES = {
     _ROLE_SENTINEL: "${role_arn}",
     _ACCOUNT_SENTINEL: "${source_account}",
 }
-_TOKENS = {
-    "tpl-partition": "${partition}",
-    "tpl-region": "${region}",
-    "tpl-manifest-bucket": "${manifest_bucket}",
-    "tpl-manifest-prefix": "${manifest_prefix}",
-    "tpl-report-bucket": "${report_bucket}",
-    "tpl-report-prefix": "${report_prefix}",
-    "tpl-target-bucket": "${target_bucket}",
-    "tpl-destination-bucket": "${destination_bucket}",
-    "tpl-account-id": "${account_id}",
-}
+# "tpl-manifest-bucket" -> "${manifest_bucket}", ...
+_TOKENS = {f"tpl-{name.replace('_', '-')}": "${" + name + "}" for name in (
+    "partition", "region", "manifest_bucket", "manifest_prefix", "report_bucket", "report_prefix", "target_bucket",
+    "destination_bucket", "account_id")}
 
 
 # ---- building the templates ----------------------------------------------------------------------------------
@@ -89,17 +83,10 @@ def _template_text(document: dict) -> str:
 
 def _operation_scope(operation: str, versioned: bool, kms: bool) -> JobScope:
     return JobScope(
-        operation=operation,
-        manifest_bucket="tpl-manifest-bucket",
-        manifest_key="tpl-manifest-prefix*",
-        report_bucket="tpl-report-bucket",
-        report_prefix="tpl-report-prefix",
-        bucket="tpl-target-bucket",
-        destination_bucket="tpl-destination-bucket",
-        function_arn=_FUNCTION_SENTINEL,
-        kms_key_arns=(_KMS_SENTINEL,) if kms else (),
-        versioned=versioned,
-        partition="tpl-partition",
+        operation=operation, manifest_bucket="tpl-manifest-bucket", manifest_key="tpl-manifest-prefix*",
+        report_bucket="tpl-report-bucket", report_prefix="tpl-report-prefix", bucket="tpl-target-bucket",
+        destination_bucket="tpl-destination-bucket", function_arn=_FUNCTION_SENTINEL,
+        kms_key_arns=(_KMS_SENTINEL,) if kms else (), versioned=versioned, partition="tpl-partition",
         region="tpl-region",
     )
 
@@ -248,9 +235,7 @@ def _grants(text: str) -> set[tuple[str, str, str, str]]:
 
 
 def _as_list(value: Any) -> list[str]:
-    if value is None:
-        return []
-    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    return [str(v) for v in as_list(value)]
 
 
 def _grant_text(grant: tuple[str, str, str, str]) -> str:

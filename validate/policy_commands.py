@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections.abc import Callable
 
 from s3batch_core.errors import UsageError
 from s3batch_core.iam.catalogue import OPERATIONS, JobScope, build_policy, missing_flags, submitter_policy, trust_policy
@@ -16,7 +17,6 @@ _S3_URI = re.compile(r"^s3://(?P<bucket>[^/]+)(?:/(?P<key>.*))?$")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add the three policy commands to the s3batch CLI."""
     policy = subparsers.add_parser(
         "policy",
         help="print the least-privilege permission policy of a batch role",
@@ -32,15 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     policy.add_argument("--kms-key-arn", metavar="ARN", action="append", default=[], dest="kms_key_arns",
                         help="KMS key of encrypted objects or inventory manifests (repeatable)")
     policy.add_argument("--versioned", action="store_true", help="the manifest carries version ids")
-    policy.add_argument(
-        "--operation-option",
-        dest="operation_options",
-        action="append",
-        default=[],
-        metavar="FIELD",
-        help="an operation field the job sets that needs more access, e.g. ObjectLockMode or "
-        "ObjectLockLegalHoldStatus for S3PutObjectCopy (repeatable)",
-    )
+    policy.add_argument("--operation-option", dest="operation_options", action="append", default=[], metavar="FIELD",
+                        help="an operation field the job sets that needs more access, e.g. ObjectLockMode or "
+                             "ObjectLockLegalHoldStatus for S3PutObjectCopy (repeatable)")
     policy.add_argument("--inventory", action="store_true", help="the manifest is an S3 Inventory manifest.json")
     policy.add_argument("--manifest-generator", action="store_true",
                         help="the job generates its manifest from --bucket (S3JobManifestGenerator)")
@@ -89,51 +83,39 @@ def scope_from_args(args: argparse.Namespace) -> JobScope:
         raise UsageError(f"--manifest: {args.manifest!r} names no key (s3://BUCKET/KEY, or a prefix ending in *)")
     try:
         return JobScope(
-            operation=args.operation,
-            manifest_bucket=manifest_bucket,
-            manifest_key=manifest_key or "*",
-            report_bucket=report_bucket,
-            report_prefix=report_prefix,
-            bucket=args.bucket,
-            destination_bucket=args.destination_bucket,
-            function_arn=args.function_arn,
-            kms_key_arns=tuple(sorted(set(args.kms_key_arns))),
-            versioned=args.versioned,
-            manifest_format="inventory" if args.inventory else "csv",
-            manifest_generator=args.manifest_generator,
-            partition=args.partition,
-            region=args.region,
+            operation=args.operation, manifest_bucket=manifest_bucket, manifest_key=manifest_key or "*",
+            report_bucket=report_bucket, report_prefix=report_prefix, bucket=args.bucket,
+            destination_bucket=args.destination_bucket, function_arn=args.function_arn,
+            kms_key_arns=tuple(sorted(set(args.kms_key_arns))), versioned=args.versioned,
+            manifest_format="inventory" if args.inventory else "csv", manifest_generator=args.manifest_generator,
+            partition=args.partition, region=args.region,
             operation_options=tuple(dict.fromkeys(args.operation_options)),
         )
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
 
-def _build(build: object, *args: object, **kwargs: object) -> dict:
+def _printed(build: Callable[..., dict], args: argparse.Namespace, name: str, *values: object,
+             **options: object) -> int:
+    """Print the catalogue's policy in the chosen format; a ValueError of the catalogue is a usage error."""
     try:
-        return build(*args, **kwargs)  # type: ignore[operator]
+        document = build(*values, **options)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    print(json.dumps(document, indent=2) if args.format == "json" else to_hcl(document, name))
+    return 0
 
 
 def run_policy(args: argparse.Namespace) -> int:
-    scope = scope_from_args(args)
-    _print(_build(build_policy, scope), args.format, f"batch_role_{args.operation.lower()}")
-    return 0
+    return _printed(build_policy, args, f"batch_role_{args.operation.lower()}", scope_from_args(args))
 
 
 def run_trust_policy(args: argparse.Namespace) -> int:
-    _print(_build(trust_policy, args.source_account), args.format, "batch_role_trust")
-    return 0
+    return _printed(trust_policy, args, "batch_role_trust", args.source_account)
 
 
 def run_submitter_policy(args: argparse.Namespace) -> int:
-    _print(_build(submitter_policy, args.role_arn, region=args.region), args.format, "batch_job_submitter")
-    return 0
-
-
-def _print(document: dict, output_format: str, name: str) -> None:
-    print(json.dumps(document, indent=2) if output_format == "json" else to_hcl(document, name))
+    return _printed(submitter_policy, args, "batch_job_submitter", args.role_arn, region=args.region)
 
 
 # ---- Terraform: an aws_iam_policy_document data block ---------------------------------------------------------

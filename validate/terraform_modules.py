@@ -1,18 +1,10 @@
 """Roles built through terraform-aws-modules/iam, recognised by the module call's source and inputs.
 
-A module call cannot be read like a resource: its role lives in a registry module that is not on disk.
-For the two role modules of terraform-aws-modules/iam, the inputs say what the role will be, so the call
-becomes an `aws_iam_role` body the extractor reads like any other:
-
-- `modules/iam-role` (v6): `trust_policy_permissions` (statements as in aws_iam_policy_document),
-  `policies` (name => policy ARN), `inline_policy_permissions` with `create_inline_policy`, `tags`.
-- `modules/iam-assumable-role` (v5): `trusted_role_services`, `trusted_role_arns`, `trusted_role_actions`
-  (default sts:AssumeRole and sts:TagSession, the module's default), or `custom_role_trust_policy` with
-  `create_custom_role_trust_policy`; `custom_role_policy_arns`, `inline_policy_statements`, `tags`.
-
-`modules/iam-policy` calls (`policy` input) are what `module.x.arn` attaches. Other inputs (OIDC, SAML,
-permissions boundaries) do not change what the linter checks. Input names come from the modules'
-variables.tf (v5.60.0 and v6.x).
+A module call cannot be read like a resource: its role lives in a registry module that is not on disk. For the
+role modules (`modules/iam-role`, v6; `modules/iam-assumable-role`, v5) the inputs say what the role will be, so
+the call becomes an `aws_iam_role` body the extractor reads like any other; `modules/iam-policy` calls (`policy`
+input) are what `module.x.arn` attaches. The inputs read: docs/linter.md, "Roles built through modules" (names from
+the modules' variables.tf, v5.60.0 and v6.x); others (OIDC, SAML, permissions boundaries) change nothing checked.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from validate.terraform_tools import TERRAFORM_ROOT, expectations
 
 BATCH_ROLE = TERRAFORM_ROOT / "modules" / "batch_role"
 ACCOUNT = plan.Account()
-FUNCTION_ARN, KMS_KEY, FULL_INPUTS = expectations.FUNCTION_ARN, expectations.KMS_KEY, expectations.FULL_INPUTS
+FUNCTION_ARN, FULL_INPUTS = expectations.FUNCTION_ARN, expectations.FULL_INPUTS
 _required_inputs, _inputs_for, _scope = expectations.required_inputs, expectations.inputs_for, expectations.job_scope
 
 

@@ -89,13 +89,9 @@ def test_function_environment_and_handler() -> None:
     function = stack.child("sentiment_lambda")
     environment = function.scope.local("environment")
     assert environment == {
-        "SENTIMENT_BACKEND": "comprehend",
-        "LANGUAGE_CODE": "en",
-        "SENTIMENT_MODE": "head",
-        "MAX_BYTES": str(settings.DEFAULT_MAX_BYTES),
-        "POWERTOOLS_SERVICE_NAME": telemetry.DEFAULT_SERVICE,
-        "POWERTOOLS_METRICS_NAMESPACE": telemetry.DEFAULT_NAMESPACE,
-        "POWERTOOLS_LOG_LEVEL": "INFO",
+        "SENTIMENT_BACKEND": "comprehend", "LANGUAGE_CODE": "en", "SENTIMENT_MODE": "head",
+        "MAX_BYTES": str(settings.DEFAULT_MAX_BYTES), "POWERTOOLS_SERVICE_NAME": telemetry.DEFAULT_SERVICE,
+        "POWERTOOLS_METRICS_NAMESPACE": telemetry.DEFAULT_NAMESPACE, "POWERTOOLS_LOG_LEVEL": "INFO",
     }
     settings.load_settings(environment)  # the handler accepts it
     arguments = function.resource_arguments("aws_lambda_function", "this")

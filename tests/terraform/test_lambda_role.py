@@ -9,11 +9,11 @@ import pytest
 
 from s3batch_core.iam.reference import action_exists, resource_matches, resource_types
 from s3batch_core.terraform import plan
+from s3batch_core.terraform.policy import as_list
 from validate.terraform_tools import TERRAFORM_ROOT, expectations
 
 LAMBDA_MODULE = TERRAFORM_ROOT / "modules" / "sentiment_lambda"
 ACCOUNT = plan.Account()
-KMS_KEY = expectations.KMS_KEY
 _expected = expectations.function_grants
 
 COMBINATIONS = list(itertools.product((False, True), ("comprehend", "lexicon"), ("Active", "PassThrough"), (False, True)))
@@ -25,13 +25,9 @@ def _policy(tagging: bool, backend: str, tracing: str, kms: bool) -> dict:
     return json.loads(function.resource_arguments("aws_iam_role_policy", "this")["policy"])
 
 
-def _as_list(value: str | list[str]) -> list[str]:
-    return [value] if isinstance(value, str) else value
-
-
 def _grants(policy: dict) -> set[tuple[str, str]]:
     return {(action, resource) for statement in policy["Statement"]
-            for action in _as_list(statement["Action"]) for resource in _as_list(statement["Resource"])}
+            for action in as_list(statement["Action"]) for resource in as_list(statement["Resource"])}
 
 
 @pytest.mark.parametrize(("tagging", "backend", "tracing", "kms"), COMBINATIONS)

@@ -64,18 +64,15 @@ def _bucket_name_ok(name: str) -> bool:
     return len(name) <= BUCKET_NAME_MAX and _accepts(BUCKET_MODULE.path, "bucket_name", name)
 
 
-def _longest(directory: Path, variable: str) -> str:
-    """The longest name of letters and hyphens the variable's validation accepts (one more is refused)."""
-    candidates = [("abcdefghi-" * 10)[: n - 1] + "z" for n in range(2, 80)]
+NAMES = [("abcdefghi-" * 10)[: n - 1] + "z" for n in range(2, 80)]  # letters and hyphens, 1 to 78 characters
+# A synthetic Region as long as the validation allows (no real one is): a-z and one digit at the end.
+REGIONS = [f"ap-{'x' * n}-1" for n in range(1, 40)]
+
+
+def _longest(directory: Path, variable: str, candidates: list[str]) -> str:
+    """The longest candidate the variable's validation accepts (one more is refused)."""
     accepted = [value for value in candidates if _accepts(directory, variable, value)]
     assert accepted and len(accepted[-1]) < len(candidates[-1]), f"{directory}: var.{variable} has no length bound"
-    return accepted[-1]
-
-
-# A synthetic Region as long as the validation allows (no real one is): a-z and one digit at the end.
-def _longest_region(directory: Path) -> str:
-    candidates = [f"ap-{'x' * n}-1" for n in range(1, 40)]
-    accepted = [region for region in candidates if _accepts(directory, "region", region)]
     return accepted[-1]
 
 
@@ -87,7 +84,7 @@ def test_validation_accepts_every_real_region_and_bounds_the_length() -> None:
     """The root bounds var.region (its names hold it); the examples take a real Region from the provider."""
     refused = [region for region in REAL_REGIONS if not _accepts(TERRAFORM, "region", region)]
     assert refused == []
-    longest = _longest_region(TERRAFORM)
+    longest = _longest(TERRAFORM, "region", REGIONS)
     assert len(longest) >= max(map(len, REAL_REGIONS))
     assert not _accepts(TERRAFORM, "region", f"ap-{'x' * (len(longest) - 4)}-1")
 
@@ -127,8 +124,8 @@ LONGEST_INPUTS.append(("root", "longest allowed"))
 @pytest.mark.parametrize(("key", "region"), LONGEST_INPUTS)
 def test_names_fit_for_the_longest_inputs(key: str, region: str) -> None:
     root = ROOTS[key]
-    region = _longest_region(root) if region == "longest allowed" else region
-    name = _longest(root, "name")
+    region = _longest(root, "region", REGIONS) if region == "longest allowed" else region
+    name = _longest(root, "name", NAMES)
     names = _names(root, name, region)
     assert names["bucket"] and names["role"], "the stack builds buckets and a role"
     for bucket in names["bucket"]:

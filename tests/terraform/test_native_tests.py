@@ -43,17 +43,9 @@ def _mocked_account(document: dict, overrides: list[dict]) -> plan.Account:
                           region=values["aws_region"]["region"], partition=values["aws_partition"]["partition"])
 
 
-def _runs() -> list[tuple[str, dict, str, dict]]:
-    found = []
-    for path in FILES:
-        document = load.load_file(path)
-        for run in document["run"]:
-            for name, body in run.items():
-                found.append((f"{path.name}:{name}", document, name, body))
-    return found
-
-
-RUNS = _runs()
+# (label, the file's document, run name, run body) of every run block
+RUNS = [(f"{path.name}:{name}", document, name, body) for path in FILES for document in [load.load_file(path)]
+        for run in document["run"] for name, body in run.items()]
 
 
 @pytest.mark.parametrize(("label", "document", "name", "body"), RUNS, ids=[run[0] for run in RUNS])

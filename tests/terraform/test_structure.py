@@ -24,22 +24,18 @@ def _rel(path: Path) -> str:
 
 def test_the_expected_modules_and_examples_exist() -> None:
     names = {_rel(directory) for directory in MODULE_DIRS}
-    assert names == {
-        "terraform",
-        "terraform/modules/bucket",
-        "terraform/modules/sentiment_lambda",
-        "terraform/modules/batch_role",
-        "terraform/modules/job_stack",
-        "terraform/examples/tagging",
-        "terraform/examples/copy",
-        "terraform/examples/restore",
-    }
+    assert names == {"terraform", "terraform/modules/bucket", "terraform/modules/sentiment_lambda",
+                     "terraform/modules/batch_role", "terraform/modules/job_stack", "terraform/examples/tagging",
+                     "terraform/examples/copy", "terraform/examples/restore"}
 
 
 @pytest.mark.parametrize("path", TF_FILES, ids=_rel)
-def test_every_tf_file_parses(path: Path) -> None:
+def test_every_tf_file_parses_and_declares_no_s3control_job(path: Path) -> None:
+    """The AWS provider has no aws_s3control_job: jobs are created by the job tooling."""
     document = load.load_file(path)
     assert set(document) <= set(load.BLOCK_KINDS), f"{_rel(path)}: unexpected top-level blocks"
+    kinds = {kind for block in document.get("resource", []) + document.get("data", []) for kind in block}
+    assert "aws_s3control_job" not in kinds
 
 
 @pytest.mark.parametrize("directory", MODULE_DIRS, ids=_rel)
@@ -50,27 +46,14 @@ def test_fixed_file_set(directory: Path) -> None:
 
 
 @pytest.mark.parametrize("directory", MODULE_DIRS, ids=_rel)
-def test_every_variable_has_type_and_description(directory: Path) -> None:
+def test_every_variable_is_typed_and_every_variable_and_output_described(directory: Path) -> None:
     module = load.load_module(directory)
     for name, spec in module.variables.items():
         assert spec.get("type"), f"{_rel(directory)}: variable {name} has no type"
         assert spec.get("type") != "any", f"{_rel(directory)}: variable {name} is typed any"
         assert spec.get("description", "").strip(), f"{_rel(directory)}: variable {name} has no description"
-
-
-@pytest.mark.parametrize("directory", MODULE_DIRS, ids=_rel)
-def test_every_output_has_a_description(directory: Path) -> None:
-    module = load.load_module(directory)
     for name, spec in module.outputs.items():
         assert spec.get("description", "").strip(), f"{_rel(directory)}: output {name} has no description"
-
-
-@pytest.mark.parametrize("path", TF_FILES, ids=_rel)
-def test_no_s3control_job_resource(path: Path) -> None:
-    """The AWS provider has no aws_s3control_job: jobs are created by the job tooling."""
-    document = load.load_file(path)
-    kinds = {kind for block in document.get("resource", []) + document.get("data", []) for kind in block}
-    assert "aws_s3control_job" not in kinds
 
 
 def test_every_checkov_skip_is_inline_with_a_reason() -> None:

@@ -27,14 +27,8 @@ TEMPLATE_SUFFIXES = (".json.tpl", ".tftpl")  # policy templates, linted when nam
 _EFFECT = re.compile(r'"Effect"\s*:')
 
 
-def lint_sources(
-    standalone: Sequence[PolicySource],
-    roles: Sequence[RoleSource] = (),
-    *,
-    operation: str | None = None,
-    scope: JobScope | None = None,
-    registry: Registry | None = None,
-) -> list[Finding]:
+def lint_sources(standalone: Sequence[PolicySource], roles: Sequence[RoleSource] = (), *, operation: str | None = None,
+                 scope: JobScope | None = None, registry: Registry | None = None) -> list[Finding]:
     """Findings for every document and batch role, suppressions applied, sorted and de-duplicated.
 
     `operation` also makes each standalone `whole_role` permission document a batch role of its own, unless
@@ -103,14 +97,9 @@ def _unread_findings(source: PolicySource, registry: Registry, skips_checks: boo
     skipped = (
         "; S3B111 (missing permission) and S3B001 (batch trust) are skipped for this policy" if skips_checks else ""
     )
-    return [
-        Finding(
-            rule.id, rule.severity if skips_checks else Severity.INFO,
-            f"{part.description}, so the blocks it generates are not linted{skipped}",
-            source.file, part.line, source.resource,
-        )
-        for part in source.unread
-    ]
+    return [Finding(rule.id, rule.severity if skips_checks else Severity.INFO,
+                    f"{part.description}, so the blocks it generates are not linted{skipped}",
+                    source.file, part.line, source.resource) for part in source.unread]
 
 
 def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None) -> list[Finding]:
@@ -119,39 +108,30 @@ def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None)
     where = PolicySource(None, role.file, role.line, role.address)
     undeclared: list[Finding] = []
     if role.operation is None:
-        how = f"tag {role.address} with S3BatchOperation, set a variable operation, or pass --operation"
+        message = (f"{role.address} trusts S3 Batch Operations but declares no operation (tag {role.address} "
+                   "with S3BatchOperation, set a variable operation, or pass --operation)")
         evident = _evident_operation(role)
         if evident is None:
             # Still checked against every operation at once: an action no batch job uses is new access anyway.
-            return _engine_finding(
-                registry, "S3B113", where, f"{role.address} trusts S3 Batch Operations but declares no operation ({how})",
-            ) + _rule_findings(role, registry, scope, where)
+            undeclared = _engine_finding(registry, "S3B113", where, message)
+            return undeclared + _rule_findings(role, registry, scope, where)
         operation, why = evident
-        undeclared = _engine_finding(
-            registry, "S3B113", where,
-            f"{role.address} trusts S3 Batch Operations but declares no operation ({how}); checked for {operation} jobs, "
-            f"since {why}",
-        )
+        message += f"; checked for {operation} jobs, since {why}"
+        undeclared = _engine_finding(registry, "S3B113", where, message)
         role = replace(role, operation=operation, operation_origin=f"evident from its permissions: {why}")
     if role.operation not in OPERATIONS:
-        return _engine_finding(
-            registry, "S3B112", where,
-            f'{role.address}: operation "{role.operation}" ({role.operation_origin}) is not one of {", ".join(OPERATIONS)}',
-        )
+        return _engine_finding(registry, "S3B112", where, f'{role.address}: operation "{role.operation}" '
+                               f'({role.operation_origin}) is not one of {", ".join(OPERATIONS)}')
     findings = undeclared + _rule_findings(role, registry, scope, where)
     if not role.permissions and not role.unreadable:  # no policy here: attached by another stack
-        findings += _engine_finding(
-            registry, "S3B114", where,
-            f"{role.address}: permissions attached outside this code (no permission policy of the role is "
-            "defined here); missing-permission check skipped",
-        )
+        why = (f"{role.address}: permissions attached outside this code "
+               "(no permission policy of the role is defined here)")
     elif role.unreadable or len(role.readable) != len(role.permissions):
-        findings += _engine_finding(
-            registry, "S3B114", where,
-            f"{role.address} has policies that cannot be read here ({', '.join(role.unreadable) or 'unparsable policy'}); "
-            "missing-permission check skipped",
-        )
-    return findings
+        unread = ", ".join(role.unreadable) or "unparsable policy"
+        why = f"{role.address} has policies that cannot be read here ({unread})"
+    else:
+        return findings
+    return findings + _engine_finding(registry, "S3B114", where, f"{why}; missing-permission check skipped")
 
 
 def _rule_findings(role: RoleSource, registry: Registry, scope: JobScope | None, where: PolicySource) -> list[Finding]:
@@ -214,12 +194,8 @@ def _invalid_suppressions(sources: Iterable[PolicySource | RoleSource], registry
         for group in groups:
             for suppression in group:
                 seen.setdefault((suppression.file, suppression.line, suppression.rule), suppression)
-    findings = []
-    for suppression in seen.values():
-        problem = _suppression_problem(suppression, registry)
-        if problem:
-            findings.append(Finding(rule.id, rule.severity, problem, suppression.file, suppression.line, None))
-    return findings
+    return [Finding(rule.id, rule.severity, problem, suppression.file, suppression.line, None)
+            for suppression in seen.values() if (problem := _suppression_problem(suppression, registry))]
 
 
 def _suppression_problem(suppression: Suppression, registry: Registry) -> str | None:
@@ -242,16 +218,9 @@ def _sorted_unique(findings: list[Finding]) -> list[Finding]:
 # ---- inputs -------------------------------------------------------------------------------------------------
 
 
-def lint_document(
-    document: object,
-    *,
-    kind: str | None = None,
-    operation: str | None = None,
-    scope: JobScope | None = None,
-    source: str = "<inline>",
-    line: int | None = None,
-    resource: str | None = None,
-) -> list[Finding]:
+def lint_document(document: object, *, kind: str | None = None, operation: str | None = None,
+                  scope: JobScope | None = None, source: str = "<inline>", line: int | None = None,
+                  resource: str | None = None) -> list[Finding]:
     """Lint one policy document (a JSON value); with an operation or scope it is checked as a batch role's policy."""
     stripped, suppressions = split_json_suppressions(document, source, line)
     policy_source = PolicySource(
@@ -263,7 +232,6 @@ def lint_document(
 
 def json_source(path: Path, operation: str | None = None) -> PolicySource | None:
     """A PolicySource for a JSON policy file; None when the file is JSON but not a policy; InputError if unreadable."""
-
     try:
         check_size(path.stat().st_size, str(path), MAX_POLICY_BYTES)
         text = path.read_text(encoding="utf-8")
@@ -274,18 +242,7 @@ def json_source(path: Path, operation: str | None = None) -> PolicySource | None
     document = load_json(text, str(path), max_bytes=MAX_POLICY_BYTES)
     if not isinstance(document, dict) or not any(k in document for k in (*POLICY_KEYS, "S3BatchLintIgnore")):
         return None
-    shown = display_path(path)
-    stripped, suppressions = split_json_suppressions(document, shown, 1)
-    return PolicySource(
-        stripped,
-        shown,
-        1,
-        None,
-        suppressions=tuple(suppressions),
-        for_batch=bool(operation) or "batchoperation" in text.lower(),
-        whole_role=True,
-        statement_lines=_effect_lines(text, stripped, shown),
-    )
+    return _file_source(display_path(path), text, document, bool(operation))
 
 
 def _template_source(path: Path, text: str) -> PolicySource | None:
@@ -298,10 +255,17 @@ def _template_source(path: Path, text: str) -> PolicySource | None:
     read = read_template(text, {}, shown)
     if read.error is not None:
         return PolicySource(None, shown, 1, None, error=read.error, template_missing=read.missing)
-    stripped, suppressions = split_json_suppressions(read.document, shown, 1)
+    return _file_source(shown, text, read.document, False)
+
+
+def _file_source(shown: str, text: str, document: object, for_operation: bool) -> PolicySource:
+    """A policy file as a whole role's policy: suppressions split off, a batch trust policy when it names the
+    batch service (or an operation is given), statements at the lines of their Effect keys."""
+    stripped, suppressions = split_json_suppressions(document, shown, 1)
     return PolicySource(
-        stripped, shown, 1, None, suppressions=tuple(suppressions), for_batch="batchoperation" in text.lower(),
-        whole_role=True, statement_lines=_effect_lines(text, stripped, shown),
+        stripped, shown, 1, None, suppressions=tuple(suppressions),
+        for_batch=for_operation or "batchoperation" in text.lower(), whole_role=True,
+        statement_lines=_effect_lines(text, stripped, shown),
     )
 
 
@@ -335,7 +299,7 @@ def collect_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
             raise InputError(f"{path}: no such file or directory")
         if path.is_dir():
             tf_dirs.append(path)
-            json_files += _walk_json(path)
+            json_files += walk_files(path, lambda name: name.endswith(".json"))
         elif path.suffix == ".tf":
             tf_dirs.append(path.parent)
         elif path.suffix == ".json" or path.name.endswith(TEMPLATE_SUFFIXES):
@@ -345,26 +309,16 @@ def collect_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     return find_tf_files(tf_dirs), sorted(dict.fromkeys(json_files))
 
 
-def _walk_json(directory: Path) -> list[Path]:
-    return list(walk_files(directory, lambda name: name.endswith(".json")))
-
-
 def lint_paths(paths: Sequence[Path], operation: str | None = None) -> list[Finding]:
     """Lint JSON policy files and Terraform files/directories; InputError on unreadable input."""
     from s3batch_core.terraform.project import TerraformProject, with_local_modules
     from validate.linter.terraform import Extractor
 
     tf_files, json_files = collect_paths([Path(p) for p in paths])
-    standalone: list[PolicySource] = []
-    roles: list[RoleSource] = []
-    if tf_files:
-        files = with_local_modules([parse_tf_file(p) for p in tf_files])
-        standalone, roles = Extractor(TerraformProject(files)).extract(operation)
-    for path in json_files:
-        source = json_source(path, operation)
-        if source is not None:
-            standalone.append(source)
-    context = _context_only([tf.path for tf in files] if tf_files else [], [Path(p) for p in paths])
+    files = with_local_modules([parse_tf_file(p) for p in tf_files]) if tf_files else []
+    standalone, roles = Extractor(TerraformProject(files)).extract(operation) if files else ([], [])
+    standalone += [source for path in json_files if (source := json_source(path, operation)) is not None]
+    context = _context_only([tf.path for tf in files], [Path(p) for p in paths])
     return [f for f in lint_sources(standalone, roles, operation=operation) if f.file not in context]
 
 

@@ -33,19 +33,12 @@ class Finding:
 
     def to_dict(self) -> dict[str, object]:
         """The JSON shape: rule, severity, message, file, line, resource (+ suppressed when set)."""
-        out: dict[str, object] = {
-            "rule": self.rule,
-            "severity": self.severity.value,
-            "message": self.message,
-            "file": self.file,
-            "line": self.line,
-            "resource": self.resource,
-        }
+        out: dict[str, object] = {"rule": self.rule, "severity": self.severity.value, "message": self.message,
+                                  "file": self.file, "line": self.line, "resource": self.resource}
         if self.suppressed is not None:
             out["suppressed"] = self.suppressed
         return out
 
 
 def exit_code(findings: list[Finding]) -> int:
-    """0 when no unsuppressed error, else 1."""
     return 1 if any(f.blocking for f in findings) else 0

@@ -80,7 +80,6 @@ class Statement:
 
     @property
     def is_allow(self) -> bool:
-        """True for Effect Allow."""
         return self.effect == "Allow"
 
     @property
@@ -116,7 +115,6 @@ class Policy:
         return RESOURCE if with_principal else PERMISSION
 
     def allow_statements(self) -> tuple[Statement, ...]:
-        """Statements with Effect Allow."""
         return tuple(s for s in self.statements if s.is_allow)
 
 
@@ -179,12 +177,8 @@ def _parse_statement(index: int, raw: object, problems: list[str]) -> Statement:
     if "Principal" in raw and "NotPrincipal" in raw:
         problems.append(f"{label} has both Principal and NotPrincipal")
     return Statement(
-        index=index,
-        sid=sid,
-        effect=effect,
-        actions=_strings(raw, "Action", label, problems),
-        not_actions=_strings(raw, "NotAction", label, problems),
-        resources=_strings(raw, "Resource", label, problems),
+        index=index, sid=sid, effect=effect, actions=_strings(raw, "Action", label, problems),
+        not_actions=_strings(raw, "NotAction", label, problems), resources=_strings(raw, "Resource", label, problems),
         not_resources=_strings(raw, "NotResource", label, problems),
         principals=_principals(raw, "Principal", label, problems),
         not_principals=_principals(raw, "NotPrincipal", label, problems),

@@ -39,14 +39,12 @@ class Registry:
         return rule_class
 
     def get(self, rule_id: str) -> Rule | None:
-        """The rule with this id, or None."""
         return self._rules.get(rule_id)
 
     def __contains__(self, rule_id: object) -> bool:
         return rule_id in self._rules
 
     def all(self) -> tuple[Rule, ...]:
-        """Every rule, sorted by id."""
         return tuple(sorted(self._rules.values(), key=lambda r: r.id))
 
     def for_target(self, *targets: str) -> tuple[Rule, ...]:

@@ -97,16 +97,6 @@ class Rule:
         """Yield one Issue per problem; ENGINE rules are never called."""
         raise NotImplementedError(f"{self.id} is raised by the engine, not checked")
 
-    def describe(self) -> dict[str, str]:
-        """Metadata for docs and SARIF."""
-        return {
-            "id": self.id,
-            "severity": self.severity.value,
-            "title": self.title,
-            "fix": self.fix_hint,
-            "target": self.target,
-        }
-
 
 class StatementRule(Rule):
     """A rule about single statements: `problems` yields a message for each problem of one statement, `check`

@@ -113,17 +113,7 @@ def split_json_suppressions(document: object, file: str, line: int | None = None
     entries = document[SUPPRESS_KEY]
     found: list[Suppression] = []
     for entry in entries if isinstance(entries, list) else [entries]:
-        if isinstance(entry, dict):
-            rule = entry.get("rule")
-            reason = entry.get("reason")
-            found.append(
-                Suppression(
-                    rule.strip().upper() if isinstance(rule, str) else "",
-                    reason.strip() if isinstance(reason, str) else "",
-                    file,
-                    line,
-                )
-            )
-        else:
-            found.append(Suppression("", "", file, line))
+        rule, reason = (entry.get("rule"), entry.get("reason")) if isinstance(entry, dict) else (None, None)
+        rule = rule.strip().upper() if isinstance(rule, str) else ""
+        found.append(Suppression(rule, reason.strip() if isinstance(reason, str) else "", file, line))
     return stripped, found

@@ -1,11 +1,6 @@
-"""Policy templates (templatefile() files, .json.tpl, .tftpl) read with their variables as unknowns.
-
-Terraform renders `${name}` from the templatefile() call's map. Here a variable whose value is a literal
-string in the call is filled in; every other `${...}` stays an interpolation (an unknown value, as in
-Terraform code), so `"arn:aws:s3:::${bucket}/*"` is still an object ARN of an unknown bucket and
-`"Resource": ${jsonencode(arns)}` an unknown resource. A template the linter cannot turn into JSON this
-way (template directives `%{ for }`, or JSON that only forms with the values) is reported as a warning
-naming the variables it would need (S3B116), never as a malformed policy (S3B000).
+"""Policy templates (templatefile() files, .json.tpl, .tftpl) read with their variables as unknowns: the call's
+literal string values filled in, every other `${...}` kept as an unknown value, as in Terraform code; a template
+that cannot become JSON that way is S3B116 naming the variables it needs, never S3B000 (docs/linter.md, Templates).
 """
 
 from __future__ import annotations

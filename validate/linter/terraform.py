@@ -1,23 +1,12 @@
 """Find the IAM policies in Terraform code (python-hcl2 8.x) and the roles S3 Batch Operations assumes.
 
-What is read: `assume_role_policy` and `inline_policy` of aws_iam_role; `policy` of aws_iam_role_policy
-and aws_iam_policy (attached through aws_iam_role_policy_attachment, aws_iam_policy_attachment or
-managed_policy_arns); aws_iam_policy_document data sources (assembled by s3batch_core.terraform.policy.assemble,
-as the plan assembles them, with this module's VariableValues: `dynamic` blocks expanded when their for_each is
-known without a plan, else recorded as an unread part of the policy, S3B115). Values may be jsonencode(...),
-heredocs, JSON strings, file(...), templatefile(...) (the generated policy templates rendered with placeholder values, any
-other template read with its variables as unknowns, validate.linter.templates), or var./local. references to
-those. Interpolations Terraform would fill in stay as "${...}" strings. Roles built by terraform-aws-modules/iam
-module calls are read from their inputs (validate.terraform_modules); local modules called from the linted
-code are loaded too (s3batch_core.terraform.project.with_local_modules).
-
-The code base (files, blocks, modules, every value a variable can take) is s3batch_core.terraform.project's,
-and expressions are evaluated by s3batch_core.terraform.evaluate's partial evaluation (what depends on a value
-known only at plan time stays "${...}"); this module turns the values into policy documents, PolicySources and
-RoleSources.
-Lines come from python-hcl2's parse tree (s3batch_core.terraform.load.Outline), a jsonencode/heredoc statement's too.
-A role's operation comes from its tag S3BatchOperation, else from a variable `operation` or
-`batch_operation` in its module; variables are resolved through module calls, terraform.tfvars and defaults.
+What is read and how (values, dynamic blocks, templates, modules, attachments, the role's operation, lines):
+docs/linter.md, "Terraform". The code base (files, blocks, modules, every value a variable can take) is
+s3batch_core.terraform.project's, expressions are evaluated by s3batch_core.terraform.evaluate's partial
+evaluation (what depends on a value known only at plan time stays "${...}"), and aws_iam_policy_document blocks
+are assembled by s3batch_core.terraform.policy.assemble with this module's VariableValues; this module turns the
+values into policy documents, PolicySources and RoleSources. Lines come from python-hcl2's parse tree
+(s3batch_core.terraform.load.Outline), a jsonencode/heredoc statement's too.
 """
 
 from __future__ import annotations
@@ -30,24 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from s3batch_core.contract.limits import MAX_JSON_DEPTH, MAX_POLICY_BYTES, nesting_depth
-from s3batch_core.terraform.evaluate import (
-    arguments_text,
-    call_arguments,
-    call_name,
-    evaluate_node_partial,
-    find_calls,
-    object_values,
-    parse_expression,
-)
+from s3batch_core.terraform.evaluate import (arguments_text, call_arguments, call_name, evaluate_node_partial,
+                                             find_calls, object_values, parse_expression)
 from s3batch_core.terraform.policy import as_list, assemble, iterate
 from s3batch_core.terraform.load import Block, Module, display_path, first_line
 from s3batch_core.terraform.project import MAX_DEPTH, SIMPLE_REF, TerraformProject
 from s3batch_core.terraform.templates import render_template
-from s3batch_core.terraform.text import (
-    heredoc_body,
-    quote_bare_interpolations,
-    strip_interpolation,
-)
+from s3batch_core.terraform.text import heredoc_body, quote_bare_interpolations, strip_interpolation
 from validate.linter.sources import PolicySource, RoleSource, Suppression, UnreadPart, parse_comment_suppressions
 from validate.linter.templates import read_template
 from validate.terraform_modules import POLICY_MODULE, registry_module, role_body
@@ -92,19 +70,13 @@ def template_placeholders() -> dict[str, object]:
     """Values for every variable of the generated policy templates (names as in the brief's contract)."""
     from validate.linter.rules._scope import PLACEHOLDER_ACCOUNT, PLACEHOLDER_FIELDS, PLACEHOLDER_KMS_KEY
 
+    fields, account = PLACEHOLDER_FIELDS, PLACEHOLDER_ACCOUNT
     return {
-        "partition": "aws",
-        "region": "us-east-1",
-        "account_id": PLACEHOLDER_ACCOUNT,
-        "source_account": PLACEHOLDER_ACCOUNT,
-        "role_arn": f"arn:aws:iam::{PLACEHOLDER_ACCOUNT}:role/placeholder",
-        "manifest_bucket": PLACEHOLDER_FIELDS["manifest_bucket"],
-        "manifest_prefix": "manifests/",
-        "report_bucket": PLACEHOLDER_FIELDS["report_bucket"],
-        "report_prefix": PLACEHOLDER_FIELDS["report_prefix"],
-        "target_bucket": PLACEHOLDER_FIELDS["bucket"],
-        "destination_bucket": PLACEHOLDER_FIELDS["destination_bucket"],
-        "function_arn": PLACEHOLDER_FIELDS["function_arn"],
+        "partition": "aws", "region": "us-east-1", "account_id": account, "source_account": account,
+        "role_arn": f"arn:aws:iam::{account}:role/placeholder", "manifest_bucket": fields["manifest_bucket"],
+        "manifest_prefix": "manifests/", "report_bucket": fields["report_bucket"],
+        "report_prefix": fields["report_prefix"], "target_bucket": fields["bucket"],
+        "destination_bucket": fields["destination_bucket"], "function_arn": fields["function_arn"],
         "kms_key_arns": [PLACEHOLDER_KMS_KEY],
     }
 
@@ -341,7 +313,7 @@ class Extractor:
     def _template_path(self, args: str, values: list, module: Module, bindings: dict[str, str]) -> list[Path]:
         if not values:
             raise Unreadable(f"({args})")
-        raw_path = str(values[0]) if values else ""
+        raw_path = str(values[0])
         path_text = self.project.substitute(raw_path, module, bindings)
         if "${" not in path_text:
             return [Path(path_text)]
@@ -418,7 +390,7 @@ class Extractor:
                 unreadable.append(f"{block.address}: {exc}")
             return []
         attribute = "assume_role_policy" if kind == TRUST else "policy"
-        return [_policy_source(block, _with_inline_lines(doc, block, attribute), kind, False) for doc in docs]
+        return [_policy_source(block, _with_inline_lines(doc, block, attribute), kind) for doc in docs]
 
     def _role(self, role: Block, module: Module, override: str | None) -> tuple[list[RoleSource], list[PolicySource], set[int]]:
         declared, origin, variable = self._declared_operations(role, module)
@@ -437,14 +409,9 @@ class Extractor:
             trust = [replace(s, for_batch=True) for s in trust]
             results.append(
                 RoleSource(
-                    address=role.address,
-                    file=role.file.display,
-                    line=role.line,
-                    trust=tuple(trust),
-                    permissions=tuple(permissions),
-                    operation=override or op,
-                    operation_origin="--operation" if override else origin,
-                    unreadable=tuple(missed),
+                    address=role.address, file=role.file.display, line=role.line, trust=tuple(trust),
+                    permissions=tuple(permissions), operation=override or op,
+                    operation_origin="--operation" if override else origin, unreadable=tuple(missed),
                     suppressions=block_suppressions(role),
                 )
             )
@@ -504,22 +471,14 @@ def block_suppressions(block: Block) -> tuple[Suppression, ...]:
     return tuple(parse_comment_suppressions(text, block.file.display, start))
 
 
-def _policy_source(block: Block, doc: Doc, kind: str | None, for_batch: bool) -> PolicySource:
+def _policy_source(block: Block, doc: Doc, kind: str | None) -> PolicySource:
     where = doc.origin or block
     suppressions = block_suppressions(block) + (
         block_suppressions(doc.origin) if doc.origin and doc.origin is not block else ()
     )
     return PolicySource(
-        document=doc.document,
-        file=where.file.display,
-        line=where.line,
-        resource=where.address,
-        kind=kind,
-        error=doc.error,
-        suppressions=suppressions,
-        for_batch=for_batch,
-        statement_lines=doc.statement_lines,
-        unread=doc.unread,
+        document=doc.document, file=where.file.display, line=where.line, resource=where.address, kind=kind,
+        error=doc.error, suppressions=suppressions, statement_lines=doc.statement_lines, unread=doc.unread,
         template_missing=doc.template_missing,
     )
 

@@ -55,7 +55,6 @@ class BlockSchema:
         return name in self.arguments or name in self.blocks
 
     def required(self) -> list[str]:
-        """The arguments that must be set."""
         return [name for name, kind in self.arguments.items() if kind == REQUIRED]
 
 

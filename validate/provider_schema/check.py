@@ -1,13 +1,8 @@
 """Check Terraform code against the provider schema snapshot, offline: what `terraform validate` would refuse.
 
-Per resource and data source: its type exists; every argument and nested block is valid at its level, the
-required ones are present, blocks limited to one appear once; computed-only attributes are not set. Per
-reference: `aws_x.name.attr` and `data.aws_x.name.attr` name a declared block and a readable attribute,
-`module.name.output` a declared module call and an output of its module. Per module call: its arguments
-are variables of the module and its required variables are passed. Deprecated or repurposed names (notes
-in the snapshot) are flagged. Types of services the snapshot does not cover are counted, not checked.
-
-Reading the code is s3batch_core.terraform.project's (python-hcl2); line numbers come from the parse tree's outlines.
+The checks (TFS001-TFS008): docs/linter.md, "provider schema". Types of services the snapshot does not cover are
+counted, not checked. Reading the code is s3batch_core.terraform.project's (python-hcl2); line numbers come from the
+parse tree's outlines.
 """
 
 from __future__ import annotations

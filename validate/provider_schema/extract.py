@@ -1,18 +1,10 @@
 """Regenerate the trimmed AWS provider schema snapshot (`make provider-schema`; not part of CI).
 
-Two sources give the same snapshot:
-- `terraform providers schema -json` (run in an initialised directory, or its saved output with
-  --from-json): the provider's own schema, deprecations included;
-- the PyPI package cdktf-cdktf-provider-aws (default; 21.22.1 = hashicorp/aws 6.25.0), generated from
-  that same command: `pip download --no-deps` into a temporary directory, and its jsii assembly (JSON)
-  read for every resource's and data source's arguments, nested blocks and attributes. The assembly does
-  not record deprecations or max-items other than 1; deprecations come from CURATED_NOTES below (added to
-  any 6.x snapshot). Both sources were compared on hashicorp/aws 5.100.0 / 6.25.0: the argument kinds agree
-  except where the provider changed between the versions.
-
-Only the services this kit and its users' S3 Batch Operations stacks touch are kept (COVERED_PREFIXES), and
-of each type only what the checker needs: arguments (required/optional/computed), nested blocks with their
-nesting, and notes on deprecated or repurposed names.
+The two sources (`terraform providers schema -json`, or the jsii assembly of the PyPI package
+cdktf-cdktf-provider-aws) and how they compare: docs/terraform.md. The assembly records no deprecations and no
+max-items other than 1: CURATED_NOTES below add the deprecations to any 6.x snapshot. Only the services stacks of
+this kind touch are kept (COVERED_PREFIXES), and of each type only what the checker needs: arguments
+(required/optional/computed), nested blocks with their nesting, notes on deprecated or repurposed names.
 """
 
 from __future__ import annotations
@@ -71,7 +63,6 @@ CURATED_NOTES: dict[tuple[str, str, str], tuple[str, str, str]] = {
 
 
 def covered(type_name: str) -> bool:
-    """True for the resource and data source types the snapshot keeps."""
     return type_name in COVERED_TYPES or type_name.startswith(COVERED_PREFIXES)
 
 
@@ -154,9 +145,8 @@ def _block_from_struct(types: dict[str, Any], struct: dict[str, Any]) -> dict[st
         name = link["field"] if link and link["field"] else _snake(prop["name"])
         nested_fqn = _struct_of(prop["type"])
         if re.fullmatch(r"\w+ block\.", docs.get("summary", "")) and nested_fqn in types:
-            single = "fqn" in prop["type"]
             entry = {"nesting": "list", "block": _block_from_struct(types, types[nested_fqn])}
-            if single:
+            if "fqn" in prop["type"]:  # one struct, not a list of them
                 entry["max_items"] = 1
             if not prop.get("optional"):
                 entry["min_items"] = 1
@@ -204,16 +194,9 @@ def with_curated_notes(snapshot: dict[str, Any]) -> dict[str, Any]:
 
 
 def _snapshot(types: dict[str, dict[str, Any]], *, version: str | None, source: str) -> dict[str, Any]:
-    return {
-        "provider": PROVIDER_SOURCE,
-        "version": version,
-        "source": source,
-        "covered_prefixes": list(COVERED_PREFIXES),
-        "covered_types": list(COVERED_TYPES),
-        "notes_source": UPGRADE_GUIDE,
-        "resource": types["resource"],
-        "data": types["data"],
-    }
+    return {"provider": PROVIDER_SOURCE, "version": version, "source": source,
+            "covered_prefixes": list(COVERED_PREFIXES), "covered_types": list(COVERED_TYPES),
+            "notes_source": UPGRADE_GUIDE, "resource": types["resource"], "data": types["data"]}
 
 
 def download_assembly(version: str, workdir: Path) -> dict[str, Any]:

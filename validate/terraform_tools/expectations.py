@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from s3batch_core.iam.catalogue import JobScope, missing_flags
+from validate.generate import template_name
 
 ACCOUNT_ID, REGION, PARTITION = "123456789012", "us-east-1", "aws"
 FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:sentiment:3"
@@ -47,8 +48,8 @@ def inputs_for(operation: str, kms: bool) -> dict[str, object]:
 
 
 def policy_file(operation: str, versioned: bool, inputs: Mapping[str, object]) -> str:
-    """The generated template the module picks: <Operation>[.versioned][.kms].json.tftpl."""
-    return f"{operation}{'.versioned' if versioned else ''}{'.kms' if inputs.get('kms_key_arns') else ''}.json.tftpl"
+    """The generated template the module picks (named as validate.generate names them)."""
+    return template_name(operation, versioned, bool(inputs.get("kms_key_arns")))
 
 
 def job_scope(operation: str, versioned: bool, inputs: Mapping[str, object], *, manifest_bucket: str = "job-bucket",

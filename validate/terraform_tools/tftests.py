@@ -1,14 +1,7 @@
 """Write Terraform's own tests, terraform/tests/plan.tftest.hcl, from the expectations the python tests use.
 
-`terraform test` (Terraform >= 1.7, `mock_provider`, `command = plan`) then asserts the same things as
-tests/terraform/ for users who have terraform: the batch role's name, tag, policy file and policy for every
-operation, its trust policy, the bucket's hardening, the function's names and settings and its role's
-grants per toggle, and the root stack's names. Only values Terraform knows at plan time are asserted (a
-mocked provider leaves computed attributes unknown during plan): names, arguments, rendered templates,
-data sources read with mocked values.
-
-One file, terraform/tests/plan.tftest.hcl, holds every run: a `mock_provider` block applies to the file
-it stands in, so one file needs it once.
+What they assert, and why one file: docs/terraform.md. Only values Terraform knows at plan time are asserted (a
+mocked provider leaves computed attributes unknown during plan).
 
     python -m validate.terraform_tools.tftests            # rewrite terraform/tests/plan.tftest.hcl
     python -m validate.terraform_tools.tftests --check    # exit 1 and name each file that is out of step (a test runs it)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from s3batch.cli import main
-from validate.gate import FAILED, PASSED, SKIPPED, GateOptions, checkov_step_from, format_text, run_gate
+from validate.gate import (FAILED, PASSED, SKIPPED, GateOptions, GateReport, Step, checkov_step_from, find_checkov,
+                           format_text, run_gate)
 from validate.generate import generate
 
 REPO = Path(__file__).resolve().parents[3]
@@ -42,16 +43,11 @@ resource "aws_iam_role_policy" "batch" {{
     return root
 
 
-GOOD = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::m/manifests/*"},
-            {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::r/reports/*"},
-            {"Effect": "Allow", "Action": "s3:PutObjectTagging", "Resource": "arn:aws:s3:::data/*"},
-        ],
-    }
-)
+GOOD = json.dumps({"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::m/manifests/*"},
+    {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::r/reports/*"},
+    {"Effect": "Allow", "Action": "s3:PutObjectTagging", "Resource": "arn:aws:s3:::data/*"},
+]})
 
 
 @pytest.fixture
@@ -71,17 +67,15 @@ def _statuses(report) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {s.name: s.status for s in report.steps}
 
 
+def _step(report, name: str):  # type: ignore[no-untyped-def]
+    return next(s for s in report.steps if s.name == name)
+
+
 def test_clean_tree_passes_and_writes_artefacts(tmp_path: Path, policies: Path) -> None:
     report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies))
-    assert _statuses(report) == {
-        "terraform parse": PASSED,
-        "provider schema": PASSED,
-        "policy lint": PASSED,
-        "batch role vs catalogue": PASSED,
-        "policy drift": PASSED,
-        "checkov": SKIPPED,
-        "terraform fmt/validate": SKIPPED,
-    }
+    assert _statuses(report) == {"terraform parse": PASSED, "provider schema": PASSED, "policy lint": PASSED,
+                                 "batch role vs catalogue": PASSED, "policy drift": PASSED, "checkov": SKIPPED,
+                                 "terraform fmt/validate": SKIPPED}
     assert report.exit_code == 0
     out = tmp_path / "out"
     assert json.loads((out / "lint.json").read_text())["findings"][0]["rule"] == "S3B008"
@@ -112,7 +106,7 @@ def test_provider_schema_finding_fails_the_gate_with_file_and_line(tmp_path: Pat
     text = (root / "main.tf").read_text().replace("  role   = aws_iam_role.batch.id", "  role   = aws_iam_role.batch.id\n  roles  = []")
     (root / "main.tf").write_text(text)
     report = run_gate(_options(tmp_path, root, policies))
-    step = next(s for s in report.steps if s.name == "provider schema")
+    step = _step(report, "provider schema")
     assert step.status == FAILED and "against hashicorp/aws 6.25.0" in step.summary
     assert step.details == [f"{root / 'main.tf'}:10: error TFS002 aws_iam_role_policy: no argument or block 'roles' (did you mean 'role'?)"]
     sarif = json.loads((tmp_path / "out" / "schema.sarif").read_text())
@@ -126,7 +120,7 @@ def test_another_provider_schema_snapshot_can_be_given(tmp_path: Path, policies:
     bad = tmp_path / "schema.json"
     bad.write_text("[]")
     report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies, provider_schema=bad))
-    step = next(s for s in report.steps if s.name == "provider schema")
+    step = _step(report, "provider schema")
     assert step.status == FAILED and step.summary == f"{bad}: not a provider schema snapshot (not a JSON object)"
 
 
@@ -148,20 +142,14 @@ def test_no_batch_role_fails(tmp_path: Path, policies: Path) -> None:
 
 def test_drift_fails(tmp_path: Path, policies: Path) -> None:
     (policies / "trust.json.tftpl").write_text("{}", encoding="utf-8")
-    report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies))
-    drift = next(s for s in report.steps if s.name == "policy drift")
+    drift = _step(run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies)), "policy drift")
     assert drift.status == FAILED and any("trust.json.tftpl" in d for d in drift.details)
 
 
-CHECKOV_OUTPUT = {
-    "check_type": "terraform",
-    "results": {
-        "failed_checks": [
-            {"check_id": "CKV_AWS_18", "check_name": "Ensure access logging", "file_path": "/main.tf", "file_line_range": [3, 9], "resource": "aws_s3_bucket.b"}
-        ]
-    },
-    "summary": {"passed": 7, "failed": 1, "skipped": 0, "parsing_errors": 0},
-}
+FAILED_CHECK = {"check_id": "CKV_AWS_18", "check_name": "Ensure access logging", "file_path": "/main.tf",
+                "file_line_range": [3, 9], "resource": "aws_s3_bucket.b"}
+CHECKOV_OUTPUT = {"check_type": "terraform", "results": {"failed_checks": [FAILED_CHECK]},
+                  "summary": {"passed": 7, "failed": 1, "skipped": 0, "parsing_errors": 0}}
 
 
 def test_checkov_verdicts() -> None:
@@ -184,8 +172,7 @@ def test_checkov_runs_as_a_subprocess(tmp_path: Path, policies: Path) -> None:
         encoding="utf-8",
     )
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
-    report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies, checkov=fake))
-    step = next(s for s in report.steps if s.name == "checkov")
+    step = _step(run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies, checkov=fake)), "checkov")
     assert step.status == FAILED and "1 failed" in step.summary
     assert json.loads((tmp_path / "out" / "checkov.json").read_text())["summary"]["failed"] == 1
 
@@ -220,16 +207,9 @@ def test_terraform_test_step(tmp_path: Path, policies: Path, version: str, init:
     (root / "tests").mkdir()
     (root / "tests" / "role.tftest.hcl").write_text('run "plan" {\n  command = plan\n}\n')
     fake = _fake_terraform(tmp_path, version=version, init=init, test_exit=test_exit)
-    report = run_gate(_options(tmp_path, root, policies, terraform=str(fake)))
-    step = next(s for s in report.steps if s.name == "terraform test")
+    step = _step(run_gate(_options(tmp_path, root, policies, terraform=str(fake))), "terraform test")
     assert step.status == status
     assert words in step.summary + " ".join(step.details)
-
-
-def test_missing_checkov_fails_with_a_hint(tmp_path: Path, policies: Path) -> None:
-    report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies, checkov=tmp_path / "none"))
-    step = next(s for s in report.steps if s.name == "checkov")
-    assert step.status == FAILED and "make check installs it" in step.summary
 
 
 @pytest.mark.skipif(not (REPO / "terraform").is_dir(), reason="terraform/ does not exist yet (helper TERRAFORM)")
@@ -247,34 +227,33 @@ def test_drift_checks_the_generated_folders_found_under_the_terraform_dir(tmp_pa
     root = _tree(tmp_path, policy=GOOD)
     found = root / "vendor" / "batch_role" / "policies"
     generate(found)
-    report = run_gate(_options(tmp_path, root, None))
-    drift = next(s for s in report.steps if s.name == "policy drift")
+    drift = _step(run_gate(_options(tmp_path, root, None)), "policy drift")
     assert drift.status == PASSED and "vendor/batch_role/policies" in drift.summary
     (found / "trust.json.tftpl").write_text("{}", encoding="utf-8")
-    drift = next(s for s in run_gate(_options(tmp_path, root, None)).steps if s.name == "policy drift")
+    drift = _step(run_gate(_options(tmp_path, root, None)), "policy drift")
     assert drift.status == FAILED and any("trust.json.tftpl" in d for d in drift.details)
 
 
 def test_drift_is_skipped_where_no_generated_templates_exist(tmp_path: Path) -> None:
     report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), None))
-    drift = next(s for s in report.steps if s.name == "policy drift")
+    drift = _step(report, "policy drift")
     assert drift.status == SKIPPED and "--policies-dir" in drift.summary
     assert report.passed
 
 
-def test_absent_checkov_is_skipped_with_the_reason_or_fails_when_required(tmp_path: Path, policies: Path) -> None:
-    absent = "not installed: no checkov on PATH"
-    report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies, checkov_absent=absent))
-    step = next(s for s in report.steps if s.name == "checkov")
-    assert step.status == SKIPPED and absent in step.summary and report.passed
-    required = run_gate(_options(tmp_path, tmp_path / "terraform", policies, checkov_absent=absent, require_checkov=True))
-    step = next(s for s in required.steps if s.name == "checkov")
-    assert step.status == FAILED and "--require-checkov" in step.summary and not required.passed
+@pytest.mark.parametrize(("options", "status", "words"), [
+    ({"checkov": Path("/nonexistent/checkov")}, FAILED, "make check installs it"),
+    ({"checkov_absent": "not installed: no checkov on PATH"}, SKIPPED, "not installed: no checkov on PATH"),
+    ({"checkov_absent": "not installed", "require_checkov": True}, FAILED, "--require-checkov"),
+], ids=["missing", "absent", "absent-but-required"])
+def test_checkov_not_there_is_skipped_with_the_reason_or_fails(tmp_path: Path, policies: Path, options: dict,
+                                                               status: str, words: str) -> None:
+    report = run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies, **options))
+    step = _step(report, "checkov")
+    assert step.status == status and words in step.summary and report.passed == (status != FAILED)
 
 
 def test_check_finds_checkov_on_path_or_reports_it_missing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from validate.gate import find_checkov
-
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PATH", str(tmp_path / "bin"))
     checkov, reason = find_checkov()
@@ -306,8 +285,6 @@ def test_check_without_flags_gates_the_working_directory_of_another_repository(
 
 def test_text_report_keeps_each_detail_on_one_line() -> None:
     """Details quote the user's files (paths, policy values): a newline or escape sequence in them is escaped."""
-    from validate.gate import GateReport, Step
-
     report = GateReport([Step("policy lint", FAILED, "1 error(s)", ["p.json:3: error S3B104 s3:Get\nObject\x1b[2J"])])
     lines = format_text(report).splitlines()
     assert lines[1] == "      p.json:3: error S3B104 s3:Get\\nObject\\x1b[2J" and len(lines) == 3

@@ -9,7 +9,7 @@ import pytest
 
 from validate.linter import Finding, lint_document
 
-FIXTURES = Path(__file__).parent / "fixtures"
+TF = Path(__file__).parent / "fixtures" / "terraform"
 BATCH = "batchoperations.s3.amazonaws.com"
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from s3batch.cli import main
-from tests.validate.linter.conftest import FIXTURES, allow, batch_statement, trust
+from validate.linter import lint_paths
+from tests.validate.linter.conftest import TF, allow, batch_statement, trust
 
 
 def _write(path: Path, document: object) -> Path:
@@ -36,41 +37,30 @@ def test_a_named_tf_file_reports_only_its_own_findings(tmp_path: Path, capsys: p
 
 
 def _tf_policy(name: str, action: str) -> str:
-    return (
-        f'resource "aws_iam_policy" "{name}" {{\n  name = "{name}"\n  policy = jsonencode({{\n'
-        f'    Version = "2012-10-17"\n    Statement = [{{ Effect = "Allow", Action = "{action}", '
-        f'Resource = "arn:aws:s3:::b/*" }}]\n  }})\n}}\n'
-    )
+    policy = json.dumps(allow(action, "arn:aws:s3:::b/*"))
+    return f'resource "aws_iam_policy" "{name}" {{\n  name   = "{name}"\n  policy = <<EOT\n{policy}\nEOT\n}}\n'
 
 
-def test_errors_exit_1_with_statement_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = _write(tmp_path / "p.json", allow("s3:*", "*"))
-    assert main(["lint", str(path), "--format", "json"]) == 1
+@pytest.mark.parametrize(("name", "document", "flags", "code", "found"), [
+    ("p.json", allow("s3:*", "*"), [], 1, [("S3B101", 5, None)]),  # at the statement's line
+    ("p.json", allow("s3:GetObject", "arn:aws:s3:::m/manifests/*"), ["--operation", "S3PutObjectTagging"], 1,
+     [("S3B111", 1, None)] * 2),
+    ("p.json", {**allow("s3:*", "arn:aws:s3:::b/*"), "S3BatchLintIgnore": [{"rule": "S3B101", "reason": "sandbox"}]},
+     [], 0, [("S3B101", 5, "sandbox")]),
+    ("package.json", {"name": "x"}, [], 0, []),  # not a policy: skipped
+], ids=["error-exits-1", "operation-flag", "suppressed-exits-0", "non-policy-skipped"])
+def test_json_file_exit_code_and_findings(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str,
+                                          document: dict, flags: list[str], code: int, found: list[tuple]) -> None:
+    assert main(["lint", str(_write(tmp_path / name, document)), "--format", "json", *flags]) == code
     findings = json.loads(capsys.readouterr().out)["findings"]
-    assert {(f["rule"], f["line"]) for f in findings} == {("S3B101", 5)}
-
-
-def test_operation_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = _write(tmp_path / "p.json", allow("s3:GetObject", "arn:aws:s3:::m/manifests/*"))
-    assert main(["lint", str(path), "--operation", "S3PutObjectTagging", "--format", "json"]) == 1
-    rules = {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]}
-    assert rules == {"S3B111"}
-
-
-def test_suppressed_errors_exit_0(tmp_path: Path) -> None:
-    path = _write(tmp_path / "p.json", {**allow("s3:*", "arn:aws:s3:::b/*"), "S3BatchLintIgnore": [{"rule": "S3B101", "reason": "sandbox"}]})
-    assert main(["lint", str(path)]) == 0
-
-
-def test_non_policy_json_is_skipped(tmp_path: Path) -> None:
-    assert main(["lint", str(_write(tmp_path / "package.json", {"name": "x"}))]) == 0
+    assert [(f["rule"], f["line"], f.get("suppressed")) for f in findings] == found
 
 
 @pytest.mark.parametrize(
     ("name", "argv", "message"),
     [
         ("missing-file", ["lint", "nope.json"], "nope.json: no such file or directory"),
-        ("broken-terraform", ["lint", str(FIXTURES / "terraform" / "broken")], "broken/main.tf: cannot parse Terraform"),
+        ("broken-terraform", ["lint", str(TF / "broken")], "broken/main.tf: cannot parse Terraform"),
         ("wrong-suffix", ["lint", __file__], "not a .tf, .json, .json.tpl or .tftpl file"),
     ],
 )
@@ -101,8 +91,6 @@ def test_sarif_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_jsonencode_and_heredoc_statements_have_their_own_lines(tmp_path: Path) -> None:
-    from validate.linter import lint_paths
-
     (tmp_path / "main.tf").write_text(
         'resource "aws_iam_policy" "encoded" {\n'  # 1
         '  name = "encoded"\n'  # 2

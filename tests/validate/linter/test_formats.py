@@ -18,82 +18,29 @@ FINDINGS = [
 
 # The parts of the SARIF 2.1.0 schema (sarif-schema-2.1.0.json) our output uses: required properties,
 # enums and types, as the OASIS standard defines them.
+def _object(*required: str, **properties: object) -> dict:
+    return {"type": "object", "properties": properties, **({"required": list(required)} if required else {})}
+
+
+def _array(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
+MESSAGE, LEVEL = {"$ref": "#/$defs/message"}, {"$ref": "#/$defs/level"}
+RULE = _object("id", shortDescription=MESSAGE, help=MESSAGE, defaultConfiguration={"properties": {"level": LEVEL}})
+PHYSICAL_LOCATION = {
+    **_object(artifactLocation=_object(uri={"type": "string", "format": "uri-reference"}),
+              region=_object(startLine={"type": "integer", "minimum": 1})),
+    "anyOf": [{"required": ["artifactLocation"]}, {"required": ["address"]}],
+}
+RESULT = _object(
+    "message", ruleId={"type": "string"}, ruleIndex={"type": "integer", "minimum": -1}, level=LEVEL, message=MESSAGE,
+    locations=_array(_object(physicalLocation=PHYSICAL_LOCATION)),
+    suppressions=_array(_object("kind", kind={"enum": ["inSource", "external"]}, justification={"type": "string"})),
+)
+RUN = _object("tool", tool=_object("driver", driver=_object("name", rules=_array(RULE))), results=_array(RESULT))
 SARIF_SUBSET = {
-    "type": "object",
-    "required": ["version", "runs"],
-    "properties": {
-        "version": {"const": "2.1.0"},
-        "runs": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": ["tool"],
-                "properties": {
-                    "tool": {
-                        "type": "object",
-                        "required": ["driver"],
-                        "properties": {
-                            "driver": {
-                                "type": "object",
-                                "required": ["name"],
-                                "properties": {
-                                    "rules": {
-                                        "type": "array",
-                                        "items": {
-                                            "type": "object",
-                                            "required": ["id"],
-                                            "properties": {
-                                                "shortDescription": {"$ref": "#/$defs/message"},
-                                                "help": {"$ref": "#/$defs/message"},
-                                                "defaultConfiguration": {"properties": {"level": {"$ref": "#/$defs/level"}}},
-                                            },
-                                        },
-                                    }
-                                },
-                            }
-                        },
-                    },
-                    "results": {
-                        "type": "array",
-                        "items": {
-                            "type": "object",
-                            "required": ["message"],
-                            "properties": {
-                                "ruleId": {"type": "string"},
-                                "ruleIndex": {"type": "integer", "minimum": -1},
-                                "level": {"$ref": "#/$defs/level"},
-                                "message": {"$ref": "#/$defs/message"},
-                                "locations": {
-                                    "type": "array",
-                                    "items": {
-                                        "type": "object",
-                                        "properties": {
-                                            "physicalLocation": {
-                                                "type": "object",
-                                                "anyOf": [{"required": ["artifactLocation"]}, {"required": ["address"]}],
-                                                "properties": {
-                                                    "artifactLocation": {"type": "object", "properties": {"uri": {"type": "string", "format": "uri-reference"}}},
-                                                    "region": {"type": "object", "properties": {"startLine": {"type": "integer", "minimum": 1}}},
-                                                },
-                                            }
-                                        },
-                                    },
-                                },
-                                "suppressions": {
-                                    "type": "array",
-                                    "items": {
-                                        "type": "object",
-                                        "required": ["kind"],
-                                        "properties": {"kind": {"enum": ["inSource", "external"]}, "justification": {"type": "string"}},
-                                    },
-                                },
-                            },
-                        },
-                    },
-                },
-            },
-        },
-    },
+    **_object("version", "runs", version={"const": "2.1.0"}, runs=_array(RUN)),
     "$defs": {
         "message": {"type": "object", "anyOf": [{"required": ["text"]}, {"required": ["id"]}]},
         "level": {"enum": ["none", "note", "warning", "error"]},
@@ -108,14 +55,9 @@ def test_every_choice_has_a_formatter() -> None:
 
 def test_json_shape() -> None:
     document = json.loads(OutputFormat.JSON.to_formatter().format(FINDINGS))
-    assert document["findings"][0] == {
-        "rule": "S3B102",
-        "severity": "error",
-        "message": 'grants s3:PutObject on Resource "*"',
-        "file": "terraform/main.tf",
-        "line": 12,
-        "resource": "aws_iam_policy.p",
-    }
+    assert document["findings"][0] == {"rule": "S3B102", "severity": "error",
+                                       "message": 'grants s3:PutObject on Resource "*"', "file": "terraform/main.tf",
+                                       "line": 12, "resource": "aws_iam_policy.p"}
     assert document["findings"][1]["line"] is None
     assert document["findings"][2]["suppressed"] == "OPS-7"
 

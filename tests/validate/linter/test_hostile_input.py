@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -14,16 +15,10 @@ from validate.linter.engine import _match_lines, json_source
 from validate.linter.model import parse_policy
 
 
-def _lint_cli(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    code = main(["lint", str(path)])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
 def test_a_list_version_is_a_malformed_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "p.json"
     path.write_text('{"Version":[],"Statement":[]}', encoding="utf-8")
-    code, out, err = _lint_cli(path, capsys)
+    code, (out, err) = main(["lint", str(path)]), capsys.readouterr()
     assert (code, err) == (1, "")
     assert "S3B000" in out and "Version [] is not 2012-10-17" in out
 
@@ -54,7 +49,7 @@ def _nested(depth: int, leaf: object) -> object:
 def test_deep_nesting_is_one_input_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], document: str) -> None:
     path = tmp_path / "deep.json"
     path.write_text(document, encoding="utf-8")
-    code, out, err = _lint_cli(path, capsys)
+    code, (out, err) = main(["lint", str(path)]), capsys.readouterr()
     assert code == 2 and out == ""
     assert err.splitlines() == [f"s3batch: error: {path}: nested more than {MAX_JSON_DEPTH} levels deep (the limit for this input)"]
 
@@ -81,7 +76,5 @@ def test_duplicate_keys_keep_the_last_value_and_lines_are_counted_once(tmp_path:
 
 
 def test_match_lines_are_the_lines_of_each_match() -> None:
-    import re
-
     text = 'a\n"Effect": 1\n\n"Effect": 2 "Effect": 3\n'
     assert _match_lines(re.compile(r'"Effect"'), text) == (2, 4, 4)

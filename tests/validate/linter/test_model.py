@@ -21,14 +21,11 @@ def test_single_statement_object_and_string_elements_are_normalised() -> None:
 
 
 def test_principal_forms() -> None:
-    policy = parse_policy(
-        {
-            "Statement": [
-                {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"},
-                {"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::1:root", "*"], "Service": "x.amazonaws.com"}, "Action": "sts:AssumeRole"},
-            ]
-        }
-    )
+    policy = parse_policy({"Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"},
+        {"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::1:root", "*"], "Service": "x.amazonaws.com"},
+         "Action": "sts:AssumeRole"},
+    ]})
     assert policy.detected_kind == TRUST
     assert policy.statements[0].principals == (Principal("*", "*"),)
     assert [str(p) for p in policy.statements[1].principals or ()] == ["AWS:arn:aws:iam::1:root", "AWS:*", "Service:x.amazonaws.com"]

@@ -16,15 +16,11 @@ DOCS = Path(__file__).resolve().parents[3] / "docs" / "linter.md"
 
 
 def test_duplicate_id_is_refused() -> None:
-    class Copy(Rule):
-        id = WildcardAction.id
-        severity = Severity.ERROR
-        title = fix_hint = "x"
-        target = DOCUMENT
-
+    copy = type("Copy", (Rule,), {"id": WildcardAction.id, "severity": Severity.ERROR, "title": "x", "fix_hint": "x",
+                                  "target": DOCUMENT})
     registry = Registry([WildcardAction])
     with pytest.raises(DuplicateRuleError, match="S3B101 is used by both WildcardAction and Copy"):
-        registry.register(Copy)
+        registry.register(copy)
 
 
 @pytest.mark.parametrize(("rule_id", "target"), [("B001", DOCUMENT), ("S3B999", "nowhere")])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from collections.abc import Callable
 
@@ -10,20 +11,17 @@ import pytest
 
 from s3batch_core.iam.catalogue import OPERATIONS, JobScope, build_policy
 from validate.linter.engine import lint_sources
+from validate.linter import lint_paths
+from validate.linter.rules._scope import minimal_scope
 from validate.linter.sources import PolicySource, RoleSource
-from tests.validate.linter.conftest import FIXTURES
+from tests.validate.linter.conftest import TF
 
-TF = FIXTURES / "terraform"
-
+LOCATIONS = ("manifests-bkt", "manifests/job.csv", "reports-bkt", "reports/")  # manifest and report
 SCOPES = {
-    "LambdaInvoke": JobScope(
-        "LambdaInvoke", "manifests-bkt", "manifests/job.csv", "reports-bkt", "reports/",
-        function_arn="arn:aws:lambda:us-east-1:123456789012:function:sentiment:3",
-    ),
-    "S3PutObjectTagging": JobScope("S3PutObjectTagging", "manifests-bkt", "manifests/job.csv", "reports-bkt", "reports/", bucket="data-bkt"),
-    "S3PutObjectCopy": JobScope(
-        "S3PutObjectCopy", "manifests-bkt", "manifests/job.csv", "reports-bkt", "reports/", bucket="src-bkt", destination_bucket="dst-bkt"
-    ),
+    "LambdaInvoke": JobScope("LambdaInvoke", *LOCATIONS,
+                             function_arn="arn:aws:lambda:us-east-1:123456789012:function:sentiment:3"),
+    "S3PutObjectTagging": JobScope("S3PutObjectTagging", *LOCATIONS, bucket="data-bkt"),
+    "S3PutObjectCopy": JobScope("S3PutObjectCopy", *LOCATIONS, bucket="src-bkt", destination_bucket="dst-bkt"),
 }
 
 
@@ -45,8 +43,6 @@ def test_catalogue_policy_passes_exactly_and_by_shape(operation: str, rules_of: 
 
 @pytest.mark.parametrize("operation", OPERATIONS)
 def test_every_operation_accepts_its_own_generated_policy_by_shape(operation: str, rules_of: Callable[..., list[str]]) -> None:
-    from validate.linter.rules._scope import minimal_scope
-
     assert rules_of(build_policy(minimal_scope(operation)), operation=operation) == []
 
 
@@ -57,29 +53,6 @@ def test_extra_action_is_new_access(findings_of: Callable) -> None:
     (finding,) = [f for f in findings_of(policy, operation="S3PutObjectTagging") if f.rule == "S3B110"]
     assert 'statement "Extra" grants s3:DeleteObject' in finding.message
     assert "S3PutObjectTagging jobs never use" in finding.message
-
-
-def test_wildcard_expands_to_the_new_actions_only(findings_of: Callable) -> None:
-    policy = {"Statement": [{"Effect": "Allow", "Action": "s3:PutObjectTag*", "Resource": "arn:aws:s3:::data-bkt/*"}]}
-    new = [f for f in findings_of(policy, operation="S3PutObjectTagging") if f.rule == "S3B110"]
-    assert new == []  # s3:PutObjectTagging is the operation's own action
-
-
-def test_missing_report_write_loses_the_report(findings_of: Callable) -> None:
-    scope = SCOPES["LambdaInvoke"]
-    policy = _without_action(build_policy(scope), "s3:PutObject")
-    for findings in (findings_of(policy, scope=scope), findings_of(policy, operation="LambdaInvoke")):
-        messages = [f.message for f in findings if f.rule == "S3B111"]
-        expected = "this LambdaInvoke job cannot deliver its completion report (AWS: the job completes without it): " \
-            "the role cannot s3:PutObject to write the report"
-        assert messages == [m for m in messages if expected in m]
-        assert len(messages) == 1
-
-
-def test_missing_invoke_is_reported(findings_of: Callable) -> None:
-    scope = SCOPES["LambdaInvoke"]
-    policy = _without_action(build_policy(scope), "lambda:InvokeFunction")
-    assert any("lambda:InvokeFunction" in f.message for f in findings_of(policy, operation="LambdaInvoke") if f.rule == "S3B111")
 
 
 def test_report_write_on_bucket_arn_is_missing_by_shape(findings_of: Callable) -> None:
@@ -97,15 +70,25 @@ def test_report_write_on_bucket_arn_is_missing_by_shape(findings_of: Callable) -
     ]
 
 
-def test_consequences_say_what_aws_documents(findings_of: Callable) -> None:
+def _without_manifest_read(policy: dict) -> dict:
+    return {**policy, "Statement": [st for st in policy["Statement"] if st["Sid"] != "ReadManifest"]}
+
+
+@pytest.mark.parametrize(("remove", "consequence"), [
+    (_without_manifest_read, "this LambdaInvoke job will fail: the role cannot s3:GetObject to read the manifest"),
+    (lambda policy: _without_action(policy, "lambda:InvokeFunction"),
+     "each task of this LambdaInvoke job will fail, and the job may fail: the role cannot lambda:InvokeFunction"),
+    (lambda policy: _without_action(policy, "s3:PutObject"),
+     "this LambdaInvoke job cannot deliver its completion report (AWS: the job completes without it): "
+     "the role cannot s3:PutObject to write the report"),
+], ids=["manifest", "invoke", "report"])
+def test_missing_access_says_what_aws_documents_happens(remove: Callable[[dict], dict], consequence: str,
+                                                         findings_of: Callable) -> None:
     scope = SCOPES["LambdaInvoke"]
-    manifest = build_policy(scope)
-    manifest["Statement"] = [st for st in manifest["Statement"] if st["Sid"] != "ReadManifest"]
-    invoke = _without_action(build_policy(scope), "lambda:InvokeFunction")
-    (read,) = [f.message for f in findings_of(manifest, operation="LambdaInvoke") if f.rule == "S3B111"]
-    (task,) = [f.message for f in findings_of(invoke, operation="LambdaInvoke") if f.rule == "S3B111"]
-    assert read.startswith("this LambdaInvoke job will fail: the role cannot s3:GetObject to read the manifest")
-    assert task.startswith("each task of this LambdaInvoke job will fail, and the job may fail")
+    policy = remove(build_policy(scope))
+    for findings in (findings_of(policy, scope=scope), findings_of(policy, operation="LambdaInvoke")):
+        (message,) = [f.message for f in findings if f.rule == "S3B111"]
+        assert message.startswith(consequence)
 
 
 def test_exact_scope_catches_the_wrong_bucket(findings_of: Callable) -> None:
@@ -148,15 +131,7 @@ def test_unreadable_attachment_turns_off_missing_check() -> None:
     assert set(rules) == {"S3B111"}
 
 
-def test_get_bucket_location_is_not_new_access(findings_of: Callable) -> None:
-    policy = build_policy(SCOPES["S3PutObjectTagging"])
-    policy["Statement"].append({"Effect": "Allow", "Action": "s3:GetBucketLocation", "Resource": "arn:aws:s3:::reports-bkt"})
-    assert [f for f in findings_of(policy, operation="S3PutObjectTagging") if f.rule == "S3B110"] == []
-
-
 def test_undeclared_role_is_checked_against_every_operation(tmp_path: Path) -> None:
-    from validate.linter import lint_paths
-
     (tmp_path / "main.tf").write_text(
         'resource "aws_iam_role" "batch" {\n'
         '  assume_role_policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",\n'
@@ -178,20 +153,20 @@ def test_undeclared_role_is_checked_against_every_operation(tmp_path: Path) -> N
     assert new.line == 9
 
 
-def test_a_grant_that_does_nothing_is_not_also_new_access(rules_of: Callable[..., list[str]]) -> None:
+@pytest.mark.parametrize(("action", "resource", "expected"), [
+    ("s3:PutObjectTag*", "arn:aws:s3:::data-bkt/*", []),  # expands to the operation's own s3:PutObjectTagging
+    ("s3:GetBucketLocation", "arn:aws:s3:::reports-bkt", []),  # tolerated
+    ("s3:GetBucketObjectLockConfiguration", "arn:aws:s3:::data-bkt/*", ["S3B103"]),  # does nothing, not new access
+], ids=["wildcard", "bucket-location", "grant-that-does-nothing"])
+def test_extra_grants_that_are_not_new_access(action: str, resource: str, expected: list[str],
+                                               rules_of: Callable[..., list[str]]) -> None:
     policy = build_policy(SCOPES["S3PutObjectTagging"])
-    policy["Statement"].append(
-        {"Effect": "Allow", "Action": "s3:GetBucketObjectLockConfiguration", "Resource": "arn:aws:s3:::data-bkt/*"}
-    )
-    assert rules_of(policy, operation="S3PutObjectTagging") == ["S3B103"]
+    policy["Statement"].append({"Effect": "Allow", "Action": action, "Resource": resource})
+    assert rules_of(policy, operation="S3PutObjectTagging") == expected
 
 
 def test_operation_skips_a_submitters_json_beside_the_role(tmp_path: Path) -> None:
     """JSON files in one folder: the submitter's policy (it names s3:CreateJob) is not a batch role of its own."""
-    import json
-
-    from validate.linter import lint_paths
-
     submitter = {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
         {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/copy-role"}]}
@@ -205,8 +180,6 @@ def test_operation_skips_a_submitters_json_beside_the_role(tmp_path: Path) -> No
 
 def test_an_undeclared_copy_role_is_checked_as_one() -> None:
     """Reads from a bucket named the source, writes into one named the destination: a copy role (rules/_evident.py)."""
-    from validate.linter import lint_paths
-
     findings = [f for f in lint_paths([TF / "copy_evident"]) if f.severity.value != "info"]
     (undeclared,) = [f for f in findings if f.rule == "S3B113"]
     assert undeclared.severity.value == "warning" and undeclared.message.endswith(
@@ -224,8 +197,6 @@ def test_an_undeclared_copy_role_is_checked_as_one() -> None:
     (('["s3:GetObject", ', '["s3:GetObject*", '), "reads the source only through a wildcard"),
 ])
 def test_no_operation_is_guessed_from_anything_less_than_a_copy(tmp_path: Path, change: tuple[str, str], why: str) -> None:
-    from validate.linter import lint_paths
-
     text = (TF / "copy_evident" / "main.tf").read_text(encoding="utf-8")
     assert change[0] in text
     (tmp_path / "main.tf").write_text(text.replace(change[0], change[1]), encoding="utf-8")

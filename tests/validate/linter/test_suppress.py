@@ -6,22 +6,17 @@ from collections.abc import Callable
 
 from tests.validate.linter.conftest import allow
 from validate.linter import exit_code
-from validate.linter.sources import parse_comment_suppressions, split_json_suppressions
+from validate.linter.sources import parse_comment_suppressions
 
 STAR = allow("s3:PutObject", "*")
 
 
 def test_json_suppression_with_reason(findings_of: Callable) -> None:
     document = {**STAR, "S3BatchLintIgnore": [{"rule": "S3B102", "reason": "legacy role, OPS-12"}]}
-    (finding,) = findings_of(document)
+    (finding,) = findings_of(document)  # S3BatchLintIgnore is stripped: no "unknown top-level key" S3B000
     assert (finding.rule, finding.suppressed) == ("S3B102", "legacy role, OPS-12")
     assert finding.to_dict()["suppressed"] == "legacy role, OPS-12"
     assert exit_code([finding]) == 0
-
-
-def test_suppression_key_is_stripped_before_linting(findings_of: Callable) -> None:
-    document = {**allow("s3:GetObject", "arn:aws:s3:::b/*"), "S3BatchLintIgnore": []}
-    assert findings_of(document) == []  # not an "unknown top-level key"
 
 
 def test_suppression_without_reason_is_an_error(findings_of: Callable) -> None:
@@ -48,7 +43,3 @@ def test_comment_syntax() -> None:
         ("S3B110", "", 12),
         ("", "", 13),
     ]
-
-
-def test_split_json_suppressions_leaves_other_documents_alone() -> None:
-    assert split_json_suppressions(["x"], "f") == (["x"], [])

@@ -5,13 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from s3batch_core.terraform.project import TerraformProject
-from tests.validate.linter.conftest import FIXTURES
+from tests.validate.linter.conftest import TF
 from validate.linter import exit_code, lint_paths
 from validate.linter.engine import lint_sources
 from validate.linter.sources import PolicySource, RoleSource, UnreadPart
 from validate.linter.terraform import Extractor
-
-TF = FIXTURES / "terraform"
 
 
 def _documents(directory: Path) -> dict[str, PolicySource]:
@@ -91,10 +89,9 @@ def test_unknown_for_each_is_reported_and_nothing_is_guessed() -> None:
 
 
 def test_partly_read_policy_turns_off_only_the_missing_check() -> None:
-    invoke_only = {
-        "Version": "2012-10-17",
-        "Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f:1"}],
-    }
+    function = "arn:aws:lambda:us-east-1:123456789012:function:f:1"
+    invoke_only = {"Version": "2012-10-17",
+                   "Statement": [{"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": function}]}
     partial = PolicySource(invoke_only, "main.tf", 9, "data.aws_iam_policy_document.p", unread=(UnreadPart("dynamic", 12),))
     whole = PolicySource(invoke_only, "main.tf", 9, "data.aws_iam_policy_document.p")
 

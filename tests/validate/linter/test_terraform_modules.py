@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from validate.linter import Finding, lint_paths
 from validate.terraform_modules import registry_module, role_body
-from tests.validate.linter.conftest import FIXTURES
-
-TERRAFORM = FIXTURES / "terraform"
+from tests.validate.linter.conftest import TF as TERRAFORM
 
 
 def _shown(findings: list[Finding]) -> list[tuple[str, str | None]]:
@@ -25,10 +23,6 @@ def test_registry_role_modules_are_read_from_their_inputs() -> None:
     assert "split the role" in split.message and "s3.amazonaws.com" in split.message
     # the replication grants the other service needs are not called "new access"
     assert not [f for f in findings if f.rule == "S3B110"]
-
-
-def test_iam_policy_module_is_what_module_arn_attaches() -> None:
-    findings = lint_paths([TERRAFORM / "module_registry"])
     assert not [f for f in findings if f.rule == "S3B114"]  # module.replication_policy.arn is read, not "elsewhere"
 
 
@@ -54,14 +48,12 @@ def test_v5_default_trust_actions_and_unknown_sources() -> None:
     assert registry_module("git::https://github.com/terraform-aws-modules/terraform-aws-iam.git//modules/iam-role?ref=v6.0.0") == "iam-role"
 
 
-def test_permissions_attached_outside_the_code_are_one_info_finding() -> None:
-    findings = [f for f in lint_paths([TERRAFORM / "attached_elsewhere"]) if f.resource == "aws_iam_role.platform_owned"]
-    assert sorted(f.rule for f in findings) == ["S3B008", "S3B114"]
-    (outside,) = [f for f in findings if f.rule == "S3B114"]
-    assert "permissions attached outside this code" in outside.message and outside.severity.value == "info"
-
-
-def test_policy_attached_through_a_data_role_lookup_is_the_roles() -> None:
-    findings = [f for f in lint_paths([TERRAFORM / "attached_elsewhere"]) if f.resource == "aws_iam_role.looked_up"]
-    assert [f.rule for f in findings if f.severity.value != "info"] == ["S3B111"]  # only the report write is missing
-    assert "s3:PutObject" in next(f.message for f in findings if f.rule == "S3B111")
+def test_attachments_outside_the_code_and_through_a_data_role_lookup() -> None:
+    findings = lint_paths([TERRAFORM / "attached_elsewhere"])
+    outside = [f for f in findings if f.resource == "aws_iam_role.platform_owned"]  # one info finding, no errors
+    assert sorted(f.rule for f in outside) == ["S3B008", "S3B114"]
+    (attached,) = [f for f in outside if f.rule == "S3B114"]
+    assert "permissions attached outside this code" in attached.message and attached.severity.value == "info"
+    looked_up = [f for f in findings if f.resource == "aws_iam_role.looked_up"]  # the policy is the role's
+    assert [f.rule for f in looked_up if f.severity.value != "info"] == ["S3B111"]  # only the report write is missing
+    assert "s3:PutObject" in next(f.message for f in looked_up if f.rule == "S3B111")

@@ -10,6 +10,8 @@ from hcl2 import SerializationOptions
 import pytest
 
 from s3batch.cli import main
+from s3batch_core.terraform.policy import as_list
+from validate.policy_commands import to_hcl
 from validate.terraform_tools import tffmt
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -84,10 +86,6 @@ def test_unknown_operation_is_refused_by_argparse(capsys: pytest.CaptureFixture[
     assert exit_info.value.code == 2
 
 
-def as_list(value: object) -> list:
-    return value if isinstance(value, list) else [value]
-
-
 def normalised(statement: dict) -> dict:
     """An IAM JSON statement with every str-or-list field as a list (the shape HCL blocks give)."""
     result = {"Sid": statement["Sid"], "Effect": statement["Effect"], "Action": as_list(statement["Action"])}
@@ -125,8 +123,6 @@ def test_terraform_format_is_an_equivalent_policy_document(capsys: pytest.Captur
 
 
 def test_terraform_format_escapes_interpolation(capsys: pytest.CaptureFixture[str]) -> None:
-    from validate.policy_commands import to_hcl
-
     hcl = to_hcl({"Statement": [{"Sid": "S", "Effect": "Allow", "Action": "s3:GetObject",
                                  "Resource": ["arn:aws:s3:::b/${aws:username}/*"]}]}, "x")
     assert '"arn:aws:s3:::b/$${aws:username}/*"' in hcl

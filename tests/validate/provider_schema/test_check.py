@@ -78,17 +78,19 @@ def test_a_mistake_is_one_finding_at_its_line(tmp_path: Path, relative: str, old
     assert ours[0].file.endswith(relative) and ours[0].line == _line_of(text, marker)
 
 
-def test_missing_required_argument(tmp_path: Path) -> None:
-    copy, _ = _mutated(tmp_path, "modules/sentiment_lambda/main.tf", "  role                           = aws_iam_role.this.arn\n", "")
-    findings = [f for f in _check([copy]).findings if f.rule == "TFS003"]
-    assert [f.message for f in findings] == ["aws_lambda_function: required argument 'role' is missing"]
-    assert findings[0].resource == "aws_lambda_function.this" and findings[0].line == 36
-
-
-def test_missing_required_module_variable(tmp_path: Path) -> None:
-    copy, _ = _mutated(tmp_path, "main.tf", "  manifest_bucket          = local.job_bucket\n", "")
-    assert [f.message for f in _check([copy]).findings] == [
-        "module.batch_role: required variable 'manifest_bucket' of ./modules/batch_role is not passed"]
+@pytest.mark.parametrize(("relative", "old", "finding", "marker"), [
+    ("modules/sentiment_lambda/main.tf", "  role                           = aws_iam_role.this.arn\n",
+     ("TFS003", "aws_lambda_function: required argument 'role' is missing", "aws_lambda_function.this"),
+     'resource "aws_lambda_function" "this"'),
+    ("main.tf", "  manifest_bucket          = local.job_bucket\n",
+     ("TFS006", "module.batch_role: required variable 'manifest_bucket' of ./modules/batch_role is not passed",
+      "module.batch_role"), 'module "batch_role"'),
+], ids=["resource-argument", "module-variable"])
+def test_a_missing_required_input_is_one_finding_at_the_block(tmp_path: Path, relative: str, old: str,
+                                                              finding: tuple[str, str, str], marker: str) -> None:
+    copy, text = _mutated(tmp_path, relative, old, "")
+    assert [(f.rule, f.message, f.resource, f.line) for f in _check([copy]).findings] == [
+        (*finding, _line_of(text, marker))]
 
 
 def test_block_limited_to_one_and_computed_attribute_set(tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import assert_never
 
 from validate.linter.formats.interface import Formatter
 
@@ -16,18 +15,14 @@ class OutputFormat(str, Enum):
     SARIF = "sarif"
 
     def to_formatter(self) -> Formatter:
-        """The formatter for this choice."""
         from validate.linter.formats.json import JsonFormatter
         from validate.linter.formats.sarif import SarifFormatter
         from validate.linter.formats.text import TextFormatter
 
-        if self is OutputFormat.TEXT:
-            return TextFormatter()
-        if self is OutputFormat.JSON:
-            return JsonFormatter()
-        if self is OutputFormat.SARIF:
-            return SarifFormatter()
-        assert_never(self)
+        formatters: dict[OutputFormat, type[Formatter]] = {
+            OutputFormat.TEXT: TextFormatter, OutputFormat.JSON: JsonFormatter, OutputFormat.SARIF: SarifFormatter,
+        }
+        return formatters[self]()
 
 
 __all__ = ["Formatter", "OutputFormat"]

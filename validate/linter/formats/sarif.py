@@ -23,8 +23,6 @@ LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "
 
 
 class SarifFormatter(Formatter):
-    """A SARIF 2.1.0 log."""
-
     def format(self, findings: Sequence[Finding]) -> str:
         return json.dumps(sarif_log(findings), indent=2) + "\n"
 
@@ -33,22 +31,9 @@ def sarif_log(findings: Sequence[Finding], rules: Sequence[dict] | None = None, 
     """The SARIF document as a dict; `rules` (SARIF rule descriptors) default to the linter's rules."""
     descriptors = list(rules) if rules is not None else [_rule(rule) for rule in default_registry().all()]
     index = {rule["id"]: i for i, rule in enumerate(descriptors)}
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": SARIF_VERSION,
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": tool,
-                        "version": version("s3batch-kit"),
-                        "rules": descriptors,
-                    }
-                },
-                "results": [_result(f, index) for f in findings],
-            }
-        ],
-    }
+    driver = {"name": tool, "version": version("s3batch-kit"), "rules": descriptors}
+    run = {"tool": {"driver": driver}, "results": [_result(f, index) for f in findings]}
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 
 def _rule(rule: Rule) -> dict:

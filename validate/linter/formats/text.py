@@ -12,7 +12,6 @@ from s3batch_core.errors import one_line
 
 
 def location(finding: Finding) -> str:
-    """file:line (or just file)."""
     return f"{finding.file}:{finding.line}" if finding.line else finding.file
 
 

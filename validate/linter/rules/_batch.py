@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from validate.linter.model import parse_policy
+
 # The action that submits a job: a policy that names it is a job submitter's, never the batch role's own.
 CREATE_JOB = "s3:createjob"
 
@@ -11,20 +13,9 @@ CREATE_JOB = "s3:createjob"
 SESSION_ACTIONS = frozenset({"sts:tagsession", "sts:setsourceidentity"})
 
 
-def batch_service() -> str:
-    """The service principal of the batch role: batchoperations.s3.amazonaws.com."""
-    from s3batch_core.iam.catalogue import BATCH_SERVICE_PRINCIPAL
-
-    return BATCH_SERVICE_PRINCIPAL
-
-
 @cache
 def assume_actions() -> frozenset[str]:
     """The actions the catalogue's trust policy grants (lower-cased), i.e. sts:AssumeRole."""
     from s3batch_core.iam.catalogue import trust_policy
 
-    actions: set[str] = set()
-    for statement in trust_policy()["Statement"]:
-        listed = statement["Action"]
-        actions.update(a.lower() for a in ([listed] if isinstance(listed, str) else listed))
-    return frozenset(actions)
+    return frozenset(a.lower() for s in parse_policy(trust_policy()).statements for a in s.actions or ())

@@ -9,17 +9,8 @@ from __future__ import annotations
 
 from validate.linter.model import Statement
 
-SCOPING_KEY_PARTS = (
-    "resourcetag/",
-    "requesttag/",
-    "awsservicename",
-    "passedtoservice",
-    "resourceaccount",
-    "resourceorgid",
-    "resourceorgpaths",
-    "viaservice",
-    "calleraccount",
-)
+SCOPING_KEY_PARTS = ("resourcetag/", "requesttag/", "awsservicename", "passedtoservice", "resourceaccount",
+                     "resourceorgid", "resourceorgpaths", "viaservice", "calleraccount")
 
 
 def scoping_conditions(statement: Statement) -> list[str]:

@@ -1,11 +1,7 @@
-"""The operation a batch role's permissions make evident when its code declares none.
-
-Only one shape is recognised, the one real code writes most (issue 13's corpus: copy roles in three of
-four organisations declared nothing): a **copy** role, which reads objects from a bucket its code calls the
-source (`var.source_bucket_arn`, `aws_s3_bucket.source`, `local.src_objects`) and writes objects into one it
-calls the destination (`destination`, `dest`, `dst`), and grants nothing that only another operation uses
-(Lambda invoke, replication, restore, ... as the catalogue lists them). Anything else stays undeclared
-(S3B113) and is checked against every operation at once.
+"""The operation a batch role's permissions make evident when its code declares none: only a copy role, the shape
+real code writes most (issue 13's corpus: copy roles in three of four organisations declared nothing). What makes
+one: docs/linter.md, "The role's operation"; anything else stays undeclared (S3B113), checked against every
+operation at once.
 """
 
 from __future__ import annotations

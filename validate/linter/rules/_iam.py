@@ -17,7 +17,6 @@ from validate.linter.model import has_placeholder
 
 
 def is_pattern(action: str) -> bool:
-    """True for an action with IAM wildcards (* or ?)."""
     return "*" in action or "?" in action
 
 
@@ -31,7 +30,6 @@ def service_actions(service: str) -> tuple[str, ...]:
 
 @cache
 def service_prefixes() -> tuple[str, ...]:
-    """Every service prefix the IAM database knows."""
     from policy_sentry.querying.all import get_all_service_prefixes
 
     return tuple(sorted(get_all_service_prefixes()))

@@ -10,6 +10,8 @@ from functools import cache
 from itertools import product
 from typing import TYPE_CHECKING
 
+from validate.linter.model import parse_policy
+
 if TYPE_CHECKING:
     from s3batch_core.iam.catalogue import JobScope
 
@@ -46,10 +48,7 @@ def placeholder_scope(
 
 def minimal_scope(operation: str) -> JobScope:
     """The smallest job of an operation: what every such job needs (no versions, no KMS, no generator)."""
-    scope = placeholder_scope(operation)
-    if _needs_kms(operation):
-        scope = placeholder_scope(operation, kms=True)
-    return scope
+    return placeholder_scope(operation, kms=_needs_kms(operation))
 
 
 def _needs_kms(operation: str) -> bool:
@@ -73,9 +72,7 @@ def catalogue_actions(operation: str) -> frozenset[str]:
         policy = build_policy(
             placeholder_scope(operation, versioned=versioned, kms=kms, generator=generator, inventory=inventory)
         )
-        for statement in policy["Statement"]:
-            listed = statement.get("Action", [])
-            actions.update(a.lower() for a in ([listed] if isinstance(listed, str) else listed))
+        actions.update(a.lower() for statement in parse_policy(policy).statements for a in statement.actions or ())
     return frozenset(actions)
 
 

@@ -1,9 +1,6 @@
-"""Which of the catalogue's requirements a role's policies do not meet, exactly or by ARN shape.
-
-With a concrete JobScope the role's documents are evaluated as written (s3batch_core.iam.evaluate). Without
-one, bucket names are unknown, so both sides are reduced to their shape and the check is lenient:
-Deny statements and conditions are dropped and unknown resources match anything. It then finds a
-grant on the wrong kind of ARN or a missing action, and never reports a false "missing".
+"""Which of the catalogue's requirements a role's policies do not meet, exactly (a concrete JobScope, evaluated by
+s3batch_core.iam.evaluate) or by ARN shape, leniently, never reporting a false "missing" (docs/linter.md, "How the
+operation rules compare").
 """
 
 from __future__ import annotations

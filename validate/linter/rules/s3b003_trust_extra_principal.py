@@ -1,20 +1,17 @@
 """S3B003: the batch role's trust policy trusts another principal beside the S3 Batch service: split the role.
 
-One finding per trust policy, naming every other principal: a role shared with live replication
-(s3.amazonaws.com), Lambda, an account or an OIDC provider is one problem with one fix. AWS's trust
-policy for the Batch Operations role names only batchoperations.s3.amazonaws.com (batch-ops-iam-role-policies).
-The operation rules then stay quiet about permissions the other service needs (S3B110 is skipped for a
-shared role).
+One finding per trust policy, naming every other principal: one problem, one fix. AWS's trust policy for the
+Batch Operations role names only batchoperations.s3.amazonaws.com (batch-ops-iam-role-policies).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from s3batch_core.iam.catalogue import BATCH_SERVICE_PRINCIPAL
 from validate.linter.findings import Severity
 from validate.linter.model import Policy, Principal, has_placeholder
 from validate.linter.rule import BATCH_TRUST, DocumentContext, Issue, Rule
-from validate.linter.rules._batch import batch_service
 
 
 def extra_principals(policy: Policy) -> list[Principal]:
@@ -24,7 +21,8 @@ def extra_principals(policy: Policy) -> list[Principal]:
         for principal in statement.principals or ():
             if principal.is_wildcard or has_placeholder(principal.kind):
                 continue  # "*" is S3B002's; a principal type known only at plan time may be the batch service
-            if principal.kind == "Service" and (principal.value == batch_service() or has_placeholder(principal.value)):
+            if principal.kind == "Service" and (principal.value == BATCH_SERVICE_PRINCIPAL
+                                                or has_placeholder(principal.value)):
                 continue
             if principal not in found:
                 found.append(principal)
@@ -42,9 +40,7 @@ class TrustExtraPrincipal(Rule, id="S3B003", severity=Severity.ERROR, target=BAT
         extra = extra_principals(context.policy)
         if not extra:
             return
-        first = next(
-            s for s in context.policy.allow_statements() if any(p in extra for p in s.principals or ())
-        )
+        first = next(s for s in context.policy.allow_statements() if any(p in extra for p in s.principals or ()))
         yield Issue(
             f"the batch role is shared: it also trusts {', '.join(str(p) for p in extra)}; split the role "
             "so S3 Batch Operations has one of its own",

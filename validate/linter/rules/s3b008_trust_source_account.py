@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from s3batch_core.iam.catalogue import BATCH_SERVICE_PRINCIPAL
 from validate.linter.findings import Severity
 from validate.linter.model import Statement
 from validate.linter.rule import BATCH_TRUST, StatementRule
-from validate.linter.rules._batch import batch_service
 
 
 class TrustSourceAccount(StatementRule, id="S3B008", severity=Severity.INFO, target=BATCH_TRUST):
@@ -18,6 +18,7 @@ class TrustSourceAccount(StatementRule, id="S3B008", severity=Severity.INFO, tar
     )
 
     def problems(self, statement: Statement) -> Iterator[str]:
-        trusts_batch = any(p.kind == "Service" and p.value == batch_service() for p in statement.principals or ())
+        trusts_batch = any(p.kind == "Service" and p.value == BATCH_SERVICE_PRINCIPAL
+                           for p in statement.principals or ())
         if trusts_batch and "aws:sourceaccount" not in statement.condition_keys():
             yield f"{statement.label} has no aws:SourceAccount condition (information only)"

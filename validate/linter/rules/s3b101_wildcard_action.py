@@ -10,7 +10,6 @@ from validate.linter.rule import PERMISSION, StatementRule
 
 
 def is_service_wildcard(action: str) -> bool:
-    """True for "*" and "service:*"."""
     return action == "*" or (action.endswith(":*") and action.count(":") == 1)
 
 

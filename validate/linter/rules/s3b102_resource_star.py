@@ -1,9 +1,4 @@
-"""S3B102: Resource "*" (or every S3 bucket or object) on actions that support resource-level permissions.
-
-Wildcard resources are literal "*", and S3 ARNs naming every bucket or object in any partition
-(arn:aws:s3:::*, arn:aws:s3:::*/*, arn:${partition}:s3:::*). A statement scoped by a condition such as
-iam:AWSServiceName or aws:ResourceTag/... is not reported.
-"""
+"""S3B102: Resource "*" or every S3 bucket/object on actions that support resource-level permissions (linter.md)."""
 
 from __future__ import annotations
 

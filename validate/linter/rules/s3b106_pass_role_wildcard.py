@@ -1,11 +1,5 @@
-"""S3B106: a job submitter's policy lets iam:PassRole pass any role, to any service.
-
-A policy that grants s3:CreateJob is a submitter's. Its iam:PassRole should name the batch role's ARN, or
-at least carry an iam:PassedToService condition; on "*" or ".../role/*" without the condition, whoever
-can submit jobs can hand any role in the account to any service (privilege escalation). A role ARN with a
-wildcard in its account or name (".../role/batch-*", "iam::*:role/...") is a wildcard too: every role that
-matches, including ones created later, can be passed to any service.
-"""
+"""S3B106: a job submitter's policy (it grants s3:CreateJob) lets iam:PassRole pass any role, or every role matching a
+wildcard, without iam:PassedToService: submitters can hand those roles to any service (privilege escalation)."""
 
 from __future__ import annotations
 

@@ -31,11 +31,7 @@ class NewAccess(Rule, id="S3B110", severity=Severity.ERROR, target=ROLE):
                     if action not in inert:
                         extra.extend(_beyond(action, allowed))
                 if extra:
-                    yield Issue(
-                        f"{statement.label} grants {_names(extra)}, which {jobs}",
-                        statement,
-                        part,
-                    )
+                    yield Issue(f"{statement.label} grants {_names(extra)}, which {jobs}", statement, part)
 
 
 def _beyond(action: str, allowed: frozenset[str]) -> list[str]:
