@@ -14,6 +14,7 @@ from engine_support import Progress, Stack, lambda_op
 
 from s3batch.emulator.engine import execution
 from s3batch.emulator.engine.failures import JobFailure
+from s3batch.emulator.engine.lambda_invoke import interpret_response
 
 
 def run_keys(stack: Stack, keys: list[str], function_arn: str | None = None, schema: str = "2.0",
@@ -229,3 +230,8 @@ def test_a_function_the_engine_cannot_invoke_fails_the_job(stack: Stack, case: s
     with pytest.raises(JobFailure) as caught:
         execution.prepare(request)
     assert caught.value.failure_code == "LambdaFunctionNotFound" and reason in caught.value.reason
+
+
+def test_a_payload_nested_past_the_parser_is_invalid_json() -> None:
+    payload = b'{"results":' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    assert interpret_response(payload, "t1") == ("PermanentFailure", "Invalid JSON returned in Lambda payload")
