@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from s3batch_core.terraform.text import matching
+
 UNKNOWN = "X"  # stands for an interpolation's unknown value
 _INDEX = r"(\[[^\]]*\])?"
 # Expressions whose value is a bucket ARN by what they are or how they are named: aws_s3_bucket.x.arn,
@@ -22,12 +24,14 @@ _S3_ARN = re.compile(r"^arn:[^:]*:s3:::(?P<rest>.+)$")
 
 
 def replace_interpolations(value: str) -> str:
-    """Replace each ${...} (braces balanced) by a bucket ARN when it is an aws_s3_bucket's .arn, else by X."""
+    """Replace each ${...} by a bucket ARN when it is an aws_s3_bucket's .arn, else by X (an unclosed one runs to
+    the end of the value)."""
     out: list[str] = []
     i = 0
     while i < len(value):
         if value.startswith("${", i):
-            end = _closing_brace(value, i + 2)
+            end = matching(value, i + 1, "{", "}")
+            end = len(value) - 1 if end < 0 else end
             expression = value[i + 2 : end].strip()
             out.append(f"arn:aws:s3:::{UNKNOWN}" if _BUCKET_ARN_REFERENCE.match(expression) else UNKNOWN)
             i = end + 1
@@ -35,18 +39,6 @@ def replace_interpolations(value: str) -> str:
             out.append(value[i])
             i += 1
     return "".join(out)
-
-
-def _closing_brace(value: str, start: int) -> int:
-    depth = 1
-    for index in range(start, len(value)):
-        if value[index] == "{":
-            depth += 1
-        elif value[index] == "}":
-            depth -= 1
-            if depth == 0:
-                return index
-    return len(value) - 1
 
 
 def s3_shape(resource: str) -> str | None:

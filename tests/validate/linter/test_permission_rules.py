@@ -82,6 +82,7 @@ CASES = [
      []),
     ("pass-role-without-create-job", allow("iam:PassRole", "arn:aws:iam::123456789012:role/*"), []),
     ("indexed-bucket-with-prefix", allow("s3:GetObject", '${aws_s3_bucket.b["x"].arn}/batch/*'), []),
+    ("quoted-brace-in-interpolation", allow("s3:ListBucket", '${format("%s}", var.bucket)}/*'), ["S3B103"]),
 ]
 
 
