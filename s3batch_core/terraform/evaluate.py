@@ -29,7 +29,7 @@ from hcl2.rules.abstract import LarkToken
 
 from s3batch_core.terraform.load import SERIALIZATION, Module
 from s3batch_core.terraform.templates import jsonencode
-from s3batch_core.terraform.text import heredoc_body, matching
+from s3batch_core.terraform.text import heredoc_body, replace_interpolations
 
 
 class Unsupported(Exception):
@@ -167,18 +167,8 @@ def parse_expression(value: str) -> Any:
 
 def _quote_template(value: str) -> str:
     """Quote a template for re-parsing: escape literal text, leave `${...}` expressions as written."""
-    out, index = ['"'], 0
-    while index < len(value):
-        if value.startswith("${", index):
-            end = matching(value, index + 1, "{", "}")
-            end = len(value) - 1 if end < 0 else end  # an unclosed one runs to the end, as written
-            out.append(value[index : end + 1])
-            index = end + 1
-        else:
-            out.append({'"': '\\"', "\\": "\\\\", "\n": "\\n"}.get(value[index], value[index]))
-            index += 1
-    out.append('"')
-    return "".join(out)
+    escaped = {'"': '\\"', "\\": "\\\\", "\n": "\\n"}
+    return '"' + replace_interpolations(value, str, lambda char: escaped.get(char, char)) + '"'
 
 
 def find_calls(node: Any, name: str) -> list[Any]:

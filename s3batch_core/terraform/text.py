@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import textwrap
+from collections.abc import Callable
 
 
 def strip_interpolation(value: str) -> str | None:
@@ -55,6 +56,23 @@ def interpolations(text: str) -> list[str]:
         found.append(text[index : end + 1])
         index = text.find("${", end + 1)
     return found
+
+
+def replace_interpolations(text: str, fill: Callable[[str], str], literal: Callable[[str], str] = str) -> str:
+    """The text with each "${...}" replaced by fill("${...}") (an unclosed one runs to the end of the text) and
+    every other character by literal(char)."""
+    out: list[str] = []
+    index = 0
+    while index < len(text):
+        if text.startswith("${", index):
+            end = matching(text, index + 1, "{", "}")
+            end = len(text) - 1 if end < 0 else end
+            out.append(fill(text[index : end + 1]))
+            index = end + 1
+        else:
+            out.append(literal(text[index]))
+            index += 1
+    return "".join(out)
 
 
 def heredoc_body(value: str) -> str:

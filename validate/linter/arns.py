@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from s3batch_core.terraform.text import matching
+from s3batch_core.terraform import text
 
 UNKNOWN = "X"  # stands for an interpolation's unknown value
 _INDEX = r"(\[[^\]]*\])?"
@@ -26,19 +26,12 @@ _S3_ARN = re.compile(r"^arn:[^:]*:s3:::(?P<rest>.+)$")
 def replace_interpolations(value: str) -> str:
     """Replace each ${...} by a bucket ARN when it is an aws_s3_bucket's .arn, else by X (an unclosed one runs to
     the end of the value)."""
-    out: list[str] = []
-    i = 0
-    while i < len(value):
-        if value.startswith("${", i):
-            end = matching(value, i + 1, "{", "}")
-            end = len(value) - 1 if end < 0 else end
-            expression = value[i + 2 : end].strip()
-            out.append(f"arn:aws:s3:::{UNKNOWN}" if _BUCKET_ARN_REFERENCE.match(expression) else UNKNOWN)
-            i = end + 1
-        else:
-            out.append(value[i])
-            i += 1
-    return "".join(out)
+    return text.replace_interpolations(value, _placeholder)
+
+
+def _placeholder(interpolation: str) -> str:
+    expression = interpolation[2:-1].strip()
+    return f"arn:aws:s3:::{UNKNOWN}" if _BUCKET_ARN_REFERENCE.match(expression) else UNKNOWN
 
 
 def s3_shape(resource: str) -> str | None:
