@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from hcl2.rules.strings import HeredocTemplateRule, HeredocTrimTemplateRule
 
 from s3batch_core.contract.limits import MAX_POLICY_BYTES, check_size
 from s3batch_core.errors import InputError
+from s3batch_core.terraform.text import effect_lines
 
 SERIALIZATION = SerializationOptions(strip_string_quotes=True, explicit_blocks=False, with_comments=False)
 """4.x-like dict form: quotes stripped, expressions as "${...}" strings, no comments."""
@@ -105,16 +105,12 @@ def _outline(block: BlockRule) -> Outline:
     return Outline(_line(block), block._meta.end_line, children, nested, statements)
 
 
-_EFFECT_KEY = re.compile(r'"Effect"\s*:')
-
-
 def _statement_lines(expression: Any) -> tuple[int, ...]:
     """The line of each statement of a policy written as `jsonencode({... Statement = [...]})` (its Effect's line,
     else its own) or as a heredoc of JSON (the lines holding an Effect key); () for anything else."""
     term = _unwrap(expression)
     if isinstance(term, (HeredocTemplateRule, HeredocTrimTemplateRule)):
-        text = str(term.heredoc)
-        return tuple(_line(term) + n for n, line in enumerate(text.split("\n")) if _EFFECT_KEY.search(line))
+        return tuple(_line(term) + line - 1 for line in effect_lines(str(term.heredoc)))
     if not (isinstance(term, FunctionCallRule) and [str(i.serialize()) for i in term.identifiers] == ["jsonencode"]
             and term.arguments is not None and len(term.arguments.arguments) == 1):
         return ()

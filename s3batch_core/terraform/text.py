@@ -75,6 +75,21 @@ def replace_interpolations(text: str, fill: Callable[[str], str], literal: Calla
     return "".join(out)
 
 
+_EFFECT_KEY = re.compile(r'"Effect"\s*:')
+
+
+def effect_lines(text: str) -> tuple[int, ...]:
+    """The 1-based line of every `"Effect":` key in a JSON policy's text (one per statement), counting newlines once
+    from match to match (linear in the text)."""
+    lines: list[int] = []
+    line, position = 1, 0
+    for match in _EFFECT_KEY.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        lines.append(line)
+    return tuple(lines)
+
+
 def heredoc_body(value: str) -> str:
     """The text of a heredoc as python-hcl2 returns it ("<<-EOT\\n...\\nEOT"), dedented for <<-."""
     lines = value.splitlines()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING
 from s3batch_core.errors import InputError
 from s3batch_core.contract.limits import MAX_POLICY_BYTES, MAX_STATEMENTS, check_size, load_json
 from s3batch_core.terraform.load import display_path, find_tf_files, parse_tf_file, walk_files
+from s3batch_core.terraform.text import effect_lines
 from validate.linter.findings import Finding, Severity
 from validate.linter.model import PERMISSION, TRUST, parse_policy
 from validate.linter.registry import Registry, default_registry
@@ -24,9 +24,6 @@ if TYPE_CHECKING:
 
 POLICY_KEYS = ("Statement", "Version")
 TEMPLATE_SUFFIXES = (".json.tpl", ".tftpl")  # policy templates, linted when named on the command line
-_EFFECT = re.compile(r'"Effect"\s*:')
-
-
 def lint_sources(standalone: Sequence[PolicySource], roles: Sequence[RoleSource] = (), *, operation: str | None = None,
                  scope: JobScope | None = None, registry: Registry | None = None) -> list[Finding]:
     """Findings for every document and batch role, suppressions applied, sorted and de-duplicated.
@@ -275,19 +272,8 @@ def _effect_lines(text: str, document: object, shown: str) -> tuple[int, ...]:
     count = len(statements) if isinstance(statements, list) else 1
     if count > MAX_STATEMENTS:
         raise InputError(f"{shown}: {count} statements, more than the limit of {MAX_STATEMENTS} per policy")
-    lines = _match_lines(_EFFECT, text)
+    lines = effect_lines(text)
     return lines if len(lines) == count else ()
-
-
-def _match_lines(pattern: re.Pattern[str], text: str) -> tuple[int, ...]:
-    """The 1-based line of every match, counting newlines once from match to match (linear in the text)."""
-    lines: list[int] = []
-    line, position = 1, 0
-    for match in pattern.finditer(text):
-        line += text.count("\n", position, match.start())
-        position = match.start()
-        lines.append(line)
-    return tuple(lines)
 
 
 def collect_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Path]]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from s3batch_core.terraform.text import heredoc_body, interpolations, quote_bare_interpolations, strip_interpolation
+from s3batch_core.terraform.text import (effect_lines, heredoc_body, interpolations, quote_bare_interpolations,
+                                         strip_interpolation)
 
 
 def test_heredoc_body_is_dedented_for_the_indented_form() -> None:
@@ -24,3 +25,7 @@ def test_interpolations_are_found_whole_with_nested_braces_and_strings() -> None
     assert interpolations(text) == ["${var.p}", '${lookup({a = "}"}, "a")}']
     assert strip_interpolation("${var.x}") == "var.x"
     assert strip_interpolation("${var.x}/*") is None
+
+
+def test_effect_lines_are_the_lines_of_each_effect_key() -> None:
+    assert effect_lines('a\n"Effect": 1\n\n"Effect" : 2 "Effect":3\n"Effects": 4') == (2, 4, 4)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ import pytest
 from s3batch.cli import main
 from s3batch_core.contract.limits import MAX_JSON_DEPTH, MAX_STATEMENTS
 from validate.linter import lint_document, lint_paths
-from validate.linter.engine import _match_lines, json_source
+from validate.linter.engine import json_source
 from validate.linter.model import parse_policy
 
 
@@ -73,8 +72,3 @@ def test_duplicate_keys_keep_the_last_value_and_lines_are_counted_once(tmp_path:
     path = tmp_path / "dup.json"
     path.write_text('{"Statement":[{' + '"Effect":0,' * 999 + '"Effect":"Allow"}]}', encoding="utf-8")
     assert {f.rule for f in lint_paths([path])} == {"S3B000"}  # no Action: malformed, and no crash
-
-
-def test_match_lines_are_the_lines_of_each_match() -> None:
-    text = 'a\n"Effect": 1\n\n"Effect": 2 "Effect": 3\n'
-    assert _match_lines(re.compile(r'"Effect"'), text) == (2, 4, 4)
