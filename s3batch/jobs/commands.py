@@ -24,7 +24,6 @@ from s3batch.jobs.pipeline import (
     ManifestSource,
     SourceKind,
     SubmitOptions,
-    parse_generator_filter,
     submit,
 )
 from s3batch.jobs.preflight import enforce, run_preflight
@@ -246,14 +245,26 @@ def _source(args: argparse.Namespace) -> ManifestSource:
     if args.inventory:
         parse_s3_uri(args.inventory)
         return ManifestSource(SourceKind.INVENTORY, args.inventory)
-    generator_filter = parse_generator_filter({
-        "prefix": args.filter_prefix, "suffix": args.filter_suffix, "substring": args.filter_substring,
-        "created_after": args.created_after, "created_before": args.created_before, "min_size": args.min_size,
-        "max_size": args.max_size, "storage_classes": args.filter_storage_class,
-        "eligible_for_replication": args.eligible_for_replication, "replication_statuses": args.replication_status,
-    })
-    generator = GeneratorSettings(args.generate, generator_filter, output_bucket=args.generated_manifest_bucket)
+    generator = GeneratorSettings(args.generate, _generator_filter(args), output_bucket=args.generated_manifest_bucket)
     return ManifestSource(SourceKind.GENERATOR, args.generate, generator=generator)
+
+
+# The --generate flags (their argparse dest) -> members of JobManifestGeneratorFilter / its KeyNameConstraint.
+_GENERATOR_FILTER = {
+    "created_after": "CreatedAfter", "created_before": "CreatedBefore", "min_size": "ObjectSizeGreaterThanBytes",
+    "max_size": "ObjectSizeLessThanBytes", "filter_storage_class": "MatchAnyStorageClass",
+    "eligible_for_replication": "EligibleForReplication", "replication_status": "ObjectReplicationStatuses",
+}
+_KEY_NAME_FILTER = {"filter_prefix": "MatchAnyPrefix", "filter_suffix": "MatchAnySuffix",
+                    "filter_substring": "MatchAnySubstring"}
+
+
+def _generator_filter(args: argparse.Namespace) -> dict[str, Any]:
+    """JobManifestGeneratorFilter from the flags given."""
+    given = vars(args)
+    found = {member: given[dest] for dest, member in _GENERATOR_FILTER.items() if given[dest] is not None}
+    keys = {member: [given[dest]] for dest, member in _KEY_NAME_FILTER.items() if given[dest]}
+    return found | ({"KeyNameConstraint": keys} if keys else {})
 
 
 def _settings(args: argparse.Namespace, clients: Clients, outputs: StackOutputs | None) -> JobSettings:
