@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any, Protocol, TextIO
+from typing import Any, TextIO
 
 from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
@@ -83,14 +83,6 @@ def exit_code_for(job: dict[str, Any]) -> ExitCode:
     return ExitCode.JOB_FAILED
 
 
-class Display(Protocol):
-    """Where progress goes: a rich bar on a terminal, plain lines otherwise."""
-
-    def update(self, progress: Progress) -> None: ...  # noqa: D102
-    def message(self, text: str) -> None: ...  # noqa: D102
-    def close(self) -> None: ...  # noqa: D102
-
-
 class PlainDisplay:
     """One line per change, no control codes (CI logs, pipes)."""
 
@@ -143,6 +135,9 @@ class RichDisplay:
 
     def close(self) -> None:  # noqa: D102
         self._bar.stop()
+
+
+Display = PlainDisplay | RichDisplay  # where progress goes
 
 
 def make_display(stream: TextIO, job_id: str) -> Display:
