@@ -11,7 +11,6 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import Stubber
-from moto import mock_aws
 
 from s3batch_core.contract.limits import MAX_JSON_DEPTH
 from s3batch_core.errors import InputError
@@ -92,9 +91,7 @@ def test_empty_source_is_an_error() -> None:
         build_manifest_file([])
 
 
-@mock_aws
-def test_upload_pins_the_etag_of_what_was_written_and_is_idempotent(tmp_path: Path) -> None:
-    s3 = boto3.client("s3", region_name="us-east-1")
+def test_upload_pins_the_etag_of_what_was_written_and_is_idempotent(s3: Any, tmp_path: Path) -> None:
     s3.create_bucket(Bucket="data-bkt")
     s3.create_bucket(Bucket="man-bkt")
     folder = tmp_path / "files"
@@ -170,10 +167,8 @@ def test_local_manifest_is_checked_and_hashed(tmp_path: Path) -> None:
         read_local_manifest(tmp_path / "missing.csv")
 
 
-@mock_aws
-def test_existing_manifests_in_s3_are_checked_and_pinned() -> None:
+def test_existing_manifests_in_s3_are_checked_and_pinned(s3: Any) -> None:
     """Inventories: tests/core/contract/test_inventory.py (both readers) and test_pipeline.py (the inventory source)."""
-    s3 = boto3.client("s3", region_name="us-east-1")
     s3.create_bucket(Bucket="inv")
     put = s3.put_object(Bucket="inv", Key="m.csv", Body=b"src,a\nsrc,b\n")
     location, info = existing_manifest(s3, "s3://inv/m.csv")
@@ -183,11 +178,9 @@ def test_existing_manifests_in_s3_are_checked_and_pinned() -> None:
         existing_manifest(s3, "s3://inv/bad.csv")
 
 
-@mock_aws
-def test_a_manifest_over_the_single_put_limit_is_uploaded_multipart() -> None:
+def test_a_manifest_over_the_single_put_limit_is_uploaded_multipart(s3: Any) -> None:
     from s3batch.jobs.manifest import _upload
 
-    s3 = boto3.client("s3", region_name="us-east-1")
     s3.create_bucket(Bucket="man-bkt")
     data = b"bkt,k\n" * 3_000_000  # 18 MB, above the test's 10 MB threshold
     answer = _upload(s3, io.BytesIO(data), "man-bkt", "big.csv", threshold=10 * 1024**2)

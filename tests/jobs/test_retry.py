@@ -5,12 +5,11 @@ over the retry manifest."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
-import boto3
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from moto import mock_aws
 
 from s3batch_core.errors import InputError
 from s3batch_core.contract.formats import CSV_FORMAT, INVENTORY_FORMAT
@@ -62,9 +61,7 @@ def test_rows_that_are_no_task_of_the_job_are_refused_with_the_row(row: list[str
         failed_manifest(parse_result_csv(text, "r.csv"), {"in-bkt"})
 
 
-@mock_aws
-def test_job_buckets_come_from_the_jobs_own_manifest() -> None:
-    s3 = boto3.client("s3", region_name="us-east-1")
+def test_job_buckets_come_from_the_jobs_own_manifest(s3: Any) -> None:
     s3.create_bucket(Bucket="man")
     put = s3.put_object(Bucket="man", Key="m.csv", Body=b"in-bkt,a\nsecond,b%20c\nin-bkt,d\n")
     csv_job = {"Manifest": {"Spec": {"Format": CSV_FORMAT, "Fields": ["Bucket", "Key"]},
