@@ -144,7 +144,6 @@ def _job_options(args: argparse.Namespace) -> JobOptions:
 
 
 def _add_submit_arguments(parser: argparse.ArgumentParser) -> None:
-    _add_target(parser)
     source = parser.add_argument_group("manifest (one source)").add_mutually_exclusive_group(required=True)
     source.add_argument("--folder", type=Path, help="upload the files of this folder under data_prefix and list them")
     source.add_argument("--from-bucket", metavar="S3_URI", help="list s3://BUCKET[/PREFIX] (streamed, any size)")
@@ -470,7 +469,7 @@ def _sub(subparsers: Any, name: str, func: Any, help_text: str, *, job_id: bool 
     parser = subparsers.add_parser(name, help=help_text, description=help_text, epilog=epilog, formatter_class=Formatter)
     if job_id:
         parser.add_argument("job_id", metavar="JOB_ID")
-        _add_target(parser)
+    _add_target(parser)
     parser.set_defaults(func=_input_exit_code(func))
     return parser
 
@@ -508,7 +507,6 @@ def register(subparsers: Any) -> None:
     _add_report_keys(retry)
     retry.add_argument("--skip-preflight", action="store_true", help="skip the role, function and report checks")
     listing = _sub(commands, "list", cmd_list, "list jobs", job_id=False)
-    _add_target(listing)
     listing.add_argument("--status", action="append", choices=manage.job_statuses(), help="only these statuses (repeatable)")
     listing.add_argument("--format", choices=("text", "json"), default="text")
     _sub(commands, "status", cmd_status, "describe a job").add_argument("--format", choices=("text", "json"), default="text")
