@@ -1,9 +1,8 @@
 """Wait for a job: poll DescribeJob politely, show progress, map the outcome to an exit code (`ExitCode`, listed
 for people in `s3batch job wait --help` and docs/jobs.md).
 
-Polling starts at the minimum interval and backs off (x1.5, up to `max_interval`) while nothing changes, and
-falls back to the minimum when progress moves. The minimum defaults to 5 s against AWS and 0.2 s against a
-custom endpoint (a politeness setting; the calls are the same).
+Polling starts at the minimum interval (default: `target.JobTarget.default_poll_interval`) and backs off (x1.5,
+up to `max_interval`) while nothing changes, and falls back to the minimum when progress moves.
 """
 
 from __future__ import annotations
