@@ -175,26 +175,6 @@ def test_download_never_writes_outside_the_folder(s3: Any, tmp_path: Path) -> No
     assert all(p.is_relative_to(dest.resolve()) for p in written)  # a hostile key: test_unwritable_report_paths…
 
 
-@pytest.mark.parametrize("command", [["report", "JOB"], ["retry-failed", "JOB"], ["run", "--folder", "files"]])
-def test_report_keys_option_on_every_command_that_reads_a_report(command: list[str]) -> None:
-    from s3batch.cli import build_parser
-
-    parser = build_parser()
-    assert parser.parse_args(["job", *command, "--report-keys", "raw"]).report_keys == "raw"
-    assert parser.parse_args(["job", *command]).report_keys is None  # then S3BATCH_REPORT_KEYS, else url
-    with pytest.raises(SystemExit):
-        parser.parse_args(["job", *command, "--report-keys", "hex"])
-
-
-def test_retry_manifests_go_where_the_stacks_role_reads_manifests_when_the_outputs_are_known() -> None:
-    from s3batch.jobs.retry import retry_manifest_prefix
-
-    inventory_job = {"Manifest": {"Location": {"ObjectArn": "arn:aws:s3:::inv/src/cfg/2026-01-01T00-00Z/manifest.json"}}}
-    assert retry_manifest_prefix(inventory_job, "rep-bkt", ("man-bkt", "manifests/")) == ("man-bkt", "manifests")
-    assert retry_manifest_prefix(inventory_job, "rep-bkt") == ("inv", "src/cfg/2026-01-01T00-00Z")
-    assert retry_manifest_prefix({}, "rep-bkt") == ("rep-bkt", "retries")
-
-
 # ---- issue 11: hostile reports ---------------------------------------------------------------------------------------
 
 LOCATION = ReportLocation("rep", "reports/job-j1/manifest.json")

@@ -15,7 +15,7 @@ from s3batch_core.errors import InputError
 from s3batch_core.contract.formats import CSV_FORMAT, INVENTORY_FORMAT
 from s3batch.jobs.manifest import ManifestLocation, check_csv_manifest
 from s3batch.jobs.report import parse_result_csv
-from s3batch.jobs.retry import failed_manifest, job_buckets, retry_request
+from s3batch.jobs.retry import failed_manifest, job_buckets, retry_manifest_prefix, retry_request
 from s3batch.jobs.submit import JobOptions
 from s3batch_core.contract.manifest_rules import encode_key
 
@@ -120,3 +120,10 @@ def test_the_retry_job_is_the_original_over_the_retry_manifest() -> None:
     assert retry_request(job, "123456789012", manifest, JobOptions())["ClientRequestToken"] == request["ClientRequestToken"]
     given_priority = retry_request(job, "123456789012", manifest, JobOptions(priority=1, description="again"))
     assert (given_priority["Priority"], given_priority["Description"]) == (1, "again")
+
+
+def test_retry_manifests_go_where_the_stacks_role_reads_manifests_when_the_outputs_are_known() -> None:
+    inventory_job = {"Manifest": {"Location": {"ObjectArn": "arn:aws:s3:::inv/src/cfg/2026-01-01T00-00Z/manifest.json"}}}
+    assert retry_manifest_prefix(inventory_job, "rep-bkt", ("man-bkt", "manifests/")) == ("man-bkt", "manifests")
+    assert retry_manifest_prefix(inventory_job, "rep-bkt") == ("inv", "src/cfg/2026-01-01T00-00Z")
+    assert retry_manifest_prefix({}, "rep-bkt") == ("rep-bkt", "retries")
