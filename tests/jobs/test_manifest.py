@@ -17,6 +17,7 @@ from s3batch_core.errors import InputError
 from tests.core.contract.test_manifest_rules import HARD_KEYS
 from s3batch.jobs.manifest import (
     ManifestEntry,
+    ManifestStats,
     build_manifest_file,
     check_inventory_manifest,
     check_csv_manifest,
@@ -176,6 +177,16 @@ def test_existing_manifests_in_s3_are_checked_and_pinned(s3: Any) -> None:
     s3.put_object(Bucket="inv", Key="bad.csv", Body=b"Bucket,Key\n")
     with pytest.raises(InputError, match="s3://inv/bad.csv: row 1"):
         existing_manifest(s3, "s3://inv/bad.csv")
+
+
+def test_manifests_are_uploaded_with_sse_s3_even_into_a_kms_default_bucket(s3: Any) -> None:
+    s3.create_bucket(Bucket="man-bkt")
+    s3.put_bucket_encryption(Bucket="man-bkt", ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/data"}}]})
+    body = io.BytesIO(b"data-bkt,input/a.txt\n")
+    stats = ManifestStats(rows=1, md5=hashlib.md5(body.getvalue()).hexdigest())
+    location = upload_manifest(s3, body, stats, bucket="man-bkt", prefix="manifests")
+    assert s3.head_object(Bucket="man-bkt", Key=location.key)["ServerSideEncryption"] == "AES256"
 
 
 def test_a_manifest_over_the_single_put_limit_is_uploaded_multipart(s3: Any) -> None:
