@@ -12,14 +12,10 @@ from pathlib import Path
 from types import ModuleType
 
 
-def _package_dir(package: str) -> Path:
-    # The kit is installed as plain files (pip and pipx never run it zipped), so the package's files are a directory.
-    return Path(str(resources.files(package)))
-
-
 def sample_terraform() -> Path:
     """The sample stack's Terraform (terraform/ in the repository): `local deploy` reads its variable defaults."""
-    return _package_dir("s3batch_terraform")
+    # The kit is installed as plain files (pip and pipx never run it zipped), so the package's files are a directory.
+    return Path(str(resources.files("s3batch_terraform")))
 
 
 def function_packager() -> ModuleType:

@@ -24,7 +24,6 @@ from s3batch.jobs.pipeline import (
     ManifestSource,
     SourceKind,
     SubmitOptions,
-    parse_generator_filter,
     submit,
 )
 from s3batch.jobs.preflight import enforce, run_preflight
@@ -145,7 +144,6 @@ def _job_options(args: argparse.Namespace) -> JobOptions:
 
 
 def _add_submit_arguments(parser: argparse.ArgumentParser) -> None:
-    _add_target(parser)
     source = parser.add_argument_group("manifest (one source)").add_mutually_exclusive_group(required=True)
     source.add_argument("--folder", type=Path, help="upload the files of this folder under data_prefix and list them")
     source.add_argument("--from-bucket", metavar="S3_URI", help="list s3://BUCKET[/PREFIX] (streamed, any size)")
@@ -246,14 +244,26 @@ def _source(args: argparse.Namespace) -> ManifestSource:
     if args.inventory:
         parse_s3_uri(args.inventory)
         return ManifestSource(SourceKind.INVENTORY, args.inventory)
-    generator_filter = parse_generator_filter({
-        "prefix": args.filter_prefix, "suffix": args.filter_suffix, "substring": args.filter_substring,
-        "created_after": args.created_after, "created_before": args.created_before, "min_size": args.min_size,
-        "max_size": args.max_size, "storage_classes": args.filter_storage_class,
-        "eligible_for_replication": args.eligible_for_replication, "replication_statuses": args.replication_status,
-    })
-    generator = GeneratorSettings(args.generate, generator_filter, output_bucket=args.generated_manifest_bucket)
+    generator = GeneratorSettings(args.generate, _generator_filter(args), output_bucket=args.generated_manifest_bucket)
     return ManifestSource(SourceKind.GENERATOR, args.generate, generator=generator)
+
+
+# The --generate flags (their argparse dest) -> members of JobManifestGeneratorFilter / its KeyNameConstraint.
+_GENERATOR_FILTER = {
+    "created_after": "CreatedAfter", "created_before": "CreatedBefore", "min_size": "ObjectSizeGreaterThanBytes",
+    "max_size": "ObjectSizeLessThanBytes", "filter_storage_class": "MatchAnyStorageClass",
+    "eligible_for_replication": "EligibleForReplication", "replication_status": "ObjectReplicationStatuses",
+}
+_KEY_NAME_FILTER = {"filter_prefix": "MatchAnyPrefix", "filter_suffix": "MatchAnySuffix",
+                    "filter_substring": "MatchAnySubstring"}
+
+
+def _generator_filter(args: argparse.Namespace) -> dict[str, Any]:
+    """JobManifestGeneratorFilter from the flags given."""
+    given = vars(args)
+    found = {member: given[dest] for dest, member in _GENERATOR_FILTER.items() if given[dest] is not None}
+    keys = {member: [given[dest]] for dest, member in _KEY_NAME_FILTER.items() if given[dest]}
+    return found | ({"KeyNameConstraint": keys} if keys else {})
 
 
 def _settings(args: argparse.Namespace, clients: Clients, outputs: StackOutputs | None) -> JobSettings:
@@ -459,7 +469,7 @@ def _sub(subparsers: Any, name: str, func: Any, help_text: str, *, job_id: bool 
     parser = subparsers.add_parser(name, help=help_text, description=help_text, epilog=epilog, formatter_class=Formatter)
     if job_id:
         parser.add_argument("job_id", metavar="JOB_ID")
-        _add_target(parser)
+    _add_target(parser)
     parser.set_defaults(func=_input_exit_code(func))
     return parser
 
@@ -497,7 +507,6 @@ def register(subparsers: Any) -> None:
     _add_report_keys(retry)
     retry.add_argument("--skip-preflight", action="store_true", help="skip the role, function and report checks")
     listing = _sub(commands, "list", cmd_list, "list jobs", job_id=False)
-    _add_target(listing)
     listing.add_argument("--status", action="append", choices=manage.job_statuses(), help="only these statuses (repeatable)")
     listing.add_argument("--format", choices=("text", "json"), default="text")
     _sub(commands, "status", cmd_status, "describe a job").add_argument("--format", choices=("text", "json"), default="text")

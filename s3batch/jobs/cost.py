@@ -86,15 +86,10 @@ def comprehend_units(size: int, table: PriceTable, read_bytes: int | None = None
     so an object read beyond that is several documents, each with its own minimum.
     """
     document_bytes = int(table.assumptions["comprehend_read_bytes"])
-    read = min(size, read_bytes or document_bytes)
     unit, minimum = table.assumptions["comprehend_unit_chars"], int(table.assumptions["comprehend_min_units"])
-    units = 0
-    while True:
-        chunk = min(read, document_bytes)
-        units += max(math.ceil(chunk / unit), minimum)
-        read -= chunk
-        if read <= 0:
-            return units
+    full, rest = divmod(min(size, read_bytes or document_bytes), document_bytes)  # full documents, then the rest
+    units = full * max(math.ceil(document_bytes / unit), minimum)
+    return units + (max(math.ceil(rest / unit), minimum) if rest or not full else 0)  # empty: one document
 
 
 @dataclass(frozen=True)

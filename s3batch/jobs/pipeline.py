@@ -205,20 +205,3 @@ def check_request_before_uploads(settings: JobSettings, operation: dict[str, Any
     build_create_job_request(account_id=settings.account_id, role_arn=settings.role_arn, operation=operation,
                              report=settings.report, options=job_options, manifest=stand_in)
 
-
-def parse_generator_filter(args: dict[str, Any]) -> dict[str, Any]:
-    """JobManifestGeneratorFilter from flag values (None = not given)."""
-    key_constraint = {
-        name: [value] for name, value in (
-            ("MatchAnyPrefix", args.get("prefix")), ("MatchAnySuffix", args.get("suffix")),
-            ("MatchAnySubstring", args.get("substring")),
-        ) if value
-    }
-    found: dict[str, Any] = {
-        "CreatedAfter": args.get("created_after"), "CreatedBefore": args.get("created_before"),
-        "ObjectSizeGreaterThanBytes": args.get("min_size"), "ObjectSizeLessThanBytes": args.get("max_size"),
-        "MatchAnyStorageClass": args.get("storage_classes") or None, "KeyNameConstraint": key_constraint or None,
-        "EligibleForReplication": args.get("eligible_for_replication"),
-        "ObjectReplicationStatuses": args.get("replication_statuses") or None,
-    }
-    return {k: v for k, v in found.items() if v is not None}

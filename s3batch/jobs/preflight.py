@@ -4,11 +4,6 @@ What S3 Batch Operations would otherwise report late and opaquely ("Reading the 
 "The job report could not be written", reference §7.6) is checked here against the role's *real* policies,
 with the permission catalogue (`s3batch_core.iam`) as the reference of what the job needs, and the trust policy
 evaluated exactly as the emulator evaluates it.
-
-Report location: we check that the report bucket exists and is reachable (HeadBucket) and, through the role's
-policies, that the role may write below the prefix. We do not write into users' buckets unless asked
-(`--probe-report-write` puts and deletes one zero-byte object under the report prefix, with the caller's
-credentials).
 """
 
 from __future__ import annotations
@@ -215,7 +210,8 @@ def check_restore_sample(s3: Any, body: dict[str, Any], sample: Sequence[Manifes
 
 def check_report_location(s3: Any, report: dict[str, Any], *, probe_write: bool,
                           notes: list[str] | None = None) -> list[Problem]:
-    """The report bucket exists; with probe_write, one object can be written and deleted.
+    """The report bucket exists; with probe_write (--probe-report-write: we write into users' buckets only when
+    asked), one zero-byte object can be written and deleted, with the caller's credentials.
 
     HeadBucket runs with the caller's credentials, not the job role's: a 403 (e.g. a report bucket in another
     account whose policy grants only the batch role) says nothing about the job, so it is a note, not a problem;

@@ -63,13 +63,11 @@ class ReportRow:
 
     def sentiment(self) -> tuple[str, dict[str, float]] | None:
         """(label, scores) when the result message is the sentiment function's JSON, else None."""
-        if not self.message.startswith("{"):
+        if not self.message.startswith("{"):  # JSON text that starts so and parses is an object (a dict)
             return None
         try:
             doc = json.loads(self.message)
         except (json.JSONDecodeError, RecursionError):  # a crafted message may nest past the parser's depth
-            return None
-        if not isinstance(doc, dict):
             return None
         label, scores = doc.get("label"), doc.get("scores")
         if not isinstance(label, str) or label not in SENTIMENT_LABELS or not isinstance(scores, dict):

@@ -92,12 +92,6 @@ def _tag_set(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
     return [{"Key": k, "Value": v} for k, v in pairs]
 
 
-def _bucket_arn(bucket: str | None) -> str | None:
-    if bucket is None or bucket.startswith("arn:"):
-        return bucket
-    return arns.s3(bucket)  # the role's partition is set when the request is finished (submit)
-
-
 def _lambda(f: OperationFlags) -> dict[str, Any]:
     if not f.function_arn:
         raise UsageError("LambdaInvoke needs --function-arn (or a function_arn stack output)")
@@ -110,8 +104,10 @@ def _lambda(f: OperationFlags) -> dict[str, Any]:
 def _copy(f: OperationFlags) -> dict[str, Any]:
     if not f.target_bucket:
         raise UsageError("S3PutObjectCopy needs --target-bucket")
+    # A bucket name becomes an ARN; submit moves it to the role's partition once the role is known.
+    target = f.target_bucket if f.target_bucket.startswith("arn:") else arns.s3(f.target_bucket)
     return _drop_none({
-        "TargetResource": _bucket_arn(f.target_bucket), "TargetKeyPrefix": f.target_prefix,
+        "TargetResource": target, "TargetKeyPrefix": f.target_prefix,
         "StorageClass": f.storage_class, "MetadataDirective": f.metadata_directive,
         "CannedAccessControlList": f.canned_acl, "SSEAwsKmsKeyId": f.kms_key_arn,
         "BucketKeyEnabled": f.bucket_key_enabled, "ChecksumAlgorithm": f.checksum_algorithm,

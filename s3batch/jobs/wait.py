@@ -1,9 +1,8 @@
 """Wait for a job: poll DescribeJob politely, show progress, map the outcome to an exit code (`ExitCode`, listed
 for people in `s3batch job wait --help` and docs/jobs.md).
 
-Polling starts at the minimum interval and backs off (x1.5, up to `max_interval`) while nothing changes, and
-falls back to the minimum when progress moves. The minimum defaults to 5 s against AWS and 0.2 s against a
-custom endpoint (a politeness setting; the calls are the same).
+Polling starts at the minimum interval (default: `target.JobTarget.default_poll_interval`) and backs off (x1.5,
+up to `max_interval`) while nothing changes, and falls back to the minimum when progress moves.
 """
 
 from __future__ import annotations
@@ -12,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
-from typing import Any, Protocol, TextIO
+from typing import Any, TextIO
 
 from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotocoreConnectionError
@@ -83,14 +82,6 @@ def exit_code_for(job: dict[str, Any]) -> ExitCode:
     return ExitCode.JOB_FAILED
 
 
-class Display(Protocol):
-    """Where progress goes: a rich bar on a terminal, plain lines otherwise."""
-
-    def update(self, progress: Progress) -> None: ...  # noqa: D102
-    def message(self, text: str) -> None: ...  # noqa: D102
-    def close(self) -> None: ...  # noqa: D102
-
-
 class PlainDisplay:
     """One line per change, no control codes (CI logs, pipes)."""
 
@@ -143,6 +134,9 @@ class RichDisplay:
 
     def close(self) -> None:  # noqa: D102
         self._bar.stop()
+
+
+Display = PlainDisplay | RichDisplay  # where progress goes
 
 
 def make_display(stream: TextIO, job_id: str) -> Display:

@@ -13,7 +13,7 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 import s3batch.jobs.commands as job_commands
-from s3batch.cli import main
+from s3batch.cli import build_parser, main
 from s3batch.jobs.target import Clients, JobTarget
 from s3batch_core.aws import make_client
 from s3batch_core.contract.stack_outputs import to_terraform_json
@@ -120,6 +120,15 @@ def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> No
         assert codes == ["0", "1", "2", "3", "4"]
         assert "2  job Failed or Cancelled, an AWS/runtime error, or a usage error (bad flags; as in every s3batch " \
                "command)" in lines
+
+
+@pytest.mark.parametrize("command", [["report", "JOB"], ["retry-failed", "JOB"], ["run", "--folder", "files"]])
+def test_report_keys_option_on_every_command_that_reads_a_report(command: list[str]) -> None:
+    parser = build_parser()
+    assert parser.parse_args(["job", *command, "--report-keys", "raw"]).report_keys == "raw"
+    assert parser.parse_args(["job", *command]).report_keys is None  # then S3BATCH_REPORT_KEYS, else url
+    with pytest.raises(SystemExit):
+        parser.parse_args(["job", *command, "--report-keys", "hex"])
 
 
 @pytest.fixture

@@ -11,13 +11,13 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import Stubber
-from moto import mock_aws
 
 from s3batch_core.contract.limits import MAX_JSON_DEPTH
 from s3batch_core.errors import InputError
 from tests.core.contract.test_manifest_rules import HARD_KEYS
 from s3batch.jobs.manifest import (
     ManifestEntry,
+    ManifestStats,
     build_manifest_file,
     check_inventory_manifest,
     check_csv_manifest,
@@ -92,9 +92,7 @@ def test_empty_source_is_an_error() -> None:
         build_manifest_file([])
 
 
-@mock_aws
-def test_upload_pins_the_etag_of_what_was_written_and_is_idempotent(tmp_path: Path) -> None:
-    s3 = boto3.client("s3", region_name="us-east-1")
+def test_upload_pins_the_etag_of_what_was_written_and_is_idempotent(s3: Any, tmp_path: Path) -> None:
     s3.create_bucket(Bucket="data-bkt")
     s3.create_bucket(Bucket="man-bkt")
     folder = tmp_path / "files"
@@ -170,10 +168,8 @@ def test_local_manifest_is_checked_and_hashed(tmp_path: Path) -> None:
         read_local_manifest(tmp_path / "missing.csv")
 
 
-@mock_aws
-def test_existing_manifests_in_s3_are_checked_and_pinned() -> None:
+def test_existing_manifests_in_s3_are_checked_and_pinned(s3: Any) -> None:
     """Inventories: tests/core/contract/test_inventory.py (both readers) and test_pipeline.py (the inventory source)."""
-    s3 = boto3.client("s3", region_name="us-east-1")
     s3.create_bucket(Bucket="inv")
     put = s3.put_object(Bucket="inv", Key="m.csv", Body=b"src,a\nsrc,b\n")
     location, info = existing_manifest(s3, "s3://inv/m.csv")
@@ -183,11 +179,19 @@ def test_existing_manifests_in_s3_are_checked_and_pinned() -> None:
         existing_manifest(s3, "s3://inv/bad.csv")
 
 
-@mock_aws
-def test_a_manifest_over_the_single_put_limit_is_uploaded_multipart() -> None:
+def test_manifests_are_uploaded_with_sse_s3_even_into_a_kms_default_bucket(s3: Any) -> None:
+    s3.create_bucket(Bucket="man-bkt")
+    s3.put_bucket_encryption(Bucket="man-bkt", ServerSideEncryptionConfiguration={"Rules": [
+        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/data"}}]})
+    body = io.BytesIO(b"data-bkt,input/a.txt\n")
+    stats = ManifestStats(rows=1, md5=hashlib.md5(body.getvalue()).hexdigest())
+    location = upload_manifest(s3, body, stats, bucket="man-bkt", prefix="manifests")
+    assert s3.head_object(Bucket="man-bkt", Key=location.key)["ServerSideEncryption"] == "AES256"
+
+
+def test_a_manifest_over_the_single_put_limit_is_uploaded_multipart(s3: Any) -> None:
     from s3batch.jobs.manifest import _upload
 
-    s3 = boto3.client("s3", region_name="us-east-1")
     s3.create_bucket(Bucket="man-bkt")
     data = b"bkt,k\n" * 3_000_000  # 18 MB, above the test's 10 MB threshold
     answer = _upload(s3, io.BytesIO(data), "man-bkt", "big.csv", threshold=10 * 1024**2)

@@ -10,7 +10,6 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import Stubber
-from moto import mock_aws
 
 from s3batch_core.errors import UsageError
 from s3batch.jobs.pipeline import JobSettings, ManifestSource, SourceKind, cost_inputs, prepare_manifest
@@ -23,9 +22,7 @@ SETTINGS = JobSettings(account_id="123456789012", region="us-east-1", role_arn="
                        data_prefix="input/", report=ReportSettings("rep-bkt"))
 
 
-@mock_aws
-def test_inventory_source_counts_rows_through_the_gzip_files() -> None:
-    s3 = boto3.client("s3", region_name="us-east-1")
+def test_inventory_source_counts_rows_through_the_gzip_files(s3: Any) -> None:
     s3.create_bucket(Bucket="inv")
     doc = {"sourceBucket": "src", "destinationBucket": "arn:aws:s3:::inv", "version": "2016-11-30",
            "creationTimestamp": "1", "fileFormat": "CSV", "fileSchema": "Bucket, Key, Size",
@@ -91,12 +88,10 @@ def test_a_request_aws_would_refuse_fails_before_anything_is_uploaded(tmp_path: 
     assert named in str(caught.value)
 
 
-@mock_aws
-def test_editing_a_folder_file_makes_a_new_job_identity_and_a_plain_rerun_does_not(tmp_path: Any) -> None:
+def test_editing_a_folder_file_makes_a_new_job_identity_and_a_plain_rerun_does_not(s3: Any, tmp_path: Any) -> None:
     from s3batch.jobs.pipeline import SubmitOptions, submit
     from s3batch.jobs.submit import JobOptions
 
-    s3 = boto3.client("s3", region_name="us-east-1")
     for bucket in ("man-bkt", "data-bkt", "rep-bkt"):
         s3.create_bucket(Bucket=bucket)
     clients = Clients(JobTarget(region="us-east-1", account_id_hint="123456789012"))

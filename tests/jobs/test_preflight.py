@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import zipfile
@@ -153,18 +152,6 @@ def test_a_kms_encrypted_csv_manifest_is_refused(world: World) -> None:
     world.manifest = ManifestLocation("man-bkt", "manifests/m.csv", strip_etag(put["ETag"]))
     problems = world.preflight(world.request())
     assert any("is encrypted with aws:kms" in p and "ServerSideEncryption=AES256" in p for p in problems), problems
-
-
-def test_manifests_are_uploaded_with_sse_s3_even_into_a_kms_default_bucket(world: World) -> None:
-    from s3batch.jobs.manifest import ManifestStats, upload_manifest
-
-    world.s3.put_bucket_encryption(Bucket="man-bkt", ServerSideEncryptionConfiguration={"Rules": [
-        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/data"}}]})
-    body = io.BytesIO(b"data-bkt,input/a.txt\n")
-    stats = ManifestStats(rows=1, md5=hashlib.md5(body.getvalue()).hexdigest())
-    location = upload_manifest(world.s3, body, stats, bucket="man-bkt", prefix="manifests")
-    head = world.s3.head_object(Bucket="man-bkt", Key=location.key)
-    assert head["ServerSideEncryption"] == "AES256"
 
 
 def test_a_report_bucket_forbidden_to_the_caller_is_a_note_not_a_problem(world: World) -> None:

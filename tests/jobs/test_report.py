@@ -9,10 +9,9 @@ import io
 import json
 import os
 from pathlib import Path
+from typing import Any
 
-import boto3
 import pytest
-from moto import mock_aws
 
 from s3batch_core.contract.limits import MAX_JSON_DEPTH
 from s3batch_core.errors import InputError, S3BatchError
@@ -122,14 +121,12 @@ def _put_report(s3: object, bucket: str, job_dir: str, rows: dict[str, str], *, 
     s3.put_object(Bucket=bucket, Key=f"{job_dir}manifest.json", Body=json.dumps(manifest).encode())  # type: ignore[attr-defined]
 
 
-@mock_aws
 @pytest.mark.parametrize(("prefix", "job_dir"), [
     ("reports/", "reports//job-abc123/"),     # trailing slash in the job's Prefix: AWS writes a double slash
     ("reports", "reports/job-abc123/"),
     ("", "job-abc123/"),
 ])
-def test_find_and_read_report(prefix: str, job_dir: str) -> None:
-    s3 = boto3.client("s3", region_name="us-east-1")
+def test_find_and_read_report(s3: Any, prefix: str, job_dir: str) -> None:
     s3.create_bucket(Bucket="rep")
     _put_report(s3, "rep", "reports/job-other/", {"succeeded": "b1,x,,succeeded,200,,ok\n"})
     _put_report(s3, "rep", job_dir, {"succeeded": "b1,k1,,succeeded,200,,ok\n", "failed": AWS_FAILURE + "\n"})
@@ -139,9 +136,7 @@ def test_find_and_read_report(prefix: str, job_dir: str) -> None:
     assert sorted(r.key for r in iter_results(s3, files)) == ["image_14975", "k1"]
 
 
-@mock_aws
-def test_missing_report_and_md5_mismatch() -> None:
-    s3 = boto3.client("s3", region_name="us-east-1")
+def test_missing_report_and_md5_mismatch(s3: Any) -> None:
     s3.create_bucket(Bucket="rep")
     with pytest.raises(S3BatchError, match="no report for job nope"):
         find_report(s3, "rep", "reports", "nope")
@@ -169,9 +164,7 @@ def test_odd_but_safe_keys_stay_inside(tmp_path: Path) -> None:
     assert [p.relative_to((tmp_path / "out").resolve()).as_posix() for _, p in plan] == ["manifest.json", "results/a.csv"]
 
 
-@mock_aws
-def test_download_never_writes_outside_the_folder(tmp_path: Path) -> None:
-    s3 = boto3.client("s3", region_name="us-east-1")
+def test_download_never_writes_outside_the_folder(s3: Any, tmp_path: Path) -> None:
     s3.create_bucket(Bucket="rep")
     _put_report(s3, "rep", "reports/job-j1/", {"succeeded": "b1,k1,,succeeded,200,,ok\n"})
     location = find_report(s3, "rep", "reports", "j1")
@@ -180,26 +173,6 @@ def test_download_never_writes_outside_the_folder(tmp_path: Path) -> None:
     written = download_report(s3, location, files, dest)
     assert sorted(p.relative_to(dest.resolve()).as_posix() for p in written)[0] == "manifest.json"
     assert all(p.is_relative_to(dest.resolve()) for p in written)  # a hostile key: test_unwritable_report_paths…
-
-
-@pytest.mark.parametrize("command", [["report", "JOB"], ["retry-failed", "JOB"], ["run", "--folder", "files"]])
-def test_report_keys_option_on_every_command_that_reads_a_report(command: list[str]) -> None:
-    from s3batch.cli import build_parser
-
-    parser = build_parser()
-    assert parser.parse_args(["job", *command, "--report-keys", "raw"]).report_keys == "raw"
-    assert parser.parse_args(["job", *command]).report_keys is None  # then S3BATCH_REPORT_KEYS, else url
-    with pytest.raises(SystemExit):
-        parser.parse_args(["job", *command, "--report-keys", "hex"])
-
-
-def test_retry_manifests_go_where_the_stacks_role_reads_manifests_when_the_outputs_are_known() -> None:
-    from s3batch.jobs.retry import retry_manifest_prefix
-
-    inventory_job = {"Manifest": {"Location": {"ObjectArn": "arn:aws:s3:::inv/src/cfg/2026-01-01T00-00Z/manifest.json"}}}
-    assert retry_manifest_prefix(inventory_job, "rep-bkt", ("man-bkt", "manifests/")) == ("man-bkt", "manifests")
-    assert retry_manifest_prefix(inventory_job, "rep-bkt") == ("inv", "src/cfg/2026-01-01T00-00Z")
-    assert retry_manifest_prefix({}, "rep-bkt") == ("rep-bkt", "retries")
 
 
 # ---- issue 11: hostile reports ---------------------------------------------------------------------------------------
@@ -212,7 +185,6 @@ def _manifest(s3: object, body: bytes) -> None:
     s3.put_object(Bucket="rep", Key=LOCATION.manifest_key, Body=body)  # type: ignore[attr-defined]
 
 
-@mock_aws
 @pytest.mark.parametrize(("body", "message"), [
     (b'{"Results":' + b"[" * 1000 + b"]" * 1000 + b"}", f"nested more than {MAX_JSON_DEPTH} levels deep"),
     (b'{"Results":[{"Bucket":"bkt","Key":5}]}', r"Results\[0\].Key: 5 is not a non-empty string"),
@@ -222,8 +194,7 @@ def _manifest(s3: object, body: bytes) -> None:
     (b'{"Results":{}}', "no Results list"),
     (b'{"Results": "\xff"}', "not UTF-8"),
 ])
-def test_a_hostile_report_manifest_is_one_input_error(body: bytes, message: str) -> None:
-    s3 = boto3.client("s3", region_name="us-east-1")
+def test_a_hostile_report_manifest_is_one_input_error(s3: Any, body: bytes, message: str) -> None:
     _manifest(s3, body)
     with pytest.raises(InputError, match=message) as caught:
         read_report_manifest(s3, LOCATION)
@@ -231,10 +202,8 @@ def test_a_hostile_report_manifest_is_one_input_error(body: bytes, message: str)
     assert "\n" not in str(caught.value)
 
 
-@mock_aws
-def test_an_oversized_report_manifest_is_refused_before_reading(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_oversized_report_manifest_is_refused_before_reading(s3: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("s3batch.jobs.report.MAX_REPORT_MANIFEST_BYTES", 10)
-    s3 = boto3.client("s3", region_name="us-east-1")
     _manifest(s3, b'{"Results":[]}')
     with pytest.raises(InputError, match="14 bytes, more than the 10-byte limit"):
         read_report_manifest(s3, LOCATION)
@@ -294,12 +263,10 @@ def test_paths_in_the_way_on_disk_are_refused_before_writing(tmp_path: Path) -> 
         download_plan(LOCATION, [ReportFile("rep", "reports/job-j1/other/y.csv")], dest)
 
 
-@mock_aws
-def test_a_write_failure_is_one_line_and_manifest_json_is_not_written(tmp_path: Path,
+def test_a_write_failure_is_one_line_and_manifest_json_is_not_written(s3: Any, tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     import errno
 
-    s3 = boto3.client("s3", region_name="us-east-1")
     _manifest(s3, json.dumps({"Results": []}).encode())
     s3.put_object(Bucket="rep", Key="reports/job-j1/results/a.csv", Body=b"x")
 

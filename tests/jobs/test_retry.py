@@ -5,18 +5,17 @@ over the retry manifest."""
 from __future__ import annotations
 
 import io
+from typing import Any
 
-import boto3
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from moto import mock_aws
 
 from s3batch_core.errors import InputError
 from s3batch_core.contract.formats import CSV_FORMAT, INVENTORY_FORMAT
 from s3batch.jobs.manifest import ManifestLocation, check_csv_manifest
 from s3batch.jobs.report import parse_result_csv
-from s3batch.jobs.retry import failed_manifest, job_buckets, retry_request
+from s3batch.jobs.retry import failed_manifest, job_buckets, retry_manifest_prefix, retry_request
 from s3batch.jobs.submit import JobOptions
 from s3batch_core.contract.manifest_rules import encode_key
 
@@ -62,9 +61,7 @@ def test_rows_that_are_no_task_of_the_job_are_refused_with_the_row(row: list[str
         failed_manifest(parse_result_csv(text, "r.csv"), {"in-bkt"})
 
 
-@mock_aws
-def test_job_buckets_come_from_the_jobs_own_manifest() -> None:
-    s3 = boto3.client("s3", region_name="us-east-1")
+def test_job_buckets_come_from_the_jobs_own_manifest(s3: Any) -> None:
     s3.create_bucket(Bucket="man")
     put = s3.put_object(Bucket="man", Key="m.csv", Body=b"in-bkt,a\nsecond,b%20c\nin-bkt,d\n")
     csv_job = {"Manifest": {"Spec": {"Format": CSV_FORMAT, "Fields": ["Bucket", "Key"]},
@@ -123,3 +120,10 @@ def test_the_retry_job_is_the_original_over_the_retry_manifest() -> None:
     assert retry_request(job, "123456789012", manifest, JobOptions())["ClientRequestToken"] == request["ClientRequestToken"]
     given_priority = retry_request(job, "123456789012", manifest, JobOptions(priority=1, description="again"))
     assert (given_priority["Priority"], given_priority["Description"]) == (1, "again")
+
+
+def test_retry_manifests_go_where_the_stacks_role_reads_manifests_when_the_outputs_are_known() -> None:
+    inventory_job = {"Manifest": {"Location": {"ObjectArn": "arn:aws:s3:::inv/src/cfg/2026-01-01T00-00Z/manifest.json"}}}
+    assert retry_manifest_prefix(inventory_job, "rep-bkt", ("man-bkt", "manifests/")) == ("man-bkt", "manifests")
+    assert retry_manifest_prefix(inventory_job, "rep-bkt") == ("inv", "src/cfg/2026-01-01T00-00Z")
+    assert retry_manifest_prefix({}, "rep-bkt") == ("rep-bkt", "retries")

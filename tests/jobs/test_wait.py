@@ -156,17 +156,16 @@ def test_rich_display_draws_a_bar() -> None:
     assert "5/10" in text and "4 ok" in text and "1 failed" in text and "a note" in text
 
 
-def test_throttling_and_server_errors_are_waited_out_not_reported_as_the_jobs_end() -> None:
-    steps = [_job("Active"), ("TooManyRequestsException", 400), ("InternalServiceException", 500),
-             ("SlowDown", 503), _job("Complete", ok=10)]
-    final, _, _ = _run(steps, PollSettings(1.0, max_interval=8.0))
-    assert final["Status"] == "Complete"
-
-
-def test_a_job_created_a_moment_ago_may_be_not_found_at_first() -> None:
-    steps = [("NotFoundException", 400), ("NotFoundException", 400), _job("Complete", ok=10)]
-    final, _, _ = _run(steps, PollSettings(1.0, new_job_grace=60.0))
-    assert final["Status"] == "Complete"  # without the grace: unknown-job in the table above
+@pytest.mark.parametrize(("steps", "settings"), [
+    ([_job("Active"), ("TooManyRequestsException", 400), ("InternalServiceException", 500), ("SlowDown", 503),
+      _job("Complete", ok=10)], PollSettings(1.0, max_interval=8.0)),
+    ([("NotFoundException", 400)] * 2 + [_job("Complete", ok=10)],  # without the grace: unknown-job above
+     PollSettings(1.0, new_job_grace=60.0)),
+], ids=["throttling-and-5xx", "just-created-not-found-yet"])
+def test_transient_errors_are_waited_out_not_reported_as_the_jobs_end(
+    steps: list[tuple[str, int] | dict[str, Any]], settings: PollSettings
+) -> None:
+    assert _run(steps, settings)[0]["Status"] == "Complete"
 
 
 # ---- an unreachable endpoint -------------------------------------------------------------------------------------
