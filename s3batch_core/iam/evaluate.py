@@ -14,9 +14,11 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import ipaddress
+import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from s3batch_core.iam.catalogue.scope import Requirement
 
@@ -153,12 +155,9 @@ def _ip(ctx: str, policy: str, _context: Mapping[str, object]) -> bool:
         return False
 
 
-_COMPARISONS: dict[str, Callable[[object, object], bool]] = {
-    "Equals": lambda a, b: a == b,
-    "LessThan": lambda a, b: a < b,  # type: ignore[operator]
-    "LessThanEquals": lambda a, b: a <= b,  # type: ignore[operator]
-    "GreaterThan": lambda a, b: a > b,  # type: ignore[operator]
-    "GreaterThanEquals": lambda a, b: a >= b,  # type: ignore[operator]
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "Equals": operator.eq, "LessThan": operator.lt, "LessThanEquals": operator.le, "GreaterThan": operator.gt,
+    "GreaterThanEquals": operator.ge,
 }
 
 # operator -> (positive test(context value, policy value, context), negated)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -441,21 +442,12 @@ def _substr(text: str, offset: int, length: int) -> str:
 
 
 _BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b,
-    ">": lambda a, b: a > b,
-    "<=": lambda a, b: a <= b,
-    ">=": lambda a, b: a >= b,
-    "+": lambda a, b: a + b,
-    "-": lambda a, b: a - b,
-    "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b,
-    "%": lambda a, b: a % b,
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge,
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "%": operator.mod,
 }
 
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "alltrue": lambda values: all(values),
+    "alltrue": all,
     "coalesce": _coalesce,
     "compact": lambda values: [value for value in values if value not in ("", None)],
     "concat": lambda *lists: [item for values in lists for item in values],
@@ -470,7 +462,7 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "replace": lambda text, old, new: text.replace(old, new),
     "sha1": lambda text: hashlib.sha1(text.encode("utf-8")).hexdigest(),
     "substr": _substr,
-    "toset": lambda values: frozenset(values),
+    "toset": frozenset,
     "tostring": _to_string,
     "trimsuffix": lambda text, suffix: text[: -len(suffix)] if suffix and text.endswith(suffix) else text,
 }
