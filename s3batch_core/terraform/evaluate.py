@@ -19,7 +19,7 @@ import hashlib
 import json
 import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -172,29 +172,29 @@ def _quote_template(value: str) -> str:
     return '"' + replace_interpolations(value, str, lambda char: escaped.get(char, char)) + '"'
 
 
-def find_calls(node: Any, name: str) -> list[Any]:
-    """Every call of function `name` in a parse tree (e.g. the `contains(...)` of a validation)."""
-    found = []
-    if isinstance(node, functions.FunctionCallRule) and node.identifiers[-1].serialize() == name:
-        found.append(node)
+def _rules(node: Any) -> Iterator[Any]:
+    """The node and every rule below it, in source order."""
+    yield node
     for child in getattr(node, "children", []) or []:
         if child is not None and not isinstance(child, LarkToken):
-            found.extend(find_calls(child, name))
-    return found
+            yield from _rules(child)
+
+
+def find_calls(node: Any, name: str) -> list[Any]:
+    """Every call of function `name` in a parse tree (e.g. the `contains(...)` of a validation)."""
+    return [rule for rule in _rules(node)
+            if isinstance(rule, functions.FunctionCallRule) and rule.identifiers[-1].serialize() == name]
 
 
 def object_values(node: Any, key: str) -> list[Any]:
     """The value expression of every `key = ...` in the object literals of a parse tree, in source order (e.g. a
     tag set inside `merge(var.tags, { Name = ... })`, which is not known as a whole without a plan)."""
     found = []
-    if isinstance(node, containers.ObjectRule):
-        for element in node.elements:
-            name = element.key.value if not isinstance(element.key, containers.ObjectElemKeyExpressionRule) else None
-            if name is not None and str(name.serialize()).strip('"') == key:
-                found.append(element.expression)
-    for child in getattr(node, "children", []) or []:
-        if child is not None and not isinstance(child, LarkToken):
-            found.extend(object_values(child, key))
+    for rule in _rules(node):
+        if isinstance(rule, containers.ObjectRule):
+            found += [element.expression for element in rule.elements
+                      if not isinstance(element.key, containers.ObjectElemKeyExpressionRule)
+                      and str(element.key.value.serialize()).strip('"') == key]
     return found
 
 
