@@ -29,7 +29,7 @@ from hcl2.rules import containers, expressions, functions, indexing, literal_rul
 from hcl2.rules.abstract import LarkToken
 
 from s3batch_core.terraform.load import SERIALIZATION, Module
-from s3batch_core.terraform.templates import jsonencode
+from s3batch_core.terraform.templates import TEMPLATE_ESCAPES, jsonencode
 from s3batch_core.terraform.text import heredoc_body, replace_interpolations
 
 
@@ -215,7 +215,7 @@ def arguments_text(call: Any) -> str:
     return text[text.index("(") + 1 : text.rindex(")")] if "(" in text else ""
 
 
-_ESCAPES = {'\\"': '"', "\\\\": "\\", "\\n": "\n", "\\r": "\r", "\\t": "\t", "$${": "${", "%%{": "%{"}
+_ESCAPES = {'\\"': '"', "\\\\": "\\", "\\n": "\n", "\\r": "\r", "\\t": "\t", **TEMPLATE_ESCAPES}
 _ESCAPE = re.compile(r'\\["\\nrt]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}|\$\$\{|%%\{')
 """HCL's string escapes (\\uNNNN and \\UNNNNNNNN too) and the template escapes $${ and %%{."""
 
