@@ -206,15 +206,11 @@ def _condition_holds(operator: str, key: str, expected: object, context: Mapping
     wanted = _values(expected)
 
     def one(value: str) -> bool:
-        hit = any(test(value, w, context) for w in wanted)
-        return not hit if negated else hit
+        return any(test(value, w, context) for w in wanted) is not negated
 
-    values = _values(context[key.lower()])
-    if set_qualifier == "ForAllValues":
-        return all(one(v) for v in values)
-    if set_qualifier == "ForAnyValue" or not negated:
-        return any(one(v) for v in values)
-    return all(one(v) for v in values)  # negated without a qualifier: none of the values may match (NOR)
+    # Every value must pass for ForAllValues, and for a negated operator without a qualifier (none may match: NOR).
+    every = set_qualifier == "ForAllValues" or (negated and not set_qualifier)
+    return (all if every else any)(one(v) for v in _values(context[key.lower()]))
 
 
 # ---- statements -----------------------------------------------------------------------------------------------
