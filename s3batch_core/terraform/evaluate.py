@@ -294,14 +294,11 @@ class _Evaluator:
         return result
 
     # -- references ------------------------------------------------------------------------
-    def _IdentifierRule(self, node: literal_rules.IdentifierRule) -> Any:
-        return self._reference((node.serialize(),))
-
-    def _GetAttrExprTermRule(self, node: indexing.GetAttrExprTermRule) -> Any:
+    def _reference_term(self, node: Any) -> Any:
+        """A name (`var`), an attribute (`var.x`) or an index (`var.x[0]`): the value its path names."""
         return self._reference(self._path(node))
 
-    def _IndexExprTermRule(self, node: indexing.IndexExprTermRule) -> Any:
-        return self._reference(self._path(node))
+    _IdentifierRule = _GetAttrExprTermRule = _IndexExprTermRule = _reference_term
 
     def _path(self, node: Any) -> tuple[Any, ...]:
         if isinstance(node, expressions.ExprTermRule) and not node.parentheses:
@@ -326,19 +323,16 @@ class _Evaluator:
 
     # -- operators -------------------------------------------------------------------------
     def _ConditionalRule(self, node: expressions.ConditionalRule) -> Any:
-        condition = self.run(node.condition)
-        self._known(condition)
+        condition = self._known_value(node.condition)
         return self.run(node.if_true) if condition else self.run(node.if_false)
 
     def _UnaryOpRule(self, node: expressions.UnaryOpRule) -> Any:
-        operand = self.run(node.expr_term)
-        self._known(operand)
+        operand = self._known_value(node.expr_term)
         return (not operand) if node.operator.strip() == "!" else -operand
 
     def _BinaryOpRule(self, node: expressions.BinaryOpRule) -> Any:
         operator = str(node.binary_term.binary_operator.serialize()).strip()
-        left = self.run(node.expr_term)
-        self._known(left)
+        left = self._known_value(node.expr_term)
         if operator == "&&":
             return bool(left) and bool(self._known_value(node.binary_term.expr_term))
         if operator == "||":
