@@ -93,7 +93,8 @@ UNQUALIFIED = FUNCTION.removesuffix(":3")
 
 
 def invoke(*resources: str) -> dict:
-    return {"Sid": "InvokeFunction", "Effect": "Allow", "Action": ["lambda:InvokeFunction"], "Resource": list(resources)}
+    return {"Sid": "InvokeFunction", "Effect": "Allow", "Action": ["lambda:InvokeFunction"],
+            "Resource": list(resources)}
 
 
 # name -> (operation, scope fields, Sid, the statement's member (None: the whole statement), its value)

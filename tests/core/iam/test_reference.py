@@ -19,7 +19,8 @@ def every_generated_policy() -> list[dict]:
         key = "inv/data-bucket/cfg/2024-01-01T00-00Z/manifest.json" if fmt == "inventory" else "m/job.csv"
         policies.append(build_policy(scope(
             operation, manifest_key=key, function_arn="arn:aws:lambda:us-east-1:123456789012:function:sentiment",
-            kms_key_arns=(KEY,) if kms else (), versioned=versioned, manifest_format=fmt, manifest_generator=generator)))
+            kms_key_arns=(KEY,) if kms else (), versioned=versioned, manifest_format=fmt,
+            manifest_generator=generator)))
     return policies
 
 
