@@ -127,10 +127,6 @@ def _static_arn_regex(pattern: str) -> re.Pattern[str]:
 # ---- conditions ---------------------------------------------------------------------------------------------------
 
 
-def _number(text: str) -> float:
-    return float(text)
-
-
 def _date(text: str) -> _dt.datetime:
     if re.fullmatch(r"-?\d+(\.\d+)?", text):
         return _dt.datetime.fromtimestamp(float(text), tz=_dt.timezone.utc)
@@ -172,7 +168,7 @@ _OPERATORS: dict[str, tuple[Callable[[str, str, Mapping[str, object]], bool], bo
     "BinaryEquals": (lambda c, p, _x: c == p, False),
 }
 for _name, _compare in _COMPARISONS.items():
-    _OPERATORS[f"Numeric{_name}"] = (_ordered(_number, _compare), False)
+    _OPERATORS[f"Numeric{_name}"] = (_ordered(float, _compare), False)
     _OPERATORS[f"Date{_name}"] = (_ordered(_date, _compare), False)
 _NEGATIONS = {negated: negated.replace("Not", "", 1) for negated in (  # StringNotLike negates StringLike, ...
     "StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike", "NumericNotEquals",
