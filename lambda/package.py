@@ -13,12 +13,14 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
-import os
 import subprocess
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
+
+from s3batch_core.files import atomic_file
 
 FUNCTION_DIR = Path(__file__).resolve().parent / "sentiment"
 SOURCES = ("handler.py", "batch_sentiment")
@@ -36,15 +38,8 @@ def build(output: Path, pip_args: list[str] | None = None) -> str:
         install_requirements(vendor, pip_args or [])
         entries = {**collect(vendor), **{name: path for source in SOURCES
                                          for name, path in collect(FUNCTION_DIR, source).items()}}
-        output.parent.mkdir(parents=True, exist_ok=True)
-        fd, partial = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-        os.close(fd)
-        try:
-            write_zip(Path(partial), entries)
-            os.replace(partial, output)
-        except BaseException:
-            Path(partial).unlink(missing_ok=True)
-            raise
+        with atomic_file(output) as handle:
+            write_zip(handle, entries)
     return source_code_hash(output)
 
 
@@ -67,9 +62,9 @@ def collect(root: Path, relative: str = "") -> dict[str, Path]:
     }
 
 
-def write_zip(path: Path, entries: dict[str, Path]) -> None:
+def write_zip(target: Path | BinaryIO, entries: dict[str, Path]) -> None:
     """Deterministic zip: sorted names, fixed date, fixed permissions, deflate level 9."""
-    with zipfile.ZipFile(path, "w") as archive:
+    with zipfile.ZipFile(target, "w") as archive:
         for name in sorted(entries):
             info = zipfile.ZipInfo(name, date_time=FIXED_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED

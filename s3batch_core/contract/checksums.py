@@ -12,6 +12,7 @@ in that list: both types are accepted (UNCONFIRMED).
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -25,24 +26,12 @@ DEFAULT_ALGORITHM = "CRC64NVME"  # S3's default checksum; the job's default when
 DEFAULT_TYPE = FULL_OBJECT
 
 
-class _Md5:
-    """hashlib's MD5 with botocore's checksum interface (update, digest)."""
-
-    def __init__(self) -> None:
-        self._hash = hashlib.md5()  # noqa: S324 - an integrity checksum S3 offers, not a security use
-
-    def update(self, chunk: bytes) -> None:
-        self._hash.update(chunk)
-
-    def digest(self) -> bytes:
-        return self._hash.digest()
-
-
-# The model's ComputeObjectChecksumAlgorithm values → the class computing each (botocore's need awscrt).
+# The model's ComputeObjectChecksumAlgorithm values → the class computing each (botocore's need awscrt); hashlib's
+# MD5 has the same interface (update, digest) and is an integrity checksum S3 offers here, not a security use.
 _CLASSES: dict[str, Callable[[], Any]] = {
     "CRC32": httpchecksum.CrtCrc32Checksum, "CRC32C": httpchecksum.CrtCrc32cChecksum,
-    "CRC64NVME": httpchecksum.CrtCrc64NvmeChecksum, "MD5": _Md5, "SHA1": httpchecksum.Sha1Checksum,
-    "SHA256": httpchecksum.Sha256Checksum, "SHA512": httpchecksum.Sha512Checksum,
+    "CRC64NVME": httpchecksum.CrtCrc64NvmeChecksum, "MD5": functools.partial(hashlib.md5, usedforsecurity=False),
+    "SHA1": httpchecksum.Sha1Checksum, "SHA256": httpchecksum.Sha256Checksum, "SHA512": httpchecksum.Sha512Checksum,
     "XXHASH64": httpchecksum.CrtXxhash64Checksum, "XXHASH3": httpchecksum.CrtXxhash3Checksum,
     "XXHASH128": httpchecksum.CrtXxhash128Checksum,
 }
@@ -67,7 +56,7 @@ def digest(algorithm: str, chunks: Iterable[bytes]) -> bytes:
 def composite(algorithm: str, part_digests: list[bytes]) -> str:
     """S3's composite (checksum-of-checksums) value of a multipart object: base64 of the digest of the
     concatenated part digests, then `-<number of parts>`."""
-    return base64.b64encode(digest(algorithm, part_digests)).decode() + f"-{len(part_digests)}"
+    return b64(digest(algorithm, part_digests)) + f"-{len(part_digests)}"
 
 
 def b64(raw: bytes) -> str:

@@ -14,9 +14,11 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import ipaddress
+import operator
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from s3batch_core.iam.catalogue.scope import Requirement
 
@@ -125,10 +127,6 @@ def _static_arn_regex(pattern: str) -> re.Pattern[str]:
 # ---- conditions ---------------------------------------------------------------------------------------------------
 
 
-def _number(text: str) -> float:
-    return float(text)
-
-
 def _date(text: str) -> _dt.datetime:
     if re.fullmatch(r"-?\d+(\.\d+)?", text):
         return _dt.datetime.fromtimestamp(float(text), tz=_dt.timezone.utc)
@@ -153,12 +151,9 @@ def _ip(ctx: str, policy: str, _context: Mapping[str, object]) -> bool:
         return False
 
 
-_COMPARISONS: dict[str, Callable[[object, object], bool]] = {
-    "Equals": lambda a, b: a == b,
-    "LessThan": lambda a, b: a < b,  # type: ignore[operator]
-    "LessThanEquals": lambda a, b: a <= b,  # type: ignore[operator]
-    "GreaterThan": lambda a, b: a > b,  # type: ignore[operator]
-    "GreaterThanEquals": lambda a, b: a >= b,  # type: ignore[operator]
+_COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
+    "Equals": operator.eq, "LessThan": operator.lt, "LessThanEquals": operator.le, "GreaterThan": operator.gt,
+    "GreaterThanEquals": operator.ge,
 }
 
 # operator -> (positive test(context value, policy value, context), negated)
@@ -173,7 +168,7 @@ _OPERATORS: dict[str, tuple[Callable[[str, str, Mapping[str, object]], bool], bo
     "BinaryEquals": (lambda c, p, _x: c == p, False),
 }
 for _name, _compare in _COMPARISONS.items():
-    _OPERATORS[f"Numeric{_name}"] = (_ordered(_number, _compare), False)
+    _OPERATORS[f"Numeric{_name}"] = (_ordered(float, _compare), False)
     _OPERATORS[f"Date{_name}"] = (_ordered(_date, _compare), False)
 _NEGATIONS = {negated: negated.replace("Not", "", 1) for negated in (  # StringNotLike negates StringLike, ...
     "StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike", "NumericNotEquals",
@@ -207,15 +202,11 @@ def _condition_holds(operator: str, key: str, expected: object, context: Mapping
     wanted = _values(expected)
 
     def one(value: str) -> bool:
-        hit = any(test(value, w, context) for w in wanted)
-        return not hit if negated else hit
+        return any(test(value, w, context) for w in wanted) is not negated
 
-    values = _values(context[key.lower()])
-    if set_qualifier == "ForAllValues":
-        return all(one(v) for v in values)
-    if set_qualifier == "ForAnyValue" or not negated:
-        return any(one(v) for v in values)
-    return all(one(v) for v in values)  # negated without a qualifier: none of the values may match (NOR)
+    # Every value must pass for ForAllValues, and for a negated operator without a qualifier (none may match: NOR).
+    every = set_qualifier == "ForAllValues" or (negated and not set_qualifier)
+    return (all if every else any)(one(v) for v in _values(context[key.lower()]))
 
 
 # ---- statements -----------------------------------------------------------------------------------------------

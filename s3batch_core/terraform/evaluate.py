@@ -17,8 +17,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import operator
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from hcl2.rules import containers, expressions, functions, indexing, literal_rul
 from hcl2.rules.abstract import LarkToken
 
 from s3batch_core.terraform.load import SERIALIZATION, Module
-from s3batch_core.terraform.templates import jsonencode
+from s3batch_core.terraform.templates import TEMPLATE_ESCAPES, jsonencode
 from s3batch_core.terraform.text import heredoc_body, replace_interpolations
 
 
@@ -171,29 +172,29 @@ def _quote_template(value: str) -> str:
     return '"' + replace_interpolations(value, str, lambda char: escaped.get(char, char)) + '"'
 
 
-def find_calls(node: Any, name: str) -> list[Any]:
-    """Every call of function `name` in a parse tree (e.g. the `contains(...)` of a validation)."""
-    found = []
-    if isinstance(node, functions.FunctionCallRule) and node.identifiers[-1].serialize() == name:
-        found.append(node)
+def _rules(node: Any) -> Iterator[Any]:
+    """The node and every rule below it, in source order."""
+    yield node
     for child in getattr(node, "children", []) or []:
         if child is not None and not isinstance(child, LarkToken):
-            found.extend(find_calls(child, name))
-    return found
+            yield from _rules(child)
+
+
+def find_calls(node: Any, name: str) -> list[Any]:
+    """Every call of function `name` in a parse tree (e.g. the `contains(...)` of a validation)."""
+    return [rule for rule in _rules(node)
+            if isinstance(rule, functions.FunctionCallRule) and rule.identifiers[-1].serialize() == name]
 
 
 def object_values(node: Any, key: str) -> list[Any]:
     """The value expression of every `key = ...` in the object literals of a parse tree, in source order (e.g. a
     tag set inside `merge(var.tags, { Name = ... })`, which is not known as a whole without a plan)."""
     found = []
-    if isinstance(node, containers.ObjectRule):
-        for element in node.elements:
-            name = element.key.value if not isinstance(element.key, containers.ObjectElemKeyExpressionRule) else None
-            if name is not None and str(name.serialize()).strip('"') == key:
-                found.append(element.expression)
-    for child in getattr(node, "children", []) or []:
-        if child is not None and not isinstance(child, LarkToken):
-            found.extend(object_values(child, key))
+    for rule in _rules(node):
+        if isinstance(rule, containers.ObjectRule):
+            found += [element.expression for element in rule.elements
+                      if not isinstance(element.key, containers.ObjectElemKeyExpressionRule)
+                      and str(element.key.value.serialize()).strip('"') == key]
     return found
 
 
@@ -214,7 +215,7 @@ def arguments_text(call: Any) -> str:
     return text[text.index("(") + 1 : text.rindex(")")] if "(" in text else ""
 
 
-_ESCAPES = {'\\"': '"', "\\\\": "\\", "\\n": "\n", "\\r": "\r", "\\t": "\t", "$${": "${", "%%{": "%{"}
+_ESCAPES = {'\\"': '"', "\\\\": "\\", "\\n": "\n", "\\r": "\r", "\\t": "\t", **TEMPLATE_ESCAPES}
 _ESCAPE = re.compile(r'\\["\\nrt]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}|\$\$\{|%%\{')
 """HCL's string escapes (\\uNNNN and \\UNNNNNNNN too) and the template escapes $${ and %%{."""
 
@@ -293,14 +294,11 @@ class _Evaluator:
         return result
 
     # -- references ------------------------------------------------------------------------
-    def _IdentifierRule(self, node: literal_rules.IdentifierRule) -> Any:
-        return self._reference((node.serialize(),))
-
-    def _GetAttrExprTermRule(self, node: indexing.GetAttrExprTermRule) -> Any:
+    def _reference_term(self, node: Any) -> Any:
+        """A name (`var`), an attribute (`var.x`) or an index (`var.x[0]`): the value its path names."""
         return self._reference(self._path(node))
 
-    def _IndexExprTermRule(self, node: indexing.IndexExprTermRule) -> Any:
-        return self._reference(self._path(node))
+    _IdentifierRule = _GetAttrExprTermRule = _IndexExprTermRule = _reference_term
 
     def _path(self, node: Any) -> tuple[Any, ...]:
         if isinstance(node, expressions.ExprTermRule) and not node.parentheses:
@@ -325,19 +323,16 @@ class _Evaluator:
 
     # -- operators -------------------------------------------------------------------------
     def _ConditionalRule(self, node: expressions.ConditionalRule) -> Any:
-        condition = self.run(node.condition)
-        self._known(condition)
+        condition = self._known_value(node.condition)
         return self.run(node.if_true) if condition else self.run(node.if_false)
 
     def _UnaryOpRule(self, node: expressions.UnaryOpRule) -> Any:
-        operand = self.run(node.expr_term)
-        self._known(operand)
+        operand = self._known_value(node.expr_term)
         return (not operand) if node.operator.strip() == "!" else -operand
 
     def _BinaryOpRule(self, node: expressions.BinaryOpRule) -> Any:
         operator = str(node.binary_term.binary_operator.serialize()).strip()
-        left = self.run(node.expr_term)
-        self._known(left)
+        left = self._known_value(node.expr_term)
         if operator == "&&":
             return bool(left) and bool(self._known_value(node.binary_term.expr_term))
         if operator == "||":
@@ -441,21 +436,12 @@ def _substr(text: str, offset: int, length: int) -> str:
 
 
 _BINARY: dict[str, Callable[[Any, Any], Any]] = {
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b,
-    ">": lambda a, b: a > b,
-    "<=": lambda a, b: a <= b,
-    ">=": lambda a, b: a >= b,
-    "+": lambda a, b: a + b,
-    "-": lambda a, b: a - b,
-    "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b,
-    "%": lambda a, b: a % b,
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, ">": operator.gt, "<=": operator.le, ">=": operator.ge,
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "%": operator.mod,
 }
 
 _FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "alltrue": lambda values: all(values),
+    "alltrue": all,
     "coalesce": _coalesce,
     "compact": lambda values: [value for value in values if value not in ("", None)],
     "concat": lambda *lists: [item for values in lists for item in values],
@@ -470,7 +456,7 @@ _FUNCTIONS: dict[str, Callable[..., Any]] = {
     "replace": lambda text, old, new: text.replace(old, new),
     "sha1": lambda text: hashlib.sha1(text.encode("utf-8")).hexdigest(),
     "substr": _substr,
-    "toset": lambda values: frozenset(values),
+    "toset": frozenset,
     "tostring": _to_string,
     "trimsuffix": lambda text, suffix: text[: -len(suffix)] if suffix and text.endswith(suffix) else text,
 }

@@ -18,6 +18,7 @@ class TemplateError(ValueError):
 _INTERPOLATION = re.compile(r"\$\$\{|%%\{|\$\{([^}]*)\}|%\{")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 _JSONENCODE = re.compile(r"^jsonencode\(\s*([A-Za-z_][A-Za-z0-9_-]*)\s*\)$")
+TEMPLATE_ESCAPES = {"$${": "${", "%%{": "%{"}  # how a template writes a literal ${ or %{
 
 
 def jsonencode(value: Any, default: Callable[[Any], Any] | None = None) -> str:
@@ -53,10 +54,8 @@ def render_text(text: str, variables: Mapping[str, Any]) -> str:
     """Render a template to text: ${name}, ${jsonencode(name)}, and the $${ / %%{ escapes; nothing else."""
     def replace(match: re.Match[str]) -> str:
         token = match.group(0)
-        if token == "$${":
-            return "${"
-        if token == "%%{":
-            return "%{"
+        if token in TEMPLATE_ESCAPES:
+            return TEMPLATE_ESCAPES[token]
         if token == "%{":
             raise TemplateError("template directives (%{...}) are not supported in policy templates")
         return _interpolate(match.group(1), variables)

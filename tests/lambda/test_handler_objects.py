@@ -117,24 +117,17 @@ def ten_mb_object(s3: Any) -> str:
     return "big/ten-mb.txt"
 
 
-def test_ten_mb_object_head_mode_requests_only_5000_bytes(ten_mb_object: str, event_for, invoke_one) -> None:
-    recorder = RangeRecorder(s3_client())
-    record = invoke_one(event_for(ten_mb_object))
-    assert recorder.ranges == ["bytes=0-4999"]
-    result = record["result"]
-    assert result["truncated"] is True and 4996 <= result["bytes_analyzed"] <= 5000
-    assert result["label"] == "POSITIVE"
-
-
-def test_ten_mb_object_full_mode_reads_up_to_max_bytes(ten_mb_object: str, event_for, invoke_one,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+# head mode (the default) requests one Comprehend document, full mode up to MAX_BYTES
+@pytest.mark.parametrize(("arguments", "mode", "limit"), [(None, "head", 5000), ({"Mode": "full"}, "full", 20000)])
+def test_ten_mb_object_requests_only_the_bytes_its_mode_reads(ten_mb_object: str, event_for, invoke_one,
+                                                              monkeypatch: pytest.MonkeyPatch, arguments: Any,
+                                                              mode: str, limit: int) -> None:
     monkeypatch.setenv("MAX_BYTES", "20000")
     recorder = RangeRecorder(s3_client())
-    record = invoke_one(event_for(ten_mb_object, user_arguments={"Mode": "full"}))
-    assert recorder.ranges == ["bytes=0-19999"]
-    result = record["result"]
-    assert result["mode"] == "full" and result["truncated"] is True
-    assert 19996 <= result["bytes_analyzed"] <= 20000
+    result = invoke_one(event_for(ten_mb_object, user_arguments=arguments))["result"]
+    assert recorder.ranges == [f"bytes=0-{limit - 1}"]
+    assert result["mode"] == mode and result["truncated"] is True and result["label"] == "POSITIVE"
+    assert limit - 4 <= result["bytes_analyzed"] <= limit
 
 
 def test_range_cutting_a_character_drops_only_that_character(run_on) -> None:

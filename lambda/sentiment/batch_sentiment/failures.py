@@ -28,11 +28,19 @@ TRANSIENT_CODES = frozenset(
     {"RequestTimeout", "RequestTimeoutException", "InternalError", "InternalServerException",
      "InternalFailure", "ServiceUnavailable", "ServiceUnavailableException"}
 )
-NOT_FOUND_HINTS = {
+# Error codes with a known cause: the hint of their permanent failure ({detail}: the service's message).
+# Looked up before the status checks: InvalidObjectState comes with HTTP 403, the NoSuch* codes with 404.
+PERMANENT_HINTS = {
     "NoSuchKey": ("object not found: check that the manifest key is URL-encoded exactly once and the object "
                   "was not deleted"),
     "NoSuchVersion": "object version not found: it was deleted or the manifest's version id is wrong",
     "NoSuchBucket": "bucket not found: check the manifest's bucket name",
+    "InvalidObjectState": "the object is archived (Glacier/Deep Archive): restore it first",
+    "UnsupportedLanguageException": ("Comprehend does not support this language for sentiment: "
+                                     "set the LanguageCode user argument or LANGUAGE_CODE to a supported code"),
+    "InvalidRequestException": "Comprehend rejected the text: {detail}",
+    "TextSizeLimitExceededException": ("text over Comprehend's 5,000-byte limit reached the API "
+                                       "(a bug in this function, please report it): {detail}"),
 }
 
 
@@ -70,18 +78,8 @@ def from_client_error(error: ClientError, doing: str, permission: str) -> TaskFa
                          "(lower the function's reserved concurrency if this persists)")
     if code in TRANSIENT_CODES or status >= 500:
         return temporary(f"{prefix}: service error, retryable: {detail}")
-    if code in NOT_FOUND_HINTS:
-        return permanent(f"{prefix}: {NOT_FOUND_HINTS[code]}")
-    if code == "InvalidObjectState":  # HTTP 403, so before the access-denied check
-        return permanent(f"{prefix}: the object is archived (Glacier/Deep Archive): restore it first")
-    if code == "UnsupportedLanguageException":
-        return permanent(f"{prefix}: Comprehend does not support this language for sentiment: "
-                         "set the LanguageCode user argument or LANGUAGE_CODE to a supported code")
-    if code == "InvalidRequestException":
-        return permanent(f"{prefix}: Comprehend rejected the text: {detail}")
-    if code == "TextSizeLimitExceededException":
-        return permanent(f"{prefix}: text over Comprehend's 5,000-byte limit reached the API "
-                         f"(a bug in this function, please report it): {detail}")
+    if code in PERMANENT_HINTS:
+        return permanent(f"{prefix}: {PERMANENT_HINTS[code].format(detail=detail)}")
     if status == 404:
         return permanent(f"{prefix}: not found: check the manifest's bucket, key and version id")
     if code in {"AccessDenied", "AccessDeniedException", "Forbidden"} or status == 403:

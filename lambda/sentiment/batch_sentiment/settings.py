@@ -9,7 +9,7 @@ import functools
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import botocore.session
 
@@ -60,14 +60,9 @@ def comprehend_languages() -> tuple[str, ...]:
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read and validate SENTIMENT_BACKEND, LANGUAGE_CODE, SENTIMENT_MODE and MAX_BYTES."""
     env = os.environ if environ is None else environ
-    backend = env.get("SENTIMENT_BACKEND", DEFAULT_BACKEND).strip() or DEFAULT_BACKEND
-    if backend not in BACKENDS:
-        raise ConfigurationError(f"SENTIMENT_BACKEND={backend!r} is not one of: {', '.join(BACKENDS)}")
-    language = env.get("LANGUAGE_CODE", DEFAULT_LANGUAGE).strip() or DEFAULT_LANGUAGE
-    _check_language(language, "LANGUAGE_CODE")
-    mode = env.get("SENTIMENT_MODE", DEFAULT_MODE).strip() or DEFAULT_MODE
-    if mode not in MODES:
-        raise ConfigurationError(f"SENTIMENT_MODE={mode!r} is not one of: {', '.join(MODES)}")
+    backend = _choice(_env(env, "SENTIMENT_BACKEND", DEFAULT_BACKEND), BACKENDS, "SENTIMENT_BACKEND")
+    language = _language(_env(env, "LANGUAGE_CODE", DEFAULT_LANGUAGE), "LANGUAGE_CODE")
+    mode = _choice(_env(env, "SENTIMENT_MODE", DEFAULT_MODE), MODES, "SENTIMENT_MODE")
     return Settings(backend=backend, language_code=language, mode=mode, max_bytes=_max_bytes(env))
 
 
@@ -81,29 +76,33 @@ def with_user_arguments(settings: Settings, arguments: object) -> Settings:
     if unknown:
         raise ConfigurationError(f"unknown user argument(s) {', '.join(unknown)}; "
                                  f"supported: {', '.join(USER_ARGUMENTS)}")
-    values: dict[str, str] = {}
     for name in USER_ARGUMENTS:
-        value = arguments.get(name)
-        if name in arguments and not isinstance(value, str):
-            raise ConfigurationError(f"user argument {name} must be a string, got {type(value).__name__}")
-        if isinstance(value, str):
-            values[name] = value
-    language = values.get(ARG_LANGUAGE, settings.language_code)
-    _check_language(language, f"user argument {ARG_LANGUAGE}")
-    mode = values.get(ARG_MODE, settings.mode)
-    if mode not in MODES:
-        raise ConfigurationError(f"user argument {ARG_MODE}={mode!r} is not one of: {', '.join(MODES)}")
-    tag_key = values.get(ARG_TAG_KEY, settings.tag_key)
+        if name in arguments and not isinstance(arguments[name], str):
+            raise ConfigurationError(f"user argument {name} must be a string, got {type(arguments[name]).__name__}")
+    language = _language(arguments.get(ARG_LANGUAGE, settings.language_code), f"user argument {ARG_LANGUAGE}")
+    mode = _choice(arguments.get(ARG_MODE, settings.mode), MODES, f"user argument {ARG_MODE}")
+    tag_key = arguments.get(ARG_TAG_KEY, settings.tag_key)
     if tag_key is not None:
         _check_tag_key(tag_key)
-    return Settings(backend=settings.backend, language_code=language, mode=mode,
-                    max_bytes=settings.max_bytes, tag_key=tag_key)
+    return replace(settings, language_code=language, mode=mode, tag_key=tag_key)
 
 
-def _check_language(code: str, source: str) -> None:
+def _env(env: Mapping[str, str], name: str, default: str) -> str:
+    """An environment variable's value, stripped; `default` when it is unset or blank."""
+    return env.get(name, default).strip() or default
+
+
+def _choice(value: str, choices: tuple[str, ...], source: str) -> str:
+    if value not in choices:
+        raise ConfigurationError(f"{source}={value!r} is not one of: {', '.join(choices)}")
+    return value
+
+
+def _language(code: str, source: str) -> str:
     if code not in comprehend_languages():
         raise ConfigurationError(f"{source}={code!r} is not a Comprehend sentiment language: "
                                  f"{', '.join(comprehend_languages())}")
+    return code
 
 
 def _check_tag_key(key: str) -> None:

@@ -50,7 +50,9 @@ _FLAGS: dict[str, str] = {
 REPORT_WRITE_PURPOSE = "write the report"  # a job without a report drops these requirements (preflight)
 
 _ALIASES: dict[str, str] = {"manifest_bucket": "manifest", "report_bucket": "report", "kms_key_arn": "kms_key_arns"}
-_TARGET_FIELDS = {Target.DESTINATION_OBJECTS: "destination_bucket", Target.FUNCTION: "function_arn"}  # a grant's flag
+# The JobScope field naming each grant target's resource, which the operation then needs (its flag: _FLAGS).
+_TARGET_FIELDS = {Target.OBJECTS: "bucket", Target.BUCKET: "bucket", Target.DESTINATION_OBJECTS: "destination_bucket",
+                  Target.FUNCTION: "function_arn"}
 
 
 @dataclass(frozen=True)
@@ -127,13 +129,10 @@ def _require(scope: JobScope, field_name: str, why: str) -> str:
 
 
 def _grant_resources(scope: JobScope, grant: Grant) -> tuple[str, ...]:
-    if grant.target is Target.OBJECTS:
-        return (arns.s3(_require(scope, "bucket", grant.purpose), "*", partition=scope.partition),)
-    if grant.target is Target.BUCKET:
-        return (arns.s3(_require(scope, "bucket", grant.purpose), partition=scope.partition),)
-    if grant.target is Target.DESTINATION_OBJECTS:
-        return (arns.s3(_require(scope, "destination_bucket", grant.purpose), "*", partition=scope.partition),)
-    return function_resources(_require(scope, "function_arn", grant.purpose))
+    named = _require(scope, _TARGET_FIELDS[grant.target], grant.purpose)
+    if grant.target is Target.FUNCTION:
+        return function_resources(named)
+    return (arns.s3(named, None if grant.target is Target.BUCKET else "*", partition=scope.partition),)
 
 
 def _grant_actions(grant: Grant, versioned: bool) -> tuple[str, ...]:
@@ -243,7 +242,7 @@ def missing_flags(operation: str, **given: object) -> list[str]:
     needed = ["manifest", "report"]
     if any(g.target in (Target.OBJECTS, Target.BUCKET) for g in spec.grants) or "manifest_generator" in present:
         needed.append("bucket")
-    needed += [_TARGET_FIELDS[g.target] for g in spec.grants if g.target in _TARGET_FIELDS]
+    needed += [_TARGET_FIELDS[g.target] for g in spec.grants]  # "bucket" again at most: dropped below
     if spec.needs_kms_key:
         needed.append("kms_key_arns")
     return [_FLAGS[name] for name in dict.fromkeys(needed) if name not in present]

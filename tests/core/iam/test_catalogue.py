@@ -89,6 +89,13 @@ CHINA = {"partition": "aws-cn", "region": "cn-north-1", "function_arn": None,
 INVENTORY = {"manifest_key": "inventory/data-bucket/weekly/2024-01-01T00-00Z/manifest.json",
              "manifest_format": "inventory"}
 REPLICATION_GENERATOR = {"manifest_generator": True, "manifest_key": "generated/"}
+UNQUALIFIED = FUNCTION.removesuffix(":3")
+
+
+def invoke(*resources: str) -> dict:
+    return {"Sid": "InvokeFunction", "Effect": "Allow", "Action": ["lambda:InvokeFunction"],
+            "Resource": list(resources)}
+
 
 # name -> (operation, scope fields, Sid, the statement's member (None: the whole statement), its value)
 STATEMENTS: dict[str, tuple[str, dict, str, str | None, object]] = {
@@ -134,6 +141,11 @@ STATEMENTS: dict[str, tuple[str, dict, str, str | None, object]] = {
                                 ["arn:aws:s3:::manifest-bucket/generated/*"]),
     "other operations' generator": ("S3PutObjectTagging", {"manifest_generator": True, "manifest_key": "gen/*"},
                                     "GenerateManifest", "Action", ["s3:PutInventoryConfiguration"]),
+    "a function version exactly": ("LambdaInvoke", {}, "InvokeFunction", None, invoke(FUNCTION)),
+    "an unqualified function, any version": ("LambdaInvoke", {"function_arn": UNQUALIFIED}, "InvokeFunction", None,
+                                             invoke(UNQUALIFIED, f"{UNQUALIFIED}:*")),
+    "a function alias exactly": ("LambdaInvoke", {"function_arn": f"{UNQUALIFIED}:live"}, "InvokeFunction", None,
+                                 invoke(f"{UNQUALIFIED}:live")),
     "an empty report prefix": ("S3PutObjectTagging", {"report_prefix": ""}, "WriteReport", "Resource",
                                ["arn:aws:s3:::report-bucket/*"]),
 }
@@ -160,23 +172,6 @@ def test_copy_setting_object_lock_needs_retention_and_legal_hold() -> None:
 def test_operation_options_are_checked() -> None:
     with pytest.raises(ValueError, match="ObjectLockMode"):
         scope("S3PutObjectTagging", operation_options=("ObjectLockMode",))
-
-
-@pytest.mark.parametrize(
-    ("function_arn", "resources"),
-    [
-        (FUNCTION, [FUNCTION]),
-        ("arn:aws:lambda:us-east-1:123456789012:function:sentiment",
-         ["arn:aws:lambda:us-east-1:123456789012:function:sentiment",
-          "arn:aws:lambda:us-east-1:123456789012:function:sentiment:*"]),
-        ("arn:aws:lambda:us-east-1:123456789012:function:sentiment:live",
-         ["arn:aws:lambda:us-east-1:123456789012:function:sentiment:live"]),
-    ],
-)
-def test_function_arn_grant(function_arn: str, resources: list[str]) -> None:
-    policy = statements(build_policy(scope("LambdaInvoke", function_arn=function_arn)))
-    assert policy["InvokeFunction"]["Action"] == ["lambda:InvokeFunction"]
-    assert policy["InvokeFunction"]["Resource"] == resources
 
 
 def test_lambda_invoke_touches_no_objects() -> None:

@@ -7,9 +7,8 @@ import itertools
 import pytest
 
 from s3batch_core.iam import reference as iam_reference
-from s3batch_core.iam.catalogue import OPERATIONS, JobScope, build_policy, submitter_policy
-
-KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+from s3batch_core.iam.catalogue import OPERATIONS, build_policy, submitter_policy
+from tests.core.iam.test_catalogue import KEY, scope
 
 
 def every_generated_policy() -> list[dict]:
@@ -17,20 +16,11 @@ def every_generated_policy() -> list[dict]:
     for operation, versioned, kms, fmt, generator in itertools.product(
         OPERATIONS, (False, True), (False, True), ("csv", "inventory"), (False, True)
     ):
-        policies.append(build_policy(JobScope(
-            operation=operation,
-            manifest_bucket="manifest-bucket",
-            manifest_key="inv/data-bucket/cfg/2024-01-01T00-00Z/manifest.json" if fmt == "inventory" else "m/job.csv",
-            report_bucket="report-bucket",
-            report_prefix="reports",
-            bucket="data-bucket",
-            destination_bucket="copy-bucket",
-            function_arn="arn:aws:lambda:us-east-1:123456789012:function:sentiment",
-            kms_key_arns=(KEY,) if kms else (),
-            versioned=versioned,
-            manifest_format=fmt,
-            manifest_generator=generator,
-        )))
+        key = "inv/data-bucket/cfg/2024-01-01T00-00Z/manifest.json" if fmt == "inventory" else "m/job.csv"
+        policies.append(build_policy(scope(
+            operation, manifest_key=key, function_arn="arn:aws:lambda:us-east-1:123456789012:function:sentiment",
+            kms_key_arns=(KEY,) if kms else (), versioned=versioned, manifest_format=fmt,
+            manifest_generator=generator)))
     return policies
 
 
