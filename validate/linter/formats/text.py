@@ -3,6 +3,7 @@ first so editors can jump to it, then a summary."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from validate.linter.findings import Finding
@@ -34,9 +35,7 @@ class TextFormatter(Formatter):
 
 def summary_line(findings: Sequence[Finding]) -> str:
     """'N errors, N warnings, N info, N suppressed' for the unsuppressed/suppressed findings."""
-    counts = {"error": 0, "warning": 0, "info": 0, "suppressed": 0}
-    for finding in findings:
-        counts["suppressed" if finding.suppressed else finding.severity.value] += 1
+    counts = Counter("suppressed" if finding.suppressed else finding.severity.value for finding in findings)
     return (
         f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['info']} info, "
         f"{counts['suppressed']} suppressed"
