@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from itertools import product
 from pathlib import Path
 from typing import Any
 
@@ -99,11 +100,9 @@ def template_name(operation: str, versioned: bool, kms: bool) -> str:
 def expected_files() -> dict[str, str]:
     """Every generated file name and its exact content (deterministic)."""
     files: dict[str, str] = {}
-    for operation in OPERATIONS:
-        for versioned in (False, True):
-            for kms in (False, True):
-                policy = build_policy(_operation_scope(operation, versioned, kms))
-                files[template_name(operation, versioned, kms)] = _template_text(policy)
+    for operation, versioned, kms in product(OPERATIONS, (False, True), (False, True)):
+        policy = build_policy(_operation_scope(operation, versioned, kms))
+        files[template_name(operation, versioned, kms)] = _template_text(policy)
     files[f"trust{SUFFIX}"] = _template_text(trust_policy())
     files[f"trust.source-account{SUFFIX}"] = _template_text(trust_policy(_ACCOUNT_SENTINEL))
     submitter = submitter_policy(_ROLE_SENTINEL, region="tpl-region", account_id="tpl-account-id", partition="tpl-partition")
