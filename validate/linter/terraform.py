@@ -443,12 +443,9 @@ class Extractor:
                 attached.append((block, block.body.get("policy")))
                 consumed.add(id(block))
         arns = list(as_list(role.body.get("managed_policy_arns")))
-        for block in module.of_type("resource", "aws_iam_role_policy_attachment"):
-            if _names_role(block.body.get("role"), role, aliases):
-                arns.append(block.body.get("policy_arn"))
-        for block in module.of_type("resource", "aws_iam_policy_attachment"):
-            if any(_names_role(r, role, aliases) for r in as_list(block.body.get("roles"))):
-                arns.append(block.body.get("policy_arn"))
+        for kind, key in (("aws_iam_role_policy_attachment", "role"), ("aws_iam_policy_attachment", "roles")):
+            arns += [block.body.get("policy_arn") for block in module.of_type("resource", kind)
+                     if any(_names_role(r, role, aliases) for r in as_list(block.body.get(key)))]
         for arn in arns:
             policy = _attached_policy(module, str(arn))
             if policy is None:
