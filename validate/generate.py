@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
@@ -147,14 +146,11 @@ def generate(dest_dir: Path = DEFAULT_DEST) -> list[Path]:
     dest_dir = Path(dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True)
     files = expected_files()
-    staging = Path(tempfile.mkdtemp(prefix=".policies-", dir=dest_dir.parent))
-    try:
+    with tempfile.TemporaryDirectory(prefix=".policies-", dir=dest_dir.parent, ignore_cleanup_errors=True) as staging:
         for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8")
+            (Path(staging) / name).write_text(text, encoding="utf-8")
         for name in files:
-            os.replace(staging / name, dest_dir / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            os.replace(Path(staging) / name, dest_dir / name)
     for stale in _extra_files(dest_dir, files):
         stale.unlink()
     return [dest_dir / name for name in files]
