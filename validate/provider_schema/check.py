@@ -107,8 +107,7 @@ def _check_body(block: Block, body: dict, schema: BlockSchema, where: str, path:
         else:
             _add(result, UNKNOWN_ARGUMENT, Severity.ERROR, block, line,
                  f"{where}: no argument or block {name!r}{_suggest(name, [*schema.arguments, *schema.blocks])}")
-    for dynamic in _dynamic_blocks(body):
-        name, spec = dynamic
+    for name, spec in _dynamic_blocks(body):
         line = _line(block, (*path, f'dynamic "{name}"'))
         if name not in schema.blocks:
             _add(result, UNKNOWN_ARGUMENT, Severity.ERROR, block, line,
