@@ -155,6 +155,7 @@ def _calls(expression: str, function: str) -> list[tuple[str, list]]:
 _CONVERSIONS = ("toset", "tolist", "tomap")
 
 
+@dataclass(frozen=True)
 class VariableValues:
     """A policy document's values over every value a variable can take (s3batch_core.terraform.policy.Values).
 
@@ -163,10 +164,9 @@ class VariableValues:
     possible values give the statements of all of them). Anything else stays "${...}".
     """
 
-    def __init__(self, project: TerraformProject, module: Module, bindings: dict[str, str]) -> None:
-        self.project = project
-        self.module = module
-        self.bindings = bindings
+    project: TerraformProject
+    module: Module
+    bindings: dict[str, str]
 
     def statement(self, raw: dict) -> dict:
         """Fields that are one var./local. reference to a list (identifiers = var.trusted_services) take its
