@@ -20,8 +20,8 @@ from s3batch_core.errors import InputError, one_line
 from s3batch_core.files import write_json_atomically, write_text_atomically
 from validate.linter.engine import lint_sources
 from validate.linter.findings import Finding
-from validate.linter.formats.json import JsonFormatter
-from validate.linter.formats.sarif import SarifFormatter, sarif_log
+from validate.linter.formats.json import render_json
+from validate.linter.formats.sarif import render_sarif, sarif_log
 from validate.linter.terraform import Extractor
 from s3batch_core.terraform.load import TfFile, display_path, find_tf_files, parse_tf_file
 from s3batch_core.terraform.project import TerraformProject
@@ -145,7 +145,7 @@ def _schema_step(project: TerraformProject, options: GateOptions) -> Step:
     except InputError as exc:
         return Step("", FAILED, str(exc))
     result = check_project(project, schema)
-    write_text_atomically(options.out_dir / "schema.json", JsonFormatter().format(result.findings))
+    write_text_atomically(options.out_dir / "schema.json", render_json(result.findings))
     write_text_atomically(options.out_dir / "schema.sarif",
                           json.dumps(sarif_log(result.findings, sarif_rules(), "s3batch-provider-schema"), indent=2) + "\n")
     what = f"{result.checked_blocks} blocks against hashicorp/aws {schema.version}"
@@ -158,8 +158,8 @@ def _lint_step(project: TerraformProject, findings: list[Finding], roles_seen: l
     standalone, roles = Extractor(project).extract()
     findings.extend(lint_sources(standalone, roles))
     roles_seen.extend(f"{r.address} ({r.file}) as {r.operation or 'no operation'}" for r in roles)
-    write_text_atomically(out_dir / "lint.json", JsonFormatter().format(findings))
-    write_text_atomically(out_dir / "lint.sarif", SarifFormatter().format(findings))
+    write_text_atomically(out_dir / "lint.json", render_json(findings))
+    write_text_atomically(out_dir / "lint.sarif", render_sarif(findings))
     own = [f for f in findings if f.rule not in ROLE_RULES]
     return _findings_step(own, f"{len(standalone) + sum(len(r.trust) + len(r.permissions) for r in roles)} policies")
 

@@ -12,10 +12,10 @@ import argparse
 import json
 import os
 import re
-import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
+from itertools import product
 from pathlib import Path
 from typing import Any
 
@@ -99,11 +99,9 @@ def template_name(operation: str, versioned: bool, kms: bool) -> str:
 def expected_files() -> dict[str, str]:
     """Every generated file name and its exact content (deterministic)."""
     files: dict[str, str] = {}
-    for operation in OPERATIONS:
-        for versioned in (False, True):
-            for kms in (False, True):
-                policy = build_policy(_operation_scope(operation, versioned, kms))
-                files[template_name(operation, versioned, kms)] = _template_text(policy)
+    for operation, versioned, kms in product(OPERATIONS, (False, True), (False, True)):
+        policy = build_policy(_operation_scope(operation, versioned, kms))
+        files[template_name(operation, versioned, kms)] = _template_text(policy)
     files[f"trust{SUFFIX}"] = _template_text(trust_policy())
     files[f"trust.source-account{SUFFIX}"] = _template_text(trust_policy(_ACCOUNT_SENTINEL))
     submitter = submitter_policy(_ROLE_SENTINEL, region="tpl-region", account_id="tpl-account-id", partition="tpl-partition")
@@ -148,14 +146,11 @@ def generate(dest_dir: Path = DEFAULT_DEST) -> list[Path]:
     dest_dir = Path(dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True)
     files = expected_files()
-    staging = Path(tempfile.mkdtemp(prefix=".policies-", dir=dest_dir.parent))
-    try:
+    with tempfile.TemporaryDirectory(prefix=".policies-", dir=dest_dir.parent, ignore_cleanup_errors=True) as staging:
         for name, text in files.items():
-            (staging / name).write_text(text, encoding="utf-8")
+            (Path(staging) / name).write_text(text, encoding="utf-8")
         for name in files:
-            os.replace(staging / name, dest_dir / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            os.replace(Path(staging) / name, dest_dir / name)
     for stale in _extra_files(dest_dir, files):
         stale.unlink()
     return [dest_dir / name for name in files]

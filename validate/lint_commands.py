@@ -55,7 +55,7 @@ def run_lint(args: argparse.Namespace) -> int:
 
     findings = lint_paths(args.paths, operation=args.operation)
     shown = findings if args.show_info else [f for f in findings if f.severity is not Severity.INFO]
-    sys.stdout.write(OutputFormat(args.format).to_formatter().format(shown))
+    sys.stdout.write(OutputFormat(args.format).render(shown))
     hidden = len(findings) - len(shown)
     if hidden and args.format == OutputFormat.TEXT.value:
         sys.stdout.write(f"{hidden} info finding(s) hidden; --show-info shows them\n")

@@ -10,6 +10,7 @@ the modules' variables.tf, v5.60.0 and v6.x); others (OIDC, SAML, permissions bo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from s3batch_core.terraform.policy import statement_json
 
@@ -26,12 +27,8 @@ def registry_module(source: object) -> str | None:
 
 def role_body(inputs: dict) -> dict | None:
     """An aws_iam_role body equivalent to a role module call, or None when the call is no role module."""
-    module = registry_module(inputs.get("source"))
-    if module == "iam-role":
-        return _v6_role(inputs)
-    if module == "iam-assumable-role":
-        return _v5_role(inputs)
-    return None
+    reader = _ROLE_READERS.get(registry_module(inputs.get("source")) or "")
+    return reader(inputs) if reader else None
 
 
 def _document(statements: list) -> dict:
@@ -76,3 +73,6 @@ def _v5_role(inputs: dict) -> dict:
 
 def _with_sid(key: str, statement: dict) -> dict:
     return statement if "sid" in statement else {**statement, "sid": key}
+
+
+_ROLE_READERS: dict[str, Callable[[dict], dict]] = {"iam-role": _v6_role, "iam-assumable-role": _v5_role}

@@ -66,12 +66,11 @@ def _kind(source: PolicySource) -> str:
 
 
 def _document_findings(source: PolicySource, registry: Registry, skips_checks: bool) -> list[Finding]:
-    malformed = registry.get("S3B000")
     if source.error is not None and source.template_missing is not None:
         needed = f"; it needs values for {', '.join(source.template_missing)}" if source.template_missing else ""
         return _engine_finding(registry, "S3B116", source, f"{source.error}{needed}; the template is not linted")
     if source.error is not None:
-        return [_finding(malformed, Issue(source.error), source)] if malformed else []
+        return _engine_finding(registry, "S3B000", source, source.error)
     policy = parse_policy(source.document)
     kind = source.kind or policy.detected_kind
     targets = [DOCUMENT] + ([TRUST_TARGET] if kind == TRUST else [PERMISSION_TARGET] if kind == PERMISSION else [])

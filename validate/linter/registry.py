@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 from validate.linter.rule import TARGETS, Rule
 
@@ -52,14 +53,9 @@ class Registry:
         return tuple(r for r in self.all() if r.target in targets)
 
 
-_default: Registry | None = None
-
-
+@cache
 def default_registry() -> Registry:
     """The registry of the shipped rules (built once)."""
-    global _default
-    if _default is None:
-        from validate.linter.rules import RULES
+    from validate.linter.rules import RULES
 
-        _default = Registry(RULES)
-    return _default
+    return Registry(RULES)

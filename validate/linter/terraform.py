@@ -155,6 +155,7 @@ def _calls(expression: str, function: str) -> list[tuple[str, list]]:
 _CONVERSIONS = ("toset", "tolist", "tomap")
 
 
+@dataclass(frozen=True)
 class VariableValues:
     """A policy document's values over every value a variable can take (s3batch_core.terraform.policy.Values).
 
@@ -163,10 +164,9 @@ class VariableValues:
     possible values give the statements of all of them). Anything else stays "${...}".
     """
 
-    def __init__(self, project: TerraformProject, module: Module, bindings: dict[str, str]) -> None:
-        self.project = project
-        self.module = module
-        self.bindings = bindings
+    project: TerraformProject
+    module: Module
+    bindings: dict[str, str]
 
     def statement(self, raw: dict) -> dict:
         """Fields that are one var./local. reference to a list (identifiers = var.trusted_services) take its
@@ -443,12 +443,9 @@ class Extractor:
                 attached.append((block, block.body.get("policy")))
                 consumed.add(id(block))
         arns = list(as_list(role.body.get("managed_policy_arns")))
-        for block in module.of_type("resource", "aws_iam_role_policy_attachment"):
-            if _names_role(block.body.get("role"), role, aliases):
-                arns.append(block.body.get("policy_arn"))
-        for block in module.of_type("resource", "aws_iam_policy_attachment"):
-            if any(_names_role(r, role, aliases) for r in as_list(block.body.get("roles"))):
-                arns.append(block.body.get("policy_arn"))
+        for kind, key in (("aws_iam_role_policy_attachment", "role"), ("aws_iam_policy_attachment", "roles")):
+            arns += [block.body.get("policy_arn") for block in module.of_type("resource", kind)
+                     if any(_names_role(r, role, aliases) for r in as_list(block.body.get(key)))]
         for arn in arns:
             policy = _attached_policy(module, str(arn))
             if policy is None:

@@ -34,6 +34,7 @@ META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider", "life
 MODULE_META = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
 _RESOURCE_REF = re.compile(r"(?<![\w.])(?:(data)\.)?(aws_[a-z0-9_]+)\.([A-Za-z_][\w-]*)(?:\[[^\]]*\])?\.([A-Za-z_]\w*)")
 _MODULE_REF = re.compile(r"(?<![\w.])module\.([A-Za-z_][\w-]*)(?:\[[^\]]*\])?\.([A-Za-z_]\w*)")
+Problem = tuple[str, Severity, str, str]  # a reference's finding: rule, severity, message, address
 
 
 @dataclass
@@ -106,8 +107,7 @@ def _check_body(block: Block, body: dict, schema: BlockSchema, where: str, path:
         else:
             _add(result, UNKNOWN_ARGUMENT, Severity.ERROR, block, line,
                  f"{where}: no argument or block {name!r}{_suggest(name, [*schema.arguments, *schema.blocks])}")
-    for dynamic in _dynamic_blocks(body):
-        name, spec = dynamic
+    for name, spec in _dynamic_blocks(body):
         line = _line(block, (*path, f'dynamic "{name}"'))
         if name not in schema.blocks:
             _add(result, UNKNOWN_ARGUMENT, Severity.ERROR, block, line,
@@ -173,59 +173,50 @@ def _called_module(call: Block, module: Module, project: TerraformProject) -> Mo
 
 def _check_references(tf: TfFile, module: Module, project: TerraformProject, schema: ProviderSchema,
                       result: SchemaCheck) -> None:
-    seen: set[tuple[str, str]] = set()
+    seen: set[str] = set()
     for text in _strings(tf.body):
         for expression in interpolations(text):
-            for match in _RESOURCE_REF.finditer(expression):
-                if ("r", match.group(0)) not in seen:
-                    seen.add(("r", match.group(0)))
-                    _check_resource_reference(tf, module, schema, match, result)
-            for match in _MODULE_REF.finditer(expression):
-                if ("m", match.group(0)) not in seen:
-                    seen.add(("m", match.group(0)))
-                    _check_module_reference(tf, module, project, match, result)
+            for pattern, check in ((_RESOURCE_REF, _resource_problem), (_MODULE_REF, _module_problem)):
+                for match in pattern.finditer(expression):
+                    problem = None if match.group(0) in seen else check(match, module, project, schema)
+                    seen.add(match.group(0))
+                    if problem is not None:
+                        rule, severity, message, address = problem
+                        line = _text_line(tf, match.group(0))
+                        result.findings.append(Finding(rule, severity, message, tf.display, line, address))
 
 
-def _check_resource_reference(tf: TfFile, module: Module, schema: ProviderSchema, match: re.Match[str],
-                              result: SchemaCheck) -> None:
+def _resource_problem(match: re.Match[str], module: Module, project: TerraformProject,
+                      schema: ProviderSchema) -> Problem | None:
     data, type_name, name, attribute = match.groups()
     kind = "data" if data else "resource"
     address = f"{'data.' if data else ''}{type_name}.{name}"
-    line = _text_line(tf, match.group(0))
     if module.find(kind, type_name, name) is None:
-        result.findings.append(Finding(UNKNOWN_ATTRIBUTE, Severity.ERROR,
-                                       f"reference to undeclared {address} (in {match.group(0)})", tf.display, line, address))
-        return
+        return UNKNOWN_ATTRIBUTE, Severity.ERROR, f"reference to undeclared {address} (in {match.group(0)})", address
     declared = schema.block(kind, type_name)
     if declared is None:
-        return  # an unknown type is reported where it is declared; an uncovered one is not checked
+        return None  # an unknown type is reported where it is declared; an uncovered one is not checked
     if not declared.readable(attribute):
-        result.findings.append(Finding(
-            UNKNOWN_ATTRIBUTE, Severity.ERROR,
-            f"{address} has no attribute {attribute!r}{_suggest(attribute, [*declared.arguments, *declared.blocks])}",
-            tf.display, line, address))
-        return
+        suggestion = _suggest(attribute, [*declared.arguments, *declared.blocks])
+        return UNKNOWN_ATTRIBUTE, Severity.ERROR, f"{address} has no attribute {attribute!r}{suggestion}", address
     note = declared.notes.get(attribute)
-    if note is not None:
-        result.findings.append(Finding(DEPRECATED, Severity(note.severity), f"{address}.{attribute}: {note.message}",
-                                       tf.display, line, address))
+    if note is None:
+        return None
+    return DEPRECATED, Severity(note.severity), f"{address}.{attribute}: {note.message}", address
 
 
-def _check_module_reference(tf: TfFile, module: Module, project: TerraformProject, match: re.Match[str],
-                            result: SchemaCheck) -> None:
+def _module_problem(match: re.Match[str], module: Module, project: TerraformProject,
+                    schema: ProviderSchema) -> Problem | None:
     name, output = match.groups()
-    line = _text_line(tf, match.group(0))
     call = module.find("module", "", name)
     if call is None:
-        result.findings.append(Finding(MODULE_OUTPUT, Severity.ERROR, f"reference to undeclared module.{name}",
-                                       tf.display, line, f"module.{name}"))
-        return
+        return MODULE_OUTPUT, Severity.ERROR, f"reference to undeclared module.{name}", f"module.{name}"
     child = _called_module(call, module, project)
-    if child is not None and output not in child.outputs:
-        result.findings.append(Finding(
-            MODULE_OUTPUT, Severity.ERROR,
-            f"module.{name} ({call.body['source']}) has no output {output!r}{_suggest(output, sorted(child.outputs))}",
-            tf.display, line, f"module.{name}"))
+    if child is None or output in child.outputs:
+        return None
+    suggestion = _suggest(output, sorted(child.outputs))
+    return (MODULE_OUTPUT, Severity.ERROR, f"module.{name} ({call.body['source']}) has no output {output!r}{suggestion}",
+            f"module.{name}")
 
 
 def _strings(value: object) -> Iterator[str]:

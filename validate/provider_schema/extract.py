@@ -13,7 +13,6 @@ import argparse
 import io
 import json
 import re
-import shutil
 import subprocess
 import sys
 import tarfile
@@ -270,11 +269,8 @@ def _read_source(args: argparse.Namespace) -> dict[str, Any]:
         return snapshot
     if args.from_wheel:
         return from_jsii(read_assembly(args.from_wheel))
-    workdir = Path(tempfile.mkdtemp(prefix="provider-schema-"))
-    try:
-        return from_jsii(download_assembly(args.cdktf_version, workdir))
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="provider-schema-", ignore_cleanup_errors=True) as workdir:
+        return from_jsii(download_assembly(args.cdktf_version, Path(workdir)))
 
 
 if __name__ == "__main__":

@@ -138,15 +138,10 @@ def _type(value: str) -> str:
 
 
 def _hcl_value(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return json.dumps(value)
-    if isinstance(value, (int, float)):
-        return str(value)
-    return json.dumps(value, sort_keys=True).replace('": ', '" = ')
+    """A default as one line: JSON, with HCL's `=` between an object's keys and values."""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, sort_keys=True).replace('": ', '" = ')
+    return json.dumps(value)
 
 
 def _cell(text: str) -> str:

@@ -204,11 +204,9 @@ def render_all() -> dict[Path, str]:
 
 def stale() -> list[str]:
     """One message per generated file that is missing or differs."""
-    problems = []
-    for path, text in render_all().items():
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            problems.append(f"{path}: out of step with validate/terraform_tools/expectations.py (run python -m validate.terraform_tools.tftests)")
-    return problems
+    return [f"{path}: out of step with validate/terraform_tools/expectations.py (run python -m "
+            "validate.terraform_tools.tftests)"
+            for path, text in render_all().items() if not path.is_file() or path.read_text(encoding="utf-8") != text]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -50,11 +50,11 @@ SARIF_SUBSET = {
 
 def test_every_choice_has_a_formatter() -> None:
     for choice in OutputFormat:
-        assert choice.to_formatter().format([]).endswith("\n")
+        assert choice.render([]).endswith("\n")
 
 
 def test_json_shape() -> None:
-    document = json.loads(OutputFormat.JSON.to_formatter().format(FINDINGS))
+    document = json.loads(OutputFormat.JSON.render(FINDINGS))
     assert document["findings"][0] == {"rule": "S3B102", "severity": "error",
                                        "message": 'grants s3:PutObject on Resource "*"', "file": "terraform/main.tf",
                                        "line": 12, "resource": "aws_iam_policy.p"}
@@ -63,7 +63,7 @@ def test_json_shape() -> None:
 
 
 def test_text_lists_location_state_and_fix() -> None:
-    text = OutputFormat.TEXT.to_formatter().format(FINDINGS)
+    text = OutputFormat.TEXT.render(FINDINGS)
     assert 'terraform/main.tf:12: error S3B102 grants s3:PutObject on Resource "*" [aws_iam_policy.p]' in text
     assert "trust policy.json: info S3B008" in text
     assert "terraform/main.tf:30: suppressed (OPS-7) S3B110" in text
@@ -71,7 +71,7 @@ def test_text_lists_location_state_and_fix() -> None:
 
 
 def test_sarif_has_the_required_structure() -> None:
-    log = json.loads(OutputFormat.SARIF.to_formatter().format(FINDINGS))
+    log = json.loads(OutputFormat.SARIF.render(FINDINGS))
     jsonschema.validate(log, SARIF_SUBSET)
     run = log["runs"][0]
     rules = run["tool"]["driver"]["rules"]

@@ -6,10 +6,16 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.validate.linter.conftest import allow
+from tests.validate.linter.conftest import BATCH, allow
 
 OBJECTS = "arn:aws:s3:::data-bucket/input/*"
 BUCKET = "arn:aws:s3:::data-bucket"
+
+
+def _submitter(pass_role_resource: str, **extra: object) -> dict:
+    return {"Statement": [{"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
+                          {"Effect": "Allow", "Action": "iam:PassRole", "Resource": pass_role_resource, **extra}]}
+
 
 CASES = [
     ("scoped-object-read", allow(["s3:GetObject", "s3:GetObjectVersion"], OBJECTS), []),
@@ -54,32 +60,19 @@ CASES = [
     ("module-bucket-arn", allow("s3:PutObject", "${module.reports.s3_bucket_arn}"), ["S3B103"]),
     ("any-interpolation-then-path", allow("s3:ListBucket", "${local.data_arn}/*"), ["S3B103"]),
     # iam:PassRole in a submitter's policy
-    ("submitter-passes-any-role", {"Statement": [
-        {"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
-        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/*"}]}, ["S3B106"]),
+    ("submitter-passes-any-role", _submitter("arn:aws:iam::123456789012:role/*"), ["S3B106"]),
     ("submitter-passes-star", {"Statement": [
         {"Effect": "Allow", "Action": ["s3:CreateJob", "iam:PassRole"], "Resource": "*"}]}, ["S3B102", "S3B106"]),
-    ("submitter-passed-to-service", {"Statement": [
-        {"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
-        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*",
-         "Condition": {"StringEquals": {"iam:PassedToService": "batchoperations.s3.amazonaws.com"}}}]}, []),
-    ("submitter-names-the-role", {"Statement": [
-        {"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
-        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/batch"}]}, []),
-    ("submitter-passes-a-name-pattern", {"Statement": [
-        {"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
-        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::*:role/${var.prefix}-copy-role*"}]},
-     ["S3B106"]),
+    ("submitter-passed-to-service", _submitter("*", Condition={"StringEquals": {"iam:PassedToService": BATCH}}), []),
+    ("submitter-names-the-role", _submitter("arn:aws:iam::123456789012:role/batch"), []),
+    ("submitter-passes-a-name-pattern", _submitter("arn:aws:iam::*:role/${var.prefix}-copy-role*"), ["S3B106"]),
     ("submitter-conditioned-and-unconditioned", {"Statement": [
         {"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
         {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/jobs-*",
-         "Condition": {"StringEquals": {"iam:PassedToService": "batchoperations.s3.amazonaws.com"}}},
+         "Condition": {"StringEquals": {"iam:PassedToService": BATCH}}},
         {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::123456789012:role/jobs-*"}]},
      ["S3B106"]),
-    ("submitter-names-the-role-by-variable", {"Statement": [
-        {"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
-        {"Effect": "Allow", "Action": "iam:PassRole", "Resource": "arn:aws:iam::${var.account}:role/${var.batch_role}"}]},
-     []),
+    ("submitter-names-the-role-by-variable", _submitter("arn:aws:iam::${var.account}:role/${var.batch_role}"), []),
     ("pass-role-without-create-job", allow("iam:PassRole", "arn:aws:iam::123456789012:role/*"), []),
     ("indexed-bucket-with-prefix", allow("s3:GetObject", '${aws_s3_bucket.b["x"].arn}/batch/*'), []),
     ("quoted-brace-in-interpolation", allow("s3:ListBucket", '${format("%s}", var.bucket)}/*'), ["S3B103"]),
@@ -89,11 +82,6 @@ CASES = [
 @pytest.mark.parametrize(("name", "document", "expected"), CASES, ids=[c[0] for c in CASES])
 def test_permission_rules(name: str, document: dict, expected: list[str], rules_of: Callable[..., list[str]]) -> None:
     assert rules_of(document, kind="permission") == expected
-
-
-def _submitter(pass_role_resource: str) -> dict:
-    return {"Statement": [{"Effect": "Allow", "Action": "s3:CreateJob", "Resource": "*"},
-                          {"Effect": "Allow", "Action": "iam:PassRole", "Resource": pass_role_resource}]}
 
 
 @pytest.mark.parametrize(("document", "said", "unsaid"), [

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import Enum
 
-from validate.linter.formats.interface import Formatter
+from validate.linter.findings import Finding
 
 
 class OutputFormat(str, Enum):
@@ -14,15 +15,14 @@ class OutputFormat(str, Enum):
     JSON = "json"
     SARIF = "sarif"
 
-    def to_formatter(self) -> Formatter:
-        from validate.linter.formats.json import JsonFormatter
-        from validate.linter.formats.sarif import SarifFormatter
-        from validate.linter.formats.text import TextFormatter
+    def render(self, findings: Sequence[Finding]) -> str:
+        """The whole output, ending in a newline."""
+        from validate.linter.formats.json import render_json
+        from validate.linter.formats.sarif import render_sarif
+        from validate.linter.formats.text import render_text
 
-        formatters: dict[OutputFormat, type[Formatter]] = {
-            OutputFormat.TEXT: TextFormatter, OutputFormat.JSON: JsonFormatter, OutputFormat.SARIF: SarifFormatter,
-        }
-        return formatters[self]()
+        renderers = {OutputFormat.TEXT: render_text, OutputFormat.JSON: render_json, OutputFormat.SARIF: render_sarif}
+        return renderers[self](findings)
 
 
-__all__ = ["Formatter", "OutputFormat"]
+__all__ = ["OutputFormat"]

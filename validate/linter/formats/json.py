@@ -6,11 +6,8 @@ import json
 from collections.abc import Sequence
 
 from validate.linter.findings import Finding
-from validate.linter.formats.interface import Formatter
 
 
-class JsonFormatter(Formatter):
+def render_json(findings: Sequence[Finding]) -> str:
     """The documented JSON shape; suppressed findings carry "suppressed": "<reason>"."""
-
-    def format(self, findings: Sequence[Finding]) -> str:
-        return json.dumps({"findings": [f.to_dict() for f in findings]}, indent=2) + "\n"
+    return json.dumps({"findings": [f.to_dict() for f in findings]}, indent=2) + "\n"

@@ -13,7 +13,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 from validate.linter.findings import Finding, Severity
-from validate.linter.formats.interface import Formatter
 from validate.linter.registry import default_registry
 from validate.linter.rule import Rule
 
@@ -22,9 +21,8 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-class SarifFormatter(Formatter):
-    def format(self, findings: Sequence[Finding]) -> str:
-        return json.dumps(sarif_log(findings), indent=2) + "\n"
+def render_sarif(findings: Sequence[Finding]) -> str:
+    return json.dumps(sarif_log(findings), indent=2) + "\n"
 
 
 def sarif_log(findings: Sequence[Finding], rules: Sequence[dict] | None = None, tool: str = "s3batch-lint") -> dict:

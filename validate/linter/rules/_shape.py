@@ -51,10 +51,8 @@ def shape_policy(policy: Policy) -> dict:
             shaped["NotAction"] = [_wild_placeholders(a) for a in statement.not_actions]
         else:
             continue
-        if statement.resources is not None:
-            shaped["Resource"] = sorted({shape_resource(r) for r in statement.resources})
-        else:
-            shaped["Resource"] = "*"  # NotResource: assume it allows what the job needs
+        resources = statement.resources  # None (NotResource): assume it allows what the job needs
+        shaped["Resource"] = "*" if resources is None else sorted({shape_resource(r) for r in resources})
         statements.append(shaped)
     return {"Version": "2012-10-17", "Statement": statements}
 

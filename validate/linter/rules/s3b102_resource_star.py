@@ -8,9 +8,14 @@ from validate.linter.arns import is_every_s3_resource
 from validate.linter.findings import Severity
 from validate.linter.model import Statement
 from validate.linter.rule import PERMISSION, StatementRule
-from validate.linter.rules._conditions import scoping_conditions
 from validate.linter.rules._iam import expand, is_pattern, supports_resource_level
 from validate.linter.rules.s3b101_wildcard_action import is_service_wildcard
+
+# Condition keys that scope a statement to resources as a Resource ARN would: `iam:AWSServiceName` limits
+# iam:CreateServiceLinkedRole to one service's role, `aws:ResourceTag/...` to tagged resources, `kms:ViaService` to
+# calls through one service. A statement with Resource "*" and such a condition is scoped.
+_SCOPING_KEY_PARTS = ("resourcetag/", "requesttag/", "awsservicename", "passedtoservice", "resourceaccount",
+                      "resourceorgid", "resourceorgpaths", "viaservice", "calleraccount")
 
 
 class ResourceStar(StatementRule, id="S3B102", severity=Severity.ERROR, target=PERMISSION):
@@ -18,7 +23,7 @@ class ResourceStar(StatementRule, id="S3B102", severity=Severity.ERROR, target=P
     fix_hint = "Scope the statement to the bucket, object prefix, function or key ARNs it needs"
 
     def problems(self, statement: Statement) -> Iterator[str]:
-        if scoping_conditions(statement):
+        if any(part in key for key in statement.condition_keys() for part in _SCOPING_KEY_PARTS):
             return
         resources = statement.resources or ()
         if "*" in resources:
