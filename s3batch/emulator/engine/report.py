@@ -101,7 +101,6 @@ class ReportWriter:
         self.config = config
         self.job_id = job_id
         self._lock = threading.Lock()
-        self.rows = {SUCCEEDED: 0, FAILED: 0}
         self._files: dict[str, _StatusFiles] = {}
         if config.enabled:
             limit = rows_per_file()
@@ -112,7 +111,6 @@ class ReportWriter:
         """Record one task's final result (thread-safe)."""
         status = SUCCEEDED if result.succeeded else FAILED
         with self._lock:
-            self.rows[status] += 1
             files = self._files.get(status)
             if files is not None:
                 files.write(result_row(bucket, key, version_id, result))
