@@ -60,9 +60,10 @@ def _open_if_read(path: Path) -> None:
         pass  # nobody reads it any more
 
 
-def operation(gate: Path, stop: threading.Event, workers: int = 2, **changes: object) -> LambdaInvoke:
+def operation(gate: Path, stop: threading.Event, **changes: object) -> LambdaInvoke:
+    """The job's LambdaInvoke on a pool of two workers."""
     spec = spec_for("batch.handler", code=package({"batch.py": HANDLER}), environment=(("GATE", str(gate)),),
-                    reserved_concurrency=workers, **changes)
+                    reserved_concurrency=2, **changes)
     return LambdaInvoke("job-1", {"InvocationSchemaVersion": "2.0"}, spec, stop)
 
 
@@ -172,12 +173,6 @@ def test_release_gives_back_idle_workers_and_a_dead_pool_fails_calls(gate: Path,
     collect(dispatcher, 4, ended)
     dispatcher.close()
     assert "the local stack is shutting down" in message(ended["ok/3"])
-
-
-def test_run_one_task_on_its_own(gate: Path, stop: threading.Event) -> None:
-    result = operation(gate, stop, workers=1).run(Task(0, "bucket", "ok/0", None))
-    assert result.succeeded and result.message.startswith("ok in ")
-
 
 
 def test_workers_go_back_to_another_job_waiting_for_one(gate: Path, stop: threading.Event) -> None:
