@@ -8,6 +8,7 @@ import signal
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import pytest
 from engine_support import Progress, Stack, lambda_op
@@ -97,11 +98,9 @@ def test_keys_with_spaces_plus_and_unicode_reach_the_handler_encoded(stack: Stac
     real = ["ok/a b.txt", "ok/c+d.txt", "ok/ünï cødé.txt"]
     for key in real:
         stack.put(key)
-    from urllib.parse import quote_plus
     written = [quote_plus(key, safe="/") for key in real]
     lines = "".join(f"{stack.data_bucket},{key}\n" for key in written)
-    result = stack.run(stack.request(lambda_op(stack.function()), stack.manifest(lines), stack.role()))
-    report = stack.rows_by_key(result.report_keys)
+    report = stack.run_rows(lambda_op(stack.function()), lines)
     assert sorted(report) == sorted(written)
     for key, encoded in zip(real, written):
         seen = ok_event(report, encoded)

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import io
 import json
+import socket
 import textwrap
+import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
+from multiprocessing.connection import Connection
 from typing import Any
 
 import pytest
 
 from s3batch.emulator.engine import lambda_runtime
-from s3batch.emulator.engine.lambda_runtime import FunctionSpec, InvokeOutcome, Worker, WorkerPool
+from s3batch.emulator.engine.lambda_runtime import FunctionSpec, InvokeOutcome, Worker, WorkerPool, _Channel
 
 HANDLER = '''
 import json, os, threading
@@ -150,12 +153,6 @@ def test_pools_are_kept_per_version_capped_by_reserved_concurrency_and_replaced_
 
 
 def test_the_engines_end_reads_connection_frames_whole_and_keeps_what_came_with_them() -> None:
-    import socket
-    import threading
-    from multiprocessing.connection import Connection
-
-    from s3batch.emulator.engine.lambda_runtime import _Channel
-
     engine_end, worker_end = socket.socketpair()
     channel, worker = _Channel(engine_end), Connection(worker_end.detach())
     try:

@@ -14,6 +14,7 @@ from engine_support import Stack
 
 from s3batch.emulator.engine import execution
 from s3batch.emulator.engine.failures import JobFailure
+from s3batch_core.aws import make_client
 
 TAGGING = {"S3PutObjectTagging": {"TagSet": [{"Key": "seen", "Value": "yes"}]}}
 
@@ -185,8 +186,6 @@ def test_generator_encryption_and_replication_filters_use_head_object(stack: Sta
 
 
 def test_sse_kms_csv_manifest_fails_the_job(stack: Stack) -> None:
-    from s3batch_core.aws import make_client
-
     key_arn = make_client("kms", endpoint_url=stack.endpoint, region="us-east-1").create_key()["KeyMetadata"]["Arn"]
     put = stack.s3.put_object(Bucket=stack.manifest_bucket, Key="kms.csv", Body=f"{stack.data_bucket},a\n".encode(),
                               ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn)

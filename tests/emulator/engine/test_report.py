@@ -6,7 +6,7 @@ import hashlib
 import json
 import re
 import threading
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -80,8 +80,6 @@ def test_failed_tasks_only_scope(stack: Stack, tmp_path: Path) -> None:
 
 
 def test_creation_date_has_milliseconds_and_z() -> None:
-    from datetime import datetime
-
     assert creation_date(datetime(2019, 4, 5, 17, 48, 39, 725999, tzinfo=UTC)) == "2019-04-05T17:48:39.725Z"
 
 
