@@ -316,16 +316,14 @@ def _listing(s3: Any, bucket: str, prefix: str, versioned: bool,
              every_version: bool = False) -> Iterator[dict[str, Any]]:
     """Current objects of the bucket (latest versions, no delete markers when versioned); with `every_version`
     every version and delete marker (delete markers carry `"DeleteMarker": True`)."""
-    if versioned and every_version:
-        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
-            yield from page.get("Versions", [])
-            yield from ({**marker, "DeleteMarker": True} for marker in page.get("DeleteMarkers", []))
-    elif versioned:
-        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
-            yield from (v for v in page.get("Versions", []) if v.get("IsLatest"))
-    else:
+    if not versioned:
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
             yield from page.get("Contents", [])
+        return
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
+        yield from (v for v in page.get("Versions", []) if every_version or v.get("IsLatest"))
+        if every_version:
+            yield from ({**marker, "DeleteMarker": True} for marker in page.get("DeleteMarkers", []))
 
 
 def _head(s3: Any, bucket: str, entry: dict[str, Any], versioned: bool) -> dict[str, Any]:
