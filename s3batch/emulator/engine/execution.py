@@ -430,10 +430,9 @@ def execute(prepared: PreparedJob, progress: ProgressSink) -> ExecutionResult:
             raise run.error
         result = ExecutionResult(run.succeeded, run.failed, generated_manifest=prepared.generated_manifest,
                                  cancelled=run.cancelled)
-        if run.succeeded + run.failed:
+        report.close()
+        if run.succeeded + run.failed and report.config.enabled:
             _write_report(prepared, report, result)
-        else:
-            report.close()
     finally:
         prepared.operation.close()
         prepared.discard()
@@ -445,11 +444,7 @@ def execute(prepared: PreparedJob, progress: ProgressSink) -> ExecutionResult:
 
 
 def _write_report(prepared: PreparedJob, report: ReportWriter, result: ExecutionResult) -> None:
-    if not report.config.enabled:
-        report.close()
-        return
     if prepared.report_denial:
-        report.close()
         result.report_failure = JobFailure(REPORT_WRITE_FAILED, prepared.report_denial)
         return
     try:

@@ -121,10 +121,8 @@ class ReportWriter:
                 files.close()
 
     def upload(self, s3: Any) -> list[str]:
-        """Upload result CSVs then manifest.json; return the keys written. Raises ClientError on denial."""
+        """Upload an enabled report: result CSVs then manifest.json; return the keys written. ClientError on denial."""
         self.close()
-        if not self.config.enabled:
-            return []
         folder = job_folder(self.config.prefix, self.job_id)  # <prefix>/job-<id>
         results: list[dict[str, str]] = []
         keys: list[str] = []
