@@ -126,9 +126,8 @@ class ReportWriter:
         folder = job_folder(self.config.prefix, self.job_id)  # <prefix>/job-<id>
         results: list[dict[str, str]] = []
         keys: list[str] = []
-        for status in (SUCCEEDED, FAILED):
-            files = self._files.get(status)
-            for part, path in enumerate(files.paths if files else []):
+        for status, files in self._files.items():  # succeeded first, as __init__ lists them
+            for part, path in enumerate(files.paths):
                 key = f"{folder}/results/{result_file_name(self.job_id, status, part)}"
                 with open(path, "rb") as body:
                     md5 = hashlib.file_digest(body, "md5").hexdigest()
