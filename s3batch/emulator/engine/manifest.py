@@ -247,9 +247,9 @@ def survey_tasks(manifest: Manifest) -> tuple[int, bool, list[str]]:
     return total, versioned, buckets
 
 
-def new_workdir(root: str | None = None) -> Path:
+def new_workdir() -> Path:
     """A private temp directory for one job's spooled files."""
-    base = Path(root or os.environ.get("S3BATCH_LOCAL_WORKDIR") or Path(os.environ.get("TMPDIR", "/tmp")))
+    base = Path(os.environ.get("S3BATCH_LOCAL_WORKDIR") or os.environ.get("TMPDIR", "/tmp"))
     path = base / f"s3batch-job-{uuid.uuid4().hex}"
     path.mkdir(parents=True, mode=0o700)
     return path
