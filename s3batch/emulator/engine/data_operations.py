@@ -7,6 +7,7 @@ when the report's ResultMessage carries the result (checksums).
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import os
 from collections.abc import Callable, Iterator
@@ -99,11 +100,7 @@ def _part_ranges(s3: Any, bucket: str, key: str, version: dict[str, str]) -> lis
     count = int(first.get("PartsCount") or 1)
     sizes = [int(first["ContentLength"])] + [
         int(s3.head_object(Bucket=bucket, Key=key, PartNumber=n, **version)["ContentLength"]) for n in range(2, count + 1)]
-    ranges, start = [], 0
-    for size in sizes:
-        ranges.append(f"bytes={start}-{start + size - 1}")
-        start += size
-    return ranges
+    return [f"bytes={end - size}-{end - 1}" for size, end in zip(sizes, itertools.accumulate(sizes))]
 
 
 def _body(s3: Any, bucket: str, key: str, version: dict[str, str], head: dict[str, Any],

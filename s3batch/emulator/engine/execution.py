@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,8 @@ from s3batch.emulator.engine.failures import (
 )
 from s3batch.emulator.engine.report import ReportConfig, ReportWriter
 from s3batch_core.contract.report import TaskResult
-from s3batch_core.iam.catalogue import scope_resources
+from s3batch_core.iam.catalogue import JobScope, Requirement, scope_resources
+from s3batch_core.iam.catalogue.build import inventory_data_pattern
 from s3batch_core.iam.role import batch_context
 
 __all__ = ["PreparedJob", "execute", "prepare", "shutdown", "supported_operations"]
@@ -177,8 +179,6 @@ def _manifest_scope(spec: dict, location: dict) -> dict[str, Any]:
     An inventory manifest.json outside S3 Inventory's layout (copied elsewhere) has no derivable data-file
     location: its own key is checked here, its data files once manifest.json names them.
     """
-    from s3batch_core.iam.catalogue.build import inventory_data_pattern
-
     bucket, key = manifests.split_object_arn(str(location.get("ObjectArn", "")))
     inventory = spec.get("Format") == manifests.INVENTORY_FORMAT
     if inventory:
@@ -191,8 +191,6 @@ def _manifest_scope(spec: dict, location: dict) -> dict[str, Any]:
 
 def _check_data_file_reads(access: role_check.RoleAccess, manifest: manifests.Manifest) -> None:
     """JobFailure when the role may not read a data file an inventory manifest.json lists."""
-    from s3batch_core.iam.catalogue import Requirement
-
     _check_manifest_read(access, [Requirement("s3:GetObject", f"arn:{access.scope.partition}:s3:::"
                                               f"{file.name.removeprefix('s3://')}", "read the manifest")
                                   for file in manifest.files])
@@ -210,8 +208,6 @@ def _generator_scope(generator: dict) -> dict[str, Any]:
 def _access(request: JobRequest, operation: str, policies: list[tuple[str, dict]], context: dict[str, str],
             manifest_fields: dict[str, Any]) -> role_check.RoleAccess:
     """The role with its policies and the job's JobScope (s3batch_core.iam.catalogue decides what is required)."""
-    from s3batch_core.iam.catalogue import JobScope
-
     report = ReportConfig.from_request(request.report)
     fields = {
         "operation": operation,
@@ -321,8 +317,8 @@ class _Run:
                 self.pause_epoch += 1
                 self.tasks_lock.notify_all()
 
-    def start_task(self, runner: Any, task: manifests.Task) -> Any:
-        """The task's result if decided without running it, else what `runner.start` returned."""
+    def start_task(self, start: Callable[[manifests.Task], Any], task: manifests.Task) -> Any:
+        """The task's result if decided without running it (or `start` raised), else what `start(task)` returned."""
         prepared = self.prepared
         if prepared.versioned and task.version_id == "":
             return operations.MISSING_VERSION
@@ -333,7 +329,7 @@ class _Run:
             if denial is not None:
                 return denial
         try:
-            return runner.start(task)
+            return start(task)
         except Exception as error:  # noqa: BLE001 - a task is always reported, whatever its runner did
             return _internal_error(error)
 
@@ -366,8 +362,7 @@ class _Run:
         try:
             while (task := self.next_task()) is not None:
                 try:
-                    started = self.start_task(_Immediate, task)
-                    result = started if isinstance(started, TaskResult) else _run(operation, task)
+                    result = self.start_task(operation.run, task)
                 except BaseException:
                     self.task_done()  # the job fails; no thread may wait for this task in a pause
                     raise
@@ -390,7 +385,7 @@ class _Run:
                     if task is None:
                         no_more_rows = not running  # else: a pause or stop waits for the running ones first
                         break
-                    started = self.start_task(dispatcher, task)
+                    started = self.start_task(dispatcher.start, task)
                     if isinstance(started, TaskResult):
                         self.finish(task, started)
                     else:
@@ -406,21 +401,6 @@ class _Run:
                 self.task_done()
         finally:
             dispatcher.close()
-
-
-class _Immediate:
-    """For an operation that runs a task when asked (`operation.run`): starting it only passes the task on."""
-
-    @staticmethod
-    def start(task: manifests.Task) -> manifests.Task:
-        return task
-
-
-def _run(operation: Any, task: manifests.Task) -> TaskResult | Exception:
-    try:
-        return operation.run(task)
-    except Exception as error:  # noqa: BLE001 - a task is always reported, whatever its runner did
-        return error
 
 
 def _internal_error(error: Exception) -> TaskResult:
@@ -450,10 +430,9 @@ def execute(prepared: PreparedJob, progress: ProgressSink) -> ExecutionResult:
             raise run.error
         result = ExecutionResult(run.succeeded, run.failed, generated_manifest=prepared.generated_manifest,
                                  cancelled=run.cancelled)
-        if run.succeeded + run.failed:
+        report.close()
+        if run.succeeded + run.failed and report.config.enabled:
             _write_report(prepared, report, result)
-        else:
-            report.close()
     finally:
         prepared.operation.close()
         prepared.discard()
@@ -465,11 +444,7 @@ def execute(prepared: PreparedJob, progress: ProgressSink) -> ExecutionResult:
 
 
 def _write_report(prepared: PreparedJob, report: ReportWriter, result: ExecutionResult) -> None:
-    if not report.config.enabled:
-        report.close()
-        return
     if prepared.report_denial:
-        report.close()
         result.report_failure = JobFailure(REPORT_WRITE_FAILED, prepared.report_denial)
         return
     try:

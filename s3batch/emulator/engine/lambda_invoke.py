@@ -131,20 +131,6 @@ class LambdaInvoke:
     def dispatcher(self) -> LambdaDispatcher:
         return LambdaDispatcher(self)
 
-    def run(self, task: Task) -> TaskResult:
-        """One task on its own (blocks until it ended)."""
-        dispatcher = self.dispatcher()
-        try:
-            dispatcher.start(task)
-            while not (ended := dispatcher.wait()):
-                pass
-        finally:
-            dispatcher.close()
-        result = ended[0][1]
-        if isinstance(result, Exception):
-            raise result
-        return result
-
     def close(self) -> None:
         """Workers stay warm for the next job; `execution.shutdown()` stops them."""
 

@@ -444,7 +444,7 @@ def pool_for(spec: FunctionSpec, size: int | None = None) -> WorkerPool:
         pool = _POOLS.get(spec)
         if pool is not None and pool.size == size:
             return pool
-        stale = [s for s in _POOLS if s == spec or (s.function_name, s.version) == (spec.function_name, spec.version)]
+        stale = [s for s in _POOLS if (s.function_name, s.version) == (spec.function_name, spec.version)]
         for other in stale:
             _POOLS.pop(other).close()
         pool = _POOLS[spec] = WorkerPool(spec, size)

@@ -247,9 +247,9 @@ def survey_tasks(manifest: Manifest) -> tuple[int, bool, list[str]]:
     return total, versioned, buckets
 
 
-def new_workdir(root: str | None = None) -> Path:
+def new_workdir() -> Path:
     """A private temp directory for one job's spooled files."""
-    base = Path(root or os.environ.get("S3BATCH_LOCAL_WORKDIR") or Path(os.environ.get("TMPDIR", "/tmp")))
+    base = Path(os.environ.get("S3BATCH_LOCAL_WORKDIR") or os.environ.get("TMPDIR", "/tmp"))
     path = base / f"s3batch-job-{uuid.uuid4().hex}"
     path.mkdir(parents=True, mode=0o700)
     return path
@@ -316,16 +316,14 @@ def _listing(s3: Any, bucket: str, prefix: str, versioned: bool,
              every_version: bool = False) -> Iterator[dict[str, Any]]:
     """Current objects of the bucket (latest versions, no delete markers when versioned); with `every_version`
     every version and delete marker (delete markers carry `"DeleteMarker": True`)."""
-    if versioned and every_version:
-        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
-            yield from page.get("Versions", [])
-            yield from ({**marker, "DeleteMarker": True} for marker in page.get("DeleteMarkers", []))
-    elif versioned:
-        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
-            yield from (v for v in page.get("Versions", []) if v.get("IsLatest"))
-    else:
+    if not versioned:
         for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
             yield from page.get("Contents", [])
+        return
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix):
+        yield from (v for v in page.get("Versions", []) if every_version or v.get("IsLatest"))
+        if every_version:
+            yield from ({**marker, "DeleteMarker": True} for marker in page.get("DeleteMarkers", []))
 
 
 def _head(s3: Any, bucket: str, entry: dict[str, Any], versioned: bool) -> dict[str, Any]:

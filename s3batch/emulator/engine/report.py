@@ -101,7 +101,6 @@ class ReportWriter:
         self.config = config
         self.job_id = job_id
         self._lock = threading.Lock()
-        self.rows = {SUCCEEDED: 0, FAILED: 0}
         self._files: dict[str, _StatusFiles] = {}
         if config.enabled:
             limit = rows_per_file()
@@ -112,7 +111,6 @@ class ReportWriter:
         """Record one task's final result (thread-safe)."""
         status = SUCCEEDED if result.succeeded else FAILED
         with self._lock:
-            self.rows[status] += 1
             files = self._files.get(status)
             if files is not None:
                 files.write(result_row(bucket, key, version_id, result))
@@ -123,16 +121,13 @@ class ReportWriter:
                 files.close()
 
     def upload(self, s3: Any) -> list[str]:
-        """Upload result CSVs then manifest.json; return the keys written. Raises ClientError on denial."""
+        """Upload an enabled report: result CSVs then manifest.json; return the keys written. ClientError on denial."""
         self.close()
-        if not self.config.enabled:
-            return []
         folder = job_folder(self.config.prefix, self.job_id)  # <prefix>/job-<id>
         results: list[dict[str, str]] = []
         keys: list[str] = []
-        for status in (SUCCEEDED, FAILED):
-            files = self._files.get(status)
-            for part, path in enumerate(files.paths if files else []):
+        for status, files in self._files.items():  # succeeded first, as __init__ lists them
+            for part, path in enumerate(files.paths):
                 key = f"{folder}/results/{result_file_name(self.job_id, status, part)}"
                 with open(path, "rb") as body:
                     md5 = hashlib.file_digest(body, "md5").hexdigest()

@@ -16,6 +16,7 @@ midnight UTC; whether from the request or from completion is not settled).
 from __future__ import annotations
 
 import heapq
+import itertools
 import os
 import sys
 import threading
@@ -78,7 +79,7 @@ class Restore:
 _RESTORES: dict[tuple[str, str, str, str | None], Restore] = {}
 _DUE: list[tuple[datetime, int, tuple[str, str, str, str | None]]] = []  # (when state changes, seq, restore id)
 _LOCK = threading.RLock()
-_SEQ = [0]
+_SEQ = itertools.count()
 
 
 def restore_hours(storage_class: str, tier: str) -> float:
@@ -146,8 +147,7 @@ def _schedule(restore: Restore, now: datetime) -> None:
     ident = (restore.account_id, restore.bucket, restore.key, restore.version_id)
     for when in (restore.completes, restore.expires):
         if when > now:
-            _SEQ[0] += 1
-            heapq.heappush(_DUE, (when, _SEQ[0], ident))
+            heapq.heappush(_DUE, (when, next(_SEQ), ident))
 
 
 def _apply(restore: Restore, now: datetime) -> None:

@@ -16,7 +16,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import MutableMapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,7 @@ def read_state(path: Path = STATE_PATH) -> StackInfo | None:
     """The recorded stack, or None when there is no stack.json."""
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-        return StackInfo(**{k: doc[k] for k in ("endpoint_url", "port", "pid", "account_id", "region")})
+        return StackInfo(**{field.name: doc[field.name] for field in fields(StackInfo)})
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError) as exc:

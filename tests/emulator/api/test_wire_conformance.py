@@ -11,6 +11,7 @@ import botocore.session
 import pytest
 from botocore.parsers import create_parser
 from botocore.serialize import create_serializer
+from moto.core.parse import RestXMLParser
 from moto.core.responses import get_service_model
 from werkzeug.datastructures import Headers, MultiDict
 
@@ -74,8 +75,6 @@ def test_every_job_operation_has_a_case() -> None:
 
 @pytest.mark.parametrize("name", JOB_OPERATIONS)
 def test_we_parse_what_botocore_sends(name: str) -> None:
-    from moto.core.parse import RestXMLParser
-
     sent = create_serializer("rest-xml").serialize_to_request(REQUESTS[name], BOTO.operation_model(name))
     path = sent["url_path"].split("?")[0]
     route = resolve(sent["method"], path)

@@ -3,11 +3,14 @@ with the per-task refusals the S3 API reference lists and the role's S3 and KMS 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import botocore.session
 import pytest
 from engine_support import REGION, Stack
 
+from s3batch.emulator.engine import s3_rules
 from s3batch_core.aws import make_client
 
 
@@ -100,12 +103,6 @@ def test_a_named_version_is_updated_and_the_others_are_not(stack: Stack, kms: An
 
 
 def test_refusal_messages_are_the_s3_api_references_words() -> None:
-    import re
-
-    import botocore.session
-
-    from s3batch.emulator.engine import s3_rules
-
     documentation = botocore.session.get_session().get_service_model("s3").operation_model(
         "UpdateObjectEncryption").documentation
     text = re.sub(r"\s+", " ", re.sub("<[^>]+>", "", documentation))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -60,9 +61,10 @@ def _open_if_read(path: Path) -> None:
         pass  # nobody reads it any more
 
 
-def operation(gate: Path, stop: threading.Event, workers: int = 2, **changes: object) -> LambdaInvoke:
+def operation(gate: Path, stop: threading.Event, **changes: object) -> LambdaInvoke:
+    """The job's LambdaInvoke on a pool of two workers."""
     spec = spec_for("batch.handler", code=package({"batch.py": HANDLER}), environment=(("GATE", str(gate)),),
-                    reserved_concurrency=workers, **changes)
+                    reserved_concurrency=2, **changes)
     return LambdaInvoke("job-1", {"InvocationSchemaVersion": "2.0"}, spec, stop)
 
 
@@ -74,6 +76,16 @@ def stop() -> Iterator[threading.Event]:
 
 def tasks(*keys: str) -> list[Task]:
     return [Task(row, "bucket", key, None) for row, key in enumerate(keys)]
+
+
+@contextmanager
+def dispatching(invoke: LambdaInvoke) -> Iterator[tuple[LambdaDispatcher, dict[str, TaskResult | Exception]]]:
+    """A dispatcher of `invoke` and what its calls ended with, by key; closed on leaving the `with`."""
+    dispatcher = invoke.dispatcher()
+    try:
+        yield dispatcher, {}
+    finally:
+        dispatcher.close()
 
 
 def collect(dispatcher: LambdaDispatcher, until: int, ended: dict[str, TaskResult | Exception]) -> None:
@@ -101,10 +113,8 @@ def message(result: TaskResult | Exception) -> str:
 
 
 def test_a_slow_worker_does_not_hold_up_the_other(gate: Path, stop: threading.Event) -> None:
-    dispatcher = operation(gate, stop).dispatcher()
-    ended: dict[str, TaskResult | Exception] = {}
     rows = tasks("gate/0", *(f"ok/{n}" for n in range(1, 9)))
-    try:
+    with dispatching(operation(gate, stop)) as (dispatcher, ended):
         start_all(dispatcher, rows, ended)
         # the gated call holds its worker; at most one call (PIPELINE_DEPTH) waits behind it, the rest ran on the other
         collect(dispatcher, len(rows) - lambda_runtime.PIPELINE_DEPTH, ended)
@@ -112,21 +122,15 @@ def test_a_slow_worker_does_not_hold_up_the_other(gate: Path, stop: threading.Ev
         with open(gate, "w"):
             pass
         collect(dispatcher, len(rows), ended)
-    finally:
-        dispatcher.close()
     assert all(isinstance(r, TaskResult) and r.succeeded for r in ended.values())
     assert len({message(r).split()[-1] for r in ended.values()}) == 2  # both workers answered
 
 
 def test_a_worker_that_dies_or_times_out_mid_task_fails_only_that_task(gate: Path, stop: threading.Event) -> None:
-    dispatcher = operation(gate, stop, timeout_s=1.0).dispatcher()
-    ended: dict[str, TaskResult | Exception] = {}
     rows = tasks("crash/0", "ok/1", "hang/2", "ok/3", "ok/4", "crash/5", "ok/6", "ok/7")
-    try:
+    with dispatching(operation(gate, stop, timeout_s=1.0)) as (dispatcher, ended):
         start_all(dispatcher, rows, ended)
         collect(dispatcher, len(rows), ended)
-    finally:
-        dispatcher.close()
     assert not dispatcher.busy and not dispatcher.held
     for key in ("crash/0", "crash/5"):
         assert "Runtime exited with error: exit status 3" in message(ended[key])
@@ -140,66 +144,54 @@ def test_a_redrive_waits_without_holding_up_the_other_calls(gate: Path, stop: th
     monkeypatch.setenv("S3BATCH_LOCAL_REDRIVE_BACKOFF_S", "3600")
     fail_safe = threading.Timer(FAIL_SAFE_S, stop.set)
     fail_safe.start()
-    dispatcher = operation(gate, stop).dispatcher()
-    ended: dict[str, TaskResult | Exception] = {}
     rows = tasks("temp/0", *(f"ok/{n}" for n in range(1, 7)))
     try:
-        start_all(dispatcher, rows, ended)
-        collect(dispatcher, len(rows) - 1, ended)  # every other call ends during the first backoff
-        assert "temp/0" not in ended and dispatcher.busy and not stop.is_set()
-        stop.set()  # the job stops: the redrive is sent at once, and its answer is the task's result
-        collect(dispatcher, len(rows), ended)
+        with dispatching(operation(gate, stop)) as (dispatcher, ended):
+            start_all(dispatcher, rows, ended)
+            collect(dispatcher, len(rows) - 1, ended)  # every other call ends during the first backoff
+            assert "temp/0" not in ended and dispatcher.busy and not stop.is_set()
+            stop.set()  # the job stops: the redrive is sent at once, and its answer is the task's result
+            collect(dispatcher, len(rows), ended)
     finally:
         fail_safe.cancel()
-        dispatcher.close()
     assert ended["temp/0"] == TaskResult(False, 200, "TemporaryFailure", message(ended["temp/0"]))
 
 
 def test_release_gives_back_idle_workers_and_a_dead_pool_fails_calls(gate: Path, stop: threading.Event) -> None:
     invoke = operation(gate, stop)
-    dispatcher = invoke.dispatcher()
-    ended: dict[str, TaskResult | Exception] = {}
-    start_all(dispatcher, tasks("ok/0", "ok/1", "ok/2"), ended)
-    collect(dispatcher, 3, ended)
-    assert dispatcher.held
-    dispatcher.release()
-    assert not dispatcher.held
-    lent = invoke.pool.try_checkout()
-    assert lent is not None and lent.alive  # back in the pool, still warm
-    invoke.pool.checkin(lent)
-    lambda_runtime.shutdown_pools()  # the stack shuts down: a call then ends at once, naming that
-    dispatcher.start(Task(3, "bucket", "ok/3", None))
-    collect(dispatcher, 4, ended)
-    dispatcher.close()
+    with dispatching(invoke) as (dispatcher, ended):
+        start_all(dispatcher, tasks("ok/0", "ok/1", "ok/2"), ended)
+        collect(dispatcher, 3, ended)
+        assert dispatcher.held
+        dispatcher.release()
+        assert not dispatcher.held
+        lent = invoke.pool.try_checkout()
+        assert lent is not None and lent.alive  # back in the pool, still warm
+        invoke.pool.checkin(lent)
+        lambda_runtime.shutdown_pools()  # the stack shuts down: a call then ends at once, naming that
+        dispatcher.start(Task(3, "bucket", "ok/3", None))
+        collect(dispatcher, 4, ended)
     assert "the local stack is shutting down" in message(ended["ok/3"])
-
-
-def test_run_one_task_on_its_own(gate: Path, stop: threading.Event) -> None:
-    result = operation(gate, stop, workers=1).run(Task(0, "bucket", "ok/0", None))
-    assert result.succeeded and result.message.startswith("ok in ")
-
 
 
 def test_workers_go_back_to_another_job_waiting_for_one(gate: Path, stop: threading.Event) -> None:
     invoke = operation(gate, stop)
-    dispatcher = invoke.dispatcher()
-    ended: dict[str, TaskResult | Exception] = {}
     lent: list[lambda_runtime.Worker] = []
-    start_all(dispatcher, tasks("ok/0", "ok/1", "ok/2", "ok/3"), ended)
-    assert len(dispatcher.held) == 2  # the whole pool
-    other_job = threading.Thread(target=lambda: lent.append(invoke.pool.checkout()), daemon=True)
-    other_job.start()
-    for _ in range(10_000):  # bounded: until the other job is waiting in checkout
-        if invoke.pool.waiting:
-            break
-        other_job.join(0.001)
-    assert invoke.pool.waiting == 1
-    try:
-        assert not dispatcher.room() or not dispatcher.held  # nothing more is sent while the other job waits
-        collect(dispatcher, 4, ended)
-        other_job.join(FAIL_SAFE_S)
-        assert len(lent) == 1 and len(dispatcher.held) < 2
-    finally:
-        for worker in lent:
-            invoke.pool.checkin(worker)
-        dispatcher.close()
+    with dispatching(invoke) as (dispatcher, ended):
+        start_all(dispatcher, tasks("ok/0", "ok/1", "ok/2", "ok/3"), ended)
+        assert len(dispatcher.held) == 2  # the whole pool
+        other_job = threading.Thread(target=lambda: lent.append(invoke.pool.checkout()), daemon=True)
+        other_job.start()
+        for _ in range(10_000):  # bounded: until the other job is waiting in checkout
+            if invoke.pool.waiting:
+                break
+            other_job.join(0.001)
+        assert invoke.pool.waiting == 1
+        try:
+            assert not dispatcher.room() or not dispatcher.held  # nothing more is sent while the other job waits
+            collect(dispatcher, 4, ended)
+            other_job.join(FAIL_SAFE_S)
+            assert len(lent) == 1 and len(dispatcher.held) < 2
+        finally:
+            for worker in lent:
+                invoke.pool.checkin(worker)

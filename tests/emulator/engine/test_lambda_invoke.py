@@ -8,6 +8,7 @@ import signal
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import pytest
 from engine_support import Progress, Stack, lambda_op
@@ -97,11 +98,9 @@ def test_keys_with_spaces_plus_and_unicode_reach_the_handler_encoded(stack: Stac
     real = ["ok/a b.txt", "ok/c+d.txt", "ok/ünï cødé.txt"]
     for key in real:
         stack.put(key)
-    from urllib.parse import quote_plus
     written = [quote_plus(key, safe="/") for key in real]
     lines = "".join(f"{stack.data_bucket},{key}\n" for key in written)
-    result = stack.run(stack.request(lambda_op(stack.function()), stack.manifest(lines), stack.role()))
-    report = stack.rows_by_key(result.report_keys)
+    report = stack.run_rows(lambda_op(stack.function()), lines)
     assert sorted(report) == sorted(written)
     for key, encoded in zip(real, written):
         seen = ok_event(report, encoded)
@@ -127,24 +126,16 @@ def test_malformed_responses(stack: Stack) -> None:
     assert result.failed == 6 and result.succeeded == 1
 
 
-def test_timeout_and_crash_are_function_errors_and_workers_are_replaced(stack: Stack) -> None:
-    function_arn = stack.function(name="short", timeout=1)
-    _, report = run_keys(stack, ["sleep/a", "exit/b", "ok/c", "ok/d"], function_arn)
-    assert report["sleep/a"][3:6] == ["failed", "200", "PermanentFailure"]
-    message = report["sleep/a"][6]
-    assert message.startswith('Lambda returned function error: {"errorMessage":"')
-    assert message.endswith(' Task timed out after 1.00 seconds"}')
-    assert report["exit/b"][6].startswith('Lambda returned function error: {"errorMessage":"RequestId: ')
-    assert "Runtime exited with error: exit status 3" in report["exit/b"][6]
-    assert report["ok/c"][3] == report["ok/d"][3] == "succeeded"
-
-
-def test_invocations_queued_behind_a_timeout_or_crash_run_on_the_replacement_worker(stack: Stack) -> None:
+def test_timeouts_and_crashes_are_function_errors_and_the_invocations_behind_run_on_a_new_worker(stack: Stack) -> None:
     # one worker: every invocation but the running one waits in its socket (lambda_runtime.PIPELINE_DEPTH)
     function_arn = stack.function(name="single", timeout=1)
     stack.lam.put_function_concurrency(FunctionName="single", ReservedConcurrentExecutions=1)
     result, report = run_keys(stack, ["sleep/a", "ok/b", "exit/c", "ok/d", "ok/e"], function_arn)
-    assert report["sleep/a"][6].endswith(' Task timed out after 1.00 seconds"}')
+    assert report["sleep/a"][3:6] == ["failed", "200", "PermanentFailure"]
+    message = report["sleep/a"][6]
+    assert message.startswith('Lambda returned function error: {"errorMessage":"')
+    assert message.endswith(' Task timed out after 1.00 seconds"}')
+    assert report["exit/c"][6].startswith('Lambda returned function error: {"errorMessage":"RequestId: ')
     assert "Runtime exited with error: exit status 3" in report["exit/c"][6]
     assert [report[key][3] for key in ("ok/b", "ok/d", "ok/e")] == ["succeeded"] * 3
     assert (result.succeeded, result.failed) == (3, 2)

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import io
 import json
+import socket
 import textwrap
+import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
+from multiprocessing.connection import Connection
 from typing import Any
 
 import pytest
 
 from s3batch.emulator.engine import lambda_runtime
-from s3batch.emulator.engine.lambda_runtime import FunctionSpec, InvokeOutcome, Worker, WorkerPool
+from s3batch.emulator.engine.lambda_runtime import FunctionSpec, InvokeOutcome, Worker, WorkerPool, _Channel
 
 HANDLER = '''
 import json, os, threading
@@ -32,9 +35,6 @@ def hang(event, context):
 
 def crash(event, context):
     os._exit(3)
-
-def not_json(event, context):
-    return {1, 2}
 '''
 
 
@@ -105,12 +105,6 @@ def test_a_handler_that_cannot_be_loaded_fails_every_invocation(pools: list[Work
     assert [o.function_error if o else None for o in outcomes] == [{"errorType": error_type, "errorMessage": message}] * 2
 
 
-def test_a_response_that_is_no_json_is_a_marshal_error(pools: list[WorkerPool]) -> None:
-    _, (outcome,) = invoke(pools, "fn.not_json", {})
-    assert outcome is not None and outcome.function_error is not None
-    assert outcome.function_error["errorType"] == "Runtime.MarshalError"
-
-
 def test_a_timeout_kills_the_worker_and_the_invocation_behind_it_never_started(pools: list[WorkerPool]) -> None:
     worker, (timed_out, behind) = invoke(pools, "fn.hang", {}, {}, timeout_s=0.2)
     assert timed_out is not None and timed_out.function_error is not None
@@ -150,12 +144,6 @@ def test_pools_are_kept_per_version_capped_by_reserved_concurrency_and_replaced_
 
 
 def test_the_engines_end_reads_connection_frames_whole_and_keeps_what_came_with_them() -> None:
-    import socket
-    import threading
-    from multiprocessing.connection import Connection
-
-    from s3batch.emulator.engine.lambda_runtime import _Channel
-
     engine_end, worker_end = socket.socketpair()
     channel, worker = _Channel(engine_end), Connection(worker_end.detach())
     try:

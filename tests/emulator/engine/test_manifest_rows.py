@@ -18,37 +18,30 @@ from s3batch.emulator.engine.manifest import (
     load_csv_manifest,
     survey_tasks,
 )
-from s3batch_core.contract.manifest_rules import decode_key
 
 
-def manifest_of(tmp_path: Path, body: bytes, fields: tuple[str, ...] | None = None, gz: bool = False) -> Manifest:
-    path = tmp_path / ("m.csv.gz" if gz else "m.csv")
-    path.write_bytes(gzip.compress(body) if gz else body)
-    return Manifest((ManifestFile(path, "s3://mb/m.csv", gzipped=gz),), fields, CSV_FORMAT, "arn:aws:s3:::mb/m.csv")
+def manifest_of(tmp_path: Path, body: bytes, fields: tuple[str, ...] | None = None) -> Manifest:
+    path = tmp_path / "m.csv"
+    path.write_bytes(body)
+    return Manifest((ManifestFile(path, "s3://mb/m.csv"),), fields, CSV_FORMAT, "arn:aws:s3:::mb/m.csv")
 
 
-def test_rows_keep_keys_as_written_and_number_rows(tmp_path: Path) -> None:
-    body = b"bkt,a%20b.txt\r\nbkt,c%2Bd\r\nother,%C3%BC/x+y\n"
-    tasks = list(iter_tasks(manifest_of(tmp_path, body)))
-    assert tasks == [Task(1, "bkt", "a%20b.txt", None), Task(2, "bkt", "c%2Bd", None), Task(3, "other", "%C3%BC/x+y", None)]
-    assert [decode_key(t.key) for t in tasks] == ["a b.txt", "c+d", "ü/x y"]
+# name -> (manifest body, Fields, the tasks the engine reads from it): keys as written, rows numbered from 1
+ROWS: dict[str, tuple[bytes, tuple[str, ...] | None, list[Task]]] = {
+    "keys as written": (b"bkt,a%20b.txt\r\nbkt,c%2Bd\r\nother,%C3%BC/x+y\n", None, [
+        Task(1, "bkt", "a%20b.txt", None), Task(2, "bkt", "c%2Bd", None), Task(3, "other", "%C3%BC/x+y", None)]),
+    "no header row": (b"bucket,key\nbkt,k\n", None, [Task(1, "bucket", "key", None), Task(2, "bkt", "k", None)]),
+    "version null or empty": (b"bkt,k1,v1\nbkt,k2,null\nbkt,k3,\n", None, [
+        Task(1, "bkt", "k1", "v1"), Task(2, "bkt", "k2", "null"), Task(3, "bkt", "k3", "")]),
+    "Fields with Ignore": (b"x,bkt,y,k%20,v9\n", ("Ignore", "Bucket", "Ignore", "Key", "VersionId"),
+                           [Task(1, "bkt", "k%20", "v9")]),
+}
 
 
-def test_no_header_row_the_first_row_is_just_a_task(tmp_path: Path) -> None:
-    tasks = list(iter_tasks(manifest_of(tmp_path, b"bucket,key\nbkt,k\n")))
-    assert tasks[0] == Task(1, "bucket", "key", None)
-
-
-def test_version_column_with_literal_null_and_empty(tmp_path: Path) -> None:
-    tasks = list(iter_tasks(manifest_of(tmp_path, b"bkt,k1,v1\nbkt,k2,null\nbkt,k3,\n")))
-    assert [t.version_id for t in tasks] == ["v1", "null", ""]
-    assert survey_tasks(manifest_of(tmp_path, b"bkt,k1,v1\n")) == (1, True, ["bkt"])
-
-
-def test_fields_with_ignore_pick_the_columns(tmp_path: Path) -> None:
-    fields = ("Ignore", "Bucket", "Ignore", "Key", "VersionId")
-    tasks = list(iter_tasks(manifest_of(tmp_path, b"x,bkt,y,k%20,v9\n", fields)))
-    assert tasks == [Task(1, "bkt", "k%20", "v9")]
+@pytest.mark.parametrize("case", ROWS)
+def test_rows_become_tasks_with_keys_as_written(tmp_path: Path, case: str) -> None:
+    body, fields, tasks = ROWS[case]
+    assert list(iter_tasks(manifest_of(tmp_path, body, fields))) == tasks
 
 
 @pytest.mark.parametrize("fields", [("Key",), ("Bucket", "Bucket", "Key"), ("Bucket", "Key", "Size")])
@@ -67,9 +60,10 @@ def test_rows_count_across_gzip_files(tmp_path: Path) -> None:
         list(iter_tasks(manifest))
 
 
-def test_large_manifest_streams(tmp_path: Path) -> None:
+def test_survey_streams_a_large_manifest_and_tells_a_versioned_one(tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
     with open(path, "w") as out:
         out.writelines(f"bkt,k{i}\n" for i in range(200_000))
     manifest = Manifest((ManifestFile(path, "big"),), None, CSV_FORMAT, "arn")
     assert survey_tasks(manifest) == (200_000, False, ["bkt"])
+    assert survey_tasks(manifest_of(tmp_path, b"bkt,k1,v1\n")) == (1, True, ["bkt"])

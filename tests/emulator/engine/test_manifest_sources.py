@@ -10,10 +10,11 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from engine_support import Progress, Stack
+from engine_support import Stack
 
 from s3batch.emulator.engine import execution
 from s3batch.emulator.engine.failures import JobFailure
+from s3batch_core.aws import make_client
 
 TAGGING = {"S3PutObjectTagging": {"TagSet": [{"Key": "seen", "Value": "yes"}]}}
 
@@ -139,7 +140,7 @@ def test_generator_filters_and_writes_the_manifest(stack: Stack) -> None:
                     ObjectSizeGreaterThanBytes=5, MatchAnyStorageClass=["STANDARD"],
                     CreatedAfter=datetime.now(UTC) - timedelta(hours=1))
     request = stack.request(TAGGING, None, stack.role(), generator=gen)
-    result = execution.execute(execution.prepare(request), Progress())
+    result = stack.run(request)
     assert (result.succeeded, result.failed) == (2, 0)
     assert tags(stack, "logs/a.txt") and tags(stack, "logs/b space.txt")
     assert not tags(stack, "logs/c.csv") and not tags(stack, "logs/tiny.txt") and not tags(stack, "other/d.txt")
@@ -173,20 +174,18 @@ def test_generator_encryption_and_replication_filters_use_head_object(stack: Sta
     stack.put("plain")
     stack.s3.put_object(Bucket=stack.data_bucket, Key="sse-s3", Body=b"x", ServerSideEncryption="AES256")
     sse_s3 = generator(stack, output=False, MatchAnyObjectEncryption=[{"SSES3": {}}], ObjectReplicationStatuses=["NONE"])
-    result = execution.execute(execution.prepare(stack.request(TAGGING, None, stack.role(), generator=sse_s3)), Progress())
+    result = stack.run(stack.request(TAGGING, None, stack.role(), generator=sse_s3))
     assert result.succeeded == 1 and tags(stack, "sse-s3") and not tags(stack, "plain")
     assert result.generated_manifest is None  # EnableManifestOutput false: no GeneratedManifestDescriptor
     not_sse = generator(stack, output=False, MatchAnyObjectEncryption=[{"NOTSSE": {}}])
     stack.s3.delete_object_tagging(Bucket=stack.data_bucket, Key="sse-s3")
-    execution.execute(execution.prepare(stack.request(TAGGING, None, stack.role(), generator=not_sse)), Progress())
+    stack.run(stack.request(TAGGING, None, stack.role(), generator=not_sse))
     assert tags(stack, "plain") and not tags(stack, "sse-s3")
     replicated = generator(stack, output=False, ObjectReplicationStatuses=["COMPLETED"])
     assert "no keys matching" in prepare_failure(stack, None, replicated).reason
 
 
 def test_sse_kms_csv_manifest_fails_the_job(stack: Stack) -> None:
-    from s3batch_core.aws import make_client
-
     key_arn = make_client("kms", endpoint_url=stack.endpoint, region="us-east-1").create_key()["KeyMetadata"]["Arn"]
     put = stack.s3.put_object(Bucket=stack.manifest_bucket, Key="kms.csv", Body=f"{stack.data_bucket},a\n".encode(),
                               ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn)

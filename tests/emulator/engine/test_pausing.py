@@ -120,8 +120,10 @@ def preempt(scene: Scene, raise_priority: bool = False) -> tuple[str, str, dict[
     return low, high, paused
 
 
-def test_a_higher_priority_job_pauses_the_running_one_which_resumes_where_it_stopped(scene: Scene) -> None:
-    low, high, paused = preempt(scene)
+@pytest.mark.parametrize("raise_priority", [False, True], ids=["submitted higher", "raised while Ready"])
+def test_a_higher_priority_job_pauses_the_running_one_which_resumes_where_it_stopped(scene: Scene,
+                                                                                     raise_priority: bool) -> None:
+    low, high, paused = preempt(scene, raise_priority)
     scene.gates.open("high")
     scene.wait_for_status(scene.client, high, {"Complete"})
     finished = scene.wait_for_status(scene.client, low, {"Complete"})
@@ -132,15 +134,6 @@ def test_a_higher_priority_job_pauses_the_running_one_which_resumes_where_it_sto
         paused["ProgressSummary"]["Timers"]["ElapsedTimeInActiveSeconds"]
     assert reported_keys(scene.stack, "low", low) == expected_keys("low")  # every row once, across the pause
     assert reported_keys(scene.stack, "high", high) == expected_keys("high")
-
-
-def test_raising_a_ready_jobs_priority_above_the_active_one_preempts_it(scene: Scene) -> None:
-    low, high, _ = preempt(scene, raise_priority=True)
-    scene.gates.open("high")
-    scene.wait_for_status(scene.client, high, {"Complete"})
-    finished = scene.wait_for_status(scene.client, low, {"Complete"})
-    assert finished["ProgressSummary"]["NumberOfTasksSucceeded"] == ROWS
-    assert reported_keys(scene.stack, "low", low) == expected_keys("low")
 
 
 def test_cancel_while_paused_reports_what_ran(scene: Scene) -> None:

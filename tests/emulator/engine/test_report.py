@@ -6,12 +6,12 @@ import hashlib
 import json
 import re
 import threading
-from datetime import UTC
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from engine_support import ACCOUNT, Progress, Stack
+from engine_support import ACCOUNT, Progress, Stack, lambda_op
 
 from s3batch.emulator.engine import execution
 from s3batch.emulator.engine.failures import JobFailure
@@ -80,18 +80,14 @@ def test_failed_tasks_only_scope(stack: Stack, tmp_path: Path) -> None:
 
 
 def test_creation_date_has_milliseconds_and_z() -> None:
-    from datetime import datetime
-
     assert creation_date(datetime(2019, 4, 5, 17, 48, 39, 725999, tzinfo=UTC)) == "2019-04-05T17:48:39.725Z"
 
 
 def test_every_manifest_row_appears_exactly_once(stack: Stack) -> None:
     keys = [f"{mode}/{i}" for i in range(40) for mode in ("ok", "perm", "raise")]
     lines = "".join(f"{stack.data_bucket},{key}\n" for key in keys)
-    request = stack.request({"LambdaInvoke": {"FunctionArn": stack.function(), "InvocationSchemaVersion": "2.0"}},
-                            stack.manifest(lines), stack.role())
     progress = Progress()
-    result = execution.execute(execution.prepare(request), progress)
+    result = stack.run(stack.request(lambda_op(stack.function()), stack.manifest(lines), stack.role()), progress)
     reported = [row[1] for row in stack.result_rows(result.report_keys)]
     assert sorted(reported) == sorted(keys)
     assert (result.succeeded, result.failed) == (40, 80)
@@ -100,9 +96,8 @@ def test_every_manifest_row_appears_exactly_once(stack: Stack) -> None:
 
 def test_disabled_report_writes_nothing(stack: Stack) -> None:
     stack.put("a")
-    request = stack.request({"S3DeleteObjectTagging": {}}, stack.manifest(f"{stack.data_bucket},a\n"), stack.role(),
-                            report={"Enabled": False})
-    result = execution.execute(execution.prepare(request), Progress())
+    result = stack.run(stack.request({"S3DeleteObjectTagging": {}}, stack.manifest(f"{stack.data_bucket},a\n"),
+                                     stack.role(), report={"Enabled": False}))
     assert result.succeeded == 1 and result.report_keys == []
     assert stack.s3.list_objects_v2(Bucket=stack.report_bucket).get("KeyCount") == 0
 
@@ -112,7 +107,7 @@ def test_cancel_stops_new_tasks_and_reports_what_ran(stack: Stack) -> None:
         stack.put(f"k{i}")
     lines = "".join(f"{stack.data_bucket},k{i}\n" for i in range(60))
     request = stack.request({"S3DeleteObjectTagging": {}}, stack.manifest(lines), stack.role())
-    result = execution.execute(execution.prepare(request), Progress(cancel_after=5))
+    result = stack.run(request, Progress(cancel_after=5))
     ran = result.succeeded + result.failed
     assert result.cancelled and 5 <= ran < 60
     rows = stack.result_rows(result.report_keys)
@@ -168,9 +163,8 @@ def test_big_reports_are_split_into_several_result_files(stack: Stack, tmp_path:
 def test_the_report_goes_only_to_a_bucket_of_the_expected_owner(stack: Stack, owner: str, written: bool) -> None:
     stack.put("a")
     report = {**stack.report_all(), "ExpectedBucketOwner": owner}
-    request = stack.request({"S3DeleteObjectTagging": {}}, stack.manifest(f"{stack.data_bucket},a\n"), stack.role(),
-                            report=report)
-    result = execution.execute(execution.prepare(request), Progress())
+    result = stack.run(stack.request({"S3DeleteObjectTagging": {}}, stack.manifest(f"{stack.data_bucket},a\n"),
+                                     stack.role(), report=report))
     assert result.succeeded == 1 and bool(result.report_keys) is written
     assert stack.s3.list_objects_v2(Bucket=stack.report_bucket).get("KeyCount") == len(result.report_keys)
     failure = result.report_failure

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from engine_support import Progress, Stack, lambda_op
+from engine_support import Stack, lambda_op
 
 import s3batch_core.iam.evaluate
 from s3batch.emulator.engine import execution
@@ -52,7 +52,7 @@ def test_trust_is_evaluated_in_the_jobs_context_and_a_refusal_fails_the_job(stac
     trust["Statement"][0]["Condition"]["StringEquals"]["aws:SourceAccount"] = "123456789012"
     stack.put("a")
     request = stack.request(TAGGING, stack.manifest(f"{stack.data_bucket},a\n"), stack.role("same-account", trust=trust))
-    assert execution.execute(execution.prepare(request), Progress()).succeeded == 1
+    assert stack.run(request).succeeded == 1
 
 
 def test_manifest_read_denied_names_action_resource_and_reason(stack: Stack) -> None:
@@ -73,8 +73,7 @@ def test_explicit_deny_wins_and_is_named(stack: Stack) -> None:
 def test_report_write_denied_the_job_completes_without_report(stack: Stack) -> None:
     stack.put("a")
     role = stack.role("no-report", policy=policy(MANIFEST_READ, allow(["s3:PutObjectTagging"], "*")))
-    request = stack.request(TAGGING, stack.manifest(f"{stack.data_bucket},a\n"), role)
-    result = execution.execute(execution.prepare(request), Progress())
+    result = stack.run(stack.request(TAGGING, stack.manifest(f"{stack.data_bucket},a\n"), role))
     assert result.succeeded == 1 and result.report_keys == []
     assert result.report_failure is not None and result.report_failure.failure_code == "ReportWriteFailed"
     assert result.report_failure.full_reason.startswith(
@@ -88,9 +87,7 @@ def test_object_action_denied_fails_that_task_with_403(stack: Stack) -> None:
     stack.put("secret/b")
     role = stack.role("partial", policy=policy(MANIFEST_READ, REPORT_WRITE,
                                                allow(["s3:PutObjectTagging"], "arn:aws:s3:::data-bucket/ok/*")))
-    request = stack.request(TAGGING, stack.manifest(f"{stack.data_bucket},ok/a\n{stack.data_bucket},secret/b\n"), role)
-    result = execution.execute(execution.prepare(request), Progress())
-    rows = stack.rows_by_key(result.report_keys)
+    rows = stack.run_rows(TAGGING, f"{stack.data_bucket},ok/a\n{stack.data_bucket},secret/b\n", role)
     assert rows["ok/a"][3] == "succeeded"
     assert rows["secret/b"][3:6] == ["failed", "403", "AccessDenied"]
     assert "s3:PutObjectTagging on arn:aws:s3:::data-bucket/secret/b" in rows["secret/b"][6]
@@ -128,17 +125,15 @@ def test_attached_managed_policy_counts(stack: Stack) -> None:
     arn = stack.iam.create_policy(PolicyName="batch", PolicyDocument=json.dumps(policy(
         MANIFEST_READ, REPORT_WRITE, allow(["s3:PutObjectTagging"], "*"))))["Policy"]["Arn"]
     stack.iam.attach_role_policy(RoleName="managed", PolicyArn=arn)
-    request = stack.request(TAGGING, stack.manifest(f"{stack.data_bucket},a\n"), role)
-    assert execution.execute(execution.prepare(request), Progress()).succeeded == 1
+    assert stack.run(stack.request(TAGGING, stack.manifest(f"{stack.data_bucket},a\n"), role)).succeeded == 1
 
 
 def test_function_invoke_denied_fails_every_task_with_the_same_reason(stack: Stack) -> None:
     function_arn = stack.function()
     keys = [f"ok/{i}" for i in range(5)]
     role = stack.role("no-invoke", policy=policy(MANIFEST_READ, REPORT_WRITE))
-    request = stack.request(lambda_op(function_arn), stack.manifest("".join(f"{stack.data_bucket},{k}\n" for k in keys)),
-                            role)
-    result = execution.execute(execution.prepare(request), Progress())
+    manifest = stack.manifest("".join(f"{stack.data_bucket},{k}\n" for k in keys))
+    result = stack.run(stack.request(lambda_op(function_arn), manifest, role))
     assert (result.succeeded, result.failed) == (0, len(keys))
     rows = stack.rows_by_key(result.report_keys)
     assert sorted(rows) == keys

@@ -59,6 +59,8 @@ def test_the_ownership_setting_is_read_once_per_bucket(s3: Any) -> None:
 @pytest.mark.parametrize(("mode", "wanted", "bypass", "refused"), [
     ("COMPLIANCE", {"Mode": "COMPLIANCE", "RetainUntilDate": "later"}, False, False),   # extended
     ("COMPLIANCE", {"Mode": "COMPLIANCE", "RetainUntilDate": "sooner"}, False, True),   # shortened
+    ("COMPLIANCE", {"Mode": "COMPLIANCE", "RetainUntilDate": "sooner"}, True, True),    # … bypass or not
+    ("COMPLIANCE", {}, True, True),                                                     # removed
     ("COMPLIANCE", {"Mode": "GOVERNANCE", "RetainUntilDate": "later"}, True, True),     # mode changed
     ("GOVERNANCE", {"Mode": "GOVERNANCE", "RetainUntilDate": "sooner"}, False, True),
     ("GOVERNANCE", {"Mode": "GOVERNANCE", "RetainUntilDate": "sooner"}, True, False),   # bypass allows it

@@ -10,6 +10,7 @@ import pytest
 
 from s3batch.emulator.local.deploy import TERRAFORM_DIR, deploy, plan, sample_function
 from s3batch.emulator.local.stack import StackInfo
+from s3batch_core.aws import make_client
 from s3batch_core.contract.stack_outputs import OUTPUTS, load_outputs
 from s3batch_core.iam.catalogue import JobScope, build_policy, trust_policy
 from s3batch_core.terraform.load import variable_defaults
@@ -38,8 +39,6 @@ def test_function_settings_are_terraforms() -> None:
 def test_deploy_creates_bucket_role_and_function_and_writes_terraform_shaped_outputs(
     deployed: tuple[StackInfo, Path, Any]
 ) -> None:
-    from s3batch_core.aws import make_client
-
     info, outputs_path, outputs = deployed
     name = DEFAULTS["name"]  # terraform/main.tf: bucket <name>-<account>-<region>, roles <name>-batch and <name>-exec
     document = json.loads(outputs_path.read_text())
@@ -68,8 +67,6 @@ def test_deploy_creates_bucket_role_and_function_and_writes_terraform_shaped_out
 
 
 def test_deploy_twice_changes_nothing(deployed: tuple[StackInfo, Path, Any]) -> None:
-    from s3batch_core.aws import make_client
-
     info, outputs_path, first = deployed
     second = deploy(info, outputs_path)
     assert second == first
@@ -83,8 +80,6 @@ def test_deploy_twice_changes_nothing(deployed: tuple[StackInfo, Path, Any]) -> 
 def test_deploy_needs_no_aws_configuration_and_ignores_a_missing_profile(
     stack: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from s3batch_core.aws import make_client
-
     # The stack runs in this process here (its own process scrubs AWS_PROFILE): moto builds each service's
     # backend on first use with a botocore session that would read the profile below, so build them first.
     make_client("s3", endpoint_url=stack.endpoint_url).list_buckets()

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import http.client
 import json
+import socket
+import threading
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from datetime import datetime
 from typing import Any
 
 import boto3
 from botocore.config import Config
 from fake_engine import ACCOUNT_ID, FakeEngine, job_params
 
+from s3batch.emulator.engine import restores
+from s3batch.emulator.local import server as server_module
+from s3batch.emulator.local.server import QuietRequestHandler, ReusedThreadsWSGIServer
 from s3batch_core.aws import make_client
 
 
@@ -78,10 +87,6 @@ def test_stock_client_without_our_fix_works_through_the_proxy_setting(stack: Any
 
 
 def test_the_restore_clock_moves_on_over_http_and_refuses_bad_input(stack: Any) -> None:
-    from datetime import datetime
-
-    from s3batch.emulator.engine import restores
-
     def call(query: str, method: str = "POST") -> tuple[int, dict[str, Any]]:
         request = urllib.request.Request(stack.endpoint_url + "/_s3batch/clock" + query, method=method)
         try:
@@ -103,11 +108,21 @@ def test_the_restore_clock_moves_on_over_http_and_refuses_bad_input(stack: Any) 
         restores.reset()
 
 
+@contextmanager
+def serving(app: Any, handler: type[QuietRequestHandler] = QuietRequestHandler) -> Iterator[ReusedThreadsWSGIServer]:
+    """The stack's server alone, serving `app` on a free loopback port; shut down and joined afterwards."""
+    server = ReusedThreadsWSGIServer("127.0.0.1", 0, app, handler=handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(30)
+
+
 def test_request_threads_are_reused_and_a_blocked_request_blocks_no_other() -> None:
-    import threading
-
-    from s3batch.emulator.local.server import QuietRequestHandler, ReusedThreadsWSGIServer
-
     release, blocking = threading.Event(), threading.Event()
 
     def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
@@ -118,35 +133,29 @@ def test_request_threads_are_reused_and_a_blocked_request_blocks_no_other() -> N
         start_response("200 OK", [("Content-Length", str(len(body)))])
         return [body]
 
-    server = ReusedThreadsWSGIServer("127.0.0.1", 0, app, handler=QuietRequestHandler)
-    serving = threading.Thread(target=server.serve_forever, daemon=True)
-    serving.start()
-    url = f"http://127.0.0.1:{server.server_port}"
     blocked: list[bytes] = []
-    blocker = threading.Thread(target=lambda: blocked.append(urllib.request.urlopen(url + "/block", timeout=60).read()))
-    try:
-        blocker.start()
-        assert blocking.wait(30)  # the blocked request holds its thread before the others arrive
-        served_by = []
-        for _ in range(5):
-            if served_by:  # the previous request's thread must be waiting for the next connection
-                assert server.wait_for_an_idle_thread(30)
-            served_by.append(urllib.request.urlopen(url + "/", timeout=10).read())  # noqa: S310
-        assert len(set(served_by)) == 1  # that one waiting thread served each next request
-        assert not blocked  # … while the blocked request still waits on another thread
-    finally:
-        release.set()
-        blocker.join(60)
-        server.shutdown()
-        server.server_close()
-        serving.join(10)
+    with serving(app) as server:
+        url = f"http://127.0.0.1:{server.server_port}"
+        blocker = threading.Thread(
+            target=lambda: blocked.append(urllib.request.urlopen(url + "/block", timeout=60).read()))
+        try:
+            blocker.start()
+            assert blocking.wait(30)  # the blocked request holds its thread before the others arrive
+            served_by = []
+            for _ in range(5):
+                if served_by:  # the previous request's thread must be waiting for the next connection
+                    assert server.wait_for_an_idle_thread(30)
+                served_by.append(urllib.request.urlopen(url + "/", timeout=10).read())  # noqa: S310
+            assert len(set(served_by)) == 1  # that one waiting thread served each next request
+            assert not blocked  # … while the blocked request still waits on another thread
+        finally:
+            release.set()
+            blocker.join(60)
     assert blocked and blocked[0] not in served_by
 
 
 def _echo_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     """/echo answers the request body, /ignore reads none of it, /fail raises; HEAD declares a length, sends none."""
-    import threading
-
     path = environ["PATH_INFO"]
     if path == "/fail":
         raise RuntimeError("the app failed")
@@ -155,23 +164,13 @@ def _echo_app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     return [body]
 
 
-def _serving(app: Any) -> Any:
-    import threading
-
-    from s3batch.emulator.local.server import QuietRequestHandler, ReusedThreadsWSGIServer
-
-    server = ReusedThreadsWSGIServer("127.0.0.1", 0, app, handler=QuietRequestHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server, thread
+def connected(server: ReusedThreadsWSGIServer) -> closing[http.client.HTTPConnection]:
+    """A client connection to `server`, closed on leaving the `with`."""
+    return closing(http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30))
 
 
 def test_a_kept_connection_carries_request_after_request_whatever_the_app_read() -> None:
-    import http.client
-
-    server, thread = _serving(_echo_app)
-    connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
-    try:
+    with serving(_echo_app) as server, connected(server) as connection:
         def call(method: str, path: str, body: bytes | None = None) -> tuple[int, bytes, http.client.HTTPResponse]:
             connection.request(method, path, body=body)
             response = connection.getresponse()
@@ -188,31 +187,18 @@ def test_a_kept_connection_carries_request_after_request_whatever_the_app_read()
         assert connection.sock is socket_used  # … from the one connection
         status, _, failed = call("GET", "/fail")
         assert status == 500 and failed.getheader("Connection") == "close" and connection.sock is None
-    finally:
-        connection.close()
-        server.shutdown()
-        server.server_close()
-        thread.join(30)
 
 
 def test_server_close_ends_a_kept_connection_waiting_for_its_next_request() -> None:
-    import http.client
-    import threading
-
-    server, thread = _serving(_echo_app)
-    connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
-    try:
+    with serving(_echo_app) as server, connected(server) as connection:
         connection.request("GET", "/ignore")
         assert connection.getresponse().read()
         server.shutdown()
-        closing = threading.Thread(target=server.server_close)  # joins every request thread
-        closing.start()
-        closing.join(60)
-        assert not closing.is_alive()
+        closing_thread = threading.Thread(target=server.server_close)  # joins every request thread
+        closing_thread.start()
+        closing_thread.join(60)
+        assert not closing_thread.is_alive()
         assert connection.sock is not None and connection.sock.recv(1) == b""  # the server closed its end
-    finally:
-        connection.close()
-        thread.join(30)
 
 
 def test_s3_user_metadata_with_underscores_survives_a_kept_connection(stack: Any) -> None:
@@ -227,13 +213,9 @@ def test_s3_user_metadata_with_underscores_survives_a_kept_connection(stack: Any
 
 
 def test_headers_and_body_leave_in_one_write_unless_the_body_is_large() -> None:
-    import http.client
-
-    from s3batch.emulator.local import server as server_module
-
     writes: list[bytes] = []
 
-    class Recording(server_module.QuietRequestHandler):
+    class Recording(QuietRequestHandler):
         def setup(self) -> None:
             super().setup()
             real = self.wfile
@@ -248,13 +230,7 @@ def test_headers_and_body_leave_in_one_write_unless_the_body_is_large() -> None:
 
             self.wfile = Writer()
 
-    server = server_module.ReusedThreadsWSGIServer("127.0.0.1", 0, _echo_app, handler=Recording)
-    import threading
-
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    connection = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=30)
-    try:
+    with serving(_echo_app, handler=Recording) as server, connected(server) as connection:
         for size in (10, server_module.ONE_WRITE_MAX_BODY, server_module.ONE_WRITE_MAX_BODY + 1):
             writes.clear()
             connection.request("POST", "/echo", body=b"z" * size)
@@ -262,38 +238,26 @@ def test_headers_and_body_leave_in_one_write_unless_the_body_is_large() -> None:
             assert (response.status, response.read()) == (200, b"z" * size)
             expected = 1 if size <= server_module.ONE_WRITE_MAX_BODY else 2
             assert len(writes) == expected and writes[-1].endswith(b"z" * size)
-    finally:
-        connection.close()
-        server.shutdown()
-        server.server_close()
-        thread.join(30)
 
 
 def test_an_expect_100_continue_upload_gets_the_interim_response_before_sending_its_body() -> None:
-    import socket
-
     def echo_declared_length(environ: dict[str, Any], start_response: Any) -> list[bytes]:
         body = environ["wsgi.input"].read(int(environ["CONTENT_LENGTH"]))  # werkzeug's own path: the raw socket
         start_response("200 OK", [("Content-Length", str(len(body)))])
         return [body]
 
-    server, thread = _serving(echo_declared_length)
-    try:
-        with socket.create_connection(("127.0.0.1", server.server_port), timeout=30) as client:
-            client.sendall(b"PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
-            continue_line = b"HTTP/1.1 100 Continue\r\n\r\n"  # http.server and werkzeug each send one; HTTP allows several
-            first = client.recv(1024)  # a server holding `100 Continue` back would leave this waiting
-            assert first.startswith(continue_line)
-            client.sendall(b"body")
-            answer = first
-            while not answer.endswith(b"body"):
-                chunk = client.recv(4096)
-                assert chunk, answer
-                answer += chunk
-            while answer.startswith(continue_line):
-                answer = answer[len(continue_line):]
-            assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(30)
+    with serving(echo_declared_length) as server, \
+            socket.create_connection(("127.0.0.1", server.server_port), timeout=30) as client:
+        client.sendall(b"PUT /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+        continue_line = b"HTTP/1.1 100 Continue\r\n\r\n"  # http.server and werkzeug each send one; HTTP allows several
+        first = client.recv(1024)  # a server holding `100 Continue` back would leave this waiting
+        assert first.startswith(continue_line)
+        client.sendall(b"body")
+        answer = first
+        while not answer.endswith(b"body"):
+            chunk = client.recv(4096)
+            assert chunk, answer
+            answer += chunk
+        while answer.startswith(continue_line):
+            answer = answer[len(continue_line):]
+        assert answer.startswith(b"HTTP/1.1 200 OK\r\n")

@@ -3,6 +3,8 @@ failure of the engine ends the job is tested on the runner itself (test_runner.p
 
 from __future__ import annotations
 
+import time
+import urllib.request
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -51,8 +53,6 @@ def test_job_runs_to_complete_with_progress_dates_and_the_request_echoed(
 
 
 def test_timestamps_are_utc_on_the_wire(s3control: Any, stack: Any) -> None:
-    import urllib.request
-
     job_id = s3control.create_job(**job_params())["JobId"]
     request = urllib.request.Request(
         f"{stack.endpoint_url}/v20180820/jobs/{job_id}", headers={"x-amz-account-id": ACCOUNT_ID}
@@ -114,8 +114,6 @@ def test_an_active_job_shows_live_progress_refuses_ready_and_stops_on_cancel_wit
 
 
 def wait_for_progress(client: Any, job_id: str, done: int) -> dict[str, Any]:
-    import time
-
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         job = describe(client, job_id)

@@ -8,6 +8,8 @@ import pytest
 from botocore.exceptions import ClientError
 from fake_engine import ACCOUNT_ID, job_params
 
+from s3batch_core.aws import make_client
+
 
 def test_same_token_and_request_give_the_same_job_once_and_without_a_token_each_call_is_a_new_job(
     s3control: Any
@@ -61,8 +63,6 @@ def test_list_jobs_filters_by_status_and_binds_the_token_to_the_filter(
 
 
 def test_jobs_are_regional(stack: Any, s3control: Any) -> None:
-    from s3batch_core.aws import make_client
-
     job_id = s3control.create_job(**job_params())["JobId"]
     other = make_client("s3control", endpoint_url=stack.endpoint_url, region="eu-west-1")
     assert other.list_jobs(AccountId=ACCOUNT_ID)["Jobs"] == []

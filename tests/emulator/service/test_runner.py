@@ -71,29 +71,19 @@ def test_a_report_that_cannot_be_written_completes_the_job_with_a_failure_reason
     assert job.failure_reasons == [{"FailureCode": "ReportWriteFailed", "FailureReason": "The report bucket is gone"}]
 
 
-def test_a_job_cancelled_while_suspended_never_runs_and_its_prepared_files_go(scheduler: Scheduler,
-                                                                              engine: FakeEngine) -> None:
+@pytest.mark.parametrize("confirmed", [False, True], ids=["cancelled", "confirmed"])
+def test_a_suspended_job_runs_only_once_confirmed_and_its_prepared_files_go_if_it_never_runs(
+        scheduler: Scheduler, engine: FakeEngine, confirmed: bool) -> None:
     job = new_job("ok-5", confirm=True)
     scheduler.start(job)
     wait_for(job, S.SUSPENDED)
     assert job.total_tasks == 5  # shown once Preparing is done
     with job.lock:
-        job.cancel_requested = True
-        job.move_to(S.CANCELLING)
-    wait_for(job, S.CANCELLED)
-    assert engine.executed == []
-    assert [prepared.discarded for prepared in engine.prepared] == [True]
-
-
-def test_a_confirmed_job_runs_and_keeps_its_prepared_files_for_the_engine(scheduler: Scheduler,
-                                                                         engine: FakeEngine) -> None:
-    job = new_job("ok-2", confirm=True)
-    scheduler.start(job)
-    wait_for(job, S.SUSPENDED)
-    job.move_to(S.READY)
-    wait_for(job, S.COMPLETE)
-    assert engine.executed == [job.job_id]
-    assert [prepared.discarded for prepared in engine.prepared] == [False]  # execute removes them itself
+        job.cancel_requested = not confirmed
+        job.move_to(S.READY if confirmed else S.CANCELLING)
+    wait_for(job, S.COMPLETE if confirmed else S.CANCELLED)
+    assert engine.executed == ([job.job_id] if confirmed else [])
+    assert [prepared.discarded for prepared in engine.prepared] == [not confirmed]  # a run job's: execute removes them
 
 
 def test_a_scheduler_needs_a_slot(engine: FakeEngine) -> None:
