@@ -120,18 +120,16 @@ def _known(node: Any) -> object:
     return value
 
 
-def _argument(expression: str, functions: tuple[str, ...]) -> tuple[str, Any] | None:
-    """(function, its first argument's node) when the expression is one call of one of these functions."""
-    try:
-        tree = _parsed(expression)
-    except HclValueError:
-        return None
+def _argument(expression: str, functions: tuple[str, ...]) -> tuple[str, object] | None:
+    """(function, its one argument's value by partial evaluation) when the expression is one call of one of these
+    functions; raises HclValueError when the expression or the argument cannot be read."""
+    tree = _parsed(expression)
     name = call_name(tree)
     if name not in functions:
         return None
     (call,) = find_calls(tree, name)[:1]
     arguments = call_arguments(call)
-    return (name, arguments[0]) if len(arguments) == 1 else None
+    return (name, _known(arguments[0])) if len(arguments) == 1 else None
 
 
 def _calls(expression: str, function: str) -> list[tuple[str, list]]:
@@ -210,13 +208,12 @@ class VariableValues:
         inner = strip_interpolation(value) if isinstance(value, str) else None
         if inner is None or depth > MAX_DEPTH:
             return None
-        call = _argument(inner, _CONVERSIONS)
+        try:
+            call = _argument(inner, _CONVERSIONS)
+        except HclValueError:
+            return None
         if call is not None:
-            try:
-                argument = _known(call[1])
-            except HclValueError:
-                return None
-            found = self._collections(argument, depth + 1)
+            found = self._collections(call[1], depth + 1)
             as_set = call[0] == "toset"
             return None if found is None else [(c, is_set or as_set) for c, is_set in found]
         if not SIMPLE_REF.match(inner):
@@ -262,12 +259,10 @@ class Extractor:
         if inner.startswith("jsonencode("):
             try:
                 call = _argument(inner, ("jsonencode",))
-                if call is None:
-                    _parsed(inner)  # the parser's message
-                else:
-                    return [Doc(_known(call[1]))]
             except HclValueError as exc:
                 return [Doc(None, f"the jsonencode(...) policy cannot be read: {exc}")]
+            if call is not None:
+                return [Doc(call[1])]
         if SIMPLE_REF.match(inner):
             docs: list[Doc] = []
             for resolved in self.project.resolve("${" + inner + "}", module, bindings):
