@@ -368,7 +368,7 @@ class Extractor:
             referenced = _data_references_outside_iam(module)
             for block in module.of_type("data", "aws_iam_policy_document"):
                 if id(block) not in self.included and block.name not in referenced:
-                    standalone.extend(self._sources(block, "${data.aws_iam_policy_document." + block.name + ".json}", module, {}, None))
+                    standalone.append(_policy_source(block, self._data_document(module, block.name, {}, 0), None))
         return standalone, roles
 
     def _sources(
@@ -531,12 +531,8 @@ def _tag_expression(tags: object) -> str | None:
 
 def _module_roles(module: Module) -> list[Block]:
     """terraform-aws-modules/iam role module calls as aws_iam_role-like blocks (validate.terraform_modules)."""
-    roles = []
-    for call in (b for b in module.blocks if b.kind == "module"):
-        body = role_body(call.body)
-        if body is not None:
-            roles.append(replace(call, body=body))
-    return roles
+    return [replace(call, body=body) for call in module.of_type("module", "")
+            if (body := role_body(call.body)) is not None]
 
 
 def _attached_policy(module: Module, arn: str) -> Block | None:
