@@ -107,14 +107,14 @@ def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None)
         message = (f"{role.address} trusts S3 Batch Operations but declares no operation (tag {role.address} "
                    "with S3BatchOperation, set a variable operation, or pass --operation)")
         evident = _evident_operation(role)
+        if evident is not None:
+            operation, why = evident
+            message += f"; checked for {operation} jobs, since {why}"
+            role = replace(role, operation=operation, operation_origin=f"evident from its permissions: {why}")
+        undeclared = _engine_finding(registry, "S3B113", where, message)
         if evident is None:
             # Still checked against every operation at once: an action no batch job uses is new access anyway.
-            undeclared = _engine_finding(registry, "S3B113", where, message)
             return undeclared + _rule_findings(role, registry, scope, where)
-        operation, why = evident
-        message += f"; checked for {operation} jobs, since {why}"
-        undeclared = _engine_finding(registry, "S3B113", where, message)
-        role = replace(role, operation=operation, operation_origin=f"evident from its permissions: {why}")
     if role.operation not in OPERATIONS:
         return _engine_finding(registry, "S3B112", where, f'{role.address}: operation "{role.operation}" '
                                f'({role.operation_origin}) is not one of {", ".join(OPERATIONS)}')
