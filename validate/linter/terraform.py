@@ -228,7 +228,6 @@ class VariableValues:
         return out
 
 
-
 class Extractor:
     """Turns a TerraformProject into PolicySources (standalone) and RoleSources (batch roles)."""
 
