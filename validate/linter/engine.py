@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -184,12 +185,9 @@ def _invalid_suppressions(sources: Iterable[PolicySource | RoleSource], registry
         return []
     seen: dict[tuple[str, int | None, str], Suppression] = {}
     for source in sources:
-        groups = [source.suppressions]
-        if isinstance(source, RoleSource):
-            groups += [s.suppressions for s in (*source.trust, *source.permissions)]
-        for group in groups:
-            for suppression in group:
-                seen.setdefault((suppression.file, suppression.line, suppression.rule), suppression)
+        parts = (*source.trust, *source.permissions) if isinstance(source, RoleSource) else ()
+        for suppression in chain(source.suppressions, *(part.suppressions for part in parts)):
+            seen.setdefault((suppression.file, suppression.line, suppression.rule), suppression)
     return [Finding(rule.id, rule.severity, problem, suppression.file, suppression.line, None)
             for suppression in seen.values() if (problem := _suppression_problem(suppression, registry))]
 
