@@ -135,8 +135,7 @@ def _rule_findings(role: RoleSource, registry: Registry, scope: JobScope | None,
     """The ROLE rules on the role's readable permission policies (operation None: any operation)."""
     readable = role.readable
     policies = tuple(RolePolicy(s.resource or s.file, parse_policy(s.document), s.document) for s in readable)
-    outside = not role.permissions and not role.unreadable
-    all_read = not outside and not role.unreadable and len(readable) == len(role.permissions)
+    all_read = bool(role.permissions) and not role.unreadable and len(readable) == len(role.permissions)
     # A partly read policy (S3B115, reported on the document) may hold the grant S3B111 would miss.
     complete = all_read and not any(s.unread for s in readable)
     context = RoleContext(role.operation, policies, scope, complete, _shared_with(role))
