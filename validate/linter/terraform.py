@@ -1,12 +1,8 @@
 """Find the IAM policies in Terraform code (python-hcl2 8.x) and the roles S3 Batch Operations assumes.
 
-What is read and how (values, dynamic blocks, templates, modules, attachments, the role's operation, lines):
-docs/linter.md, "Terraform". The code base (files, blocks, modules, every value a variable can take) is
-s3batch_core.terraform.project's, expressions are evaluated by s3batch_core.terraform.evaluate's partial
-evaluation (what depends on a value known only at plan time stays "${...}"), and aws_iam_policy_document blocks
-are assembled by s3batch_core.terraform.policy.assemble with this module's VariableValues; this module turns the
-values into policy documents, PolicySources and RoleSources. Lines come from python-hcl2's parse tree
-(s3batch_core.terraform.load.Outline), a jsonencode/heredoc statement's too.
+What is read and how: docs/linter.md, "Terraform". The code base, the partial evaluation (what is known only at plan
+time stays "${...}"), aws_iam_policy_document assembly and the lines are s3batch_core.terraform's; this module
+turns the values into policy documents, PolicySources and RoleSources.
 """
 
 from __future__ import annotations
@@ -155,12 +151,8 @@ _CONVERSIONS = ("toset", "tolist", "tomap")
 
 @dataclass(frozen=True)
 class VariableValues:
-    """A policy document's values over every value a variable can take (s3batch_core.terraform.policy.Values).
-
-    A dynamic block's for_each is known without a plan when it is a literal list, map or set, toset/tolist/tomap
-    of one, or a var./local. reference resolved as everywhere else (defaults, tfvars, module arguments; several
-    possible values give the statements of all of them). Anything else stays "${...}".
-    """
+    """A policy document's values over every value a variable can take (s3batch_core.terraform.policy.Values);
+    which for_each values are known without a plan: docs/linter.md, "Terraform" (dynamic blocks)."""
 
     project: TerraformProject
     module: Module
