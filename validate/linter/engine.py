@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -107,14 +108,14 @@ def _role_findings(role: RoleSource, registry: Registry, scope: JobScope | None)
         message = (f"{role.address} trusts S3 Batch Operations but declares no operation (tag {role.address} "
                    "with S3BatchOperation, set a variable operation, or pass --operation)")
         evident = _evident_operation(role)
+        if evident is not None:
+            operation, why = evident
+            message += f"; checked for {operation} jobs, since {why}"
+            role = replace(role, operation=operation, operation_origin=f"evident from its permissions: {why}")
+        undeclared = _engine_finding(registry, "S3B113", where, message)
         if evident is None:
             # Still checked against every operation at once: an action no batch job uses is new access anyway.
-            undeclared = _engine_finding(registry, "S3B113", where, message)
             return undeclared + _rule_findings(role, registry, scope, where)
-        operation, why = evident
-        message += f"; checked for {operation} jobs, since {why}"
-        undeclared = _engine_finding(registry, "S3B113", where, message)
-        role = replace(role, operation=operation, operation_origin=f"evident from its permissions: {why}")
     if role.operation not in OPERATIONS:
         return _engine_finding(registry, "S3B112", where, f'{role.address}: operation "{role.operation}" '
                                f'({role.operation_origin}) is not one of {", ".join(OPERATIONS)}')
@@ -134,8 +135,7 @@ def _rule_findings(role: RoleSource, registry: Registry, scope: JobScope | None,
     """The ROLE rules on the role's readable permission policies (operation None: any operation)."""
     readable = role.readable
     policies = tuple(RolePolicy(s.resource or s.file, parse_policy(s.document), s.document) for s in readable)
-    outside = not role.permissions and not role.unreadable
-    all_read = not outside and not role.unreadable and len(readable) == len(role.permissions)
+    all_read = bool(role.permissions) and not role.unreadable and len(readable) == len(role.permissions)
     # A partly read policy (S3B115, reported on the document) may hold the grant S3B111 would miss.
     complete = all_read and not any(s.unread for s in readable)
     context = RoleContext(role.operation, policies, scope, complete, _shared_with(role))
@@ -184,12 +184,9 @@ def _invalid_suppressions(sources: Iterable[PolicySource | RoleSource], registry
         return []
     seen: dict[tuple[str, int | None, str], Suppression] = {}
     for source in sources:
-        groups = [source.suppressions]
-        if isinstance(source, RoleSource):
-            groups += [s.suppressions for s in (*source.trust, *source.permissions)]
-        for group in groups:
-            for suppression in group:
-                seen.setdefault((suppression.file, suppression.line, suppression.rule), suppression)
+        parts = (*source.trust, *source.permissions) if isinstance(source, RoleSource) else ()
+        for suppression in chain(source.suppressions, *(part.suppressions for part in parts)):
+            seen.setdefault((suppression.file, suppression.line, suppression.rule), suppression)
     return [Finding(rule.id, rule.severity, problem, suppression.file, suppression.line, None)
             for suppression in seen.values() if (problem := _suppression_problem(suppression, registry))]
 

@@ -7,7 +7,6 @@ and several Principal forms. `parse_policy` never raises: anything it cannot und
 
 from __future__ import annotations
 
-import re
 from fnmatch import fnmatchcase
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,12 +24,11 @@ STATEMENT_KEYS = frozenset(
 )
 VERSIONS = frozenset({"2012-10-17", "2008-10-17"})
 PRINCIPAL_TYPES = frozenset({"AWS", "Service", "Federated", "CanonicalUser"})
-_INTERPOLATION = re.compile(r"\$\{")
 
 
 def has_placeholder(value: str) -> bool:
     """True when a value holds a Terraform interpolation such as ${var.bucket} (its value is unknown here)."""
-    return bool(_INTERPOLATION.search(value))
+    return "${" in value
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ class Registry:
         for rule in rules:
             self.register(rule)
 
-    def register(self, rule_class: type[Rule]) -> type[Rule]:
+    def register(self, rule_class: type[Rule]) -> None:
         """Add one rule class; raises DuplicateRuleError or ValueError on a bad id or target."""
         rule_id = rule_class.id
         if not RULE_ID.match(rule_id):
@@ -37,7 +37,6 @@ class Registry:
             existing = type(self._rules[rule_id]).__name__
             raise DuplicateRuleError(f"rule id {rule_id} is used by both {existing} and {rule_class.__name__}")
         self._rules[rule_id] = rule_class()
-        return rule_class
 
     def get(self, rule_id: str) -> Rule | None:
         return self._rules.get(rule_id)

@@ -1,12 +1,8 @@
 """Find the IAM policies in Terraform code (python-hcl2 8.x) and the roles S3 Batch Operations assumes.
 
-What is read and how (values, dynamic blocks, templates, modules, attachments, the role's operation, lines):
-docs/linter.md, "Terraform". The code base (files, blocks, modules, every value a variable can take) is
-s3batch_core.terraform.project's, expressions are evaluated by s3batch_core.terraform.evaluate's partial
-evaluation (what depends on a value known only at plan time stays "${...}"), and aws_iam_policy_document blocks
-are assembled by s3batch_core.terraform.policy.assemble with this module's VariableValues; this module turns the
-values into policy documents, PolicySources and RoleSources. Lines come from python-hcl2's parse tree
-(s3batch_core.terraform.load.Outline), a jsonencode/heredoc statement's too.
+What is read and how: docs/linter.md, "Terraform". The code base, the partial evaluation (what is known only at plan
+time stays "${...}"), aws_iam_policy_document assembly and the lines are s3batch_core.terraform's; this module
+turns the values into policy documents, PolicySources and RoleSources.
 """
 
 from __future__ import annotations
@@ -120,18 +116,16 @@ def _known(node: Any) -> object:
     return value
 
 
-def _argument(expression: str, functions: tuple[str, ...]) -> tuple[str, Any] | None:
-    """(function, its first argument's node) when the expression is one call of one of these functions."""
-    try:
-        tree = _parsed(expression)
-    except HclValueError:
-        return None
+def _argument(expression: str, functions: tuple[str, ...]) -> tuple[str, object] | None:
+    """(function, its one argument's value by partial evaluation) when the expression is one call of one of these
+    functions; raises HclValueError when the expression or the argument cannot be read."""
+    tree = _parsed(expression)
     name = call_name(tree)
     if name not in functions:
         return None
     (call,) = find_calls(tree, name)[:1]
     arguments = call_arguments(call)
-    return (name, arguments[0]) if len(arguments) == 1 else None
+    return (name, _known(arguments[0])) if len(arguments) == 1 else None
 
 
 def _calls(expression: str, function: str) -> list[tuple[str, list]]:
@@ -157,12 +151,8 @@ _CONVERSIONS = ("toset", "tolist", "tomap")
 
 @dataclass(frozen=True)
 class VariableValues:
-    """A policy document's values over every value a variable can take (s3batch_core.terraform.policy.Values).
-
-    A dynamic block's for_each is known without a plan when it is a literal list, map or set, toset/tolist/tomap
-    of one, or a var./local. reference resolved as everywhere else (defaults, tfvars, module arguments; several
-    possible values give the statements of all of them). Anything else stays "${...}".
-    """
+    """A policy document's values over every value a variable can take (s3batch_core.terraform.policy.Values);
+    which for_each values are known without a plan: docs/linter.md, "Terraform" (dynamic blocks)."""
 
     project: TerraformProject
     module: Module
@@ -210,13 +200,12 @@ class VariableValues:
         inner = strip_interpolation(value) if isinstance(value, str) else None
         if inner is None or depth > MAX_DEPTH:
             return None
-        call = _argument(inner, _CONVERSIONS)
+        try:
+            call = _argument(inner, _CONVERSIONS)
+        except HclValueError:
+            return None
         if call is not None:
-            try:
-                argument = _known(call[1])
-            except HclValueError:
-                return None
-            found = self._collections(argument, depth + 1)
+            found = self._collections(call[1], depth + 1)
             as_set = call[0] == "toset"
             return None if found is None else [(c, is_set or as_set) for c, is_set in found]
         if not SIMPLE_REF.match(inner):
@@ -229,7 +218,6 @@ class VariableValues:
                 return None
             out += found
         return out
-
 
 
 class Extractor:
@@ -262,12 +250,10 @@ class Extractor:
         if inner.startswith("jsonencode("):
             try:
                 call = _argument(inner, ("jsonencode",))
-                if call is None:
-                    _parsed(inner)  # the parser's message
-                else:
-                    return [Doc(_known(call[1]))]
             except HclValueError as exc:
                 return [Doc(None, f"the jsonencode(...) policy cannot be read: {exc}")]
+            if call is not None:
+                return [Doc(call[1])]
         if SIMPLE_REF.match(inner):
             docs: list[Doc] = []
             for resolved in self.project.resolve("${" + inner + "}", module, bindings):
@@ -373,7 +359,7 @@ class Extractor:
             referenced = _data_references_outside_iam(module)
             for block in module.of_type("data", "aws_iam_policy_document"):
                 if id(block) not in self.included and block.name not in referenced:
-                    standalone.extend(self._sources(block, "${data.aws_iam_policy_document." + block.name + ".json}", module, {}, None))
+                    standalone.append(_policy_source(block, self._data_document(module, block.name, {}, 0), None))
         return standalone, roles
 
     def _sources(
@@ -536,12 +522,8 @@ def _tag_expression(tags: object) -> str | None:
 
 def _module_roles(module: Module) -> list[Block]:
     """terraform-aws-modules/iam role module calls as aws_iam_role-like blocks (validate.terraform_modules)."""
-    roles = []
-    for call in (b for b in module.blocks if b.kind == "module"):
-        body = role_body(call.body)
-        if body is not None:
-            roles.append(replace(call, body=body))
-    return roles
+    return [replace(call, body=body) for call in module.of_type("module", "")
+            if (body := role_body(call.body)) is not None]
 
 
 def _attached_policy(module: Module, arn: str) -> Block | None:

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 _ARN_SERVICE = re.compile(r"^arn:[^:]*:(?P<service>[^:]+):")
 _KIND_WORDS = {"object": "an object ARN", "bucket": "a bucket ARN"}
+_POLICY_SHAPES = {"object": "arn:aws:s3:::B/*", "bucket": "arn:aws:s3:::B"}  # a policy's S3 resource as its shape
+_REQUIRED_SHAPES = {"object": "arn:aws:s3:::B/K", "bucket": "arn:aws:s3:::B"}  # a requirement's, matched by those
 
 
 def role_unmet(context: RoleContext) -> list[tuple[Requirement, str]]:
@@ -62,21 +64,15 @@ def shape_resource(resource: str) -> str:
     if resource == "*":
         return "*"
     shape = s3_shape(resource)
-    if shape == "object":
-        return "arn:aws:s3:::B/*"
-    if shape == "bucket":
-        return "arn:aws:s3:::B"
+    if shape:
+        return _POLICY_SHAPES[shape]
     match = _ARN_SERVICE.match(replace_interpolations(resource))
     return f"arn:*:{match.group('service')}:*" if match and match.group("service") != "X" else "*"
 
 
 def _canonical_requirement(requirement: Requirement) -> Requirement:
     shape = s3_shape(requirement.resource)
-    if shape == "object":
-        return replace(requirement, resource="arn:aws:s3:::B/K")
-    if shape == "bucket":
-        return replace(requirement, resource="arn:aws:s3:::B")
-    return requirement
+    return replace(requirement, resource=_REQUIRED_SHAPES[shape]) if shape else requirement
 
 
 def _describe(resource: str) -> str:
