@@ -111,7 +111,7 @@ class JobsApplication:
         return {}
 
     def delete_job_tagging(self, backend: JobsBackend, params: Params) -> Params:
-        backend.delete_job_tagging(params["JobId"])
+        backend.put_job_tagging(params["JobId"], [])  # deleting a job's tags is putting none
         return {}
 
 

@@ -164,11 +164,6 @@ class JobsBackend(BaseBackend):
         with job.lock:
             job.tags = list(tags)
 
-    def delete_job_tagging(self, job_id: str) -> None:
-        job = self.get_job(job_id)
-        with job.lock:
-            job.tags = []
-
     def reset(self) -> None:
         """Called by moto's `BackendDict.reset()` (`POST /moto-api/reset`): abandon every job, drop state."""
         for job in list(self.jobs.values()):
