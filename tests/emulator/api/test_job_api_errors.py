@@ -8,20 +8,12 @@ from typing import Any
 
 import botocore.session
 import pytest
-from botocore.exceptions import ClientError
-from fake_engine import ACCOUNT_ID, FakeEngine, job_params
+from fake_engine import ACCOUNT_ID, FakeEngine, error_of, job_params
 
 from s3batch.emulator.service.exceptions import HTTP_STATUS
 from s3batch.emulator.api.routing import JOB_OPERATIONS
 
 MODEL = botocore.session.get_session().get_service_model("s3control")
-
-
-def error_of(call: Any, **kwargs: Any) -> tuple[str, int, str]:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response
-    return error["Error"]["Code"], error["ResponseMetadata"]["HTTPStatusCode"], error["Error"]["Message"]
 
 
 def test_status_table_covers_exactly_the_modeled_errors_of_the_job_operations() -> None:
