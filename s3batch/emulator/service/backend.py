@@ -51,10 +51,8 @@ def request_fingerprint(params: dict[str, Any]) -> str:
 class JobsBackend(BaseBackend):
     """Jobs of one account in one Region (jobs are regional, like on AWS)."""
 
-    def __init__(self, region_name: str, account_id: str, service: JobsService | None = None) -> None:
+    def __init__(self, region_name: str, account_id: str, *, service: JobsService) -> None:
         super().__init__(region_name, account_id)
-        if service is None:
-            raise ValueError("JobsBackend needs the JobsService that owns the engine and the scheduler")
         self.service = service
         self.jobs: dict[str, Job] = {}
         self.tokens: dict[str, tuple[str, str]] = {}  # ClientRequestToken -> (fingerprint, JobId)
