@@ -89,13 +89,6 @@ def test_a_body_that_is_not_xml_is_a_400_bad_request_not_a_server_error(stack: A
     assert error.code == 400 and "<Code>BadRequestException</Code>" in body and "could not be parsed" in body
 
 
-def test_job_ids_must_match_the_anchored_pattern(s3control_client: Any, stack: Any) -> None:
-    client = s3control_client(stack, parameter_validation=False)
-    for job_id in ("abc de", "abcde!!"):
-        code, status, message = error_of(client.describe_job, AccountId=ACCOUNT_ID, JobId=job_id)
-        assert (code, status) == ("BadRequestException", 400) and "JobId" in message
-
-
 def test_put_job_tagging_refuses_tag_keys_with_the_reserved_aws_prefix(s3control: Any) -> None:
     job_id = s3control.create_job(**job_params())["JobId"]
     code, _, message = error_of(s3control.put_job_tagging, AccountId=ACCOUNT_ID, JobId=job_id,
@@ -103,18 +96,19 @@ def test_put_job_tagging_refuses_tag_keys_with_the_reserved_aws_prefix(s3control
     assert code == "BadRequestException" and "'AWS:Team'" in message
 
 
-def test_list_jobs_validation_error_is_invalid_request(s3control_client: Any, stack: Any) -> None:
-    client = s3control_client(stack, parameter_validation=False)
-    code, status, message = error_of(client.list_jobs, AccountId=ACCOUNT_ID, MaxResults=1001)
-    assert (code, status) == ("InvalidRequestException", 400)
-    assert "MaxResults" in message
-    code, status, _ = error_of(client.list_jobs, AccountId=ACCOUNT_ID, JobStatuses=["Sleeping"])
-    assert (code, status) == ("InvalidRequestException", 400)
-
-
-def test_invalid_next_token(s3control: Any) -> None:
-    code, status, _ = error_of(s3control.list_jobs, AccountId=ACCOUNT_ID, NextToken="bm90LWEtdG9rZW4=")
-    assert (code, status) == ("InvalidNextTokenException", 400)
+@pytest.mark.parametrize(("operation", "member", "value", "code"), [
+    ("describe_job", "JobId", "abc de", "BadRequestException"),
+    ("describe_job", "JobId", "abcde!!", "BadRequestException"),  # the pattern is anchored
+    ("list_jobs", "MaxResults", 1001, "InvalidRequestException"),  # ListJobs models InvalidRequest, not BadRequest
+    ("list_jobs", "JobStatuses", ["Sleeping"], "InvalidRequestException"),
+    ("list_jobs", "NextToken", "bm90LWEtdG9rZW4=", "InvalidNextTokenException"),
+])
+def test_an_invalid_member_is_the_operations_modeled_error_naming_it(
+    s3control_client: Any, stack: Any, operation: str, member: str, value: Any, code: str
+) -> None:
+    client = s3control_client(stack, parameter_validation=False)  # reach the server's own validation
+    problem, status, message = error_of(getattr(client, operation), AccountId=ACCOUNT_ID, **{member: value})
+    assert (problem, status) == (code, 400) and member in message
 
 
 def test_idempotency_mismatch_is_400(s3control: Any) -> None:
