@@ -89,11 +89,16 @@ def test_a_body_that_is_not_xml_is_a_400_bad_request_not_a_server_error(stack: A
     assert error.code == 400 and "<Code>BadRequestException</Code>" in body and "could not be parsed" in body
 
 
-def test_put_job_tagging_refuses_tag_keys_with_the_reserved_aws_prefix(s3control: Any) -> None:
+@pytest.mark.parametrize(("tags", "code", "words"), [
+    ([{"Key": "AWS:Team", "Value": "x"}], "BadRequestException", "'AWS:Team'"),  # the reserved aws: prefix
+    ([{"Key": f"k{i}", "Value": "v"} for i in range(51)], "TooManyTagsException", "at most 50 tags; got 51"),
+], ids=["aws-prefix", "51-tags"])
+def test_put_job_tagging_refuses_reserved_keys_and_too_many_tags(
+    s3control: Any, tags: list[dict[str, str]], code: str, words: str
+) -> None:
     job_id = s3control.create_job(**job_params())["JobId"]
-    code, _, message = error_of(s3control.put_job_tagging, AccountId=ACCOUNT_ID, JobId=job_id,
-                                Tags=[{"Key": "AWS:Team", "Value": "x"}])
-    assert code == "BadRequestException" and "'AWS:Team'" in message
+    problem, status, message = error_of(s3control.put_job_tagging, AccountId=ACCOUNT_ID, JobId=job_id, Tags=tags)
+    assert (problem, status) == (code, 400) and words in message
 
 
 @pytest.mark.parametrize(("operation", "member", "value", "code"), [
@@ -116,13 +121,6 @@ def test_idempotency_mismatch_is_400(s3control: Any) -> None:
     code, status, message = error_of(s3control.create_job, ClientRequestToken="token-1", **job_params(Priority=99))
     assert (code, status) == ("IdempotencyException", 400)
     assert "token-1" in message
-
-
-def test_too_many_tags_is_400(s3control: Any) -> None:
-    job_id = s3control.create_job(**job_params())["JobId"]
-    tags = [{"Key": f"k{i}", "Value": "v"} for i in range(51)]
-    code, status, _ = error_of(s3control.put_job_tagging, AccountId=ACCOUNT_ID, JobId=job_id, Tags=tags)
-    assert (code, status) == ("TooManyTagsException", 400)
 
 
 def test_an_unexpected_server_error_is_a_modeled_500(s3control: Any, fake_engine: FakeEngine) -> None:
