@@ -3,7 +3,6 @@ failure of the engine ends the job is tested on the runner itself (test_runner.p
 
 from __future__ import annotations
 
-import time
 import urllib.request
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -94,10 +93,7 @@ def test_an_active_job_shows_live_progress_refuses_ready_and_stops_on_cancel_wit
     s3control: Any, wait_for_status: Any
 ) -> None:
     job_id = s3control.create_job(**job_params("block"))["JobId"]
-    wait_for_status(s3control, job_id, {"Active"})
-    live = wait_for_progress(s3control, job_id, done=2)
-    assert live["Status"] == "Active"
-    summary = live["ProgressSummary"]
+    summary = wait_for_status(s3control, job_id, {"Active"}, done=2)["ProgressSummary"]
     assert (summary["TotalNumberOfTasks"], summary["NumberOfTasksSucceeded"], summary["NumberOfTasksFailed"]) == (3, 1, 1)
     assert isinstance(summary["Timers"]["ElapsedTimeInActiveSeconds"], int)
     ready = error_of(s3control.update_job_status, AccountId=ACCOUNT_ID, JobId=job_id, RequestedJobStatus="Ready")
@@ -107,17 +103,6 @@ def test_an_active_job_shows_live_progress_refuses_ready_and_stops_on_cancel_wit
     assert answer["Status"] == "Cancelling"
     summary = wait_for_status(s3control, job_id, {"Cancelled"})["ProgressSummary"]
     assert (summary["NumberOfTasksSucceeded"], summary["NumberOfTasksFailed"]) == (1, 1)
-
-
-def wait_for_progress(client: Any, job_id: str, done: int) -> dict[str, Any]:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        job = describe(client, job_id)
-        summary = job["ProgressSummary"]
-        if summary["NumberOfTasksSucceeded"] + summary["NumberOfTasksFailed"] >= done:
-            return job
-        time.sleep(0.02)  # poll interval of a deadline-bounded wait
-    raise AssertionError(f"job {job_id} never reported {done} finished tasks")
 
 
 def test_waiting_jobs_start_by_priority_then_creation(
