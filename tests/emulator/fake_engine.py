@@ -19,8 +19,7 @@ from botocore.exceptions import ClientError
 
 from s3batch.emulator.engine.contract import ExecutionResult, JobFailure, JobRequest, ProgressSink
 from s3batch.emulator.engine.failures import REPORT_WRITE_FAILED
-
-ACCOUNT_ID = "123456789012"
+from s3batch.emulator.local.defaults import ACCOUNT_ID
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/batch"
 SUPPORTED = frozenset({"LambdaInvoke", "S3PutObjectTagging", "S3DeleteObjectTagging"})
 
