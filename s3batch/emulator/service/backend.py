@@ -165,17 +165,11 @@ class JobsBackend(BaseBackend):
     def reset(self) -> None:
         """Called by moto's `BackendDict.reset()` (`POST /moto-api/reset`): abandon every job, drop state."""
         for job in list(self.jobs.values()):
-            abandon(job)
+            with job.lock:  # its runner stops at its next check and records nothing more
+                job.abandoned = job.cancel_requested = True
+                job.changed.notify_all()
         self.jobs.clear()
         self.tokens.clear()
-
-
-def abandon(job: Job) -> None:
-    """Tell a job's runner to stop at its next check and to record nothing more."""
-    with job.lock:
-        job.abandoned = True
-        job.cancel_requested = True
-        job.changed.notify_all()
 
 
 def encode_token(sequence: int, statuses: list[str]) -> str:
