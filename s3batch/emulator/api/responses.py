@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable, Iterable
 from typing import Any
 from xml.etree.ElementTree import ParseError
 from xml.sax.saxutils import escape
@@ -37,11 +36,8 @@ class JobsApplication:
         self.service = service
         self.default_region = default_region
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        request = Request(environ)
-        return self.handle(request)(environ, start_response)
-
-    def handle(self, request: Request) -> Response:
+    @Request.application  # type: ignore[arg-type]  # werkzeug's decorator, documented for methods too
+    def __call__(self, request: Request) -> Response:
         request_id = uuid.uuid4().hex.upper()
         route = resolve(request.method, request.path)
         if route is None:
