@@ -338,10 +338,3 @@ def module_dirs(root: Path) -> list[Path]:
     """Every directory below (and including) `root` that holds `.tf` files, skipping `.terraform`."""
     return sorted({path.parent for path in find_tf_files([root])})
 
-
-def variable_defaults(path: Path) -> dict[str, Any]:
-    """`variable "x" { default = … }` values of one .tf file (None for a variable without a default);
-    FileNotFoundError when there is no such file."""
-    if not path.is_file():
-        raise FileNotFoundError(path)
-    return {name: body.get("default") for block in load_file(path).get("variable", []) for name, body in block.items()}

@@ -37,16 +37,20 @@ def _reset(stack: RunningStack) -> None:
 
 
 def _wait_for_status(
-    client: Any, job_id: str, statuses: Collection[str], timeout: float = 30.0, account_id: str = ACCOUNT_ID
+    client: Any, job_id: str, statuses: Collection[str], timeout: float = 30.0, account_id: str = ACCOUNT_ID,
+    done: int = 0,
 ) -> dict[str, Any]:
-    """Poll DescribeJob until the job's Status is in `statuses`; return the job. Fails after `timeout` s."""
+    """Poll DescribeJob until the job's Status is in `statuses` with at least `done` tasks finished; return the job.
+    Fails after `timeout` s."""
     deadline = time.monotonic() + timeout
     while True:
         job = client.describe_job(AccountId=account_id, JobId=job_id)["Job"]
-        if job["Status"] in statuses:
+        finished = job["ProgressSummary"]["NumberOfTasksSucceeded"] + job["ProgressSummary"]["NumberOfTasksFailed"]
+        if job["Status"] in statuses and finished >= done:
             return job
         if time.monotonic() > deadline:
-            raise AssertionError(f"job {job_id} is {job['Status']} after {timeout} s, expected one of {sorted(statuses)}")
+            raise AssertionError(f"job {job_id} is {job['Status']} with {finished} task(s) done after {timeout} s, "
+                                 f"expected one of {sorted(statuses)} with {done}")
         time.sleep(0.02)  # poll interval of a deadline-bounded wait
 
 

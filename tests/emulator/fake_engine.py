@@ -5,6 +5,7 @@ The manifest's object key picks the behaviour, so one CreateJob says what the en
   fail-prepare     JobFailure in prepare          fail-execute     JobFailure in execute
   crash            RuntimeError in execute        block            2 tasks done, then wait for release() or cancel
   report-fails     3 tasks succeed, the report cannot be written
+Also what the control-plane tests share: `job_params` (a CreateJob for a script) and `error_of` (a call's error).
 """
 
 from __future__ import annotations
@@ -13,10 +14,12 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
+from botocore.exceptions import ClientError
+
 from s3batch.emulator.engine.contract import ExecutionResult, JobFailure, JobRequest, ProgressSink
 from s3batch.emulator.engine.failures import REPORT_WRITE_FAILED
-
-ACCOUNT_ID = "123456789012"
+from s3batch.emulator.local.defaults import ACCOUNT_ID
 ROLE_ARN = f"arn:aws:iam::{ACCOUNT_ID}:role/batch"
 SUPPORTED = frozenset({"LambdaInvoke", "S3PutObjectTagging", "S3DeleteObjectTagging"})
 
@@ -124,3 +127,11 @@ def job_params(script: str = "ok-3", **overrides: Any) -> dict[str, Any]:
     }
     params.update(overrides)
     return params
+
+
+def error_of(call: Any, **kwargs: Any) -> tuple[str, int, str]:
+    """The (Code, HTTP status, Message) of the ClientError that `call(**kwargs)` must raise."""
+    with pytest.raises(ClientError) as caught:
+        call(**kwargs)
+    error = caught.value.response
+    return error["Error"]["Code"], error["ResponseMetadata"]["HTTPStatusCode"], error["Error"]["Message"]

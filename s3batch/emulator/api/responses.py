@@ -7,9 +7,7 @@ what botocore does client-side); one small method per operation only picks membe
 from __future__ import annotations
 
 import logging
-import re
 import uuid
-from collections.abc import Callable, Iterable
 from typing import Any
 from xml.etree.ElementTree import ParseError
 from xml.sax.saxutils import escape
@@ -18,6 +16,7 @@ from botocore import xform_name
 from moto.core.model import OperationModel
 from moto.core.parse import RequestParserError, RestXMLParser
 from moto.core.serialize import RestXMLSerializer, SerializationContext
+from moto.core.utils import extract_region_from_aws_authorization
 from werkzeug.wrappers import Request, Response
 
 from s3batch.emulator.service.exceptions import InternalServiceException, JobsApiError
@@ -26,7 +25,6 @@ from s3batch.emulator.api.routing import allowed_methods, resolve
 from s3batch.emulator.api.validation import error_class_for, validate_create_job, validate_input
 
 log = logging.getLogger(__name__)
-_SIGV4_REGION = re.compile(r"Credential=[^/,]+/\d{8}/([a-z0-9-]+)/")
 
 Params = dict[str, Any]
 
@@ -38,11 +36,8 @@ class JobsApplication:
         self.service = service
         self.default_region = default_region
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        request = Request(environ)
-        return self.handle(request)(environ, start_response)
-
-    def handle(self, request: Request) -> Response:
+    @Request.application  # type: ignore[arg-type]  # werkzeug's decorator, documented for methods too
+    def __call__(self, request: Request) -> Response:
         request_id = uuid.uuid4().hex.upper()
         route = resolve(request.method, request.path)
         if route is None:
@@ -78,8 +73,7 @@ class JobsApplication:
 
     def _region(self, request: Request) -> str:
         """Jobs are regional: the Region is the one the client signed for."""
-        match = _SIGV4_REGION.search(request.headers.get("Authorization", ""))
-        return match.group(1) if match else self.default_region
+        return extract_region_from_aws_authorization(request.headers.get("Authorization", "")) or self.default_region
 
     # One method per operation; names are xform_name(operation).
 
@@ -113,7 +107,7 @@ class JobsApplication:
         return {}
 
     def delete_job_tagging(self, backend: JobsBackend, params: Params) -> Params:
-        backend.delete_job_tagging(params["JobId"])
+        backend.put_job_tagging(params["JobId"], [])  # deleting a job's tags is putting none
         return {}
 
 

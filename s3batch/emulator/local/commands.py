@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     up.add_argument("--port", type=int, default=0, help="port to bind (default: any free port)")
     up.add_argument("--detach", action="store_true", help="run in the background; record it in build/local/stack.json")
     up.add_argument(
-        "--max-active-jobs", type=int, default=int(os.environ.get(MAX_ACTIVE_ENV, "1")),
+        "--max-active-jobs", type=int, default=os.environ.get(MAX_ACTIVE_ENV, "1"),  # argparse applies type=int
         help=f"jobs that may be Active at once; Ready jobs wait by priority (default 1, env {MAX_ACTIVE_ENV})",
     )
     up.add_argument("--announce", action="store_true", help=argparse.SUPPRESS)  # used by --detach's child

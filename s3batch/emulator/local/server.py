@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
-from urllib.parse import parse_qs
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
 from werkzeug.serving import BaseWSGIServer
+from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import LimitedStream
 
 from s3batch.emulator.engine import replication, restores
@@ -69,9 +69,10 @@ class StackApplication:
         if is_jobs_path(path):
             return self.jobs(environ, start_response)
         if path == HEALTH_PATH:
-            return self._health(start_response)
+            health = {"status": "ok", "account_id": ACCOUNT_ID, "region": REGION, "jobs": len(self.service.all_jobs())}
+            return _json(health)(environ, start_response)
         if path == CLOCK_PATH:
-            return self._clock(environ, start_response)
+            return _clock(Request(environ))(environ, start_response)
         if path == RESET_PATH and environ.get("REQUEST_METHOD") == "POST":
             # Stop our runners before moto's reset takes its backend lock: a runner mid-task may be
             # waiting on an S3 call that needs that lock.
@@ -80,29 +81,20 @@ class StackApplication:
         restores.refresh()  # archive restores due to complete or expire show before this request reads them
         return self.moto(environ, start_response)
 
-    def _clock(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        """The restore clock for a stack in another process: `POST /_s3batch/clock?advance=SECONDS` moves it on."""
-        if environ.get("REQUEST_METHOD") == "POST":
-            advance = parse_qs(environ.get("QUERY_STRING", "")).get("advance", [""])[0]
-            try:
-                seconds = float(advance)
-                if not 0 <= seconds < 10 * 365 * 86400:
-                    raise ValueError
-            except ValueError:
-                return _json(start_response, "400 Bad Request",
-                             {"error": "advance: give the seconds to move the clock on, 0 or more (under 10 years)"})
-            restores.CLOCK.advance(timedelta(seconds=seconds))
-        return _json(start_response, "200 OK", {"now": restores.CLOCK.now().isoformat()})
 
-    def _health(self, start_response: Callable[..., Any]) -> Iterable[bytes]:
-        return _json(start_response, "200 OK",
-                     {"status": "ok", "account_id": ACCOUNT_ID, "region": REGION, "jobs": len(self.service.all_jobs())})
+def _clock(request: Request) -> Response:
+    """The restore clock for a stack in another process: `POST /_s3batch/clock?advance=SECONDS` moves it on."""
+    if request.method == "POST":
+        seconds = request.args.get("advance", type=float)  # None when absent or not a number
+        if seconds is None or not 0 <= seconds < 10 * 365 * 86400:
+            return _json({"error": "advance: give the seconds to move the clock on, 0 or more (under 10 years)"},
+                         "400 Bad Request")
+        restores.CLOCK.advance(timedelta(seconds=seconds))
+    return _json({"now": restores.CLOCK.now().isoformat()})
 
 
-def _json(start_response: Callable[..., Any], status: str, document: dict[str, Any]) -> Iterable[bytes]:
-    body = json.dumps(document).encode()
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
-    return [body]
+def _json(document: dict[str, Any], status: str = "200 OK") -> Response:
+    return Response(json.dumps(document), status=status, content_type="application/json")
 
 
 ONE_WRITE_MAX_BODY = 256 * 1024  # bodies up to this size go out with their headers in one write (one copy)

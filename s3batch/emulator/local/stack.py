@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from s3batch.emulator.local.defaults import ACCOUNT_ID, HEALTH_PATH, HOST, REGION
+from s3batch.emulator.local.defaults import ACCOUNT_ID, HEALTH_PATH, REGION
 from s3batch_core.errors import InputError, S3BatchError
 from s3batch_core.files import write_json_atomically
 
@@ -227,5 +227,3 @@ def is_running(pid: int) -> bool:
         return True
     return True
 
-
-__all__ = ["HOST", "StackInfo", "health", "is_running", "read_state", "serve", "start_detached", "stop", "write_state"]

@@ -10,7 +10,6 @@ The local Lambda runtime runs Python handlers only, in the interpreter the kit i
 from __future__ import annotations
 
 import io
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -68,10 +67,9 @@ def function_code(source: Path) -> bytes:
         entries = packager.collect(source)
         if not entries:
             raise InputError(f"{source}: the directory holds no files to deploy")
-        with tempfile.TemporaryDirectory(prefix="s3batch-function-") as tmp:
-            archive = Path(tmp) / "function.zip"
-            packager.write_zip(archive, entries)
-            return archive.read_bytes()
+        archive = io.BytesIO()
+        packager.write_zip(archive, entries)
+        return archive.getvalue()
     if source.is_file():
         if not zipfile.is_zipfile(source):
             raise InputError(f"{source}: not a zip file (give a .zip deployment package or a directory)")

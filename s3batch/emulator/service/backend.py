@@ -51,10 +51,8 @@ def request_fingerprint(params: dict[str, Any]) -> str:
 class JobsBackend(BaseBackend):
     """Jobs of one account in one Region (jobs are regional, like on AWS)."""
 
-    def __init__(self, region_name: str, account_id: str, service: JobsService | None = None) -> None:
+    def __init__(self, region_name: str, account_id: str, *, service: JobsService) -> None:
         super().__init__(region_name, account_id)
-        if service is None:
-            raise ValueError("JobsBackend needs the JobsService that owns the engine and the scheduler")
         self.service = service
         self.jobs: dict[str, Job] = {}
         self.tokens: dict[str, tuple[str, str]] = {}  # ClientRequestToken -> (fingerprint, JobId)
@@ -164,25 +162,14 @@ class JobsBackend(BaseBackend):
         with job.lock:
             job.tags = list(tags)
 
-    def delete_job_tagging(self, job_id: str) -> None:
-        job = self.get_job(job_id)
-        with job.lock:
-            job.tags = []
-
     def reset(self) -> None:
         """Called by moto's `BackendDict.reset()` (`POST /moto-api/reset`): abandon every job, drop state."""
         for job in list(self.jobs.values()):
-            abandon(job)
+            with job.lock:  # its runner stops at its next check and records nothing more
+                job.abandoned = job.cancel_requested = True
+                job.changed.notify_all()
         self.jobs.clear()
         self.tokens.clear()
-
-
-def abandon(job: Job) -> None:
-    """Tell a job's runner to stop at its next check and to record nothing more."""
-    with job.lock:
-        job.abandoned = True
-        job.cancel_requested = True
-        job.changed.notify_all()
 
 
 def encode_token(sequence: int, statuses: list[str]) -> str:

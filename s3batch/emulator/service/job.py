@@ -67,6 +67,7 @@ SUSPENDED_CAUSE = "The job is awaiting confirmation: call UpdateJobStatus with R
 # no FailureCode for it (UNCONFIRMED): ours names the cause.
 SUSPENDED_LIMIT = timedelta(days=30)
 SUSPENDED_EXPIRED_CODE = "SuspendedTooLong"
+_ECHOED = ("Description", "Manifest", "ManifestGenerator", "Operation", "Report", "RoleArn")  # as CreateJob got them
 _LISTED = ("JobId", "Description", "Priority", "Status", "CreationTime", "TerminationDate", "ProgressSummary")
 
 
@@ -174,24 +175,19 @@ class Job:
         """DescribeJob's `Job` (JobDescriptor member names); None members are left out by the serializer."""
         with self.lock:
             return {
+                **{name: self.request.get(name) for name in _ECHOED},
                 "JobId": self.job_id,
                 "ConfirmationRequired": self.confirmation_required,
-                "Description": self.request.get("Description"),
                 "JobArn": self.arn,
                 "Status": self.status.value,
-                "Manifest": self.request.get("Manifest"),
-                "Operation": self.request["Operation"],
                 "Priority": self.priority,
                 "ProgressSummary": self.progress_summary(),
                 "StatusUpdateReason": self.status_update_reason,
                 "FailureReasons": list(self.failure_reasons) or None,
-                "Report": self.request["Report"],
                 "CreationTime": self.creation_time,
                 "TerminationDate": self.termination_date,
-                "RoleArn": self.request["RoleArn"],
                 "SuspendedDate": self.suspended_date,
                 "SuspendedCause": self.suspended_cause,
-                "ManifestGenerator": self.request.get("ManifestGenerator"),
                 "GeneratedManifestDescriptor": self.generated_manifest,
             }
 

@@ -29,7 +29,7 @@ S = JobStatus
 class JobProgress:
     """The engine's ProgressSink for one job: counts tasks live for DescribeJob, relays cancel and pause."""
 
-    def __init__(self, job: Job, scheduler: Scheduler | None = None) -> None:
+    def __init__(self, job: Job, scheduler: Scheduler) -> None:
         self._job = job
         self._scheduler = scheduler
 
@@ -58,7 +58,7 @@ class JobProgress:
         job = self._job
         try:
             with job.lock:
-                if job.cancel_requested or job.status is not S.PAUSING or self._scheduler is None:
+                if job.cancel_requested or job.status is not S.PAUSING:
                     return
                 job.move_to(S.PAUSED)
             self._scheduler.release(job)
@@ -188,7 +188,7 @@ class JobRunner:
         try:
             self._step(S.PREPARING)
             prepared = self._engine.prepare(self._request())
-            JobProgress(job).set_total(prepared.total)  # AWS shows the task count once Preparing is done
+            JobProgress(job, self._scheduler).set_total(prepared.total)  # AWS shows the task count once Preparing is done
             if job.confirmation_required:
                 self._step(S.SUSPENDED)
                 self._wait_for_confirmation()

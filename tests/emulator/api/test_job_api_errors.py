@@ -8,20 +8,12 @@ from typing import Any
 
 import botocore.session
 import pytest
-from botocore.exceptions import ClientError
-from fake_engine import ACCOUNT_ID, FakeEngine, job_params
+from fake_engine import ACCOUNT_ID, FakeEngine, error_of, job_params
 
 from s3batch.emulator.service.exceptions import HTTP_STATUS
 from s3batch.emulator.api.routing import JOB_OPERATIONS
 
 MODEL = botocore.session.get_session().get_service_model("s3control")
-
-
-def error_of(call: Any, **kwargs: Any) -> tuple[str, int, str]:
-    with pytest.raises(ClientError) as caught:
-        call(**kwargs)
-    error = caught.value.response
-    return error["Error"]["Code"], error["ResponseMetadata"]["HTTPStatusCode"], error["Error"]["Message"]
 
 
 def test_status_table_covers_exactly_the_modeled_errors_of_the_job_operations() -> None:
@@ -97,32 +89,31 @@ def test_a_body_that_is_not_xml_is_a_400_bad_request_not_a_server_error(stack: A
     assert error.code == 400 and "<Code>BadRequestException</Code>" in body and "could not be parsed" in body
 
 
-def test_job_ids_must_match_the_anchored_pattern(s3control_client: Any, stack: Any) -> None:
-    client = s3control_client(stack, parameter_validation=False)
-    for job_id in ("abc de", "abcde!!"):
-        code, status, message = error_of(client.describe_job, AccountId=ACCOUNT_ID, JobId=job_id)
-        assert (code, status) == ("BadRequestException", 400) and "JobId" in message
-
-
-def test_put_job_tagging_refuses_tag_keys_with_the_reserved_aws_prefix(s3control: Any) -> None:
+@pytest.mark.parametrize(("tags", "code", "words"), [
+    ([{"Key": "AWS:Team", "Value": "x"}], "BadRequestException", "'AWS:Team'"),  # the reserved aws: prefix
+    ([{"Key": f"k{i}", "Value": "v"} for i in range(51)], "TooManyTagsException", "at most 50 tags; got 51"),
+], ids=["aws-prefix", "51-tags"])
+def test_put_job_tagging_refuses_reserved_keys_and_too_many_tags(
+    s3control: Any, tags: list[dict[str, str]], code: str, words: str
+) -> None:
     job_id = s3control.create_job(**job_params())["JobId"]
-    code, _, message = error_of(s3control.put_job_tagging, AccountId=ACCOUNT_ID, JobId=job_id,
-                                Tags=[{"Key": "AWS:Team", "Value": "x"}])
-    assert code == "BadRequestException" and "'AWS:Team'" in message
+    problem, status, message = error_of(s3control.put_job_tagging, AccountId=ACCOUNT_ID, JobId=job_id, Tags=tags)
+    assert (problem, status) == (code, 400) and words in message
 
 
-def test_list_jobs_validation_error_is_invalid_request(s3control_client: Any, stack: Any) -> None:
-    client = s3control_client(stack, parameter_validation=False)
-    code, status, message = error_of(client.list_jobs, AccountId=ACCOUNT_ID, MaxResults=1001)
-    assert (code, status) == ("InvalidRequestException", 400)
-    assert "MaxResults" in message
-    code, status, _ = error_of(client.list_jobs, AccountId=ACCOUNT_ID, JobStatuses=["Sleeping"])
-    assert (code, status) == ("InvalidRequestException", 400)
-
-
-def test_invalid_next_token(s3control: Any) -> None:
-    code, status, _ = error_of(s3control.list_jobs, AccountId=ACCOUNT_ID, NextToken="bm90LWEtdG9rZW4=")
-    assert (code, status) == ("InvalidNextTokenException", 400)
+@pytest.mark.parametrize(("operation", "member", "value", "code"), [
+    ("describe_job", "JobId", "abc de", "BadRequestException"),
+    ("describe_job", "JobId", "abcde!!", "BadRequestException"),  # the pattern is anchored
+    ("list_jobs", "MaxResults", 1001, "InvalidRequestException"),  # ListJobs models InvalidRequest, not BadRequest
+    ("list_jobs", "JobStatuses", ["Sleeping"], "InvalidRequestException"),
+    ("list_jobs", "NextToken", "bm90LWEtdG9rZW4=", "InvalidNextTokenException"),
+])
+def test_an_invalid_member_is_the_operations_modeled_error_naming_it(
+    s3control_client: Any, stack: Any, operation: str, member: str, value: Any, code: str
+) -> None:
+    client = s3control_client(stack, parameter_validation=False)  # reach the server's own validation
+    problem, status, message = error_of(getattr(client, operation), AccountId=ACCOUNT_ID, **{member: value})
+    assert (problem, status) == (code, 400) and member in message
 
 
 def test_idempotency_mismatch_is_400(s3control: Any) -> None:
@@ -130,13 +121,6 @@ def test_idempotency_mismatch_is_400(s3control: Any) -> None:
     code, status, message = error_of(s3control.create_job, ClientRequestToken="token-1", **job_params(Priority=99))
     assert (code, status) == ("IdempotencyException", 400)
     assert "token-1" in message
-
-
-def test_too_many_tags_is_400(s3control: Any) -> None:
-    job_id = s3control.create_job(**job_params())["JobId"]
-    tags = [{"Key": f"k{i}", "Value": "v"} for i in range(51)]
-    code, status, _ = error_of(s3control.put_job_tagging, AccountId=ACCOUNT_ID, JobId=job_id, Tags=tags)
-    assert (code, status) == ("TooManyTagsException", 400)
 
 
 def test_an_unexpected_server_error_is_a_modeled_500(s3control: Any, fake_engine: FakeEngine) -> None:

@@ -62,10 +62,16 @@ def test_deploy_without_a_stack_is_a_one_line_error(in_tmp: Path, capsys: pytest
     assert "no local stack is running" in capsys.readouterr().err
 
 
-def test_bad_flags_are_usage_errors(in_tmp: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_flags_are_usage_errors(
+    in_tmp: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert main(["local", "up", "--port", "70000"]) == 2
     assert "--port" in capsys.readouterr().err
     assert main(["local", "up", "--max-active-jobs", "0"]) == 2
+    monkeypatch.setenv("S3BATCH_EMULATOR_MAX_ACTIVE_JOBS", "many")  # the flag's default: parsed as the flag is
+    with pytest.raises(SystemExit) as caught:
+        main(["local", "up"])
+    assert caught.value.code == 2 and "--max-active-jobs: invalid int value: 'many'" in capsys.readouterr().err
 
 
 def test_stack_defaults_spill_large_objects_and_keep_handler_logs(tmp_path: Path) -> None:

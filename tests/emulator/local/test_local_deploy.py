@@ -13,9 +13,10 @@ from s3batch.emulator.local.stack import StackInfo
 from s3batch_core.aws import make_client
 from s3batch_core.contract.stack_outputs import OUTPUTS, load_outputs
 from s3batch_core.iam.catalogue import JobScope, build_policy, trust_policy
-from s3batch_core.terraform.load import variable_defaults
+from s3batch_core.terraform.evaluate import with_defaults
+from s3batch_core.terraform.load import load_module
 
-DEFAULTS = variable_defaults(TERRAFORM_DIR / "variables.tf")
+DEFAULTS = with_defaults(load_module(TERRAFORM_DIR), {})
 
 
 @pytest.fixture()

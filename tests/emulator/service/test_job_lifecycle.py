@@ -3,15 +3,13 @@ failure of the engine ends the job is tested on the runner itself (test_runner.p
 
 from __future__ import annotations
 
-import time
 import urllib.request
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import botocore.session
 import pytest
-from botocore.exceptions import ClientError
-from fake_engine import ACCOUNT_ID, ROLE_ARN, FakeEngine, job_params
+from fake_engine import ACCOUNT_ID, ROLE_ARN, FakeEngine, error_of, job_params
 
 from s3batch.emulator.service.job import TERMINAL, TRANSITIONS, USER_REQUESTS, JobStatus
 
@@ -95,33 +93,16 @@ def test_an_active_job_shows_live_progress_refuses_ready_and_stops_on_cancel_wit
     s3control: Any, wait_for_status: Any
 ) -> None:
     job_id = s3control.create_job(**job_params("block"))["JobId"]
-    wait_for_status(s3control, job_id, {"Active"})
-    live = wait_for_progress(s3control, job_id, done=2)
-    assert live["Status"] == "Active"
-    summary = live["ProgressSummary"]
+    summary = wait_for_status(s3control, job_id, {"Active"}, done=2)["ProgressSummary"]
     assert (summary["TotalNumberOfTasks"], summary["NumberOfTasksSucceeded"], summary["NumberOfTasksFailed"]) == (3, 1, 1)
     assert isinstance(summary["Timers"]["ElapsedTimeInActiveSeconds"], int)
-    with pytest.raises(ClientError) as caught:  # Ready is only for Suspended jobs
-        s3control.update_job_status(AccountId=ACCOUNT_ID, JobId=job_id, RequestedJobStatus="Ready")
-    error = caught.value.response
-    assert (error["Error"]["Code"], error["ResponseMetadata"]["HTTPStatusCode"]) == ("JobStatusException", 400)
-    assert error["Error"]["Message"] == f"Job {job_id} is Active; RequestedJobStatus Ready is allowed only from " \
-        "Suspended"
+    ready = error_of(s3control.update_job_status, AccountId=ACCOUNT_ID, JobId=job_id, RequestedJobStatus="Ready")
+    assert ready == ("JobStatusException", 400,  # Ready is only for Suspended jobs
+                     f"Job {job_id} is Active; RequestedJobStatus Ready is allowed only from Suspended")
     answer = s3control.update_job_status(AccountId=ACCOUNT_ID, JobId=job_id, RequestedJobStatus="Cancelled")
     assert answer["Status"] == "Cancelling"
     summary = wait_for_status(s3control, job_id, {"Cancelled"})["ProgressSummary"]
     assert (summary["NumberOfTasksSucceeded"], summary["NumberOfTasksFailed"]) == (1, 1)
-
-
-def wait_for_progress(client: Any, job_id: str, done: int) -> dict[str, Any]:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        job = describe(client, job_id)
-        summary = job["ProgressSummary"]
-        if summary["NumberOfTasksSucceeded"] + summary["NumberOfTasksFailed"] >= done:
-            return job
-        time.sleep(0.02)  # poll interval of a deadline-bounded wait
-    raise AssertionError(f"job {job_id} never reported {done} finished tasks")
 
 
 def test_waiting_jobs_start_by_priority_then_creation(
@@ -144,11 +125,12 @@ def test_waiting_jobs_start_by_priority_then_creation(
 
 
 class FakeClock:
-    """A clock the test moves by hand; `advance` tells the stack the time changed."""
+    """The service's clock for one test, moved by hand; `advance` tells the stack the time changed."""
 
-    def __init__(self, service: Any) -> None:
+    def __init__(self, service: Any, monkeypatch: pytest.MonkeyPatch) -> None:
         self.now = datetime(2025, 1, 1, tzinfo=timezone.utc)
         self.service = service
+        monkeypatch.setattr(service, "clock", self)
 
     def __call__(self) -> datetime:
         return self.now
@@ -161,8 +143,7 @@ class FakeClock:
 def test_a_job_suspended_for_more_than_30_days_fails(
     s3control: Any, stack: Any, wait_for_status: Any, fake_engine: FakeEngine, monkeypatch: Any
 ) -> None:
-    clock = FakeClock(stack.service)
-    monkeypatch.setattr(stack.service, "clock", clock)
+    clock = FakeClock(stack.service, monkeypatch)
     job_id = s3control.create_job(**job_params(ConfirmationRequired=True))["JobId"]
     job = wait_for_status(s3control, job_id, {"Suspended"})
     assert job["SuspendedDate"] == job["CreationTime"] == clock.now
@@ -180,8 +161,7 @@ def test_a_job_suspended_for_more_than_30_days_fails(
 def test_a_finished_job_is_deleted_90_days_after_it_ended(
     s3control: Any, stack: Any, wait_for_status: Any, monkeypatch: Any
 ) -> None:
-    clock = FakeClock(stack.service)
-    monkeypatch.setattr(stack.service, "clock", clock)
+    clock = FakeClock(stack.service, monkeypatch)
     job_id = s3control.create_job(**job_params(ConfirmationRequired=False, ClientRequestToken="kept-90-days"))["JobId"]
     wait_for_status(s3control, job_id, {"Complete"})
     clock.advance(timedelta(days=90) - timedelta(seconds=1))
@@ -189,9 +169,7 @@ def test_a_finished_job_is_deleted_90_days_after_it_ended(
     assert job_id in [j["JobId"] for j in s3control.list_jobs(AccountId=ACCOUNT_ID)["Jobs"]]
     clock.advance(timedelta(seconds=1))
     assert job_id not in [j["JobId"] for j in s3control.list_jobs(AccountId=ACCOUNT_ID)["Jobs"]]
-    with pytest.raises(ClientError) as caught:
-        s3control.describe_job(AccountId=ACCOUNT_ID, JobId=job_id)
-    assert caught.value.response["Error"]["Code"] == "NotFoundException"
+    assert error_of(s3control.describe_job, AccountId=ACCOUNT_ID, JobId=job_id)[0] == "NotFoundException"
     # its ClientRequestToken went with it: the same request now creates a new job
     again = s3control.create_job(**job_params(ConfirmationRequired=False, ClientRequestToken="kept-90-days"))["JobId"]
     assert again != job_id
