@@ -301,8 +301,10 @@ def ratio_summary(numerators: Sequence[float], denominators: Sequence[float]) ->
             "rounds": [round(r, 2) for r in ratios]}
 
 
-def per_unit_ms(seconds: float | None, units: int) -> float | None:
-    return None if seconds is None else 1000 * seconds / units
+def per_unit_ms(units: int, *seconds: float | None) -> float | None:
+    """Milliseconds per unit of these CPU seconds together; None when one is missing (no /proc)."""
+    known = [s for s in seconds if s is not None]
+    return 1000 * sum(known) / units if len(known) == len(seconds) else None
 
 
 def interleaved_rounds(c: dict[str, Any], endpoint: str, stack_pid: int, outputs: StackOutputs,
@@ -319,48 +321,37 @@ def interleaved_rounds(c: dict[str, Any], endpoint: str, stack_pid: int, outputs
         with zipfile.ZipFile(io.BytesIO(function_package())) as archive:
             archive.extractall(package_dir)
         for number in range(1, ROUNDS + 1):
-            client_started = time.process_time()
+            client_cpu = time.process_time()
             with CpuMeter(stack_pid) as stack:
                 rate, gets = get_rate(c["s3"], bucket, keys, MEASURE_SECONDS)
             rounds["emulator_s3_get_per_s"].append(rate)
-            rounds["ceiling_cpu_ms_per_get"].append(
-                per_unit_ms(None if stack.seconds is None else stack.seconds + time.process_time() - client_started,
-                            gets))
+            rounds["ceiling_cpu_ms_per_get"].append(per_unit_ms(gets, stack.seconds, time.process_time() - client_cpu))
             with CpuMeter(stack_pid, with_children=True) as engine:
                 job_seconds = run_job(c, bucket, f"{manifests}bench-{number}.csv", keys, outputs.function_arn,
                                       outputs.batch_role_arn, outputs.report_prefix)
             rounds["job_tasks_per_s"].append(len(keys) / job_seconds)
-            rounds["job_cpu_ms_per_task"].append(per_unit_ms(engine.seconds, len(keys)))
+            rounds["job_cpu_ms_per_task"].append(per_unit_ms(len(keys), engine.seconds))
             rounds["job_cores_busy"].append(None if engine.seconds is None else engine.seconds / job_seconds)
             with CpuMeter(stack_pid) as stack:
                 naive = naive_run(package_dir, endpoint, bucket, keys, environment, MEASURE_SECONDS)
             rounds["naive_tasks_per_s"].append(naive["tasks"] / naive["seconds"])
-            rounds["naive_cpu_ms_per_task"].append(
-                per_unit_ms(None if stack.seconds is None else stack.seconds + naive["cpu_seconds"], naive["tasks"]))
+            rounds["naive_cpu_ms_per_task"].append(per_unit_ms(naive["tasks"], stack.seconds, naive["cpu_seconds"]))
             print(f"   round {number}/{ROUNDS}: " + ", ".join(
                 f"{name} {values[-1]:.2f}" for name, values in rounds.items() if values[-1] is not None), flush=True)
     return rounds
 
 
-def cpu_bound_summary(rounds: dict[str, list[float | None]]) -> dict[str, object]:
+def cpu_bound_summary(known: dict[str, list[float]]) -> dict[str, object]:
     """The CPU bound of a sentiment job on this machine and the share of it each ratio target asks for."""
-    if any(value is None for value in rounds["naive_cpu_ms_per_task"]):
-        return {}
-    cpus = os.cpu_count() or 1
-    bounds = [cpus * 1000 / ms for ms in rounds["naive_cpu_ms_per_task"] if ms is not None]
-    ceiling = [v for v in rounds["emulator_s3_get_per_s"] if v is not None]
-    naive = [v for v in rounds["naive_tasks_per_s"] if v is not None]
-    job = [v for v in rounds["job_tasks_per_s"] if v is not None]
-    job_cpu = [v for v in rounds["job_cpu_ms_per_task"] if v is not None]
-    naive_cpu = [v for v in rounds["naive_cpu_ms_per_task"] if v is not None]
+    bounds = [(os.cpu_count() or 1) * 1000 / ms for ms in known["naive_cpu_ms_per_task"]]
     return {
         "cpu_bound_tasks_per_s": round(median(bounds), 1),
         "cpu_bound_tasks_per_s_rounds": [round(b, 1) for b in bounds],
-        "job_over_cpu_bound": ratio_summary(job, bounds),
-        "job_cpu_over_naive_cpu": ratio_summary(job_cpu, naive_cpu),
+        "job_over_cpu_bound": ratio_summary(known["job_tasks_per_s"], bounds),
+        "job_cpu_over_naive_cpu": ratio_summary(known["job_cpu_ms_per_task"], known["naive_cpu_ms_per_task"]),
         "targets_over_cpu_bound": {
-            "0.8_x_ceiling": ratio_summary([0.8 * v for v in ceiling], bounds),
-            "1.5_x_naive": ratio_summary([1.5 * v for v in naive], bounds),
+            "0.8_x_ceiling": ratio_summary([0.8 * v for v in known["emulator_s3_get_per_s"]], bounds),
+            "1.5_x_naive": ratio_summary([1.5 * v for v in known["naive_tasks_per_s"]], bounds),
         },
     }
 
@@ -382,17 +373,17 @@ def run() -> dict[str, object]:
     finally:
         stop_stack_process(child)
     section: dict[str, object] = {"rounds": ROUNDS, "ceiling_and_naive_seconds_per_round": MEASURE_SECONDS}
-    for name, values in rounds.items():
-        if any(v is None for v in values):
+    known = {name: [v for v in values if v is not None] for name, values in rounds.items()}
+    for name, values in known.items():
+        if None in rounds[name]:
             continue  # CPU figures where /proc is missing
         digits = 1 if name.endswith("_per_s") else 2
-        section[name] = round(median(values), digits)  # type: ignore[type-var]
-        section[f"{name}_rounds"] = [round(v, digits) for v in values if v is not None]
-    rates = {name: [v for v in rounds[name] if v is not None]
-             for name in ("emulator_s3_get_per_s", "job_tasks_per_s", "naive_tasks_per_s")}
-    section["job_over_ceiling"] = ratio_summary(rates["job_tasks_per_s"], rates["emulator_s3_get_per_s"])
-    section["job_over_naive"] = ratio_summary(rates["job_tasks_per_s"], rates["naive_tasks_per_s"])
-    section.update(cpu_bound_summary(rounds))
+        section[name] = round(median(values), digits)
+        section[f"{name}_rounds"] = [round(v, digits) for v in values]
+    section["job_over_ceiling"] = ratio_summary(known["job_tasks_per_s"], known["emulator_s3_get_per_s"])
+    section["job_over_naive"] = ratio_summary(known["job_tasks_per_s"], known["naive_tasks_per_s"])
+    if None not in rounds["naive_cpu_ms_per_task"]:
+        section.update(cpu_bound_summary(known))
     section["noop_tasks_per_s"] = round(OBJECTS / noop_seconds, 1)
     section["peak_rss_mb_10k"] = peak_rss_mb(10_000)
     section["peak_rss_mb_100k"] = peak_rss_mb(100_000)

@@ -7,7 +7,9 @@ import os
 import statistics
 import sys
 import time
+from contextlib import redirect_stdout
 from pathlib import Path
+from unittest.mock import patch
 from urllib.parse import quote_plus
 
 FUNCTION_DIR = Path(__file__).resolve().parents[1] / "lambda" / "sentiment"
@@ -65,9 +67,7 @@ def handler_latency() -> dict[str, float]:
         keys = [f"reviews/2024/review {i}.txt" for i in range(TASKS)]
         for i, key in enumerate(keys):
             s3.put_object(Bucket=BUCKET, Key=key, Body=one_kb_text(i).encode())
-        devnull = open(os.devnull, "w")  # EMF lines go to stdout
-        stdout, sys.stdout = sys.stdout, devnull
-        try:
+        with open(os.devnull, "w") as devnull, redirect_stdout(devnull):  # EMF lines go to stdout
             handler.detect_sentiment(_event(keys[0], -1), None)  # cold: clients, lexicon load
             timings = []
             for i, key in enumerate(keys):
@@ -75,9 +75,6 @@ def handler_latency() -> dict[str, float]:
                 response = handler.detect_sentiment(_event(key, i), None)
                 timings.append((time.perf_counter() - started) * 1000)
                 assert response["results"][0]["resultCode"] == "Succeeded", response
-        finally:
-            sys.stdout = stdout
-            devnull.close()
         forget_clients()
     return {
         "handler_warm_tasks": TASKS,
@@ -104,14 +101,6 @@ def run() -> dict[str, object]:
     """Measurements for `make bench` (build/bench.json, section "lambda")."""
     if str(FUNCTION_DIR) not in sys.path:
         sys.path.insert(0, str(FUNCTION_DIR))
-    saved = {name: os.environ.get(name) for name in ("SENTIMENT_BACKEND", "AWS_DEFAULT_REGION")}
-    os.environ["SENTIMENT_BACKEND"] = "lexicon"
-    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    try:
+    region = os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
+    with patch.dict(os.environ, {"SENTIMENT_BACKEND": "lexicon", "AWS_DEFAULT_REGION": region}):
         return {**handler_latency(), **lexicon_throughput()}
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value

@@ -11,18 +11,16 @@ signature stays valid). See ../shared/reference/toolchain-notes.md, "S3 Control 
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit, urlunsplit
 
 import boto3
-import botocore.exceptions
-import botocore.session
 from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.retries.standard import RetryContext, StandardRetryConditions
+from botocore.utils import CLIENT_NAME_TO_HYPHENIZED_SERVICE_ID_OVERRIDES
 
 _ACCOUNT_LABEL = re.compile(r"^\d{12}\.")
 
@@ -30,24 +28,12 @@ _ACCOUNT_LABEL = re.compile(r"^\d{12}\.")
 def endpoint_url_from_env(service: str | None = None) -> str | None:
     """The custom endpoint boto3 would use, from AWS_ENDPOINT_URL_<SERVICE ID> or AWS_ENDPOINT_URL.
 
-    boto3 names the variable after the model's service id ("S3 Control" -> AWS_ENDPOINT_URL_S3_CONTROL), not the
-    client name; the client name's form is accepted too.
+    boto3 names the variable after the service id ("S3 Control" -> AWS_ENDPOINT_URL_S3_CONTROL, by botocore's table
+    of the client names that differ from it), not the client name; the client name's form is accepted too.
     """
-    if service:
-        for suffix in dict.fromkeys((_service_id_suffix(service), service.upper().replace("-", "_"))):
-            specific = os.environ.get("AWS_ENDPOINT_URL_" + suffix)
-            if specific:
-                return specific
-    return os.environ.get("AWS_ENDPOINT_URL") or None
-
-
-@functools.cache
-def _service_id_suffix(service: str) -> str:
-    try:
-        service_id = botocore.session.get_session().get_service_model(service).service_id
-    except botocore.exceptions.UnknownServiceError:
-        return service.upper().replace("-", "_")
-    return str(service_id).upper().replace(" ", "_").replace("-", "_")
+    names = (CLIENT_NAME_TO_HYPHENIZED_SERVICE_ID_OVERRIDES.get(service, service), service) if service else ()
+    variables = ["AWS_ENDPOINT_URL_" + name.upper().replace("-", "_") for name in names] + ["AWS_ENDPOINT_URL"]
+    return next((os.environ[name] for name in variables if os.environ.get(name)), None)
 
 
 def strip_account_host_label(request: Any, **_: Any) -> None:

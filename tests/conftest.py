@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
 import pytest
+from moto import mock_aws
 
 
 @pytest.fixture(autouse=True)
@@ -18,6 +23,13 @@ def _offline_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.T
     monkeypatch.delenv("AWS_PROFILE", raising=False)
     for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3_CONTROL", "AWS_ENDPOINT_URL_S3"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def s3() -> Iterator[Any]:
+    """moto's S3, for every test that reads or writes stored objects (reports, inventories, manifests)."""
+    with mock_aws():
+        yield boto3.client("s3", region_name="us-east-1")
 
 
 def _hypothesis_profiles() -> None:

@@ -1,9 +1,11 @@
 import argparse
 
 import pytest
+from botocore.exceptions import ClientError
 
 from s3batch import __version__
 from s3batch.cli import COMMAND_MODULES, build_parser, main
+from s3batch_core.errors import InputError
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -31,17 +33,6 @@ def test_each_module_registers_the_commands_of_its_concern() -> None:
     assert set(subparsers.choices) == set().union(*registered.values())
 
 
-def test_an_unexpected_aws_error_is_one_line_and_exit_2(monkeypatch: pytest.MonkeyPatch,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
-    from botocore.exceptions import ClientError
-
-    _crash(monkeypatch, ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "ListJobs"))
-    assert main(["job", "list", "--region", "us-east-1"]) == 2
-    err = capsys.readouterr().err
-    assert err.strip().splitlines() == ["s3batch: error: An error occurred (AccessDenied) when calling the ListJobs "
-                                        "operation: no"]
-
-
 def _crash(monkeypatch: pytest.MonkeyPatch, exc: Exception) -> None:
     import s3batch.jobs.commands as job_commands
 
@@ -51,14 +42,27 @@ def _crash(monkeypatch: pytest.MonkeyPatch, exc: Exception) -> None:
     monkeypatch.setattr(job_commands, "_job_clients", crash)
 
 
-def test_an_unexpected_exception_is_one_line_and_exit_70(monkeypatch: pytest.MonkeyPatch,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+# name -> (what the command raises, exit code, the one line printed); quoted user input stays one line
+FAILURES: dict[str, tuple[Exception, int, str]] = {
+    "an unexpected AWS error": (ClientError({"Error": {"Code": "AccessDenied", "Message": "no"}}, "ListJobs"), 2,
+                                "s3batch: error: An error occurred (AccessDenied) when calling the ListJobs "
+                                "operation: no"),
+    "a bug": (ValueError("bad\nvalue [red]x[/red]"), 70,
+              "s3batch: internal error: ValueError: bad\\nvalue [red]x[/red] (run with --debug or S3BATCH_DEBUG=1 for "
+              "the traceback)"),
+    "an input error": (InputError("key a\nb\x1b[31m\u2028c is bad"), 3,
+                       "s3batch: error: key a\\nb\\x1b[31m\\u2028c is bad"),
+}
+
+
+@pytest.mark.parametrize("case", FAILURES)
+def test_a_failure_is_one_line_and_its_exit_code(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                                 case: str) -> None:
+    exc, code, line = FAILURES[case]
     monkeypatch.delenv("S3BATCH_DEBUG", raising=False)
-    _crash(monkeypatch, ValueError("bad\nvalue [red]x[/red]"))
-    assert main(["job", "list", "--region", "us-east-1"]) == 70
-    err = capsys.readouterr().err
-    assert err.splitlines() == ["s3batch: internal error: ValueError: bad\\nvalue [red]x[/red] "
-                                "(run with --debug or S3BATCH_DEBUG=1 for the traceback)"]
+    _crash(monkeypatch, exc)
+    assert main(["job", "list", "--region", "us-east-1"]) == code
+    assert capsys.readouterr().err.splitlines() == [line]
 
 
 @pytest.mark.parametrize(("argv", "env"), [(["--debug"], None), ([], "1")])
@@ -73,12 +77,3 @@ def test_debug_prints_the_traceback(monkeypatch: pytest.MonkeyPatch, capsys: pyt
     err = capsys.readouterr().err
     assert "Traceback (most recent call last)" in err
     assert err.strip().splitlines()[-1].startswith("s3batch: internal error: RuntimeError: boom")
-
-
-def test_error_messages_print_as_one_line_whatever_they_quote(monkeypatch: pytest.MonkeyPatch,
-                                                              capsys: pytest.CaptureFixture[str]) -> None:
-    from s3batch_core.errors import InputError
-
-    _crash(monkeypatch, InputError("key a\nb\x1b[31m\u2028c is bad"))
-    assert main(["job", "list", "--region", "us-east-1"]) == 3
-    assert capsys.readouterr().err.splitlines() == ["s3batch: error: key a\\nb\\x1b[31m\\u2028c is bad"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 
@@ -40,10 +41,7 @@ def test_endpoint_from_environment(recording_server: tuple[str, list[dict[str, s
 
 
 def test_only_a_leading_account_label_is_stripped() -> None:
-    class Request:
-        url = "http://123456789012.127.0.0.1:5000/v20180820/jobs?x=1"
-
-    request = Request()
+    request = SimpleNamespace(url="http://123456789012.127.0.0.1:5000/v20180820/jobs?x=1")
     strip_account_host_label(request)
     assert request.url == "http://127.0.0.1:5000/v20180820/jobs?x=1"
     request.url = "https://s3-control.us-east-1.amazonaws.com/v20180820/jobs"

@@ -10,9 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
 
-import boto3
 import pytest
-from moto import mock_aws
 
 REPO = Path(__file__).resolve().parents[2]
 FUNCTION_DIR = REPO / "lambda" / "sentiment"
@@ -43,12 +41,10 @@ def _fresh_container(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 @pytest.fixture
-def s3() -> Iterator[Any]:
-    """A moto S3 client with the test bucket created."""
-    with mock_aws():
-        client = boto3.client("s3", region_name="us-east-1")
-        client.create_bucket(Bucket=BUCKET)
-        yield client
+def s3(s3: Any) -> Any:
+    """The shared moto S3 client (tests/conftest.py) with the test bucket created."""
+    s3.create_bucket(Bucket=BUCKET)
+    return s3
 
 
 @pytest.fixture

@@ -6,15 +6,11 @@ from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote_plus
 
-import boto3
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from moto import mock_aws
 
 _support = importlib.import_module("tests.lambda.conftest")  # `lambda` is a keyword: no from-import
 BUCKET, FakeLambdaContext, load_event_file = _support.BUCKET, _support.FakeLambdaContext, _support.load_event_file
@@ -31,17 +27,8 @@ USER_ARGUMENTS = st.one_of(st.none(), st.dictionaries(st.sampled_from(["mode", "
 OBJECT_BODIES = st.binary(max_size=200) | TEXT.map(str.encode)
 
 
-@pytest.fixture(scope="module")
-def moto_s3() -> Iterator[Any]:
-    """One moto S3 for all examples (starting moto per example would dominate the run time)."""
-    with mock_aws():
-        s3 = boto3.client("s3", region_name="us-east-1")
-        s3.create_bucket(Bucket=BUCKET)
-        yield s3
-
-
 @given(tasks=TASKS, user_arguments=USER_ARGUMENTS, body=OBJECT_BODIES)
-def test_every_task_is_answered_once_with_a_valid_result(moto_s3: Any, tasks: list[dict[str, Any]],
+def test_every_task_is_answered_once_with_a_valid_result(s3: Any, tasks: list[dict[str, Any]],
                                                          user_arguments: Any, body: bytes) -> None:
     import handler
 
@@ -49,7 +36,7 @@ def test_every_task_is_answered_once_with_a_valid_result(moto_s3: Any, tasks: li
     event["tasks"] = tasks
     if user_arguments is not None:
         event["job"]["userArguments"] = user_arguments
-    moto_s3.put_object(Bucket=BUCKET, Key="texts/love.txt", Body=body)
+    s3.put_object(Bucket=BUCKET, Key="texts/love.txt", Body=body)
     response = handler.detect_sentiment(event, FakeLambdaContext())
     assert [r["taskId"] for r in response["results"]] == [t["taskId"] for t in tasks]
     for result in response["results"]:

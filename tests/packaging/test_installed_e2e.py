@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.packaging.conftest import GOOD_POLICY, REPO, WIDE_FINDING, WIDE_POLICY, batch_role_tf, make_repo, offline_pip
+from tests.packaging.conftest import (
+    GOOD_POLICY, REPO, WIDE_FINDING, WIDE_POLICY, batch_role_tf, make_repo, offline_pip, run)
 
 pytestmark = [pytest.mark.needs_index, pytest.mark.e2e]
 LABELS = {"julius-caesar.txt": "NEUTRAL", "little-rascals.txt": "NEGATIVE", "think-of-love.txt": "POSITIVE"}
@@ -51,8 +52,7 @@ class Installed:
 
     def run(self, *args: str, endpoint: str | None = None) -> subprocess.CompletedProcess[str]:
         env = {**self.env, **({"AWS_ENDPOINT_URL": endpoint} if endpoint else {})}
-        return subprocess.run([str(self.venv / "bin" / "s3batch"), *args], cwd=self.repo, env=env,
-                              capture_output=True, text=True, timeout=600, check=False)
+        return run([self.venv / "bin" / "s3batch", *args], cwd=self.repo, env=env, timeout=600)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.packaging.conftest import GOOD_POLICY, WIDE_FINDING, WIDE_POLICY, batch_role_tf, git, make_repo, offline_pip
+from tests.packaging.conftest import (
+    GOOD_POLICY, WIDE_FINDING, WIDE_POLICY, batch_role_tf, git, make_repo, offline_pip, run)
 
 pytestmark = pytest.mark.needs_index
 PATH_WITHOUT_TOOLS = "/usr/bin:/bin"  # git, and neither checkov nor terraform
@@ -30,8 +31,7 @@ def pre_commit(home: Path, repo: Path, wheelhouse: Path, *args: str) -> subproce
     env = {**os.environ, **offline_pip(wheelhouse), "PRE_COMMIT_HOME": str(home), "PATH": PATH_WITHOUT_TOOLS,
            "PRE_COMMIT_COLOR": "never"}
     env.pop("VIRTUAL_ENV", None)
-    return subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=repo, env=env, capture_output=True,
-                          text=True, timeout=900, check=False)
+    return run([sys.executable, "-m", "pre_commit", *args], cwd=repo, env=env)
 
 
 def configured(repo: Path, kit: Path) -> Path:

@@ -7,14 +7,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from moto import mock_aws
 
 from s3batch_core.errors import InputError
 from s3batch.jobs import render
@@ -33,12 +30,10 @@ MANIFESTS = st.one_of(
 )
 
 
-@pytest.fixture(scope="module")
-def moto_s3() -> Iterator[Any]:
-    with mock_aws():
-        s3 = boto3.client("s3", region_name="us-east-1")
-        s3.create_bucket(Bucket="rep")
-        yield s3
+@pytest.fixture
+def moto_s3(s3: Any) -> Any:
+    s3.create_bucket(Bucket="rep")
+    return s3
 
 
 @given(body=MANIFESTS)
