@@ -317,16 +317,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     print(f"job {done.job_id} submitted", file=sys.stderr)
     just_created = replace(_poll_settings(args, clients), new_job_grace=NEW_JOB_GRACE_S)  # not describable at once
-    job = _wait(args, clients, done.job_id, just_created)
+    job = _wait(clients, done.job_id, just_created)
     _print_report(clients, job, render.Format.TEXT, None, _report_keys(args), missing_ok=True)
     return int(exit_code_for(job))
 
 
-def _wait(args: argparse.Namespace, clients: Clients, job_id: str, settings: PollSettings | None = None) -> dict[str, Any]:
+def _wait(clients: Clients, job_id: str, settings: PollSettings) -> dict[str, Any]:
     display = make_display(sys.stderr, job_id)
     try:
-        job = wait_for_job(clients.s3control_poller, clients.account_id, job_id, settings or _poll_settings(args, clients),
-                           display=display)
+        job = wait_for_job(clients.s3control_poller, clients.account_id, job_id, settings, display=display)
     finally:
         display.close()
     for line in outcome_lines(job):
@@ -337,7 +336,7 @@ def _wait(args: argparse.Namespace, clients: Clients, job_id: str, settings: Pol
 def cmd_wait(args: argparse.Namespace) -> int:
     """Wait for a job with a progress bar; the exit code tells how it ended."""
     clients = _job_clients(args)
-    return int(exit_code_for(_wait(args, clients, args.job_id)))
+    return int(exit_code_for(_wait(clients, args.job_id, _poll_settings(args, clients))))
 
 
 def _print_report(clients: Clients, job: dict[str, Any], fmt: render.Format, download: Path | None,
