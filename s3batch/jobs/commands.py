@@ -88,9 +88,9 @@ def _add_target(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--account-id", help="account of the jobs (default: the account_id output, else STS)")
 
 
-def _outputs(args: argparse.Namespace) -> StackOutputs | None:
-    """Stack outputs for submitting: the file given, else terraform's when terraform is on PATH."""
-    if args.outputs is None and shutil.which("terraform") is None:
+def _outputs(args: argparse.Namespace, *, terraform: bool) -> StackOutputs | None:
+    """The outputs file given, else (with `terraform`: for submitting) terraform's when terraform is on PATH."""
+    if args.outputs is None and not (terraform and shutil.which("terraform")):
         return None
     return resolve_outputs(args.outputs, args.terraform_dir)
 
@@ -101,13 +101,8 @@ def _clients(args: argparse.Namespace, outputs: StackOutputs | None) -> Clients:
     return Clients(JobTarget(region=region, endpoint_url=args.endpoint_url, account_id_hint=account))
 
 
-def _job_outputs(args: argparse.Namespace) -> StackOutputs | None:
-    """Stack outputs for commands about an existing job: only when given."""
-    return resolve_outputs(args.outputs, args.terraform_dir) if args.outputs else None
-
-
 def _job_clients(args: argparse.Namespace) -> Clients:
-    return _clients(args, _job_outputs(args))
+    return _clients(args, _outputs(args, terraform=False))
 
 
 def _add_poll(parser: argparse.ArgumentParser) -> None:
@@ -291,7 +286,7 @@ def _settings(args: argparse.Namespace, clients: Clients, outputs: StackOutputs 
 
 def _submit(args: argparse.Namespace) -> tuple[Clients, Any]:
     """Run the submit pipeline; with --dry-run, print the request it would send (`job_id` is then None)."""
-    outputs = _outputs(args)
+    outputs = _outputs(args, terraform=True)
     clients = _clients(args, outputs)
     options = SubmitOptions(
         dry_run=args.dry_run, skip_preflight=args.skip_preflight, probe_report_write=args.probe_report_write,
@@ -322,16 +317,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     print(f"job {done.job_id} submitted", file=sys.stderr)
     just_created = replace(_poll_settings(args, clients), new_job_grace=NEW_JOB_GRACE_S)  # not describable at once
-    job = _wait(args, clients, done.job_id, just_created)
+    job = _wait(clients, done.job_id, just_created)
     _print_report(clients, job, render.Format.TEXT, None, _report_keys(args), missing_ok=True)
     return int(exit_code_for(job))
 
 
-def _wait(args: argparse.Namespace, clients: Clients, job_id: str, settings: PollSettings | None = None) -> dict[str, Any]:
+def _wait(clients: Clients, job_id: str, settings: PollSettings) -> dict[str, Any]:
     display = make_display(sys.stderr, job_id)
     try:
-        job = wait_for_job(clients.s3control_poller, clients.account_id, job_id, settings or _poll_settings(args, clients),
-                           display=display)
+        job = wait_for_job(clients.s3control_poller, clients.account_id, job_id, settings, display=display)
     finally:
         display.close()
     for line in outcome_lines(job):
@@ -342,7 +336,7 @@ def _wait(args: argparse.Namespace, clients: Clients, job_id: str, settings: Pol
 def cmd_wait(args: argparse.Namespace) -> int:
     """Wait for a job with a progress bar; the exit code tells how it ended."""
     clients = _job_clients(args)
-    return int(exit_code_for(_wait(args, clients, args.job_id)))
+    return int(exit_code_for(_wait(clients, args.job_id, _poll_settings(args, clients))))
 
 
 def _print_report(clients: Clients, job: dict[str, Any], fmt: render.Format, download: Path | None,
@@ -386,7 +380,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_retry_failed(args: argparse.Namespace) -> int:
     """New job over the failed tasks of a finished job, with the same operation, role and report."""
-    outputs = _job_outputs(args)
+    outputs = _outputs(args, terraform=False)
     clients = _clients(args, outputs)
     job = describe_job(clients.s3control, clients.account_id, args.job_id)
     location = reports.job_report(clients.s3, job)

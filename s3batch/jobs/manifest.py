@@ -243,15 +243,11 @@ def upload_folder(
 
 def list_bucket(s3: Any, bucket: str, prefix: str = "", *, versions: bool = False) -> Iterator[ManifestEntry]:
     """Every object under bucket/prefix, page by page (ListObjectsV2, or ListObjectVersions for version ids)."""
-    if versions:
-        pages = s3.get_paginator("list_object_versions").paginate(Bucket=bucket, Prefix=prefix)
-        for page in pages:
-            for item in page.get("Versions", ()):
-                yield ManifestEntry(bucket, item["Key"], item.get("VersionId") or NULL_VERSION, item.get("Size"))
-        return
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-        for item in page.get("Contents", ()):
-            yield ManifestEntry(bucket, item["Key"], None, item.get("Size"))
+    listing, member = ("list_object_versions", "Versions") if versions else ("list_objects_v2", "Contents")
+    for page in s3.get_paginator(listing).paginate(Bucket=bucket, Prefix=prefix):
+        for item in page.get(member, ()):
+            version = (item.get("VersionId") or NULL_VERSION) if versions else None
+            yield ManifestEntry(bucket, item["Key"], version, item.get("Size"))
 
 
 # --- checking existing manifests --------------------------------------------------------------------------------

@@ -46,10 +46,6 @@ class PreflightResult:
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
 
 def requirements(scope: dict[str, Any], sample: Sequence[ManifestEntry]) -> list[catalogue.Requirement]:
     """The catalogue's requirements for the job and a sample of its tasks, each (action, resource) once."""
@@ -208,8 +204,7 @@ def check_restore_sample(s3: Any, body: dict[str, Any], sample: Sequence[Manifes
     return problems
 
 
-def check_report_location(s3: Any, report: dict[str, Any], *, probe_write: bool,
-                          notes: list[str] | None = None) -> list[Problem]:
+def check_report_location(s3: Any, report: dict[str, Any], notes: list[str], *, probe_write: bool) -> list[Problem]:
     """The report bucket exists; with probe_write (--probe-report-write: we write into users' buckets only when
     asked), one zero-byte object can be written and deleted, with the caller's credentials.
 
@@ -225,8 +220,7 @@ def check_report_location(s3: Any, report: dict[str, Any], *, probe_write: bool,
     except ClientError as exc:
         code = _code(exc)
         if code in ("403", "AccessDenied", "Forbidden"):
-            if notes is not None:
-                notes.append(f"report bucket {bucket} not checked: HeadBucket is forbidden to you ({code})")
+            notes.append(f"report bucket {bucket} not checked: HeadBucket is forbidden to you ({code})")
             return []
         what = "does not exist" if code in ("404", "NoSuchBucket") else f"is not reachable ({code})"
         return [Problem("report", f"report bucket {bucket} {what}; create it or fix --report-bucket")]
@@ -246,7 +240,7 @@ def enforce(result: PreflightResult, log: Any, hint: str = "fix them or use --sk
         print(one_line(f"preflight note: {note}"), file=log)
     for problem in result.problems:
         print(one_line(f"preflight: {problem}"), file=log)
-    if not result.ok:
+    if result.problems:
         raise InputError(f"preflight found {len(result.problems)} problem(s); {hint}")
     print("preflight: ok", file=log)
 
@@ -284,6 +278,6 @@ def run_preflight(
         if sample:  # "You must create the job in the same Region as the archived objects" (User Guide)
             result.problems += check_bucket_region(clients.s3, sample[0].bucket, region, result.notes, "restore",
                                                    "bucket", "restore jobs must be created in the objects' Region")
-    result.problems += check_report_location(clients.s3, request["Report"], probe_write=probe_report_write,
-                                             notes=result.notes)
+    result.problems += check_report_location(clients.s3, request["Report"], result.notes,
+                                             probe_write=probe_report_write)
     return result

@@ -207,47 +207,42 @@ def wait_for_job(
     failing_since: float | None = None
     told_failing_at: float | None = None
 
-    def pause(seconds: float, status: str) -> None:
-        """Sleep, but never past the deadline; at the deadline `--timeout` is kept: exit 4."""
-        if deadline is not None and clock() + seconds > deadline:
-            if clock() < deadline:
-                sleep(deadline - clock())
-            raise S3BatchError(f"job {job_id} is still {status} after {settings.timeout:g}s", exit_code=ExitCode.TIMEOUT)
-        sleep(seconds)
-
     while True:
+        moved = False  # progress resets the backoff; anything else lengthens it
         try:
             job = describe_job(s3control, account_id, job_id)
         except S3BatchError:  # not found: fatal, unless the job was created a moment ago
             if clock() - started >= settings.new_job_grace:
                 raise
-            interval = min(interval * BACKOFF, settings.max_interval)
-            pause(interval, "not describable yet")
-            continue
+            status = "not describable yet"
         except (ClientError, BotoCoreError) as error:
-            now = clock()
+            now, kind = clock(), _failure_kind(error)
             failing_since = now if failing_since is None else failing_since
             if not standard_mode_retries(error, operation) or now - failing_since >= settings.transient_patience:
                 raise S3BatchError(f"job {job_id}: DescribeJob failed: {error}", exit_code=ExitCode.JOB_FAILED) from None
             if told_failing_at is None or now - told_failing_at >= FAILING_NOTICE_S:
-                display.message(f"{_failure_kind(error)}, retrying… {now - failing_since:.0f} s ({error})")
+                display.message(f"{kind}, retrying… {now - failing_since:.0f} s ({error})")
                 told_failing_at = now
-            interval = min(interval * BACKOFF, settings.max_interval)
-            pause(interval, "unknown (DescribeJob is failing: " + _failure_kind(error) + ")")
-            continue
-        if failing_since is not None:
-            display.message(f"DescribeJob answers again after {clock() - failing_since:.0f} s")
-        failing_since = told_failing_at = None
-        progress = Progress.from_job(job)
-        display.update(progress)
-        if progress.status in stop_at:
-            return job
-        if progress.status == "Suspended" and not told_suspended:
-            display.message(_explain_suspended(job, job_id))
-            told_suspended = True
-        interval = settings.min_interval if progress != last else min(interval * BACKOFF, settings.max_interval)
-        last = progress
-        pause(interval, progress.status)
+            status = f"unknown (DescribeJob is failing: {kind})"
+        else:
+            if failing_since is not None:
+                display.message(f"DescribeJob answers again after {clock() - failing_since:.0f} s")
+            failing_since = told_failing_at = None
+            progress = Progress.from_job(job)
+            display.update(progress)
+            if progress.status in stop_at:
+                return job
+            if progress.status == "Suspended" and not told_suspended:
+                display.message(_explain_suspended(job, job_id))
+                told_suspended = True
+            status, moved = progress.status, progress != last
+            last = progress
+        interval = settings.min_interval if moved else min(interval * BACKOFF, settings.max_interval)
+        if deadline is not None and clock() + interval > deadline:  # sleep up to it, never past: `--timeout` holds
+            if clock() < deadline:
+                sleep(deadline - clock())
+            raise S3BatchError(f"job {job_id} is still {status} after {settings.timeout:g}s", exit_code=ExitCode.TIMEOUT)
+        sleep(interval)
 
 
 FAILING_NOTICE_S = 10.0  # while DescribeJob keeps failing, say so at most this often
