@@ -69,30 +69,23 @@ def long_text(documents: int) -> str:
     return sentence * (documents * DOCUMENT_BYTES // len(sentence))
 
 
-class TextListRecorder:
-    def __init__(self, client: Any) -> None:
-        self.calls: list[list[str]] = []
-        client.meta.events.register("before-parameter-build.comprehend.BatchDetectSentiment", self._record)
-
-    def _record(self, params: dict[str, Any], **_: Any) -> None:
-        self.calls.append(list(params["TextList"]))
-
-
 def test_full_mode_batches_25_documents_and_weights_by_size(comprehend: Stubber, run_on,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MAX_BYTES", "200000")
     text = long_text(30)
     rest = len(split_documents(text)) - 25
     assert 5 <= rest <= 7
-    recorder = TextListRecorder(comprehend_client())
+    calls: list[list[str]] = []  # the TextList of every BatchDetectSentiment call
+    comprehend_client().meta.events.register("before-parameter-build.comprehend.BatchDetectSentiment",
+                                             lambda params, **_: calls.append(list(params["TextList"])))
     positive, negative = detected("POSITIVE", 0.9, 0.0, 0.1, 0.0), detected("NEGATIVE", 0.0, 0.8, 0.2, 0.0)
     comprehend.add_response("batch_detect_sentiment",
                             {"ResultList": [{"Index": i, **positive} for i in range(25)], "ErrorList": []})
     comprehend.add_response("batch_detect_sentiment",
                             {"ResultList": [{"Index": i, **negative} for i in range(rest)], "ErrorList": []})
     record = run_on("long.txt", text, user_arguments={"Mode": "full"})
-    documents = [doc for call in recorder.calls for doc in call]
-    assert [len(call) for call in recorder.calls] == [25, rest]
+    documents = [doc for call in calls for doc in call]
+    assert [len(call) for call in calls] == [25, rest]
     assert "".join(documents) == text
     sizes = [len(doc.encode()) for doc in documents]
     assert max(sizes) <= DOCUMENT_BYTES
