@@ -65,8 +65,5 @@ def _is_empty_object(error: ClientError) -> bool:
 
 def _object_size(content_range: str | None, received: int) -> int:
     # "bytes 0-4999/123456": the total after the slash; absent when S3 sent the whole object.
-    if content_range and "/" in content_range:
-        total = content_range.rsplit("/", 1)[1]
-        if total.isdigit():
-            return int(total)
-    return received
+    _, slash, total = (content_range or "").rpartition("/")
+    return int(total) if slash and total.isdigit() else received
