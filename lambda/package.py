@@ -36,8 +36,7 @@ def build(output: Path, pip_args: list[str] | None = None) -> str:
     with tempfile.TemporaryDirectory(prefix="sentiment-package-") as tmp:
         vendor = Path(tmp) / "vendor"
         install_requirements(vendor, pip_args or [])
-        entries = {**collect(vendor), **{name: path for source in SOURCES
-                                         for name, path in collect(FUNCTION_DIR, source).items()}}
+        entries = {**collect(vendor), **collect(FUNCTION_DIR, *SOURCES)}
         with atomic_file(output) as handle:
             write_zip(handle, entries)
     return source_code_hash(output)
@@ -51,10 +50,10 @@ def install_requirements(target: Path, pip_args: list[str]) -> None:
     subprocess.run(command, check=True)
 
 
-def collect(root: Path, relative: str = "") -> dict[str, Path]:
-    """Archive name -> file for every file under root/relative (or that one file), minus bytecode."""
-    start = root / relative if relative else root
-    files = [start] if start.is_file() else [p for p in start.rglob("*") if p.is_file()]
+def collect(root: Path, *relatives: str) -> dict[str, Path]:
+    """Archive name -> file for every file under root (or under, or at, each of root/relatives), minus bytecode."""
+    starts = [root / relative for relative in relatives] or [root]
+    files = [p for start in starts for p in ([start] if start.is_file() else start.rglob("*")) if p.is_file()]
     return {
         path.relative_to(root).as_posix(): path
         for path in files

@@ -15,7 +15,6 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 FUNCTION_DIR = REPO / "lambda" / "sentiment"
 EVENTS_DIR = Path(__file__).resolve().parent / "events"
-SAMPLES_DIR = REPO / "files"
 BUCKET = "amzn-s3-demo-bucket"
 FUNCTION_ENV = ("SENTIMENT_BACKEND", "SENTIMENT_MODE", "LANGUAGE_CODE", "MAX_BYTES")
 

@@ -30,23 +30,22 @@ def comprehend(s3: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Stubber]:
         stubber.assert_no_pending_responses()
 
 
-def test_detect_sentiment_success(comprehend: Stubber, run_on) -> None:
+# The function's LANGUAGE_CODE (default en), or the LanguageCode user argument, reaches Comprehend.
+@pytest.mark.parametrize(("text", "arguments", "language"), [
+    (TEXT, None, "en"),
+    ("Querida Darla, te odio.", {"LanguageCode": "es"}, "es"),
+], ids=["default-language", "language-code-user-argument"])
+def test_detect_sentiment_success(comprehend: Stubber, run_on, text: str, arguments: dict[str, str] | None,
+                                  language: str) -> None:
     comprehend.add_response("detect_sentiment", detected("NEGATIVE", 0.01, 0.95, 0.03, 0.01),
-                            {"Text": TEXT, "LanguageCode": "en"})
-    record = run_on("letter.txt", TEXT)
+                            {"Text": text, "LanguageCode": language})
+    record = run_on("letter.txt", text, user_arguments=arguments)
     assert record["resultCode"] == "Succeeded"
     assert record["result"] == {
         "label": "NEGATIVE", "scores": {"positive": 0.01, "negative": 0.95, "neutral": 0.03, "mixed": 0.01},
-        "backend": "comprehend", "language": "en", "mode": "head", "bytes_analyzed": len(TEXT),
+        "backend": "comprehend", "language": language, "mode": "head", "bytes_analyzed": len(text),
         "truncated": False, "empty": False, "tagged": False,
     }
-
-
-def test_language_code_user_argument_reaches_comprehend(comprehend: Stubber, run_on) -> None:
-    comprehend.add_response("detect_sentiment", detected("NEGATIVE", 0.0, 0.9, 0.1, 0.0),
-                            {"Text": "Querida Darla, te odio.", "LanguageCode": "es"})
-    record = run_on("carta.txt", "Querida Darla, te odio.", user_arguments={"LanguageCode": "es"})
-    assert record["result"]["language"] == "es"
 
 
 def test_head_mode_sends_at_most_5000_bytes_cut_on_a_character(comprehend: Stubber, run_on) -> None:
@@ -69,30 +68,23 @@ def long_text(documents: int) -> str:
     return sentence * (documents * DOCUMENT_BYTES // len(sentence))
 
 
-class TextListRecorder:
-    def __init__(self, client: Any) -> None:
-        self.calls: list[list[str]] = []
-        client.meta.events.register("before-parameter-build.comprehend.BatchDetectSentiment", self._record)
-
-    def _record(self, params: dict[str, Any], **_: Any) -> None:
-        self.calls.append(list(params["TextList"]))
-
-
 def test_full_mode_batches_25_documents_and_weights_by_size(comprehend: Stubber, run_on,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MAX_BYTES", "200000")
     text = long_text(30)
     rest = len(split_documents(text)) - 25
     assert 5 <= rest <= 7
-    recorder = TextListRecorder(comprehend_client())
+    calls: list[list[str]] = []  # the TextList of every BatchDetectSentiment call
+    comprehend_client().meta.events.register("before-parameter-build.comprehend.BatchDetectSentiment",
+                                             lambda params, **_: calls.append(list(params["TextList"])))
     positive, negative = detected("POSITIVE", 0.9, 0.0, 0.1, 0.0), detected("NEGATIVE", 0.0, 0.8, 0.2, 0.0)
     comprehend.add_response("batch_detect_sentiment",
                             {"ResultList": [{"Index": i, **positive} for i in range(25)], "ErrorList": []})
     comprehend.add_response("batch_detect_sentiment",
                             {"ResultList": [{"Index": i, **negative} for i in range(rest)], "ErrorList": []})
     record = run_on("long.txt", text, user_arguments={"Mode": "full"})
-    documents = [doc for call in recorder.calls for doc in call]
-    assert [len(call) for call in recorder.calls] == [25, rest]
+    documents = [doc for call in calls for doc in call]
+    assert [len(call) for call in calls] == [25, rest]
     assert "".join(documents) == text
     sizes = [len(doc.encode()) for doc in documents]
     assert max(sizes) <= DOCUMENT_BYTES

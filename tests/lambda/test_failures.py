@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from botocore.exceptions import (
+    ClientError,
     ConnectTimeoutError,
     EndpointConnectionError,
     NoCredentialsError,
     ReadTimeoutError,
 )
-from botocore.exceptions import ClientError
 
 from batch_sentiment.failures import from_client_error, from_sdk_error
 

@@ -72,19 +72,28 @@ def test_event_without_job_still_answers(love: str, load_event, invoke_one) -> N
     assert invoke_one(event)["resultCode"] == "Succeeded"
 
 
-@pytest.mark.parametrize(("arguments", "message"), [
-    ({"Mode": "everything"}, "user argument Mode='everything' is not one of: head, full"),
-    ({"mode": "full"}, "unknown user argument(s) mode; supported: LanguageCode, Mode, TagKey"),
-    ({"LanguageCode": "xx"}, "user argument LanguageCode='xx' is not a Comprehend sentiment language"),
-    ({"TagKey": "aws:reserved"}, "user argument TagKey='aws:reserved' is not a valid S3 tag key"),
-    ({"TagKey": "bad*char"}, "is not a valid S3 tag key"),
-    ({"TagKey": "k" * 129}, "is not a valid S3 tag key"),
-    ({"TagKey": ""}, "user argument TagKey='' is not a valid S3 tag key"),
-    ({"Mode": 1}, "user argument Mode must be a string, got int"),
-    (["Mode"], "job.userArguments must be a map of strings"),
+# Schema 2.0 user arguments (the job's) and environment variables (the function's).
+@pytest.mark.parametrize(("arguments", "environment", "message"), [
+    ({"Mode": "everything"}, {}, "user argument Mode='everything' is not one of: head, full"),
+    ({"mode": "full"}, {}, "unknown user argument(s) mode; supported: LanguageCode, Mode, TagKey"),
+    ({"LanguageCode": "xx"}, {}, "user argument LanguageCode='xx' is not a Comprehend sentiment language"),
+    ({"TagKey": "aws:reserved"}, {}, "user argument TagKey='aws:reserved' is not a valid S3 tag key"),
+    ({"TagKey": "bad*char"}, {}, "is not a valid S3 tag key"),
+    ({"TagKey": "k" * 129}, {}, "is not a valid S3 tag key"),
+    ({"TagKey": ""}, {}, "user argument TagKey='' is not a valid S3 tag key"),
+    ({"Mode": 1}, {}, "user argument Mode must be a string, got int"),
+    (["Mode"], {}, "job.userArguments must be a map of strings"),
+    (None, {"SENTIMENT_BACKEND": "magic"}, "SENTIMENT_BACKEND='magic' is not one of: comprehend, lexicon"),
+    (None, {"LANGUAGE_CODE": "klingon"}, "LANGUAGE_CODE='klingon' is not a Comprehend sentiment language"),
+    (None, {"MAX_BYTES": "lots"}, "MAX_BYTES='lots' is not an integer"),
+    (None, {"MAX_BYTES": "0"}, "MAX_BYTES=0 must be between 1 and"),
+    (None, {"SENTIMENT_MODE": "tail"}, "SENTIMENT_MODE='tail' is not one of: head, full"),
 ])
-def test_bad_user_arguments_fail_the_task_with_a_clear_message(love: str, event_for, invoke_one,
-                                                               arguments: object, message: str) -> None:
+def test_bad_configuration_fails_the_task_with_a_clear_message(love: str, event_for, invoke_one,
+                                                               monkeypatch: pytest.MonkeyPatch, arguments: object,
+                                                               environment: dict[str, str], message: str) -> None:
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
     record = invoke_one(event_for(love, user_arguments=arguments))
     assert record["resultCode"] == "PermanentFailure"
     assert record["resultString"].startswith("configuration error: ")
@@ -95,22 +104,6 @@ def test_lexicon_backend_refuses_other_languages(love: str, event_for, invoke_on
     record = invoke_one(event_for(love, user_arguments={"LanguageCode": "fr"}))
     assert record["resultCode"] == "PermanentFailure"
     assert "lexicon backend cannot analyse LanguageCode='fr'" in record["resultString"]
-
-
-@pytest.mark.parametrize(("name", "value", "message"), [
-    ("SENTIMENT_BACKEND", "magic", "SENTIMENT_BACKEND='magic' is not one of: comprehend, lexicon"),
-    ("LANGUAGE_CODE", "klingon", "LANGUAGE_CODE='klingon' is not a Comprehend sentiment language"),
-    ("MAX_BYTES", "lots", "MAX_BYTES='lots' is not an integer"),
-    ("MAX_BYTES", "0", "MAX_BYTES=0 must be between 1 and"),
-    ("SENTIMENT_MODE", "tail", "SENTIMENT_MODE='tail' is not one of: head, full"),
-])
-def test_bad_configuration_fails_every_task_without_raising(love: str, event_for, invoke_one, name: str,
-                                                            value: str, message: str,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(name, value)
-    record = invoke_one(event_for(love))
-    assert record["resultCode"] == "PermanentFailure"
-    assert message in record["resultString"]
 
 
 def test_schema_2_user_arguments_apply_and_show_in_the_result(love: str, event_for, invoke_one) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 
@@ -19,28 +20,28 @@ def tag_set(s3: Any, key: str, version_id: str | None = None) -> dict[str, str]:
     return {t["Key"]: t["Value"] for t in s3.get_object_tagging(Bucket=BUCKET, Key=key, **extra)["TagSet"]}
 
 
-def test_label_is_added_and_existing_tags_are_kept(s3: Any, run_on) -> None:
-    record = run_on("in box/a+b.txt", POSITIVE, tagging="owner=data-team&tier=gold", user_arguments=LABEL)
+ALMOST_FULL = {f"k{i}": f"v{i}" for i in range(MAX_TAGS - 1)}  # room for one more tag
+
+
+@pytest.mark.parametrize(("tagging", "body", "expected"), [
+    ("owner=data-team&tier=gold", POSITIVE, {"owner": "data-team", "tier": "gold", "sentiment": "POSITIVE"}),
+    ("sentiment=POSITIVE&owner=x", NEGATIVE, {"sentiment": "NEGATIVE", "owner": "x"}),
+    (urlencode(ALMOST_FULL | {"sentiment": "NEUTRAL"}), POSITIVE, ALMOST_FULL | {"sentiment": "POSITIVE"}),
+    (None, b"", {"sentiment": "NEUTRAL"}),
+], ids=["added-others-kept", "replaced", "full-set-with-the-key", "empty-object-neutral"])
+def test_label_is_merged_into_the_tag_set(s3: Any, run_on, tagging: str | None, body: bytes,
+                                          expected: dict[str, str]) -> None:
+    record = run_on("in box/a+b.txt", body, tagging=tagging, user_arguments=LABEL)
     assert record["resultCode"] == "Succeeded" and record["result"]["tagged"] is True
-    assert tag_set(s3, "in box/a+b.txt") == {"owner": "data-team", "tier": "gold", "sentiment": "POSITIVE"}
-
-
-def test_existing_label_tag_is_replaced_in_place(s3: Any, run_on) -> None:
-    run_on("a.txt", NEGATIVE, tagging="sentiment=POSITIVE&owner=x", user_arguments=LABEL)
-    assert tag_set(s3, "a.txt") == {"sentiment": "NEGATIVE", "owner": "x"}
+    assert tag_set(s3, "in box/a+b.txt") == expected
 
 
 def test_full_tag_set_is_a_clear_permanent_failure_and_keeps_the_tags(s3: Any, run_on) -> None:
-    record = run_on("a.txt", POSITIVE, tagging="&".join(f"k{i}=v{i}" for i in range(MAX_TAGS)), user_arguments=LABEL)
+    full = ALMOST_FULL | {"last": "one"}
+    record = run_on("a.txt", POSITIVE, tagging=urlencode(full), user_arguments=LABEL)
     assert record["resultCode"] == "PermanentFailure"
     assert "already has 10 tags (S3 allows 10)" in record["resultString"]
-    assert tag_set(s3, "a.txt") == {f"k{i}": f"v{i}" for i in range(MAX_TAGS)}
-
-
-def test_full_tag_set_that_already_has_the_key_is_updated(s3: Any, run_on) -> None:
-    full = "&".join(f"k{i}=v{i}" for i in range(MAX_TAGS - 1)) + "&sentiment=NEUTRAL"
-    assert run_on("a.txt", POSITIVE, tagging=full, user_arguments=LABEL)["resultCode"] == "Succeeded"
-    assert tag_set(s3, "a.txt")["sentiment"] == "POSITIVE" and len(tag_set(s3, "a.txt")) == MAX_TAGS
+    assert tag_set(s3, "a.txt") == full
 
 
 def test_tags_go_on_the_version_that_was_read(versioned_s3: Any, event_for, invoke_one) -> None:
@@ -56,12 +57,6 @@ def test_unversioned_task_in_versioned_bucket_tags_the_version_read(versioned_s3
     read = versioned_s3.put_object(Bucket=BUCKET, Key="r.txt", Body=NEGATIVE)["VersionId"]
     invoke_one(event_for("r.txt", user_arguments={"TagKey": "mood"}))
     assert tag_set(versioned_s3, "r.txt", read) == {"mood": "NEGATIVE"}
-
-
-def test_empty_object_is_tagged_with_its_neutral_label(s3: Any, run_on) -> None:
-    record = run_on("e.txt", b"", user_arguments=LABEL)
-    assert record["result"]["empty"] is True
-    assert tag_set(s3, "e.txt") == {"sentiment": "NEUTRAL"}
 
 
 @pytest.mark.parametrize(("existing", "expected"), [

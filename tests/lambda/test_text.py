@@ -35,10 +35,6 @@ def test_what_is_not_utf8_text_fails_the_task_permanently(data: bytes, cut: bool
     assert failure.value.result_code == "PermanentFailure"
 
 
-def test_short_text_is_one_document() -> None:
-    assert split_documents("Hello there.") == ["Hello there."]
-
-
 def test_documents_respect_the_byte_limit_and_rejoin_to_the_text() -> None:
     text = ("Ünïcödé wörds everywhere 😀 and more. " * 600).strip()
     documents = split_documents(text)
@@ -48,13 +44,10 @@ def test_documents_respect_the_byte_limit_and_rejoin_to_the_text() -> None:
     assert all(doc.endswith(" ") for doc in documents[:-1])
 
 
-def test_text_without_whitespace_is_cut_on_character_boundaries() -> None:
-    text = "€" * 4000  # 12,000 bytes, no whitespace
-    documents = split_documents(text)
-    assert [len(doc.encode()) for doc in documents] == [4998, 4998, 2004]
-    assert "".join(documents) == text
-
-
-def test_blank_documents_are_dropped() -> None:
-    text = "a" * 10 + " " * 12_000 + "b"
-    assert split_documents(text) == ["a" * 10 + " " * 4990, " " * 2010 + "b"]  # the all-blank middle is gone
+@pytest.mark.parametrize(("text", "documents"), [
+    ("Hello there.", ["Hello there."]),
+    ("€" * 4000, ["€" * 1666, "€" * 1666, "€" * 668]),  # 4,998 + 4,998 + 2,004 bytes, each cut between characters
+    ("a" * 10 + " " * 12_000 + "b", ["a" * 10 + " " * 4990, " " * 2010 + "b"]),  # the all-blank middle is gone
+], ids=["short-text-is-one-document", "no-whitespace-cut-on-characters", "blank-documents-dropped"])
+def test_split_documents(text: str, documents: list[str]) -> None:
+    assert split_documents(text) == documents

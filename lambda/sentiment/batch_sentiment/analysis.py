@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes.s3_batch_operation_event import S3BatchOperationTask
 
 from batch_sentiment.backends import Backend
 from batch_sentiment.failures import permanent
-from batch_sentiment.reader import read_prefix
+from batch_sentiment.reader import Target, read_prefix
 from batch_sentiment.scores import EMPTY, Sentiment
 from batch_sentiment.settings import Settings
 from batch_sentiment.tagging import tag_object
 from batch_sentiment.text import DOCUMENT_BYTES, decode_prefix
-
-
-@dataclass(frozen=True)
-class Target:
-    """The object a task names: bucket, decoded key, version (None when unversioned)."""
-
-    bucket: str
-    key: str
-    version_id: str | None
 
 
 @dataclass(frozen=True)
@@ -62,12 +53,12 @@ def analyze_task(task: S3BatchOperationTask, settings: Settings, backend: Backen
         raise permanent(f"the {backend.name} backend cannot analyse LanguageCode={settings.language_code!r} "
                         f"(it supports {', '.join(backend.languages)}); use SENTIMENT_BACKEND=comprehend")
     limit = DOCUMENT_BYTES if settings.mode == "head" else settings.max_bytes
-    prefix = read_prefix(s3, target.bucket, target.key, target.version_id, limit)
+    prefix = read_prefix(s3, target, limit)
     text, consumed = decode_prefix(prefix.data, cut=prefix.cut)
     empty = not text.strip()
     sentiment = EMPTY if empty else backend.analyze(text, settings.language_code)
     if settings.tag_key:
         # Tag the version that was read, even if a newer one was written meanwhile.
-        tag_object(s3, target.bucket, target.key, prefix.version_id, settings.tag_key, sentiment.label)
+        tag_object(s3, replace(target, version_id=prefix.version_id), settings.tag_key, sentiment.label)
     return Analysis(sentiment, settings, bytes_analyzed=consumed, truncated=consumed < prefix.object_size,
                     empty=empty)

@@ -33,12 +33,11 @@ class ComprehendBackend:
         documents = split_documents(text)
         if len(documents) == 1:
             return self._detect(documents[0], language_code)
-        parts: list[tuple[Mapping[str, float], float]] = []
+        sentiments: list[Sentiment] = []
         for first in range(0, len(documents), BATCH_SIZE):
-            batch = documents[first:first + BATCH_SIZE]
-            for index, sentiment in enumerate(self._detect_batch(batch, language_code, first)):
-                parts.append((sentiment.scores, float(len(batch[index].encode("utf-8")))))
-        scores = weighted_mean(parts)
+            sentiments += self._detect_batch(documents[first:first + BATCH_SIZE], language_code, first)
+        scores = weighted_mean([(sentiment.scores, float(len(document.encode("utf-8"))))
+                                for sentiment, document in zip(sentiments, documents, strict=True)])
         return Sentiment(strongest(scores), scores)
 
     def _detect(self, document: str, language_code: str) -> Sentiment:
@@ -57,7 +56,6 @@ class ComprehendBackend:
         if missing:
             raise temporary(f"BatchDetectSentiment returned no result for document(s) {missing[:5]}; retryable")
         return [by_index[i] for i in range(len(batch))]
-
 
 
 def _sentiment(item: Mapping[str, Any]) -> Sentiment:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.data_classes import S3BatchOperationEvent, S3BatchOperationResponseRecord
+from aws_lambda_powertools.utilities.data_classes import S3BatchOperationResponseRecord
 from aws_lambda_powertools.utilities.data_classes.s3_batch_operation_event import S3BatchOperationTask
 from botocore.exceptions import BotoCoreError
 
@@ -30,7 +30,6 @@ def handle_event(raw: dict[str, Any], context: Any = None) -> dict[str, Any]:
     An event without a `tasks` list is malformed as a whole and raises (a function error, as AWS
     reports it); anything wrong with one task or the configuration fails tasks, not the invocation.
     """
-    event = S3BatchOperationEvent(raw)
     tasks = raw["tasks"]
     if not isinstance(tasks, list):
         raise TypeError("malformed S3 Batch Operations event: 'tasks' is not a list")
@@ -41,9 +40,9 @@ def handle_event(raw: dict[str, Any], context: Any = None) -> dict[str, Any]:
     records = [record for item in tasks if (record := _answer(item, setup)) is not None]
     # Built here rather than with S3BatchOperationResponse.asdict(), which refuses more than one result.
     return {
-        "invocationSchemaVersion": event.get("invocationSchemaVersion"),
+        "invocationSchemaVersion": raw.get("invocationSchemaVersion"),
         "treatMissingKeysAs": TREAT_MISSING_KEYS_AS,
-        "invocationId": event.get("invocationId"),
+        "invocationId": raw.get("invocationId"),
         "results": [record.asdict() for record in records],
     }
 

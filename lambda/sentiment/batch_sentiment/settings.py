@@ -32,6 +32,7 @@ USER_ARGUMENTS = (ARG_LANGUAGE, ARG_MODE, ARG_TAG_KEY)
 
 # S3 tag keys: 1-128 Unicode characters of letters, digits, spaces and + - = . _ : / @; "aws:" is reserved.
 _TAG_KEY = re.compile(r"[\w\s+\-=.:/@]{1,128}")
+_LANGUAGE = "a Comprehend sentiment language"
 
 
 class ConfigurationError(ValueError):
@@ -61,7 +62,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read and validate SENTIMENT_BACKEND, LANGUAGE_CODE, SENTIMENT_MODE and MAX_BYTES."""
     env = os.environ if environ is None else environ
     backend = _choice(_env(env, "SENTIMENT_BACKEND", DEFAULT_BACKEND), BACKENDS, "SENTIMENT_BACKEND")
-    language = _language(_env(env, "LANGUAGE_CODE", DEFAULT_LANGUAGE), "LANGUAGE_CODE")
+    language = _choice(_env(env, "LANGUAGE_CODE", DEFAULT_LANGUAGE), comprehend_languages(), "LANGUAGE_CODE",
+                       _LANGUAGE)
     mode = _choice(_env(env, "SENTIMENT_MODE", DEFAULT_MODE), MODES, "SENTIMENT_MODE")
     return Settings(backend=backend, language_code=language, mode=mode, max_bytes=_max_bytes(env))
 
@@ -79,7 +81,8 @@ def with_user_arguments(settings: Settings, arguments: object) -> Settings:
     for name in USER_ARGUMENTS:
         if name in arguments and not isinstance(arguments[name], str):
             raise ConfigurationError(f"user argument {name} must be a string, got {type(arguments[name]).__name__}")
-    language = _language(arguments.get(ARG_LANGUAGE, settings.language_code), f"user argument {ARG_LANGUAGE}")
+    language = _choice(arguments.get(ARG_LANGUAGE, settings.language_code), comprehend_languages(),
+                       f"user argument {ARG_LANGUAGE}", _LANGUAGE)
     mode = _choice(arguments.get(ARG_MODE, settings.mode), MODES, f"user argument {ARG_MODE}")
     tag_key = arguments.get(ARG_TAG_KEY, settings.tag_key)
     if tag_key is not None:
@@ -92,17 +95,10 @@ def _env(env: Mapping[str, str], name: str, default: str) -> str:
     return env.get(name, default).strip() or default
 
 
-def _choice(value: str, choices: tuple[str, ...], source: str) -> str:
+def _choice(value: str, choices: tuple[str, ...], source: str, kind: str = "one of") -> str:
     if value not in choices:
-        raise ConfigurationError(f"{source}={value!r} is not one of: {', '.join(choices)}")
+        raise ConfigurationError(f"{source}={value!r} is not {kind}: {', '.join(choices)}")
     return value
-
-
-def _language(code: str, source: str) -> str:
-    if code not in comprehend_languages():
-        raise ConfigurationError(f"{source}={code!r} is not a Comprehend sentiment language: "
-                                 f"{', '.join(comprehend_languages())}")
-    return code
 
 
 def _check_tag_key(key: str) -> None:

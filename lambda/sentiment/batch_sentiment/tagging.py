@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from batch_sentiment.failures import call_aws, permanent
+from batch_sentiment.reader import Target
 
 MAX_TAGS = 10  # S3's limit of tags per object
 
@@ -23,20 +24,16 @@ def merged_tags(existing: Sequence[Mapping[str, str]], key: str, value: str) -> 
     return [*tags, {"Key": key, "Value": value}]
 
 
-def tag_object(s3: Any, bucket: str, key: str, version_id: str | None, tag_key: str, value: str) -> None:
+def tag_object(s3: Any, target: Target, tag_key: str, value: str) -> None:
     """GetObjectTagging + PutObjectTagging on the same version, keeping every other tag.
 
     S3 has no conditional tagging write: a tag written by someone else between the two calls is lost.
     """
-    target: dict[str, str] = {"Bucket": bucket, "Key": key}
-    if version_id:
-        target["VersionId"] = version_id
-    versioned = "Version" if version_id else ""
-    where = f"s3://{bucket}/{key}" + (f" version {version_id}" if version_id else "")
-    current = call_aws(s3.get_object_tagging, f"GetObjectTagging {where}",
-                       f"s3:GetObject{versioned}Tagging", **target)["TagSet"]
+    versioned = "Version" if target.version_id else ""
+    current = call_aws(s3.get_object_tagging, f"GetObjectTagging {target}",
+                       f"s3:GetObject{versioned}Tagging", **target.request)["TagSet"]
     tags = merged_tags(current, tag_key, value)
     if tags == current:
         return  # already labelled: no write, no new version of the tag set
-    call_aws(s3.put_object_tagging, f"PutObjectTagging {where}", f"s3:PutObject{versioned}Tagging",
-             **target, Tagging={"TagSet": tags})
+    call_aws(s3.put_object_tagging, f"PutObjectTagging {target}", f"s3:PutObject{versioned}Tagging",
+             **target.request, Tagging={"TagSet": tags})
