@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from s3batch.emulator.engine import execution
 from s3batch.emulator.engine.contract import ExecutionResult, JobRequest
+from s3batch.emulator.engine.failures import JobFailure
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -145,6 +148,13 @@ class Stack:
     def run(self, request: JobRequest, progress: Progress | None = None) -> ExecutionResult:
         prepared = execution.prepare(request)
         return execution.execute(prepared, progress or Progress())
+
+
+def job_failure(request: JobRequest) -> JobFailure:
+    """The JobFailure that preparing `request` raises (the test fails if the job prepares)."""
+    with pytest.raises(JobFailure) as caught:
+        execution.prepare(request)
+    return caught.value
 
 
 def lambda_op(function_arn: str, schema: str = "2.0", user_arguments: dict | None = None) -> dict:

@@ -10,9 +10,8 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from engine_support import Stack
+from engine_support import Stack, job_failure
 
-from s3batch.emulator.engine import execution
 from s3batch.emulator.engine.failures import JobFailure
 from s3batch_core.aws import make_client
 
@@ -24,9 +23,7 @@ def tags(stack: Stack, key: str, bucket: str | None = None) -> list[dict]:
 
 
 def prepare_failure(stack: Stack, manifest: dict | None, generator: dict | None = None) -> JobFailure:
-    with pytest.raises(JobFailure) as caught:
-        execution.prepare(stack.request(TAGGING, manifest, stack.role(), generator=generator))
-    return caught.value
+    return job_failure(stack.request(TAGGING, manifest, stack.role(), generator=generator))
 
 
 @pytest.mark.parametrize("quoted", [True, False])
@@ -209,6 +206,5 @@ def test_an_inventory_manifest_copied_out_of_inventorys_layout_reads_the_files_i
     only_the_json = {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "*", "Resource": "*"},
         {"Effect": "Deny", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{stack.manifest_bucket}/inventory/*"}]}
-    with pytest.raises(JobFailure) as caught:
-        execution.prepare(stack.request(TAGGING, moved, stack.role("json-only", policy=only_the_json)))
-    assert caught.value.failure_code == "AccessDenied" and "/data/" in caught.value.reason
+    failure = job_failure(stack.request(TAGGING, moved, stack.role("json-only", policy=only_the_json)))
+    assert failure.failure_code == "AccessDenied" and "/data/" in failure.reason

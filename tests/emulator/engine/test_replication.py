@@ -6,11 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from engine_support import Stack
+from engine_support import Stack, job_failure
 
 from s3batch_core.aws import make_client
-from s3batch.emulator.engine import execution
-from s3batch.emulator.engine.failures import JobFailure
 
 DEST = "replica-bucket"
 REPLICATE = {"S3ReplicateObject": {}}
@@ -125,9 +123,8 @@ def test_a_generated_manifest_lists_every_eligible_version_filtered_by_replicati
 def test_eligible_for_replication_without_a_configuration_fails_the_job(stack: Stack) -> None:
     versioned(stack, stack.data_bucket)
     stack.put("k")
-    with pytest.raises(JobFailure) as caught:
-        execution.prepare(stack.request(REPLICATE, None, stack.role(), generator=generated(stack)))
-    assert caught.value.failure_code == "ManifestGenerationFailed" and "replication configuration" in caught.value.reason
+    failure = job_failure(stack.request(REPLICATE, None, stack.role(), generator=generated(stack)))
+    assert failure.failure_code == "ManifestGenerationFailed" and "replication configuration" in failure.reason
 
 
 @pytest.mark.parametrize("missing", ["s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"])
@@ -140,10 +137,8 @@ def test_a_generator_role_missing_a_batch_replication_action_fails_the_job_namin
         {"Effect": "Allow", "Action": ["s3:InitiateReplication"], "Resource": f"arn:aws:s3:::{stack.data_bucket}/*"},
         {"Effect": "Allow", "Action": bucket_actions, "Resource": f"arn:aws:s3:::{stack.data_bucket}"},
         {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::report-bucket/*"}]})
-    with pytest.raises(JobFailure) as caught:
-        execution.prepare(stack.request(REPLICATE, None, role, generator=generated(stack)))
-    assert caught.value.failure_code == "AccessDenied"
-    assert f"{missing} on arn:aws:s3:::{stack.data_bucket}" in caught.value.reason
+    failure = job_failure(stack.request(REPLICATE, None, role, generator=generated(stack)))
+    assert failure.failure_code == "AccessDenied" and f"{missing} on arn:aws:s3:::{stack.data_bucket}" in failure.reason
 
 
 def test_kms_encrypted_objects_need_the_rule_to_select_them_and_get_the_replica_key(stack: Stack) -> None:

@@ -6,10 +6,9 @@ import json
 from typing import Any
 
 import pytest
-from engine_support import Stack, lambda_op
+from engine_support import Stack, job_failure, lambda_op
 
 import s3batch_core.iam.evaluate
-from s3batch.emulator.engine import execution
 from s3batch.emulator.engine.failures import JobFailure
 
 TAGGING = {"S3PutObjectTagging": {"TagSet": [{"Key": "k", "Value": "v"}]}}
@@ -30,9 +29,7 @@ REPORT_WRITE = allow(["s3:PutObject"], "arn:aws:s3:::report-bucket/*", "WriteRep
 
 def failing_prepare(stack: Stack, role_arn: str, operation: dict = TAGGING) -> JobFailure:
     stack.put("a")
-    with pytest.raises(JobFailure) as caught:
-        execution.prepare(stack.request(operation, stack.manifest(f"{stack.data_bucket},a\n"), role_arn))
-    return caught.value
+    return job_failure(stack.request(operation, stack.manifest(f"{stack.data_bucket},a\n"), role_arn))
 
 
 def test_missing_role_fails_the_job(stack: Stack) -> None:
