@@ -62,10 +62,6 @@ class S3Operation:
         """The S3 client is shared across jobs (stack_client)."""
 
 
-def _tag_query(tags: list[dict[str, str]]) -> str:
-    return urlencode([(tag["Key"], tag["Value"]) for tag in tags])
-
-
 def _acl_call(config: dict[str, Any]) -> Call:
     policy = config.get("AccessControlPolicy") or {}
     canned = policy.get("CannedAccessControlList")
@@ -120,7 +116,7 @@ def _copy_call(config: dict[str, Any]) -> Call:
         extra["ServerSideEncryption"] = "aws:kms" if metadata["SSEAlgorithm"] == "KMS" else "AES256"
     if config.get("NewObjectTagging") is not None:
         extra["TaggingDirective"] = "REPLACE"
-        extra["Tagging"] = _tag_query(config["NewObjectTagging"])
+        extra["Tagging"] = urlencode([(tag["Key"], tag["Value"]) for tag in config["NewObjectTagging"]])
     for source, dest in (("StorageClass", "StorageClass"), ("CannedAccessControlList", "ACL"),
                          ("SSEAwsKmsKeyId", "SSEKMSKeyId"), ("BucketKeyEnabled", "BucketKeyEnabled"),
                          ("ChecksumAlgorithm", "ChecksumAlgorithm"), ("RedirectLocation", "WebsiteRedirectLocation"),
