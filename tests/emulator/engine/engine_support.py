@@ -107,8 +107,9 @@ class Stack:
             Environment={"Variables": env or {}}, Publish=publish)
         return f"{created['FunctionArn']}:{created['Version']}" if publish else created["FunctionArn"]
 
-    def put(self, key: str, body: bytes = b"text", bucket: str | None = None) -> dict:
-        return self.s3.put_object(Bucket=bucket or self.data_bucket, Key=key, Body=body)
+    def put(self, key: str, body: bytes = b"text", bucket: str | None = None, **extra: Any) -> dict:
+        """PutObject into the data bucket (or `bucket`); `extra`: more PutObject parameters."""
+        return self.s3.put_object(Bucket=bucket or self.data_bucket, Key=key, Body=body, **extra)
 
     def manifest(self, text: str | bytes, key: str = "manifests/manifest.csv", fields: list[str] | None = None) -> dict:
         body = text.encode() if isinstance(text, str) else text

@@ -169,7 +169,7 @@ def test_generator_filter_the_emulator_cannot_apply_is_refused(stack: Stack, fil
 
 def test_generator_encryption_and_replication_filters_use_head_object(stack: Stack) -> None:
     stack.put("plain")
-    stack.s3.put_object(Bucket=stack.data_bucket, Key="sse-s3", Body=b"x", ServerSideEncryption="AES256")
+    stack.put("sse-s3", b"x", ServerSideEncryption="AES256")
     sse_s3 = generator(stack, output=False, MatchAnyObjectEncryption=[{"SSES3": {}}], ObjectReplicationStatuses=["NONE"])
     result = stack.run(stack.request(TAGGING, None, stack.role(), generator=sse_s3))
     assert result.succeeded == 1 and tags(stack, "sse-s3") and not tags(stack, "plain")

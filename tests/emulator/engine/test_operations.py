@@ -185,8 +185,7 @@ def test_retention_follows_object_lock_rules(stack: Stack) -> None:
     and what is allowed is applied."""
     stack.s3.create_bucket(Bucket="lock-bucket", ObjectLockEnabledForBucket=True)
     until = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
-    stack.s3.put_object(Bucket="lock-bucket", Key="g", Body=b"x", ObjectLockMode="GOVERNANCE",
-                        ObjectLockRetainUntilDate=until)
+    stack.put("g", b"x", "lock-bucket", ObjectLockMode="GOVERNANCE", ObjectLockRetainUntilDate=until)
 
     def retention(days: int, bypass: bool) -> list[str]:
         wanted = {"Mode": "GOVERNANCE", "RetainUntilDate": until + timedelta(days=days)}

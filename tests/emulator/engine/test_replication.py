@@ -39,8 +39,8 @@ def setup(stack: Stack) -> None:
 def test_replicas_are_written_with_statuses_on_both_sides(stack: Stack) -> None:
     setup(stack)
     configure(stack, rule("logs/", **{"Destination": {"Bucket": f"arn:aws:s3:::{DEST}", "StorageClass": "STANDARD_IA"}}))
-    version = stack.s3.put_object(Bucket=stack.data_bucket, Key="logs/a", Body=b"a", Metadata={"m": "1"})["VersionId"]
-    other = stack.s3.put_object(Bucket=stack.data_bucket, Key="other/b", Body=b"b")["VersionId"]
+    version = stack.put("logs/a", b"a", Metadata={"m": "1"})["VersionId"]
+    other = stack.put("other/b", b"b")["VersionId"]
     report = stack.run_rows(REPLICATE, f"{stack.data_bucket},logs/a,{version}\n{stack.data_bucket},other/b,{other}\n")
     assert report["logs/a"][3:] == ["succeeded", "200", "", "Successful"]
     assert stack.s3.head_object(Bucket=stack.data_bucket, Key="logs/a", VersionId=version)["ReplicationStatus"] == "COMPLETED"
@@ -61,8 +61,8 @@ def test_tag_filters_and_the_highest_priority_rule_per_destination(stack: Stack)
               {"ID": "tagged", "Priority": 2, "Status": "Enabled", "DeleteMarkerReplication": {"Status": "Disabled"},
                "Filter": {"And": {"Prefix": "", "Tags": [{"Key": "copy", "Value": "yes"}]}},
                "Destination": {"Bucket": "arn:aws:s3:::archive-bucket"}})
-    tagged = stack.s3.put_object(Bucket=stack.data_bucket, Key="t", Body=b"t", Tagging="copy=yes")["VersionId"]
-    plain = stack.s3.put_object(Bucket=stack.data_bucket, Key="p", Body=b"p")["VersionId"]
+    tagged = stack.put("t", b"t", Tagging="copy=yes")["VersionId"]
+    plain = stack.put("p", b"p")["VersionId"]
     stack.run_rows(REPLICATE, f"{stack.data_bucket},t,{tagged}\n{stack.data_bucket},p,{plain}\n")
     assert stack.s3.head_object(Bucket=DEST, Key="t")["StorageClass"] == "ONEZONE_IA"
     assert stack.s3.get_object_tagging(Bucket="archive-bucket", Key="t")["TagSet"] == [{"Key": "copy", "Value": "yes"}]
@@ -108,12 +108,12 @@ def test_a_generated_manifest_lists_every_eligible_version_filtered_by_replicati
     first = stack.put("in/k", b"1")["VersionId"]
     stack.put("in/k", b"2")
     stack.put("out/k")
-    stack.s3.put_object(Bucket=stack.data_bucket, Key="in/cold", Body=b"c", StorageClass="GLACIER")
+    stack.put("in/cold", b"c", StorageClass="GLACIER")
     result = stack.run(stack.request(REPLICATE, None, stack.role(), generator=generated(stack)))
     assert (result.succeeded, result.failed) == (2, 0)  # both versions of in/k; not out/k, not the archived one
     versions = stack.s3.list_object_versions(Bucket=DEST)["Versions"]
     assert len(versions) == 2
-    stack.s3.put_object(Bucket=stack.data_bucket, Key="in/new", Body=b"n")
+    stack.put("in/new", b"n")
     again = stack.run(stack.request(REPLICATE, None, stack.role(),
                                     generator=generated(stack, ObjectReplicationStatuses=["NONE", "FAILED"])))
     assert (again.succeeded, again.failed) == (1, 0)  # only the never-replicated version
@@ -150,8 +150,8 @@ def test_kms_encrypted_objects_need_the_rule_to_select_them_and_get_the_replica_
                    Destination={"Bucket": f"arn:aws:s3:::{DEST}",
                                 "EncryptionConfiguration": {"ReplicaKmsKeyID": replica_key}}),
               rule("plain/", priority=1))
-    versions = {key: stack.s3.put_object(Bucket=stack.data_bucket, Key=key, Body=b"k", ServerSideEncryption="aws:kms",
-                                         SSEKMSKeyId=source_key)["VersionId"] for key in ("kms/a", "plain/b")}
+    versions = {key: stack.put(key, b"k", ServerSideEncryption="aws:kms", SSEKMSKeyId=source_key)["VersionId"]
+                for key in ("kms/a", "plain/b")}
     report = stack.run_rows(REPLICATE, "".join(f"{stack.data_bucket},{k},{v}\n" for k, v in versions.items()))
     assert report["kms/a"][3] == "succeeded"
     assert stack.s3.head_object(Bucket=DEST, Key="kms/a")["SSEKMSKeyId"] == replica_key
