@@ -111,6 +111,11 @@ class Stack:
         """PutObject into the data bucket (or `bucket`); `extra`: more PutObject parameters."""
         return self.s3.put_object(Bucket=bucket or self.data_bucket, Key=key, Body=body, **extra)
 
+    def versioned(self, *buckets: str) -> None:
+        """Turn versioning on for `buckets` (the data bucket when none is named)."""
+        for bucket in buckets or (self.data_bucket,):
+            self.s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+
     def manifest(self, text: str | bytes, key: str = "manifests/manifest.csv", fields: list[str] | None = None) -> dict:
         body = text.encode() if isinstance(text, str) else text
         etag = self.s3.put_object(Bucket=self.manifest_bucket, Key=key, Body=body)["ETag"]

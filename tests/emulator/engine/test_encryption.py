@@ -92,7 +92,7 @@ def test_a_role_missing_one_action_fails_naming_it(stack: Stack, kms: Any, missi
 
 def test_a_named_version_is_updated_and_the_others_are_not(stack: Stack, kms: Any) -> None:
     key_arn = key(kms)
-    stack.s3.put_bucket_versioning(Bucket=stack.data_bucket, VersioningConfiguration={"Status": "Enabled"})
+    stack.versioned()
     old = stack.put("v", b"1", ServerSideEncryption="AES256")["VersionId"]
     stack.put("v", b"2", ServerSideEncryption="AES256")
     assert stack.run_rows(operation(key_arn), f"{stack.data_bucket},v,{old}\n")["v"][2:4] == [old, "succeeded"]

@@ -54,7 +54,7 @@ def test_missing_manifest_fails_the_job(stack: Stack) -> None:
 
 
 def test_object_version_id_is_honoured(stack: Stack) -> None:
-    stack.s3.put_bucket_versioning(Bucket=stack.manifest_bucket, VersioningConfiguration={"Status": "Enabled"})
+    stack.versioned(stack.manifest_bucket)
     stack.put("old")
     stack.put("new")
     first = stack.s3.put_object(Bucket=stack.manifest_bucket, Key="m.csv", Body=f"{stack.data_bucket},old\n".encode())
@@ -108,7 +108,7 @@ def test_an_inventory_data_file_with_a_wrong_md5_or_not_gzip_fails_the_job(stack
 
 
 def test_inventory_with_versions_acts_on_those_versions(stack: Stack) -> None:
-    stack.s3.put_bucket_versioning(Bucket=stack.data_bucket, VersioningConfiguration={"Status": "Enabled"})
+    stack.versioned()
     v1 = stack.put("k")["VersionId"]
     stack.put("k")
     manifest = inventory(stack, [[stack.data_bucket, "k", v1, "true"]], schema="Bucket, Key, VersionId, IsLatest")

@@ -35,7 +35,7 @@ def test_put_tagging_replaces_tags(stack: Stack) -> None:
 
 
 def test_delete_tagging_on_a_version(stack: Stack) -> None:
-    stack.s3.put_bucket_versioning(Bucket=stack.data_bucket, VersioningConfiguration={"Status": "Enabled"})
+    stack.versioned()
     v1 = stack.put("k")["VersionId"]
     stack.put("k")
     for version in (v1, None):
@@ -152,7 +152,7 @@ def test_a_task_whose_runner_raises_is_still_reported(stack: Stack, monkeypatch:
 
 
 def test_acl_on_a_version_is_set_on_that_version_or_refused_never_reported_done_elsewhere(stack: Stack) -> None:
-    stack.s3.put_bucket_versioning(Bucket=stack.data_bucket, VersioningConfiguration={"Status": "Enabled"})
+    stack.versioned()
     stack.put("k")
     current = stack.put("k")["VersionId"]
     public = {"S3PutObjectAcl": {"AccessControlPolicy": {"CannedAccessControlList": "public-read"}}}

@@ -14,11 +14,6 @@ DEST = "replica-bucket"
 REPLICATE = {"S3ReplicateObject": {}}
 
 
-def versioned(stack: Stack, *buckets: str) -> None:
-    for bucket in buckets:
-        stack.s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-
-
 def configure(stack: Stack, *rules: dict[str, Any]) -> None:
     stack.s3.put_bucket_replication(Bucket=stack.data_bucket, ReplicationConfiguration={
         "Role": "arn:aws:iam::123456789012:role/replication", "Rules": list(rules)})
@@ -33,7 +28,7 @@ def rule(prefix: str = "", destination: str = DEST, priority: int = 1, **extra: 
 
 def setup(stack: Stack) -> None:
     stack.s3.create_bucket(Bucket=DEST)
-    versioned(stack, stack.data_bucket, DEST)
+    stack.versioned(stack.data_bucket, DEST)
 
 
 def test_replicas_are_written_with_statuses_on_both_sides(stack: Stack) -> None:
@@ -54,7 +49,7 @@ def test_replicas_are_written_with_statuses_on_both_sides(stack: Stack) -> None:
 def test_tag_filters_and_the_highest_priority_rule_per_destination(stack: Stack) -> None:
     setup(stack)
     stack.s3.create_bucket(Bucket="archive-bucket")
-    versioned(stack, "archive-bucket")
+    stack.versioned("archive-bucket")
     configure(stack,
               rule("", priority=1, **{"Destination": {"Bucket": f"arn:aws:s3:::{DEST}", "StorageClass": "GLACIER_IR"}}),
               rule("", priority=5, **{"Destination": {"Bucket": f"arn:aws:s3:::{DEST}", "StorageClass": "ONEZONE_IA"}}),
@@ -85,7 +80,7 @@ def test_delete_markers_replicate_only_when_the_rule_says_so(stack: Stack) -> No
 
 def test_failures_without_configuration_or_with_an_unversioned_destination(stack: Stack) -> None:
     stack.s3.create_bucket(Bucket=DEST)
-    versioned(stack, stack.data_bucket)
+    stack.versioned()
     version = stack.put("k")["VersionId"]
     report = stack.run_rows(REPLICATE, f"{stack.data_bucket},k,{version}\n")
     assert report["k"][3:] == ["failed", "404", "ReplicationConfigurationNotFoundError",
@@ -121,7 +116,7 @@ def test_a_generated_manifest_lists_every_eligible_version_filtered_by_replicati
 
 
 def test_eligible_for_replication_without_a_configuration_fails_the_job(stack: Stack) -> None:
-    versioned(stack, stack.data_bucket)
+    stack.versioned()
     stack.put("k")
     failure = job_failure(stack.request(REPLICATE, None, stack.role(), generator=generated(stack)))
     assert failure.failure_code == "ManifestGenerationFailed" and "replication configuration" in failure.reason

@@ -84,7 +84,7 @@ def test_overlapping_restores_follow_the_user_guide(stack: Stack) -> None:
 
 
 def test_a_named_version_is_restored_not_the_current_one(stack: Stack) -> None:
-    stack.s3.put_bucket_versioning(Bucket=stack.data_bucket, VersioningConfiguration={"Status": "Enabled"})
+    stack.versioned()
     old = stack.put("v", b"1", StorageClass="GLACIER")["VersionId"]
     stack.put("v", b"2", StorageClass="GLACIER")
     report = stack.run_rows(GLACIER_BULK, f"{stack.data_bucket},v,{old}\n")

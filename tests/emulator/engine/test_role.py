@@ -106,7 +106,7 @@ LACKING: dict[str, tuple[dict, str, bool]] = {
 def test_a_role_lacking_one_object_action_fails_each_task_naming_only_it(stack: Stack, case: str) -> None:
     operation, action, versioned = LACKING[case]
     if versioned:
-        stack.s3.put_bucket_versioning(Bucket=stack.data_bucket, VersioningConfiguration={"Status": "Enabled"})
+        stack.versioned()
     version = stack.put("k").get("VersionId") if versioned else None
     role = stack.role("lacking", policy=policy({"Effect": "Allow", "NotAction": action, "Resource": "*"},
                                                allow([action], "arn:aws:s3:::manifest-bucket/*")))
