@@ -116,12 +116,17 @@ class Stack:
         for bucket in buckets or (self.data_bucket,):
             self.s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
 
-    def manifest(self, text: str | bytes, key: str = "manifests/manifest.csv", fields: list[str] | None = None) -> dict:
+    def manifest(self, text: str | bytes, key: str = "manifests/manifest.csv", fields: list[str] | None = None,
+                 **extra: Any) -> dict:
+        """A CSV manifest written to the manifest bucket (`extra`: more PutObject parameters) and the job's Manifest
+        naming it: its ETag, and its version when the bucket keeps versions."""
         body = text.encode() if isinstance(text, str) else text
-        etag = self.s3.put_object(Bucket=self.manifest_bucket, Key=key, Body=body)["ETag"]
+        put = self.s3.put_object(Bucket=self.manifest_bucket, Key=key, Body=body, **extra)
         spec = {"Format": "S3BatchOperations_CSV_20180820", **({"Fields": fields} if fields else {})}
-        return {"Spec": spec,
-                "Location": {"ObjectArn": f"arn:aws:s3:::{self.manifest_bucket}/{key}", "ETag": etag}}
+        location = {"ObjectArn": f"arn:aws:s3:::{self.manifest_bucket}/{key}", "ETag": put["ETag"]}
+        if put.get("VersionId"):
+            location["ObjectVersionId"] = put["VersionId"]
+        return {"Spec": spec, "Location": location}
 
     def request(self, operation: dict, manifest: dict | None, role_arn: str, report: dict | None = None,
                 generator: dict | None = None) -> JobRequest:

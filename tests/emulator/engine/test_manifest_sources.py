@@ -57,11 +57,8 @@ def test_object_version_id_is_honoured(stack: Stack) -> None:
     stack.versioned(stack.manifest_bucket)
     stack.put("old")
     stack.put("new")
-    first = stack.s3.put_object(Bucket=stack.manifest_bucket, Key="m.csv", Body=f"{stack.data_bucket},old\n".encode())
-    stack.s3.put_object(Bucket=stack.manifest_bucket, Key="m.csv", Body=f"{stack.data_bucket},new\n".encode())
-    manifest = {"Spec": {"Format": "S3BatchOperations_CSV_20180820", "Fields": ["Bucket", "Key"]},
-                "Location": {"ObjectArn": f"arn:aws:s3:::{stack.manifest_bucket}/m.csv", "ETag": first["ETag"],
-                             "ObjectVersionId": first["VersionId"]}}
+    manifest = stack.manifest(f"{stack.data_bucket},old\n", fields=["Bucket", "Key"])  # names its version
+    stack.manifest(f"{stack.data_bucket},new\n")  # a newer version of the same key
     stack.run(stack.request(TAGGING, manifest, stack.role()))
     assert tags(stack, "old") and not tags(stack, "new")
 
@@ -184,10 +181,7 @@ def test_generator_encryption_and_replication_filters_use_head_object(stack: Sta
 
 def test_sse_kms_csv_manifest_fails_the_job(stack: Stack) -> None:
     key_arn = make_client("kms", endpoint_url=stack.endpoint, region="us-east-1").create_key()["KeyMetadata"]["Arn"]
-    put = stack.s3.put_object(Bucket=stack.manifest_bucket, Key="kms.csv", Body=f"{stack.data_bucket},a\n".encode(),
-                              ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn)
-    manifest = {"Spec": {"Format": "S3BatchOperations_CSV_20180820"},
-                "Location": {"ObjectArn": f"arn:aws:s3:::{stack.manifest_bucket}/kms.csv", "ETag": put["ETag"]}}
+    manifest = stack.manifest(f"{stack.data_bucket},a\n", ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn)
     failure = prepare_failure(stack, manifest)
     assert failure.failure_code == "InvalidManifestContent" and "SSE-KMS" in failure.reason
 
