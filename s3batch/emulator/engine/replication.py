@@ -22,6 +22,7 @@ The status is kept on moto's object in this process and added to HeadObject/GetO
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -125,8 +126,8 @@ class Replicator:
     """The S3ReplicateObject call: per job, the source buckets' rules and destinations' versioning are read once."""
 
     def __init__(self) -> None:
-        self._rules = s3_rules.PerBucket(_bucket_rules)
-        self._destination_versioned = s3_rules.PerBucket(
+        self._rules = functools.cache(_bucket_rules)
+        self._destination_versioned = functools.cache(
             lambda s3, bucket: s3.get_bucket_versioning(Bucket=bucket).get("Status") == "Enabled")
         install()
 
