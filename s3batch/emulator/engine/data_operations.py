@@ -24,13 +24,6 @@ from s3batch_core.contract.report import TaskResult
 Call = Callable[[Any, str, str, dict[str, str]], Any]
 
 
-def _moto_account() -> str:
-    """The account moto files the engine's requests under (its default: the stack takes any credentials)."""
-    from moto.core import DEFAULT_ACCOUNT_ID
-
-    return DEFAULT_ACCOUNT_ID
-
-
 # ---- S3InitiateRestoreObject -----------------------------------------------------------------------------------
 
 
@@ -38,7 +31,7 @@ def restore_call(config: dict[str, Any]) -> Call:
     """RestoreObject for each archived object; the restore's progress lives in `restores` (the test clock)."""
     days = config.get("ExpirationInDays")
     tier = config.get("GlacierJobTier") or "STANDARD"  # RestoreObject's default tier
-    account = _moto_account()
+    account = moto_s3().account_id  # the account moto files the engine's requests under (any credentials do)
 
     def call(s3: Any, bucket: str, key: str, version: dict[str, str]) -> Any:
         head = s3_rules.require_object(s3, bucket, key, version)
@@ -141,7 +134,7 @@ def encryption_call(config: dict[str, Any]) -> Call:
     key_arn = str(sse.get("KMSKeyArn", ""))
     bucket_key = bool(sse.get("BucketKeyEnabled", False))
     as_sse_s3 = unencrypted_is_sse_s3()
-    account = _moto_account()
+    account = moto_s3().account_id
 
     def call(s3: Any, bucket: str, key: str, version: dict[str, str]) -> Any:
         head = s3_rules.require_object(s3, bucket, key, version)

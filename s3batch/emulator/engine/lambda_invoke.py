@@ -116,7 +116,6 @@ class LambdaInvoke:
     PIPELINE_DEPTH invocations in flight on each).
     """
 
-    name = "LambdaInvoke"
     threads = 1  # the dispatcher serves every worker from one thread
 
     def __init__(self, job_id: str, config: dict[str, Any], spec: lambda_runtime.FunctionSpec,

@@ -22,6 +22,7 @@ The status is kept on moto's object in this process and added to HeadObject/GetO
 
 from __future__ import annotations
 
+import functools
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -92,24 +93,24 @@ class Rule:
         return not self.tags or (tags is not None and all(tags.get(k) == v for k, v in self.tags))
 
 
-def rules_of(configuration: dict[str, Any]) -> list[Rule]:
-    """The Enabled rules of a GetBucketReplication answer."""
-    rules = []
-    for rule in configuration.get("Rules", []):
-        if rule.get("Status") != "Enabled":
-            continue
-        found = rule.get("Filter") or {}
-        both = found.get("And") or {}
-        tags = [found["Tag"]] if found.get("Tag") else list(both.get("Tags") or [])
-        prefix = found.get("Prefix", both.get("Prefix", rule.get("Prefix", ""))) or ""
-        destination = rule.get("Destination") or {}
-        delete = (rule.get("DeleteMarkerReplication") or {}).get("Status") == "Enabled" and not tags
-        criteria = (rule.get("SourceSelectionCriteria") or {}).get("SseKmsEncryptedObjects") or {}
-        replica_key = (destination.get("EncryptionConfiguration") or {}).get("ReplicaKmsKeyID")
-        rules.append(Rule(int(rule.get("Priority") or 0), prefix, tuple((t["Key"], t["Value"]) for t in tags),
-                          bucket_name(str(destination.get("Bucket", ""))), destination.get("StorageClass"), delete,
-                          criteria.get("Status") == "Enabled", replica_key))
-    return rules
+def _rule(rule: dict[str, Any]) -> Rule:
+    """One rule as moto stored its XML: xmltodict gives a repeated element as a dict when there is one, and an
+    empty Prefix as None."""
+    found = rule.get("Filter") or {}
+    both = found.get("And") or {}
+    tags = _listed(found.get("Tag")) + _listed(both.get("Tag"))
+    prefix = found.get("Prefix", both.get("Prefix", rule.get("Prefix"))) or ""
+    destination = rule.get("Destination") or {}
+    delete = (rule.get("DeleteMarkerReplication") or {}).get("Status") == "Enabled" and not tags
+    criteria = (rule.get("SourceSelectionCriteria") or {}).get("SseKmsEncryptedObjects") or {}
+    replica_key = (destination.get("EncryptionConfiguration") or {}).get("ReplicaKmsKeyID")
+    return Rule(int(rule.get("Priority") or 0), prefix, tuple((t["Key"], t["Value"]) for t in tags),
+                bucket_name(str(destination.get("Bucket", ""))), destination.get("StorageClass"), delete,
+                criteria.get("Status") == "Enabled", replica_key)
+
+
+def _listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value] if value else []
 
 
 def applicable(rules: list[Rule], key: str, tags: dict[str, str] | None) -> list[Rule]:
@@ -125,8 +126,8 @@ class Replicator:
     """The S3ReplicateObject call: per job, the source buckets' rules and destinations' versioning are read once."""
 
     def __init__(self) -> None:
-        self._rules = s3_rules.PerBucket(_bucket_rules)
-        self._destination_versioned = s3_rules.PerBucket(
+        self._rules = functools.cache(_bucket_rules)
+        self._destination_versioned = functools.cache(
             lambda s3, bucket: s3.get_bucket_versioning(Bucket=bucket).get("Status") == "Enabled")
         install()
 
@@ -179,32 +180,9 @@ def _bucket_rules(s3: Any, bucket: str) -> list[Rule] | None:
         if error.response.get("Error", {}).get("Code") != "ReplicationConfigurationNotFoundError":
             raise
         return None
-    return rules_of(_stored_configuration(bucket))
-
-
-def _stored_configuration(bucket: str) -> dict[str, Any]:
-    """The configuration as put, in GetBucketReplication's shape: moto's GetBucketReplication answer drops each
-    rule's Filter (it renders an empty Prefix), so the rules are read from moto's store (XML as parsed)."""
+    # moto's GetBucketReplication answer drops each rule's Filter (it renders an empty Prefix): read its store
     stored = getattr(moto_s3().get_bucket(bucket), "replication", None) or {}
-    rules = stored.get("Rule") or []
-    return {"Rules": [_rule_shape(rule) for rule in (rules if isinstance(rules, list) else [rules])]}
-
-
-def _rule_shape(rule: dict[str, Any]) -> dict[str, Any]:
-    def listed(value: Any) -> list[Any]:
-        return value if isinstance(value, list) else [value] if value else []
-
-    shaped = dict(rule)
-    found = dict(rule.get("Filter") or {})
-    if found.get("And"):
-        both = dict(found["And"])
-        both["Tags"] = listed(both.pop("Tag", None)) + listed(both.get("Tags"))
-        both["Prefix"] = both.get("Prefix") or ""
-        found["And"] = both
-    if "Prefix" in found:
-        found["Prefix"] = found["Prefix"] or ""
-    shaped["Filter"] = found
-    return shaped
+    return [_rule(rule) for rule in _listed(stored.get("Rule")) if rule.get("Status") == "Enabled"]
 
 
 def _is_delete_marker(s3: Any, bucket: str, key: str, version: dict[str, str]) -> bool:

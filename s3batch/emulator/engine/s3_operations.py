@@ -34,7 +34,6 @@ _COPY_UNSUPPORTED = ("AnnotationDirective", "ObjectLockEventHold", "ObjectLockEv
 class S3Operation:
     """An operation made of one S3 call per task; `call(s3, bucket, key, version_kwargs)`."""
 
-    name: str
     call: Call
     s3: Any
     threads: int = _S3_THREADS
@@ -61,10 +60,6 @@ class S3Operation:
 
     def close(self) -> None:
         """The S3 client is shared across jobs (stack_client)."""
-
-
-def _tag_query(tags: list[dict[str, str]]) -> str:
-    return urlencode([(tag["Key"], tag["Value"]) for tag in tags])
 
 
 def _acl_call(config: dict[str, Any]) -> Call:
@@ -121,7 +116,7 @@ def _copy_call(config: dict[str, Any]) -> Call:
         extra["ServerSideEncryption"] = "aws:kms" if metadata["SSEAlgorithm"] == "KMS" else "AES256"
     if config.get("NewObjectTagging") is not None:
         extra["TaggingDirective"] = "REPLACE"
-        extra["Tagging"] = _tag_query(config["NewObjectTagging"])
+        extra["Tagging"] = urlencode([(tag["Key"], tag["Value"]) for tag in config["NewObjectTagging"]])
     for source, dest in (("StorageClass", "StorageClass"), ("CannedAccessControlList", "ACL"),
                          ("SSEAwsKmsKeyId", "SSEKMSKeyId"), ("BucketKeyEnabled", "BucketKeyEnabled"),
                          ("ChecksumAlgorithm", "ChecksumAlgorithm"), ("RedirectLocation", "WebsiteRedirectLocation"),
@@ -183,31 +178,29 @@ def _retention_call(config: dict[str, Any]) -> Call:
     return call
 
 
-def s3_calls() -> dict[str, Callable[[dict[str, Any]], Call]]:
-    return {
-        "S3PutObjectTagging": _tagging_call,
-        "S3DeleteObjectTagging": lambda c: _existing_object_call(
-            lambda s3, b, k, v: s3.delete_object_tagging(Bucket=b, Key=k, **v)),
-        "S3PutObjectCopy": _copy_call,
-        "S3PutObjectAcl": _acl_call,
-        "S3PutObjectLegalHold": lambda c: _existing_object_call(lambda s3, b, k, v: s3.put_object_legal_hold(
-            Bucket=b, Key=k, LegalHold={"Status": c["LegalHold"]["Status"]}, **v)),
-        "S3PutObjectRetention": _retention_call,
-        "S3InitiateRestoreObject": data_operations.restore_call,
-        "S3ComputeObjectChecksum": data_operations.checksum_call,
-        "S3UpdateObjectEncryption": data_operations.encryption_call,
-        "S3ReplicateObject": lambda c: replication.Replicator(),  # no members: the source bucket's configuration rules
-    }
-
-
-S3_OPERATIONS = frozenset(s3_calls())
+# each S3 operation's call, made from the job's operation member
+_CALLS: dict[str, Callable[[dict[str, Any]], Call]] = {
+    "S3PutObjectTagging": _tagging_call,
+    "S3DeleteObjectTagging": lambda c: _existing_object_call(
+        lambda s3, b, k, v: s3.delete_object_tagging(Bucket=b, Key=k, **v)),
+    "S3PutObjectCopy": _copy_call,
+    "S3PutObjectAcl": _acl_call,
+    "S3PutObjectLegalHold": lambda c: _existing_object_call(lambda s3, b, k, v: s3.put_object_legal_hold(
+        Bucket=b, Key=k, LegalHold={"Status": c["LegalHold"]["Status"]}, **v)),
+    "S3PutObjectRetention": _retention_call,
+    "S3InitiateRestoreObject": data_operations.restore_call,
+    "S3ComputeObjectChecksum": data_operations.checksum_call,
+    "S3UpdateObjectEncryption": data_operations.encryption_call,
+    "S3ReplicateObject": lambda c: replication.Replicator(),  # no members: the source bucket's configuration rules
+}
+S3_OPERATIONS = frozenset(_CALLS)
 
 
 def build_s3_operation(name: str, config: dict[str, Any], endpoint_url: str, region: str) -> S3Operation:
     """The S3 operation `name` with its job configuration; JobFailure when the engine cannot run it."""
-    factory = s3_calls().get(name)
+    factory = _CALLS.get(name)
     if factory is None:
         raise JobFailure(UNSUPPORTED_OPERATION, f"The local emulator does not run {name} jobs")
     call = factory(config)
     s3 = stack_client("s3", endpoint_url, region, pool=_S3_THREADS * 2)
-    return S3Operation(name, call, s3)
+    return S3Operation(call, s3)

@@ -9,9 +9,9 @@ reports it and moves on. Every check reads through the same S3 API the job uses.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from botocore.exceptions import ClientError
 
@@ -27,7 +27,6 @@ LOCKED = TaskResult(False, 403, "AccessDenied", "Access Denied because object pr
 NOT_CURRENT = TaskResult(False, 501, "NotImplemented",
                          "The local emulator can set the ACL of an object's current version only")
 OWNER_ONLY_CANNED = "bucket-owner-full-control"  # the one ACL a bucket with ACLs disabled accepts
-T = TypeVar("T")
 
 
 class S3Refusal(Exception):
@@ -61,20 +60,6 @@ def require_current_version(s3: Any, bucket: str, key: str, version: dict[str, s
         raise S3Refusal(NOT_CURRENT)
 
 
-class PerBucket(Generic[T]):
-    """`answer(s3, bucket)` worked out once per bucket (per job): adding to a dict is atomic, so threads need no
-    lock; two may work the same answer out at once, and both get it."""
-
-    def __init__(self, answer: Callable[[Any, str], T]) -> None:
-        self._answer = answer
-        self._known: dict[str, T] = {}
-
-    def __call__(self, s3: Any, bucket: str) -> T:
-        if bucket not in self._known:
-            self._known[bucket] = self._answer(s3, bucket)
-        return self._known[bucket]
-
-
 def _owner_enforced(s3: Any, bucket: str) -> bool:
     try:
         rules = s3.get_bucket_ownership_controls(Bucket=bucket)["OwnershipControls"]["Rules"]
@@ -87,7 +72,7 @@ class AclPolicy:
     """Whether a bucket accepts ACLs (Object Ownership BucketOwnerEnforced does not), remembered per bucket."""
 
     def __init__(self) -> None:
-        self._owner_enforced = PerBucket(_owner_enforced)
+        self._owner_enforced = functools.cache(_owner_enforced)  # read once per bucket for this job
 
     def check(self, s3: Any, bucket: str, canned: str | None, grants: bool) -> None:
         """S3Refusal 400 AccessControlListNotSupported for an ACL the bucket's ownership setting refuses."""

@@ -16,8 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from s3batch.emulator.engine import execution
 from s3batch.emulator.engine.contract import ExecutionResult, JobRequest
+from s3batch.emulator.engine.failures import JobFailure
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -104,15 +107,26 @@ class Stack:
             Environment={"Variables": env or {}}, Publish=publish)
         return f"{created['FunctionArn']}:{created['Version']}" if publish else created["FunctionArn"]
 
-    def put(self, key: str, body: bytes = b"text", bucket: str | None = None) -> dict:
-        return self.s3.put_object(Bucket=bucket or self.data_bucket, Key=key, Body=body)
+    def put(self, key: str, body: bytes = b"text", bucket: str | None = None, **extra: Any) -> dict:
+        """PutObject into the data bucket (or `bucket`); `extra`: more PutObject parameters."""
+        return self.s3.put_object(Bucket=bucket or self.data_bucket, Key=key, Body=body, **extra)
 
-    def manifest(self, text: str | bytes, key: str = "manifests/manifest.csv", fields: list[str] | None = None) -> dict:
+    def versioned(self, *buckets: str) -> None:
+        """Turn versioning on for `buckets` (the data bucket when none is named)."""
+        for bucket in buckets or (self.data_bucket,):
+            self.s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+
+    def manifest(self, text: str | bytes, key: str = "manifests/manifest.csv", fields: list[str] | None = None,
+                 **extra: Any) -> dict:
+        """A CSV manifest written to the manifest bucket (`extra`: more PutObject parameters) and the job's Manifest
+        naming it: its ETag, and its version when the bucket keeps versions."""
         body = text.encode() if isinstance(text, str) else text
-        etag = self.s3.put_object(Bucket=self.manifest_bucket, Key=key, Body=body)["ETag"]
+        put = self.s3.put_object(Bucket=self.manifest_bucket, Key=key, Body=body, **extra)
         spec = {"Format": "S3BatchOperations_CSV_20180820", **({"Fields": fields} if fields else {})}
-        return {"Spec": spec,
-                "Location": {"ObjectArn": f"arn:aws:s3:::{self.manifest_bucket}/{key}", "ETag": etag}}
+        location = {"ObjectArn": f"arn:aws:s3:::{self.manifest_bucket}/{key}", "ETag": put["ETag"]}
+        if put.get("VersionId"):
+            location["ObjectVersionId"] = put["VersionId"]
+        return {"Spec": spec, "Location": location}
 
     def request(self, operation: dict, manifest: dict | None, role_arn: str, report: dict | None = None,
                 generator: dict | None = None) -> JobRequest:
@@ -145,6 +159,13 @@ class Stack:
     def run(self, request: JobRequest, progress: Progress | None = None) -> ExecutionResult:
         prepared = execution.prepare(request)
         return execution.execute(prepared, progress or Progress())
+
+
+def job_failure(request: JobRequest) -> JobFailure:
+    """The JobFailure that preparing `request` raises (the test fails if the job prepares)."""
+    with pytest.raises(JobFailure) as caught:
+        execution.prepare(request)
+    return caught.value
 
 
 def lambda_op(function_arn: str, schema: str = "2.0", user_arguments: dict | None = None) -> dict:

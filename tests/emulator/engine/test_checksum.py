@@ -48,7 +48,7 @@ def test_full_object_checksum_of_each_algorithm(stack: Stack, algorithm: str) ->
 
 
 def test_crc64nvme_matches_what_s3_stores_and_is_the_default(stack: Stack) -> None:
-    stored = stack.s3.put_object(Bucket=stack.data_bucket, Key="k", Body=BODY, ChecksumAlgorithm="CRC64NVME")
+    stored = stack.put("k", BODY, ChecksumAlgorithm="CRC64NVME")
     row = stack.run_rows({"S3ComputeObjectChecksum": {}}, f"{stack.data_bucket},k\n")["k"]
     message = json.loads(row[6])
     assert (message["checksumAlgorithm"], message["checksumType"]) == ("CRC64NVME", "FULL_OBJECT")
@@ -69,7 +69,7 @@ def test_composite_checksum_of_a_multipart_object_is_the_checksum_of_its_part_ch
 
 
 def test_archived_objects_are_computed_without_a_restore_and_missing_keys_fail(stack: Stack) -> None:
-    stack.s3.put_object(Bucket=stack.data_bucket, Key="cold", Body=BODY, StorageClass="DEEP_ARCHIVE")
+    stack.put("cold", BODY, StorageClass="DEEP_ARCHIVE")
     rows = stack.run_rows({"S3ComputeObjectChecksum": {"ChecksumAlgorithm": "SHA1"}},
                   f"{stack.data_bucket},cold\n{stack.data_bucket},missing\n")
     assert json.loads(rows["cold"][6])["checksum_hex"] == hashlib.sha1(BODY).hexdigest()  # noqa: S324

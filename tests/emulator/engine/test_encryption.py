@@ -31,9 +31,8 @@ def operation(key_arn: str, bucket_key: bool = True) -> dict:
 
 def test_objects_are_re_encrypted_in_place_with_the_job_key(stack: Stack, kms: Any) -> None:
     first, second = key(kms), key(kms)
-    before = stack.s3.put_object(Bucket=stack.data_bucket, Key="s3", Body=b"x", ServerSideEncryption="AES256")
-    stack.s3.put_object(Bucket=stack.data_bucket, Key="kms", Body=b"y", ServerSideEncryption="aws:kms",
-                        SSEKMSKeyId=first)
+    before = stack.put("s3", b"x", ServerSideEncryption="AES256")
+    stack.put("kms", b"y", ServerSideEncryption="aws:kms", SSEKMSKeyId=first)
     report = stack.run_rows(operation(second), f"{stack.data_bucket},s3\n{stack.data_bucket},kms\n")
     assert report["s3"][3:] == ["succeeded", "200", "", "Successful"]
     assert report["kms"][3] == "succeeded"
@@ -53,8 +52,7 @@ def test_refusals_of_the_s3_api_reference(stack: Stack, kms: Any, monkeypatch: p
     stack.s3.delete_bucket(Bucket=stack.data_bucket)
     stack.s3.create_bucket(Bucket=stack.data_bucket, ObjectLockEnabledForBucket=True)
     stack.put("plain")
-    stack.s3.put_object(Bucket=stack.data_bucket, Key="held", Body=b"z", ServerSideEncryption="AES256",
-                        ObjectLockLegalHoldStatus="ON")
+    stack.put("held", b"z", ServerSideEncryption="AES256", ObjectLockLegalHoldStatus="ON")
     report = stack.run_rows(operation(key(kms)), f"{stack.data_bucket},plain\n{stack.data_bucket},held\n"
                                               f"{stack.data_bucket},missing\n")
     assert report["plain"][3:6] == ["failed", "400", "InvalidRequest"]
@@ -94,9 +92,9 @@ def test_a_role_missing_one_action_fails_naming_it(stack: Stack, kms: Any, missi
 
 def test_a_named_version_is_updated_and_the_others_are_not(stack: Stack, kms: Any) -> None:
     key_arn = key(kms)
-    stack.s3.put_bucket_versioning(Bucket=stack.data_bucket, VersioningConfiguration={"Status": "Enabled"})
-    old = stack.s3.put_object(Bucket=stack.data_bucket, Key="v", Body=b"1", ServerSideEncryption="AES256")["VersionId"]
-    stack.s3.put_object(Bucket=stack.data_bucket, Key="v", Body=b"2", ServerSideEncryption="AES256")
+    stack.versioned()
+    old = stack.put("v", b"1", ServerSideEncryption="AES256")["VersionId"]
+    stack.put("v", b"2", ServerSideEncryption="AES256")
     assert stack.run_rows(operation(key_arn), f"{stack.data_bucket},v,{old}\n")["v"][2:4] == [old, "succeeded"]
     assert stack.s3.head_object(Bucket=stack.data_bucket, Key="v", VersionId=old)["SSEKMSKeyId"] == key_arn
     assert stack.s3.head_object(Bucket=stack.data_bucket, Key="v")["ServerSideEncryption"] == "AES256"

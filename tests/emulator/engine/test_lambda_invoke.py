@@ -11,10 +11,9 @@ from pathlib import Path
 from urllib.parse import quote_plus
 
 import pytest
-from engine_support import Progress, Stack, lambda_op
+from engine_support import Progress, Stack, job_failure, lambda_op
 
 from s3batch.emulator.engine import execution
-from s3batch.emulator.engine.failures import JobFailure
 from s3batch.emulator.engine.lambda_invoke import interpret_response
 
 
@@ -218,9 +217,8 @@ def test_a_function_the_engine_cannot_invoke_fails_the_job(stack: Stack, case: s
     function, reason = NOT_RUN[case]
     stack.put("a")
     request = stack.request(lambda_op(function(stack)), stack.manifest(f"{stack.data_bucket},a\n"), stack.role())
-    with pytest.raises(JobFailure) as caught:
-        execution.prepare(request)
-    assert caught.value.failure_code == "LambdaFunctionNotFound" and reason in caught.value.reason
+    failure = job_failure(request)
+    assert failure.failure_code == "LambdaFunctionNotFound" and reason in failure.reason
 
 
 def test_a_payload_nested_past_the_parser_is_invalid_json() -> None:

@@ -10,9 +10,8 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from engine_support import Stack
+from engine_support import Stack, job_failure
 
-from s3batch.emulator.engine import execution
 from s3batch.emulator.engine.failures import JobFailure
 from s3batch_core.aws import make_client
 
@@ -24,9 +23,7 @@ def tags(stack: Stack, key: str, bucket: str | None = None) -> list[dict]:
 
 
 def prepare_failure(stack: Stack, manifest: dict | None, generator: dict | None = None) -> JobFailure:
-    with pytest.raises(JobFailure) as caught:
-        execution.prepare(stack.request(TAGGING, manifest, stack.role(), generator=generator))
-    return caught.value
+    return job_failure(stack.request(TAGGING, manifest, stack.role(), generator=generator))
 
 
 @pytest.mark.parametrize("quoted", [True, False])
@@ -57,14 +54,11 @@ def test_missing_manifest_fails_the_job(stack: Stack) -> None:
 
 
 def test_object_version_id_is_honoured(stack: Stack) -> None:
-    stack.s3.put_bucket_versioning(Bucket=stack.manifest_bucket, VersioningConfiguration={"Status": "Enabled"})
+    stack.versioned(stack.manifest_bucket)
     stack.put("old")
     stack.put("new")
-    first = stack.s3.put_object(Bucket=stack.manifest_bucket, Key="m.csv", Body=f"{stack.data_bucket},old\n".encode())
-    stack.s3.put_object(Bucket=stack.manifest_bucket, Key="m.csv", Body=f"{stack.data_bucket},new\n".encode())
-    manifest = {"Spec": {"Format": "S3BatchOperations_CSV_20180820", "Fields": ["Bucket", "Key"]},
-                "Location": {"ObjectArn": f"arn:aws:s3:::{stack.manifest_bucket}/m.csv", "ETag": first["ETag"],
-                             "ObjectVersionId": first["VersionId"]}}
+    manifest = stack.manifest(f"{stack.data_bucket},old\n", fields=["Bucket", "Key"])  # names its version
+    stack.manifest(f"{stack.data_bucket},new\n")  # a newer version of the same key
     stack.run(stack.request(TAGGING, manifest, stack.role()))
     assert tags(stack, "old") and not tags(stack, "new")
 
@@ -111,7 +105,7 @@ def test_an_inventory_data_file_with_a_wrong_md5_or_not_gzip_fails_the_job(stack
 
 
 def test_inventory_with_versions_acts_on_those_versions(stack: Stack) -> None:
-    stack.s3.put_bucket_versioning(Bucket=stack.data_bucket, VersioningConfiguration={"Status": "Enabled"})
+    stack.versioned()
     v1 = stack.put("k")["VersionId"]
     stack.put("k")
     manifest = inventory(stack, [[stack.data_bucket, "k", v1, "true"]], schema="Bucket, Key, VersionId, IsLatest")
@@ -172,7 +166,7 @@ def test_generator_filter_the_emulator_cannot_apply_is_refused(stack: Stack, fil
 
 def test_generator_encryption_and_replication_filters_use_head_object(stack: Stack) -> None:
     stack.put("plain")
-    stack.s3.put_object(Bucket=stack.data_bucket, Key="sse-s3", Body=b"x", ServerSideEncryption="AES256")
+    stack.put("sse-s3", b"x", ServerSideEncryption="AES256")
     sse_s3 = generator(stack, output=False, MatchAnyObjectEncryption=[{"SSES3": {}}], ObjectReplicationStatuses=["NONE"])
     result = stack.run(stack.request(TAGGING, None, stack.role(), generator=sse_s3))
     assert result.succeeded == 1 and tags(stack, "sse-s3") and not tags(stack, "plain")
@@ -187,10 +181,7 @@ def test_generator_encryption_and_replication_filters_use_head_object(stack: Sta
 
 def test_sse_kms_csv_manifest_fails_the_job(stack: Stack) -> None:
     key_arn = make_client("kms", endpoint_url=stack.endpoint, region="us-east-1").create_key()["KeyMetadata"]["Arn"]
-    put = stack.s3.put_object(Bucket=stack.manifest_bucket, Key="kms.csv", Body=f"{stack.data_bucket},a\n".encode(),
-                              ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn)
-    manifest = {"Spec": {"Format": "S3BatchOperations_CSV_20180820"},
-                "Location": {"ObjectArn": f"arn:aws:s3:::{stack.manifest_bucket}/kms.csv", "ETag": put["ETag"]}}
+    manifest = stack.manifest(f"{stack.data_bucket},a\n", ServerSideEncryption="aws:kms", SSEKMSKeyId=key_arn)
     failure = prepare_failure(stack, manifest)
     assert failure.failure_code == "InvalidManifestContent" and "SSE-KMS" in failure.reason
 
@@ -209,6 +200,5 @@ def test_an_inventory_manifest_copied_out_of_inventorys_layout_reads_the_files_i
     only_the_json = {"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "*", "Resource": "*"},
         {"Effect": "Deny", "Action": "s3:GetObject", "Resource": f"arn:aws:s3:::{stack.manifest_bucket}/inventory/*"}]}
-    with pytest.raises(JobFailure) as caught:
-        execution.prepare(stack.request(TAGGING, moved, stack.role("json-only", policy=only_the_json)))
-    assert caught.value.failure_code == "AccessDenied" and "/data/" in caught.value.reason
+    failure = job_failure(stack.request(TAGGING, moved, stack.role("json-only", policy=only_the_json)))
+    assert failure.failure_code == "AccessDenied" and "/data/" in failure.reason

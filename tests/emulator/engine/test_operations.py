@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from engine_support import Progress, Stack
+from engine_support import Progress, Stack, job_failure
 
 from s3batch.emulator.engine import execution, s3_rules
-from s3batch.emulator.engine.failures import JobFailure
 
 ALL_USERS = "http://acs.amazonaws.com/groups/global/AllUsers"
 
@@ -36,7 +35,7 @@ def test_put_tagging_replaces_tags(stack: Stack) -> None:
 
 
 def test_delete_tagging_on_a_version(stack: Stack) -> None:
-    stack.s3.put_bucket_versioning(Bucket=stack.data_bucket, VersioningConfiguration={"Status": "Enabled"})
+    stack.versioned()
     v1 = stack.put("k")["VersionId"]
     stack.put("k")
     for version in (v1, None):
@@ -83,18 +82,23 @@ def test_copy_with_access_control_grants_and_requester_pays(stack: Stack) -> Non
     assert acl_grants(stack, "granted", bucket="copy-target") == [(ALL_USERS, "READ")]
 
 
-@pytest.mark.parametrize(("member", "value", "named"), [
-    ("AnnotationDirective", "COPY", "AnnotationDirective"),
-    ("AccessControlGrants", [{"Grantee": {"TypeIdentifier": "uri", "Identifier": ALL_USERS}, "Permission": "WRITE"}],
-     "WRITE"),
-])
-def test_copy_option_the_emulator_cannot_apply_is_refused(stack: Stack, member: str, value: object,
-                                                          named: str) -> None:
+WRITE_GRANT = [{"Grantee": {"TypeIdentifier": "uri", "Identifier": ALL_USERS}, "Permission": "WRITE"}]
+
+
+@pytest.mark.parametrize(("operation", "code", "named"), [
+    ({"S3PutObjectCopy": {"TargetResource": "arn:aws:s3:::data-bucket", "AnnotationDirective": "COPY"}},
+     "UnsupportedOperation", "AnnotationDirective"),
+    ({"S3PutObjectCopy": {"TargetResource": "arn:aws:s3:::data-bucket", "AccessControlGrants": WRITE_GRANT}},
+     "UnsupportedOperation", "WRITE"),
+    ({"S3PutObjectLegalHold": {"LegalHold": {"Status": "ON"}}}, "ObjectLockNotEnabled", "data-bucket"),
+    ({"S3PutObjectRetention": {"Retention": {"Mode": "GOVERNANCE"}}}, "ObjectLockNotEnabled", "data-bucket"),
+], ids=["copy annotations", "copy WRITE grant", "legal hold, no Object Lock", "retention, no Object Lock"])
+def test_a_job_the_emulator_or_the_bucket_cannot_take_fails_before_any_task(stack: Stack, operation: dict, code: str,
+                                                                            named: str) -> None:
+    """An option the emulator cannot apply is refused, never dropped; Object Lock jobs check the bucket first."""
     stack.put("a")
-    request = stack.request({"S3PutObjectCopy": {"TargetResource": "arn:aws:s3:::data-bucket", member: value}},
-                            stack.manifest(f"{stack.data_bucket},a\n"), stack.role())
-    with pytest.raises(JobFailure, match=named):
-        execution.prepare(request)
+    failure = job_failure(stack.request(operation, stack.manifest(f"{stack.data_bucket},a\n"), stack.role()))
+    assert failure.failure_code == code and named in failure.reason
 
 
 def test_put_acl_canned_and_explicit(stack: Stack) -> None:
@@ -148,7 +152,7 @@ def test_a_task_whose_runner_raises_is_still_reported(stack: Stack, monkeypatch:
 
 
 def test_acl_on_a_version_is_set_on_that_version_or_refused_never_reported_done_elsewhere(stack: Stack) -> None:
-    stack.s3.put_bucket_versioning(Bucket=stack.data_bucket, VersioningConfiguration={"Status": "Enabled"})
+    stack.versioned()
     stack.put("k")
     current = stack.put("k")["VersionId"]
     public = {"S3PutObjectAcl": {"AccessControlPolicy": {"CannedAccessControlList": "public-read"}}}
@@ -181,8 +185,7 @@ def test_retention_follows_object_lock_rules(stack: Stack) -> None:
     and what is allowed is applied."""
     stack.s3.create_bucket(Bucket="lock-bucket", ObjectLockEnabledForBucket=True)
     until = datetime.now(UTC).replace(microsecond=0) + timedelta(days=3)
-    stack.s3.put_object(Bucket="lock-bucket", Key="g", Body=b"x", ObjectLockMode="GOVERNANCE",
-                        ObjectLockRetainUntilDate=until)
+    stack.put("g", b"x", "lock-bucket", ObjectLockMode="GOVERNANCE", ObjectLockRetainUntilDate=until)
 
     def retention(days: int, bypass: bool) -> list[str]:
         wanted = {"Mode": "GOVERNANCE", "RetainUntilDate": until + timedelta(days=days)}
@@ -222,24 +225,13 @@ def test_a_bucket_field_that_is_no_bucket_name_is_a_400(stack: Stack) -> None:
     assert report["k"][3:6] == ["failed", "400", "InvalidBucketName"]
 
 
-@pytest.mark.parametrize("operation", [{"S3PutObjectLegalHold": {"LegalHold": {"Status": "ON"}}},
-                                       {"S3PutObjectRetention": {"Retention": {"Mode": "GOVERNANCE"}}}])
-def test_object_lock_jobs_check_the_bucket_before_any_key(stack: Stack, operation: dict) -> None:
-    stack.put("plain")
-    request = stack.request(operation, stack.manifest(f"{stack.data_bucket},plain\n"), stack.role())
-    with pytest.raises(JobFailure) as failure:
-        execution.prepare(request)
-    assert failure.value.failure_code == "ObjectLockNotEnabled" and stack.data_bucket in failure.value.reason
-
-
 def test_one_bucket_operations_refuse_a_manifest_naming_two_buckets(stack: Stack) -> None:
     stack.s3.create_bucket(Bucket="lock-bucket", ObjectLockEnabledForBucket=True)
     stack.put("locked", bucket="lock-bucket")
     stack.put("plain")
     lines = f"lock-bucket,locked\n{stack.data_bucket},plain\n"
     request = stack.request({"S3PutObjectLegalHold": {"LegalHold": {"Status": "ON"}}}, stack.manifest(lines), stack.role())
-    with pytest.raises(JobFailure, match="in one bucket"):
-        execution.prepare(request)
+    assert "in one bucket" in job_failure(request).full_reason
     assert stack.s3.head_object(Bucket="lock-bucket", Key="locked").get("ObjectLockLegalHoldStatus") != "ON"
     tagging = {"S3PutObjectTagging": {"TagSet": [{"Key": "t", "Value": "v"}]}}
     assert len(stack.run_rows(tagging, lines)) == 2  # other operations take any number of buckets

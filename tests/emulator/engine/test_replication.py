@@ -6,19 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from engine_support import Stack
+from engine_support import Stack, job_failure
 
 from s3batch_core.aws import make_client
-from s3batch.emulator.engine import execution
-from s3batch.emulator.engine.failures import JobFailure
 
 DEST = "replica-bucket"
 REPLICATE = {"S3ReplicateObject": {}}
-
-
-def versioned(stack: Stack, *buckets: str) -> None:
-    for bucket in buckets:
-        stack.s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
 
 
 def configure(stack: Stack, *rules: dict[str, Any]) -> None:
@@ -35,14 +28,14 @@ def rule(prefix: str = "", destination: str = DEST, priority: int = 1, **extra: 
 
 def setup(stack: Stack) -> None:
     stack.s3.create_bucket(Bucket=DEST)
-    versioned(stack, stack.data_bucket, DEST)
+    stack.versioned(stack.data_bucket, DEST)
 
 
 def test_replicas_are_written_with_statuses_on_both_sides(stack: Stack) -> None:
     setup(stack)
     configure(stack, rule("logs/", **{"Destination": {"Bucket": f"arn:aws:s3:::{DEST}", "StorageClass": "STANDARD_IA"}}))
-    version = stack.s3.put_object(Bucket=stack.data_bucket, Key="logs/a", Body=b"a", Metadata={"m": "1"})["VersionId"]
-    other = stack.s3.put_object(Bucket=stack.data_bucket, Key="other/b", Body=b"b")["VersionId"]
+    version = stack.put("logs/a", b"a", Metadata={"m": "1"})["VersionId"]
+    other = stack.put("other/b", b"b")["VersionId"]
     report = stack.run_rows(REPLICATE, f"{stack.data_bucket},logs/a,{version}\n{stack.data_bucket},other/b,{other}\n")
     assert report["logs/a"][3:] == ["succeeded", "200", "", "Successful"]
     assert stack.s3.head_object(Bucket=stack.data_bucket, Key="logs/a", VersionId=version)["ReplicationStatus"] == "COMPLETED"
@@ -56,15 +49,15 @@ def test_replicas_are_written_with_statuses_on_both_sides(stack: Stack) -> None:
 def test_tag_filters_and_the_highest_priority_rule_per_destination(stack: Stack) -> None:
     setup(stack)
     stack.s3.create_bucket(Bucket="archive-bucket")
-    versioned(stack, "archive-bucket")
+    stack.versioned("archive-bucket")
     configure(stack,
               rule("", priority=1, **{"Destination": {"Bucket": f"arn:aws:s3:::{DEST}", "StorageClass": "GLACIER_IR"}}),
               rule("", priority=5, **{"Destination": {"Bucket": f"arn:aws:s3:::{DEST}", "StorageClass": "ONEZONE_IA"}}),
               {"ID": "tagged", "Priority": 2, "Status": "Enabled", "DeleteMarkerReplication": {"Status": "Disabled"},
                "Filter": {"And": {"Prefix": "", "Tags": [{"Key": "copy", "Value": "yes"}]}},
                "Destination": {"Bucket": "arn:aws:s3:::archive-bucket"}})
-    tagged = stack.s3.put_object(Bucket=stack.data_bucket, Key="t", Body=b"t", Tagging="copy=yes")["VersionId"]
-    plain = stack.s3.put_object(Bucket=stack.data_bucket, Key="p", Body=b"p")["VersionId"]
+    tagged = stack.put("t", b"t", Tagging="copy=yes")["VersionId"]
+    plain = stack.put("p", b"p")["VersionId"]
     stack.run_rows(REPLICATE, f"{stack.data_bucket},t,{tagged}\n{stack.data_bucket},p,{plain}\n")
     assert stack.s3.head_object(Bucket=DEST, Key="t")["StorageClass"] == "ONEZONE_IA"
     assert stack.s3.get_object_tagging(Bucket="archive-bucket", Key="t")["TagSet"] == [{"Key": "copy", "Value": "yes"}]
@@ -87,7 +80,7 @@ def test_delete_markers_replicate_only_when_the_rule_says_so(stack: Stack) -> No
 
 def test_failures_without_configuration_or_with_an_unversioned_destination(stack: Stack) -> None:
     stack.s3.create_bucket(Bucket=DEST)
-    versioned(stack, stack.data_bucket)
+    stack.versioned()
     version = stack.put("k")["VersionId"]
     report = stack.run_rows(REPLICATE, f"{stack.data_bucket},k,{version}\n")
     assert report["k"][3:] == ["failed", "404", "ReplicationConfigurationNotFoundError",
@@ -110,12 +103,12 @@ def test_a_generated_manifest_lists_every_eligible_version_filtered_by_replicati
     first = stack.put("in/k", b"1")["VersionId"]
     stack.put("in/k", b"2")
     stack.put("out/k")
-    stack.s3.put_object(Bucket=stack.data_bucket, Key="in/cold", Body=b"c", StorageClass="GLACIER")
+    stack.put("in/cold", b"c", StorageClass="GLACIER")
     result = stack.run(stack.request(REPLICATE, None, stack.role(), generator=generated(stack)))
     assert (result.succeeded, result.failed) == (2, 0)  # both versions of in/k; not out/k, not the archived one
     versions = stack.s3.list_object_versions(Bucket=DEST)["Versions"]
     assert len(versions) == 2
-    stack.s3.put_object(Bucket=stack.data_bucket, Key="in/new", Body=b"n")
+    stack.put("in/new", b"n")
     again = stack.run(stack.request(REPLICATE, None, stack.role(),
                                     generator=generated(stack, ObjectReplicationStatuses=["NONE", "FAILED"])))
     assert (again.succeeded, again.failed) == (1, 0)  # only the never-replicated version
@@ -123,11 +116,10 @@ def test_a_generated_manifest_lists_every_eligible_version_filtered_by_replicati
 
 
 def test_eligible_for_replication_without_a_configuration_fails_the_job(stack: Stack) -> None:
-    versioned(stack, stack.data_bucket)
+    stack.versioned()
     stack.put("k")
-    with pytest.raises(JobFailure) as caught:
-        execution.prepare(stack.request(REPLICATE, None, stack.role(), generator=generated(stack)))
-    assert caught.value.failure_code == "ManifestGenerationFailed" and "replication configuration" in caught.value.reason
+    failure = job_failure(stack.request(REPLICATE, None, stack.role(), generator=generated(stack)))
+    assert failure.failure_code == "ManifestGenerationFailed" and "replication configuration" in failure.reason
 
 
 @pytest.mark.parametrize("missing", ["s3:GetReplicationConfiguration", "s3:PutInventoryConfiguration"])
@@ -140,10 +132,8 @@ def test_a_generator_role_missing_a_batch_replication_action_fails_the_job_namin
         {"Effect": "Allow", "Action": ["s3:InitiateReplication"], "Resource": f"arn:aws:s3:::{stack.data_bucket}/*"},
         {"Effect": "Allow", "Action": bucket_actions, "Resource": f"arn:aws:s3:::{stack.data_bucket}"},
         {"Effect": "Allow", "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::report-bucket/*"}]})
-    with pytest.raises(JobFailure) as caught:
-        execution.prepare(stack.request(REPLICATE, None, role, generator=generated(stack)))
-    assert caught.value.failure_code == "AccessDenied"
-    assert f"{missing} on arn:aws:s3:::{stack.data_bucket}" in caught.value.reason
+    failure = job_failure(stack.request(REPLICATE, None, role, generator=generated(stack)))
+    assert failure.failure_code == "AccessDenied" and f"{missing} on arn:aws:s3:::{stack.data_bucket}" in failure.reason
 
 
 def test_kms_encrypted_objects_need_the_rule_to_select_them_and_get_the_replica_key(stack: Stack) -> None:
@@ -155,8 +145,8 @@ def test_kms_encrypted_objects_need_the_rule_to_select_them_and_get_the_replica_
                    Destination={"Bucket": f"arn:aws:s3:::{DEST}",
                                 "EncryptionConfiguration": {"ReplicaKmsKeyID": replica_key}}),
               rule("plain/", priority=1))
-    versions = {key: stack.s3.put_object(Bucket=stack.data_bucket, Key=key, Body=b"k", ServerSideEncryption="aws:kms",
-                                         SSEKMSKeyId=source_key)["VersionId"] for key in ("kms/a", "plain/b")}
+    versions = {key: stack.put(key, b"k", ServerSideEncryption="aws:kms", SSEKMSKeyId=source_key)["VersionId"]
+                for key in ("kms/a", "plain/b")}
     report = stack.run_rows(REPLICATE, "".join(f"{stack.data_bucket},{k},{v}\n" for k, v in versions.items()))
     assert report["kms/a"][3] == "succeeded"
     assert stack.s3.head_object(Bucket=DEST, Key="kms/a")["SSEKMSKeyId"] == replica_key

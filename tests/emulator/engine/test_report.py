@@ -94,14 +94,6 @@ def test_every_manifest_row_appears_exactly_once(stack: Stack) -> None:
     assert progress.total == 120 and len(progress.finished) == 120 and progress.finished.count(True) == 40
 
 
-def test_disabled_report_writes_nothing(stack: Stack) -> None:
-    stack.put("a")
-    result = stack.run(stack.request({"S3DeleteObjectTagging": {}}, stack.manifest(f"{stack.data_bucket},a\n"),
-                                     stack.role(), report={"Enabled": False}))
-    assert result.succeeded == 1 and result.report_keys == []
-    assert stack.s3.list_objects_v2(Bucket=stack.report_bucket).get("KeyCount") == 0
-
-
 def test_cancel_stops_new_tasks_and_reports_what_ran(stack: Stack) -> None:
     for i in range(60):
         stack.put(f"k{i}")
@@ -159,14 +151,18 @@ def test_big_reports_are_split_into_several_result_files(stack: Stack, tmp_path:
     assert len({r["Key"] for r in document["Results"]}) == 3
 
 
-@pytest.mark.parametrize(("owner", "written"), [("999999999999", False), (ACCOUNT, True)])
-def test_the_report_goes_only_to_a_bucket_of_the_expected_owner(stack: Stack, owner: str, written: bool) -> None:
+@pytest.mark.parametrize(("change", "written", "reason"), [
+    ({"Enabled": False}, False, None),
+    ({"ExpectedBucketOwner": "999999999999"}, False, "ExpectedBucketOwner 999999999999"),
+    ({"ExpectedBucketOwner": ACCOUNT}, True, None),
+], ids=["disabled", "another owner", "the expected owner"])
+def test_the_report_is_written_if_enabled_to_a_bucket_of_the_expected_owner(stack: Stack, change: dict,
+                                                                            written: bool, reason: str | None) -> None:
     stack.put("a")
-    report = {**stack.report_all(), "ExpectedBucketOwner": owner}
     result = stack.run(stack.request({"S3DeleteObjectTagging": {}}, stack.manifest(f"{stack.data_bucket},a\n"),
-                                     stack.role(), report=report))
+                                     stack.role(), report={**stack.report_all(), **change}))
     assert result.succeeded == 1 and bool(result.report_keys) is written
     assert stack.s3.list_objects_v2(Bucket=stack.report_bucket).get("KeyCount") == len(result.report_keys)
     failure = result.report_failure
-    assert failure is None if written else (failure is not None and failure.failure_code == "ReportWriteFailed"
-                                            and f"ExpectedBucketOwner {owner}" in failure.full_reason)
+    assert failure is None if reason is None else (failure is not None and failure.failure_code == "ReportWriteFailed"
+                                                   and reason in failure.full_reason)

@@ -22,7 +22,7 @@ def _real_time() -> Iterator[None]:
 
 
 def archived(stack: Stack, key: str, storage_class: str = "GLACIER") -> None:
-    stack.s3.put_object(Bucket=stack.data_bucket, Key=key, Body=b"cold", StorageClass=storage_class)
+    stack.put(key, b"cold", StorageClass=storage_class)
 
 
 def restore_header(stack: Stack, key: str) -> str | None:
@@ -84,9 +84,9 @@ def test_overlapping_restores_follow_the_user_guide(stack: Stack) -> None:
 
 
 def test_a_named_version_is_restored_not_the_current_one(stack: Stack) -> None:
-    stack.s3.put_bucket_versioning(Bucket=stack.data_bucket, VersioningConfiguration={"Status": "Enabled"})
-    old = stack.s3.put_object(Bucket=stack.data_bucket, Key="v", Body=b"1", StorageClass="GLACIER")["VersionId"]
-    stack.s3.put_object(Bucket=stack.data_bucket, Key="v", Body=b"2", StorageClass="GLACIER")
+    stack.versioned()
+    old = stack.put("v", b"1", StorageClass="GLACIER")["VersionId"]
+    stack.put("v", b"2", StorageClass="GLACIER")
     report = stack.run_rows(GLACIER_BULK, f"{stack.data_bucket},v,{old}\n")
     assert report["v"][2:4] == [old, "succeeded"]
     assert stack.s3.head_object(Bucket=stack.data_bucket, Key="v", VersionId=old)["Restore"] == 'ongoing-request="true"'

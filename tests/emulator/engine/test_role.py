@@ -6,10 +6,9 @@ import json
 from typing import Any
 
 import pytest
-from engine_support import Stack, lambda_op
+from engine_support import Stack, job_failure, lambda_op
 
 import s3batch_core.iam.evaluate
-from s3batch.emulator.engine import execution
 from s3batch.emulator.engine.failures import JobFailure
 
 TAGGING = {"S3PutObjectTagging": {"TagSet": [{"Key": "k", "Value": "v"}]}}
@@ -30,9 +29,7 @@ REPORT_WRITE = allow(["s3:PutObject"], "arn:aws:s3:::report-bucket/*", "WriteRep
 
 def failing_prepare(stack: Stack, role_arn: str, operation: dict = TAGGING) -> JobFailure:
     stack.put("a")
-    with pytest.raises(JobFailure) as caught:
-        execution.prepare(stack.request(operation, stack.manifest(f"{stack.data_bucket},a\n"), role_arn))
-    return caught.value
+    return job_failure(stack.request(operation, stack.manifest(f"{stack.data_bucket},a\n"), role_arn))
 
 
 def test_missing_role_fails_the_job(stack: Stack) -> None:
@@ -109,7 +106,7 @@ LACKING: dict[str, tuple[dict, str, bool]] = {
 def test_a_role_lacking_one_object_action_fails_each_task_naming_only_it(stack: Stack, case: str) -> None:
     operation, action, versioned = LACKING[case]
     if versioned:
-        stack.s3.put_bucket_versioning(Bucket=stack.data_bucket, VersioningConfiguration={"Status": "Enabled"})
+        stack.versioned()
     version = stack.put("k").get("VersionId") if versioned else None
     role = stack.role("lacking", policy=policy({"Effect": "Allow", "NotAction": action, "Resource": "*"},
                                                allow([action], "arn:aws:s3:::manifest-bucket/*")))

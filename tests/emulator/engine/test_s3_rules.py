@@ -65,21 +65,17 @@ def test_the_ownership_setting_is_read_once_per_bucket(s3: Any) -> None:
     ("GOVERNANCE", {"Mode": "GOVERNANCE", "RetainUntilDate": "sooner"}, False, True),
     ("GOVERNANCE", {"Mode": "GOVERNANCE", "RetainUntilDate": "sooner"}, True, False),   # bypass allows it
     ("GOVERNANCE", {}, True, False),                                                    # removed with bypass
+    (None, {"Mode": "COMPLIANCE", "RetainUntilDate": "later"}, False, False),           # set where none protects
 ])
-def test_object_lock_retention_changes(s3: Any, mode: str, wanted: dict[str, Any], bypass: bool,
+def test_object_lock_retention_changes(s3: Any, mode: str | None, wanted: dict[str, Any], bypass: bool,
                                        refused: bool) -> None:
     until = datetime.now(UTC).replace(microsecond=0) + timedelta(days=10)
-    s3.put_object(Bucket="locked", Key="k", Body=b"x", ObjectLockMode=mode, ObjectLockRetainUntilDate=until)
+    lock = {"ObjectLockMode": mode, "ObjectLockRetainUntilDate": until} if mode else {}
+    s3.put_object(Bucket="locked", Key="k", Body=b"x", **lock)
     dates = {"later": until + timedelta(days=1), "sooner": until - timedelta(days=1)}
     wanted = {name: dates.get(value, value) for name, value in wanted.items()}
     result = refusal(s3_rules.check_retention_change, s3, "locked", "k", {}, wanted, bypass)
     assert result == (s3_rules.LOCKED if refused else None)
-
-
-def test_retention_may_be_set_where_none_protects_the_object(s3: Any) -> None:
-    s3.put_object(Bucket="locked", Key="k", Body=b"x")
-    wanted = {"Mode": "COMPLIANCE", "RetainUntilDate": datetime.now(UTC) + timedelta(days=1)}
-    assert refusal(s3_rules.check_retention_change, s3, "locked", "k", {}, wanted, False) is None
 
 
 GLACIER = {"StorageClass": "GLACIER"}
