@@ -146,8 +146,8 @@ def _schema_step(project: TerraformProject, options: GateOptions) -> Step:
         return Step("", FAILED, str(exc))
     result = check_project(project, schema)
     write_text_atomically(options.out_dir / "schema.json", render_json(result.findings))
-    write_text_atomically(options.out_dir / "schema.sarif",
-                          json.dumps(sarif_log(result.findings, sarif_rules(), "s3batch-provider-schema"), indent=2) + "\n")
+    sarif = sarif_log(result.findings, sarif_rules(), "s3batch-provider-schema")
+    write_json_atomically(options.out_dir / "schema.sarif", sarif)
     what = f"{result.checked_blocks} blocks against hashicorp/aws {schema.version}"
     if result.unchecked_types:
         what += f" ({len(result.unchecked_types)} types outside the snapshot not checked: {', '.join(sorted(result.unchecked_types))})"
@@ -230,10 +230,8 @@ def checkov_step_from(output: object) -> Step:
             lines = check.get("file_line_range") or []
             where = f"{check.get('file_path', '?').lstrip('/')}:{lines[0]}" if lines else check.get("file_path", "?")
             failed_lines.append(f"{where}: {check.get('check_id')} {check.get('check_name')} [{check.get('resource')}]")
-    details = list(failed_lines)
-    if parsing_errors:
-        details.insert(0, f"{parsing_errors} file(s) checkov could not parse")
-    status = FAILED if parsing_errors or failed_lines else PASSED
+    details = ([f"{parsing_errors} file(s) checkov could not parse"] if parsing_errors else []) + failed_lines
+    status = FAILED if details else PASSED
     return Step("", status, f"{passed} passed, {len(failed_lines)} failed, {parsing_errors} parsing errors", details)
 
 
@@ -263,32 +261,23 @@ def _fmt_step(binary: str, terraform_dir: Path) -> Step:
     return Step("", FAILED, f"{len(files)} files need terraform fmt", files or done.stderr.strip().splitlines()[-3:])
 
 
-def _init(binary: str, options: GateOptions, root: Path, failures: list[str], offline: list[str]) -> dict[str, str] | None:
-    """`terraform init` in a root module; the environment for the next command, or None (recorded why)."""
-    data_dir = (options.out_dir / "terraform-data" / display_path(root).replace(os.sep, "_")).resolve()
-    env = {"TF_DATA_DIR": str(data_dir), "TF_IN_AUTOMATION": "1"}
-    init = _run([binary, f"-chdir={root}", "init", "-backend=false", "-input=false", "-no-color"], env)
-    if init.returncode == 0:
-        return env
-    text = init.stdout + init.stderr
-    if any(marker in text for marker in OFFLINE_MARKERS):
-        offline.append(display_path(root))
-    else:
-        failures.append(f"{display_path(root)}: terraform init failed: {_last_error(text)}")
-    return None
-
-
 def _in_roots(binary: str, options: GateOptions, roots: list[Path], command: str, passed: str) -> Step:
     """`terraform init` then `terraform <command>` in each root module: failed, skipped (no registry) or passed."""
     failures: list[str] = []
     offline: list[str] = []
     for root in roots:
-        env = _init(binary, options, root, failures, offline)
-        if env is None:
-            continue
-        done = _run([binary, f"-chdir={root}", command, "-no-color"], env)
-        if done.returncode != 0:
-            failures.append(f"{display_path(root)}: {_last_error(done.stdout + done.stderr)}")
+        data_dir = (options.out_dir / "terraform-data" / display_path(root).replace(os.sep, "_")).resolve()
+        env = {"TF_DATA_DIR": str(data_dir), "TF_IN_AUTOMATION": "1"}
+        init = _run([binary, f"-chdir={root}", "init", "-backend=false", "-input=false", "-no-color"], env)
+        text = init.stdout + init.stderr
+        if init.returncode == 0:
+            done = _run([binary, f"-chdir={root}", command, "-no-color"], env)
+            if done.returncode != 0:
+                failures.append(f"{display_path(root)}: {_last_error(done.stdout + done.stderr)}")
+        elif any(marker in text for marker in OFFLINE_MARKERS):
+            offline.append(display_path(root))
+        else:
+            failures.append(f"{display_path(root)}: terraform init failed: {_last_error(text)}")
     if failures:
         return Step("", FAILED, f"terraform {command} failed in {len(failures)} of {len(roots)} root modules", failures)
     if offline:

@@ -143,7 +143,6 @@ def _readme() -> str:
 
 def generate(dest_dir: Path = DEFAULT_DEST) -> list[Path]:
     """Write every template into dest_dir atomically (temp dir, then rename); remove stale generated files."""
-    dest_dir = Path(dest_dir)
     dest_dir.mkdir(parents=True, exist_ok=True)
     files = expected_files()
     with tempfile.TemporaryDirectory(prefix=".policies-", dir=dest_dir.parent, ignore_cleanup_errors=True) as staging:
@@ -163,7 +162,7 @@ def _extra_files(dest_dir: Path, files: Mapping[str, str]) -> list[Path]:
 def generated_dirs(root: Path) -> list[Path]:
     """Folders under root holding generated templates (a README.md that starts with README_TITLE), sorted."""
     found = []
-    for readme in walk_files(Path(root), lambda name: name == README):
+    for readme in walk_files(root, lambda name: name == README):
         with readme.open(encoding="utf-8", errors="replace") as handle:
             if handle.readline().rstrip("\n") == README_TITLE:
                 found.append(readme.parent)
@@ -172,7 +171,6 @@ def generated_dirs(root: Path) -> list[Path]:
 
 def drift(dest_dir: Path = DEFAULT_DEST) -> list[str]:
     """Problems with the committed templates: missing, changed or extra files (empty: up to date)."""
-    dest_dir = Path(dest_dir)
     if not dest_dir.is_dir():
         return [f"{dest_dir}: missing (run make policies)"]
     files = expected_files()

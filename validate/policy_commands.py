@@ -40,27 +40,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="the job generates its manifest from --bucket (S3JobManifestGenerator)")
     policy.add_argument("--region", default="us-east-1", help="Region of the job (for kms:ViaService)")
     policy.add_argument("--partition", default="aws", help="AWS partition (aws, aws-cn, aws-us-gov)")
-    _add_format(policy)
-    policy.set_defaults(func=run_policy)
 
     trust = subparsers.add_parser("trust-policy", help="print the batch role's trust policy",
                                   description="Print the trust policy letting S3 Batch Operations assume the role.")
     trust.add_argument("--source-account", metavar="ID",
                        help="add an aws:SourceAccount condition (UNCONFIRMED for this service; see docs/policies.md)")
-    _add_format(trust)
-    trust.set_defaults(func=run_trust_policy)
 
     submitter = subparsers.add_parser("submitter-policy", help="print the policy of whoever submits jobs",
                                       description="Print the policy for the principal that calls CreateJob.")
     submitter.add_argument("--role-arn", required=True, metavar="ARN", help="the batch role jobs run as")
     submitter.add_argument("--region", default="us-east-1", help="Region the jobs are created in")
-    _add_format(submitter)
-    submitter.set_defaults(func=run_submitter_policy)
 
-
-def _add_format(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--format", choices=FORMATS, default="json",
-                        help="json (default) or terraform (an aws_iam_policy_document data block)")
+    for parser, run in ((policy, run_policy), (trust, run_trust_policy), (submitter, run_submitter_policy)):
+        parser.add_argument("--format", choices=FORMATS, default="json",
+                            help="json (default) or terraform (an aws_iam_policy_document data block)")
+        parser.set_defaults(func=run)
 
 
 def _s3_location(flag: str, uri: str) -> tuple[str, str]:

@@ -67,11 +67,11 @@ class ProviderSchema:
             self.version = document.get("version") or "unknown"
             self._prefixes = tuple(document.get("covered_prefixes", ()))
             self._types = frozenset(document.get("covered_types", ()))
-            self._raw = {kind: dict(document[kind]) for kind in ("resource", "data")}
+            self._blocks = {kind: {name: BlockSchema(raw) for name, raw in dict(document[kind]).items()}
+                            for kind in ("resource", "data")}
         except (KeyError, TypeError) as exc:
             raise InputError(f"{origin}: not a provider schema snapshot (missing {exc})") from exc
         self.origin = origin
-        self._parsed: dict[tuple[str, str], BlockSchema] = {}
 
     def covers(self, type_name: str) -> bool:
         """True when the snapshot kept this type's service: a type of it that is absent does not exist."""
@@ -79,17 +79,11 @@ class ProviderSchema:
 
     def block(self, kind: str, type_name: str) -> BlockSchema | None:
         """The schema of a resource (kind "resource") or data source (kind "data") type, or None."""
-        key = (kind, type_name)
-        if key not in self._parsed:
-            raw = self._raw[kind].get(type_name)
-            if raw is None:
-                return None
-            self._parsed[key] = BlockSchema(raw)
-        return self._parsed[key]
+        return self._blocks[kind].get(type_name)
 
     def type_names(self, kind: str) -> list[str]:
         """Every type of one kind ("resource" or "data") the snapshot holds."""
-        return list(self._raw[kind])
+        return list(self._blocks[kind])
 
 
 def load_schema(path: Path | None = None) -> ProviderSchema:

@@ -117,14 +117,12 @@ def _check_body(block: Block, body: dict, schema: BlockSchema, where: str, path:
         for content in spec.get("content", []) if isinstance(spec, dict) else []:
             if isinstance(content, dict):
                 _check_body(block, content, schema.blocks[name].block, f"{where}.{name}", (*path, f'dynamic "{name}"'), result)
-    for name in schema.required():
+    required = [("argument", name) for name in schema.required()]
+    required += [("block", name) for name, nested in schema.blocks.items() if nested.min_items]
+    for what, name in required:
         if name not in present:
             _add(result, MISSING_REQUIRED, Severity.ERROR, block, _line(block, path),
-                 f"{where}: required argument {name!r} is missing")
-    for name, nested in schema.blocks.items():
-        if nested.min_items and name not in present:
-            _add(result, MISSING_REQUIRED, Severity.ERROR, block, _line(block, path),
-                 f"{where}: required block {name!r} is missing")
+                 f"{where}: required {what} {name!r} is missing")
 
 
 def _check_nested(block: Block, parent: BlockSchema, where: str, path: tuple[str, ...], bodies: list[dict],

@@ -109,7 +109,7 @@ def from_jsii(assembly: dict[str, Any]) -> dict[str, Any]:
     types: dict[str, Any] = assembly["types"]
     out: dict[str, dict[str, Any]] = {"resource": {}, "data": {}}
     version = None
-    for fqn, cls in types.items():
+    for cls in types.values():
         if cls.get("base") not in ("cdktf.TerraformResource", "cdktf.TerraformDataSource"):
             continue
         link = _DOC_LINK.search(cls.get("docs", {}).get("summary", ""))
@@ -121,13 +121,13 @@ def from_jsii(assembly: dict[str, Any]) -> dict[str, Any]:
         if not covered(type_name):
             continue
         config = next(p for p in cls["initializer"]["parameters"] if p["name"] == "config")
-        block = _block_from_struct(types, types[config["type"]["fqn"]])
-        configured = {p["name"] for p in types[config["type"]["fqn"]].get("properties", [])}
-        for prop in cls.get("properties", []):
+        struct = types[config["type"]["fqn"]]
+        block = _block_from_struct(types, struct)
+        configured = {p["name"] for p in struct.get("properties", [])}
+        for prop in cls.get("properties", []):  # the class's other properties are its computed attributes
             name = prop["name"]
-            if prop.get("static") or name.endswith("Input") or name in configured:
-                continue
-            block["arguments"].setdefault(_snake(name), "computed")
+            if not (prop.get("static") or name.endswith("Input") or name in configured):
+                block["arguments"].setdefault(_snake(name), "computed")
         out[kind][type_name] = block
     if version is None:
         raise ValueError("no aws_* resource found in the jsii assembly")
@@ -218,16 +218,13 @@ def read_assembly(wheel: Path) -> dict[str, Any]:
 
 def write(snapshot: dict[str, Any], target: Path) -> None:
     """Write the snapshot compactly (one type per line keeps diffs readable) and check it loads."""
-    lines = ["{"]
-    head = {k: v for k, v in snapshot.items() if k not in ("resource", "data")}
-    for key, value in head.items():
-        lines.append(f"  {json.dumps(key)}: {json.dumps(value)},")
+    fields = [f"  {json.dumps(key)}: {json.dumps(value)}"
+              for key, value in snapshot.items() if key not in ("resource", "data")]
     for section in ("resource", "data"):
-        entries = [f"    {json.dumps(name)}: {json.dumps(block, separators=(',', ':'))}"
-                   for name, block in snapshot[section].items()]
-        lines.append(f'  "{section}": {{\n' + ",\n".join(entries) + "\n  }" + ("," if section == "resource" else ""))
-    lines.append("}")
-    text = "\n".join(lines) + "\n"
+        entries = ",\n".join(f"    {json.dumps(name)}: {json.dumps(block, separators=(',', ':'))}"
+                              for name, block in snapshot[section].items())
+        fields.append(f'  "{section}": {{\n{entries}\n  }}')
+    text = "{\n" + ",\n".join(fields) + "\n}\n"
     ProviderSchema(json.loads(text), str(target))  # refuses a snapshot the checker could not read
     target.write_text(text, encoding="utf-8")
 

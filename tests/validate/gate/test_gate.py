@@ -140,12 +140,6 @@ def test_no_batch_role_fails(tmp_path: Path, policies: Path) -> None:
     assert _statuses(run_gate(_options(tmp_path, root, policies)))["batch role vs catalogue"] == FAILED
 
 
-def test_drift_fails(tmp_path: Path, policies: Path) -> None:
-    (policies / "trust.json.tftpl").write_text("{}", encoding="utf-8")
-    drift = _step(run_gate(_options(tmp_path, _tree(tmp_path, policy=GOOD), policies)), "policy drift")
-    assert drift.status == FAILED and any("trust.json.tftpl" in d for d in drift.details)
-
-
 def _script(path: Path, body: str) -> Path:
     """An executable shell script standing in for a tool."""
     path.write_text("#!/bin/sh\n" + body, encoding="utf-8")
@@ -219,14 +213,16 @@ def test_repository_terraform_passes_without_checkov(monkeypatch: pytest.MonkeyP
     assert {s["name"]: s["status"] for s in summary["steps"]}["batch role vs catalogue"] == PASSED
 
 
-def test_drift_checks_the_generated_folders_found_under_the_terraform_dir(tmp_path: Path) -> None:
+@pytest.mark.parametrize("given", [True, False], ids=["policies-dir", "found-under-terraform-dir"])
+def test_drift_checks_the_given_or_found_generated_folder(tmp_path: Path, given: bool) -> None:
     root = _tree(tmp_path, policy=GOOD)
-    found = root / "vendor" / "batch_role" / "policies"
-    generate(found)
-    drift = _step(run_gate(_options(tmp_path, root, None)), "policy drift")
-    assert drift.status == PASSED and "vendor/batch_role/policies" in drift.summary
-    (found / "trust.json.tftpl").write_text("{}", encoding="utf-8")
-    drift = _step(run_gate(_options(tmp_path, root, None)), "policy drift")
+    folder = tmp_path / "policies" if given else root / "vendor" / "batch_role" / "policies"
+    generate(folder)
+    options = _options(tmp_path, root, folder if given else None)
+    drift = _step(run_gate(options), "policy drift")
+    assert drift.status == PASSED and f"{folder} matches the catalogue" in drift.summary
+    (folder / "trust.json.tftpl").write_text("{}", encoding="utf-8")
+    drift = _step(run_gate(options), "policy drift")
     assert drift.status == FAILED and any("trust.json.tftpl" in d for d in drift.details)
 
 

@@ -3,7 +3,7 @@ template renders to the catalogue's policy is checked through the module: tests/
 
 from __future__ import annotations
 
-import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ def test_templates_use_only_the_documented_variables() -> None:
     for name, text in expected_files().items():
         if name == "README.md":
             continue
-        used = set(__import__("re").findall(r"\$\{(?:jsonencode\()?([a-z_]+)\)?\}", text))
+        used = set(re.findall(r"\$\{(?:jsonencode\()?([a-z_]+)\)?\}", text))
         if name.startswith("trust.source-account"):
             assert used == {"source_account"}
         elif name.startswith("trust"):
@@ -157,4 +157,3 @@ def test_readme_lists_every_variable() -> None:
     for variable in (*generate.PERMISSION_VARIABLES, *generate.SUBMITTER_VARIABLES, "source_account"):
         assert f"`{variable}`" in readme
     assert "make policies" in readme
-    json.dumps(readme)
