@@ -264,10 +264,6 @@ def _statements(name: str, document: object) -> Iterable[tuple[str, Mapping[str,
         yield label, statement
 
 
-def _normalise_context(context: Context | None) -> dict[str, object]:
-    return {key.lower(): value for key, value in (context or {}).items()}
-
-
 def evaluate(
     policies: Sequence[tuple[str, dict]],
     action: str,
@@ -275,7 +271,7 @@ def evaluate(
     context: Context | None = None,
 ) -> Decision:
     """Decide one request against named identity policies: explicit Deny > Allow > implicit deny."""
-    ctx = _normalise_context(context)
+    ctx = {key.lower(): value for key, value in (context or {}).items()}  # condition keys are case-insensitive
     allowed_by: str | None = None
     for name, document in policies:
         for label, statement in _statements(name, document):

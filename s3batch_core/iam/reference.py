@@ -138,6 +138,4 @@ def _format_regex(arn_format: str) -> re.Pattern[str]:
 def _key_pattern(key: str) -> re.Pattern[str]:
     # "aws:ResourceTag/${TagKey}", "s3:ExistingObjectTag/<key>" and "aws:PrincipalTag/*" take any suffix.
     prefix = re.split(r"\$\{|<|\*", key, maxsplit=1)[0]
-    if prefix != key:
-        return re.compile(re.escape(prefix) + r".+", re.IGNORECASE)
-    return re.compile(re.escape(key), re.IGNORECASE)
+    return re.compile(re.escape(prefix) + (".+" if prefix != key else ""), re.IGNORECASE)

@@ -116,21 +116,6 @@ class Instance:
     def _templatefile(self, path: Path, variables: dict[str, Any]) -> str:
         return json.dumps(render_template(path.read_text(encoding="utf-8"), variables))
 
-    def _instances(self, body: Mapping[str, Any], rest: tuple[Any, ...]) -> int | None:
-        """The count of a block with count referenced as a whole (`length(data.x.y)`), else None."""
-        count = self.count(body)
-        return count if count is not None and not rest else None
-
-    def _indexed(self, body: Mapping[str, Any], label: str, rest: tuple[Any, ...]) -> tuple[Any, ...]:
-        count = self.count(body)
-        if count is None:
-            return rest
-        if not rest or not isinstance(rest[0], int):
-            raise Unsupported(f"{label} has count: index it")
-        if rest[0] >= count:
-            raise IndexError(f"{label}[{rest[0]}] does not exist (count = {count})")
-        return rest[1:]
-
     def _data(self, kind: str, name: str, rest: tuple[Any, ...]) -> Any:
         account = self.account
         fixed = {"aws_partition": {"partition": account.partition},
@@ -140,21 +125,20 @@ class Instance:
             return walk(fixed[kind], rest)
         if kind == "aws_iam_policy_document":
             body = self.module.data[(kind, name)]
-            whole = self._instances(body, rest)
-            if whole is not None:
-                return [self._data(kind, name, (index,)) for index in range(whole)]
-            rest = self._indexed(body, f"data.{kind}.{name}", rest)
-            arguments = _LazyArguments(self, body, blocks=True)
+            count = self.count(body)
+            if count is not None and not rest:  # referenced as a whole (`length(data.x.y)`)
+                return [self._data(kind, name, (index,)) for index in range(count)]
+            rest = _indexed(count, f"data.{kind}.{name}", rest)
             if rest and rest[0] == "json":
                 return walk({"json": json.dumps(self.policy_document(name))}, rest)
-            return walk(arguments, rest)
+            return walk(_LazyArguments(self, body, blocks=True), rest)
         raise Unsupported(f"data source {kind}")
 
     def _resource(self, kind: str, name: str, rest: tuple[Any, ...]) -> Any:
-        whole = self._instances(self.module.resources[(kind, name)], rest)
-        if whole is not None:
-            return [f"{kind}.{name}[{index}]" for index in range(whole)]
-        rest = self._indexed(self.module.resources[(kind, name)], f"{kind}.{name}", rest)
+        count = self.count(self.module.resources[(kind, name)])
+        if count is not None and not rest:
+            return [f"{kind}.{name}[{index}]" for index in range(count)]
+        rest = _indexed(count, f"{kind}.{name}", rest)
         arguments = self.resource_arguments(kind, name, blocks=True)
         computed = _computed(kind, arguments, self.account)
         if not rest:
@@ -206,6 +190,17 @@ def plan_root(root: Path, variables: Mapping[str, Any] | None = None, account: A
     given = dict(variables or {})
     account = account or Account(region=given.get("region", "us-east-1"))
     return Instance(root, given, account)
+
+
+def _indexed(count: int | None, label: str, rest: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The path after the instance index of a block with count (the path itself for a block without)."""
+    if count is None:
+        return rest
+    if not rest or not isinstance(rest[0], int):
+        raise Unsupported(f"{label} has count: index it")
+    if rest[0] >= count:
+        raise IndexError(f"{label}[{rest[0]}] does not exist (count = {count})")
+    return rest[1:]
 
 
 def _computed(kind: str, arguments: Mapping[str, Any], account: Account) -> dict[str, Any]:

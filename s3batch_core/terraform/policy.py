@@ -17,15 +17,14 @@ take by the linter.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from s3batch_core.terraform.evaluate import Scope, Unsupported, evaluate_partial
 from s3batch_core.terraform.load import Block
 from s3batch_core.terraform.text import strip_interpolation
 
-T = TypeVar("T")
 Line = int | None
 Pairs = list[tuple[Any, Line]]  # (statement JSON, its line)
 
@@ -84,27 +83,30 @@ def _joined(rendered: Any, values: Any) -> Any:
     return string_set([*as_list(rendered), *as_list(values)])
 
 
-def combined_statements(sources: list[list[T]], own: list[T], overrides: list[list[T]],
-                        sid: Callable[[T], Any] = lambda statement: statement.get("Sid")) -> list[T]:
+def combined_statements(sources: list[Pairs], own: Pairs, overrides: list[Pairs]) -> Pairs:
     """The statements of a document with source_policy_documents and override_policy_documents, as the provider
     merges them: the sources' statements, the document's own replacing those with the same non-blank Sid, then each
-    override document's likewise; the rest appended. `sid` reads a statement's Sid (callers may carry extras)."""
-    merged = [statement for document in sources for statement in document]
+    override document's likewise; the rest appended."""
+    merged = [pair for document in sources for pair in document]
     for document in (own, *overrides):
-        merged = _merge(merged, document, sid)
+        merged = _merge(merged, document)
     return merged
 
 
-def _merge(base: list[T], overrides: list[T], sid: Callable[[T], Any]) -> list[T]:
+def _merge(base: Pairs, overrides: Pairs) -> Pairs:
     merged = list(base)
-    for statement in overrides:
-        key = sid(statement)
-        index = next((i for i, existing in enumerate(base) if key and sid(existing) == key), None)
+    for pair in overrides:
+        key = _sid(pair)
+        index = next((i for i, existing in enumerate(base) if key and _sid(existing) == key), None)
         if index is None:
-            merged.append(statement)
+            merged.append(pair)
         else:
-            merged[index] = statement
+            merged[index] = pair
     return merged
+
+
+def _sid(pair: tuple[Any, Line]) -> Any:
+    return pair[0].get("Sid") if isinstance(pair[0], dict) else None
 
 
 def as_list(value: Any) -> list[Any]:
@@ -147,13 +149,9 @@ def assemble(block: Block, values: Values, sources: list[Pairs] = (), overrides:
         bodies = _dynamic_bodies(block, values, body, "statement", line, unread) if dynamic else [body]
         own += [(statement_json(values.statement(_expand_nested(block, values, raw, line, unread))), line)
                 for raw in bodies]
-    pairs = combined_statements(list(sources), own, list(overrides), sid=_pair_sid)
+    pairs = combined_statements(list(sources), own, list(overrides))
     document = {"Version": block.body.get("version", VERSION), "Statement": [s for s, _ in pairs]}
     return Assembly(document, [line for _, line in pairs], unread)
-
-
-def _pair_sid(pair: tuple[Any, Line]) -> Any:
-    return pair[0].get("Sid") if isinstance(pair[0], dict) else None
 
 
 def _parts(block: Block) -> list[tuple[dict, bool, Line]]:

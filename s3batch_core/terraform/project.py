@@ -96,10 +96,7 @@ class TerraformProject:
             found = self.variable_values(module, name, bindings, depth)
         else:
             found = [module.locals[name]] if name in module.locals else []
-        out: list[object] = []
-        for item in found:
-            out.extend(self.resolve(item, module, bindings, depth + 1))
-        return out or [value]
+        return [resolved for item in found for resolved in self.resolve(item, module, bindings, depth + 1)] or [value]
 
     def substitute(self, text: str, module: Module, bindings: dict[str, str], depth: int = 0) -> str:
         """The text with ${path.module} and each var./local. that has one string value filled in (partial

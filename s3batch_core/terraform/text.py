@@ -16,10 +16,8 @@ from collections.abc import Callable
 
 def strip_interpolation(value: str) -> str | None:
     """The expression inside a string that is exactly one "${...}", else None."""
-    if not (value.startswith("${") and value.endswith("}")):
-        return None
-    if matching(value, 1, "{", "}") != len(value) - 1:
-        return None
+    if not value.startswith("${") or matching(value, 1, "{", "}") != len(value) - 1:
+        return None  # not one "${" whose brace closes at the end
     return value[2:-1].strip()
 
 
