@@ -211,8 +211,4 @@ def _latest_version(lambda_client: Any, name: str) -> dict[str, Any] | None:
 
 def _matches(version: dict[str, Any], code: bytes, config: dict[str, Any]) -> bool:
     sha = base64.b64encode(hashlib.sha256(code).digest()).decode()
-    return (
-        version.get("CodeSha256") == sha
-        and all(version.get(key) == config[key] for key in ("Runtime", "Role", "Handler", "Timeout", "MemorySize"))
-        and version.get("Environment", {}).get("Variables") == config["Environment"]["Variables"]
-    )
+    return version.get("CodeSha256") == sha and all(version.get(key) == value for key, value in config.items())
