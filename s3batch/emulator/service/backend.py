@@ -94,10 +94,8 @@ class JobsBackend(BaseBackend):
         with self._lock:
             expired = {job_id for job_id, job in self.jobs.items()
                        if job.termination_date is not None and job.termination_date <= cutoff}
-            for job_id in expired:
-                del self.jobs[job_id]
-            for token in [t for t, (_, job_id) in self.tokens.items() if job_id in expired]:
-                del self.tokens[token]
+            self.jobs = {job_id: job for job_id, job in self.jobs.items() if job_id not in expired}
+            self.tokens = {token: entry for token, entry in self.tokens.items() if entry[1] not in expired}
 
     def get_job(self, job_id: str) -> Job:
         self._forget_expired()
