@@ -146,11 +146,9 @@ def deploy_stack(stack: StackInfo, outputs_path: Path, planned: Instance, functi
 
 def ensure_bucket(s3: Any, bucket: str, region: str, versioning: bool) -> None:
     """Bucket with the Terraform module's baseline: versioning, SSE-S3, Block Public Access."""
+    location = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
     try:
-        kwargs: dict[str, Any] = {"Bucket": bucket}
-        if region != "us-east-1":
-            kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
-        s3.create_bucket(**kwargs)
+        s3.create_bucket(Bucket=bucket, **location)
     except ClientError as exc:
         if exc.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
             raise
