@@ -71,13 +71,12 @@ class JobsBackend(BaseBackend):
                         f"ClientRequestToken {token!r} was already used by job {job_id} with different parameters"
                     )
                 return self.jobs[job_id]
-            confirmation = params.get("ConfirmationRequired")
             job = Job(
                 job_id=str(uuid.uuid4()),
                 account_id=self.account_id,
                 region=self.region_name,
                 request={k: v for k, v in params.items() if k not in {"AccountId", "ClientRequestToken", "Tags"}},
-                confirmation_required=self.service.confirmation_default if confirmation is None else confirmation,
+                confirmation_required=params.get("ConfirmationRequired", self.service.confirmation_default),
                 priority=params["Priority"],
                 tags=list(params.get("Tags") or []),
                 sequence=next(self.service.sequence),
