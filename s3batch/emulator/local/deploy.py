@@ -120,9 +120,7 @@ def deploy(stack: StackInfo, outputs_path: Path) -> StackOutputs:
 
 def deploy_stack(stack: StackInfo, outputs_path: Path, planned: Instance, function: FunctionSettings,
                  code: bytes) -> StackOutputs:
-    """The plan's bucket, `function` with the plan's execution role, and the plan's batch role whose policy is the
-    catalogue's for the plan's operation on that function version; the outputs file in `terraform output -json`
-    shape."""
+    """Create `planned`'s bucket and two roles around `function`; write the outputs as `terraform output -json` does."""
     session = local_session(stack.region)
     clients = {s: make_client(s, endpoint_url=stack.endpoint_url, session=session) for s in ("s3", "iam", "lambda")}
     settings, outputs = planned.variables, planned.outputs
