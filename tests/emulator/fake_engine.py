@@ -113,7 +113,7 @@ def behaviour(request: JobRequest) -> str:
 
 def job_params(script: str = "ok-3", **overrides: Any) -> dict[str, Any]:
     """A valid CreateJob request whose manifest key tells the fake engine what to do."""
-    params: dict[str, Any] = {
+    return {
         "AccountId": ACCOUNT_ID,
         "ConfirmationRequired": False,
         "Operation": {"S3PutObjectTagging": {"TagSet": [{"Key": "k", "Value": "v"}]}},
@@ -124,9 +124,8 @@ def job_params(script: str = "ok-3", **overrides: Any) -> dict[str, Any]:
         },
         "Priority": 10,
         "RoleArn": ROLE_ARN,
+        **overrides,
     }
-    params.update(overrides)
-    return params
 
 
 def error_of(call: Any, **kwargs: Any) -> tuple[str, int, str]:

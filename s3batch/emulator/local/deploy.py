@@ -120,9 +120,7 @@ def deploy(stack: StackInfo, outputs_path: Path) -> StackOutputs:
 
 def deploy_stack(stack: StackInfo, outputs_path: Path, planned: Instance, function: FunctionSettings,
                  code: bytes) -> StackOutputs:
-    """The plan's bucket, `function` with the plan's execution role, and the plan's batch role whose policy is the
-    catalogue's for the plan's operation on that function version; the outputs file in `terraform output -json`
-    shape."""
+    """Create `planned`'s bucket and two roles around `function`; write the outputs as `terraform output -json` does."""
     session = local_session(stack.region)
     clients = {s: make_client(s, endpoint_url=stack.endpoint_url, session=session) for s in ("s3", "iam", "lambda")}
     settings, outputs = planned.variables, planned.outputs
@@ -146,11 +144,9 @@ def deploy_stack(stack: StackInfo, outputs_path: Path, planned: Instance, functi
 
 def ensure_bucket(s3: Any, bucket: str, region: str, versioning: bool) -> None:
     """Bucket with the Terraform module's baseline: versioning, SSE-S3, Block Public Access."""
+    location = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
     try:
-        kwargs: dict[str, Any] = {"Bucket": bucket}
-        if region != "us-east-1":
-            kwargs["CreateBucketConfiguration"] = {"LocationConstraint": region}
-        s3.create_bucket(**kwargs)
+        s3.create_bucket(Bucket=bucket, **location)
     except ClientError as exc:
         if exc.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
             raise
@@ -211,8 +207,4 @@ def _latest_version(lambda_client: Any, name: str) -> dict[str, Any] | None:
 
 def _matches(version: dict[str, Any], code: bytes, config: dict[str, Any]) -> bool:
     sha = base64.b64encode(hashlib.sha256(code).digest()).decode()
-    return (
-        version.get("CodeSha256") == sha
-        and all(version.get(key) == config[key] for key in ("Runtime", "Role", "Handler", "Timeout", "MemorySize"))
-        and version.get("Environment", {}).get("Variables") == config["Environment"]["Variables"]
-    )
+    return version.get("CodeSha256") == sha and all(version.get(key) == value for key, value in config.items())

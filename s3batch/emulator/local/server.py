@@ -49,11 +49,9 @@ class CachedDomainDispatcher(DomainDispatcherApplication):
 
     def get_backend_for_host(self, host: str | None) -> Any:
         # Always called under self.lock (moto's get_application), so the dict needs no lock of its own.
-        try:
-            return self._backend_for_host[host]
-        except KeyError:
-            backend = self._backend_for_host[host] = super().get_backend_for_host(host)
-            return backend
+        if host not in self._backend_for_host:
+            self._backend_for_host[host] = super().get_backend_for_host(host)
+        return self._backend_for_host[host]
 
 
 class StackApplication:

@@ -100,7 +100,7 @@ def serve(port: int, *, max_active_jobs: int, state_path: Path | None, announce:
 
     server, service = create_server(port, max_active_jobs=max_active_jobs)
     info = StackInfo(service.endpoint_url, server.server_port, os.getpid())
-    signal.signal(signal.SIGTERM, _raise_interrupt)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # raises KeyboardInterrupt, as Ctrl-C does
     if state_path is not None:
         write_state(info, state_path)
     if announce:
@@ -118,10 +118,6 @@ def serve(port: int, *, max_active_jobs: int, state_path: Path | None, announce:
         if state_path is not None:
             _remove_if_ours(state_path, info.pid)
     return 0
-
-
-def _raise_interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
 
 
 def _remove_if_ours(path: Path, pid: int) -> None:

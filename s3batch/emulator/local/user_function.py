@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import botocore.session
 import regex
@@ -29,15 +28,6 @@ NAME_LENGTH = 64  # CreateFunction: a plain function name (not an ARN) is at mos
 _NAME = regex.compile(r"[a-zA-Z0-9_-]+")  # the name part of the model's FunctionName pattern
 
 
-def _create_function_shape() -> Any:
-    return botocore.session.get_session().get_service_model("lambda").operation_model("CreateFunction").input_shape
-
-
-def python_runtimes() -> list[str]:
-    """The Python runtimes of the model's Runtime enum (the only ones the local runtime can run)."""
-    return [r for r in _create_function_shape().members["Runtime"].enum if r.startswith("python3")]
-
-
 def function_settings(
     name: str, handler: str, runtime: str, environment: tuple[tuple[str, str], ...], timeout: int, memory: int,
     architecture: str,
@@ -45,9 +35,10 @@ def function_settings(
     """The function's settings, checked against Lambda's CreateFunction model (minimums, maximums, patterns)."""
     if len(name) > NAME_LENGTH or not _NAME.fullmatch(name):
         raise UsageError(f"--name {name!r}: a function name is 1-{NAME_LENGTH} letters, digits, '-' or '_'")
-    if runtime not in python_runtimes():
-        raise UsageError(f"--runtime {runtime!r}: the local Lambda runtime runs Python only ({', '.join(python_runtimes())})")
-    shape = _create_function_shape()
+    shape = botocore.session.get_session().get_service_model("lambda").operation_model("CreateFunction").input_shape
+    python = [r for r in shape.members["Runtime"].enum if r.startswith("python3")]  # all the local runtime can run
+    if runtime not in python:
+        raise UsageError(f"--runtime {runtime!r}: the local Lambda runtime runs Python only ({', '.join(python)})")
     for flag, member, value in (("--timeout", "Timeout", timeout), ("--memory", "MemorySize", memory)):
         minimum = shape.members[member].metadata.get("min")
         if minimum is not None and value < minimum:

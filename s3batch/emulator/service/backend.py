@@ -71,13 +71,12 @@ class JobsBackend(BaseBackend):
                         f"ClientRequestToken {token!r} was already used by job {job_id} with different parameters"
                     )
                 return self.jobs[job_id]
-            confirmation = params.get("ConfirmationRequired")
             job = Job(
                 job_id=str(uuid.uuid4()),
                 account_id=self.account_id,
                 region=self.region_name,
                 request={k: v for k, v in params.items() if k not in {"AccountId", "ClientRequestToken", "Tags"}},
-                confirmation_required=self.service.confirmation_default if confirmation is None else confirmation,
+                confirmation_required=params.get("ConfirmationRequired", self.service.confirmation_default),
                 priority=params["Priority"],
                 tags=list(params.get("Tags") or []),
                 sequence=next(self.service.sequence),
@@ -94,10 +93,8 @@ class JobsBackend(BaseBackend):
         with self._lock:
             expired = {job_id for job_id, job in self.jobs.items()
                        if job.termination_date is not None and job.termination_date <= cutoff}
-            for job_id in expired:
-                del self.jobs[job_id]
-            for token in [t for t, (_, job_id) in self.tokens.items() if job_id in expired]:
-                del self.tokens[token]
+            self.jobs = {job_id: job for job_id, job in self.jobs.items() if job_id not in expired}
+            self.tokens = {token: entry for token, entry in self.tokens.items() if entry[1] not in expired}
 
     def get_job(self, job_id: str) -> Job:
         self._forget_expired()
