@@ -207,4 +207,5 @@ def _latest_version(lambda_client: Any, name: str) -> dict[str, Any] | None:
 
 def _matches(version: dict[str, Any], code: bytes, config: dict[str, Any]) -> bool:
     sha = base64.b64encode(hashlib.sha256(code).digest()).decode()
-    return version.get("CodeSha256") == sha and all(version.get(key) == value for key, value in config.items())
+    current = {"Environment": {"Variables": {}}, **version}  # Lambda leaves Environment out when it has none
+    return current.get("CodeSha256") == sha and all(current.get(key) == value for key, value in config.items())

@@ -62,15 +62,18 @@ def test_a_directory_is_deployed_and_a_job_runs_against_it(workdir: Path, capsys
     assert {t["key"]: t["message"] for t in tasks} == {"input/a.txt": "hello input/a.txt", "input/b.txt": "hello input/b.txt"}
 
 
-def test_a_zip_is_deployed_and_redeploying_it_unchanged_keeps_the_version(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+# Lambda leaves Environment out of a function without variables: "no --env" must still read as unchanged.
+@pytest.mark.parametrize("env", [["--env", "GREETING=hi"], []], ids=["with-env", "no-env"])
+def test_a_zip_is_deployed_and_redeploying_it_unchanged_keeps_the_version(
+    workdir: Path, capsys: pytest.CaptureFixture[str], env: list[str]
+) -> None:
     package = workdir / "greeter.zip"
     with zipfile.ZipFile(package, "w") as archive:
         archive.write(workdir / "greeter" / "app.py", "app.py")
-    argv = ["local", "deploy-function", str(package), "--handler", "app.lambda_handler", "--env", "GREETING=hi",
-            "--outputs", "fn.json"]
-    assert main(argv) == 0
-    assert main(argv) == 0
-    assert main([*argv[:-4], "--env", "GREETING=changed", "--outputs", "fn.json"]) == 0
+    argv = ["local", "deploy-function", str(package), "--handler", "app.lambda_handler", "--outputs", "fn.json"]
+    assert main([*argv, *env]) == 0
+    assert main([*argv, *env]) == 0
+    assert main([*argv, "--env", "GREETING=changed"]) == 0
     arns = [line.split()[1] for line in capsys.readouterr().out.splitlines() if line.startswith("deployed ")]
     assert [arn.rsplit(":", 1)[1] for arn in arns] == ["1", "1", "2"]
 
