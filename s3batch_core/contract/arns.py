@@ -38,9 +38,7 @@ def parse(text: str) -> Arn | None:
         parts = _PARSER.parse_arn(str(text))
     except InvalidArnException:
         return None
-    if not is_partition(parts["partition"]):
-        return None
-    return Arn(parts["partition"], parts["service"], parts["region"], parts["account"], parts["resource"])
+    return Arn(**parts) if is_partition(parts["partition"]) else None  # parse_arn's keys are Arn's fields
 
 
 def is_partition(text: str) -> bool:

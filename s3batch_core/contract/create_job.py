@@ -53,10 +53,6 @@ def report_problems(report: dict[str, Any] | None) -> list[str]:
     return [f"Report: Enabled is true, so {', '.join(missing)} must be given"] if missing else []
 
 
-def tag_count_problem(tags: list[Any]) -> str | None:
-    return f"Tags: a job can have at most {MAX_JOB_TAGS} tags; got {len(tags)}" if len(tags) > MAX_JOB_TAGS else None
-
-
 def tag_key_problems(tags: list[dict[str, str]]) -> list[str]:
     """Unique keys, none with the reserved `aws:` prefix (any case)."""
     keys = [tag.get("Key", "") for tag in tags]
@@ -73,5 +69,6 @@ def create_job_problems(params: dict[str, Any]) -> list[str]:
         problems.append("Give exactly one of Manifest and ManifestGenerator")
     problems += report_problems(params.get("Report"))
     tags = params.get("Tags") or []
-    count = tag_count_problem(tags)
-    return problems + ([count] if count else []) + tag_key_problems(tags)
+    if len(tags) > MAX_JOB_TAGS:
+        problems.append(f"Tags: a job can have at most {MAX_JOB_TAGS} tags; got {len(tags)}")
+    return problems + tag_key_problems(tags)

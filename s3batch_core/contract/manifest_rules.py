@@ -101,8 +101,7 @@ INVENTORY_FILE_FIELDS = ("key", "size", "MD5checksum")
 
 
 def inventory_problem(document: object) -> str | None:
-    """What makes a parsed inventory manifest.json unusable by a Batch Operations job, or None. Both the job
-    tooling (before submitting) and the emulator (when preparing the job) ask this."""
+    """What makes a parsed inventory manifest.json unusable by a Batch Operations job, or None."""
     if not isinstance(document, dict):
         return "expected a JSON object (an S3 Inventory manifest.json)"
     for name in INVENTORY_REQUIRED:

@@ -14,8 +14,6 @@ import regex  # the model's patterns use \p{L}-style classes, which `re` lacks
 from botocore.model import Shape
 from botocore.validate import ParamValidator
 
-_PATTERNS: dict[str, Any] = {}
-
 
 def model_problems(params: Any, shape: Shape, path: str) -> list[str]:
     """Everything the model refuses in `params`: botocore's ParamValidator (required members, types, minimums),
@@ -66,7 +64,7 @@ def _check_string(value: str, shape: Shape, path: str) -> Iterable[str]:
         yield f"{path} is {value!r}, not one of: {', '.join(shape.enum)}"
     pattern = meta.get("pattern")
     if pattern:
-        compiled = _PATTERNS.get(pattern) or _PATTERNS.setdefault(pattern, regex.compile(pattern))
+        compiled = regex.compile(pattern)  # regex keeps its own cache of compiled patterns
         matcher = {"whole": compiled.fullmatch, "start": compiled.match}.get(_ANCHORED.get(shape.name, ""), compiled.search)
         if not matcher(value):
             yield f"{path} {value!r} does not match the pattern {pattern}"

@@ -21,8 +21,6 @@ TASK_STATUSES = frozenset({SUCCEEDED, FAILED})
 COLUMNS = ("Bucket", "Key", "VersionId", "TaskStatus", "HTTPStatusCode", "ErrorCode", "ResultMessage")
 WITHOUT_VERSION = tuple(column for column in COLUMNS if column != "VersionId")  # AWS's troubleshooting example
 ROW_LAYOUTS: tuple[tuple[str, ...], ...] = (WITHOUT_VERSION, COLUMNS)
-"""The layouts a reader accepts, tried in turn; in either, REPORT_SCHEMA's order (ErrorCode, HTTPStatusCode) is
-recognised by which of the two holds the status code."""
 
 
 class TaskResult(NamedTuple):

@@ -14,6 +14,7 @@ from typing import Any
 
 from s3batch_core.errors import InputError
 from s3batch_core.contract import arns
+from s3batch_core.contract.create_job import LAMBDA_SCHEMA_VERSIONS
 from s3batch_core.contract.limits import MAX_SETTINGS_BYTES, load_json
 
 
@@ -42,10 +43,8 @@ _VALIDATORS: dict[str, tuple[Callable[[str], object], str]] = {
     "account_id": (arns.is_account, "a 12-digit account id"),
     "batch_role_arn": (arns.is_role, "an IAM role ARN"),
     "function_arn": (arns.is_function, "a Lambda function ARN"),
-    "invocation_schema_version": (re.compile(r"^(1\.0|2\.0)$").fullmatch, '"1.0" or "2.0"'),
-    "bucket_name": (arns.is_bucket, "an S3 bucket name"),
-    "manifest_bucket": (arns.is_bucket, "an S3 bucket name"),
-    "report_bucket": (arns.is_bucket, "an S3 bucket name"),
+    "invocation_schema_version": (LAMBDA_SCHEMA_VERSIONS.__contains__, '"1.0" or "2.0"'),
+    **dict.fromkeys(("bucket_name", "manifest_bucket", "report_bucket"), (arns.is_bucket, "an S3 bucket name")),
     "region": (re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$").fullmatch, "an AWS Region name"),
 }
 _MAY_BE_EMPTY = {"data_prefix", "manifest_prefix", "report_prefix"}
