@@ -36,7 +36,9 @@ from s3batch.emulator.engine.failures import (
     THRESHOLD_EXCEEDED,
     JobFailure,
 )
+from s3batch.emulator.engine.lambda_invoke import LambdaDispatcher, LambdaInvoke
 from s3batch.emulator.engine.report import ReportConfig, ReportWriter
+from s3batch.emulator.engine.s3_operations import S3Operation
 from s3batch_core.contract.report import TaskResult
 from s3batch_core.iam.catalogue import JobScope, Requirement, scope_resources
 from s3batch_core.iam.catalogue.build import inventory_data_pattern
@@ -58,7 +60,7 @@ class PreparedJob:
     total: int
     versioned: bool
     workdir: Path
-    operation: Any
+    operation: LambdaInvoke | S3Operation
     stop: threading.Event
     access: role_check.RoleAccess | None = None
     job_level_denial: TaskResult | None = None   # e.g. lambda:InvokeFunction denied: every task fails with it
@@ -356,7 +358,7 @@ class _Run:
     def dispatch(self) -> None:
         """One dispatch thread: its rows one after another, or every row through the operation's dispatcher."""
         operation = self.prepared.operation
-        if hasattr(operation, "dispatcher"):
+        if isinstance(operation, LambdaInvoke):
             self.multiplex(operation.dispatcher())
             return
         try:
@@ -371,7 +373,7 @@ class _Run:
             self.error = error
             self.prepared.stop.set()
 
-    def multiplex(self, dispatcher: Any) -> None:
+    def multiplex(self, dispatcher: LambdaDispatcher) -> None:
         """Every row from this one thread through `dispatcher` (LambdaInvoke): rows are started while it has room,
         then the ones that ended are recorded; a pause waits between rows with none in flight and no worker held."""
         running: dict[Any, manifests.Task] = {}  # started on the dispatcher, not ended yet
